@@ -1,0 +1,1 @@
+"""Demo data: an example municipality's service catalogue, built from the seed documents."""
