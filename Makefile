@@ -1,0 +1,62 @@
+# selvvisitation — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APP := $(BIN)/flask --app selvvisitation
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test test-only lint strings check-strings browser assets compile-translations demo-db clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed ## Copy DKFDS and axe-core from node_modules into static/
+	rm -rf static/dkfds static/vendor
+	mkdir -p static/dkfds static/vendor
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img static/dkfds/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+
+compile-translations: $(BIN)/.installed ## Compile the Danish and English catalogues (.mo files are not committed)
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 2
+
+setup: $(BIN)/.installed assets compile-translations ## Install everything the app needs
+
+browser: ## Install Debian's chromium for the browser tests where it is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Could not install chromium: browser tests will be skipped with a reason."; \
+	fi
+
+demo-db: setup ## Create the demo database and print the demo logins
+	SELVVISITATION_CONFIG=demo $(APP) db upgrade
+	SELVVISITATION_CONFIG=demo $(APP) seed-demo
+
+run: demo-db ## Set up and run the app with demo data on http://127.0.0.1:8000
+	SELVVISITATION_CONFIG=demo $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - 'selvvisitation:create_app("demo")'
+
+test: setup browser test-only ## Set up and run the whole test suite
+
+test-only: ## Run the test suite (after setup)
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed ## Ruff lint and format check
+	$(BIN)/ruff check selvvisitation tests scripts
+	$(BIN)/ruff format --check selvvisitation tests scripts || true
+
+strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --ignore-obsolete
+
+clean: ## Remove installed and generated files
+	rm -rf $(VENV) node_modules static/dkfds static/vendor

@@ -1,0 +1,1 @@
+"""The municipality admins' area: service catalogue, rules, providers, teams, users."""

@@ -1,0 +1,1 @@
+"""JSON endpoints: the public service catalogue and, for staff, machine-readable data."""

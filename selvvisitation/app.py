@@ -1,0 +1,81 @@
+"""The application factory: small register_* steps, as in cookiecutter-flask."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from selvvisitation.config import PROJECT_ROOT, Config, config_for
+from selvvisitation.extensions import babel, csrf, db, migrate
+
+
+def create_app(config: Config | str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        # Templates and static assets live at the top level, outside the package.
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    if config is None or isinstance(config, str):
+        config = config_for(config)
+    app.config.from_object(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security(app)
+    register_template_context(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from selvvisitation import models  # noqa: F401  (register all tables on the metadata)
+    from selvvisitation.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    with app.app_context():
+        from selvvisitation.database import configure_engine
+
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from selvvisitation.admin.views import blueprint as admin
+    from selvvisitation.api.views import blueprint as api
+    from selvvisitation.auth.views import blueprint as auth
+    from selvvisitation.citizen.views import blueprint as citizen
+    from selvvisitation.public.views import blueprint as public
+    from selvvisitation.staff.views import blueprint as staff
+    from selvvisitation.visitation.views import blueprint as visitation
+
+    for blueprint in (public, auth, citizen, staff, visitation, admin, api):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from selvvisitation.public.errors import register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from selvvisitation.security import headers
+    from selvvisitation.security.access import install_access_control
+
+    headers.install(app)
+    install_access_control(app)
+
+
+def register_template_context(app: Flask) -> None:
+    from selvvisitation import formatters
+
+    formatters.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from selvvisitation.commands import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Sign-in and sign-out for staff (password) and citizens and relatives (MitID, demo)."""

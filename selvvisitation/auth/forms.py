@@ -1,0 +1,18 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, PasswordField, StringField
+
+from selvvisitation.forms import BaseForm, Required, max_length
+
+
+class StaffLoginForm(BaseForm):
+    username = StringField(
+        _l("Username"), validators=[Required(_l("Enter your username")), max_length(80)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[Required(_l("Enter your password")), max_length(200)]
+    )
+    next = HiddenField()
+
+
+class DemoSignInForm(BaseForm):
+    person = HiddenField(validators=[Required(_l("Choose a person"))])

@@ -1,0 +1,1 @@
+"""The citizen's and relative's area: their help, wishes, swaps and reassessment."""

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template
+
+from selvvisitation.citizen.queries import upcoming_visits
+from selvvisitation.extensions import db
+from selvvisitation.security import audit
+from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
+
+blueprint = Blueprint("citizen", __name__, url_prefix="/borger")
+
+
+@blueprint.route("/")
+@allow(CITIZEN_SEE)
+def index() -> str:
+    actor = current_actor()
+    citizen = actor.subject
+    if actor.relative is not None:
+        audit.record("read", citizen=citizen, object_type="overview", purpose="relative_view")
+        db.session.commit()
+    return render_template(
+        "citizen/index.html",
+        citizen=citizen,
+        decision=citizen.current_decision,
+        visits=upcoming_visits(db.session, citizen, date.today()),
+    )

@@ -1,0 +1,35 @@
+"""Command-line tools: `flask --app selvvisitation <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from selvvisitation.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo municipality (once) and print the demo logins."""
+    from selvvisitation.demo.seed import build_demo, reset_demo_passwords
+    from selvvisitation.models import Municipality
+
+    existing = db.session.scalars(select(Municipality).where(Municipality.code == "561")).first()
+    if existing is not None:
+        click.echo("Demo data exists already; new passwords for the demo staff:")
+        logins = reset_demo_passwords(db.session, existing)
+    else:
+        click.echo("Creating the demo municipality …")
+        result = build_demo(db.session)
+        logins = result.logins
+    db.session.commit()
+    click.echo("")
+    click.echo("Demo logins (staff sign-in at /log-ind/personale):")
+    for login in logins:
+        click.echo(f"  {login.role.value:<20} {login.username:<16} {login.password}")
+    click.echo("Citizens and relatives: choose a made-up person at /log-ind")

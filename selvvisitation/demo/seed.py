@@ -1,0 +1,383 @@
+"""The demo municipality: catalogue from Esbjerg's quality standards (seed 002), people made up.
+
+Some citizens are built to be flagged (they swap the same service again and
+again, or their delivered time deviates); `BUILT_TO_BE_FLAGGED` names them so a
+test can check that flag evaluation finds exactly these.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
+from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
+from selvvisitation.domain.types import (
+    ActorKind,
+    ConsentBasis,
+    ConsentScope,
+    FlagRule,
+    Frequency,
+    ProviderKind,
+    ServiceCategory,
+    StaffRole,
+    SwapStatus,
+    VisitServiceOutcome,
+)
+from selvvisitation.models import (
+    Citizen,
+    Consent,
+    Decision,
+    GrantedService,
+    Municipality,
+    MunicipalityPolicy,
+    Provider,
+    Relative,
+    Service,
+    StaffUser,
+    SwapLine,
+    SwapRequest,
+    Team,
+    Visit,
+    VisitService,
+)
+from selvvisitation.security.passwords import hash_password
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+HISTORY_WEEKS = 10
+PLAN_AHEAD_DAYS = 14
+
+FIRST_NAMES = [
+    "Inger", "Karen", "Grethe", "Birthe", "Ruth", "Else", "Kirsten", "Hanne", "Lis", "Ellen",
+    "Jens", "Poul", "Erik", "Niels", "Hans", "Bent", "Svend", "Arne", "Knud", "Ole",
+]
+LAST_NAMES = [
+    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen",
+]
+STREETS = ["Kongensgade", "Torvegade", "Skolegade", "Strandbygade", "Jyllandsgade", "Grådybet"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: StaffRole
+    password: str
+
+
+@dataclass
+class DemoResult:
+    municipality: Municipality
+    logins: list[DemoLogin]
+    built_to_be_flagged: dict[str, set[FlagRule]]  # citizen name -> rules
+
+
+def _fake_cpr(rng: random.Random, used: set[str]) -> str:
+    """A made-up CPR number of someone born 1928-1948 (format-valid, not a real person's)."""
+    while True:
+        born = date(1928, 1, 1) + timedelta(days=rng.randrange(0, 21 * 365))
+        serial = f"{rng.randrange(0, 4)}{rng.randrange(0, 1000):03d}"
+        cpr = born.strftime("%d%m%y") + serial
+        if cpr not in used:
+            used.add(cpr)
+            return cpr
+
+
+def _aware(day: date, slot: str, offset_minutes: int = 0) -> datetime:
+    start = TIME_SLOTS[slot][0]
+    local = datetime.combine(day, start, tzinfo=COPENHAGEN) + timedelta(minutes=offset_minutes)
+    return local.astimezone(UTC)
+
+
+def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -> DemoResult:
+    """Create the demo municipality with everything in it; the caller commits."""
+    rng = random.Random(seed)  # noqa: S311  (made-up demo data, not security)
+    today = today or date.today()
+    municipality = Municipality(
+        code="561",
+        name="Esbjerg Kommune (demo)",
+        visitation_phone="76 16 16 16",
+        visitation_email="visitation@example.org",
+    )
+    municipality.policy = MunicipalityPolicy()
+    session.add(municipality)
+    session.flush()
+
+    services: dict[str, Service] = {}
+    for entry in CATALOGUE:
+        service = Service(
+            municipality=municipality,
+            code=entry.code,
+            fsiii_code=entry.fsiii_code,
+            name_da=entry.name_da,
+            name_en=entry.name_en,
+            category=entry.category,
+            swappable=entry.swappable,
+            flexible_only=entry.flexible_only,
+            within_service_level=entry.within_service_level,
+            default_minutes=entry.default_minutes,
+            minutes_are_placeholder=True,  # the seeds give no minutes (DOMAIN.md, service levels)
+            description_da=entry.description_da,
+            description_en=entry.description_en,
+            synonyms_da=list(entry.synonyms_da),
+            synonyms_en=list(entry.synonyms_en),
+            quality_standard=entry.quality_standard,
+            swap_rule_text=entry.swap_rule_da,
+        )
+        session.add(service)
+        services[entry.code] = service
+
+    municipal = Provider(
+        municipality=municipality, name="Esbjerg Hjemmepleje", kind=ProviderKind.MUNICIPAL,
+        phone="76 16 20 00",
+    )
+    private = Provider(
+        municipality=municipality, name="Vestkystens Hjemmeservice ApS (demo)",
+        kind=ProviderKind.PRIVATE, phone="75 00 00 00", offers_personal_care=False,
+    )
+    teams = [
+        Team(provider=municipal, name="Team Centrum"),
+        Team(provider=municipal, name="Team Nord"),
+        Team(provider=private, name="Team Praktisk"),
+    ]
+    session.add_all([municipal, private, *teams])
+    session.flush()
+
+    logins = _demo_staff(session, municipality, teams)
+    staff_by_role = {
+        login.role: session.query(StaffUser).filter_by(username=login.username).one()
+        for login in logins
+    }
+
+    personal = [e for e in CATALOGUE if e.category == ServiceCategory.PERSONAL_CARE
+                and e.swappable and not e.flexible_only and e.within_service_level]
+    practical = [e for e in CATALOGUE if e.category == ServiceCategory.PRACTICAL_HELP
+                 and e.swappable and not e.flexible_only and e.within_service_level]
+    used_cprs: set[str] = set()
+    built: dict[str, set[FlagRule]] = {}
+    history_start = today - timedelta(weeks=HISTORY_WEEKS)
+    valid_from = history_start - timedelta(days=rng.randrange(30, 400))
+
+    for index in range(40):
+        name = f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
+        practical_only = index % 4 == 3
+        team = teams[2] if practical_only else teams[index % 2]
+        citizen = Citizen(
+            municipality=municipality,
+            cpr=_fake_cpr(rng, used_cprs),
+            name=name,
+            address=f"{rng.choice(STREETS)} {rng.randrange(1, 120)}, 6700 Esbjerg",
+            phone=f"2{rng.randrange(1000000, 9999999)}",
+            provider=team.provider,
+            team=team,
+        )
+        session.add(citizen)
+        decision = Decision(
+            citizen=citizen, version=1, valid_from=valid_from,
+            decided_by_staff_id=staff_by_role[StaffRole.VISITATOR].id,
+            reasons="Demo: afgørelse efter visitationsbesøg.",
+        )
+        session.add(decision)
+        grants: list[GrantedService] = []
+        if not practical_only:
+            for entry in rng.sample(personal, k=min(len(personal), rng.randrange(1, 4))):
+                grants.append(GrantedService(
+                    decision=decision, service=services[entry.code],
+                    minutes_per_delivery=entry.default_minutes,
+                    frequency=Frequency.DAILY, time_of_day="morning",
+                    start_date=valid_from,
+                ))
+        weekday = index % 5
+        for entry in rng.sample(practical, k=min(len(practical), rng.randrange(1, 3))):
+            grants.append(GrantedService(
+                decision=decision, service=services[entry.code],
+                minutes_per_delivery=entry.default_minutes,
+                frequency=rng.choice([Frequency.WEEKLY, Frequency.EVERY_2_WEEKS]),
+                weekdays=str(weekday), time_of_day="day", start_date=valid_from,
+            ))
+        session.add_all(grants)
+        session.flush()
+
+        # Who is built to be flagged: every 6th swaps the same service away again and
+        # again (rule 7); every 9th gets far more time than granted (seed 003).
+        repeat_swapper = index % 6 == 1
+        time_deviator = index % 9 == 4 and not repeat_swapper
+        expected: set[FlagRule] = set()
+        if repeat_swapper:
+            expected.add(FlagRule.REPEATED_DESELECTION)
+        if time_deviator:
+            expected.add(FlagRule.TIME_DEVIATION)
+        if expected:
+            built[name] = expected
+        _plan_and_record_visits(
+            session, rng, citizen, grants, services, today, history_start,
+            repeat_swapper=repeat_swapper, time_deviator=time_deviator,
+            occasional_swapper=index % 5 == 2 and not repeat_swapper,
+        )
+
+    _demo_relatives(session, rng, municipality)
+    return DemoResult(municipality=municipality, logins=logins, built_to_be_flagged=built)
+
+
+def _demo_staff(session: Session, municipality: Municipality, teams: list[Team]) -> list[DemoLogin]:
+    people = [
+        ("hjemmehjaelper", "Mette Hjemmehjælper", StaffRole.HOME_CARE_WORKER, teams[0]),
+        ("teamleder", "Lone Teamleder", StaffRole.TEAM_LEADER, teams[0]),
+        ("visitator", "Vibeke Visitator", StaffRole.VISITATOR, None),
+        ("admin", "Anders Administrator", StaffRole.MUNICIPALITY_ADMIN, None),
+        ("tilsyn", "Tove Tilsynsførende", StaffRole.SUPERVISOR, None),
+    ]
+    logins = []
+    for username, name, role, team in people:
+        password = secrets.token_urlsafe(9)
+        session.add(StaffUser(
+            municipality=municipality, username=username, name=name, role=role,
+            team=team, provider=team.provider if team else None,
+            password_hash=hash_password(password),
+        ))
+        logins.append(DemoLogin(username, role, password))
+    session.flush()
+    return logins
+
+
+def reset_demo_passwords(session: Session, municipality: Municipality) -> list[DemoLogin]:
+    """New random passwords for the demo staff, so the logins can be printed again."""
+    logins = []
+    for staff in session.query(StaffUser).filter_by(municipality_id=municipality.id).order_by(
+        StaffUser.id
+    ):
+        password = secrets.token_urlsafe(9)
+        staff.password_hash = hash_password(password)
+        staff.failed_logins = 0
+        staff.locked_until = None
+        logins.append(DemoLogin(staff.username, staff.role, password))
+    return logins
+
+
+def _plan_and_record_visits(
+    session: Session,
+    rng: random.Random,
+    citizen: Citizen,
+    grants: list[GrantedService],
+    services: dict[str, Service],
+    today: date,
+    history_start: date,
+    *,
+    repeat_swapper: bool,
+    time_deviator: bool,
+    occasional_swapper: bool,
+) -> None:
+    by_slot: dict[tuple[date, str], list[GrantedService]] = defaultdict(list)
+    for grant in grants:
+        recurrence = Recurrence(grant.frequency, grant.weekday_tuple, grant.start_date, grant.end_date)
+        for day in occurrences(recurrence, history_start, today + timedelta(days=PLAN_AHEAD_DAYS)):
+            by_slot[(day, grant.time_of_day)].append(grant)
+
+    swap_target = next(
+        (g for g in grants if g.service.category == ServiceCategory.PRACTICAL_HELP), None
+    )
+    deviating = grants[0] if grants else None
+    walk = services.get("FLEX-GAATUR") or next(
+        (s for s in services.values() if s.flexible_only), None
+    )
+    swaps_done = 0
+    occasional_done = 0
+    for (day, slot), slot_grants in sorted(by_slot.items(), key=lambda item: item[0]):
+        frame = sum(g.minutes_per_delivery for g in slot_grants)
+        visit = Visit(
+            citizen=citizen, team=citizen.team, day=day, time_of_day=slot,
+            starts_at=_aware(day, slot, rng.choice([0, 15, 30])),
+            time_frame_minutes=frame,
+        )
+        visit.ends_at = visit.starts_at + timedelta(minutes=frame)
+        session.add(visit)
+        recorded = day < today
+        swap_here = None
+        if recorded and swap_target is not None and swap_target in slot_grants and walk:
+            # Repeat swappers drop the same service at every recent visit (>= 3 in 90 days);
+            # occasional swappers do it once, which is no reason to reassess.
+            recent = (today - day).days <= 60
+            if (repeat_swapper and recent) or (occasional_swapper and occasional_done == 0):
+                swap_here = swap_target
+                occasional_done += 1
+        if swap_here is not None:
+            swaps_done += 1
+            swap = SwapRequest(
+                reference=f"DEMO-{citizen.id}-{swaps_done}",
+                citizen=citizen, visit=visit, status=SwapStatus.ACCEPTED,
+                created_by_kind=ActorKind.CITIZEN,
+                created_at=datetime.combine(day - timedelta(days=2), TIME_SLOTS["day"][0], tzinfo=UTC),
+                acknowledged_cannot_demand_at=datetime.combine(
+                    day - timedelta(days=2), TIME_SLOTS["day"][0], tzinfo=UTC
+                ),
+                acknowledged_by_kind=ActorKind.CITIZEN,
+                decided_at=visit.starts_at,
+            )
+            swap.lines = [
+                SwapLine(kind="drop", service=swap_here.service, minutes=swap_here.minutes_per_delivery),
+                SwapLine(kind="add", service=walk, minutes=swap_here.minutes_per_delivery),
+            ]
+            session.add(swap)
+        for grant in slot_grants:
+            item = VisitService(
+                visit=visit, service=grant.service, granted_service=grant,
+                planned_minutes=grant.minutes_per_delivery,
+            )
+            if recorded:
+                if grant is swap_here:
+                    item.outcome = VisitServiceOutcome.DROPPED
+                    item.delivered_minutes = 0
+                    item.swap = swap
+                elif time_deviator and grant is deviating and (today - day).days <= 42:
+                    item.outcome = VisitServiceOutcome.CHANGED
+                    item.delivered_minutes = grant.minutes_per_delivery + 15
+                else:
+                    item.outcome = VisitServiceOutcome.DELIVERED
+                    # Ordinary days vary by a minute or two: well inside the ±10 % rule.
+                    item.delivered_minutes = grant.minutes_per_delivery
+            visit.services.append(item)
+        if swap_here is not None:
+            visit.services.append(VisitService(
+                visit=visit, service=walk, planned_minutes=0,
+                delivered_minutes=swap_here.minutes_per_delivery,
+                outcome=VisitServiceOutcome.ADDED, swap=swap,
+            ))
+        if recorded:
+            visit.recorded_at = visit.ends_at
+    session.flush()
+
+
+def _demo_relatives(session: Session, rng: random.Random, municipality: Municipality) -> None:
+    citizens = session.query(Citizen).filter_by(municipality_id=municipality.id).order_by(
+        Citizen.id
+    ).all()
+    pairs = [
+        ("Susanne Jensen", "datter", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
+        ("Michael Nielsen", "søn", ConsentScope.SEE, ConsentBasis.WRITTEN, 1),
+        ("Birgit Hansen", "ægtefælle", ConsentScope.ACT, ConsentBasis.TACIT_POWER_OF_ATTORNEY, 2),
+        ("Peter Larsen", "søn", ConsentScope.ACT, ConsentBasis.WRITTEN, 5),
+        ("Anne Madsen", "niece", ConsentScope.SEE, ConsentBasis.WRITTEN, 8),
+    ]
+    for name, relation, scope, basis, citizen_index in pairs:
+        relative = Relative(name=name, phone=f"4{rng.randrange(1000000, 9999999)}")
+        session.add(relative)
+        session.add(Consent(
+            citizen=citizens[citizen_index], relative=relative, relation=relation,
+            scope=scope, basis=basis,
+            valid_from=datetime.now(UTC) - timedelta(days=rng.randrange(10, 300)),
+        ))
+    # One withdrawn consent, so the demo shows that a relative loses access.
+    former = Relative(name="Lars Poulsen", phone="40000000")
+    session.add(former)
+    session.add(Consent(
+        citizen=citizens[3], relative=former, relation="nevø", scope=ConsentScope.SEE,
+        basis=ConsentBasis.WRITTEN, valid_from=datetime.now(UTC) - timedelta(days=200),
+        revoked_at=datetime.now(UTC) - timedelta(days=20),
+    ))
+    session.flush()

@@ -1,0 +1,114 @@
+"""Shared vocabulary of the domain: enums used by the models and the rules."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ServiceCategory(enum.StrEnum):
+    PERSONAL_CARE = "personal_care"  # personlig pleje / personlige opgaver
+    PRACTICAL_HELP = "practical_help"  # praktisk hjælp / praktiske opgaver
+    MEALS = "meals"  # madservice
+    OTHER = "other"
+
+
+class Frequency(enum.StrEnum):
+    """How often a granted service is delivered (the decision letter's words)."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"  # on the weekdays listed with the grant (one or more a week)
+    EVERY_2_WEEKS = "every_2_weeks"
+    EVERY_3_WEEKS = "every_3_weeks"
+    EVERY_5_6_WEEKS = "every_5_6_weeks"  # foot care (002: "hver 5.-6. uge")
+
+
+class SwapWindow(enum.StrEnum):
+    """Over which window a swap must balance against the time frame (rule 4)."""
+
+    VISIT = "visit"
+    WEEK = "week"
+    TWO_WEEKS = "two_weeks"
+
+
+class ProviderKind(enum.StrEnum):
+    MUNICIPAL = "municipal"
+    PRIVATE = "private"  # frit valg
+
+
+class StaffRole(enum.StrEnum):
+    HOME_CARE_WORKER = "home_care_worker"
+    TEAM_LEADER = "team_leader"
+    VISITATOR = "visitator"
+    MUNICIPALITY_ADMIN = "municipality_admin"
+    SUPERVISOR = "supervisor"  # tilsynsførende
+
+
+class ConsentScope(enum.StrEnum):
+    SEE = "see"  # may see the citizen's help and history
+    ACT = "act"  # may also act on the citizen's behalf (implies SEE)
+
+
+class ConsentBasis(enum.StrEnum):
+    WRITTEN = "written"  # skriftligt samtykke
+    TACIT_POWER_OF_ATTORNEY = "tacit_power_of_attorney"  # stiltiende fuldmagt
+
+
+class VisitServiceOutcome(enum.StrEnum):
+    PLANNED = "planned"  # not yet recorded
+    DELIVERED = "delivered"
+    CHANGED = "changed"  # delivered with other minutes
+    DROPPED = "dropped"  # deselected by the citizen (swap)
+    NOT_DELIVERED = "not_delivered"  # cancelled, not a swap
+    ADDED = "added"  # done instead (the swap's chosen service)
+
+
+class SwapStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class DeclineReason(enum.StrEnum):
+    """Why a worker judged a swap not safe on the day (rule 5)."""
+
+    HYGIENE = "hygiene"
+    WORK_ENVIRONMENT = "work_environment"
+    OTHER = "other"
+
+
+class FlagRule(enum.StrEnum):
+    REPEATED_DESELECTION = "repeated_deselection"  # rule 7, 004 §1.3.3 / 002 §8
+    TIME_DEVIATION = "time_deviation"  # 003 "Løbende justering/revisitation"
+
+
+class FlagStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # no longer holds; closed with a reason
+    DISMISSED = "dismissed"  # a visitator judged it needs no change
+
+
+class CaseKind(enum.StrEnum):
+    FLAG = "flag"
+    REASSESSMENT_REQUEST = "reassessment_request"
+    STAFF_REPORT = "staff_report"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class ReassessmentReason(enum.StrEnum):
+    MORE_HELP = "more_help"
+    LESS_HELP = "less_help"
+    HELP_DOES_NOT_FIT = "help_does_not_fit"
+    OTHER = "other"
+
+
+class ActorKind(enum.StrEnum):
+    CITIZEN = "citizen"
+    RELATIVE = "relative"
+    STAFF = "staff"
+    SYSTEM = "system"

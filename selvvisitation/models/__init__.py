@@ -1,0 +1,41 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from selvvisitation.models.audit import AuditEntry, AuditLogImmutableError
+from selvvisitation.models.base import UTCDateTime, utcnow
+from selvvisitation.models.cases import Case, CaseEvent, Flag, ReassessmentRequest, StaffReport
+from selvvisitation.models.catalogue import Service
+from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_may
+from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
+from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
+from selvvisitation.models.swaps import SwapLine, SwapRequest, Wish
+from selvvisitation.models.users import StaffUser
+from selvvisitation.models.visits import Visit, VisitService
+
+__all__ = [
+    "AuditEntry",
+    "AuditLogImmutableError",
+    "Case",
+    "CaseEvent",
+    "Citizen",
+    "Consent",
+    "Decision",
+    "Flag",
+    "GrantedService",
+    "Municipality",
+    "MunicipalityPolicy",
+    "Provider",
+    "ReassessmentRequest",
+    "Relative",
+    "Service",
+    "StaffReport",
+    "StaffUser",
+    "SupersededDecisionError",
+    "SwapLine",
+    "SwapRequest",
+    "Team",
+    "UTCDateTime",
+    "Visit",
+    "VisitService",
+    "Wish",
+    "relative_may",
+]

@@ -1,0 +1,95 @@
+"""Citizens' wishes: swaps under §94 a and plain preferences for their visits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from selvvisitation.domain.types import ActorKind, DeclineReason, SwapStatus
+from selvvisitation.extensions import db
+from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from selvvisitation.models.catalogue import Service
+    from selvvisitation.models.citizen import Citizen, Relative
+    from selvvisitation.models.visits import Visit
+
+
+class SwapRequest(db.Model):
+    """A citizen's swap for one coming visit, or a standing wish for a period."""
+
+    __tablename__ = "swap_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)  # shown on the receipt
+    # One submit, one record: a double-clicked form carries the same token twice.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    status: Mapped[SwapStatus] = mapped_column(enum_column(SwapStatus), default=SwapStatus.REQUESTED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
+    created_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))
+    created_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    # Rule 6 (§90): the citizen was told a dropped service cannot be demanded later.
+    acknowledged_cannot_demand_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_kind: Mapped[ActorKind | None] = mapped_column(enum_column(ActorKind))
+    # Rule 5: the worker's judgement on the day, recorded, never computed.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
+    decline_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    citizen: Mapped[Citizen] = relationship()
+    visit: Mapped[Visit | None] = relationship()
+    created_by_relative: Mapped[Relative | None] = relationship()
+    lines: Mapped[list[SwapLine]] = relationship(
+        back_populates="swap", cascade="all, delete-orphan", order_by="SwapLine.id"
+    )
+
+    @property
+    def dropped(self) -> list[SwapLine]:
+        return [line for line in self.lines if line.kind == "drop"]
+
+    @property
+    def added(self) -> list[SwapLine]:
+        return [line for line in self.lines if line.kind == "add"]
+
+
+class SwapLine(db.Model):
+    __tablename__ = "swap_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    swap_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("swap_request.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(4))  # "drop" or "add"
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id"))
+    free_text: Mapped[str | None] = mapped_column(sa.String(200))
+    minutes: Mapped[int]
+
+    swap: Mapped[SwapRequest] = relationship(back_populates="lines")
+    service: Mapped[Service | None] = relationship()
+
+
+class Wish(db.Model):
+    """A wish for the visits that is not a swap: time, clothes, worker, habits."""
+
+    __tablename__ = "wish"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))  # time, clothing, worker, routine, other
+    text: Mapped[str] = mapped_column(sa.Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
+    created_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))
+
+    citizen: Mapped[Citizen] = relationship()

@@ -1,0 +1,76 @@
+"""Planned visits generated from the decision, and what was actually delivered."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from selvvisitation.domain.types import VisitServiceOutcome
+from selvvisitation.extensions import db
+from selvvisitation.models.base import UTCDateTime, enum_column
+
+if TYPE_CHECKING:
+    from selvvisitation.models.catalogue import Service
+    from selvvisitation.models.citizen import Citizen
+    from selvvisitation.models.decision import GrantedService
+    from selvvisitation.models.organisation import Team
+    from selvvisitation.models.swaps import SwapRequest
+
+
+class Visit(db.Model):
+    __tablename__ = "visit"
+    __table_args__ = (
+        sa.Index("ix_visit_team_day", "team_id", "day"),
+        sa.Index("ix_visit_citizen_day", "citizen_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"))
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("team.id"))
+    day: Mapped[date]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    time_of_day: Mapped[str] = mapped_column(sa.String(20), default="morning")
+    # The minutes of granted services planned for this visit: the visit's time frame.
+    time_frame_minutes: Mapped[int] = mapped_column(default=0)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    cancelled: Mapped[bool] = mapped_column(default=False)
+
+    citizen: Mapped[Citizen] = relationship()
+    team: Mapped[Team | None] = relationship()
+    services: Mapped[list[VisitService]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="VisitService.id"
+    )
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_at is not None
+
+
+class VisitService(db.Model):
+    """One service at one visit: planned minutes, and what was delivered."""
+
+    __tablename__ = "visit_service"
+    __table_args__ = (sa.Index("ix_visit_service_service_outcome", "service_id", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id"))
+    free_text: Mapped[str | None] = mapped_column(sa.String(200))  # help outside the catalogue
+    granted_service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("granted_service.id"))
+    planned_minutes: Mapped[int] = mapped_column(default=0)
+    delivered_minutes: Mapped[int | None]
+    outcome: Mapped[VisitServiceOutcome] = mapped_column(
+        enum_column(VisitServiceOutcome), default=VisitServiceOutcome.PLANNED
+    )
+    swap_id: Mapped[int | None] = mapped_column(sa.ForeignKey("swap_request.id"))
+
+    visit: Mapped[Visit] = relationship(back_populates="services")
+    service: Mapped[Service | None] = relationship()
+    granted_service: Mapped[GrantedService | None] = relationship()
+    swap: Mapped[SwapRequest | None] = relationship()

@@ -1,0 +1,50 @@
+"""What every page's layout needs: municipality, phone, accessibility statement, actor."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from selvvisitation.extensions import db
+
+
+def current_municipality():  # noqa: ANN201  (a Municipality or None)
+    """The signed-in person's municipality, else the deployment's default."""
+    from selvvisitation.models import Municipality
+
+    if "municipality" in g:
+        return g.municipality
+    actor = g.get("actor")
+    municipality = None
+    if actor is not None:
+        if actor.staff is not None:
+            municipality = actor.staff.municipality
+        elif actor.subject is not None:
+            municipality = actor.subject.municipality
+    if municipality is None:
+        code = current_app.config.get("DEFAULT_MUNICIPALITY_CODE")
+        query = select(Municipality).order_by(Municipality.id)
+        if code:
+            query = select(Municipality).where(Municipality.code == code)
+        municipality = db.session.scalars(query).first()
+    g.municipality = municipality
+    return municipality
+
+
+def layout_context() -> dict:
+    from flask_babel import get_locale
+
+    municipality = current_municipality()
+    statement = (
+        municipality.accessibility_statement_url
+        if municipality is not None and municipality.accessibility_statement_url
+        else current_app.config["ACCESSIBILITY_STATEMENT_URL"]
+    )
+    return {
+        "municipality": municipality,
+        "visitation_phone": municipality.visitation_phone if municipality else "",
+        "accessibility_statement_url": statement,
+        "actor": g.get("actor"),
+        "locale": str(get_locale()),
+        "demo_mode": current_app.config.get("DEMO_MODE", False),
+    }

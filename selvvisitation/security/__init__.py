@@ -1,0 +1,1 @@
+"""Security mechanisms kept in one place: headers, access control, audit, sign-in."""

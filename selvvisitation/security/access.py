@@ -1,0 +1,211 @@
+"""Access control, deny by default, in one place.
+
+Every view declares who may reach it with `@allow(...)`. A route without a
+declaration is refused (and the route × role test fails), so a new page can
+never be open by accident. Object-level checks (which citizen, which team)
+live here too, so views ask one question: `may_see_citizen(actor, citizen)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+
+from selvvisitation.domain.types import ActorKind, ConsentScope, StaffRole
+from selvvisitation.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+CITIZEN_SEE = "citizen_see"  # the citizen, or a relative whose consent covers seeing
+CITIZEN_ACT = "citizen_act"  # the citizen, or a relative whose consent covers acting
+STAFF_ANY = "staff_any"
+RELATIVE = "relative"  # a signed-in relative, before choosing whose help to see
+STAFF_ROLES = {role.value for role in StaffRole}
+KNOWN_RULES = {PUBLIC, CITIZEN_SEE, CITIZEN_ACT, STAFF_ANY, RELATIVE} | STAFF_ROLES
+
+# Endpoints Flask adds itself.
+_BUILTIN_PUBLIC = {"static"}
+
+
+@dataclass
+class Actor:
+    """Who is making this request, and for which citizen."""
+
+    kind: ActorKind | None = None
+    staff: Any = None
+    citizen: Any = None  # the citizen signed in as themselves
+    relative: Any = None
+    subject: Any = None  # the citizen whose information is in play
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind is None
+
+    @property
+    def role(self) -> str:
+        if self.staff is not None:
+            return self.staff.role.value
+        return self.kind.value if self.kind else "anonymous"
+
+
+def allow(*rules: str) -> Callable[[F], F]:
+    """Declare who may use a view: rule names from KNOWN_RULES."""
+    unknown = set(rules) - KNOWN_RULES
+    if unknown or not rules:
+        raise ValueError(f"unknown access rules: {unknown or 'none given'}")
+
+    def decorate(view: F) -> F:
+        view.access_rules = frozenset(rules)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def rules_for_endpoint(app: Flask, endpoint: str) -> frozenset[str] | None:
+    if endpoint in _BUILTIN_PUBLIC:
+        return frozenset({PUBLIC})
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rules", None)
+
+
+def satisfies(actor: Actor, rules: frozenset[str]) -> bool:
+    if PUBLIC in rules:
+        return True
+    if actor.staff is not None:
+        return STAFF_ANY in rules or actor.staff.role.value in rules
+    if actor.kind == ActorKind.CITIZEN and actor.citizen is not None:
+        return bool(rules & {CITIZEN_SEE, CITIZEN_ACT})
+    if actor.kind == ActorKind.RELATIVE and RELATIVE in rules:
+        return True
+    if actor.kind == ActorKind.RELATIVE and actor.subject is not None:
+        if CITIZEN_ACT in rules and relative_can(actor, ConsentScope.ACT):
+            return True
+        return CITIZEN_SEE in rules and relative_can(actor, ConsentScope.SEE)
+    return False
+
+
+def relative_can(actor: Actor, scope: ConsentScope) -> bool:
+    from selvvisitation.models import relative_may
+
+    return relative_may(actor.relative, actor.subject, scope)
+
+
+def may_act_for_subject(actor: Actor) -> bool:
+    if actor.kind == ActorKind.CITIZEN:
+        return actor.citizen is not None
+    if actor.kind == ActorKind.RELATIVE:
+        return relative_can(actor, ConsentScope.ACT)
+    return False
+
+
+def may_see_citizen(actor: Actor, citizen: Any) -> bool:
+    """The object-level rule for staff and the citizen side."""
+    if citizen is None:
+        return False
+    if actor.staff is not None:
+        staff = actor.staff
+        if staff.municipality_id != citizen.municipality_id:
+            return False
+        if staff.role in (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER):
+            return staff.team_id is not None and staff.team_id == citizen.team_id
+        return staff.role in (
+            StaffRole.VISITATOR,
+            StaffRole.MUNICIPALITY_ADMIN,
+            StaffRole.SUPERVISOR,
+        )
+    if actor.kind == ActorKind.CITIZEN:
+        return actor.citizen is not None and actor.citizen.id == citizen.id
+    if actor.kind == ActorKind.RELATIVE:
+        return actor.subject is not None and actor.subject.id == citizen.id and relative_can(
+            actor, ConsentScope.SEE
+        )
+    return False
+
+
+def current_actor() -> Actor:
+    return g.get("actor") or Actor()
+
+
+def _load_actor() -> Actor:
+    from selvvisitation.models import Citizen, Relative, StaffUser
+
+    kind = session.get("actor_kind")
+    actor_id = session.get("actor_id")
+    if not kind or not actor_id:
+        return Actor()
+    last_seen = session.get("last_seen")
+    timeout = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    if isinstance(timeout, timedelta):
+        timeout = timeout.total_seconds()
+    now = datetime.now(UTC).timestamp()
+    if last_seen is not None and now - float(last_seen) > float(timeout):
+        session.clear()
+        return Actor()
+    session["last_seen"] = now
+    if kind == ActorKind.STAFF.value:
+        staff = db.session.get(StaffUser, actor_id)
+        if staff is None or not staff.active or staff.session_nonce != session.get("nonce"):
+            session.clear()
+            return Actor()
+        return Actor(kind=ActorKind.STAFF, staff=staff)
+    if kind == ActorKind.CITIZEN.value:
+        citizen = db.session.get(Citizen, actor_id)
+        if citizen is None:
+            session.clear()
+            return Actor()
+        return Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen)
+    if kind == ActorKind.RELATIVE.value:
+        relative = db.session.get(Relative, actor_id)
+        if relative is None:
+            session.clear()
+            return Actor()
+        subject_id = session.get("subject_id")
+        subject = db.session.get(Citizen, subject_id) if subject_id else None
+        return Actor(kind=ActorKind.RELATIVE, relative=relative, subject=subject)
+    session.clear()
+    return Actor()
+
+
+def sign_in(kind: ActorKind, actor_id: int, *, nonce: str | None = None) -> None:
+    """Start a fresh session (no fixation: the old content is dropped)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    session["actor_kind"] = kind.value
+    session["actor_id"] = actor_id
+    session["last_seen"] = datetime.now(UTC).timestamp()
+    if nonce:
+        session["nonce"] = nonce
+
+
+def sign_out() -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def install_access_control(app: Flask) -> None:
+    @app.before_request
+    def _enforce_access() -> Any:
+        g.actor = _load_actor()
+        if request.endpoint is None:
+            return None  # 404 follows
+        rules = rules_for_endpoint(app, request.endpoint)
+        if rules is None:
+            abort(403)  # deny by default: the route declared no rule
+        if satisfies(g.actor, rules):
+            return None
+        if g.actor.is_anonymous:
+            wants_staff = bool(rules & (STAFF_ROLES | {STAFF_ANY}))
+            target = "auth.staff_login" if wants_staff else "auth.citizen_login"
+            return redirect(url_for(target, next=request.full_path.rstrip("?")))
+        abort(403)
+        return None

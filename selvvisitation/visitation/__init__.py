@@ -1,0 +1,1 @@
+"""The visitators' area: the case queue, case pages and decisions."""

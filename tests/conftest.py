@@ -1,0 +1,74 @@
+"""Test fixtures: one app per run on a real database, cleaned between tests.
+
+SQLite (a temporary file, so a served app and concurrent requests share it) is
+the default; TEST_DATABASE_URL points the same suite at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+_TMP = Path(tempfile.mkdtemp(prefix="selvvisitation-tests-"))
+os.environ.setdefault("SELVVISITATION_INSTANCE_DIR", str(_TMP / "instance"))
+if not os.environ.get("TEST_DATABASE_URL"):
+    os.environ["TEST_DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+
+from selvvisitation import create_app  # noqa: E402
+from selvvisitation.extensions import db  # noqa: E402
+
+pytest_plugins = ["tests.factories", "tests.pages"]
+
+
+def pytest_report_header() -> str:
+    url = os.environ["TEST_DATABASE_URL"]
+    return f"database: {url.split('@')[-1] if '@' in url else url}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    application = create_app("test")
+    with application.app_context():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001
+            if os.environ.get("REQUIRE_POSTGRES"):
+                raise RuntimeError(f"test database unreachable: {error}") from error
+            pytest.skip(f"test database unreachable: {error}")
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+def _clean_tables() -> None:
+    db.session.rollback()
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app) -> Iterator[None]:
+    """Every test runs in an app context on an empty database."""
+    with app.test_request_context():
+        _clean_tables()
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
