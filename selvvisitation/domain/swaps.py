@@ -286,7 +286,10 @@ def _period(
 def _window(policy: object) -> SwapWindow:
     """Read the policy's window; an unknown value falls back to the strictest, VISIT."""
     window = getattr(policy, "swap_window", SwapWindow.VISIT)
-    return window if isinstance(window, SwapWindow) else SwapWindow.VISIT
+    # A plain string from the database ("week") is read as the enum it names.
+    if isinstance(window, str) and window in {w.value for w in SwapWindow}:
+        return SwapWindow(window)
+    return SwapWindow.VISIT
 
 
 def _outside_allowed(policy: object) -> bool:

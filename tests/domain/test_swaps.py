@@ -673,3 +673,16 @@ def test_check_never_raises_on_nonsense(
     )
     assert not result.allowed
     assert result.notices == NOTICES
+
+
+def test_window_given_as_a_plain_string_is_understood() -> None:
+    """Rule 4: a policy loaded from the database may carry "week" as a plain string."""
+    policy = Policy(swap_window="week")  # type: ignore[arg-type]
+    assert check((), (line("køleskab", 20),), policy=policy, already_dropped=30).allowed
+
+
+def test_unknown_window_falls_back_to_the_strictest() -> None:
+    """Rule 4: an unreadable window setting balances per visit, never more loosely."""
+    policy = Policy(swap_window="month")  # type: ignore[arg-type]
+    result = check((), (line("køleskab", 20),), policy=policy, already_dropped=30)
+    assert result.codes == ("nothing_to_drop", "over_time_frame")
