@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint strings check-strings browser assets compile-translations demo-db clean
+.PHONY: help setup run test test-only lint strings browser assets compile-translations demo-db migration clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -31,6 +31,7 @@ compile-translations: $(BIN)/.installed ## Compile the Danish and English catalo
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 2
 
 setup: $(BIN)/.installed assets compile-translations ## Install everything the app needs
+	@git config merge.po.driver ".venv/bin/python scripts/merge_po.py %O %A %B" 2>/dev/null || true
 
 browser: ## Install Debian's chromium for the browser tests where it is missing
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -57,6 +58,9 @@ lint: $(BIN)/.installed ## Ruff lint and format check
 strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --ignore-obsolete
+
+migration: $(BIN)/.installed ## Regenerate the initial migration from the models (nothing has shipped yet)
+	bash scripts/regenerate_migration.sh
 
 clean: ## Remove installed and generated files
 	rm -rf $(VENV) node_modules static/dkfds static/vendor

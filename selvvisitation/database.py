@@ -25,7 +25,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A writing transaction asks for BEGIN IMMEDIATE (see locking.lock_for_write):
+        # A writing transaction asks for BEGIN IMMEDIATE (security.locking.lock_for_write):
         # SQLite ignores SELECT … FOR UPDATE, so the write lock is taken up front.
-        mode = connection.info.pop("sqlite_begin", "BEGIN")
-        connection.exec_driver_sql(mode)
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

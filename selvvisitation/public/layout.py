@@ -6,6 +6,7 @@ from flask import current_app, g
 from sqlalchemy import select
 
 from selvvisitation.extensions import db
+from selvvisitation.public.navigation import items_for
 
 
 def current_municipality():  # noqa: ANN201  (a Municipality or None)
@@ -45,6 +46,7 @@ def layout_context() -> dict:
         "visitation_phone": municipality.visitation_phone if municipality else "",
         "accessibility_statement_url": statement,
         "actor": g.get("actor"),
+        "navigation": items_for(g.get("actor")),
         "locale": str(get_locale()),
         "demo_mode": current_app.config.get("DEMO_MODE", False),
     }

@@ -1,8 +1,8 @@
 """Initial schema
 
-Revision ID: 45219ef659fc
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:09:36.416401
+Create Date: 2026-11-22 16:11:42.695979
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import selvvisitation.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '45219ef659fc'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None

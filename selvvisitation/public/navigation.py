@@ -1,0 +1,33 @@
+"""The main menu: one list for all areas; each person sees the items their role may open.
+
+Visibility comes from the endpoint's own access rule, so the menu never offers
+a page that would answer 403. Add a line here when an area gets a new page.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+
+from selvvisitation.security.access import Actor, rules_for_endpoint, satisfies
+
+NAVIGATION: list[tuple[str, object]] = [
+    ("citizen.index", _l("My help")),
+    ("staff.visits", _l("Visits")),
+    ("visitation.queue", _l("Cases")),
+    ("admin.index", _l("Administration")),
+]
+
+
+def items_for(actor: Actor | None) -> list[dict]:
+    if actor is None or actor.is_anonymous:
+        return []
+    items = []
+    for endpoint, label in NAVIGATION:
+        rules = rules_for_endpoint(current_app, endpoint)
+        if rules is None or not satisfies(actor, rules):
+            continue
+        items.append(
+            {"endpoint": endpoint, "label": label, "current": request.endpoint == endpoint}
+        )
+    return items

@@ -1,0 +1,178 @@
+"""The real-browser harness: the app served on a free localhost port, Debian's chromium
+driven by Playwright, and axe-core for WCAG 2.1 A/AA.
+
+Never `playwright install`: the browser is Debian's /usr/bin/chromium. Where it is
+missing, these tests are skipped with a visible reason (CI installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_DANISH = ROOT / "node_modules" / "axe-core" / "locales" / "da.json"
+ARTIFACTS = ROOT / "test-artifacts"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Chromium as root in a closed network: no sandbox, no background traffic.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The test app served by a real HTTP server in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (make browser)")
+    if not AXE_SOURCE.exists():
+        pytest.skip("axe-core is not installed (make setup runs npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    launched = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield launched
+    launched.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A fresh browser context (own cookies) and page; `page.goto('/path')` is relative."""
+    context = browser.new_context(base_url=live_server, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized page (375 × 812), for the home-care worker and the relative on the go."""
+    context = browser.new_context(
+        base_url=live_server, locale="da-DK", viewport={"width": 375, "height": 812},
+        is_mobile=True, has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    """A page with JavaScript off: every journey must work without it."""
+    context = browser.new_context(base_url=live_server, locale="da-DK", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def run_axe(page, *, locale: str = "da") -> list[dict]:
+    """Run axe-core on the current page; return the WCAG 2.1 A/AA violations.
+
+    axe is injected with page.evaluate, not add_script_tag, which our strict
+    Content-Security-Policy would block.
+    """
+    page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    if locale == "da" and AXE_DANISH.exists():
+        page.evaluate("locale => axe.configure({locale})", json.loads(AXE_DANISH.read_text()))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return result["violations"]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '')[:200]}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    """`assert_accessible(page)`: zero axe-core violations of WCAG 2.1 A and AA."""
+
+    def check(page, *, locale: str = "da") -> None:
+        violations = run_axe(page, locale=locale)
+        assert not violations, f"WCAG violations on {page.url}:\n{format_violations(violations)}"
+
+    return check
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, "name")` saves test-artifacts/screenshots/name.png (git-ignored)."""
+
+    def take(page, name: str, *, full_page: bool = True) -> Path:
+        target = ARTIFACTS / "screenshots" / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target), full_page=full_page)
+        return target
+
+    return take
+
+
+@pytest.fixture
+def sign_in_staff_in_browser():
+    """Sign a staff user in through the real login form."""
+    from tests.factories import TEST_PASSWORD
+
+    def sign_in(page, staff) -> None:
+        page.goto("/log-ind/personale")
+        page.get_by_label("Brugernavn").fill(staff.username)
+        page.get_by_label("Adgangskode").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+
+    return sign_in
+
+
+@pytest.fixture
+def sign_in_citizen_in_browser():
+    """Sign a citizen (or relative) in through the demo sign-in page."""
+
+    def sign_in(page, person, *, relative_for=None) -> None:
+        page.goto("/log-ind/")
+        label = f"Log ind som {person.name}"
+        if relative_for is not None:
+            label += " (pårørende)"
+        page.get_by_role("button", name=label, exact=True).click()
+        if relative_for is not None:
+            page.get_by_role("button", name=relative_for.name, exact=True).click()
+
+    return sign_in
