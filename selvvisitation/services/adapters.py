@@ -1,0 +1,70 @@
+"""Turn database rows into the plain values the domain rules take."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selvvisitation.domain.policy import Policy, default_legal_references
+from selvvisitation.domain.timeframe import CatalogueService, GrantedService
+from selvvisitation.models import Decision, Municipality, MunicipalityPolicy, Service
+
+
+def policy_for(municipality: Municipality) -> Policy:
+    """The municipality's policy as the rules engine's Policy (defaults where unset)."""
+    row: MunicipalityPolicy | None = municipality.policy
+    if row is None:
+        return Policy()
+    references = default_legal_references()
+    references.update(row.legal_references or {})
+    return Policy(
+        swap_window=row.swap_window,
+        outside_service_level_allowed=row.outside_service_level_allowed,
+        deselection_threshold_count=row.deselection_threshold_count,
+        deselection_threshold_days=row.deselection_threshold_days,
+        deviation_percent=row.deviation_percent,
+        deviation_min_per_delivery=row.deviation_min_per_delivery,
+        deviation_min_per_week=row.deviation_min_per_week,
+        deviation_sustained_days=row.deviation_sustained_days,
+        case_deadline_working_days=row.case_deadline_working_days,
+        practical_help_start_working_days=row.practical_help_start_working_days,
+        optional_holidays_are_working_days=row.optional_holidays_are_working_days,
+        show_staff_names_in_access_log=row.show_staff_names_in_access_log,
+        legal_references=references,
+    )
+
+
+def catalogue_entry(service: Service) -> CatalogueService:
+    return CatalogueService(
+        code=service.code,
+        category=service.category,
+        swappable=service.swappable,
+        flexible_only=service.flexible_only,
+        within_service_level=service.within_service_level,
+        default_minutes=service.default_minutes,
+    )
+
+
+def catalogue_for(session: Session, municipality_id: int) -> Mapping[str, CatalogueService]:
+    services = session.scalars(
+        select(Service).where(Service.municipality_id == municipality_id, Service.active.is_(True))
+    )
+    return {service.code: catalogue_entry(service) for service in services}
+
+
+def granted_for(decision: Decision | None) -> list[GrantedService]:
+    if decision is None:
+        return []
+    return [
+        GrantedService(
+            service_code=granted.service.code,
+            minutes_per_delivery=granted.minutes_per_delivery,
+            frequency=granted.frequency,
+            weekdays=granted.weekday_tuple,
+            start=granted.start_date,
+            end=granted.end_date,
+        )
+        for granted in decision.granted_services
+    ]

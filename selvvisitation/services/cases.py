@@ -1,0 +1,60 @@
+"""Opening cases for the visitators, with their deadline in working days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from selvvisitation.domain.types import ActorKind, CaseKind
+from selvvisitation.domain.workdays import add_working_days
+from selvvisitation.models import Case, CaseEvent, Citizen
+from selvvisitation.services.adapters import policy_for
+
+
+def case_deadline(citizen: Citizen, opened_on: date) -> date:
+    """The case deadline: the municipality's case processing time in working days (002)."""
+    policy = policy_for(citizen.municipality)
+    return add_working_days(
+        opened_on,
+        policy.case_deadline_working_days,
+        optional_holidays_are_working_days=policy.optional_holidays_are_working_days,
+    )
+
+
+def open_case(
+    session: Session,
+    *,
+    citizen: Citizen,
+    kind: CaseKind,
+    title: str,
+    actor_kind: ActorKind,
+    actor_staff_id: int | None = None,
+    actor_relative_id: int | None = None,
+    text: str = "",
+    data: dict | None = None,
+    priority: int = 2,
+    opened_on: date | None = None,
+) -> Case:
+    """Open a case with its first event; the caller commits."""
+    opened_on = opened_on or date.today()
+    case = Case(
+        municipality_id=citizen.municipality_id,
+        citizen=citizen,
+        kind=kind,
+        title=title,
+        priority=priority,
+        deadline=case_deadline(citizen, opened_on),
+    )
+    case.events.append(
+        CaseEvent(
+            actor_kind=actor_kind,
+            actor_staff_id=actor_staff_id,
+            actor_relative_id=actor_relative_id,
+            kind="opened",
+            text=text,
+            data=data or {},
+        )
+    )
+    session.add(case)
+    return case
