@@ -283,7 +283,7 @@ def _plan_and_record_visits(
         (g for g in grants if g.service.category == ServiceCategory.PRACTICAL_HELP), None
     )
     deviating = grants[0] if grants else None
-    walk = services.get("FLEX-GAATUR") or next(
+    walk = services.get("FL-GAATUR") or next(
         (s for s in services.values() if s.flexible_only), None
     )
     swaps_done = 0
