@@ -1,0 +1,598 @@
+"""Revisitation flags against the database: find, keep, close; never delete.
+
+The rules are the pure ones in ``selvvisitation.domain.flags`` (rule 7, 004 §1.3.3 and
+002 §8: repeated deselection; 003 "Løbende justering/revisitation": time deviation).
+Here the database does the counting: SQL groups a whole municipality's visits and
+hands back only the (citizen, service) pairs that may break a rule; the pure rules
+then decide on those few. Evaluation is idempotent (an open flag is kept and its
+evidence updated), a flag that no longer holds is closed with its reason, and a
+flag a visitator dismissed only comes back on evidence dated after the dismissal.
+Each new flag is routed to a visitator through a case; the system never decides.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from selvvisitation.domain.flags import (
+    DeliveryFigure,
+    Deselection,
+    FlagFinding,
+    deselection_findings,
+    time_deviation_finding,
+)
+from selvvisitation.domain.policy import Policy
+from selvvisitation.domain.timeframe import GrantedService as GrantedValue
+from selvvisitation.domain.timeframe import deliveries_per_week
+from selvvisitation.domain.types import (
+    ActorKind,
+    CaseKind,
+    CaseStatus,
+    FlagRule,
+    FlagStatus,
+    VisitServiceOutcome,
+)
+from selvvisitation.models import (
+    Case,
+    CaseEvent,
+    Citizen,
+    Flag,
+    GrantedService,
+    Municipality,
+    Service,
+    Visit,
+    VisitService,
+    utcnow,
+)
+from selvvisitation.services.adapters import policy_for
+from selvvisitation.services.cases import open_case
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+# Recorded deliveries; DROPPED is a deselection (rule 7), not a changed delivery time.
+DELIVERED_OUTCOMES = (VisitServiceOutcome.DELIVERED, VisitServiceOutcome.CHANGED)
+
+# How far back time deviation looks. A run of deviating deliveries must last more than
+# ``deviation_sustained_days`` (003: 14 days); 13 weeks also holds two or three deliveries
+# of a service given every 5-6 weeks. A longer run is flagged all the same, with its
+# period starting at the window's start.
+MIN_DEVIATION_LOOKBACK_DAYS = 91
+
+# Reasons written on a closed flag (shown to the visitator, in Danish like the UI).
+CLOSED_REASONS: dict[FlagRule, str] = {
+    FlagRule.REPEATED_DESELECTION: (
+        "Gælder ikke længere: ydelsen er fravalgt færre end %(count)s gange "
+        "de seneste %(days)s dage (regel 7; 004 §1.3.3, 002 §8)."
+    ),
+    FlagRule.TIME_DEVIATION: (
+        "Gælder ikke længere: den leverede tid afviger ikke længere væsentligt "
+        "fra den bevilgede tid (003 Løbende justering/revisitation)."
+    ),
+}
+CASE_TITLE = "Overvej revisitation: %(what)s"
+RULE_TITLES: dict[FlagRule, str] = {
+    FlagRule.REPEATED_DESELECTION: "gentagne fravalg af %(service)s",
+    FlagRule.TIME_DEVIATION: "leveret tid afviger for %(service)s",
+}
+
+
+@dataclass(frozen=True)
+class FlagOutcome:
+    """What one evaluation did with one flag."""
+
+    action: str  # "opened", "kept" or "closed"
+    flag_id: int
+    citizen_id: int
+    rule: FlagRule
+    key: str
+    service_code: str
+    period_start: date
+    period_end: date
+    case_id: int | None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "flag_id": self.flag_id,
+            "citizen_id": self.citizen_id,
+            "rule": self.rule.value,
+            "key": self.key,
+            "service_code": self.service_code,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "case_id": self.case_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class EvaluationReport:
+    """The outcome of one evaluation: opened, kept and closed flags, with details."""
+
+    as_of: date
+    citizens_evaluated: int
+    outcomes: list[FlagOutcome] = field(default_factory=list)
+    cases_opened: list[int] = field(default_factory=list)
+
+    def _with(self, action: str) -> list[FlagOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.action == action]
+
+    @property
+    def opened(self) -> list[FlagOutcome]:
+        return self._with("opened")
+
+    @property
+    def kept(self) -> list[FlagOutcome]:
+        return self._with("kept")
+
+    @property
+    def closed(self) -> list[FlagOutcome]:
+        return self._with("closed")
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "opened": len(self.opened),
+            "kept": len(self.kept),
+            "closed": len(self.closed),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "citizens_evaluated": self.citizens_evaluated,
+            "counts": self.counts(),
+            "cases_opened": self.cases_opened,
+            "flags": [outcome.as_dict() for outcome in self.outcomes],
+        }
+
+
+class CitizenNotFoundError(LookupError):
+    """No citizen with the id given."""
+
+
+def evaluate_citizen(
+    session: Session, citizen_id: int, *, as_of: date | None = None
+) -> EvaluationReport:
+    """Evaluate one citizen's flags, e.g. right after a swap or a visit record is saved."""
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise CitizenNotFoundError(citizen_id)
+    return _evaluate(session, citizen.municipality, as_of, Citizen.id == citizen_id)
+
+
+def evaluate_municipality(
+    session: Session, municipality_id: int, *, as_of: date | None = None
+) -> EvaluationReport:
+    """Evaluate every citizen of the municipality in a few grouped queries."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise LookupError(municipality_id)
+    return _evaluate(session, municipality, as_of, Citizen.municipality_id == municipality_id)
+
+
+# --- finding what holds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    citizen_id: int
+    service_id: int
+    finding: FlagFinding
+
+
+def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], date]:
+    """Return the latest dismissal day per (citizen, key): only later events count."""
+    rows = session.execute(
+        select(Flag.citizen_id, Flag.key, func.max(Flag.dismissed_at))
+        .where(Flag.status == FlagStatus.DISMISSED, Flag.citizen_id.in_(citizen_ids))
+        .group_by(Flag.citizen_id, Flag.key)
+    )
+    result: dict[tuple[int, str], date] = {}
+    for citizen_id, key, dismissed_at in rows:
+        if dismissed_at is None:
+            continue
+        result[(citizen_id, key)] = _local_day(dismissed_at)
+    return result
+
+
+def _local_day(moment: datetime) -> date:
+    # SQLite hands back a naive value from max(); it is stored in UTC.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(COPENHAGEN).date()
+
+
+def _lines_in_window(
+    condition: sa.ColumnElement[bool],
+    first: date,
+    last: date,
+    visit_scope: sa.ColumnElement[bool],
+) -> sa.ColumnElement[bool]:
+    """Visit lines meeting ``condition`` on visits in [first, last] in scope, not cancelled."""
+    return and_(
+        condition,
+        VisitService.service_id.is_not(None),
+        Visit.day >= first,
+        Visit.day <= last,
+        Visit.cancelled.is_(False),
+        visit_scope,
+    )
+
+
+def _lines(*columns: Any, with_grant: bool = False) -> sa.Select[Any]:
+    stmt = select(*columns).join(VisitService, VisitService.visit_id == Visit.id)
+    if with_grant:
+        stmt = stmt.join(GrantedService, GrantedService.id == VisitService.granted_service_id)
+    return stmt
+
+
+def _pairs(
+    condition: sa.ColumnElement[bool],
+    *,
+    having: sa.ColumnElement[bool] | None = None,
+    with_grant: bool = False,
+) -> sa.CTE:
+    """The (citizen, service) pairs that may break a rule, grouped in SQL."""
+    stmt = (
+        _lines(Visit.citizen_id, VisitService.service_id, with_grant=with_grant)
+        .where(condition)
+        .group_by(Visit.citizen_id, VisitService.service_id)
+    )
+    if having is not None:
+        stmt = stmt.having(having)
+    return stmt.cte()
+
+
+def _candidate_lines(
+    candidates: sa.CTE,
+    condition: sa.ColumnElement[bool],
+    *columns: Any,
+    with_grant: bool = False,
+) -> sa.Select[Any]:
+    """The lines behind the candidate pairs only: (citizen id, visit id, *columns)."""
+    return (
+        _lines(Visit.citizen_id, Visit.id, *columns, with_grant=with_grant)
+        .join(Service, Service.id == VisitService.service_id)
+        .join(
+            candidates,
+            and_(
+                candidates.c.citizen_id == Visit.citizen_id,
+                candidates.c.service_id == VisitService.service_id,
+            ),
+        )
+        .where(condition)
+    )
+
+
+def _deselections(
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    visit_scope: sa.ColumnElement[bool],
+    dismissed: dict[tuple[int, str], date],
+) -> list[_Found]:
+    """Rule 7: services deselected at least N times in D days, counted in SQL."""
+    window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
+    dropped_in_window = _lines_in_window(
+        VisitService.outcome == VisitServiceOutcome.DROPPED, window_start, as_of, visit_scope
+    )
+    # A visit counts once per service, however many lines dropped it (domain rule).
+    candidates = _pairs(
+        dropped_in_window,
+        having=func.count(sa.distinct(Visit.id)) >= policy.deselection_threshold_count,
+    )
+    rows = session.execute(
+        _candidate_lines(
+            candidates, dropped_in_window, VisitService.service_id, Service.code, Visit.day
+        )
+    )
+    per_citizen: dict[int, list[Deselection]] = defaultdict(list)
+    service_ids: dict[tuple[int, str], int] = {}
+    for citizen_id, visit_id, service_id, code, day in rows:
+        per_citizen[citizen_id].append(Deselection(day, code, str(visit_id)))
+        service_ids[(citizen_id, code)] = service_id
+    found: list[_Found] = []
+    for citizen_id, items in per_citizen.items():
+        counted_after = {
+            code: dismissed[(citizen_id, f"{FlagRule.REPEATED_DESELECTION.value}:{code}")]
+            for code in {item.service_code for item in items}
+            if (citizen_id, f"{FlagRule.REPEATED_DESELECTION.value}:{code}") in dismissed
+        }
+        for finding in deselection_findings(
+            items, policy, as_of=as_of, counted_after=counted_after
+        ):
+            found.append(
+                _Found(citizen_id, service_ids[(citizen_id, finding.service_code)], finding)
+            )
+    return found
+
+
+def deviation_lookback_days(policy: Policy) -> int:
+    """Return how many days back time deviation looks (at least 13 weeks)."""
+    return max(MIN_DEVIATION_LOOKBACK_DAYS, 4 * policy.deviation_sustained_days)
+
+
+def _time_deviations(
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    visit_scope: sa.ColumnElement[bool],
+    dismissed: dict[tuple[int, str], date],
+) -> list[_Found]:
+    """003: per (citizen, service) with any deviating delivery, apply the pure rule."""
+    window_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
+    delivered_in_window = _lines_in_window(
+        and_(
+            VisitService.outcome.in_(DELIVERED_OUTCOMES),
+            VisitService.delivered_minutes.is_not(None),
+            VisitService.granted_service_id.is_not(None),
+        ),
+        window_start,
+        as_of,
+        visit_scope,
+    )
+    granted = GrantedService.minutes_per_delivery
+    # The same integer test as domain.flags.deviates: more than percent % of granted.
+    deviating = (
+        func.abs(VisitService.delivered_minutes - granted) * 100
+        > policy.deviation_percent * granted
+    )
+    candidates = _pairs(and_(delivered_in_window, deviating), with_grant=True)
+    rows = session.execute(
+        _candidate_lines(
+            candidates,
+            delivered_in_window,
+            VisitService.service_id,
+            Service.code,
+            Visit.day,
+            granted,
+            VisitService.delivered_minutes,
+            GrantedService.frequency,
+            GrantedService.weekdays,
+            GrantedService.start_date,
+            GrantedService.end_date,
+            with_grant=True,
+        ).order_by(Visit.citizen_id, VisitService.service_id, Visit.day, Visit.id)
+    )
+    figures: dict[tuple[int, int, str], list[DeliveryFigure]] = defaultdict(list)
+    latest_grant: dict[tuple[int, int, str], GrantedValue] = {}
+    for row in rows:
+        citizen_id, visit_id, service_id, code, day, minutes, delivered = row[:7]
+        pair = (citizen_id, service_id, code)
+        figures[pair].append(DeliveryFigure(day, minutes, delivered, str(visit_id)))
+        # Rows come in day order: the last grant seen is the one in force most recently.
+        latest_grant[pair] = GrantedValue(
+            service_code=code,
+            minutes_per_delivery=minutes,
+            frequency=row.frequency,
+            weekdays=tuple(int(d) for d in (row.weekdays or "").split(",") if d.strip()),
+            start=row.start_date,
+            end=row.end_date,
+        )
+    found: list[_Found] = []
+    for (citizen_id, service_id, code), items in figures.items():
+        finding = time_deviation_finding(
+            code,
+            items,
+            deliveries_per_week=deliveries_per_week(latest_grant[(citizen_id, service_id, code)]),
+            policy=policy,
+            counted_after=dismissed.get((citizen_id, f"{FlagRule.TIME_DEVIATION.value}:{code}")),
+        )
+        if finding is not None:
+            found.append(_Found(citizen_id, service_id, finding))
+    return found
+
+
+# --- reconciling with the flags already there -------------------------------------------
+
+
+def _evaluate(
+    session: Session,
+    municipality: Municipality,
+    as_of: date | None,
+    citizen_scope: sa.ColumnElement[bool],
+) -> EvaluationReport:
+    as_of = as_of or date.today()
+    policy = policy_for(municipality)
+    citizen_ids = select(Citizen.id).where(citizen_scope)
+    visit_scope = Visit.citizen_id.in_(citizen_ids)
+    citizens_evaluated = session.scalar(
+        select(func.count()).select_from(Citizen).where(citizen_scope)
+    )
+    dismissed = _dismissed_on(session, citizen_ids)
+    found = _deselections(session, policy, as_of, visit_scope, dismissed)
+    found += _time_deviations(session, policy, as_of, visit_scope, dismissed)
+    holding = {(item.citizen_id, item.finding.key): item for item in found}
+
+    open_flags = session.scalars(
+        select(Flag)
+        .where(Flag.status == FlagStatus.OPEN, Flag.citizen_id.in_(citizen_ids))
+        .order_by(Flag.citizen_id, Flag.key)
+    ).all()
+    report = EvaluationReport(as_of=as_of, citizens_evaluated=citizens_evaluated or 0)
+    now = utcnow()
+    kept_or_closed: list[tuple[str, Flag, str]] = []
+    touched_cases: set[int] = set()
+    for flag in open_flags:
+        item = holding.pop((flag.citizen_id, flag.key), None)
+        if item is not None:
+            evidence = _json_ready(item.finding.evidence)
+            if (flag.period_start, flag.period_end, flag.evidence) != (
+                item.finding.period_start,
+                item.finding.period_end,
+                evidence,
+            ):
+                flag.period_start = item.finding.period_start
+                flag.period_end = item.finding.period_end
+                flag.evidence = evidence
+                flag.updated_at = now
+            kept_or_closed.append(("kept", flag, ""))
+        else:
+            flag.status = FlagStatus.CLOSED
+            flag.closed_at = now
+            flag.updated_at = now
+            flag.closed_reason = CLOSED_REASONS[flag.rule] % {
+                "count": policy.deselection_threshold_count,
+                "days": policy.deselection_threshold_days,
+            }
+            kept_or_closed.append(("closed", flag, flag.closed_reason))
+            if flag.case_id is not None:
+                touched_cases.add(flag.case_id)
+
+    new_flags = _open_new_flags(session, list(holding.values()), as_of, report)
+    session.flush()
+    _note_cases_without_open_flags(session, touched_cases)
+    session.flush()
+
+    for action, flag, reason in kept_or_closed:
+        report.outcomes.append(_outcome(action, flag, reason))
+    for flag in new_flags:
+        report.outcomes.append(_outcome("opened", flag, ""))
+    report.outcomes.sort(key=lambda o: (o.citizen_id, o.key, o.action))
+    return report
+
+
+def _open_new_flags(
+    session: Session, new: list[_Found], as_of: date, report: EvaluationReport
+) -> list[Flag]:
+    """Create the new flags and route them to a visitator: one case per citizen."""
+    if not new:
+        return []
+    by_citizen: dict[int, list[_Found]] = defaultdict(list)
+    for item in new:
+        by_citizen[item.citizen_id].append(item)
+    citizens = {
+        citizen.id: citizen
+        for citizen in session.scalars(select(Citizen).where(Citizen.id.in_(list(by_citizen))))
+    }
+    # A citizen's case that is still open takes the new flags: the visitator sees one case.
+    open_cases: dict[int, Case] = {}
+    for case in session.scalars(
+        select(Case)
+        .where(
+            Case.kind == CaseKind.FLAG,
+            Case.status != CaseStatus.CLOSED,
+            Case.citizen_id.in_(list(by_citizen)),
+        )
+        .order_by(Case.opened_at, Case.id)
+    ):
+        open_cases[case.citizen_id] = case
+    service_names = dict(
+        session.execute(
+            select(Service.id, Service.name_da).where(
+                Service.id.in_({item.service_id for item in new})
+            )
+        ).all()
+    )
+    created: list[Flag] = []
+    for citizen_id in sorted(by_citizen):
+        items = sorted(by_citizen[citizen_id], key=lambda i: i.finding.key)
+        what = ", ".join(
+            RULE_TITLES[i.finding.rule] % {"service": service_names.get(i.service_id, "")}
+            for i in items
+        )
+        data = {"flags": [i.finding.key for i in items], "as_of": as_of.isoformat()}
+        case = open_cases.get(citizen_id)
+        if case is None:
+            case = open_case(
+                session,
+                citizen=citizens[citizen_id],
+                kind=CaseKind.FLAG,
+                title=(CASE_TITLE % {"what": what})[:200],
+                actor_kind=ActorKind.SYSTEM,
+                text="Systemet har fundet grund til at se på afgørelsen igen: " + what + ".",
+                data=data,
+                priority=_priority(items),
+                opened_on=as_of,
+            )
+            session.flush()
+            report.cases_opened.append(case.id)
+        else:
+            case.priority = min(case.priority, _priority(items))
+            case.events.append(
+                CaseEvent(
+                    actor_kind=ActorKind.SYSTEM,
+                    kind="flag_raised",
+                    text="Nyt flag: " + what + ".",
+                    data=data,
+                )
+            )
+        for item in items:
+            flag = Flag(
+                citizen_id=citizen_id,
+                rule=item.finding.rule,
+                key=item.finding.key,
+                service_id=item.service_id,
+                status=FlagStatus.OPEN,
+                period_start=item.finding.period_start,
+                period_end=item.finding.period_end,
+                evidence=_json_ready(item.finding.evidence),
+                case=case,
+            )
+            session.add(flag)
+            created.append(flag)
+    return created
+
+
+def _priority(items: list[_Found]) -> int:
+    """High when more time is delivered than granted: the need may have grown (003)."""
+    for item in items:
+        evidence = item.finding.evidence
+        if item.finding.rule is FlagRule.TIME_DEVIATION and evidence.get("direction") == "more":
+            return 1
+    return 2
+
+
+def _note_cases_without_open_flags(session: Session, case_ids: set[int]) -> None:
+    """Tell the visitator when every flag of a case has closed; a human closes the case."""
+    if not case_ids:
+        return
+    still_open = set(
+        session.scalars(
+            select(Flag.case_id).where(Flag.case_id.in_(case_ids), Flag.status == FlagStatus.OPEN)
+        )
+    )
+    for case in session.scalars(select(Case).where(Case.id.in_(case_ids - still_open))):
+        if case.status == CaseStatus.CLOSED:
+            continue
+        case.events.append(
+            CaseEvent(
+                actor_kind=ActorKind.SYSTEM,
+                kind="flags_closed",
+                text=(
+                    "Alle flag i sagen gælder ikke længere. Sagen er ikke lukket: "
+                    "en visitator vurderer, om den kan lukkes."
+                ),
+                data={},
+            )
+        )
+
+
+def _outcome(action: str, flag: Flag, reason: str) -> FlagOutcome:
+    return FlagOutcome(
+        action=action,
+        flag_id=flag.id,
+        citizen_id=flag.citizen_id,
+        rule=flag.rule,
+        key=flag.key,
+        service_code=flag.key.split(":", 1)[-1],
+        period_start=flag.period_start,
+        period_end=flag.period_end,
+        case_id=flag.case_id,
+        reason=reason,
+    )
+
+
+def _json_ready(evidence: dict[str, object]) -> dict[str, Any]:
+    """Evidence as the JSON column gives it back, so comparisons see real changes only."""
+    return json.loads(json.dumps(evidence))
