@@ -1,0 +1,398 @@
+"""The home-care team's visits: what is planned, what the citizen wished, what was done.
+
+Reads and writes for the staff area. Like every service module: takes the
+session, never commits; the view owns the transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain.policy import Policy
+from selvvisitation.domain.timeframe import window_bounds
+from selvvisitation.domain.types import (
+    ActorKind,
+    SwapStatus,
+    SwapWindow,
+    VisitServiceOutcome,
+)
+from selvvisitation.domain.visit_record import (
+    DoneInstead,
+    PlannedItem,
+    RecordCheck,
+    SwapDecision,
+    WishedSwap,
+    check_visit_record,
+)
+from selvvisitation.models import (
+    Citizen,
+    Decision,
+    Service,
+    StaffUser,
+    SwapLine,
+    SwapRequest,
+    Visit,
+    VisitService,
+    Wish,
+    utcnow,
+)
+from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+
+
+@dataclass
+class VisitWishes:
+    """The citizen's wishes for one visit: swaps (for this visit or standing) and preferences."""
+
+    swaps: list[SwapRequest] = field(default_factory=list)
+    wishes: list[Wish] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.swaps or self.wishes)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def team_visits(session: Session, team_id: int | None, first: date, last: date) -> list[Visit]:
+    """The team's visits from first to last day (inclusive), in time order."""
+    if team_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
+            .options(
+                selectinload(Visit.citizen),
+                selectinload(Visit.services).selectinload(VisitService.service),
+            )
+            .order_by(Visit.starts_at, Visit.id)
+        )
+    )
+
+
+def _swap_options():  # noqa: ANN202  (loader options)
+    return (
+        selectinload(SwapRequest.lines).selectinload(SwapLine.service),
+        selectinload(SwapRequest.created_by_relative),
+    )
+
+
+def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWishes]:
+    """Wishes per visit id: swaps asked for the visit, standing swaps covering its day
+    (only while the visit is not recorded), and the citizen's active preferences."""
+    result: dict[int, VisitWishes] = {visit.id: VisitWishes() for visit in visits}
+    if not visits:
+        return result
+    visit_ids = [v.id for v in visits]
+    citizen_ids = sorted({v.citizen_id for v in visits})
+    first = min(v.day for v in visits)
+    last = max(v.day for v in visits)
+    swaps = session.scalars(
+        select(SwapRequest)
+        .where(
+            or_(
+                SwapRequest.visit_id.in_(visit_ids),
+                and_(
+                    SwapRequest.visit_id.is_(None),
+                    SwapRequest.citizen_id.in_(citizen_ids),
+                    SwapRequest.status == SwapStatus.REQUESTED,
+                    SwapRequest.period_start <= last,
+                    SwapRequest.period_end >= first,
+                ),
+            ),
+            SwapRequest.status != SwapStatus.WITHDRAWN,
+        )
+        .options(*_swap_options())
+        .order_by(SwapRequest.created_at, SwapRequest.id)
+    ).all()
+    wishes = session.scalars(
+        select(Wish)
+        .where(Wish.citizen_id.in_(citizen_ids), Wish.active.is_(True))
+        .order_by(Wish.created_at, Wish.id)
+    ).all()
+    for visit in visits:
+        entry = result[visit.id]
+        for swap in swaps:
+            if swap.visit_id == visit.id:
+                # A visit's own wishes: still asked for before the record, decided after.
+                if visit.is_recorded or swap.status == SwapStatus.REQUESTED:
+                    entry.swaps.append(swap)
+            elif (
+                swap.visit_id is None
+                and not visit.is_recorded
+                and swap.citizen_id == visit.citizen_id
+                and swap.period_start is not None
+                and swap.period_end is not None
+                and swap.period_start <= visit.day <= swap.period_end
+            ):
+                entry.swaps.append(swap)
+        entry.wishes = [
+            w for w in wishes
+            if w.citizen_id == visit.citizen_id and w.visit_id in (None, visit.id)
+        ]
+    return result
+
+
+def open_swaps(wishes: VisitWishes) -> list[SwapRequest]:
+    """The wished swaps the worker must still answer."""
+    return [s for s in wishes.swaps if s.status == SwapStatus.REQUESTED]
+
+
+def declined_swaps(session: Session, team_id: int | None, since: date) -> list[SwapRequest]:
+    """Swaps the team declined on visits since the given day, newest first (team leader)."""
+    if team_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(SwapRequest)
+            .join(Visit, SwapRequest.visit_id == Visit.id)
+            .where(
+                Visit.team_id == team_id,
+                Visit.day >= since,
+                SwapRequest.status == SwapStatus.DECLINED,
+            )
+            .options(*_swap_options(), selectinload(SwapRequest.citizen))
+            .order_by(Visit.day.desc(), SwapRequest.id.desc())
+        )
+    )
+
+
+# --- the time frame of the policy's window (rule 4) -------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    window_minutes: int
+    already_dropped_minutes: int
+    already_swapped_in_minutes: int
+
+
+def window_figures(session: Session, visit: Visit, policy: Policy) -> WindowFigures:
+    """The window's time frame and what other recorded visits in it already swapped."""
+    if policy.swap_window is SwapWindow.VISIT:
+        return WindowFigures(visit.time_frame_minutes, 0, 0)
+    first, last = window_bounds(policy.swap_window, visit.day)
+    in_window = and_(
+        Visit.citizen_id == visit.citizen_id,
+        Visit.day >= first,
+        Visit.day <= last,
+        Visit.cancelled.is_(False),
+    )
+    frame = session.scalar(select(func.coalesce(func.sum(Visit.time_frame_minutes), 0)).where(
+        in_window
+    ))
+    others = and_(in_window, Visit.id != visit.id, Visit.recorded_at.is_not(None))
+    dropped = session.scalar(
+        select(func.coalesce(func.sum(VisitService.planned_minutes), 0))
+        .join(Visit, VisitService.visit_id == Visit.id)
+        .where(others, VisitService.outcome == VisitServiceOutcome.DROPPED)
+    )
+    added = session.scalar(
+        select(func.coalesce(func.sum(VisitService.delivered_minutes), 0))
+        .join(Visit, VisitService.visit_id == Visit.id)
+        .where(others, VisitService.outcome == VisitServiceOutcome.ADDED)
+    )
+    return WindowFigures(int(frame or 0), int(dropped or 0), int(added or 0))
+
+
+# --- recording a visit ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """What the worker entered: outcomes per planned item, help done instead, decisions."""
+
+    items: tuple[PlannedItem, ...]
+    instead: tuple[DoneInstead, ...]
+    decisions: Mapping[str, SwapDecision]
+    acknowledged_now: bool
+    note: str = ""
+
+
+def wished_swap(swap: SwapRequest) -> WishedSwap:
+    return WishedSwap(
+        key=str(swap.id),
+        drop_codes=tuple(line.service.code for line in swap.dropped if line.service is not None),
+        add_codes=tuple(line.service.code for line in swap.added if line.service is not None),
+        acknowledged=swap.acknowledged_cannot_demand_at is not None,
+    )
+
+
+def planned_items(visit: Visit) -> list[VisitService]:
+    """The services planned for the visit (not the ones done instead)."""
+    return [s for s in visit.services if s.outcome != VisitServiceOutcome.ADDED]
+
+
+def check_record(
+    session: Session, visit: Visit, record: VisitRecord, swaps: Sequence[SwapRequest]
+) -> RecordCheck:
+    """Run the rules on the record against the citizen's grant, the catalogue and the window."""
+    citizen: Citizen = visit.citizen
+    policy = policy_for(citizen.municipality)
+    figures = window_figures(session, visit, policy)
+    return check_visit_record(
+        day=visit.day,
+        items=record.items,
+        instead=record.instead,
+        swaps=[wished_swap(s) for s in swaps],
+        decisions=record.decisions,
+        acknowledged_now=record.acknowledged_now,
+        granted=granted_for(current_decision_on(citizen, visit.day)),
+        catalogue=catalogue_for(session, citizen.municipality_id),
+        policy=policy,
+        window_minutes=figures.window_minutes,
+        already_swapped_in_minutes=figures.already_swapped_in_minutes,
+        already_dropped_minutes=figures.already_dropped_minutes,
+    )
+
+
+def current_decision_on(citizen: Citizen, day: date) -> Decision | None:
+    """The decision version in force on the day (the newest valid from on or before it)."""
+    versions = [d for d in citizen.decisions if d.valid_from <= day]
+    return versions[-1] if versions else citizen.current_decision
+
+
+def new_reference() -> str:
+    """A short reference for a swap recorded on the spot, shown in the history."""
+    return "B-" + secrets.token_hex(5).upper()
+
+
+def _services_by_code(session: Session, municipality_id: int, codes: Iterable[str]) -> dict:
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(Service).where(Service.municipality_id == municipality_id, Service.code.in_(wanted))
+    )
+    return {s.code: s for s in rows}
+
+
+def _decide(
+    session: Session, swap: SwapRequest, visit: Visit, decision: SwapDecision, staff: StaffUser
+) -> SwapRequest:
+    """Record the worker's answer; a standing wish gets its own record for this visit."""
+    target = swap
+    if swap.visit_id is None:
+        target = SwapRequest(
+            reference=new_reference(),
+            citizen_id=swap.citizen_id,
+            visit=visit,
+            created_at=swap.created_at,
+            created_by_kind=swap.created_by_kind,
+            created_by_relative_id=swap.created_by_relative_id,
+            created_by_staff_id=swap.created_by_staff_id,
+            acknowledged_cannot_demand_at=swap.acknowledged_cannot_demand_at,
+            acknowledged_by_kind=swap.acknowledged_by_kind,
+            lines=[
+                SwapLine(kind=line.kind, service_id=line.service_id, free_text=line.free_text,
+                         minutes=line.minutes)
+                for line in swap.lines
+            ],
+        )
+        session.add(target)
+    target.status = SwapStatus.ACCEPTED if decision.accepted else SwapStatus.DECLINED
+    target.decided_at = utcnow()
+    target.decided_by_staff_id = staff.id
+    if not decision.accepted:
+        target.decline_reason = decision.reason
+        target.decline_text = decision.text.strip()
+    return target
+
+
+def save_record(
+    session: Session,
+    visit: Visit,
+    record: VisitRecord,
+    swaps: Sequence[SwapRequest],
+    staff: StaffUser,
+) -> list[SwapRequest]:
+    """Write a checked record to the visit (the caller checked it under the write lock)."""
+    now = utcnow()
+    decided = {
+        str(swap.id): _decide(session, swap, visit, record.decisions[str(swap.id)], staff)
+        for swap in swaps
+    }
+    accepted = [s for s in decided.values() if s.status == SwapStatus.ACCEPTED]
+    by_code = _services_by_code(
+        session, visit.citizen.municipality_id, (d.service_code for d in record.instead)
+    )
+    items = {str(s.id): s for s in planned_items(visit)}
+    dropped_codes = set()
+    for entry in record.items:
+        item = items[entry.key]
+        item.outcome = entry.outcome
+        item.delivered_minutes = entry.delivered_minutes
+        if entry.outcome is VisitServiceOutcome.DROPPED:
+            dropped_codes.add(entry.service_code)
+    swap_for_drop = {
+        line.service.code: swap
+        for swap in accepted
+        for line in swap.dropped
+        if line.service is not None
+    }
+    # Drops and choices the worker agreed on the spot, without a wish beforehand,
+    # are a swap too: record it, so the history and the flags see it (rule 7).
+    on_the_spot = None
+    uncovered_drops = [e for e in record.items
+                       if e.outcome is VisitServiceOutcome.DROPPED
+                       and e.service_code not in swap_for_drop]
+    swap_for_add = {
+        line.service.code: swap for swap in accepted for line in swap.added
+        if line.service is not None
+    }
+    uncovered_adds = [d for d in record.instead if d.service_code not in swap_for_add]
+    if uncovered_drops or uncovered_adds:
+        on_the_spot = SwapRequest(
+            reference=new_reference(),
+            citizen_id=visit.citizen_id,
+            visit=visit,
+            status=SwapStatus.ACCEPTED,
+            created_by_kind=ActorKind.STAFF,
+            created_by_staff_id=staff.id,
+            decided_at=now,
+            decided_by_staff_id=staff.id,
+            lines=[
+                SwapLine(kind="drop", service_id=items[e.key].service_id, minutes=e.planned_minutes)
+                for e in uncovered_drops
+            ] + [
+                SwapLine(
+                    kind="add",
+                    service=by_code.get(d.service_code) if d.service_code else None,
+                    free_text=d.free_text,
+                    minutes=d.minutes,
+                )
+                for d in uncovered_adds
+            ],
+        )
+        session.add(on_the_spot)
+    for entry in record.items:
+        if entry.outcome is VisitServiceOutcome.DROPPED:
+            items[entry.key].swap = swap_for_drop.get(entry.service_code, on_the_spot)
+    for done in record.instead:
+        visit.services.append(
+            VisitService(
+                service=by_code.get(done.service_code) if done.service_code else None,
+                free_text=done.free_text,
+                planned_minutes=0,
+                delivered_minutes=done.minutes,
+                outcome=VisitServiceOutcome.ADDED,
+                swap=swap_for_add.get(done.service_code, on_the_spot),
+            )
+        )
+    if record.acknowledged_now:
+        # Rule 6 (§ 90): the citizen was told, at the visit, before the swap was done.
+        for swap in [*accepted, *([on_the_spot] if on_the_spot else [])]:
+            if swap.dropped and swap.acknowledged_cannot_demand_at is None:
+                swap.acknowledged_cannot_demand_at = now
+                swap.acknowledged_by_kind = ActorKind.CITIZEN
+    visit.recorded_at = now
+    visit.recorded_by_staff_id = staff.id
+    visit.note = record.note.strip()
+    return list(decided.values()) + ([on_the_spot] if on_the_spot else [])

@@ -1,0 +1,69 @@
+"""The team's visits for a day or a week, with the citizen's wishes marked."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import render_template, request
+
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow, current_actor
+from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
+from selvvisitation.staff.views import blueprint
+
+TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
+
+
+def requested_day(name: str) -> date:
+    """The day in the query string (YYYY-MM-DD); today when missing or not a date."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return date.today()
+
+
+def audit_reads(visits, purpose: str) -> None:
+    """One audit entry per citizen whose visits were shown."""
+    seen = set()
+    for visit in visits:
+        if visit.citizen_id in seen:
+            continue
+        seen.add(visit.citizen_id)
+        audit.record("read", citizen=visit.citizen, object_type="visit_list",
+                     object_id=visit.day.isoformat(), purpose=purpose)
+    db.session.commit()
+
+
+@blueprint.route("/besoeg")
+@allow(*TEAM)
+def visits() -> str:
+    day = requested_day("dag")
+    staff = current_actor().staff
+    day_visits = team_visits(db.session, staff.team_id, day, day)
+    wishes = wishes_for(db.session, day_visits)
+    audit_reads(day_visits, "team_day_visits")
+    return render_template(
+        "staff/visits.html", visits=day_visits, wishes=wishes, day=day,
+        today=date.today(), previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
+    )
+
+
+@blueprint.route("/uge")
+@allow(*TEAM)
+def week() -> str:
+    first = week_start(requested_day("uge"))
+    last = first + timedelta(days=6)
+    staff = current_actor().staff
+    week_visits = team_visits(db.session, staff.team_id, first, last)
+    wishes = wishes_for(db.session, week_visits)
+    audit_reads(week_visits, "team_week_visits")
+    days = [(first + timedelta(days=n), []) for n in range(7)]
+    by_day = dict(days)
+    for visit in week_visits:
+        by_day[visit.day].append(visit)
+    return render_template(
+        "staff/week.html", days=days, wishes=wishes, first=first, last=last,
+        previous_week=first - timedelta(days=7), next_week=first + timedelta(days=7),
+        week_number=first.isocalendar().week,
+    )

@@ -1,0 +1,137 @@
+"""The team's visits for the day and the week, with the citizen's wishes marked (issue 5)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.models import AuditEntry
+from tests.pages import sign_in_citizen, sign_in_staff
+from tests.staff.helpers import preference, visit_scene, wished_swap
+
+
+def texts(soup, selector):
+    return [" ".join(el.get_text(" ", strip=True).split()) for el in soup.select(selector)]
+
+
+def test_the_worker_sees_the_team_visits_of_the_day_with_services_and_time_frame(
+    client, page, factories
+):
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits")
+    assert soup.h1.get_text(strip=True) == "Dagens besøg"
+    [visit] = soup.select(".app-visit")
+    assert "Inger Jensen" in visit.select_one("h2").get_text()
+    assert "09:00–10:00" in visit.select_one("h2").get_text()  # Copenhagen time
+    assert texts(visit, ".app-planned li") == ["Støvsugning (30 minutter)", "Bad (30 minutter)"]
+    assert "Tidsramme: 60 minutter" in texts(visit, ".app-visit-facts")[0]
+
+
+def test_another_team_visits_are_never_listed(client, page, factories):
+    scene = visit_scene(factories)
+    other = factories.Citizen(municipality=scene.citizen.municipality, name="Poul Hansen")
+    factories.Visit(citizen=other)
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits")
+    assert [h.get_text() for h in soup.select(".app-visit h2") if "Poul" in h.get_text()] == []
+
+
+def test_a_swap_for_the_visit_a_standing_swap_and_a_preference_are_marked_as_wishes(
+    client, page, factories
+):
+    scene = visit_scene(factories)
+    s = scene.services
+    wished_swap(scene.citizen, drop=s["PH-STOEV"], add=s["FL-GAATUR"], visit=scene.visit,
+                reference="R-1")
+    today = date.today()
+    wished_swap(scene.citizen, drop=s["PP-BAD"], add=s["PH-VINDUE"], reference="R-2",
+                period=(today - timedelta(days=1), today + timedelta(days=3)))
+    wished_swap(scene.citizen, drop=s["PP-BAD"], add=s["PH-VINDUE"], reference="R-3",
+                period=(today + timedelta(days=5), today + timedelta(days=9)))
+    preference(scene.citizen, "Vil gerne have den blå kjole på")
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits")
+    wishes = soup.select_one(".app-visit .app-wishes")
+    assert wishes is not None
+    titles = texts(wishes, ".app-wish-title")
+    assert len(titles) == 2  # R-3 starts after today
+    assert titles[0].startswith("Bytte til dette besøg")
+    assert titles[1].startswith("Fast bytte")
+    assert "Fravælger: Støvsugning (30 minutter)" in texts(wishes, ".app-swap-lines li")
+    assert "I stedet: Gåtur (30 minutter)" in texts(wishes, ".app-swap-lines li")
+    assert texts(wishes, ".app-wish-list li") == ["Tøj: Vil gerne have den blå kjole på"]
+
+
+def test_a_visit_without_wishes_has_no_wish_mark(client, page, factories):
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits")
+    assert soup.select(".app-wishes") == []
+
+
+def test_day_navigation_shows_the_chosen_day(client, page, factories):
+    tomorrow = date.today() + timedelta(days=1)
+    scene = visit_scene(factories, day=tomorrow)
+    sign_in_staff(client, scene.worker)
+    assert page.get("staff.visits").select(".app-visit") == []
+    soup = page.get("staff.visits", dag=tomorrow.isoformat())
+    assert soup.h1.get_text(strip=True) == "Besøg"
+    assert len(soup.select(".app-visit")) == 1
+    links = {a.get_text(strip=True): a["href"] for a in soup.select(".app-day-nav a")}
+    assert f"dag={date.today().isoformat()}" in links["Forrige dag"]
+    assert f"dag={(tomorrow + timedelta(days=1)).isoformat()}" in links["Næste dag"]
+
+
+@pytest.mark.parametrize("bad", ["i-morgen", "2026-13-45", "", "<script>"])
+def test_a_day_that_is_not_a_date_shows_today(client, page, factories, bad):
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits", dag=bad)
+    assert soup.h1.get_text(strip=True) == "Dagens besøg"
+    assert len(soup.select(".app-visit")) == 1
+
+
+def test_the_week_view_lists_every_day_of_the_week_with_the_visits(client, page, factories):
+    scene = visit_scene(factories)
+    scene_day = scene.visit.day
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.week", uge=scene_day.isoformat())
+    assert soup.h1.get_text(strip=True) == f"Besøg i uge {scene_day.isocalendar().week}"
+    assert len(soup.select(".app-week-day")) == 7
+    assert "Inger Jensen" in " ".join(texts(soup, ".app-week-visit"))
+
+
+def test_a_team_leader_sees_the_team_visits_too(client, page, factories):
+    scene = visit_scene(factories, role=StaffRole.TEAM_LEADER)
+    sign_in_staff(client, scene.worker)
+    assert len(page.get("staff.visits").select(".app-visit")) == 1
+
+
+def test_reading_the_visits_is_audited_per_citizen(client, page, factories):
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    page.get("staff.visits")
+    entries = db.session.scalars(select(AuditEntry)).all()
+    assert [(e.action, e.citizen_id, e.actor_staff_id) for e in entries] == [
+        ("read", scene.citizen.id, scene.worker.id)
+    ]
+
+
+@pytest.mark.parametrize("role", [StaffRole.VISITATOR, StaffRole.MUNICIPALITY_ADMIN])
+def test_other_staff_roles_cannot_open_the_team_visits(client, factories, role):
+    scene = visit_scene(factories)
+    other = factories.StaffUser(municipality=scene.citizen.municipality, role=role)
+    sign_in_staff(client, other)
+    assert client.get("/personale/besoeg").status_code == 403
+    assert client.get("/personale/uge").status_code == 403
+
+
+def test_a_citizen_cannot_open_the_team_visits(client, factories):
+    scene = visit_scene(factories)
+    sign_in_citizen(client, scene.citizen)
+    assert client.get("/personale/besoeg").status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
