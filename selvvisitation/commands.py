@@ -6,11 +6,13 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from selvvisitation import rules_commands
 from selvvisitation.extensions import db
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    rules_commands.register(app)
 
 
 @click.command("seed-demo")
