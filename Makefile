@@ -56,8 +56,8 @@ lint: $(BIN)/.installed ## Ruff lint and format check
 	$(BIN)/ruff format --check selvvisitation tests scripts || true
 
 strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header --no-wrap -o translations/messages.pot selvvisitation templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 migration: $(BIN)/.installed ## Regenerate the initial migration from the models (nothing has shipped yet)
 	bash scripts/regenerate_migration.sh

@@ -1,7 +1,7 @@
 """Keep the catalogues complete.
 
-    python scripts/i18n.py fill-en            # English msgstr = msgid where empty (msgids are English)
-    python scripts/i18n.py add da FILE.json   # merge translations {msgid: msgstr | [singular, plural]}
+    python scripts/i18n.py fill-en            # English msgstr = msgid where empty
+    python scripts/i18n.py add da FILE.json   # merge {msgid: msgstr or [singular, plural]}
     python scripts/i18n.py missing [da|en]    # list entries without a translation
 
 Run `make strings` first so the catalogues hold every marked string.
@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def catalogue(lang: str) -> polib.POFile:
-    return polib.pofile(str(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"), wrapwidth=0)
+    return polib.pofile(
+        str(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"), wrapwidth=0
+    )
 
 
 def untranslated(entry: polib.POEntry) -> bool:

@@ -89,7 +89,9 @@ class TestConfig(Config):
         self.SESSION_COOKIE_SECURE = False
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
-            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[13:]
+            self.SQLALCHEMY_DATABASE_URI = (
+                "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[13:]
+            )
         self.WTF_CSRF_ENABLED = True
 
 

@@ -19,16 +19,20 @@ def minutes(value: int | None) -> str:
 def long_date(value: date | datetime | None) -> str:
     if value is None:
         return "–"
-    return format_date(value, "EEEE d. MMMM y") if str(get_locale()) == "da" else format_date(
-        value, "EEEE d MMMM y"
+    return (
+        format_date(value, "EEEE d. MMMM y")
+        if str(get_locale()) == "da"
+        else format_date(value, "EEEE d MMMM y")
     )
 
 
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return "–"
-    return format_date(value, "d. MMM y") if str(get_locale()) == "da" else format_date(
-        value, "d MMM y"
+    return (
+        format_date(value, "d. MMM y")
+        if str(get_locale()) == "da"
+        else format_date(value, "d MMM y")
     )
 
 
@@ -64,4 +68,3 @@ def register(app: Flask) -> None:
         from selvvisitation.public.layout import layout_context
 
         return layout_context()
-

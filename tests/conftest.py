@@ -12,12 +12,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 _TMP = Path(tempfile.mkdtemp(prefix="selvvisitation-tests-"))
 os.environ.setdefault("SELVVISITATION_INSTANCE_DIR", str(_TMP / "instance"))
 if not os.environ.get("TEST_DATABASE_URL"):
     os.environ["TEST_DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+
+# No per-example deadline: a loaded 2-core CI machine is slow, not wrong. In CI the
+# examples are derandomized so a run is reproducible; locally they explore freely.
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 from selvvisitation import create_app  # noqa: E402
 from selvvisitation.extensions import db  # noqa: E402

@@ -54,12 +54,44 @@ HISTORY_WEEKS = 10
 PLAN_AHEAD_DAYS = 14
 
 FIRST_NAMES = [
-    "Inger", "Karen", "Grethe", "Birthe", "Ruth", "Else", "Kirsten", "Hanne", "Lis", "Ellen",
-    "Jens", "Poul", "Erik", "Niels", "Hans", "Bent", "Svend", "Arne", "Knud", "Ole",
+    "Inger",
+    "Karen",
+    "Grethe",
+    "Birthe",
+    "Ruth",
+    "Else",
+    "Kirsten",
+    "Hanne",
+    "Lis",
+    "Ellen",
+    "Jens",
+    "Poul",
+    "Erik",
+    "Niels",
+    "Hans",
+    "Bent",
+    "Svend",
+    "Arne",
+    "Knud",
+    "Ole",
 ]
 LAST_NAMES = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
 ]
 STREETS = ["Kongensgade", "Torvegade", "Skolegade", "Strandbygade", "Jyllandsgade", "Grådybet"]
 
@@ -134,12 +166,17 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         services[entry.code] = service
 
     municipal = Provider(
-        municipality=municipality, name="Esbjerg Hjemmepleje", kind=ProviderKind.MUNICIPAL,
+        municipality=municipality,
+        name="Esbjerg Hjemmepleje",
+        kind=ProviderKind.MUNICIPAL,
         phone="76 16 20 00",
     )
     private = Provider(
-        municipality=municipality, name="Vestkystens Hjemmeservice ApS (demo)",
-        kind=ProviderKind.PRIVATE, phone="75 00 00 00", offers_personal_care=False,
+        municipality=municipality,
+        name="Vestkystens Hjemmeservice ApS (demo)",
+        kind=ProviderKind.PRIVATE,
+        phone="75 00 00 00",
+        offers_personal_care=False,
     )
     teams = [
         Team(provider=municipal, name="Team Centrum"),
@@ -155,17 +192,31 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         for login in logins
     }
 
-    personal = [e for e in CATALOGUE if e.category == ServiceCategory.PERSONAL_CARE
-                and e.swappable and not e.flexible_only and e.within_service_level]
-    practical = [e for e in CATALOGUE if e.category == ServiceCategory.PRACTICAL_HELP
-                 and e.swappable and not e.flexible_only and e.within_service_level]
+    personal = [
+        e
+        for e in CATALOGUE
+        if e.category == ServiceCategory.PERSONAL_CARE
+        and e.swappable
+        and not e.flexible_only
+        and e.within_service_level
+    ]
+    practical = [
+        e
+        for e in CATALOGUE
+        if e.category == ServiceCategory.PRACTICAL_HELP
+        and e.swappable
+        and not e.flexible_only
+        and e.within_service_level
+    ]
     used_cprs: set[str] = set()
     built: dict[str, set[FlagRule]] = {}
     history_start = today - timedelta(weeks=HISTORY_WEEKS)
     valid_from = history_start - timedelta(days=rng.randrange(30, 400))
 
     for index in range(40):
-        name = f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
+        name = (
+            f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
+        )
         practical_only = index % 4 == 3
         team = teams[2] if practical_only else teams[index % 2]
         citizen = Citizen(
@@ -179,7 +230,9 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         )
         session.add(citizen)
         decision = Decision(
-            citizen=citizen, version=1, valid_from=valid_from,
+            citizen=citizen,
+            version=1,
+            valid_from=valid_from,
             decided_by_staff_id=staff_by_role[StaffRole.VISITATOR].id,
             reasons="Demo: afgørelse efter visitationsbesøg.",
         )
@@ -187,20 +240,29 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         grants: list[GrantedService] = []
         if not practical_only:
             for entry in rng.sample(personal, k=min(len(personal), rng.randrange(1, 4))):
-                grants.append(GrantedService(
-                    decision=decision, service=services[entry.code],
-                    minutes_per_delivery=entry.default_minutes,
-                    frequency=Frequency.DAILY, time_of_day="morning",
-                    start_date=valid_from,
-                ))
+                grants.append(
+                    GrantedService(
+                        decision=decision,
+                        service=services[entry.code],
+                        minutes_per_delivery=entry.default_minutes,
+                        frequency=Frequency.DAILY,
+                        time_of_day="morning",
+                        start_date=valid_from,
+                    )
+                )
         weekday = index % 5
         for entry in rng.sample(practical, k=min(len(practical), rng.randrange(1, 3))):
-            grants.append(GrantedService(
-                decision=decision, service=services[entry.code],
-                minutes_per_delivery=entry.default_minutes,
-                frequency=rng.choice([Frequency.WEEKLY, Frequency.EVERY_2_WEEKS]),
-                weekdays=str(weekday), time_of_day="day", start_date=valid_from,
-            ))
+            grants.append(
+                GrantedService(
+                    decision=decision,
+                    service=services[entry.code],
+                    minutes_per_delivery=entry.default_minutes,
+                    frequency=rng.choice([Frequency.WEEKLY, Frequency.EVERY_2_WEEKS]),
+                    weekdays=str(weekday),
+                    time_of_day="day",
+                    start_date=valid_from,
+                )
+            )
         session.add_all(grants)
         session.flush()
 
@@ -216,8 +278,15 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         if expected:
             built[name] = expected
         _plan_and_record_visits(
-            session, rng, citizen, grants, services, today, history_start,
-            repeat_swapper=repeat_swapper, time_deviator=time_deviator,
+            session,
+            rng,
+            citizen,
+            grants,
+            services,
+            today,
+            history_start,
+            repeat_swapper=repeat_swapper,
+            time_deviator=time_deviator,
             occasional_swapper=index % 5 == 2 and not repeat_swapper,
         )
 
@@ -236,11 +305,17 @@ def _demo_staff(session: Session, municipality: Municipality, teams: list[Team])
     logins = []
     for username, name, role, team in people:
         password = secrets.token_urlsafe(9)
-        session.add(StaffUser(
-            municipality=municipality, username=username, name=name, role=role,
-            team=team, provider=team.provider if team else None,
-            password_hash=hash_password(password),
-        ))
+        session.add(
+            StaffUser(
+                municipality=municipality,
+                username=username,
+                name=name,
+                role=role,
+                team=team,
+                provider=team.provider if team else None,
+                password_hash=hash_password(password),
+            )
+        )
         logins.append(DemoLogin(username, role, password))
     session.flush()
     return logins
@@ -249,8 +324,8 @@ def _demo_staff(session: Session, municipality: Municipality, teams: list[Team])
 def reset_demo_passwords(session: Session, municipality: Municipality) -> list[DemoLogin]:
     """New random passwords for the demo staff, so the logins can be printed again."""
     logins = []
-    for staff in session.query(StaffUser).filter_by(municipality_id=municipality.id).order_by(
-        StaffUser.id
+    for staff in (
+        session.query(StaffUser).filter_by(municipality_id=municipality.id).order_by(StaffUser.id)
     ):
         password = secrets.token_urlsafe(9)
         staff.password_hash = hash_password(password)
@@ -275,7 +350,9 @@ def _plan_and_record_visits(
 ) -> None:
     by_slot: dict[tuple[date, str], list[GrantedService]] = defaultdict(list)
     for grant in grants:
-        recurrence = Recurrence(grant.frequency, grant.weekday_tuple, grant.start_date, grant.end_date)
+        recurrence = Recurrence(
+            grant.frequency, grant.weekday_tuple, grant.start_date, grant.end_date
+        )
         for day in occurrences(recurrence, history_start, today + timedelta(days=PLAN_AHEAD_DAYS)):
             by_slot[(day, grant.time_of_day)].append(grant)
 
@@ -291,7 +368,10 @@ def _plan_and_record_visits(
     for (day, slot), slot_grants in sorted(by_slot.items(), key=lambda item: item[0]):
         frame = sum(g.minutes_per_delivery for g in slot_grants)
         visit = Visit(
-            citizen=citizen, team=citizen.team, day=day, time_of_day=slot,
+            citizen=citizen,
+            team=citizen.team,
+            day=day,
+            time_of_day=slot,
             starts_at=_aware(day, slot, rng.choice([0, 15, 30])),
             time_frame_minutes=frame,
         )
@@ -310,9 +390,13 @@ def _plan_and_record_visits(
             swaps_done += 1
             swap = SwapRequest(
                 reference=f"DEMO-{citizen.id}-{swaps_done}",
-                citizen=citizen, visit=visit, status=SwapStatus.ACCEPTED,
+                citizen=citizen,
+                visit=visit,
+                status=SwapStatus.ACCEPTED,
                 created_by_kind=ActorKind.CITIZEN,
-                created_at=datetime.combine(day - timedelta(days=2), TIME_SLOTS["day"][0], tzinfo=UTC),
+                created_at=datetime.combine(
+                    day - timedelta(days=2), TIME_SLOTS["day"][0], tzinfo=UTC
+                ),
                 acknowledged_cannot_demand_at=datetime.combine(
                     day - timedelta(days=2), TIME_SLOTS["day"][0], tzinfo=UTC
                 ),
@@ -320,13 +404,17 @@ def _plan_and_record_visits(
                 decided_at=visit.starts_at,
             )
             swap.lines = [
-                SwapLine(kind="drop", service=swap_here.service, minutes=swap_here.minutes_per_delivery),
+                SwapLine(
+                    kind="drop", service=swap_here.service, minutes=swap_here.minutes_per_delivery
+                ),
                 SwapLine(kind="add", service=walk, minutes=swap_here.minutes_per_delivery),
             ]
             session.add(swap)
         for grant in slot_grants:
             item = VisitService(
-                visit=visit, service=grant.service, granted_service=grant,
+                visit=visit,
+                service=grant.service,
+                granted_service=grant,
                 planned_minutes=grant.minutes_per_delivery,
             )
             if recorded:
@@ -343,20 +431,25 @@ def _plan_and_record_visits(
                     item.delivered_minutes = grant.minutes_per_delivery
             visit.services.append(item)
         if swap_here is not None:
-            visit.services.append(VisitService(
-                visit=visit, service=walk, planned_minutes=0,
-                delivered_minutes=swap_here.minutes_per_delivery,
-                outcome=VisitServiceOutcome.ADDED, swap=swap,
-            ))
+            visit.services.append(
+                VisitService(
+                    visit=visit,
+                    service=walk,
+                    planned_minutes=0,
+                    delivered_minutes=swap_here.minutes_per_delivery,
+                    outcome=VisitServiceOutcome.ADDED,
+                    swap=swap,
+                )
+            )
         if recorded:
             visit.recorded_at = visit.ends_at
     session.flush()
 
 
 def _demo_relatives(session: Session, rng: random.Random, municipality: Municipality) -> None:
-    citizens = session.query(Citizen).filter_by(municipality_id=municipality.id).order_by(
-        Citizen.id
-    ).all()
+    citizens = (
+        session.query(Citizen).filter_by(municipality_id=municipality.id).order_by(Citizen.id).all()
+    )
     pairs = [
         ("Susanne Jensen", "datter", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
         ("Michael Nielsen", "søn", ConsentScope.SEE, ConsentBasis.WRITTEN, 1),
@@ -367,17 +460,28 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
     for name, relation, scope, basis, citizen_index in pairs:
         relative = Relative(name=name, phone=f"4{rng.randrange(1000000, 9999999)}")
         session.add(relative)
-        session.add(Consent(
-            citizen=citizens[citizen_index], relative=relative, relation=relation,
-            scope=scope, basis=basis,
-            valid_from=datetime.now(UTC) - timedelta(days=rng.randrange(10, 300)),
-        ))
+        session.add(
+            Consent(
+                citizen=citizens[citizen_index],
+                relative=relative,
+                relation=relation,
+                scope=scope,
+                basis=basis,
+                valid_from=datetime.now(UTC) - timedelta(days=rng.randrange(10, 300)),
+            )
+        )
     # One withdrawn consent, so the demo shows that a relative loses access.
     former = Relative(name="Lars Poulsen", phone="40000000")
     session.add(former)
-    session.add(Consent(
-        citizen=citizens[3], relative=former, relation="nevø", scope=ConsentScope.SEE,
-        basis=ConsentBasis.WRITTEN, valid_from=datetime.now(UTC) - timedelta(days=200),
-        revoked_at=datetime.now(UTC) - timedelta(days=20),
-    ))
+    session.add(
+        Consent(
+            citizen=citizens[3],
+            relative=former,
+            relation="nevø",
+            scope=ConsentScope.SEE,
+            basis=ConsentBasis.WRITTEN,
+            valid_from=datetime.now(UTC) - timedelta(days=200),
+            revoked_at=datetime.now(UTC) - timedelta(days=20),
+        )
+    )
     session.flush()

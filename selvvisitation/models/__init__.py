@@ -34,6 +34,7 @@ __all__ = [
     "SwapRequest",
     "Team",
     "UTCDateTime",
+    "utcnow",
     "Visit",
     "VisitService",
     "Wish",

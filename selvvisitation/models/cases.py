@@ -27,9 +27,7 @@ if TYPE_CHECKING:
 
 class Case(db.Model):
     __tablename__ = "case"
-    __table_args__ = (
-        sa.Index("ix_case_queue", "municipality_id", "status", "deadline"),
-    )
+    __table_args__ = (sa.Index("ix_case_queue", "municipality_id", "status", "deadline"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"))

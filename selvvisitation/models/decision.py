@@ -83,7 +83,7 @@ class GrantedService(db.Model):
 
 
 def _original(obj: Any, attr: str) -> Any:
-    history = inspect(obj).attrs[attr].history
+    history = inspect(obj).attrs[attr].load_history()  # loads an expired value too
     if history.unchanged:
         return history.unchanged[0]
     if history.deleted:

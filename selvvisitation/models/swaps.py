@@ -31,7 +31,9 @@ class SwapRequest(db.Model):
     visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"), index=True)
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
-    status: Mapped[SwapStatus] = mapped_column(enum_column(SwapStatus), default=SwapStatus.REQUESTED)
+    status: Mapped[SwapStatus] = mapped_column(
+        enum_column(SwapStatus), default=SwapStatus.REQUESTED
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     created_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))

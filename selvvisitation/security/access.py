@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_babel import refresh as refresh_babel
 
 from selvvisitation.domain.types import ActorKind, ConsentScope, StaffRole
 from selvvisitation.extensions import db
@@ -121,8 +122,10 @@ def may_see_citizen(actor: Actor, citizen: Any) -> bool:
     if actor.kind == ActorKind.CITIZEN:
         return actor.citizen is not None and actor.citizen.id == citizen.id
     if actor.kind == ActorKind.RELATIVE:
-        return actor.subject is not None and actor.subject.id == citizen.id and relative_can(
-            actor, ConsentScope.SEE
+        return (
+            actor.subject is not None
+            and actor.subject.id == citizen.id
+            and relative_can(actor, ConsentScope.SEE)
         )
     return False
 
@@ -195,6 +198,10 @@ def sign_out() -> None:
 def install_access_control(app: Flask) -> None:
     @app.before_request
     def _enforce_access() -> Any:
+        # Per-request caches start empty even when an outer app context is reused (tests,
+        # CLI): the locale and municipality belong to this request's person.
+        g.pop("municipality", None)
+        refresh_babel()
         g.actor = _load_actor()
         if request.endpoint is None:
             return None  # 404 follows

@@ -81,8 +81,11 @@ def browser_page(browser, live_server):
 def phone_page(browser, live_server):
     """A phone-sized page (375 × 812), for the home-care worker and the relative on the go."""
     context = browser.new_context(
-        base_url=live_server, locale="da-DK", viewport={"width": 375, "height": 812},
-        is_mobile=True, has_touch=True,
+        base_url=live_server,
+        locale="da-DK",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
