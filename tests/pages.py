@@ -85,8 +85,18 @@ def csrf_token(client) -> str:
     return URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
+def _fresh_session(session) -> None:
+    """What security.access.sign_in puts in every new session: an id and a time stamp."""
+    import secrets
+    from datetime import UTC, datetime
+
+    session["sid"] = secrets.token_urlsafe(24)
+    session["last_seen"] = datetime.now(UTC).timestamp()
+
+
 def sign_in_staff(client, staff) -> None:
     with client.session_transaction() as session:
+        _fresh_session(session)
         session["actor_kind"] = ActorKind.STAFF.value
         session["actor_id"] = staff.id
         session["nonce"] = staff.session_nonce
@@ -94,12 +104,14 @@ def sign_in_staff(client, staff) -> None:
 
 def sign_in_citizen(client, citizen) -> None:
     with client.session_transaction() as session:
+        _fresh_session(session)
         session["actor_kind"] = ActorKind.CITIZEN.value
         session["actor_id"] = citizen.id
 
 
 def sign_in_relative(client, relative, citizen=None) -> None:
     with client.session_transaction() as session:
+        _fresh_session(session)
         session["actor_kind"] = ActorKind.RELATIVE.value
         session["actor_id"] = relative.id
         if citizen is not None:

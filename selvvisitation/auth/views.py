@@ -8,12 +8,23 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.auth.forms import DemoSignInForm, StaffLoginForm
-from selvvisitation.auth.service import attempt_staff_login, end_staff_session
+from selvvisitation.auth.service import (
+    attempt_staff_login,
+    end_staff_session,
+    prune_ended_sessions,
+)
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.i18n import safe_next_url
 from selvvisitation.models import Citizen, Consent, Relative
-from selvvisitation.security.access import PUBLIC, RELATIVE, allow, current_actor, sign_in, sign_out
+from selvvisitation.security.access import (
+    PUBLIC,
+    RELATIVE,
+    allow,
+    current_actor,
+    end_session,
+    sign_in,
+)
 
 blueprint = Blueprint("auth", __name__, url_prefix="/log-ind")
 
@@ -38,12 +49,13 @@ def staff_login() -> str | Response:
             target = safe_next_url(form.next.data) or url_for(STAFF_HOME[result.staff.role])
             return redirect(target)
         db.session.commit()  # keep the failure count
-        message = (
-            _("Too many attempts. Wait 15 minutes, or call your team leader.")
-            if result.problem == "locked"
-            else _("The username or password is not right")
+        # One answer for every failure: the page must not tell which usernames exist.
+        form.password.errors.append(
+            _(
+                "The username or password is not right. After 5 wrong tries, sign-in is "
+                "paused for 15 minutes. Call your team leader if you need help."
+            )
         )
-        form.password.errors.append(message)
     return render_template("auth/staff_login.html", form=form)
 
 
@@ -105,8 +117,9 @@ def logout() -> Response:
     actor = current_actor()
     if actor.staff is not None:
         end_staff_session(actor.staff)
-        db.session.commit()
-    sign_out()
+    end_session()
+    prune_ended_sessions(db.session)
+    db.session.commit()
     flash(_("You are signed out"), "success")
     return redirect(url_for("public.index"))
 

@@ -7,6 +7,7 @@ from selvvisitation.models.catalogue import Service
 from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_may
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
+from selvvisitation.models.sessions import EndedSession
 from selvvisitation.models.swaps import SwapLine, SwapRequest, Wish
 from selvvisitation.models.users import StaffUser
 from selvvisitation.models.visits import Visit, VisitService
@@ -19,6 +20,7 @@ __all__ = [
     "Citizen",
     "Consent",
     "Decision",
+    "EndedSession",
     "Flag",
     "GrantedService",
     "Municipality",

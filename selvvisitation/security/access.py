@@ -8,6 +8,7 @@ live here too, so views ask one question: `may_see_citizen(actor, citizen)`.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -146,14 +147,19 @@ def _load_actor() -> Actor:
     if isinstance(timeout, timedelta):
         timeout = timeout.total_seconds()
     now = datetime.now(UTC).timestamp()
-    if last_seen is not None and now - float(last_seen) > float(timeout):
-        session.clear()
+    # Idle timeout; a session without a time stamp counts as expired (fail closed).
+    if not isinstance(last_seen, int | float) or now - float(last_seen) > float(timeout):
+        sign_out()
+        return Actor()
+    if _session_was_ended(session.get("sid")):
+        sign_out()
         return Actor()
     session["last_seen"] = now
     if kind == ActorKind.STAFF.value:
         staff = db.session.get(StaffUser, actor_id)
-        if staff is None or not staff.active or staff.session_nonce != session.get("nonce"):
-            session.clear()
+        nonce = session.get("nonce")
+        if staff is None or not staff.active or not nonce or staff.session_nonce != nonce:
+            sign_out()
             return Actor()
         return Actor(kind=ActorKind.STAFF, staff=staff)
     if kind == ActorKind.CITIZEN.value:
@@ -174,6 +180,15 @@ def _load_actor() -> Actor:
     return Actor()
 
 
+def _session_was_ended(sid: Any) -> bool:
+    """True when this session id was signed out (the cookie is a replay)."""
+    from selvvisitation.models import EndedSession
+
+    if not isinstance(sid, str) or not sid:
+        return True
+    return db.session.get(EndedSession, sid) is not None
+
+
 def sign_in(kind: ActorKind, actor_id: int, *, nonce: str | None = None) -> None:
     """Start a fresh session (no fixation: the old content is dropped)."""
     lang = session.get("lang")
@@ -183,12 +198,29 @@ def sign_in(kind: ActorKind, actor_id: int, *, nonce: str | None = None) -> None
     session.permanent = True
     session["actor_kind"] = kind.value
     session["actor_id"] = actor_id
+    # A random id per sign-in: sign-out records it, so a copied cookie dies with it.
+    session["sid"] = secrets.token_urlsafe(24)
     session["last_seen"] = datetime.now(UTC).timestamp()
     if nonce:
         session["nonce"] = nonce
 
 
+def end_session() -> None:
+    """Sign out for real: record the session id as ended (the caller commits), then clear.
+
+    Flask's signed cookie cannot be revoked by itself; the ended-session row (and,
+    for staff, the rotated per-user nonce) makes a replayed copy worthless.
+    """
+    from selvvisitation.models import EndedSession
+
+    sid = session.get("sid")
+    if isinstance(sid, str) and sid and db.session.get(EndedSession, sid) is None:
+        db.session.add(EndedSession(sid=sid))
+    sign_out()
+
+
 def sign_out() -> None:
+    """Forget who is signed in on this cookie (keeps the language choice)."""
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -210,6 +242,12 @@ def install_access_control(app: Flask) -> None:
             abort(403)  # deny by default: the route declared no rule
         if satisfies(g.actor, rules):
             return None
+        if (
+            g.actor.kind == ActorKind.RELATIVE
+            and g.actor.subject is None
+            and (rules & {CITIZEN_SEE, CITIZEN_ACT})
+        ):
+            return redirect(url_for("auth.choose_citizen"))
         if g.actor.is_anonymous:
             wants_staff = bool(rules & (STAFF_ROLES | {STAFF_ANY}))
             target = "auth.staff_login" if wants_staff else "auth.citizen_login"

@@ -1,0 +1,191 @@
+"""A small world with one of every kind of person, for the tests that walk every route.
+
+`build_world(factories)` makes three citizens: `own` (in the team of the signed-in
+worker and team leader), `other_team` (same municipality, another team) and
+`foreign` (another municipality), each with a decision, a visit, a swap, a case,
+a flag and a wish, and the people who sign in: the citizen, relatives with each
+kind of consent, and one staff user per role.
+
+Route arguments are built from these objects by name (PARAMETERS). A route with
+an argument name not listed here fails the route × role test with a message that
+says where to add it: the walk never skips a route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from selvvisitation.domain.types import (
+    ActorKind,
+    CaseKind,
+    ConsentScope,
+    FlagRule,
+    StaffRole,
+    SwapStatus,
+)
+from selvvisitation.extensions import db
+from selvvisitation.models import Case, Flag, SwapLine, SwapRequest, Wish
+from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
+
+
+@dataclass
+class Holdings:
+    """Everything held about one citizen, for building route arguments."""
+
+    citizen: Any
+    decision: Any
+    granted: Any
+    visit: Any
+    visit_service: Any
+    service: Any
+    swap: Any
+    case: Any
+    flag: Any
+    wish: Any
+    consent: Any
+    relative: Any
+    staff: Any
+    team: Any
+
+
+@dataclass
+class World:
+    own: Holdings
+    other_team: Holdings
+    foreign: Holdings
+    actors: dict[str, Callable[[Any], None]] = field(default_factory=dict)
+    people: dict[str, Any] = field(default_factory=dict)
+
+
+def _holdings(factories, municipality, team, n: int) -> Holdings:
+    citizen = factories.Citizen(municipality=municipality, team=team, provider=team.provider)
+    service = factories.Service(municipality=municipality)
+    decision = factories.Decision(citizen=citizen)
+    granted = factories.GrantedService(decision=decision, service=service)
+    visit = factories.Visit(citizen=citizen, team=team, day=date.today() + timedelta(days=2))
+    visit_service = factories.VisitService(visit=visit, service=service, granted_service=granted)
+    consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT)
+    staff = factories.StaffUser(
+        municipality=municipality, role=StaffRole.VISITATOR, username=f"world{n}"
+    )
+    swap = SwapRequest(
+        reference=f"W-{n}-{citizen.id}",
+        citizen=citizen,
+        visit=visit,
+        status=SwapStatus.REQUESTED,
+        created_by_kind=ActorKind.CITIZEN,
+        lines=[
+            SwapLine(kind="drop", service_id=service.id, minutes=30),
+            SwapLine(kind="add", service_id=service.id, minutes=30),
+        ],
+    )
+    case = Case(
+        municipality_id=municipality.id,
+        citizen=citizen,
+        kind=CaseKind.FLAG,
+        title="Testsag",
+        deadline=date.today() + timedelta(days=5),
+    )
+    flag = Flag(
+        citizen_id=citizen.id,
+        rule=FlagRule.TIME_DEVIATION,
+        key=f"time:{service.id}",
+        period_start=date.today() - timedelta(days=30),
+        period_end=date.today(),
+        case=case,
+    )
+    wish = Wish(
+        citizen=citizen, kind="time", text="Gerne før kl. 9", created_by_kind=ActorKind.CITIZEN
+    )
+    db.session.add_all([swap, case, flag, wish])
+    db.session.commit()
+    return Holdings(
+        citizen=citizen,
+        decision=decision,
+        granted=granted,
+        visit=visit,
+        visit_service=visit_service,
+        service=service,
+        swap=swap,
+        case=case,
+        flag=flag,
+        wish=wish,
+        consent=consent,
+        relative=consent.relative,
+        staff=staff,
+        team=team,
+    )
+
+
+def build_world(factories) -> World:
+    municipality = factories.Municipality()
+    team = factories.Team(provider__municipality=municipality)
+    other_team = factories.Team(provider=team.provider)
+    own = _holdings(factories, municipality, team, 1)
+    other = _holdings(factories, municipality, other_team, 2)
+    foreign_municipality = factories.Municipality()
+    foreign = _holdings(
+        factories,
+        foreign_municipality,
+        factories.Team(provider__municipality=foreign_municipality),
+        3,
+    )
+    citizen = own.citizen
+    now = datetime.now(UTC)
+    relatives = {
+        "relative_see": factories.Consent(citizen=citizen, scope=ConsentScope.SEE).relative,
+        "relative_act": own.relative,
+        "relative_withdrawn": factories.Consent(
+            citizen=citizen, scope=ConsentScope.ACT, revoked_at=now - timedelta(hours=1)
+        ).relative,
+        "relative_expired": factories.Consent(
+            citizen=citizen,
+            scope=ConsentScope.ACT,
+            valid_from=now - timedelta(days=30),
+            valid_to=now - timedelta(days=1),
+        ).relative,
+    }
+    world = World(own=own, other_team=other, foreign=foreign)
+    world.actors["anonymous"] = lambda client: None
+    world.actors["citizen"] = lambda client: sign_in_citizen(client, citizen)
+    world.actors["relative_unchosen"] = lambda client: sign_in_relative(client, own.relative)
+    for name, relative in relatives.items():
+        world.actors[name] = lambda client, r=relative: sign_in_relative(client, r, citizen)
+        world.people[name] = relative
+    for role in StaffRole:
+        staff = factories.StaffUser(
+            municipality=municipality,
+            role=role,
+            team=team if role in (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER) else None,
+            provider=team.provider,
+        )
+        world.people[role.value] = staff
+        world.actors[role.value] = lambda client, s=staff: sign_in_staff(client, s)
+    return world
+
+
+# Route argument name -> (value from a citizen's holdings, does it belong to that citizen?)
+# Objects that belong to one citizen get the object-level check (may_see_citizen).
+PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
+    "citizen_id": (lambda h: h.citizen.id, True),
+    "visit_id": (lambda h: h.visit.id, True),
+    "visit_service_id": (lambda h: h.visit_service.id, True),
+    "decision_id": (lambda h: h.decision.id, True),
+    "granted_id": (lambda h: h.granted.id, True),
+    "granted_service_id": (lambda h: h.granted.id, True),
+    "swap_id": (lambda h: h.swap.id, True),
+    "reference": (lambda h: h.swap.reference, True),
+    "case_id": (lambda h: h.case.id, True),
+    "flag_id": (lambda h: h.flag.id, True),
+    "wish_id": (lambda h: h.wish.id, True),
+    "consent_id": (lambda h: h.consent.id, True),
+    "relative_id": (lambda h: h.relative.id, True),
+    "service_id": (lambda h: h.service.id, False),
+    "staff_id": (lambda h: h.staff.id, False),
+    "team_id": (lambda h: h.team.id, False),
+    "code": (lambda h: h.citizen.municipality.code, False),
+    "filename": (lambda h: "app/site.css", False),
+}
