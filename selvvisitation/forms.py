@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form
+from wtforms import Field, Form, IntegerField, RadioField
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 
@@ -41,4 +41,29 @@ def minutes_between(low: int, high: int) -> NumberRange:
         min=low,
         max=high,
         message=_l("Minutes must be between %(low)d and %(high)d", low=low, high=high),
+    )
+
+
+class MinutesField(IntegerField):
+    """Whole minutes; anything else gets a plain message instead of WTForms' English one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Write the minutes as a whole number, for example 20")) from None
+
+
+def choice_field(label: Any, choices: list[tuple[str, Any]], message: Any, **kwargs: Any) -> Any:
+    """Radio buttons whose missing and unknown answers both get the same plain message."""
+    return RadioField(
+        label,
+        choices=choices,
+        validators=[Required(message)],
+        invalid_choice_message=message,
+        **kwargs,
     )

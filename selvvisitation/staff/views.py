@@ -9,4 +9,5 @@ from flask import Blueprint
 
 blueprint = Blueprint("staff", __name__, url_prefix="/personale")
 
-from selvvisitation.staff import visit_list  # noqa: E402,F401  (registers its routes)
+# The journey modules register their routes on the blueprint above.
+from selvvisitation.staff import record, visit_list  # noqa: E402,F401

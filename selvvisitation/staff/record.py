@@ -1,0 +1,124 @@
+"""Record a visit as it went: outcomes, help done instead, the worker's answer to each wish.
+
+Saving is one transaction under the visit's write lock (security.locking), so a
+relative's swap arriving at the same moment and this record cannot together push
+the visit past its time frame; a second submit finds the visit recorded and adds
+nothing. The citizen's flags are evaluated at once (rule 7).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from selvvisitation.extensions import db
+from selvvisitation.formatters import service_name
+from selvvisitation.models import Service
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow, current_actor
+from selvvisitation.security.locking import lock_for_write
+from selvvisitation.services.adapters import policy_for
+from selvvisitation.services.flags import evaluate_citizen
+from selvvisitation.services.staff_visits import (
+    VisitRecord,
+    check_record,
+    open_swaps,
+    planned_items,
+    save_record,
+    wishes_for,
+)
+from selvvisitation.staff.access import team_visit_or_404
+from selvvisitation.staff.forms import INSTEAD_ROWS, read_record, record_form_class
+from selvvisitation.staff.messages import explain
+from selvvisitation.staff.views import blueprint
+from selvvisitation.staff.visit_list import TEAM
+
+
+def services_to_choose(visit) -> list[Service]:  # noqa: ANN001
+    """Catalogue services that may be done instead (rules 2, 9, 10)."""
+    municipality = visit.citizen.municipality
+    outside_allowed = policy_for(municipality).outside_service_level_allowed
+    rows = db.session.scalars(
+        select(Service)
+        .where(Service.municipality_id == municipality.id, Service.active.is_(True))
+        .order_by(Service.category, Service.name_da)
+    )
+    return [
+        s for s in rows
+        if (s.swappable or s.flexible_only) and (s.within_service_level or outside_allowed)
+    ]
+
+
+def _render(visit, wishes, form, services, status: int = 200):  # noqa: ANN001, ANN202
+    return render_template(
+        "staff/record.html", visit=visit, wishes=wishes, form=form,
+        items=planned_items(visit), swaps=open_swaps(wishes), instead_rows=range(INSTEAD_ROWS),
+        services=services, today=date.today(),
+        legal_reference=policy_for(visit.citizen.municipality).legal_references.get(
+            "cannot_demand_later", ""),
+    ), status
+
+
+@blueprint.route("/besoeg/<int:visit_id>", methods=["GET"])
+@allow(*TEAM)
+def record_visit(visit_id: int):  # noqa: ANN201
+    visit = team_visit_or_404(visit_id)
+    wishes = wishes_for(db.session, [visit])[visit.id]
+    audit.record("read", citizen=visit.citizen, object_type="visit", object_id=visit.id,
+                 purpose="record_visit")
+    services = services_to_choose(visit)
+    form_class = record_form_class(planned_items(visit), open_swaps(wishes), services)
+    form = form_class(formdata=None)
+    response = _render(visit, wishes, form, services)
+    db.session.commit()
+    return response
+
+
+@blueprint.route("/besoeg/<int:visit_id>", methods=["POST"])
+@allow(*TEAM)
+def save_visit(visit_id: int):  # noqa: ANN201
+    staff_id = current_actor().staff.id
+    # The write lock first, then every read the check depends on (security.locking).
+    lock_for_write(db.session)
+    visit = team_visit_or_404(visit_id, locked=True)
+    if visit.is_recorded or visit.cancelled or visit.day > date.today():
+        db.session.rollback()
+        if visit.is_recorded:
+            flash(_("The visit is already recorded."))
+        else:
+            flash(_("A visit can only be recorded on the day or after."), "error")
+        return redirect(url_for("staff.record_visit", visit_id=visit_id))
+    wishes = wishes_for(db.session, [visit])[visit.id]
+    swaps = open_swaps(wishes)
+    items = planned_items(visit)
+    services = services_to_choose(visit)
+    form = record_form_class(items, swaps, services)()
+    if not form.validate_on_submit():
+        return _render(visit, wishes, form, services, 400)
+    planned, instead, decisions = read_record(form, items, swaps)
+    if form.errors:
+        return _render(visit, wishes, form, services, 400)
+    record = VisitRecord(tuple(planned), tuple(instead), decisions,
+                         acknowledged_now=bool(form.acknowledged.data), note=form.note.data or "")
+    check = check_record(db.session, visit, record, swaps)
+    if not check.ok:
+        names = {s.code: service_name(s) for s in services}
+        names.update({i.service.code: service_name(i.service) for i in items if i.service})
+        for problem in check.problems:
+            field = form[problem.field] if problem.field in form else form[f"outcome_{items[0].id}"]
+            message = explain(problem, names)
+            if message not in field.errors:
+                field.errors.append(message)
+        return _render(visit, wishes, form, services, 400)
+    staff = current_actor().staff
+    saved = save_record(db.session, visit, record, swaps, staff)
+    audit.record("update", citizen=visit.citizen, object_type="visit", object_id=visit.id,
+                 purpose="record_visit",
+                 detail={"swaps": [s.reference for s in saved], "by": staff_id})
+    db.session.flush()
+    evaluate_citizen(db.session, visit.citizen_id)
+    db.session.commit()
+    flash(_("The visit is recorded."))
+    return redirect(url_for("staff.record_visit", visit_id=visit_id))
