@@ -236,6 +236,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_consent_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_relative_id'), ['relative_id'], unique=False)
 
+    op.create_table('conversation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('step', sa.String(length=40), nullable=False),
+    sa.Column('state', sa.JSON(), nullable=False),
+    sa.Column('turn', sa.Integer(), nullable=False),
+    sa.Column('closed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_conversation_citizen_id_citizen')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation'))
+    )
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversation_citizen_id'), ['citizen_id'], unique=False)
+
     op.create_table('decision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
@@ -295,6 +310,25 @@ def upgrade():
     )
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_event_case_id'), ['case_id'], unique=False)
+
+    op.create_table('conversation_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=False),
+    sa.Column('at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('turn', sa.Integer(), nullable=False),
+    sa.Column('speaker', sa.String(length=20), nullable=False),
+    sa.Column('speaker_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=True),
+    sa.Column('relative_id', sa.Integer(), nullable=True),
+    sa.Column('step', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], name=op.f('fk_conversation_message_conversation_id_conversation')),
+    sa.ForeignKeyConstraint(['relative_id'], ['relative.id'], name=op.f('fk_conversation_message_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation_message'))
+    )
+    with op.batch_alter_table('conversation_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conversation_message_conversation_id'), ['conversation_id'], unique=False)
 
     op.create_table('flag',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -511,6 +545,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_flag_case_id'))
 
     op.drop_table('flag')
+    with op.batch_alter_table('conversation_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversation_message_conversation_id'))
+
+    op.drop_table('conversation_message')
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_event_case_id'))
 
@@ -524,6 +562,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_decision_citizen_id'))
 
     op.drop_table('decision')
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conversation_citizen_id'))
+
+    op.drop_table('conversation')
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_relative_id'))
         batch_op.drop_index(batch_op.f('ix_consent_citizen_id'))

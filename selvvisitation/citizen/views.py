@@ -26,3 +26,6 @@ def index() -> str:
         decision=citizen.current_decision,
         visits=upcoming_visits(db.session, citizen, date.today()),
     )
+
+
+from selvvisitation.citizen import dialogue_views  # noqa: E402, F401  (routes on this blueprint)

@@ -5,6 +5,7 @@ from selvvisitation.models.base import UTCDateTime, utcnow
 from selvvisitation.models.cases import Case, CaseEvent, Flag, ReassessmentRequest, StaffReport
 from selvvisitation.models.catalogue import Service
 from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_may
+from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
 from selvvisitation.models.sessions import EndedSession
@@ -19,6 +20,8 @@ __all__ = [
     "CaseEvent",
     "Citizen",
     "Consent",
+    "Conversation",
+    "ConversationMessage",
     "Decision",
     "EndedSession",
     "Flag",

@@ -1,0 +1,1031 @@
+"""The citizen's guided dialogue, declared as data: steps, the input each expects, where
+each answer leads.
+
+Plain code, no Flask and no database: a ``Context`` of plain values comes in (the
+citizen's grants, coming visits, catalogue, policy), messages and the next state go out.
+A new path is a few ``Step`` entries and a small handler, never a new view.
+
+Texts are English message ids marked with ``N_`` and translated when shown, so a stored
+conversation reads in the language the reader chooses today. Actions that change
+anything (sending a swap, saving a wish) are named ``effects``; the caller carries them
+out in its transaction and may refuse them, in which case nothing changes.
+
+The system never decides: a swap is checked and explained (domain.swaps) and sent to
+the home-care worker, who decides on the day whether it is safe (rule 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from selvvisitation.domain.policy import Policy
+from selvvisitation.domain.swaps import (
+    ProposedSwap,
+    SwapLine,
+    check_swap,
+    explain_alternatives,
+)
+from selvvisitation.domain.timeframe import (
+    CatalogueService,
+    GrantedService,
+    window_time_frame,
+)
+from selvvisitation.domain.types import ReassessmentReason, SwapWindow
+from selvvisitation.domain.understanding import Intent, MatchableService, understand
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a message id for extraction; it is translated when shown."""
+    return message
+
+
+MAX_TEXT = 1000  # characters in a free-text answer
+PERIODS = {"one_week": 7, "two_weeks": 14, "four_weeks": 28}
+GOOD_TIMES = ("morning", "afternoon", "any_time")
+
+
+# --- What the engine is given ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitInfo:
+    """A coming visit the citizen can swap at."""
+
+    id: int
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    time_frame_minutes: int
+    services: tuple[tuple[str, int], ...]  # (service code, planned minutes)
+    already_dropped: tuple[str, ...] = ()  # by other swaps still requested or accepted
+
+
+@dataclass(frozen=True)
+class ConsentInfo:
+    id: int
+    relative_name: str
+    relation: str
+    scope: str  # "see" or "act"
+    active: bool
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the steps may read; built fresh for every request."""
+
+    today: date
+    language: str = "da"
+    is_citizen: bool = True  # the citizen herself, not a relative
+    may_act: bool = True
+    policy: Policy = field(default_factory=Policy)
+    granted: tuple[GrantedService, ...] = ()
+    catalogue: Mapping[str, CatalogueService] = field(default_factory=dict)
+    visits: tuple[VisitInfo, ...] = ()
+    services: tuple[MatchableService, ...] = ()
+    consents: tuple[ConsentInfo, ...] = ()
+    # Read-only pictures for the info messages (already plain JSON values).
+    my_help: Mapping[str, Any] = field(default_factory=dict)
+    reassessments: tuple[Mapping[str, Any], ...] = ()
+    relative_actions: tuple[Mapping[str, Any], ...] = ()
+
+
+# --- What the engine gives back -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: ``kind`` picks how it is shown; ``text`` is a message id."""
+
+    kind: str = "text"
+    text: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    """The one question asked now, and the input it expects.
+
+    input: "choice" (one of the options), "multi" (one or more), "text",
+    "choice_or_text" (an option, or the user's own words), "multi_or_text",
+    "confirm" (a ticked box).
+    """
+
+    text: str
+    input: str
+    options: tuple[Option, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    text_label: str = ""
+    hint: str = ""
+    checkbox_label: str = ""
+    submit: str = N_("Continue")
+    selected: tuple[str, ...] = ()  # options ticked in advance (what was understood)
+
+    @property
+    def values(self) -> set[str]:
+        return {option.value for option in self.options}
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True)
+class Answer:
+    choice: str = ""
+    choices: tuple[str, ...] = ()
+    text: str = ""
+    acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class Go:
+    """Move on: to ``step``, with ``data`` merged in; ``effect`` is carried out first."""
+
+    step: str
+    echo: Message
+    data: Mapping[str, Any] = field(default_factory=dict)
+    effect: str | None = None
+    messages: tuple[Message, ...] = ()  # said before the next step's own messages
+    fresh: bool = False  # a new path: forget the answers of the last one
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """The answer cannot be used; ``field`` is where the message is shown."""
+
+    field: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class State:
+    step: str
+    data: dict[str, Any]
+    stack: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"data": self.data, "stack": self.stack}
+
+    @classmethod
+    def from_json(cls, step: str, raw: Mapping[str, Any] | None) -> State:
+        raw = raw or {}
+        return cls(step, dict(raw.get("data") or {}), list(raw.get("stack") or []))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one answer: the new state and the messages to add, or an error."""
+
+    state: State
+    messages: tuple[Message, ...] = ()  # the user's echo first, then the assistant's
+    effect: str | None = None
+    error: Invalid | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: what is said on entering, the question, and where each answer leads."""
+
+    name: str
+    ask: Callable[[Context, Mapping[str, Any]], Question]
+    handle: Callable[[Context, Mapping[str, Any], Answer, Question], Go | Invalid]
+    intro: Callable[[Context, Mapping[str, Any]], list[Message]] = lambda _c, _d: []
+
+
+# --- Small helpers the handlers share --------------------------------------------------
+
+
+def _said(option: Option) -> Message:
+    return Message("answer", option.label, option.params)
+
+
+def _words(text: str) -> Message:
+    return Message("words", text)
+
+
+def _one_choice(question: Question, answer: Answer, empty: str) -> Option | Invalid:
+    if not answer.choice:
+        return Invalid("answer", empty)
+    option = question.option(answer.choice)
+    if option is None:
+        return Invalid("answer", N_("Choose one of the answers shown"))
+    return option
+
+
+def _text(answer: Answer, empty: str, *, required: bool = True) -> str | Invalid:
+    text = " ".join(answer.text.split())
+    if required and not text:
+        return Invalid("text", empty)
+    if len(text) > MAX_TEXT:
+        return Invalid("text", N_("Write at most %(max)d characters"), {"max": MAX_TEXT})
+    return text
+
+
+def choice_step(
+    name: str,
+    text: str,
+    options: Sequence[Option],
+    empty: str,
+    lead: Callable[[Option], Go],
+    intro: Callable[[Context, Mapping[str, Any]], list[Message]] | None = None,
+) -> Step:
+    """A step that asks one question with fixed quick replies; ``lead`` says where each goes."""
+
+    def ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+        return Question(text, "choice", tuple(options))
+
+    def handle(
+        _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+    ) -> Go | Invalid:
+        option = _one_choice(question, answer, empty)
+        return option if isinstance(option, Invalid) else lead(option)
+
+    return Step(name, ask, handle, intro or (lambda _c, _d: []))
+
+
+# --- The menu, and steps that show something and then offer the menu again -------------
+
+MENU_PATHS: tuple[tuple[str, str, bool], ...] = (
+    # (value, label, needs the right to act)
+    ("my_help", N_("See my help and my next visits"), False),
+    ("swap", N_("Swap a service for something else"), True),
+    ("wish", N_("A wish for my visits"), True),
+    ("reassessment", N_("Ask for a reassessment of my help"), True),
+    ("consent", N_("Relatives and consent"), False),
+    ("rights", N_("Your rights"), False),
+)
+PATH_START = {
+    "my_help": "my_help",
+    "swap": "swap_when",
+    "wish": "wish_kind",
+    "reassessment": "reassess_reason",
+    "consent": "consent",
+    "rights": "rights",
+}
+INTENT_PATH = {
+    Intent.SWAP: "swap",
+    Intent.WISH: "wish",
+    Intent.REASSESSMENT: "reassessment",
+    Intent.MY_HELP: "my_help",
+    Intent.RIGHTS: "rights",
+    Intent.CONSENT: "consent",
+}
+
+
+def _menu_question(text: str) -> Callable[[Context, Mapping[str, Any]], Question]:
+    def ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
+        options = tuple(
+            Option(value, label) for value, label, acts in MENU_PATHS if ctx.may_act or not acts
+        )
+        return Question(
+            text,
+            "choice_or_text",
+            options,
+            text_label=N_("Or write in your own words what you would like"),
+            hint=N_("For example: I would rather go for a walk than have the vacuuming done"),
+        )
+
+    return ask
+
+
+def _menu_handle(
+    ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    text = _text(answer, "", required=False)
+    if isinstance(text, Invalid):
+        return text
+    if not answer.choice and not text:
+        return Invalid("answer", N_("Choose what you would like help with, or write it"))
+    if answer.choice:
+        option = _one_choice(question, answer, "")
+        if isinstance(option, Invalid):
+            return option
+        return Go(PATH_START[option.value], _said(option), fresh=True)
+    reading = understand(text, ctx.services, ctx.language)
+    path = INTENT_PATH.get(reading.intent)
+    if path is None or (path in ("swap", "wish", "reassessment") and not ctx.may_act):
+        return Go(
+            "menu",
+            _words(text),
+            messages=(Message("text", N_("Sorry, I did not understand that. Please choose "
+                                         "one of the answers, or write it in other words.")),),
+        )
+    understood = {
+        "path": path,
+        "drop": list(reading.drop),
+        "add": list(reading.add),
+        "free_text": reading.free_text_add,
+        "weekday": reading.weekday,
+    }
+    return Go("understood", _words(text), data={"understood": understood}, fresh=True)
+
+
+def _menu_step(name: str, intro: Callable[[Context, Mapping[str, Any]], list[Message]],
+               text: str = N_("Is there anything else I can help you with?")) -> Step:
+    return Step(name, _menu_question(text), _menu_handle, intro)
+
+
+# --- "I understood: … Is that right?" ---------------------------------------------------
+
+YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
+
+
+def _understood_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("understood", "", dict(data.get("understood") or {}))]
+
+
+def _understood_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+    return Question(N_("Is that right?"), "choice", YES_NO)
+
+
+def _understood_handle(
+    _ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    option = _one_choice(question, answer, N_("Choose yes or no"))
+    if isinstance(option, Invalid):
+        return option
+    if option.value == "no":
+        return Go("menu", _said(option), messages=(
+            Message("text", N_("Thank you for telling me. Please choose what you would like.")),
+        ), fresh=True)
+    understood = data.get("understood") or {}
+    path = understood.get("path", "my_help")
+    prefill = {}
+    if path == "swap":
+        prefill = {"prefill_drop": understood.get("drop") or [],
+                   "prefill_add": understood.get("add") or [],
+                   "prefill_free": understood.get("free_text")}
+    return Go(PATH_START[path], _said(option), data=prefill)
+
+
+# --- Swap a service (flexible home help, Serviceloven § 94 a) --------------------------
+
+
+def _visit_params(visit: VisitInfo) -> dict[str, Any]:
+    return {
+        "date": visit.day.isoformat(),
+        "start": visit.starts_at.isoformat(),
+        "end": visit.ends_at.isoformat(),
+        "services": [code for code, _ in visit.services],
+    }
+
+
+def _coming_visits(ctx: Context) -> list[VisitInfo]:
+    # Today's visits may already have started: a swap is for a visit from tomorrow on.
+    return [v for v in ctx.visits if v.day > ctx.today]
+
+
+def _swap_visit_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
+    options = tuple(
+        Option(str(v.id), N_("%(date)s at %(start)s: %(services)s"), _visit_params(v))
+        for v in _coming_visits(ctx)
+    )
+    if not options:
+        return Question(N_("You have no coming visits to swap at. Choose a period instead."),
+                        "choice", (Option("period", N_("For a period, at every visit")),))
+    return Question(N_("Which visit is it about?"), "choice", options)
+
+
+def _swap_visit_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    if answer.choice and answer.choice.isdigit() and question.option(answer.choice) is None:
+        return Invalid("answer", N_("That visit has passed or is not yours. "
+                                    "Choose one of the coming visits shown"))
+    option = _one_choice(question, answer, N_("Choose a visit"))
+    if isinstance(option, Invalid):
+        return option
+    if option.value == "period":
+        return Go("swap_period", _said(option))
+    return Go("swap_drop", _said(option), data={"visit_id": int(option.value), "period": None})
+
+
+def _swap_period_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
+    start = ctx.today + timedelta(days=1)
+    options = tuple(
+        Option(key, N_("From %(start)s to %(end)s"),
+               {"start": start.isoformat(), "end": (start + timedelta(days=days - 1)).isoformat()})
+        for key, days in PERIODS.items()
+    )
+    return Question(N_("For how long?"), "choice", options)
+
+
+def _swap_period_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    option = _one_choice(question, answer, N_("Choose how long"))
+    if isinstance(option, Invalid):
+        return option
+    period = [option.params["start"], option.params["end"]]
+    return Go("swap_drop", _said(option), data={"visit_id": None, "period": period})
+
+
+def _visit(ctx: Context, data: Mapping[str, Any]) -> VisitInfo | None:
+    return next((v for v in ctx.visits if v.id == data.get("visit_id")), None)
+
+
+def _span(ctx: Context, data: Mapping[str, Any]) -> tuple[date, date] | None:
+    visit = _visit(ctx, data)
+    if visit is not None:
+        return visit.day, visit.day
+    period = data.get("period")
+    if period:
+        return date.fromisoformat(period[0]), date.fromisoformat(period[1])
+    return None
+
+
+def droppable(ctx: Context, data: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The granted, swappable services the citizen can drop: (code, minutes)."""
+    span = _span(ctx, data)
+    if span is None:
+        return []
+    grants = {g.service_code: g for g in ctx.granted
+              if g.is_active_on(span[0]) or g.is_active_on(span[1])}
+
+    def swappable(code: str) -> bool:
+        entry = ctx.catalogue.get(code)
+        return entry is not None and entry.swappable and code in grants
+
+    visit = _visit(ctx, data)
+    if visit is not None:
+        return [(code, minutes) for code, minutes in visit.services
+                if swappable(code) and code not in visit.already_dropped]
+    return [(code, grants[code].minutes_per_delivery) for code in sorted(grants)
+            if swappable(code)]
+
+
+def _swap_drop_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    options = tuple(
+        Option(code, N_("%(service)s (%(minutes)s)"), {"service": code, "minutes": minutes})
+        for code, minutes in droppable(ctx, data)
+    )
+    if not options:
+        return Question(N_("There is nothing here that can be swapped. Go back one step, "
+                           "or go back to the start."), "choice",
+                        (Option("menu", N_("Back to the start")),))
+    prefill = tuple(code for code in data.get("prefill_drop") or () if code in
+                    {o.value for o in options})
+    return Question(N_("What would you like to drop?"), "multi", options,
+                    hint=N_("Choose one or more. The minutes you free can be used for "
+                            "something else."), selected=prefill)
+
+
+def _swap_drop_handle(
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    if question.input == "choice":  # nothing to drop: the only answer is the start
+        option = _one_choice(question, answer, N_("Choose an answer"))
+        if isinstance(option, Invalid):
+            return option
+        return Go("menu", _said(option), fresh=True)
+    if not answer.choices:
+        return Invalid("answer", N_("Choose at least one service to drop"))
+    if not set(answer.choices) <= question.values:
+        return Invalid("answer", N_("Choose services from the list. You can only drop "
+                                    "services you have been granted"))
+    drop = [{"code": o.value, "minutes": o.params["minutes"]}
+            for o in question.options if o.value in answer.choices]
+    echo = Message("answer", N_("Drop: %(services)s"),
+                   {"services": [line["code"] for line in drop]})
+    return Go("swap_add", echo, data={"drop": drop})
+
+
+def _freed(data: Mapping[str, Any]) -> int:
+    return sum(int(line["minutes"]) for line in data.get("drop") or ())
+
+
+def addable(ctx: Context, data: Mapping[str, Any]) -> list[CatalogueService]:
+    """Catalogue services the citizen may choose instead; those that fit come first."""
+    dropped = {line["code"] for line in data.get("drop") or ()}
+    allowed_outside = ctx.policy.outside_service_level_allowed
+    entries = [
+        entry for entry in ctx.catalogue.values()
+        if (entry.swappable or entry.flexible_only)  # rule 9 and 10
+        and (entry.within_service_level or allowed_outside)  # rule 2
+        and entry.code not in dropped
+        and entry.default_minutes > 0
+    ]
+    freed = _freed(data)
+    return sorted(entries, key=lambda e: (e.default_minutes > freed, not e.flexible_only,
+                                          e.category.value, e.default_minutes, e.code))
+
+
+def _swap_add_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("minutes", "", {"freed": _freed(data), "used": 0})]
+
+
+def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    options = tuple(
+        Option(e.code, N_("%(service)s (about %(minutes)s)"),
+               {"service": e.code, "minutes": e.default_minutes})
+        for e in addable(ctx, data)
+    )
+    prefill = tuple(c for c in data.get("prefill_add") or () if c in {o.value for o in options})
+    # Rule 2: help outside the service level only where the municipality allows it.
+    free = ctx.policy.outside_service_level_allowed
+    return Question(
+        N_("What would you like instead?"),
+        "multi" if not free else "multi_or_text",
+        options,
+        params={"freed": _freed(data)},
+        hint=N_("You have freed %(freed)s. The services at the top fit within them."),
+        text_label=N_("Or write other help you would like") if free else "",
+        selected=prefill,
+    )
+
+
+def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the swap in ``data`` with the rules engine; return JSON for the messages."""
+    span = _span(ctx, data)
+    visit = _visit(ctx, data)
+    drop = tuple(SwapLine(line["code"], int(line["minutes"])) for line in data.get("drop") or ())
+    add = tuple(SwapLine(line.get("code"), int(line["minutes"]), line.get("text"))
+                for line in data.get("add") or ())
+    if visit is not None:
+        proposal = ProposedSwap(drop=drop, add=add, visit_date=visit.day)
+        frame = visit.time_frame_minutes
+    else:
+        assert span is not None
+        proposal = ProposedSwap(drop=drop, add=add, period=span)
+        window = ctx.policy.swap_window
+        # A standing wish: the largest window frame in its first two weeks, so a period
+        # starting on a day without visits is not judged by that empty day.
+        days = [span[0] + timedelta(days=i) for i in range(14)]
+        frame = max(window_time_frame(ctx.granted, window if isinstance(window, SwapWindow)
+                                      else SwapWindow.VISIT, day) for day in days)
+    arguments = {
+        "granted": ctx.granted, "catalogue": ctx.catalogue, "policy": ctx.policy,
+        "proposal": proposal, "window_minutes": frame, "today": ctx.today,
+    }
+    result = check_swap(**arguments)
+    alternatives = explain_alternatives(**arguments)
+    return {
+        "allowed": result.allowed,
+        "violations": [{"code": v.code, "data": dict(v.data)} for v in result.violations],
+        "alternatives": [{"code": a.code, "data": dict(a.data)} for a in alternatives],
+        "freed": result.freed_minutes,
+        "used": result.used_minutes,
+        "remaining": result.remaining_minutes,
+    }
+
+
+def _swap_add_handle(
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    text = _text(answer, "", required=False)
+    if isinstance(text, Invalid):
+        return text
+    if not answer.choices and not text:
+        return Invalid("answer", N_("Choose what you would like instead"))
+    if not set(answer.choices) <= question.values:
+        return Invalid("answer", N_("Choose services from the list"))
+    add = [{"code": o.value, "minutes": o.params["minutes"]}
+           for o in question.options if o.value in answer.choices]
+    if text and ctx.policy.outside_service_level_allowed:
+        # Help in the citizen's own words gets the minutes not used by the chosen services.
+        rest = max(1, _freed(data) - sum(line["minutes"] for line in add))
+        add.append({"code": None, "minutes": rest, "text": text})
+    echo = Message("answer", N_("Instead: %(services)s"),
+                   {"services": [line["code"] for line in add if line.get("code")],
+                    "free_text": text or ""})
+    return _after_add(ctx, {**data, "add": add}, echo)
+
+
+def _after_add(ctx: Context, data: Mapping[str, Any], echo: Message) -> Go:
+    check = run_check(ctx, data)
+    step = "swap_confirm" if check["allowed"] else "swap_problem"
+    return Go(step, echo, data={"add": data["add"], "check": check})
+
+
+def _swap_problem_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    check = data.get("check") or {}
+    return [
+        Message("minutes", "", {"freed": check.get("freed", 0), "used": check.get("used", 0)}),
+        Message("problems", "", {"violations": check.get("violations", []),
+                                 "alternatives": check.get("alternatives", [])}),
+    ]
+
+
+def _swap_problem_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    options: list[Option] = []
+    for alternative in (data.get("check") or {}).get("alternatives", []):
+        if alternative["code"] == "services_that_fit":
+            for service in alternative["data"]["services"][:5]:
+                code = service["service_code"]
+                options.append(Option(
+                    "fit:" + code, N_("Choose %(service)s instead (%(minutes)s)"),
+                    {"service": code, "minutes": service["minutes"]}))
+        if alternative["code"] == "ask_for_reassessment":
+            options.append(Option("reassessment", N_("Ask for a reassessment of my help")))
+    options += [Option("add_again", N_("Choose something else instead")),
+                Option("drop_again", N_("Choose again what to drop"))]
+    return Question(N_("What would you like to do?"), "choice", tuple(options))
+
+
+def _swap_problem_handle(
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    option = _one_choice(question, answer, N_("Choose what you would like to do"))
+    if isinstance(option, Invalid):
+        return option
+    if option.value == "add_again":
+        return Go("swap_add", _said(option))
+    if option.value == "drop_again":
+        return Go("swap_drop", _said(option))
+    if option.value == "reassessment":
+        return Go("reassess_reason", _said(option), fresh=True)
+    add = [{"code": option.params["service"], "minutes": option.params["minutes"]}]
+    return _after_add(ctx, {**data, "add": add}, _said(option))
+
+
+def _swap_confirm_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    check = data.get("check") or {}
+    visit = _visit(ctx, data)
+    summary = {
+        "visit": _visit_params(visit) if visit else None,
+        "period": data.get("period"),
+        "drop": data.get("drop") or [],
+        "add": data.get("add") or [],
+        "freed": check.get("freed", 0),
+        "used": check.get("used", 0),
+    }
+    return [
+        Message("minutes", "", {"freed": summary["freed"], "used": summary["used"]}),
+        Message("summary", "", summary),
+        # Rule 6 (Serviceloven § 94 a, § 90; 004 footnote 2): told before confirming.
+        Message("notice", N_("A service you drop cannot be demanded later. If you drop "
+                             "%(services)s, you cannot later complain that it was not done."),
+                {"services": [line["code"] for line in summary["drop"]],
+                 "reference": ctx.policy.legal_references.get("cannot_demand_later", "")}),
+        # Rule 5 (002 §8, 004): the worker decides on the day whether it is safe.
+        Message("notice", N_("The home-care worker decides on the day whether the swap is "
+                             "safe, for example for hygiene. If in doubt, you get the help "
+                             "you have been granted.")),
+    ]
+
+
+def _swap_confirm_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+    return Question(
+        N_("Do you want to send the swap?"),
+        "confirm",
+        checkbox_label=N_("I have read that I cannot demand the dropped service later, and "
+                          "that the home-care worker decides on the day"),
+        submit=N_("Send the swap"),
+    )
+
+
+def _swap_confirm_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, _question: Question
+) -> Go | Invalid:
+    if not answer.acknowledged:
+        return Invalid("acknowledged", N_("Tick the box to show that you have read this"))
+    return Go("swap_done", Message("answer", N_("I send the swap")), effect="submit_swap")
+
+
+def _swap_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("receipt", "", {"reference": data.get("reference", ""),
+                                    "visit_id": data.get("visit_id"),
+                                    "period": data.get("period")})]
+
+
+# --- A wish for my visits -------------------------------------------------------------
+
+
+WISH_LABELS = {
+    "time": N_("The time of my visits"),
+    "clothing": N_("What I would like to wear"),
+    "worker": N_("Which home-care worker comes"),
+    "routine": N_("My habits and routines"),
+    "other": N_("Something else"),
+}
+
+
+def _wish_text_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+    return Question(N_("Write your wish"), "text", text_label=N_("Your wish"),
+                    hint=N_("For example: I would like to be helped before 9 o'clock"),
+                    submit=N_("Save the wish"))
+
+
+def _wish_text_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, _question: Question
+) -> Go | Invalid:
+    text = _text(answer, N_("Write your wish"))
+    if isinstance(text, Invalid):
+        return text
+    return Go("wish_done", _words(text), data={"wish_text": text}, effect="save_wish")
+
+
+def _wish_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    return [Message("text", N_("Thank you. Your wish is saved. The home-care staff see it "
+                               "before they visit you."))]
+
+
+# --- Ask for a reassessment (rule 7; 002 section 6, deadlines in working days) -----------
+
+REASON_LABELS = {
+    ReassessmentReason.MORE_HELP.value: N_("I need more help"),
+    ReassessmentReason.LESS_HELP.value: N_("I need less help"),
+    ReassessmentReason.HELP_DOES_NOT_FIT.value: N_("The help does not fit me"),
+    ReassessmentReason.OTHER.value: N_("Something else"),
+}
+
+
+def _reassess_reason_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    if not ctx.reassessments:
+        return []
+    return [Message("reassessments", "", {"requests": list(ctx.reassessments)})]
+
+
+def _reassess_text_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+    return Question(N_("Tell us in your own words what has changed"), "text",
+                    text_label=N_("What has changed"))
+
+
+def _reassess_text_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, _question: Question
+) -> Go | Invalid:
+    text = _text(answer, N_("Write what has changed"))
+    if isinstance(text, Invalid):
+        return text
+    return Go("reassess_relative", _words(text), data={"text": text})
+
+
+TIME_LABELS = {
+    "morning": N_("In the morning"),
+    "afternoon": N_("In the afternoon"),
+    "any_time": N_("Any time"),
+}
+
+
+def _reassess_time_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+    return Question(N_("When is a good time for us to talk with you?"), "choice_or_text",
+                    tuple(Option(value, TIME_LABELS[value]) for value in GOOD_TIMES),
+                    text_label=N_("Or write a good time"))
+
+
+def _reassess_time_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    text = _text(answer, "", required=False)
+    if isinstance(text, Invalid):
+        return text
+    if text:
+        return Go("reassess_confirm", _words(text), data={"time": text})
+    option = _one_choice(question, answer, N_("Choose a good time, or write one"))
+    if isinstance(option, Invalid):
+        return option
+    return Go("reassess_confirm", _said(option), data={"time": option.value})
+
+
+def _reassess_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("reassessment_summary", "", {
+        "reason": data.get("reason"), "text": data.get("text"),
+        "relative": data.get("relative"), "time": data.get("time"),
+    })]
+
+
+def _reassess_confirm_lead(option: Option) -> Go:
+    if option.value == "cancel":
+        return Go("menu", _said(option), fresh=True,
+                  messages=(Message("text", N_("The request was not sent.")),))
+    return Go("reassess_done", _said(option), effect="submit_reassessment")
+
+
+def _reassess_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("reassessment_receipt", "", {"deadline": data.get("deadline")})]
+
+
+# --- Relatives and consent (002 sections 10 and 16; 004 §2.1.1) --------------------------
+
+
+def _consent_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    return [Message("consents", "", {
+        "consents": [{"name": c.relative_name, "relation": c.relation, "scope": c.scope,
+                      "active": c.active} for c in ctx.consents],
+        "actions": list(ctx.relative_actions),
+        "is_citizen": ctx.is_citizen,
+    })]
+
+
+def _consent_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    if not ctx.is_citizen:
+        # Only the citizen gives and withdraws consent; a relative sees what it covers.
+        return _menu_question(N_("Is there anything else I can help you with?"))(ctx, data)
+    options: list[Option] = []
+    for c in ctx.consents:
+        params = {"name": c.relative_name}
+        if c.active:
+            options.append(Option(f"withdraw:{c.id}", N_("Withdraw %(name)s's consent"), params))
+            if c.scope == "see":
+                options.append(Option(f"act:{c.id}", N_("Let %(name)s also act for me"), params))
+            else:
+                options.append(Option(f"see:{c.id}", N_("Let %(name)s only see my help"), params))
+        else:
+            options.append(Option(f"see:{c.id}", N_("Let %(name)s see my help again"), params))
+            options.append(Option(f"act:{c.id}", N_("Let %(name)s see and act for me again"),
+                                  params))
+    options.append(Option("nothing", N_("Change nothing")))
+    return Question(N_("Would you like to change a consent?"), "choice", tuple(options))
+
+
+def _consent_handle(
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    if not ctx.is_citizen:
+        return _menu_handle(ctx, data, answer, question)
+    option = _one_choice(question, answer, N_("Choose what you would like to change"))
+    if isinstance(option, Invalid):
+        return option
+    if option.value == "nothing":
+        return Go("menu", _said(option), fresh=True)
+    action, consent_id = option.value.split(":")
+    return Go("consent_confirm", _said(option),
+              data={"consent_action": action, "consent_id": int(consent_id),
+                    "consent_name": option.params["name"]})
+
+
+CONSENT_QUESTIONS = {
+    "withdraw": N_("%(name)s will no longer be able to see your help or act for you. "
+                   "Do you want to withdraw the consent?"),
+    "see": N_("%(name)s will be able to see your help, but not act for you. Is that right?"),
+    "act": N_("%(name)s will be able to see your help and act for you, for example send a "
+              "swap. Is that right?"),
+}
+
+
+def _consent_confirm_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    return Question(CONSENT_QUESTIONS[data.get("consent_action", "withdraw")], "choice",
+                    YES_NO, params={"name": data.get("consent_name", "")})
+
+
+def _consent_confirm_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    option = _one_choice(question, answer, N_("Choose yes or no"))
+    if isinstance(option, Invalid):
+        return option
+    if option.value == "no":
+        return Go("menu", _said(option), fresh=True,
+                  messages=(Message("text", N_("Nothing was changed.")),))
+    return Go("consent_done", _said(option), effect="change_consent")
+
+
+def _consent_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    return [Message("text", N_("Done. The consent is changed, and the change is saved "
+                               "in your history."))]
+
+
+# --- Information steps ------------------------------------------------------------------
+
+
+def _my_help_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    messages = [Message("my_help", "", dict(ctx.my_help))]
+    if ctx.reassessments:
+        messages.append(Message("reassessments", "", {"requests": list(ctx.reassessments)}))
+    return messages
+
+
+def _rights_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    # Rule 8 (004 §1.3.3): the municipality must tell recipients flexible home help exists.
+    return [Message("rights", "", {"references": dict(ctx.policy.legal_references)})]
+
+
+def _start_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    return [Message("text", N_("Hello. I can help you with your home help. You can see "
+                               "your help, swap a service for something else, or tell us "
+                               "a wish."))]
+
+
+# --- The dialogue ---------------------------------------------------------------------
+
+START = "menu"
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        _menu_step("menu", _start_intro, N_("What would you like help with?")),
+        Step("understood", _understood_ask, _understood_handle, _understood_intro),
+        _menu_step("my_help", _my_help_intro),
+        _menu_step("rights", _rights_intro),
+        choice_step(
+            "swap_when",
+            N_("Is the swap for one coming visit, or a standing wish for a period?"),
+            (Option("visit", N_("For one coming visit")),
+             Option("period", N_("For a period, at every visit"))),
+            N_("Choose one visit or a period"),
+            lambda o: Go("swap_visit" if o.value == "visit" else "swap_period", _said(o)),
+        ),
+        Step("swap_visit", _swap_visit_ask, _swap_visit_handle),
+        Step("swap_period", _swap_period_ask, _swap_period_handle),
+        Step("swap_drop", _swap_drop_ask, _swap_drop_handle),
+        Step("swap_add", _swap_add_ask, _swap_add_handle, _swap_add_intro),
+        Step("swap_problem", _swap_problem_ask, _swap_problem_handle, _swap_problem_intro),
+        Step("swap_confirm", _swap_confirm_ask, _swap_confirm_handle, _swap_confirm_intro),
+        _menu_step("swap_done", _swap_done_intro),
+        choice_step(
+            "wish_kind", N_("What is your wish about?"),
+            tuple(Option(kind, label) for kind, label in WISH_LABELS.items()),
+            N_("Choose what your wish is about"),
+            lambda o: Go("wish_text", _said(o), data={"wish_kind": o.value}),
+        ),
+        Step("wish_text", _wish_text_ask, _wish_text_handle),
+        _menu_step("wish_done", _wish_done_intro),
+        choice_step(
+            "reassess_reason", N_("Why would you like your help looked at again?"),
+            tuple(Option(value, label) for value, label in REASON_LABELS.items()),
+            N_("Choose why"),
+            lambda o: Go("reassess_text", _said(o), data={"reason": o.value}),
+            _reassess_reason_intro,
+        ),
+        Step("reassess_text", _reassess_text_ask, _reassess_text_handle),
+        choice_step(
+            "reassess_relative", N_("Would you like a relative to take part?"), YES_NO,
+            N_("Choose yes or no"),
+            lambda o: Go("reassess_time", _said(o), data={"relative": o.value == "yes"}),
+        ),
+        Step("reassess_time", _reassess_time_ask, _reassess_time_handle),
+        choice_step(
+            "reassess_confirm", N_("Do you want to send the request?"),
+            (Option("send", N_("Yes, send the request")),
+             Option("cancel", N_("No, do not send it"))),
+            N_("Choose whether to send the request"),
+            _reassess_confirm_lead,
+            _reassess_confirm_intro,
+        ),
+        _menu_step("reassess_done", _reassess_done_intro),
+        Step("consent", _consent_ask, _consent_handle, _consent_intro),
+        Step("consent_confirm", _consent_confirm_ask, _consent_confirm_handle),
+        _menu_step("consent_done", _consent_done_intro),
+    )
+}
+
+# Steps that change something on behalf of the citizen: only with the right to act.
+ACTING_STEPS = frozenset(STEPS) - {"menu", "understood", "my_help", "rights", "consent"}
+
+
+# --- Running it -----------------------------------------------------------------------
+
+
+def question(ctx: Context, state: State) -> Question:
+    """The question asked now."""
+    return STEPS[state.step].ask(ctx, state.data)
+
+
+def entering(ctx: Context, step: str, data: Mapping[str, Any]) -> list[Message]:
+    """The messages said on entering ``step``: its intro, then its question."""
+    current = STEPS[step]
+    asked = current.ask(ctx, data)
+    return [*current.intro(ctx, data), Message("question", asked.text, dict(asked.params))]
+
+
+def start(ctx: Context) -> tuple[State, list[Message]]:
+    state = State(START, {}, [])
+    return state, entering(ctx, START, state.data)
+
+
+def answer(ctx: Context, state: State, given: Answer) -> Outcome:
+    """Handle one answer; on an invalid answer, the state is returned unchanged."""
+    step = STEPS.get(state.step) or STEPS[START]
+    if state.step in ACTING_STEPS and not ctx.may_act:
+        return Outcome(state, error=Invalid("answer", N_("You may see this, but not act for "
+                                                         "the citizen")))
+    asked = step.ask(ctx, state.data)
+    result = step.handle(ctx, state.data, given, asked)
+    if isinstance(result, Invalid):
+        return Outcome(state, error=result)
+    data = {} if result.fresh else dict(state.data)
+    data.update(result.data)
+    stack = [*state.stack, {"step": state.step, "data": state.data}]
+    if result.effect is not None:
+        stack = []  # what was sent cannot be un-sent by going back
+    new_state = State(result.step, data, stack)
+    return Outcome(new_state, (result.echo, *result.messages), effect=result.effect)
+
+
+def after_effect(ctx: Context, state: State, updates: Mapping[str, Any]) -> tuple[
+        State, list[Message]]:
+    """Merge what an effect returned (a reference, a deadline) and enter the next step."""
+    state.data.update(updates)
+    return state, entering(ctx, state.step, state.data)
+
+
+def back(ctx: Context, state: State) -> tuple[State, list[Message]]:
+    """Go back one step: the previous question is asked again with its answers then."""
+    if not state.stack:
+        return state, [Message("answer", N_("Go back one step")),
+                       Message("text", N_("You are at the beginning.")),
+                       *entering(ctx, state.step, state.data)]
+    previous = state.stack[-1]
+    new_state = State(previous["step"], dict(previous["data"]), state.stack[:-1])
+    return new_state, [Message("answer", N_("Go back one step")),
+                       *entering(ctx, new_state.step, new_state.data)]

@@ -1,0 +1,451 @@
+"""The guided dialogue against the database: context, stored conversation, and effects.
+
+The steps live in domain/dialogue.py; here the citizen's rows become its plain
+Context, answers become stored messages, and the named effects (send a swap, save a
+wish, ask for a reassessment, change a consent) are carried out in the caller's
+transaction. An effect that can no longer be done raises EffectRefused and the caller
+rolls back: nothing changes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain.types import (
+    ActorKind,
+    CaseKind,
+    ConsentBasis,
+    ConsentScope,
+    ReassessmentReason,
+    SwapStatus,
+    VisitServiceOutcome,
+)
+from selvvisitation.domain.understanding import MatchableService
+from selvvisitation.models import (
+    AuditEntry,
+    Citizen,
+    Consent,
+    Conversation,
+    ConversationMessage,
+    ReassessmentRequest,
+    Service,
+    SwapLine,
+    SwapRequest,
+    Visit,
+    VisitService,
+    Wish,
+)
+from selvvisitation.models.base import utcnow
+from selvvisitation.security import audit
+from selvvisitation.security.locking import locked_visit
+from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.cases import open_case
+
+ACTIVE_SWAP = (SwapStatus.REQUESTED, SwapStatus.ACCEPTED)
+PLAN_DAYS = 21  # how far ahead coming visits are offered
+# Stored for the visitators, who read Danish.
+GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
+                "any_time": "Når som helst"}
+
+
+class EffectRefused(Exception):
+    """An effect cannot be carried out; ``message`` is a message id for the user."""
+
+    def __init__(self, message: str, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = dict(params or {})
+
+
+# --- Context ----------------------------------------------------------------------------
+
+
+def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
+    rows = session.scalars(select(Service).where(Service.municipality_id == municipality_id))
+    return {service.code: service for service in rows}
+
+
+def matchable(services: Sequence[Service]) -> tuple[MatchableService, ...]:
+    """The catalogue rows as the free-text matcher sees them (names and synonyms)."""
+    return tuple(
+        MatchableService(
+            code=s.code,
+            names=(s.name_da, s.name_en),
+            synonyms=(*(s.synonyms_da or ()), *(s.synonyms_en or ())),
+        )
+        for s in services
+        if s.active
+    )
+
+
+def swaps_at_visit(session: Session, visit_id: int) -> list[SwapRequest]:
+    return list(session.scalars(
+        select(SwapRequest)
+        .where(SwapRequest.visit_id == visit_id, SwapRequest.status.in_(ACTIVE_SWAP))
+        .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
+    ))
+
+
+def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
+    return list(session.scalars(
+        select(Visit)
+        .where(Visit.citizen_id == citizen.id, Visit.day >= today,
+               Visit.day <= today + timedelta(days=PLAN_DAYS),
+               Visit.cancelled.is_(False), Visit.recorded_at.is_(None))
+        .options(selectinload(Visit.services).selectinload(VisitService.service))
+        .order_by(Visit.starts_at)
+    ))
+
+
+def _visit_info(session: Session, visit: Visit) -> engine.VisitInfo:
+    dropped = [line.service.code for swap in swaps_at_visit(session, visit.id)
+               for line in swap.dropped if line.service is not None]
+    return engine.VisitInfo(
+        id=visit.id, day=visit.day, starts_at=visit.starts_at, ends_at=visit.ends_at,
+        time_frame_minutes=visit.time_frame_minutes,
+        services=tuple(
+            (item.service.code, item.planned_minutes) for item in visit.services
+            if item.service is not None and item.granted_service_id is not None
+            and item.outcome == VisitServiceOutcome.PLANNED
+        ),
+        already_dropped=tuple(dropped),
+    )
+
+
+def _my_help(session: Session, citizen: Citizen, visits: list[Visit]) -> dict[str, Any]:
+    decision = citizen.current_decision
+    granted = [
+        {"service": g.service.code, "minutes": g.minutes_per_delivery,
+         "frequency": g.frequency.value, "weekdays": list(g.weekday_tuple),
+         "end": g.end_date.isoformat() if g.end_date else None}
+        for g in (decision.granted_services if decision else [])
+    ]
+    pending = session.scalars(
+        select(SwapRequest).where(SwapRequest.citizen_id == citizen.id,
+                                  SwapRequest.status == SwapStatus.REQUESTED)
+        .order_by(SwapRequest.created_at)
+    )
+    return {
+        "granted": granted,
+        "visits": [
+            {"start": v.starts_at.isoformat(), "end": v.ends_at.isoformat(),
+             "frame": v.time_frame_minutes,
+             "services": [i.service.code for i in v.services if i.service is not None]}
+            for v in visits[:5]
+        ],
+        "provider": citizen.provider.name if citizen.provider else "",
+        "provider_phone": (citizen.provider.phone or "") if citizen.provider else "",
+        "swaps": [{"reference": s.reference} for s in pending],
+    }
+
+
+def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
+    rows = session.scalars(
+        select(ReassessmentRequest).where(ReassessmentRequest.citizen_id == citizen.id)
+        .order_by(ReassessmentRequest.created_at.desc()).limit(5)
+    )
+    return tuple(
+        {"reason": r.reason.value, "created": r.created_at.date().isoformat(),
+         "status": r.case.status.value if r.case else "open",
+         "deadline": r.case.deadline.isoformat() if r.case and r.case.deadline else None}
+        for r in rows
+    )
+
+
+RELATIVE_ACTIONS = ("swap_requested", "wish_saved", "reassessment_requested")
+
+
+def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
+    """What relatives did on the citizen's behalf: shown to the citizen (002 section 16)."""
+    from selvvisitation.models import Relative
+
+    rows = session.execute(
+        select(AuditEntry, Relative.name)
+        .join(Relative, Relative.id == AuditEntry.actor_relative_id)
+        .where(AuditEntry.citizen_id == citizen.id, AuditEntry.action.in_(RELATIVE_ACTIONS))
+        .order_by(AuditEntry.at.desc()).limit(10)
+    )
+    return tuple({"at": entry.at.isoformat(), "name": name, "action": entry.action}
+                 for entry, name in rows)
+
+
+def build_context(
+    session: Session, citizen: Citizen, *, relative_id: int | None, may_act: bool,
+    language: str, today: date | None = None,
+) -> engine.Context:
+    today = today or date.today()
+    services = services_for(session, citizen.municipality_id)
+    visits = coming_visits(session, citizen, today)
+    is_citizen = relative_id is None
+    # A relative sees only their own consent; the citizen sees all of them.
+    consents = sorted((c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
+                      key=lambda c: c.id)
+    return engine.Context(
+        today=today,
+        language=language,
+        is_citizen=is_citizen,
+        may_act=may_act,
+        policy=policy_for(citizen.municipality),
+        granted=tuple(granted_for(citizen.current_decision)),
+        catalogue=catalogue_for(session, citizen.municipality_id),
+        visits=tuple(_visit_info(session, v) for v in visits),
+        services=matchable(list(services.values())),
+        consents=tuple(
+            engine.ConsentInfo(c.id, c.relative.name, c.relation, c.scope.value, c.is_active())
+            for c in consents if c.is_active() or not any(
+                o.relative_id == c.relative_id and o.id > c.id for o in consents)
+        ),
+        my_help=_my_help(session, citizen, visits),
+        reassessments=_reassessments(session, citizen),
+        relative_actions=_relative_actions(session, citizen) if is_citizen else (),
+    )
+
+
+# --- The stored conversation --------------------------------------------------------------
+
+
+def open_conversation(session: Session, citizen: Citizen) -> Conversation | None:
+    return session.scalars(
+        select(Conversation).where(Conversation.citizen_id == citizen.id,
+                                   Conversation.closed_at.is_(None))
+        .order_by(Conversation.id.desc())
+    ).first()
+
+
+def _speaker(actor: Any) -> dict[str, Any]:
+    if getattr(actor, "relative", None) is not None:
+        return {"speaker": "relative", "speaker_kind": ActorKind.RELATIVE,
+                "relative_id": actor.relative.id}
+    return {"speaker": "citizen", "speaker_kind": ActorKind.CITIZEN, "relative_id": None}
+
+
+def _add(conversation: Conversation, messages: Sequence[engine.Message], *, step: str,
+         user: engine.Message | None = None, actor: Any = None) -> None:
+    if user is not None:
+        conversation.messages.append(ConversationMessage(
+            turn=conversation.turn, step=step, kind=user.kind, text=user.text,
+            params=dict(user.params), **_speaker(actor)))
+    for message in messages:
+        conversation.messages.append(ConversationMessage(
+            turn=conversation.turn, step=step, speaker="assistant", kind=message.kind,
+            text=message.text, params=dict(message.params)))
+
+
+def _save(conversation: Conversation, state: engine.State) -> None:
+    conversation.step = state.step
+    conversation.state = state.to_json()  # a new dict: JSON columns track assignment only
+    conversation.updated_at = utcnow()
+
+
+def start_conversation(session: Session, citizen: Citizen, ctx: engine.Context) -> Conversation:
+    state, messages = engine.start(ctx)
+    conversation = Conversation(citizen=citizen, step=state.step, state=state.to_json())
+    session.add(conversation)
+    _add(conversation, messages, step=state.step)
+    return conversation
+
+
+def current_conversation(session: Session, citizen: Citizen, ctx: engine.Context) -> Conversation:
+    return open_conversation(session, citizen) or start_conversation(session, citizen, ctx)
+
+
+def state_of(conversation: Conversation) -> engine.State:
+    state = engine.State.from_json(conversation.step, conversation.state)
+    if state.step not in engine.STEPS:
+        state = engine.State(engine.START, {}, [])
+    return state
+
+
+def answer(session: Session, conversation: Conversation, ctx: engine.Context,
+           given: engine.Answer, actor: Any) -> engine.Invalid | None:
+    """Apply one answer; return the problem, or None when the conversation moved on."""
+    before = state_of(conversation)
+    outcome = engine.answer(ctx, before, given)
+    if outcome.error is not None:
+        return outcome.error
+    echo, *said = outcome.messages
+    state = outcome.state
+    if outcome.effect is not None:
+        updates = EFFECTS[outcome.effect](session, conversation, ctx, before.data, actor)
+        state, entering = engine.after_effect(ctx, state, updates)
+    else:
+        entering = engine.entering(ctx, state.step, state.data)
+    conversation.turn += 1
+    _add(conversation, [*said, *entering], step=state.step, user=echo, actor=actor)
+    _save(conversation, state)
+    return None
+
+
+def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None:
+    state, messages = engine.back(ctx, state_of(conversation))
+    conversation.turn += 1
+    _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
+    _save(conversation, state)
+
+
+def start_over(session: Session, conversation: Conversation, ctx: engine.Context,
+               actor: Any) -> Conversation:
+    """Close the conversation (kept, never deleted) and open a new one."""
+    conversation.turn += 1
+    _add(conversation, [], step=conversation.step,
+         user=engine.Message("answer", engine.N_("Start over")), actor=actor)
+    conversation.closed_at = utcnow()
+    return start_conversation(session, conversation.citizen, ctx)
+
+
+# --- Effects ---------------------------------------------------------------------------------
+
+
+def _who(actor: Any) -> dict[str, Any]:
+    relative = getattr(actor, "relative", None)
+    return {"kind": ActorKind.RELATIVE if relative is not None else ActorKind.CITIZEN,
+            "relative_id": relative.id if relative is not None else None}
+
+
+def _record(action: str, citizen: Citizen, obj: Any, actor: Any) -> None:
+    on_behalf = getattr(actor, "relative", None) is not None
+    audit.record(action, citizen=citizen, object_type=type(obj).__name__, object_id=obj.id,
+                 purpose="on_behalf_of_citizen" if on_behalf else "own_request", actor=actor)
+
+
+def submit_swap(session: Session, conversation: Conversation, ctx: engine.Context,
+                data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    """Store the swap for the worker's visit list; the caller holds the write lock."""
+    token = f"c{conversation.id}-t{conversation.turn}"
+    existing = session.scalars(
+        select(SwapRequest).where(SwapRequest.submission_token == token)).first()
+    if existing is not None:  # the same confirmation twice: one swap
+        return {"reference": existing.reference}
+    citizen = conversation.citizen
+    visit_id = data.get("visit_id")
+    codes = [line["code"] for line in data.get("drop") or ()]
+    if visit_id is not None:
+        visit = locked_visit(session, visit_id)
+        if (visit is None or visit.citizen_id != citizen.id or visit.day <= ctx.today
+                or visit.cancelled or visit.recorded_at is not None):
+            raise EffectRefused(engine.N_("That visit can no longer be swapped. "
+                                          "Go back and choose another visit"))
+        others = swaps_at_visit(session, visit.id)
+        taken = {line.service.code for s in others for line in s.dropped if line.service}
+        if taken & set(codes):
+            raise EffectRefused(engine.N_("Someone has just swapped that service at this "
+                                          "visit. Go back and choose again"))
+        booked = sum(line.minutes for s in others for line in s.added)
+        used = sum(int(line["minutes"]) for line in data.get("add") or ())
+        # Rule 4: all swaps at one visit together stay within its time frame.
+        if booked + used > visit.time_frame_minutes:
+            raise EffectRefused(engine.N_("There is no longer room for this within the "
+                                          "visit's time. Go back and choose again"))
+    check = engine.run_check(ctx, data)
+    if not check["allowed"]:
+        raise EffectRefused(engine.N_("The swap no longer keeps to the rules. "
+                                      "Go back and choose again"))
+    services = services_for(session, citizen.municipality_id)
+    period = data.get("period")
+    who = _who(actor)
+    now = utcnow()
+    swap = SwapRequest(
+        reference="BYT-" + secrets.token_hex(3).upper(),
+        submission_token=token,
+        citizen=citizen,
+        visit_id=visit_id,
+        period_start=date.fromisoformat(period[0]) if period and not visit_id else None,
+        period_end=date.fromisoformat(period[1]) if period and not visit_id else None,
+        status=SwapStatus.REQUESTED,
+        created_by_kind=who["kind"],
+        created_by_relative_id=who["relative_id"],
+        acknowledged_cannot_demand_at=now,  # rule 6: ticked on the confirmation
+        acknowledged_by_kind=who["kind"],
+    )
+    for line in data.get("drop") or ():
+        swap.lines.append(SwapLine(kind="drop", service=services[line["code"]],
+                                   minutes=int(line["minutes"])))
+    for line in data.get("add") or ():
+        service = services.get(line.get("code") or "")
+        swap.lines.append(SwapLine(kind="add", service=service, free_text=line.get("text"),
+                                   minutes=int(line["minutes"])))
+    session.add(swap)
+    session.flush()
+    _record("swap_requested", citizen, swap, actor)
+    return {"reference": swap.reference}
+
+
+def save_wish(session: Session, conversation: Conversation, _ctx: engine.Context,
+              data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    who = _who(actor)
+    wish = Wish(citizen=conversation.citizen, kind=data["wish_kind"], text=data["wish_text"],
+                created_by_kind=who["kind"], created_by_relative_id=who["relative_id"])
+    session.add(wish)
+    session.flush()
+    _record("wish_saved", conversation.citizen, wish, actor)
+    return {}
+
+
+def submit_reassessment(session: Session, conversation: Conversation, ctx: engine.Context,
+                        data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    token = f"c{conversation.id}-t{conversation.turn}"
+    existing = session.scalars(select(ReassessmentRequest).where(
+        ReassessmentRequest.submission_token == token)).first()
+    if existing is not None:
+        return {"deadline": existing.case.deadline.isoformat() if existing.case else None}
+    citizen = conversation.citizen
+    who = _who(actor)
+    time = data.get("time") or ""
+    reason = ReassessmentReason(data["reason"])
+    case = open_case(
+        session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
+        title="Borgeren beder om revurdering" if who["relative_id"] is None
+        else "Pårørende beder om revurdering",
+        actor_kind=who["kind"], actor_relative_id=who["relative_id"], text=data.get("text", ""),
+        data={"reason": reason.value}, opened_on=ctx.today,
+    )
+    request = ReassessmentRequest(
+        citizen=citizen, case=case, reason=reason, text=data.get("text", ""),
+        relative_participates=bool(data.get("relative")),
+        preferred_time=GOOD_TIME_DA.get(time, time),
+        # FSIII: A2 when a relative asks on the citizen's behalf.
+        fsiii_code="A2" if who["relative_id"] is not None else None,
+        requested_by_kind=who["kind"], requested_by_relative_id=who["relative_id"],
+        submission_token=token,
+    )
+    session.add(request)
+    session.flush()
+    _record("reassessment_requested", citizen, request, actor)
+    return {"deadline": case.deadline.isoformat() if case.deadline else None}
+
+
+def change_consent(session: Session, conversation: Conversation, ctx: engine.Context,
+                   data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    """Withdraw or give a consent; a consent is never deleted, only revoked."""
+    citizen = conversation.citizen
+    consent = session.get(Consent, data.get("consent_id"))
+    if not ctx.is_citizen or consent is None or consent.citizen_id != citizen.id:
+        raise EffectRefused(engine.N_("Only you can change who may see your help"))
+    now = utcnow()
+    action = data.get("consent_action")
+    if consent.is_active(now):
+        consent.revoked_at = now
+    if action in ("see", "act"):
+        fresh = Consent(citizen=citizen, relative=consent.relative, relation=consent.relation,
+                        scope=ConsentScope(action), basis=ConsentBasis.WRITTEN, valid_from=now)
+        session.add(fresh)
+        session.flush()
+        _record("consent_given", citizen, fresh, actor)
+    else:
+        _record("consent_withdrawn", citizen, consent, actor)
+    return {}
+
+
+EFFECTS = {
+    "submit_swap": submit_swap,
+    "save_wish": save_wish,
+    "submit_reassessment": submit_reassessment,
+    "change_consent": change_consent,
+}

@@ -1,0 +1,109 @@
+"""The swap path through real form posts (JavaScript off): rules 4, 5, 6 and 9.
+
+Rules from DOMAIN.md: rule 6 (§ 90; seed 004 footnote 2, 002 §8) must be told before
+confirming; rule 5 (002 §8) the worker decides on the day; rule 4 (004 §1.3.3) the
+time frame; rule 9 (002 "Borgerens mulighed for at bytte") what may be swapped.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from selvvisitation.domain.types import ActorKind, SwapStatus
+from selvvisitation.extensions import db
+from selvvisitation.models import SwapRequest
+from tests.citizen.dialogue_helpers import current, errors, message_count, say
+from tests.pages import sign_in_citizen
+
+
+def swap_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(SwapRequest))
+
+
+def reach_drop_step(page, household) -> None:
+    page.get("citizen.conversation")
+    say(page, household.citizen, answer="swap")
+    say(page, household.citizen, answer="visit")
+    say(page, household.citizen, answer=str(household.visit.id))
+
+
+def test_a_citizen_swaps_vacuuming_for_a_walk_at_one_visit(client, page, household):
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    soup = page.get("citizen.conversation")
+    assert soup.select_one("#current-question").get_text(strip=True) == "Hvad vil du fravælge?"
+    offered = [label.get_text(strip=True) for label in soup.select("#answer label")]
+    # Rule 9: home nursing is granted but cannot be swapped, so it is never offered.
+    assert offered == ["Bad (30 minutter)", "Støvsugning (20 minutter)"]
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-GAATUR")
+    soup = page.get("citizen.conversation")
+    log = soup.select_one("#chat-log").get_text(" ", strip=True)
+    # Rules 6 and 5 are told before confirming.
+    assert "kan du ikke kræve at få senere" in log
+    assert "Hjemmehjælperen beslutter på dagen" in log
+    assert "Frigjort: 20 minutter. Brugt: 20 minutter." in log
+    say(page, household.citizen, acknowledged="y")
+    swap = db.session.scalars(select(SwapRequest)).one()
+    assert swap.visit_id == household.visit.id and swap.status == SwapStatus.REQUESTED
+    assert swap.created_by_kind == ActorKind.CITIZEN and swap.acknowledged_cannot_demand_at
+    assert [(line.kind, line.service.code, line.minutes) for line in swap.lines] == [
+        ("drop", "PR-STOEVSUG", 20), ("add", "FL-GAATUR", 20)]
+    log = page.get("citizen.conversation").select_one("#chat-log").get_text(" ", strip=True)
+    assert f"Dit referencenummer er {swap.reference}." in log
+
+
+def test_the_swap_is_not_sent_without_the_acknowledgement(client, page, household):
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-GAATUR")
+    before = message_count()
+    response = say(page, household.citizen, expected_status=200)
+    assert errors(response) == ["Sæt kryds for at vise, at du har læst det"]
+    assert swap_count() == 0 and message_count() == before
+
+
+def test_too_many_minutes_are_explained_with_what_would_work(client, page, household, factories):
+    factories.Service(municipality=household.citizen.municipality, code="FL-TOEJKOEB",
+                      name_da="Indkøb af tøj", name_en="Buying clothes", flexible_only=True,
+                      default_minutes=60)
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-TOEJKOEB")
+    soup = page.get("citizen.conversation")
+    log = soup.select_one("#chat-log").get_text(" ", strip=True)
+    assert ("Det, du har valgt, tager 60 minutter, men du har kun frigjort 20 minutter. "
+            "Det er 40 minutter for meget.") in log
+    assert "Vælg noget, der højst tager 20 minutter." in log
+    replies = [label.get_text(strip=True) for label in soup.select("#answer label")]
+    assert "Vælg Gåtur i stedet (20 minutter)" in replies
+    say(page, household.citizen, answer="fit:FL-GAATUR")
+    assert current(household.citizen).step == "swap_confirm"
+    assert swap_count() == 0
+
+
+def test_going_back_one_step_asks_the_previous_question_again(client, page, household):
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    turn = current(household.citizen).turn
+    page.post("citizen.conversation_back", {"turn": str(turn)})
+    assert current(household.citizen).step == "swap_visit"
+    page.post("citizen.conversation_restart", {"turn": str(turn + 1)})
+    assert current(household.citizen).step == "menu"
+    assert current(household.citizen).turn == 0
+
+
+def test_a_standing_wish_for_a_period_has_no_visit(client, page, household):
+    sign_in_citizen(client, household.citizen)
+    page.get("citizen.conversation")
+    say(page, household.citizen, answer="swap")
+    say(page, household.citizen, answer="period")
+    say(page, household.citizen, answer="two_weeks")
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-GAATUR")
+    say(page, household.citizen, acknowledged="y")
+    swap = db.session.scalars(select(SwapRequest)).one()
+    assert swap.visit_id is None and swap.period_start and swap.period_end
+    assert (swap.period_end - swap.period_start).days == 13
