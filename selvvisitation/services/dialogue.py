@@ -273,7 +273,7 @@ def answer(session: Session, conversation: Conversation, ctx: engine.Context,
     echo, *said = outcome.messages
     state = outcome.state
     if outcome.effect is not None:
-        updates = EFFECTS[outcome.effect](session, conversation, ctx, before.data, actor)
+        updates = EFFECTS[outcome.effect](session, conversation, ctx, state.data, actor)
         state, entering = engine.after_effect(ctx, state, updates)
     else:
         entering = engine.entering(ctx, state.step, state.data)

@@ -1,0 +1,97 @@
+/* The conversation without page reloads. Progressive enhancement only: every form
+   posts normally when this file is missing or fetch fails. New messages are appended
+   to the role="log" region, which screen readers announce; focus moves to the new
+   question, or to the error summary when the answer could not be used. */
+(function () {
+  "use strict";
+  var chat = document.querySelector('[data-module="dialogue"]');
+  if (!chat || !window.fetch || !window.FormData) {
+    return;
+  }
+  var log = document.getElementById("chat-log");
+  var current = document.getElementById("chat-current");
+  var busy = false;
+
+  function lastMessageId() {
+    var items = log.querySelectorAll("[data-id]");
+    return items.length ? items[items.length - 1].getAttribute("data-id") : "0";
+  }
+
+  function showMinutes() {
+    var box = current.querySelector(".app-minutes-live");
+    if (!box) {
+      return;
+    }
+    box.hidden = false;
+    var meter = box.querySelector("meter");
+    var text = box.querySelector(".app-minutes-text");
+    var freed = parseInt(box.getAttribute("data-freed"), 10) || 0;
+    var used = 0;
+    var boxes = current.querySelectorAll("input[type=checkbox][data-minutes]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].checked) {
+        used += parseInt(boxes[i].getAttribute("data-minutes"), 10) || 0;
+      }
+    }
+    meter.max = Math.max(freed, used, 1);
+    meter.value = used;
+    var template = box.getAttribute(used > freed ? "data-over" : "data-template");
+    text.textContent = template.replace("{used}", used).replace("{over}", used - freed);
+  }
+
+  function focusAfter(ok) {
+    var target = ok ? document.getElementById("current-question")
+                    : current.querySelector('[data-module="error-summary"]');
+    if (target) {
+      target.focus();
+    }
+  }
+
+  function update(data) {
+    if (data.restart) {
+      log.innerHTML = "";
+    }
+    log.insertAdjacentHTML("beforeend", data.log);
+    current.innerHTML = data.question;
+    showMinutes();
+    focusAfter(data.ok);
+  }
+
+  chat.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!current.contains(form)) {
+      return;
+    }
+    event.preventDefault();
+    if (busy) {
+      return; // one answer at a time: a double click sends once
+    }
+    busy = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: {"X-Requested-With": "fetch", "X-Last-Message": lastMessageId(),
+                "Accept": "application/json"}
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        throw new Error("not json");
+      }
+      return response.json();
+    }).then(function (data) {
+      busy = false;
+      update(data);
+    }).catch(function () {
+      busy = false;
+      form.submit(); // fall back to the ordinary post
+    });
+  });
+
+  chat.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[data-minutes]")) {
+      showMinutes();
+    }
+  });
+  showMinutes();
+})();

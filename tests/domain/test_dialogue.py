@@ -1,0 +1,281 @@
+"""The dialogue engine step by step, without Flask or a database.
+
+Rules (DOMAIN.md): 1-4 and 9 are checked by domain.swaps and explained here; rule 5
+(002 §8) and rule 6 (004 footnote 2, § 90) are told before confirming; rule 8
+(004 §1.3.3) the rights; relatives act only with consent (002 sections 10 and 16).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from selvvisitation.domain import dialogue as d
+from selvvisitation.domain.policy import Policy
+from selvvisitation.domain.timeframe import CatalogueService, GrantedService
+from selvvisitation.domain.types import Frequency, ServiceCategory
+from selvvisitation.domain.understanding import MatchableService
+
+TODAY = date(2026, 3, 2)  # a Monday
+TOMORROW = TODAY + timedelta(days=1)
+P, R, O = ServiceCategory.PERSONAL_CARE, ServiceCategory.PRACTICAL_HELP, ServiceCategory.OTHER
+
+CATALOGUE = {
+    "PR-STOEVSUG": CatalogueService("PR-STOEVSUG", R, True, False, True, 20),
+    "PP-BAD": CatalogueService("PP-BAD", P, True, False, True, 30),
+    "FL-GAATUR": CatalogueService("FL-GAATUR", P, False, True, True, 20),
+    "FL-TOEJKOEB": CatalogueService("FL-TOEJKOEB", P, False, True, True, 60),
+    "SY-SYGEPLEJE": CatalogueService("SY-SYGEPLEJE", O, False, False, True, 15),
+    "XS-VINDUER": CatalogueService("XS-VINDUER", R, True, False, False, 30),
+}
+GRANTED = tuple(
+    GrantedService(code, minutes, Frequency.DAILY, start=TODAY - timedelta(days=30))
+    for code, minutes in (("PR-STOEVSUG", 20), ("PP-BAD", 30), ("SY-SYGEPLEJE", 15))
+)
+
+
+def visit(visit_id: int, day: date) -> d.VisitInfo:
+    start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
+    return d.VisitInfo(visit_id, day, start, start + timedelta(minutes=65), 65,
+                       (("PP-BAD", 30), ("PR-STOEVSUG", 20), ("SY-SYGEPLEJE", 15)))
+
+
+def context(**changes) -> d.Context:
+    values = dict(
+        today=TODAY, policy=Policy(), granted=GRANTED, catalogue=CATALOGUE,
+        visits=(visit(1, TODAY), visit(2, TOMORROW)),
+        services=(
+            MatchableService("PR-STOEVSUG", ("Støvsugning", "Vacuuming"), ("støvsuget",)),
+            MatchableService("FL-GAATUR", ("Gåtur", "A walk"), ("gå en tur", "gåtur")),
+        ),
+        consents=(d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True),),
+    )
+    values.update(changes)
+    return d.Context(**values)
+
+
+def run(ctx: d.Context, *answers: d.Answer, step: str = d.START, data=None) -> d.State:
+    state = d.State(step, dict(data or {}), [])
+    for given in answers:
+        outcome = d.answer(ctx, state, given)
+        assert outcome.error is None, outcome.error
+        state = outcome.state
+        if outcome.effect:
+            state, _ = d.after_effect(ctx, state, {"reference": "BYT-TEST"})
+    return state
+
+
+def error(ctx: d.Context, state_step: str, given: d.Answer, data=None) -> d.Invalid:
+    outcome = d.answer(ctx, d.State(state_step, dict(data or {}), []), given)
+    assert outcome.error is not None
+    assert outcome.state.step == state_step  # nothing moves on a bad answer
+    return outcome.error
+
+
+# --- menu ---------------------------------------------------------------------------------
+
+
+def test_the_start_greets_and_asks_what_the_user_wants():
+    state, messages = d.start(context())
+    assert state.step == "menu"
+    assert [m.kind for m in messages] == ["text", "question"]
+
+
+@pytest.mark.parametrize(("choice", "step"), [
+    ("my_help", "my_help"), ("swap", "swap_when"), ("wish", "wish_kind"),
+    ("reassessment", "reassess_reason"), ("consent", "consent"), ("rights", "rights"),
+])
+def test_each_menu_choice_leads_to_the_start_of_its_path(choice, step):
+    assert run(context(), d.Answer(choice=choice)).step == step
+
+
+def test_an_empty_menu_answer_asks_again():
+    assert error(context(), "menu", d.Answer()).message == (
+        "Choose what you would like help with, or write it")
+
+
+def test_a_relative_who_may_only_see_is_not_offered_the_acting_paths():
+    asked = d.question(context(may_act=False, is_citizen=False), d.State("menu", {}, []))
+    assert asked.values == {"my_help", "consent", "rights"}
+
+
+def test_a_relative_who_may_only_see_cannot_answer_an_acting_step():
+    problem = error(context(may_act=False), "swap_when", d.Answer(choice="visit"))
+    assert problem.message == "You may see this, but not act for the citizen"
+
+
+# --- free text: understood, then confirmed --------------------------------------------------
+
+
+def test_free_text_is_confirmed_before_anything_happens():
+    state = run(context(), d.Answer(text="jeg vil hellere gå en tur end få støvsuget"))
+    assert state.step == "understood"
+    assert state.data["understood"]["add"] == ["FL-GAATUR"]
+    assert state.data["understood"]["drop"] == ["PR-STOEVSUG"]
+    state = run(context(), d.Answer(choice="yes"), step=state.step, data=state.data)
+    assert state.step == "swap_when" and state.data["prefill_add"] == ["FL-GAATUR"]
+
+
+def test_saying_no_to_what_was_understood_goes_back_to_the_menu():
+    data = {"understood": {"path": "swap", "drop": [], "add": []}}
+    assert run(context(), d.Answer(choice="no"), step="understood", data=data).step == "menu"
+
+
+def test_text_that_is_not_understood_says_so_and_asks_again():
+    outcome = d.answer(context(), d.State("menu", {}, []), d.Answer(text="qwerty zxcv"))
+    assert outcome.state.step == "menu"
+    assert "did not understand" in outcome.messages[1].text
+
+
+# --- swap -----------------------------------------------------------------------------------
+
+
+def test_a_swap_at_a_visit_offers_only_coming_visits():
+    asked = d.question(context(), d.State("swap_visit", {}, []))
+    assert asked.values == {"2"}  # today's visit may already have started
+
+
+def test_a_visit_in_the_past_or_not_offered_is_refused():
+    problem = error(context(), "swap_visit", d.Answer(choice="1"))
+    assert problem.message.startswith("That visit has passed or is not yours")
+
+
+def test_only_granted_swappable_services_can_be_dropped():
+    asked = d.question(context(), d.State("swap_drop", {"visit_id": 2}, []))
+    assert asked.values == {"PP-BAD", "PR-STOEVSUG"}  # rule 9: nursing cannot be swapped
+
+
+@pytest.mark.parametrize(("choices", "message"), [
+    ((), "Choose at least one service to drop"),
+    (("SY-SYGEPLEJE",), "Choose services from the list. You can only drop services you "
+                        "have been granted"),
+    (("NOPE",), "Choose services from the list. You can only drop services you have been "
+                "granted"),
+])
+def test_bad_drops_are_refused(choices, message):
+    assert error(context(), "swap_drop", d.Answer(choices=choices),
+                 data={"visit_id": 2}).message == message
+
+
+def test_the_services_to_choose_follow_rules_2_9_and_10_and_those_that_fit_come_first():
+    data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    asked = d.question(context(), d.State("swap_add", data, []))
+    codes = [o.value for o in asked.options]
+    assert "SY-SYGEPLEJE" not in codes  # rule 9
+    assert "XS-VINDUER" not in codes  # rule 2: outside Esbjerg's service level
+    assert codes[0] == "FL-GAATUR"  # fits in the 20 freed minutes, rule 10 service first
+    assert asked.input == "multi"  # no free text where the policy does not allow it
+
+
+def test_free_text_help_is_offered_where_the_policy_allows_outside_the_service_level():
+    data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    ctx = context(policy=Policy(outside_service_level_allowed=True))
+    asked = d.question(ctx, d.State("swap_add", data, []))
+    assert asked.input == "multi_or_text" and "XS-VINDUER" in asked.values
+    state = run(ctx, d.Answer(text="ordne blomster"), step="swap_add", data=data)
+    assert state.data["add"] == [{"code": None, "minutes": 20, "text": "ordne blomster"}]
+
+
+def test_an_allowed_swap_goes_to_the_summary_with_both_notices():
+    data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    state = run(context(), d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=data)
+    assert state.step == "swap_confirm"
+    messages = d.entering(context(), state.step, state.data)
+    notices = [m.text for m in messages if m.kind == "notice"]
+    assert notices[0].startswith("A service you drop cannot be demanded later")  # rule 6
+    assert notices[1].startswith("The home-care worker decides on the day")  # rule 5
+
+
+def test_a_swap_over_the_time_frame_is_explained_with_what_would_fit():
+    data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    state = run(context(), d.Answer(choices=("FL-TOEJKOEB",)), step="swap_add", data=data)
+    assert state.step == "swap_problem"
+    assert [v["code"] for v in state.data["check"]["violations"]] == ["over_time_frame"]
+    asked = d.question(context(), state)
+    assert "fit:FL-GAATUR" in asked.values and "reassessment" in asked.values
+    state = run(context(), d.Answer(choice="fit:FL-GAATUR"), step=state.step, data=state.data)
+    assert state.step == "swap_confirm"
+
+
+def test_the_swap_is_sent_only_with_the_acknowledgement():
+    assert error(context(), "swap_confirm", d.Answer()).field == "acknowledged"
+    outcome = d.answer(context(), d.State("swap_confirm", {}, [{"step": "x", "data": {}}]),
+                       d.Answer(acknowledged=True))
+    assert outcome.effect == "submit_swap" and outcome.state.step == "swap_done"
+    assert outcome.state.stack == []  # what was sent cannot be un-sent by going back
+
+
+def test_a_standing_wish_uses_a_period_from_tomorrow():
+    state = run(context(), d.Answer(choice="period"), d.Answer(choice="one_week"),
+                step="swap_when")
+    assert state.data["period"] == [TOMORROW.isoformat(), (TODAY + timedelta(days=7)).isoformat()]
+    assert state.step == "swap_drop"
+
+
+# --- wish, reassessment, consent ------------------------------------------------------------
+
+
+def test_a_wish_needs_words_and_is_then_saved():
+    assert error(context(), "wish_text", d.Answer(text="  ")).message == "Write your wish"
+    outcome = d.answer(context(), d.State("wish_text", {"wish_kind": "time"}, []),
+                       d.Answer(text="Før klokken 9"))
+    assert outcome.effect == "save_wish" and outcome.state.data["wish_text"] == "Før klokken 9"
+
+
+def test_a_reassessment_asks_why_words_relative_and_time_then_confirms():
+    state = run(context(), d.Answer(choice="more_help"), d.Answer(text="Jeg falder tit"),
+                d.Answer(choice="yes"), d.Answer(choice="morning"), step="reassess_reason")
+    assert state.step == "reassess_confirm"
+    assert state.data == {"reason": "more_help", "text": "Jeg falder tit", "relative": True,
+                          "time": "morning"}
+    outcome = d.answer(context(), state, d.Answer(choice="send"))
+    assert outcome.effect == "submit_reassessment"
+
+
+def test_too_long_text_is_refused():
+    problem = error(context(), "reassess_text", d.Answer(text="x" * (d.MAX_TEXT + 1)))
+    assert problem.message == "Write at most %(max)d characters"
+
+
+def test_the_citizen_can_withdraw_a_consent_after_confirming():
+    state = run(context(), d.Answer(choice="withdraw:7"), step="consent")
+    assert state.step == "consent_confirm" and state.data["consent_action"] == "withdraw"
+    outcome = d.answer(context(), state, d.Answer(choice="yes"))
+    assert outcome.effect == "change_consent"
+
+
+def test_a_relative_is_not_offered_to_change_consents():
+    asked = d.question(context(is_citizen=False), d.State("consent", {}, []))
+    assert not any(value.startswith("withdraw") for value in asked.values)
+
+
+def test_rights_show_the_legal_references_of_the_policy():
+    messages = d.entering(context(), "rights", {})
+    assert messages[0].kind == "rights"
+    assert "94 a" in messages[0].params["references"]["flexible_home_help"]
+
+
+# --- back ------------------------------------------------------------------------------------
+
+
+def test_going_back_restores_the_previous_question_and_its_answers():
+    state = run(context(), d.Answer(choice="swap"), d.Answer(choice="visit"))
+    assert state.step == "swap_visit"
+    back, messages = d.back(context(), state)
+    assert back.step == "swap_when" and messages[0].text == "Go back one step"
+    again, _ = d.back(context(), back)
+    assert again.step == "menu"
+    start, messages = d.back(context(), again)
+    assert start.step == "menu" and messages[1].text == "You are at the beginning."
+
+
+def test_every_step_asks_a_question_with_a_known_input():
+    data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}],
+            "add": [{"code": "FL-GAATUR", "minutes": 20}], "consent_action": "withdraw",
+            "check": {"alternatives": []}, "understood": {"path": "swap"}}
+    for name in d.STEPS:
+        asked = d.question(context(), d.State(name, dict(data), []))
+        assert asked.input in {"choice", "multi", "text", "choice_or_text", "multi_or_text",
+                               "confirm"}, name
+        assert asked.text, name
