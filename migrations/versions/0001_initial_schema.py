@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:18:22.501124
+Create Date: 2026-11-22 16:28:11.660910
 
 """
 from alembic import op

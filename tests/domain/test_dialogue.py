@@ -19,14 +19,14 @@ from selvvisitation.domain.understanding import MatchableService
 
 TODAY = date(2026, 3, 2)  # a Monday
 TOMORROW = TODAY + timedelta(days=1)
-P, R, O = ServiceCategory.PERSONAL_CARE, ServiceCategory.PRACTICAL_HELP, ServiceCategory.OTHER
+P, R, OTHER = ServiceCategory.PERSONAL_CARE, ServiceCategory.PRACTICAL_HELP, ServiceCategory.OTHER
 
 CATALOGUE = {
     "PR-STOEVSUG": CatalogueService("PR-STOEVSUG", R, True, False, True, 20),
     "PP-BAD": CatalogueService("PP-BAD", P, True, False, True, 30),
     "FL-GAATUR": CatalogueService("FL-GAATUR", P, False, True, True, 20),
     "FL-TOEJKOEB": CatalogueService("FL-TOEJKOEB", P, False, True, True, 60),
-    "SY-SYGEPLEJE": CatalogueService("SY-SYGEPLEJE", O, False, False, True, 15),
+    "SY-SYGEPLEJE": CatalogueService("SY-SYGEPLEJE", OTHER, False, False, True, 15),
     "XS-VINDUER": CatalogueService("XS-VINDUER", R, True, False, False, 30),
 }
 GRANTED = tuple(
