@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:28:11.660910
+Create Date: 2026-11-22 16:38:54.325840
 
 """
 from alembic import op
@@ -213,6 +213,7 @@ def upgrade():
     )
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index('ix_case_open_queue', ['municipality_id', 'priority', 'deadline', 'id'], unique=False, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
         batch_op.create_index('ix_case_queue', ['municipality_id', 'status', 'deadline'], unique=False)
 
     op.create_table('consent',
@@ -292,6 +293,27 @@ def upgrade():
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_citizen_day', ['citizen_id', 'day'], unique=False)
         batch_op.create_index('ix_visit_team_day', ['team_id', 'day'], unique=False)
+
+    op.create_table('assessment_visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('visitator_staff_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.Enum('booked', 'held', 'cancelled', name='assessmentstatus', native_enum=False, length=40), nullable=False),
+    sa.Column('booked_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('booked_by_staff_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['booked_by_staff_id'], ['staff_user.id'], name=op.f('fk_assessment_visit_booked_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_assessment_visit_case_id_case')),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_assessment_visit_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['visitator_staff_id'], ['staff_user.id'], name=op.f('fk_assessment_visit_visitator_staff_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_visit'))
+    )
+    with op.batch_alter_table('assessment_visit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assessment_visit_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assessment_visit_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index('ix_assessment_visit_visitator_at', ['visitator_staff_id', 'starts_at'], unique=False)
 
     op.create_table('case_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -469,6 +491,28 @@ def upgrade():
     with op.batch_alter_table('wish', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wish_citizen_id'), ['citizen_id'], unique=False)
 
+    op.create_table('perceived_quality',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=True),
+    sa.Column('satisfaction', sa.Enum('very_satisfied', 'satisfied', 'neither', 'dissatisfied', 'very_dissatisfied', name='satisfaction', native_enum=False, length=40), nullable=False),
+    sa.Column('help_as_granted', sa.Enum('yes', 'partly', 'no', name='yespartlyno', native_enum=False, length=40), nullable=False),
+    sa.Column('heard_and_involved', sa.Enum('yes', 'partly', 'no', name='yespartlyno', native_enum=False, length=40), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('recorded_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_staff_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_perceived_quality_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_perceived_quality_provider_id_provider')),
+    sa.ForeignKeyConstraint(['recorded_by_staff_id'], ['staff_user.id'], name=op.f('fk_perceived_quality_recorded_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['visit_id'], ['assessment_visit.id'], name=op.f('fk_perceived_quality_visit_id_assessment_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_perceived_quality')),
+    sa.UniqueConstraint('visit_id', name=op.f('uq_perceived_quality_visit_id'))
+    )
+    with op.batch_alter_table('perceived_quality', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_perceived_quality_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_perceived_quality_provider_id'), ['provider_id'], unique=False)
+
     op.create_table('swap_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('swap_id', sa.Integer(), nullable=False),
@@ -503,11 +547,38 @@ def upgrade():
         batch_op.create_index('ix_visit_service_service_outcome', ['service_id', 'outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_service_visit_id'), ['visit_id'], unique=False)
 
+    op.create_table('visitator_observation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=True),
+    sa.Column('matches_decision', sa.Enum('yes', 'partly', 'no', name='yespartlyno', native_enum=False, length=40), nullable=False),
+    sa.Column('goals_met', sa.Enum('yes', 'partly', 'no', name='yespartlyno', native_enum=False, length=40), nullable=False),
+    sa.Column('meets_service_level', sa.Enum('yes', 'partly', 'no', name='yespartlyno', native_enum=False, length=40), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('recorded_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_staff_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visitator_observation_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_visitator_observation_provider_id_provider')),
+    sa.ForeignKeyConstraint(['recorded_by_staff_id'], ['staff_user.id'], name=op.f('fk_visitator_observation_recorded_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['visit_id'], ['assessment_visit.id'], name=op.f('fk_visitator_observation_visit_id_assessment_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visitator_observation')),
+    sa.UniqueConstraint('visit_id', name=op.f('uq_visitator_observation_visit_id'))
+    )
+    with op.batch_alter_table('visitator_observation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visitator_observation_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitator_observation_provider_id'), ['provider_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('visitator_observation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visitator_observation_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_visitator_observation_citizen_id'))
+
+    op.drop_table('visitator_observation')
     with op.batch_alter_table('visit_service', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_service_visit_id'))
         batch_op.drop_index('ix_visit_service_service_outcome')
@@ -517,6 +588,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_swap_line_swap_id'))
 
     op.drop_table('swap_line')
+    with op.batch_alter_table('perceived_quality', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_perceived_quality_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_perceived_quality_citizen_id'))
+
+    op.drop_table('perceived_quality')
     with op.batch_alter_table('wish', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_wish_citizen_id'))
 
@@ -553,6 +629,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_event_case_id'))
 
     op.drop_table('case_event')
+    with op.batch_alter_table('assessment_visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_assessment_visit_visitator_at')
+        batch_op.drop_index(batch_op.f('ix_assessment_visit_citizen_id'))
+        batch_op.drop_index(batch_op.f('ix_assessment_visit_case_id'))
+
+    op.drop_table('assessment_visit')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index('ix_visit_team_day')
         batch_op.drop_index('ix_visit_citizen_day')
@@ -573,6 +655,7 @@ def downgrade():
     op.drop_table('consent')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index('ix_case_queue')
+        batch_op.drop_index('ix_case_open_queue', sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
         batch_op.drop_index(batch_op.f('ix_case_citizen_id'))
 
     op.drop_table('case')

@@ -1,5 +1,10 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from selvvisitation.models.assessment import (
+    AssessmentVisit,
+    PerceivedQuality,
+    VisitatorObservation,
+)
 from selvvisitation.models.audit import AuditEntry, AuditLogImmutableError
 from selvvisitation.models.base import UTCDateTime, utcnow
 from selvvisitation.models.cases import Case, CaseEvent, Flag, ReassessmentRequest, StaffReport
@@ -14,6 +19,7 @@ from selvvisitation.models.users import StaffUser
 from selvvisitation.models.visits import Visit, VisitService
 
 __all__ = [
+    "AssessmentVisit",
     "AuditEntry",
     "AuditLogImmutableError",
     "Case",
@@ -27,6 +33,7 @@ __all__ = [
     "Flag",
     "GrantedService",
     "Municipality",
+    "PerceivedQuality",
     "MunicipalityPolicy",
     "Provider",
     "ReassessmentRequest",
@@ -42,6 +49,7 @@ __all__ = [
     "utcnow",
     "Visit",
     "VisitService",
+    "VisitatorObservation",
     "Wish",
     "relative_may",
 ]

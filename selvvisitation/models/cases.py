@@ -27,7 +27,20 @@ if TYPE_CHECKING:
 
 class Case(db.Model):
     __tablename__ = "case"
-    __table_args__ = (sa.Index("ix_case_queue", "municipality_id", "status", "deadline"),)
+    __table_args__ = (
+        sa.Index("ix_case_queue", "municipality_id", "status", "deadline"),
+        # The visitators' work queue: open cases in queue order, read page by page with
+        # keyset paging, so the first and the hundredth page cost the same (issue 5).
+        sa.Index(
+            "ix_case_open_queue",
+            "municipality_id",
+            "priority",
+            "deadline",
+            "id",
+            sqlite_where=sa.text("status <> 'closed'"),
+            postgresql_where=sa.text("status <> 'closed'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"))

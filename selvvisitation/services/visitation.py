@@ -1,0 +1,330 @@
+"""The visitators' reads: the work queue of open cases and what a case page shows.
+
+Keyset paging: a page is "the next N cases after this one" in queue order
+(priority, deadline, id), read along the partial index ``ix_case_open_queue``, so
+the cost of a page does not grow with the number of cases or with how far the
+visitator has paged (issue 5: fast with 100,000 citizens).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain.types import CaseKind, CaseStatus, VisitServiceOutcome
+from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
+from selvvisitation.models import (
+    AssessmentVisit,
+    Case,
+    Citizen,
+    Decision,
+    Flag,
+    GrantedService,
+    Provider,
+    ReassessmentRequest,
+    StaffReport,
+    SwapLine,
+    SwapRequest,
+    Team,
+    Visit,
+    VisitService,
+    Wish,
+)
+
+PAGE_SIZE = 25
+# Literal, not a bound parameter, so PostgreSQL matches the partial index's predicate.
+_NOT_CLOSED = Case.status != sa.literal_column("'closed'")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    team_id: int | None = None
+    provider_id: int | None = None
+    kind: CaseKind | None = None
+
+
+@dataclass(frozen=True)
+class QueueCursor:
+    """The last case of a page, in queue order; its text form goes in the next page's URL."""
+
+    priority: int
+    deadline: date | None
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.priority}.{self.deadline.isoformat() if self.deadline else '-'}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> QueueCursor | None:
+        """Read a cursor from a URL; None for anything malformed (the first page is shown)."""
+        try:
+            priority, deadline, case_id = (text or "").split(".")
+            return cls(
+                priority=int(priority),
+                deadline=None if deadline == "-" else date.fromisoformat(deadline),
+                id=int(case_id),
+            )
+        except ValueError:
+            return None
+
+
+@dataclass
+class QueuePage:
+    cases: list[Case]
+    total: int
+    next_cursor: QueueCursor | None
+
+
+def _after(cursor: QueueCursor) -> sa.ColumnElement[bool]:
+    """Cases after the cursor in the order priority, deadline (missing last), id."""
+    same_priority = Case.priority == cursor.priority
+    if cursor.deadline is None:
+        later = sa.and_(same_priority, Case.deadline.is_(None), Case.id > cursor.id)
+    else:
+        later = sa.and_(
+            same_priority,
+            sa.or_(
+                Case.deadline > cursor.deadline,
+                Case.deadline.is_(None),
+                sa.and_(Case.deadline == cursor.deadline, Case.id > cursor.id),
+            ),
+        )
+    return sa.or_(Case.priority > cursor.priority, later)
+
+
+def _filtered(stmt: sa.Select, municipality_id: int, filters: QueueFilters) -> sa.Select:
+    stmt = stmt.where(Case.municipality_id == municipality_id, _NOT_CLOSED)
+    if filters.kind is not None:
+        stmt = stmt.where(Case.kind == filters.kind)
+    if filters.team_id is not None or filters.provider_id is not None:
+        stmt = stmt.join(Citizen, Citizen.id == Case.citizen_id)
+        if filters.team_id is not None:
+            stmt = stmt.where(Citizen.team_id == filters.team_id)
+        if filters.provider_id is not None:
+            stmt = stmt.where(Citizen.provider_id == filters.provider_id)
+    return stmt
+
+
+def queue_page(
+    session: Session,
+    municipality_id: int,
+    filters: QueueFilters,
+    *,
+    after: QueueCursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the municipality's open cases, most urgent first."""
+    stmt = _filtered(select(Case), municipality_id, filters)
+    if after is not None:
+        stmt = stmt.where(_after(after))
+    stmt = (
+        stmt.order_by(Case.priority, Case.deadline.asc().nulls_last(), Case.id)
+        .limit(limit + 1)
+        .options(selectinload(Case.citizen).selectinload(Citizen.team).selectinload(Team.provider))
+    )
+    cases = list(session.scalars(stmt))
+    more = len(cases) > limit
+    cases = cases[:limit]
+    total = session.scalar(_filtered(select(sa.func.count(Case.id)), municipality_id, filters))
+    next_cursor = (
+        QueueCursor(cases[-1].priority, cases[-1].deadline, cases[-1].id) if more else None
+    )
+    return QueuePage(cases=cases, total=total or 0, next_cursor=next_cursor)
+
+
+def teams_and_providers(
+    session: Session, municipality_id: int
+) -> tuple[list[Team], list[Provider]]:
+    providers = list(
+        session.scalars(
+            select(Provider)
+            .where(Provider.municipality_id == municipality_id)
+            .order_by(Provider.name)
+        )
+    )
+    teams = list(
+        session.scalars(
+            select(Team)
+            .join(Provider)
+            .where(Provider.municipality_id == municipality_id)
+            .order_by(Team.name)
+        )
+    )
+    return teams, providers
+
+
+# --- the case page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event in the swap history: a wish (swap request) or a recorded drop/add."""
+
+    day: date
+    kind: str  # "swap" or "dropped" or "added"
+    swap: SwapRequest | None = None
+    item: VisitService | None = None
+
+
+def decision_history(session: Session, citizen: Citizen) -> list[Decision]:
+    """Every version of the citizen's decision, newest first, with its services."""
+    return list(
+        session.scalars(
+            select(Decision)
+            .where(Decision.citizen_id == citizen.id)
+            .options(selectinload(Decision.granted_services).selectinload(GrantedService.service))
+            .order_by(Decision.version.desc())
+        )
+    )
+
+
+def swap_timeline(session: Session, citizen: Citizen, *, limit: int = 60) -> list[TimelineEntry]:
+    """The citizen's swap wishes and the dropped/added services recorded at visits, newest first."""
+    swaps = session.scalars(
+        select(SwapRequest)
+        .where(SwapRequest.citizen_id == citizen.id)
+        .options(
+            selectinload(SwapRequest.lines).selectinload(SwapLine.service),
+            selectinload(SwapRequest.visit),
+        )
+        .order_by(SwapRequest.created_at.desc())
+        .limit(limit)
+    )
+    items = session.scalars(
+        select(VisitService)
+        .join(Visit)
+        .where(
+            Visit.citizen_id == citizen.id,
+            VisitService.outcome.in_([VisitServiceOutcome.DROPPED, VisitServiceOutcome.ADDED]),
+        )
+        .options(selectinload(VisitService.service), selectinload(VisitService.visit))
+        .order_by(Visit.day.desc())
+        .limit(limit)
+    )
+    entries = [
+        TimelineEntry(day=(s.visit.day if s.visit else s.created_at.date()), kind="swap", swap=s)
+        for s in swaps
+    ]
+    entries += [
+        TimelineEntry(
+            day=item.visit.day,
+            kind="dropped" if item.outcome == VisitServiceOutcome.DROPPED else "added",
+            item=item,
+        )
+        for item in items
+    ]
+    order = {"swap": 0, "dropped": 1, "added": 2}
+    entries.sort(key=lambda e: (-e.day.toordinal(), order[e.kind]))
+    return entries[:limit]
+
+
+def weekly_minutes(
+    session: Session, citizen: Citizen, *, today: date, weeks: int = 8
+) -> list[ServiceSeries]:
+    """Granted against delivered minutes per service, week by week, for the last weeks."""
+    starts = week_starts(today, weeks)
+    rows = session.execute(
+        select(
+            VisitService.service_id,
+            Visit.day,
+            VisitService.granted_service_id,
+            VisitService.planned_minutes,
+            VisitService.delivered_minutes,
+            VisitService.outcome,
+        )
+        .join(Visit)
+        .where(
+            Visit.citizen_id == citizen.id,
+            Visit.day >= starts[0],
+            Visit.day < starts[-1] + timedelta(days=7),
+            Visit.cancelled.is_(False),
+            VisitService.service_id.is_not(None),
+        )
+    )
+    return weekly_series(
+        [
+            MinutesRow(
+                service_id=r.service_id,
+                day=r.day,
+                granted_minutes=r.planned_minutes if r.granted_service_id is not None else 0,
+                delivered_minutes=(
+                    None if r.outcome == VisitServiceOutcome.PLANNED else (r.delivered_minutes or 0)
+                ),
+            )
+            for r in rows
+        ],
+        starts,
+    )
+
+
+def case_flags(session: Session, case: Case) -> list[Flag]:
+    return list(
+        session.scalars(
+            select(Flag)
+            .where(Flag.case_id == case.id)
+            .options(selectinload(Flag.service))
+            .order_by(Flag.opened_at)
+        )
+    )
+
+
+def visits_by_ref(session: Session, citizen: Citizen, flags: list[Flag]) -> dict[str, Visit]:
+    """The citizen's visits that flag evidence names (visit refs are visit ids)."""
+    ids = {
+        int(ref)
+        for flag in flags
+        for ref in (flag.evidence or {}).get("visit_refs", [])
+        if str(ref).isdigit()
+    }
+    if not ids:
+        return {}
+    visits = session.scalars(
+        select(Visit)
+        .where(Visit.citizen_id == citizen.id, Visit.id.in_(ids))
+        .options(selectinload(Visit.services).selectinload(VisitService.service))
+    )
+    return {str(visit.id): visit for visit in visits}
+
+
+def active_wishes(session: Session, citizen: Citizen) -> list[Wish]:
+    return list(
+        session.scalars(
+            select(Wish)
+            .where(Wish.citizen_id == citizen.id, Wish.active.is_(True))
+            .order_by(Wish.created_at.desc())
+        )
+    )
+
+
+def case_sources(
+    session: Session, case: Case
+) -> tuple[list[ReassessmentRequest], list[StaffReport]]:
+    """What opened the case besides flags: the citizen's requests and staff reports."""
+    requests = list(
+        session.scalars(select(ReassessmentRequest).where(ReassessmentRequest.case_id == case.id))
+    )
+    reports = list(session.scalars(select(StaffReport).where(StaffReport.case_id == case.id)))
+    return requests, reports
+
+
+def assessment_visits(session: Session, case: Case) -> list[AssessmentVisit]:
+    return list(
+        session.scalars(
+            select(AssessmentVisit)
+            .where(AssessmentVisit.case_id == case.id)
+            .options(
+                selectinload(AssessmentVisit.visitator),
+                selectinload(AssessmentVisit.quality),
+                selectinload(AssessmentVisit.observation),
+            )
+            .order_by(AssessmentVisit.starts_at)
+        )
+    )
+
+
+def is_open(case: Case) -> bool:
+    return case.status != CaseStatus.CLOSED

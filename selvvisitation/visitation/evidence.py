@@ -1,0 +1,82 @@
+"""Explain a flag's evidence in plain words: which rule, which figures, which visits.
+
+The rule codes come from the flag engine (selvvisitation.domain.flags); the words
+cite where each rule comes from, so the visitator can check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from selvvisitation.domain.types import FlagRule
+from selvvisitation.models import Flag
+
+
+@dataclass(frozen=True)
+class Explanation:
+    summary: str
+    rule: str
+    source: str
+    facts: list[tuple[str, str]]
+    figures: list[dict]  # day, granted_minutes, delivered_minutes, visit_ref
+    visit_refs: list[str]
+
+
+def explain(flag: Flag, service_name: str) -> Explanation:
+    evidence = flag.evidence or {}
+    refs = [str(ref) for ref in evidence.get("visit_refs", [])]
+    if flag.rule == FlagRule.REPEATED_DESELECTION:
+        return Explanation(
+            summary=_(
+                "%(service)s was deselected at %(count)s visits between %(start)s and %(end)s.",
+                service=service_name,
+                count=evidence.get("count", len(refs)),
+                start=evidence.get("window_start", flag.period_start.isoformat()),
+                end=evidence.get("window_end", flag.period_end.isoformat()),
+            ),
+            rule=_(
+                "When a citizen keeps deselecting a granted service, the municipality must "
+                "consider whether the decision still matches the need. A flag is raised at "
+                "%(count)s deselections within %(days)s days.",
+                count=evidence.get("threshold_count", "?"),
+                days=evidence.get("threshold_days", "?"),
+            ),
+            source=_("Rule 7 of flexible home help (DOMAIN.md; seed 004 §1.3.3 and seed 002 §8)"),
+            facts=[
+                (_("Deselections counted"), str(evidence.get("count", len(refs)))),
+                (_("Counted only after"), str(evidence.get("counted_after") or "–")),
+            ],
+            figures=[],
+            visit_refs=refs,
+        )
+    thresholds = evidence.get("thresholds", {})
+    direction = evidence.get("direction")
+    return Explanation(
+        summary=_(
+            "Delivered time for %(service)s was %(direction)s than granted at %(count)s "
+            "deliveries over %(days)s days.",
+            service=service_name,
+            direction=_("more") if direction == "more" else _("less"),
+            count=evidence.get("deliveries", len(refs)),
+            days=evidence.get("days_covered", "?"),
+        ),
+        rule=_(
+            "Granted time is adjusted when delivered time deviates by more than %(percent)s %% "
+            "for more than %(sustained)s days, unless the change is both under %(per_delivery)s "
+            "minutes per delivery and under %(per_week)s minutes a week on average.",
+            percent=thresholds.get("percent", 10),
+            sustained=thresholds.get("sustained_days", 14),
+            per_delivery=thresholds.get("min_per_delivery", 10),
+            per_week=thresholds.get("min_per_week", 20),
+        ),
+        source=_('Seed 003, "Løbende justering/revisitation" (Esbjerg), as read in DOMAIN.md'),
+        facts=[
+            (_("Change per delivery (minutes)"), str(evidence.get("change_per_delivery_minutes"))),
+            (_("Change per week (minutes)"), str(evidence.get("weekly_change_minutes"))),
+            (_("Deliveries per week"), str(evidence.get("deliveries_per_week"))),
+        ],
+        figures=list(evidence.get("figures", [])),
+        visit_refs=refs,
+    )
