@@ -29,3 +29,4 @@ def index() -> str:
 
 
 from selvvisitation.citizen import dialogue_views  # noqa: E402, F401  (routes on this blueprint)
+from selvvisitation.citizen import cases  # noqa: E402, F401  ("Dine sager": registers its routes)

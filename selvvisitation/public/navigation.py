@@ -14,6 +14,7 @@ from selvvisitation.security.access import Actor, rules_for_endpoint, satisfies
 NAVIGATION: list[tuple[str, object]] = [
     ("citizen.index", _l("My help")),
     ("citizen.conversation", _l("Ask about your help")),
+    ("citizen.cases", _l("Your cases")),
     ("staff.visits", _l("Visits")),
     ("visitation.queue", _l("Cases")),
     ("admin.index", _l("Administration")),

@@ -48,3 +48,176 @@ class _ChoiceMessage:
             from wtforms.validators import StopValidation
 
             raise StopValidation(self.message)
+
+
+# --- actions ----------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from wtforms import (  # noqa: E402
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,  # noqa: E402
+)
+from wtforms.validators import DataRequired, Optional, StopValidation  # noqa: E402
+
+from selvvisitation.domain.types import Frequency  # noqa: E402
+from selvvisitation.forms import Required, max_length, minutes_between  # noqa: E402
+from selvvisitation.visitation.labels import FREQUENCY_LABELS, WEEKDAY_LABELS  # noqa: E402
+
+
+def parse_day(text: str) -> date | None:
+    """Read a date typed as 2026-03-05 (the date picker) or 5-3-2026 / 5.3.2026 (by hand)."""
+    text = (text or "").strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    for separator in ("-", ".", "/"):
+        parts = text.split(separator)
+        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+            try:
+                return date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                return None
+    return None
+
+
+class DayField(StringField):
+    """A date typed or picked; ``.day`` holds the parsed date."""
+
+    def __init__(self, label, *, required_message=None, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.required_message = required_message
+        self.day: date | None = None
+
+    def pre_validate(self, form) -> None:
+        text = (self.data or "").strip()
+        if not text:
+            if self.required_message is not None:
+                raise StopValidation(self.required_message)
+            return
+        self.day = parse_day(text)
+        if self.day is None:
+            raise StopValidation(_l("Enter the date as day-month-year, for example 5-3-2026"))
+
+
+class DismissForm(BaseForm):
+    reason = TextAreaField(
+        _l("Why does the decision not need to change?"),
+        validators=[Required(_l("Write why the case is dismissed")), max_length(2000)],
+    )
+    confirm = BooleanField(
+        _l("I understand that the case is closed and the flags are dismissed"),
+        validators=[DataRequired(_l("Confirm that the case is to be closed"))],
+    )
+
+
+class MinutesField(IntegerField):
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0])
+            except ValueError as error:
+                self.data = None
+                raise ValueError(_l("Enter the minutes as a whole number")) from error
+        else:
+            self.data = None
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class GrantForm(Form):
+    """One line of the new decision; a line without a service is left out."""
+
+    service = SelectField(_l("Service"), coerce=str, default="", validate_choice=False)
+    minutes = MinutesField(
+        _l("Minutes each time"),
+        validators=[Optional(), minutes_between(5, 480)],
+    )
+    frequency = SelectField(
+        _l("How often"),
+        choices=[(f.value, label) for f, label in FREQUENCY_LABELS.items()],
+        default=Frequency.WEEKLY.value,
+        validate_choice=False,
+    )
+    weekdays = CheckboxesField(
+        _l("Weekdays"),
+        choices=[(str(n), label) for n, label in enumerate(WEEKDAY_LABELS)],
+        validate_choice=False,
+    )
+    end_date = DayField(_l("Last day, if the help is temporary (optional)"))
+
+
+class DecisionForm(BaseForm):
+    valid_from = DayField(
+        _l("The new decision applies from"),
+        required_message=_l("Enter the date the decision applies from"),
+    )
+    grants = FieldList(FormField(GrantForm), min_entries=1)
+    reasons = TextAreaField(
+        _l("Reasons for the decision"),
+        validators=[Required(_l("Write the reasons for the decision")), max_length(4000)],
+    )
+    confirmed = HiddenField()
+
+    def set_services(self, services) -> None:
+        choices = [("", _l("No service (leave out)"))] + [(str(s.id), s.name_da) for s in services]
+        for entry in self.grants:
+            entry.form.service.choices = choices
+
+    def validate_grants(self, field) -> None:
+        """Each chosen line needs its minutes and, when weekly, its weekdays; one line at least."""
+        chosen = 0
+        for entry in field:
+            row = entry.form
+            if not row.service.data:
+                continue
+            chosen += 1
+            if row.service.data not in {value for value, _ in row.service.choices}:
+                row.service.errors = [_l("Choose a service from the list")]
+            if row.minutes.data is None and not row.minutes.errors:
+                row.minutes.errors = [_l("Enter the minutes each time")]
+            if row.frequency.data not in {f.value for f in Frequency}:
+                row.frequency.errors = [_l("Choose how often")]
+            if row.frequency.data == Frequency.WEEKLY.value and not row.weekdays.data:
+                row.weekdays.errors = [_l("Choose at least one weekday")]
+            if set(row.weekdays.data or []) - {str(n) for n in range(7)}:
+                row.weekdays.errors = [_l("Choose weekdays from the list")]
+            valid_from = self.valid_from.day
+            if row.end_date.day and valid_from and row.end_date.day < valid_from:
+                row.end_date.errors = [_l("The last day must be on or after the start date")]
+        if any(entry.form.errors or any(f.errors for f in entry.form) for entry in field):
+            raise StopValidation(_l("Check the services of the new decision"))
+        if chosen == 0:
+            raise StopValidation(_l("Choose at least one service"))
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, the service lines included."""
+        result = []
+        for field in self:
+            if field.name == "grants":
+                for number, entry in enumerate(field, start=1):
+                    for sub in entry.form:
+                        for error in sub.errors[:1]:
+                            result.append((sub.id, f"{_l('Service line')} {number}: {error}"))
+                if self.grants_message:
+                    result.append((field[0].form.service.id, self.grants_message))
+            elif field.errors and not isinstance(field.errors[0], (dict, list)):
+                result.append((field.id, field.errors[0]))
+        return result
+
+    @property
+    def grants_message(self) -> str | None:
+        strings = [e for e in self.grants.errors if not isinstance(e, (dict, list))]
+        return strings[0] if strings else None

@@ -1,0 +1,146 @@
+"""The visitator's actions: dismiss a case, change the decision (with a check step)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from selvvisitation.domain.types import Frequency, StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.models import Service
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow, current_actor
+from selvvisitation.services.case_actions import NewGrant, dismiss_case
+from selvvisitation.services.case_actions import change_decision as make_decision
+from selvvisitation.services.visitation import is_open
+from selvvisitation.visitation.access import case_or_404
+from selvvisitation.visitation.forms import DecisionForm, DismissForm
+from selvvisitation.visitation.views import blueprint
+
+EXTRA_LINES = 2  # empty lines for services to add, without JavaScript
+
+
+def _open_case_or_back(case_id: int):
+    case = case_or_404(case_id)
+    if not is_open(case):
+        flash(_("The case is closed."), "error")
+    return case
+
+
+@blueprint.route("/sager/<int:case_id>/afslut", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def dismiss(case_id: int) -> str | Response:
+    case = _open_case_or_back(case_id)
+    if not is_open(case):
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    form = DismissForm()
+    if form.validate_on_submit():
+        dismiss_case(db.session, case, current_actor().staff, form.reason.data.strip())
+        audit.record(
+            "update",
+            citizen=case.citizen,
+            object_type="case",
+            object_id=case.id,
+            purpose="case_handling",
+            detail={"action": "dismissed"},
+        )
+        db.session.commit()
+        flash(_("The case is closed without a change."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/dismiss.html", case=case, form=form)
+
+
+def _services(case) -> list[Service]:
+    return list(
+        db.session.scalars(
+            select(Service)
+            .where(Service.municipality_id == case.municipality_id, Service.active.is_(True))
+            .order_by(Service.name_da)
+        )
+    )
+
+
+def _prefill(case) -> dict:
+    decision = case.citizen.current_decision
+    rows = [
+        {
+            "service": str(g.service_id),
+            "minutes": g.minutes_per_delivery,
+            "frequency": g.frequency.value,
+            "weekdays": [str(d) for d in g.weekday_tuple],
+            "end_date": g.end_date.isoformat() if g.end_date else "",
+        }
+        for g in (decision.granted_services if decision else [])
+    ]
+    return {
+        "grants": rows + [{"frequency": Frequency.WEEKLY.value}] * EXTRA_LINES,
+        "valid_from": date.today().isoformat(),
+    }
+
+
+def _grants(form: DecisionForm) -> list[NewGrant]:
+    start = form.valid_from.day
+    return [
+        NewGrant(
+            service_id=int(row.service.data),
+            minutes=row.minutes.data,
+            frequency=Frequency(row.frequency.data),
+            weekdays=tuple(sorted(int(d) for d in row.weekdays.data or [])),
+            start=start,
+            end=row.end_date.day,
+        )
+        for row in (entry.form for entry in form.grants)
+        if row.service.data
+    ]
+
+
+@blueprint.route("/sager/<int:case_id>/afgoerelse", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def change_decision(case_id: int) -> str | Response:
+    case = _open_case_or_back(case_id)
+    if not is_open(case):
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    services = _services(case)
+    if request.method == "POST":
+        form = DecisionForm()
+    else:
+        form = DecisionForm(data=_prefill(case))
+    form.set_services(services)
+    editing = request.method == "POST" and "edit" in request.form
+    if request.method == "POST" and not editing and form.validate():
+        if form.confirmed.data != "yes":
+            names = {str(s.id): s for s in services}
+            return render_template(
+                "visitation/decision_confirm.html",
+                case=case,
+                form=form,
+                grants=_grants(form),
+                services=names,
+                current=case.citizen.current_decision,
+            )
+        decision = make_decision(
+            db.session,
+            case,
+            current_actor().staff,
+            grants=_grants(form),
+            valid_from=form.valid_from.day,
+            reasons=form.reasons.data.strip(),
+            today=date.today(),
+        )
+        audit.record(
+            "update",
+            citizen=case.citizen,
+            object_type="decision",
+            object_id=decision.id,
+            purpose="case_handling",
+            detail={"action": "decision_changed", "version": decision.version},
+        )
+        db.session.commit()
+        flash(_("The new decision is saved. Here is the letter."), "success")
+        return redirect(url_for("visitation.letter", decision_id=decision.id))
+    form.confirmed.data = ""
+    return render_template("visitation/decision.html", case=case, form=form)

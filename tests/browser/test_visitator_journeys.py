@@ -1,0 +1,109 @@
+"""The visitator's journeys in a real browser (issue 5), with axe-core on every page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from selvvisitation.domain.types import ActorKind, CaseKind, FlagRule
+from selvvisitation.extensions import db
+from selvvisitation.models import Flag
+from selvvisitation.services.cases import open_case
+
+
+@pytest.fixture
+def flagged_case(factories):
+    visitator = factories.StaffUser()
+    citizen = factories.Citizen(municipality=visitator.municipality, name="Karen Jensen")
+    granted = factories.GrantedService(
+        decision__citizen=citizen, service__name_da="Rengøring", minutes_per_delivery=30
+    )
+    visit = factories.Visit(citizen=citizen, day=date.today() - timedelta(days=3))
+    factories.VisitService(
+        visit=visit,
+        service=granted.service,
+        granted_service_id=granted.id,
+        planned_minutes=30,
+        delivered_minutes=45,
+    )
+    case = open_case(
+        db.session,
+        citizen=citizen,
+        kind=CaseKind.FLAG,
+        title="Gentagne fravalg",
+        actor_kind=ActorKind.SYSTEM,
+    )
+    db.session.add(
+        Flag(
+            citizen=citizen,
+            case=case,
+            rule=FlagRule.REPEATED_DESELECTION,
+            key="repeated_deselection:x",
+            service=granted.service,
+            period_start=date.today() - timedelta(days=20),
+            period_end=date.today(),
+            evidence={
+                "count": 3,
+                "visit_refs": [str(visit.id)],
+                "threshold_count": 3,
+                "threshold_days": 90,
+                "window_start": "2026-01-01",
+                "window_end": "2026-03-31",
+            },
+        )
+    )
+    db.session.commit()
+    return visitator, case
+
+
+def test_queue_to_case_to_dismiss_with_a_reason(
+    browser_page, flagged_case, sign_in_staff_in_browser, assert_accessible
+):
+    visitator, _case = flagged_case
+    page = browser_page
+    sign_in_staff_in_browser(page, visitator)
+    page.goto("/visitation/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Åbne sager")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Karen Jensen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sag: Karen Jensen")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Afslut sagen uden ændring").click()
+    page.get_by_role("button", name="Luk sagen uden ændring").click()
+    expect(page.locator(".alert-error")).to_contain_text("Skriv, hvorfor sagen afsluttes")
+    assert_accessible(page)
+    page.get_by_label("Hvorfor skal afgørelsen ikke ændres?").fill("Borgeren var på ferie")
+    page.get_by_label("Jeg forstår, at sagen lukkes").check()
+    page.get_by_role("button", name="Luk sagen uden ændring").click()
+
+    expect(page.locator(".app-flash")).to_contain_text("Sagen er lukket uden ændring.")
+    expect(page.locator("dl.app-summary").first).to_contain_text("Borgeren var på ferie")
+
+
+def test_queue_to_case_to_change_decision_to_letter(
+    browser_page, flagged_case, sign_in_staff_in_browser, assert_accessible
+):
+    visitator, _case = flagged_case
+    page = browser_page
+    sign_in_staff_in_browser(page, visitator)
+    page.goto("/visitation/")
+    page.get_by_role("link", name="Karen Jensen").click()
+    page.get_by_role("link", name="Ændr afgørelsen").click()
+    assert_accessible(page)
+
+    page.locator("#grants-0-minutes").fill("45")
+    page.locator("#grants-0-weekdays-3").check()
+    page.get_by_label("Begrundelse for afgørelsen").fill("Du har brug for mere tid til rengøring.")
+    page.get_by_role("button", name="Tjek den nye afgørelse").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tjek den nye afgørelse")
+    assert_accessible(page)
+    page.get_by_role("button", name="Bekræft og lav brevet").click()
+
+    letter = page.locator("article.app-letter")
+    expect(letter).to_contain_text("Rengøring: 45 minutter hver uge (mandag, torsdag).")
+    expect(letter).to_contain_text("Ankestyrelsen")
+    assert_accessible(page)
