@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, object]] = [
     ("citizen.conversation", _l("Ask about your help")),
     ("citizen.cases", _l("Your cases")),
     ("staff.visits", _l("Visits")),
+    ("staff.declined", _l("Declined swaps")),
     ("visitation.queue", _l("Cases")),
     ("admin.index", _l("Administration")),
 ]

@@ -80,3 +80,9 @@ def preference(citizen, text: str, *, kind: str = "clothing", visit=None) -> Wis
     db.session.add(wish)
     db.session.commit()
     return wish
+
+
+def other_team_staff(factories, scene: Scene, role=StaffRole.HOME_CARE_WORKER):
+    """A colleague of the same provider and municipality, in another team."""
+    return factories.StaffUser(municipality=scene.citizen.municipality, role=role,
+                               team=factories.Team(provider=scene.citizen.provider))

@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 from selvvisitation.domain.types import (
     DeclineReason,
     FlagRule,
-    StaffRole,
     SwapStatus,
     VisitServiceOutcome,
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Flag, SwapRequest, Visit, VisitService
 from tests.pages import sign_in_staff
-from tests.staff.helpers import visit_scene, wished_swap
+from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
 
 DELIVERED = VisitServiceOutcome.DELIVERED.value
 DROPPED = VisitServiceOutcome.DROPPED.value
@@ -277,9 +276,7 @@ def test_a_swap_wished_while_the_form_was_open_must_be_answered_too(client, page
 
 def test_a_visit_of_another_team_can_neither_be_seen_nor_recorded(client, page, factories):
     scene = visit_scene(factories)
-    stranger = factories.StaffUser(municipality=scene.citizen.municipality,
-                                   role=StaffRole.HOME_CARE_WORKER,
-                                   team=factories.Team(provider=scene.citizen.provider))
+    stranger = other_team_staff(factories, scene)
     sign_in_staff(client, stranger)
     before = counts()
     assert client.get(f"/personale/besoeg/{scene.visit.id}").status_code == 404
