@@ -27,7 +27,7 @@ from selvvisitation.domain.types import (
     SwapStatus,
 )
 from selvvisitation.extensions import db
-from selvvisitation.models import Case, Flag, SwapLine, SwapRequest, Wish
+from selvvisitation.models import Case, Flag, StaffReport, SwapLine, SwapRequest, Wish
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
 
 
@@ -49,6 +49,7 @@ class Holdings:
     relative: Any
     staff: Any
     team: Any
+    report: Any = None
 
 
 @dataclass
@@ -100,9 +101,11 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
     wish = Wish(
         citizen=citizen, kind="time", text="Gerne før kl. 9", created_by_kind=ActorKind.CITIZEN
     )
-    db.session.add_all([swap, case, flag, wish])
+    report = StaffReport(citizen=citizen, staff_id=staff.id, direction="worse", text="Faldet")
+    db.session.add_all([swap, case, flag, wish, report])
     db.session.commit()
     return Holdings(
+        report=report,
         citizen=citizen,
         decision=decision,
         granted=granted,
@@ -183,6 +186,7 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "wish_id": (lambda h: h.wish.id, True),
     "consent_id": (lambda h: h.consent.id, True),
     "relative_id": (lambda h: h.relative.id, True),
+    "report_id": (lambda h: h.report.id, True),
     "service_id": (lambda h: h.service.id, False),
     "staff_id": (lambda h: h.staff.id, False),
     "team_id": (lambda h: h.team.id, False),
