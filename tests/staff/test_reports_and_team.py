@@ -77,7 +77,7 @@ def test_an_urgent_event_is_recorded_with_high_priority_and_says_phone_now(
     ({"direction": "worse", "urgent_event": "fire", "text": "Mere træt"},
      "Vælg, om noget af dette er sket"),
     ({"direction": "worse", "urgent_event": "none", "text": "   "},
-     "Skriv, hvad der har ændret sig"),
+     "Skriv hvad der har ændret sig"),
     ({"direction": "worse", "urgent_event": "none", "text": "x" * 2001}, "Skriv højst 2000 tegn"),
 ])
 def test_a_report_with_bad_input_is_explained_and_nothing_is_saved(
