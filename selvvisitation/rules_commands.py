@@ -1,13 +1,16 @@
 """Command-line tools of the rules engine: flag evaluation, import and export.
 
-Thin: each command calls one service and prints its result. Output is in English
-(the operator's tool; --json keys are English too); texts stored for the visitators,
-such as a closed flag's reason, are Danish like the UI.
+Thin: each command calls one service and prints its result. Reports are in English
+(the operator's tool; --json keys are English too); every problem that asks the
+operator to act is given in English and Danish ("English / Dansk"); texts stored for
+the visitators, such as a closed flag's reason, are Danish like the UI.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -18,6 +21,8 @@ from selvvisitation.extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(evaluate_flags)
+    app.cli.add_command(import_file)
+    app.cli.add_command(export_file)
 
 
 def _municipalities(code: str | None) -> list:
@@ -29,7 +34,7 @@ def _municipalities(code: str | None) -> list:
     found = list(db.session.scalars(stmt))
     if code is not None and not found:
         raise click.ClickException(
-            f"No municipality with code {code} (ingen kommune med kode {code})."
+            f"No municipality with code {code}. / Ingen kommune med kode {code}."
         )
     return found
 
@@ -67,3 +72,58 @@ def evaluate_flags(as_json: bool, code: str | None) -> None:
             click.echo(line)
             if outcome.reason:
                 click.echo(f"         {outcome.reason}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_file(file: Path) -> None:
+    """Import a municipality from FILE (docs/import-format.md): all of it or nothing."""
+    from selvvisitation.services.interchange import import_document, parse_json
+
+    document, problems = parse_json(file.read_bytes())
+    result = None
+    if not problems:
+        result = import_document(db.session, document)
+        problems = result.problems
+    if problems or result is None:
+        db.session.rollback()
+        click.echo(
+            f"Nothing was imported: {len(problems)} problem(s) in {file.name}. / "
+            f"Intet er indlæst: {len(problems)} fejl i {file.name}.",
+            err=True,
+        )
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Imported {file.name}.")
+    click.echo("  created: " + _counts(result.created))
+    click.echo("  updated: " + _counts(result.updated))
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {number}" for kind, number in sorted(counts.items())) or "nothing"
+
+
+@click.command("export")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+@click.option(
+    "--municipality", "code", help="The municipality's code; needed when there are several."
+)
+def export_file(output: Path | None, code: str | None) -> None:
+    """Export a municipality in the import format, to --output or to standard output."""
+    from selvvisitation.services.interchange import dumps, export_municipality
+
+    municipalities = _municipalities(code)
+    if len(municipalities) != 1:
+        raise click.ClickException(
+            "Choose a municipality with --municipality CODE. / "
+            "Vælg en kommune med --municipality KODE."
+        )
+    text = dumps(export_municipality(db.session, municipalities[0]))
+    db.session.rollback()  # export only reads
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Exported municipality {municipalities[0].code} to {output}.", err=True)

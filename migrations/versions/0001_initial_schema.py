@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:38:54.325840
+Create Date: 2026-11-22 16:50:19.881413
 
 """
 from alembic import op
@@ -275,6 +275,7 @@ def upgrade():
     op.create_table('visit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=64), nullable=True),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('starts_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -288,7 +289,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['recorded_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_recorded_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_visit_team_id_team')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit')),
+    sa.UniqueConstraint('citizen_id', 'external_id', name='uq_visit_external_id')
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_citizen_day', ['citizen_id', 'day'], unique=False)

@@ -25,10 +25,13 @@ class Visit(db.Model):
     __table_args__ = (
         sa.Index("ix_visit_team_day", "team_id", "day"),
         sa.Index("ix_visit_citizen_day", "citizen_id", "day"),
+        # The care record system's visit id: the natural key of docs/import-format.md.
+        sa.UniqueConstraint("citizen_id", "external_id", name="uq_visit_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"))
+    external_id: Mapped[str | None] = mapped_column(sa.String(64))
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("team.id"))
     day: Mapped[date]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,1547 @@
+"""Import and export of a municipality as one JSON document (docs/import-format.md).
+
+The way a municipality brings its catalogue, citizens, decisions and visits in from its
+care record system (services and requests may carry Fælles Sprog III codes so records
+match Nexus or Cura) and takes everything out again. Import validates the whole document
+first (JSON Schema, then references, CPR numbers, duplicates) and reports every problem
+with its JSON path; only a document without problems is written, all of it or nothing.
+Records are matched on natural keys, so importing the same file twice changes nothing.
+Export writes the same format: export, import into an empty database, export again
+gives the same document.
+
+The field tables below drive export, import and the JSON Schema alike, so the three
+cannot drift apart. No Flask here: the commands in rules_commands.py are thin.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain.cpr import CprError, normalise_cpr
+from selvvisitation.domain.policy import POLICY_RANGES
+from selvvisitation.domain.types import (
+    ActorKind,
+    ConsentBasis,
+    ConsentScope,
+    DeclineReason,
+    Frequency,
+    ProviderKind,
+    ReassessmentReason,
+    ServiceCategory,
+    SwapStatus,
+    SwapWindow,
+    VisitServiceOutcome,
+)
+from selvvisitation.models import (
+    Citizen,
+    Consent,
+    Decision,
+    GrantedService,
+    Municipality,
+    MunicipalityPolicy,
+    Provider,
+    ReassessmentRequest,
+    Relative,
+    Service,
+    SupersededDecisionError,
+    SwapLine,
+    SwapRequest,
+    Team,
+    Visit,
+    VisitService,
+)
+
+FORMAT = "selvvisitation-interchange"
+VERSION = 1
+SCHEMA_ID = "https://selvvisitation.example/import-schema.json"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATETIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+MAX_MINUTES = 1440
+MAX_TEXT = 20_000
+
+
+# --- the field tables -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One JSON field; ``attr`` is the model attribute, None for a reference resolved by hand."""
+
+    name: str
+    kind: str  # string, integer, boolean, date, datetime, enum, strings, weekdays, mapping,
+    #            ref (a name or key in the document), team (a {provider, name} reference)
+    required: bool = False
+    nullable: bool = False
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: type[enum.Enum] | tuple[str, ...] | None = None
+    attr: str | None = ""  # "" means: the same as name
+    description: str = ""
+
+    @property
+    def attribute(self) -> str | None:
+        if self.kind in ("ref", "team"):
+            return None
+        return self.name if self.attr == "" else self.attr
+
+
+def _s(name: str, length: int, **kw: Any) -> Field:
+    return Field(name, "string", max_length=length, **kw)
+
+
+def _text(name: str) -> Field:
+    return Field(name, "string", max_length=MAX_TEXT)
+
+
+def _i(name: str, low: int, high: int, **kw: Any) -> Field:
+    return Field(name, "integer", minimum=low, maximum=high, **kw)
+
+
+def _b(name: str) -> Field:
+    return Field(name, "boolean")
+
+
+def _e(name: str, choices: type[enum.Enum] | tuple[str, ...], **kw: Any) -> Field:
+    return Field(name, "enum", choices=choices, **kw)
+
+
+def _ref(name: str, **kw: Any) -> Field:
+    return Field(name, "ref", **kw)
+
+
+MUNICIPALITY = (
+    _s("code", 10, required=True, description="Kommunenummer, e.g. 561 (natural key)."),
+    _s("name", 120, required=True),
+    _s("visitation_phone", 40, required=True),
+    _s("visitation_email", 200, nullable=True),
+    _s("accessibility_statement_url", 500, nullable=True),
+)
+POLICY = (
+    _e("swap_window", SwapWindow),
+    _b("outside_service_level_allowed"),
+    *(_i(name, low, high) for name, (low, high) in POLICY_RANGES.items()),
+    _b("optional_holidays_are_working_days"),
+    _b("show_staff_names_in_access_log"),
+    Field("legal_references", "mapping"),
+)
+SERVICE = (
+    _s("code", 40, required=True, description="The municipality's service code (natural key)."),
+    _s("fsiii_code", 20, nullable=True, description="Fælles Sprog III code, e.g. H1.1."),
+    _s("name_da", 160, required=True),
+    _s("name_en", 160, required=True),
+    _e("category", ServiceCategory, required=True),
+    _b("swappable"),
+    _b("flexible_only"),
+    _b("within_service_level"),
+    _i("default_minutes", 0, MAX_MINUTES),
+    _b("minutes_are_placeholder"),
+    _text("description_da"),
+    _text("description_en"),
+    Field("synonyms_da", "strings"),
+    Field("synonyms_en", "strings"),
+    _s("quality_standard", 200),
+    _text("swap_rule_text"),
+    _b("active"),
+)
+TEAM = (_s("name", 160, required=True),)
+PROVIDER = (
+    _s("name", 160, required=True, description="Natural key within the municipality."),
+    _e("kind", ProviderKind, required=True),
+    _s("phone", 40, nullable=True),
+    _b("offers_personal_care"),
+    _b("offers_practical_help"),
+    _b("is_nursing_home"),
+)
+RELATIVE = (
+    _s("ref", 40, required=True, attr=None, description="Key of the relative in this document."),
+    _s("name", 160, required=True),
+    _s("phone", 40, nullable=True),
+    _s("email", 200, nullable=True),
+    _s("cpr", 11, nullable=True),
+)
+CITIZEN = (
+    _s("cpr", 11, required=True, description="CPR number, 10 digits (natural key)."),
+    _s("name", 160, required=True),
+    _s("address", 250, nullable=True),
+    _s("phone", 40, nullable=True),
+    _s("email", 200, nullable=True),
+    _e("preferred_language", ("da", "en")),
+    _ref("provider", nullable=True, description="A provider's name."),
+    Field("team", "team", nullable=True),
+)
+CONSENT = (
+    _ref("relative", required=True, description="A relative's ref."),
+    _s("relation", 80),
+    _e("scope", ConsentScope, required=True),
+    _e("basis", ConsentBasis, required=True),
+    Field("valid_from", "datetime", required=True),
+    Field("valid_to", "datetime", nullable=True),
+    Field("revoked_at", "datetime", nullable=True),
+    Field("recorded_at", "datetime"),
+)
+DECISION = (
+    _i("version", 1, 10_000, required=True, description="Natural key per citizen."),
+    Field("valid_from", "date", required=True),
+    Field("decided_at", "datetime"),
+    _text("reasons"),
+    _text("letter_text"),
+    Field("superseded_at", "datetime", nullable=True),
+    Field("superseded_by_version", "ref", nullable=True, minimum=1, maximum=10_000),
+)
+GRANTED = (
+    _ref("service", required=True, description="A service code."),
+    _i("minutes_per_delivery", 0, MAX_MINUTES, required=True),
+    _e("frequency", Frequency, required=True),
+    Field("weekdays", "weekdays"),
+    _s("time_of_day", 20),
+    _s("legal_basis", 120),
+    Field("start_date", "date", required=True, attr="start_date"),
+    Field("end_date", "date", nullable=True),
+)
+VISIT = (
+    _s("external_id", 64, required=True, description="The visit's id (natural key)."),
+    Field("day", "date", required=True),
+    Field("starts_at", "datetime", required=True),
+    Field("ends_at", "datetime", required=True),
+    _s("time_of_day", 20),
+    _i("time_frame_minutes", 0, MAX_MINUTES),
+    Field("recorded_at", "datetime", nullable=True),
+    _text("note"),
+    _b("cancelled"),
+    Field("team", "team", nullable=True),
+)
+VISIT_SERVICE = (
+    _ref("service", nullable=True, description="A service code; null for help outside it."),
+    _s("free_text", 200, nullable=True),
+    Field("granted_decision_version", "ref", nullable=True, minimum=1, maximum=10_000),
+    Field("granted_line", "ref", nullable=True, minimum=1, maximum=1000),
+    _i("planned_minutes", 0, MAX_MINUTES),
+    _i("delivered_minutes", 0, MAX_MINUTES, nullable=True),
+    _e("outcome", VisitServiceOutcome),
+    _ref("swap", nullable=True, description="A swap's reference."),
+)
+SWAP = (
+    _s("reference", 20, required=True, description="The receipt reference (natural key)."),
+    _ref("visit", nullable=True, description="A visit's external_id."),
+    Field("period_start", "date", nullable=True),
+    Field("period_end", "date", nullable=True),
+    _e("status", SwapStatus),
+    Field("created_at", "datetime"),
+    _e("created_by_kind", ActorKind, required=True),
+    _ref("created_by_relative", nullable=True, description="A relative's ref."),
+    Field("acknowledged_cannot_demand_at", "datetime", nullable=True),
+    _e("acknowledged_by_kind", ActorKind, nullable=True),
+    Field("decided_at", "datetime", nullable=True),
+    _e("decline_reason", DeclineReason, nullable=True),
+    _text("decline_text"),
+)
+SWAP_LINE = (
+    _e("kind", ("drop", "add"), required=True),
+    _ref("service", nullable=True, description="A service code."),
+    _s("free_text", 200, nullable=True),
+    _i("minutes", 0, MAX_MINUTES, required=True),
+)
+REASSESSMENT = (
+    Field("created_at", "datetime", required=True, description="Natural key per citizen."),
+    _e("reason", ReassessmentReason, required=True),
+    _text("text"),
+    _b("relative_participates"),
+    _s("preferred_time", 200),
+    _s("fsiii_code", 10, nullable=True, description="FSIII, e.g. A2 relative, A4 home care."),
+    _e("requested_by_kind", ActorKind, required=True),
+    _ref("requested_by_relative", nullable=True, description="A relative's ref."),
+)
+
+
+# --- the JSON Schema, built from the tables ------------------------------------------------
+
+
+def _choices(f: Field) -> list[str]:
+    if isinstance(f.choices, tuple):
+        return list(f.choices)
+    assert f.choices is not None
+    return [member.value for member in f.choices]
+
+
+def _field_schema(f: Field) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if f.kind == "string" or (f.kind == "ref" and f.minimum is None):
+        schema = {"type": "string"}
+        if f.max_length:
+            schema["maxLength"] = f.max_length
+        if f.required or f.kind == "ref":
+            schema["minLength"] = 1
+    elif f.kind in ("integer", "ref"):
+        schema = {"type": "integer", "minimum": f.minimum, "maximum": f.maximum}
+    elif f.kind == "boolean":
+        schema = {"type": "boolean"}
+    elif f.kind == "date":
+        schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    elif f.kind == "datetime":
+        schema = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
+    elif f.kind == "enum":
+        schema = {"type": "string", "enum": _choices(f)}
+    elif f.kind == "strings":
+        schema = {"type": "array", "items": {"type": "string", "maxLength": 200}}
+    elif f.kind == "weekdays":
+        schema = {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": 6},
+            "description": "0 = Monday; for weekly grants one entry per delivery.",
+        }
+    elif f.kind == "mapping":
+        schema = {"type": "object", "additionalProperties": {"type": "string", "maxLength": 2000}}
+    else:  # team
+        schema = {
+            "type": "object",
+            "properties": {
+                "provider": {"type": "string", "minLength": 1, "maxLength": 160},
+                "name": {"type": "string", "minLength": 1, "maxLength": 160},
+            },
+            "required": ["provider", "name"],
+            "additionalProperties": False,
+        }
+    if f.nullable:
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        schema["type"] = [schema["type"], "null"]
+    if f.description:
+        schema["description"] = f.description
+    return schema
+
+
+def _object_schema(
+    fields: tuple[Field, ...], children: Mapping[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    properties = {f.name: _field_schema(f) for f in fields}
+    for name, child in (children or {}).items():
+        properties[name] = {"type": "array", "items": child}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [f.name for f in fields if f.required],
+        "additionalProperties": False,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of the document; docs/import-schema.json."""
+    citizen = _object_schema(
+        CITIZEN,
+        {
+            "consents": _object_schema(CONSENT),
+            "decisions": _object_schema(DECISION, {"granted_services": _object_schema(GRANTED)}),
+            "visits": _object_schema(VISIT, {"services": _object_schema(VISIT_SERVICE)}),
+            "swaps": _object_schema(SWAP, {"lines": _object_schema(SWAP_LINE)}),
+            "reassessment_requests": _object_schema(REASSESSMENT),
+        },
+    )
+    top = _object_schema(
+        (),
+        {
+            "services": _object_schema(SERVICE),
+            "providers": _object_schema(PROVIDER, {"teams": _object_schema(TEAM)}),
+            "relatives": _object_schema(RELATIVE),
+            "citizens": citizen,
+        },
+    )
+    top["properties"] = {
+        "format": {"const": FORMAT},
+        "version": {"const": VERSION},
+        "municipality": _object_schema(MUNICIPALITY),
+        "policy": _object_schema(POLICY),
+        **top["properties"],
+    }
+    top["required"] = ["format", "version", "municipality"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "selvvisitation: a municipality's catalogue, citizens, decisions and visits",
+        **top,
+    }
+
+
+# --- problems, in plain words ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the document: where (a JSON path) and what, in English and Danish."""
+
+    path: str
+    message_en: str
+    message_da: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message_en} / {self.message_da}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message_en": self.message_en, "message_da": self.message_da}
+
+
+def json_path(parts: Iterator[str | int] | list[str | int] | tuple[str | int, ...]) -> str:
+    """Return a JSONPath like $.citizens[3].cpr."""
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            text += f".{part}"
+        else:
+            text += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return text
+
+
+_TYPES = {
+    "string": ("text", "tekst"),
+    "integer": ("a whole number", "et helt tal"),
+    "boolean": ("true or false", "true eller false"),
+    "object": ("an object {...}", "et objekt {...}"),
+    "array": ("a list [...]", "en liste [...]"),
+    "null": ("null", "null"),
+}
+
+
+def _schema_problems(error: ValidationError) -> list[Problem]:
+    parts = list(error.absolute_path)
+    here = json_path(parts)
+    kind, value = error.validator, error.validator_value
+    if kind == "required":
+        names = [name for name in value if name not in error.instance]
+        return [
+            Problem(
+                json_path([*parts, name]),
+                f'The field "{name}" is missing.',
+                f'Feltet "{name}" mangler.',
+            )
+            for name in names
+        ]
+    if kind == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        return [
+            Problem(
+                json_path([*parts, name]),
+                f'Unknown field "{name}"; check the spelling.',
+                f'Ukendt felt "{name}"; tjek stavemåden.',
+            )
+            for name in error.instance
+            if name not in known
+        ]
+    if kind == "type":
+        wanted = value if isinstance(value, list) else [value]
+        en = " or ".join(_TYPES[t][0] for t in wanted)
+        da = " eller ".join(_TYPES[t][1] for t in wanted)
+        return [Problem(here, f"Must be {en}.", f"Skal være {da}.")]
+    if kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        listed = ", ".join(json.dumps(option, ensure_ascii=False) for option in options)
+        return [Problem(here, f"Must be one of: {listed}.", f"Skal være en af: {listed}.")]
+    if kind == "minimum":
+        return [Problem(here, f"Must be at least {value}.", f"Skal være mindst {value}.")]
+    if kind == "maximum":
+        return [Problem(here, f"Must be at most {value}.", f"Må højst være {value}.")]
+    if kind == "minLength":
+        return [Problem(here, "Must not be empty.", "Må ikke være tom.")]
+    if kind == "maxLength":
+        return [
+            Problem(
+                here,
+                f"Must be at most {value} characters.",
+                f"Må højst være {value} tegn.",
+            )
+        ]
+    if kind == "pattern" and value == DATE_PATTERN:
+        return [
+            Problem(here, "Must be a date like 2026-06-30.", "Skal være en dato som 2026-06-30.")
+        ]
+    if kind == "pattern" and value == DATETIME_PATTERN:
+        return [
+            Problem(
+                here,
+                "Must be a time with time zone like 2026-06-30T08:00:00+02:00.",
+                "Skal være et tidspunkt med tidszone som 2026-06-30T08:00:00+02:00.",
+            )
+        ]
+    return [Problem(here, "Is not valid here.", "Er ikke gyldig her.")]
+
+
+_VALIDATOR = Draft202012Validator(json_schema())
+
+
+# --- reading values -------------------------------------------------------------------------
+
+
+def _parse_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _parse_datetime(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("naive")
+    return moment.astimezone(UTC)
+
+
+def _to_model(f: Field, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if f.kind == "date":
+        return _parse_date(raw)
+    if f.kind == "datetime":
+        return _parse_datetime(raw)
+    if f.kind == "enum" and not isinstance(f.choices, tuple):
+        assert f.choices is not None
+        return f.choices(raw)
+    if f.kind == "weekdays":
+        return ",".join(str(day) for day in raw)
+    if f.kind in ("strings",):
+        return list(raw)
+    if f.kind == "mapping":
+        return dict(raw)
+    return raw
+
+
+def _to_json(f: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.kind == "date":
+        return value.isoformat()
+    if f.kind == "datetime":
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if f.kind == "weekdays":
+        return [int(day) for day in value.split(",") if day.strip()]
+    if f.kind in ("strings",):
+        return list(value or [])
+    if f.kind == "mapping":
+        return dict(value or {})
+    return value
+
+
+def _dump(obj: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
+    return {f.name: _to_json(f, getattr(obj, f.attribute)) for f in fields if f.attribute}
+
+
+def _assign(obj: Any, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:
+    """Set the fields the document gives; absent fields keep their value (or the default)."""
+    for f in fields:
+        if f.attribute and f.name in data:
+            value = _to_model(f, data[f.name])
+            if f.name == "cpr" and value is not None:
+                value = normalise_cpr(value)
+            if getattr(obj, f.attribute) != value:
+                setattr(obj, f.attribute, value)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a list, with their index; anything malformed is skipped (the schema tells)."""
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class _Checker:
+    """The checks the JSON Schema cannot make: values, duplicates, references, the database."""
+
+    def __init__(self, session: Session, document: dict[str, Any]) -> None:
+        self.session = session
+        self.doc = document
+        self.problems: list[Problem] = []
+
+    def add(self, parts: list[str | int], en: str, da: str) -> None:
+        self.problems.append(Problem(json_path(parts), en, da))
+
+    def run(self) -> list[Problem]:
+        self._characters(self.doc, [])
+        self._values(self.doc, [])
+        services = self._unique(
+            self.doc.get("services"), ["services"], "code", "service code", "ydelseskode"
+        )
+        providers = self._providers()
+        relatives = self._relatives()
+        self._citizens(set(services), providers, set(relatives))
+        return self.problems
+
+    # every string: no NUL, valid Unicode (databases refuse both)
+    def _characters(self, value: Any, parts: list[str | int]) -> None:
+        if isinstance(value, str):
+            if "\x00" in value or not _encodes(value):
+                self.add(
+                    parts,
+                    "Contains a character that cannot be stored.",
+                    "Indeholder et tegn, der ikke kan gemmes.",
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._characters(item, [*parts, str(key)])
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self._characters(item, [*parts, index])
+
+    # dates, times and CPR numbers that match the schema's pattern but are not real
+    def _values(self, value: Any, parts: list[str | int]) -> None:
+        for f, item, where in _walk_fields(value, parts):
+            if not isinstance(item, str):
+                continue
+            try:
+                if f.kind == "date":
+                    _parse_date(item)
+                elif f.kind == "datetime":
+                    _parse_datetime(item)
+            except ValueError:
+                if f.kind == "date":
+                    self.add(where, "Is not a real date.", "Er ikke en rigtig dato.")
+                else:
+                    self.add(
+                        where,
+                        "Is not a real time with time zone.",
+                        "Er ikke et rigtigt tidspunkt med tidszone.",
+                    )
+            if f.name == "cpr":
+                try:
+                    normalise_cpr(item)
+                except CprError:
+                    self.add(
+                        where,
+                        "Is not a valid CPR number (10 digits, a real birth date).",
+                        "Er ikke et gyldigt CPR-nummer (10 cifre, en rigtig fødselsdato).",
+                    )
+
+    def _unique(
+        self,
+        items: Any,
+        parts: list[str | int],
+        key: str,
+        what_en: str,
+        what_da: str,
+        normalise: Callable[[str], str] = lambda text: text,
+    ) -> dict[str, int]:
+        """Return key -> index; report every repeat, pointing to the first."""
+        seen: dict[str, int] = {}
+        for index, item in _dicts(items):
+            value = _str(item.get(key))
+            if value is None:
+                continue
+            try:
+                value = normalise(value)
+            except ValueError:
+                continue
+            if value in seen:
+                first = json_path([*parts, seen[value]])
+                self.add(
+                    [*parts, index, key],
+                    f"The same {what_en} as {first}.",
+                    f"Samme {what_da} som {first}.",
+                )
+            else:
+                seen[value] = index
+        return seen
+
+    def _providers(self) -> dict[str, set[str]]:
+        providers: dict[str, set[str]] = {}
+        self._unique(
+            self.doc.get("providers"), ["providers"], "name", "provider name", "leverandørnavn"
+        )
+        for index, provider in _dicts(self.doc.get("providers")):
+            name = _str(provider.get("name"))
+            teams = self._unique(
+                provider.get("teams"),
+                ["providers", index, "teams"],
+                "name",
+                "team name",
+                "teamnavn",
+            )
+            if name is not None:
+                providers.setdefault(name, set()).update(teams)
+        return providers
+
+    def _relatives(self) -> dict[str, int]:
+        refs = self._unique(self.doc.get("relatives"), ["relatives"], "ref", "ref", "ref")
+        self._unique(
+            self.doc.get("relatives"),
+            ["relatives"],
+            "cpr",
+            "CPR number",
+            "CPR-nummer",
+            normalise_cpr,
+        )
+        return refs
+
+    def _team(self, team: Any, parts: list[str | int], providers: dict[str, set[str]]) -> None:
+        if not isinstance(team, dict):
+            return
+        provider, name = _str(team.get("provider")), _str(team.get("name"))
+        if provider is not None and provider not in providers:
+            self._unknown([*parts, "provider"], "provider", "leverandør", provider)
+        elif provider is not None and name is not None and name not in providers[provider]:
+            self._unknown(
+                [*parts, "name"], "team of that provider", "team hos den leverandør", name
+            )
+
+    def _unknown(self, parts: list[str | int], what_en: str, what_da: str, value: Any) -> None:
+        shown = json.dumps(value, ensure_ascii=False)
+        self.add(
+            parts,
+            f"Unknown {what_en} {shown}: it is not in this file.",
+            f"Ukendt {what_da} {shown}: den findes ikke i filen.",
+        )
+
+    def _ref(
+        self,
+        item: dict[str, Any],
+        name: str,
+        known: set[Any],
+        parts: list[str | int],
+        what_en: str,
+        what_da: str,
+    ) -> None:
+        value = item.get(name)
+        if value is not None and isinstance(value, (str, int)) and value not in known:
+            self._unknown([*parts, name], what_en, what_da, value)
+
+    def _citizens(
+        self, services: set[str], providers: dict[str, set[str]], relatives: set[str]
+    ) -> None:
+        citizens = self.doc.get("citizens")
+        self._unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
+        references: dict[str, list[str | int]] = {}
+        code = _str(_obj(self.doc.get("municipality")).get("code"))
+        for index, citizen in _dicts(citizens):
+            at: list[str | int] = ["citizens", index]
+            self._ref(citizen, "provider", set(providers), at, "provider", "leverandør")
+            self._team(citizen.get("team"), [*at, "team"], providers)
+            team = citizen.get("team")
+            if isinstance(team, dict) and citizen.get("provider") not in (
+                None,
+                team.get("provider"),
+            ):
+                self.add(
+                    [*at, "team", "provider"],
+                    "The team must belong to the citizen's provider.",
+                    "Teamet skal høre til borgerens leverandør.",
+                )
+            self._in_database(citizen, at, code)
+            for i, consent in _dicts(citizen.get("consents")):
+                self._ref(
+                    consent, "relative", relatives, [*at, "consents", i], "relative", "pårørende"
+                )
+            lines = self._decisions(citizen, at, services)
+            swaps = self._unique(
+                citizen.get("swaps"),
+                [*at, "swaps"],
+                "reference",
+                "swap reference",
+                "bytte-reference",
+            )
+            for reference in swaps:
+                if reference in references:
+                    self.add(
+                        [*at, "swaps", swaps[reference], "reference"],
+                        f"The same swap reference as {json_path(references[reference])}.",
+                        f"Samme bytte-reference som {json_path(references[reference])}.",
+                    )
+                references[reference] = [*at, "swaps", swaps[reference], "reference"]
+            visits = self._unique(
+                citizen.get("visits"), [*at, "visits"], "external_id", "visit id", "besøgs-id"
+            )
+            for v, visit in _dicts(citizen.get("visits")):
+                self._team(visit.get("team"), [*at, "visits", v, "team"], providers)
+                for s, line in _dicts(visit.get("services")):
+                    where = [*at, "visits", v, "services", s]
+                    self._ref(line, "service", services, where, "service code", "ydelseskode")
+                    self._ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
+                    self._granted_ref(line, lines, where)
+            for s, swap in _dicts(citizen.get("swaps")):
+                where = [*at, "swaps", s]
+                self._ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
+                self._ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
+                for n, line in _dicts(swap.get("lines")):
+                    self._ref(
+                        line,
+                        "service",
+                        services,
+                        [*where, "lines", n],
+                        "service code",
+                        "ydelseskode",
+                    )
+            self._unique(
+                citizen.get("reassessment_requests"),
+                [*at, "reassessment_requests"],
+                "created_at",
+                "time of request",
+                "tidspunkt for anmodning",
+            )
+            for r, request in _dicts(citizen.get("reassessment_requests")):
+                self._ref(
+                    request,
+                    "requested_by_relative",
+                    relatives,
+                    [*at, "reassessment_requests", r],
+                    "relative",
+                    "pårørende",
+                )
+
+    def _decisions(
+        self, citizen: dict[str, Any], at: list[str | int], services: set[str]
+    ) -> dict[int, int]:
+        """Check the decisions; return version -> number of granted lines."""
+        versions: dict[int, int] = {}
+        current: list[int] = []
+        for d, decision in _dicts(citizen.get("decisions")):
+            version = decision.get("version")
+            where = [*at, "decisions", d]
+            if isinstance(version, int) and not isinstance(version, bool):
+                if version in versions:
+                    self.add(
+                        [*where, "version"],
+                        "The same decision version twice.",
+                        "Samme version af afgørelsen to gange.",
+                    )
+                versions[version] = len(_dicts(decision.get("granted_services")))
+            if decision.get("superseded_at") is None:
+                current.append(d)
+            for g, line in _dicts(decision.get("granted_services")):
+                self._ref(
+                    line,
+                    "service",
+                    services,
+                    [*where, "granted_services", g],
+                    "service code",
+                    "ydelseskode",
+                )
+        for d, decision in _dicts(citizen.get("decisions")):
+            self._ref(
+                decision,
+                "superseded_by_version",
+                set(versions),
+                [*at, "decisions", d],
+                "decision version",
+                "version af afgørelsen",
+            )
+        for d in current[1:]:
+            self.add(
+                [*at, "decisions", d, "superseded_at"],
+                "Only one version of a decision can be current; "
+                "set superseded_at on the older ones.",
+                "Kun én version af afgørelsen kan gælde; sæt superseded_at på de ældre.",
+            )
+        return versions
+
+    def _granted_ref(
+        self, line: dict[str, Any], lines: dict[int, int], where: list[str | int]
+    ) -> None:
+        version, number = line.get("granted_decision_version"), line.get("granted_line")
+        if (version is None) != (number is None):
+            self.add(
+                [*where, "granted_line" if number is None else "granted_decision_version"],
+                "Give both granted_decision_version and granted_line, or neither.",
+                "Angiv både granted_decision_version og granted_line, eller ingen af dem.",
+            )
+        elif isinstance(version, int) and isinstance(number, int):
+            if version not in lines:
+                self._unknown(
+                    [*where, "granted_decision_version"],
+                    "decision version",
+                    "version af afgørelsen",
+                    version,
+                )
+            elif not 1 <= number <= lines[version]:
+                self.add(
+                    [*where, "granted_line"],
+                    f"Decision version {version} has no granted service number {number}.",
+                    f"Afgørelsens version {version} har ingen bevilget ydelse nummer {number}.",
+                )
+
+    def _in_database(self, citizen: dict[str, Any], at: list[str | int], code: str | None) -> None:
+        """A CPR number or swap reference already used in another municipality is a conflict."""
+        cpr = _str(citizen.get("cpr"))
+        try:
+            cpr = normalise_cpr(cpr) if cpr else None
+        except CprError:
+            return
+        if cpr is None:
+            return
+        other = self.session.execute(
+            select(Municipality.code)
+            .join(Citizen, Citizen.municipality_id == Municipality.id)
+            .where(Citizen.cpr == cpr)
+        ).scalar()
+        if other is not None and other != code:
+            self.add(
+                [*at, "cpr"],
+                "This citizen already belongs to another municipality.",
+                "Borgeren hører allerede til en anden kommune.",
+            )
+        for s, swap in _dicts(citizen.get("swaps")):
+            reference = _str(swap.get("reference"))
+            if reference is None:
+                continue
+            owner = self.session.execute(
+                select(Citizen.cpr)
+                .join(SwapRequest, SwapRequest.citizen_id == Citizen.id)
+                .where(SwapRequest.reference == reference)
+            ).scalar()
+            if owner is not None and owner != cpr:
+                self.add(
+                    [*at, "swaps", s, "reference"],
+                    "This swap reference is already used for another citizen.",
+                    "Bytte-referencen bruges allerede til en anden borger.",
+                )
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+_TREE: dict[str, tuple[tuple[Field, ...], dict[str, Any]]] = {
+    "municipality": (MUNICIPALITY, {}),
+    "policy": (POLICY, {}),
+    "services": (SERVICE, {}),
+    "providers": (PROVIDER, {"teams": (TEAM, {})}),
+    "relatives": (RELATIVE, {}),
+    "citizens": (
+        CITIZEN,
+        {
+            "consents": (CONSENT, {}),
+            "decisions": (DECISION, {"granted_services": (GRANTED, {})}),
+            "visits": (VISIT, {"services": (VISIT_SERVICE, {})}),
+            "swaps": (SWAP, {"lines": (SWAP_LINE, {})}),
+            "reassessment_requests": (REASSESSMENT, {}),
+        },
+    ),
+}
+
+
+def _walk_fields(
+    document: Any, parts: list[str | int]
+) -> Iterator[tuple[Field, Any, list[str | int]]]:
+    """Yield (field, value, path) for every field of every object the document holds."""
+
+    def objects(
+        value: Any, where: list[str | int], fields: tuple[Field, ...], children: dict[str, Any]
+    ):
+        items = (
+            [(where, value)]
+            if isinstance(value, dict)
+            else [([*where, index], item) for index, item in _dicts(value)]
+        )
+        for at, item in items:
+            for f in fields:
+                if f.name in item:
+                    yield f, item[f.name], [*at, f.name]
+            for name, (child_fields, grandchildren) in children.items():
+                yield from objects(item.get(name), [*at, name], child_fields, grandchildren)
+
+    top = _obj(document)
+    for name, (fields, children) in _TREE.items():
+        yield from objects(top.get(name), [*parts, name], fields, children)
+
+
+def validate_document(session: Session, document: Any) -> list[Problem]:
+    """Return every problem of the document, schema and references alike; empty when valid."""
+    problems: list[Problem] = []
+    for error in sorted(
+        _VALIDATOR.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        problems.extend(_schema_problems(error))
+    if isinstance(document, dict):
+        problems.extend(_Checker(session, document).run())
+    unique: dict[tuple[str, str], Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.path, problem.message_en), problem)
+    return list(unique.values())
+
+
+def parse_json(text: str | bytes) -> tuple[Any, list[Problem]]:
+    """Parse the file's text; a syntax error becomes a problem with its line and column."""
+    try:
+        return json.loads(text), []
+    except UnicodeDecodeError:
+        return None, [Problem("$", "The file is not UTF-8 text.", "Filen er ikke UTF-8-tekst.")]
+    except json.JSONDecodeError as error:
+        return None, [
+            Problem(
+                "$",
+                f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+                f"Ikke gyldig JSON: fejl i linje {error.lineno}, kolonne {error.colno} "
+                f"({error.msg}).",
+            )
+        ]
+    except RecursionError:
+        return None, [Problem("$", "The file nests too deeply.", "Filen er indlejret for dybt.")]
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """Either problems (and nothing written) or what was created and updated."""
+
+    problems: list[Problem] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Writer:
+    def __init__(self, session: Session, result: ImportResult) -> None:
+        self.session = session
+        self.result = result
+        self.path: list[str | int] = []
+        self.services: dict[str, Service] = {}
+        self.providers: dict[str, Provider] = {}
+        self.teams: dict[tuple[str, str], Team] = {}
+        self.relatives: dict[str, Relative] = {}
+
+    def upsert(
+        self,
+        kind: str,
+        existing: Any,
+        factory: Callable[[], Any],
+        fields: tuple[Field, ...],
+        data: Mapping[str, Any],
+    ) -> Any:
+        """Update the record found by its natural key, or create it; count which."""
+        obj = existing if existing is not None else factory()
+        _assign(obj, fields, data)
+        counts = self.result.created
+        if existing is None:
+            self.session.add(obj)
+        elif self.session.is_modified(obj):
+            counts = self.result.updated
+        else:
+            return obj
+        counts[kind] = counts.get(kind, 0) + 1
+        return obj
+
+    def lines(
+        self,
+        kind: str,
+        existing: list[Any],
+        items: list[dict[str, Any]],
+        factory: Callable[[], Any],
+        fields: tuple[Field, ...],
+    ) -> Iterator[tuple[Any, dict[str, Any]]]:
+        """Upsert child rows by position: the file's order is the rows' order."""
+        for n, item in enumerate(items):
+            found = existing[n] if n < len(existing) else None
+            yield self.upsert(kind, found, factory, fields, item), item
+
+    def stored(self, model: Any, key: Callable[[Any], Any], *where: Any, load: Any = ()) -> dict:
+        rows = self.session.scalars(select(model).where(*where).options(*load).order_by(model.id))
+        return {key(row): row for row in reversed(rows.all())}  # the oldest wins
+
+    @staticmethod
+    def link(obj: Any, attr: str, item: Mapping[str, Any], name: str, table: Mapping) -> None:
+        """Set a reference the document gives (null clears it); absent keeps it."""
+        if name not in item:
+            return
+        value = None if item[name] is None else table[item[name]]
+        if getattr(obj, attr) is not value:
+            setattr(obj, attr, value)
+
+    def write(self, doc: dict[str, Any]) -> None:
+        s = self.session
+        data = doc["municipality"]
+        found = self.stored(Municipality, lambda m: m.code, Municipality.code == data["code"])
+        municipality = self.upsert(
+            "municipalities", found.get(data["code"]), Municipality, MUNICIPALITY, data
+        )
+        if municipality.policy is None:
+            municipality.policy = MunicipalityPolicy()
+        _assign(municipality.policy, POLICY, doc.get("policy") or {})
+        s.flush()
+        mine = (Service.municipality_id == municipality.id,)
+        services = self.stored(Service, lambda x: x.code, *mine)
+        for item in doc.get("services", []):
+            self.services[item["code"]] = self.upsert(
+                "services",
+                services.get(item["code"]),
+                lambda: Service(municipality=municipality),
+                SERVICE,
+                item,
+            )
+        providers = self.stored(
+            Provider, lambda p: p.name, Provider.municipality_id == municipality.id
+        )
+        for item in doc.get("providers", []):
+            provider = self.upsert(
+                "providers",
+                providers.get(item["name"]),
+                lambda: Provider(municipality=municipality),
+                PROVIDER,
+                item,
+            )
+            self.providers[provider.name] = provider
+            s.flush()
+            teams = self.stored(Team, lambda t: t.name, Team.provider_id == provider.id)
+            for team in item.get("teams", []):
+                self.teams[(provider.name, team["name"])] = self.upsert(
+                    "teams",
+                    teams.get(team["name"]),
+                    lambda p=provider: Team(provider=p),
+                    TEAM,
+                    team,
+                )
+        s.flush()
+        self._relatives(doc.get("relatives", []), municipality)
+        for index, item in enumerate(doc.get("citizens", [])):
+            self.path = ["citizens", index]
+            self._citizen(item, municipality)
+            s.flush()
+
+    def _relatives(self, items: list[dict[str, Any]], municipality: Municipality) -> None:
+        known = (
+            self.session.scalars(
+                select(Relative)
+                .join(Consent, Consent.relative_id == Relative.id)
+                .join(Citizen, Citizen.id == Consent.citizen_id)
+                .where(Citizen.municipality_id == municipality.id)
+                .order_by(Relative.id)
+            )
+            .unique()
+            .all()
+        )
+        by_identity = {(r.name, r.phone, r.email): r for r in reversed(known) if r.cpr is None}
+        for item in items:
+            cpr = normalise_cpr(item["cpr"]) if item.get("cpr") else None
+            existing = (
+                self.session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
+                if cpr
+                else by_identity.get((item["name"], item.get("phone"), item.get("email")))
+            )
+            self.relatives[item["ref"]] = self.upsert(
+                "relatives", existing, Relative, RELATIVE, item
+            )
+
+    def _team(self, obj: Any, item: Mapping[str, Any]) -> None:
+        if "team" not in item:
+            return
+        ref = item["team"]
+        team = None if ref is None else self.teams[(ref["provider"], ref["name"])]
+        if obj.team is not team:
+            obj.team = team
+
+    def _citizen(self, item: dict[str, Any], municipality: Municipality) -> None:
+        s = self.session
+        cpr = normalise_cpr(item["cpr"])
+        citizen = self.upsert(
+            "citizens",
+            s.scalars(select(Citizen).where(Citizen.cpr == cpr)).first(),
+            lambda: Citizen(municipality=municipality),
+            CITIZEN,
+            item,
+        )
+        self.link(citizen, "provider", item, "provider", self.providers)
+        self._team(citizen, item)
+        s.flush()
+
+        consents = self.stored(
+            Consent, lambda c: (c.relative_id, c.valid_from), Consent.citizen_id == citizen.id
+        )
+        for consent in item.get("consents", []):
+            relative = self.relatives[consent["relative"]]
+            self.upsert(
+                "consents",
+                consents.get((relative.id, _parse_datetime(consent["valid_from"]))),
+                lambda r=relative: Consent(citizen=citizen, relative=r),
+                CONSENT,
+                consent,
+            )
+        grants = self._decisions(citizen, item.get("decisions", []))
+        visits = self._visits(citizen, item.get("visits", []))
+        swaps = self._swaps(citizen, item.get("swaps", []), visits)
+        for visit_item in item.get("visits", []):
+            visit = visits[visit_item["external_id"]]
+            for line, line_item in self.lines(
+                "visit_services",
+                list(visit.services),
+                visit_item.get("services", []),
+                lambda vv=visit: VisitService(visit=vv),
+                VISIT_SERVICE,
+            ):
+                self.link(line, "service", line_item, "service", self.services)
+                self.link(line, "swap", line_item, "swap", swaps)
+                version = line_item.get("granted_decision_version")
+                self.link(
+                    line,
+                    "granted_service",
+                    line_item,
+                    "granted_decision_version",
+                    {version: grants.get((version, line_item.get("granted_line")))},
+                )
+
+        requests = self.stored(
+            ReassessmentRequest,
+            lambda r: r.created_at,
+            ReassessmentRequest.citizen_id == citizen.id,
+        )
+        for request in item.get("reassessment_requests", []):
+            row = self.upsert(
+                "reassessment_requests",
+                requests.get(_parse_datetime(request["created_at"])),
+                lambda: ReassessmentRequest(citizen=citizen),
+                REASSESSMENT,
+                request,
+            )
+            relative = request.get("requested_by_relative")
+            self.link(
+                row,
+                "requested_by_relative_id",
+                request,
+                "requested_by_relative",
+                {relative: self.relatives[relative].id if relative else None},
+            )
+
+    def _decisions(
+        self, citizen: Citizen, items: list[dict[str, Any]]
+    ) -> dict[tuple[int, int], GrantedService]:
+        stored = self.stored(
+            Decision,
+            lambda d: d.version,
+            Decision.citizen_id == citizen.id,
+            load=(selectinload(Decision.granted_services),),
+        )
+        # A new version is written unsuperseded first: superseded decisions are immutable.
+        later_fields = tuple(f for f in DECISION if f.name == "superseded_at")
+        first_fields = tuple(f for f in DECISION if f.name != "superseded_at")
+        decisions: dict[int, Decision] = {}
+        for item in items:
+            decision = self.upsert(
+                "decisions",
+                stored.get(item["version"]),
+                lambda: Decision(citizen=citizen),
+                first_fields,
+                item,
+            )
+            for grant, line_item in self.lines(
+                "granted_services",
+                list(decision.granted_services),
+                item.get("granted_services", []),
+                lambda d=decision: GrantedService(decision=d),
+                GRANTED,
+            ):
+                self.link(grant, "service", line_item, "service", self.services)
+            decisions[decision.version] = decision
+        self.session.flush()
+        ids = {version: decision.id for version, decision in decisions.items()}
+        for item in items:
+            decision = decisions[item["version"]]
+            _assign(decision, later_fields, item)
+            self.link(decision, "superseded_by_id", item, "superseded_by_version", ids)
+        self.session.flush()
+        return {
+            (version, n): grant
+            for version, decision in decisions.items()
+            for n, grant in enumerate(decision.granted_services, start=1)
+        }
+
+    def _visits(self, citizen: Citizen, items: list[dict[str, Any]]) -> dict[str, Visit]:
+        stored = self.stored(
+            Visit,
+            lambda v: v.external_id or (v.starts_at, v.time_of_day),
+            Visit.citizen_id == citizen.id,
+            load=(selectinload(Visit.services),),
+        )
+        visits: dict[str, Visit] = {}
+        for item in items:
+            # A visit made in the app has no external id yet: it is matched on its time.
+            when = (_parse_datetime(item["starts_at"]), item.get("time_of_day", "morning"))
+            existing = stored.get(item["external_id"]) or stored.pop(when, None)
+            visit = self.upsert("visits", existing, lambda: Visit(citizen=citizen), VISIT, item)
+            self._team(visit, item)
+            visits[item["external_id"]] = visit
+        self.session.flush()
+        return visits
+
+    def _swaps(
+        self, citizen: Citizen, items: list[dict[str, Any]], visits: dict[str, Visit]
+    ) -> dict[str, SwapRequest]:
+        stored = self.stored(
+            SwapRequest,
+            lambda x: x.reference,
+            SwapRequest.citizen_id == citizen.id,
+            load=(selectinload(SwapRequest.lines),),
+        )
+        swaps: dict[str, SwapRequest] = {}
+        for item in items:
+            swap = self.upsert(
+                "swaps",
+                stored.get(item["reference"]),
+                lambda: SwapRequest(citizen=citizen),
+                SWAP,
+                item,
+            )
+            self.link(swap, "visit", item, "visit", visits)
+            self.link(swap, "created_by_relative", item, "created_by_relative", self.relatives)
+            for line, line_item in self.lines(
+                "swap_lines",
+                list(swap.lines),
+                item.get("lines", []),
+                lambda sw=swap: SwapLine(swap=sw),
+                SWAP_LINE,
+            ):
+                self.link(line, "service", line_item, "service", self.services)
+            swaps[swap.reference] = swap
+        self.session.flush()
+        return swaps
+
+
+def import_document(session: Session, document: Any) -> ImportResult:
+    """Validate the whole document, then write all of it or nothing; the caller commits.
+
+    Run twice, the second run finds every record by its natural key and creates nothing.
+    """
+    problems = validate_document(session, document)
+    if problems:
+        return ImportResult(problems=problems)
+    result = ImportResult()
+    writer = _Writer(session, result)
+    savepoint = session.begin_nested()
+    try:
+        with session.no_autoflush:
+            writer.write(document)
+        session.flush()
+    except (SQLAlchemyError, SupersededDecisionError, ValueError, KeyError) as error:
+        savepoint.rollback()
+        return ImportResult(problems=[_write_problem(writer.path, error)])
+    savepoint.commit()
+    return result
+
+
+def _write_problem(path: list[str | int], error: Exception) -> Problem:
+    if isinstance(error, SupersededDecisionError):
+        return Problem(
+            json_path([*path, "decisions"]),
+            "A superseded decision differs from the stored one; "
+            "a changed decision must be a new version.",
+            "En erstattet afgørelse er forskellig fra den gemte; "
+            "en ændret afgørelse skal være en ny version.",
+        )
+    return Problem(
+        json_path(path),
+        "Conflicts with what is already stored; nothing was imported.",
+        "Passer ikke med det, der allerede er gemt; intet er indlæst.",
+    )
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_municipality(session: Session, municipality: Municipality) -> dict[str, Any]:
+    """Return the municipality as a document in the import format, in a stable order."""
+    s = session
+    services = list(
+        s.scalars(
+            select(Service)
+            .where(Service.municipality_id == municipality.id)
+            .order_by(Service.code, Service.id)
+        )
+    )
+    providers = list(
+        s.scalars(
+            select(Provider)
+            .where(Provider.municipality_id == municipality.id)
+            .order_by(Provider.name, Provider.id)
+        )
+    )
+    citizens = list(
+        s.scalars(
+            select(Citizen).where(Citizen.municipality_id == municipality.id).order_by(Citizen.cpr)
+        )
+    )
+    relatives = _relatives_of(session, municipality)
+    refs = {relative.id: f"R{n}" for n, relative in enumerate(relatives, start=1)}
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "municipality": _dump(municipality, MUNICIPALITY),
+        "policy": _dump(municipality.policy or MunicipalityPolicy(), POLICY),
+        "services": [_dump(x, SERVICE) for x in services],
+        "providers": [
+            {
+                **_dump(p, PROVIDER),
+                "teams": [_dump(t, TEAM) for t in sorted(p.teams, key=lambda t: (t.name, t.id))],
+            }
+            for p in providers
+        ],
+        "relatives": [{"ref": refs[r.id], **_dump(r, RELATIVE)} for r in relatives],
+        "citizens": [_export_citizen(s, c, refs) for c in citizens],
+    }
+    if municipality.policy is None:
+        del document["policy"]
+    return document
+
+
+def _relatives_of(session: Session, municipality: Municipality) -> list[Relative]:
+    in_municipality = select(Citizen.id).where(Citizen.municipality_id == municipality.id)
+    ids = set(
+        session.scalars(select(Consent.relative_id).where(Consent.citizen_id.in_(in_municipality)))
+    )
+    ids |= set(
+        session.scalars(
+            select(SwapRequest.created_by_relative_id).where(
+                SwapRequest.citizen_id.in_(in_municipality)
+            )
+        )
+    )
+    ids |= set(
+        session.scalars(
+            select(ReassessmentRequest.requested_by_relative_id).where(
+                ReassessmentRequest.citizen_id.in_(in_municipality)
+            )
+        )
+    )
+    ids.discard(None)
+    relatives = session.scalars(select(Relative).where(Relative.id.in_(ids))).all()
+    return sorted(
+        relatives, key=lambda r: (r.name, r.cpr or "", r.phone or "", r.email or "", r.id)
+    )
+
+
+def _team_ref(team: Team | None) -> dict[str, str] | None:
+    return None if team is None else {"provider": team.provider.name, "name": team.name}
+
+
+def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) -> dict[str, Any]:
+    s = session
+    decisions = list(
+        s.scalars(
+            select(Decision)
+            .where(Decision.citizen_id == citizen.id)
+            .order_by(Decision.version)
+            .options(selectinload(Decision.granted_services).selectinload(GrantedService.service))
+        )
+    )
+    versions = {d.id: d.version for d in decisions}
+    lines: dict[int, tuple[int, int]] = {}
+    exported_decisions = []
+    for decision in decisions:
+        grants = []
+        for n, grant in enumerate(decision.granted_services, start=1):
+            lines[grant.id] = (decision.version, n)
+            grants.append({**_dump(grant, GRANTED), "service": grant.service.code})
+        exported_decisions.append(
+            {
+                **_dump(decision, DECISION),
+                "superseded_by_version": versions.get(decision.superseded_by_id),
+                "granted_services": grants,
+            }
+        )
+    visits = list(
+        s.scalars(
+            select(Visit)
+            .where(Visit.citizen_id == citizen.id)
+            .order_by(Visit.day, Visit.starts_at, Visit.id)
+            .options(
+                selectinload(Visit.services).selectinload(VisitService.service),
+                selectinload(Visit.team).selectinload(Team.provider),
+            )
+        )
+    )
+    swaps = list(
+        s.scalars(
+            select(SwapRequest)
+            .where(SwapRequest.citizen_id == citizen.id)
+            .order_by(SwapRequest.reference)
+            .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
+        )
+    )
+    external = {v.id: v.external_id or f"visit-{v.id}" for v in visits}
+    references = {x.id: x.reference for x in swaps}
+    consents = sorted(citizen.consents, key=lambda c: (c.valid_from, refs[c.relative_id], c.id))
+    requests = s.scalars(
+        select(ReassessmentRequest)
+        .where(ReassessmentRequest.citizen_id == citizen.id)
+        .order_by(ReassessmentRequest.created_at, ReassessmentRequest.id)
+    )
+    return {
+        **_dump(citizen, CITIZEN),
+        "provider": citizen.provider.name if citizen.provider else None,
+        "team": _team_ref(citizen.team),
+        "consents": [{**_dump(c, CONSENT), "relative": refs[c.relative_id]} for c in consents],
+        "decisions": exported_decisions,
+        "visits": [
+            {
+                **_dump(v, VISIT),
+                "external_id": external[v.id],
+                "team": _team_ref(v.team),
+                "services": [
+                    {
+                        **_dump(line, VISIT_SERVICE),
+                        "service": line.service.code if line.service else None,
+                        "granted_decision_version": lines.get(
+                            line.granted_service_id, (None, None)
+                        )[0],
+                        "granted_line": lines.get(line.granted_service_id, (None, None))[1],
+                        "swap": references.get(line.swap_id),
+                    }
+                    for line in v.services
+                ],
+            }
+            for v in visits
+        ],
+        "swaps": [
+            {
+                **_dump(x, SWAP),
+                "visit": external.get(x.visit_id),
+                "created_by_relative": refs.get(x.created_by_relative_id),
+                "lines": [
+                    {
+                        **_dump(line, SWAP_LINE),
+                        "service": line.service.code if line.service else None,
+                    }
+                    for line in x.lines
+                ],
+            }
+            for x in swaps
+        ],
+        "reassessment_requests": [
+            {
+                **_dump(r, REASSESSMENT),
+                "requested_by_relative": refs.get(r.requested_by_relative_id),
+            }
+            for r in requests
+        ],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The document as the file's text: stable, readable, UTF-8 (æøå kept as they are)."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
