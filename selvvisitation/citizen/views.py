@@ -28,5 +28,5 @@ def index() -> str:
     )
 
 
-from selvvisitation.citizen import dialogue_views  # noqa: E402, F401  (routes on this blueprint)
-from selvvisitation.citizen import cases  # noqa: E402, F401  ("Dine sager": registers its routes)
+# Routes on this blueprint: the dialogue, and "Dine sager" (the visitation's outcomes).
+from selvvisitation.citizen import cases, dialogue_views  # noqa: E402, F401

@@ -21,6 +21,8 @@ from selvvisitation.models import (
     AssessmentVisit,
     Case,
     Citizen,
+    Conversation,
+    ConversationMessage,
     Decision,
     Flag,
     GrantedService,
@@ -328,3 +330,38 @@ def assessment_visits(session: Session, case: Case) -> list[AssessmentVisit]:
 
 def is_open(case: Case) -> bool:
     return case.status != CaseStatus.CLOSED
+
+
+def shared_conversation(session: Session, case: Case) -> list[ConversationMessage]:
+    """The dialogue the citizen sent this case from, up to the sending turn; else nothing.
+
+    The conversation is the citizen's own. It is shown to the visitator only when the
+    citizen (or a relative acting with consent) sent a reassessment request from it to
+    the visitation, which is the citizen's choice to share it; never for other cases.
+    """
+    tokens = session.scalars(
+        select(ReassessmentRequest.submission_token).where(
+            ReassessmentRequest.case_id == case.id,
+            ReassessmentRequest.submission_token.is_not(None),
+        )
+    )
+    for token in tokens:
+        conversation_part, _, turn_part = (token or "").partition("-t")
+        if not (conversation_part.startswith("c") and conversation_part[1:].isdigit()):
+            continue
+        if not turn_part.isdigit():
+            continue
+        return list(
+            session.scalars(
+                select(ConversationMessage)
+                .join(Conversation)
+                .where(
+                    Conversation.id == int(conversation_part[1:]),
+                    Conversation.citizen_id == case.citizen_id,
+                    ConversationMessage.turn <= int(turn_part),
+                )
+                .options(selectinload(ConversationMessage.relative))
+                .order_by(ConversationMessage.id)
+            )
+        )
+    return []

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from selvvisitation.extensions import db
-from selvvisitation.models import Case, Decision
+from selvvisitation.models import Case, Citizen, Decision, Municipality
 from selvvisitation.security.access import current_actor, may_see_citizen
 
 
 def case_or_404(case_id: int) -> Case:
     actor = current_actor()
-    case = db.session.get(Case, case_id)
+    # One round trip for the case, its citizen and what every case page shows of them.
+    citizen = joinedload(Case.citizen)
+    case = db.session.get(
+        Case,
+        case_id,
+        options=[
+            citizen.joinedload(Citizen.municipality).joinedload(Municipality.policy),
+            citizen.joinedload(Citizen.team),
+            citizen.joinedload(Citizen.provider),
+        ],
+    )
     if (
         case is None
         or actor.staff is None

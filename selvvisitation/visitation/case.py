@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
+from sqlalchemy import select
 
+from selvvisitation.citizen.texts import Texts
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
@@ -28,12 +30,10 @@ def case_page(case_id: int) -> str:
     today = date.today()
     flags = reads.case_flags(db.session, case)
     series = reads.weekly_minutes(db.session, citizen, today=today)
-    services = {
-        s.id: s
-        for s in db.session.query(Service).filter(
-            Service.id.in_({item.service_id for item in series} | {f.service_id for f in flags})
-        )
-    }
+    catalogue = db.session.scalars(
+        select(Service).where(Service.municipality_id == citizen.municipality_id)
+    ).all()
+    services = {s.id: s for s in catalogue}
     requests, reports = reads.case_sources(db.session, case)
     policy = policy_for(citizen.municipality)
     days_left = (
@@ -48,8 +48,9 @@ def case_page(case_id: int) -> str:
     audit.record(
         "read", citizen=citizen, object_type="case", object_id=case.id, purpose="case_handling"
     )
-    db.session.commit()
-    return render_template(
+    # Render before committing the audited read: a commit expires every loaded row, and
+    # the template would load them all again one by one.
+    page = render_template(
         "visitation/case.html",
         case=case,
         citizen=citizen,
@@ -68,4 +69,8 @@ def case_page(case_id: int) -> str:
         reports=reports,
         assessment_visits=reads.assessment_visits(db.session, case),
         consents=[c for c in citizen.consents if c.is_active()],
+        transcript=reads.shared_conversation(db.session, case),
+        t=Texts({s.code: s for s in catalogue}),
     )
+    db.session.commit()
+    return page

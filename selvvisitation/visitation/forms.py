@@ -221,3 +221,97 @@ class DecisionForm(BaseForm):
     def grants_message(self) -> str | None:
         strings = [e for e in self.grants.errors if not isinstance(e, (dict, list))]
         return strings[0] if strings else None
+
+
+# --- reassessment visit and Herning's two forms (seed 001) --------------------------
+
+from wtforms import RadioField  # noqa: E402
+
+from selvvisitation.visitation.labels import ANSWER_LABELS, SATISFACTION_LABELS  # noqa: E402
+
+
+def parse_clock(text: str) -> tuple[int, int] | None:
+    """Read a time of day typed as 10:30, 10.30 or 1030."""
+    text = (text or "").strip().replace(".", ":")
+    if ":" not in text and text.isdigit() and len(text) in (3, 4):
+        text = f"{text[:-2]}:{text[-2:]}"
+    parts = text.split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    hour, minute = int(parts[0]), int(parts[1])
+    return (hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
+
+
+class BookVisitForm(BaseForm):
+    day = DayField(_l("Date of the visit"), required_message=_l("Enter the date of the visit"))
+    clock = StringField(
+        _l("Time"), validators=[Required(_l("Enter the time of the visit")), max_length(5)]
+    )
+    visitator = SelectField(_l("Visitator"), coerce=str, default="", validate_choice=False)
+    note = TextAreaField(_l("Note for the visit (optional)"), validators=[max_length(1000)])
+
+    def __init__(self, *args, visitators=(), today: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.visitator.choices = [("", _l("Choose a visitator"))] + [
+            (str(v.id), v.name) for v in visitators
+        ]
+        self.today = today or date.today()
+
+    def validate_day(self, field) -> None:
+        if field.day is not None and field.day < self.today:
+            raise StopValidation(_l("The date must be today or later"))
+
+    def validate_clock(self, field) -> None:
+        if parse_clock(field.data) is None:
+            raise StopValidation(_l("Enter the time as hours:minutes, for example 10:30"))
+
+    def validate_visitator(self, field) -> None:
+        if not field.data or field.data not in {value for value, _ in field.choices}:
+            raise StopValidation(_l("Choose a visitator from the list"))
+
+
+def _answers(labels):
+    return [(key.value, label) for key, label in labels.items()]
+
+
+class FollowUpForm(BaseForm):
+    """Herning's two follow-up forms at the revisitation (seed 001, sections 2 and 3)."""
+
+    # 2. Borgertilfredshed: the citizen's perceived quality, in the citizen's own answers.
+    satisfaction = RadioField(
+        _l("How satisfied is the citizen with the help?"),
+        choices=_answers(SATISFACTION_LABELS),
+        validators=[Required(_l("Choose how satisfied the citizen is"))],
+    )
+    help_as_granted = RadioField(
+        _l("Does the citizen feel they get the help they were granted?"),
+        choices=_answers(ANSWER_LABELS),
+        validators=[Required(_l("Choose whether the citizen gets the granted help"))],
+    )
+    heard_and_involved = RadioField(
+        _l("Does the citizen feel heard and involved?"),
+        choices=_answers(ANSWER_LABELS),
+        validators=[Required(_l("Choose whether the citizen feels heard and involved"))],
+    )
+    citizen_comment = TextAreaField(
+        _l("The citizen's own words (optional)"), validators=[max_length(2000)]
+    )
+    # 3. Kvalitetssikring af den leverede hjælp: the visitator's observations in the home.
+    matches_decision = RadioField(
+        _l("Does the help delivered match the services granted?"),
+        choices=_answers(ANSWER_LABELS),
+        validators=[Required(_l("Choose whether the help matches the services granted"))],
+    )
+    goals_met = RadioField(
+        _l("Does the help reach the goals set in the decision?"),
+        choices=_answers(ANSWER_LABELS),
+        validators=[Required(_l("Choose whether the help reaches the goals"))],
+    )
+    meets_service_level = RadioField(
+        _l("Is the help delivered as the quality standards describe?"),
+        choices=_answers(ANSWER_LABELS),
+        validators=[Required(_l("Choose whether the help meets the quality standards"))],
+    )
+    notes = TextAreaField(
+        _l("Your observations in the home (optional)"), validators=[max_length(4000)]
+    )

@@ -97,6 +97,8 @@ ASSESSMENT_STATUS_LABELS = {
 
 EVENT_LABELS = {
     "opened": _l("Case opened"),
+    "flag_raised": _l("New flag"),
+    "flags_closed": _l("All flags no longer hold"),
     "dismissed": _l("Dismissed"),
     "decision_changed": _l("Decision changed"),
     "visit_booked": _l("Reassessment visit booked"),

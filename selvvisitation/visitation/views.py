@@ -17,4 +17,4 @@ def _labels() -> dict:
     return labels()
 
 
-from selvvisitation.visitation import actions, case, letter, queue  # noqa: E402, F401  (routes)
+from selvvisitation.visitation import actions, assessment, case, letter, queue  # noqa: E402, F401

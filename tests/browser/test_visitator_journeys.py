@@ -107,3 +107,48 @@ def test_queue_to_case_to_change_decision_to_letter(
     expect(letter).to_contain_text("Rengøring: 45 minutter hver uge (mandag, torsdag).")
     expect(letter).to_contain_text("Ankestyrelsen")
     assert_accessible(page)
+
+
+def test_case_to_book_visit_to_herning_forms(
+    browser_page, flagged_case, sign_in_staff_in_browser, assert_accessible
+):
+    visitator, case = flagged_case
+    page = browser_page
+    sign_in_staff_in_browser(page, visitator)
+    page.goto(f"/visitation/sager/{case.id}")
+    page.get_by_role("link", name="Book et revisitationsbesøg").click()
+    page.get_by_label("Dato for besøget").fill((date.today() + timedelta(days=2)).isoformat())
+    page.get_by_label("Tidspunkt").fill("10:30")
+    assert_accessible(page)
+    page.get_by_role("button", name="Book besøget").click()
+    expect(page.locator(".app-flash")).to_contain_text("Revisitationsbesøget er booket.")
+
+    page.get_by_role("link", name="Udfyld opfølgningsskemaerne").click()
+    page.get_by_role("button", name="Gem begge skemaer").click()
+    expect(page.locator(".alert-error")).to_contain_text("Vælg, hvor tilfreds borgeren er")
+    assert_accessible(page)
+    for label in ("Tilfreds",):
+        page.get_by_label(label, exact=True).check()
+    for name in (
+        "help_as_granted",
+        "heard_and_involved",
+        "matches_decision",
+        "goals_met",
+        "meets_service_level",
+    ):
+        page.locator(f"input[name={name}][value=yes]").check()
+    page.get_by_role("button", name="Gem begge skemaer").click()
+    expect(page.locator(".app-flash")).to_contain_text("Begge skemaer er gemt.")
+    expect(page.locator("main")).to_contain_text("Tilfredshed: Tilfreds")
+
+
+def test_citizen_sees_the_booked_visit_in_your_cases(
+    browser_page, flagged_case, sign_in_citizen_in_browser, assert_accessible
+):
+    _visitator, case = flagged_case
+    page = browser_page
+    sign_in_citizen_in_browser(page, case.citizen)
+    page.get_by_role("link", name="Dine sager").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dine sager")
+    expect(page.locator(".app-citizen-cases")).to_contain_text("Visitationen ser på din sag.")
+    assert_accessible(page)

@@ -1,0 +1,119 @@
+"""Book a reassessment visit, and fill in Herning's two forms at it (seed 001)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.models import AssessmentVisit, StaffUser
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow, current_actor
+from selvvisitation.services.case_actions import FollowUpAnswers, record_follow_up
+from selvvisitation.services.case_actions import book_visit as book
+from selvvisitation.services.visitation import is_open
+from selvvisitation.visitation.access import case_or_404
+from selvvisitation.visitation.forms import BookVisitForm, FollowUpForm, parse_clock
+from selvvisitation.visitation.views import blueprint
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+
+
+def _visitators(municipality_id: int) -> list[StaffUser]:
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(
+                StaffUser.municipality_id == municipality_id,
+                StaffUser.role == StaffRole.VISITATOR,
+                StaffUser.active.is_(True),
+            )
+            .order_by(StaffUser.name)
+        )
+    )
+
+
+@blueprint.route("/sager/<int:case_id>/besoeg", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def book_visit(case_id: int) -> str | Response:
+    case = case_or_404(case_id)
+    if not is_open(case):
+        flash(_("The case is closed."), "error")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    staff = current_actor().staff
+    visitators = _visitators(case.municipality_id)
+    form = BookVisitForm(visitators=visitators, today=date.today())
+    if not form.is_submitted():
+        form.visitator.data = str(staff.id)
+    if form.validate_on_submit():
+        hour, minute = parse_clock(form.clock.data)
+        starts_at = datetime.combine(form.day.day, time(hour, minute), tzinfo=LOCAL).astimezone(UTC)
+        chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
+        visit = book(
+            db.session,
+            case,
+            staff,
+            visitator=chosen,
+            starts_at=starts_at,
+            note=(form.note.data or "").strip(),
+        )
+        audit.record(
+            "create",
+            citizen=case.citizen,
+            object_type="assessment_visit",
+            object_id=visit.id,
+            purpose="case_handling",
+        )
+        db.session.commit()
+        flash(_("The reassessment visit is booked."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/book_visit.html", case=case, form=form)
+
+
+@blueprint.route("/sager/<int:case_id>/opfoelgning", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def follow_up(case_id: int) -> str | Response:
+    """Herning's two forms for the case's booked reassessment visit."""
+    case = case_or_404(case_id)
+    visit = db.session.scalars(
+        select(AssessmentVisit)
+        .where(
+            AssessmentVisit.case_id == case.id,
+            AssessmentVisit.status == AssessmentStatus.BOOKED,
+        )
+        .order_by(AssessmentVisit.starts_at.desc())
+    ).first()
+    if visit is None:
+        flash(_("There is no booked visit to fill in the forms for."), "error")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        answers = FollowUpAnswers(
+            satisfaction=Satisfaction(form.satisfaction.data),
+            help_as_granted=YesPartlyNo(form.help_as_granted.data),
+            heard_and_involved=YesPartlyNo(form.heard_and_involved.data),
+            citizen_comment=(form.citizen_comment.data or "").strip(),
+            matches_decision=YesPartlyNo(form.matches_decision.data),
+            goals_met=YesPartlyNo(form.goals_met.data),
+            meets_service_level=YesPartlyNo(form.meets_service_level.data),
+            notes=(form.notes.data or "").strip(),
+        )
+        record_follow_up(db.session, visit, current_actor().staff, answers)
+        audit.record(
+            "create",
+            citizen=case.citizen,
+            object_type="follow_up_forms",
+            object_id=visit.id,
+            purpose="case_handling",
+        )
+        db.session.commit()
+        flash(_("Both forms are saved."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/follow_up.html", case=case, visit=visit, form=form)
