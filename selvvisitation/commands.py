@@ -20,6 +20,7 @@ def seed_demo() -> None:
     """Create the demo municipality (once) and print the demo logins."""
     from selvvisitation.demo.seed import build_demo, reset_demo_passwords
     from selvvisitation.models import Municipality
+    from selvvisitation.services.flags import evaluate_municipality
 
     existing = db.session.scalars(select(Municipality).where(Municipality.code == "561")).first()
     if existing is not None:
@@ -29,6 +30,10 @@ def seed_demo() -> None:
         click.echo("Creating the demo municipality …")
         result = build_demo(db.session)
         logins = result.logins
+        db.session.flush()
+        # The visitators' queue starts as it would in real life: flags raised from the history.
+        report = evaluate_municipality(db.session, result.municipality.id)
+        click.echo(f"Flags raised from the demo history: {len(report.opened)}")
     db.session.commit()
     click.echo("")
     click.echo("Demo logins (staff sign-in at /log-ind/personale):")

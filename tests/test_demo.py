@@ -9,6 +9,7 @@ from selvvisitation.demo.seed import HISTORY_WEEKS, build_demo
 from selvvisitation.domain.types import ServiceCategory, StaffRole, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import (
+    Case,
     Citizen,
     Consent,
     Service,
@@ -48,6 +49,9 @@ def test_seed_demo_prints_logins_that_work_and_can_be_run_again(app, client):
     assert first.exit_code == 0, first.output
     logins = dict(re.findall(r"^\s+visitator\s+(visitator)\s+(\S+)$", first.output, re.M))
     password = logins["visitator"]
+
+    assert "Flags raised from the demo history:" in first.output
+    assert _count(Case) > 0, "the visitators' queue is not empty in the demo"
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
