@@ -213,19 +213,15 @@ def _local_day(moment: datetime) -> date:
 
 
 def _lines_in_window(
-    condition: sa.ColumnElement[bool],
-    first: date,
-    last: date,
-    visit_scope: sa.ColumnElement[bool],
+    condition: sa.ColumnElement[bool], first: date, last: date
 ) -> sa.ColumnElement[bool]:
-    """Visit lines meeting ``condition`` on visits in [first, last] in scope, not cancelled."""
+    """Visit lines meeting ``condition`` on visits in [first, last] that were not cancelled."""
     return and_(
         condition,
         VisitService.service_id.is_not(None),
         Visit.day >= first,
         Visit.day <= last,
         Visit.cancelled.is_(False),
-        visit_scope,
     )
 
 
@@ -241,37 +237,52 @@ def _pairs(
     *,
     having: sa.ColumnElement[bool] | None = None,
     with_grant: bool = False,
-) -> sa.CTE:
+) -> sa.Select[Any]:
     """The (citizen, service) pairs that may break a rule, grouped in SQL."""
     stmt = (
         _lines(Visit.citizen_id, VisitService.service_id, with_grant=with_grant)
         .where(condition)
         .group_by(Visit.citizen_id, VisitService.service_id)
     )
-    if having is not None:
-        stmt = stmt.having(having)
-    return stmt.cte()
+    return stmt if having is None else stmt.having(having)
+
+
+# Citizens per query when fetching the lines behind the candidates.
+CITIZENS_PER_QUERY = 500
 
 
 def _candidate_lines(
-    candidates: sa.CTE,
+    session: Session,
+    pairs: sa.Select[Any],
     condition: sa.ColumnElement[bool],
     *columns: Any,
     with_grant: bool = False,
-) -> sa.Select[Any]:
-    """The lines behind the candidate pairs only: (citizen id, visit id, *columns)."""
-    return (
-        _lines(Visit.citizen_id, Visit.id, *columns, with_grant=with_grant)
-        .join(Service, Service.id == VisitService.service_id)
-        .join(
-            candidates,
-            and_(
-                candidates.c.citizen_id == Visit.citizen_id,
-                candidates.c.service_id == VisitService.service_id,
-            ),
+) -> list[Any]:
+    """The lines behind the candidate pairs only: (citizen, visit, service id, *columns).
+
+    Two steps, not one join: joined on (citizen, service), SQLite's planner chose to read
+    every line of a service; asked by citizen, the (citizen_id, day) index serves both
+    databases. Rows come sorted by citizen, service, day and visit.
+    """
+    wanted = {(citizen_id, service_id) for citizen_id, service_id in session.execute(pairs)}
+    citizens = sorted({citizen_id for citizen_id, _ in wanted})
+    rows: list[Any] = []
+    for start in range(0, len(citizens), CITIZENS_PER_QUERY):
+        chunk = citizens[start : start + CITIZENS_PER_QUERY]
+        stmt = (
+            _lines(
+                Visit.citizen_id,
+                Visit.id,
+                VisitService.service_id,
+                *columns,
+                with_grant=with_grant,
+            )
+            .join(Service, Service.id == VisitService.service_id)
+            .where(condition, Visit.citizen_id.in_(chunk))
         )
-        .where(condition)
-    )
+        rows.extend(row for row in session.execute(stmt) if (row[0], row[2]) in wanted)
+    rows.sort(key=lambda row: (row[0], row[2], row[4], row[1]))
+    return rows
 
 
 def _deselections(
@@ -284,18 +295,14 @@ def _deselections(
     """Rule 7: services deselected at least N times in D days, counted in SQL."""
     window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
     dropped_in_window = _lines_in_window(
-        VisitService.outcome == VisitServiceOutcome.DROPPED, window_start, as_of, visit_scope
+        VisitService.outcome == VisitServiceOutcome.DROPPED, window_start, as_of
     )
     # A visit counts once per service, however many lines dropped it (domain rule).
-    candidates = _pairs(
-        dropped_in_window,
+    pairs = _pairs(
+        and_(dropped_in_window, visit_scope),
         having=func.count(sa.distinct(Visit.id)) >= policy.deselection_threshold_count,
     )
-    rows = session.execute(
-        _candidate_lines(
-            candidates, dropped_in_window, VisitService.service_id, Service.code, Visit.day
-        )
-    )
+    rows = _candidate_lines(session, pairs, dropped_in_window, Service.code, Visit.day)
     per_citizen: dict[int, list[Deselection]] = defaultdict(list)
     service_ids: dict[tuple[int, str], int] = {}
     for citizen_id, visit_id, service_id, code, day in rows:
@@ -339,7 +346,6 @@ def _time_deviations(
         ),
         window_start,
         as_of,
-        visit_scope,
     )
     granted = GrantedService.minutes_per_delivery
     # The same integer test as domain.flags.deviates: more than percent % of granted.
@@ -347,22 +353,20 @@ def _time_deviations(
         func.abs(VisitService.delivered_minutes - granted) * 100
         > policy.deviation_percent * granted
     )
-    candidates = _pairs(and_(delivered_in_window, deviating), with_grant=True)
-    rows = session.execute(
-        _candidate_lines(
-            candidates,
-            delivered_in_window,
-            VisitService.service_id,
-            Service.code,
-            Visit.day,
-            granted,
-            VisitService.delivered_minutes,
-            GrantedService.frequency,
-            GrantedService.weekdays,
-            GrantedService.start_date,
-            GrantedService.end_date,
-            with_grant=True,
-        ).order_by(Visit.citizen_id, VisitService.service_id, Visit.day, Visit.id)
+    pairs = _pairs(and_(delivered_in_window, visit_scope, deviating), with_grant=True)
+    rows = _candidate_lines(
+        session,
+        pairs,
+        delivered_in_window,
+        Service.code,
+        Visit.day,
+        granted,
+        VisitService.delivered_minutes,
+        GrantedService.frequency,
+        GrantedService.weekdays,
+        GrantedService.start_date,
+        GrantedService.end_date,
+        with_grant=True,
     )
     figures: dict[tuple[int, int, str], list[DeliveryFigure]] = defaultdict(list)
     latest_grant: dict[tuple[int, int, str], GrantedValue] = {}
@@ -495,6 +499,7 @@ def _open_new_flags(
         ).all()
     )
     created: list[Flag] = []
+    new_cases: list[Case] = []
     for citizen_id in sorted(by_citizen):
         items = sorted(by_citizen[citizen_id], key=lambda i: i.finding.key)
         what = ", ".join(
@@ -515,8 +520,7 @@ def _open_new_flags(
                 priority=_priority(items),
                 opened_on=as_of,
             )
-            session.flush()
-            report.cases_opened.append(case.id)
+            new_cases.append(case)
         else:
             case.priority = min(case.priority, _priority(items))
             case.events.append(
@@ -541,6 +545,8 @@ def _open_new_flags(
             )
             session.add(flag)
             created.append(flag)
+    session.flush()  # one flush for every new case and flag, not one per citizen
+    report.cases_opened.extend(case.id for case in new_cases)
     return created
 
 
