@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 16:50:19.881413
+Create Date: 2026-11-22 17:14:01.128486
 
 """
 from alembic import op
@@ -424,6 +424,7 @@ def upgrade():
     sa.UniqueConstraint('submission_token', name=op.f('uq_reassessment_request_submission_token'))
     )
     with op.batch_alter_table('reassessment_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reassessment_request_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reassessment_request_citizen_id'), ['citizen_id'], unique=False)
 
     op.create_table('staff_report',
@@ -441,6 +442,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_report'))
     )
     with op.batch_alter_table('staff_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_report_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_report_citizen_id'), ['citizen_id'], unique=False)
 
     op.create_table('swap_request',
@@ -606,10 +608,12 @@ def downgrade():
     op.drop_table('swap_request')
     with op.batch_alter_table('staff_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_report_citizen_id'))
+        batch_op.drop_index(batch_op.f('ix_staff_report_case_id'))
 
     op.drop_table('staff_report')
     with op.batch_alter_table('reassessment_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reassessment_request_citizen_id'))
+        batch_op.drop_index(batch_op.f('ix_reassessment_request_case_id'))
 
     op.drop_table('reassessment_request')
     with op.batch_alter_table('granted_service', schema=None) as batch_op:

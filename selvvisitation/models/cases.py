@@ -129,7 +129,7 @@ class ReassessmentRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"), index=True)
     reason: Mapped[ReassessmentReason] = mapped_column(enum_column(ReassessmentReason))
     text: Mapped[str] = mapped_column(sa.Text, default="")
     relative_participates: Mapped[bool] = mapped_column(default=False)
@@ -152,7 +152,7 @@ class StaffReport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"), index=True)
     staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_user.id"))
     direction: Mapped[str] = mapped_column(sa.String(10))  # worse / better
     # Events to phone in at once (000): serious_failure, abuse, hospital, accident.

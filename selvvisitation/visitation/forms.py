@@ -16,7 +16,7 @@ class QueueFilterForm(BaseForm):
 
     team = SelectField(_l("Team"), coerce=str, default="", validate_choice=False)
     provider = SelectField(_l("Provider"), coerce=str, default="", validate_choice=False)
-    kind = SelectField(_l("Reason"), coerce=str, default="", validate_choice=False)
+    kind = SelectField(_l("Reason for the case"), coerce=str, default="", validate_choice=False)
 
     def __init__(self, *args, teams=(), providers=(), kinds=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
