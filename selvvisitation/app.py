@@ -49,10 +49,12 @@ def register_blueprints(app: Flask) -> None:
     from selvvisitation.citizen.views import blueprint as citizen
     from selvvisitation.public.views import blueprint as public
     from selvvisitation.staff.views import blueprint as staff
+    from selvvisitation.supervision.views import blueprint as supervision
     from selvvisitation.visitation.views import blueprint as visitation
 
     for blueprint in (public, auth, citizen, staff, visitation, admin, api):
         app.register_blueprint(blueprint)
+    app.register_blueprint(supervision)
 
 
 def register_errorhandlers(app: Flask) -> None:

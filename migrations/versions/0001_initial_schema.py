@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:14:01.128486
+Create Date: 2026-11-22 17:41:37.781579
 
 """
 from alembic import op
@@ -272,6 +272,27 @@ def upgrade():
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_citizen_id'), ['citizen_id'], unique=False)
 
+    op.create_table('supervision_sample',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.String(length=64), nullable=False),
+    sa.Column('rule', sa.Enum('nursing_home', 'municipal_home_care', 'private_provider', name='samplerule', native_enum=False, length=40), nullable=False),
+    sa.Column('population', sa.Integer(), nullable=False),
+    sa.Column('target_size', sa.Integer(), nullable=False),
+    sa.Column('strata', sa.JSON(), nullable=False),
+    sa.Column('drawn_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('drawn_by_staff_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['drawn_by_staff_id'], ['staff_user.id'], name=op.f('fk_supervision_sample_drawn_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_supervision_sample_municipality_id_municipality')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_supervision_sample_provider_id_provider')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_sample')),
+    sa.UniqueConstraint('provider_id', 'year', name='uq_supervision_sample')
+    )
+    with op.batch_alter_table('supervision_sample', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_sample_municipality_id'), ['municipality_id'], unique=False)
+
     op.create_table('visit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
@@ -427,6 +448,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reassessment_request_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reassessment_request_citizen_id'), ['citizen_id'], unique=False)
 
+    op.create_table('sampled_citizen',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sample_id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('stratum', sa.Integer(), nullable=False),
+    sa.Column('weekly_minutes', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Enum('stratified_draw', 'whole_provider', 'replacement', name='pickreason', native_enum=False, length=40), nullable=False),
+    sa.Column('replaces_id', sa.Integer(), nullable=True),
+    sa.Column('replaced_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('replaced_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('replacement_reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_sampled_citizen_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['replaced_by_staff_id'], ['staff_user.id'], name=op.f('fk_sampled_citizen_replaced_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['replaces_id'], ['sampled_citizen.id'], name=op.f('fk_sampled_citizen_replaces_id_sampled_citizen')),
+    sa.ForeignKeyConstraint(['sample_id'], ['supervision_sample.id'], name=op.f('fk_sampled_citizen_sample_id_supervision_sample')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sampled_citizen'))
+    )
+    with op.batch_alter_table('sampled_citizen', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sampled_citizen_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sampled_citizen_sample_id'), ['sample_id'], unique=False)
+
     op.create_table('staff_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
@@ -444,6 +486,26 @@ def upgrade():
     with op.batch_alter_table('staff_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_report_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_report_citizen_id'), ['citizen_id'], unique=False)
+
+    op.create_table('supervision_visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('sample_id', sa.Integer(), nullable=True),
+    sa.Column('visited_on', sa.Date(), nullable=False),
+    sa.Column('strengths', sa.Text(), nullable=False),
+    sa.Column('feedback_given_to', sa.String(length=200), nullable=False),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_staff_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_user.id'], name=op.f('fk_supervision_visit_created_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_supervision_visit_municipality_id_municipality')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_supervision_visit_provider_id_provider')),
+    sa.ForeignKeyConstraint(['sample_id'], ['supervision_sample.id'], name=op.f('fk_supervision_visit_sample_id_supervision_sample')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_visit'))
+    )
+    with op.batch_alter_table('supervision_visit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_visit_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index('ix_supervision_visit_provider_day', ['provider_id', 'visited_on'], unique=False)
 
     op.create_table('swap_request',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -517,6 +579,41 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_perceived_quality_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_perceived_quality_provider_id'), ['provider_id'], unique=False)
 
+    op.create_table('supervision_finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('theme', sa.Enum('function_level', 'quality_of_life', 'coherence', 'hygiene', 'follow_up', name='supervisiontheme', native_enum=False, length=40), nullable=False),
+    sa.Column('assessment', sa.Enum('met', 'partly_met', 'not_met', name='themeassessment', native_enum=False, length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['visit_id'], ['supervision_visit.id'], name=op.f('fk_supervision_finding_visit_id_supervision_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_finding')),
+    sa.UniqueConstraint('visit_id', 'theme', name='uq_supervision_finding')
+    )
+    with op.batch_alter_table('supervision_finding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_finding_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('supervision_recommendation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('theme', sa.Enum('function_level', 'quality_of_life', 'coherence', 'hygiene', 'follow_up', name='supervisiontheme', native_enum=False, length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up_status', sa.Enum('done', 'in_progress', 'not_done', name='followupstatus', native_enum=False, length=40), nullable=True),
+    sa.Column('follow_up_note', sa.Text(), nullable=False),
+    sa.Column('followed_up_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('followed_up_in_visit_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_user.id'], name=op.f('fk_supervision_recommendation_created_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['followed_up_in_visit_id'], ['supervision_visit.id'], name=op.f('fk_supervision_recommendation_followed_up_in_visit_id_supervision_visit')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_supervision_recommendation_provider_id_provider')),
+    sa.ForeignKeyConstraint(['visit_id'], ['supervision_visit.id'], name=op.f('fk_supervision_recommendation_visit_id_supervision_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_recommendation'))
+    )
+    with op.batch_alter_table('supervision_recommendation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_recommendation_provider_id'), ['provider_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_recommendation_visit_id'), ['visit_id'], unique=False)
+
     op.create_table('swap_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('swap_id', sa.Integer(), nullable=False),
@@ -573,11 +670,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_visitator_observation_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visitator_observation_provider_id'), ['provider_id'], unique=False)
 
+    op.create_table('action_plan_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.Text(), nullable=False),
+    sa.Column('responsible', sa.String(length=160), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('recorded_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_staff_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['supervision_recommendation.id'], name=op.f('fk_action_plan_item_recommendation_id_supervision_recommendation')),
+    sa.ForeignKeyConstraint(['recorded_by_staff_id'], ['staff_user.id'], name=op.f('fk_action_plan_item_recorded_by_staff_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action_plan_item'))
+    )
+    with op.batch_alter_table('action_plan_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_plan_item_recommendation_id'), ['recommendation_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('action_plan_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_plan_item_recommendation_id'))
+
+    op.drop_table('action_plan_item')
     with op.batch_alter_table('visitator_observation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visitator_observation_provider_id'))
         batch_op.drop_index(batch_op.f('ix_visitator_observation_citizen_id'))
@@ -592,6 +708,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_swap_line_swap_id'))
 
     op.drop_table('swap_line')
+    with op.batch_alter_table('supervision_recommendation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_recommendation_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_supervision_recommendation_provider_id'))
+
+    op.drop_table('supervision_recommendation')
+    with op.batch_alter_table('supervision_finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_finding_visit_id'))
+
+    op.drop_table('supervision_finding')
     with op.batch_alter_table('perceived_quality', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_perceived_quality_provider_id'))
         batch_op.drop_index(batch_op.f('ix_perceived_quality_citizen_id'))
@@ -606,11 +731,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_swap_request_citizen_id'))
 
     op.drop_table('swap_request')
+    with op.batch_alter_table('supervision_visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_supervision_visit_provider_day')
+        batch_op.drop_index(batch_op.f('ix_supervision_visit_municipality_id'))
+
+    op.drop_table('supervision_visit')
     with op.batch_alter_table('staff_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_report_citizen_id'))
         batch_op.drop_index(batch_op.f('ix_staff_report_case_id'))
 
     op.drop_table('staff_report')
+    with op.batch_alter_table('sampled_citizen', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sampled_citizen_sample_id'))
+        batch_op.drop_index(batch_op.f('ix_sampled_citizen_citizen_id'))
+
+    op.drop_table('sampled_citizen')
     with op.batch_alter_table('reassessment_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reassessment_request_citizen_id'))
         batch_op.drop_index(batch_op.f('ix_reassessment_request_case_id'))
@@ -646,6 +781,10 @@ def downgrade():
         batch_op.drop_index('ix_visit_citizen_day')
 
     op.drop_table('visit')
+    with op.batch_alter_table('supervision_sample', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_sample_municipality_id'))
+
+    op.drop_table('supervision_sample')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_citizen_id'))
 

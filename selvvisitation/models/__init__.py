@@ -14,12 +14,21 @@ from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
 from selvvisitation.models.sessions import EndedSession
+from selvvisitation.models.supervision import (
+    ActionPlanItem,
+    SampledCitizen,
+    SupervisionFinding,
+    SupervisionRecommendation,
+    SupervisionSample,
+    SupervisionVisit,
+)
 from selvvisitation.models.swaps import SwapLine, SwapRequest, Wish
 from selvvisitation.models.users import StaffUser
 from selvvisitation.models.visits import Visit, VisitService
 
 __all__ = [
     "AssessmentVisit",
+    "ActionPlanItem",
     "AuditEntry",
     "AuditLogImmutableError",
     "Case",
@@ -37,11 +46,16 @@ __all__ = [
     "MunicipalityPolicy",
     "Provider",
     "ReassessmentRequest",
+    "SampledCitizen",
     "Relative",
     "Service",
     "StaffReport",
     "StaffUser",
     "SupersededDecisionError",
+    "SupervisionFinding",
+    "SupervisionRecommendation",
+    "SupervisionSample",
+    "SupervisionVisit",
     "SwapLine",
     "SwapRequest",
     "Team",

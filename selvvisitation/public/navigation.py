@@ -19,6 +19,7 @@ NAVIGATION: list[tuple[str, object]] = [
     ("staff.declined", _l("Declined swaps")),
     ("visitation.queue", _l("Cases")),
     ("admin.index", _l("Administration")),
+    ("supervision.index", _l("Supervision")),
 ]
 
 

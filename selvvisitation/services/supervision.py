@@ -1,0 +1,343 @@
+"""Supervision operations on the database: draw a sample, swap a citizen, record a visit.
+
+Functions take the session and never commit; the view commits. Rules live in
+domain/supervision_sampling.py; named SupervisionError codes become messages in the views.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain.supervision_sampling import (
+    Candidate,
+    PickReason,
+    ProviderProfile,
+    SamplingError,
+    Stratum,
+    check_replacement,
+    draw_sample,
+    replacement_candidates,
+)
+from selvvisitation.domain.supervision_themes import (
+    FollowUpStatus,
+    SupervisionTheme,
+    ThemeAssessment,
+)
+from selvvisitation.domain.timeframe import deliveries_per_week
+from selvvisitation.domain.types import ProviderKind
+from selvvisitation.models import (
+    ActionPlanItem,
+    Citizen,
+    Decision,
+    GrantedService,
+    Provider,
+    SampledCitizen,
+    StaffUser,
+    SupervisionFinding,
+    SupervisionRecommendation,
+    SupervisionSample,
+    SupervisionVisit,
+)
+from selvvisitation.models.base import utcnow
+from selvvisitation.services.adapters import granted_for
+
+
+class SupervisionError(ValueError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def providers_of(session: Session, municipality_id: int) -> list[Provider]:
+    return list(
+        session.scalars(
+            select(Provider).where(Provider.municipality_id == municipality_id).order_by(
+                Provider.name
+            )
+        )
+    )
+
+
+def provider_in(session: Session, municipality_id: int, provider_id: int) -> Provider | None:
+    """The provider, if it belongs to this municipality (else None: the view answers 404)."""
+    provider = session.get(Provider, provider_id)
+    if provider is None or provider.municipality_id != municipality_id:
+        return None
+    return provider
+
+
+def weekly_minutes(decision: Decision | None, on: date) -> int:
+    """Granted minutes a week on the day: the measure the sample is spread over (000)."""
+    total = sum(
+        deliveries_per_week(grant) * grant.minutes_per_delivery
+        for grant in granted_for(decision)
+        if grant.is_active_on(on)
+    )
+    return round(total)
+
+
+def candidates_for(session: Session, provider: Provider, on: date) -> list[Candidate]:
+    """Everyone the provider helps with a current decision (000: "lister over alle borgere")."""
+    citizens = session.scalars(
+        select(Citizen)
+        .where(Citizen.provider_id == provider.id)
+        .options(
+            selectinload(Citizen.decisions)
+            .selectinload(Decision.granted_services)
+            .selectinload(GrantedService.service)
+        )
+    )
+    result = []
+    for citizen in citizens:
+        decision = citizen.current_decision
+        if decision is None:
+            continue
+        minutes = weekly_minutes(decision, on)
+        if minutes > 0:
+            result.append(Candidate(citizen_id=citizen.id, weekly_minutes=minutes))
+    return result
+
+
+def profile_of(provider: Provider) -> ProviderProfile:
+    return ProviderProfile(
+        is_nursing_home=provider.is_nursing_home,
+        is_municipal=provider.kind == ProviderKind.MUNICIPAL,
+        offers_personal_care=provider.offers_personal_care,
+        offers_practical_help=provider.offers_practical_help,
+    )
+
+
+def sample_for(session: Session, provider: Provider, year: int) -> SupervisionSample | None:
+    return session.scalar(
+        select(SupervisionSample).where(
+            SupervisionSample.provider_id == provider.id, SupervisionSample.year == year
+        )
+    )
+
+
+def draw_for_provider(
+    session: Session,
+    provider: Provider,
+    year: int,
+    *,
+    staff: StaffUser | None,
+    on: date,
+    seed: str | None = None,
+) -> SupervisionSample:
+    """Draw and store the year's sample; a year's sample is drawn once and then kept."""
+    if sample_for(session, provider, year) is not None:
+        raise SupervisionError("already_drawn")
+    candidates = candidates_for(session, provider, on)
+    if not candidates:
+        raise SupervisionError("no_citizens")
+    seed = seed or f"{year}-{provider.id}-{secrets.token_hex(4)}"
+    drawn = draw_sample(profile_of(provider), candidates, seed)
+    sample = SupervisionSample(
+        municipality_id=provider.municipality_id,
+        provider_id=provider.id,
+        year=year,
+        seed=seed,
+        rule=drawn.rule,
+        population=drawn.population,
+        target_size=drawn.target_size,
+        strata=[{**asdict(s), "citizen_ids": list(s.citizen_ids)} for s in drawn.strata],
+        drawn_by_staff_id=staff.id if staff else None,
+    )
+    sample.members = [
+        SampledCitizen(
+            citizen_id=pick.citizen_id,
+            stratum=pick.stratum,
+            weekly_minutes=pick.weekly_minutes,
+            reason=pick.reason,
+        )
+        for pick in drawn.picks
+    ]
+    session.add(sample)
+    session.flush()
+    return sample
+
+
+def strata_of(sample: SupervisionSample) -> tuple[Stratum, ...]:
+    return tuple(
+        Stratum(
+            index=s["index"],
+            min_minutes=s["min_minutes"],
+            max_minutes=s["max_minutes"],
+            citizen_ids=tuple(s["citizen_ids"]),
+        )
+        for s in sample.strata
+    )
+
+
+def replace_member(
+    session: Session,
+    member: SampledCitizen,
+    replacement_citizen_id: int,
+    *,
+    reason: str,
+    staff: StaffUser,
+) -> SampledCitizen:
+    """Swap a picked citizen for another of the same stratum, keeping the old row and reason."""
+    if member.replaced_at is not None:
+        raise SupervisionError("not_picked")
+    sample = member.sample
+    picked = [m.citizen_id for m in sample.active_members]
+    try:
+        stratum = check_replacement(
+            strata_of(sample), picked, member.citizen_id, replacement_citizen_id
+        )
+    except SamplingError as error:
+        raise SupervisionError(error.code) from error
+    citizen = session.get(Citizen, replacement_citizen_id)
+    decision = citizen.current_decision if citizen else None
+    member.replaced_at = utcnow()
+    member.replaced_by_staff_id = staff.id
+    member.replacement_reason = reason
+    newcomer = SampledCitizen(
+        citizen_id=replacement_citizen_id,
+        stratum=stratum.index,
+        weekly_minutes=weekly_minutes(decision, date.today()),
+        reason=PickReason.REPLACEMENT,
+        replaces=member,
+    )
+    sample.members.append(newcomer)
+    session.flush()
+    return newcomer
+
+
+def visits_of(session: Session, provider: Provider) -> list[SupervisionVisit]:
+    return list(
+        session.scalars(
+            select(SupervisionVisit)
+            .where(SupervisionVisit.provider_id == provider.id)
+            .order_by(SupervisionVisit.visited_on.desc(), SupervisionVisit.id.desc())
+        )
+    )
+
+
+def open_recommendations(
+    session: Session, provider: Provider, before: SupervisionVisit | None = None
+) -> list[SupervisionRecommendation]:
+    """Recommendations from earlier supervisions not yet followed up (theme 5 of seed 000)."""
+    query = (
+        select(SupervisionRecommendation)
+        .join(SupervisionVisit, SupervisionRecommendation.visit_id == SupervisionVisit.id)
+        .where(
+            SupervisionRecommendation.provider_id == provider.id,
+            SupervisionRecommendation.follow_up_status.is_(None),
+        )
+        .order_by(SupervisionVisit.visited_on, SupervisionRecommendation.id)
+    )
+    if before is not None:
+        query = query.where(SupervisionVisit.id != before.id,
+                            SupervisionVisit.visited_on <= before.visited_on)
+    return list(session.scalars(query))
+
+
+def record_visit(
+    session: Session,
+    provider: Provider,
+    *,
+    visited_on: date,
+    findings: dict[SupervisionTheme, tuple[ThemeAssessment, str]],
+    strengths: str,
+    feedback_given_to: str,
+    staff: StaffUser,
+) -> SupervisionVisit:
+    if set(findings) != set(SupervisionTheme):
+        raise SupervisionError("all_themes")
+    visit = SupervisionVisit(
+        municipality_id=provider.municipality_id,
+        provider_id=provider.id,
+        sample=sample_for(session, provider, visited_on.year),
+        visited_on=visited_on,
+        strengths=strengths,
+        feedback_given_to=feedback_given_to,
+        created_by_staff_id=staff.id,
+    )
+    visit.findings = [
+        SupervisionFinding(theme=theme, assessment=assessment, text=text)
+        for theme, (assessment, text) in ((t, findings[t]) for t in SupervisionTheme)
+    ]
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def add_recommendation(
+    session: Session, visit: SupervisionVisit, *, theme: SupervisionTheme, text: str,
+    staff: StaffUser,
+) -> SupervisionRecommendation:
+    recommendation = SupervisionRecommendation(
+        visit=visit, provider_id=visit.provider_id, theme=theme, text=text,
+        created_by_staff_id=staff.id,
+    )
+    session.add(recommendation)
+    session.flush()
+    return recommendation
+
+
+def follow_up(
+    session: Session,
+    recommendation: SupervisionRecommendation,
+    visit: SupervisionVisit,
+    *,
+    status: FollowUpStatus,
+    note: str,
+) -> None:
+    """Record at `visit` what became of an earlier recommendation."""
+    if recommendation.visit_id == visit.id or recommendation.provider_id != visit.provider_id:
+        raise SupervisionError("not_earlier")
+    recommendation.follow_up_status = status
+    recommendation.follow_up_note = note
+    recommendation.followed_up_at = utcnow()
+    recommendation.followed_up_in_visit_id = visit.id
+    session.flush()
+
+
+def add_action(
+    session: Session,
+    recommendation: SupervisionRecommendation,
+    *,
+    action: str,
+    responsible: str,
+    due_on: date,
+    staff: StaffUser,
+) -> ActionPlanItem:
+    item = ActionPlanItem(
+        recommendation=recommendation, action=action, responsible=responsible, due_on=due_on,
+        recorded_by_staff_id=staff.id,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def replacement_options(
+    session: Session, sample: SupervisionSample, member: SampledCitizen, picked: list[int]
+) -> list[tuple[Citizen, int]]:
+    """The citizens who may take `member`'s place, with their minutes a week as drawn."""
+    try:
+        ids = replacement_candidates(strata_of(sample), picked, member.citizen_id)
+    except SamplingError:
+        return []
+    citizens = {c.id: c for c in session.scalars(select(Citizen).where(Citizen.id.in_(ids)))}
+    on = date.today()
+    return [(citizens[i], weekly_minutes(citizens[i].current_decision, on)) for i in ids
+            if i in citizens]
+
+
+def followed_up_at(session: Session, visit: SupervisionVisit) -> list[SupervisionRecommendation]:
+    """Earlier recommendations this visit followed up."""
+    return list(
+        session.scalars(
+            select(SupervisionRecommendation)
+            .where(SupervisionRecommendation.followed_up_in_visit_id == visit.id)
+            .order_by(SupervisionRecommendation.id)
+        )
+    )

@@ -1,0 +1,128 @@
+"""The yearly sample of citizens for the supervision visits (seed 000, "Tilsynsbesøg")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.formatters import minutes as format_minutes
+from selvvisitation.models import Citizen, SampledCitizen, SupervisionSample
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow
+from selvvisitation.services import supervision as service
+from selvvisitation.supervision.forms import DrawSampleForm, ReplaceForm
+from selvvisitation.supervision.views import (
+    READERS,
+    blueprint,
+    may_write,
+    own_or_404,
+    provider_or_404,
+    staff,
+)
+
+
+def error_message(code: str) -> str:
+    return {
+        "already_drawn": _("The sample for this year has already been drawn. It is kept as it is."),
+        "no_citizens": _("The provider has no citizens with granted help to draw from."),
+        "not_picked": _("This citizen is no longer in the sample."),
+        "already_picked": _("This citizen is already in the sample."),
+        "other_stratum": _("Choose a citizen with about the same amount of help."),
+    }.get(code, _("The change could not be saved."))
+
+
+@blueprint.route("/leverandoer/<int:provider_id>/stikproeve", methods=["GET"])
+@allow(*READERS)
+def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
+    provider = provider_or_404(provider_id)
+    year = request.args.get("aar", type=int) or date.today().year
+    drawn = service.sample_for(db.session, provider, year)
+    names: dict[int, Citizen] = {}
+    if drawn is not None:
+        for member in drawn.members:
+            names[member.citizen_id] = member.citizen
+        for member in drawn.active_members:
+            audit.record(
+                "supervision_sample_viewed", citizen=member.citizen,
+                object_type="supervision_sample", object_id=drawn.id, purpose="tilsyn",
+            )
+        db.session.commit()
+    form = form or DrawSampleForm(year=year)
+    return render_template(
+        "supervision/sample.html", provider=provider, sample=drawn, year=year, form=form,
+        may_write=may_write(),
+    )
+
+
+@blueprint.route("/leverandoer/<int:provider_id>/stikproeve", methods=["POST"])
+@allow(StaffRole.SUPERVISOR)
+def draw(provider_id: int) -> Response | str | tuple[str, int]:
+    provider = provider_or_404(provider_id)
+    form = DrawSampleForm()
+    if not form.validate_on_submit():
+        return sample(provider_id, form=form), 400
+    try:
+        drawn = service.draw_for_provider(
+            db.session, provider, form.year.data, staff=staff(), on=date.today()
+        )
+    except service.SupervisionError as error:
+        if error.code == "already_drawn":
+            flash(error_message(error.code), "error")
+            return redirect(url_for(".sample", provider_id=provider.id, aar=form.year.data))
+        form.year.errors = [error_message(error.code)]
+        return sample(provider_id, form=form), 400
+    for member in drawn.members:
+        audit.record(
+            "supervision_sample_drawn", citizen=member.citizen, object_type="supervision_sample",
+            object_id=drawn.id, purpose="tilsyn",
+        )
+    db.session.commit()
+    flash(_("The sample is drawn. Its seed is recorded, so it can be drawn again to check it."))
+    return redirect(url_for(".sample", provider_id=provider.id, aar=drawn.year))
+
+
+@blueprint.route("/stikproeve/<int:sample_id>/udskift/<int:member_id>", methods=["GET", "POST"])
+@allow(StaffRole.SUPERVISOR)
+def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
+    drawn: SupervisionSample = own_or_404(db.session.get(SupervisionSample, sample_id))
+    member = db.session.get(SampledCitizen, member_id)
+    if member is None or member.sample_id != drawn.id or member.replaced_at is not None:
+        abort(404)
+    picked = [m.citizen_id for m in drawn.active_members]
+    options = service.replacement_options(db.session, drawn, member, picked)
+    form = ReplaceForm()
+    form.replacement.choices = [
+        (c.id, _("%(name)s (%(cpr)s), %(minutes)s a week", name=c.name, cpr=c.masked_cpr,
+                 minutes=format_minutes(minutes)))
+        for c, minutes in options
+    ]
+    if form.validate_on_submit():
+        try:
+            newcomer = service.replace_member(
+                db.session, member, form.replacement.data, reason=form.reason.data.strip(),
+                staff=staff(),
+            )
+        except service.SupervisionError as error:
+            form.replacement.errors = [error_message(error.code)]
+        else:
+            audit.record(
+                "supervision_sample_swapped", citizen=member.citizen,
+                object_type="sampled_citizen", object_id=member.id, purpose="tilsyn",
+                detail={"replaced_by_citizen_id": newcomer.citizen_id},
+            )
+            audit.record(
+                "supervision_sample_swapped_in", citizen=newcomer.citizen,
+                object_type="sampled_citizen", object_id=newcomer.id, purpose="tilsyn",
+            )
+            db.session.commit()
+            flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))
+            return redirect(url_for(".sample", provider_id=drawn.provider_id, aar=drawn.year))
+    status = 400 if form.errors else 200
+    return render_template(
+        "supervision/replace.html", sample=drawn, member=member, form=form, options=options
+    ), status

@@ -1,0 +1,147 @@
+"""The supervision visit: five themes, recommendations, follow-up, the provider's action plan."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from selvvisitation.domain.supervision_themes import FollowUpStatus, SupervisionTheme
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.models import SupervisionRecommendation, SupervisionVisit
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow
+from selvvisitation.services import supervision as service
+from selvvisitation.supervision.forms import (
+    ASSESSMENT_LABELS,
+    FOLLOW_UP_LABELS,
+    THEME_LABELS,
+    ActionForm,
+    FollowUpForm,
+    RecommendationForm,
+    VisitForm,
+)
+from selvvisitation.supervision.views import (
+    READERS,
+    blueprint,
+    may_write,
+    own_or_404,
+    provider_or_404,
+    staff,
+)
+
+LABELS = {"themes": THEME_LABELS, "assessments": ASSESSMENT_LABELS, "follow_up": FOLLOW_UP_LABELS}
+
+
+def recommendation_or_404(recommendation_id: int) -> SupervisionRecommendation:
+    recommendation = db.session.get(SupervisionRecommendation, recommendation_id)
+    if recommendation is None:
+        abort(404)
+    provider_or_404(recommendation.provider_id)
+    return recommendation
+
+
+def changed(action: str, object_type: str, object_id: int) -> None:
+    """Audit a change to the supervision of a provider (no citizen's case is touched)."""
+    audit.record(action, object_type=object_type, object_id=object_id, purpose="tilsyn")
+
+
+@blueprint.route("/leverandoer/<int:provider_id>/besoeg/nyt", methods=["GET", "POST"])
+@allow(StaffRole.SUPERVISOR)
+def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
+    provider = provider_or_404(provider_id)
+    form = VisitForm()
+    if form.validate_on_submit():
+        visit = service.record_visit(
+            db.session, provider, visited_on=form.visited_on.date, findings=form.findings(),
+            strengths=form.strengths.data.strip(),
+            feedback_given_to=form.feedback_given_to.data.strip(), staff=staff(),
+        )
+        changed("supervision_visit_recorded", "supervision_visit", visit.id)
+        db.session.commit()
+        flash(_("The supervision visit is saved. Add the recommendations to the provider."))
+        return redirect(url_for(".visit", visit_id=visit.id))
+    earlier = service.open_recommendations(db.session, provider)
+    return render_template(
+        "supervision/visit_form.html", provider=provider, form=form, earlier=earlier,
+        labels=LABELS,
+    ), (400 if form.errors else 200)
+
+
+@blueprint.route("/besoeg/<int:visit_id>")
+@allow(*READERS)
+def visit(visit_id: int) -> str:
+    record: SupervisionVisit = own_or_404(db.session.get(SupervisionVisit, visit_id))
+    earlier = service.open_recommendations(db.session, record.provider, before=record)
+    followed_up = service.followed_up_at(db.session, record)
+    return render_template(
+        "supervision/visit.html", visit=record, provider=record.provider, earlier=earlier,
+        followed_up=followed_up, labels=LABELS, themes=list(SupervisionTheme),
+        may_write=may_write(),
+    )
+
+
+@blueprint.route("/besoeg/<int:visit_id>/anbefaling", methods=["GET", "POST"])
+@allow(StaffRole.SUPERVISOR)
+def add_recommendation(visit_id: int) -> Response | str | tuple[str, int]:
+    record: SupervisionVisit = own_or_404(db.session.get(SupervisionVisit, visit_id))
+    form = RecommendationForm()
+    if form.validate_on_submit():
+        recommendation = service.add_recommendation(
+            db.session, record, theme=SupervisionTheme(form.theme.data),
+            text=form.text.data.strip(), staff=staff(),
+        )
+        changed("supervision_recommendation_added", "supervision_recommendation",
+                recommendation.id)
+        db.session.commit()
+        flash(_("The recommendation is saved."))
+        return redirect(url_for(".visit", visit_id=record.id))
+    return render_template(
+        "supervision/recommendation_form.html", visit=record, form=form
+    ), (400 if form.errors else 200)
+
+
+@blueprint.route(
+    "/besoeg/<int:visit_id>/opfoelgning/<int:recommendation_id>", methods=["GET", "POST"]
+)
+@allow(StaffRole.SUPERVISOR)
+def follow_up(visit_id: int, recommendation_id: int) -> Response | str | tuple[str, int]:
+    record: SupervisionVisit = own_or_404(db.session.get(SupervisionVisit, visit_id))
+    recommendation = recommendation_or_404(recommendation_id)
+    if recommendation.provider_id != record.provider_id or recommendation.visit_id == record.id:
+        abort(404)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        service.follow_up(
+            db.session, recommendation, record, status=FollowUpStatus(form.status.data),
+            note=form.note.data.strip(),
+        )
+        changed("supervision_recommendation_followed_up", "supervision_recommendation",
+                recommendation.id)
+        db.session.commit()
+        flash(_("The follow-up is saved."))
+        return redirect(url_for(".visit", visit_id=record.id))
+    return render_template(
+        "supervision/follow_up_form.html", visit=record, recommendation=recommendation,
+        form=form, labels=LABELS,
+    ), (400 if form.errors else 200)
+
+
+@blueprint.route("/anbefaling/<int:recommendation_id>/handleplan", methods=["GET", "POST"])
+@allow(StaffRole.SUPERVISOR)
+def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
+    recommendation = recommendation_or_404(recommendation_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        item = service.add_action(
+            db.session, recommendation, action=form.action.data.strip(),
+            responsible=form.responsible.data.strip(), due_on=form.due_on.date, staff=staff(),
+        )
+        changed("supervision_action_recorded", "action_plan_item", item.id)
+        db.session.commit()
+        flash(_("The action is added to the provider's action plan."))
+        return redirect(url_for(".visit", visit_id=recommendation.visit_id))
+    return render_template(
+        "supervision/action_form.html", recommendation=recommendation, form=form, labels=LABELS,
+    ), (400 if form.errors else 200)
