@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
+from selvvisitation.demo.supervision import add_supervision_demo
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
 from selvvisitation.domain.types import (
     ActorKind,
@@ -291,6 +292,7 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         )
 
     _demo_relatives(session, rng, municipality)
+    add_supervision_demo(session, municipality, today)
     return DemoResult(municipality=municipality, logins=logins, built_to_be_flagged=built)
 
 

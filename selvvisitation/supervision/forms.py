@@ -32,6 +32,7 @@ FOLLOW_UP_LABELS = {
     FollowUpStatus.IN_PROGRESS: _l("Started, not finished"),
     FollowUpStatus.NOT_DONE: _l("Not done"),
 }
+DATE_MESSAGE = _l("Write the date as day.month.year, for example 14.3.2026")
 DATE_FORMATS = ("%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d")
 
 
@@ -98,7 +99,7 @@ class VisitForm(BaseForm):
         _l("Date of the supervision visit"),
         validators=[
             Required(_l("Write the date of the supervision visit")),
-            DateText(_l("Write the date as day.month.year, for example 14.3.2026")),
+            DateText(DATE_MESSAGE),
         ],
     )
     strengths = TextAreaField(
@@ -185,6 +186,6 @@ class ActionForm(BaseForm):
         _l("Done by"),
         validators=[
             Required(_l("Write the date the action is to be done by")),
-            DateText(_l("Write the date as day.month.year, for example 14.3.2026")),
+            DateText(DATE_MESSAGE),
         ],
     )

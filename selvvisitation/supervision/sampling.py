@@ -41,6 +41,8 @@ def error_message(code: str) -> str:
 def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
     provider = provider_or_404(provider_id)
     year = request.args.get("aar", type=int) or date.today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
     drawn = service.sample_for(db.session, provider, year)
     names: dict[int, Citizen] = {}
     if drawn is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -66,6 +67,12 @@ STRATUM_NAMES = {
 }
 
 
+@blueprint.app_template_filter()
+def one_decimal(value: float | None) -> str:
+    """A rate with one decimal in the reader's locale (Danish: 2,6)."""
+    return "–" if value is None else format_decimal(value, format="#,##0.0")
+
+
 @blueprint.app_template_global()
 def sample_rule_text(sample: SupervisionSample) -> str:
     size = min(sample.target_size, sample.population)
@@ -102,7 +109,7 @@ def index() -> str:
         }
         for provider in providers
     ]
-    return render_template("supervision/index.html", rows=rows, year=year)
+    return render_template("supervision/index.html", rows=rows, year=year, may_write=may_write())
 
 
-from selvvisitation.supervision import sampling, visits  # noqa: E402,F401  (routes on blueprint)
+from selvvisitation.supervision import report, sampling, visits  # noqa: E402,F401  (routes)

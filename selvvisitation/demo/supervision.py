@@ -1,0 +1,208 @@
+"""Demo data for supervision (tilsyn): last year's and this year's visits, samples, action plans.
+
+Also what a year of daily work leaves behind that supervision reads: a few swaps a
+home-care worker declined on the day (hygiene, work environment) and requests for
+reassessment. All made up; the texts follow seed 000's themes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from selvvisitation.domain.supervision_themes import (
+    FollowUpStatus,
+    SupervisionTheme,
+    ThemeAssessment,
+)
+from selvvisitation.domain.types import (
+    ActorKind,
+    CaseKind,
+    CaseStatus,
+    DeclineReason,
+    ProviderKind,
+    ReassessmentReason,
+    StaffRole,
+    SwapStatus,
+)
+from selvvisitation.models import (
+    Citizen,
+    Municipality,
+    Provider,
+    ReassessmentRequest,
+    StaffUser,
+    SwapLine,
+    SwapRequest,
+    Visit,
+)
+from selvvisitation.services import supervision as service
+from selvvisitation.services.cases import open_case
+
+MET, PARTLY, NOT_MET = ThemeAssessment.MET, ThemeAssessment.PARTLY_MET, ThemeAssessment.NOT_MET
+T = SupervisionTheme
+
+# (provider kind, reason, days ago) of the swaps a worker declined on the day (rule 5).
+DECLINED = [
+    (ProviderKind.MUNICIPAL, DeclineReason.HYGIENE, 9, "Badet kunne ikke springes over i dag."),
+    (ProviderKind.MUNICIPAL, DeclineReason.HYGIENE, 23, "Sengetøjet var vådt og skulle skiftes."),
+    (ProviderKind.MUNICIPAL, DeclineReason.HYGIENE, 37, "Køkkenet skulle gøres rent først."),
+    (ProviderKind.MUNICIPAL, DeclineReason.WORK_ENVIRONMENT, 16, "Tunge løft uden hjælpemiddel."),
+    (ProviderKind.MUNICIPAL, DeclineReason.OTHER, 44, "Borgeren var syg."),
+    (ProviderKind.PRIVATE, DeclineReason.WORK_ENVIRONMENT, 12, "Vinduespudsning fra stige."),
+]
+
+
+def add_supervision_demo(session: Session, municipality: Municipality, today: date) -> None:
+    supervisor = session.scalar(
+        select(StaffUser).where(
+            StaffUser.municipality_id == municipality.id, StaffUser.role == StaffRole.SUPERVISOR
+        )
+    )
+    providers = {p.kind: p for p in service.providers_of(session, municipality.id)}
+    municipal, private = providers[ProviderKind.MUNICIPAL], providers[ProviderKind.PRIVATE]
+    _declined_swaps(session, municipality, providers, today)
+    _reassessments(session, municipal, private, today)
+    for provider in (municipal, private):
+        service.draw_for_provider(
+            session, provider, today.year, staff=supervisor, on=today,
+            seed=f"demo-{today.year}-{provider.id}",
+        )
+
+    last_year = _visit(session, municipal, supervisor, today - timedelta(days=351), {
+        T.HYGIENE: (PARTLY, "Håndsprit manglede i to af seks hjem."),
+        T.COHERENCE: (PARTLY, "Tre borgere vidste ikke, hvem der kom næste dag."),
+    })
+    hygiene = service.add_recommendation(
+        session, last_year, theme=T.HYGIENE,
+        text="Alle medarbejdere har håndsprit og handsker med i hvert hjem.", staff=supervisor,
+    )
+    coherence = service.add_recommendation(
+        session, last_year, theme=T.COHERENCE,
+        text="Borgeren får besked, når en anden hjælper kommer.", staff=supervisor,
+    )
+    service.add_action(
+        session, hygiene, action="Tasker pakkes med håndsprit og handsker hver morgen.",
+        responsible="Teamleder, Team Centrum", due_on=today - timedelta(days=300),
+        staff=supervisor,
+    )
+    service.add_action(
+        session, coherence, action="Ugeplan med navn på hjælperen hænges op hos borgeren.",
+        responsible="Planlægger", due_on=today - timedelta(days=260), staff=supervisor,
+    )
+
+    this_year = _visit(session, municipal, supervisor, today - timedelta(days=20), {
+        T.COHERENCE: (PARTLY, "Skift i aftalte tider bliver ikke altid meldt til borgeren."),
+        T.QUALITY_OF_LIFE: (MET, "Borgerne er glade for at kunne bytte til en gåtur."),
+    })
+    service.follow_up(session, hygiene, this_year, status=FollowUpStatus.DONE,
+                      note="Set i alle besøgte hjem.")
+    service.follow_up(session, coherence, this_year, status=FollowUpStatus.IN_PROGRESS,
+                      note="Ugeplanen er indført i Team Centrum, ikke i Team Nord.")
+    times = service.add_recommendation(
+        session, this_year, theme=T.COHERENCE,
+        text="Ændringer på mere end 30 minutter i den aftalte tid meldes til borgeren.",
+        staff=supervisor,
+    )
+    service.add_action(
+        session, times, action="Planlæggeren ringer til borgeren ved flytning over 30 minutter.",
+        responsible="Leder af hjemmeplejen", due_on=today + timedelta(days=40), staff=supervisor,
+    )
+    service.add_action(
+        session, times, action="Team Nord indfører ugeplanen som Team Centrum.",
+        responsible="Teamleder, Team Nord", due_on=today + timedelta(days=70), staff=supervisor,
+    )
+
+    private_visit = _visit(session, private, supervisor, today - timedelta(days=34), {
+        T.HYGIENE: (NOT_MET, "Gulvklude bruges i både køkken og bad."),
+    })
+    cloths = service.add_recommendation(
+        session, private_visit, theme=T.HYGIENE,
+        text="Separate klude til køkken og bad, farvekodet.", staff=supervisor,
+    )
+    service.add_action(
+        session, cloths, action="Farvekodede klude indkøbt og instruks gennemgået.",
+        responsible="Indehaver", due_on=today + timedelta(days=14), staff=supervisor,
+    )
+    session.flush()
+
+
+def _visit(session, provider, supervisor, on, exceptions):
+    findings = {theme: (MET, "") for theme in SupervisionTheme}
+    findings.update(exceptions)
+    return service.record_visit(
+        session, provider, visited_on=on, findings=findings,
+        strengths="Faste hjælpere og god tone i hjemmene.", feedback_given_to="Leder og to "
+        "medarbejdere", staff=supervisor,
+    )
+
+
+def _declined_swaps(session, municipality, providers, today) -> None:
+    """Swaps a worker judged not safe on the day: the citizen keeps the granted help."""
+    for number, (kind, reason, days_ago, text) in enumerate(DECLINED, start=1):
+        day = today - timedelta(days=days_ago)
+        visits = session.scalars(
+            select(Visit)
+            .join(Citizen, Visit.citizen_id == Citizen.id)
+            .where(Citizen.provider_id == providers[kind].id, Visit.day <= day,
+                   Visit.recorded_at.isnot(None))
+            .order_by(Visit.day.desc(), Visit.id.desc())
+            .offset(number)
+        )
+        # The first visit with a granted service that no swap touched that day.
+        found = next(
+            (
+                (visit, item)
+                for visit in visits
+                if not any(s.swap_id for s in visit.services)
+                for item in visit.services
+                if item.granted_service_id
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        visit, item = found
+        asked = datetime.combine(visit.day - timedelta(days=1), time(9), tzinfo=UTC)
+        swap = SwapRequest(
+            reference=f"DEMO-AFVIST-{number}", citizen_id=visit.citizen_id, visit=visit,
+            status=SwapStatus.DECLINED, created_by_kind=ActorKind.CITIZEN, created_at=asked,
+            acknowledged_cannot_demand_at=asked, acknowledged_by_kind=ActorKind.CITIZEN,
+            decided_at=visit.starts_at, decline_reason=reason, decline_text=text,
+        )
+        swap.lines = [
+            SwapLine(kind="drop", service_id=item.service_id, minutes=item.planned_minutes),
+            SwapLine(kind="add", free_text="Gåtur", minutes=item.planned_minutes),
+        ]
+        session.add(swap)
+
+
+def _reassessments(session, municipal: Provider, private: Provider, today: date) -> None:
+    requests = [
+        (municipal, ReassessmentReason.MORE_HELP, 30, "Jeg kan ikke længere selv komme i bad.",
+         True),
+        (municipal, ReassessmentReason.HELP_DOES_NOT_FIT, 12, "Hjælpen kommer for tidligt.",
+         False),
+        (private, ReassessmentReason.LESS_HELP, 25, "Min datter gør rent nu.", False),
+    ]
+    for provider, reason, days_ago, text, closed in requests:
+        citizen = session.scalar(
+            select(Citizen).where(Citizen.provider_id == provider.id).order_by(Citizen.id)
+            .offset(days_ago % 7).limit(1)
+        )
+        opened_on = today - timedelta(days=days_ago)
+        case = open_case(
+            session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
+            title="Ønske om revisitation", actor_kind=ActorKind.CITIZEN, text=text,
+            opened_on=opened_on,
+        )
+        case.opened_at = datetime.combine(opened_on, time(10), tzinfo=UTC)
+        if closed:
+            case.status = CaseStatus.CLOSED
+            case.closed_at = case.opened_at + timedelta(days=6)
+            case.outcome = "Revisiteret: hjælp til bad to gange om ugen."
+        session.add(ReassessmentRequest(
+            citizen=citizen, case=case, reason=reason, text=text,
+            requested_by_kind=ActorKind.CITIZEN, created_at=case.opened_at,
+        ))

@@ -1,0 +1,262 @@
+"""The provider report: what the system saw of one provider's help in a period, by SQL aggregation.
+
+Seed 000 asks the supervision for "brugbare kvalitetsdata" and knowledge across the
+providers; seed 001 (Herning) names complaints, revisitations and the citizen's own
+view as what supervision is built on. selvvisitation records exactly that as it
+happens: every visit's delivered help, every swap and the worker's reason to decline
+one, every flagged time deviation, every reassessment. Here each figure is one grouped
+query over a provider's citizens, set beside the same figure for the whole municipality
+(per 100 visits), so a provider is read against its peers, not in a vacuum.
+
+Citizens count under the provider they have now (Citizen.provider_id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from selvvisitation.domain.supervision_themes import (
+    ASSESSMENT_SCORE,
+    SupervisionTheme,
+    ThemeAssessment,
+)
+from selvvisitation.domain.types import (
+    CaseStatus,
+    DeclineReason,
+    FlagRule,
+    SwapStatus,
+    VisitServiceOutcome,
+)
+from selvvisitation.models import (
+    Case,
+    Citizen,
+    Decision,
+    Flag,
+    Provider,
+    ReassessmentRequest,
+    SupervisionFinding,
+    SupervisionRecommendation,
+    SupervisionVisit,
+    SwapRequest,
+    Visit,
+    VisitService,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=UTC)
+
+    @property
+    def end_before(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+@dataclass
+class Figures:
+    """One set of figures, for a provider or for the whole municipality."""
+
+    visits: int = 0
+    recorded_visits: int = 0
+    planned_minutes: int = 0
+    delivered_minutes: int = 0
+    outcomes: dict[VisitServiceOutcome, int] = field(default_factory=dict)
+    swaps: dict[SwapStatus, int] = field(default_factory=dict)
+    declined: dict[DeclineReason, int] = field(default_factory=dict)
+    flags: dict[FlagRule, int] = field(default_factory=dict)
+    reassessments: int = 0
+    reassessments_closed: int = 0
+    decisions_changed: int = 0
+
+    @property
+    def swap_total(self) -> int:
+        return sum(self.swaps.values())
+
+    @property
+    def declined_total(self) -> int:
+        return sum(self.declined.values())
+
+    def per_100_visits(self, value: int) -> float | None:
+        return None if self.visits == 0 else round(100 * value / self.visits, 1)
+
+    @property
+    def delivered_share(self) -> float | None:
+        if not self.planned_minutes:
+            return None
+        return round(100 * self.delivered_minutes / self.planned_minutes, 1)
+
+
+@dataclass
+class ThemeRow:
+    theme: SupervisionTheme
+    assessment: ThemeAssessment | None
+    score: int | None
+    text: str
+
+
+@dataclass
+class ProviderReport:
+    provider: Provider
+    period: Period
+    figures: Figures
+    municipality: Figures
+    visits: list[SupervisionVisit]
+    themes: list[ThemeRow]
+    recommendations: list[SupervisionRecommendation]
+    followed_up: list[SupervisionRecommendation]
+
+
+def _citizens(municipality_id: int, provider_id: int | None) -> Any:
+    """The citizens the figures are about: one provider's, or the whole municipality's."""
+    query = select(Citizen.id).where(Citizen.municipality_id == municipality_id)
+    if provider_id is not None:
+        query = query.where(Citizen.provider_id == provider_id)
+    return query.scalar_subquery()
+
+
+def figures(
+    session: Session, municipality_id: int, provider_id: int | None, period: Period
+) -> Figures:
+    """All the figures for one provider (or, with provider_id None, the municipality)."""
+    citizens = _citizens(municipality_id, provider_id)
+    result = Figures()
+    in_period = sa.and_(
+        Visit.citizen_id.in_(citizens),
+        Visit.day >= period.start,
+        Visit.day <= period.end,
+        Visit.cancelled.is_(False),
+    )
+    result.visits, result.recorded_visits = session.execute(
+        select(func.count(Visit.id), func.count(Visit.recorded_at)).where(in_period)
+    ).one()
+    for outcome, count, planned, delivered in session.execute(
+        select(
+            VisitService.outcome,
+            func.count(VisitService.id),
+            func.coalesce(func.sum(VisitService.planned_minutes), 0),
+            func.coalesce(func.sum(VisitService.delivered_minutes), 0),
+        )
+        .join(Visit, VisitService.visit_id == Visit.id)
+        .where(in_period)
+        .group_by(VisitService.outcome)
+    ):
+        result.outcomes[outcome] = count
+        if outcome is not VisitServiceOutcome.ADDED:
+            result.planned_minutes += planned
+        if outcome is not VisitServiceOutcome.PLANNED:
+            result.delivered_minutes += delivered
+    swap_in_period = sa.and_(
+        SwapRequest.citizen_id.in_(citizens),
+        SwapRequest.created_at >= period.start_at,
+        SwapRequest.created_at < period.end_before,
+    )
+    result.swaps = dict(
+        session.execute(
+            select(SwapRequest.status, func.count(SwapRequest.id))
+            .where(swap_in_period)
+            .group_by(SwapRequest.status)
+        ).all()
+    )
+    result.declined = {
+        reason or DeclineReason.OTHER: count
+        for reason, count in session.execute(
+            select(SwapRequest.decline_reason, func.count(SwapRequest.id))
+            .where(swap_in_period, SwapRequest.status == SwapStatus.DECLINED)
+            .group_by(SwapRequest.decline_reason)
+        )
+    }
+    result.flags = dict(
+        session.execute(
+            select(Flag.rule, func.count(Flag.id))
+            .where(
+                Flag.citizen_id.in_(citizens),
+                Flag.opened_at >= period.start_at,
+                Flag.opened_at < period.end_before,
+            )
+            .group_by(Flag.rule)
+        ).all()
+    )
+    result.reassessments, result.reassessments_closed = session.execute(
+        select(
+            func.count(ReassessmentRequest.id),
+            func.count(Case.id).filter(Case.status == CaseStatus.CLOSED),
+        )
+        .outerjoin(Case, ReassessmentRequest.case_id == Case.id)
+        .where(
+            ReassessmentRequest.citizen_id.in_(citizens),
+            ReassessmentRequest.created_at >= period.start_at,
+            ReassessmentRequest.created_at < period.end_before,
+        )
+    ).one()
+    # A new version of a decision is what a reassessment that changed the help leaves behind.
+    result.decisions_changed = session.scalar(
+        select(func.count(Decision.id)).where(
+            Decision.citizen_id.in_(citizens),
+            Decision.version > 1,
+            Decision.decided_at >= period.start_at,
+            Decision.decided_at < period.end_before,
+        )
+    )
+    return result
+
+
+def provider_report(session: Session, provider: Provider, period: Period) -> ProviderReport:
+    visits = list(
+        session.scalars(
+            select(SupervisionVisit)
+            .where(
+                SupervisionVisit.provider_id == provider.id,
+                SupervisionVisit.visited_on >= period.start,
+                SupervisionVisit.visited_on <= period.end,
+            )
+            .order_by(SupervisionVisit.visited_on.desc(), SupervisionVisit.id.desc())
+        )
+    )
+    latest = visits[0] if visits else None
+    themes = []
+    for theme in SupervisionTheme:
+        finding: SupervisionFinding | None = latest.finding(theme) if latest else None
+        themes.append(
+            ThemeRow(
+                theme=theme,
+                assessment=finding.assessment if finding else None,
+                score=ASSESSMENT_SCORE[finding.assessment] if finding else None,
+                text=finding.text if finding else "",
+            )
+        )
+    visit_ids = [v.id for v in visits]
+    recommendations = list(
+        session.scalars(
+            select(SupervisionRecommendation)
+            .where(SupervisionRecommendation.visit_id.in_(visit_ids))
+            .order_by(SupervisionRecommendation.id)
+        )
+    )
+    followed_up = list(
+        session.scalars(
+            select(SupervisionRecommendation)
+            .where(SupervisionRecommendation.followed_up_in_visit_id.in_(visit_ids))
+            .order_by(SupervisionRecommendation.id)
+        )
+    )
+    return ProviderReport(
+        provider=provider,
+        period=period,
+        figures=figures(session, provider.municipality_id, provider.id, period),
+        municipality=figures(session, provider.municipality_id, None, period),
+        visits=visits,
+        themes=themes,
+        recommendations=recommendations,
+        followed_up=followed_up,
+    )

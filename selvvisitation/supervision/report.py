@@ -1,0 +1,157 @@
+"""The provider report: the system's figures for one provider and period, with charts, printable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+from selvvisitation.domain.types import DeclineReason, FlagRule, SwapStatus, VisitServiceOutcome
+from selvvisitation.extensions import db
+from selvvisitation.forms import BaseForm
+from selvvisitation.security.access import allow
+from selvvisitation.services.supervision_report import Figures, Period, provider_report
+from selvvisitation.supervision.forms import DATE_MESSAGE, DateText
+from selvvisitation.supervision.views import READERS, blueprint, provider_or_404
+from selvvisitation.supervision.visits import LABELS
+
+OUTCOME_LABELS = {
+    VisitServiceOutcome.DELIVERED: _l("Delivered as granted"),
+    VisitServiceOutcome.CHANGED: _l("Delivered with other minutes"),
+    VisitServiceOutcome.DROPPED: _l("Swapped away by the citizen"),
+    VisitServiceOutcome.ADDED: _l("Done instead (chosen in a swap)"),
+    VisitServiceOutcome.NOT_DELIVERED: _l("Not delivered"),
+    VisitServiceOutcome.PLANNED: _l("Not yet recorded"),
+}
+SWAP_LABELS = {
+    SwapStatus.ACCEPTED: _l("Accepted"),
+    SwapStatus.DECLINED: _l("Declined on the day"),
+    SwapStatus.WITHDRAWN: _l("Withdrawn by the citizen"),
+    SwapStatus.REQUESTED: _l("Waiting for the visit"),
+}
+DECLINE_LABELS = {
+    DeclineReason.HYGIENE: _l("Hygiene"),
+    DeclineReason.WORK_ENVIRONMENT: _l("Work environment"),
+    DeclineReason.OTHER: _l("Other reason"),
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    percent: float  # of the longest bar, for the SVG width
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    bars: list[Bar]
+    value_header: str
+
+    @property
+    def height(self) -> int:
+        return 50 * len(self.bars) + 4
+
+
+def chart(chart_id: str, title: object, rows: list[tuple[object, float]], header: object) -> Chart:
+    largest = max((value for _label, value in rows), default=0) or 1
+    return Chart(
+        id=chart_id,
+        title=str(title),
+        bars=[Bar(str(label), value, round(100 * value / largest, 1)) for label, value in rows],
+        value_header=str(header),
+    )
+
+
+class ReportPeriodForm(BaseForm):
+    """The period of the report; a GET form, so no CSRF token (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    fra = StringField(_l("From"), validators=[DateText(DATE_MESSAGE)])
+    til = StringField(_l("To"), validators=[DateText(DATE_MESSAGE)])
+
+    def validate_til(self, field: Field) -> None:
+        start = getattr(self.fra, "date", None)
+        if start is not None and field.date is not None and field.date < start:
+            raise ValidationError(_l("The end date must be the same as or after the start date"))
+
+
+def comparison_rows(own: Figures, everyone: Figures) -> list[dict]:
+    """Key figures per 100 visits for the provider beside the whole municipality."""
+    rows = [
+        (_l("Swaps asked for"), own.swap_total, everyone.swap_total),
+        (_l("Swaps declined on the day"), own.declined_total, everyone.declined_total),
+        (_l("Time deviations flagged"), own.flags.get(FlagRule.TIME_DEVIATION, 0),
+         everyone.flags.get(FlagRule.TIME_DEVIATION, 0)),
+        (_l("Repeated deselections flagged"), own.flags.get(FlagRule.REPEATED_DESELECTION, 0),
+         everyone.flags.get(FlagRule.REPEATED_DESELECTION, 0)),
+        (_l("Reassessments asked for"), own.reassessments, everyone.reassessments),
+        (_l("Decisions changed"), own.decisions_changed, everyone.decisions_changed),
+    ]
+    result = []
+    for label, count, total in rows:
+        rate, municipality_rate = own.per_100_visits(count), everyone.per_100_visits(total)
+        result.append({
+            "label": label, "count": count, "rate": rate, "municipality_rate": municipality_rate,
+            "stands_out": stands_out(count, rate, municipality_rate),
+        })
+    return result
+
+
+def stands_out(count: int, rate: float | None, municipality_rate: float | None) -> bool:
+    """At least twice the municipality's rate, and more than a single event."""
+    if rate is None or municipality_rate is None or count < 2:
+        return False
+    return rate >= 2 * municipality_rate
+
+
+@blueprint.route("/leverandoer/<int:provider_id>/rapport")
+@allow(*READERS)
+def report(provider_id: int) -> str | tuple[str, int]:
+    provider = provider_or_404(provider_id)
+    today = date.today()
+    args = request.args.to_dict()
+    args.setdefault("fra", (today - timedelta(days=364)).strftime("%d.%m.%Y"))
+    args.setdefault("til", today.strftime("%d.%m.%Y"))
+    form = ReportPeriodForm(formdata=MultiDict(args))
+    if not form.validate():
+        return render_template(
+            "supervision/report.html", provider=provider, form=form, data=None
+        ), 400
+    data = provider_report(db.session, provider, Period(form.fra.date, form.til.date))
+    own = data.figures
+    charts = {
+        "outcomes": chart(
+            "chart-outcomes", _l("What became of the planned help"),
+            [(OUTCOME_LABELS[o], own.outcomes.get(o, 0)) for o in OUTCOME_LABELS
+             if o is not VisitServiceOutcome.PLANNED or own.outcomes.get(o)],
+            _l("Services"),
+        ),
+        "swaps": chart(
+            "chart-swaps", _l("Swaps by result"),
+            [(SWAP_LABELS[s], own.swaps.get(s, 0)) for s in SWAP_LABELS], _l("Swaps"),
+        ),
+        "declined": chart(
+            "chart-declined", _l("Swaps declined on the day, by reason"),
+            [(DECLINE_LABELS[r], own.declined.get(r, 0)) for r in DECLINE_LABELS], _l("Swaps"),
+        ),
+        "themes": chart(
+            "chart-themes", _l("The latest supervision, theme by theme"),
+            [(LABELS["themes"][row.theme], row.score or 0) for row in data.themes
+             if row.score is not None],
+            _l("Score (2 = matches)"),
+        ),
+    }
+    return render_template(
+        "supervision/report.html", provider=provider, form=form, data=data, charts=charts,
+        comparison=comparison_rows(own, data.municipality), labels=LABELS,
+    )
