@@ -42,6 +42,10 @@ def recommendation_or_404(recommendation_id: int) -> SupervisionRecommendation:
     return recommendation
 
 
+def visit_or_404(supervision_visit_id: int) -> SupervisionVisit:
+    return own_or_404(db.session.get(SupervisionVisit, supervision_visit_id))
+
+
 def changed(action: str, object_type: str, object_id: int) -> None:
     """Audit a change to the supervision of a provider (no citizen's case is touched)."""
     audit.record(action, object_type=object_type, object_id=object_id, purpose="tilsyn")
@@ -61,7 +65,7 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
         changed("supervision_visit_recorded", "supervision_visit", visit.id)
         db.session.commit()
         flash(_("The supervision visit is saved. Add the recommendations to the provider."))
-        return redirect(url_for(".visit", visit_id=visit.id))
+        return redirect(url_for(".visit", supervision_visit_id=visit.id))
     earlier = service.open_recommendations(db.session, provider)
     return render_template(
         "supervision/visit_form.html", provider=provider, form=form, earlier=earlier,
@@ -69,10 +73,10 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
     ), (400 if form.errors else 200)
 
 
-@blueprint.route("/besoeg/<int:visit_id>")
+@blueprint.route("/besoeg/<int:supervision_visit_id>")
 @allow(*READERS)
-def visit(visit_id: int) -> str:
-    record: SupervisionVisit = own_or_404(db.session.get(SupervisionVisit, visit_id))
+def visit(supervision_visit_id: int) -> str:
+    record = visit_or_404(supervision_visit_id)
     earlier = service.open_recommendations(db.session, record.provider, before=record)
     followed_up = service.followed_up_at(db.session, record)
     return render_template(
@@ -82,10 +86,10 @@ def visit(visit_id: int) -> str:
     )
 
 
-@blueprint.route("/besoeg/<int:visit_id>/anbefaling", methods=["GET", "POST"])
+@blueprint.route("/besoeg/<int:supervision_visit_id>/anbefaling", methods=["GET", "POST"])
 @allow(StaffRole.SUPERVISOR)
-def add_recommendation(visit_id: int) -> Response | str | tuple[str, int]:
-    record: SupervisionVisit = own_or_404(db.session.get(SupervisionVisit, visit_id))
+def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str, int]:
+    record = visit_or_404(supervision_visit_id)
     form = RecommendationForm()
     if form.validate_on_submit():
         recommendation = service.add_recommendation(
@@ -96,18 +100,21 @@ def add_recommendation(visit_id: int) -> Response | str | tuple[str, int]:
                 recommendation.id)
         db.session.commit()
         flash(_("The recommendation is saved."))
-        return redirect(url_for(".visit", visit_id=record.id))
+        return redirect(url_for(".visit", supervision_visit_id=record.id))
     return render_template(
         "supervision/recommendation_form.html", visit=record, form=form
     ), (400 if form.errors else 200)
 
 
 @blueprint.route(
-    "/besoeg/<int:visit_id>/opfoelgning/<int:recommendation_id>", methods=["GET", "POST"]
+    "/besoeg/<int:supervision_visit_id>/opfoelgning/<int:recommendation_id>",
+    methods=["GET", "POST"],
 )
 @allow(StaffRole.SUPERVISOR)
-def follow_up(visit_id: int, recommendation_id: int) -> Response | str | tuple[str, int]:
-    record: SupervisionVisit = own_or_404(db.session.get(SupervisionVisit, visit_id))
+def follow_up(
+    supervision_visit_id: int, recommendation_id: int
+) -> Response | str | tuple[str, int]:
+    record = visit_or_404(supervision_visit_id)
     recommendation = recommendation_or_404(recommendation_id)
     if recommendation.provider_id != record.provider_id or recommendation.visit_id == record.id:
         abort(404)
@@ -121,7 +128,7 @@ def follow_up(visit_id: int, recommendation_id: int) -> Response | str | tuple[s
                 recommendation.id)
         db.session.commit()
         flash(_("The follow-up is saved."))
-        return redirect(url_for(".visit", visit_id=record.id))
+        return redirect(url_for(".visit", supervision_visit_id=record.id))
     return render_template(
         "supervision/follow_up_form.html", visit=record, recommendation=recommendation,
         form=form, labels=LABELS,
@@ -141,7 +148,7 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
         changed("supervision_action_recorded", "action_plan_item", item.id)
         db.session.commit()
         flash(_("The action is added to the provider's action plan."))
-        return redirect(url_for(".visit", visit_id=recommendation.visit_id))
+        return redirect(url_for(".visit", supervision_visit_id=recommendation.visit_id))
     return render_template(
         "supervision/action_form.html", recommendation=recommendation, form=form, labels=LABELS,
     ), (400 if form.errors else 200)

@@ -50,6 +50,7 @@ class Holdings:
     staff: Any
     team: Any
     report: Any = None
+    supervision: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +105,7 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
     report = StaffReport(citizen=citizen, staff_id=staff.id, direction="worse", text="Faldet")
     db.session.add_all([swap, case, flag, wish, report])
     db.session.commit()
+    supervision = _supervision(team.provider, citizen, n)
     return Holdings(
         report=report,
         citizen=citizen,
@@ -120,7 +122,47 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
         relative=consent.relative,
         staff=staff,
         team=team,
+        supervision=supervision,
     )
+
+
+def _supervision(provider, citizen, n: int) -> dict:
+    """A supervision sample with the citizen in it; last year's visit with a recommendation."""
+    from selvvisitation.domain.supervision_sampling import PickReason, SampleRule
+    from selvvisitation.domain.supervision_themes import SupervisionTheme, ThemeAssessment
+    from selvvisitation.models import (
+        SampledCitizen,
+        SupervisionFinding,
+        SupervisionRecommendation,
+        SupervisionSample,
+        SupervisionVisit,
+    )
+
+    sample = SupervisionSample(
+        municipality_id=provider.municipality_id, provider_id=provider.id, year=2000 + n,
+        seed=f"world-{n}", rule=SampleRule.MUNICIPAL_HOME_CARE, population=1, target_size=6,
+        strata=[{"index": 1, "min_minutes": 30, "max_minutes": 30, "citizen_ids": [citizen.id]}],
+    )
+    member = SampledCitizen(
+        citizen_id=citizen.id, stratum=1, weekly_minutes=30, reason=PickReason.WHOLE_PROVIDER
+    )
+    sample.members = [member]
+    visits = []
+    for day in (date(2000 + n, 3, 1), date(2001 + n, 3, 1)):
+        visit = SupervisionVisit(
+            municipality_id=provider.municipality_id, provider_id=provider.id, visited_on=day
+        )
+        visit.findings = [
+            SupervisionFinding(theme=t, assessment=ThemeAssessment.MET) for t in SupervisionTheme
+        ]
+        visits.append(visit)
+    recommendation = SupervisionRecommendation(
+        visit=visits[0], provider_id=provider.id, theme=SupervisionTheme.HYGIENE, text="Handsker"
+    )
+    db.session.add_all([sample, *visits, recommendation])
+    db.session.commit()
+    return {"sample": sample, "member": member, "visit": visits[1],
+            "recommendation": recommendation}
 
 
 def build_world(factories) -> World:
@@ -192,4 +234,11 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "team_id": (lambda h: h.team.id, False),
     "code": (lambda h: h.citizen.municipality.code, False),
     "filename": (lambda h: "app/site.css", False),
+    # Supervision (tilsyn): provider-level objects, same municipality only; a sampled
+    # citizen is the citizen's own.
+    "provider_id": (lambda h: h.team.provider_id, False),
+    "sample_id": (lambda h: h.supervision["sample"].id, False),
+    "member_id": (lambda h: h.supervision["member"].id, True),
+    "supervision_visit_id": (lambda h: h.supervision["visit"].id, False),
+    "recommendation_id": (lambda h: h.supervision["recommendation"].id, False),
 }

@@ -81,7 +81,7 @@ def test_a_supervision_visit_is_saved_with_its_findings(client, page, world):
     assert response.location.endswith(f"/tilsyn/besoeg/{visit.id}")
     assert visit.visited_on == date(2026, 3, 14)
     assert visit.finding(SupervisionTheme.HYGIENE).assessment is ThemeAssessment.PARTLY_MET
-    soup = page.get("supervision.visit", visit_id=visit.id)
+    soup = page.get("supervision.visit", supervision_visit_id=visit.id)
     assert [dt.get_text(strip=True) for dt in soup.select(".app-findings dt")] == THEMES_DA
     hygiene = soup.select(".app-findings dd")[3].get_text(" ", strip=True)
     assert hygiene == "Praksis svarer delvist til det besluttede Håndsprit mangler i bilen"
@@ -119,9 +119,9 @@ def test_a_recommendation_is_added_to_the_visit(client, page, world):
     sign_in_staff(client, world.supervisor)
     page.post(
         "supervision.add_recommendation", {"theme": "hygiene", "text": "Hav håndsprit i bilen"},
-        visit_id=visit.id,
+        supervision_visit_id=visit.id,
     )
-    soup = page.get("supervision.visit", visit_id=visit.id)
+    soup = page.get("supervision.visit", supervision_visit_id=visit.id)
     block = soup.select_one(".app-recommendation").get_text(" ", strip=True)
     assert block.startswith("Hygiejne: forebyggelse af smittespredning Hav håndsprit i bilen")
 
@@ -139,7 +139,7 @@ def test_a_recommendation_with_bad_input_is_refused(client, page, world, data, e
     visit = record(world)
     sign_in_staff(client, world.supervisor)
     response = page.post(
-        "supervision.add_recommendation", data, visit_id=visit.id, expected_status=400
+        "supervision.add_recommendation", data, supervision_visit_id=visit.id, expected_status=400
     )
     assert errors(response) == expected
     assert SupervisionRecommendation.query.count() == 0
@@ -151,17 +151,17 @@ def test_last_years_recommendation_is_followed_up_at_this_years_visit(client, pa
     recommendation = recommend(world, last_year)
     this_year = record(world, on=date(2026, 3, 14))
     sign_in_staff(client, world.supervisor)
-    soup = page.get("supervision.visit", visit_id=this_year.id)
+    soup = page.get("supervision.visit", supervision_visit_id=this_year.id)
     assert "Hav handsker i tasken" in soup.select_one("ul.nobullet-list").get_text()
     page.post(
         "supervision.follow_up", {"status": "done", "note": "Alle har handsker nu"},
-        visit_id=this_year.id, recommendation_id=recommendation.id,
+        supervision_visit_id=this_year.id, recommendation_id=recommendation.id,
     )
     db.session.expire_all()
     followed = db.session.get(SupervisionRecommendation, recommendation.id)
     assert followed.follow_up_status is FollowUpStatus.DONE
     assert followed.followed_up_in_visit_id == this_year.id
-    soup = page.get("supervision.visit", visit_id=this_year.id)
+    soup = page.get("supervision.visit", supervision_visit_id=this_year.id)
     table = next(t for t in soup.select("table") if "Fulgt op ved" in t.caption.get_text())
     assert [td.get_text(strip=True) for td in table.select("tbody td")] == [
         "Hav handsker i tasken", "Gennemført", "Alle har handsker nu"
@@ -179,7 +179,7 @@ def test_a_follow_up_with_bad_input_is_refused(client, page, world, data, expect
     this_year = record(world)
     sign_in_staff(client, world.supervisor)
     response = page.post(
-        "supervision.follow_up", data, visit_id=this_year.id,
+        "supervision.follow_up", data, supervision_visit_id=this_year.id,
         recommendation_id=recommendation.id, expected_status=400,
     )
     assert errors(response) == expected
@@ -195,7 +195,7 @@ def test_a_recommendation_cannot_be_followed_up_at_its_own_visit_or_another_prov
     sign_in_staff(client, world.supervisor)
     for recommendation in (own, other):
         page.post(
-            "supervision.follow_up", {"status": "done"}, visit_id=visit.id,
+            "supervision.follow_up", {"status": "done"}, supervision_visit_id=visit.id,
             recommendation_id=recommendation.id, expected_status=404,
         )
 
@@ -211,7 +211,7 @@ def test_the_providers_action_is_recorded_against_the_recommendation(client, pag
     )
     item = ActionPlanItem.query.one()
     assert (item.recommendation_id, item.due_on) == (recommendation.id, date(2026, 5, 1))
-    soup = page.get("supervision.visit", visit_id=visit.id)
+    soup = page.get("supervision.visit", supervision_visit_id=visit.id)
     table = soup.select_one(".app-recommendation table")
     assert [td.get_text(strip=True) for td in table.select("tbody td")] == [
         "Handsker i alle tasker", "Leder Bo", "1. maj 2026"
@@ -245,12 +245,12 @@ def test_a_visitator_reads_the_visit_but_cannot_change_it(client, page, world):
     visit = record(world)
     recommendation = recommend(world, visit)
     sign_in_staff(client, world.visitator)
-    soup = page.get("supervision.visit", visit_id=visit.id)
+    soup = page.get("supervision.visit", supervision_visit_id=visit.id)
     assert not soup.select("a[href*=handleplan], a[href*=anbefaling]")
     page.post("supervision.new_visit", visit_form(), provider_id=world.provider.id,
               expected_status=403)
     page.post("supervision.add_recommendation", {"theme": "hygiene", "text": "x"},
-              visit_id=visit.id, expected_status=403)
+              supervision_visit_id=visit.id, expected_status=403)
     page.post("supervision.add_action",
               {"action": "a", "responsible": "b", "due_on": "1.5.2026"},
               recommendation_id=recommendation.id, expected_status=403)
@@ -263,12 +263,12 @@ def test_other_roles_and_municipalities_cannot_see_or_change_a_visit(
     visit = record(world)
     recommendation = recommend(world, visit)
     sign_in_staff(client, getattr(world, role))
-    page.get("supervision.visit", visit_id=visit.id, expected_status=status)
+    page.get("supervision.visit", supervision_visit_id=visit.id, expected_status=status)
     page.post("supervision.new_visit", visit_form(), provider_id=world.provider.id,
               expected_status=status)
     page.post("supervision.add_recommendation", {"theme": "hygiene", "text": "x"},
-              visit_id=visit.id, expected_status=status)
-    page.post("supervision.follow_up", {"status": "done"}, visit_id=visit.id,
+              supervision_visit_id=visit.id, expected_status=status)
+    page.post("supervision.follow_up", {"status": "done"}, supervision_visit_id=visit.id,
               recommendation_id=recommendation.id, expected_status=status)
     page.post("supervision.add_action",
               {"action": "a", "responsible": "b", "due_on": "1.5.2026"},
