@@ -64,6 +64,7 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
     municipal, private = providers[ProviderKind.MUNICIPAL], providers[ProviderKind.PRIVATE]
     _declined_swaps(session, municipality, providers, today)
     _reassessments(session, municipal, private, today)
+    _revisitation_forms(session, municipal, private, today)
     for provider in (municipal, private):
         service.draw_for_provider(
             session, provider, today.year, staff=supervisor, on=today,
@@ -176,6 +177,65 @@ def _declined_swaps(session, municipality, providers, today) -> None:
             SwapLine(kind="add", free_text="Gåtur", minutes=item.planned_minutes),
         ]
         session.add(swap)
+
+
+# (provider kind, satisfaction, help as granted, heard, matches, goals, service level, days ago)
+FORMS = [
+    (ProviderKind.MUNICIPAL, "very_satisfied", "yes", "yes", "yes", "yes", "yes", 60),
+    (ProviderKind.MUNICIPAL, "satisfied", "yes", "yes", "yes", "partly", "yes", 48),
+    (ProviderKind.MUNICIPAL, "satisfied", "yes", "partly", "yes", "yes", "yes", 33),
+    (ProviderKind.MUNICIPAL, "neither", "partly", "no", "partly", "partly", "yes", 19),
+    (ProviderKind.MUNICIPAL, "satisfied", "yes", "yes", "yes", "yes", "partly", 8),
+    (ProviderKind.PRIVATE, "dissatisfied", "partly", "partly", "no", "partly", "partly", 41),
+    (ProviderKind.PRIVATE, "neither", "partly", "yes", "partly", "partly", "yes", 22),
+    (ProviderKind.PRIVATE, "satisfied", "yes", "yes", "partly", "yes", "yes", 6),
+]
+
+
+def _revisitation_forms(session, municipal: Provider, private: Provider, today: date) -> None:
+    """Herning's two forms (seed 001), filled in at held reassessment visits."""
+    from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
+    from selvvisitation.models import AssessmentVisit
+    from selvvisitation.services.case_actions import FollowUpAnswers, record_follow_up
+
+    visitator = session.scalar(
+        select(StaffUser).where(
+            StaffUser.municipality_id == municipal.municipality_id,
+            StaffUser.role == StaffRole.VISITATOR,
+        )
+    )
+    providers = {ProviderKind.MUNICIPAL: municipal, ProviderKind.PRIVATE: private}
+    for number, (kind, satisfied, granted, heard, matches, goals, level, days_ago) in enumerate(
+        FORMS
+    ):
+        citizen = session.scalar(
+            select(Citizen).where(Citizen.provider_id == providers[kind].id)
+            .order_by(Citizen.id.desc()).offset(number).limit(1)
+        )
+        held_on = today - timedelta(days=days_ago)
+        case = open_case(
+            session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
+            title="Opfølgning (revisitation)", actor_kind=ActorKind.STAFF,
+            actor_staff_id=visitator.id, opened_on=held_on - timedelta(days=7),
+        )
+        case.status = CaseStatus.CLOSED
+        case.closed_at = datetime.combine(held_on, time(14), tzinfo=UTC)
+        case.outcome = "Opfølgning holdt; afgørelsen passer."
+        visit = AssessmentVisit(
+            case=case, citizen=citizen, visitator_staff_id=visitator.id,
+            starts_at=datetime.combine(held_on, time(10), tzinfo=UTC),
+            booked_by_staff_id=visitator.id, status=AssessmentStatus.BOOKED,
+        )
+        session.add(visit)
+        session.flush()
+        record_follow_up(session, visit, visitator, FollowUpAnswers(
+            satisfaction=Satisfaction(satisfied), help_as_granted=YesPartlyNo(granted),
+            heard_and_involved=YesPartlyNo(heard), citizen_comment="",
+            matches_decision=YesPartlyNo(matches), goals_met=YesPartlyNo(goals),
+            meets_service_level=YesPartlyNo(level), notes="",
+        ))
+        session.flush()
+        visit.quality.recorded_at = visit.observation.recorded_at = visit.starts_at
 
 
 def _reassessments(session, municipal: Provider, private: Provider, today: date) -> None:

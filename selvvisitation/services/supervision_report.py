@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from selvvisitation.domain.assessment import Satisfaction, YesPartlyNo
 from selvvisitation.domain.supervision_themes import (
     ASSESSMENT_SCORE,
     SupervisionTheme,
@@ -38,6 +39,7 @@ from selvvisitation.models import (
     Citizen,
     Decision,
     Flag,
+    PerceivedQuality,
     Provider,
     ReassessmentRequest,
     SupervisionFinding,
@@ -45,8 +47,14 @@ from selvvisitation.models import (
     SupervisionVisit,
     SwapRequest,
     Visit,
+    VisitatorObservation,
     VisitService,
 )
+
+# Herning's two forms (seed 001): the questions summarised per provider, in form order.
+CITIZEN_QUESTIONS = ("help_as_granted", "heard_and_involved")
+VISITATOR_QUESTIONS = ("matches_decision", "goals_met", "meets_service_level")
+SATISFIED = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,59 @@ class Figures:
 
 
 @dataclass
+class FollowUpSummary:
+    """Herning's "samlet opgørelse til leverandøren" (seed 001): both forms, counted."""
+
+    citizen_forms: int = 0
+    satisfaction: dict[Satisfaction, int] = field(default_factory=dict)
+    citizen_answers: dict[str, dict[YesPartlyNo, int]] = field(default_factory=dict)
+    visitator_forms: int = 0
+    visitator_answers: dict[str, dict[YesPartlyNo, int]] = field(default_factory=dict)
+
+    @property
+    def satisfied_share(self) -> float | None:
+        if not self.citizen_forms:
+            return None
+        satisfied = sum(self.satisfaction.get(s, 0) for s in SATISFIED)
+        return round(100 * satisfied / self.citizen_forms, 1)
+
+
+def _answers(session: Session, model: Any, column: str, where: Any) -> dict[YesPartlyNo, int]:
+    attribute = getattr(model, column)
+    return dict(
+        session.execute(
+            select(attribute, func.count(model.id)).where(*where).group_by(attribute)
+        ).all()
+    )
+
+
+def follow_up_summary(
+    session: Session, municipality_id: int, provider_id: int | None, period: Period
+) -> FollowUpSummary:
+    """Count the two revisitation forms recorded for the provider's help in the period."""
+    summary = FollowUpSummary()
+    for model, questions, attr in (
+        (PerceivedQuality, CITIZEN_QUESTIONS, "citizen"),
+        (VisitatorObservation, VISITATOR_QUESTIONS, "visitator"),
+    ):
+        where = [
+            model.citizen_id.in_(_citizens(municipality_id, None)),
+            model.recorded_at >= period.start_at,
+            model.recorded_at < period.end_before,
+        ]
+        if provider_id is not None:
+            # The provider that delivered the help when the form was filled in.
+            where.append(model.provider_id == provider_id)
+        setattr(summary, f"{attr}_forms",
+                session.scalar(select(func.count(model.id)).where(*where)))
+        setattr(summary, f"{attr}_answers",
+                {q: _answers(session, model, q, where) for q in questions})
+        if model is PerceivedQuality:
+            summary.satisfaction = _answers(session, model, "satisfaction", where)
+    return summary
+
+
+@dataclass
 class ThemeRow:
     theme: SupervisionTheme
     assessment: ThemeAssessment | None
@@ -115,6 +176,8 @@ class ProviderReport:
     themes: list[ThemeRow]
     recommendations: list[SupervisionRecommendation]
     followed_up: list[SupervisionRecommendation]
+    follow_up: FollowUpSummary
+    municipality_follow_up: FollowUpSummary
 
 
 def _citizens(municipality_id: int, provider_id: int | None) -> Any:
@@ -259,4 +322,8 @@ def provider_report(session: Session, provider: Provider, period: Period) -> Pro
         themes=themes,
         recommendations=recommendations,
         followed_up=followed_up,
+        follow_up=follow_up_summary(session, provider.municipality_id, provider.id, period),
+        municipality_follow_up=follow_up_summary(
+            session, provider.municipality_id, None, period
+        ),
     )

@@ -15,10 +15,18 @@ from selvvisitation.domain.types import DeclineReason, FlagRule, SwapStatus, Vis
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
 from selvvisitation.security.access import allow
-from selvvisitation.services.supervision_report import Figures, Period, provider_report
+from selvvisitation.services.supervision_report import (
+    CITIZEN_QUESTIONS,
+    VISITATOR_QUESTIONS,
+    Figures,
+    FollowUpSummary,
+    Period,
+    provider_report,
+)
 from selvvisitation.supervision.forms import DATE_MESSAGE, DateText
 from selvvisitation.supervision.views import READERS, blueprint, provider_or_404
 from selvvisitation.supervision.visits import LABELS
+from selvvisitation.visitation.labels import ANSWER_LABELS, SATISFACTION_LABELS
 
 OUTCOME_LABELS = {
     VisitServiceOutcome.DELIVERED: _l("Delivered as granted"),
@@ -39,6 +47,24 @@ DECLINE_LABELS = {
     DeclineReason.WORK_ENVIRONMENT: _l("Work environment"),
     DeclineReason.OTHER: _l("Other reason"),
 }
+
+# The questions of Herning's two forms, in the visitator's own words (seed 001).
+QUESTION_LABELS = {
+    "help_as_granted": _l("Does the citizen feel they get the help they were granted?"),
+    "heard_and_involved": _l("Does the citizen feel heard and involved?"),
+    "matches_decision": _l("Does the help delivered match the services granted?"),
+    "goals_met": _l("Does the help reach the goals set in the decision?"),
+    "meets_service_level": _l("Is the help delivered as the quality standards describe?"),
+}
+
+
+def answer_rows(summary: FollowUpSummary) -> list[dict]:
+    answers = {**summary.citizen_answers, **summary.visitator_answers}
+    return [
+        {"question": QUESTION_LABELS[q], "counts": [answers.get(q, {}).get(a, 0)
+                                                    for a in ANSWER_LABELS]}
+        for q in (*CITIZEN_QUESTIONS, *VISITATOR_QUESTIONS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -144,6 +170,12 @@ def report(provider_id: int) -> str | tuple[str, int]:
             "chart-declined", _l("Swaps declined on the day, by reason"),
             [(DECLINE_LABELS[r], own.declined.get(r, 0)) for r in DECLINE_LABELS], _l("Swaps"),
         ),
+        "satisfaction": chart(
+            "chart-satisfaction", _l("How satisfied the citizens are, asked at revisitation"),
+            [(SATISFACTION_LABELS[s], data.follow_up.satisfaction.get(s, 0))
+             for s in SATISFACTION_LABELS],
+            _l("Citizens"),
+        ),
         "themes": chart(
             "chart-themes", _l("The latest supervision, theme by theme"),
             [(LABELS["themes"][row.theme], row.score or 0) for row in data.themes
@@ -154,4 +186,5 @@ def report(provider_id: int) -> str | tuple[str, int]:
     return render_template(
         "supervision/report.html", provider=provider, form=form, data=data, charts=charts,
         comparison=comparison_rows(own, data.municipality), labels=LABELS,
+        answers=answer_rows(data.follow_up), answer_labels=ANSWER_LABELS,
     )

@@ -120,11 +120,22 @@ def test_the_supervisor_draws_swaps_visits_and_reads_the_report(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Leverandørrapport: Esbjerg Hjemmepleje"
     )
-    expect(page.locator("figure")).to_have_count(4)
+    expect(page.locator("figure")).to_have_count(5)
     expect(page.get_by_role("button", name="Udskriv rapporten")).to_be_visible()
     assert_accessible(page)
     page.emulate_media(media="print")
     expect(page.locator(".app-period")).to_be_hidden()
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "provider_report_municipal")
+
+    # The private provider's report: far more swaps and repeated deselections than the
+    # municipality as a whole, which the report points out.
+    page.get_by_role("link", name="Alle leverandører").click()
+    page.get_by_role("row").filter(has_text="Vestkystens").get_by_role(
+        "link", name="Leverandørrapport"
+    ).click()
+    expect(page.locator(".app-findings-alert")).to_contain_text("Ønsker om bytte")
+    expect(page.locator("#chart-satisfaction-title")).to_be_visible()
+    assert_accessible(page)
     screenshot(page, "provider_report")
