@@ -64,9 +64,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from selvvisitation.security import headers
+    from selvvisitation.security import headers, log_masking
     from selvvisitation.security.access import install_access_control
 
+    log_masking.install()
     headers.install(app)
     install_access_control(app)
 

@@ -15,6 +15,8 @@ NAVIGATION: list[tuple[str, object]] = [
     ("citizen.index", _l("My help")),
     ("citizen.conversation", _l("Ask about your help")),
     ("citizen.cases", _l("Your cases")),
+    ("citizen.access_log_page", _l("Who has looked")),
+    ("citizen.my_data", _l("My data")),
     ("staff.visits", _l("Visits")),
     ("staff.declined", _l("Declined swaps")),
     ("visitation.queue", _l("Cases")),

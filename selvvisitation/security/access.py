@@ -25,10 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"
 CITIZEN_SEE = "citizen_see"  # the citizen, or a relative whose consent covers seeing
 CITIZEN_ACT = "citizen_act"  # the citizen, or a relative whose consent covers acting
+CITIZEN_SELF = "citizen_self"  # the citizen only (their own data export): never a relative
 STAFF_ANY = "staff_any"
 RELATIVE = "relative"  # a signed-in relative, before choosing whose help to see
 STAFF_ROLES = {role.value for role in StaffRole}
-KNOWN_RULES = {PUBLIC, CITIZEN_SEE, CITIZEN_ACT, STAFF_ANY, RELATIVE} | STAFF_ROLES
+KNOWN_RULES = {PUBLIC, CITIZEN_SEE, CITIZEN_ACT, CITIZEN_SELF, STAFF_ANY, RELATIVE} | STAFF_ROLES
 
 # Endpoints Flask adds itself.
 _BUILTIN_PUBLIC = {"static"}
@@ -81,7 +82,7 @@ def satisfies(actor: Actor, rules: frozenset[str]) -> bool:
     if actor.staff is not None:
         return STAFF_ANY in rules or actor.staff.role.value in rules
     if actor.kind == ActorKind.CITIZEN and actor.citizen is not None:
-        return bool(rules & {CITIZEN_SEE, CITIZEN_ACT})
+        return bool(rules & {CITIZEN_SEE, CITIZEN_ACT, CITIZEN_SELF})
     if actor.kind == ActorKind.RELATIVE and RELATIVE in rules:
         return True
     if actor.kind == ActorKind.RELATIVE and actor.subject is not None:

@@ -19,6 +19,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.security.access import (
     CITIZEN_ACT,
     CITIZEN_SEE,
+    CITIZEN_SELF,
     PUBLIC,
     RELATIVE,
     STAFF_ANY,
@@ -43,6 +44,7 @@ ADMITS: dict[str, set[str]] = {
     PUBLIC: set(ACTORS),
     CITIZEN_SEE: {"citizen", "relative_see", "relative_act"},
     CITIZEN_ACT: {"citizen", "relative_act"},
+    CITIZEN_SELF: {"citizen"},
     RELATIVE: set(RELATIVES),
     STAFF_ANY: set(STAFF),
     **{role: {role} for role in STAFF},
@@ -137,6 +139,25 @@ def _is_denial_redirect(response) -> bool:
     )
 
 
+def _reads_of(citizen) -> int:
+    from selvvisitation.extensions import db
+    from selvvisitation.models import AuditEntry
+
+    db.session.rollback()
+    return db.session.query(AuditEntry).filter_by(citizen_id=citizen.id, action="read").count()
+
+
+def _privacy_problems(endpoint: str, actor: str, response, world) -> list[str]:
+    """CPR numbers never in full on a page (databeskyttelsesloven § 11)."""
+    body = response.get_data(as_text=True)
+    problems = []
+    for holdings in (world.own, world.other_team, world.foreign):
+        cpr = holdings.citizen.cpr
+        if cpr in body or f"{cpr[:6]}-{cpr[6:]}" in body:
+            problems.append(f"GET {endpoint} as {actor}: a full CPR number is on the page")
+    return problems
+
+
 def _expected(actor: str, rules: frozenset[str]) -> str:
     if any(actor in ADMITS[name] for name in rules):
         return "allowed"
@@ -180,7 +201,20 @@ def test_every_route_answers_every_role_as_its_rule_says(app, factories, method)
         for actor in ACTORS:
             walked += 1
             expected = _expected(actor, rules)
-            got = _outcome(_request(app, world, actor, method, url))
+            reads_before = _reads_of(world.own.citizen)
+            response = _request(app, world, actor, method, url)
+            got = _outcome(response)
+            if method == "GET" and response.status_code == 200:
+                mismatches += _privacy_problems(rule.endpoint, actor, response, world)
+                if (
+                    actor in STAFF
+                    and citizen_bound
+                    and _reads_of(world.own.citizen) == reads_before
+                ):
+                    mismatches.append(
+                        f"GET {rule.endpoint} as {actor}: a staff read of a citizen's case "
+                        "left no audit entry (call security.audit.record('read', ...))"
+                    )
             if got == "not found" and rule.endpoint in OWN_OBJECT_MAY_BE_GONE:
                 got = "allowed"
             if got != expected:

@@ -1,0 +1,80 @@
+"""The citizen's own data: see what is held and download it (GDPR art. 15)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flask import Response, render_template, request
+
+from flask_babel import lazy_gettext as _l
+
+from selvvisitation.citizen.views import blueprint
+from selvvisitation.extensions import db
+from selvvisitation.security import audit
+from selvvisitation.security.access import CITIZEN_SELF, allow, current_actor
+from selvvisitation.services.my_data import citizen_data
+
+TABLE_LABELS = {
+    "citizen": _l("You"),
+    "consent": _l("Consents to relatives"),
+    "decision": _l("Decisions about your help"),
+    "granted_service": _l("Granted help"),
+    "visit": _l("Visits"),
+    "visit_service": _l("Help at each visit"),
+    "swap_request": _l("Swaps"),
+    "swap_line": _l("What was swapped"),
+    "wish": _l("Wishes"),
+    "case": _l("Cases"),
+    "case_event": _l("What happened in your cases"),
+    "flag": _l("Notes to look at your help again"),
+    "reassessment_request": _l("Requests to look at your help again"),
+    "staff_report": _l("Reports from the home care"),
+    "audit_entry": _l("Who has looked at your information"),
+}
+
+
+def table_label(name: str) -> str:
+    return str(TABLE_LABELS.get(name, name.replace("_", " ")))
+
+
+@blueprint.route("/mine-data")
+@allow(CITIZEN_SELF)
+def my_data() -> str:
+    citizen = current_actor().citizen
+    held = citizen_data(db.session, citizen)
+    return render_template(
+        "citizen/my_data.html", citizen=citizen, held=held, table_label=table_label
+    )
+
+
+@blueprint.route("/mine-data/hent", methods=["POST"])
+@allow(CITIZEN_SELF)
+def my_data_download() -> Response:
+    """A file to keep: JSON for machines, or a page that reads well when printed."""
+    citizen = current_actor().citizen
+    held = citizen_data(db.session, citizen)
+    audit.record("read", citizen=citizen, object_type="data_export", purpose="data_export")
+    db.session.commit()
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    if request.form.get("format") == "json":
+        body = json.dumps(
+            {"made_at": datetime.now(UTC).isoformat(), "data": held},
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+        mimetype, name = "application/json", f"mine-data-{stamp}.json"
+    else:
+        body = render_template(
+            "citizen/my_data_file.html",
+            citizen=citizen,
+            held=held,
+            table_label=table_label,
+            now=datetime.now(UTC),
+        )
+        mimetype, name = "text/html", f"mine-data-{stamp}.html"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

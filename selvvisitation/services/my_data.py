@@ -1,0 +1,60 @@
+"""Everything held about one citizen, for the GDPR right of access (art. 15).
+
+Generic on purpose: every table with a `citizen_id` column is included, and
+every table that points at one of those rows (a visit's services, a swap's
+lines, a case's events), so a table another area adds later is in the export
+without anyone remembering to add it here.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from selvvisitation.extensions import db
+from selvvisitation.models import Citizen
+
+# Columns that say nothing about the citizen and only help an attacker.
+_LEFT_OUT = {"password_hash", "session_nonce", "submission_token", "oidc_subject"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _rows(session: Session, table: sa.Table, where: Any) -> list[dict]:
+    columns = [c for c in table.columns if c.name not in _LEFT_OUT]
+    result = session.execute(sa.select(*columns).where(where).order_by(*table.primary_key.columns))
+    return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
+
+
+def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
+    """Table name -> rows held about this citizen (and rows hanging off those)."""
+    tables = db.metadata.sorted_tables
+    held: dict[str, list[dict]] = {
+        "citizen": _rows(session, Citizen.__table__, Citizen.__table__.c.id == citizen.id)
+    }
+    ids: dict[str, list[Any]] = {"citizen": [citizen.id]}
+    for table in tables:
+        if table.name != "citizen" and "citizen_id" in table.columns:
+            held[table.name] = _rows(session, table, table.c.citizen_id == citizen.id)
+            if "id" in table.columns:
+                ids[table.name] = [row["id"] for row in held[table.name]]
+    for table in tables:
+        if table.name in held:
+            continue
+        for fk in table.foreign_keys:
+            parent = fk.column.table.name
+            if parent in ids and parent != "citizen" and ids[parent]:
+                rows = _rows(session, table, fk.parent.in_(ids[parent]))
+                if rows:
+                    held.setdefault(table.name, []).extend(rows)
+    return {name: rows for name, rows in held.items() if rows}

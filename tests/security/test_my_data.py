@@ -1,0 +1,71 @@
+"""The citizen downloads everything held about them (GDPR art. 15)."""
+
+from __future__ import annotations
+
+import json
+
+from bs4 import BeautifulSoup
+from flask import url_for
+
+from selvvisitation.extensions import db
+from selvvisitation.models import AuditEntry
+from tests.pages import csrf_token, sign_in_citizen
+from tests.security.world import build_world
+
+
+def _download(client, fmt: str):
+    response = client.post(
+        url_for("citizen.my_data_download"), data={"format": fmt, "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response
+
+
+def test_the_json_file_holds_the_citizens_visits_swaps_consents_and_cases(client, factories):
+    world = build_world(factories)
+    own = world.own
+    sign_in_citizen(client, own.citizen)
+    data = json.loads(_download(client, "json").get_data(as_text=True))["data"]
+    assert data["citizen"][0]["cpr"] == own.citizen.cpr
+    assert [v["id"] for v in data["visit"]] == [own.visit.id]
+    assert {line["swap_id"] for line in data["swap_line"]} == {own.swap.id}
+    assert own.case.id in [c["id"] for c in data["case"]]
+    assert len(data["consent"]) == 4  # every relative's consent, withdrawn and expired too
+    assert data["wish"][0]["text"] == own.wish.text
+    text = json.dumps(data)
+    for other in (world.other_team, world.foreign):
+        assert other.citizen.cpr not in text and other.citizen.name not in text
+
+
+def test_the_readable_file_is_a_page_with_a_heading_per_kind_of_information(client, factories):
+    world = build_world(factories)
+    sign_in_citizen(client, world.own.citizen)
+    response = _download(client, "html")
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    headings = [h.get_text(strip=True) for h in soup.select("h2")]
+    assert "Besøg" in headings and "Samtykker til pårørende" in headings
+    assert world.own.wish.text in soup.get_text()
+
+
+def test_the_download_is_logged_and_leaves_out_secrets(client, factories):
+    world = build_world(factories)
+    citizen = world.own.citizen
+    citizen.oidc_subject = "mitid-subject-123"
+    db.session.commit()
+    sign_in_citizen(client, citizen)
+    text = _download(client, "json").get_data(as_text=True)
+    assert "mitid-subject-123" not in text and "password_hash" not in text
+    db.session.rollback()
+    assert (
+        db.session.query(AuditEntry).filter_by(citizen_id=citizen.id, purpose="data_export").count()
+        == 1
+    )
+
+
+def test_the_page_lists_what_is_held_and_offers_both_files(page, client, factories):
+    world = build_world(factories)
+    sign_in_citizen(client, world.own.citizen)
+    soup = page.get("citizen.my_data")
+    assert soup.select_one(".app-my-data-summary li")
+    assert len(soup.select("form.app-my-data-download")) == 2
