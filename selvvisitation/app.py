@@ -64,12 +64,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from selvvisitation.security import headers, log_masking
+    from selvvisitation.security import audit, headers, log_masking
     from selvvisitation.security.access import install_access_control
 
     log_masking.install()
     headers.install(app)
     install_access_control(app)
+    audit.install(app)
 
 
 def register_template_context(app: Flask) -> None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask, Response, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
@@ -32,6 +34,16 @@ PURPOSES: dict[str, Any] = {
     "supervision": _l("Supervision of the quality of home care"),
     "data_export": _l("You downloaded your information"),
     "access_log": _l("A relative looked at who has seen your information"),
+    "home_care": _l("To give you your help at home"),
+    "administration": _l("Administration of the municipality's home care"),
+}
+# The purpose of a staff read that the view did not name itself (see install()).
+DEFAULT_READ_PURPOSE = {
+    StaffRole.HOME_CARE_WORKER.value: "home_care",
+    StaffRole.TEAM_LEADER.value: "home_care",
+    StaffRole.VISITATOR.value: "case_handling",
+    StaffRole.MUNICIPALITY_ADMIN.value: "administration",
+    StaffRole.SUPERVISOR.value: "tilsyn",
 }
 _BY_ACTION: dict[str, Any] = {
     "read": _l("Looked at your information"),
@@ -95,3 +107,75 @@ def record(
         detail=detail or {},
     )
     db.session.add(entry)
+    if action == "read" and citizen is not None and has_request_context():
+        g.setdefault("audited_reads", set()).add(citizen.id)
+
+
+# Route arguments that name one citizen's object: the model whose row says whose it is.
+CITIZEN_ARGUMENTS: dict[str, str] = {
+    "citizen_id": "Citizen",
+    "visit_id": "Visit",
+    "case_id": "Case",
+    "decision_id": "Decision",
+    "swap_id": "SwapRequest",
+    "flag_id": "Flag",
+    "wish_id": "Wish",
+    "consent_id": "Consent",
+    "report_id": "StaffReport",
+    "reassessment_id": "ReassessmentRequest",
+}
+
+
+def _citizens_in(view_args: dict[str, Any]) -> set[int]:
+    from selvvisitation import models
+
+    found = set()
+    for name, model_name in CITIZEN_ARGUMENTS.items():
+        value = view_args.get(name)
+        if not isinstance(value, int):
+            continue
+        model = getattr(models, model_name)
+        column = model.id if model_name == "Citizen" else model.citizen_id
+        citizen_id = db.session.scalar(select(column).where(model.id == value))
+        if citizen_id is not None:
+            found.add(citizen_id)
+    return found
+
+
+def install(app: Flask) -> None:
+    """Log every staff read of a citizen's object, even where the view forgot to.
+
+    A successful GET by staff to a route whose arguments name a citizen's object
+    (CITIZEN_ARGUMENTS) gets a read entry with the role's default purpose, unless
+    the view already recorded a read for that citizen in the same request.
+    """
+
+    @app.before_request
+    def _no_reads_logged_yet() -> None:
+        g.audited_reads = set()  # g can outlive a request (tests reuse the app context)
+
+    @app.after_request
+    def _log_staff_reads(response: Response) -> Response:
+        from selvvisitation.models import Citizen
+        from selvvisitation.security.access import current_actor
+
+        actor = current_actor()
+        if (
+            actor.staff is None
+            or request.method != "GET"
+            or response.status_code != 200
+            or not request.view_args
+        ):
+            return response
+        missing = _citizens_in(request.view_args) - g.get("audited_reads", set())
+        for citizen_id in sorted(missing):
+            record(
+                "read",
+                citizen=db.session.get(Citizen, citizen_id),
+                object_type=request.endpoint or "",
+                object_id=",".join(str(v) for v in request.view_args.values()),
+                purpose=DEFAULT_READ_PURPOSE.get(actor.role, "case_handling"),
+            )
+        if missing:
+            db.session.commit()
+        return response
