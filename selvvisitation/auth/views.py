@@ -130,3 +130,6 @@ def _demo_people() -> dict:
         select(Relative).join(Consent).distinct().order_by(Relative.name)
     ).all()
     return {"citizens": citizens, "relatives": relatives}
+
+
+from selvvisitation.auth import oidc  # noqa: E402, F401  (MitID routes on this blueprint)

@@ -1214,8 +1214,9 @@ class _Writer:
         )
         for request in item.get("reassessment_requests", []):
             row = self.upsert(
+                # `requests` here is a dict of stored rows, not the HTTP library (bandit B113).
                 "reassessment_requests",
-                requests.get(_parse_datetime(request["created_at"])),
+                requests.get(_parse_datetime(request["created_at"])),  # nosec B113
                 lambda: ReassessmentRequest(citizen=citizen),
                 REASSESSMENT,
                 request,

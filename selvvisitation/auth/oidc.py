@@ -1,0 +1,114 @@
+"""MitID sign-in for citizens and relatives through the municipality's broker (NemLog-in).
+
+OpenID Connect with Authlib: discovery from OIDC_ISSUER, authorization code flow
+with state and nonce, the ID token's signature checked against the provider's
+keys. The verified identity is mapped to a Citizen (by subject, else by CPR,
+which then links the subject) or to a Relative the same way. The CPR number is
+used only to find the person and is never logged or put in a URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from joserfc.errors import JoseError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from selvvisitation.auth.views import blueprint
+from selvvisitation.domain.cpr import CprError, normalise_cpr
+from selvvisitation.domain.types import ActorKind
+from selvvisitation.extensions import db
+from selvvisitation.models import Citizen, Relative
+from selvvisitation.security.access import PUBLIC, allow, sign_in
+
+# NemLog-in's OIDC CPR claim; a broker may send a plain "cpr".
+CPR_CLAIMS = ("dk:gov:saml:attribute:CprNumberIdentifier", "cpr")
+
+
+def _client(app: Flask) -> Any:
+    """The OIDC client for the configured issuer (registered on first use)."""
+    issuer = app.config.get("OIDC_ISSUER", "").rstrip("/")
+    if not issuer:
+        abort(404)
+    oauth: OAuth = app.extensions.setdefault("selvvisitation_oauth", OAuth(app))
+    name = "mitid_" + hashlib.sha256(issuer.encode()).hexdigest()[:12]
+    client = oauth.create_client(name)
+    if client is None:
+        client = oauth.register(
+            name,
+            client_id=app.config["OIDC_CLIENT_ID"],
+            client_secret=app.config["OIDC_CLIENT_SECRET"],
+            server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+            client_kwargs={"scope": "openid", "timeout": 10},
+        )
+    return client
+
+
+def person_for(session: Session, claims: dict) -> tuple[ActorKind, Any] | None:
+    """Who the verified identity is here: a citizen first, then a relative; or nobody."""
+    subject = str(claims.get("sub") or "")
+    if subject:
+        citizen = session.scalars(select(Citizen).where(Citizen.oidc_subject == subject)).first()
+        if citizen is not None:
+            return ActorKind.CITIZEN, citizen
+        relative = session.scalars(select(Relative).where(Relative.oidc_subject == subject)).first()
+        if relative is not None:
+            return ActorKind.RELATIVE, relative
+    cpr = next((claims[c] for c in CPR_CLAIMS if claims.get(c)), None)
+    if not cpr:
+        return None
+    try:
+        cpr = normalise_cpr(str(cpr))
+    except CprError:
+        return None
+    for kind, model in ((ActorKind.CITIZEN, Citizen), (ActorKind.RELATIVE, Relative)):
+        person = session.scalars(select(model).where(model.cpr == cpr)).first()
+        if person is not None:
+            if subject and not person.oidc_subject:
+                person.oidc_subject = subject  # next time the subject alone finds them
+            return kind, person
+    return None
+
+
+@blueprint.route("/mitid")
+@allow(PUBLIC)
+def oidc_start() -> Response:
+    client = _client(current_app)
+    try:
+        return client.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    except (AuthlibBaseError, requests.RequestException, ValueError) as error:
+        current_app.logger.warning("MitID broker unreachable: %s", type(error).__name__)
+        flash(_("The sign-in with MitID did not finish. Try again."), "error")
+        return redirect(url_for("auth.citizen_login"))
+
+
+@blueprint.route("/mitid/retur")
+@allow(PUBLIC)
+def oidc_callback() -> Response | tuple[str, int]:
+    client = _client(current_app)
+    try:
+        token = client.authorize_access_token()
+    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError) as error:
+        # A forged state, a bad signature, a wrong nonce or audience: no sign-in.
+        current_app.logger.warning("MitID sign-in failed: %s", type(error).__name__)
+        flash(_("The sign-in with MitID did not finish. Try again."), "error")
+        return redirect(url_for("auth.citizen_login"))
+    claims = dict(token.get("userinfo") or {})
+    found = person_for(db.session, claims)
+    if found is None:
+        db.session.rollback()
+        return render_template("auth/unknown_person.html"), 403
+    kind, person = found
+    db.session.commit()
+    sign_in(kind, person.id)
+    if kind == ActorKind.RELATIVE:
+        return redirect(url_for("auth.choose_citizen"))
+    return redirect(url_for("citizen.index"))
