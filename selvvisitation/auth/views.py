@@ -25,6 +25,7 @@ from selvvisitation.security.access import (
     end_session,
     sign_in,
 )
+from selvvisitation.security.locking import lock_for_write
 
 blueprint = Blueprint("auth", __name__, url_prefix="/log-ind")
 
@@ -42,6 +43,9 @@ STAFF_HOME = {
 def staff_login() -> str | Response:
     form = StaffLoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        # Sign-in writes (failure count, nonce): take the write lock before the read,
+        # or SQLite refuses the second of two simultaneous sign-ins ("database is locked").
+        lock_for_write(db.session)
         result = attempt_staff_login(db.session, form.username.data, form.password.data)
         if result.staff is not None:
             sign_in(ActorKind.STAFF, result.staff.id, nonce=result.staff.session_nonce)
@@ -115,6 +119,7 @@ def choose_citizen() -> str | Response:
 @allow(PUBLIC)
 def logout() -> Response:
     actor = current_actor()
+    lock_for_write(db.session)  # a write follows; the actor's rows reload under the lock
     if actor.staff is not None:
         end_staff_session(actor.staff)
     end_session()
