@@ -9,8 +9,8 @@ exactly one audit read more than before.
 
     .venv/bin/python scripts/load_test.py [--users 200] [--seconds 60] [--workers 4]
 
-Loopback only; a fresh demo database in a temporary directory (SQLite, or
---database-url for PostgreSQL; the tables are dropped and recreated).
+Loopback only; a fresh demo database in a temporary directory (SQLite), or
+--database-url for PostgreSQL (migrated, demo data added once, new load accounts per run).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class Stats:
         self.sign_outs = 0
         self.visit_reads = 0
         self.errors: list[str] = []
+        self.failures: Counter[str] = Counter()
 
     def add(self, response: requests.Response, started: float) -> None:
         with self.lock:
@@ -87,53 +88,69 @@ def _post(http: requests.Session, base: str, path: str, data: dict, stats: Stats
     return response
 
 
-def citizen_user(base: str, citizen_id: int, deadline: float, stats: Stats) -> None:
-    while time.monotonic() < deadline:
-        http = requests.Session()
-        token = _csrf(_get(http, base, "/log-ind/", stats).text)
-        signed = _post(
-            http,
-            base,
-            "/log-ind/demo",
-            {"person": f"citizen:{citizen_id}", "csrf_token": token},
-            stats,
-        )
-        if signed.status_code != 302:
-            continue
-        for path in ("/borger/", "/borger/hvem-har-kigget", "/borger/mine-data"):
-            page = _get(http, base, path, stats)
-        out = _post(http, base, "/log-ind/log-ud", {"csrf_token": _csrf(page.text)}, stats)
-        if out.status_code == 302:
-            with stats.lock:
-                stats.sign_outs += 1
+def _guarded(journey):
+    """Run a user's journey; a timed-out or refused connection is counted, not lost."""
 
-
-def worker_user(base: str, username: str, password: str, deadline: float, stats: Stats) -> None:
-    while time.monotonic() < deadline:
-        http = requests.Session()
-        token = _csrf(_get(http, base, "/log-ind/personale", stats).text)
-        signed = _post(
-            http,
-            base,
-            "/log-ind/personale",
-            {"username": username, "password": password, "csrf_token": token},
-            stats,
-        )
-        if signed.status_code != 302:
-            continue
-        week = _get(http, base, "/personale/uge", stats)
-        links = VISIT_LINK.findall(week.text)
-        page = week
-        if links:
-            page = _get(http, base, links[hash(username) % len(links)], stats)
-            if page.status_code == 200:
+    def run(*args) -> None:
+        stats: Stats = args[-1]
+        deadline: float = args[-2]
+        while time.monotonic() < deadline:
+            try:
+                journey(*args)
+            except (requests.RequestException, RuntimeError) as error:
                 with stats.lock:
-                    stats.visit_reads += 1
-        _get(http, base, "/personale/besoeg", stats)
-        out = _post(http, base, "/log-ind/log-ud", {"csrf_token": _csrf(page.text)}, stats)
-        if out.status_code == 302:
+                    stats.failures[type(error).__name__] += 1
+
+    return run
+
+
+@_guarded
+def citizen_user(base: str, citizen_id: int, deadline: float, stats: Stats) -> None:
+    http = requests.Session()
+    token = _csrf(_get(http, base, "/log-ind/", stats).text)
+    signed = _post(
+        http,
+        base,
+        "/log-ind/demo",
+        {"person": f"citizen:{citizen_id}", "csrf_token": token},
+        stats,
+    )
+    if signed.status_code != 302:
+        return
+    for path in ("/borger/", "/borger/hvem-har-kigget", "/borger/mine-data"):
+        page = _get(http, base, path, stats)
+    out = _post(http, base, "/log-ind/log-ud", {"csrf_token": _csrf(page.text)}, stats)
+    if out.status_code == 302:
+        with stats.lock:
+            stats.sign_outs += 1
+
+
+@_guarded
+def worker_user(base: str, username: str, password: str, deadline: float, stats: Stats) -> None:
+    http = requests.Session()
+    token = _csrf(_get(http, base, "/log-ind/personale", stats).text)
+    signed = _post(
+        http,
+        base,
+        "/log-ind/personale",
+        {"username": username, "password": password, "csrf_token": token},
+        stats,
+    )
+    if signed.status_code != 302:
+        return
+    week = _get(http, base, "/personale/uge", stats)
+    today = _get(http, base, "/personale/besoeg", stats)
+    links = VISIT_LINK.findall(today.text) or VISIT_LINK.findall(week.text)
+    page = today
+    if links:
+        page = _get(http, base, links[hash(username) % len(links)], stats)
+        if page.status_code == 200:
             with stats.lock:
-                stats.sign_outs += 1
+                stats.visit_reads += 1
+    out = _post(http, base, "/log-ind/log-ud", {"csrf_token": _csrf(page.text)}, stats)
+    if out.status_code == 302:
+        with stats.lock:
+            stats.sign_outs += 1
 
 
 def _prepare(env: dict, users: int) -> tuple[list[int], list[str], str]:
@@ -158,8 +175,9 @@ def _prepare(env: dict, users: int) -> tuple[list[int], list[str], str]:
         ).one()
         password_hash = hash_password(password)
         names = []
+        run = secrets.token_hex(3)  # a rerun on the same database gets new accounts
         for n in range(users):
-            names.append(f"last{n:03d}")
+            names.append(f"last-{run}-{n:03d}")
             db.session.add(
                 StaffUser(
                     municipality_id=model.municipality_id,
@@ -283,7 +301,7 @@ def main() -> int:
         f"latency median {statistics.median(latency) * 1000:.0f} ms, "
         f"p95 {latency[int(len(latency) * 0.95)] * 1000:.0f} ms, max {latency[-1] * 1000:.0f} ms"
     )
-    print(f"server errors {server_errors}")
+    print(f"server errors {server_errors}, client-side timeouts/failures {dict(stats.failures)}")
     print(f"sign-outs acknowledged {stats.sign_outs}, ended-session rows added {ended}")
     print(f"visit pages shown {stats.visit_reads}, audit reads of visits added {reads}")
     print(
