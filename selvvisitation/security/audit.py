@@ -123,6 +123,7 @@ CITIZEN_ARGUMENTS: dict[str, str] = {
     "consent_id": "Consent",
     "report_id": "StaffReport",
     "reassessment_id": "ReassessmentRequest",
+    "member_id": "SampledCitizen",  # a citizen drawn for supervision
 }
 
 

@@ -26,7 +26,7 @@ MAY_CHANGE_ON_REFUSAL = {"audit_entry", "ended_session"}
 
 VALUES = st.one_of(
     st.text(max_size=40),
-    st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=3000),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=400),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
     st.sampled_from(
         [
@@ -131,7 +131,11 @@ def _prepared(app, factories) -> tuple[object, list]:
 @settings(
     max_examples=6,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,  # one example posts to every route at once
+    ],
 )
 @given(data=st.data())
 def test_random_input_to_every_form_never_breaks_the_server(app, factories, fresh_cache, data):
@@ -141,16 +145,14 @@ def test_random_input_to_every_form_never_breaks_the_server(app, factories, fres
         client = app.test_client()
         world.actors[actor](client)
         keys = data.draw(
-            st.lists(st.sampled_from([*names, "x", "next", "person", "lang"]), max_size=8)
+            st.lists(st.sampled_from([*names, "x", "next", "person", "lang"]), max_size=4)
         )
         form = {key: data.draw(VALUES) for key in keys}
         form["csrf_token"] = csrf_token(client)
         before = _counts()
         response = client.post(url, data=form)
         if response.status_code >= 500:
-            problems.append(
-                f"POST {endpoint} as {actor} with {form!r}: {response.status_code}"
-            )
+            problems.append(f"POST {endpoint} as {actor} with {form!r}: {response.status_code}")
             continue
         if response.status_code >= 400:
             changed = {
