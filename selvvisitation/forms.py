@@ -26,6 +26,8 @@ class Required(InputRequired):
         super().__init__(message=message)
 
     def __call__(self, form: Form, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()  # keep the field's own message ("Write a whole number…")
         data = field.data
         if data is None or (isinstance(data, str) and not data.strip()) or data == []:
             field.errors[:] = []
@@ -44,8 +46,10 @@ def minutes_between(low: int, high: int) -> NumberRange:
     )
 
 
-class MinutesField(IntegerField):
-    """Whole minutes; anything else gets a plain message instead of WTForms' English one."""
+class WholeNumberField(IntegerField):
+    """A whole number; anything else gets a plain message instead of WTForms' English one."""
+
+    not_a_number = _l("Write a whole number, for example 14")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -55,7 +59,11 @@ class MinutesField(IntegerField):
             self.data = int(str(valuelist[0]).strip())
         except ValueError:
             self.data = None
-            raise ValueError(_l("Write the minutes as a whole number, for example 20")) from None
+            raise ValueError(self.not_a_number) from None
+
+
+class MinutesField(WholeNumberField):
+    not_a_number = _l("Write the minutes as a whole number, for example 20")
 
 
 def choice_field(label: Any, choices: list[tuple[str, Any]], message: Any, **kwargs: Any) -> Any:

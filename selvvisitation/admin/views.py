@@ -1,3 +1,7 @@
+"""The municipality admins' area: service catalogue, rules, providers, teams, users.
+
+One module per journey: catalogue, policy, organisation (providers and teams), users.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -10,6 +14,9 @@ from selvvisitation.security.access import allow, current_actor
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
+# Changes are the municipality admin's alone; the supervisor may read the catalogue.
+ADMIN = (StaffRole.MUNICIPALITY_ADMIN,)
+
 
 @blueprint.route("/")
 @allow(StaffRole.MUNICIPALITY_ADMIN, StaffRole.SUPERVISOR)
@@ -21,3 +28,7 @@ def index() -> str:
         .order_by(Service.category, Service.name_da)
     ).all()
     return render_template("admin/index.html", services=services)
+
+
+# The journey modules register their routes on the blueprint above.
+from selvvisitation.admin import catalogue, organisation, policy, users  # noqa: E402,F401

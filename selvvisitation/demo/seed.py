@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
 from selvvisitation.demo.supervision import add_supervision_demo
+from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
 from selvvisitation.domain.types import (
     ActorKind,
@@ -293,6 +294,7 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
 
     _demo_relatives(session, rng, municipality)
     add_supervision_demo(session, municipality, today)
+    add_team_wishes(session, municipality, today)
     return DemoResult(municipality=municipality, logins=logins, built_to_be_flagged=built)
 
 

@@ -232,6 +232,7 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "service_id": (lambda h: h.service.id, False),
     "staff_id": (lambda h: h.staff.id, False),
     "team_id": (lambda h: h.team.id, False),
+    "provider_id": (lambda h: h.team.provider_id, False),
     "code": (lambda h: h.citizen.municipality.code, False),
     "filename": (lambda h: "app/site.css", False),
     # Supervision (tilsyn): provider-level objects, same municipality only; a sampled

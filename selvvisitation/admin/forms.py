@@ -1,0 +1,142 @@
+"""The municipality admin's forms: catalogue, rules, providers, teams and staff users."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from selvvisitation.domain.policy import POLICY_RANGES
+from selvvisitation.domain.types import ProviderKind, ServiceCategory, StaffRole, SwapWindow
+from selvvisitation.forms import (
+    BaseForm,
+    MinutesField,
+    Required,
+    WholeNumberField,
+    choice_field,
+    max_length,
+    minutes_between,
+)
+
+CATEGORY_CHOICES = [
+    (ServiceCategory.PERSONAL_CARE.value, _l("Personal care")),
+    (ServiceCategory.PRACTICAL_HELP.value, _l("Practical help")),
+    (ServiceCategory.MEALS.value, _l("Meals")),
+    (ServiceCategory.OTHER.value, _l("Other")),
+]
+ROLE_CHOICES = [
+    (StaffRole.HOME_CARE_WORKER.value, _l("Home-care worker")),
+    (StaffRole.TEAM_LEADER.value, _l("Team leader")),
+    (StaffRole.VISITATOR.value, _l("Visitator")),
+    (StaffRole.MUNICIPALITY_ADMIN.value, _l("Municipality admin")),
+    (StaffRole.SUPERVISOR.value, _l("Supervisor")),
+]
+TEAM_ROLES = {StaffRole.HOME_CARE_WORKER.value, StaffRole.TEAM_LEADER.value}
+
+
+class ServiceForm(BaseForm):
+    code = StringField(_l("Code"), validators=[Required(_l("Write a code")), max_length(40)])
+    fsiii_code = StringField(_l("FSIII code (optional)"), validators=[max_length(20)])
+    name_da = StringField(_l("Name in Danish"),
+                          validators=[Required(_l("Write the name in Danish")), max_length(160)])
+    name_en = StringField(_l("Name in English"),
+                          validators=[Required(_l("Write the name in English")), max_length(160)])
+    category = choice_field(_l("Category"), CATEGORY_CHOICES, _l("Choose a category"))
+    swappable = BooleanField(_l("Can be swapped"))
+    flexible_only = BooleanField(_l("Offered only through flexible home help"))
+    within_service_level = BooleanField(_l("Within the municipality's service level"))
+    default_minutes = MinutesField(
+        _l("Minutes per delivery"),
+        validators=[Required(_l("Write the minutes per delivery")), minutes_between(1, 480)])
+    description_da = TextAreaField(_l("Description in Danish"), validators=[max_length(4000)])
+    description_en = TextAreaField(_l("Description in English"), validators=[max_length(4000)])
+    synonyms_da = TextAreaField(_l("Other words for it in Danish, one per line"),
+                                validators=[max_length(2000)])
+    synonyms_en = TextAreaField(_l("Other words for it in English, one per line"),
+                                validators=[max_length(2000)])
+    active = BooleanField(_l("In use"), default=True)
+
+
+def policy_form_class() -> type:
+    """One field per setting; the ranges come from domain.policy.POLICY_RANGES."""
+
+    class PolicyForm(BaseForm):
+        swap_window = choice_field(
+            _l("A swap must fit in the time frame of"),
+            [(SwapWindow.VISIT.value, _l("the visit")),
+             (SwapWindow.WEEK.value, _l("the week")),
+             (SwapWindow.TWO_WEEKS.value, _l("two weeks"))],
+            _l("Choose the window a swap must fit in"))
+        outside_service_level_allowed = BooleanField(
+            _l("Citizens may swap to help outside the service level"))
+        optional_holidays_are_working_days = BooleanField(
+            _l("Constitution Day, 24 and 31 December count as working days"))
+        show_staff_names_in_access_log = BooleanField(
+            _l("Citizens see the names of the staff who read their case"))
+        confirmed = HiddenField()
+
+    for name, (low, high) in POLICY_RANGES.items():
+        setattr(PolicyForm, name, WholeNumberField(
+            POLICY_LABELS[name],
+            validators=[Required(_l("Write a number")),
+                        minutes_between(low, high) if "min" in name else
+                        number_between(low, high)]))
+    return PolicyForm
+
+
+def number_between(low: int, high: int):  # noqa: ANN201
+    from wtforms.validators import NumberRange
+
+    return NumberRange(min=low, max=high, message=_l(
+        "The number must be between %(low)d and %(high)d", low=low, high=high))
+
+
+POLICY_LABELS = {
+    "deselection_threshold_count": _l("Flag after this many deselections of a service"),
+    "deselection_threshold_days": _l("… within this many days"),
+    "deviation_percent": _l("Flag a time deviation above this percentage"),
+    "deviation_min_per_delivery": _l("… unless the change per delivery is under (minutes)"),
+    "deviation_min_per_week": _l("… and the change per week is under (minutes)"),
+    "deviation_sustained_days": _l("… and it has lasted more than this many days"),
+    "case_deadline_working_days": _l("Case processing time (working days)"),
+    "practical_help_start_working_days": _l("Practical help starts within (working days)"),
+}
+
+
+class ProviderForm(BaseForm):
+    name = StringField(_l("Name"), validators=[Required(_l("Write the name")), max_length(160)])
+    kind = choice_field(_l("Kind"), [(ProviderKind.MUNICIPAL.value, _l("Municipal home care")),
+                                     (ProviderKind.PRIVATE.value, _l("Private provider"))],
+                        _l("Choose the kind of provider"))
+    phone = StringField(_l("Phone (optional)"), validators=[max_length(40)])
+    offers_personal_care = BooleanField(_l("Offers personal care"))
+    offers_practical_help = BooleanField(_l("Offers practical help"))
+
+
+class TeamForm(BaseForm):
+    name = StringField(_l("Team name"),
+                       validators=[Required(_l("Write the team's name")), max_length(160)])
+
+
+class AddTeamForm(BaseForm):
+    team_name = StringField(_l("Team name"),
+                            validators=[Required(_l("Write the team's name")), max_length(160)])
+
+
+class StaffUserForm(BaseForm):
+    username = StringField(_l("Username"),
+                           validators=[Required(_l("Write a username")), max_length(80)])
+    name = StringField(_l("Full name"),
+                       validators=[Required(_l("Write the full name")), max_length(160)])
+    role = choice_field(_l("Role"), ROLE_CHOICES, _l("Choose a role"))
+    team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=12, max=200, message=_l(
+            "The password must be between 12 and 200 characters"))])

@@ -1,0 +1,72 @@
+"""Edit the rules engine's settings, with the effect shown before anything is saved."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from selvvisitation.admin.forms import policy_form_class
+from selvvisitation.admin.views import ADMIN, blueprint
+from selvvisitation.domain.policy import BOOLEAN_FIELDS, POLICY_RANGES, Policy
+from selvvisitation.domain.types import SwapWindow
+from selvvisitation.extensions import db
+from selvvisitation.models import MunicipalityPolicy
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow, current_actor
+from selvvisitation.services.adapters import policy_for
+from selvvisitation.services.policy_preview import preview
+
+EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES)
+
+
+def _proposed(form, current: Policy) -> Policy:  # noqa: ANN001
+    values = {name: form[name].data for name in EDITABLE}
+    values["swap_window"] = SwapWindow(values["swap_window"])
+    values.update({name: bool(values[name]) for name in BOOLEAN_FIELDS})
+    return replace(current, **values)
+
+
+def _fingerprint(policy: Policy) -> str:
+    """The previewed settings: saving needs a preview of exactly these values."""
+    return "|".join(str(getattr(policy, name)) for name in EDITABLE)
+
+
+@blueprint.route("/regler", methods=["GET", "POST"])
+@allow(*ADMIN)
+def policy():  # noqa: ANN201
+    municipality = current_actor().staff.municipality
+    current = policy_for(municipality)
+    form_class = policy_form_class()
+    form = form_class()
+    if not form.is_submitted():
+        form = form_class(data={name: getattr(current, name) for name in EDITABLE})
+        form.swap_window.data = current.swap_window.value
+    effect = None
+    if form.validate_on_submit():
+        proposed = _proposed(form, current)
+        for name, _problem in proposed.validate():
+            if name in form:
+                form[name].errors.append(_l("Choose a valid setting"))
+        if not form.errors:
+            fingerprint = _fingerprint(proposed)
+            if request.form.get("action") == "save" and form.confirmed.data == fingerprint:
+                row = municipality.policy or MunicipalityPolicy(municipality=municipality)
+                changes = {name: [str(getattr(current, name)), str(getattr(proposed, name))]
+                           for name in EDITABLE
+                           if getattr(current, name) != getattr(proposed, name)}
+                for name in EDITABLE:
+                    setattr(row, name, getattr(proposed, name))
+                db.session.add(row)
+                audit.record("update", object_type="municipality_policy",
+                             object_id=municipality.id, purpose="policy",
+                             detail={"changes": changes})
+                db.session.commit()
+                flash(_("The rules are saved."))
+                return redirect(url_for("admin.policy"))
+            effect = preview(db.session, municipality, current, proposed)
+            form.confirmed.data = fingerprint
+    status = 400 if form.errors else 200
+    return render_template("admin/policy.html", form=form, effect=effect,
+                           ranges=POLICY_RANGES), status

@@ -1,0 +1,131 @@
+"""Staff users: create with an Argon2 password, set role and team, deactivate (never delete)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from selvvisitation.admin.forms import ROLE_CHOICES, TEAM_ROLES, StaffUserForm
+from selvvisitation.admin.views import ADMIN, blueprint
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.forms import BaseForm
+from selvvisitation.models import StaffUser
+from selvvisitation.security import audit
+from selvvisitation.security.access import allow, current_actor
+from selvvisitation.services.admin import (
+    create_staff,
+    deactivate,
+    staff_of,
+    team_of,
+    teams_in,
+    username_taken,
+)
+
+
+def _municipality_id() -> int:
+    return current_actor().staff.municipality_id
+
+
+def _form(staff: StaffUser | None = None) -> StaffUserForm:
+    form = StaffUserForm(obj=staff)
+    form.team_id.choices = [("", _l("No team"))] + [
+        (str(t.id), f"{t.provider.name}: {t.name}")
+        for t in teams_in(db.session, _municipality_id())
+    ]
+    if staff is not None and not form.is_submitted():
+        form.role.data = staff.role.value
+        form.team_id.data = str(staff.team_id or "")
+    return form
+
+
+def _checked_team(form: StaffUserForm, staff_id: int | None):  # noqa: ANN202
+    """The chosen team (own municipality only); adds the errors the fields alone cannot."""
+    if username_taken(db.session, form.username.data.strip(), but=staff_id):
+        form.username.errors.append(_l("The username is already in use"))
+    team = None
+    if form.team_id.data:
+        team = (team_of(db.session, _municipality_id(), int(form.team_id.data))
+                if form.team_id.data.isdigit() else None)
+        if team is None:
+            form.team_id.errors.append(_l("Choose a team from the list"))
+    if form.role.data in TEAM_ROLES and team is None and not form.team_id.errors:
+        form.team_id.errors.append(_l("Choose the team of the home-care worker or team leader"))
+    return team
+
+
+@blueprint.route("/brugere")
+@allow(*ADMIN)
+def users() -> str:
+    rows = db.session.scalars(select(StaffUser).where(
+        StaffUser.municipality_id == _municipality_id()).order_by(
+        StaffUser.active.desc(), StaffUser.name)).all()
+    return render_template("admin/users.html", users=rows, roles=dict(ROLE_CHOICES))
+
+
+@blueprint.route("/brugere/ny", methods=["GET", "POST"])
+@allow(*ADMIN)
+def new_user():  # noqa: ANN201
+    form = _form()
+    if form.validate_on_submit():
+        team = _checked_team(form, None)
+        if not form.password.data:
+            form.password.errors.append(_l("Write a password of at least 12 characters"))
+        if not form.errors:
+            staff = create_staff(
+                db.session, municipality_id=_municipality_id(), username=form.username.data,
+                name=form.name.data, role=StaffRole(form.role.data), team=team,
+                password=form.password.data)
+            db.session.flush()
+            audit.record("create", object_type="staff_user", object_id=staff.id,
+                         purpose="staff_users", detail={"role": staff.role.value})
+            db.session.commit()
+            flash(_("The user is created."))
+            return redirect(url_for("admin.users"))
+    status = 400 if form.errors else 200
+    return render_template("admin/user.html", form=form, user=None), status
+
+
+@blueprint.route("/brugere/<int:staff_id>", methods=["GET", "POST"])
+@allow(*ADMIN)
+def edit_user(staff_id: int):  # noqa: ANN201
+    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    form = _form(staff)
+    if form.validate_on_submit():
+        team = _checked_team(form, staff.id)
+        if not form.errors:
+            staff.username = form.username.data.strip()
+            staff.name = form.name.data.strip()
+            staff.role = StaffRole(form.role.data)
+            staff.team = team
+            staff.provider = team.provider if team else None
+            if form.password.data:
+                from selvvisitation.security.passwords import hash_password
+
+                staff.password_hash = hash_password(form.password.data)
+            audit.record("update", object_type="staff_user", object_id=staff.id,
+                         purpose="staff_users", detail={"role": staff.role.value})
+            db.session.commit()
+            flash(_("The user is saved."))
+            return redirect(url_for("admin.users"))
+    status = 400 if form.errors else 200
+    return render_template("admin/user.html", form=form, user=staff), status
+
+
+@blueprint.route("/brugere/<int:staff_id>/deaktiver", methods=["GET", "POST"])
+@allow(*ADMIN)
+def deactivate_user(staff_id: int):  # noqa: ANN201
+    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    form = BaseForm()
+    if staff.id == current_actor().staff.id:
+        flash(_("You cannot deactivate yourself."), "error")
+        return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and staff.active:
+        deactivate(staff)
+        audit.record("update", object_type="staff_user", object_id=staff.id,
+                     purpose="staff_users", detail={"active": False})
+        db.session.commit()
+        flash(_("%(name)s can no longer sign in.", name=staff.name))
+        return redirect(url_for("admin.users"))
+    return render_template("admin/deactivate.html", user=staff, form=form)

@@ -1,0 +1,113 @@
+"""The municipality admin's changes: catalogue, providers, teams and staff users.
+
+Everything is scoped to one municipality: lookups by id return None for another
+municipality's rows, so a view answers 404 without saying the row exists.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.models import Provider, Service, StaffUser, Team
+from selvvisitation.security.passwords import hash_password
+
+
+def service_of(session: Session, municipality_id: int, service_id: int) -> Service | None:
+    service = session.get(Service, service_id)
+    return service if service is not None and service.municipality_id == municipality_id else None
+
+
+def provider_of(session: Session, municipality_id: int, provider_id: int) -> Provider | None:
+    provider = session.get(Provider, provider_id)
+    ok = provider is not None and provider.municipality_id == municipality_id
+    return provider if ok else None
+
+
+def team_of(session: Session, municipality_id: int, team_id: int) -> Team | None:
+    team = session.get(Team, team_id)
+    ok = team is not None and team.provider.municipality_id == municipality_id
+    return team if ok else None
+
+
+def staff_of(session: Session, municipality_id: int, staff_id: int) -> StaffUser | None:
+    staff = session.get(StaffUser, staff_id)
+    return staff if staff is not None and staff.municipality_id == municipality_id else None
+
+
+def teams_in(session: Session, municipality_id: int) -> list[Team]:
+    return list(session.scalars(
+        select(Team).join(Provider).where(Provider.municipality_id == municipality_id)
+        .order_by(Provider.name, Team.name)))
+
+
+def code_taken(session: Session, municipality_id: int, code: str, but: int | None = None) -> bool:
+    query = select(func.count()).select_from(Service).where(
+        Service.municipality_id == municipality_id, func.lower(Service.code) == code.lower())
+    if but is not None:
+        query = query.where(Service.id != but)
+    return bool(session.scalar(query))
+
+
+def username_taken(session: Session, username: str, but: int | None = None) -> bool:
+    query = select(func.count()).select_from(StaffUser).where(
+        func.lower(StaffUser.username) == username.lower())
+    if but is not None:
+        query = query.where(StaffUser.id != but)
+    return bool(session.scalar(query))
+
+
+def lines(text: str | None) -> list[str]:
+    """Synonyms typed one per line (or comma-separated), trimmed, without blanks or repeats."""
+    words: list[str] = []
+    for part in (text or "").replace(",", "\n").splitlines():
+        word = part.strip()
+        if word and word not in words:
+            words.append(word)
+    return words
+
+
+SERVICE_FIELDS = ("code", "fsiii_code", "name_da", "name_en", "category", "swappable",
+                  "flexible_only", "within_service_level", "default_minutes", "description_da",
+                  "description_en", "active")
+
+
+def apply_service(service: Service, data: dict[str, Any]) -> dict[str, Any]:
+    """Set the service's fields from the form; return what changed, for the audit log."""
+    changes: dict[str, Any] = {}
+    values = {name: data[name] for name in SERVICE_FIELDS}
+    values["code"] = values["code"].strip()
+    values["fsiii_code"] = (values["fsiii_code"] or "").strip() or None
+    values["synonyms_da"] = lines(data["synonyms_da"])
+    values["synonyms_en"] = lines(data["synonyms_en"])
+    for name, value in values.items():
+        old = getattr(service, name, None)
+        if old != value:
+            changes[name] = [str(old), str(value)]
+            setattr(service, name, value)
+    # Minutes entered by the municipality are its own, no longer demo placeholders.
+    if "default_minutes" in changes:
+        service.minutes_are_placeholder = False
+    return changes
+
+
+def create_staff(
+    session: Session, *, municipality_id: int, username: str, name: str, role: StaffRole,
+    team: Team | None, password: str,
+) -> StaffUser:
+    staff = StaffUser(
+        municipality_id=municipality_id, username=username.strip(), name=name.strip(),
+        role=role, team=team, provider=team.provider if team else None,
+        password_hash=hash_password(password), session_nonce=secrets.token_hex(16),
+    )
+    session.add(staff)
+    return staff
+
+
+def deactivate(staff: StaffUser) -> None:
+    """Never deleted: the audit log and the decisions name them. Sessions end at once."""
+    staff.active = False
+    staff.session_nonce = secrets.token_hex(16)
