@@ -131,7 +131,7 @@ def test_a_team_leader_sees_the_declined_swaps_with_their_reasons(client, page, 
     assert "Inger Jensen" in item.h2.get_text()
     text = " ".join(item.get_text(" ", strip=True).split())
     assert "Fravælger: Bad (30 minutter)" in text
-    assert "Årsag: anden grund – “Borgeren havde feber”" in text
+    assert "Begrundelse for nej: anden grund – “Borgeren havde feber”" in text
 
 
 def test_the_declined_swaps_of_another_team_are_not_shown(client, page, factories):
