@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
-from selvvisitation.demo.supervision import add_supervision_demo
 from selvvisitation.demo.staff_wishes import add_team_wishes
+from selvvisitation.demo.supervision import add_supervision_demo
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
 from selvvisitation.domain.types import (
     ActorKind,
