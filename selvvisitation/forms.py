@@ -26,8 +26,6 @@ class Required(InputRequired):
         super().__init__(message=message)
 
     def __call__(self, form: Form, field: Field) -> None:
-        if field.process_errors:
-            raise StopValidation()  # keep the field's own message ("Write a whole number…")
         data = field.data
         if data is None or (isinstance(data, str) and not data.strip()) or data == []:
             field.errors[:] = []
@@ -60,6 +58,15 @@ class WholeNumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.not_a_number) from None
+
+
+class NumberRequired(Required):
+    """Required for a WholeNumberField: text that is not a number keeps its own message."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()  # "Write a whole number, for example 14" stays
+        super().__call__(form, field)
 
 
 class MinutesField(WholeNumberField):

@@ -17,6 +17,7 @@ from selvvisitation.domain.types import ProviderKind, ServiceCategory, StaffRole
 from selvvisitation.forms import (
     BaseForm,
     MinutesField,
+    NumberRequired,
     Required,
     WholeNumberField,
     choice_field,
@@ -53,7 +54,7 @@ class ServiceForm(BaseForm):
     within_service_level = BooleanField(_l("Within the municipality's service level"))
     default_minutes = MinutesField(
         _l("Minutes per delivery"),
-        validators=[Required(_l("Write the minutes per delivery")), minutes_between(1, 480)])
+        validators=[NumberRequired(_l("Write the minutes per delivery")), minutes_between(1, 480)])
     description_da = TextAreaField(_l("Description in Danish"), validators=[max_length(4000)])
     description_en = TextAreaField(_l("Description in English"), validators=[max_length(4000)])
     synonyms_da = TextAreaField(_l("Other words for it in Danish, one per line"),
@@ -84,7 +85,7 @@ def policy_form_class() -> type:
     for name, (low, high) in POLICY_RANGES.items():
         setattr(PolicyForm, name, WholeNumberField(
             POLICY_LABELS[name],
-            validators=[Required(_l("Write a number")),
+            validators=[NumberRequired(_l("Write a number")),
                         minutes_between(low, high) if "min" in name else
                         number_between(low, high)]))
     return PolicyForm
