@@ -56,3 +56,12 @@ def test_every_response_carries_the_security_headers(client):
 
 def test_the_health_check_says_nothing_about_anyone(client):
     assert client.get("/sundhed").get_json() == {"status": "ok"}
+
+
+def test_the_demo_sign_in_lists_citizens_and_relatives_with_valid_markup(page, factories):
+    """One form per person; the page must still have no duplicate ids (checked by page.get)."""
+    consent = factories.Consent()
+    soup = page.get("auth.citizen_login")
+    buttons = [b.get_text(strip=True) for b in soup.select(".app-demo-people button")]
+    assert f"Log ind som {consent.citizen.name}" in buttons
+    assert f"Log ind som {consent.relative.name} (pårørende)" in buttons
