@@ -20,6 +20,7 @@ from selvvisitation.services.admin import (
     staff_of,
     team_of,
     teams_in,
+    update_staff,
     username_taken,
 )
 
@@ -95,15 +96,9 @@ def edit_user(staff_id: int):  # noqa: ANN201
     if form.validate_on_submit():
         team = _checked_team(form, staff.id)
         if not form.errors:
-            staff.username = form.username.data.strip()
-            staff.name = form.name.data.strip()
-            staff.role = StaffRole(form.role.data)
-            staff.team = team
-            staff.provider = team.provider if team else None
-            if form.password.data:
-                from selvvisitation.security.passwords import hash_password
-
-                staff.password_hash = hash_password(form.password.data)
+            update_staff(
+                staff, username=form.username.data, name=form.name.data,
+                role=StaffRole(form.role.data), team=team, password=form.password.data)
             audit.record("update", object_type="staff_user", object_id=staff.id,
                          purpose="staff_users", detail={"role": staff.role.value})
             db.session.commit()

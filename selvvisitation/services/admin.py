@@ -107,6 +107,20 @@ def create_staff(
     return staff
 
 
+def update_staff(
+    staff: StaffUser, *, username: str, name: str, role: StaffRole, team: Team | None,
+    password: str | None,
+) -> None:
+    """Change a user; a new password only when one is given (an empty field keeps the old)."""
+    staff.username = username.strip()
+    staff.name = name.strip()
+    staff.role = role
+    staff.team = team
+    staff.provider = team.provider if team else None
+    if password:
+        staff.password_hash = hash_password(password)
+
+
 def deactivate(staff: StaffUser) -> None:
     """Never deleted: the audit log and the decisions name them. Sessions end at once."""
     staff.active = False
