@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint strings browser assets compile-translations demo-db migration clean
+.PHONY: help setup run test test-only lint strings browser assets compile-translations demo-db migration benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 
 migration: $(BIN)/.installed ## Regenerate the initial migration from the models (nothing has shipped yet)
 	bash scripts/regenerate_migration.sh
+
+benchmark: $(BIN)/.installed ## Time the visitators' queue and case page on 100,000 citizens (PostgreSQL; own database, dropped after; BENCHMARK_ARGS=--help)
+	$(BIN)/python scripts/benchmark_visitation.py $(BENCHMARK_ARGS)
 
 clean: ## Remove installed and generated files
 	rm -rf $(VENV) node_modules static/dkfds static/vendor

@@ -19,6 +19,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     if config is None or isinstance(config, str):
         config = config_for(config)
     app.config.from_object(config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -26,6 +27,17 @@ def create_app(config: Config | str | None = None) -> Flask:
     register_template_context(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind N trusted reverse proxies, the client address is the Nth from the right in
+    X-Forwarded-For (werkzeug's ProxyFix). With none configured the header is ignored:
+    anyone can send it, so trusting it would let a client choose its own address."""
+    count = app.config.get("TRUSTED_PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -64,9 +76,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from selvvisitation.security import audit, headers, log_masking
+    from selvvisitation.security import audit, headers, locking, log_masking
     from selvvisitation.security.access import install_access_control
 
+    locking.install(app)
     log_masking.install()
     headers.install(app)
     install_access_control(app)

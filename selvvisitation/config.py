@@ -72,6 +72,14 @@ class Config:
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
         self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+        # Reverse proxies in front of the app whose X-Forwarded-For may be trusted; 0 = none,
+        # so a client cannot pick its own address by sending the header (app.register_proxy).
+        self.TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+        # Wrong staff sign-ins allowed per client address within a sliding window.
+        self.SIGNIN_FAILURES_PER_CLIENT = int(os.environ.get("SIGNIN_FAILURES_PER_CLIENT", "20"))
+        self.SIGNIN_CLIENT_WINDOW_SECONDS = int(
+            os.environ.get("SIGNIN_CLIENT_WINDOW_SECONDS", "900")
+        )
 
 
 class DemoConfig(Config):

@@ -6,8 +6,19 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
+from flask_babel import lazy_gettext as _l
 
 from selvvisitation.domain.cpr import mask_cpr
+from selvvisitation.domain.types import LapseReason
+
+# Why a booked swap lapsed when the decision changed: shown to the citizen and the staff.
+LAPSE_REASONS = {
+    LapseReason.SERVICE_NOT_GRANTED: _l(
+        "the service to be swapped away is no longer planned at this visit"
+    ),
+    LapseReason.VISIT_CANCELLED: _l("the visit is no longer planned"),
+    LapseReason.FRAME_TOO_SMALL: _l("what was chosen instead no longer fits the visit's time"),
+}
 
 
 def minutes(value: int | None) -> str:
@@ -52,6 +63,13 @@ def service_name(service: object) -> str:
     return getattr(service, "name_en" if locale == "en" else "name_da", "")
 
 
+def lapse_reason(value: LapseReason | str | None) -> str:
+    """Why a swap lapsed, in the user's language."""
+    if value is None:
+        return ""
+    return str(LAPSE_REASONS.get(LapseReason(value), ""))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         minutes=minutes,
@@ -61,6 +79,7 @@ def register(app: Flask) -> None:
         date_time=date_time,
         masked_cpr=mask_cpr,
         service_name=service_name,
+        lapse_reason=lapse_reason,
     )
 
     @app.context_processor

@@ -11,12 +11,22 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, IntegerField, RadioField
+from wtforms import Field, Form, IntegerField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 
 class BaseForm(FlaskForm):
     """All our forms: CSRF-protected; error texts are plain, translated sentences."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Also refuse text with a NUL character: no one types it, and PostgreSQL cannot
+        store it in a text column (it was a 500 there, saved on SQLite)."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, _l("Remove the invalid character")]
+                valid = False
+        return valid
 
 
 class Required(InputRequired):
@@ -73,7 +83,12 @@ class MinutesField(WholeNumberField):
     not_a_number = _l("Write the minutes as a whole number, for example 20")
 
 
-def choice_field(label: Any, choices: list[tuple[str, Any]], message: Any, **kwargs: Any) -> Any:
+def choice_values(field: Field) -> set[str]:
+    """The values a choice field offers (its SelectChoice options)."""
+    return {choice.value for choice in field.choices or []}
+
+
+def choice_field(label: Any, choices: list[SelectChoice], message: Any, **kwargs: Any) -> Any:
     """Radio buttons whose missing and unknown answers both get the same plain message."""
     return RadioField(
         label,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:41:37.781579
+Create Date: 2026-11-22 20:26:36.490180
 
 """
 from alembic import op
@@ -26,6 +26,16 @@ def upgrade():
     )
     with op.batch_alter_table('ended_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ended_session_ended_at'), ['ended_at'], unique=False)
+
+    op.create_table('failed_sign_in',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client', sa.String(length=64), nullable=False),
+    sa.Column('failed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_sign_in'))
+    )
+    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
+        batch_op.create_index('ix_failed_sign_in_client_failed_at', ['client', 'failed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_failed_sign_in_failed_at'), ['failed_at'], unique=False)
 
     op.create_table('municipality',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -202,19 +212,25 @@ def upgrade():
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('opened_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.Column('deadline', sa.Date(), nullable=False),
     sa.Column('closed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.Text(), nullable=False),
     sa.Column('assigned_to_staff_id', sa.Integer(), nullable=True),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('provider_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['assigned_to_staff_id'], ['staff_user.id'], name=op.f('fk_case_assigned_to_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_case_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_case_municipality_id_municipality')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_case_provider_id_provider')),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_case_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case'))
     )
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index('ix_case_open_kind', ['municipality_id', 'kind', 'priority', 'deadline', 'id'], unique=False, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
+        batch_op.create_index('ix_case_open_provider', ['municipality_id', 'provider_id', 'priority', 'deadline', 'id'], unique=False, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
         batch_op.create_index('ix_case_open_queue', ['municipality_id', 'priority', 'deadline', 'id'], unique=False, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
-        batch_op.create_index('ix_case_queue', ['municipality_id', 'status', 'deadline'], unique=False)
+        batch_op.create_index('ix_case_open_team', ['municipality_id', 'team_id', 'priority', 'deadline', 'id'], unique=False, sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
 
     op.create_table('consent',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -515,7 +531,7 @@ def upgrade():
     sa.Column('visit_id', sa.Integer(), nullable=True),
     sa.Column('period_start', sa.Date(), nullable=True),
     sa.Column('period_end', sa.Date(), nullable=True),
-    sa.Column('status', sa.Enum('requested', 'accepted', 'declined', 'withdrawn', name='swapstatus', native_enum=False, length=40), nullable=False),
+    sa.Column('status', sa.Enum('requested', 'accepted', 'declined', 'withdrawn', 'lapsed', name='swapstatus', native_enum=False, length=40), nullable=False),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
     sa.Column('created_by_relative_id', sa.Integer(), nullable=True),
@@ -526,10 +542,14 @@ def upgrade():
     sa.Column('decided_by_staff_id', sa.Integer(), nullable=True),
     sa.Column('decline_reason', sa.Enum('hygiene', 'work_environment', 'other', name='declinereason', native_enum=False, length=40), nullable=True),
     sa.Column('decline_text', sa.Text(), nullable=False),
+    sa.Column('lapsed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lapsed_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', name='lapsereason', native_enum=False, length=40), nullable=True),
+    sa.Column('lapsed_decision_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_swap_request_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_created_by_relative_id_relative')),
     sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_user.id'], name=op.f('fk_swap_request_created_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['decided_by_staff_id'], ['staff_user.id'], name=op.f('fk_swap_request_decided_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['lapsed_decision_id'], ['decision.id'], name=op.f('fk_swap_request_lapsed_decision_id_decision')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_swap_request_visit_id_visit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_swap_request')),
     sa.UniqueConstraint('reference', name=op.f('uq_swap_request_reference')),
@@ -799,8 +819,10 @@ def downgrade():
 
     op.drop_table('consent')
     with op.batch_alter_table('case', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_queue')
+        batch_op.drop_index('ix_case_open_team', sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
         batch_op.drop_index('ix_case_open_queue', sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
+        batch_op.drop_index('ix_case_open_provider', sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
+        batch_op.drop_index('ix_case_open_kind', sqlite_where=sa.text("status <> 'closed'"), postgresql_where=sa.text("status <> 'closed'"))
         batch_op.drop_index(batch_op.f('ix_case_citizen_id'))
 
     op.drop_table('case')
@@ -833,6 +855,11 @@ def downgrade():
     op.drop_table('municipality_policy')
     op.drop_table('relative')
     op.drop_table('municipality')
+    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_failed_sign_in_failed_at'))
+        batch_op.drop_index('ix_failed_sign_in_client_failed_at')
+
+    op.drop_table('failed_sign_in')
     with op.batch_alter_table('ended_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ended_session_ended_at'))
 

@@ -11,7 +11,7 @@ from selvvisitation.extensions import db
 from selvvisitation.models import Service
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.admin import apply_service, code_taken, service_of
+from selvvisitation.services.admin import SERVICE_FIELDS, apply_service, code_taken, service_of
 
 
 def _form_data(service: Service) -> dict:
@@ -61,7 +61,9 @@ def new_service():  # noqa: ANN201
 def edit_service(service_id: int):  # noqa: ANN201
     municipality_id = current_actor().staff.municipality_id
     service = service_of(db.session, municipality_id, service_id) or abort(404)
-    form = ServiceForm(obj=service, data=_form_data(service))
+    # Not obj=service: WTForms lets obj win over data, and the synonyms are lists there.
+    form = ServiceForm(data={**{name: getattr(service, name) for name in SERVICE_FIELDS},
+                             **_form_data(service)})
     if form.validate_on_submit() and _save(form, service, municipality_id, "update"):
         flash(_("The service is saved."))
         return redirect(url_for("admin.index"))

@@ -6,13 +6,14 @@ from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Length, Optional
 
-from selvvisitation.domain.policy import POLICY_RANGES
+from selvvisitation.domain.policy import LEGAL_REFERENCE_KEYS, POLICY_RANGES
 from selvvisitation.domain.types import ProviderKind, ServiceCategory, StaffRole, SwapWindow
 from selvvisitation.forms import (
     BaseForm,
@@ -26,17 +27,17 @@ from selvvisitation.forms import (
 )
 
 CATEGORY_CHOICES = [
-    (ServiceCategory.PERSONAL_CARE.value, _l("Personal care")),
-    (ServiceCategory.PRACTICAL_HELP.value, _l("Practical help")),
-    (ServiceCategory.MEALS.value, _l("Meals")),
-    (ServiceCategory.OTHER.value, _l("Other")),
+    SelectChoice(ServiceCategory.PERSONAL_CARE.value, _l("Personal care")),
+    SelectChoice(ServiceCategory.PRACTICAL_HELP.value, _l("Practical help")),
+    SelectChoice(ServiceCategory.MEALS.value, _l("Meals")),
+    SelectChoice(ServiceCategory.OTHER.value, _l("Other")),
 ]
 ROLE_CHOICES = [
-    (StaffRole.HOME_CARE_WORKER.value, _l("Home-care worker")),
-    (StaffRole.TEAM_LEADER.value, _l("Team leader")),
-    (StaffRole.VISITATOR.value, _l("Visitator")),
-    (StaffRole.MUNICIPALITY_ADMIN.value, _l("Municipality admin")),
-    (StaffRole.SUPERVISOR.value, _l("Supervisor")),
+    SelectChoice(StaffRole.HOME_CARE_WORKER.value, _l("Home-care worker")),
+    SelectChoice(StaffRole.TEAM_LEADER.value, _l("Team leader")),
+    SelectChoice(StaffRole.VISITATOR.value, _l("Visitator")),
+    SelectChoice(StaffRole.MUNICIPALITY_ADMIN.value, _l("Municipality admin")),
+    SelectChoice(StaffRole.SUPERVISOR.value, _l("Supervisor")),
 ]
 TEAM_ROLES = {StaffRole.HOME_CARE_WORKER.value, StaffRole.TEAM_LEADER.value}
 
@@ -70,9 +71,9 @@ def policy_form_class() -> type:
     class PolicyForm(BaseForm):
         swap_window = choice_field(
             _l("A swap must fit in the time frame of"),
-            [(SwapWindow.VISIT.value, _l("the visit")),
-             (SwapWindow.WEEK.value, _l("the week")),
-             (SwapWindow.TWO_WEEKS.value, _l("two weeks"))],
+            [SelectChoice(SwapWindow.VISIT.value, _l("the visit")),
+             SelectChoice(SwapWindow.WEEK.value, _l("the week")),
+             SelectChoice(SwapWindow.TWO_WEEKS.value, _l("two weeks"))],
             _l("Choose the window a swap must fit in"))
         outside_service_level_allowed = BooleanField(
             _l("Citizens may swap to help outside the service level"))
@@ -88,7 +89,29 @@ def policy_form_class() -> type:
             validators=[NumberRequired(_l("Write a number")),
                         minutes_between(low, high) if "min" in name else
                         number_between(low, high)]))
+    for key in LEGAL_REFERENCE_KEYS:
+        setattr(PolicyForm, legal_field(key), TextAreaField(
+            LEGAL_LABELS[key],
+            validators=[Required(_l("Write the text of the legal reference")),
+                        max_length(LEGAL_REFERENCE_MAX)]))
     return PolicyForm
+
+
+LEGAL_REFERENCE_MAX = 500
+# The texts citizens read in decision letters and the dialogue (domain.policy holds them).
+LEGAL_LABELS = {
+    "home_help": _l("Legal basis of the help (in decision letters)"),
+    "decision": _l("Rules for the written decision (in decision letters)"),
+    "complaint": _l("Complaint guidance: deadline and how (in decision letters)"),
+    "flexible_home_help": _l("The right to swap (in the dialogue)"),
+    "cannot_demand_later": _l(
+        "A deselected service cannot be demanded later (before a swap is confirmed)"),
+}
+
+
+def legal_field(key: str) -> str:
+    """The policy form's field for one legal reference."""
+    return f"legal_{key}"
 
 
 def number_between(low: int, high: int):  # noqa: ANN201
@@ -112,8 +135,9 @@ POLICY_LABELS = {
 
 class ProviderForm(BaseForm):
     name = StringField(_l("Name"), validators=[Required(_l("Write the name")), max_length(160)])
-    kind = choice_field(_l("Kind"), [(ProviderKind.MUNICIPAL.value, _l("Municipal home care")),
-                                     (ProviderKind.PRIVATE.value, _l("Private provider"))],
+    kind = choice_field(_l("Kind"),
+                        [SelectChoice(ProviderKind.MUNICIPAL.value, _l("Municipal home care")),
+                         SelectChoice(ProviderKind.PRIVATE.value, _l("Private provider"))],
                         _l("Choose the kind of provider"))
     phone = StringField(_l("Phone (optional)"), validators=[max_length(40)])
     offers_personal_care = BooleanField(_l("Offers personal care"))

@@ -7,9 +7,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from selvvisitation.admin.forms import policy_form_class
+from selvvisitation.admin.forms import LEGAL_LABELS, legal_field, policy_form_class
 from selvvisitation.admin.views import ADMIN, blueprint
-from selvvisitation.domain.policy import BOOLEAN_FIELDS, POLICY_RANGES, Policy
+from selvvisitation.domain.policy import (
+    BOOLEAN_FIELDS,
+    LEGAL_REFERENCE_KEYS,
+    POLICY_RANGES,
+    Policy,
+    default_legal_references,
+)
 from selvvisitation.domain.types import SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models import MunicipalityPolicy
@@ -25,12 +31,32 @@ def _proposed(form, current: Policy) -> Policy:  # noqa: ANN001
     values = {name: form[name].data for name in EDITABLE}
     values["swap_window"] = SwapWindow(values["swap_window"])
     values.update({name: bool(values[name]) for name in BOOLEAN_FIELDS})
-    return replace(current, **values)
+    references = dict(current.legal_references)
+    references.update({key: form[legal_field(key)].data.strip() for key in LEGAL_REFERENCE_KEYS})
+    return replace(current, legal_references=references, **values)
 
 
 def _fingerprint(policy: Policy) -> str:
     """The previewed settings: saving needs a preview of exactly these values."""
-    return "|".join(str(getattr(policy, name)) for name in EDITABLE)
+    return "|".join(
+        [str(getattr(policy, name)) for name in EDITABLE]
+        + [policy.legal_references[key] for key in LEGAL_REFERENCE_KEYS]
+    )
+
+
+def _changed_references(current: Policy, proposed: Policy) -> dict[str, list[str]]:
+    return {
+        key: [current.legal_references[key], proposed.legal_references[key]]
+        for key in LEGAL_REFERENCE_KEYS
+        if current.legal_references[key] != proposed.legal_references[key]
+    }
+
+
+def _overrides(references: dict[str, str]) -> dict[str, str]:
+    """Only the texts that differ from the defaults are stored: new defaults still reach
+    a municipality that never changed a text."""
+    defaults = default_legal_references()
+    return {key: text for key, text in references.items() if defaults.get(key) != text}
 
 
 @blueprint.route("/regler", methods=["GET", "POST"])
@@ -41,9 +67,13 @@ def policy():  # noqa: ANN201
     form_class = policy_form_class()
     form = form_class()
     if not form.is_submitted():
-        form = form_class(data={name: getattr(current, name) for name in EDITABLE})
+        form = form_class(data={
+            **{name: getattr(current, name) for name in EDITABLE},
+            **{legal_field(key): current.legal_references[key] for key in LEGAL_REFERENCE_KEYS},
+        })
         form.swap_window.data = current.swap_window.value
     effect = None
+    references: dict[str, list[str]] = {}
     if form.validate_on_submit():
         proposed = _proposed(form, current)
         for name, _problem in proposed.validate():
@@ -58,6 +88,10 @@ def policy():  # noqa: ANN201
                            if getattr(current, name) != getattr(proposed, name)}
                 for name in EDITABLE:
                     setattr(row, name, getattr(proposed, name))
+                row.legal_references = _overrides(dict(proposed.legal_references))
+                changes.update(
+                    {f"legal_references.{k}": v
+                     for k, v in _changed_references(current, proposed).items()})
                 db.session.add(row)
                 audit.record("update", object_type="municipality_policy",
                              object_id=municipality.id, purpose="policy",
@@ -66,7 +100,10 @@ def policy():  # noqa: ANN201
                 flash(_("The rules are saved."))
                 return redirect(url_for("admin.policy"))
             effect = preview(db.session, municipality, current, proposed)
+            references = _changed_references(current, proposed)
             form.confirmed.data = fingerprint
     status = 400 if form.errors else 200
     return render_template("admin/policy.html", form=form, effect=effect,
-                           ranges=POLICY_RANGES), status
+                           ranges=POLICY_RANGES, references=references,
+                           legal_fields=[legal_field(k) for k in LEGAL_REFERENCE_KEYS],
+                           legal_labels=LEGAL_LABELS), status

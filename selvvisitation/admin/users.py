@@ -1,10 +1,12 @@
-"""Staff users: create with an Argon2 password, set role and team, deactivate (never delete)."""
+"""Staff users: create with an Argon2 password, set role and team, deactivate (never delete)
+and reactivate."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from selvvisitation.admin.forms import ROLE_CHOICES, TEAM_ROLES, StaffUserForm
 from selvvisitation.admin.views import ADMIN, blueprint
@@ -17,6 +19,7 @@ from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.admin import (
     create_staff,
     deactivate,
+    reactivate,
     staff_of,
     team_of,
     teams_in,
@@ -31,8 +34,8 @@ def _municipality_id() -> int:
 
 def _form(staff: StaffUser | None = None) -> StaffUserForm:
     form = StaffUserForm(obj=staff)
-    form.team_id.choices = [("", _l("No team"))] + [
-        (str(t.id), f"{t.provider.name}: {t.name}")
+    form.team_id.choices = [SelectChoice("", _l("No team"))] + [
+        SelectChoice(str(t.id), f"{t.provider.name}: {t.name}")
         for t in teams_in(db.session, _municipality_id())
     ]
     if staff is not None and not form.is_submitted():
@@ -62,7 +65,8 @@ def users() -> str:
     rows = db.session.scalars(select(StaffUser).where(
         StaffUser.municipality_id == _municipality_id()).order_by(
         StaffUser.active.desc(), StaffUser.name)).all()
-    return render_template("admin/users.html", users=rows, roles=dict(ROLE_CHOICES))
+    roles = {choice.value: choice.label for choice in ROLE_CHOICES}
+    return render_template("admin/users.html", users=rows, roles=roles)
 
 
 @blueprint.route("/brugere/ny", methods=["GET", "POST"])
@@ -108,19 +112,32 @@ def edit_user(staff_id: int):  # noqa: ANN201
     return render_template("admin/user.html", form=form, user=staff), status
 
 
+def _set_active(staff_id: int, active: bool):  # noqa: ANN202
+    """Deactivate or reactivate after the confirmation page; never delete."""
+    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    form = BaseForm()
+    if not active and staff.id == current_actor().staff.id:
+        flash(_("You cannot deactivate yourself."), "error")
+        return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and staff.active != active:
+        (reactivate if active else deactivate)(staff)
+        audit.record("update", object_type="staff_user", object_id=staff.id,
+                     purpose="staff_users", detail={"active": active})
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=staff.name) if active
+              else _("%(name)s can no longer sign in.", name=staff.name))
+        return redirect(url_for("admin.users"))
+    template = "admin/reactivate.html" if active else "admin/deactivate.html"
+    return render_template(template, user=staff, form=form)
+
+
 @blueprint.route("/brugere/<int:staff_id>/deaktiver", methods=["GET", "POST"])
 @allow(*ADMIN)
 def deactivate_user(staff_id: int):  # noqa: ANN201
-    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
-    form = BaseForm()
-    if staff.id == current_actor().staff.id:
-        flash(_("You cannot deactivate yourself."), "error")
-        return redirect(url_for("admin.users"))
-    if form.validate_on_submit() and staff.active:
-        deactivate(staff)
-        audit.record("update", object_type="staff_user", object_id=staff.id,
-                     purpose="staff_users", detail={"active": False})
-        db.session.commit()
-        flash(_("%(name)s can no longer sign in.", name=staff.name))
-        return redirect(url_for("admin.users"))
-    return render_template("admin/deactivate.html", user=staff, form=form)
+    return _set_active(staff_id, active=False)
+
+
+@blueprint.route("/brugere/<int:staff_id>/genaktiver", methods=["GET", "POST"])
+@allow(*ADMIN)
+def reactivate_user(staff_id: int):  # noqa: ANN201
+    return _set_active(staff_id, active=True)

@@ -4,10 +4,21 @@ An in-memory limiter counts per gunicorn worker and forgets on restart; the
 database does neither. Every failure answers the same way and costs the same
 Argon2 work, whether the username exists, the password is wrong or the account
 is locked, so the sign-in page is no username oracle.
+
+Per account, five wrong passwords pause the account. That alone lets one
+client try four passwords on every account; so wrong sign-ins are also counted
+per client address over a sliding window, and a client past the limit is told
+to wait (before any password is checked) until its oldest counted failure ages
+out. The address is the proxy-corrected REMOTE_ADDR (app.register_proxy):
+X-Forwarded-For counts only behind a configured number of trusted proxies.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,11 +26,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from selvvisitation.models import EndedSession, StaffUser
+from selvvisitation.models import EndedSession, FailedSignIn, StaffUser
+from selvvisitation.security.locking import lock_for_write
 from selvvisitation.security.passwords import verify_password
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+# Per client address (defaults; config SIGNIN_FAILURES_PER_CLIENT, SIGNIN_CLIENT_WINDOW_SECONDS).
+FAILURES_PER_CLIENT = 20
+CLIENT_WINDOW = timedelta(minutes=15)
 # Ended-session rows are only needed while a copied cookie could still be inside
 # its lifetime; keep them a day past the longest session.
 ENDED_SESSION_RETENTION = timedelta(days=1)
@@ -28,21 +43,161 @@ ENDED_SESSION_RETENTION = timedelta(days=1)
 @dataclass(frozen=True)
 class LoginResult:
     staff: StaffUser | None
-    problem: str | None  # "refused": one answer for unknown user, wrong password, locked
+    # "refused": one answer for unknown user, wrong password, locked account;
+    # "throttled": too many wrong sign-ins from this client, try again in retry_after seconds.
+    problem: str | None
+    retry_after: int = 0
+
+
+@dataclass(frozen=True)
+class ClientThrottle:
+    """Wrong sign-ins allowed per client address within a sliding window."""
+
+    limit: int = FAILURES_PER_CLIENT
+    window: timedelta = CLIENT_WINDOW
+
+
+def client_key(address: str | None, secret: str) -> str:
+    """A keyed hash of the client's address: counted, never stored readable (GDPR art. 5(1)(c)).
+
+    IPv6 counts per /64, the network one subscriber gets; an unparsable address
+    (no REMOTE_ADDR) is one client of its own.
+    """
+    text = address or ""
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        network = text
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        prefix = 64 if ip.version == 6 else 32
+        network = str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    return hmac.new(secret.encode(), network.encode(), hashlib.sha256).hexdigest()
+
+
+def client_wait(
+    session: Session, client: str, throttle: ClientThrottle, now: datetime | None = None
+) -> int:
+    """Seconds until the client may try again; 0 when it may try now."""
+    now = now or datetime.now(UTC)
+    recent = session.scalars(
+        select(FailedSignIn.failed_at)
+        .where(FailedSignIn.client == client, FailedSignIn.failed_at > now - throttle.window)
+        .order_by(FailedSignIn.failed_at.desc())
+        .limit(throttle.limit)
+    ).all()
+    if len(recent) < throttle.limit:
+        return 0
+    # Sliding window: one more try is allowed when the oldest of these ages out.
+    return max(1, math.ceil((recent[-1] + throttle.window - now).total_seconds()))
+
+
+def _count_client_failure(
+    session: Session, client: str, throttle: ClientThrottle, now: datetime
+) -> None:
+    session.execute(delete(FailedSignIn).where(FailedSignIn.failed_at <= now - throttle.window))
+    session.add(FailedSignIn(client=client, failed_at=now))
+
+
+@dataclass(frozen=True)
+class CheckedPassword:
+    """A password verified against the hash stored when it was read (see check_password)."""
+
+    password_hash: str | None
+    ok: bool
+
+
+def stored_password_hash(session: Session, username: str) -> str | None:
+    return session.scalar(
+        select(StaffUser.password_hash).where(StaffUser.username == _normal(username)))
+
+
+def check_password(password_hash: str | None, password: str) -> CheckedPassword:
+    """Verify the password against a stored hash; the same Argon2 work for unknown names.
+
+    Argon2 is slow on purpose. The view reads the hash, ends the transaction and calls
+    this before it takes the write lock (security.locking), so simultaneous sign-ins do
+    not wait for each other's hashing; attempt_staff_login counts the outcome under the lock.
+    """
+    return CheckedPassword(password_hash, verify_password(password_hash, password))
+
+
+def _normal(username: str) -> str:
+    return username.strip().lower()
 
 
 def attempt_staff_login(
-    session: Session, username: str, password: str, now: datetime | None = None
+    session: Session,
+    username: str,
+    password: str,
+    now: datetime | None = None,
+    client: str | None = None,
+    throttle: ClientThrottle | None = None,
+    *,
+    checked: CheckedPassword | None = None,
 ) -> LoginResult:
-    """Check a staff sign-in; the caller commits (so the failure count is kept)."""
+    """Check a staff sign-in; the caller commits (so the failure counts are kept).
+
+    With `client` (client_key of the address), wrong sign-ins are also counted per
+    client, and a client past the limit is refused before the password counts.
+    With `checked` (from check_password, done before the write lock) the password is not
+    verified again; it counts only if the stored hash is still the one it was checked against.
+    """
     now = now or datetime.now(UTC)
+    throttle = throttle or ClientThrottle()
+    if client is not None:
+        wait = client_wait(session, client, throttle, now)
+        if wait:
+            return LoginResult(None, "throttled", retry_after=wait)
+    result = _check_staff_password(session, username, password, now, checked)
+    if result.staff is None and client is not None:
+        _count_client_failure(session, client, throttle, now)
+    return result
+
+
+def sign_in_staff(
+    session: Session, username: str, password: str, *, client: str, throttle: ClientThrottle
+) -> LoginResult:
+    """The whole staff sign-in, in the order that keeps it cheap and safe under load.
+
+    A throttled client is turned away before any Argon2 work: hashing is the cost an
+    attacker would otherwise make us pay. Argon2 then runs with no transaction open: on
+    SQLite the write lock is the whole database's, and simultaneous sign-ins must not
+    queue behind each other's hashing. The outcome is counted under the write lock
+    (attempt_staff_login checks the limit again there, so simultaneous tries cannot slip
+    past it). The caller commits unless the result is "throttled" (nothing to keep).
+    """
+    wait = client_wait(session, client, throttle)
+    if wait:
+        session.rollback()
+        return LoginResult(None, "throttled", retry_after=wait)
+    stored = stored_password_hash(session, username)
+    session.rollback()
+    checked = check_password(stored, password)
+    lock_for_write(session)
+    result = attempt_staff_login(
+        session, username, password, client=client, throttle=throttle, checked=checked)
+    if result.problem == "throttled":
+        session.rollback()
+    return result
+
+
+def _check_staff_password(
+    session: Session, username: str, password: str, now: datetime,
+    checked: CheckedPassword | None,
+) -> LoginResult:
     staff = session.scalars(
-        select(StaffUser).where(StaffUser.username == username.strip().lower()).with_for_update()
+        select(StaffUser).where(StaffUser.username == _normal(username)).with_for_update()
     ).first()
     if staff is None or not staff.active:
-        verify_password(None, password)  # same work either way: no username oracle
+        if checked is None:
+            verify_password(None, password)  # same work either way: no username oracle
         return LoginResult(None, "refused")
-    password_ok = verify_password(staff.password_hash, password)  # always: same timing
+    if checked is None:
+        password_ok = verify_password(staff.password_hash, password)  # always: same timing
+    else:
+        password_ok = checked.ok and checked.password_hash == staff.password_hash
     if staff.locked_until is not None and staff.locked_until > now:
         return LoginResult(None, "refused")
     if not password_ok:

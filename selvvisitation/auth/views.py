@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.auth.forms import DemoSignInForm, StaffLoginForm
 from selvvisitation.auth.service import (
-    attempt_staff_login,
+    ClientThrottle,
+    client_key,
     end_staff_session,
     prune_ended_sessions,
+    sign_in_staff,
 )
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
@@ -43,10 +58,13 @@ STAFF_HOME = {
 def staff_login() -> str | Response:
     form = StaffLoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        # Sign-in writes (failure count, nonce): take the write lock before the read,
-        # or SQLite refuses the second of two simultaneous sign-ins ("database is locked").
-        lock_for_write(db.session)
-        result = attempt_staff_login(db.session, form.username.data, form.password.data)
+        result = sign_in_staff(
+            db.session, form.username.data, form.password.data,
+            client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
+            throttle=_throttle(),
+        )
+        if result.problem == "throttled":
+            return _throttled(form, result.retry_after)
         if result.staff is not None:
             sign_in(ActorKind.STAFF, result.staff.id, nonce=result.staff.session_nonce)
             db.session.commit()
@@ -61,6 +79,31 @@ def staff_login() -> str | Response:
             )
         )
     return render_template("auth/staff_login.html", form=form)
+
+
+def _throttle() -> ClientThrottle:
+    config = current_app.config
+    return ClientThrottle(
+        limit=config["SIGNIN_FAILURES_PER_CLIENT"],
+        window=timedelta(seconds=config["SIGNIN_CLIENT_WINDOW_SECONDS"]),
+    )
+
+
+def _throttled(form: StaffLoginForm, retry_after: int) -> Response:
+    """429 with Retry-After: too many wrong sign-ins from this address, whatever the account."""
+    minutes = -(-retry_after // 60)
+    form.password.errors.append(
+        ngettext(
+            "There have been too many wrong sign-ins from this network. Try again in "
+            "%(num)d minute. Call your team leader if you need help.",
+            "There have been too many wrong sign-ins from this network. Try again in "
+            "%(num)d minutes. Call your team leader if you need help.",
+            minutes,
+        )
+    )
+    response = make_response(render_template("auth/staff_login.html", form=form), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @blueprint.route("/", methods=["GET"])

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from selvvisitation.citizen.views import blueprint
+from selvvisitation.domain.assessment import AssessmentStatus
 from selvvisitation.domain.letter import blocks
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, Case, Decision
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
+from selvvisitation.services.replanning import lapsed_swaps
 
 
 def _audit_relative(citizen, object_type: str, object_id: object = "") -> None:
@@ -28,6 +30,16 @@ def _audit_relative(citizen, object_type: str, object_id: object = "") -> None:
             purpose="relative_view",
         )
         db.session.commit()
+
+
+def _visit_per_case(visits: list[AssessmentVisit]) -> dict[int, AssessmentVisit]:
+    """The visit to tell the citizen about per case: the booked one, else the latest."""
+    chosen: dict[int, AssessmentVisit] = {}
+    for visit in visits:  # in time order
+        current = chosen.get(visit.case_id)
+        if current is None or current.status != AssessmentStatus.BOOKED:
+            chosen[visit.case_id] = visit
+    return chosen
 
 
 @blueprint.route("/sager")
@@ -61,8 +73,9 @@ def cases() -> str:
         "citizen/cases.html",
         citizen=citizen,
         cases=rows,
-        visits_by_case={v.case_id: v for v in visits},
+        visits_by_case=_visit_per_case(visits),
         decisions=decisions,
+        lapsed=lapsed_swaps(db.session, citizen.id),
     )
 
 

@@ -13,7 +13,15 @@ from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from selvvisitation.citizen.texts import Texts
@@ -49,7 +57,7 @@ def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> Bas
     class StepForm(BaseForm):
         turn = HiddenField()
 
-    choices = [(o.value, texts(o.label, o.params)) for o in asked.options]
+    choices = [SelectChoice(o.value, texts(o.label, o.params)) for o in asked.options]
     label = texts(asked.text, asked.params)
     if asked.input in ("choice", "choice_or_text"):
         StepForm.answer = RadioField(label, choices=choices, validate_choice=False)
@@ -61,12 +69,17 @@ def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> Bas
     if asked.input in ("text", "choice_or_text", "multi_or_text") and (
         asked.text_label or asked.input == "text"
     ):
-        StepForm.text = TextAreaField(texts(asked.text_label or asked.text))
+        StepForm.text = TextAreaField(texts(asked.text_label or asked.text, asked.params))
+    if asked.input == "line":
+        StepForm.text = StringField(texts(asked.text_label or asked.text, asked.params))
     if asked.input == "confirm":
         StepForm.acknowledged = BooleanField(texts(asked.checkbox_label))
     form = StepForm(formdata=formdata)
     if formdata is None and asked.selected and "answer" in form:
-        form.answer.data = list(asked.selected)
+        one = isinstance(form.answer, RadioField)
+        form.answer.data = asked.selected[0] if one else list(asked.selected)
+    if formdata is None and asked.text_value and "text" in form:
+        form.text.data = asked.text_value
     return form
 
 

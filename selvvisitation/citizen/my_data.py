@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime
 
 from flask import Response, render_template, request
-
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation.citizen.views import blueprint

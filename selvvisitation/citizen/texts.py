@@ -75,6 +75,13 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
 }
 
 
+# What a consent lets a relative do (ConsentScope values), as the summary shows it.
+SCOPES: Mapping[str, Any] = {
+    "see": _l("See your help"),
+    "act": _l("See your help and act for you"),
+}
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return ""
@@ -178,6 +185,15 @@ class Texts:
         from selvvisitation.domain.dialogue import REASON_LABELS
 
         return gettext(REASON_LABELS[reason]) if reason in REASON_LABELS else ""
+
+    def relation(self, value: str | None) -> str:
+        """A relation chosen from the list, in the reader's language; or the user's words."""
+        from selvvisitation.domain.dialogue import RELATIONS
+
+        return gettext(RELATIONS[value]) if value in RELATIONS else (value or "")
+
+    def scope(self, value: str | None) -> str:
+        return str(SCOPES.get(value or "", ""))
 
     def good_time(self, value: str | None) -> str:
         from selvvisitation.domain.dialogue import TIME_LABELS

@@ -29,6 +29,5 @@ def index() -> str:
 
 
 # Routes on this blueprint: the dialogue, and "Dine sager" (the visitation's outcomes).
-from selvvisitation.citizen import cases, dialogue_views  # noqa: E402, F401
 # Routes on this blueprint from the security area (one module per journey).
-from selvvisitation.citizen import access_log, my_data  # noqa: E402, F401
+from selvvisitation.citizen import access_log, cases, dialogue_views, my_data  # noqa: E402, F401  # noqa: E402, F401

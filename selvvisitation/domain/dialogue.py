@@ -17,10 +17,12 @@ the home-care worker, who decides on the day whether it is safe (rule 5).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from selvvisitation.domain.cpr import CprError, birth_date, mask_cpr, normalise_cpr
+from selvvisitation.domain.dates import parse_day
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.swaps import (
     ProposedSwap,
@@ -43,6 +45,8 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
 
 
 MAX_TEXT = 1000  # characters in a free-text answer
+MAX_NAME = 160  # characters in a relative's name (Relative.name)
+MAX_RELATION = 80  # characters in a relation written in the user's own words (Consent.relation)
 PERIODS = {"one_week": 7, "two_weeks": 14, "four_weeks": 28}
 GOOD_TIMES = ("morning", "afternoon", "any_time")
 
@@ -70,6 +74,14 @@ class ConsentInfo:
     relation: str
     scope: str  # "see" or "act"
     active: bool
+    relative_cpr: str | None = None  # to refuse adding the same relative twice; never shown
+    starts: str | None = None  # ISO date: given, but from a coming day
+    ends: str | None = None  # ISO date: the last day, when the consent has one
+
+    @property
+    def current(self) -> bool:
+        """In force now or from a coming day: not withdrawn, not expired."""
+        return self.active or self.starts is not None
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,7 @@ class Context:
     today: date
     language: str = "da"
     is_citizen: bool = True  # the citizen herself, not a relative
+    citizen_cpr: str = ""  # to refuse the citizen as her own relative; never shown
     may_act: bool = True
     policy: Policy = field(default_factory=Policy)
     granted: tuple[GrantedService, ...] = ()
@@ -116,8 +129,8 @@ class Question:
     """The one question asked now, and the input it expects.
 
     input: "choice" (one of the options), "multi" (one or more), "text",
-    "choice_or_text" (an option, or the user's own words), "multi_or_text",
-    "confirm" (a ticked box).
+    "line" (one short line: a name, a number, a date), "choice_or_text" (an option,
+    or the user's own words), "multi_or_text", "confirm" (a ticked box).
     """
 
     text: str
@@ -129,6 +142,7 @@ class Question:
     checkbox_label: str = ""
     submit: str = N_("Continue")
     selected: tuple[str, ...] = ()  # options ticked in advance (what was understood)
+    text_value: str = ""  # the text field filled in advance (the answer given before)
 
     @property
     def values(self) -> set[str]:
@@ -222,12 +236,13 @@ def _one_choice(question: Question, answer: Answer, empty: str) -> Option | Inva
     return option
 
 
-def _text(answer: Answer, empty: str, *, required: bool = True) -> str | Invalid:
+def _text(answer: Answer, empty: str, *, required: bool = True,
+          limit: int = MAX_TEXT) -> str | Invalid:
     text = " ".join(answer.text.split())
     if required and not text:
         return Invalid("text", empty)
-    if len(text) > MAX_TEXT:
-        return Invalid("text", N_("Write at most %(max)d characters"), {"max": MAX_TEXT})
+    if len(text) > limit:
+        return Invalid("text", N_("Write at most %(max)d characters"), {"max": limit})
     return text
 
 
@@ -811,7 +826,8 @@ def _reassess_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message
 def _consent_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
     return [Message("consents", "", {
         "consents": [{"name": c.relative_name, "relation": c.relation, "scope": c.scope,
-                      "active": c.active} for c in ctx.consents],
+                      "active": c.active, "starts": c.starts, "ends": c.ends}
+                     for c in ctx.consents],
         "actions": list(ctx.relative_actions),
         "is_citizen": ctx.is_citizen,
     })]
@@ -824,7 +840,7 @@ def _consent_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
     options: list[Option] = []
     for c in ctx.consents:
         params = {"name": c.relative_name}
-        if c.active:
+        if c.current:
             options.append(Option(f"withdraw:{c.id}", N_("Withdraw %(name)s's consent"), params))
             if c.scope == "see":
                 options.append(Option(f"act:{c.id}", N_("Let %(name)s also act for me"), params))
@@ -834,6 +850,7 @@ def _consent_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
             options.append(Option(f"see:{c.id}", N_("Let %(name)s see my help again"), params))
             options.append(Option(f"act:{c.id}", N_("Let %(name)s see and act for me again"),
                                   params))
+    options.append(Option("new", N_("Give consent to a new relative")))
     options.append(Option("nothing", N_("Change nothing")))
     return Question(N_("Would you like to change a consent?"), "choice", tuple(options))
 
@@ -848,6 +865,8 @@ def _consent_handle(
         return option
     if option.value == "nothing":
         return Go("menu", _said(option), fresh=True)
+    if option.value == "new":
+        return Go("relative_name", _said(option), fresh=True)
     action, consent_id = option.value.split(":")
     return Go("consent_confirm", _said(option),
               data={"consent_action": action, "consent_id": int(consent_id),
@@ -868,21 +887,237 @@ def _consent_confirm_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
                     YES_NO, params={"name": data.get("consent_name", "")})
 
 
+def _confirmed(question: Question, answer: Answer, empty: str, *, cancel: str,
+               cancelled: str, step: str, effect: str) -> Go | Invalid:
+    """A confirmation: the effect is carried out, or nothing changes and the menu follows."""
+    option = _one_choice(question, answer, empty)
+    if isinstance(option, Invalid):
+        return option
+    if option.value == cancel:
+        return Go("menu", _said(option), fresh=True, messages=(Message("text", cancelled),))
+    return Go(step, _said(option), effect=effect)
+
+
 def _consent_confirm_handle(
     _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    option = _one_choice(question, answer, N_("Choose yes or no"))
-    if isinstance(option, Invalid):
-        return option
-    if option.value == "no":
-        return Go("menu", _said(option), fresh=True,
-                  messages=(Message("text", N_("Nothing was changed.")),))
-    return Go("consent_done", _said(option), effect="change_consent")
+    return _confirmed(question, answer, N_("Choose yes or no"), cancel="no",
+                      cancelled=N_("Nothing was changed."), step="consent_done",
+                      effect="change_consent")
 
 
 def _consent_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
     return [Message("text", N_("Done. The consent is changed, and the change is saved "
                                "in your history."))]
+
+
+# --- A new relative (002 sections 10 and 16; 004 §2.1.1) ---------------------------------
+# Only the citizen gives consent. The relative signs in with MitID later, which finds
+# them by their CPR number (auth/oidc.person_for); the CPR number is kept in the state
+# only until the consent is saved and is shown masked (domain/cpr.mask_cpr).
+
+RELATIONS = {
+    "daughter": N_("My daughter"),
+    "son": N_("My son"),
+    "partner": N_("My spouse or partner"),
+    "grandchild": N_("My grandchild"),
+    "friend": N_("A friend or neighbour"),
+}
+SCOPE_LABELS = {
+    "see": N_("%(name)s may see my help"),
+    "act": N_("%(name)s may see my help and act for me, for example send a swap"),
+}
+CPR_PROBLEMS = {
+    "empty": N_("Write the relative's CPR number"),
+    "format": N_("Write the CPR number as 10 digits, for example 010150-1234"),
+    "date": N_("The first 6 digits of a CPR number are the date of birth. Check them"),
+}
+# Steps only the citizen may answer, even when she and a relative share the conversation.
+CITIZEN_ONLY_STEPS = frozenset({"consent_confirm", "relative_name", "relative_relation",
+                                "relative_cpr", "relative_scope", "relative_from",
+                                "relative_until", "relative_confirm"})
+
+
+def _name(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {"name": data.get("relative_name", "")}
+
+
+def _relative_name_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+    return Question(N_("What is the name of the relative you want to give consent to?"),
+                    "line", text_label=N_("The relative's full name"))
+
+
+def _relative_name_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, _question: Question
+) -> Go | Invalid:
+    name = _text(answer, N_("Write the relative's name"), limit=MAX_NAME)
+    if isinstance(name, Invalid):
+        return name
+    return Go("relative_relation", _words(name), data={"relative_name": name})
+
+
+def _relative_relation_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    return Question(N_("How is %(name)s related to you?"), "choice_or_text",
+                    tuple(Option(value, label) for value, label in RELATIONS.items()),
+                    params=_name(data), text_label=N_("Or write how you know %(name)s"))
+
+
+def _relative_relation_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    text = _text(answer, "", required=False, limit=MAX_RELATION)
+    if isinstance(text, Invalid):
+        return text
+    if text:
+        return Go("relative_cpr", _words(text), data={"relative_relation": text})
+    option = _one_choice(question, answer, N_("Choose how you are related, or write it"))
+    if isinstance(option, Invalid):
+        return option
+    return Go("relative_cpr", _said(option), data={"relative_relation": option.value})
+
+
+def _relative_cpr_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    return Question(N_("What is %(name)s's CPR number?"), "line", params=_name(data),
+                    text_label=N_("%(name)s's CPR number"),
+                    hint=N_("%(name)s signs in with MitID. We use the CPR number only to "
+                            "recognise %(name)s. Write 10 digits, for example 010150-1234."))
+
+
+def _relative_cpr_handle(
+    ctx: Context, _data: Mapping[str, Any], answer: Answer, _question: Question
+) -> Go | Invalid:
+    try:
+        cpr = normalise_cpr(answer.text)
+    except CprError as problem:
+        return Invalid("text", CPR_PROBLEMS[problem.code])
+    if birth_date(cpr) > ctx.today:
+        return Invalid("text", CPR_PROBLEMS["date"])
+    if cpr == ctx.citizen_cpr:
+        return Invalid("text", N_("That is your own CPR number. Write your relative's"))
+    known = next((c for c in ctx.consents if c.relative_cpr == cpr), None)
+    if known is not None:
+        return Invalid("text", N_("%(name)s is already on your list of relatives. You can "
+                                  "change the consent under \"Relatives and consent\""),
+                       {"name": known.relative_name})
+    return Go("relative_scope", _words(mask_cpr(cpr)), data={"relative_cpr": cpr})
+
+
+def _relative_scope_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    return Question(N_("What may %(name)s do?"), "choice",
+                    tuple(Option(v, label, _name(data)) for v, label in SCOPE_LABELS.items()),
+                    params=_name(data))
+
+
+def _relative_scope_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    option = _one_choice(question, answer, N_("Choose what the relative may do"))
+    if isinstance(option, Invalid):
+        return option
+    return Go("relative_from", _said(option), data={"relative_scope": option.value})
+
+
+def _example_day(ctx: Context) -> dict[str, Any]:
+    day = ctx.today + timedelta(days=7)
+    return {"example": f"{day.day}-{day.month}-{day.year}"}
+
+
+def _day_question(ctx: Context, data: Mapping[str, Any], text: str, option: Option,
+                  text_label: str) -> Question:
+    return Question(text, "choice_or_text", (option,),
+                    params={**_name(data), **_example_day(ctx)}, text_label=text_label)
+
+
+def _typed_day(ctx: Context, answer: Answer, question: Question, empty: str,
+               said: str) -> tuple[date | None, Message] | Invalid:
+    """A date typed as day-month-year, or the one quick reply (None: the reply's meaning)."""
+    text = _text(answer, "", required=False, limit=40)
+    if isinstance(text, Invalid):
+        return text
+    if not text:
+        option = _one_choice(question, answer, empty)
+        return option if isinstance(option, Invalid) else (None, _said(option))
+    day = parse_day(text.replace(" ", ""))
+    if day is None:
+        return Invalid("text", N_("Write the date as day-month-year, for example %(example)s"),
+                       _example_day(ctx))
+    if day < ctx.today:
+        return Invalid("text", N_("That day has passed. Write today's date or a later one"))
+    return day, Message("answer", said, {"date": day.isoformat()})
+
+
+def _relative_from_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    return _day_question(ctx, data, N_("From when may %(name)s see your help?"),
+                         Option("today", N_("From today")),
+                         N_("Or write the first day (day-month-year, for example %(example)s)"))
+
+
+def _relative_from_handle(
+    ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    typed = _typed_day(ctx, answer, question, N_("Choose from today, or write the first day"),
+                       N_("From %(date)s"))
+    if isinstance(typed, Invalid):
+        return typed
+    day, echo = typed
+    return Go("relative_until", echo,
+              data={"relative_from": (day or ctx.today).isoformat()})
+
+
+def _relative_until_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    return _day_question(ctx, data, N_("Until when may %(name)s see your help?"),
+                         Option("none", N_("Until I withdraw the consent")),
+                         N_("Or write the last day (day-month-year, for example %(example)s)"))
+
+
+def _relative_until_handle(
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    typed = _typed_day(ctx, answer, question,
+                       N_("Choose until you withdraw it, or write the last day"),
+                       N_("Until %(date)s"))
+    if isinstance(typed, Invalid):
+        return typed
+    day, echo = typed
+    first = data.get("relative_from") or ctx.today.isoformat()
+    if day is not None and day < date.fromisoformat(first):
+        return Invalid("text", N_("The last day cannot be before the first day, %(date)s"),
+                       {"date": first})
+    return Go("relative_confirm", echo,
+              data={"relative_until": day.isoformat() if day else None})
+
+
+def _relative_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    cpr = data.get("relative_cpr") or ""
+    return [
+        Message("relative_summary", "", {
+            "name": data.get("relative_name", ""), "relation": data.get("relative_relation"),
+            "masked_cpr": mask_cpr(cpr), "scope": data.get("relative_scope"),
+            "start": data.get("relative_from"), "end": data.get("relative_until"),
+        }),
+        Message("notice", N_("%(name)s signs in with MitID and then sees what the consent "
+                             "covers. You can withdraw the consent at any time here."),
+                _name(data)),
+    ]
+
+
+def _relative_confirm_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    return Question(N_("Do you want to give %(name)s this consent?"), "choice",
+                    (Option("save", N_("Yes, give the consent")),
+                     Option("cancel", N_("No, do not save it"))), params=_name(data))
+
+
+def _relative_confirm_handle(
+    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    return _confirmed(question, answer, N_("Choose whether to give the consent"),
+                      cancel="cancel", cancelled=N_("Nothing was saved."),
+                      step="relative_done", effect="add_relative")
+
+
+def _relative_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("text", N_("Done. %(name)s is on your list of relatives, and the "
+                               "consent is saved in your history."), _name(data))]
 
 
 # --- Information steps ------------------------------------------------------------------
@@ -966,6 +1201,15 @@ STEPS: dict[str, Step] = {
         Step("consent", _consent_ask, _consent_handle, _consent_intro),
         Step("consent_confirm", _consent_confirm_ask, _consent_confirm_handle),
         _menu_step("consent_done", _consent_done_intro),
+        Step("relative_name", _relative_name_ask, _relative_name_handle),
+        Step("relative_relation", _relative_relation_ask, _relative_relation_handle),
+        Step("relative_cpr", _relative_cpr_ask, _relative_cpr_handle),
+        Step("relative_scope", _relative_scope_ask, _relative_scope_handle),
+        Step("relative_from", _relative_from_ask, _relative_from_handle),
+        Step("relative_until", _relative_until_ask, _relative_until_handle),
+        Step("relative_confirm", _relative_confirm_ask, _relative_confirm_handle,
+             _relative_confirm_intro),
+        _menu_step("relative_done", _relative_done_intro),
     )
 }
 
@@ -976,9 +1220,27 @@ ACTING_STEPS = frozenset(STEPS) - {"menu", "understood", "my_help", "rights", "c
 # --- Running it -----------------------------------------------------------------------
 
 
+# Going back, the answer given at that step then: shown again, ticked and filled in.
+GIVEN = "given_before"
+
+
+def _given_json(given: Answer) -> dict[str, Any]:
+    return {"choice": given.choice, "choices": list(given.choices), "text": given.text}
+
+
+def _without_given(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != GIVEN}
+
+
 def question(ctx: Context, state: State) -> Question:
-    """The question asked now."""
-    return STEPS[state.step].ask(ctx, state.data)
+    """The question asked now; after going back, with the answer given then."""
+    asked = STEPS[state.step].ask(ctx, state.data)
+    given = state.data.get(GIVEN)
+    if not given:
+        return asked
+    chosen = [c for c in (given.get("choices") or [given.get("choice")]) if c in asked.values]
+    return replace(asked, selected=tuple(chosen) or asked.selected,
+                   text_value=given.get("text") or "")
 
 
 def entering(ctx: Context, step: str, data: Mapping[str, Any]) -> list[Message]:
@@ -999,13 +1261,17 @@ def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     if state.step in ACTING_STEPS and not ctx.may_act:
         return Outcome(state, error=Invalid("answer", N_("You may see this, but not act for "
                                                          "the citizen")))
+    if state.step in CITIZEN_ONLY_STEPS and not ctx.is_citizen:
+        return Outcome(state, error=Invalid("answer", N_("Only the citizen can give or change "
+                                                         "a consent")))
     asked = step.ask(ctx, state.data)
     result = step.handle(ctx, state.data, given, asked)
     if isinstance(result, Invalid):
         return Outcome(state, error=result)
-    data = {} if result.fresh else dict(state.data)
+    data = {} if result.fresh else _without_given(state.data)
     data.update(result.data)
-    stack = [*state.stack, {"step": state.step, "data": state.data}]
+    stack = [*state.stack, {"step": state.step, "data": _without_given(state.data),
+                            "given": _given_json(given)}]
     if result.effect is not None:
         stack = []  # what was sent cannot be un-sent by going back
     new_state = State(result.step, data, stack)
@@ -1026,6 +1292,7 @@ def back(ctx: Context, state: State) -> tuple[State, list[Message]]:
                        Message("text", N_("You are at the beginning.")),
                        *entering(ctx, state.step, state.data)]
     previous = state.stack[-1]
-    new_state = State(previous["step"], dict(previous["data"]), state.stack[:-1])
+    data = {**previous["data"], GIVEN: previous.get("given")}
+    new_state = State(previous["step"], data, state.stack[:-1])
     return new_state, [Message("answer", N_("Go back one step")),
                        *entering(ctx, new_state.step, new_state.data)]

@@ -67,6 +67,15 @@ class SwapStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # a changed decision left it without its service or its minutes
+
+
+class LapseReason(enum.StrEnum):
+    """Why a booked swap no longer applies after the decision changed (domain/replan.py)."""
+
+    SERVICE_NOT_GRANTED = "service_not_granted"  # what it drops is no longer planned then
+    VISIT_CANCELLED = "visit_cancelled"  # the visit is no longer planned
+    FRAME_TOO_SMALL = "frame_too_small"  # what it adds no longer fits the time frame (rule 4)
 
 
 class DeclineReason(enum.StrEnum):

@@ -13,7 +13,7 @@ from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_m
 from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
-from selvvisitation.models.sessions import EndedSession
+from selvvisitation.models.sessions import EndedSession, FailedSignIn
 from selvvisitation.models.supervision import (
     ActionPlanItem,
     SampledCitizen,
@@ -39,6 +39,7 @@ __all__ = [
     "ConversationMessage",
     "Decision",
     "EndedSession",
+    "FailedSignIn",
     "Flag",
     "GrantedService",
     "Municipality",

@@ -18,3 +18,18 @@ class EndedSession(db.Model):
 
     sid: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class FailedSignIn(db.Model):
+    """A wrong staff sign-in, counted per client (auth.service's per-IP throttle).
+
+    `client` is a keyed hash of the client's address (its /64 network for IPv6),
+    never the address itself; rows older than the throttle window are deleted.
+    """
+
+    __tablename__ = "failed_sign_in"
+    __table_args__ = (sa.Index("ix_failed_sign_in_client_failed_at", "client", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from selvvisitation.domain.types import ActorKind, DeclineReason, SwapStatus
+from selvvisitation.domain.types import ActorKind, DeclineReason, LapseReason, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
@@ -46,6 +46,10 @@ class SwapRequest(db.Model):
     decided_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
     decline_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # A changed decision re-planned the visit and the swap no longer fits (domain/replan.py).
+    lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lapsed_reason: Mapped[LapseReason | None] = mapped_column(enum_column(LapseReason))
+    lapsed_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
 
     citizen: Mapped[Citizen] = relationship()
     visit: Mapped[Visit | None] = relationship()

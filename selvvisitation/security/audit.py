@@ -20,6 +20,9 @@ from sqlalchemy import select
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 
+# Requests that only read: their read entries wait until the page is rendered (record()).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 # Why someone looked or changed something, in the words the citizen reads (Min log).
 PURPOSES: dict[str, Any] = {
     "relative_view": _l("A relative you gave consent to looked at your help"),
@@ -106,7 +109,14 @@ def record(
         purpose=purpose,
         detail=detail or {},
     )
-    db.session.add(entry)
+    if action == "read" and _page_is_being_served():
+        # A page's record of what it read is written after the page is rendered
+        # (install()): on SQLite an INSERT takes the whole database's write lock, and
+        # a query during rendering would flush the entry early and hold that lock while
+        # the template renders, making every other writer wait.
+        g.setdefault("pending_reads", []).append(entry)
+    else:
+        db.session.add(entry)
     if action == "read" and citizen is not None and has_request_context():
         g.setdefault("audited_reads", set()).add(citizen.id)
 
@@ -154,6 +164,7 @@ def install(app: Flask) -> None:
     @app.before_request
     def _no_reads_logged_yet() -> None:
         g.audited_reads = set()  # g can outlive a request (tests reuse the app context)
+        g.pending_reads = []
 
     @app.after_request
     def _log_staff_reads(response: Response) -> Response:
@@ -161,12 +172,14 @@ def install(app: Flask) -> None:
         from selvvisitation.security.access import current_actor
 
         actor = current_actor()
+        pending = g.pop("pending_reads", [])
         if (
             actor.staff is None
             or request.method != "GET"
             or response.status_code != 200
             or not request.view_args
         ):
+            _write(pending)
             return response
         missing = _citizens_in(request.view_args) - g.get("audited_reads", set())
         for citizen_id in sorted(missing):
@@ -177,6 +190,22 @@ def install(app: Flask) -> None:
                 object_id=",".join(str(v) for v in request.view_args.values()),
                 purpose=DEFAULT_READ_PURPOSE.get(actor.role, "case_handling"),
             )
-        if missing:
-            db.session.commit()
+        _write(pending, commit=bool(missing))
         return response
+
+    @app.teardown_request
+    def _forget_unwritten_reads(_error: BaseException | None = None) -> None:
+        # A view that failed wrote nothing; its reads go with its transaction.
+        g.pop("pending_reads", None)
+
+
+def _page_is_being_served() -> bool:
+    """A request that only reads is running its view (install() set up its read list)."""
+    return has_request_context() and request.method in SAFE_METHODS and "pending_reads" in g
+
+
+def _write(entries: list[Any], *, commit: bool = False) -> None:
+    """Write a page's read entries in one short transaction, after the page is rendered."""
+    db.session.add_all(entries)
+    if entries or commit:
+        db.session.commit()

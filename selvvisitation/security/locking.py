@@ -9,14 +9,28 @@ booked 240 minutes into a 60-minute frame).
 
 Call `lock_for_write(session)` before the first read of a writing transaction,
 then `locked_visit(session, visit_id)` to read the visit you will change.
+
+Every request also runs in the ON_WRITE transaction mode on SQLite (`install`,
+database.py): it reads without the write lock, and just before its first write the
+read-only part of the transaction ends and BEGIN IMMEDIATE waits for the lock (in
+WAL mode a deferred transaction that has read cannot wait: it fails at once with
+"database is locked" when another request committed meanwhile). So the lock is held
+only from the first write, or from lock_for_write, to the commit: a page that logs
+what was read (the audit log) or a sign-in that counts failures never queues for
+the lock while it renders or hashes. A view whose check must hold until its write
+calls lock_for_write first, as it takes FOR UPDATE on PostgreSQL, which needs
+neither mode.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask, g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from selvvisitation.database import DEFERRED, ON_WRITE, transaction_mode
 
 
 class WriteLockError(RuntimeError):
@@ -27,10 +41,13 @@ def lock_for_write(session: Session) -> None:
     """Begin the writing transaction; on SQLite with BEGIN IMMEDIATE (the write lock up front).
 
     Call it before reading what you will check and change. Reads made earlier in
-    the request (the signed-in user) are rolled back and reload on use.
+    the request (the signed-in user) are rolled back and reload on use, unless the
+    transaction holds the write lock already (SQLite), so it is not queued for twice.
     """
     if session.new or session.dirty or session.deleted:
         raise WriteLockError("call lock_for_write before changing anything")
+    if session.connection().info.get("sqlite_write_lock"):
+        return  # SQLite, and this transaction holds the write lock already (began IMMEDIATE)
     session.rollback()  # ends the read transaction, if any (a no-op otherwise)
     # database.configure_engine's "begin" hook turns this option into BEGIN IMMEDIATE.
     session.connection(execution_options={"sqlite_immediate": True})
@@ -41,3 +58,22 @@ def locked_visit(session: Session, visit_id: int) -> Any:
     from selvvisitation.models import Visit
 
     return session.scalars(select(Visit).where(Visit.id == visit_id).with_for_update()).first()
+
+
+def install(app: Flask) -> None:
+    """Run each request in the ON_WRITE mode (SQLite) before anything reads the database."""
+
+    def _transaction_mode() -> None:
+        g.transaction_mode_token = transaction_mode.set(ON_WRITE)
+
+    # First of all before_request functions: the actor and CSRF checks read the database.
+    app.before_request_funcs.setdefault(None, []).insert(0, _transaction_mode)
+
+    @app.teardown_request
+    def _back_to_deferred(_error: BaseException | None = None) -> None:
+        token = g.pop("transaction_mode_token", None)
+        if token is not None:
+            try:
+                transaction_mode.reset(token)
+            except ValueError:  # torn down in another context than it began in
+                transaction_mode.set(DEFERRED)

@@ -125,3 +125,14 @@ def deactivate(staff: StaffUser) -> None:
     """Never deleted: the audit log and the decisions name them. Sessions end at once."""
     staff.active = False
     staff.session_nonce = secrets.token_hex(16)
+
+
+def reactivate(staff: StaffUser) -> None:
+    """Let a deactivated user sign in again with their password, from a clean slate.
+
+    Failed sign-ins from before (perhaps someone trying the unused account) are
+    forgotten, so the user is not locked out on the first attempt.
+    """
+    staff.active = True
+    staff.failed_logins = 0
+    staff.locked_until = None

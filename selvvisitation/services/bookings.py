@@ -15,7 +15,12 @@ that holds the visit's write lock:
 `book_swap` checks and stores a SwapRequest with its lines. Both raise
 FrameExceeded (with the free minutes) instead of booking past the frame, and
 neither commits. A repeated submission_token returns the first swap: a
-double-clicked submit stores one record.
+double-clicked submit stores one record, even when the first one filled the frame.
+
+Every swap is stored here: the citizen's dialogue (services/dialogue.submit_swap)
+books through `book_swap` too, so the frame has one rule path. A standing wish for a
+period (``period=(first, last)``, no visit) has no visit to lock and no single frame:
+the rules engine checked it against the window's frame, and the worker judges each day.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,7 +49,8 @@ class BookingError(Exception):
 
 
 class VisitUnavailable(BookingError):
-    code = "visit_unavailable"  # gone, cancelled, already recorded, or someone else's
+    # gone, cancelled, already recorded, someone else's, or earlier than the caller allows
+    code = "visit_unavailable"
 
 
 class FrameExceeded(BookingError):
@@ -77,26 +84,46 @@ def booked_minutes(session: Session, visit_id: int) -> int:
     return int(total or 0)
 
 
-def reserve_in_visit(
-    session: Session, visit_id: int, minutes: int, *, citizen_id: int | None = None
+def _bookable_visit(
+    session: Session, visit_id: int, citizen_id: int | None, not_before: date | None
 ) -> Visit:
-    """Lock the visit and check `minutes` more fit its time frame; return the locked visit.
-
-    Call lock_for_write(session) first. Raises VisitUnavailable or FrameExceeded.
-    """
-    if minutes < 0:
-        raise ValueError("minutes must not be negative")
+    """The visit, locked for the transaction, if it can still take a booking."""
     visit = locked_visit(session, visit_id)
     if (
         visit is None
         or visit.cancelled
         or visit.recorded_at is not None
         or (citizen_id is not None and visit.citizen_id != citizen_id)
+        or (not_before is not None and visit.day < not_before)
     ):
         raise VisitUnavailable("the visit cannot take a booking")
+    return visit
+
+
+def _check_frame(session: Session, visit: Visit, minutes: int) -> None:
+    """Rule 4: the minutes booked at the visit, these included, stay within its time frame."""
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
     free = visit.time_frame_minutes - booked_minutes(session, visit.id)
     if minutes > free:
         raise FrameExceeded(max(free, 0))
+
+
+def reserve_in_visit(
+    session: Session,
+    visit_id: int,
+    minutes: int,
+    *,
+    citizen_id: int | None = None,
+    not_before: date | None = None,
+) -> Visit:
+    """Lock the visit and check `minutes` more fit its time frame; return the locked visit.
+
+    Call lock_for_write(session) first. Raises VisitUnavailable or FrameExceeded;
+    `not_before` refuses a visit on an earlier day (the citizen swaps from tomorrow on).
+    """
+    visit = _bookable_visit(session, visit_id, citizen_id, not_before)
+    _check_frame(session, visit, minutes)
     return visit
 
 
@@ -109,31 +136,44 @@ def _by_token(session: Session, token: str | None) -> SwapRequest | None:
 def book_swap(
     session: Session,
     *,
-    visit_id: int,
     citizen_id: int,
     drop: Sequence[Line],
     add: Sequence[Line],
     created_by_kind: ActorKind,
+    visit_id: int | None = None,
+    period: tuple[date, date] | None = None,
+    not_before: date | None = None,
     created_by_relative_id: int | None = None,
     created_by_staff_id: int | None = None,
     submission_token: str | None = None,
+    acknowledged_at: datetime | None = None,
+    acknowledged_by_kind: ActorKind | None = None,
 ) -> SwapRequest:
-    """Check the frame and store a swap at one visit; the caller holds the write lock."""
-    visit = reserve_in_visit(
-        session, visit_id, sum(line.minutes for line in add), citizen_id=citizen_id
-    )
+    """Check the frame and store a swap at one visit, or for a period; the caller holds
+    the write lock. ``acknowledged_*``: rule 6, the notice ticked before confirming."""
+    if (visit_id is None) == (period is None):
+        raise ValueError("a swap is for one visit or for a period")
+    visit = None
+    if visit_id is not None:
+        visit = _bookable_visit(session, visit_id, citizen_id, not_before)
     existing = _by_token(session, submission_token)  # read after the lock: sees a twin's commit
     if existing is not None:
         return existing
+    if visit is not None:
+        _check_frame(session, visit, sum(line.minutes for line in add))
     swap = SwapRequest(
         reference="BYT-" + secrets.token_hex(4).upper(),
         submission_token=submission_token,
         citizen_id=citizen_id,
-        visit_id=visit.id,
+        visit_id=visit_id,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
         status=SwapStatus.REQUESTED,
         created_by_kind=created_by_kind,
         created_by_relative_id=created_by_relative_id,
         created_by_staff_id=created_by_staff_id,
+        acknowledged_cannot_demand_at=acknowledged_at,
+        acknowledged_by_kind=acknowledged_by_kind,
         lines=[
             *(
                 SwapLine(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
 from selvvisitation.domain.letter import LetterInput, LetterLine, compose
+from selvvisitation.domain.replan import Replan, time_of_day_for
 from selvvisitation.domain.types import ActorKind, CaseStatus, FlagStatus, Frequency
 from selvvisitation.models import (
     AssessmentVisit,
@@ -28,6 +29,7 @@ from selvvisitation.models import (
     VisitatorObservation,
     utcnow,
 )
+from selvvisitation.services import replanning
 from selvvisitation.services.adapters import policy_for
 
 
@@ -104,11 +106,13 @@ def change_decision(
     valid_from: date,
     reasons: str,
     today: date,
-) -> Decision:
+) -> tuple[Decision, Replan]:
     """Make a new decision version with its letter; the old one is superseded, unchanged.
 
     The new version is flushed first to get its id; the old one then gets both
     superseded_at and superseded_by_id in one flush (a superseded version is immutable).
+    The citizen's coming visits are re-planned from its start in the same transaction
+    (services/replanning.py): call lock_for_write first.
     """
     _require_open(case)
     citizen = case.citizen
@@ -117,12 +121,7 @@ def change_decision(
         session.scalar(select(func.max(Decision.version)).where(Decision.citizen_id == citizen.id))
         or 0
     ) + 1
-    services = {
-        s.id: s
-        for s in session.scalars(
-            select(Service).where(Service.id.in_([g.service_id for g in grants]))
-        )
-    }
+    services = replanning.services_by_id(session, [g.service_id for g in grants])
     policy = policy_for(citizen.municipality)
     previous_lines = [
         _letter_line(
@@ -143,10 +142,14 @@ def change_decision(
         reasons=reasons,
     )
     session.add(decision)
+    times_of_day = replanning.previous_times_of_day(previous)
     for grant in grants:
         decision.granted_services.append(
             GrantedService(
                 service_id=grant.service_id,
+                time_of_day=time_of_day_for(
+                    grant.service_id, services[grant.service_id].category, times_of_day
+                ),
                 minutes_per_delivery=grant.minutes,
                 frequency=grant.frequency,
                 weekdays=",".join(str(d) for d in grant.weekdays),
@@ -189,9 +192,19 @@ def change_decision(
     case.status = CaseStatus.CLOSED
     case.closed_at = now
     case.outcome = f"Afgørelsen er ændret (version {version})."
-    _event(case, staff, "decision_changed", reasons, decision_id=decision.id, version=version)
+    replan = replanning.apply(session, decision)
+    _event(
+        case,
+        staff,
+        "decision_changed",
+        reasons,
+        decision_id=decision.id,
+        version=version,
+        visits_changed=replan.changed_visits,
+        swaps_lapsed=len(replan.lapsed_swaps),
+    )
     session.flush()
-    return decision
+    return decision, replan
 
 
 def book_visit(
@@ -225,6 +238,63 @@ def book_visit(
         visitator_id=visitator.id,
     )
     return visit
+
+
+class VisitNotBookedError(RuntimeError):
+    """The reassessment visit is no longer booked (held or cancelled): it cannot change."""
+
+
+def _require_booked(visit: AssessmentVisit) -> None:
+    if visit.status != AssessmentStatus.BOOKED:
+        raise VisitNotBookedError(f"assessment visit {visit.id} is {visit.status}")
+
+
+def move_visit(
+    session: Session,
+    visit: AssessmentVisit,
+    staff: StaffUser,
+    *,
+    visitator: StaffUser,
+    starts_at: datetime,
+    reason: str,
+) -> None:
+    """Give a booked reassessment visit a new time (and perhaps visitator), with the reason."""
+    _require_booked(visit)
+    before = visit.starts_at
+    visit.starts_at = starts_at
+    visit.visitator_staff_id = visitator.id
+    _event(
+        visit.case,
+        staff,
+        "visit_moved",
+        reason,
+        visit_id=visit.id,
+        starts_at_before=before.isoformat(),
+        starts_at=starts_at.isoformat(),
+        visitator_id=visitator.id,
+    )
+    session.flush()
+
+
+def cancel_visit(session: Session, visit: AssessmentVisit, staff: StaffUser, reason: str) -> None:
+    """Cancel a booked reassessment visit with the reason; the case waits again if open."""
+    _require_booked(visit)
+    visit.status = AssessmentStatus.CANCELLED
+    case = visit.case
+    still_booked = session.scalar(
+        select(func.count())
+        .select_from(AssessmentVisit)
+        .where(
+            AssessmentVisit.case_id == case.id,
+            AssessmentVisit.id != visit.id,
+            AssessmentVisit.status == AssessmentStatus.BOOKED,
+        )
+    )
+    if case.status == CaseStatus.IN_PROGRESS and not still_booked:
+        case.status = CaseStatus.OPEN
+    _event(case, staff, "visit_cancelled", reason, visit_id=visit.id,
+           starts_at=visit.starts_at.isoformat())
+    session.flush()
 
 
 @dataclass(frozen=True)

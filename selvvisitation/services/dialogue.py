@@ -9,15 +9,17 @@ rolls back: nothing changes.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
@@ -35,6 +37,7 @@ from selvvisitation.models import (
     Conversation,
     ConversationMessage,
     ReassessmentRequest,
+    Relative,
     Service,
     SwapLine,
     SwapRequest,
@@ -44,8 +47,8 @@ from selvvisitation.models import (
 )
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
-from selvvisitation.security.locking import locked_visit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.bookings import FrameExceeded, Line, VisitUnavailable, book_swap
 from selvvisitation.services.cases import open_case
 
 ACTIVE_SWAP = (SwapStatus.REQUESTED, SwapStatus.ACCEPTED)
@@ -53,6 +56,9 @@ PLAN_DAYS = 21  # how far ahead coming visits are offered
 # Stored for the visitators, who read Danish.
 GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
                 "any_time": "Når som helst"}
+RELATION_DA = {"daughter": "datter", "son": "søn", "partner": "ægtefælle eller partner",
+               "grandchild": "barnebarn", "friend": "ven eller nabo"}
+LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 class EffectRefused(Exception):
@@ -86,11 +92,21 @@ def matchable(services: Sequence[Service]) -> tuple[MatchableService, ...]:
 
 
 def swaps_at_visit(session: Session, visit_id: int) -> list[SwapRequest]:
-    return list(session.scalars(
-        select(SwapRequest)
-        .where(SwapRequest.visit_id == visit_id, SwapRequest.status.in_(ACTIVE_SWAP))
-        .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
-    ))
+    return swaps_at_visits(session, [visit_id])[visit_id]
+
+
+def swaps_at_visits(session: Session, visit_ids: list[int]) -> dict[int, list[SwapRequest]]:
+    """The active swaps at each visit, in one query for all of them."""
+    found: dict[int, list[SwapRequest]] = {visit_id: [] for visit_id in visit_ids}
+    if visit_ids:
+        for swap in session.scalars(
+            select(SwapRequest)
+            .where(SwapRequest.visit_id.in_(visit_ids), SwapRequest.status.in_(ACTIVE_SWAP))
+            .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
+            .order_by(SwapRequest.id)
+        ):
+            found[swap.visit_id].append(swap)
+    return found
 
 
 def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
@@ -104,8 +120,8 @@ def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit
     ))
 
 
-def _visit_info(session: Session, visit: Visit) -> engine.VisitInfo:
-    dropped = [line.service.code for swap in swaps_at_visit(session, visit.id)
+def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
+    dropped = [line.service.code for swap in swaps
                for line in swap.dropped if line.service is not None]
     return engine.VisitInfo(
         id=visit.id, day=visit.day, starts_at=visit.starts_at, ends_at=visit.ends_at,
@@ -164,8 +180,6 @@ RELATIVE_ACTIONS = ("swap_requested", "wish_saved", "reassessment_requested")
 
 def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
     """What relatives did on the citizen's behalf: shown to the citizen (002 section 16)."""
-    from selvvisitation.models import Relative
-
     rows = session.execute(
         select(AuditEntry, Relative.name)
         .join(Relative, Relative.id == AuditEntry.actor_relative_id)
@@ -176,6 +190,25 @@ def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any
                  for entry, name in rows)
 
 
+def _ended(consent: Consent, now: datetime) -> bool:
+    """Withdrawn or expired; a consent from a coming day has not ended."""
+    return (consent.revoked_at is not None and consent.revoked_at <= now) or (
+        consent.valid_to is not None and consent.valid_to <= now)
+
+
+def _period_of(consent: Consent) -> dict[str, str | None]:
+    """The consent's coming first day and its last day, as local ISO dates, while current."""
+    now = utcnow()
+    if _ended(consent, now):
+        return {"starts": None, "ends": None}
+    starts = consent.valid_from.astimezone(LOCAL).date() if consent.valid_from > now else None
+    # valid_to is the start of the day after the last one (see add_relative).
+    ends = ((consent.valid_to.astimezone(LOCAL) - timedelta(seconds=1)).date()
+            if consent.valid_to is not None else None)
+    return {"starts": starts.isoformat() if starts else None,
+            "ends": ends.isoformat() if ends else None}
+
+
 def build_context(
     session: Session, citizen: Citizen, *, relative_id: int | None, may_act: bool,
     language: str, today: date | None = None,
@@ -183,6 +216,7 @@ def build_context(
     today = today or date.today()
     services = services_for(session, citizen.municipality_id)
     visits = coming_visits(session, citizen, today)
+    swaps = swaps_at_visits(session, [v.id for v in visits])
     is_citizen = relative_id is None
     # A relative sees only their own consent; the citizen sees all of them.
     consents = sorted((c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
@@ -191,14 +225,16 @@ def build_context(
         today=today,
         language=language,
         is_citizen=is_citizen,
+        citizen_cpr=citizen.cpr if is_citizen else "",
         may_act=may_act,
         policy=policy_for(citizen.municipality),
         granted=tuple(granted_for(citizen.current_decision)),
         catalogue=catalogue_for(session, citizen.municipality_id),
-        visits=tuple(_visit_info(session, v) for v in visits),
+        visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
         consents=tuple(
-            engine.ConsentInfo(c.id, c.relative.name, c.relation, c.scope.value, c.is_active())
+            engine.ConsentInfo(c.id, c.relative.name, c.relation, c.scope.value, c.is_active(),
+                               c.relative.cpr if is_citizen else None, **_period_of(c))
             for c in consents if c.is_active() or not any(
                 o.relative_id == c.relative_id and o.id > c.id for o in consents)
         ),
@@ -317,7 +353,12 @@ def _record(action: str, citizen: Citizen, obj: Any, actor: Any) -> None:
 
 def submit_swap(session: Session, conversation: Conversation, ctx: engine.Context,
                 data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    """Store the swap for the worker's visit list; the caller holds the write lock."""
+    """Store the swap for the worker's visit list; the caller holds the write lock.
+
+    Booked through bookings.book_swap, the one place that locks the visit and keeps all
+    swaps at it within its time frame (rule 4); what else the rules say was shown from
+    domain.swaps.check_swap and is checked once more here, under the same lock.
+    """
     token = f"c{conversation.id}-t{conversation.turn}"
     existing = session.scalars(
         select(SwapRequest).where(SwapRequest.submission_token == token)).first()
@@ -325,54 +366,47 @@ def submit_swap(session: Session, conversation: Conversation, ctx: engine.Contex
         return {"reference": existing.reference}
     citizen = conversation.citizen
     visit_id = data.get("visit_id")
-    codes = [line["code"] for line in data.get("drop") or ()]
+    period = data.get("period")
+    services = services_for(session, citizen.municipality_id)
+    who = _who(actor)
+    try:
+        swap = book_swap(
+            session,
+            citizen_id=citizen.id,
+            visit_id=visit_id,
+            period=None if visit_id is not None else (date.fromisoformat(period[0]),
+                                                      date.fromisoformat(period[1])),
+            not_before=ctx.today + timedelta(days=1),  # a swap is for a visit from tomorrow on
+            drop=[Line(int(line["minutes"]), services[line["code"]].id)
+                  for line in data.get("drop") or ()],
+            add=[Line(int(line["minutes"]),
+                      services[line["code"]].id if line.get("code") in services else None,
+                      line.get("text"))
+                 for line in data.get("add") or ()],
+            created_by_kind=who["kind"],
+            created_by_relative_id=who["relative_id"],
+            submission_token=token,
+            acknowledged_at=utcnow(),  # rule 6: ticked on the confirmation
+            acknowledged_by_kind=who["kind"],
+        )
+    except VisitUnavailable:
+        raise EffectRefused(engine.N_("That visit can no longer be swapped. "
+                                      "Go back and choose another visit")) from None
+    except FrameExceeded as full:
+        # Rule 4: all swaps at one visit together stay within its time frame.
+        raise EffectRefused(engine.N_("Something else has just been booked at this visit, so "
+                                      "only %(free_minutes)s of its time are still free. "
+                                      "Go back and choose again"),
+                            {"free_minutes": full.free_minutes}) from None
     if visit_id is not None:
-        visit = locked_visit(session, visit_id)
-        if (visit is None or visit.citizen_id != citizen.id or visit.day <= ctx.today
-                or visit.cancelled or visit.recorded_at is not None):
-            raise EffectRefused(engine.N_("That visit can no longer be swapped. "
-                                          "Go back and choose another visit"))
-        others = swaps_at_visit(session, visit.id)
+        others = [s for s in swaps_at_visit(session, visit_id) if s.id != swap.id]
         taken = {line.service.code for s in others for line in s.dropped if line.service}
-        if taken & set(codes):
+        if taken & {line["code"] for line in data.get("drop") or ()}:
             raise EffectRefused(engine.N_("Someone has just swapped that service at this "
                                           "visit. Go back and choose again"))
-        booked = sum(line.minutes for s in others for line in s.added)
-        used = sum(int(line["minutes"]) for line in data.get("add") or ())
-        # Rule 4: all swaps at one visit together stay within its time frame.
-        if booked + used > visit.time_frame_minutes:
-            raise EffectRefused(engine.N_("There is no longer room for this within the "
-                                          "visit's time. Go back and choose again"))
-    check = engine.run_check(ctx, data)
-    if not check["allowed"]:
+    if not engine.run_check(ctx, data)["allowed"]:
         raise EffectRefused(engine.N_("The swap no longer keeps to the rules. "
                                       "Go back and choose again"))
-    services = services_for(session, citizen.municipality_id)
-    period = data.get("period")
-    who = _who(actor)
-    now = utcnow()
-    swap = SwapRequest(
-        reference="BYT-" + secrets.token_hex(3).upper(),
-        submission_token=token,
-        citizen=citizen,
-        visit_id=visit_id,
-        period_start=date.fromisoformat(period[0]) if period and not visit_id else None,
-        period_end=date.fromisoformat(period[1]) if period and not visit_id else None,
-        status=SwapStatus.REQUESTED,
-        created_by_kind=who["kind"],
-        created_by_relative_id=who["relative_id"],
-        acknowledged_cannot_demand_at=now,  # rule 6: ticked on the confirmation
-        acknowledged_by_kind=who["kind"],
-    )
-    for line in data.get("drop") or ():
-        swap.lines.append(SwapLine(kind="drop", service=services[line["code"]],
-                                   minutes=int(line["minutes"])))
-    for line in data.get("add") or ():
-        service = services.get(line.get("code") or "")
-        swap.lines.append(SwapLine(kind="add", service=service, free_text=line.get("text"),
-                                   minutes=int(line["minutes"])))
-    session.add(swap)
-    session.flush()
     _record("swap_requested", citizen, swap, actor)
     return {"reference": swap.reference}
 
@@ -430,11 +464,15 @@ def change_consent(session: Session, conversation: Conversation, ctx: engine.Con
         raise EffectRefused(engine.N_("Only you can change who may see your help"))
     now = utcnow()
     action = data.get("consent_action")
-    if consent.is_active(now):
-        consent.revoked_at = now
+    current = not _ended(consent, now)
+    if current:
+        consent.revoked_at = now  # also a consent that was to start on a coming day
     if action in ("see", "act"):
+        # A new scope keeps the consent's period; a consent given again starts now.
         fresh = Consent(citizen=citizen, relative=consent.relative, relation=consent.relation,
-                        scope=ConsentScope(action), basis=ConsentBasis.WRITTEN, valid_from=now)
+                        scope=ConsentScope(action), basis=ConsentBasis.WRITTEN,
+                        valid_from=max(consent.valid_from, now) if current else now,
+                        valid_to=consent.valid_to if current else None)
         session.add(fresh)
         session.flush()
         _record("consent_given", citizen, fresh, actor)
@@ -443,9 +481,58 @@ def change_consent(session: Session, conversation: Conversation, ctx: engine.Con
     return {}
 
 
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
+
+
+def add_relative(session: Session, conversation: Conversation, ctx: engine.Context,
+                 data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    """Give consent to a relative not on the citizen's list yet (002 sections 10 and 16).
+
+    Only the citizen herself: a relative acting on her behalf cannot give others consent.
+    The relative is found by CPR number when they exist (another citizen's relative, say),
+    else created; MitID finds them by it when they sign in (auth/oidc.person_for).
+    """
+    citizen = conversation.citizen
+    if getattr(actor, "relative", None) is not None or not ctx.is_citizen:
+        raise EffectRefused(engine.N_("Only the citizen can give or change a consent"))
+    cpr = normalise_cpr(data["relative_cpr"])
+    if cpr == citizen.cpr:
+        raise EffectRefused(engine.N_("That is your own CPR number. Write your relative's"))
+    relative = session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
+    if relative is not None and any(c.citizen_id == citizen.id for c in relative.consents):
+        raise EffectRefused(engine.N_("%(name)s is already on your list of relatives. You can "
+                                      "change the consent under \"Relatives and consent\""),
+                            {"name": relative.name})
+    if relative is None:
+        relative = Relative(name=data["relative_name"], cpr=cpr)
+        try:
+            with session.begin_nested():  # another citizen may add the same person right now
+                session.add(relative)
+        except IntegrityError:
+            relative = session.scalars(select(Relative).where(Relative.cpr == cpr)).one()
+        else:
+            _record("relative_added", citizen, relative, actor)
+    first = date.fromisoformat(data["relative_from"])
+    last = data.get("relative_until")
+    relation = data.get("relative_relation") or ""
+    consent = Consent(
+        citizen=citizen, relative=relative, relation=RELATION_DA.get(relation, relation),
+        scope=ConsentScope(data["relative_scope"]), basis=ConsentBasis.WRITTEN,
+        valid_from=utcnow() if first <= ctx.today else _local_midnight(first),
+        # The last day counts in full: the consent ends when the next day begins.
+        valid_to=_local_midnight(date.fromisoformat(last) + timedelta(days=1)) if last else None,
+    )
+    session.add(consent)
+    session.flush()
+    _record("consent_given", citizen, consent, actor)
+    return {"relative_cpr": None}  # not kept in the conversation once saved
+
+
 EFFECTS = {
     "submit_swap": submit_swap,
     "save_wish": save_wish,
     "submit_reassessment": submit_reassessment,
     "change_consent": change_consent,
+    "add_relative": add_relative,
 }

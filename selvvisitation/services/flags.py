@@ -184,10 +184,29 @@ def evaluate_municipality(
 
 
 @dataclass(frozen=True)
-class _Found:
+class Found:
+    """A rule that holds for one citizen's service: what a flag is opened or kept for."""
+
     citizen_id: int
     service_id: int
     finding: FlagFinding
+
+
+def find_holding(
+    session: Session, policy: Policy, as_of: date, citizen_ids: sa.Select[Any]
+) -> list[Found]:
+    """Every flag rule that holds on ``as_of`` for the citizens ``citizen_ids`` selects.
+
+    Only evidence after a visitator dismissed the same flag counts. The one code path
+    for the evaluation (which opens, keeps and closes flags) and the policy preview
+    (which only counts, for a policy not saved yet): a preview counts exactly as the
+    evaluation will.
+    """
+    visit_scope = Visit.citizen_id.in_(citizen_ids)
+    dismissed = _dismissed_on(session, citizen_ids)
+    found = _deselections(session, policy, as_of, visit_scope, dismissed)
+    found += _time_deviations(session, policy, as_of, visit_scope, dismissed)
+    return found
 
 
 def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], date]:
@@ -291,7 +310,7 @@ def _deselections(
     as_of: date,
     visit_scope: sa.ColumnElement[bool],
     dismissed: dict[tuple[int, str], date],
-) -> list[_Found]:
+) -> list[Found]:
     """Rule 7: services deselected at least N times in D days, counted in SQL."""
     window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
     dropped_in_window = _lines_in_window(
@@ -308,7 +327,7 @@ def _deselections(
     for citizen_id, visit_id, service_id, code, day in rows:
         per_citizen[citizen_id].append(Deselection(day, code, str(visit_id)))
         service_ids[(citizen_id, code)] = service_id
-    found: list[_Found] = []
+    found: list[Found] = []
     for citizen_id, items in per_citizen.items():
         counted_after = {
             code: dismissed[(citizen_id, f"{FlagRule.REPEATED_DESELECTION.value}:{code}")]
@@ -319,7 +338,7 @@ def _deselections(
             items, policy, as_of=as_of, counted_after=counted_after
         ):
             found.append(
-                _Found(citizen_id, service_ids[(citizen_id, finding.service_code)], finding)
+                Found(citizen_id, service_ids[(citizen_id, finding.service_code)], finding)
             )
     return found
 
@@ -335,7 +354,7 @@ def _time_deviations(
     as_of: date,
     visit_scope: sa.ColumnElement[bool],
     dismissed: dict[tuple[int, str], date],
-) -> list[_Found]:
+) -> list[Found]:
     """003: per (citizen, service) with any deviating delivery, apply the pure rule."""
     window_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
     delivered_in_window = _lines_in_window(
@@ -383,7 +402,7 @@ def _time_deviations(
             start=row.start_date,
             end=row.end_date,
         )
-    found: list[_Found] = []
+    found: list[Found] = []
     for (citizen_id, service_id, code), items in figures.items():
         finding = time_deviation_finding(
             code,
@@ -393,7 +412,7 @@ def _time_deviations(
             counted_after=dismissed.get((citizen_id, f"{FlagRule.TIME_DEVIATION.value}:{code}")),
         )
         if finding is not None:
-            found.append(_Found(citizen_id, service_id, finding))
+            found.append(Found(citizen_id, service_id, finding))
     return found
 
 
@@ -409,13 +428,10 @@ def _evaluate(
     as_of = as_of or date.today()
     policy = policy_for(municipality)
     citizen_ids = select(Citizen.id).where(citizen_scope)
-    visit_scope = Visit.citizen_id.in_(citizen_ids)
     citizens_evaluated = session.scalar(
         select(func.count()).select_from(Citizen).where(citizen_scope)
     )
-    dismissed = _dismissed_on(session, citizen_ids)
-    found = _deselections(session, policy, as_of, visit_scope, dismissed)
-    found += _time_deviations(session, policy, as_of, visit_scope, dismissed)
+    found = find_holding(session, policy, as_of, citizen_ids)
     holding = {(item.citizen_id, item.finding.key): item for item in found}
 
     open_flags = session.scalars(
@@ -467,12 +483,12 @@ def _evaluate(
 
 
 def _open_new_flags(
-    session: Session, new: list[_Found], as_of: date, report: EvaluationReport
+    session: Session, new: list[Found], as_of: date, report: EvaluationReport
 ) -> list[Flag]:
     """Create the new flags and route them to a visitator: one case per citizen."""
     if not new:
         return []
-    by_citizen: dict[int, list[_Found]] = defaultdict(list)
+    by_citizen: dict[int, list[Found]] = defaultdict(list)
     for item in new:
         by_citizen[item.citizen_id].append(item)
     citizens = {
@@ -550,7 +566,7 @@ def _open_new_flags(
     return created
 
 
-def _priority(items: list[_Found]) -> int:
+def _priority(items: list[Found]) -> int:
     """High when more time is delivered than granted: the need may have grown (003)."""
     for item in items:
         evidence = item.finding.evidence

@@ -37,6 +37,7 @@ from selvvisitation.domain.types import (
     ConsentScope,
     DeclineReason,
     Frequency,
+    LapseReason,
     ProviderKind,
     ReassessmentReason,
     ServiceCategory,
@@ -250,6 +251,8 @@ SWAP = (
     Field("decided_at", "datetime", nullable=True),
     _e("decline_reason", DeclineReason, nullable=True),
     _text("decline_text"),
+    Field("lapsed_at", "datetime", nullable=True),
+    _e("lapsed_reason", LapseReason, nullable=True),
 )
 SWAP_LINE = (
     _e("kind", ("drop", "add"), required=True),

@@ -14,14 +14,10 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.types import FlagRule
-from selvvisitation.models import Citizen, Municipality, Visit
+from selvvisitation.models import Citizen, Municipality
 
-# The finding queries of the flag evaluation, reused so a preview counts exactly as it will.
-from selvvisitation.services.flags import (  # noqa: PLC2701
-    _deselections,
-    _dismissed_on,
-    _time_deviations,
-)
+# The flag evaluation's own finding step, so a preview counts exactly as it will.
+from selvvisitation.services.flags import find_holding
 
 
 @dataclass(frozen=True)
@@ -42,10 +38,7 @@ def flag_count(
 ) -> FlagCount:
     """How many citizens the policy would flag today, in all and per rule."""
     citizen_ids = select(Citizen.id).where(Citizen.municipality_id == municipality.id)
-    scope = Visit.citizen_id.in_(citizen_ids)
-    dismissed = _dismissed_on(session, citizen_ids)
-    found = _deselections(session, policy, as_of, scope, dismissed)
-    found += _time_deviations(session, policy, as_of, scope, dismissed)
+    found = find_holding(session, policy, as_of, citizen_ids)
     per_rule = {rule: {f.citizen_id for f in found if f.finding.rule is rule} for rule in FlagRule}
     return FlagCount(
         citizens=len({f.citizen_id for f in found}),

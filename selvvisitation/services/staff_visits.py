@@ -7,6 +7,7 @@ session, never commits; the view owns the transaction.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -117,26 +118,31 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
         .where(Wish.citizen_id.in_(citizen_ids), Wish.active.is_(True))
         .order_by(Wish.created_at, Wish.id)
     ).all()
+    # Grouped once, so a week of a team's visits is not compared with every swap and wish.
+    position = {id(swap): n for n, swap in enumerate(swaps)}
+    at_visit: dict[int, list[SwapRequest]] = defaultdict(list)
+    standing: dict[int, list[SwapRequest]] = defaultdict(list)
+    for swap in swaps:
+        if swap.visit_id is not None:
+            at_visit[swap.visit_id].append(swap)
+        elif swap.period_start is not None and swap.period_end is not None:
+            standing[swap.citizen_id].append(swap)
+    by_citizen: dict[int, list[Wish]] = defaultdict(list)
+    for wish in wishes:
+        by_citizen[wish.citizen_id].append(wish)
     for visit in visits:
         entry = result[visit.id]
-        for swap in swaps:
+        candidates = at_visit[visit.id] + (
+            [] if visit.is_recorded else standing[visit.citizen_id])
+        for swap in sorted(candidates, key=lambda s: position[id(s)]):
             if swap.visit_id == visit.id:
-                # A visit's own wishes: still asked for before the record, decided after.
-                if visit.is_recorded or swap.status == SwapStatus.REQUESTED:
+                # A visit's own wishes: still asked for before the record, decided after;
+                # one that lapsed with a changed decision stays in sight, with why.
+                if visit.is_recorded or swap.status in (SwapStatus.REQUESTED, SwapStatus.LAPSED):
                     entry.swaps.append(swap)
-            elif (
-                swap.visit_id is None
-                and not visit.is_recorded
-                and swap.citizen_id == visit.citizen_id
-                and swap.period_start is not None
-                and swap.period_end is not None
-                and swap.period_start <= visit.day <= swap.period_end
-            ):
+            elif swap.period_start <= visit.day <= swap.period_end:
                 entry.swaps.append(swap)
-        entry.wishes = [
-            w for w in wishes
-            if w.citizen_id == visit.citizen_id and w.visit_id in (None, visit.id)
-        ]
+        entry.wishes = [w for w in by_citizen[visit.citizen_id] if w.visit_id in (None, visit.id)]
     return result
 
 

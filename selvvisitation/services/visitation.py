@@ -1,9 +1,10 @@
 """The visitators' reads: the work queue of open cases and what a case page shows.
 
 Keyset paging: a page is "the next N cases after this one" in queue order
-(priority, deadline, id), read along the partial index ``ix_case_open_queue``, so
-the cost of a page does not grow with the number of cases or with how far the
-visitator has paged (issue 5: fast with 100,000 citizens).
+(priority, deadline, id), read along the partial index ``ix_case_open_queue`` (or
+the one of the team, provider or reason filter), so the cost of a page does not
+grow with the number of cases or with how far the visitator has paged (issue 5:
+fast with 100,000 citizens).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from selvvisitation.domain.types import CaseKind, CaseStatus, VisitServiceOutcome
 from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
@@ -25,11 +26,10 @@ from selvvisitation.models import (
     ConversationMessage,
     Decision,
     Flag,
-    GrantedService,
     Provider,
     ReassessmentRequest,
+    Service,
     StaffReport,
-    SwapLine,
     SwapRequest,
     Team,
     Visit,
@@ -54,11 +54,11 @@ class QueueCursor:
     """The last case of a page, in queue order; its text form goes in the next page's URL."""
 
     priority: int
-    deadline: date | None
+    deadline: date
     id: int
 
     def encode(self) -> str:
-        return f"{self.priority}.{self.deadline.isoformat() if self.deadline else '-'}.{self.id}"
+        return f"{self.priority}.{self.deadline.isoformat()}.{self.id}"
 
     @classmethod
     def decode(cls, text: str | None) -> QueueCursor | None:
@@ -66,9 +66,7 @@ class QueueCursor:
         try:
             priority, deadline, case_id = (text or "").split(".")
             return cls(
-                priority=int(priority),
-                deadline=None if deadline == "-" else date.fromisoformat(deadline),
-                id=int(case_id),
+                priority=int(priority), deadline=date.fromisoformat(deadline), id=int(case_id)
             )
         except ValueError:
             return None
@@ -82,32 +80,28 @@ class QueuePage:
 
 
 def _after(cursor: QueueCursor) -> sa.ColumnElement[bool]:
-    """Cases after the cursor in the order priority, deadline (missing last), id."""
-    same_priority = Case.priority == cursor.priority
-    if cursor.deadline is None:
-        later = sa.and_(same_priority, Case.deadline.is_(None), Case.id > cursor.id)
-    else:
-        later = sa.and_(
-            same_priority,
-            sa.or_(
-                Case.deadline > cursor.deadline,
-                Case.deadline.is_(None),
-                sa.and_(Case.deadline == cursor.deadline, Case.id > cursor.id),
-            ),
-        )
-    return sa.or_(Case.priority > cursor.priority, later)
+    """Cases after the cursor in queue order (priority, deadline, id).
+
+    A row comparison: PostgreSQL starts the index scan at the cursor, where an OR of
+    the same conditions would read the queue from its beginning and filter.
+    """
+    return sa.tuple_(Case.priority, Case.deadline, Case.id) > (
+        cursor.priority,
+        cursor.deadline,
+        cursor.id,
+    )
 
 
 def _filtered(stmt: sa.Select, municipality_id: int, filters: QueueFilters) -> sa.Select:
     stmt = stmt.where(Case.municipality_id == municipality_id, _NOT_CLOSED)
     if filters.kind is not None:
         stmt = stmt.where(Case.kind == filters.kind)
-    if filters.team_id is not None or filters.provider_id is not None:
-        stmt = stmt.join(Citizen, Citizen.id == Case.citizen_id)
-        if filters.team_id is not None:
-            stmt = stmt.where(Citizen.team_id == filters.team_id)
-        if filters.provider_id is not None:
-            stmt = stmt.where(Citizen.provider_id == filters.provider_id)
+    # The case's own copy of the citizen's team and provider (kept right by the model):
+    # no join to the citizens, and each filter has its index in queue order.
+    if filters.team_id is not None:
+        stmt = stmt.where(Case.team_id == filters.team_id)
+    if filters.provider_id is not None:
+        stmt = stmt.where(Case.provider_id == filters.provider_id)
     return stmt
 
 
@@ -124,7 +118,7 @@ def queue_page(
     if after is not None:
         stmt = stmt.where(_after(after))
     stmt = (
-        stmt.order_by(Case.priority, Case.deadline.asc().nulls_last(), Case.id)
+        stmt.order_by(Case.priority, Case.deadline, Case.id)
         .limit(limit + 1)
         .options(selectinload(Case.citizen).selectinload(Citizen.team).selectinload(Team.provider))
     )
@@ -160,6 +154,18 @@ def teams_and_providers(
 
 
 # --- the case page ------------------------------------------------------------------
+#
+# The page shows services everywhere (flags, decisions, swaps, visits): the view loads
+# the municipality's catalogue first (`catalogue`), and ``x.service`` is then found in
+# the session, never queried again; the reads below load no services of their own.
+
+
+def catalogue(session: Session, municipality_id: int) -> dict[int, Service]:
+    """The municipality's services by id (the case page loads it before the other reads)."""
+    return {
+        s.id: s
+        for s in session.scalars(select(Service).where(Service.municipality_id == municipality_id))
+    }
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ def decision_history(session: Session, citizen: Citizen) -> list[Decision]:
         session.scalars(
             select(Decision)
             .where(Decision.citizen_id == citizen.id)
-            .options(selectinload(Decision.granted_services).selectinload(GrantedService.service))
+            .options(selectinload(Decision.granted_services))
             .order_by(Decision.version.desc())
         )
     )
@@ -189,10 +195,7 @@ def swap_timeline(session: Session, citizen: Citizen, *, limit: int = 60) -> lis
     swaps = session.scalars(
         select(SwapRequest)
         .where(SwapRequest.citizen_id == citizen.id)
-        .options(
-            selectinload(SwapRequest.lines).selectinload(SwapLine.service),
-            selectinload(SwapRequest.visit),
-        )
+        .options(selectinload(SwapRequest.lines), joinedload(SwapRequest.visit))
         .order_by(SwapRequest.created_at.desc())
         .limit(limit)
     )
@@ -203,7 +206,7 @@ def swap_timeline(session: Session, citizen: Citizen, *, limit: int = 60) -> lis
             Visit.citizen_id == citizen.id,
             VisitService.outcome.in_([VisitServiceOutcome.DROPPED, VisitServiceOutcome.ADDED]),
         )
-        .options(selectinload(VisitService.service), selectinload(VisitService.visit))
+        .options(contains_eager(VisitService.visit))
         .order_by(Visit.day.desc())
         .limit(limit)
     )
@@ -265,12 +268,7 @@ def weekly_minutes(
 
 def case_flags(session: Session, case: Case) -> list[Flag]:
     return list(
-        session.scalars(
-            select(Flag)
-            .where(Flag.case_id == case.id)
-            .options(selectinload(Flag.service))
-            .order_by(Flag.opened_at)
-        )
+        session.scalars(select(Flag).where(Flag.case_id == case.id).order_by(Flag.opened_at))
     )
 
 
@@ -287,7 +285,7 @@ def visits_by_ref(session: Session, citizen: Citizen, flags: list[Flag]) -> dict
     visits = session.scalars(
         select(Visit)
         .where(Visit.citizen_id == citizen.id, Visit.id.in_(ids))
-        .options(selectinload(Visit.services).selectinload(VisitService.service))
+        .options(selectinload(Visit.services))
     )
     return {str(visit.id): visit for visit in visits}
 

@@ -4,31 +4,31 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from selvvisitation.domain.types import DeclineReason, VisitServiceOutcome
 from selvvisitation.domain.visit_record import DoneInstead, PlannedItem, SwapDecision
 from selvvisitation.formatters import service_name
-from selvvisitation.forms import BaseForm, MinutesField, choice_field, max_length
+from selvvisitation.forms import BaseForm, MinutesField, choice_field, choice_values, max_length
 
 # Rows for "done instead": enough for one visit; a longer list is a reassessment matter.
 INSTEAD_ROWS = 3
 MAX_MINUTES = 480
 
 OUTCOME_CHOICES = [
-    (VisitServiceOutcome.DELIVERED.value, _l("Delivered as planned")),
-    (VisitServiceOutcome.CHANGED.value, _l("Delivered, with other minutes")),
-    (VisitServiceOutcome.DROPPED.value, _l("Dropped by the citizen (swap)")),
-    (VisitServiceOutcome.NOT_DELIVERED.value, _l("Not delivered")),
+    SelectChoice(VisitServiceOutcome.DELIVERED.value, _l("Delivered as planned")),
+    SelectChoice(VisitServiceOutcome.CHANGED.value, _l("Delivered, with other minutes")),
+    SelectChoice(VisitServiceOutcome.DROPPED.value, _l("Dropped by the citizen (swap)")),
+    SelectChoice(VisitServiceOutcome.NOT_DELIVERED.value, _l("Not delivered")),
 ]
 DECISION_CHOICES = [
-    ("accept", _l("Yes, the swap was done")),
-    ("decline", _l("No, the granted help was delivered")),
+    SelectChoice("accept", _l("Yes, the swap was done")),
+    SelectChoice("decline", _l("No, the granted help was delivered")),
 ]
 REASON_CHOICES = [
-    (DeclineReason.HYGIENE.value, _l("Not safe: hygiene")),
-    (DeclineReason.WORK_ENVIRONMENT.value, _l("Work environment")),
-    (DeclineReason.OTHER.value, _l("Other reason")),
+    SelectChoice(DeclineReason.HYGIENE.value, _l("Not safe: hygiene")),
+    SelectChoice(DeclineReason.WORK_ENVIRONMENT.value, _l("Work environment")),
+    SelectChoice(DeclineReason.OTHER.value, _l("Other reason")),
 ]
 
 
@@ -51,7 +51,8 @@ def record_form_class(items: list[Any], swaps: list[Any], services: list[Any]) -
             name, OUTCOME_CHOICES, _l("Choose what happened with %(service)s", service=name)))
         setattr(Form, f"minutes_{item.id}", MinutesField(
             _l("Minutes spent on %(service)s", service=name)))
-    service_choices = [("", _l("Nothing"))] + [(s.code, service_name(s)) for s in services]
+    service_choices = [SelectChoice("", _l("Nothing"))] + [
+        SelectChoice(s.code, service_name(s)) for s in services]
     for row in range(INSTEAD_ROWS):
         setattr(Form, f"instead_service_{row}", SelectField(
             _l("Service done instead"), choices=service_choices, validate_choice=False))
@@ -63,7 +64,7 @@ def record_form_class(items: list[Any], swaps: list[Any], services: list[Any]) -
             _l("Was the swap done?"), DECISION_CHOICES,
             _l("Choose whether the swap was done")))
         setattr(Form, f"reason_{swap.id}", SelectField(
-            _l("Why not?"), choices=[("", _l("Choose a reason"))] + REASON_CHOICES,
+            _l("Why not?"), choices=[SelectChoice("", _l("Choose a reason"))] + REASON_CHOICES,
             validate_choice=False))
         setattr(Form, f"reason_text_{swap.id}", TextAreaField(
             _l("Describe the reason"), validators=[max_length(500)]))
@@ -101,8 +102,7 @@ def read_record(form: Any, items: list[Any], swaps: list[Any]) -> tuple[list, li
     instead = []
     for row in range(INSTEAD_ROWS):
         code = form[f"instead_service_{row}"].data or None
-        if code is not None and code not in {value for value, _label in
-                                             form[f"instead_service_{row}"].choices}:
+        if code is not None and code not in choice_values(form[f"instead_service_{row}"]):
             form[f"instead_service_{row}"].errors.append(_l("Choose a service from the list"))
             continue
         text = (form[f"instead_text_{row}"].data or "").strip() or None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import TextAreaField
+from wtforms import SelectChoice, TextAreaField
 
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, Required, choice_field, max_length
@@ -21,17 +21,17 @@ NO_EVENT = "none"
 class ReportForm(BaseForm):
     direction = choice_field(
         _l("How has the citizen's need changed?"),
-        [("worse", _l("The citizen needs more help")),
-         ("better", _l("The citizen needs less help"))],
+        [SelectChoice("worse", _l("The citizen needs more help")),
+         SelectChoice("better", _l("The citizen needs less help"))],
         _l("Choose whether the citizen needs more or less help"),
     )
     urgent_event = choice_field(
         _l("Did any of this happen?"),
-        [(NO_EVENT, _l("None of these")),
-         ("serious_failure", _l("Serious failure in the help")),
-         ("abuse", _l("Abuse")),
-         ("hospital", _l("Admitted to hospital")),
-         ("accident", _l("An accident"))],
+        [SelectChoice(NO_EVENT, _l("None of these")),
+         SelectChoice("serious_failure", _l("Serious failure in the help")),
+         SelectChoice("abuse", _l("Abuse")),
+         SelectChoice("hospital", _l("Admitted to hospital")),
+         SelectChoice("accident", _l("An accident"))],
         _l("Choose whether any of this happened"),
     )
     text = TextAreaField(

@@ -24,7 +24,8 @@ def requested_day(name: str) -> date:
 
 
 def audit_reads(visits, purpose: str) -> None:
-    """One audit entry per citizen whose visits were shown."""
+    """One audit entry per citizen whose visits were shown; the view commits after rendering
+    (a commit expires the loaded visits and wishes: rendering after it reloads them one by one)."""
     seen = set()
     for visit in visits:
         if visit.citizen_id in seen:
@@ -32,7 +33,6 @@ def audit_reads(visits, purpose: str) -> None:
         seen.add(visit.citizen_id)
         audit.record("read", citizen=visit.citizen, object_type="visit_list",
                      object_id=visit.day.isoformat(), purpose=purpose)
-    db.session.commit()
 
 
 @blueprint.route("/besoeg")
@@ -43,10 +43,12 @@ def visits() -> str:
     day_visits = team_visits(db.session, staff.team_id, day, day)
     wishes = wishes_for(db.session, day_visits)
     audit_reads(day_visits, "team_day_visits")
-    return render_template(
+    page = render_template(
         "staff/visits.html", visits=day_visits, wishes=wishes, day=day,
         today=date.today(), previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
     )
+    db.session.commit()
+    return page
 
 
 @blueprint.route("/uge")
@@ -62,8 +64,10 @@ def week() -> str:
     by_day = dict(days)
     for visit in week_visits:
         by_day[visit.day].append(visit)
-    return render_template(
+    page = render_template(
         "staff/week.html", days=days, wishes=wishes, first=first, last=last,
         previous_week=first - timedelta(days=7), next_week=first + timedelta(days=7),
         week_number=first.isocalendar().week,
     )
+    db.session.commit()
+    return page

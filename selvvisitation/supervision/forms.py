@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import Field, Form, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from selvvisitation.domain.supervision_themes import (
@@ -13,7 +13,7 @@ from selvvisitation.domain.supervision_themes import (
     SupervisionTheme,
     ThemeAssessment,
 )
-from selvvisitation.forms import BaseForm, Required, max_length
+from selvvisitation.forms import BaseForm, Required, choice_values, max_length
 
 THEME_LABELS = {
     SupervisionTheme.FUNCTION_LEVEL: _l("Function level"),
@@ -61,7 +61,7 @@ def choice(label: object, choices: list | None, message: object, **kwargs: objec
     """Radios whose missing or unknown answer gets our plain message, not WTForms' text."""
 
     def one_of_choices(_form: Form, field: Field) -> None:
-        if field.data not in [value for value, _label in field.choices or []]:
+        if field.data not in choice_values(field):
             raise StopValidation(message)
 
     return RadioField(
@@ -139,7 +139,7 @@ for _theme in SupervisionTheme:
         f"{_theme.value}_assessment",
         choice(
             THEME_LABELS[_theme],
-            [(a.value, ASSESSMENT_LABELS[a]) for a in ThemeAssessment],
+            [SelectChoice(a.value, ASSESSMENT_LABELS[a]) for a in ThemeAssessment],
             _l("Choose an assessment for this theme"),
         ),
     )
@@ -155,7 +155,7 @@ for _theme in SupervisionTheme:
 class RecommendationForm(BaseForm):
     theme = choice(
         _l("Theme"),
-        [(t.value, THEME_LABELS[t]) for t in SupervisionTheme],
+        [SelectChoice(t.value, THEME_LABELS[t]) for t in SupervisionTheme],
         _l("Choose the theme of the recommendation"),
     )
     text = TextAreaField(
@@ -167,7 +167,7 @@ class RecommendationForm(BaseForm):
 class FollowUpForm(BaseForm):
     status = choice(
         _l("What became of the recommendation"),
-        [(s.value, FOLLOW_UP_LABELS[s]) for s in FollowUpStatus],
+        [SelectChoice(s.value, FOLLOW_UP_LABELS[s]) for s in FollowUpStatus],
         _l("Choose what became of the recommendation"),
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(2000)])

@@ -41,6 +41,7 @@ SWAP_LABELS = {
     SwapStatus.DECLINED: _l("Declined on the day"),
     SwapStatus.WITHDRAWN: _l("Withdrawn by the citizen"),
     SwapStatus.REQUESTED: _l("Waiting for the visit"),
+    SwapStatus.LAPSED: _l("Lapsed when the decision changed"),
 }
 DECLINE_LABELS = {
     DeclineReason.HYGIENE: _l("Hygiene"),

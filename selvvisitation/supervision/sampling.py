@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
@@ -99,8 +100,8 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     options = service.replacement_options(db.session, drawn, member, picked)
     form = ReplaceForm()
     form.replacement.choices = [
-        (c.id, _("%(name)s (%(cpr)s), %(minutes)s a week", name=c.name, cpr=c.masked_cpr,
-                 minutes=format_minutes(minutes)))
+        SelectChoice(c.id, _("%(name)s (%(cpr)s), %(minutes)s a week", name=c.name,
+                             cpr=c.masked_cpr, minutes=format_minutes(minutes)))
         for c, minutes in options
     ]
     if form.validate_on_submit():

@@ -6,14 +6,17 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.domain.types import Frequency, StaffRole
 from selvvisitation.extensions import db
-from selvvisitation.models import Service
+from selvvisitation.models import Service, utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
+from selvvisitation.security.locking import lock_for_write
+from selvvisitation.services import replanning
 from selvvisitation.services.case_actions import NewGrant, dismiss_case
 from selvvisitation.services.case_actions import change_decision as make_decision
 from selvvisitation.services.visitation import is_open
@@ -22,6 +25,24 @@ from selvvisitation.visitation.forms import DecisionForm, DismissForm
 from selvvisitation.visitation.views import blueprint
 
 EXTRA_LINES = 2  # empty lines for services to add, without JavaScript
+
+
+def replan_summary(replan) -> str:
+    """What the new decision does to the coming visits, in one sentence per figure."""
+    return " ".join(
+        (
+            ngettext(
+                "%(num)s coming visit is re-planned.",
+                "%(num)s coming visits are re-planned.",
+                replan.changed_visits,
+            ),
+            ngettext(
+                "%(num)s booked swap lapses.",
+                "%(num)s booked swaps lapse.",
+                len(replan.lapsed_swaps),
+            ),
+        )
+    )
 
 
 def _open_case_or_back(case_id: int):
@@ -121,12 +142,21 @@ def change_decision(case_id: int) -> str | Response:
                 grants=_grants(form),
                 services=names,
                 current=case.citizen.current_decision,
+                replan=replanning.preview(
+                    db.session,
+                    case.citizen,
+                    _grants(form),
+                    valid_from=form.valid_from.day,
+                    now=utcnow(),
+                ),
             )
-        decision = make_decision(
+        grants = _grants(form)
+        lock_for_write(db.session)  # no swap is booked into a visit while it is re-planned
+        decision, replan = make_decision(
             db.session,
             case,
             current_actor().staff,
-            grants=_grants(form),
+            grants=grants,
             valid_from=form.valid_from.day,
             reasons=form.reasons.data.strip(),
             today=date.today(),
@@ -137,10 +167,17 @@ def change_decision(case_id: int) -> str | Response:
             object_type="decision",
             object_id=decision.id,
             purpose="case_handling",
-            detail={"action": "decision_changed", "version": decision.version},
+            detail={
+                "action": "decision_changed",
+                "version": decision.version,
+                "visits_changed": replan.changed_visits,
+                "swaps_lapsed": len(replan.lapsed_swaps),
+            },
         )
         db.session.commit()
         flash(_("The new decision is saved. Here is the letter."), "success")
+        if replan.changed_visits or replan.lapsed_swaps:
+            flash(replan_summary(replan), "success")
         return redirect(url_for("visitation.letter", decision_id=decision.id))
     form.confirmed.data = ""
     return render_template("visitation/decision.html", case=case, form=form)

@@ -1,9 +1,8 @@
-"""Book a reassessment visit, and fill in Herning's two forms at it (seed 001)."""
+"""Book, move or cancel a reassessment visit, and fill in Herning's two forms at it (seed 001)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,19 +10,28 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
+from selvvisitation.domain.replan import LOCAL
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, StaffUser
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.case_actions import FollowUpAnswers, record_follow_up
+from selvvisitation.services.case_actions import (
+    FollowUpAnswers,
+    cancel_visit,
+    move_visit,
+    record_follow_up,
+)
 from selvvisitation.services.case_actions import book_visit as book
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
-from selvvisitation.visitation.forms import BookVisitForm, FollowUpForm, parse_clock
+from selvvisitation.visitation.forms import (
+    BookVisitForm,
+    CancelVisitForm,
+    FollowUpForm,
+    MoveVisitForm,
+)
 from selvvisitation.visitation.views import blueprint
-
-LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 def _visitators(municipality_id: int) -> list[StaffUser]:
@@ -53,15 +61,13 @@ def book_visit(case_id: int) -> str | Response:
     if not form.is_submitted():
         form.visitator.data = str(staff.id)
     if form.validate_on_submit():
-        hour, minute = parse_clock(form.clock.data)
-        starts_at = datetime.combine(form.day.day, time(hour, minute), tzinfo=LOCAL).astimezone(UTC)
         chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
         visit = book(
             db.session,
             case,
             staff,
             visitator=chosen,
-            starts_at=starts_at,
+            starts_at=form.starts_at(),
             note=(form.note.data or "").strip(),
         )
         audit.record(
@@ -77,12 +83,9 @@ def book_visit(case_id: int) -> str | Response:
     return render_template("visitation/book_visit.html", case=case, form=form)
 
 
-@blueprint.route("/sager/<int:case_id>/opfoelgning", methods=["GET", "POST"])
-@allow(StaffRole.VISITATOR)
-def follow_up(case_id: int) -> str | Response:
-    """Herning's two forms for the case's booked reassessment visit."""
-    case = case_or_404(case_id)
-    visit = db.session.scalars(
+def _booked_visit(case) -> AssessmentVisit | None:
+    """The case's booked reassessment visit (the latest, if more than one is booked)."""
+    return db.session.scalars(
         select(AssessmentVisit)
         .where(
             AssessmentVisit.case_id == case.id,
@@ -90,6 +93,80 @@ def follow_up(case_id: int) -> str | Response:
         )
         .order_by(AssessmentVisit.starts_at.desc())
     ).first()
+
+
+def _booked_or_back(case):  # noqa: ANN202
+    visit = _booked_visit(case)
+    if visit is None:
+        flash(_("There is no booked reassessment visit on this case."), "error")
+    return visit
+
+
+def _record(case, visit: AssessmentVisit, action: str) -> None:
+    audit.record(
+        "update",
+        citizen=case.citizen,
+        object_type="assessment_visit",
+        object_id=visit.id,
+        purpose="case_handling",
+        detail={"action": action},
+    )
+
+
+@blueprint.route("/sager/<int:case_id>/besoeg/flyt", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def move_assessment_visit(case_id: int) -> str | Response:
+    case = case_or_404(case_id)
+    visit = _booked_or_back(case)
+    if visit is None:
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    visitators = _visitators(case.municipality_id)
+    form = MoveVisitForm(visitators=visitators)
+    if not form.is_submitted():  # start from the booked time
+        local = visit.starts_at.astimezone(LOCAL)
+        form.day.data = local.date().isoformat()
+        form.clock.data = local.strftime("%H:%M")
+        form.visitator.data = str(visit.visitator_staff_id)
+    if form.validate_on_submit():
+        chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
+        move_visit(
+            db.session,
+            visit,
+            current_actor().staff,
+            visitator=chosen,
+            starts_at=form.starts_at(),
+            reason=form.reason.data.strip(),
+        )
+        _record(case, visit, "moved")
+        db.session.commit()
+        flash(_("The reassessment visit is moved. The citizen sees the new time."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/move_visit.html", case=case, visit=visit, form=form)
+
+
+@blueprint.route("/sager/<int:case_id>/besoeg/aflys", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def cancel_assessment_visit(case_id: int) -> str | Response:
+    case = case_or_404(case_id)
+    visit = _booked_or_back(case)
+    if visit is None:
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    form = CancelVisitForm()
+    if form.validate_on_submit():
+        cancel_visit(db.session, visit, current_actor().staff, form.reason.data.strip())
+        _record(case, visit, "cancelled")
+        db.session.commit()
+        flash(_("The reassessment visit is cancelled. The citizen sees it."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/cancel_visit.html", case=case, visit=visit, form=form)
+
+
+@blueprint.route("/sager/<int:case_id>/opfoelgning", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def follow_up(case_id: int) -> str | Response:
+    """Herning's two forms for the case's booked reassessment visit."""
+    case = case_or_404(case_id)
+    visit = _booked_visit(case)
     if visit is None:
         flash(_("There is no booked visit to fill in the forms for."), "error")
         return redirect(url_for("visitation.case_page", case_id=case.id))

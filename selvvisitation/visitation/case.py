@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from sqlalchemy import select
 
 from selvvisitation.citizen.texts import Texts
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
 from selvvisitation.formatters import service_name
-from selvvisitation.models import Service
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
 from selvvisitation.services import visitation as reads
@@ -28,12 +26,9 @@ def case_page(case_id: int) -> str:
     case = case_or_404(case_id)
     citizen = case.citizen
     today = date.today()
+    services = reads.catalogue(db.session, citizen.municipality_id)  # first: see reads
     flags = reads.case_flags(db.session, case)
     series = reads.weekly_minutes(db.session, citizen, today=today)
-    catalogue = db.session.scalars(
-        select(Service).where(Service.municipality_id == citizen.municipality_id)
-    ).all()
-    services = {s.id: s for s in catalogue}
     requests, reports = reads.case_sources(db.session, case)
     policy = policy_for(citizen.municipality)
     days_left = (
@@ -70,7 +65,7 @@ def case_page(case_id: int) -> str:
         assessment_visits=reads.assessment_visits(db.session, case),
         consents=[c for c in citizen.consents if c.is_active()],
         transcript=reads.shared_conversation(db.session, case),
-        t=Texts({s.code: s for s in catalogue}),
+        t=Texts({s.code: s for s in services.values()}),
     )
     db.session.commit()
     return page

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 
-from selvvisitation.forms import BaseForm
+from selvvisitation.forms import BaseForm, choice_values
 
 
 class QueueFilterForm(BaseForm):
@@ -20,11 +20,13 @@ class QueueFilterForm(BaseForm):
 
     def __init__(self, *args, teams=(), providers=(), kinds=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.team.choices = [("", _l("All teams"))] + [(str(t.id), t.name) for t in teams]
-        self.provider.choices = [("", _l("All providers"))] + [
-            (str(p.id), p.name) for p in providers
+        self.team.choices = [SelectChoice("", _l("All teams"))] + [
+            SelectChoice(str(t.id), t.name) for t in teams
         ]
-        self.kind.choices = [("", _l("All reasons"))] + list(kinds)
+        self.provider.choices = [SelectChoice("", _l("All providers"))] + [
+            SelectChoice(str(p.id), p.name) for p in providers
+        ]
+        self.kind.choices = [SelectChoice("", _l("All reasons"))] + list(kinds)
         for field, message in (
             (self.team, _l("Choose a team from the list")),
             (self.provider, _l("Choose a provider from the list")),
@@ -44,7 +46,7 @@ class _ChoiceMessage:
         self.message = message
 
     def __call__(self, form, field) -> None:
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in choice_values(field):
             from wtforms.validators import StopValidation
 
             raise StopValidation(self.message)
@@ -52,7 +54,7 @@ class _ChoiceMessage:
 
 # --- actions ----------------------------------------------------------------------
 
-from datetime import date  # noqa: E402
+from datetime import UTC, date, datetime, time  # noqa: E402
 
 from wtforms import (  # noqa: E402
     BooleanField,
@@ -68,26 +70,11 @@ from wtforms import (  # noqa: E402
 )
 from wtforms.validators import DataRequired, Optional, StopValidation  # noqa: E402
 
+from selvvisitation.domain.dates import parse_day  # noqa: E402
+from selvvisitation.domain.replan import LOCAL  # noqa: E402
 from selvvisitation.domain.types import Frequency  # noqa: E402
 from selvvisitation.forms import Required, max_length, minutes_between  # noqa: E402
 from selvvisitation.visitation.labels import FREQUENCY_LABELS, WEEKDAY_LABELS  # noqa: E402
-
-
-def parse_day(text: str) -> date | None:
-    """Read a date typed as 2026-03-05 (the date picker) or 5-3-2026 / 5.3.2026 (by hand)."""
-    text = (text or "").strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    for separator in ("-", ".", "/"):
-        parts = text.split(separator)
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
-            try:
-                return date(int(parts[2]), int(parts[1]), int(parts[0]))
-            except ValueError:
-                return None
-    return None
 
 
 class DayField(StringField):
@@ -147,13 +134,13 @@ class GrantForm(Form):
     )
     frequency = SelectField(
         _l("How often"),
-        choices=[(f.value, label) for f, label in FREQUENCY_LABELS.items()],
+        choices=[SelectChoice(f.value, label) for f, label in FREQUENCY_LABELS.items()],
         default=Frequency.WEEKLY.value,
         validate_choice=False,
     )
     weekdays = CheckboxesField(
         _l("Weekdays"),
-        choices=[(str(n), label) for n, label in enumerate(WEEKDAY_LABELS)],
+        choices=[SelectChoice(str(n), label) for n, label in enumerate(WEEKDAY_LABELS)],
         validate_choice=False,
     )
     end_date = DayField(_l("Last day, if the help is temporary (optional)"))
@@ -172,7 +159,9 @@ class DecisionForm(BaseForm):
     confirmed = HiddenField()
 
     def set_services(self, services) -> None:
-        choices = [("", _l("No service (leave out)"))] + [(str(s.id), s.name_da) for s in services]
+        choices = [SelectChoice("", _l("No service (leave out)"))] + [
+            SelectChoice(str(s.id), s.name_da) for s in services
+        ]
         for entry in self.grants:
             entry.form.service.choices = choices
 
@@ -184,7 +173,7 @@ class DecisionForm(BaseForm):
             if not row.service.data:
                 continue
             chosen += 1
-            if row.service.data not in {value for value, _ in row.service.choices}:
+            if row.service.data not in choice_values(row.service):
                 row.service.errors = [_l("Choose a service from the list")]
             if row.minutes.data is None and not row.minutes.errors:
                 row.minutes.errors = [_l("Enter the minutes each time")]
@@ -250,28 +239,61 @@ class BookVisitForm(BaseForm):
     visitator = SelectField(_l("Visitator"), coerce=str, default="", validate_choice=False)
     note = TextAreaField(_l("Note for the visit (optional)"), validators=[max_length(1000)])
 
-    def __init__(self, *args, visitators=(), today: date | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, visitators=(), today: date | None = None, now: datetime | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.visitator.choices = [("", _l("Choose a visitator"))] + [
-            (str(v.id), v.name) for v in visitators
+        self.visitator.choices = [SelectChoice("", _l("Choose a visitator"))] + [
+            SelectChoice(str(v.id), v.name) for v in visitators
         ]
-        self.today = today or date.today()
+        self.now = (now or datetime.now(UTC)).astimezone(LOCAL)
+        self.today = today or self.now.date()
 
     def validate_day(self, field) -> None:
         if field.day is not None and field.day < self.today:
             raise StopValidation(_l("The date must be today or later"))
 
     def validate_clock(self, field) -> None:
-        if parse_clock(field.data) is None:
+        clock = parse_clock(field.data)
+        if clock is None:
             raise StopValidation(_l("Enter the time as hours:minutes, for example 10:30"))
+        if self.day.day == self.now.date() and time(*clock) <= self.now.time():
+            raise StopValidation(_l("The time has passed: choose a later time today"))
 
     def validate_visitator(self, field) -> None:
-        if not field.data or field.data not in {value for value, _ in field.choices}:
+        if not field.data or field.data not in choice_values(field):
             raise StopValidation(_l("Choose a visitator from the list"))
+
+    def starts_at(self) -> datetime:
+        """The chosen date and time (Danish time) as an aware UTC datetime."""
+        hour, minute = parse_clock(self.clock.data)
+        return datetime.combine(self.day.day, time(hour, minute), tzinfo=LOCAL).astimezone(UTC)
+
+
+class MoveVisitForm(BookVisitForm):
+    """A new time (and perhaps visitator) for a booked reassessment visit, with the reason."""
+
+    note = None  # the booking's note stays; the reason for the move goes in the history
+    reason = TextAreaField(
+        _l("Why is the visit moved?"),
+        validators=[Required(_l("Write why the visit is moved")), max_length(1000)],
+    )
+
+
+class CancelVisitForm(BaseForm):
+    reason = TextAreaField(
+        _l("Why is the visit cancelled?"),
+        validators=[Required(_l("Write why the visit is cancelled")), max_length(1000)],
+    )
+    confirm = BooleanField(
+        _l("I understand that the visit is cancelled and the citizen is told"),
+        validators=[DataRequired(_l("Confirm that the visit is to be cancelled"))],
+    )
 
 
 def _answers(labels):
-    return [(key.value, label) for key, label in labels.items()]
+    return [SelectChoice(key.value, label) for key, label in labels.items()]
 
 
 class FollowUpForm(BaseForm):

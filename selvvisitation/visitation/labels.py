@@ -87,6 +87,7 @@ SWAP_STATUS_LABELS = {
     SwapStatus.ACCEPTED: _l("accepted"),
     SwapStatus.DECLINED: _l("declined"),
     SwapStatus.WITHDRAWN: _l("withdrawn"),
+    SwapStatus.LAPSED: _l("lapsed when the decision changed"),
 }
 
 ASSESSMENT_STATUS_LABELS = {
@@ -102,6 +103,8 @@ EVENT_LABELS = {
     "dismissed": _l("Dismissed"),
     "decision_changed": _l("Decision changed"),
     "visit_booked": _l("Reassessment visit booked"),
+    "visit_moved": _l("Reassessment visit moved"),
+    "visit_cancelled": _l("Reassessment visit cancelled"),
     "forms_recorded": _l("Follow-up forms filled in"),
 }
 

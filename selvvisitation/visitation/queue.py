@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, request
+from wtforms import SelectChoice
 
 from selvvisitation.domain.types import CaseKind, StaffRole
 from selvvisitation.domain.workdays import working_days_between
@@ -31,7 +32,7 @@ def queue() -> str:
         formdata=request.args,
         teams=teams,
         providers=providers,
-        kinds=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        kinds=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
     )
     filters = QueueFilters()
     if form.validate():

@@ -53,6 +53,8 @@
     }
     log.insertAdjacentHTML("beforeend", data.log);
     current.innerHTML = data.question;
+    // As on a page sent without JavaScript: "Fejl: " first in the title while an error shows.
+    document.title = chat.getAttribute(data.ok ? "data-title" : "data-error-title");
     showMinutes();
     focusAfter(data.ok);
   }

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from selvvisitation.domain.policy import default_legal_references
 from selvvisitation.domain.types import StaffRole, SwapWindow, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, MunicipalityPolicy, Provider, Service, StaffUser, Team
@@ -56,6 +57,21 @@ def test_an_admin_edits_a_service_and_its_minutes_are_no_longer_placeholders(
     assert (service.default_minutes, service.minutes_are_placeholder) == (25, False)
 
 
+def test_the_edit_page_shows_synonyms_one_per_line_and_a_post_without_them_keeps_them(
+    client, page, admin, factories
+):
+    """Found by tests/security/test_bad_input: the lists came into the form as Python lists."""
+    service = factories.Service(municipality=admin.municipality, code="PR-X",
+                                synonyms_da=["vinduer", "ruder"])
+    response = client.get(f"/admin/ydelser/{service.id}")
+    text = response.get_data(as_text=True)
+    assert "vinduer\nruder" in text and "[&#39;vinduer&#39;" not in text
+    without = {key: value for key, value in SERVICE.items() if key != "synonyms_da"}
+    page.post("admin.edit_service", {**without, "code": "PR-X"}, service_id=service.id)
+    db.session.expire_all()
+    assert db.session.get(Service, service.id).synonyms_da == ["vinduer", "ruder"]  # unchanged
+
+
 @pytest.mark.parametrize("change,message", [
     ({"code": ""}, "Skriv en kode"),
     ({"name_da": " "}, "Skriv navnet på dansk"),
@@ -93,7 +109,8 @@ POLICY = {"swap_window": "visit", "deselection_threshold_count": "3",
           "deselection_threshold_days": "90", "deviation_percent": "10",
           "deviation_min_per_delivery": "10", "deviation_min_per_week": "20",
           "deviation_sustained_days": "14", "case_deadline_working_days": "5",
-          "practical_help_start_working_days": "5"}
+          "practical_help_start_working_days": "5",
+          **{f"legal_{key}": text for key, text in default_legal_references().items()}}
 
 
 def deselecting_citizen(factories, municipality, times: int):
@@ -165,6 +182,56 @@ def test_policy_settings_out_of_range_are_explained_and_nothing_changes(
     row = db.session.scalars(select(MunicipalityPolicy)).one()
     assert (row.swap_window, row.deselection_threshold_count, row.deviation_percent) == (
         SwapWindow.VISIT, 3, 10)
+
+
+ELDERLY_ACT = "Ældreloven § 10 (personlig og praktisk hjælp)"
+
+
+def test_a_changed_legal_reference_is_previewed_then_saved_and_used_in_the_next_letter(
+    page, admin, factories
+):
+    """002 section 6: a decision names its legal basis; the municipality keeps the text current."""
+    response = page.post("admin.policy", {**POLICY, "legal_home_help": f"  {ELDERLY_ACT} ",
+                                          "action": "preview"}, expected_status=200)
+    soup = check_page(response.get_data(as_text=True))
+    changes = soup.select_one(".app-reference-changes").get_text(" ", strip=True)
+    assert "Tekst nu: “Serviceloven § 83 (personlig og praktisk hjælp)”" in changes
+    assert f"Ny tekst: “{ELDERLY_ACT}”" in changes
+    assert "Klagevejledning" not in changes  # only what changes is listed
+    db.session.expire_all()
+    assert db.session.scalars(select(MunicipalityPolicy.legal_references)).one() == {}
+
+    confirmed = soup.select_one("input[name=confirmed]")["value"]
+    page.post("admin.policy", {**POLICY, "legal_home_help": ELDERLY_ACT,
+                               "confirmed": confirmed, "action": "save"})
+
+    db.session.expire_all()
+    row = db.session.scalars(select(MunicipalityPolicy)).one()
+    assert row.legal_references == {"home_help": ELDERLY_ACT}  # defaults are not copied
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert entry.detail["changes"]["legal_references.home_help"] == [
+        "Serviceloven § 83 (personlig og praktisk hjælp)", ELDERLY_ACT]
+    form = page.get("admin.policy")
+    assert form.select_one("#legal_home_help").get_text().strip() == ELDERLY_ACT
+
+    from selvvisitation.services.adapters import policy_for
+
+    assert policy_for(admin.municipality).legal_references["home_help"] == ELDERLY_ACT
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"legal_complaint": ""}, "Skriv teksten til lovhenvisningen"),
+    ({"legal_complaint": "   "}, "Skriv teksten til lovhenvisningen"),
+    ({"legal_decision": "x" * 501}, "Skriv højst 500 tegn"),
+])
+def test_a_blank_or_too_long_legal_reference_is_explained_and_nothing_changes(
+    page, admin, change, message
+):
+    response = page.post("admin.policy", {**POLICY, **change, "action": "preview"},
+                         expected_status=400)
+    assert message in errors(response)
+    db.session.expire_all()
+    assert db.session.scalars(select(MunicipalityPolicy.legal_references)).one() == {}
 
 
 def test_an_admin_adds_a_provider_and_a_team(page, admin):
@@ -253,12 +320,70 @@ def test_deactivating_a_user_asks_first_and_never_deletes(client, page, admin, f
     assert worker.active is False and count(StaffUser) == 2
 
 
+def _sign_in_with_password(client, username: str):
+    from flask import url_for
+
+    from tests.factories import TEST_PASSWORD
+    from tests.pages import csrf_token
+
+    return client.post(url_for("auth.staff_login"), data={
+        "username": username, "password": TEST_PASSWORD, "csrf_token": csrf_token(client)})
+
+
+def test_a_deactivated_user_cannot_sign_in_and_a_reactivated_one_can(
+    app, page, admin, factories
+):
+    worker = factories.StaffUser(municipality=admin.municipality, name="Bo Hjælper",
+                                 role=StaffRole.VISITATOR, failed_logins=3)
+    page.post("admin.deactivate_user", {}, staff_id=worker.id)
+    with app.test_client() as other:
+        refused = _sign_in_with_password(other, worker.username)
+        assert refused.status_code == 200  # the form again, with the one answer for all
+        assert "Brugernavn eller adgangskode er ikke rigtig" in refused.get_data(as_text=True)
+
+    soup = page.get("admin.users")
+    link = soup.select_one(f"a[href$='/brugere/{worker.id}/genaktiver']")
+    assert link.get_text(" ", strip=True) == "Genaktivér Bo Hjælper"
+    soup = page.get("admin.reactivate_user", staff_id=worker.id)
+    assert soup.h1.get_text(strip=True) == "Genaktivér Bo Hjælper?"
+    db.session.expire_all()
+    assert db.session.get(StaffUser, worker.id).active is False  # asking changed nothing
+
+    page.post("admin.reactivate_user", {}, staff_id=worker.id)
+
+    db.session.expire_all()
+    worker = db.session.get(StaffUser, worker.id)
+    assert (worker.active, worker.failed_logins, worker.locked_until) == (True, 0, None)
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "staff_user").order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.object_id, entry.detail, entry.actor_staff_id) == (
+        "update", str(worker.id), {"active": True}, admin.id)
+    with app.test_client() as other:
+        assert _sign_in_with_password(other, worker.username).status_code == 302
+
+
+def test_reactivating_an_active_user_changes_nothing(page, admin, factories):
+    worker = factories.StaffUser(municipality=admin.municipality, name="Bo Hjælper")
+    soup = page.get("admin.reactivate_user", staff_id=worker.id)
+    assert "Bo Hjælper er allerede aktiv." in soup.get_text()
+    assert soup.select_one("form[action$='/genaktiver']") is None
+    before = count(AuditEntry)
+    page.post("admin.reactivate_user", {}, staff_id=worker.id, expected_status=200)
+    assert count(AuditEntry) == before
+
+
 def test_another_municipalitys_users_are_out_of_reach(page, admin, factories):
     foreign = factories.StaffUser(name="Fremmed")
     page.get("admin.edit_user", staff_id=foreign.id, expected_status=404)
     page.post("admin.deactivate_user", {}, expected_status=404, staff_id=foreign.id)
     db.session.expire_all()
     assert db.session.get(StaffUser, foreign.id).active is True
+    foreign.active = False
+    db.session.commit()
+    page.get("admin.reactivate_user", staff_id=foreign.id, expected_status=404)
+    page.post("admin.reactivate_user", {}, expected_status=404, staff_id=foreign.id)
+    db.session.expire_all()
+    assert db.session.get(StaffUser, foreign.id).active is False
     soup = page.get("admin.users")
     assert "Fremmed" not in soup.get_text()
 

@@ -26,8 +26,12 @@ def test_an_admin_edits_the_rules_with_the_effect_previewed_before_saving(
 
     page.get_by_label("Markér efter så mange fravalg af en ydelse").fill("2")
     page.get_by_label("ugen", exact=True).check(force=True)
+    page.get_by_label("Lovgrundlaget for hjælpen (i afgørelsesbreve)").fill(
+        "Ældreloven § 10 (personlig og praktisk hjælp)")
     page.get_by_role("button", name="Vis virkningen").click()
     expect(page.locator(".app-preview")).to_contain_text("Virkningen af de nye regler")
+    expect(page.locator(".app-reference-changes")).to_contain_text(
+        "Ny tekst: “Ældreloven § 10 (personlig og praktisk hjælp)”")
     expect(page.locator(".app-preview")).to_contain_text("Intet er gemt endnu.")
     assert_accessible(page)
     page.get_by_role("button", name="Gem de nye regler").click()
@@ -36,7 +40,7 @@ def test_an_admin_edits_the_rules_with_the_effect_previewed_before_saving(
     expect(page.get_by_label("ugen", exact=True)).to_be_checked()
 
 
-def test_an_admin_creates_a_worker_and_deactivates_after_confirming(
+def test_an_admin_creates_a_worker_deactivates_and_reactivates_after_confirming(
     browser_page, factories, assert_accessible, sign_in_staff_in_browser
 ):
     admin = factories.StaffUser(role=StaffRole.MUNICIPALITY_ADMIN)
@@ -58,3 +62,10 @@ def test_an_admin_creates_a_worker_and_deactivates_after_confirming(
     assert_accessible(page)
     page.get_by_role("button", name="Ja, deaktivér").click()
     expect(page.locator(".app-flash")).to_contain_text("Nina Ny kan ikke længere logge ind.")
+    assert_accessible(page)
+    page.get_by_role("link", name="Genaktivér Nina Ny").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Genaktivér Nina Ny?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, genaktivér").click()
+    expect(page.locator(".app-flash")).to_contain_text("Nina Ny kan logge ind igen.")
+    expect(page.get_by_role("link", name="Deaktivér Nina Ny")).to_be_visible()

@@ -85,9 +85,14 @@ def test_queue_to_case_to_dismiss_with_a_reason(
 
 
 def test_queue_to_case_to_change_decision_to_letter(
-    browser_page, flagged_case, sign_in_staff_in_browser, assert_accessible
+    browser_page, flagged_case, factories, sign_in_staff_in_browser, assert_accessible
 ):
-    visitator, _case = flagged_case
+    visitator, case = flagged_case
+    granted = case.citizen.current_decision.granted_services[0]
+    next_monday = date.today() + timedelta(days=7 - date.today().weekday())
+    coming = factories.Visit(citizen=case.citizen, day=next_monday, time_of_day="day")
+    factories.VisitService(visit=coming, service=granted.service, granted_service=granted,
+                           planned_minutes=30)
     page = browser_page
     sign_in_staff_in_browser(page, visitator)
     page.goto("/visitation/")
@@ -101,6 +106,10 @@ def test_queue_to_case_to_change_decision_to_letter(
     page.get_by_role("button", name="Tjek den nye afgørelse").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tjek den nye afgørelse")
     assert_accessible(page)
+    # The coming Monday gets 45 minutes, and a Thursday visit is new if it falls before it.
+    expect(page.locator(".app-replan")).to_contain_text(
+        "1 planlagt besøg får andre ydelser eller minutter."
+    )
     page.get_by_role("button", name="Bekræft og lav brevet").click()
 
     letter = page.locator("article.app-letter")
@@ -140,6 +149,47 @@ def test_case_to_book_visit_to_herning_forms(
     page.get_by_role("button", name="Gem begge skemaer").click()
     expect(page.locator(".app-flash")).to_contain_text("Begge skemaer er gemt.")
     expect(page.locator("main")).to_contain_text("Tilfredshed: Tilfreds")
+
+
+def test_case_to_move_and_cancel_the_booked_visit(
+    browser_page, flagged_case, sign_in_staff_in_browser, sign_in_citizen_in_browser,
+    assert_accessible,
+):
+    visitator, case = flagged_case
+    page = browser_page
+    sign_in_staff_in_browser(page, visitator)
+    page.goto(f"/visitation/sager/{case.id}/besoeg")
+    page.get_by_label("Dato for besøget").fill((date.today() + timedelta(days=2)).isoformat())
+    page.get_by_label("Tidspunkt").fill("10:30")
+    page.get_by_role("button", name="Book besøget").click()
+
+    page.get_by_role("link", name="Flyt besøget").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Flyt revisitationsbesøget")
+    assert_accessible(page)
+    page.get_by_label("Tidspunkt").fill("14:00")
+    page.get_by_role("button", name="Flyt besøget").click()
+    expect(page.locator(".alert-error")).to_contain_text("Skriv, hvorfor besøget flyttes")
+    assert_accessible(page)
+    page.get_by_label("Hvorfor flyttes besøget?").fill("Borgeren skal til lægen")
+    page.get_by_role("button", name="Flyt besøget").click()
+    expect(page.locator(".app-flash")).to_contain_text("Revisitationsbesøget er flyttet.")
+    expect(page.locator("main")).to_contain_text("Revisitationsbesøg flyttet")
+
+    page.get_by_role("link", name="Aflys besøget").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aflys revisitationsbesøget")
+    assert_accessible(page)
+    page.get_by_label("Hvorfor aflyses besøget?").fill("Borgeren er indlagt")
+    page.get_by_role("button", name="Aflys besøget").click()
+    expect(page.locator(".alert-error")).to_contain_text("Bekræft, at besøget skal aflyses")
+    assert_accessible(page)
+    page.get_by_label("Jeg forstår, at besøget aflyses").check()
+    page.get_by_role("button", name="Aflys besøget").click()
+    expect(page.locator(".app-flash")).to_contain_text("Revisitationsbesøget er aflyst.")
+
+    sign_in_citizen_in_browser(page, case.citizen)
+    page.get_by_role("link", name="Dine sager").click()
+    expect(page.locator(".app-citizen-cases")).to_contain_text("kl. 14:00 er aflyst")
+    assert_accessible(page)
 
 
 def test_citizen_sees_the_booked_visit_in_your_cases(

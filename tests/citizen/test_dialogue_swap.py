@@ -95,6 +95,25 @@ def test_going_back_one_step_asks_the_previous_question_again(client, page, hous
     assert current(household.citizen).turn == 0
 
 
+def test_going_back_shows_the_answers_given_then_ticked_and_written(client, page, household):
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    page.post("citizen.conversation_back", {"turn": str(current(household.citizen).turn)})
+    soup = page.get("citizen.conversation")
+    ticked = [box["value"] for box in soup.select("#answer input[checked]")]
+    assert ticked == ["PR-STOEVSUG"]
+    page.post("citizen.conversation_back", {"turn": str(current(household.citizen).turn)})
+    soup = page.get("citizen.conversation")  # a choice of one: the visit, as a radio button
+    assert [r["value"] for r in soup.select("#answer input[checked]")] == [
+        str(household.visit.id)]
+    page.post("citizen.conversation_restart", {"turn": str(current(household.citizen).turn)})
+    say(page, household.citizen, text="Kaffe kl. 8", answer="")  # the menu, in own words
+    page.post("citizen.conversation_back", {"turn": str(current(household.citizen).turn)})
+    soup = page.get("citizen.conversation")
+    assert soup.select_one("textarea#text").get_text().strip() == "Kaffe kl. 8"
+
+
 def test_a_standing_wish_for_a_period_has_no_visit(client, page, household):
     sign_in_citizen(client, household.citizen)
     page.get("citizen.conversation")
@@ -107,3 +126,36 @@ def test_a_standing_wish_for_a_period_has_no_visit(client, page, household):
     swap = db.session.scalars(select(SwapRequest)).one()
     assert swap.visit_id is None and swap.period_start and swap.period_end
     assert (swap.period_end - swap.period_start).days == 13
+
+
+def test_a_swap_confirmed_after_the_frame_was_used_up_meanwhile_is_refused(
+    client, page, household, factories
+):
+    """Rule 4 (004 §1.3.3, 002 §8): the dialogue books through bookings.book_swap, which
+    locks the visit and counts every swap at it; what was booked meanwhile is counted."""
+    from selvvisitation.security.locking import lock_for_write
+    from selvvisitation.services.bookings import Line, book_swap, booked_minutes
+
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-GAATUR")
+    assert current(household.citizen).step == "swap_confirm"
+    # Meanwhile the home-care worker books 50 of the visit's 65 minutes on the day.
+    worker = factories.StaffUser(municipality=household.citizen.municipality)
+    visit_id, citizen_id = household.visit.id, household.citizen.id
+    db.session.commit()
+    lock_for_write(db.session)
+    book_swap(db.session, visit_id=visit_id, citizen_id=citizen_id,
+              drop=[Line(30, household.bath.id)], add=[Line(50, household.walk.id)],
+              created_by_kind=ActorKind.STAFF, created_by_staff_id=worker.id)
+    db.session.commit()
+    before = (message_count(), current(household.citizen).turn)
+    response = say(page, household.citizen, expected_status=200, acknowledged="y")
+    assert errors(response) == ["Der er lige blevet booket noget andet ved dette besøg, så "
+                                "der er kun 15 minutter af besøgets tid tilbage. "
+                                "Gå tilbage og vælg igen"]
+    db.session.expire_all()
+    assert swap_count() == 1 and booked_minutes(db.session, visit_id) == 50
+    assert (message_count(), current(household.citizen).turn) == before
+    assert current(household.citizen).step == "swap_confirm"

@@ -270,12 +270,159 @@ def test_going_back_restores_the_previous_question_and_its_answers():
     assert start.step == "menu" and messages[1].text == "You are at the beginning."
 
 
+def test_going_back_shows_the_answer_given_then_and_the_next_answer_replaces_it():
+    ctx = context()
+    state = run(ctx, d.Answer(choice="swap"), d.Answer(choice="visit"), d.Answer(choice="2"),
+                d.Answer(choices=("PR-STOEVSUG",)))
+    assert state.step == "swap_add"
+    back, _ = d.back(ctx, state)
+    assert back.step == "swap_drop"
+    assert d.question(ctx, back).selected == ("PR-STOEVSUG",)  # ticked as it was answered
+    changed = d.answer(ctx, back, d.Answer(choices=("PP-BAD",)))
+    assert changed.state.data["drop"] == [{"code": "PP-BAD", "minutes": 30}]
+    # What was shown again is not carried on, neither forward nor onto the stack.
+    assert d.GIVEN not in changed.state.data
+    assert all(d.GIVEN not in entry["data"] for entry in changed.state.stack)
+    assert d.question(ctx, changed.state).selected == ()
+
+
+def test_going_back_to_a_choice_or_a_text_shows_what_was_chosen_or_written():
+    ctx = context()
+    words = "Jeg er faldet og kan ikke selv komme i bad"
+    state = run(ctx, d.Answer(choice="reassessment"), d.Answer(choice="more_help"),
+                d.Answer(text=words))
+    assert state.step == "reassess_relative"
+    to_text, _ = d.back(ctx, state)
+    assert d.question(ctx, to_text).text_value == words
+    to_reason, _ = d.back(ctx, to_text)
+    assert d.question(ctx, to_reason).selected == ("more_help",)
+    # A choice no longer offered is not ticked (here: a visit that has passed meanwhile).
+    state = run(ctx, d.Answer(choice="swap"), d.Answer(choice="visit"), d.Answer(choice="2"))
+    to_visit, _ = d.back(ctx, state)
+    assert d.question(context(visits=()), to_visit).selected == ()
+
+
 def test_every_step_asks_a_question_with_a_known_input():
     data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}],
             "add": [{"code": "FL-GAATUR", "minutes": 20}], "consent_action": "withdraw",
             "check": {"alternatives": []}, "understood": {"path": "swap"}}
     for name in d.STEPS:
         asked = d.question(context(), d.State(name, dict(data), []))
-        assert asked.input in {"choice", "multi", "text", "choice_or_text", "multi_or_text",
-                               "confirm"}, name
+        assert asked.input in {"choice", "multi", "text", "line", "choice_or_text",
+                               "multi_or_text", "confirm"}, name
         assert asked.text, name
+
+
+# --- a new relative (002 sections 10 and 16; 004 §2.1.1: only with the citizen's consent) ------
+
+NEW_RELATIVE = (d.Answer(text="Mette  Nielsen"), d.Answer(choice="daughter"),
+                d.Answer(text="010170-1234"), d.Answer(choice="act"), d.Answer(choice="today"),
+                d.Answer(text="31-12-2026"))
+FILLED = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
+          "relative_cpr": "0101701234", "relative_scope": "act",
+          "relative_from": TODAY.isoformat()}
+
+
+def test_the_citizen_gives_a_new_relative_consent_step_by_step():
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE, step="consent")
+    assert state.step == "relative_confirm"
+    assert state.data == {**FILLED, "relative_until": "2026-12-31"}
+    summary, notice, asked = d.entering(context(), state.step, state.data)
+    assert summary.kind == "relative_summary" and summary.params["masked_cpr"] == "010170-XXXX"
+    assert notice.kind == "notice" and asked.params == {"name": "Mette Nielsen"}
+    outcome = d.answer(context(), state, d.Answer(choice="save"))
+    assert outcome.effect == "add_relative" and outcome.state.step == "relative_done"
+
+
+def test_the_cpr_number_is_echoed_masked():
+    outcome = d.answer(context(), d.State("relative_cpr", dict(FILLED), []),
+                       d.Answer(text=" 010170 1234 "))
+    assert outcome.error is None and outcome.messages[0] == d.Message("words", "010170-XXXX")
+
+
+def test_a_written_relation_and_a_later_first_day_are_kept():
+    state = run(context(), d.Answer(text="Min nabo Åse"), step="relative_relation",
+                data={"relative_name": "Åse"})
+    assert state.data["relative_relation"] == "Min nabo Åse"
+    state = run(context(), d.Answer(text="1.4.2026"), d.Answer(choice="none"),
+                step="relative_from", data=FILLED)
+    assert state.data["relative_from"] == "2026-04-01" and state.data["relative_until"] is None
+
+
+def test_cancelling_saves_nothing_and_forgets_the_answers():
+    state = d.State("relative_confirm", {**FILLED, "relative_until": None}, [])
+    outcome = d.answer(context(), state, d.Answer(choice="cancel"))
+    assert outcome.effect is None and outcome.state.step == "menu"
+    assert outcome.state.data == {}  # the CPR number is not kept
+    assert outcome.messages[1].text == "Nothing was saved."
+
+
+OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True, "0101701234"),)
+
+BAD_RELATIVE_ANSWERS = [
+    # (step, answer, context changes, message)
+    ("relative_name", d.Answer(text="   "), {}, "Write the relative's name"),
+    ("relative_name", d.Answer(text="x" * (d.MAX_NAME + 1)), {},
+     "Write at most %(max)d characters"),
+    ("relative_relation", d.Answer(), {}, "Choose how you are related, or write it"),
+    ("relative_relation", d.Answer(choice="cousin"), {}, "Choose one of the answers shown"),
+    ("relative_cpr", d.Answer(text=""), {}, "Write the relative's CPR number"),
+    ("relative_cpr", d.Answer(text="12345"), {},
+     "Write the CPR number as 10 digits, for example 010150-1234"),
+    ("relative_cpr", d.Answer(text="320170-1234"), {},
+     "The first 6 digits of a CPR number are the date of birth. Check them"),
+    ("relative_cpr", d.Answer(text="010130-4123"), {},  # born 2030: not yet
+     "The first 6 digits of a CPR number are the date of birth. Check them"),
+    ("relative_cpr", d.Answer(text="010150-1234"), {"citizen_cpr": "0101501234"},
+     "That is your own CPR number. Write your relative's"),
+    ("relative_cpr", d.Answer(text="0101701234"), {"consents": OTHERS},
+     "%(name)s is already on your list of relatives. You can change the consent under "
+     "\"Relatives and consent\""),
+    ("relative_scope", d.Answer(), {}, "Choose what the relative may do"),
+    ("relative_scope", d.Answer(choice="owner"), {}, "Choose one of the answers shown"),
+    ("relative_from", d.Answer(), {}, "Choose from today, or write the first day"),
+    ("relative_from", d.Answer(text="next week"), {},
+     "Write the date as day-month-year, for example %(example)s"),
+    ("relative_from", d.Answer(text="1-3-2026"), {},
+     "That day has passed. Write today's date or a later one"),
+    ("relative_until", d.Answer(), {}, "Choose until you withdraw it, or write the last day"),
+    ("relative_until", d.Answer(text="31-2-2026"), {},
+     "Write the date as day-month-year, for example %(example)s"),
+    ("relative_until", d.Answer(text="1-3-2026"), {},
+     "That day has passed. Write today's date or a later one"),
+    ("relative_confirm", d.Answer(), {}, "Choose whether to give the consent"),
+    ("relative_confirm", d.Answer(choice="yes"), {}, "Choose one of the answers shown"),
+]
+
+
+@pytest.mark.parametrize(("step", "given", "changes", "message"), BAD_RELATIVE_ANSWERS)
+def test_bad_answers_about_a_new_relative_are_refused(step, given, changes, message):
+    assert error(context(**changes), step, given, data=FILLED).message == message
+
+
+def test_the_last_day_cannot_be_before_the_first():
+    problem = error(context(), "relative_until", d.Answer(text="15-3-2026"),
+                    data={**FILLED, "relative_from": "2026-04-01"})
+    assert problem.message == "The last day cannot be before the first day, %(date)s"
+    assert problem.params == {"date": "2026-04-01"}
+    # The first day itself is allowed: a consent for one day.
+    assert run(context(), d.Answer(text="1-4-2026"), step="relative_until",
+               data={**FILLED, "relative_from": "2026-04-01"}).step == "relative_confirm"
+
+
+@pytest.mark.parametrize("step", sorted(d.CITIZEN_ONLY_STEPS))
+def test_a_relative_acting_for_the_citizen_cannot_give_or_change_consent(step):
+    problem = error(context(is_citizen=False), step, d.Answer(choice="save", text="x"),
+                    data={**FILLED, "consent_id": 7, "consent_action": "act"})
+    assert problem.message == "Only the citizen can give or change a consent"
+
+
+def test_the_citizen_is_offered_a_new_relative_and_a_relative_is_not():
+    assert "new" in d.question(context(), d.State("consent", {}, [])).values
+    assert "new" not in d.question(context(is_citizen=False), d.State("consent", {}, [])).values
+
+
+def test_a_consent_from_a_coming_day_can_be_withdrawn_before_it_starts():
+    coming = d.ConsentInfo(8, "Ole Hansen", "søn", "see", False, starts="2026-04-01")
+    asked = d.question(context(consents=(coming,)), d.State("consent", {}, []))
+    assert {"withdraw:8", "act:8"} <= asked.values

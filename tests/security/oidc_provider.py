@@ -15,7 +15,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from authlib.jose import JsonWebKey, jwt
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -26,7 +27,7 @@ class TestProvider:
     def __init__(self, client_id: str = "selvvisitation", client_secret: str | None = None):
         self.client_id = client_id
         self.client_secret = client_secret or secrets.token_urlsafe(24)
-        self.key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": "k1"})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"}, private=True)
         self.claims: dict[str, Any] = {}
         self.codes: dict[str, dict] = {}
         self.tamper = False  # sign with another key: the client must refuse the token
@@ -72,7 +73,7 @@ class TestProvider:
         )
 
     def _jwks(self, _request: Request) -> Response:
-        return self._json({"keys": [self.key.as_dict(is_private=False)]})
+        return self._json({"keys": [self.key.as_dict(private=False)]})
 
     def _authorize(self, request: Request) -> Response:
         args = request.args
@@ -105,8 +106,8 @@ class TestProvider:
         }
         key = self.key
         if self.tamper:
-            key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": "k1"})
-        id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, payload, key).decode()
+            key = RSAKey.generate_key(2048, parameters={"kid": "k1"}, private=True)
+        id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, payload, key)
         return self._json(
             {
                 "access_token": secrets.token_urlsafe(16),

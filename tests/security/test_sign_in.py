@@ -11,7 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import url_for
 
-from selvvisitation.auth.service import LOCKOUT, MAX_FAILED_LOGINS, attempt_staff_login
+from selvvisitation.auth.service import (
+    LOCKOUT,
+    MAX_FAILED_LOGINS,
+    attempt_staff_login,
+    check_password,
+    stored_password_hash,
+)
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import EndedSession
@@ -81,6 +87,24 @@ def test_a_right_password_resets_the_failure_count(factories):
     assert attempt_staff_login(db.session, staff.username, TEST_PASSWORD).staff is not None
     attempt_staff_login(db.session, staff.username, "forkert")
     assert staff.locked_until is None and staff.failed_logins == 1
+
+
+def test_a_password_checked_before_the_lock_counts_only_against_the_same_hash(factories):
+    """The view verifies (Argon2) before the write lock; a password changed meanwhile wins."""
+    from selvvisitation.security.passwords import hash_password
+
+    staff = factories.StaffUser()
+    checked = check_password(stored_password_hash(db.session, staff.username), TEST_PASSWORD)
+    assert checked.ok
+    staff.password_hash = hash_password("et-helt-nyt-kodeord-7")
+    db.session.commit()
+    result = attempt_staff_login(db.session, staff.username, TEST_PASSWORD, checked=checked)
+    assert result.staff is None and staff.failed_logins == 1
+    checked = check_password(stored_password_hash(db.session, staff.username),
+                             "et-helt-nyt-kodeord-7")
+    assert attempt_staff_login(db.session, staff.username, "", checked=checked).staff is not None
+    unknown = check_password(stored_password_hash(db.session, "ingen-saadan"), TEST_PASSWORD)
+    assert unknown.password_hash is None and not unknown.ok
 
 
 def test_the_page_gives_one_answer_for_unknown_user_wrong_password_and_locked(client, factories):

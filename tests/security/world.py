@@ -237,7 +237,6 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "filename": (lambda h: "app/site.css", False),
     # Supervision (tilsyn): provider-level objects, same municipality only; a sampled
     # citizen is the citizen's own.
-    "provider_id": (lambda h: h.team.provider_id, False),
     "sample_id": (lambda h: h.supervision["sample"].id, False),
     "member_id": (lambda h: h.supervision["member"].id, True),
     "supervision_visit_id": (lambda h: h.supervision["visit"].id, False),

@@ -309,3 +309,33 @@ def test_report_is_json_ready(granted, record) -> None:
     data = json.loads(json.dumps(report.as_dict()))
     assert data["counts"] == {"opened": 1, "kept": 0, "closed": 0}
     assert data["flags"][0]["rule"] == "repeated_deselection"
+
+
+def test_the_policy_preview_counts_exactly_the_flags_the_evaluation_opens(
+    granted, record
+) -> None:
+    """One code path (flags.find_holding): the admin's preview can never promise other figures."""
+    from selvvisitation.services.adapters import policy_for
+    from selvvisitation.services.policy_preview import flag_count
+
+    swapper = granted()
+    for days_ago in (7, 14, 21):
+        record(swapper, days_ago, DROPPED)
+    deviator = granted(minutes=20)
+    for days_ago in range(0, 42, 7):
+        record(deviator, days_ago, CHANGED, delivered=40)
+    granted(citizen=deviator.decision.citizen)  # a second service, delivered as granted
+    municipality = swapper.decision.citizen.municipality
+    deviator.decision.citizen.municipality = municipality
+    db.session.commit()
+
+    counted = flag_count(db.session, municipality, policy_for(municipality), AS_OF)
+    evaluate_municipality(db.session, municipality.id, as_of=AS_OF)
+    db.session.commit()
+
+    opened = db.session.scalars(select(Flag).where(Flag.status == FlagStatus.OPEN)).all()
+    assert (counted.repeated_deselection, counted.time_deviation) == (1, 1)
+    assert counted.citizens == len({flag.citizen_id for flag in opened}) == 2
+    assert sorted(flag.rule for flag in opened) == sorted(
+        [FlagRule.REPEATED_DESELECTION, FlagRule.TIME_DEVIATION]
+    )

@@ -71,8 +71,6 @@ def test_keyset_paging_visits_every_case_once_in_order(factories, visitator, mak
         make_case(citizen, priority=1 + n % 3, deadline=date.today() + timedelta(days=n % 4))
         for n in range(11)
     ]
-    made[4].deadline = None  # a case without deadline comes last within its priority
-    db.session.commit()
 
     seen, cursor = [], None
     while True:
@@ -84,9 +82,7 @@ def test_keyset_paging_visits_every_case_once_in_order(factories, visitator, mak
         if cursor is None:
             break
 
-    expected = sorted(
-        made, key=lambda c: (c.priority, c.deadline is None, c.deadline or date.max, c.id)
-    )
+    expected = sorted(made, key=lambda c: (c.priority, c.deadline, c.id))
     assert [c.id for c in seen] == [c.id for c in expected]
     assert result.total == 11
 
@@ -166,7 +162,7 @@ def test_another_municipalitys_team_is_not_a_valid_filter(
     assert "Vælg et team fra listen" in soup.select_one(".alert-error").text
 
 
-@pytest.mark.parametrize("text", ["", "x", "1.2", "a.b.c", "1.2026-13-01.3", "1.-.x"])
+@pytest.mark.parametrize("text", ["", "x", "1.2", "a.b.c", "1.2026-13-01.3", "1.-.x", "1.-.3"])
 def test_malformed_paging_cursor_is_ignored(text):
     assert QueueCursor.decode(text) is None
 
@@ -174,7 +170,6 @@ def test_malformed_paging_cursor_is_ignored(text):
 def test_cursor_round_trips():
     cursor = QueueCursor(2, date(2026, 5, 4), 17)
     assert QueueCursor.decode(cursor.encode()) == cursor
-    assert QueueCursor.decode(QueueCursor(1, None, 3).encode()) == QueueCursor(1, None, 3)
 
 
 @pytest.mark.parametrize(

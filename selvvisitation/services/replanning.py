@@ -1,0 +1,260 @@
+"""Re-plan the citizen's coming visits for a new decision version (rules: domain/replan.py).
+
+``preview`` answers what a new decision would change, before the visitator
+confirms; ``apply`` makes the change in the same transaction as the new version.
+Like every service module: takes the session, never commits.
+
+The re-plan reaches as far as the visits are planned (the last coming visit of
+the citizen): visits further ahead are not planned yet, so there is nothing to
+re-plan there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain.replan import (
+    BookedSwap,
+    PlanGrant,
+    PlannedVisit,
+    Replan,
+    VisitPlan,
+    replan,
+    slot_start,
+    time_of_day_for,
+)
+from selvvisitation.domain.schedule import Recurrence
+from selvvisitation.domain.types import SwapStatus, VisitServiceOutcome
+from selvvisitation.models import (
+    Citizen,
+    Decision,
+    GrantedService,
+    Service,
+    SwapLine,
+    SwapRequest,
+    Visit,
+    VisitService,
+    utcnow,
+)
+from selvvisitation.services.bookings import HOLDING
+
+if TYPE_CHECKING:
+    from selvvisitation.services.case_actions import NewGrant
+
+
+@dataclass
+class _Loaded:
+    visits: dict[int, Visit]
+    swaps: dict[int, SwapRequest]
+    horizon: date
+
+
+def _granted_items(visit: Visit) -> list[VisitService]:
+    """The visit's planned lines of granted services: what a re-plan replaces."""
+    return [
+        item
+        for item in visit.services
+        if item.granted_service_id is not None and item.outcome == VisitServiceOutcome.PLANNED
+    ]
+
+
+def _load(session: Session, citizen_id: int, first_day: date, *, lock: bool) -> _Loaded:
+    horizon = session.scalar(
+        select(func.max(Visit.day)).where(
+            Visit.citizen_id == citizen_id,
+            Visit.day >= first_day,
+            Visit.cancelled.is_(False),
+            Visit.recorded_at.is_(None),
+        )
+    )
+    visits: dict[int, Visit] = {}
+    if horizon is None:  # nothing planned: only standing swaps can lapse
+        horizon = first_day - timedelta(days=1)
+    else:
+        query = (
+            select(Visit)
+            .where(Visit.citizen_id == citizen_id, Visit.day >= first_day, Visit.day <= horizon)
+            .options(selectinload(Visit.services))
+            .order_by(Visit.starts_at, Visit.id)
+        )
+        if lock:  # PostgreSQL; SQLite holds BEGIN IMMEDIATE (locking.py)
+            query = query.with_for_update()
+        visits = {visit.id: visit for visit in session.scalars(query)}
+    swaps = session.scalars(
+        select(SwapRequest)
+        .where(
+            SwapRequest.citizen_id == citizen_id,
+            SwapRequest.status.in_(HOLDING),
+            or_(
+                SwapRequest.visit_id.in_(list(visits)),
+                SwapRequest.period_end >= first_day,
+            ),
+        )
+        .options(selectinload(SwapRequest.lines))
+    )
+    return _Loaded(visits, {swap.id: swap for swap in swaps}, horizon)
+
+
+def _as_planned(visit: Visit) -> PlannedVisit:
+    return PlannedVisit(
+        id=visit.id,
+        day=visit.day,
+        time_of_day=visit.time_of_day,
+        starts_at=visit.starts_at,
+        services=tuple(
+            (item.service_id, item.planned_minutes)
+            for item in _granted_items(visit)
+            if item.service_id is not None
+        ),
+        recorded=visit.is_recorded,
+        cancelled=visit.cancelled,
+    )
+
+
+def _as_booked(swap: SwapRequest) -> BookedSwap:
+    return BookedSwap(
+        id=swap.id,
+        visit_id=swap.visit_id,
+        dropped_service_ids=tuple(
+            line.service_id for line in swap.dropped if line.service_id is not None
+        ),
+        added_minutes=sum(line.minutes for line in swap.added),
+        period_start=swap.period_start,
+        period_end=swap.period_end,
+    )
+
+
+def _run(loaded: _Loaded, grants: Sequence[PlanGrant], first_day: date, now: datetime) -> Replan:
+    return replan(
+        grants,
+        [_as_planned(v) for v in loaded.visits.values()],
+        [_as_booked(s) for s in loaded.swaps.values()],
+        first_day=first_day,
+        horizon=loaded.horizon,
+        now=now,
+    )
+
+
+def services_by_id(session: Session, ids: Sequence[int]) -> dict[int, Service]:
+    return {s.id: s for s in session.scalars(select(Service).where(Service.id.in_(ids)))}
+
+
+def previous_times_of_day(decision: Decision | None) -> dict[int, str]:
+    """Each service's time of day in the decision being replaced."""
+    return {g.service_id: g.time_of_day for g in (decision.granted_services if decision else [])}
+
+
+def preview(
+    session: Session,
+    citizen: Citizen,
+    grants: Sequence[NewGrant],
+    *,
+    valid_from: date,
+    now: datetime,
+) -> Replan:
+    """What confirming these grants would do to the coming visits and swaps; writes nothing."""
+    services = services_by_id(session, [g.service_id for g in grants])
+    previous = previous_times_of_day(citizen.current_decision)
+    plan_grants = [
+        PlanGrant(
+            key=index,
+            service_id=grant.service_id,
+            minutes=grant.minutes,
+            recurrence=Recurrence(grant.frequency, grant.weekdays, grant.start, grant.end),
+            time_of_day=time_of_day_for(
+                grant.service_id, services[grant.service_id].category, previous
+            ),
+        )
+        for index, grant in enumerate(grants)
+    ]
+    loaded = _load(session, citizen.id, valid_from, lock=False)
+    return _run(loaded, plan_grants, valid_from, now)
+
+
+def _set_lines(visit: Visit, plan: VisitPlan, grants: dict[int, GrantedService]) -> None:
+    """Give the visit the plan's lines, reusing its rows service by service."""
+    existing = _granted_items(visit)
+    for line in plan.lines:
+        item = next((i for i in existing if i.service_id == line.service_id), None)
+        if item is None:
+            item = VisitService(service_id=line.service_id)
+            visit.services.append(item)
+        else:
+            existing.remove(item)
+        item.granted_service = grants[line.grant_key]
+        item.planned_minutes = line.minutes
+    for item in existing:
+        visit.services.remove(item)
+    visit.time_frame_minutes = plan.time_frame_minutes
+    visit.ends_at = visit.starts_at + timedelta(minutes=plan.time_frame_minutes)
+
+
+def apply(session: Session, decision: Decision, *, now: datetime | None = None) -> Replan:
+    """Re-plan the citizen's coming visits for this (new, flushed) decision version.
+
+    Call it in the transaction that makes the version, after lock_for_write: the
+    visits are read and changed under the write lock, so no swap is booked into a
+    visit while it is being re-planned.
+    """
+    now = now or utcnow()
+    citizen = decision.citizen
+    first_day = decision.valid_from
+    loaded = _load(session, citizen.id, first_day, lock=True)
+    grants = {g.id: g for g in decision.granted_services}
+    plan_grants = [
+        PlanGrant(
+            key=g.id,
+            service_id=g.service_id,
+            minutes=g.minutes_per_delivery,
+            recurrence=Recurrence(g.frequency, g.weekday_tuple, g.start_date, g.end_date),
+            time_of_day=g.time_of_day,
+        )
+        for g in grants.values()
+    ]
+    result = _run(loaded, plan_grants, first_day, now)
+    for plan in result.visits:
+        if plan.visit_id is None:
+            starts_at = slot_start(plan.day, plan.time_of_day)
+            visit = Visit(
+                citizen=citizen,
+                team=citizen.team,
+                day=plan.day,
+                time_of_day=plan.time_of_day,
+                starts_at=starts_at,
+                ends_at=starts_at,
+            )
+            session.add(visit)
+        else:
+            visit = loaded.visits[plan.visit_id]
+        _set_lines(visit, plan, grants)
+    for visit_id in result.cancelled:
+        loaded.visits[visit_id].cancelled = True
+    for swap_id, reason in result.lapsed_swaps:
+        swap = loaded.swaps[swap_id]
+        swap.status = SwapStatus.LAPSED
+        swap.lapsed_at = now
+        swap.lapsed_reason = reason
+        swap.lapsed_decision_id = decision.id
+    session.flush()
+    return result
+
+
+def lapsed_swaps(session: Session, citizen_id: int) -> list[SwapRequest]:
+    """The citizen's swaps that lapsed when a decision changed, newest first."""
+    return list(
+        session.scalars(
+            select(SwapRequest)
+            .where(SwapRequest.citizen_id == citizen_id, SwapRequest.status == SwapStatus.LAPSED)
+            .options(
+                selectinload(SwapRequest.lines).selectinload(SwapLine.service),
+                selectinload(SwapRequest.visit),
+            )
+            .order_by(SwapRequest.lapsed_at.desc(), SwapRequest.id.desc())
+        )
+    )

@@ -1,0 +1,287 @@
+"""A new relative in the dialogue: only the citizen gives consent (002 sections 10 and 16;
+004 §2.1.1), the relative is recognised by CPR number when signing in with MitID, every
+step refuses bad input with a clear Danish message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_date
+from sqlalchemy import func, select
+
+from selvvisitation.auth.oidc import person_for
+from selvvisitation.domain.types import ActorKind, ConsentScope
+from selvvisitation.extensions import db
+from selvvisitation.models import AuditEntry, Consent, Relative
+from selvvisitation.security.access import Actor
+from selvvisitation.services import dialogue as ops
+from tests.citizen.dialogue_helpers import current, errors, message_count, say
+from tests.pages import sign_in_citizen, sign_in_relative
+
+CPR = "0101701234"
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def log_text(page) -> str:
+    return page.get("citizen.conversation").select_one("#chat-log").get_text(" ", strip=True)
+
+
+def day(offset: int) -> date:
+    return date.today() + timedelta(days=offset)
+
+
+def typed(value: date) -> str:
+    return f"{value.day}-{value.month}-{value.year}"
+
+
+# The answers of the path, step by step, as a browser without JavaScript posts them.
+PATH = (("answer", "consent"), ("answer", "new"), ("text", "Mette Nielsen"),
+        ("answer", "daughter"), ("text", "010170-1234"), ("answer", "act"),
+        ("answer", "today"))
+
+
+def walk(page, citizen, steps=PATH) -> None:
+    page.get("citizen.conversation")
+    for field, value in steps:
+        say(page, citizen, **{field: value})
+
+
+def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, household):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    last = day(30)
+    say(page, citizen, text=typed(last))
+    assert current(citizen).step == "relative_confirm"
+    log = log_text(page)
+    assert "010170-XXXX" in log and "1234" not in log  # the CPR number only masked
+    assert "Mette Nielsen logger ind med MitID" in log
+    assert count(Consent) == 0  # nothing is saved before the summary is confirmed
+    say(page, citizen, answer="save")
+
+    relative = db.session.scalars(select(Relative)).one()
+    consent = db.session.scalars(select(Consent)).one()
+    assert (relative.name, relative.cpr) == ("Mette Nielsen", CPR)
+    assert (consent.citizen_id, consent.relative_id) == (citizen.id, relative.id)
+    assert consent.scope == ConsentScope.ACT and consent.relation == "datter"
+    assert consent.is_active() and consent.revoked_at is None
+    # The last day counts in full: the consent ends when the next day begins, in Denmark.
+    assert consent.valid_to == datetime.combine(last + timedelta(days=1), time(0),
+                                                tzinfo=ZoneInfo("Europe/Copenhagen"))
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.citizen_id == citizen.id, AuditEntry.action.in_(
+            ("relative_added", "consent_given")))).all()
+    assert sorted(actions) == ["consent_given", "relative_added"]
+    assert "1234" not in str(current(citizen).state)  # the CPR number is not kept
+
+    log = log_text(page)
+    assert "Sådan. Mette Nielsen er på din liste over pårørende" in log
+    say(page, citizen, answer="consent")
+    soup = page.get("citizen.conversation")
+    listed = " ".join(soup.select("#chat-log .app-msg-assistant li")[-1].get_text().split())
+    assert listed == ("Mette Nielsen (datter): må se din hjælp og handle for dig indtil "
+                      + format_date(last, "EEEE d. MMMM y", locale="da"))
+    offered = [label.get_text(strip=True) for label in soup.select("#answer label")]
+    assert "Træk samtykket til Mette Nielsen tilbage" in offered
+
+    # MitID finds the relative by CPR number; with the consent they see the citizen's help.
+    assert person_for(db.session, {"sub": "mitid-mette", "cpr": CPR}) == (
+        ActorKind.RELATIVE, relative)
+    client.get("/log-ud")
+    sign_in_relative(client, relative, citizen)
+    assert page.get("citizen.conversation").select_one("#chat-form") is not None
+
+
+def test_a_consent_from_a_coming_day_is_listed_with_its_first_day(client, page, household):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen, PATH[:-1])
+    say(page, citizen, text=typed(day(7)))
+    say(page, citizen, answer="none")
+    say(page, citizen, answer="save")
+    consent = db.session.scalars(select(Consent)).one()
+    assert not consent.is_active() and consent.valid_to is None
+    say(page, citizen, answer="consent")
+    assert "må se din hjælp og handle for dig fra" in log_text(page)
+    # Withdrawn before it starts: it never begins.
+    say(page, citizen, answer=f"withdraw:{consent.id}")
+    say(page, citizen, answer="yes")
+    db.session.expire_all()
+    assert db.session.get(Consent, consent.id).revoked_at is not None
+    assert not db.session.get(Consent, consent.id).is_active(
+        consent.valid_from + timedelta(days=1))
+
+
+# --- Bad input on every new step: a clear message, nothing changes ------------------------------
+
+STEPS_BEFORE = {step: PATH[:n] for n, step in (
+    (2, "relative_name"), (3, "relative_relation"), (4, "relative_cpr"),
+    (5, "relative_scope"), (6, "relative_from"), (7, "relative_until"))}
+
+BAD_INPUT = [
+    ("relative_name", {"text": "  "}, "Skriv den pårørendes navn"),
+    ("relative_relation", {}, "Vælg jeres relation, eller skriv den"),
+    ("relative_relation", {"answer": "cousin"}, "Vælg et af de viste svar"),
+    ("relative_cpr", {"text": ""}, "Skriv den pårørendes CPR-nummer"),
+    ("relative_cpr", {"text": "0101-70"},
+     "Skriv CPR-nummeret med 10 cifre, for eksempel 010150-1234"),
+    ("relative_cpr", {"text": "310270-1234"},
+     "De første 6 cifre i et CPR-nummer er fødselsdatoen. Tjek dem"),
+    ("relative_cpr", {"text": "OWN"}, "Det er dit eget CPR-nummer. Skriv din pårørendes"),
+    ("relative_cpr", {"text": "KNOWN"},
+     "Susanne Jensen er allerede på din liste over pårørende. Du kan ændre samtykket under "
+     "\"Pårørende og samtykke\""),
+    ("relative_scope", {}, "Vælg hvad den pårørende må"),
+    ("relative_scope", {"answer": "owner"}, "Vælg et af de viste svar"),
+    ("relative_from", {}, "Vælg fra i dag, eller skriv den første dag"),
+    ("relative_from", {"text": "i morgen"}, "Skriv datoen som dag-måned-år, for eksempel "
+                                            "EXAMPLE"),
+    ("relative_from", {"text": "YESTERDAY"},
+     "Den dag er gået. Skriv dagens dato eller en senere"),
+    ("relative_until", {"text": "YESTERDAY"},
+     "Den dag er gået. Skriv dagens dato eller en senere"),
+    ("relative_until", {"text": "32-1-2027"}, "Skriv datoen som dag-måned-år, for eksempel "
+                                              "EXAMPLE"),
+    ("relative_confirm", {}, "Vælg om du vil give samtykket"),
+    ("relative_confirm", {"answer": "yes"}, "Vælg et af de viste svar"),
+]
+
+
+@pytest.mark.parametrize(("step", "bad", "message"), BAD_INPUT)
+def test_bad_input_about_a_new_relative_changes_nothing(client, page, household, factories,
+                                                       step, bad, message):
+    citizen = household.citizen
+    factories.Consent(citizen=citizen, relative=factories.Relative(name="Susanne Jensen",
+                                                                   cpr="0202651234"))
+    sign_in_citizen(client, citizen)
+    if step == "relative_confirm":
+        walk(page, citizen)
+        say(page, citizen, answer="none")
+    else:
+        walk(page, citizen, STEPS_BEFORE[step])
+    assert current(citizen).step == step
+    example = day(7)
+    values = {"OWN": citizen.cpr, "KNOWN": "020265-1234", "YESTERDAY": typed(day(-1)),
+              "EXAMPLE": typed(example)}
+    bad = {key: values.get(value, value) for key, value in bad.items()}
+    message = message.replace("EXAMPLE", typed(example))
+    before = (message_count(), current(citizen).turn, count(Relative), count(Consent),
+              count(AuditEntry))
+    response = say(page, citizen, expected_status=200, **bad)
+    assert errors(response) == [message]
+    assert (message_count(), current(citizen).turn, count(Relative), count(Consent),
+            count(AuditEntry)) == before
+    assert current(citizen).step == step
+
+
+def test_the_last_day_before_the_first_is_refused(client, page, household):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen, PATH[:-1])
+    say(page, citizen, text=typed(day(10)))
+    before = message_count()
+    response = say(page, citizen, expected_status=200, text=typed(day(5)))
+    first = day(10)
+    assert errors(response)[0].startswith("Den sidste dag kan ikke ligge før den første dag, ")
+    assert str(first.year) in errors(response)[0]
+    assert message_count() == before and current(citizen).step == "relative_until"
+
+
+def test_a_tampered_turn_at_the_confirmation_saves_nothing(client, page, household):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    say(page, citizen, answer="none")
+    response = page.post("citizen.conversation_answer", {"answer": "save", "turn": "3"},
+                         expected_status=409)
+    assert errors(response) == ["Det spørgsmål er allerede besvaret. Her er det spørgsmål, "
+                                "der gælder nu"]
+    assert count(Relative) == 0 and count(Consent) == 0
+
+
+def test_the_same_relative_added_meanwhile_in_another_tab_is_refused(client, page, household,
+                                                                    factories):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    say(page, citizen, answer="none")
+    # Meanwhile, in another tab, the same daughter got a consent.
+    factories.Consent(citizen=citizen, relative=factories.Relative(name="Mette N.", cpr=CPR))
+    db.session.commit()
+    before = (message_count(), count(Relative), count(Consent))
+    response = say(page, citizen, expected_status=200, answer="save")
+    assert errors(response) == ["Mette N. er allerede på din liste over pårørende. Du kan "
+                                "ændre samtykket under \"Pårørende og samtykke\""]
+    assert (message_count(), count(Relative), count(Consent)) == before
+
+
+def test_a_relative_known_from_another_citizen_is_reused(client, page, household, factories):
+    other = factories.Consent(relative=factories.Relative(name="Mette Nielsen", cpr=CPR))
+    sign_in_citizen(client, household.citizen)
+    walk(page, household.citizen)
+    say(page, household.citizen, answer="none")
+    say(page, household.citizen, answer="save")
+    assert count(Relative) == 1
+    consent = db.session.scalars(select(Consent).where(
+        Consent.citizen_id == household.citizen.id)).one()
+    assert consent.relative_id == other.relative_id
+
+
+# --- Only the citizen: a relative acting for her cannot give others consent -------------------
+
+
+def test_a_relative_who_may_act_cannot_add_a_relative(client, page, household, factories):
+    citizen = household.citizen
+    acting = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
+                               relative=factories.Relative(name="Susanne Jensen"))
+    # The citizen starts, and leaves the conversation at the confirmation...
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    say(page, citizen, answer="none")
+    client.get("/log-ud")
+    # ...and the relative, who shares the conversation, tries to confirm it.
+    sign_in_relative(client, acting.relative, citizen)
+    before = (message_count(), count(Relative), count(Consent))
+    response = say(page, citizen, expected_status=200, answer="save")
+    assert errors(response) == ["Kun borgeren selv kan give eller ændre et samtykke"]
+    assert (message_count(), count(Relative), count(Consent)) == before
+
+
+def test_the_relative_is_not_offered_to_add_a_relative(client, page, household, factories):
+    acting = factories.Consent(citizen=household.citizen, scope=ConsentScope.ACT)
+    sign_in_relative(client, acting.relative, household.citizen)
+    page.get("citizen.conversation")
+    say(page, household.citizen, answer="consent")
+    soup = page.get("citizen.conversation")
+    values = [i.get("value") for i in soup.select("#answer input")]
+    assert "new" not in values and not any(v.startswith("withdraw") for v in values)
+    response = say(page, household.citizen, expected_status=200, answer="new")
+    assert errors(response) == ["Vælg et af de viste svar"]
+
+
+def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factories):
+    """The effect itself checks who acts: a relative's request never adds a consent."""
+    citizen = household.citizen
+    acting = factories.Consent(citizen=citizen, scope=ConsentScope.ACT)
+    conversation = ops.start_conversation(
+        db.session, citizen,
+        ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da"))
+    db.session.flush()
+    data = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
+            "relative_cpr": CPR, "relative_scope": "act",
+            "relative_from": date.today().isoformat(), "relative_until": None}
+    as_relative = Actor(kind=ActorKind.RELATIVE, relative=acting.relative, subject=citizen)
+    for ctx_is_citizen in (True, False):  # even with a context that says "the citizen"
+        ctx = ops.build_context(db.session, citizen, relative_id=None, may_act=True,
+                                language="da")
+        ctx = type(ctx)(**{**ctx.__dict__, "is_citizen": ctx_is_citizen})
+        with pytest.raises(ops.EffectRefused) as refused:
+            ops.add_relative(db.session, conversation, ctx, data, as_relative)
+        assert refused.value.message == "Only the citizen can give or change a consent"
+    assert count(Relative) == 1 and count(Consent) == 1  # only the acting relative's
