@@ -39,7 +39,12 @@ def _client(app: Flask) -> Any:
     if not issuer:
         abort(404)
     oauth: OAuth = app.extensions.setdefault("selvvisitation_oauth", OAuth(app))
-    name = "mitid_" + hashlib.sha256(issuer.encode()).hexdigest()[:12]
+    # Keyed by the whole configuration, not the issuer alone: a broker that comes
+    # back on the same address with new client credentials must not meet the old ones.
+    configuration = "\n".join(
+        (issuer, app.config["OIDC_CLIENT_ID"], app.config["OIDC_CLIENT_SECRET"])
+    )
+    name = "mitid_" + hashlib.sha256(configuration.encode()).hexdigest()[:16]
     client = oauth.create_client(name)
     if client is None:
         client = oauth.register(

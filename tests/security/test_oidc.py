@@ -93,3 +93,22 @@ def test_mitid_routes_do_not_exist_without_configuration(client, app, monkeypatc
     monkeypatch.setitem(app.config, "OIDC_ISSUER", "")
     assert client.get(url_for("auth.oidc_start")).status_code == 404
     assert client.get(url_for("auth.oidc_callback")).status_code == 404
+
+
+def test_new_client_credentials_at_the_same_broker_address_are_used(
+    client, app, provider, factories, monkeypatch
+):
+    """The broker's address can stay while its client secret changes (a rotated secret,
+    or in these tests a new provider on a reused port): the old secret must not linger."""
+    citizen = factories.Citizen(oidc_subject="pairwise-rotated")
+    first = _sign_in_with_mitid(client, provider, {"sub": "pairwise-rotated"})
+    assert first.headers["Location"].endswith(url_for("citizen.index"))
+
+    provider.client_secret = "rotated-" + provider.client_secret
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_SECRET", provider.client_secret)
+    with client.session_transaction() as session:
+        session.clear()
+    second = _sign_in_with_mitid(client, provider, {"sub": "pairwise-rotated"})
+    assert second.headers["Location"].endswith(url_for("citizen.index"))
+    with client.session_transaction() as session:
+        assert session["actor_id"] == citizen.id
