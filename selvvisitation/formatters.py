@@ -18,6 +18,7 @@ LAPSE_REASONS = {
     ),
     LapseReason.VISIT_CANCELLED: _l("the visit is no longer planned"),
     LapseReason.FRAME_TOO_SMALL: _l("what was chosen instead no longer fits the visit's time"),
+    LapseReason.RULES_NOT_MET: _l("the new decision no longer allows this swap"),
 }
 
 

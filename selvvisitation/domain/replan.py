@@ -13,18 +13,24 @@ A citizen's swap booked at a re-planned visit is kept when what it drops is stil
 planned there and what it adds still fits the visit's new time frame (rule 4, the
 same check as the booking: seed 004 §1.3.3, 002 §8); otherwise it lapses with a
 reason the citizen and the staff are shown. A standing swap (for a period) lapses
-when a service it drops is no longer granted at all from the new start.
+when a service it drops is no longer granted at all from the new start. A swap that
+passes those checks is judged again by the swap rules that depend on the decision
+(``check_swap``, rules 1 and 3): a swap between personal care and practical
+help lapses when the new decision no longer grants both (rule 3: 004 §1.3.3, 002 §8).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
+from selvvisitation.domain.swaps import ProposedSwap, SwapLine, check_swap
+from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.domain.types import LapseReason, ServiceCategory
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -70,8 +76,19 @@ class PlannedVisit:
 
 
 @dataclass(frozen=True)
+class BookedLine:
+    """One line of a booked swap: a catalogue service (or free text) and its minutes."""
+
+    service_id: int | None
+    minutes: int
+    free_text: str | None = None
+
+
+@dataclass(frozen=True)
 class BookedSwap:
-    """A swap that holds minutes (asked for or accepted): at one visit, or standing."""
+    """A swap that holds minutes (asked for or accepted): at one visit, or standing.
+
+    ``drop`` and ``add`` are its lines, for the swap rules' second look (SwapRules)."""
 
     id: int
     visit_id: int | None
@@ -79,6 +96,61 @@ class BookedSwap:
     added_minutes: int
     period_start: date | None = None
     period_end: date | None = None
+    drop: tuple[BookedLine, ...] = ()
+    add: tuple[BookedLine, ...] = ()
+
+
+# The swap rules that depend on the decision, so a new decision can break them for a
+# booked swap. The catalogue's and the policy's rules (swappable, service level) did not
+# change with the decision. The time frame (rule 4 at the visit) is judged by the re-plan
+# itself, with the other swaps' minutes. A drop names a service, not a figure: fewer
+# minutes granted for it now do not undo the swap (the visit's frame decides).
+RECHECKED_RULES = frozenset(
+    {
+        "drop_not_granted",
+        "drop_not_active_on_date",
+        "category_crossing_requires_both",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SwapRules:
+    """The new decision as the swap rules see it: its grants, the catalogue, the policy.
+
+    ``codes`` maps a service id to its catalogue code (the rules speak in codes)."""
+
+    granted: tuple[GrantedService, ...]
+    catalogue: Mapping[str, CatalogueService]
+    policy: Policy
+    codes: Mapping[int, str]
+
+    def broken_by(self, swap: BookedSwap, first: date, last: date) -> tuple[str, ...]:
+        """The rules the swap breaks on [first, last] under the new decision, if any."""
+
+        def lines(booked: tuple[BookedLine, ...]) -> tuple[SwapLine, ...]:
+            return tuple(
+                SwapLine(
+                    self.codes.get(line.service_id) if line.service_id else None,
+                    line.minutes,
+                    line.free_text,
+                )
+                for line in booked
+            )
+
+        proposal = (
+            ProposedSwap(lines(swap.drop), lines(swap.add), visit_date=first)
+            if swap.visit_id is not None
+            else ProposedSwap(lines(swap.drop), lines(swap.add), period=(first, last))
+        )
+        result = check_swap(
+            granted=self.granted,
+            catalogue=self.catalogue,
+            policy=self.policy,
+            proposal=proposal,
+            window_minutes=sum(line.minutes for line in swap.drop),
+        )
+        return tuple(code for code in result.codes if code in RECHECKED_RULES)
 
 
 @dataclass(frozen=True)
@@ -153,6 +225,7 @@ def replan(
     first_day: date,
     horizon: date,
     now: datetime,
+    rules: SwapRules | None = None,
 ) -> Replan:
     """Re-plan the visits from ``first_day`` to ``horizon`` (inclusive) for the new grants.
 
@@ -160,7 +233,8 @@ def replan(
     have services then, and gets them; two visits in one slot: the earlier keeps it.
     A slot with services and no visit gets a new one, unless a visit that cannot be
     re-planned (started, recorded) is already there. A visit left without services
-    is cancelled, never deleted.
+    is cancelled, never deleted. With ``rules``, a swap that would be kept is judged
+    again by the swap rules under the new decision.
     """
     target = _target(grants, first_day, horizon)
     frozen = {
@@ -185,7 +259,7 @@ def replan(
     for slot, lines in sorted(target.items()):
         if slot not in claimed and slot not in frozen:
             plans.append(VisitPlan(None, slot[0], slot[1], tuple(lines), True))
-    kept, lapsed = _swap_outcomes(grants, plans, cancelled, swaps, first_day)
+    kept, lapsed = _swap_outcomes(grants, plans, cancelled, swaps, first_day, rules)
     return Replan(tuple(plans), tuple(cancelled), kept, lapsed)
 
 
@@ -195,6 +269,7 @@ def _swap_outcomes(
     cancelled: Sequence[int],
     swaps: Sequence[BookedSwap],
     first_day: date,
+    rules: SwapRules | None,
 ) -> tuple[tuple[int, ...], tuple[tuple[int, LapseReason], ...]]:
     by_visit = {plan.visit_id: plan for plan in plans if plan.visit_id is not None}
     gone = set(cancelled)
@@ -210,6 +285,14 @@ def _swap_outcomes(
                 continue  # over before the new decision starts
             if set(swap.dropped_service_ids) - granted_from_start:
                 lapsed.append((swap.id, LapseReason.SERVICE_NOT_GRANTED))
+            elif (
+                rules is not None
+                and swap.period_end is not None
+                and rules.broken_by(
+                    swap, max(swap.period_start or first_day, first_day), swap.period_end
+                )
+            ):
+                lapsed.append((swap.id, LapseReason.RULES_NOT_MET))
             else:
                 kept.append(swap.id)
             continue
@@ -223,6 +306,8 @@ def _swap_outcomes(
             lapsed.append((swap.id, LapseReason.SERVICE_NOT_GRANTED))
         elif swap.added_minutes > free[swap.visit_id]:
             lapsed.append((swap.id, LapseReason.FRAME_TOO_SMALL))
+        elif rules is not None and rules.broken_by(swap, plan.day, plan.day):
+            lapsed.append((swap.id, LapseReason.RULES_NOT_MET))
         else:
             free[swap.visit_id] -= swap.added_minutes
             kept.append(swap.id)

@@ -76,6 +76,7 @@ class LapseReason(enum.StrEnum):
     SERVICE_NOT_GRANTED = "service_not_granted"  # what it drops is no longer planned then
     VISIT_CANCELLED = "visit_cancelled"  # the visit is no longer planned
     FRAME_TOO_SMALL = "frame_too_small"  # what it adds no longer fits the time frame (rule 4)
+    RULES_NOT_MET = "rules_not_met"  # the swap rules no longer allow it (rules 1-3, 9)
 
 
 class DeclineReason(enum.StrEnum):

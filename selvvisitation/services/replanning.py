@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from selvvisitation.domain import timeframe
 from selvvisitation.domain.replan import (
+    BookedLine,
     BookedSwap,
     PlanGrant,
     PlannedVisit,
     Replan,
+    SwapRules,
     VisitPlan,
     replan,
     slot_start,
@@ -42,6 +45,7 @@ from selvvisitation.models import (
     VisitService,
     utcnow,
 )
+from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.bookings import HOLDING
 
 if TYPE_CHECKING:
@@ -127,10 +131,33 @@ def _as_booked(swap: SwapRequest) -> BookedSwap:
         added_minutes=sum(line.minutes for line in swap.added),
         period_start=swap.period_start,
         period_end=swap.period_end,
+        drop=tuple(BookedLine(x.service_id, x.minutes, x.free_text) for x in swap.dropped),
+        add=tuple(BookedLine(x.service_id, x.minutes, x.free_text) for x in swap.added),
     )
 
 
-def _run(loaded: _Loaded, grants: Sequence[PlanGrant], first_day: date, now: datetime) -> Replan:
+def _swap_rules(
+    session: Session, citizen: Citizen, granted: Sequence[timeframe.GrantedService]
+) -> SwapRules:
+    """The new decision as the swap rules see it, for the kept swaps' second look."""
+    codes = session.execute(
+        select(Service.id, Service.code).where(Service.municipality_id == citizen.municipality_id)
+    )
+    return SwapRules(
+        granted=tuple(granted),
+        catalogue=catalogue_for(session, citizen.municipality_id),
+        policy=policy_for(citizen.municipality),
+        codes=dict(codes.all()),
+    )
+
+
+def _run(
+    loaded: _Loaded,
+    grants: Sequence[PlanGrant],
+    first_day: date,
+    now: datetime,
+    rules: SwapRules,
+) -> Replan:
     return replan(
         grants,
         [_as_planned(v) for v in loaded.visits.values()],
@@ -138,6 +165,7 @@ def _run(loaded: _Loaded, grants: Sequence[PlanGrant], first_day: date, now: dat
         first_day=first_day,
         horizon=loaded.horizon,
         now=now,
+        rules=rules,
     )
 
 
@@ -173,8 +201,19 @@ def preview(
         )
         for index, grant in enumerate(grants)
     ]
+    granted = [
+        timeframe.GrantedService(
+            service_code=services[grant.service_id].code,
+            minutes_per_delivery=grant.minutes,
+            frequency=grant.frequency,
+            weekdays=grant.weekdays,
+            start=grant.start,
+            end=grant.end,
+        )
+        for grant in grants
+    ]
     loaded = _load(session, citizen.id, valid_from, lock=False)
-    return _run(loaded, plan_grants, valid_from, now)
+    return _run(loaded, plan_grants, valid_from, now, _swap_rules(session, citizen, granted))
 
 
 def _set_lines(visit: Visit, plan: VisitPlan, grants: dict[int, GrantedService]) -> None:
@@ -217,7 +256,8 @@ def apply(session: Session, decision: Decision, *, now: datetime | None = None) 
         )
         for g in grants.values()
     ]
-    result = _run(loaded, plan_grants, first_day, now)
+    rules = _swap_rules(session, citizen, granted_for(decision))
+    result = _run(loaded, plan_grants, first_day, now, rules)
     for plan in result.visits:
         if plan.visit_id is None:
             starts_at = slot_start(plan.day, plan.time_of_day)

@@ -12,16 +12,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.replan import (
+    BookedLine,
     BookedSwap,
     PlanGrant,
     PlanLine,
     PlannedVisit,
+    SwapRules,
     replan,
     slot_start,
     time_of_day_for,
 )
 from selvvisitation.domain.schedule import Recurrence
+from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.domain.types import Frequency, LapseReason, ServiceCategory
 
 MONDAY = date(2026, 3, 2)  # a Monday
@@ -317,6 +321,117 @@ def test_a_standing_swap_lapses_when_its_service_ends_before_the_new_start() -> 
     result = run([ended], [], [standing], horizon=MONDAY)
 
     assert result.lapsed == {5: LapseReason.SERVICE_NOT_GRANTED}
+
+
+# --- the swap rules that depend on the decision (rules 1 and 3) -------------------------
+
+CODES = {CLEANING: "CLEAN", BATH: "BATH", SHOPPING: "SHOP"}
+CATALOGUE = {
+    "CLEAN": CatalogueService("CLEAN", ServiceCategory.PRACTICAL_HELP, True, False, True, 30),
+    "BATH": CatalogueService("BATH", ServiceCategory.PERSONAL_CARE, True, False, True, 20),
+    "SHOP": CatalogueService("SHOP", ServiceCategory.PRACTICAL_HELP, True, False, True, 30),
+}
+
+
+def rules_for(grants: list[PlanGrant], policy: Policy | None = None) -> SwapRules:
+    """The swap rules' view of the new decision that ``grants`` make."""
+    granted = tuple(
+        GrantedService(
+            CODES[g.service_id],
+            g.minutes,
+            g.recurrence.frequency,
+            g.recurrence.weekdays,
+            start=g.recurrence.start,
+            end=g.recurrence.end,
+        )
+        for g in grants
+    )
+    return SwapRules(granted, CATALOGUE, policy or Policy(), CODES)
+
+
+def run_with_rules(grants, visits, swaps, policy=None):
+    horizon = max((v.day for v in visits), default=MONDAY)
+    rules = rules_for(grants, policy)
+    return replan(grants, visits, swaps, first_day=MONDAY, horizon=horizon, now=NOW, rules=rules)
+
+
+def cleaning_for_bath(swap_id: int, visit_id: int | None, **kw) -> BookedSwap:
+    """Cleaning (practical help) swapped for a bath (personal care): a crossing (rule 3)."""
+    return BookedSwap(
+        swap_id,
+        visit_id,
+        (CLEANING,),
+        20,
+        drop=(BookedLine(CLEANING, 30),),
+        add=(BookedLine(BATH, 20),),
+        **kw,
+    )
+
+
+def test_a_crossing_swap_lapses_when_the_new_decision_no_longer_grants_both_categories() -> None:
+    """Rule 3 (004 §1.3.3, 002 §8): personal care for practical help needs both granted."""
+    visits = [visit(1, MONDAY, ((CLEANING, 30),), hour=9)]
+    before = [grant(7, CLEANING, 30), grant(8, BATH, 20, time_of_day="morning")]
+
+    assert run_with_rules(before, visits, [cleaning_for_bath(5, 1)]).kept_swaps == (5,)
+    result = run_with_rules([grant(7, CLEANING, 30)], visits, [cleaning_for_bath(5, 1)])
+
+    assert result.lapsed == {5: LapseReason.RULES_NOT_MET}
+
+
+def test_a_standing_crossing_swap_lapses_when_personal_care_is_no_longer_granted() -> None:
+    """Rule 3 (004 §1.3.3, 002 §8), for a standing wish over a period."""
+    standing = cleaning_for_bath(
+        5, None, period_start=MONDAY, period_end=MONDAY + timedelta(weeks=4)
+    )
+    visits = [visit(1, MONDAY, ((CLEANING, 30),))]
+
+    kept = run_with_rules([grant(7, CLEANING, 30), grant(8, BATH, 20)], visits, [standing])
+    lapsed = run_with_rules([grant(7, CLEANING, 30)], visits, [standing])
+
+    assert kept.kept_swaps == (5,)
+    assert lapsed.lapsed == {5: LapseReason.RULES_NOT_MET}
+
+
+def test_a_swap_within_one_category_is_kept_whatever_else_the_decision_drops() -> None:
+    visits = [visit(1, MONDAY, ((CLEANING, 30),))]
+    cleaning_for_shopping = BookedSwap(
+        5, 1, (CLEANING,), 30, drop=(BookedLine(CLEANING, 30),), add=(BookedLine(SHOPPING, 30),)
+    )
+
+    result = run_with_rules([grant(7, CLEANING, 30)], visits, [cleaning_for_shopping])
+
+    assert result.kept_swaps == (5,)
+
+
+def test_fewer_minutes_for_the_dropped_service_do_not_undo_the_swap() -> None:
+    """The drop names the service; the visit's frame decides (rule 4, judged by the re-plan)."""
+    visits = [visit(1, MONDAY, ((CLEANING, 60),))]
+    swap_60 = BookedSwap(
+        5, 1, (CLEANING,), 20, drop=(BookedLine(CLEANING, 60),), add=(BookedLine(SHOPPING, 20),)
+    )
+
+    result = run_with_rules([grant(7, CLEANING, 30)], visits, [swap_60])
+
+    assert result.kept_swaps == (5,)
+
+
+def test_the_policy_s_own_rules_are_not_judged_again_by_a_decision_change() -> None:
+    """Help outside the service level (rule 2) is the policy's, which the decision did not
+    change: a free-text swap booked where it was allowed stays."""
+    visits = [visit(1, MONDAY, ((CLEANING, 30),))]
+    walk = BookedSwap(
+        5,
+        1,
+        (CLEANING,),
+        30,
+        drop=(BookedLine(CLEANING, 30),),
+        add=(BookedLine(None, 30, "Gåtur"),),
+    )
+
+    result = run_with_rules([grant(7, CLEANING, 40)], visits, [walk], Policy())
+
+    assert result.kept_swaps == (5,)
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -52,7 +52,13 @@ def _visit(factories, citizen, day, items, *, recorded=False):
     return visit
 
 
-def _swap(citizen, visit, drop, add_minutes):
+def _swap(citizen, visit, drop, add_minutes, *, add=None):
+    """``drop`` (a grant) swapped for ``add`` (a grant), or for a walk in the citizen's words."""
+    added = (
+        SwapLine(kind="add", service_id=add.service_id, minutes=add_minutes)
+        if add is not None
+        else SwapLine(kind="add", free_text="Gåtur", minutes=add_minutes)
+    )
     swap = SwapRequest(
         reference=f"BYT-{visit.id}-{drop.service_id}",
         citizen=citizen,
@@ -61,7 +67,7 @@ def _swap(citizen, visit, drop, add_minutes):
         created_by_kind=ActorKind.CITIZEN,
         lines=[
             SwapLine(kind="drop", service_id=drop.service_id, minutes=drop.minutes_per_delivery),
-            SwapLine(kind="add", free_text="Gåtur", minutes=add_minutes),
+            added,
         ],
     )
     db.session.add(swap)
@@ -223,6 +229,38 @@ def test_the_citizen_and_the_team_see_why_a_swap_lapsed(
     sign_in_staff(client, worker)
     day = page.get("staff.visits", dag=second.day.isoformat())
     assert "Bortfaldet, da afgørelsen blev ændret" in day.text
+
+
+def test_a_swap_the_new_decision_no_longer_allows_lapses_with_that_reason(
+    page, client, factories, visitator, planned
+):
+    """Rule 3 (004 §1.3.3, 002 §8): cleaning swapped for a bath needs personal care and
+    practical help both granted; the new decision drops the bath, so the swap lapses."""
+    citizen, cleaning = planned["citizen"], planned["cleaning"]
+    bath = factories.GrantedService(
+        decision=cleaning.decision,
+        service=factories.Service(
+            municipality=visitator.municipality,
+            category=ServiceCategory.PERSONAL_CARE,
+            name_da="Bad",
+        ),
+        minutes_per_delivery=20,
+    )
+    crossing = _swap(citizen, planned["coming"][0], cleaning, 20, add=bath)
+    sign_in_staff(client, visitator)
+
+    page.post(
+        "visitation.change_decision", _form(planned, confirmed="yes"), case_id=planned["case"].id
+    )
+
+    db.session.expire_all()
+    assert (crossing.status, crossing.lapsed_reason) == (
+        SwapStatus.LAPSED,
+        LapseReason.RULES_NOT_MET,
+    )
+    sign_in_citizen(client, citizen)
+    lapsed = page.get("citizen.cases").select_one(".app-lapsed-swaps").text
+    assert "den nye afgørelse tillader ikke længere dette bytte" in lapsed
 
 
 def test_a_decision_from_later_leaves_the_visits_before_it(page, client, visitator, planned):
