@@ -330,20 +330,20 @@ def is_open(case: Case) -> bool:
     return case.status != CaseStatus.CLOSED
 
 
-def shared_conversation(session: Session, case: Case) -> list[ConversationMessage]:
+def shared_conversation(
+    session: Session, case: Case, requests: list[ReassessmentRequest]
+) -> list[ConversationMessage]:
     """The dialogue the citizen sent this case from, up to the sending turn; else nothing.
 
     The conversation is the citizen's own. It is shown to the visitator only when the
     citizen (or a relative acting with consent) sent a reassessment request from it to
     the visitation, which is the citizen's choice to share it; never for other cases.
+    ``requests`` are the case's reassessment requests (``case_sources``), read once.
     """
-    tokens = session.scalars(
-        select(ReassessmentRequest.submission_token).where(
-            ReassessmentRequest.case_id == case.id,
-            ReassessmentRequest.submission_token.is_not(None),
-        )
-    )
-    for token in tokens:
+    for request in requests:
+        if request.case_id != case.id:
+            continue
+        token = request.submission_token
         conversation_part, _, turn_part = (token or "").partition("-t")
         if not (conversation_part.startswith("c") and conversation_part[1:].isdigit()):
             continue

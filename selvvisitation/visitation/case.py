@@ -64,7 +64,7 @@ def case_page(case_id: int) -> str:
         reports=reports,
         assessment_visits=reads.assessment_visits(db.session, case),
         consents=[c for c in citizen.consents if c.is_active()],
-        transcript=reads.shared_conversation(db.session, case),
+        transcript=reads.shared_conversation(db.session, case, requests),
         t=Texts({s.code: s for s in services.values()}),
     )
     db.session.commit()
