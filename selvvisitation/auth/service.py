@@ -27,7 +27,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from selvvisitation.models import EndedSession, FailedSignIn, StaffUser
-from selvvisitation.security.locking import lock_for_write
+from selvvisitation.security.locking import lock_for_write, lock_key
 from selvvisitation.security.passwords import verify_password
 
 MAX_FAILED_LOGINS = 5
@@ -147,6 +147,10 @@ def attempt_staff_login(
     now = now or datetime.now(UTC)
     throttle = throttle or ClientThrottle()
     if client is not None:
+        # One client's sign-ins one at a time from here to the commit, so tries in
+        # flight at once cannot all see room under the limit (PostgreSQL reads
+        # committed rows only; SQLite's write lock already serialises them).
+        lock_key(session, "sign-in-client:" + client)
         wait = client_wait(session, client, throttle, now)
         if wait:
             return LoginResult(None, "throttled", retry_after=wait)

@@ -24,10 +24,11 @@ neither mode.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from selvvisitation.database import DEFERRED, ON_WRITE, transaction_mode
@@ -51,6 +52,21 @@ def lock_for_write(session: Session) -> None:
     session.rollback()  # ends the read transaction, if any (a no-op otherwise)
     # database.configure_engine's "begin" hook turns this option into BEGIN IMMEDIATE.
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+def lock_key(session: Session, key: str) -> None:
+    """Serialise the transactions that name the same ``key`` until each ends.
+
+    For a check of rows that do not exist yet (a count of failures, say), where no
+    row can be locked FOR UPDATE. PostgreSQL: a transaction-level advisory lock on a
+    64-bit number derived from the key. SQLite: nothing more is needed, since
+    lock_for_write already holds the whole database's write lock. Call after
+    lock_for_write.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
 def locked_visit(session: Session, visit_id: int) -> Any:

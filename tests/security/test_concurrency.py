@@ -10,7 +10,6 @@ Runs on both databases (TEST_DATABASE_URL).
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -29,32 +28,25 @@ from selvvisitation.services.bookings import (
     booked_minutes,
     reserve_in_visit,
 )
+from tests.security.at_once import at_once
 
 WORKERS = 16
 
 
 def _fire(count: int, attempt) -> list[str]:
     """Run `attempt(i, session)` in `count` threads released at the same moment."""
-    from flask import current_app
 
-    app = current_app._get_current_object()
-    engine = db.engine
-    barrier = threading.Barrier(count)
+    def run(i: int, session: Session) -> str:
+        try:
+            lock_for_write(session)
+            attempt(i, session)
+            session.commit()
+            return "booked"
+        except FrameExceeded:
+            session.rollback()
+            return "full"
 
-    def run(i: int) -> str:
-        with app.app_context(), Session(engine) as session:
-            barrier.wait()
-            try:
-                lock_for_write(session)
-                attempt(i, session)
-                session.commit()
-                return "booked"
-            except FrameExceeded:
-                session.rollback()
-                return "full"
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
+    return at_once(count, run)
 
 
 @pytest.fixture

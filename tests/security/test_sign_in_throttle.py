@@ -21,6 +21,7 @@ from selvvisitation.auth.service import (
     CLIENT_WINDOW,
     FAILURES_PER_CLIENT,
     MAX_FAILED_LOGINS,
+    CheckedPassword,
     ClientThrottle,
     attempt_staff_login,
     client_key,
@@ -28,8 +29,10 @@ from selvvisitation.auth.service import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import FailedSignIn, StaffUser
+from selvvisitation.security.locking import lock_for_write
 from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token
+from tests.security.at_once import at_once
 
 ATTACKER = "203.0.113.7"
 COLLEAGUE = "198.51.100.9"
@@ -174,3 +177,25 @@ def test_behind_a_trusted_proxy_the_address_it_saw_counts(app, factories, small_
     assert _try(attacker, staff.username, "x", forwarded=ATTACKER).status_code == 429
     response = _try(colleague, staff.username, TEST_PASSWORD, forwarded=COLLEAGUE)
     assert response.status_code == 302
+
+
+def test_simultaneous_wrong_sign_ins_from_one_address_never_exceed_the_limit(app):
+    """The limit holds for tries in flight at once, not only one after another (issue 6
+    "Sign-in": throttling kept in the database). On PostgreSQL, each transaction sees only
+    committed failures, so without a per-address lock all of them could see room."""
+    throttle = ClientThrottle(limit=3, window=timedelta(minutes=15))
+    client = client_key(ATTACKER, "test-secret")
+    unknown = CheckedPassword(password_hash=None, ok=False)  # verified before the lock
+
+    def try_once(_i: int, session) -> str:
+        lock_for_write(session)
+        result = attempt_staff_login(
+            session, "nobody", "wrong", client=client, throttle=throttle, checked=unknown
+        )
+        session.commit()
+        return result.problem
+
+    outcomes = at_once(12, try_once)
+
+    assert sorted(outcomes) == ["refused"] * 3 + ["throttled"] * 9
+    assert _failures() == 3
