@@ -83,6 +83,7 @@ class Stats:
     post_latency: list = field(default_factory=list)
     server_errors: list = field(default_factory=list)
     failures: Counter = field(default_factory=Counter)
+    failure_examples: dict = field(default_factory=dict)  # first message of each kind
     receipts: list = field(default_factory=list)  # swap references shown to citizens
     wishes: list = field(default_factory=list)  # wish texts the dialogue said it saved
     recorded: list = field(default_factory=list)  # (visit id, staff username) shown recorded
@@ -173,6 +174,7 @@ def _run(journey, ramp: float, *args) -> None:  # noqa: ANN001
         except Exception as error:  # noqa: BLE001  (counted and reported, never hidden)
             with stats.lock:
                 stats.failures[type(error).__name__] += 1
+                stats.failure_examples.setdefault(type(error).__name__, str(error)[:300])
 
 
 @dataclass
@@ -743,6 +745,8 @@ def main() -> int:
           f"status {dict(sorted(stats.status.items()))}")
     print(f"failures: server errors {server_errors}, client timeouts/errors "
           f"{dict(stats.failures) or 0}")
+    for kind, example in sorted(stats.failure_examples.items()):
+        print(f"  first {kind}: {example}")
     for name, values in (("all", stats.latency), ("POST", stats.post_latency)):
         if values:
             print(f"latency {name}: median {statistics.median(values) * 1000:.0f} ms, "

@@ -93,7 +93,8 @@ def policy_form_class() -> type:
         setattr(PolicyForm, legal_field(key), TextAreaField(
             LEGAL_LABELS[key],
             validators=[Required(_l("Write the text of the legal reference")),
-                        max_length(LEGAL_REFERENCE_MAX)]))
+                        max_length(LEGAL_REFERENCE_MAX)],
+            render_kw={"lang": "da"}))  # the law's Danish words (WCAG 3.1.2)
     return PolicyForm
 
 

@@ -194,9 +194,11 @@ def test_a_changed_legal_reference_is_previewed_then_saved_and_used_in_the_next_
     response = page.post("admin.policy", {**POLICY, "legal_home_help": f"  {ELDERLY_ACT} ",
                                           "action": "preview"}, expected_status=200)
     soup = check_page(response.get_data(as_text=True))
-    changes = soup.select_one(".app-reference-changes").get_text(" ", strip=True)
+    changes = [dd.get_text() for dd in soup.select(".app-reference-changes dd")]
     assert "Tekst nu: “Serviceloven § 83 (personlig og praktisk hjælp)”" in changes
     assert f"Ny tekst: “{ELDERLY_ACT}”" in changes
+    # The law's words are Danish on an English page too (WCAG 2.1 SC 3.1.2).
+    assert soup.select_one(".app-reference-changes dd [lang='da']").text.startswith("Serviceloven")
     assert "Klagevejledning" not in changes  # only what changes is listed
     db.session.expire_all()
     assert db.session.scalars(select(MunicipalityPolicy.legal_references)).one() == {}

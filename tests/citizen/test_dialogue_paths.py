@@ -48,6 +48,20 @@ def test_a_wish_is_saved_for_the_staff(client, page, household):
     assert "Tak. Dit ønske er gemt." in log_text(page)
 
 
+def test_your_rights_in_english_marks_the_danish_law_as_danish(client, page, household):
+    """Rule 8 (your rights) quotes the law's Danish words (policy's legal references);
+    WCAG 2.1 SC 3.1.2 (Language of Parts) asks for lang="da" on them on an English page."""
+    sign_in_citizen(client, household.citizen)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page.get("citizen.conversation")
+    say(page, household.citizen, answer="rights")
+    references = page.get("citizen.conversation").select("ul.app-references li")
+    danish = [li.select_one('[lang="da"]').text for li in references]
+    assert any("Serviceloven § 94 a" in text for text in danish)
+    assert all("(the law's own words, in Danish)" in li.text for li in references)
+
+
 def test_a_reassessment_opens_a_case_with_its_deadline_and_shows_its_status(
     client, page, household
 ):

@@ -66,6 +66,19 @@ def test_the_record_page_asks_about_each_planned_service_and_each_wished_swap(
         AuditEntry.action == "read", AuditEntry.object_type == "visit")) == 1
 
 
+def test_the_law_quoted_on_an_english_record_page_is_marked_as_danish(client, page, factories):
+    """WCAG 2.1 SC 3.1.2 (Language of Parts): the rule 6 notice quotes the law in Danish
+    (004 footnote 2); a screen reader must read it as Danish on an English page."""
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    soup = page.get("staff.record_visit", visit_id=scene.visit.id)
+    quote = soup.select_one("blockquote.app-legal")
+    assert "kan du ikke bagefter kræve" in quote.select_one('[lang="da"]').text
+    assert "in Danish" in quote.text
+
+
 def test_a_visit_delivered_as_planned_is_recorded_with_the_planned_minutes(
     client, page, factories
 ):
