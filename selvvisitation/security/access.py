@@ -136,6 +136,14 @@ def current_actor() -> Actor:
     return g.get("actor") or Actor()
 
 
+# The idle timeout's clock moves in steps of this size. Every response that changes the
+# session sends the whole cookie, made from the cookie its request came with; a response
+# to an older request still in flight (a font, a second tab) then overwrites a newer
+# one: a relative's choice of citizen or a language choice was lost that way. Moving
+# the clock on every request made every response such a writer; in steps, nearly none is.
+LAST_SEEN_STEP_SECONDS = 60
+
+
 def _load_actor() -> Actor:
     from selvvisitation.models import Citizen, Relative, StaffUser
 
@@ -155,7 +163,8 @@ def _load_actor() -> Actor:
     if _session_was_ended(session.get("sid")):
         sign_out()
         return Actor()
-    session["last_seen"] = now
+    if now - float(last_seen) >= LAST_SEEN_STEP_SECONDS:
+        session["last_seen"] = now
     if kind == ActorKind.STAFF.value:
         staff = db.session.get(StaffUser, actor_id)
         nonce = session.get("nonce")
@@ -234,6 +243,10 @@ def install_access_control(app: Flask) -> None:
         # Per-request caches start empty even when an outer app context is reused (tests,
         # CLI): the locale and municipality belong to this request's person.
         g.pop("municipality", None)
+        if request.endpoint in _BUILTIN_PUBLIC:
+            # Static files: public, and never a reason to read or rewrite the session.
+            g.actor = Actor()
+            return None
         refresh_babel()
         g.actor = _load_actor()
         if request.endpoint is None:

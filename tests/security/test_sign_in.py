@@ -22,7 +22,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import EndedSession
 from tests.factories import TEST_PASSWORD
-from tests.pages import csrf_token, sign_in_staff
+from tests.pages import csrf_token, sign_in_citizen, sign_in_staff
 
 
 def _error_text(response) -> str:
@@ -221,3 +221,50 @@ def test_sign_in_redirects_only_to_our_own_pages(client, factories):
         },
     )
     assert response.headers["Location"].endswith(url_for("visitation.queue"))
+
+
+def test_a_late_answer_to_an_older_request_does_not_undo_a_relative_s_choice(app, factories):
+    """A browser fetches a page's fonts while the relative already chose whose help to see.
+    Each response that sets the cookie sets all of it, from its own request's cookie: a
+    font answered after the choice used to bring back the cookie without it (a browser
+    test caught it). Only responses that change the session may set the cookie."""
+    consent = factories.Consent()
+    client = app.test_client()
+    client.post(
+        url_for("auth.demo_sign_in"),
+        data={"person": f"relative:{consent.relative_id}", "csrf_token": csrf_token(client)},
+    )
+    before_choice = _cookie(client, app)
+    chosen = client.post(
+        url_for("auth.choose_citizen"),
+        data={"person": str(consent.citizen_id), "csrf_token": csrf_token(client)},
+    )
+    assert chosen.headers["Location"].endswith(url_for("citizen.index"))
+
+    # Requests sent with the cookie from before the choice, answered after it:
+    late = app.test_client()
+    late.set_cookie(app.config["SESSION_COOKIE_NAME"], before_choice)
+    for path in (url_for("static", filename="app/site.css"), url_for("auth.choose_citizen")):
+        response = late.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, path
+
+    assert client.get(url_for("citizen.index")).status_code == 200
+
+
+def test_the_idle_clock_moves_in_steps_so_most_responses_leave_the_cookie_alone(app, factories):
+    """Issue 6 "Sign-in": session timeout. The clock still moves with activity (a step a
+    minute), so an active user is never signed out and an idle one is."""
+    from selvvisitation.security.access import LAST_SEEN_STEP_SECONDS
+
+    client = app.test_client()
+    sign_in_citizen(client, factories.Citizen())
+    client.get(url_for("citizen.index"))  # the first page stores the session's CSRF token
+    assert "Set-Cookie" not in client.get(url_for("citizen.index")).headers
+    with client.session_transaction() as session:
+        session["last_seen"] -= LAST_SEEN_STEP_SECONDS
+        stepped_back = session["last_seen"]
+    response = client.get(url_for("citizen.index"))
+    assert "Set-Cookie" in response.headers
+    with client.session_transaction() as session:
+        assert session["last_seen"] > stepped_back
