@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from selvvisitation.database import configure_engine  # noqa: E402
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (  # noqa: E402
     Frequency,
     ProviderKind,
@@ -300,7 +301,7 @@ def main() -> None:
     rng = random.Random(args.seed)  # noqa: S311  (synthetic data, not security)
     engine = create_engine(args.url)
     configure_engine(engine)
-    today = date.today()
+    today = local_today()
     shown = args.url.split("@")[-1]
     print(f"database: {engine.dialect.name} {shown}")
     print(f"citizens: {args.citizens}, days of history: {args.days}")

@@ -30,8 +30,10 @@ import statistics
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from selvvisitation.domain.dates import local_today
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -151,7 +153,7 @@ def build(db, args: argparse.Namespace) -> int:
     raw = db.engine.raw_connection()
     cursor = raw.cursor()
     n = args.citizens
-    today = date.today()
+    today = local_today()
     now = datetime.now(UTC)
     team_rows = [(t.id, t.provider_id) for t in teams]
     service_ids = [s.id for s in services]

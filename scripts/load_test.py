@@ -54,6 +54,8 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from bs4 import BeautifulSoup
 
+from selvvisitation.domain.dates import local_today
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MAX_USERS = 400
@@ -298,7 +300,7 @@ def worker_journey(base: str, stats: Stats, deadline: float, username: str,
         raise RuntimeError(f"staff sign-in answered {signed.status_code}")
     records = 0
     page = None
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (local_today() - timedelta(days=1)).isoformat()
     while me.live():
         page = me.get("/personale/besoeg")
         open_visits = OPEN_VISIT.findall(page.text)
@@ -444,7 +446,7 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
 
     password = secrets.token_urlsafe(12)
     rng = random.Random(561)  # noqa: S311  (made-up people)
-    today = date.today()
+    today = local_today()
     with _app().app_context():
         session = db.session
         templates = [

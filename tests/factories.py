@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import factory
 import pytest
 from factory.alchemy import SQLAlchemyModelFactory
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ConsentBasis,
     ConsentScope,
@@ -134,7 +135,7 @@ class DecisionFactory(Base):
 
     citizen = factory.SubFactory(CitizenFactory)
     version = 1
-    valid_from = factory.LazyFunction(lambda: date.today() - timedelta(days=60))
+    valid_from = factory.LazyFunction(lambda: local_today() - timedelta(days=60))
 
 
 class GrantedServiceFactory(Base):
@@ -149,7 +150,7 @@ class GrantedServiceFactory(Base):
     frequency = Frequency.WEEKLY
     weekdays = "0"
     time_of_day = "day"
-    start_date = factory.LazyFunction(lambda: date.today() - timedelta(days=60))
+    start_date = factory.LazyFunction(lambda: local_today() - timedelta(days=60))
 
 
 class VisitFactory(Base):
@@ -158,7 +159,7 @@ class VisitFactory(Base):
 
     citizen = factory.SubFactory(CitizenFactory)
     team = factory.SelfAttribute("citizen.team")
-    day = factory.LazyFunction(date.today)
+    day = factory.LazyFunction(local_today)
     starts_at = factory.LazyAttribute(
         lambda o: datetime(o.day.year, o.day.month, o.day.day, 8, 0, tzinfo=UTC)
     )

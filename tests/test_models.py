@@ -1,10 +1,11 @@
 """Model invariants: versioned decisions, consent scope, CPR, aware timestamps, audit log."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from selvvisitation.domain.cpr import CprError
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, ConsentScope, Frequency
 from selvvisitation.extensions import db
 from selvvisitation.models import (
@@ -20,7 +21,7 @@ from selvvisitation.models import (
 
 def _supersede(decision: Decision) -> Decision:
     newer = Decision(
-        citizen=decision.citizen, version=decision.version + 1, valid_from=date.today()
+        citizen=decision.citizen, version=decision.version + 1, valid_from=local_today()
     )
     db.session.add(newer)
     db.session.flush()
@@ -63,7 +64,7 @@ def test_no_service_can_be_added_to_a_superseded_decision(factories):
             service=granted.service,
             minutes_per_delivery=10,
             frequency=Frequency.DAILY,
-            start_date=date.today(),
+            start_date=local_today(),
         )
     )
     with pytest.raises(SupersededDecisionError):

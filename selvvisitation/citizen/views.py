@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template
 
 from selvvisitation.citizen.queries import upcoming_visits
+from selvvisitation.domain.dates import local_today
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
@@ -24,7 +23,7 @@ def index() -> str:
         "citizen/index.html",
         citizen=citizen,
         decision=citizen.current_decision,
-        visits=upcoming_visits(db.session, citizen, date.today()),
+        visits=upcoming_visits(db.session, citizen, local_today()),
     )
 
 

@@ -12,13 +12,13 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
 from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.demo.supervision import add_supervision_demo
+from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
 from selvvisitation.domain.types import (
     ActorKind,
@@ -51,7 +51,6 @@ from selvvisitation.models import (
 )
 from selvvisitation.security.passwords import hash_password
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 HISTORY_WEEKS = 10
 PLAN_AHEAD_DAYS = 14
 
@@ -125,14 +124,14 @@ def _fake_cpr(rng: random.Random, used: set[str]) -> str:
 
 def _aware(day: date, slot: str, offset_minutes: int = 0) -> datetime:
     start = TIME_SLOTS[slot][0]
-    local = datetime.combine(day, start, tzinfo=COPENHAGEN) + timedelta(minutes=offset_minutes)
+    local = datetime.combine(day, start, tzinfo=LOCAL) + timedelta(minutes=offset_minutes)
     return local.astimezone(UTC)
 
 
 def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -> DemoResult:
     """Create the demo municipality with everything in it; the caller commits."""
     rng = random.Random(seed)  # noqa: S311  (made-up demo data, not security)
-    today = today or date.today()
+    today = today or local_today()
     municipality = Municipality(
         code="561",
         name="Esbjerg Kommune (demo)",

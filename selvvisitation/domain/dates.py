@@ -1,8 +1,29 @@
-"""Dates typed by hand, read the Danish way (day first)."""
+"""The Danish calendar day, and dates typed by hand, read the Danish way (day first).
+
+Every "today" in the app is the day in Denmark, never the server's own: a server
+runs on UTC, and between 23:00 and 00:00 UTC (00:00-01:00 in Denmark, winter; two
+hours in summer) its date is yesterday's. The evening and night shifts of home care
+work then, and would see the wrong day's visits.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The date in Denmark now (or at ``now``, an aware moment)."""
+    return (now or datetime.now(UTC)).astimezone(LOCAL).date()
+
+
+def local_day(moment: datetime) -> date:
+    """The Danish calendar day of a stored moment (UTC; SQLite may hand it back naive)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL).date()
 
 
 def parse_day(text: str) -> date | None:

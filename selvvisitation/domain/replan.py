@@ -25,15 +25,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
+from selvvisitation.domain.dates import LOCAL
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
 from selvvisitation.domain.swaps import ProposedSwap, SwapLine, check_swap
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.domain.types import LapseReason, ServiceCategory
-
-LOCAL = ZoneInfo("Europe/Copenhagen")
 
 # When a new service comes into a decision without an earlier time of day, it goes in
 # the service level's usual window (002): personal care in the morning, meals at lunch.

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind
 from selvvisitation.domain.workdays import add_working_days
 from selvvisitation.models import Case, CaseEvent, Citizen
@@ -37,7 +38,7 @@ def open_case(
     opened_on: date | None = None,
 ) -> Case:
     """Open a case with its first event; the caller commits."""
-    opened_on = opened_on or date.today()
+    opened_on = opened_on or local_today()
     case = Case(
         municipality_id=citizen.municipality_id,
         citizen=citizen,

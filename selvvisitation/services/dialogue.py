@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain import dialogue as engine
 from selvvisitation.domain.cpr import normalise_cpr
+from selvvisitation.domain.dates import LOCAL, local_day, local_today
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
@@ -58,7 +58,6 @@ GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
                 "any_time": "Når som helst"}
 RELATION_DA = {"daughter": "datter", "son": "søn", "partner": "ægtefælle eller partner",
                "grandchild": "barnebarn", "friend": "ven eller nabo"}
-LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 class EffectRefused(Exception):
@@ -168,7 +167,7 @@ def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], 
         .order_by(ReassessmentRequest.created_at.desc()).limit(5)
     )
     return tuple(
-        {"reason": r.reason.value, "created": r.created_at.date().isoformat(),
+        {"reason": r.reason.value, "created": local_day(r.created_at).isoformat(),
          "status": r.case.status.value if r.case else "open",
          "deadline": r.case.deadline.isoformat() if r.case and r.case.deadline else None}
         for r in rows
@@ -213,7 +212,7 @@ def build_context(
     session: Session, citizen: Citizen, *, relative_id: int | None, may_act: bool,
     language: str, today: date | None = None,
 ) -> engine.Context:
-    today = today or date.today()
+    today = today or local_today()
     services = services_for(session, citizen.municipality_id)
     visits = coming_visits(session, citizen, today)
     swaps = swaps_at_visits(session, [v.id for v in visits])

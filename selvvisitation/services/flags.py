@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from selvvisitation.domain.dates import local_day, local_today
 from selvvisitation.domain.flags import (
     DeliveryFigure,
     Deselection,
@@ -55,8 +55,6 @@ from selvvisitation.models import (
 )
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.cases import open_case
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 # Recorded deliveries; DROPPED is a deselection (rule 7), not a changed delivery time.
 DELIVERED_OUTCOMES = (VisitServiceOutcome.DELIVERED, VisitServiceOutcome.CHANGED)
@@ -220,15 +218,8 @@ def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], d
     for citizen_id, key, dismissed_at in rows:
         if dismissed_at is None:
             continue
-        result[(citizen_id, key)] = _local_day(dismissed_at)
+        result[(citizen_id, key)] = local_day(dismissed_at)
     return result
-
-
-def _local_day(moment: datetime) -> date:
-    # SQLite hands back a naive value from max(); it is stored in UTC.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(COPENHAGEN).date()
 
 
 def _lines_in_window(
@@ -425,7 +416,7 @@ def _evaluate(
     as_of: date | None,
     citizen_scope: sa.ColumnElement[bool],
 ) -> EvaluationReport:
-    as_of = as_of or date.today()
+    as_of = as_of or local_today()
     policy = policy_for(municipality)
     citizen_ids = select(Citizen.id).where(citizen_scope)
     citizens_evaluated = session.scalar(

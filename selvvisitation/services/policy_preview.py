@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.types import FlagRule
 from selvvisitation.models import Citizen, Municipality
@@ -51,7 +52,7 @@ def preview(
     session: Session, municipality: Municipality, current: Policy, proposed: Policy,
     as_of: date | None = None,
 ) -> PolicyPreview:
-    as_of = as_of or date.today()
+    as_of = as_of or local_today()
     return PolicyPreview(
         current=flag_count(session, municipality, current, as_of),
         proposed=flag_count(session, municipality, proposed, as_of),

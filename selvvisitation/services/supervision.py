@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_sampling import (
     Candidate,
     PickReason,
@@ -201,7 +202,7 @@ def replace_member(
     newcomer = SampledCitizen(
         citizen_id=replacement_citizen_id,
         stratum=stratum.index,
-        weekly_minutes=weekly_minutes(decision, date.today()),
+        weekly_minutes=weekly_minutes(decision, local_today()),
         reason=PickReason.REPLACEMENT,
         replaces=member,
     )
@@ -327,7 +328,7 @@ def replacement_options(
     except SamplingError:
         return []
     citizens = {c.id: c for c in session.scalars(select(Citizen).where(Citizen.id.in_(ids)))}
-    on = date.today()
+    on = local_today()
     return [(citizens[i], weekly_minutes(citizens[i].current_decision, on)) for i in ids
             if i in citizens]
 

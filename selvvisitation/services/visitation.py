@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
+from selvvisitation.domain.dates import local_day
 from selvvisitation.domain.types import CaseKind, CaseStatus, VisitServiceOutcome
 from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
 from selvvisitation.models import (
@@ -211,7 +212,9 @@ def swap_timeline(session: Session, citizen: Citizen, *, limit: int = 60) -> lis
         .limit(limit)
     )
     entries = [
-        TimelineEntry(day=(s.visit.day if s.visit else s.created_at.date()), kind="swap", swap=s)
+        TimelineEntry(
+            day=(s.visit.day if s.visit else local_day(s.created_at)), kind="swap", swap=s
+        )
         for s in swaps
     ]
     entries += [

@@ -7,12 +7,11 @@ nothing. The citizen's flags are evaluated at once (rule 7).
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.extensions import db
 from selvvisitation.formatters import service_name
 from selvvisitation.models import Service
@@ -55,7 +54,7 @@ def _render(visit, wishes, form, services, status: int = 200):  # noqa: ANN001, 
     return render_template(
         "staff/record.html", visit=visit, wishes=wishes, form=form,
         items=planned_items(visit), swaps=open_swaps(wishes), instead_rows=range(INSTEAD_ROWS),
-        services=services, today=date.today(),
+        services=services, today=local_today(),
         legal_reference=policy_for(visit.citizen.municipality).legal_references.get(
             "cannot_demand_later", ""),
     ), status
@@ -83,7 +82,7 @@ def save_visit(visit_id: int):  # noqa: ANN201
     # The write lock first, then every read the check depends on (security.locking).
     lock_for_write(db.session)
     visit = team_visit_or_404(visit_id, locked=True)
-    if visit.is_recorded or visit.cancelled or visit.day > date.today():
+    if visit.is_recorded or visit.cancelled or visit.day > local_today():
         db.session.rollback()
         if visit.is_recorded:
             flash(_("The visit is already recorded."))

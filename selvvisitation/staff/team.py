@@ -1,10 +1,11 @@
 """The team leader's overview of the swaps the team declined, with the reasons (rule 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import render_template
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import StaffUser
@@ -20,7 +21,7 @@ DAYS_BACK = 30
 @allow(StaffRole.TEAM_LEADER)
 def declined() -> str:
     staff = current_actor().staff
-    since = date.today() - timedelta(days=DAYS_BACK)
+    since = local_today() - timedelta(days=DAYS_BACK)
     swaps = declined_swaps(db.session, staff.team_id, since)
     for citizen in {swap.citizen for swap in swaps}:
         audit.record("read", citizen=citizen, object_type="declined_swaps",

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask import render_template, request
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
@@ -20,7 +21,7 @@ def requested_day(name: str) -> date:
     try:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        return date.today()
+        return local_today()
 
 
 def audit_reads(visits, purpose: str) -> None:
@@ -45,7 +46,7 @@ def visits() -> str:
     audit_reads(day_visits, "team_day_visits")
     page = render_template(
         "staff/visits.html", visits=day_visits, wishes=wishes, day=day,
-        today=date.today(), previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
+        today=local_today(), previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
     )
     db.session.commit()
     return page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import DeclineReason, FlagRule, SwapStatus, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
@@ -145,7 +146,7 @@ def stands_out(count: int, rate: float | None, municipality_rate: float | None) 
 @allow(*READERS)
 def report(provider_id: int) -> str | tuple[str, int]:
     provider = provider_or_404(provider_id)
-    today = date.today()
+    today = local_today()
     args = request.args.to_dict()
     args.setdefault("fra", (today - timedelta(days=364)).strftime("%d.%m.%Y"))
     args.setdefault("til", today.strftime("%d.%m.%Y"))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.formatters import minutes as format_minutes
@@ -41,7 +40,7 @@ def error_message(code: str) -> str:
 @allow(*READERS)
 def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
     provider = provider_or_404(provider_id)
-    year = request.args.get("aar", type=int) or date.today().year
+    year = request.args.get("aar", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
     drawn = service.sample_for(db.session, provider, year)
@@ -71,7 +70,7 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
         return sample(provider_id, form=form), 400
     try:
         drawn = service.draw_for_provider(
-            db.session, provider, form.year.data, staff=staff(), on=date.today()
+            db.session, provider, form.year.data, staff=staff(), on=local_today()
         )
     except service.SupervisionError as error:
         if error.code == "already_drawn":

@@ -6,13 +6,12 @@ recommendations, follow-up, action plans), report.py (the provider report).
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_sampling import PickReason, SampleRule
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
@@ -99,7 +98,7 @@ def pick_reason(member: SampledCitizen) -> str:
 @blueprint.route("/")
 @allow(*READERS)
 def index() -> str:
-    year = date.today().year
+    year = local_today().year
     providers = service.providers_of(db.session, staff().municipality_id)
     rows = [
         {

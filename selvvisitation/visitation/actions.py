@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import Frequency, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import Service, utcnow
@@ -99,7 +98,7 @@ def _prefill(case) -> dict:
     ]
     return {
         "grants": rows + [{"frequency": Frequency.WEEKLY.value}] * EXTRA_LINES,
-        "valid_from": date.today().isoformat(),
+        "valid_from": local_today().isoformat(),
     }
 
 
@@ -159,7 +158,7 @@ def change_decision(case_id: int) -> str | Response:
             grants=grants,
             valid_from=form.valid_from.day,
             reasons=form.reasons.data.strip(),
-            today=date.today(),
+            today=local_today(),
         )
         audit.record(
             "update",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
-from selvvisitation.domain.replan import LOCAL
+from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, StaffUser
@@ -57,7 +55,7 @@ def book_visit(case_id: int) -> str | Response:
         return redirect(url_for("visitation.case_page", case_id=case.id))
     staff = current_actor().staff
     visitators = _visitators(case.municipality_id)
-    form = BookVisitForm(visitators=visitators, today=date.today())
+    form = BookVisitForm(visitators=visitators, today=local_today())
     if not form.is_submitted():
         form.visitator.data = str(staff.id)
     if form.validate_on_submit():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template
 
 from selvvisitation.citizen.texts import Texts
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
@@ -25,7 +24,7 @@ from selvvisitation.visitation.views import blueprint
 def case_page(case_id: int) -> str:
     case = case_or_404(case_id)
     citizen = case.citizen
-    today = date.today()
+    today = local_today()
     services = reads.catalogue(db.session, citizen.municipality_id)  # first: see reads
     flags = reads.case_flags(db.session, case)
     series = reads.weekly_minutes(db.session, citizen, today=today)

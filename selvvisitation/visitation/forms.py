@@ -70,8 +70,7 @@ from wtforms import (  # noqa: E402
 )
 from wtforms.validators import DataRequired, Optional, StopValidation  # noqa: E402
 
-from selvvisitation.domain.dates import parse_day  # noqa: E402
-from selvvisitation.domain.replan import LOCAL  # noqa: E402
+from selvvisitation.domain.dates import LOCAL, parse_day  # noqa: E402
 from selvvisitation.domain.types import Frequency  # noqa: E402
 from selvvisitation.forms import Required, max_length, minutes_between  # noqa: E402
 from selvvisitation.visitation.labels import FREQUENCY_LABELS, WEEKDAY_LABELS  # noqa: E402

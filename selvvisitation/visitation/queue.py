@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 from wtforms import SelectChoice
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, StaffRole
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
@@ -44,7 +43,7 @@ def queue() -> str:
     after = QueueCursor.decode(request.args.get("efter"))
     page = queue_page(db.session, staff.municipality_id, filters, after=after)
     policy = policy_for(staff.municipality)
-    today = date.today()
+    today = local_today()
     days_left = {
         case.id: working_days_between(
             today,

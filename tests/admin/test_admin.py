@@ -1,11 +1,12 @@
 """The municipality admin: catalogue, rules with preview, providers, teams and users (issue 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.policy import default_legal_references
 from selvvisitation.domain.types import StaffRole, SwapWindow, VisitServiceOutcome
 from selvvisitation.extensions import db
@@ -120,7 +121,7 @@ def deselecting_citizen(factories, municipality, times: int):
     granted = factories.GrantedService(decision=factories.Decision(citizen=citizen),
                                        service=service)
     for n in range(times):
-        visit = factories.Visit(citizen=citizen, day=date.today() - timedelta(days=7 * (n + 1)))
+        visit = factories.Visit(citizen=citizen, day=local_today() - timedelta(days=7 * (n + 1)))
         factories.VisitService(visit=visit, service=service, granted_service=granted,
                                outcome=VisitServiceOutcome.DROPPED, delivered_minutes=0)
     return citizen

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ActorKind,
     CaseStatus,
@@ -186,7 +187,7 @@ def swap_for_a_period(s: Scene) -> None:
     swap = the_one(SwapRequest)
     c.says(w.reference.format(swap.reference))
     c.stayed_in_place()
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)
     assert swap.visit_id is None
     assert (swap.period_start, swap.period_end) == (tomorrow, tomorrow + timedelta(days=6))
     assert swap_lines(swap) == [

@@ -8,13 +8,14 @@ shows it masked.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import Consent
@@ -77,7 +78,7 @@ def test_the_citizen_adds_a_relative_in_the_browser(
     page: Page = request.getfixturevalue(device)
     words = WORDS[language]
     javascript = device == "browser_page"
-    last = date.today() + timedelta(days=30)
+    last = local_today() + timedelta(days=30)
 
     def ask(text: str) -> None:
         expect(page.locator("#current-question")).to_have_text(text)

@@ -2,10 +2,11 @@
 with no WCAG 2.1 A/AA violation (axe-core) on any page they pass."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import DeclineReason, StaffRole, SwapStatus
 from selvvisitation.extensions import db
 from tests.staff.helpers import preference, visit_scene, wished_swap
@@ -78,7 +79,7 @@ def test_a_worker_reports_an_accident_and_is_told_to_phone_now(
 def test_a_team_leader_sees_a_declined_swap_with_its_reason(
     browser_page, factories, assert_accessible, sign_in_staff_in_browser
 ):
-    scene = visit_scene(factories, day=date.today() - timedelta(days=1),
+    scene = visit_scene(factories, day=local_today() - timedelta(days=1),
                         role=StaffRole.TEAM_LEADER)
     swap = wished_swap(scene.citizen, drop=scene.services["PP-BAD"],
                        add=scene.services["PH-VINDUE"], visit=scene.visit,

@@ -7,12 +7,11 @@ for the demo data and keep a screenshot of it.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
 from selvvisitation.demo.seed import build_demo
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import SupervisionSample
@@ -47,7 +46,7 @@ def test_the_supervisor_draws_swaps_visits_and_reads_the_report(
 ):
     page = browser_page
     supervisor = supervisor_of(demo)
-    year = date.today().year
+    year = local_today().year
     sign_in_staff_in_browser(page, supervisor)
 
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Tilsyn").click()
@@ -90,7 +89,7 @@ def test_the_supervisor_draws_swaps_visits_and_reads_the_report(
     # The supervision visit with the five themes.
     page.get_by_role("link", name="Alle leverandører").click()
     municipal.get_by_role("link", name="Nyt tilsynsbesøg").click()
-    page.get_by_label("Dato for tilsynsbesøget").fill(date.today().strftime("%d.%m.%Y"))
+    page.get_by_label("Dato for tilsynsbesøget").fill(local_today().strftime("%d.%m.%Y"))
     for group in page.locator("fieldset").all():
         group.get_by_label("Praksis svarer til det besluttede", exact=True).check()
     page.locator("fieldset").nth(3).get_by_label(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind, FlagRule
 from selvvisitation.extensions import db
 from selvvisitation.models import Flag
@@ -20,7 +21,7 @@ def flagged_case(factories):
     granted = factories.GrantedService(
         decision__citizen=citizen, service__name_da="Rengøring", minutes_per_delivery=30
     )
-    visit = factories.Visit(citizen=citizen, day=date.today() - timedelta(days=3))
+    visit = factories.Visit(citizen=citizen, day=local_today() - timedelta(days=3))
     factories.VisitService(
         visit=visit,
         service=granted.service,
@@ -42,8 +43,8 @@ def flagged_case(factories):
             rule=FlagRule.REPEATED_DESELECTION,
             key="repeated_deselection:x",
             service=granted.service,
-            period_start=date.today() - timedelta(days=20),
-            period_end=date.today(),
+            period_start=local_today() - timedelta(days=20),
+            period_end=local_today(),
             evidence={
                 "count": 3,
                 "visit_refs": [str(visit.id)],
@@ -89,7 +90,7 @@ def test_queue_to_case_to_change_decision_to_letter(
 ):
     visitator, case = flagged_case
     granted = case.citizen.current_decision.granted_services[0]
-    next_monday = date.today() + timedelta(days=7 - date.today().weekday())
+    next_monday = local_today() + timedelta(days=7 - local_today().weekday())
     coming = factories.Visit(citizen=case.citizen, day=next_monday, time_of_day="day")
     factories.VisitService(visit=coming, service=granted.service, granted_service=granted,
                            planned_minutes=30)
@@ -126,7 +127,7 @@ def test_case_to_book_visit_to_herning_forms(
     sign_in_staff_in_browser(page, visitator)
     page.goto(f"/visitation/sager/{case.id}")
     page.get_by_role("link", name="Book et revisitationsbesøg").click()
-    page.get_by_label("Dato for besøget").fill((date.today() + timedelta(days=2)).isoformat())
+    page.get_by_label("Dato for besøget").fill((local_today() + timedelta(days=2)).isoformat())
     page.get_by_label("Tidspunkt").fill("10:30")
     assert_accessible(page)
     page.get_by_role("button", name="Book besøget").click()
@@ -159,7 +160,7 @@ def test_case_to_move_and_cancel_the_booked_visit(
     page = browser_page
     sign_in_staff_in_browser(page, visitator)
     page.goto(f"/visitation/sager/{case.id}/besoeg")
-    page.get_by_label("Dato for besøget").fill((date.today() + timedelta(days=2)).isoformat())
+    page.get_by_label("Dato for besøget").fill((local_today() + timedelta(days=2)).isoformat())
     page.get_by_label("Tidspunkt").fill("10:30")
     page.get_by_role("button", name="Book besøget").click()
 

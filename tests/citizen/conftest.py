@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import Frequency, ServiceCategory
 from selvvisitation.models import Citizen, Service, Visit
 
@@ -23,7 +24,7 @@ class Household:
 
 
 def build_household(factories, *, today: date | None = None) -> Household:
-    today = today or date.today()
+    today = today or local_today()
     citizen = factories.Citizen(name="Inger Jensen")
     municipality = citizen.municipality
     vacuum = factories.Service(

@@ -13,6 +13,7 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from selvvisitation.auth.oidc import person_for
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Consent, Relative
@@ -33,7 +34,7 @@ def log_text(page) -> str:
 
 
 def day(offset: int) -> date:
-    return date.today() + timedelta(days=offset)
+    return local_today() + timedelta(days=offset)
 
 
 def typed(value: date) -> str:
@@ -275,7 +276,7 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
     db.session.flush()
     data = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
             "relative_cpr": CPR, "relative_scope": "act",
-            "relative_from": date.today().isoformat(), "relative_until": None}
+            "relative_from": local_today().isoformat(), "relative_until": None}
     as_relative = Actor(kind=ActorKind.RELATIVE, relative=acting.relative, subject=citizen)
     for ctx_is_citizen in (True, False):  # even with a context that says "the citizen"
         ctx = ops.build_context(db.session, citizen, relative_id=None, may_act=True,

@@ -17,11 +17,11 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 from flask import Flask
 from sqlalchemy import func, select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Visit, VisitService
@@ -54,7 +54,7 @@ def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_o
     vacuum, shower = scene.services["PH-STOEV"], scene.services["PP-BAD"]
     visits = [scene.visit]
     for _ in range(VISITS - 1):
-        visit = factories.Visit(citizen=scene.citizen, day=date.today())
+        visit = factories.Visit(citizen=scene.citizen, day=local_today())
         factories.VisitService(visit=visit, service=vacuum, planned_minutes=30)
         factories.VisitService(visit=visit, service=shower, planned_minutes=30)
         visits.append(visit)

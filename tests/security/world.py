@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
@@ -67,7 +68,7 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
     service = factories.Service(municipality=municipality)
     decision = factories.Decision(citizen=citizen)
     granted = factories.GrantedService(decision=decision, service=service)
-    visit = factories.Visit(citizen=citizen, team=team, day=date.today() + timedelta(days=2))
+    visit = factories.Visit(citizen=citizen, team=team, day=local_today() + timedelta(days=2))
     visit_service = factories.VisitService(visit=visit, service=service, granted_service=granted)
     consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT)
     staff = factories.StaffUser(
@@ -89,14 +90,14 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
         citizen=citizen,
         kind=CaseKind.FLAG,
         title="Testsag",
-        deadline=date.today() + timedelta(days=5),
+        deadline=local_today() + timedelta(days=5),
     )
     flag = Flag(
         citizen_id=citizen.id,
         rule=FlagRule.TIME_DEVIATION,
         key=f"time:{service.id}",
-        period_start=date.today() - timedelta(days=30),
-        period_end=date.today(),
+        period_start=local_today() - timedelta(days=30),
+        period_end=local_today(),
         case=case,
     )
     wish = Wish(

@@ -7,11 +7,12 @@ caller allows, a standing wish for a period.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind
 from selvvisitation.extensions import db
 from selvvisitation.models import SwapRequest
@@ -28,7 +29,7 @@ from selvvisitation.services.bookings import (
 
 @pytest.fixture
 def visit(factories):
-    v = factories.Visit(time_frame_minutes=60, day=date.today() + timedelta(days=1))
+    v = factories.Visit(time_frame_minutes=60, day=local_today() + timedelta(days=1))
     factories.VisitService(visit=v, planned_minutes=60)
     db.session.commit()
     lock_for_write(db.session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, ServiceCategory, StaffRole, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import SwapLine, SwapRequest, Wish
@@ -41,7 +42,9 @@ def visit_scene(factories, *, day: date | None = None, role=StaffRole.HOME_CARE_
         code: factories.GrantedService(decision=decision, service=service, weekdays="0,1,2,3,4,5,6")
         for code, service in (("PH-STOEV", vacuum), ("PP-BAD", shower))
     }
-    visit = factories.Visit(citizen=citizen, day=day or date.today(), time_frame_minutes=time_frame)
+    visit = factories.Visit(
+        citizen=citizen, day=day or local_today(), time_frame_minutes=time_frame
+    )
     items = [
         factories.VisitService(visit=visit, service=vacuum, planned_minutes=30,
                                granted_service=granted["PH-STOEV"]),

@@ -1,11 +1,10 @@
 """The demo gives the demo home-care worker's team wishes today (issue 5, demo data)."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from selvvisitation.demo.seed import build_demo
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import StaffUser, Visit
@@ -13,7 +12,7 @@ from selvvisitation.services.staff_visits import declined_swaps, open_swaps, wis
 
 
 def test_the_demo_workers_team_has_visits_today_with_wishes_and_a_declined_swap():
-    today = date.today()
+    today = local_today()
     build_demo(db.session, today=today)
     db.session.commit()
     worker = db.session.scalars(select(StaffUser).where(

@@ -1,11 +1,12 @@
 """Recording a visit as it went (issue 5; DOMAIN.md rules 1-6, seeds 002 §8 and 004 §1.3.3)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     DeclineReason,
     FlagRule,
@@ -146,7 +147,7 @@ def test_a_standing_wish_is_answered_for_this_visit_and_stays_for_the_next(
     client, page, factories
 ):
     scene = visit_scene(factories)
-    today = date.today()
+    today = local_today()
     standing = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"],
                            add=scene.services["FL-GAATUR"], period=(today, today + timedelta(7)))
     sign_in_staff(client, scene.worker)
@@ -299,7 +300,7 @@ def test_a_visit_of_another_team_can_neither_be_seen_nor_recorded(client, page, 
 
 
 def test_a_visit_in_the_future_cannot_be_recorded(client, page, factories):
-    scene = visit_scene(factories, day=date.today() + timedelta(days=1))
+    scene = visit_scene(factories, day=local_today() + timedelta(days=1))
     sign_in_staff(client, scene.worker)
     before = counts()
     post(page, scene, record(scene))

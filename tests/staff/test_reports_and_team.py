@@ -1,11 +1,12 @@
 """Reports of changed need (seeds 000, 002, 003) and the team leader's declined swaps (rule 5)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, DeclineReason, StaffRole, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Case, StaffReport
@@ -110,7 +111,7 @@ def test_a_worker_cannot_report_on_or_read_reports_of_another_teams_citizen(
 
 
 def declined_scene(factories, *, days_ago=1):
-    scene = visit_scene(factories, day=date.today() - timedelta(days=days_ago),
+    scene = visit_scene(factories, day=local_today() - timedelta(days=days_ago),
                         role=StaffRole.TEAM_LEADER)
     swap = wished_swap(scene.citizen, drop=scene.services["PP-BAD"],
                        add=scene.services["PH-VINDUE"], visit=scene.visit,

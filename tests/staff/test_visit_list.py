@@ -1,11 +1,13 @@
 """The team's visits for the day and the week, with the citizen's wishes marked (issue 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
@@ -31,6 +33,17 @@ def test_the_worker_sees_the_team_visits_of_the_day_with_services_and_time_frame
     assert "Tidsramme: 60 minutter" in texts(visit, ".app-visit-facts")[0]
 
 
+def test_the_night_shift_sees_the_danish_day_not_the_server_s(client, page, factories):
+    """At 00:30 in Denmark the server's clock (UTC) still says yesterday; the night shift
+    must see today's visits, the Danish day (domain/dates.py)."""
+    with time_machine.travel(datetime(2026, 11, 22, 23, 30, tzinfo=UTC), tick=False):
+        scene = visit_scene(factories, day=date(2026, 11, 23))
+        sign_in_staff(client, scene.worker)
+        soup = page.get("staff.visits")
+    [visit] = soup.select(".app-visit")
+    assert "Inger Jensen" in visit.select_one("h2").get_text()
+
+
 def test_another_team_visits_are_never_listed(client, page, factories):
     scene = visit_scene(factories)
     other = factories.Citizen(municipality=scene.citizen.municipality, name="Poul Hansen")
@@ -47,7 +60,7 @@ def test_a_swap_for_the_visit_a_standing_swap_and_a_preference_are_marked_as_wis
     s = scene.services
     wished_swap(scene.citizen, drop=s["PH-STOEV"], add=s["FL-GAATUR"], visit=scene.visit,
                 reference="R-1")
-    today = date.today()
+    today = local_today()
     wished_swap(scene.citizen, drop=s["PP-BAD"], add=s["PH-VINDUE"], reference="R-2",
                 period=(today - timedelta(days=1), today + timedelta(days=3)))
     wished_swap(scene.citizen, drop=s["PP-BAD"], add=s["PH-VINDUE"], reference="R-3",
@@ -74,7 +87,7 @@ def test_a_visit_without_wishes_has_no_wish_mark(client, page, factories):
 
 
 def test_day_navigation_shows_the_chosen_day(client, page, factories):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)
     scene = visit_scene(factories, day=tomorrow)
     sign_in_staff(client, scene.worker)
     assert page.get("staff.visits").select(".app-visit") == []
@@ -82,7 +95,7 @@ def test_day_navigation_shows_the_chosen_day(client, page, factories):
     assert soup.h1.get_text(strip=True) == "Besøg"
     assert len(soup.select(".app-visit")) == 1
     links = {a.get_text(strip=True): a["href"] for a in soup.select(".app-day-nav a")}
-    assert f"dag={date.today().isoformat()}" in links["Forrige dag"]
+    assert f"dag={local_today().isoformat()}" in links["Forrige dag"]
     assert f"dag={(tomorrow + timedelta(days=1)).isoformat()}" in links["Næste dag"]
 
 

@@ -3,9 +3,10 @@ hjælp"): the two forms filled in at revisitation, summarised per provider in th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit
@@ -14,7 +15,7 @@ from selvvisitation.services.cases import open_case
 from selvvisitation.services.supervision_report import Period, follow_up_summary
 from tests.pages import sign_in_staff
 
-TODAY = date.today()
+TODAY = local_today()
 Y, P, N = YesPartlyNo.YES, YesPartlyNo.PARTLY, YesPartlyNo.NO
 
 

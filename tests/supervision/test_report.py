@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_themes import SupervisionTheme, ThemeAssessment
 from selvvisitation.domain.types import (
     ActorKind,
@@ -21,7 +22,7 @@ from selvvisitation.services import supervision as service
 from selvvisitation.services.supervision_report import Period, figures
 from tests.pages import check_page, sign_in_staff
 
-TODAY = date.today()
+TODAY = local_today()
 PERIOD = Period(TODAY - timedelta(days=30), TODAY)
 
 

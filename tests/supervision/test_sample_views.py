@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_sampling import PickReason, draw_sample
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, SampledCitizen, SupervisionSample
 from selvvisitation.services import supervision as service
 from tests.pages import sign_in_staff
 
-YEAR = date.today().year
+YEAR = local_today().year
 
 
 def rows(soup, caption: str) -> list[list[str]]:
@@ -29,7 +28,7 @@ def errors(soup) -> list[str]:
 
 def draw(world, provider=None, seed=None) -> SupervisionSample:
     sample = service.draw_for_provider(
-        db.session, provider or world.provider, YEAR, staff=world.supervisor, on=date.today(),
+        db.session, provider or world.provider, YEAR, staff=world.supervisor, on=local_today(),
         seed=seed,
     )
     db.session.commit()
@@ -92,7 +91,7 @@ def test_the_recorded_seed_draws_the_same_sample_again(world):
     sample = draw(world)
     again = draw_sample(
         service.profile_of(world.provider),
-        service.candidates_for(db.session, world.provider, date.today()),
+        service.candidates_for(db.session, world.provider, local_today()),
         sample.seed,
     )
     assert sorted(again.picked_ids) == sorted(m.citizen_id for m in sample.members)

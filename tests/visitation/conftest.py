@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind, FlagRule
 from selvvisitation.extensions import db
 from selvvisitation.models import Case, Flag
@@ -49,15 +50,15 @@ def make_case():
                     rule=FlagRule.REPEATED_DESELECTION,
                     key=f"repeated_deselection:{flag_service.code}",
                     service=flag_service,
-                    period_start=date.today() - timedelta(days=30),
-                    period_end=date.today(),
+                    period_start=local_today() - timedelta(days=30),
+                    period_end=local_today(),
                     evidence=evidence
                     or {
                         "count": 3,
                         "visit_refs": [],
                         "days": [],
-                        "window_start": (date.today() - timedelta(days=89)).isoformat(),
-                        "window_end": date.today().isoformat(),
+                        "window_start": (local_today() - timedelta(days=89)).isoformat(),
+                        "window_end": local_today().isoformat(),
                         "threshold_count": 3,
                         "threshold_days": 90,
                         "counted_after": None,

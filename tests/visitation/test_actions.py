@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseStatus, FlagStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Decision, Flag, SupersededDecisionError
@@ -74,7 +75,7 @@ def test_dismiss_with_bad_input_explains_and_changes_nothing(
 
 def _decision_form(service_id: int, **overrides) -> dict:
     data = {
-        "valid_from": (date.today() + timedelta(days=7)).isoformat(),
+        "valid_from": (local_today() + timedelta(days=7)).isoformat(),
         "grants-0-service": str(service_id),
         "grants-0-minutes": "45",
         "grants-0-frequency": "weekly",

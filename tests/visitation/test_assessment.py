@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
-from selvvisitation.domain.replan import LOCAL
+from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.types import CaseStatus, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, PerceivedQuality, VisitatorObservation
@@ -22,7 +22,7 @@ def case(factories, visitator, make_case):
 
 def _booking(staff, **overrides) -> dict:
     data = {
-        "day": (date.today() + timedelta(days=3)).isoformat(),
+        "day": (local_today() + timedelta(days=3)).isoformat(),
         "clock": "10:30",
         "visitator": str(staff.id),
         "note": "Datter deltager",
@@ -57,7 +57,7 @@ def test_booking_a_visit_records_it_and_the_citizen_sees_the_time(page, client, 
         ({"day": ""}, "Skriv datoen for besøget"),
         ({"day": "32-13-2026"}, "Skriv datoen som dag-måned-år"),
         (
-            {"day": (date.today() - timedelta(days=1)).isoformat()},
+            {"day": (local_today() - timedelta(days=1)).isoformat()},
             "Datoen skal være i dag eller senere",
         ),
         ({"clock": ""}, "Skriv tidspunktet for besøget"),
@@ -193,7 +193,7 @@ def test_another_municipalitys_visit_is_not_found(page, client, factories, visit
 
 
 def _move(staff, **overrides) -> dict:
-    moved = {"day": (date.today() + timedelta(days=5)).isoformat(), "clock": "13:15"}
+    moved = {"day": (local_today() + timedelta(days=5)).isoformat(), "clock": "13:15"}
     return {**_booking(staff, **moved), "reason": "Borgeren er til lægen", **overrides}
 
 
@@ -217,7 +217,7 @@ def test_moving_a_visit_records_why_and_the_citizen_sees_the_new_time(
     form = page.get("visitation.move_assessment_visit", case_id=case.id)
     assert form.select_one("#visitator option[selected]")["value"] == str(visitator.id)
     assert (form.select_one("#day")["value"], form.select_one("#clock")["value"]) == (
-        (date.today() + timedelta(days=3)).isoformat(), "10:30")  # starts from the booked time
+        (local_today() + timedelta(days=3)).isoformat(), "10:30")  # starts from the booked time
 
     page.post("visitation.move_assessment_visit", _move(visitator, visitator=str(colleague.id)),
               case_id=case.id)
@@ -226,7 +226,7 @@ def test_moving_a_visit_records_why_and_the_citizen_sees_the_new_time(
     assert visit.status == AssessmentStatus.BOOKED
     assert visit.visitator_staff_id == colleague.id
     local = visit.starts_at.astimezone(LOCAL)
-    assert (local.date(), local.strftime("%H:%M")) == (date.today() + timedelta(days=5), "13:15")
+    assert (local.date(), local.strftime("%H:%M")) == (local_today() + timedelta(days=5), "13:15")
     event = case.events[-1]
     assert (event.kind, event.text, event.actor_staff_id) == (
         "visit_moved", "Borgeren er til lægen", visitator.id)
@@ -283,7 +283,7 @@ def _now_local():
         ({"reason": ""}, "Skriv, hvorfor besøget flyttes"),
         ({"reason": "   "}, "Skriv, hvorfor besøget flyttes"),
         ({"reason": "x" * 1001}, "Skriv højst 1000 tegn"),
-        ({"day": (date.today() - timedelta(days=1)).isoformat()},
+        ({"day": (local_today() - timedelta(days=1)).isoformat()},
          "Datoen skal være i dag eller senere"),
         ({"day": "2026-02-30"}, "Skriv datoen som dag-måned-år"),
         ({"clock": "99:99"}, "Skriv tidspunktet som timer:minutter"),

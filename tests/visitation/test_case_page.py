@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ActorKind,
     FlagRule,
@@ -28,7 +29,7 @@ def case_with_history(factories, visitator, make_case):
         decision__citizen=citizen, minutes_per_delivery=30, service__name_da="Rengøring"
     )
     walk = factories.Service(municipality=citizen.municipality, name_da="Gåtur")
-    today = date.today()
+    today = local_today()
     monday = today - timedelta(days=today.weekday())
     visit = factories.Visit(citizen=citizen, day=monday - timedelta(days=7))
     factories.VisitService(

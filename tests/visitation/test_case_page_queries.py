@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, FlagRule, SwapStatus, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import Flag, SwapLine, SwapRequest
@@ -37,7 +38,7 @@ def _more_history(factories, case, weeks: int) -> list[str]:
     """Weeks of visits with a service dropped for another, each swap wished for, flagged."""
     citizen = case.citizen
     granted = factories.GrantedService(decision__citizen=citizen, decision__version=2)
-    monday = date.today() - timedelta(days=date.today().weekday())
+    monday = local_today() - timedelta(days=local_today().weekday())
     visit_ids, names = [], []
     for week in range(weeks):
         other = factories.Service(municipality=citizen.municipality)  # a new one every week
@@ -74,8 +75,8 @@ def _more_history(factories, case, weeks: int) -> list[str]:
             rule=FlagRule.REPEATED_DESELECTION,
             key=f"repeated_deselection:{granted.service.code}",
             service=granted.service,
-            period_start=date.today() - timedelta(days=90),
-            period_end=date.today(),
+            period_start=local_today() - timedelta(days=90),
+            period_end=local_today(),
             evidence={"count": weeks, "visit_refs": visit_ids, "days": []},
         )
     )

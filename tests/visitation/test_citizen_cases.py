@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
@@ -18,7 +19,7 @@ def _decide(page, client, visitator, case):
     page.post(
         "visitation.change_decision",
         {
-            "valid_from": datetime.now(UTC).date().isoformat(),
+            "valid_from": local_today().isoformat(),
             "grants-0-service": str(service_id),
             "grants-0-minutes": "45",
             "grants-0-frequency": "daily",

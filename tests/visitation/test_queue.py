@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, CaseStatus, StaffRole
 from selvvisitation.domain.workdays import add_working_days
 from selvvisitation.extensions import db
@@ -40,7 +41,7 @@ def test_queue_says_working_days_left_and_marks_overdue_in_words(
     page, client, factories, visitator, make_case
 ):
     # Deadlines count working days (hverdage), seed 002: case processing in 5 working days.
-    today = date.today()
+    today = local_today()
     citizen = factories.Citizen(municipality=visitator.municipality)
     make_case(citizen, deadline=add_working_days(today, 3), title="Snart")
     make_case(citizen, deadline=add_working_days(today, -2), title="Gammel")
@@ -56,9 +57,9 @@ def test_queue_says_working_days_left_and_marks_overdue_in_words(
 
 def test_queue_puts_high_priority_first_then_earliest_deadline(factories, visitator, make_case):
     citizen = factories.Citizen(municipality=visitator.municipality)
-    late_high = make_case(citizen, priority=1, deadline=date.today() + timedelta(days=20))
-    early_normal = make_case(citizen, priority=2, deadline=date.today())
-    later_normal = make_case(citizen, priority=2, deadline=date.today() + timedelta(days=3))
+    late_high = make_case(citizen, priority=1, deadline=local_today() + timedelta(days=20))
+    early_normal = make_case(citizen, priority=2, deadline=local_today())
+    later_normal = make_case(citizen, priority=2, deadline=local_today() + timedelta(days=3))
 
     result = queue_page(db.session, visitator.municipality_id, QueueFilters())
 
@@ -68,7 +69,7 @@ def test_queue_puts_high_priority_first_then_earliest_deadline(factories, visita
 def test_keyset_paging_visits_every_case_once_in_order(factories, visitator, make_case):
     citizen = factories.Citizen(municipality=visitator.municipality)
     made = [
-        make_case(citizen, priority=1 + n % 3, deadline=date.today() + timedelta(days=n % 4))
+        make_case(citizen, priority=1 + n % 3, deadline=local_today() + timedelta(days=n % 4))
         for n in range(11)
     ]
 

@@ -7,11 +7,12 @@ to the plain sorted list at every page boundary.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind, CaseStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import Case, Citizen, Team
@@ -33,7 +34,7 @@ def test_a_new_case_takes_the_citizens_team_and_provider(factories, make_case):
         municipality_id=citizen.municipality_id,
         citizen_id=citizen.id,
         kind=CaseKind.FLAG,
-        deadline=date.today(),
+        deadline=local_today(),
     )
     db.session.add(built)
     db.session.commit()
@@ -149,7 +150,7 @@ def test_filtered_keyset_paging_matches_the_sorted_list_at_every_boundary(
     teams.append(factories.Team(provider=teams[0].provider))  # two teams of one provider
     citizens = [factories.Citizen(municipality=municipality, team=team) for team in teams]
     rng = random.Random(size)  # noqa: S311  (made-up data, fixed per case)
-    today = date.today()
+    today = local_today()
     made = []
     for _ in range(30):
         case = make_case(

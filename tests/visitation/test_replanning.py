@@ -7,12 +7,12 @@ what the citizen and the home-care team see afterwards.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from selvvisitation.domain.replan import LOCAL
+from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.types import (
     ActorKind,
     LapseReason,
@@ -25,7 +25,7 @@ from selvvisitation.models import AuditEntry, Decision, SwapLine, SwapRequest, V
 from selvvisitation.services import replanning
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
 
-TODAY = date.today()
+TODAY = local_today()
 NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
 LAST_MONDAY = NEXT_MONDAY - timedelta(weeks=1) if TODAY.weekday() else TODAY - timedelta(weeks=1)
 
