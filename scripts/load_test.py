@@ -643,8 +643,10 @@ def _serve_and_run(args, env, tmp, citizens, usernames, password, seconds):  # n
     base = f"http://127.0.0.1:{port}"
     with (tmp / "gunicorn.log").open("w") as server_log:
         server = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{port}", "--workers",
              str(args.workers), "--threads", str(args.threads), "--timeout", "60",
+             "--keep-alive", str(args.keep_alive),
              "--log-level", "warning", 'selvvisitation:create_app("demo")'],
             env=env, stdout=server_log, stderr=subprocess.STDOUT,
         )
@@ -707,6 +709,9 @@ def main() -> int:
                         help="seconds over which the users arrive (sign in)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--keep-alive", type=int, default=75,
+                        help="seconds gunicorn keeps an idle connection open (gunicorn.conf.py: "
+                             "75; gunicorn's own default, 2, loses requests to the race)")
     parser.add_argument("--postgres", default="", metavar="URL",
                         help="a PostgreSQL server URL: a new database there, dropped afterwards")
     args = parser.parse_args()

@@ -1,0 +1,14 @@
+"""gunicorn settings for production; gunicorn reads this file from the working directory.
+
+Keep-alive: the server must keep an idle connection open longer than whoever sends on
+it (a browser, or the reverse proxy in front) keeps it in its pool. With gunicorn's
+default of 2 seconds, the server closes a connection at the moment a client reuses it,
+and that request is lost as "Remote end closed connection without response": 27 of them
+in one load test run (scripts/load_test.py, 200 users), 0 with this setting. 75 seconds
+outlasts the usual proxy idle timeouts (nginx 60 s, cloud load balancers 60 s). Idle
+connections wait in the gthread worker's poller, not in a thread, so this costs no threads.
+"""
+
+worker_class = "gthread"
+threads = 8
+keepalive = 75
