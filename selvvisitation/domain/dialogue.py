@@ -27,8 +27,10 @@ from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.swaps import (
     ProposedSwap,
     SwapLine,
+    VisitBooking,
     check_swap,
     explain_alternatives,
+    tightest_visit,
 )
 from selvvisitation.domain.timeframe import (
     CatalogueService,
@@ -65,6 +67,7 @@ class VisitInfo:
     time_frame_minutes: int
     services: tuple[tuple[str, int], ...]  # (service code, planned minutes)
     already_dropped: tuple[str, ...] = ()  # by other swaps still requested or accepted
+    booked_minutes: int = 0  # added by those swaps: they hold these minutes of the frame
 
 
 @dataclass(frozen=True)
@@ -519,6 +522,39 @@ def _freed(data: Mapping[str, Any]) -> int:
     return sum(int(line["minutes"]) for line in data.get("drop") or ())
 
 
+def visit_bookings(ctx: Context, data: Mapping[str, Any]) -> tuple[VisitBooking, ...]:
+    """The visits the swap falls on, with the minutes other swaps already hold there.
+
+    One visit, or every coming visit a standing wish covers: all swaps at a visit
+    together stay within its time frame (rule 4; bookings.book_swap refuses the one
+    that does not fit), so the preview counts them as the confirmation will.
+    """
+    visit = _visit(ctx, data)
+    span = _span(ctx, data)
+    if visit is not None:
+        covered = [visit]
+    elif span is not None:
+        covered = [v for v in ctx.visits if span[0] <= v.day <= span[1] and v.day > ctx.today]
+    else:
+        covered = []
+    return tuple(VisitBooking(v.day, v.time_frame_minutes, v.booked_minutes) for v in covered)
+
+
+def _booked(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The tightest visit other swaps hold minutes in, for the minutes bar; {} if none."""
+    tightest = tightest_visit(visit_bookings(ctx, data))
+    if tightest is None:
+        return {}
+    return {"date": tightest.day.isoformat(), "frame": tightest.frame_minutes,
+            "booked": tightest.booked_minutes, "free": tightest.free_minutes}
+
+
+def _room(ctx: Context, data: Mapping[str, Any]) -> int:
+    """The minutes the citizen can use: those freed, within what other swaps left free."""
+    booked = _booked(ctx, data)
+    return min(_freed(data), booked["free"]) if booked else _freed(data)
+
+
 def addable(ctx: Context, data: Mapping[str, Any]) -> list[CatalogueService]:
     """Catalogue services the citizen may choose instead; those that fit come first."""
     dropped = {line["code"] for line in data.get("drop") or ()}
@@ -530,13 +566,13 @@ def addable(ctx: Context, data: Mapping[str, Any]) -> list[CatalogueService]:
         and entry.code not in dropped
         and entry.default_minutes > 0
     ]
-    freed = _freed(data)
-    return sorted(entries, key=lambda e: (e.default_minutes > freed, not e.flexible_only,
+    room = _room(ctx, data)
+    return sorted(entries, key=lambda e: (e.default_minutes > room, not e.flexible_only,
                                           e.category.value, e.default_minutes, e.code))
 
 
-def _swap_add_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("minutes", "", {"freed": _freed(data), "used": 0})]
+def _swap_add_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("minutes", "", {"freed": _freed(data), "used": 0, **_booked(ctx, data)})]
 
 
 def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
@@ -548,12 +584,16 @@ def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
     prefill = tuple(c for c in data.get("prefill_add") or () if c in {o.value for o in options})
     # Rule 2: help outside the service level only where the municipality allows it.
     free = ctx.policy.outside_service_level_allowed
+    room = _room(ctx, data)
     return Question(
         N_("What would you like instead?"),
         "multi" if not free else "multi_or_text",
         options,
-        params={"freed": _freed(data)},
-        hint=N_("You have freed %(freed)s. The services at the top fit within them."),
+        params={"freed": _freed(data), "room": room},
+        hint=N_("You have freed %(freed)s. The services at the top fit within them.")
+        if room == _freed(data) else
+        N_("You have freed %(freed)s, but other swaps leave only %(room)s free. "
+           "The services at the top fit within them."),
         text_label=N_("Or write other help you would like") if free else "",
         selected=prefill,
     )
@@ -581,6 +621,7 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     arguments = {
         "granted": ctx.granted, "catalogue": ctx.catalogue, "policy": ctx.policy,
         "proposal": proposal, "window_minutes": frame, "today": ctx.today,
+        "visit_bookings": visit_bookings(ctx, data),
     }
     result = check_swap(**arguments)
     alternatives = explain_alternatives(**arguments)
@@ -591,6 +632,7 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
         "freed": result.freed_minutes,
         "used": result.used_minutes,
         "remaining": result.remaining_minutes,
+        "booked": _booked(ctx, data),
     }
 
 
@@ -608,7 +650,7 @@ def _swap_add_handle(
            for o in question.options if o.value in answer.choices]
     if text and ctx.policy.outside_service_level_allowed:
         # Help in the citizen's own words gets the minutes not used by the chosen services.
-        rest = max(1, _freed(data) - sum(line["minutes"] for line in add))
+        rest = max(1, _room(ctx, data) - sum(line["minutes"] for line in add))
         add.append({"code": None, "minutes": rest, "text": text})
     echo = Message("answer", N_("Instead: %(services)s"),
                    {"services": [line["code"] for line in add if line.get("code")],
@@ -622,10 +664,16 @@ def _after_add(ctx: Context, data: Mapping[str, Any], echo: Message) -> Go:
     return Go(step, echo, data={"add": data["add"], "check": check})
 
 
+def _minutes(check: Mapping[str, Any]) -> Message:
+    """The minutes bar: freed and used, and what other swaps at the visit already hold."""
+    return Message("minutes", "", {"freed": check.get("freed", 0), "used": check.get("used", 0),
+                                   **(check.get("booked") or {})})
+
+
 def _swap_problem_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     check = data.get("check") or {}
     return [
-        Message("minutes", "", {"freed": check.get("freed", 0), "used": check.get("used", 0)}),
+        _minutes(check),
         Message("problems", "", {"violations": check.get("violations", []),
                                  "alternatives": check.get("alternatives", [])}),
     ]
@@ -642,6 +690,8 @@ def _swap_problem_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
                     {"service": code, "minutes": service["minutes"]}))
         if alternative["code"] == "ask_for_reassessment":
             options.append(Option("reassessment", N_("Ask for a reassessment of my help")))
+        if alternative["code"] == "choose_another_visit" and data.get("visit_id"):
+            options.append(Option("visit_again", N_("Choose another visit")))
     options += [Option("add_again", N_("Choose something else instead")),
                 Option("drop_again", N_("Choose again what to drop"))]
     return Question(N_("What would you like to do?"), "choice", tuple(options))
@@ -657,6 +707,8 @@ def _swap_problem_handle(
         return Go("swap_add", _said(option))
     if option.value == "drop_again":
         return Go("swap_drop", _said(option))
+    if option.value == "visit_again":
+        return Go("swap_visit", _said(option))
     if option.value == "reassessment":
         return Go("reassess_reason", _said(option), fresh=True)
     add = [{"code": option.params["service"], "minutes": option.params["minutes"]}]
@@ -675,7 +727,7 @@ def _swap_confirm_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
         "used": check.get("used", 0),
     }
     return [
-        Message("minutes", "", {"freed": summary["freed"], "used": summary["used"]}),
+        _minutes(check),
         Message("summary", "", summary),
         # Rule 6 (Serviceloven § 94 a, § 90; 004 footnote 2): told before confirming.
         Message("notice", N_("A service you drop cannot be demanded later. If you drop "

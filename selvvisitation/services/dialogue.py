@@ -48,10 +48,16 @@ from selvvisitation.models import (
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
-from selvvisitation.services.bookings import FrameExceeded, Line, VisitUnavailable, book_swap
+from selvvisitation.services.bookings import (
+    HOLDING,
+    FrameExceeded,
+    Line,
+    VisitUnavailable,
+    book_swap,
+)
 from selvvisitation.services.cases import open_case
 
-ACTIVE_SWAP = (SwapStatus.REQUESTED, SwapStatus.ACCEPTED)
+ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
 # Stored for the visitators, who read Danish.
 GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
@@ -132,6 +138,8 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
             and item.outcome == VisitServiceOutcome.PLANNED
         ),
         already_dropped=tuple(dropped),
+        # As bookings.booked_minutes counts them: what book_swap keeps within the frame.
+        booked_minutes=sum(line.minutes for swap in swaps for line in swap.added),
     )
 
 

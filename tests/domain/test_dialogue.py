@@ -7,6 +7,7 @@ Rules (DOMAIN.md): 1-4 and 9 are checked by domain.swaps and explained here; rul
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -196,6 +197,56 @@ def test_a_swap_over_the_time_frame_is_explained_with_what_would_fit():
     assert "fit:FL-GAATUR" in asked.values and "reassessment" in asked.values
     state = run(context(), d.Answer(choice="fit:FL-GAATUR"), step=state.step, data=state.data)
     assert state.step == "swap_confirm"
+
+
+# Another swap at tomorrow's visit already added 50 of its 65 minutes (bookings.book_swap).
+FULL = context(visits=(visit(1, TODAY), replace(visit(2, TOMORROW), booked_minutes=50)))
+VACUUM = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+
+
+def test_the_preview_counts_what_other_swaps_at_the_visit_already_hold():
+    """Rule 4 (004 §1.3.3, 002 §8): all swaps at a visit stay within its frame, so the
+    preview refuses what the confirmation would (services/bookings.book_swap)."""
+    minutes, _ = d.entering(FULL, "swap_add", VACUUM)
+    assert minutes.params == {"freed": 20, "used": 0, "date": TOMORROW.isoformat(),
+                              "frame": 65, "booked": 50, "free": 15}
+    asked = d.question(FULL, d.State("swap_add", VACUUM, []))
+    assert asked.params["room"] == 15 and "other swaps leave only" in asked.hint
+    state = run(FULL, d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=VACUUM)
+    assert state.step == "swap_problem"
+    check = state.data["check"]
+    assert [v["code"] for v in check["violations"]] == ["visit_already_booked"]
+    assert check["violations"][0]["data"]["free_minutes"] == 15
+    assert [a["code"] for a in check["alternatives"]] == [
+        "choose_at_most_minutes", "choose_another_visit"]
+    bar, problems, _ = d.entering(FULL, state.step, state.data)
+    assert bar.params["booked"] == 50 and problems.kind == "problems"
+    asked = d.question(FULL, state)
+    assert "visit_again" in asked.values  # nothing in this catalogue fits in 15 minutes
+    again = run(FULL, d.Answer(choice="visit_again"), step=state.step, data=state.data)
+    assert again.step == "swap_visit"
+
+
+def test_without_other_swaps_at_the_visit_the_preview_is_as_before():
+    state = run(context(), d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=VACUUM)
+    assert state.step == "swap_confirm" and state.data["check"]["booked"] == {}
+    assert d.entering(context(), "swap_add", VACUUM)[0].params == {"freed": 20, "used": 0}
+
+
+def test_a_standing_wish_is_judged_by_the_fullest_visit_it_covers():
+    """Rule 4: a standing wish is done at every visit of the period; the tightest decides."""
+    later = TODAY + timedelta(days=5)
+    ctx = context(visits=(replace(visit(1, TODAY), booked_minutes=60),  # today: not covered
+                          replace(visit(2, TOMORROW), booked_minutes=30),
+                          replace(visit(3, later), booked_minutes=50)))
+    data = {"visit_id": None, "period": [TOMORROW.isoformat(), (TODAY + timedelta(7)).isoformat()],
+            "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    assert [(b.day, b.booked_minutes) for b in d.visit_bookings(ctx, data)] == [
+        (TOMORROW, 30), (later, 50)]
+    state = run(ctx, d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=data)
+    assert state.step == "swap_problem"
+    assert state.data["check"]["violations"][0]["data"]["date"] == later.isoformat()
+    assert "visit_again" not in d.question(ctx, state).values  # a period has no one visit
 
 
 def test_the_swap_is_sent_only_with_the_acknowledgement():
