@@ -27,15 +27,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from selvvisitation.citizen.texts import Texts
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
-from selvvisitation.models import Conversation
+from selvvisitation.models import Conversation, relative_may
 from selvvisitation.security import audit
 from selvvisitation.security.access import (
     CITIZEN_ACT,
     CITIZEN_SEE,
+    Actor,
     allow,
     current_actor,
+    explain_refusal,
     may_act_for_subject,
 )
 from selvvisitation.security.locking import lock_for_write
@@ -157,8 +160,28 @@ def _stale(form: BaseForm, current: Conversation) -> bool:
 STALE = _l("This question has already been answered. Here is the question asked now")
 
 
+def consent_changed(actor: Actor) -> Any:
+    """A relative the citizen's consent no longer lets answer: say what happened, what
+    they can still do, and whom to call (issue 4). Nothing is stored; the caller
+    (security.access) refuses with 403. None for someone who never had a consent."""
+    citizen, relative = actor.subject, actor.relative
+    if not any(c.relative_id == relative.id for c in citizen.consents):
+        return None
+    values = {
+        "citizen": citizen,
+        "may_see": relative_may(relative, citizen, ConsentScope.SEE),
+        "others": any(c.is_active() and c.citizen_id != citizen.id for c in relative.consents),
+        "phone": citizen.municipality.visitation_phone,
+    }
+    if request.headers.get("X-Requested-With") == "fetch":
+        return jsonify(ok=True, log="", restart=False,
+                       question=render_template("citizen/_dialogue_refused.html", **values))
+    return render_template("citizen/dialogue_refused.html", **values)
+
+
 @blueprint.route("/samtale/svar", methods=["POST"])
 @allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     # Rule 4 under concurrency: the write lock before the first read (security/locking.py).
     lock_for_write(db.session)
@@ -218,11 +241,13 @@ def _control(action: str) -> Any:
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])
 @allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
 def conversation_back() -> Any:
     return _control("back")
 
 
 @blueprint.route("/samtale/forfra", methods=["POST"])
 @allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
 def conversation_restart() -> Any:
     return _control("restart")

@@ -119,7 +119,7 @@ class Words:
     you_are_helping: str
     on_behalf: str
     see_only: str
-    no_access: str
+    told_consent_changed: str
 
 
 WORDS = {
@@ -213,7 +213,7 @@ WORDS = {
         on_behalf="Susanne Jensen på vegne af Inger Jensen:",
         see_only="Du kan se Inger Jensens hjælp, men samtykket giver dig ikke lov til at "
                  "handle på vegne af Inger Jensen.",
-        no_access="Du har ikke adgang til denne side",
+        told_consent_changed="Inger Jensen har ændret, hvad du må",
     ),
     "en": Words(
         english_button="English",
@@ -305,7 +305,7 @@ WORDS = {
         on_behalf="Susanne Jensen on Inger Jensen's behalf:",
         see_only="You can see Inger Jensen's help, but the consent does not let you act on "
                  "Inger Jensen's behalf.",
-        no_access="You do not have access to this page",
+        told_consent_changed="Inger Jensen has changed what you may do",
     ),
 }
 

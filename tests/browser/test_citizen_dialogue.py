@@ -357,7 +357,9 @@ def a_relative_is_refused_without_consent_to_act(s: Scene) -> None:
     db.session.execute(update(Consent).values(revoked_at=utcnow()))
     s.factories.Consent(citizen=s.citizen, scope=ConsentScope.SEE, relative=consent.relative)
     c.choose(w.one_visit)
-    expect(c.page.locator("h1")).to_have_text(w.no_access)
+    # Told in the dialogue what happened (issue 4), in place with JavaScript on.
+    expect(c.page.locator(".app-consent-changed h2")).to_have_text(w.told_consent_changed)
+    c.stayed_in_place()
     c.check(c.page)
     conversation = the_one(Conversation)
     assert conversation.step == "swap_when" and conversation.turn == 1

@@ -10,16 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
+from flask import url_for
 from sqlalchemy import func, select
 
 from selvvisitation.auth.oidc import person_for
 from selvvisitation.domain.types import ActorKind, ConsentScope
 from selvvisitation.extensions import db
-from selvvisitation.models import AuditEntry, Consent, Relative
+from selvvisitation.models import AuditEntry, Consent, Relative, SwapRequest
 from selvvisitation.security.access import Actor
 from selvvisitation.services import dialogue as ops
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
-from tests.pages import sign_in_citizen, sign_in_relative
+from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
 
 CPR = "0101701234"
 
@@ -285,3 +286,77 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
             ops.add_relative(db.session, conversation, ctx, data, as_relative)
         assert refused.value.message == "Only the citizen can give or change a consent"
     assert count(Relative) == 1 and count(Consent) == 1  # only the acting relative's
+
+
+# --- A consent narrowed or withdrawn while the relative is in the conversation (issue 4) -------
+
+# What the relative posts next: an answer, "go back one step" or "start over".
+POSTS = ("citizen.conversation_answer", "citizen.conversation_back",
+         "citizen.conversation_restart")
+ALREADY = "Inger Jensen har ændret, hvad du må"
+WHAT_NOW = {
+    "narrowed": ("Du må nu kun se Inger Jensens hjælp. Du må ikke længere handle på vegne af "
+                 "Inger Jensen. Derfor blev intet gemt.",
+                 ["Læs samtalen", "Se Inger Jensens hjælp og næste besøg",
+                  "Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
+                  "Inger Jensen kan ændre det.", "Ring til visitationen: 70 10 20 30"]),
+    "withdrawn": ("Du må ikke længere se Inger Jensens hjælp eller handle på vegne af Inger "
+                  "Jensen. Derfor blev intet gemt.",
+                  ["Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
+                   "Inger Jensen kan ændre det.", "Ring til visitationen: 70 10 20 30"]),
+}
+
+
+@pytest.mark.parametrize("change", ["narrowed", "withdrawn"])
+def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dialogue(
+    client, page, household, factories, change
+):
+    """002 sections 10 and 16: a relative acts only with the citizen's consent. When the
+    citizen narrows it to "see" or withdraws it while her daughter is in the conversation,
+    the daughter's next post is refused (403) in the dialogue's own words: what happened,
+    what she can still do, whom to call; nothing is stored (issue 4)."""
+    from tests.pages import check_page
+
+    citizen = household.citizen
+    consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
+                                relative=factories.Relative(name="Susanne Jensen"))
+    sign_in_relative(client, consent.relative, citizen)
+    page.get("citizen.conversation")
+    say(page, citizen, answer="swap")
+    # Meanwhile the citizen changes the consent on her own device (as ops.change_consent does).
+    consent.revoked_at = datetime.now(ZoneInfo("UTC"))
+    if change == "narrowed":
+        factories.Consent(citizen=citizen, relative=consent.relative, scope=ConsentScope.SEE)
+    db.session.commit()
+    before = (message_count(), current(citizen).turn, current(citizen).step, count(AuditEntry),
+              count(Consent))
+    said, next_steps = WHAT_NOW[change]
+    for endpoint in POSTS:
+        turn = str(current(citizen).turn)
+        response = page.post(endpoint, {"answer": "visit", "turn": turn}, expected_status=403)
+        soup = check_page(response.get_data(as_text=True))
+        notice = soup.select_one(".app-consent-changed")
+        assert notice.select_one("h2").get_text(strip=True) == ALREADY
+        assert notice.select_one(".alert-text").get_text(" ", strip=True) == said
+        assert [" ".join(li.get_text(" ", strip=True).split())
+                for li in soup.select(".app-consent-changed-next li")] == next_steps
+        assert "Du har ikke adgang til denne side" not in soup.get_text()
+        # With JavaScript the same words replace the question in place.
+        fetched = client.post(url_for(endpoint), data={"answer": "visit", "turn": turn,
+                                                       "csrf_token": csrf_token(client)},
+                              headers={"X-Requested-With": "fetch"})
+        assert fetched.status_code == 403 and ALREADY in fetched.get_json()["question"]
+    assert (message_count(), current(citizen).turn, current(citizen).step, count(AuditEntry),
+            count(Consent)) == before
+    assert count(SwapRequest) == 0
+
+
+def test_someone_who_never_had_a_consent_gets_the_plain_refusal(client, page, household,
+                                                                 factories):
+    stranger = factories.Relative(name="Ukendt")
+    factories.Consent(relative=stranger)  # another citizen's relative
+    sign_in_relative(client, stranger, household.citizen)
+    response = page.post("citizen.conversation_answer", {"answer": "swap", "turn": "0"},
+                         expected_status=403)
+    assert "Inger Jensen" not in response.get_data(as_text=True)
+    assert "Du har ikke adgang til denne side" in response.get_data(as_text=True)
