@@ -68,6 +68,9 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_TIMEOUT_SECONDS", "1800"))
+        # A relative's CPR number typed in a conversation left unfinished this long is
+        # dropped (when next loaded, and by `flask forget-pending-cpr` run from cron).
+        self.PENDING_CPR_MINUTES = int(os.environ.get("PENDING_CPR_MINUTES", "30"))
         self.WTF_CSRF_TIME_LIMIT = None  # tie CSRF to the session, not a clock an old user races
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

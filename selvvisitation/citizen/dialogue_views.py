@@ -7,9 +7,10 @@ and the next question, so the page updates in place.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -31,6 +32,7 @@ from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
 from selvvisitation.models import Conversation, relative_may
+from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import (
     CITIZEN_ACT,
@@ -131,6 +133,23 @@ def _page(conversation: Conversation | None, ctx: engine.Context, form: BaseForm
     return render_template("citizen/dialogue.html", **values), status
 
 
+def _idle_since() -> datetime:
+    """Conversations untouched since then no longer keep a typed CPR number (config.py)."""
+    return utcnow() - timedelta(minutes=current_app.config["PENDING_CPR_MINUTES"])
+
+
+def _without_stale_cpr(current: Conversation | None,
+                       ctx: engine.Context) -> Conversation | None:
+    """On loading: a CPR number left in an unfinished conversation is dropped first."""
+    if current is None or not ops.holds_stale_cpr(current, _idle_since()):
+        return current
+    lock_for_write(db.session)  # read again under the lock: one request drops it, once
+    current = ops.open_conversation(db.session, current_actor().subject)
+    if current is not None and ops.forget_stale_cpr(current, ctx, _idle_since()):
+        db.session.commit()
+    return current
+
+
 @blueprint.route("/samtale")
 @allow(CITIZEN_SEE)
 def conversation() -> Any:
@@ -138,7 +157,7 @@ def conversation() -> Any:
     citizen = actor.subject
     ctx = _context()
     texts = Texts(ops.services_for(db.session, citizen.municipality_id))
-    current = ops.open_conversation(db.session, citizen)
+    current = _without_stale_cpr(ops.open_conversation(db.session, citizen), ctx)
     if current is None and ctx.may_act:
         current = ops.start_conversation(db.session, citizen, ctx)
         db.session.commit()
@@ -189,6 +208,8 @@ def conversation_answer() -> Any:
     ctx = _context()
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     current = ops.current_conversation(db.session, actor.subject, ctx)
+    if ops.forget_stale_cpr(current, ctx, _idle_since()):
+        db.session.commit()  # kept even when the answer below is refused (its turn is old)
     form = step_form(engine.question(ctx, ops.state_of(current)), texts, request.form)
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
@@ -226,6 +247,8 @@ def _control(action: str) -> Any:
     ctx = _context()
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     current = ops.current_conversation(db.session, actor.subject, ctx)
+    if ops.forget_stale_cpr(current, ctx, _idle_since()):
+        db.session.commit()
     form = BaseForm()
     stale = request.form.get("turn") != str(current.turn)
     if not form.validate() or stale:

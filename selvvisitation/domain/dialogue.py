@@ -966,7 +966,8 @@ def _consent_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message
 # --- A new relative (002 sections 10 and 16; 004 §2.1.1) ---------------------------------
 # Only the citizen gives consent. The relative signs in with MitID later, which finds
 # them by their CPR number (auth/oidc.person_for); the CPR number is kept in the state
-# only until the consent is saved and is shown masked (domain/cpr.mask_cpr).
+# only until the consent is saved, the path is left, or the conversation is left
+# unfinished for too long (forget_cpr), and is shown masked (domain/cpr.mask_cpr).
 
 RELATIONS = {
     "daughter": N_("My daughter"),
@@ -1269,6 +1270,55 @@ STEPS: dict[str, Step] = {
 ACTING_STEPS = frozenset(STEPS) - {"menu", "understood", "my_help", "rights", "consent"}
 
 
+# --- Not keeping a CPR number longer than needed -----------------------------------------
+
+CPR = "relative_cpr"  # the step that asks for a new relative's CPR number, and its key
+# The steps after it, which carry the number on to the confirmation.
+NEEDS_CPR = frozenset({"relative_scope", "relative_from", "relative_until", "relative_confirm"})
+
+
+def holds_cpr(state: State) -> bool:
+    """Whether a CPR number typed for a new relative is kept in the state: in the answers,
+    in the steps to go back to, or shown again after going back to its question."""
+    given = state.data.get(GIVEN) or {}
+    return bool(
+        state.data.get(CPR)
+        or (state.step == CPR and given.get("text"))
+        or any(entry.get("step") == CPR or (entry.get("data") or {}).get(CPR)
+               for entry in state.stack)
+    )
+
+
+def _without_cpr(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != CPR}
+
+
+def forget_cpr(state: State) -> tuple[State, bool]:
+    """The state without the CPR number; True when it must be typed again.
+
+    Going back stops before the CPR question (the steps after it held the number); at a
+    step that needs the number the conversation returns to that question.
+    """
+    cut = next((i for i, entry in enumerate(state.stack) if entry.get("step") == CPR), None)
+    stack = [{**entry, "data": _without_cpr(entry.get("data") or {})}
+             for entry in (state.stack if cut is None else state.stack[:cut])]
+    if state.step in NEEDS_CPR:
+        data = state.stack[cut]["data"] if cut is not None else state.data
+        return State(CPR, _without_cpr(_without_given(data)), stack), True
+    data = _without_cpr(state.data)
+    if state.step == CPR:
+        data.pop(GIVEN, None)  # the number written before, shown again after going back
+    return State(state.step, data, stack), False
+
+
+def type_cpr_again(ctx: Context, state: State) -> list[Message]:
+    """What the citizen is told when the CPR number was dropped before she finished."""
+    return [Message("text", N_("It is a while since you wrote %(name)s's CPR number. To "
+                               "protect it, we do not keep it in an unfinished conversation. "
+                               "Please write it again."), _name(state.data)),
+            *entering(ctx, state.step, state.data)]
+
+
 # --- Running it -----------------------------------------------------------------------
 
 
@@ -1327,13 +1377,18 @@ def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     if result.effect is not None:
         stack = []  # what was sent cannot be un-sent by going back
     new_state = State(result.step, data, stack)
+    if result.fresh:  # a new path: not even going back keeps a CPR number typed before
+        new_state, _ = forget_cpr(new_state)
     return Outcome(new_state, (result.echo, *result.messages), effect=result.effect)
 
 
 def after_effect(ctx: Context, state: State, updates: Mapping[str, Any]) -> tuple[
         State, list[Message]]:
-    """Merge what an effect returned (a reference, a deadline) and enter the next step."""
+    """Merge what an effect returned (a reference, a deadline) and enter the next step.
+
+    The effect has used the answers: a CPR number among them is not kept after it."""
     state.data.update(updates)
+    state, _ = forget_cpr(state)
     return state, entering(ctx, state.step, state.data)
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -336,12 +337,61 @@ def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None
 
 def start_over(session: Session, conversation: Conversation, ctx: engine.Context,
                actor: Any) -> Conversation:
-    """Close the conversation (kept, never deleted) and open a new one."""
+    """Close the conversation (kept, never deleted, without a CPR number) and open a new one."""
     conversation.turn += 1
     _add(conversation, [], step=conversation.step,
          user=engine.Message("answer", engine.N_("Start over")), actor=actor)
+    state, _ = engine.forget_cpr(state_of(conversation))
+    _save(conversation, state)
     conversation.closed_at = utcnow()
     return start_conversation(session, conversation.citizen, ctx)
+
+
+# --- A CPR number typed for a new relative is not kept in a conversation left unfinished ---
+
+
+def holds_stale_cpr(conversation: Conversation, idle_since: datetime) -> bool:
+    """Whether the conversation, untouched since ``idle_since``, still holds a CPR number."""
+    updated = conversation.updated_at  # None: a conversation started in this request
+    return updated is not None and updated <= idle_since and engine.holds_cpr(
+        state_of(conversation))
+
+
+def forget_stale_cpr(conversation: Conversation, ctx: engine.Context | None,
+                     idle_since: datetime) -> bool:
+    """Drop a CPR number from a conversation left since ``idle_since``; where it is still
+    needed the citizen is asked (``ctx``: hers; None for a closed conversation) to write
+    it again. Return whether anything was dropped."""
+    if not holds_stale_cpr(conversation, idle_since):
+        return False
+    state, again = engine.forget_cpr(state_of(conversation))
+    if again and conversation.closed_at is None and ctx is not None:
+        conversation.turn += 1  # the question asked now has changed: older forms are stale
+        _add(conversation, engine.type_cpr_again(ctx, state), step=state.step)
+    _save(conversation, state)
+    return True
+
+
+def forget_stale_cprs(session: Session, idle_since: datetime,
+                      language: str = "da") -> int:
+    """Drop the CPR numbers of every conversation left since ``idle_since`` (open or
+    closed); for the scheduled job. Return how many conversations held one."""
+    candidates = session.scalars(
+        select(Conversation).where(
+            Conversation.updated_at <= idle_since,
+            # Only states that name the key or the step can hold a number; checked below.
+            sa.cast(Conversation.state, sa.Text).like(f"%{engine.CPR}%"),
+        ).order_by(Conversation.id)
+    )
+    dropped = 0
+    for conversation in candidates:
+        if not holds_stale_cpr(conversation, idle_since):
+            continue
+        # The citizen's own context: she is the one asked to write the number again.
+        ctx = build_context(session, conversation.citizen, relative_id=None, may_act=True,
+                            language=language) if conversation.closed_at is None else None
+        dropped += forget_stale_cpr(conversation, ctx, idle_since)
+    return dropped
 
 
 # --- Effects ---------------------------------------------------------------------------------
@@ -534,7 +584,7 @@ def add_relative(session: Session, conversation: Conversation, ctx: engine.Conte
     session.add(consent)
     session.flush()
     _record("consent_given", citizen, consent, actor)
-    return {"relative_cpr": None}  # not kept in the conversation once saved
+    return {}  # the engine drops the CPR number from the conversation after this effect
 
 
 EFFECTS = {

@@ -5,6 +5,7 @@ step refuses bad input with a clear Danish message and changes nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -360,3 +361,87 @@ def test_someone_who_never_had_a_consent_gets_the_plain_refusal(client, page, ho
                          expected_status=403)
     assert "Inger Jensen" not in response.get_data(as_text=True)
     assert "Du har ikke adgang til denne side" in response.get_data(as_text=True)
+
+
+# --- A CPR number does not linger in a conversation left unfinished (issue 4) ------------------
+
+AGAIN = ("Det er et stykke tid siden, du skrev Mette Nielsens CPR-nummer. For at beskytte det "
+         "gemmer vi det ikke i en samtale, der ikke er færdig. Skriv det igen.")
+
+
+def left_for(conversation, minutes: int) -> None:
+    conversation.updated_at = datetime.now(ZoneInfo("UTC")) - timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def no_cpr_in(conversation) -> bool:
+    stored = json.dumps(conversation.state)
+    return "0101701234" not in stored and "010170-1234" not in stored
+
+
+def test_a_cpr_number_left_in_an_unfinished_conversation_is_dropped_and_asked_for_again(
+    client, page, household, app
+):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)  # the CPR number written, the consent not saved yet
+    assert current(citizen).step == "relative_until" and not no_cpr_in(current(citizen))
+    minutes = app.config["PENDING_CPR_MINUTES"]
+    left_for(current(citizen), minutes - 1)
+    page.get("citizen.conversation")
+    assert not no_cpr_in(current(citizen))  # not yet: she may just be slow
+    left_for(current(citizen), minutes + 1)
+    soup = page.get("citizen.conversation")
+    assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
+    said = [" ".join(b.get_text(" ", strip=True).split()) for b in
+            soup.select("#chat-log .app-msg-assistant")]
+    assert said[-1] == "Assistent: " + AGAIN
+    assert soup.select_one("#current-question").get_text(strip=True) == (
+        "Hvad er CPR-nummeret på Mette Nielsen?")
+    # She writes it again, and the path goes on to the consent.
+    for field, value in PATH[4:]:
+        say(page, citizen, **{field: value})
+    say(page, citizen, answer="none")
+    say(page, citizen, answer="save")
+    assert db.session.scalars(select(Relative.cpr)).one() == CPR
+    assert no_cpr_in(current(citizen))
+
+
+def test_an_answer_sent_after_the_number_was_dropped_is_not_used(client, page, household,
+                                                                  app):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    say(page, citizen, answer="none")
+    left_for(current(citizen), app.config["PENDING_CPR_MINUTES"] + 1)
+    response = say(page, citizen, expected_status=409, answer="save")  # an old tab's form
+    assert errors(response) == ["Det spørgsmål er allerede besvaret. Her er det spørgsmål, "
+                                "der gælder nu"]
+    assert count(Consent) == 0 and count(Relative) == 0
+    assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
+
+
+def test_the_scheduled_job_drops_cpr_numbers_left_too_long_and_only_those(
+    client, page, household, factories, app
+):
+    """`flask forget-pending-cpr` (cron): open and started-over conversations alike."""
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    left = current(citizen)
+    page.post("citizen.conversation_restart", {"turn": str(left.turn)})  # closed, kept
+    walk(page, citizen)
+    assert no_cpr_in(db.session.get(type(left), left.id))  # starting over keeps no number
+    other = factories.Citizen(name="Ib Holm", municipality=citizen.municipality)
+    sign_in_citizen(client, other)
+    walk(page, other)  # another citizen, busy right now
+    left_for(current(citizen), app.config["PENDING_CPR_MINUTES"] + 5)
+
+    result = app.test_cli_runner().invoke(args=["forget-pending-cpr"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Dropped the CPR number from 1 conversation(s)")
+    assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
+    assert current(citizen).messages[-2].text.startswith("It is a while since you wrote")
+    assert not no_cpr_in(current(other))  # left alone: not unfinished for long enough
+    again = app.test_cli_runner().invoke(args=["forget-pending-cpr"])
+    assert again.output.startswith("Dropped the CPR number from 0 conversation(s)")

@@ -401,11 +401,53 @@ def test_a_written_relation_and_a_later_first_day_are_kept():
 
 
 def test_cancelling_saves_nothing_and_forgets_the_answers():
-    state = d.State("relative_confirm", {**FILLED, "relative_until": None}, [])
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE, step="consent")
     outcome = d.answer(context(), state, d.Answer(choice="cancel"))
     assert outcome.effect is None and outcome.state.step == "menu"
-    assert outcome.state.data == {}  # the CPR number is not kept
+    assert outcome.state.data == {}  # the CPR number is not kept...
+    assert not d.holds_cpr(outcome.state) and "1234" not in str(outcome.state)  # ...anywhere
     assert outcome.messages[1].text == "Nothing was saved."
+    # Going back stops before the CPR question: the steps after it held the number.
+    assert d.back(context(), outcome.state)[0].step == "relative_relation"
+
+
+def test_the_cpr_number_is_not_kept_once_the_consent_is_saved():
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE, d.Answer(choice="save"),
+                step="consent")
+    assert state.step == "relative_done" and "relative_cpr" not in state.data
+    assert not d.holds_cpr(state)
+
+
+@pytest.mark.parametrize("answered", range(3, len(NEW_RELATIVE) + 1))
+def test_a_cpr_number_left_too_long_is_forgotten_and_asked_for_again(answered):
+    """Issue 4: a CPR number does not linger in an unfinished conversation; from any step
+    after its question the citizen is asked to write it again, the other answers kept."""
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered], step="consent")
+    assert state.step in d.NEEDS_CPR and d.holds_cpr(state)
+    forgotten, again = d.forget_cpr(state)
+    assert again and forgotten.step == "relative_cpr"
+    assert not d.holds_cpr(forgotten) and "1234" not in str(forgotten)
+    assert forgotten.data == {"relative_name": "Mette Nielsen", "relative_relation": "daughter"}
+    note, asked = d.type_cpr_again(context(), forgotten)
+    assert note.text.startswith("It is a while since you wrote %(name)s's CPR number")
+    assert note.params == {"name": "Mette Nielsen"} and asked.kind == "question"
+    state = run(context(), *NEW_RELATIVE[2:answered], step=forgotten.step, data=forgotten.data)
+    assert state.step == run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered],
+                             step="consent").step  # written again, the path goes on
+
+
+def test_the_number_shown_again_after_going_back_is_forgotten_too():
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:3], step="consent")
+    at_cpr, _ = d.back(context(), state)
+    assert at_cpr.step == "relative_cpr" and d.question(context(), at_cpr).text_value
+    forgotten, again = d.forget_cpr(at_cpr)
+    assert not again and not d.holds_cpr(forgotten)
+    assert d.question(context(), forgotten).text_value == ""
+
+
+def test_forgetting_leaves_a_state_without_a_cpr_number_unchanged():
+    state = run(context(), d.Answer(choice="swap"), d.Answer(choice="visit"))
+    assert not d.holds_cpr(state) and d.forget_cpr(state) == (state, False)
 
 
 OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True, "0101701234"),)
