@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:26:36.490180
+Create Date: 2026-11-22 22:35:09.077543
 
 """
 from alembic import op
@@ -236,7 +236,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
     sa.Column('relative_id', sa.Integer(), nullable=False),
-    sa.Column('relation', sa.String(length=80), nullable=False),
+    sa.Column('relation', sa.Enum('child', 'partner', 'sibling', 'grandchild', 'friend', 'other', name='relationkind', native_enum=False, length=40), nullable=False),
+    sa.Column('relation_text', sa.String(length=80), nullable=False),
     sa.Column('scope', sa.Enum('see', 'act', name='consentscope', native_enum=False, length=40), nullable=False),
     sa.Column('basis', sa.Enum('written', 'tacit_power_of_attorney', name='consentbasis', native_enum=False, length=40), nullable=False),
     sa.Column('valid_from', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),

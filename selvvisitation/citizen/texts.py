@@ -191,11 +191,9 @@ class Texts:
 
         return gettext(REASON_LABELS[reason]) if reason in REASON_LABELS else ""
 
-    def relation(self, value: str | None) -> str:
-        """A relation chosen from the list, in the reader's language; or the user's words."""
-        from selvvisitation.domain.dialogue import RELATIONS
-
-        return gettext(RELATIONS[value]) if value in RELATIONS else (value or "")
+    def relation(self, value: str | None, text: str | None = None) -> str:
+        """A relation in the reader's language; "other" in the user's own words."""
+        return formatters.relation(value, text)
 
     def scope(self, value: str | None) -> str:
         return str(SCOPES.get(value or "", ""))

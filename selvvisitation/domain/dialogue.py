@@ -37,7 +37,7 @@ from selvvisitation.domain.timeframe import (
     GrantedService,
     window_time_frame,
 )
-from selvvisitation.domain.types import ReassessmentReason, SwapWindow
+from selvvisitation.domain.types import ReassessmentReason, RelationKind, SwapWindow
 from selvvisitation.domain.understanding import Intent, MatchableService, understand
 
 
@@ -48,7 +48,7 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
 
 MAX_TEXT = 1000  # characters in a free-text answer
 MAX_NAME = 160  # characters in a relative's name (Relative.name)
-MAX_RELATION = 80  # characters in a relation written in the user's own words (Consent.relation)
+MAX_RELATION = 80  # characters of "other" in the user's own words (Consent.relation_text)
 PERIODS = {"one_week": 7, "two_weeks": 14, "four_weeks": 28}
 GOOD_TIMES = ("morning", "afternoon", "any_time")
 
@@ -74,12 +74,13 @@ class VisitInfo:
 class ConsentInfo:
     id: int
     relative_name: str
-    relation: str
+    relation: str  # a RelationKind value
     scope: str  # "see" or "act"
     active: bool
     relative_cpr: str | None = None  # to refuse adding the same relative twice; never shown
     starts: str | None = None  # ISO date: given, but from a coming day
     ends: str | None = None  # ISO date: the last day, when the consent has one
+    relation_text: str = ""  # with "other": how the citizen put it
 
     @property
     def current(self) -> bool:
@@ -877,7 +878,8 @@ def _reassess_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message
 
 def _consent_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
     return [Message("consents", "", {
-        "consents": [{"name": c.relative_name, "relation": c.relation, "scope": c.scope,
+        "consents": [{"name": c.relative_name, "relation": c.relation,
+                      "relation_text": c.relation_text, "scope": c.scope,
                       "active": c.active, "starts": c.starts, "ends": c.ends}
                      for c in ctx.consents],
         "actions": list(ctx.relative_actions),
@@ -969,12 +971,14 @@ def _consent_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message
 # only until the consent is saved, the path is left, or the conversation is left
 # unfinished for too long (forget_cpr), and is shown masked (domain/cpr.mask_cpr).
 
+# The quick replies; the one chosen is stored as its RelationKind value.
 RELATIONS = {
-    "daughter": N_("My daughter"),
-    "son": N_("My son"),
-    "partner": N_("My spouse or partner"),
-    "grandchild": N_("My grandchild"),
-    "friend": N_("A friend or neighbour"),
+    RelationKind.CHILD.value: N_("My child"),
+    RelationKind.PARTNER.value: N_("My spouse or partner"),
+    RelationKind.SIBLING.value: N_("My brother or sister"),
+    RelationKind.GRANDCHILD.value: N_("My grandchild"),
+    RelationKind.FRIEND.value: N_("A friend or neighbour"),
+    RelationKind.OTHER.value: N_("Someone else"),
 }
 SCOPE_LABELS = {
     "see": N_("%(name)s may see my help"),
@@ -1016,17 +1020,22 @@ def _relative_relation_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
 
 
 def _relative_relation_handle(
-    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+    _ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
     text = _text(answer, "", required=False, limit=MAX_RELATION)
     if isinstance(text, Invalid):
         return text
-    if text:
-        return Go("relative_cpr", _words(text), data={"relative_relation": text})
+    other = RelationKind.OTHER.value
+    if text:  # the user's own words: "other", kept as written
+        return Go("relative_cpr", _words(text),
+                  data={"relative_relation": other, "relative_relation_text": text})
     option = _one_choice(question, answer, N_("Choose how you are related, or write it"))
     if isinstance(option, Invalid):
         return option
-    return Go("relative_cpr", _said(option), data={"relative_relation": option.value})
+    if option.value == other:
+        return Invalid("text", N_("Write how you know %(name)s"), _name(data))
+    return Go("relative_cpr", _said(option),
+              data={"relative_relation": option.value, "relative_relation_text": ""})
 
 
 def _relative_cpr_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
@@ -1145,6 +1154,7 @@ def _relative_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Mess
     return [
         Message("relative_summary", "", {
             "name": data.get("relative_name", ""), "relation": data.get("relative_relation"),
+            "relation_text": data.get("relative_relation_text", ""),
             "masked_cpr": mask_cpr(cpr), "scope": data.get("relative_scope"),
             "start": data.get("relative_from"), "end": data.get("relative_until"),
         }),

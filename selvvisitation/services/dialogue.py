@@ -27,6 +27,7 @@ from selvvisitation.domain.types import (
     ConsentBasis,
     ConsentScope,
     ReassessmentReason,
+    RelationKind,
     SwapStatus,
     VisitServiceOutcome,
 )
@@ -63,8 +64,6 @@ PLAN_DAYS = 21  # how far ahead coming visits are offered
 # Stored for the visitators, who read Danish.
 GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
                 "any_time": "Når som helst"}
-RELATION_DA = {"daughter": "datter", "son": "søn", "partner": "ægtefælle eller partner",
-               "grandchild": "barnebarn", "friend": "ven eller nabo"}
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
@@ -242,8 +241,9 @@ def build_context(
         visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
         consents=tuple(
-            engine.ConsentInfo(c.id, c.relative.name, c.relation, c.scope.value, c.is_active(),
-                               c.relative.cpr if is_citizen else None, **_period_of(c))
+            engine.ConsentInfo(c.id, c.relative.name, c.relation.value, c.scope.value,
+                               c.is_active(), c.relative.cpr if is_citizen else None,
+                               relation_text=c.relation_text, **_period_of(c))
             for c in consents if c.is_active() or not any(
                 o.relative_id == c.relative_id and o.id > c.id for o in consents)
         ),
@@ -528,6 +528,7 @@ def change_consent(session: Session, conversation: Conversation, ctx: engine.Con
     if action in ("see", "act"):
         # A new scope keeps the consent's period; a consent given again starts now.
         fresh = Consent(citizen=citizen, relative=consent.relative, relation=consent.relation,
+                        relation_text=consent.relation_text,
                         scope=ConsentScope(action), basis=ConsentBasis.WRITTEN,
                         valid_from=max(consent.valid_from, now) if current else now,
                         valid_to=consent.valid_to if current else None)
@@ -573,9 +574,11 @@ def add_relative(session: Session, conversation: Conversation, ctx: engine.Conte
             _record("relative_added", citizen, relative, actor)
     first = date.fromisoformat(data["relative_from"])
     last = data.get("relative_until")
-    relation = data.get("relative_relation") or ""
+    relation = RelationKind(data.get("relative_relation") or RelationKind.OTHER)
     consent = Consent(
-        citizen=citizen, relative=relative, relation=RELATION_DA.get(relation, relation),
+        citizen=citizen, relative=relative, relation=relation,
+        relation_text=(data.get("relative_relation_text") or "")
+        if relation is RelationKind.OTHER else "",
         scope=ConsentScope(data["relative_scope"]), basis=ConsentBasis.WRITTEN,
         valid_from=utcnow() if first <= ctx.today else _local_midnight(first),
         # The last day counts in full: the consent ends when the next day begins.

@@ -22,6 +22,7 @@ from selvvisitation.domain.types import (
     CaseStatus,
     ConsentScope,
     ReassessmentReason,
+    RelationKind,
     SwapStatus,
 )
 from selvvisitation.extensions import db
@@ -244,7 +245,7 @@ def ask_for_a_reassessment_and_see_its_status(s: Scene) -> None:
 
 
 def relatives_and_consent(s: Scene) -> None:
-    s.factories.Consent(citizen=s.citizen, relation="søn", scope=ConsentScope.SEE,
+    s.factories.Consent(citizen=s.citizen, relation=RelationKind.CHILD, scope=ConsentScope.SEE,
                         relative=s.factories.Relative(name="Michael Nielsen"))
     c = s.open()
     w = c.w

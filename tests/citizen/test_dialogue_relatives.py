@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from selvvisitation.auth.oidc import person_for
-from selvvisitation.domain.types import ActorKind, ConsentScope
+from selvvisitation.domain.types import ActorKind, ConsentScope, RelationKind
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Consent, Relative, SwapRequest
 from selvvisitation.security.access import Actor
@@ -44,7 +44,7 @@ def typed(value: date) -> str:
 
 # The answers of the path, step by step, as a browser without JavaScript posts them.
 PATH = (("answer", "consent"), ("answer", "new"), ("text", "Mette Nielsen"),
-        ("answer", "daughter"), ("text", "010170-1234"), ("answer", "act"),
+        ("answer", "child"), ("text", "010170-1234"), ("answer", "act"),
         ("answer", "today"))
 
 
@@ -71,7 +71,8 @@ def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, househol
     consent = db.session.scalars(select(Consent)).one()
     assert (relative.name, relative.cpr) == ("Mette Nielsen", CPR)
     assert (consent.citizen_id, consent.relative_id) == (citizen.id, relative.id)
-    assert consent.scope == ConsentScope.ACT and consent.relation == "datter"
+    assert consent.scope == ConsentScope.ACT
+    assert (consent.relation, consent.relation_text) == (RelationKind.CHILD, "")
     assert consent.is_active() and consent.revoked_at is None
     # The last day counts in full: the consent ends when the next day begins, in Denmark.
     assert consent.valid_to == datetime.combine(last + timedelta(days=1), time(0),
@@ -87,7 +88,7 @@ def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, househol
     say(page, citizen, answer="consent")
     soup = page.get("citizen.conversation")
     listed = " ".join(soup.select("#chat-log .app-msg-assistant li")[-1].get_text().split())
-    assert listed == ("Mette Nielsen (datter): må se din hjælp og handle for dig indtil "
+    assert listed == ("Mette Nielsen (barn): må se din hjælp og handle for dig indtil "
                       + format_date(last, "EEEE d. MMMM y", locale="da"))
     offered = [label.get_text(strip=True) for label in soup.select("#answer label")]
     assert "Træk samtykket til Mette Nielsen tilbage" in offered
@@ -275,7 +276,7 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
         db.session, citizen,
         ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da"))
     db.session.flush()
-    data = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
+    data = {"relative_name": "Mette Nielsen", "relative_relation": "child",
             "relative_cpr": CPR, "relative_scope": "act",
             "relative_from": date.today().isoformat(), "relative_until": None}
     as_relative = Actor(kind=ActorKind.RELATIVE, relative=acting.relative, subject=citizen)
@@ -445,3 +446,45 @@ def test_the_scheduled_job_drops_cpr_numbers_left_too_long_and_only_those(
     assert not no_cpr_in(current(other))  # left alone: not unfinished for long enough
     again = app.test_cli_runner().invoke(args=["forget-pending-cpr"])
     assert again.output.startswith("Dropped the CPR number from 0 conversation(s)")
+
+
+# --- The relation: a fixed set, shown in the reader's language (issue 4) ----------------------
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("da", ["Mette Nielsen (barn)", "Ole Holm (nevø)", "Åse Berg (ven eller nabo)"]),
+    ("en", ["Mette Nielsen (child)", "Ole Holm (nevø)", "Åse Berg (friend or neighbour)"]),
+])
+def test_the_list_of_relatives_shows_the_relation_in_the_readers_language(
+    client, page, household, factories, language, expected
+):
+    citizen = household.citizen
+    for name, relation, words in (("Mette Nielsen", RelationKind.CHILD, ""),
+                                  ("Ole Holm", RelationKind.OTHER, "nevø"),
+                                  ("Åse Berg", RelationKind.FRIEND, "")):
+        factories.Consent(citizen=citizen, relation=relation, relation_text=words,
+                          scope=ConsentScope.SEE, relative=factories.Relative(name=name))
+    sign_in_citizen(client, citizen)
+    page.post("public.set_language", {"lang": language, "next": "/"})
+    page.get("citizen.conversation")
+    say(page, citizen, answer="consent")
+    soup = page.get("citizen.conversation")
+    listed = [" ".join(li.get_text().split()).split(":")[0]
+              for li in soup.select("#chat-log .app-msg-assistant li")]
+    assert listed[-3:] == expected
+
+
+def test_a_relation_in_own_words_is_saved_as_other_with_the_words(client, page, household):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen, PATH[:3])
+    response = say(page, citizen, expected_status=200, answer="other")  # "other", no words
+    assert errors(response) == ["Skriv hvordan du kender Mette Nielsen"]
+    say(page, citizen, text="Min nabo gennem 30 år")
+    for field, value in PATH[4:]:
+        say(page, citizen, **{field: value})
+    say(page, citizen, answer="none")
+    say(page, citizen, answer="save")
+    consent = db.session.scalars(select(Consent)).one()
+    assert (consent.relation, consent.relation_text) == (RelationKind.OTHER,
+                                                         "Min nabo gennem 30 år")

@@ -15,7 +15,7 @@ import pytest
 from selvvisitation.domain import dialogue as d
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
-from selvvisitation.domain.types import Frequency, ServiceCategory
+from selvvisitation.domain.types import Frequency, RelationKind, ServiceCategory
 from selvvisitation.domain.understanding import MatchableService
 
 TODAY = date(2026, 3, 2)  # a Monday
@@ -50,7 +50,7 @@ def context(**changes) -> d.Context:
             MatchableService("PR-STOEVSUG", ("Støvsugning", "Vacuuming"), ("støvsuget",)),
             MatchableService("FL-GAATUR", ("Gåtur", "A walk"), ("gå en tur", "gåtur")),
         ),
-        consents=(d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True),),
+        consents=(d.ConsentInfo(7, "Susanne Jensen", "child", "act", True),),
     )
     values.update(changes)
     return d.Context(**values)
@@ -366,10 +366,11 @@ def test_every_step_asks_a_question_with_a_known_input():
 
 # --- a new relative (002 sections 10 and 16; 004 §2.1.1: only with the citizen's consent) ------
 
-NEW_RELATIVE = (d.Answer(text="Mette  Nielsen"), d.Answer(choice="daughter"),
+NEW_RELATIVE = (d.Answer(text="Mette  Nielsen"), d.Answer(choice="child"),
                 d.Answer(text="010170-1234"), d.Answer(choice="act"), d.Answer(choice="today"),
                 d.Answer(text="31-12-2026"))
-FILLED = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
+FILLED = {"relative_name": "Mette Nielsen", "relative_relation": "child",
+          "relative_relation_text": "",
           "relative_cpr": "0101701234", "relative_scope": "act",
           "relative_from": TODAY.isoformat()}
 
@@ -394,7 +395,8 @@ def test_the_cpr_number_is_echoed_masked():
 def test_a_written_relation_and_a_later_first_day_are_kept():
     state = run(context(), d.Answer(text="Min nabo Åse"), step="relative_relation",
                 data={"relative_name": "Åse"})
-    assert state.data["relative_relation"] == "Min nabo Åse"
+    assert (state.data["relative_relation"], state.data["relative_relation_text"]) == (
+        "other", "Min nabo Åse")  # "other", in her own words
     state = run(context(), d.Answer(text="1.4.2026"), d.Answer(choice="none"),
                 step="relative_from", data=FILLED)
     assert state.data["relative_from"] == "2026-04-01" and state.data["relative_until"] is None
@@ -427,7 +429,8 @@ def test_a_cpr_number_left_too_long_is_forgotten_and_asked_for_again(answered):
     forgotten, again = d.forget_cpr(state)
     assert again and forgotten.step == "relative_cpr"
     assert not d.holds_cpr(forgotten) and "1234" not in str(forgotten)
-    assert forgotten.data == {"relative_name": "Mette Nielsen", "relative_relation": "daughter"}
+    assert forgotten.data == {"relative_name": "Mette Nielsen", "relative_relation": "child",
+                              "relative_relation_text": ""}
     note, asked = d.type_cpr_again(context(), forgotten)
     assert note.text.startswith("It is a while since you wrote %(name)s's CPR number")
     assert note.params == {"name": "Mette Nielsen"} and asked.kind == "question"
@@ -450,7 +453,7 @@ def test_forgetting_leaves_a_state_without_a_cpr_number_unchanged():
     assert not d.holds_cpr(state) and d.forget_cpr(state) == (state, False)
 
 
-OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True, "0101701234"),)
+OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "child", "act", True, "0101701234"),)
 
 BAD_RELATIVE_ANSWERS = [
     # (step, answer, context changes, message)
@@ -488,6 +491,21 @@ BAD_RELATIVE_ANSWERS = [
 ]
 
 
+def test_relation_is_one_of_a_fixed_set_stored_as_its_value():
+    """Issue 4: the relation is a RelationKind value, shown in the reader's language."""
+    asked = d.question(context(), d.State("relative_relation", {"relative_name": "Åse"}, []))
+    assert asked.values == {kind.value for kind in RelationKind}
+    for kind in RelationKind:
+        if kind is not RelationKind.OTHER:
+            state = run(context(), d.Answer(choice=kind.value), step="relative_relation",
+                        data={"relative_name": "Åse"})
+            assert state.data["relative_relation"] == kind.value
+    problem = error(context(), "relative_relation", d.Answer(choice="other"),
+                    data={"relative_name": "Åse"})  # "other" needs her words
+    assert (problem.field, problem.message, problem.params) == (
+        "text", "Write how you know %(name)s", {"name": "Åse"})
+
+
 @pytest.mark.parametrize(("step", "given", "changes", "message"), BAD_RELATIVE_ANSWERS)
 def test_bad_answers_about_a_new_relative_are_refused(step, given, changes, message):
     assert error(context(**changes), step, given, data=FILLED).message == message
@@ -516,6 +534,6 @@ def test_the_citizen_is_offered_a_new_relative_and_a_relative_is_not():
 
 
 def test_a_consent_from_a_coming_day_can_be_withdrawn_before_it_starts():
-    coming = d.ConsentInfo(8, "Ole Hansen", "søn", "see", False, starts="2026-04-01")
+    coming = d.ConsentInfo(8, "Ole Hansen", "child", "see", False, starts="2026-04-01")
     asked = d.question(context(consents=(coming,)), d.State("consent", {}, []))
     assert {"withdraw:8", "act:8"} <= asked.values
