@@ -12,6 +12,7 @@ from selvvisitation.extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(forget_pending_cpr)
     rules_commands.register(app)
 
 
@@ -40,3 +41,26 @@ def seed_demo() -> None:
     for login in logins:
         click.echo(f"  {login.role.value:<20} {login.username:<16} {login.password}")
     click.echo("Citizens and relatives: choose a made-up person at /log-ind")
+
+
+@click.command("forget-pending-cpr")
+def forget_pending_cpr() -> None:
+    """Drop relatives' CPR numbers left in unfinished conversations (run it from cron).
+
+    A conversation untouched for PENDING_CPR_MINUTES loses the number; the citizen is
+    asked to write it again when she comes back.
+    """
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from selvvisitation.models.base import utcnow
+    from selvvisitation.security.locking import lock_for_write
+    from selvvisitation.services.dialogue import forget_stale_cprs
+
+    minutes = current_app.config["PENDING_CPR_MINUTES"]
+    lock_for_write(db.session)  # as a request that writes does: the lock before the reads
+    dropped = forget_stale_cprs(db.session, utcnow() - timedelta(minutes=minutes))
+    db.session.commit()
+    click.echo(f"Dropped the CPR number from {dropped} conversation(s) left for more than "
+               f"{minutes} minutes.")

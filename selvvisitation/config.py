@@ -71,6 +71,9 @@ class Config:
         # The cookie is sent only when the session changes (security.access explains the
         # race a cookie re-sent on every response opens between requests in flight at once).
         self.SESSION_REFRESH_EACH_REQUEST = False
+        # A relative's CPR number typed in a conversation left unfinished this long is
+        # dropped (when next loaded, and by `flask forget-pending-cpr` run from cron).
+        self.PENDING_CPR_MINUTES = int(os.environ.get("PENDING_CPR_MINUTES", "30"))
         self.WTF_CSRF_TIME_LIMIT = None  # tie CSRF to the session, not a clock an old user races
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

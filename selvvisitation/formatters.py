@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, n
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation.domain.cpr import mask_cpr
-from selvvisitation.domain.types import LapseReason
+from selvvisitation.domain.types import LapseReason, RelationKind
 
 # Why a booked swap lapsed when the decision changed: shown to the citizen and the staff.
 LAPSE_REASONS = {
@@ -19,6 +19,17 @@ LAPSE_REASONS = {
     LapseReason.VISIT_CANCELLED: _l("the visit is no longer planned"),
     LapseReason.FRAME_TOO_SMALL: _l("what was chosen instead no longer fits the visit's time"),
     LapseReason.RULES_NOT_MET: _l("the new decision no longer allows this swap"),
+}
+
+
+# How a relative is related to the citizen, as lists and summaries show it.
+RELATIONS = {
+    RelationKind.CHILD: _l("child"),
+    RelationKind.PARTNER: _l("spouse or partner"),
+    RelationKind.SIBLING: _l("brother or sister"),
+    RelationKind.GRANDCHILD: _l("grandchild"),
+    RelationKind.FRIEND: _l("friend or neighbour"),
+    RelationKind.OTHER: _l("other relation"),
 }
 
 
@@ -64,6 +75,18 @@ def service_name(service: object) -> str:
     return getattr(service, "name_en" if locale == "en" else "name_da", "")
 
 
+def relation(value: RelationKind | str | None, text: str | None = None) -> str:
+    """How a relative is related, in the user's language; "other" in the citizen's words."""
+    if not value:
+        return ""
+    if value not in {kind.value for kind in RelationKind}:
+        return str(value)  # shown as it is: a page never fails on an unknown value
+    kind = RelationKind(value)
+    if kind is RelationKind.OTHER and text:
+        return text
+    return str(RELATIONS[kind])
+
+
 def lapse_reason(value: LapseReason | str | None) -> str:
     """Why a swap lapsed, in the user's language."""
     if value is None:
@@ -81,6 +104,7 @@ def register(app: Flask) -> None:
         masked_cpr=mask_cpr,
         service_name=service_name,
         lapse_reason=lapse_reason,
+        relation=relation,
     )
 
     @app.context_processor

@@ -14,6 +14,7 @@ from selvvisitation.domain.types import (
     ConsentScope,
     Frequency,
     ProviderKind,
+    RelationKind,
     ServiceCategory,
     StaffRole,
 )
@@ -111,7 +112,7 @@ class ConsentFactory(Base):
 
     citizen = factory.SubFactory(CitizenFactory)
     relative = factory.SubFactory(RelativeFactory)
-    relation = "datter"
+    relation = RelationKind.CHILD
     scope = ConsentScope.ACT
     basis = ConsentBasis.WRITTEN
     valid_from = factory.LazyFunction(lambda: datetime.now(UTC) - timedelta(days=1))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:26:36.490180
+Create Date: 2026-11-22 22:58:10.741027
 
 """
 from alembic import op
@@ -236,7 +236,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
     sa.Column('relative_id', sa.Integer(), nullable=False),
-    sa.Column('relation', sa.String(length=80), nullable=False),
+    sa.Column('relation', sa.Enum('child', 'partner', 'sibling', 'grandchild', 'friend', 'other', name='relationkind', native_enum=False, length=40), nullable=False),
+    sa.Column('relation_text', sa.String(length=80), nullable=False),
     sa.Column('scope', sa.Enum('see', 'act', name='consentscope', native_enum=False, length=40), nullable=False),
     sa.Column('basis', sa.Enum('written', 'tacit_power_of_attorney', name='consentbasis', native_enum=False, length=40), nullable=False),
     sa.Column('valid_from', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -543,7 +544,7 @@ def upgrade():
     sa.Column('decline_reason', sa.Enum('hygiene', 'work_environment', 'other', name='declinereason', native_enum=False, length=40), nullable=True),
     sa.Column('decline_text', sa.Text(), nullable=False),
     sa.Column('lapsed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('lapsed_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', name='lapsereason', native_enum=False, length=40), nullable=True),
+    sa.Column('lapsed_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', 'rules_not_met', name='lapsereason', native_enum=False, length=40), nullable=True),
     sa.Column('lapsed_decision_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_swap_request_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_created_by_relative_id_relative')),

@@ -7,9 +7,10 @@ and the next question, so the page updates in place.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -27,15 +28,19 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from selvvisitation.citizen.texts import Texts
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
-from selvvisitation.models import Conversation
+from selvvisitation.models import Conversation, relative_may
+from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import (
     CITIZEN_ACT,
     CITIZEN_SEE,
+    Actor,
     allow,
     current_actor,
+    explain_refusal,
     may_act_for_subject,
 )
 from selvvisitation.security.locking import lock_for_write
@@ -128,6 +133,23 @@ def _page(conversation: Conversation | None, ctx: engine.Context, form: BaseForm
     return render_template("citizen/dialogue.html", **values), status
 
 
+def _idle_since() -> datetime:
+    """Conversations untouched since then no longer keep a typed CPR number (config.py)."""
+    return utcnow() - timedelta(minutes=current_app.config["PENDING_CPR_MINUTES"])
+
+
+def _without_stale_cpr(current: Conversation | None,
+                       ctx: engine.Context) -> Conversation | None:
+    """On loading: a CPR number left in an unfinished conversation is dropped first."""
+    if current is None or not ops.holds_stale_cpr(current, _idle_since()):
+        return current
+    lock_for_write(db.session)  # read again under the lock: one request drops it, once
+    current = ops.open_conversation(db.session, current_actor().subject)
+    if current is not None and ops.forget_stale_cpr(current, ctx, _idle_since()):
+        db.session.commit()
+    return current
+
+
 @blueprint.route("/samtale")
 @allow(CITIZEN_SEE)
 def conversation() -> Any:
@@ -135,7 +157,7 @@ def conversation() -> Any:
     citizen = actor.subject
     ctx = _context()
     texts = Texts(ops.services_for(db.session, citizen.municipality_id))
-    current = ops.open_conversation(db.session, citizen)
+    current = _without_stale_cpr(ops.open_conversation(db.session, citizen), ctx)
     if current is None and ctx.may_act:
         current = ops.start_conversation(db.session, citizen, ctx)
         db.session.commit()
@@ -157,8 +179,28 @@ def _stale(form: BaseForm, current: Conversation) -> bool:
 STALE = _l("This question has already been answered. Here is the question asked now")
 
 
+def consent_changed(actor: Actor) -> Any:
+    """A relative the citizen's consent no longer lets answer: say what happened, what
+    they can still do, and whom to call (issue 4). Nothing is stored; the caller
+    (security.access) refuses with 403. None for someone who never had a consent."""
+    citizen, relative = actor.subject, actor.relative
+    if not any(c.relative_id == relative.id for c in citizen.consents):
+        return None
+    values = {
+        "citizen": citizen,
+        "may_see": relative_may(relative, citizen, ConsentScope.SEE),
+        "others": any(c.is_active() and c.citizen_id != citizen.id for c in relative.consents),
+        "phone": citizen.municipality.visitation_phone,
+    }
+    if request.headers.get("X-Requested-With") == "fetch":
+        return jsonify(ok=True, log="", restart=False,
+                       question=render_template("citizen/_dialogue_refused.html", **values))
+    return render_template("citizen/dialogue_refused.html", **values)
+
+
 @blueprint.route("/samtale/svar", methods=["POST"])
 @allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     # Rule 4 under concurrency: the write lock before the first read (security/locking.py).
     lock_for_write(db.session)
@@ -166,6 +208,8 @@ def conversation_answer() -> Any:
     ctx = _context()
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     current = ops.current_conversation(db.session, actor.subject, ctx)
+    if ops.forget_stale_cpr(current, ctx, _idle_since()):
+        db.session.commit()  # kept even when the answer below is refused (its turn is old)
     form = step_form(engine.question(ctx, ops.state_of(current)), texts, request.form)
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
@@ -203,6 +247,8 @@ def _control(action: str) -> Any:
     ctx = _context()
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     current = ops.current_conversation(db.session, actor.subject, ctx)
+    if ops.forget_stale_cpr(current, ctx, _idle_since()):
+        db.session.commit()
     form = BaseForm()
     stale = request.form.get("turn") != str(current.turn)
     if not form.validate() or stale:
@@ -218,11 +264,13 @@ def _control(action: str) -> Any:
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])
 @allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
 def conversation_back() -> Any:
     return _control("back")
 
 
 @blueprint.route("/samtale/forfra", methods=["POST"])
 @allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
 def conversation_restart() -> Any:
     return _control("restart")

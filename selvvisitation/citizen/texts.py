@@ -39,6 +39,10 @@ VIOLATIONS: Mapping[str, Any] = {
                                           "both."),
     "over_time_frame": _l("What you chose takes %(used_minutes)s, but you have freed only "
                           "%(available_minutes)s. That is %(overrun_minutes)s too much."),
+    "visit_already_booked": _l("Other swaps at your visit on %(date)s already use "
+                               "%(booked_minutes)s of its %(frame_minutes)s. Only "
+                               "%(free_minutes)s are free, and what you chose takes "
+                               "%(used_minutes)s."),
     "invalid_minutes": _l("The minutes must be between %(min)s and %(max)s."),
     "bad_period": _l("Choose a day that has not passed."),
 }
@@ -50,6 +54,7 @@ ALTERNATIVES: Mapping[str, Any] = {
     "drop_at_most_minutes": _l("Drop at most %(max_minutes)s of %(service)s."),
     "swappable_granted_services": _l("You can swap: %(services)s."),
     "choose_a_date_in": _l("Choose a day when you are granted %(service)s."),
+    "choose_another_visit": _l("Or choose another visit, where there is more time free."),
     "ask_for_reassessment": _l("If you need more help than you are granted, you can ask "
                                "for a reassessment."),
 }
@@ -136,7 +141,7 @@ class Texts:
             return self.service(value)
         if key in ("services", "add", "drop"):
             return self.services_list(value)
-        if key.endswith("minutes") or key in ("freed", "used", "frame", "remaining"):
+        if key.endswith("minutes") or key in ("freed", "used", "frame", "remaining", "room"):
             return formatters.minutes(int(value)) if isinstance(value, int) else value
         if key in ("date", "start", "end", "deadline", "created") and isinstance(value, str):
             return when(value)
@@ -186,11 +191,9 @@ class Texts:
 
         return gettext(REASON_LABELS[reason]) if reason in REASON_LABELS else ""
 
-    def relation(self, value: str | None) -> str:
-        """A relation chosen from the list, in the reader's language; or the user's words."""
-        from selvvisitation.domain.dialogue import RELATIONS
-
-        return gettext(RELATIONS[value]) if value in RELATIONS else (value or "")
+    def relation(self, value: str | None, text: str | None = None) -> str:
+        """A relation in the reader's language; "other" in the user's own words."""
+        return formatters.relation(value, text)
 
     def scope(self, value: str | None) -> str:
         return str(SCOPES.get(value or "", ""))

@@ -27,6 +27,7 @@ from selvvisitation.domain.types import (
     FlagRule,
     Frequency,
     ProviderKind,
+    RelationKind,
     ServiceCategory,
     StaffRole,
     SwapStatus,
@@ -453,14 +454,17 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
     citizens = (
         session.query(Citizen).filter_by(municipality_id=municipality.id).order_by(Citizen.id).all()
     )
+    # (name, relation and, for "other", in words, scope, basis, which citizen)
+    child, partner, other = RelationKind.CHILD, RelationKind.PARTNER, RelationKind.OTHER
     pairs = [
-        ("Susanne Jensen", "datter", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
-        ("Michael Nielsen", "søn", ConsentScope.SEE, ConsentBasis.WRITTEN, 1),
-        ("Birgit Hansen", "ægtefælle", ConsentScope.ACT, ConsentBasis.TACIT_POWER_OF_ATTORNEY, 2),
-        ("Peter Larsen", "søn", ConsentScope.ACT, ConsentBasis.WRITTEN, 5),
-        ("Anne Madsen", "niece", ConsentScope.SEE, ConsentBasis.WRITTEN, 8),
+        ("Susanne Jensen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
+        ("Michael Nielsen", child, "", ConsentScope.SEE, ConsentBasis.WRITTEN, 1),
+        ("Birgit Hansen", partner, "", ConsentScope.ACT,
+         ConsentBasis.TACIT_POWER_OF_ATTORNEY, 2),
+        ("Peter Larsen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 5),
+        ("Anne Madsen", other, "niece", ConsentScope.SEE, ConsentBasis.WRITTEN, 8),
     ]
-    for name, relation, scope, basis, citizen_index in pairs:
+    for name, relation, relation_text, scope, basis, citizen_index in pairs:
         relative = Relative(name=name, phone=f"4{rng.randrange(1000000, 9999999)}")
         session.add(relative)
         session.add(
@@ -468,6 +472,7 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
                 citizen=citizens[citizen_index],
                 relative=relative,
                 relation=relation,
+                relation_text=relation_text,
                 scope=scope,
                 basis=basis,
                 valid_from=datetime.now(UTC) - timedelta(days=rng.randrange(10, 300)),
@@ -480,7 +485,8 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
         Consent(
             citizen=citizens[3],
             relative=former,
-            relation="nevø",
+            relation=RelationKind.OTHER,
+            relation_text="nevø",
             scope=ConsentScope.SEE,
             basis=ConsentBasis.WRITTEN,
             valid_from=datetime.now(UTC) - timedelta(days=200),

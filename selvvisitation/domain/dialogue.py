@@ -27,15 +27,17 @@ from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.swaps import (
     ProposedSwap,
     SwapLine,
+    VisitBooking,
     check_swap,
     explain_alternatives,
+    tightest_visit,
 )
 from selvvisitation.domain.timeframe import (
     CatalogueService,
     GrantedService,
     window_time_frame,
 )
-from selvvisitation.domain.types import ReassessmentReason, SwapWindow
+from selvvisitation.domain.types import ReassessmentReason, RelationKind, SwapWindow
 from selvvisitation.domain.understanding import Intent, MatchableService, understand
 
 
@@ -46,7 +48,7 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
 
 MAX_TEXT = 1000  # characters in a free-text answer
 MAX_NAME = 160  # characters in a relative's name (Relative.name)
-MAX_RELATION = 80  # characters in a relation written in the user's own words (Consent.relation)
+MAX_RELATION = 80  # characters of "other" in the user's own words (Consent.relation_text)
 PERIODS = {"one_week": 7, "two_weeks": 14, "four_weeks": 28}
 GOOD_TIMES = ("morning", "afternoon", "any_time")
 
@@ -65,18 +67,20 @@ class VisitInfo:
     time_frame_minutes: int
     services: tuple[tuple[str, int], ...]  # (service code, planned minutes)
     already_dropped: tuple[str, ...] = ()  # by other swaps still requested or accepted
+    booked_minutes: int = 0  # added by those swaps: they hold these minutes of the frame
 
 
 @dataclass(frozen=True)
 class ConsentInfo:
     id: int
     relative_name: str
-    relation: str
+    relation: str  # a RelationKind value
     scope: str  # "see" or "act"
     active: bool
     relative_cpr: str | None = None  # to refuse adding the same relative twice; never shown
     starts: str | None = None  # ISO date: given, but from a coming day
     ends: str | None = None  # ISO date: the last day, when the consent has one
+    relation_text: str = ""  # with "other": how the citizen put it
 
     @property
     def current(self) -> bool:
@@ -519,6 +523,39 @@ def _freed(data: Mapping[str, Any]) -> int:
     return sum(int(line["minutes"]) for line in data.get("drop") or ())
 
 
+def visit_bookings(ctx: Context, data: Mapping[str, Any]) -> tuple[VisitBooking, ...]:
+    """The visits the swap falls on, with the minutes other swaps already hold there.
+
+    One visit, or every coming visit a standing wish covers: all swaps at a visit
+    together stay within its time frame (rule 4; bookings.book_swap refuses the one
+    that does not fit), so the preview counts them as the confirmation will.
+    """
+    visit = _visit(ctx, data)
+    span = _span(ctx, data)
+    if visit is not None:
+        covered = [visit]
+    elif span is not None:
+        covered = [v for v in ctx.visits if span[0] <= v.day <= span[1] and v.day > ctx.today]
+    else:
+        covered = []
+    return tuple(VisitBooking(v.day, v.time_frame_minutes, v.booked_minutes) for v in covered)
+
+
+def _booked(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The tightest visit other swaps hold minutes in, for the minutes bar; {} if none."""
+    tightest = tightest_visit(visit_bookings(ctx, data))
+    if tightest is None:
+        return {}
+    return {"date": tightest.day.isoformat(), "frame": tightest.frame_minutes,
+            "booked": tightest.booked_minutes, "free": tightest.free_minutes}
+
+
+def _room(ctx: Context, data: Mapping[str, Any]) -> int:
+    """The minutes the citizen can use: those freed, within what other swaps left free."""
+    booked = _booked(ctx, data)
+    return min(_freed(data), booked["free"]) if booked else _freed(data)
+
+
 def addable(ctx: Context, data: Mapping[str, Any]) -> list[CatalogueService]:
     """Catalogue services the citizen may choose instead; those that fit come first."""
     dropped = {line["code"] for line in data.get("drop") or ()}
@@ -530,13 +567,13 @@ def addable(ctx: Context, data: Mapping[str, Any]) -> list[CatalogueService]:
         and entry.code not in dropped
         and entry.default_minutes > 0
     ]
-    freed = _freed(data)
-    return sorted(entries, key=lambda e: (e.default_minutes > freed, not e.flexible_only,
+    room = _room(ctx, data)
+    return sorted(entries, key=lambda e: (e.default_minutes > room, not e.flexible_only,
                                           e.category.value, e.default_minutes, e.code))
 
 
-def _swap_add_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("minutes", "", {"freed": _freed(data), "used": 0})]
+def _swap_add_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    return [Message("minutes", "", {"freed": _freed(data), "used": 0, **_booked(ctx, data)})]
 
 
 def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
@@ -548,12 +585,16 @@ def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
     prefill = tuple(c for c in data.get("prefill_add") or () if c in {o.value for o in options})
     # Rule 2: help outside the service level only where the municipality allows it.
     free = ctx.policy.outside_service_level_allowed
+    room = _room(ctx, data)
     return Question(
         N_("What would you like instead?"),
         "multi" if not free else "multi_or_text",
         options,
-        params={"freed": _freed(data)},
-        hint=N_("You have freed %(freed)s. The services at the top fit within them."),
+        params={"freed": _freed(data), "room": room},
+        hint=N_("You have freed %(freed)s. The services at the top fit within them.")
+        if room == _freed(data) else
+        N_("You have freed %(freed)s, but other swaps leave only %(room)s free. "
+           "The services at the top fit within them."),
         text_label=N_("Or write other help you would like") if free else "",
         selected=prefill,
     )
@@ -581,6 +622,7 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     arguments = {
         "granted": ctx.granted, "catalogue": ctx.catalogue, "policy": ctx.policy,
         "proposal": proposal, "window_minutes": frame, "today": ctx.today,
+        "visit_bookings": visit_bookings(ctx, data),
     }
     result = check_swap(**arguments)
     alternatives = explain_alternatives(**arguments)
@@ -591,6 +633,7 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
         "freed": result.freed_minutes,
         "used": result.used_minutes,
         "remaining": result.remaining_minutes,
+        "booked": _booked(ctx, data),
     }
 
 
@@ -608,7 +651,7 @@ def _swap_add_handle(
            for o in question.options if o.value in answer.choices]
     if text and ctx.policy.outside_service_level_allowed:
         # Help in the citizen's own words gets the minutes not used by the chosen services.
-        rest = max(1, _freed(data) - sum(line["minutes"] for line in add))
+        rest = max(1, _room(ctx, data) - sum(line["minutes"] for line in add))
         add.append({"code": None, "minutes": rest, "text": text})
     echo = Message("answer", N_("Instead: %(services)s"),
                    {"services": [line["code"] for line in add if line.get("code")],
@@ -622,10 +665,16 @@ def _after_add(ctx: Context, data: Mapping[str, Any], echo: Message) -> Go:
     return Go(step, echo, data={"add": data["add"], "check": check})
 
 
+def _minutes(check: Mapping[str, Any]) -> Message:
+    """The minutes bar: freed and used, and what other swaps at the visit already hold."""
+    return Message("minutes", "", {"freed": check.get("freed", 0), "used": check.get("used", 0),
+                                   **(check.get("booked") or {})})
+
+
 def _swap_problem_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     check = data.get("check") or {}
     return [
-        Message("minutes", "", {"freed": check.get("freed", 0), "used": check.get("used", 0)}),
+        _minutes(check),
         Message("problems", "", {"violations": check.get("violations", []),
                                  "alternatives": check.get("alternatives", [])}),
     ]
@@ -642,6 +691,8 @@ def _swap_problem_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
                     {"service": code, "minutes": service["minutes"]}))
         if alternative["code"] == "ask_for_reassessment":
             options.append(Option("reassessment", N_("Ask for a reassessment of my help")))
+        if alternative["code"] == "choose_another_visit" and data.get("visit_id"):
+            options.append(Option("visit_again", N_("Choose another visit")))
     options += [Option("add_again", N_("Choose something else instead")),
                 Option("drop_again", N_("Choose again what to drop"))]
     return Question(N_("What would you like to do?"), "choice", tuple(options))
@@ -657,6 +708,8 @@ def _swap_problem_handle(
         return Go("swap_add", _said(option))
     if option.value == "drop_again":
         return Go("swap_drop", _said(option))
+    if option.value == "visit_again":
+        return Go("swap_visit", _said(option))
     if option.value == "reassessment":
         return Go("reassess_reason", _said(option), fresh=True)
     add = [{"code": option.params["service"], "minutes": option.params["minutes"]}]
@@ -675,7 +728,7 @@ def _swap_confirm_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
         "used": check.get("used", 0),
     }
     return [
-        Message("minutes", "", {"freed": summary["freed"], "used": summary["used"]}),
+        _minutes(check),
         Message("summary", "", summary),
         # Rule 6 (Serviceloven § 94 a, § 90; 004 footnote 2): told before confirming.
         Message("notice", N_("A service you drop cannot be demanded later. If you drop "
@@ -825,7 +878,8 @@ def _reassess_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message
 
 def _consent_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
     return [Message("consents", "", {
-        "consents": [{"name": c.relative_name, "relation": c.relation, "scope": c.scope,
+        "consents": [{"name": c.relative_name, "relation": c.relation,
+                      "relation_text": c.relation_text, "scope": c.scope,
                       "active": c.active, "starts": c.starts, "ends": c.ends}
                      for c in ctx.consents],
         "actions": list(ctx.relative_actions),
@@ -914,14 +968,17 @@ def _consent_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message
 # --- A new relative (002 sections 10 and 16; 004 §2.1.1) ---------------------------------
 # Only the citizen gives consent. The relative signs in with MitID later, which finds
 # them by their CPR number (auth/oidc.person_for); the CPR number is kept in the state
-# only until the consent is saved and is shown masked (domain/cpr.mask_cpr).
+# only until the consent is saved, the path is left, or the conversation is left
+# unfinished for too long (forget_cpr), and is shown masked (domain/cpr.mask_cpr).
 
+# The quick replies; the one chosen is stored as its RelationKind value.
 RELATIONS = {
-    "daughter": N_("My daughter"),
-    "son": N_("My son"),
-    "partner": N_("My spouse or partner"),
-    "grandchild": N_("My grandchild"),
-    "friend": N_("A friend or neighbour"),
+    RelationKind.CHILD.value: N_("My child"),
+    RelationKind.PARTNER.value: N_("My spouse or partner"),
+    RelationKind.SIBLING.value: N_("My brother or sister"),
+    RelationKind.GRANDCHILD.value: N_("My grandchild"),
+    RelationKind.FRIEND.value: N_("A friend or neighbour"),
+    RelationKind.OTHER.value: N_("Someone else"),
 }
 SCOPE_LABELS = {
     "see": N_("%(name)s may see my help"),
@@ -963,17 +1020,22 @@ def _relative_relation_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
 
 
 def _relative_relation_handle(
-    _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
+    _ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
     text = _text(answer, "", required=False, limit=MAX_RELATION)
     if isinstance(text, Invalid):
         return text
-    if text:
-        return Go("relative_cpr", _words(text), data={"relative_relation": text})
+    other = RelationKind.OTHER.value
+    if text:  # the user's own words: "other", kept as written
+        return Go("relative_cpr", _words(text),
+                  data={"relative_relation": other, "relative_relation_text": text})
     option = _one_choice(question, answer, N_("Choose how you are related, or write it"))
     if isinstance(option, Invalid):
         return option
-    return Go("relative_cpr", _said(option), data={"relative_relation": option.value})
+    if option.value == other:
+        return Invalid("text", N_("Write how you know %(name)s"), _name(data))
+    return Go("relative_cpr", _said(option),
+              data={"relative_relation": option.value, "relative_relation_text": ""})
 
 
 def _relative_cpr_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
@@ -1092,6 +1154,7 @@ def _relative_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Mess
     return [
         Message("relative_summary", "", {
             "name": data.get("relative_name", ""), "relation": data.get("relative_relation"),
+            "relation_text": data.get("relative_relation_text", ""),
             "masked_cpr": mask_cpr(cpr), "scope": data.get("relative_scope"),
             "start": data.get("relative_from"), "end": data.get("relative_until"),
         }),
@@ -1217,6 +1280,55 @@ STEPS: dict[str, Step] = {
 ACTING_STEPS = frozenset(STEPS) - {"menu", "understood", "my_help", "rights", "consent"}
 
 
+# --- Not keeping a CPR number longer than needed -----------------------------------------
+
+CPR = "relative_cpr"  # the step that asks for a new relative's CPR number, and its key
+# The steps after it, which carry the number on to the confirmation.
+NEEDS_CPR = frozenset({"relative_scope", "relative_from", "relative_until", "relative_confirm"})
+
+
+def holds_cpr(state: State) -> bool:
+    """Whether a CPR number typed for a new relative is kept in the state: in the answers,
+    in the steps to go back to, or shown again after going back to its question."""
+    given = state.data.get(GIVEN) or {}
+    return bool(
+        state.data.get(CPR)
+        or (state.step == CPR and given.get("text"))
+        or any(entry.get("step") == CPR or (entry.get("data") or {}).get(CPR)
+               for entry in state.stack)
+    )
+
+
+def _without_cpr(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != CPR}
+
+
+def forget_cpr(state: State) -> tuple[State, bool]:
+    """The state without the CPR number; True when it must be typed again.
+
+    Going back stops before the CPR question (the steps after it held the number); at a
+    step that needs the number the conversation returns to that question.
+    """
+    cut = next((i for i, entry in enumerate(state.stack) if entry.get("step") == CPR), None)
+    stack = [{**entry, "data": _without_cpr(entry.get("data") or {})}
+             for entry in (state.stack if cut is None else state.stack[:cut])]
+    if state.step in NEEDS_CPR:
+        data = state.stack[cut]["data"] if cut is not None else state.data
+        return State(CPR, _without_cpr(_without_given(data)), stack), True
+    data = _without_cpr(state.data)
+    if state.step == CPR:
+        data.pop(GIVEN, None)  # the number written before, shown again after going back
+    return State(state.step, data, stack), False
+
+
+def type_cpr_again(ctx: Context, state: State) -> list[Message]:
+    """What the citizen is told when the CPR number was dropped before she finished."""
+    return [Message("text", N_("It is a while since you wrote %(name)s's CPR number. To "
+                               "protect it, we do not keep it in an unfinished conversation. "
+                               "Please write it again."), _name(state.data)),
+            *entering(ctx, state.step, state.data)]
+
+
 # --- Running it -----------------------------------------------------------------------
 
 
@@ -1275,13 +1387,18 @@ def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     if result.effect is not None:
         stack = []  # what was sent cannot be un-sent by going back
     new_state = State(result.step, data, stack)
+    if result.fresh:  # a new path: not even going back keeps a CPR number typed before
+        new_state, _ = forget_cpr(new_state)
     return Outcome(new_state, (result.echo, *result.messages), effect=result.effect)
 
 
 def after_effect(ctx: Context, state: State, updates: Mapping[str, Any]) -> tuple[
         State, list[Message]]:
-    """Merge what an effect returned (a reference, a deadline) and enter the next step."""
+    """Merge what an effect returned (a reference, a deadline) and enter the next step.
+
+    The effect has used the answers: a CPR number among them is not kept after it."""
     state.data.update(updates)
+    state, _ = forget_cpr(state)
     return state, entering(ctx, state.step, state.data)
 
 

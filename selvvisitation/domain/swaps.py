@@ -21,6 +21,7 @@ Violation codes are stable: the UI translates them and the database stores them.
 | outside_service_level_not_allowed | 2                | 004 §1.3.3; 002 §8 and rows        |
 | category_crossing_requires_both   | 3                | 004 §1.3.3; 002 §8                 |
 | over_time_frame                   | 4                | 004 §1.3.3; 002 §8                 |
+| visit_already_booked              | 4                | 004 §1.3.3; 002 §8                 |
 | invalid_minutes                   | 4                | (sanity: 1..MAX_LINE_MINUTES)      |
 | bad_period                        | 1                | (sanity: date missing, reversed, past) |
 
@@ -34,6 +35,13 @@ Time frame (rule 4) per policy window:
   ``window_minutes`` (the window's time frame), and no proposal may bring the window's
   dropped minutes above it ("drop_exceeds_time_frame"). A drop without a choice
   ("save the minutes for Friday") and a choice paid by earlier drops are both allowed.
+
+Other swaps at the same visit (``visit_bookings``): all active swaps at one visit together
+stay within its time frame (services/bookings.book_swap refuses the one that does not
+fit), so the minutes chosen must also fit in what the visit's frame has left after the
+minutes other swaps already added there ("visit_already_booked"). A standing wish for a
+period is given every visit it covers: the tightest one decides. A visit where no other
+swap holds minutes is left to the window's rule above.
 
 Minutes count as claimed by the lines, so each reason is reported on its own: a drop
 that is not swappable still counts as freed in the over_time_frame figures.
@@ -68,6 +76,7 @@ VIOLATION_CODES: Mapping[str, str] = {
     "outside_service_level_not_allowed": "Rule 2; 004 §1.3.3, 002 §8",
     "category_crossing_requires_both": "Rule 3; 004 §1.3.3, 002 §8",
     "over_time_frame": "Rule 4; 004 §1.3.3, 002 §8",
+    "visit_already_booked": "Rule 4; 004 §1.3.3, 002 §8 (all swaps at one visit together)",
     "invalid_minutes": "Rule 4 sanity: minutes between 1 and MAX_LINE_MINUTES",
     "bad_period": "Rule 1 sanity: one date or a period, not reversed, not past",
 }
@@ -96,6 +105,20 @@ class ProposedSwap:
     add: tuple[SwapLine, ...]
     visit_date: date | None = None
     period: tuple[date, date] | None = None
+
+
+@dataclass(frozen=True)
+class VisitBooking:
+    """A visit the swap falls on: its time frame and the minutes other active swaps
+    (asked for or accepted) already add there, as bookings.booked_minutes counts them."""
+
+    day: date
+    frame_minutes: int
+    booked_minutes: int
+
+    @property
+    def free_minutes(self) -> int:
+        return max(0, self.frame_minutes - self.booked_minutes)
 
 
 @dataclass(frozen=True)
@@ -188,6 +211,20 @@ def _lines(value: object) -> list[tuple[str | None, object, str | None]]:
             )
         )
     return lines
+
+
+def tightest_visit(bookings: object) -> VisitBooking | None:
+    """The visit with the fewest free minutes among those other swaps hold minutes in."""
+    if not isinstance(bookings, Iterable) or isinstance(bookings, str | bytes):
+        return None
+    read = [
+        VisitBooking(day, _count(getattr(b, "frame_minutes", 0)),
+                     _count(getattr(b, "booked_minutes", 0)))
+        for b in bookings
+        if (day := _as_date(getattr(b, "day", None))) is not None
+    ]
+    held = [b for b in read if b.booked_minutes > 0]
+    return min(held, key=lambda b: (b.free_minutes, b.day), default=None)
 
 
 @dataclass(frozen=True)
@@ -316,6 +353,7 @@ class _Analysis:
     drop_categories: set[ServiceCategory]
     dropped_codes: set[str]
     span: tuple[date, date] | None
+    tightest: VisitBooking | None  # the visit other swaps leave the fewest minutes in
 
     @property
     def available(self) -> int:
@@ -324,6 +362,10 @@ class _Analysis:
     @property
     def usable_available(self) -> int:
         return self.usable_freed + self.carried
+
+    def within_visit(self, minutes: int) -> int:
+        """``minutes``, capped at what other swaps left free at the tightest visit."""
+        return minutes if self.tightest is None else min(minutes, self.tightest.free_minutes)
 
 
 def _crosses(
@@ -348,6 +390,7 @@ def _analyse(
     already_swapped_in_minutes: object,
     already_dropped_minutes: object,
     today: object,
+    visit_bookings: object = (),
 ) -> _Analysis:
     """Run every rule and collect every violation; never raises."""
     violations: list[Violation] = []
@@ -540,6 +583,22 @@ def _analyse(
                 },
             )
         )
+    # All swaps at one visit together stay within its frame (bookings.book_swap).
+    tightest = tightest_visit(visit_bookings)
+    if tightest is not None and used > tightest.free_minutes:
+        violations.append(
+            Violation(
+                "visit_already_booked",
+                {
+                    "date": tightest.day.isoformat(),
+                    "frame_minutes": tightest.frame_minutes,
+                    "booked_minutes": tightest.booked_minutes,
+                    "free_minutes": tightest.free_minutes,
+                    "used_minutes": used,
+                    "overrun_minutes": used - tightest.free_minutes,
+                },
+            )
+        )
 
     return _Analysis(
         violations=violations,
@@ -554,6 +613,7 @@ def _analyse(
         drop_categories=drop_categories,
         dropped_codes=set(dropped_per_code),
         span=span,
+        tightest=tightest,
     )
 
 
@@ -584,11 +644,13 @@ def check_swap(
     already_swapped_in_minutes: int = 0,
     already_dropped_minutes: int = 0,
     today: date | None = None,
+    visit_bookings: Sequence[VisitBooking] = (),
 ) -> SwapCheckResult:
     """Check a wished swap against rules 1-4, 9 and 10; return every violation, never raise.
 
     ``window_minutes`` is the time frame of the policy's window (see timeframe.py).
-    ``today``, when given, rejects dates in the past.
+    ``today``, when given, rejects dates in the past. ``visit_bookings``: the visits the
+    swap falls on with the minutes other swaps already hold there (the tightest decides).
     """
     analysis = _analyse(
         granted=granted,
@@ -599,13 +661,14 @@ def check_swap(
         already_swapped_in_minutes=already_swapped_in_minutes,
         already_dropped_minutes=already_dropped_minutes,
         today=today,
+        visit_bookings=visit_bookings,
     )
     return SwapCheckResult(
         allowed=not analysis.violations,
         violations=tuple(analysis.violations),
         freed_minutes=analysis.freed,
         used_minutes=analysis.used,
-        remaining_minutes=max(0, analysis.available - analysis.used),
+        remaining_minutes=max(0, analysis.within_visit(analysis.available) - analysis.used),
         notices=NOTICES,
     )
 
@@ -637,6 +700,7 @@ def explain_alternatives(
     already_swapped_in_minutes: int = 0,
     already_dropped_minutes: int = 0,
     today: date | None = None,
+    visit_bookings: Sequence[VisitBooking] = (),
 ) -> tuple[Alternative, ...]:
     """Suggest what would work instead of a swap that is not allowed; empty when allowed.
 
@@ -644,7 +708,8 @@ def explain_alternatives(
     (services with their default minutes that fit the usable freed minutes),
     also_drop (granted swappable services whose minutes would cover the overrun),
     drop_at_most_minutes (per service), swappable_granted_services, choose_a_date_in
-    (the grant periods), ask_for_reassessment (rule 7: when the help no longer fits).
+    (the grant periods), ask_for_reassessment (rule 7: when the help no longer fits),
+    choose_another_visit (a swap at one visit whose time other swaps took).
     """
     analysis = _analyse(
         granted=granted,
@@ -655,16 +720,20 @@ def explain_alternatives(
         already_swapped_in_minutes=already_swapped_in_minutes,
         already_dropped_minutes=already_dropped_minutes,
         today=today,
+        visit_bookings=visit_bookings,
     )
     if not analysis.violations:
         return ()
     codes = {v.code for v in analysis.violations}
     outside_allowed = _outside_allowed(policy)
-    # Usable minutes: from drops that pass every check, capped at the grant and the window.
-    usable = max(0, min(analysis.usable_available, analysis.window_minutes))
+    # Usable minutes: from drops that pass every check, capped at the grant, the window
+    # and what other swaps left free at the visit.
+    usable = max(0, analysis.within_visit(min(analysis.usable_available,
+                                                analysis.window_minutes)))
+    visit_full = "visit_already_booked" in codes
     alternatives: list[Alternative] = []
 
-    if analysis.used > usable:
+    if analysis.used > usable and (usable > 0 or not visit_full):
         alternatives.append(Alternative("choose_at_most_minutes", {"max_minutes": usable}))
 
     for violation in analysis.violations:
@@ -695,7 +764,8 @@ def explain_alternatives(
             )
         )
 
-    if "over_time_frame" in codes:
+    # Dropping more frees nothing at a visit whose time other swaps have taken.
+    if "over_time_frame" in codes and analysis.within_visit(analysis.used) == analysis.used:
         overrun = analysis.used - usable
         covering = [
             {"service_code": c, "minutes": m}
@@ -713,6 +783,7 @@ def explain_alternatives(
         "add_not_swappable_to",
         "outside_service_level_not_allowed",
         "category_crossing_requires_both",
+        "visit_already_booked",
     }:
         fitting = sorted(
             (
@@ -748,6 +819,13 @@ def explain_alternatives(
                     },
                 )
             )
+
+    if visit_full and analysis.tightest is not None and analysis.span == (
+        analysis.tightest.day, analysis.tightest.day
+    ):  # one visit: another may have the time; a period's choices above are what fits
+        alternatives.append(
+            Alternative("choose_another_visit", {"date": analysis.tightest.day.isoformat()})
+        )
 
     if "over_time_frame" in codes:
         # Rule 7: needing more time than granted may mean the decision no longer fits.

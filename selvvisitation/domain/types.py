@@ -48,6 +48,17 @@ class ConsentScope(enum.StrEnum):
     ACT = "act"  # may also act on the citizen's behalf (implies SEE)
 
 
+class RelationKind(enum.StrEnum):
+    """How a relative is related to the citizen; OTHER comes with the citizen's own words."""
+
+    CHILD = "child"
+    PARTNER = "partner"  # spouse or partner
+    SIBLING = "sibling"
+    GRANDCHILD = "grandchild"
+    FRIEND = "friend"  # friend or neighbour
+    OTHER = "other"
+
+
 class ConsentBasis(enum.StrEnum):
     WRITTEN = "written"  # skriftligt samtykke
     TACIT_POWER_OF_ATTORNEY = "tacit_power_of_attorney"  # stiltiende fuldmagt

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from selvvisitation.domain.cpr import mask_cpr, normalise_cpr
-from selvvisitation.domain.types import ConsentBasis, ConsentScope
+from selvvisitation.domain.types import ConsentBasis, ConsentScope, RelationKind
 from selvvisitation.extensions import db
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
@@ -93,7 +93,10 @@ class Consent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
     relative_id: Mapped[int] = mapped_column(sa.ForeignKey("relative.id"), index=True)
-    relation: Mapped[str] = mapped_column(sa.String(80), default="")  # datter, søn, ægtefælle…
+    relation: Mapped[RelationKind] = mapped_column(
+        enum_column(RelationKind), default=RelationKind.OTHER
+    )
+    relation_text: Mapped[str] = mapped_column(sa.String(80), default="")  # OTHER, in words
     scope: Mapped[ConsentScope] = mapped_column(enum_column(ConsentScope))
     basis: Mapped[ConsentBasis] = mapped_column(enum_column(ConsentBasis))
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import refresh as refresh_babel
 
 from selvvisitation.domain.types import ActorKind, ConsentScope, StaffRole
@@ -67,6 +77,32 @@ def allow(*rules: str) -> Callable[[F], F]:
         return view
 
     return decorate
+
+
+def explain_refusal(words: Callable[[Actor], Any]) -> Callable[[F], F]:
+    """Let a view say in its own words why a relative is refused (a consent narrowed or
+    withdrawn while the page was open). ``words(actor)`` gives the response, or None for
+    the plain refusal page; either way the request is refused with 403 and nothing runs.
+    """
+
+    def decorate(view: F) -> F:
+        view.explain_refusal = words  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def _explained(app: Flask, actor: Actor) -> Any:
+    """The view's own words for a relative it refuses, as a 403; None when it has none."""
+    words = getattr(app.view_functions.get(request.endpoint or ""), "explain_refusal", None)
+    if words is None or actor.kind != ActorKind.RELATIVE or actor.subject is None:
+        return None
+    said = words(actor)
+    if said is None:
+        return None
+    response = make_response(said)
+    response.status_code = 403  # only the words are the view's: the request is refused
+    return response
 
 
 def rules_for_endpoint(app: Flask, endpoint: str) -> frozenset[str] | None:
@@ -266,5 +302,8 @@ def install_access_control(app: Flask) -> None:
             wants_staff = bool(rules & (STAFF_ROLES | {STAFF_ANY}))
             target = "auth.staff_login" if wants_staff else "auth.citizen_login"
             return redirect(url_for(target, next=request.full_path.rstrip("?")))
+        explained = _explained(app, g.actor)
+        if explained is not None:
+            return explained
         abort(403)
         return None

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -26,6 +27,7 @@ from selvvisitation.domain.types import (
     ConsentBasis,
     ConsentScope,
     ReassessmentReason,
+    RelationKind,
     SwapStatus,
     VisitServiceOutcome,
 )
@@ -48,16 +50,20 @@ from selvvisitation.models import (
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
-from selvvisitation.services.bookings import FrameExceeded, Line, VisitUnavailable, book_swap
+from selvvisitation.services.bookings import (
+    HOLDING,
+    FrameExceeded,
+    Line,
+    VisitUnavailable,
+    book_swap,
+)
 from selvvisitation.services.cases import open_case
 
-ACTIVE_SWAP = (SwapStatus.REQUESTED, SwapStatus.ACCEPTED)
+ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
 # Stored for the visitators, who read Danish.
 GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
                 "any_time": "Når som helst"}
-RELATION_DA = {"daughter": "datter", "son": "søn", "partner": "ægtefælle eller partner",
-               "grandchild": "barnebarn", "friend": "ven eller nabo"}
 
 
 class EffectRefused(Exception):
@@ -131,6 +137,8 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
             and item.outcome == VisitServiceOutcome.PLANNED
         ),
         already_dropped=tuple(dropped),
+        # As bookings.booked_minutes counts them: what book_swap keeps within the frame.
+        booked_minutes=sum(line.minutes for swap in swaps for line in swap.added),
     )
 
 
@@ -232,8 +240,9 @@ def build_context(
         visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
         consents=tuple(
-            engine.ConsentInfo(c.id, c.relative.name, c.relation, c.scope.value, c.is_active(),
-                               c.relative.cpr if is_citizen else None, **_period_of(c))
+            engine.ConsentInfo(c.id, c.relative.name, c.relation.value, c.scope.value,
+                               c.is_active(), c.relative.cpr if is_citizen else None,
+                               relation_text=c.relation_text, **_period_of(c))
             for c in consents if c.is_active() or not any(
                 o.relative_id == c.relative_id and o.id > c.id for o in consents)
         ),
@@ -327,12 +336,61 @@ def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None
 
 def start_over(session: Session, conversation: Conversation, ctx: engine.Context,
                actor: Any) -> Conversation:
-    """Close the conversation (kept, never deleted) and open a new one."""
+    """Close the conversation (kept, never deleted, without a CPR number) and open a new one."""
     conversation.turn += 1
     _add(conversation, [], step=conversation.step,
          user=engine.Message("answer", engine.N_("Start over")), actor=actor)
+    state, _ = engine.forget_cpr(state_of(conversation))
+    _save(conversation, state)
     conversation.closed_at = utcnow()
     return start_conversation(session, conversation.citizen, ctx)
+
+
+# --- A CPR number typed for a new relative is not kept in a conversation left unfinished ---
+
+
+def holds_stale_cpr(conversation: Conversation, idle_since: datetime) -> bool:
+    """Whether the conversation, untouched since ``idle_since``, still holds a CPR number."""
+    updated = conversation.updated_at  # None: a conversation started in this request
+    return updated is not None and updated <= idle_since and engine.holds_cpr(
+        state_of(conversation))
+
+
+def forget_stale_cpr(conversation: Conversation, ctx: engine.Context | None,
+                     idle_since: datetime) -> bool:
+    """Drop a CPR number from a conversation left since ``idle_since``; where it is still
+    needed the citizen is asked (``ctx``: hers; None for a closed conversation) to write
+    it again. Return whether anything was dropped."""
+    if not holds_stale_cpr(conversation, idle_since):
+        return False
+    state, again = engine.forget_cpr(state_of(conversation))
+    if again and conversation.closed_at is None and ctx is not None:
+        conversation.turn += 1  # the question asked now has changed: older forms are stale
+        _add(conversation, engine.type_cpr_again(ctx, state), step=state.step)
+    _save(conversation, state)
+    return True
+
+
+def forget_stale_cprs(session: Session, idle_since: datetime,
+                      language: str = "da") -> int:
+    """Drop the CPR numbers of every conversation left since ``idle_since`` (open or
+    closed); for the scheduled job. Return how many conversations held one."""
+    candidates = session.scalars(
+        select(Conversation).where(
+            Conversation.updated_at <= idle_since,
+            # Only states that name the key or the step can hold a number; checked below.
+            sa.cast(Conversation.state, sa.Text).like(f"%{engine.CPR}%"),
+        ).order_by(Conversation.id)
+    )
+    dropped = 0
+    for conversation in candidates:
+        if not holds_stale_cpr(conversation, idle_since):
+            continue
+        # The citizen's own context: she is the one asked to write the number again.
+        ctx = build_context(session, conversation.citizen, relative_id=None, may_act=True,
+                            language=language) if conversation.closed_at is None else None
+        dropped += forget_stale_cpr(conversation, ctx, idle_since)
+    return dropped
 
 
 # --- Effects ---------------------------------------------------------------------------------
@@ -469,6 +527,7 @@ def change_consent(session: Session, conversation: Conversation, ctx: engine.Con
     if action in ("see", "act"):
         # A new scope keeps the consent's period; a consent given again starts now.
         fresh = Consent(citizen=citizen, relative=consent.relative, relation=consent.relation,
+                        relation_text=consent.relation_text,
                         scope=ConsentScope(action), basis=ConsentBasis.WRITTEN,
                         valid_from=max(consent.valid_from, now) if current else now,
                         valid_to=consent.valid_to if current else None)
@@ -514,9 +573,11 @@ def add_relative(session: Session, conversation: Conversation, ctx: engine.Conte
             _record("relative_added", citizen, relative, actor)
     first = date.fromisoformat(data["relative_from"])
     last = data.get("relative_until")
-    relation = data.get("relative_relation") or ""
+    relation = RelationKind(data.get("relative_relation") or RelationKind.OTHER)
     consent = Consent(
-        citizen=citizen, relative=relative, relation=RELATION_DA.get(relation, relation),
+        citizen=citizen, relative=relative, relation=relation,
+        relation_text=(data.get("relative_relation_text") or "")
+        if relation is RelationKind.OTHER else "",
         scope=ConsentScope(data["relative_scope"]), basis=ConsentBasis.WRITTEN,
         valid_from=utcnow() if first <= ctx.today else _local_midnight(first),
         # The last day counts in full: the consent ends when the next day begins.
@@ -525,7 +586,7 @@ def add_relative(session: Session, conversation: Conversation, ctx: engine.Conte
     session.add(consent)
     session.flush()
     _record("consent_given", citizen, consent, actor)
-    return {"relative_cpr": None}  # not kept in the conversation once saved
+    return {}  # the engine drops the CPR number from the conversation after this effect
 
 
 EFFECTS = {

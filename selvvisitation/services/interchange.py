@@ -40,6 +40,7 @@ from selvvisitation.domain.types import (
     LapseReason,
     ProviderKind,
     ReassessmentReason,
+    RelationKind,
     ServiceCategory,
     SwapStatus,
     SwapWindow,
@@ -188,7 +189,8 @@ CITIZEN = (
 )
 CONSENT = (
     _ref("relative", required=True, description="A relative's ref."),
-    _s("relation", 80),
+    _e("relation", RelationKind, description="How the relative is related to the citizen."),
+    _s("relation_text", 80, description="With relation \"other\": how, in words."),
     _e("scope", ConsentScope, required=True),
     _e("basis", ConsentBasis, required=True),
     Field("valid_from", "datetime", required=True),

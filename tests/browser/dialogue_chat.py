@@ -119,7 +119,7 @@ class Words:
     you_are_helping: str
     on_behalf: str
     see_only: str
-    no_access: str
+    told_consent_changed: str
 
 
 WORDS = {
@@ -193,9 +193,9 @@ WORDS = {
         being_handled="Er ved at blive behandlet",
         answer_by="Svar senest",
         who_may_see="Pårørende, som må se din hjælp:",
-        may_see="Michael Nielsen (søn): må se din hjælp",
-        may_see_and_act="Michael Nielsen (søn): må se din hjælp og handle for dig",
-        withdrawn="Michael Nielsen (søn): samtykket er trukket tilbage eller udløbet",
+        may_see="Michael Nielsen (barn): må se din hjælp",
+        may_see_and_act="Michael Nielsen (barn): må se din hjælp og handle for dig",
+        withdrawn="Michael Nielsen (barn): samtykket er trukket tilbage eller udløbet",
         change_consent="Vil du ændre et samtykke?",
         let_act="Lad Michael Nielsen også handle for mig",
         withdraw="Træk samtykket til Michael Nielsen tilbage",
@@ -213,7 +213,7 @@ WORDS = {
         on_behalf="Susanne Jensen på vegne af Inger Jensen:",
         see_only="Du kan se Inger Jensens hjælp, men samtykket giver dig ikke lov til at "
                  "handle på vegne af Inger Jensen.",
-        no_access="Du har ikke adgang til denne side",
+        told_consent_changed="Inger Jensen har ændret, hvad du må",
     ),
     "en": Words(
         english_button="English",
@@ -285,9 +285,9 @@ WORDS = {
         being_handled="Being handled",
         answer_by="Answer by",
         who_may_see="Relatives who may see your help:",
-        may_see="Michael Nielsen (søn): may see your help",
-        may_see_and_act="Michael Nielsen (søn): may see your help and act for you",
-        withdrawn="Michael Nielsen (søn): consent withdrawn or expired",
+        may_see="Michael Nielsen (child): may see your help",
+        may_see_and_act="Michael Nielsen (child): may see your help and act for you",
+        withdrawn="Michael Nielsen (child): consent withdrawn or expired",
         change_consent="Would you like to change a consent?",
         let_act="Let Michael Nielsen also act for me",
         withdraw="Withdraw Michael Nielsen's consent",
@@ -305,7 +305,7 @@ WORDS = {
         on_behalf="Susanne Jensen on Inger Jensen's behalf:",
         see_only="You can see Inger Jensen's help, but the consent does not let you act on "
                  "Inger Jensen's behalf.",
-        no_access="You do not have access to this page",
+        told_consent_changed="Inger Jensen has changed what you may do",
     ),
 }
 

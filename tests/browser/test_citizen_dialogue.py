@@ -23,6 +23,7 @@ from selvvisitation.domain.types import (
     CaseStatus,
     ConsentScope,
     ReassessmentReason,
+    RelationKind,
     SwapStatus,
 )
 from selvvisitation.extensions import db
@@ -245,7 +246,7 @@ def ask_for_a_reassessment_and_see_its_status(s: Scene) -> None:
 
 
 def relatives_and_consent(s: Scene) -> None:
-    s.factories.Consent(citizen=s.citizen, relation="søn", scope=ConsentScope.SEE,
+    s.factories.Consent(citizen=s.citizen, relation=RelationKind.CHILD, scope=ConsentScope.SEE,
                         relative=s.factories.Relative(name="Michael Nielsen"))
     c = s.open()
     w = c.w
@@ -358,7 +359,9 @@ def a_relative_is_refused_without_consent_to_act(s: Scene) -> None:
     db.session.execute(update(Consent).values(revoked_at=utcnow()))
     s.factories.Consent(citizen=s.citizen, scope=ConsentScope.SEE, relative=consent.relative)
     c.choose(w.one_visit)
-    expect(c.page.locator("h1")).to_have_text(w.no_access)
+    # Told in the dialogue what happened (issue 4), in place with JavaScript on.
+    expect(c.page.locator(".app-consent-changed h2")).to_have_text(w.told_consent_changed)
+    c.stayed_in_place()
     c.check(c.page)
     conversation = the_one(Conversation)
     assert conversation.step == "swap_when" and conversation.turn == 1

@@ -29,7 +29,7 @@ WORDS = {
         "new": "Giv samtykke til en ny pårørende",
         "name_question": "Hvad hedder den pårørende, du vil give samtykke?",
         "name_label": "Den pårørendes fulde navn",
-        "relation": "Min datter",
+        "relation": "Mit barn",
         "cpr_question": "Hvad er CPR-nummeret på Mette Nielsen?",
         "cpr_error": "Skriv CPR-nummeret med 10 cifre, for eksempel 010150-1234",
         "scope": "Mette Nielsen må se min hjælp og handle for mig",
@@ -40,7 +40,7 @@ WORDS = {
         "done": "Sådan. Mette Nielsen er på din liste over pårørende",
         "more": "Er der andet, jeg kan hjælpe dig med?",
         "date_format": "EEEE d. MMMM y",
-        "listed": "Mette Nielsen (datter): må se din hjælp og handle for dig indtil",
+        "listed": "Mette Nielsen (barn): må se din hjælp og handle for dig indtil",
     },
     "en": {
         "continue": "Continue",
@@ -49,7 +49,7 @@ WORDS = {
         "new": "Give consent to a new relative",
         "name_question": "What is the name of the relative you want to give consent to?",
         "name_label": "The relative's full name",
-        "relation": "My daughter",
+        "relation": "My child",
         "cpr_question": "What is Mette Nielsen's CPR number?",
         "cpr_error": "Write the CPR number as 10 digits, for example 010150-1234",
         "scope": "Mette Nielsen may see my help and act for me",
@@ -60,7 +60,7 @@ WORDS = {
         "done": "Done. Mette Nielsen is on your list of relatives",
         "more": "Is there anything else I can help you with?",
         "date_format": "EEEE d MMMM y",
-        "listed": "Mette Nielsen (datter): may see your help and act for you until",
+        "listed": "Mette Nielsen (child): may see your help and act for you until",
     },
 }
 

@@ -5,22 +5,24 @@ step refuses bad input with a clear Danish message and changes nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
+from flask import url_for
 from sqlalchemy import func, select
 
 from selvvisitation.auth.oidc import person_for
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.types import ActorKind, ConsentScope
+from selvvisitation.domain.types import ActorKind, ConsentScope, RelationKind
 from selvvisitation.extensions import db
-from selvvisitation.models import AuditEntry, Consent, Relative
+from selvvisitation.models import AuditEntry, Consent, Relative, SwapRequest
 from selvvisitation.security.access import Actor
 from selvvisitation.services import dialogue as ops
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
-from tests.pages import sign_in_citizen, sign_in_relative
+from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
 
 CPR = "0101701234"
 
@@ -43,7 +45,7 @@ def typed(value: date) -> str:
 
 # The answers of the path, step by step, as a browser without JavaScript posts them.
 PATH = (("answer", "consent"), ("answer", "new"), ("text", "Mette Nielsen"),
-        ("answer", "daughter"), ("text", "010170-1234"), ("answer", "act"),
+        ("answer", "child"), ("text", "010170-1234"), ("answer", "act"),
         ("answer", "today"))
 
 
@@ -70,7 +72,8 @@ def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, househol
     consent = db.session.scalars(select(Consent)).one()
     assert (relative.name, relative.cpr) == ("Mette Nielsen", CPR)
     assert (consent.citizen_id, consent.relative_id) == (citizen.id, relative.id)
-    assert consent.scope == ConsentScope.ACT and consent.relation == "datter"
+    assert consent.scope == ConsentScope.ACT
+    assert (consent.relation, consent.relation_text) == (RelationKind.CHILD, "")
     assert consent.is_active() and consent.revoked_at is None
     # The last day counts in full: the consent ends when the next day begins, in Denmark.
     assert consent.valid_to == datetime.combine(last + timedelta(days=1), time(0),
@@ -86,7 +89,7 @@ def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, househol
     say(page, citizen, answer="consent")
     soup = page.get("citizen.conversation")
     listed = " ".join(soup.select("#chat-log .app-msg-assistant li")[-1].get_text().split())
-    assert listed == ("Mette Nielsen (datter): må se din hjælp og handle for dig indtil "
+    assert listed == ("Mette Nielsen (barn): må se din hjælp og handle for dig indtil "
                       + format_date(last, "EEEE d. MMMM y", locale="da"))
     offered = [label.get_text(strip=True) for label in soup.select("#answer label")]
     assert "Træk samtykket til Mette Nielsen tilbage" in offered
@@ -274,7 +277,7 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
         db.session, citizen,
         ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da"))
     db.session.flush()
-    data = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
+    data = {"relative_name": "Mette Nielsen", "relative_relation": "child",
             "relative_cpr": CPR, "relative_scope": "act",
             "relative_from": local_today().isoformat(), "relative_until": None}
     as_relative = Actor(kind=ActorKind.RELATIVE, relative=acting.relative, subject=citizen)
@@ -286,3 +289,203 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
             ops.add_relative(db.session, conversation, ctx, data, as_relative)
         assert refused.value.message == "Only the citizen can give or change a consent"
     assert count(Relative) == 1 and count(Consent) == 1  # only the acting relative's
+
+
+# --- A consent narrowed or withdrawn while the relative is in the conversation (issue 4) -------
+
+# What the relative posts next: an answer, "go back one step" or "start over".
+POSTS = ("citizen.conversation_answer", "citizen.conversation_back",
+         "citizen.conversation_restart")
+ALREADY = "Inger Jensen har ændret, hvad du må"
+WHAT_NOW = {
+    "narrowed": ("Du må nu kun se Inger Jensens hjælp. Du må ikke længere handle på vegne af "
+                 "Inger Jensen. Derfor blev intet gemt.",
+                 ["Læs samtalen", "Se Inger Jensens hjælp og næste besøg",
+                  "Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
+                  "Inger Jensen kan ændre det.", "Ring til visitationen: 70 10 20 30"]),
+    "withdrawn": ("Du må ikke længere se Inger Jensens hjælp eller handle på vegne af Inger "
+                  "Jensen. Derfor blev intet gemt.",
+                  ["Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
+                   "Inger Jensen kan ændre det.", "Ring til visitationen: 70 10 20 30"]),
+}
+
+
+@pytest.mark.parametrize("change", ["narrowed", "withdrawn"])
+def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dialogue(
+    client, page, household, factories, change
+):
+    """002 sections 10 and 16: a relative acts only with the citizen's consent. When the
+    citizen narrows it to "see" or withdraws it while her daughter is in the conversation,
+    the daughter's next post is refused (403) in the dialogue's own words: what happened,
+    what she can still do, whom to call; nothing is stored (issue 4)."""
+    from tests.pages import check_page
+
+    citizen = household.citizen
+    consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
+                                relative=factories.Relative(name="Susanne Jensen"))
+    sign_in_relative(client, consent.relative, citizen)
+    page.get("citizen.conversation")
+    say(page, citizen, answer="swap")
+    # Meanwhile the citizen changes the consent on her own device (as ops.change_consent does).
+    consent.revoked_at = datetime.now(ZoneInfo("UTC"))
+    if change == "narrowed":
+        factories.Consent(citizen=citizen, relative=consent.relative, scope=ConsentScope.SEE)
+    db.session.commit()
+    before = (message_count(), current(citizen).turn, current(citizen).step, count(AuditEntry),
+              count(Consent))
+    said, next_steps = WHAT_NOW[change]
+    for endpoint in POSTS:
+        turn = str(current(citizen).turn)
+        response = page.post(endpoint, {"answer": "visit", "turn": turn}, expected_status=403)
+        soup = check_page(response.get_data(as_text=True))
+        notice = soup.select_one(".app-consent-changed")
+        assert notice.select_one("h2").get_text(strip=True) == ALREADY
+        assert notice.select_one(".alert-text").get_text(" ", strip=True) == said
+        assert [" ".join(li.get_text(" ", strip=True).split())
+                for li in soup.select(".app-consent-changed-next li")] == next_steps
+        assert "Du har ikke adgang til denne side" not in soup.get_text()
+        # With JavaScript the same words replace the question in place.
+        fetched = client.post(url_for(endpoint), data={"answer": "visit", "turn": turn,
+                                                       "csrf_token": csrf_token(client)},
+                              headers={"X-Requested-With": "fetch"})
+        assert fetched.status_code == 403 and ALREADY in fetched.get_json()["question"]
+    assert (message_count(), current(citizen).turn, current(citizen).step, count(AuditEntry),
+            count(Consent)) == before
+    assert count(SwapRequest) == 0
+
+
+def test_someone_who_never_had_a_consent_gets_the_plain_refusal(client, page, household,
+                                                                 factories):
+    stranger = factories.Relative(name="Ukendt")
+    factories.Consent(relative=stranger)  # another citizen's relative
+    sign_in_relative(client, stranger, household.citizen)
+    response = page.post("citizen.conversation_answer", {"answer": "swap", "turn": "0"},
+                         expected_status=403)
+    assert "Inger Jensen" not in response.get_data(as_text=True)
+    assert "Du har ikke adgang til denne side" in response.get_data(as_text=True)
+
+
+# --- A CPR number does not linger in a conversation left unfinished (issue 4) ------------------
+
+AGAIN = ("Det er et stykke tid siden, du skrev Mette Nielsens CPR-nummer. For at beskytte det "
+         "gemmer vi det ikke i en samtale, der ikke er færdig. Skriv det igen.")
+
+
+def left_for(conversation, minutes: int) -> None:
+    conversation.updated_at = datetime.now(ZoneInfo("UTC")) - timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def no_cpr_in(conversation) -> bool:
+    stored = json.dumps(conversation.state)
+    return "0101701234" not in stored and "010170-1234" not in stored
+
+
+def test_a_cpr_number_left_in_an_unfinished_conversation_is_dropped_and_asked_for_again(
+    client, page, household, app
+):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)  # the CPR number written, the consent not saved yet
+    assert current(citizen).step == "relative_until" and not no_cpr_in(current(citizen))
+    minutes = app.config["PENDING_CPR_MINUTES"]
+    left_for(current(citizen), minutes - 1)
+    page.get("citizen.conversation")
+    assert not no_cpr_in(current(citizen))  # not yet: she may just be slow
+    left_for(current(citizen), minutes + 1)
+    soup = page.get("citizen.conversation")
+    assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
+    said = [" ".join(b.get_text(" ", strip=True).split()) for b in
+            soup.select("#chat-log .app-msg-assistant")]
+    assert said[-1] == "Assistent: " + AGAIN
+    assert soup.select_one("#current-question").get_text(strip=True) == (
+        "Hvad er CPR-nummeret på Mette Nielsen?")
+    # She writes it again, and the path goes on to the consent.
+    for field, value in PATH[4:]:
+        say(page, citizen, **{field: value})
+    say(page, citizen, answer="none")
+    say(page, citizen, answer="save")
+    assert db.session.scalars(select(Relative.cpr)).one() == CPR
+    assert no_cpr_in(current(citizen))
+
+
+def test_an_answer_sent_after_the_number_was_dropped_is_not_used(client, page, household,
+                                                                  app):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    say(page, citizen, answer="none")
+    left_for(current(citizen), app.config["PENDING_CPR_MINUTES"] + 1)
+    response = say(page, citizen, expected_status=409, answer="save")  # an old tab's form
+    assert errors(response) == ["Det spørgsmål er allerede besvaret. Her er det spørgsmål, "
+                                "der gælder nu"]
+    assert count(Consent) == 0 and count(Relative) == 0
+    assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
+
+
+def test_the_scheduled_job_drops_cpr_numbers_left_too_long_and_only_those(
+    client, page, household, factories, app
+):
+    """`flask forget-pending-cpr` (cron): open and started-over conversations alike."""
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen)
+    left = current(citizen)
+    page.post("citizen.conversation_restart", {"turn": str(left.turn)})  # closed, kept
+    walk(page, citizen)
+    assert no_cpr_in(db.session.get(type(left), left.id))  # starting over keeps no number
+    other = factories.Citizen(name="Ib Holm", municipality=citizen.municipality)
+    sign_in_citizen(client, other)
+    walk(page, other)  # another citizen, busy right now
+    left_for(current(citizen), app.config["PENDING_CPR_MINUTES"] + 5)
+
+    result = app.test_cli_runner().invoke(args=["forget-pending-cpr"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Dropped the CPR number from 1 conversation(s)")
+    assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
+    assert current(citizen).messages[-2].text.startswith("It is a while since you wrote")
+    assert not no_cpr_in(current(other))  # left alone: not unfinished for long enough
+    again = app.test_cli_runner().invoke(args=["forget-pending-cpr"])
+    assert again.output.startswith("Dropped the CPR number from 0 conversation(s)")
+
+
+# --- The relation: a fixed set, shown in the reader's language (issue 4) ----------------------
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("da", ["Mette Nielsen (barn)", "Ole Holm (nevø)", "Åse Berg (ven eller nabo)"]),
+    ("en", ["Mette Nielsen (child)", "Ole Holm (nevø)", "Åse Berg (friend or neighbour)"]),
+])
+def test_the_list_of_relatives_shows_the_relation_in_the_readers_language(
+    client, page, household, factories, language, expected
+):
+    citizen = household.citizen
+    for name, relation, words in (("Mette Nielsen", RelationKind.CHILD, ""),
+                                  ("Ole Holm", RelationKind.OTHER, "nevø"),
+                                  ("Åse Berg", RelationKind.FRIEND, "")):
+        factories.Consent(citizen=citizen, relation=relation, relation_text=words,
+                          scope=ConsentScope.SEE, relative=factories.Relative(name=name))
+    sign_in_citizen(client, citizen)
+    page.post("public.set_language", {"lang": language, "next": "/"})
+    page.get("citizen.conversation")
+    say(page, citizen, answer="consent")
+    soup = page.get("citizen.conversation")
+    listed = [" ".join(li.get_text().split()).split(":")[0]
+              for li in soup.select("#chat-log .app-msg-assistant li")]
+    assert listed[-3:] == expected
+
+
+def test_a_relation_in_own_words_is_saved_as_other_with_the_words(client, page, household):
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen, PATH[:3])
+    response = say(page, citizen, expected_status=200, answer="other")  # "other", no words
+    assert errors(response) == ["Skriv hvordan du kender Mette Nielsen"]
+    say(page, citizen, text="Min nabo gennem 30 år")
+    for field, value in PATH[4:]:
+        say(page, citizen, **{field: value})
+    say(page, citizen, answer="none")
+    say(page, citizen, answer="save")
+    consent = db.session.scalars(select(Consent)).one()
+    assert (consent.relation, consent.relation_text) == (RelationKind.OTHER,
+                                                         "Min nabo gennem 30 år")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from selvvisitation.domain.types import ActorKind, SwapStatus
+from selvvisitation.domain.types import ActorKind, ServiceCategory, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import SwapRequest
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
@@ -25,6 +25,23 @@ def reach_drop_step(page, household) -> None:
     say(page, household.citizen, answer="swap")
     say(page, household.citizen, answer="visit")
     say(page, household.citizen, answer=str(household.visit.id))
+
+
+def worker_books_a_long_walk(household, factories) -> int:
+    """The home-care worker books a 50-minute walk instead of the bath: 50 of the visit's
+    65 minutes are held (bookings.book_swap); return the visit's id."""
+    from selvvisitation.security.locking import lock_for_write
+    from selvvisitation.services.bookings import Line, book_swap
+
+    worker = factories.StaffUser(municipality=household.citizen.municipality)
+    visit_id, citizen_id = household.visit.id, household.citizen.id
+    db.session.commit()
+    lock_for_write(db.session)
+    book_swap(db.session, visit_id=visit_id, citizen_id=citizen_id,
+              drop=[Line(30, household.bath.id)], add=[Line(50, household.walk.id)],
+              created_by_kind=ActorKind.STAFF, created_by_staff_id=worker.id)
+    db.session.commit()
+    return visit_id
 
 
 def test_a_citizen_swaps_vacuuming_for_a_walk_at_one_visit(client, page, household):
@@ -133,23 +150,14 @@ def test_a_swap_confirmed_after_the_frame_was_used_up_meanwhile_is_refused(
 ):
     """Rule 4 (004 §1.3.3, 002 §8): the dialogue books through bookings.book_swap, which
     locks the visit and counts every swap at it; what was booked meanwhile is counted."""
-    from selvvisitation.security.locking import lock_for_write
-    from selvvisitation.services.bookings import Line, book_swap, booked_minutes
+    from selvvisitation.services.bookings import booked_minutes
 
     sign_in_citizen(client, household.citizen)
     reach_drop_step(page, household)
     say(page, household.citizen, answer="PR-STOEVSUG")
     say(page, household.citizen, answer="FL-GAATUR")
     assert current(household.citizen).step == "swap_confirm"
-    # Meanwhile the home-care worker books 50 of the visit's 65 minutes on the day.
-    worker = factories.StaffUser(municipality=household.citizen.municipality)
-    visit_id, citizen_id = household.visit.id, household.citizen.id
-    db.session.commit()
-    lock_for_write(db.session)
-    book_swap(db.session, visit_id=visit_id, citizen_id=citizen_id,
-              drop=[Line(30, household.bath.id)], add=[Line(50, household.walk.id)],
-              created_by_kind=ActorKind.STAFF, created_by_staff_id=worker.id)
-    db.session.commit()
+    visit_id = worker_books_a_long_walk(household, factories)  # meanwhile, on the day
     before = (message_count(), current(household.citizen).turn)
     response = say(page, household.citizen, expected_status=200, acknowledged="y")
     assert errors(response) == ["Der er lige blevet booket noget andet ved dette besøg, så "
@@ -159,3 +167,46 @@ def test_a_swap_confirmed_after_the_frame_was_used_up_meanwhile_is_refused(
     assert swap_count() == 1 and booked_minutes(db.session, visit_id) == 50
     assert (message_count(), current(household.citizen).turn) == before
     assert current(household.citizen).step == "swap_confirm"
+
+
+def test_the_preview_explains_that_other_swaps_took_the_visits_time_before_confirming(
+    client, page, household, factories
+):
+    """Rule 4 (004 §1.3.3, 002 §8): all swaps at one visit stay within its frame. The
+    preview counts the swaps already booked there, as bookings.book_swap will, so the
+    citizen is told before confirming, with what fits instead, and not refused after."""
+    factories.Service(municipality=household.citizen.municipality, code="FL-STRYGNING",
+                      name_da="Strygning", name_en="Ironing", flexible_only=True,
+                      category=ServiceCategory.PERSONAL_CARE, default_minutes=15)
+    worker_books_a_long_walk(household, factories)  # before the citizen starts
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    live = page.get("citizen.conversation").select_one(".app-minutes-live")
+    assert live["data-freed"] == "15"  # what dialogue.js counts the ticked boxes against
+    assert live["data-template"] == (
+        "Du bruger {used} af de 15 minutter, der stadig er fri ved besøget.")
+    say(page, household.citizen, answer="FL-GAATUR")
+    assert current(household.citizen).step == "swap_problem"
+    soup = page.get("citizen.conversation")
+    said = [" ".join(bubble.get_text(" ", strip=True).split()).removeprefix("Assistent: ")
+            for bubble in soup.select("#chat-log .app-msg-assistant")]
+    bar = ("Frigjort: 20 minutter. Brugt: 20 minutter. Andre bytte ved dit besøg %s bruger "
+           "allerede 50 minutter af besøgets 65 minutter, så der er kun 15 minutter fri. "
+           "Det er 5 minutter for meget.")
+    day = said[-2].split("ved dit besøg ")[1].split(" bruger")[0]
+    assert said[-2] == bar % day and day.endswith(str(household.visit.day.year))
+    assert said[-1] == (
+        f"Dette bytte er ikke muligt: Andre bytte ved dit besøg {day} bruger allerede 50 "
+        "minutter af besøgets 65 minutter. Der er kun 15 minutter fri, og det, du har valgt, "
+        "tager 20 minutter. Det kan du gøre i stedet: Vælg noget, der højst tager 15 minutter. "
+        "Disse kan nås inden for 15 minutter: Strygning (15 minutter). Eller vælg et andet "
+        "besøg, hvor der er mere tid fri.")
+    replies = [label.get_text(strip=True) for label in soup.select("#answer label")]
+    assert "Vælg Strygning i stedet (15 minutter)" in replies
+    assert "Vælg et andet besøg" in replies
+    say(page, household.citizen, answer="fit:FL-STRYGNING")
+    assert current(household.citizen).step == "swap_confirm"
+    say(page, household.citizen, acknowledged="y")  # and the confirmation agrees
+    assert current(household.citizen).step == "swap_done"
+    assert swap_count() == 2

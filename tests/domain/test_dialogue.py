@@ -7,6 +7,7 @@ Rules (DOMAIN.md): 1-4 and 9 are checked by domain.swaps and explained here; rul
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from selvvisitation.domain import dialogue as d
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
-from selvvisitation.domain.types import Frequency, ServiceCategory
+from selvvisitation.domain.types import Frequency, RelationKind, ServiceCategory
 from selvvisitation.domain.understanding import MatchableService
 
 TODAY = date(2026, 3, 2)  # a Monday
@@ -49,7 +50,7 @@ def context(**changes) -> d.Context:
             MatchableService("PR-STOEVSUG", ("Støvsugning", "Vacuuming"), ("støvsuget",)),
             MatchableService("FL-GAATUR", ("Gåtur", "A walk"), ("gå en tur", "gåtur")),
         ),
-        consents=(d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True),),
+        consents=(d.ConsentInfo(7, "Susanne Jensen", "child", "act", True),),
     )
     values.update(changes)
     return d.Context(**values)
@@ -198,6 +199,56 @@ def test_a_swap_over_the_time_frame_is_explained_with_what_would_fit():
     assert state.step == "swap_confirm"
 
 
+# Another swap at tomorrow's visit already added 50 of its 65 minutes (bookings.book_swap).
+FULL = context(visits=(visit(1, TODAY), replace(visit(2, TOMORROW), booked_minutes=50)))
+VACUUM = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+
+
+def test_the_preview_counts_what_other_swaps_at_the_visit_already_hold():
+    """Rule 4 (004 §1.3.3, 002 §8): all swaps at a visit stay within its frame, so the
+    preview refuses what the confirmation would (services/bookings.book_swap)."""
+    minutes, _ = d.entering(FULL, "swap_add", VACUUM)
+    assert minutes.params == {"freed": 20, "used": 0, "date": TOMORROW.isoformat(),
+                              "frame": 65, "booked": 50, "free": 15}
+    asked = d.question(FULL, d.State("swap_add", VACUUM, []))
+    assert asked.params["room"] == 15 and "other swaps leave only" in asked.hint
+    state = run(FULL, d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=VACUUM)
+    assert state.step == "swap_problem"
+    check = state.data["check"]
+    assert [v["code"] for v in check["violations"]] == ["visit_already_booked"]
+    assert check["violations"][0]["data"]["free_minutes"] == 15
+    assert [a["code"] for a in check["alternatives"]] == [
+        "choose_at_most_minutes", "choose_another_visit"]
+    bar, problems, _ = d.entering(FULL, state.step, state.data)
+    assert bar.params["booked"] == 50 and problems.kind == "problems"
+    asked = d.question(FULL, state)
+    assert "visit_again" in asked.values  # nothing in this catalogue fits in 15 minutes
+    again = run(FULL, d.Answer(choice="visit_again"), step=state.step, data=state.data)
+    assert again.step == "swap_visit"
+
+
+def test_without_other_swaps_at_the_visit_the_preview_is_as_before():
+    state = run(context(), d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=VACUUM)
+    assert state.step == "swap_confirm" and state.data["check"]["booked"] == {}
+    assert d.entering(context(), "swap_add", VACUUM)[0].params == {"freed": 20, "used": 0}
+
+
+def test_a_standing_wish_is_judged_by_the_fullest_visit_it_covers():
+    """Rule 4: a standing wish is done at every visit of the period; the tightest decides."""
+    later = TODAY + timedelta(days=5)
+    ctx = context(visits=(replace(visit(1, TODAY), booked_minutes=60),  # today: not covered
+                          replace(visit(2, TOMORROW), booked_minutes=30),
+                          replace(visit(3, later), booked_minutes=50)))
+    data = {"visit_id": None, "period": [TOMORROW.isoformat(), (TODAY + timedelta(7)).isoformat()],
+            "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    assert [(b.day, b.booked_minutes) for b in d.visit_bookings(ctx, data)] == [
+        (TOMORROW, 30), (later, 50)]
+    state = run(ctx, d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=data)
+    assert state.step == "swap_problem"
+    assert state.data["check"]["violations"][0]["data"]["date"] == later.isoformat()
+    assert "visit_again" not in d.question(ctx, state).values  # a period has no one visit
+
+
 def test_the_swap_is_sent_only_with_the_acknowledgement():
     assert error(context(), "swap_confirm", d.Answer()).field == "acknowledged"
     outcome = d.answer(context(), d.State("swap_confirm", {}, [{"step": "x", "data": {}}]),
@@ -315,10 +366,11 @@ def test_every_step_asks_a_question_with_a_known_input():
 
 # --- a new relative (002 sections 10 and 16; 004 §2.1.1: only with the citizen's consent) ------
 
-NEW_RELATIVE = (d.Answer(text="Mette  Nielsen"), d.Answer(choice="daughter"),
+NEW_RELATIVE = (d.Answer(text="Mette  Nielsen"), d.Answer(choice="child"),
                 d.Answer(text="010170-1234"), d.Answer(choice="act"), d.Answer(choice="today"),
                 d.Answer(text="31-12-2026"))
-FILLED = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
+FILLED = {"relative_name": "Mette Nielsen", "relative_relation": "child",
+          "relative_relation_text": "",
           "relative_cpr": "0101701234", "relative_scope": "act",
           "relative_from": TODAY.isoformat()}
 
@@ -343,21 +395,65 @@ def test_the_cpr_number_is_echoed_masked():
 def test_a_written_relation_and_a_later_first_day_are_kept():
     state = run(context(), d.Answer(text="Min nabo Åse"), step="relative_relation",
                 data={"relative_name": "Åse"})
-    assert state.data["relative_relation"] == "Min nabo Åse"
+    assert (state.data["relative_relation"], state.data["relative_relation_text"]) == (
+        "other", "Min nabo Åse")  # "other", in her own words
     state = run(context(), d.Answer(text="1.4.2026"), d.Answer(choice="none"),
                 step="relative_from", data=FILLED)
     assert state.data["relative_from"] == "2026-04-01" and state.data["relative_until"] is None
 
 
 def test_cancelling_saves_nothing_and_forgets_the_answers():
-    state = d.State("relative_confirm", {**FILLED, "relative_until": None}, [])
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE, step="consent")
     outcome = d.answer(context(), state, d.Answer(choice="cancel"))
     assert outcome.effect is None and outcome.state.step == "menu"
-    assert outcome.state.data == {}  # the CPR number is not kept
+    assert outcome.state.data == {}  # the CPR number is not kept...
+    assert not d.holds_cpr(outcome.state) and "1234" not in str(outcome.state)  # ...anywhere
     assert outcome.messages[1].text == "Nothing was saved."
+    # Going back stops before the CPR question: the steps after it held the number.
+    assert d.back(context(), outcome.state)[0].step == "relative_relation"
 
 
-OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "datter", "act", True, "0101701234"),)
+def test_the_cpr_number_is_not_kept_once_the_consent_is_saved():
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE, d.Answer(choice="save"),
+                step="consent")
+    assert state.step == "relative_done" and "relative_cpr" not in state.data
+    assert not d.holds_cpr(state)
+
+
+@pytest.mark.parametrize("answered", range(3, len(NEW_RELATIVE) + 1))
+def test_a_cpr_number_left_too_long_is_forgotten_and_asked_for_again(answered):
+    """Issue 4: a CPR number does not linger in an unfinished conversation; from any step
+    after its question the citizen is asked to write it again, the other answers kept."""
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered], step="consent")
+    assert state.step in d.NEEDS_CPR and d.holds_cpr(state)
+    forgotten, again = d.forget_cpr(state)
+    assert again and forgotten.step == "relative_cpr"
+    assert not d.holds_cpr(forgotten) and "1234" not in str(forgotten)
+    assert forgotten.data == {"relative_name": "Mette Nielsen", "relative_relation": "child",
+                              "relative_relation_text": ""}
+    note, asked = d.type_cpr_again(context(), forgotten)
+    assert note.text.startswith("It is a while since you wrote %(name)s's CPR number")
+    assert note.params == {"name": "Mette Nielsen"} and asked.kind == "question"
+    state = run(context(), *NEW_RELATIVE[2:answered], step=forgotten.step, data=forgotten.data)
+    assert state.step == run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered],
+                             step="consent").step  # written again, the path goes on
+
+
+def test_the_number_shown_again_after_going_back_is_forgotten_too():
+    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:3], step="consent")
+    at_cpr, _ = d.back(context(), state)
+    assert at_cpr.step == "relative_cpr" and d.question(context(), at_cpr).text_value
+    forgotten, again = d.forget_cpr(at_cpr)
+    assert not again and not d.holds_cpr(forgotten)
+    assert d.question(context(), forgotten).text_value == ""
+
+
+def test_forgetting_leaves_a_state_without_a_cpr_number_unchanged():
+    state = run(context(), d.Answer(choice="swap"), d.Answer(choice="visit"))
+    assert not d.holds_cpr(state) and d.forget_cpr(state) == (state, False)
+
+
+OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "child", "act", True, "0101701234"),)
 
 BAD_RELATIVE_ANSWERS = [
     # (step, answer, context changes, message)
@@ -395,6 +491,21 @@ BAD_RELATIVE_ANSWERS = [
 ]
 
 
+def test_relation_is_one_of_a_fixed_set_stored_as_its_value():
+    """Issue 4: the relation is a RelationKind value, shown in the reader's language."""
+    asked = d.question(context(), d.State("relative_relation", {"relative_name": "Åse"}, []))
+    assert asked.values == {kind.value for kind in RelationKind}
+    for kind in RelationKind:
+        if kind is not RelationKind.OTHER:
+            state = run(context(), d.Answer(choice=kind.value), step="relative_relation",
+                        data={"relative_name": "Åse"})
+            assert state.data["relative_relation"] == kind.value
+    problem = error(context(), "relative_relation", d.Answer(choice="other"),
+                    data={"relative_name": "Åse"})  # "other" needs her words
+    assert (problem.field, problem.message, problem.params) == (
+        "text", "Write how you know %(name)s", {"name": "Åse"})
+
+
 @pytest.mark.parametrize(("step", "given", "changes", "message"), BAD_RELATIVE_ANSWERS)
 def test_bad_answers_about_a_new_relative_are_refused(step, given, changes, message):
     assert error(context(**changes), step, given, data=FILLED).message == message
@@ -423,6 +534,6 @@ def test_the_citizen_is_offered_a_new_relative_and_a_relative_is_not():
 
 
 def test_a_consent_from_a_coming_day_can_be_withdrawn_before_it_starts():
-    coming = d.ConsentInfo(8, "Ole Hansen", "søn", "see", False, starts="2026-04-01")
+    coming = d.ConsentInfo(8, "Ole Hansen", "child", "see", False, starts="2026-04-01")
     asked = d.question(context(consents=(coming,)), d.State("consent", {}, []))
     assert {"withdraw:8", "act:8"} <= asked.values

@@ -18,6 +18,7 @@ from selvvisitation.domain.swaps import (
     ProposedSwap,
     SwapCheckResult,
     SwapLine,
+    VisitBooking,
     check_swap,
     explain_alternatives,
 )
@@ -94,6 +95,7 @@ def check(
     already_swapped_in: int = 0,
     already_dropped: int = 0,
     today: date | None = None,
+    bookings: tuple[VisitBooking, ...] = (),
 ) -> SwapCheckResult:
     """Run check_swap with this module's catalogue and defaults."""
     return check_swap(
@@ -105,6 +107,7 @@ def check(
         already_swapped_in_minutes=already_swapped_in,
         already_dropped_minutes=already_dropped,
         today=today,
+        visit_bookings=bookings,
     )
 
 
@@ -473,6 +476,7 @@ def alternatives(drop: tuple[SwapLine, ...], add: tuple[SwapLine, ...], **kw: ob
         policy=kw.pop("policy", Policy()),  # type: ignore[arg-type]
         proposal=ProposedSwap(drop, add, visit_date=VISIT_DAY),
         window_minutes=kw.pop("window_minutes", 85),  # type: ignore[arg-type]
+        visit_bookings=kw.pop("bookings", ()),  # type: ignore[arg-type]
     )
     return {a.code: a.data for a in found}
 
@@ -559,6 +563,60 @@ def test_temporary_grant_suggests_its_period() -> None:
     assert found["choose_a_date_in"]["grant_periods"] == [["2026-01-05", "2026-02-28"]]
 
 
+# --- other swaps at the same visit (rule 4: all swaps at one visit within its frame) ----------
+
+# Another swap at the visit already added 50 of its 65 minutes (bookings.book_swap's count).
+TAKEN = VisitBooking(VISIT_DAY, 65, 50)
+
+
+def test_minutes_other_swaps_hold_at_the_visit_count_in_the_check() -> None:
+    """Rule 4 (004 §1.3.3, 002 §8): 20 freed, but only 15 of the visit's frame are left."""
+    result = check((line("rengøring_bad", 20),), (line("køleskab", 20),), bookings=(TAKEN,))
+    assert result.codes == ("visit_already_booked",)
+    assert result.violations[0].data == {
+        "date": "2026-03-02",
+        "frame_minutes": 65,
+        "booked_minutes": 50,
+        "free_minutes": 15,
+        "used_minutes": 20,
+        "overrun_minutes": 5,
+    }
+    assert check((line("rengøring_bad", 20),), (line("strygning", 15),),
+                 bookings=(TAKEN,)).remaining_minutes == 0
+
+
+def test_a_full_visit_suggests_what_fits_in_what_is_left_and_another_visit() -> None:
+    """Rule 4: what would work is counted within the 15 minutes other swaps left."""
+    found = alternatives((line("rengøring_bad", 20),), (line("køleskab", 20),),
+                         bookings=(TAKEN,))
+    assert found["choose_at_most_minutes"] == {"max_minutes": 15}
+    assert found["services_that_fit"] == {
+        "available_minutes": 15, "services": [{"service_code": "strygning", "minutes": 15}]}
+    for item in found["services_that_fit"]["services"]:
+        swap = ((line("rengøring_bad", 20),), (line(item["service_code"], item["minutes"]),))
+        assert "visit_already_booked" not in check(*swap, bookings=(TAKEN,)).codes, item
+    assert found["choose_another_visit"] == {"date": "2026-03-02"}
+    assert "also_drop" not in found  # dropping more frees nothing at a full visit
+
+
+def test_a_visit_no_other_swap_holds_minutes_in_changes_nothing() -> None:
+    """Without other swaps the visit balances alone, as before (rule 4, VISIT window)."""
+    swap = ((line("rengøring_bad", 20),), (line("køleskab", 20),))
+    assert check(*swap, bookings=(VisitBooking(VISIT_DAY, 10, 0),)).allowed
+
+
+def test_for_a_period_the_tightest_visit_decides() -> None:
+    """Rule 4: a standing wish is done at every visit it covers, so the fullest one decides."""
+    period = (VISIT_DAY, VISIT_DAY + timedelta(days=13))
+    bookings = (VisitBooking(VISIT_DAY, 65, 30),
+                VisitBooking(VISIT_DAY + timedelta(days=7), 65, 55))
+    result = check((line("rengøring_bad", 20),), (line("køleskab", 20),), visit_date=None,
+                   period=period, window_minutes=170, bookings=bookings)
+    assert result.codes == ("visit_already_booked",)
+    assert result.violations[0].data["date"] == "2026-03-09"
+    assert result.violations[0].data["free_minutes"] == 10
+
+
 # --- properties ---------------------------------------------------------------------------
 
 CODES = st.sampled_from([*CATALOGUE, "ukendt", "", " "]) | st.none()
@@ -591,6 +649,7 @@ PROPOSALS = st.builds(
     period=st.none() | st.tuples(DATES, DATES),
 )
 FRAMES = st.integers(min_value=-10, max_value=2000)
+BOOKINGS = st.lists(st.builds(VisitBooking, DATES, FRAMES, FRAMES), max_size=3).map(tuple)
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
@@ -602,6 +661,7 @@ FRAMES = st.integers(min_value=-10, max_value=2000)
     swapped_in=FRAMES,
     dropped=FRAMES,
     today=st.none() | DATES,
+    bookings=BOOKINGS,
 )
 def test_check_never_raises_and_keeps_the_time_frame(
     granted: tuple[GrantedService, ...],
@@ -611,6 +671,7 @@ def test_check_never_raises_and_keeps_the_time_frame(
     swapped_in: int,
     dropped: int,
     today: date | None,
+    bookings: tuple[VisitBooking, ...],
 ) -> None:
     """Rule 4 (004 §1.3.3, 002 §8) as a property: never raises; allowed only within the frame."""
     result = check_swap(
@@ -622,6 +683,7 @@ def test_check_never_raises_and_keeps_the_time_frame(
         already_swapped_in_minutes=swapped_in,
         already_dropped_minutes=dropped,
         today=today,
+        visit_bookings=bookings,
     )
     assert result.notices[:2] == NOTICES
     assert result.allowed == (not result.violations)
@@ -638,6 +700,9 @@ def test_check_never_raises_and_keeps_the_time_frame(
         assert result.used_minutes <= result.freed_minutes + slack
         assert result.used_minutes <= max(window_minutes, 0)
         assert result.freed_minutes <= max(window_minutes, 0)
+        # All swaps at a visit together stay within its frame (bookings.book_swap).
+        assert all(result.used_minutes <= max(0, b.frame_minutes - b.booked_minutes)
+                   for b in bookings if b.booked_minutes > 0)
     # explain_alternatives takes the same input and must not raise either.
     suggestions = explain_alternatives(
         granted=granted,
@@ -648,6 +713,7 @@ def test_check_never_raises_and_keeps_the_time_frame(
         already_swapped_in_minutes=swapped_in,
         already_dropped_minutes=dropped,
         today=today,
+        visit_bookings=bookings,
     )
     if result.allowed:
         assert suggestions == ()
@@ -659,9 +725,11 @@ def test_check_never_raises_and_keeps_the_time_frame(
     granted=st.one_of(st.none(), st.integers(), st.text(), st.lists(st.integers())),
     catalogue=st.one_of(st.none(), st.text(), st.dictionaries(st.text(), st.integers())),
     window_minutes=st.one_of(st.none(), st.text(), st.floats()),
+    bookings=st.one_of(st.none(), st.integers(), st.text(), st.lists(st.builds(object))),
 )
 def test_check_never_raises_on_nonsense(
-    proposal: object, granted: object, catalogue: object, window_minutes: object
+    proposal: object, granted: object, catalogue: object, window_minutes: object,
+    bookings: object,
 ) -> None:
     """Whatever a caller passes, the answer is violations, not an exception."""
     result = check_swap(
@@ -670,6 +738,7 @@ def test_check_never_raises_on_nonsense(
         policy=None,  # type: ignore[arg-type]
         proposal=proposal,  # type: ignore[arg-type]
         window_minutes=window_minutes,  # type: ignore[arg-type]
+        visit_bookings=bookings,  # type: ignore[arg-type]
     )
     assert not result.allowed
     assert result.notices == NOTICES

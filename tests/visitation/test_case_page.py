@@ -11,6 +11,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ActorKind,
     FlagRule,
+    RelationKind,
     StaffRole,
     SwapStatus,
     VisitServiceOutcome,
@@ -92,6 +93,25 @@ def test_case_page_shows_summary_with_masked_cpr(page, client, visitator, case_w
     summary = soup.select_one("dl.app-summary").text
     assert "010145-XXXX" in summary
     assert "1234" not in summary
+
+
+def test_case_page_lists_relatives_with_the_relation_in_the_readers_language(
+    page, client, factories, visitator, case_with_history
+):
+    """Issue 4: the relation is a fixed set shown translated; "other" in the citizen's words."""
+    citizen = case_with_history.citizen
+    factories.Consent(citizen=citizen, relation=RelationKind.PARTNER,
+                      relative=factories.Relative(name="Birgit Bytter"))
+    factories.Consent(citizen=citizen, relation=RelationKind.OTHER, relation_text="nevø",
+                      relative=factories.Relative(name="Lars Bytter"))
+    sign_in_staff(client, visitator)
+    summary = " ".join(page.get("visitation.case_page", case_id=case_with_history.id)
+                       .select_one("dl.app-summary").text.split())
+    assert "Birgit Bytter (ægtefælle eller partner), Lars Bytter (nevø)" in summary
+    page.post("public.set_language", {"lang": "en", "next": "/"})
+    summary = " ".join(page.get("visitation.case_page", case_id=case_with_history.id)
+                       .select_one("dl.app-summary").text.split())
+    assert "Birgit Bytter (spouse or partner), Lars Bytter (nevø)" in summary
 
 
 def test_case_page_explains_the_flag_with_rule_source_and_visits(
