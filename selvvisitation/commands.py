@@ -12,6 +12,7 @@ from selvvisitation.extensions import db
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(rotate_cpr_keys)
     rules_commands.register(app)
 
 
@@ -40,3 +41,22 @@ def seed_demo() -> None:
     for login in logins:
         click.echo(f"  {login.role.value:<20} {login.username:<16} {login.password}")
     click.echo("Citizens and relatives: choose a made-up person at /log-ind")
+
+
+@click.command("rotate-cpr-keys")
+def rotate_cpr_keys() -> None:
+    """Re-encrypt every stored CPR number with the first key of CPR_ENCRYPTION_KEYS.
+
+    After it, the keys listed after the first open nothing and may be removed (README).
+    The blind index does not change: it has its own key.
+    """
+    from selvvisitation.models import Citizen, Relative
+    from selvvisitation.security import cpr_vault
+
+    count = 0
+    for model in (Citizen, Relative):
+        for person in db.session.scalars(select(model).where(model.cpr_encrypted.is_not(None))):
+            person.cpr_encrypted = cpr_vault.rotate(person.cpr_encrypted)
+            count += 1
+    db.session.commit()
+    click.echo(f"CPR numbers re-encrypted with the first key: {count}")

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 CPR_TOKEN_LENGTH = 200
 
 
+_ONLY_EQUALITY = (
+    "CPR numbers are stored encrypted: select cpr_encrypted and decrypt with "
+    "security.cpr_vault (or load the objects); in queries only ==, != and IS NULL work"
+)
+
+
 class CprComparator(Comparator[str]):
     """`Citizen.cpr == value` in a query: compare blind indexes, as the database holds no CPR.
 
@@ -54,11 +60,21 @@ class CprComparator(Comparator[str]):
         except CprError:
             return self.lookup_column.is_not(None)  # every stored number differs from it
 
+    def is_(self, other: object) -> sa.ColumnElement[bool]:
+        if other is not None:
+            raise TypeError("A CPR number is compared with IS NULL only")
+        return self.lookup_column.is_(None)
+
+    def is_not(self, other: object) -> sa.ColumnElement[bool]:
+        if other is not None:
+            raise TypeError("A CPR number is compared with IS NOT NULL only")
+        return self.lookup_column.is_not(None)
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        raise TypeError(_ONLY_EQUALITY)
+
     def __clause_element__(self) -> Any:
-        raise TypeError(
-            "CPR numbers are stored encrypted: select cpr_encrypted and decrypt with "
-            "security.cpr_vault (or load the objects); in queries only == and != work"
-        )
+        raise TypeError(_ONLY_EQUALITY)
 
     __hash__ = None  # type: ignore[assignment]
 
