@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,8 +33,20 @@ def _kept_secret(variable: str, file_name: str, generate: Callable[[], str]) -> 
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(generate())
-        key_file.chmod(0o600)
+        # Written whole to a file created 0600, then linked in place: a link never replaces
+        # a file, so two processes starting at once (gunicorn workers) keep one key, and no
+        # reader sees it half-written or readable by others. A lost race for the CPR key
+        # would lose the numbers encrypted with the other one.
+        descriptor, name = tempfile.mkstemp(dir=INSTANCE_DIR, prefix=f".{file_name}.")
+        draft = Path(name)  # mkstemp creates it readable by the owner only
+        with os.fdopen(descriptor, "w") as out:
+            out.write(generate())
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass  # another process was first: its key is the one
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
