@@ -77,9 +77,13 @@ def test_mitid_sign_in_finds_citizen_and_relative_by_cpr(factories):
     relative = factories.Relative(cpr=RELATIVE_CPR)
     db.session.commit()
     assert person_for(db.session, {"sub": "a", "cpr": "230749-1234"}) == (
-        ActorKind.CITIZEN, citizen)
+        ActorKind.CITIZEN,
+        citizen,
+    )
     assert person_for(db.session, {"sub": "b", "cpr": RELATIVE_CPR}) == (
-        ActorKind.RELATIVE, relative)
+        ActorKind.RELATIVE,
+        relative,
+    )
     assert person_for(db.session, {"sub": "c", "cpr": "0101451234"}) is None
     assert person_for(db.session, {"sub": "d", "cpr": "not a number"}) is None
 
@@ -89,7 +93,8 @@ def test_queries_compare_by_number_and_refuse_anything_else(factories):
     without = factories.Relative(cpr=None)
     db.session.commit()
     assert db.session.scalars(select(Citizen).where(Citizen.cpr == "230749-1234")).all() == [
-        citizen]
+        citizen
+    ]
     assert db.session.scalars(select(Citizen).where(Citizen.cpr != CITIZEN_CPR)).all() == []
     assert db.session.scalars(select(Citizen).where(Citizen.cpr == "junk")).all() == []
     assert db.session.scalars(select(Relative).where(Relative.cpr.is_(None))).all() == [without]
@@ -104,17 +109,23 @@ def _add_relative(citizen: Citizen, cpr: str) -> None:
     ctx = ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da")
     conversation = ops.start_conversation(db.session, citizen, ctx)
     db.session.flush()
-    data = {"relative_name": "Mette Nielsen", "relative_relation": "daughter",
-            "relative_cpr": cpr, "relative_scope": "act",
-            "relative_from": local_today().isoformat(), "relative_until": None}
+    data = {
+        "relative_name": "Mette Nielsen",
+        "relative_relation": "daughter",
+        "relative_cpr": cpr,
+        "relative_scope": "act",
+        "relative_from": local_today().isoformat(),
+        "relative_until": None,
+    }
     actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen)
     ops.add_relative(db.session, conversation, ctx, data, actor)
 
 
 def test_the_dialogue_finds_a_relative_already_listed_by_cpr(factories):
     citizen = factories.Citizen(cpr=CITIZEN_CPR)
-    factories.Consent(citizen=citizen, relative=factories.Relative(name="Mette N.",
-                                                                   cpr=RELATIVE_CPR))
+    factories.Consent(
+        citizen=citizen, relative=factories.Relative(name="Mette N.", cpr=RELATIVE_CPR)
+    )
     db.session.commit()
     with pytest.raises(ops.EffectRefused) as refused:
         _add_relative(citizen, "150268-1357")
@@ -163,9 +174,7 @@ def test_rotated_keys_still_open_numbers_encrypted_with_the_old_key(app, factori
     assert CITIZEN_CPR not in str(lost.value)
 
 
-def test_the_rotation_command_re_encrypts_every_number_so_the_old_key_can_go(
-    app, factories, keys
-):
+def test_the_rotation_command_re_encrypts_every_number_so_the_old_key_can_go(app, factories, keys):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     lookup_key = app.config["CPR_LOOKUP_KEY"]
     keys([old], lookup_key)
