@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from selvvisitation.config import Config  # noqa: E402
 from selvvisitation.database import configure_engine  # noqa: E402
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (  # noqa: E402
@@ -53,6 +54,7 @@ from selvvisitation.models import (  # noqa: E402
     Visit,
     VisitService,
 )
+from selvvisitation.security import cpr_vault  # noqa: E402
 from selvvisitation.services.flags import evaluate_citizen, evaluate_municipality  # noqa: E402
 
 CHUNK = 20_000
@@ -152,7 +154,8 @@ def generate(engine: Engine, citizens: int, days: int, rng: random.Random, today
                 {
                     "id": c,
                     "municipality_id": 1,
-                    "cpr": fake_cpr(c),
+                    "cpr_encrypted": cpr_vault.encrypt(fake_cpr(c)),
+                    "cpr_lookup": cpr_vault.lookup(fake_cpr(c)),
                     "name": f"Borger {c}",
                     "team_id": 1 + c % 20,
                     "provider_id": 1,
@@ -301,6 +304,8 @@ def main() -> None:
     rng = random.Random(args.seed)  # noqa: S311  (synthetic data, not security)
     engine = create_engine(args.url)
     configure_engine(engine)
+    config = Config()  # the CPR keys as the app has them (env or instance dir), for --reuse
+    cpr_vault.configure(config.CPR_ENCRYPTION_KEYS, config.CPR_LOOKUP_KEY)
     today = local_today()
     shown = args.url.split("@")[-1]
     print(f"database: {engine.dialect.name} {shown}")

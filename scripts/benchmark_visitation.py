@@ -110,6 +110,7 @@ def build(db, args: argparse.Namespace) -> int:
         StaffUser,
         Team,
     )
+    from selvvisitation.security import cpr_vault
     from selvvisitation.security.passwords import hash_password
 
     rng = random.Random(94)  # noqa: S311  (made-up data)
@@ -166,7 +167,8 @@ def build(db, args: argparse.Namespace) -> int:
         [
             "id",
             "municipality_id",
-            "cpr",
+            "cpr_encrypted",
+            "cpr_lookup",
             "name",
             "preferred_language",
             "provider_id",
@@ -177,8 +179,8 @@ def build(db, args: argparse.Namespace) -> int:
             (
                 cid,
                 municipality.id,
-                f"{(i % 28) + 1:02d}{(i // 28) % 12 + 1:02d}{30 + (i // 336) % 60:02d}"
-                f"{i % 10000:04d}"[:10],
+                cpr_vault.encrypt(cpr),  # stored encrypted, found by the blind index (issue #6)
+                cpr_vault.lookup(cpr),
                 f"Borger {i}",
                 "da",
                 team_rows[team_of(i)][1],
@@ -186,6 +188,10 @@ def build(db, args: argparse.Namespace) -> int:
                 now,
             )
             for i, cid in enumerate(citizen_ids)
+            for cpr in [
+                f"{(i % 28) + 1:02d}{(i // 28) % 12 + 1:02d}{30 + (i // 336) % 60:02d}"
+                f"{i % 10000:04d}"
+            ]
         ),
     )
     print(f"  citizens: {n} in {time.perf_counter() - started:.1f} s", flush=True)

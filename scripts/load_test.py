@@ -442,6 +442,7 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
         Visit,
         VisitService,
     )
+    from selvvisitation.security import cpr_vault
     from selvvisitation.security.passwords import hash_password
 
     password = secrets.token_urlsafe(12)
@@ -453,7 +454,8 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
             c for c in session.scalars(select(Citizen).order_by(Citizen.id))
             if session.scalar(select(Visit.id).where(Visit.citizen_id == c.id, Visit.day == today))
         ]
-        used = set(session.scalars(select(Citizen.cpr)))
+        # CPR numbers are stored encrypted (issue #6): decrypt to avoid reusing one.
+        used = {cpr_vault.decrypt(t) for t in session.scalars(select(Citizen.cpr_encrypted))}
         made: list[Citizen] = []
         for n in range(citizens):
             template = templates[n % len(templates)]

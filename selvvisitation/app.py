@@ -20,6 +20,7 @@ def create_app(config: Config | str | None = None) -> Flask:
         config = config_for(config)
     app.config.from_object(config)
     register_proxy(app)
+    register_cpr_vault(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -38,6 +39,17 @@ def register_proxy(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+
+def register_cpr_vault(app: Flask) -> None:
+    """Give the CPR vault its keys (issue #6: CPR numbers are stored encrypted).
+
+    The vault is one per process, like the database engine's dialect: every app in a
+    process shares the keys of the last one created.
+    """
+    from selvvisitation.security import cpr_vault
+
+    cpr_vault.configure(app.config["CPR_ENCRYPTION_KEYS"], app.config["CPR_LOOKUP_KEY"])
 
 
 def register_extensions(app: Flask) -> None:

@@ -13,6 +13,7 @@ from selvvisitation.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(forget_pending_cpr)
+    app.cli.add_command(rotate_cpr_keys)
     rules_commands.register(app)
 
 
@@ -64,3 +65,20 @@ def forget_pending_cpr() -> None:
     db.session.commit()
     click.echo(f"Dropped the CPR number from {dropped} conversation(s) left for more than "
                f"{minutes} minutes.")
+@click.command("rotate-cpr-keys")
+def rotate_cpr_keys() -> None:
+    """Re-encrypt every stored CPR number with the first key of CPR_ENCRYPTION_KEYS.
+
+    After it, the keys listed after the first open nothing and may be removed (README).
+    The blind index does not change: it has its own key.
+    """
+    from selvvisitation.models import Citizen, Relative
+    from selvvisitation.security import cpr_vault
+
+    count = 0
+    for model in (Citizen, Relative):
+        for person in db.session.scalars(select(model).where(model.cpr_encrypted.is_not(None))):
+            person.cpr_encrypted = cpr_vault.rotate(person.cpr_encrypted)
+            count += 1
+    db.session.commit()
+    click.echo(f"CPR numbers re-encrypted with the first key: {count}")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from selvvisitation.security.cpr_vault import generate_encryption_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SELVVISITATION_INSTANCE_DIR", PROJECT_ROOT / "instance"))
@@ -17,21 +21,52 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    """Use SECRET_KEY if given; otherwise generate one on first run and keep it.
+def _kept_secret(variable: str, file_name: str, generate: Callable[[], str]) -> str:
+    """The environment variable if given; otherwise generated on first run and kept.
 
-    Never a hard-coded secret: a fresh machine gets its own random key, stored
-    readable only by the owner so restarts keep sessions valid.
+    Never a hard-coded secret: a fresh machine gets its own random value, stored in
+    the instance directory readable only by the owner so restarts keep using it.
     """
-    given = os.environ.get("SECRET_KEY")
+    given = os.environ.get(variable)
     if given:
         return given
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Written whole to a file created 0600, then linked in place: a link never replaces
+        # a file, so two processes starting at once (gunicorn workers) keep one key, and no
+        # reader sees it half-written or readable by others. A lost race for the CPR key
+        # would lose the numbers encrypted with the other one.
+        descriptor, name = tempfile.mkstemp(dir=INSTANCE_DIR, prefix=f".{file_name}.")
+        draft = Path(name)  # mkstemp creates it readable by the owner only
+        with os.fdopen(descriptor, "w") as out:
+            out.write(generate())
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass  # another process was first: its key is the one
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY, or one generated on first run (restarts keep sessions valid)."""
+    return _kept_secret("SECRET_KEY", "secret_key", lambda: secrets.token_hex(32))
+
+
+def _cpr_encryption_keys() -> list[str]:
+    """CPR_ENCRYPTION_KEYS (comma-separated Fernet keys, the first encrypts), or one generated.
+
+    Losing the key loses every CPR number in the database: the README says to back it up.
+    """
+    keys = _kept_secret("CPR_ENCRYPTION_KEYS", "cpr_encryption_keys", generate_encryption_key)
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def _cpr_lookup_key() -> str:
+    """CPR_LOOKUP_KEY (the blind index's HMAC key), or one generated on first run."""
+    return _kept_secret("CPR_LOOKUP_KEY", "cpr_lookup_key", lambda: secrets.token_hex(32))
 
 
 def _database_url() -> str:
@@ -52,6 +87,9 @@ class Config:
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()
+        # CPR numbers are stored encrypted (issue #6); create_app hands these to the vault.
+        self.CPR_ENCRYPTION_KEYS = _cpr_encryption_keys()
+        self.CPR_LOOKUP_KEY = _cpr_lookup_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.BABEL_DEFAULT_LOCALE = "da"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:58:10.741027
+Create Date: 2026-11-22 23:02:59.170319
 
 """
 from alembic import op
@@ -52,11 +52,12 @@ def upgrade():
     sa.Column('name', sa.String(length=160), nullable=False),
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('email', sa.String(length=200), nullable=True),
-    sa.Column('cpr', sa.String(length=10), nullable=True),
+    sa.Column('cpr_encrypted', sa.String(length=200), nullable=True),
+    sa.Column('cpr_lookup', sa.String(length=64), nullable=True),
     sa.Column('oidc_subject', sa.String(length=200), nullable=True),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_relative')),
-    sa.UniqueConstraint('cpr', name=op.f('uq_relative_cpr')),
+    sa.UniqueConstraint('cpr_lookup', name=op.f('uq_relative_cpr_lookup')),
     sa.UniqueConstraint('oidc_subject', name=op.f('uq_relative_oidc_subject'))
     )
     op.create_table('municipality_policy',
@@ -134,7 +135,8 @@ def upgrade():
     op.create_table('citizen',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
-    sa.Column('cpr', sa.String(length=10), nullable=False),
+    sa.Column('cpr_encrypted', sa.String(length=200), nullable=False),
+    sa.Column('cpr_lookup', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=160), nullable=False),
     sa.Column('address', sa.String(length=250), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
@@ -148,7 +150,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_citizen_provider_id_provider')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_citizen_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_citizen')),
-    sa.UniqueConstraint('cpr', name=op.f('uq_citizen_cpr')),
+    sa.UniqueConstraint('cpr_lookup', name=op.f('uq_citizen_cpr_lookup')),
     sa.UniqueConstraint('oidc_subject', name=op.f('uq_citizen_oidc_subject'))
     )
     with op.batch_alter_table('citizen', schema=None) as batch_op:

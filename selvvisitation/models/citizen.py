@@ -3,19 +3,80 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.ext.hybrid import Comparator, hybrid_property
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
-from selvvisitation.domain.cpr import mask_cpr, normalise_cpr
+from selvvisitation.domain.cpr import CprError, mask_cpr, normalise_cpr
 from selvvisitation.domain.types import ConsentBasis, ConsentScope, RelationKind
 from selvvisitation.extensions import db
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
+from selvvisitation.security import cpr_vault
 
 if TYPE_CHECKING:
     from selvvisitation.models.decision import Decision
     from selvvisitation.models.organisation import Municipality, Provider, Team
+
+# A Fernet token of ten digits is 100 characters; the margin is for a future format.
+CPR_TOKEN_LENGTH = 200
+
+
+_ONLY_EQUALITY = (
+    "CPR numbers are stored encrypted: select cpr_encrypted and decrypt with "
+    "security.cpr_vault (or load the objects); in queries only ==, != and IS NULL work"
+)
+
+
+class CprComparator(Comparator[str]):
+    """`Citizen.cpr == value` in a query: compare blind indexes, as the database holds no CPR.
+
+    Only equality makes sense: the tokens are random and the index is a hash, so ordering,
+    LIKE or selecting the column would silently work on ciphertext. They raise instead.
+    """
+
+    def __init__(self, lookup_column: InstrumentedAttribute[Any]) -> None:
+        super().__init__(lookup_column)
+        self.lookup_column = lookup_column
+
+    def __eq__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+        if other is None:
+            return self.lookup_column.is_(None)
+        if not isinstance(other, str):
+            raise TypeError("A CPR number is compared with a string only")
+        try:
+            return self.lookup_column == cpr_vault.lookup(other)
+        except CprError:
+            return sa.false()  # not a CPR number, so no row holds it
+
+    def __ne__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+        if other is None:
+            return self.lookup_column.is_not(None)
+        if not isinstance(other, str):
+            raise TypeError("A CPR number is compared with a string only")
+        try:
+            return self.lookup_column != cpr_vault.lookup(other)
+        except CprError:
+            return self.lookup_column.is_not(None)  # every stored number differs from it
+
+    def is_(self, other: object) -> sa.ColumnElement[bool]:
+        if other is not None:
+            raise TypeError("A CPR number is compared with IS NULL only")
+        return self.lookup_column.is_(None)
+
+    def is_not(self, other: object) -> sa.ColumnElement[bool]:
+        if other is not None:
+            raise TypeError("A CPR number is compared with IS NOT NULL only")
+        return self.lookup_column.is_not(None)
+
+    def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        raise TypeError(_ONLY_EQUALITY)
+
+    def __clause_element__(self) -> Any:
+        raise TypeError(_ONLY_EQUALITY)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class Citizen(db.Model):
@@ -23,8 +84,10 @@ class Citizen(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
-    # Full CPR kept only to identify the citizen (sign-in, import); shown masked.
-    cpr: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    # Full CPR kept only to identify the citizen (sign-in, import); shown masked. Stored
+    # encrypted, found by its blind index (issue #6, ASVS V6.1.1): see the `cpr` hybrid.
+    cpr_encrypted: Mapped[str] = mapped_column(sa.String(CPR_TOKEN_LENGTH))
+    cpr_lookup: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     address: Mapped[str | None] = mapped_column(sa.String(250))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
@@ -43,13 +106,25 @@ class Citizen(db.Model):
         back_populates="citizen", order_by="Decision.version"
     )
 
-    @validates("cpr")
-    def _validate_cpr(self, _key: str, value: str) -> str:
-        return normalise_cpr(value)  # raises CprError with a reason code
+    @hybrid_property
+    def cpr(self) -> str | None:
+        """The ten digits (None only on a citizen not given one yet)."""
+        return None if self.cpr_encrypted is None else cpr_vault.decrypt(self.cpr_encrypted)
+
+    @cpr.inplace.setter
+    def _cpr_setter(self, value: str) -> None:
+        digits = normalise_cpr(value)  # raises CprError with a reason code
+        self.cpr_encrypted = cpr_vault.encrypt(digits)
+        self.cpr_lookup = cpr_vault.lookup(digits)
+
+    @cpr.inplace.comparator
+    @classmethod
+    def _cpr_comparator(cls) -> CprComparator:
+        return CprComparator(cls.cpr_lookup)
 
     @property
     def masked_cpr(self) -> str:
-        return mask_cpr(self.cpr)
+        return mask_cpr(self.cpr or "")
 
     @property
     def current_decision(self) -> Decision | None:
@@ -67,17 +142,33 @@ class Relative(db.Model):
     name: Mapped[str] = mapped_column(sa.String(160))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     email: Mapped[str | None] = mapped_column(sa.String(200))
-    cpr: Mapped[str | None] = mapped_column(sa.String(10), unique=True)
+    # Optional: MitID finds the relative by it. Encrypted like the citizen's (issue #6).
+    cpr_encrypted: Mapped[str | None] = mapped_column(sa.String(CPR_TOKEN_LENGTH))
+    cpr_lookup: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     oidc_subject: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     consents: Mapped[list[Consent]] = relationship(back_populates="relative")
 
-    @validates("cpr")
-    def _validate_cpr(self, _key: str, value: str | None) -> str | None:
-        return normalise_cpr(value) if value else None
+    @hybrid_property
+    def cpr(self) -> str | None:
+        return None if self.cpr_encrypted is None else cpr_vault.decrypt(self.cpr_encrypted)
 
-    def __repr__(self) -> str:
+    @cpr.inplace.setter
+    def _cpr_setter(self, value: str | None) -> None:
+        if not value:
+            self.cpr_encrypted = self.cpr_lookup = None
+            return
+        digits = normalise_cpr(value)  # raises CprError with a reason code
+        self.cpr_encrypted = cpr_vault.encrypt(digits)
+        self.cpr_lookup = cpr_vault.lookup(digits)
+
+    @cpr.inplace.comparator
+    @classmethod
+    def _cpr_comparator(cls) -> CprComparator:
+        return CprComparator(cls.cpr_lookup)
+
+    def __repr__(self) -> str:  # never the CPR number: reprs end up in logs
         return f"<Relative {self.id}>"
 
 

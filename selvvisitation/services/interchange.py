@@ -64,6 +64,7 @@ from selvvisitation.models import (
     Visit,
     VisitService,
 )
+from selvvisitation.security import cpr_vault
 
 FORMAT = "selvvisitation-interchange"
 VERSION = 1
@@ -906,11 +907,11 @@ class _Checker:
             if reference is None:
                 continue
             owner = self.session.execute(
-                select(Citizen.cpr)
+                select(Citizen.cpr_lookup)  # the blind index: no need to decrypt (issue #6)
                 .join(SwapRequest, SwapRequest.citizen_id == Citizen.id)
                 .where(SwapRequest.reference == reference)
             ).scalar()
-            if owner is not None and owner != cpr:
+            if owner is not None and owner != cpr_vault.lookup(cpr):
                 self.add(
                     [*at, "swaps", s, "reference"],
                     "This swap reference is already used for another citizen.",
@@ -1387,10 +1388,11 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
             .order_by(Provider.name, Provider.id)
         )
     )
-    citizens = list(
-        s.scalars(
-            select(Citizen).where(Citizen.municipality_id == municipality.id).order_by(Citizen.cpr)
-        )
+    # By CPR number, as before they were encrypted (issue #6): the database can only order
+    # the ciphertext, so the sort is here.
+    citizens = sorted(
+        s.scalars(select(Citizen).where(Citizen.municipality_id == municipality.id)),
+        key=lambda c: c.cpr or "",
     )
     relatives = _relatives_of(session, municipality)
     refs = {relative.id: f"R{n}" for n, relative in enumerate(relatives, start=1)}

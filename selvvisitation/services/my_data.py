@@ -17,9 +17,13 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.extensions import db
 from selvvisitation.models import Citizen
+from selvvisitation.security import cpr_vault
 
-# Columns that say nothing about the citizen and only help an attacker.
-_LEFT_OUT = {"password_hash", "session_nonce", "submission_token", "oidc_subject"}
+# Columns that say nothing about the citizen and only help an attacker. The CPR number's
+# ciphertext and blind index are among them; the number itself is given readable (_row).
+_LEFT_OUT = {
+    "password_hash", "session_nonce", "submission_token", "oidc_subject", "cpr_lookup",
+}
 
 
 def _plain(value: Any) -> Any:
@@ -30,10 +34,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _row(mapping: Any) -> dict:
+    """One row as JSON-ready values; a CPR number readable as "cpr" (stored encrypted)."""
+    row = {}
+    for key, value in mapping.items():
+        if key == "cpr_encrypted":
+            row["cpr"] = None if value is None else cpr_vault.decrypt(value)
+        else:
+            row[key] = _plain(value)
+    return row
+
+
 def _rows(session: Session, table: sa.Table, where: Any) -> list[dict]:
     columns = [c for c in table.columns if c.name not in _LEFT_OUT]
     result = session.execute(sa.select(*columns).where(where).order_by(*table.primary_key.columns))
-    return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
+    return [_row(row._mapping) for row in result]
 
 
 def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
