@@ -150,8 +150,28 @@ def _without_stale_cpr(current: Conversation | None,
     return current
 
 
+def consent_changed(actor: Actor) -> Any:
+    """A relative the citizen's consent no longer lets answer: say what happened, what
+    they can still do, and whom to call (issue 4). Nothing is stored; the caller
+    (security.access) refuses with 403. None for someone who never had a consent."""
+    citizen, relative = actor.subject, actor.relative
+    if not any(c.relative_id == relative.id for c in citizen.consents):
+        return None
+    values = {
+        "citizen": citizen,
+        "may_see": relative_may(relative, citizen, ConsentScope.SEE),
+        "others": any(c.is_active() and c.citizen_id != citizen.id for c in relative.consents),
+        "phone": citizen.municipality.visitation_phone,
+    }
+    if request.headers.get("X-Requested-With") == "fetch":
+        return jsonify(ok=True, log="", restart=False,
+                       question=render_template("citizen/_dialogue_refused.html", **values))
+    return render_template("citizen/dialogue_refused.html", **values)
+
+
 @blueprint.route("/samtale")
 @allow(CITIZEN_SEE)
+@explain_refusal(consent_changed)
 def conversation() -> Any:
     actor = current_actor()
     citizen = actor.subject
@@ -177,25 +197,6 @@ def _stale(form: BaseForm, current: Conversation) -> bool:
 
 
 STALE = _l("This question has already been answered. Here is the question asked now")
-
-
-def consent_changed(actor: Actor) -> Any:
-    """A relative the citizen's consent no longer lets answer: say what happened, what
-    they can still do, and whom to call (issue 4). Nothing is stored; the caller
-    (security.access) refuses with 403. None for someone who never had a consent."""
-    citizen, relative = actor.subject, actor.relative
-    if not any(c.relative_id == relative.id for c in citizen.consents):
-        return None
-    values = {
-        "citizen": citizen,
-        "may_see": relative_may(relative, citizen, ConsentScope.SEE),
-        "others": any(c.is_active() and c.citizen_id != citizen.id for c in relative.consents),
-        "phone": citizen.municipality.visitation_phone,
-    }
-    if request.headers.get("X-Requested-With") == "fetch":
-        return jsonify(ok=True, log="", restart=False,
-                       question=render_template("citizen/_dialogue_refused.html", **values))
-    return render_template("citizen/dialogue_refused.html", **values)
 
 
 @blueprint.route("/samtale/svar", methods=["POST"])

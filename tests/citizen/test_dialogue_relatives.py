@@ -354,6 +354,29 @@ def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dia
     assert count(SwapRequest) == 0
 
 
+def test_a_relative_coming_back_after_the_consent_was_withdrawn_is_told_so(
+    client, page, household, factories
+):
+    """Reloading the conversation page after the citizen withdrew the consent (002 sections
+    10 and 16) gives the same words as an answer would, not a bare "no access"."""
+    from tests.pages import check_page
+
+    citizen = household.citizen
+    consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
+                                relative=factories.Relative(name="Susanne Jensen"))
+    sign_in_relative(client, consent.relative, citizen)
+    page.get("citizen.conversation")
+    consent.revoked_at = datetime.now(ZoneInfo("UTC"))
+    db.session.commit()
+
+    response = client.get(url_for("citizen.conversation"))
+
+    assert response.status_code == 403
+    notice = check_page(response.get_data(as_text=True)).select_one(".app-consent-changed")
+    assert notice.select_one("h2").get_text(strip=True) == ALREADY
+    assert notice.select_one(".alert-text").get_text(" ", strip=True) == WHAT_NOW["withdrawn"][0]
+
+
 def test_someone_who_never_had_a_consent_gets_the_plain_refusal(client, page, household,
                                                                  factories):
     stranger = factories.Relative(name="Ukendt")
