@@ -59,6 +59,12 @@ class WholeNumberField(IntegerField):
 
     not_a_number = _l("Write a whole number, for example 14")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Phones show the number keys; the input stays type="text" (GOV.UK: inputmode
+        # numeric, not type number), so the server's plain message is the one shown.
+        kwargs["render_kw"] = {"inputmode": "numeric", **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
