@@ -59,6 +59,12 @@ class WholeNumberField(IntegerField):
 
     not_a_number = _l("Write a whole number, for example 14")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Phones show the number keys; the input stays type="text" (GOV.UK: inputmode
+        # numeric, not type number), so the server's plain message is the one shown.
+        kwargs["render_kw"] = {"inputmode": "numeric", **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
@@ -81,6 +87,23 @@ class NumberRequired(Required):
 
 class MinutesField(WholeNumberField):
     not_a_number = _l("Write the minutes as a whole number, for example 20")
+
+
+# Ids are the database's integer (32 bits in PostgreSQL): a larger number is no one's id.
+MAX_ID = 2**31 - 1
+
+
+def id_from_form(text: str | None) -> int | None:
+    """The id a form sent, or None when it cannot be one.
+
+    ASCII digits only ('²' passes str.isdigit() but int() refuses it) and within the
+    database's integer (SQLite cannot even bind a larger one): a 500 either way before.
+    """
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def choice_values(field: Field) -> set[str]:

@@ -161,7 +161,10 @@ class StaffUserForm(BaseForm):
     name = StringField(_l("Full name"),
                        validators=[Required(_l("Write the full name")), max_length(160)])
     role = choice_field(_l("Role"), ROLE_CHOICES, _l("Choose a role"))
-    team_id = SelectField(_l("Team"), choices=[], validate_choice=False)
+    # Only a team the list offers (the view fills it with the own municipality's teams):
+    # any other value, e.g. an id too large for the database, is this plain message.
+    team_id = SelectField(_l("Team"), choices=[],
+                          invalid_choice_message=_l("Choose a team from the list"))
     password = PasswordField(
         _l("Password"),
         validators=[Optional(), Length(min=12, max=200, message=_l(

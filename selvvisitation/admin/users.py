@@ -49,9 +49,8 @@ def _checked_team(form: StaffUserForm, staff_id: int | None):  # noqa: ANN202
     if username_taken(db.session, form.username.data.strip(), but=staff_id):
         form.username.errors.append(_l("The username is already in use"))
     team = None
-    if form.team_id.data:
-        team = (team_of(db.session, _municipality_id(), int(form.team_id.data))
-                if form.team_id.data.isdigit() else None)
+    if form.team_id.data:  # one of the offered teams: the field checked its choices
+        team = team_of(db.session, _municipality_id(), int(form.team_id.data))
         if team is None:
             form.team_id.errors.append(_l("Choose a team from the list"))
     if form.role.data in TEAM_ROLES and team is None and not form.team_id.errors:

@@ -30,6 +30,7 @@ from selvvisitation.auth.service import (
 )
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
+from selvvisitation.forms import id_from_form
 from selvvisitation.i18n import safe_next_url
 from selvvisitation.models import Citizen, Consent, Relative
 from selvvisitation.security.access import (
@@ -128,13 +129,14 @@ def demo_sign_in() -> Response:
         flash(_("Choose a person"), "error")
         return redirect(url_for("auth.citizen_login"))
     kind, _sep, raw_id = (form.person.data or "").partition(":")
-    if not raw_id.isdigit() or kind not in ("citizen", "relative"):
+    person_id = id_from_form(raw_id)
+    if person_id is None or kind not in ("citizen", "relative"):
         abort(400)
     if kind == "citizen":
-        citizen = db.session.get(Citizen, int(raw_id)) or abort(400)
+        citizen = db.session.get(Citizen, person_id) or abort(400)
         sign_in(ActorKind.CITIZEN, citizen.id)
         return redirect(url_for("citizen.index"))
-    relative = db.session.get(Relative, int(raw_id)) or abort(400)
+    relative = db.session.get(Relative, person_id) or abort(400)
     sign_in(ActorKind.RELATIVE, relative.id)
     return redirect(url_for("auth.choose_citizen"))
 
@@ -149,11 +151,10 @@ def choose_citizen() -> str | Response:
     consents = [c for c in actor.relative.consents if c.is_active()]
     if request.method == "POST":
         form = DemoSignInForm()
-        if form.validate_on_submit() and (form.person.data or "").isdigit():
-            chosen = int(form.person.data)
-            if any(c.citizen_id == chosen for c in consents):
-                session["subject_id"] = chosen
-                return redirect(url_for("citizen.index"))
+        chosen = id_from_form(form.person.data) if form.validate_on_submit() else None
+        if chosen is not None and any(c.citizen_id == chosen for c in consents):
+            session["subject_id"] = chosen
+            return redirect(url_for("citizen.index"))
         flash(_("You have no consent to see this person's help"), "error")
     return render_template("auth/choose_citizen.html", consents=consents, form=DemoSignInForm())
 

@@ -213,8 +213,7 @@ class DecisionForm(BaseForm):
 
 # --- reassessment visit and Herning's two forms (seed 001) --------------------------
 
-from wtforms import RadioField  # noqa: E402
-
+from selvvisitation.forms import choice_field  # noqa: E402
 from selvvisitation.visitation.labels import ANSWER_LABELS, SATISFACTION_LABELS  # noqa: E402
 
 
@@ -299,39 +298,39 @@ class FollowUpForm(BaseForm):
     """Herning's two follow-up forms at the revisitation (seed 001, sections 2 and 3)."""
 
     # 2. Borgertilfredshed: the citizen's perceived quality, in the citizen's own answers.
-    satisfaction = RadioField(
+    satisfaction = choice_field(
         _l("How satisfied is the citizen with the help?"),
-        choices=_answers(SATISFACTION_LABELS),
-        validators=[Required(_l("Choose how satisfied the citizen is"))],
+        _answers(SATISFACTION_LABELS),
+        _l("Choose how satisfied the citizen is"),
     )
-    help_as_granted = RadioField(
+    help_as_granted = choice_field(
         _l("Does the citizen feel they get the help they were granted?"),
-        choices=_answers(ANSWER_LABELS),
-        validators=[Required(_l("Choose whether the citizen gets the granted help"))],
+        _answers(ANSWER_LABELS),
+        _l("Choose whether the citizen gets the granted help"),
     )
-    heard_and_involved = RadioField(
+    heard_and_involved = choice_field(
         _l("Does the citizen feel heard and involved?"),
-        choices=_answers(ANSWER_LABELS),
-        validators=[Required(_l("Choose whether the citizen feels heard and involved"))],
+        _answers(ANSWER_LABELS),
+        _l("Choose whether the citizen feels heard and involved"),
     )
     citizen_comment = TextAreaField(
         _l("The citizen's own words (optional)"), validators=[max_length(2000)]
     )
     # 3. Kvalitetssikring af den leverede hjælp: the visitator's observations in the home.
-    matches_decision = RadioField(
+    matches_decision = choice_field(
         _l("Does the help delivered match the services granted?"),
-        choices=_answers(ANSWER_LABELS),
-        validators=[Required(_l("Choose whether the help matches the services granted"))],
+        _answers(ANSWER_LABELS),
+        _l("Choose whether the help matches the services granted"),
     )
-    goals_met = RadioField(
+    goals_met = choice_field(
         _l("Does the help reach the goals set in the decision?"),
-        choices=_answers(ANSWER_LABELS),
-        validators=[Required(_l("Choose whether the help reaches the goals"))],
+        _answers(ANSWER_LABELS),
+        _l("Choose whether the help reaches the goals"),
     )
-    meets_service_level = RadioField(
+    meets_service_level = choice_field(
         _l("Is the help delivered as the quality standards describe?"),
-        choices=_answers(ANSWER_LABELS),
-        validators=[Required(_l("Choose whether the help meets the quality standards"))],
+        _answers(ANSWER_LABELS),
+        _l("Choose whether the help meets the quality standards"),
     )
     notes = TextAreaField(
         _l("Your observations in the home (optional)"), validators=[max_length(4000)]

@@ -13,16 +13,18 @@ from bs4 import BeautifulSoup
 from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
-from selvvisitation.extensions import db
 from selvvisitation.security.access import rules_for_endpoint
 from tests.pages import csrf_token
-from tests.security.test_route_roles import ACTORS, ADMITS, _url
+from tests.security.test_route_roles import _url
+from tests.security.walk import (
+    MAY_CHANGE_ON_REFUSAL,
+    changed_tables,
+    first_admitted,
+    post_routes,
+    table_rows,
+)
 from tests.security.world import build_world
-
-# Tables a refused request may still touch: the audit of who tried, ended sessions.
-MAY_CHANGE_ON_REFUSAL = {"audit_entry", "ended_session"}
 
 VALUES = st.one_of(
     st.text(max_size=40),
@@ -50,16 +52,8 @@ VALUES = st.one_of(
 
 
 def _post_routes(app):
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
-        if "POST" in (rule.methods or set()) and rule.endpoint != "auth.logout":
-            yield rule
-
-
-def _first_admitted(rules: frozenset[str]) -> str | None:
-    for actor in ACTORS:
-        if actor != "anonymous" and any(actor in ADMITS[name] for name in rules):
-            return actor
-    return "anonymous" if rules else None
+    # Signing out would end the actor's session for the rest of the walk.
+    return [rule for rule in post_routes(app) if rule.endpoint != "auth.logout"]
 
 
 def _field_names(client, url: str) -> list[str]:
@@ -75,14 +69,6 @@ def _field_names(client, url: str) -> list[str]:
         if field.get("name") and field.get("name") != "csrf_token"
     }
     return sorted(names)
-
-
-def _counts() -> dict[str, int]:
-    db.session.rollback()
-    return {
-        table.name: db.session.scalar(text(f'SELECT count(*) FROM "{table.name}"'))
-        for table in db.metadata.sorted_tables
-    }
 
 
 def _route_ids(app):
@@ -116,7 +102,7 @@ def _prepared(app, factories) -> tuple[object, list]:
         plan = []
         for rule in list(_post_routes(current_app)):
             rules = rules_for_endpoint(app, rule.endpoint) or frozenset()
-            actor = _first_admitted(rules)
+            actor = first_admitted(rules)
             if actor is None:
                 continue
             url, _citizen_bound = _url(rule, world.own)
@@ -149,17 +135,13 @@ def test_random_input_to_every_form_never_breaks_the_server(app, factories, fres
         )
         form = {key: data.draw(VALUES) for key in keys}
         form["csrf_token"] = csrf_token(client)
-        before = _counts()
+        before = table_rows()
         response = client.post(url, data=form)
         if response.status_code >= 500:
             problems.append(f"POST {endpoint} as {actor} with {form!r}: {response.status_code}")
             continue
         if response.status_code >= 400:
-            changed = {
-                table
-                for table, count in _counts().items()
-                if count != before[table] and table not in MAY_CHANGE_ON_REFUSAL
-            }
+            changed = changed_tables(before, table_rows(), MAY_CHANGE_ON_REFUSAL)
             if changed:
-                problems.append(f"POST {endpoint} refused but wrote to {sorted(changed)}")
+                problems.append(f"POST {endpoint} refused but wrote to {changed}")
     assert not problems, "\n".join(problems)

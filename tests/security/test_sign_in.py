@@ -268,3 +268,37 @@ def test_the_idle_clock_moves_in_steps_so_most_responses_leave_the_cookie_alone(
     assert "Set-Cookie" in response.headers
     with client.session_transaction() as session:
         assert session["last_seen"] > stepped_back
+
+
+# Issue 6 "Bad input": ids no page offers were a 500, too large for the database's integer
+# (SQLite cannot bind it) or digits that str.isdigit() takes and int() refuses.
+NO_ID = ["99999999999999999999", "²", "٣٣", "0"]
+
+
+@pytest.mark.parametrize("raw_id", NO_ID)
+@pytest.mark.parametrize("kind", ["citizen", "relative"])
+def test_a_demo_sign_in_with_no_real_id_is_a_plain_bad_request(app, kind, raw_id):
+    client = app.test_client()
+    response = client.post(
+        url_for("auth.demo_sign_in"),
+        data={"person": f"{kind}:{raw_id}", "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 400
+    assert "Noget gik galt" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("raw_id", NO_ID)
+def test_a_relative_choosing_no_real_citizen_is_told_there_is_no_consent(
+    app, factories, raw_id
+):
+    from tests.pages import sign_in_relative
+
+    relative = factories.Consent().relative
+    client = app.test_client()
+    sign_in_relative(client, relative)
+    response = client.post(
+        url_for("auth.choose_citizen"),
+        data={"person": raw_id, "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 200
+    assert "Du har ikke samtykke" in response.get_data(as_text=True)

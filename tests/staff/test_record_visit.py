@@ -80,6 +80,16 @@ def test_the_law_quoted_on_an_english_record_page_is_marked_as_danish(client, pa
     assert "in Danish" in quote.text
 
 
+def test_the_minutes_fields_ask_for_the_number_keys_but_stay_text_inputs(client, page, factories):
+    """GOV.UK's whole-number pattern: inputmode numeric, type text, so our message shows."""
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.record_visit", visit_id=scene.visit.id)
+    minutes = soup.select("input[name^=minutes_], input[name^=instead_minutes_]")
+    assert minutes
+    assert {(m.get("type"), m.get("inputmode")) for m in minutes} == {("text", "numeric")}
+
+
 def test_a_visit_delivered_as_planned_is_recorded_with_the_planned_minutes(
     client, page, factories
 ):
