@@ -7,21 +7,23 @@ Issue 6 "Bad input": "Every form and the JSON import get property-based tests
 test_bad_input posts random values under random field names, so most examples stop
 at the first validator. Here every POST route in app.url_map is walked as a role it
 admits: its page is fetched, the form that posts to it is read, and each field gets
-values that fit what the HTML says it is (a date, a number between min and max, one
-of the offered choices, the page's hidden value, text), now and then a wrong one.
-Every field is sent with the CSRF token, so most submissions are complete and reach
-the services and the database. For each request:
+a value that fits what the HTML says it is (a date, a number between min and max,
+one of the offered choices, the page's hidden value, text); optional fields are
+mostly left as shown, and up to three fields get a wrong value (tampered, malformed,
+too long, control characters). Every field is sent with the CSRF token, so most
+submissions are complete and reach the services and the database. For each request:
 
 - never a 5xx;
 - refused (4xx, or a form shown again with errors): no table changed but those in
-  MAY_CHANGE_ON_REFUSAL, and the form shows the error summary with at least one
-  message, each one from the Danish catalogue (never a WTForms default in English);
+  MAY_CHANGE_ON_REFUSAL (and MAY_ALSO_CHANGE for one route), and the form shows the
+  error summary with at least one message, each one from the Danish catalogue (never
+  a WTForms default in English);
 - whatever happened, no visit is booked past its time frame (rule 4, seed 004 § 1.3).
 
 Each example starts from the same world (tests/security/world.py), restored from a
 snapshot, so a failure replays while Hypothesis shrinks it. An example is up to three
-submissions in a row, each from the page as it is then: a double submit, or the next
-question of the citizen's conversation.
+submissions in a row, each from the page as it is then: a double submit, the next
+question of the citizen's conversation, or the confirm page a preview shows.
 """
 
 from __future__ import annotations
