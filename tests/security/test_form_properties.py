@@ -7,28 +7,30 @@ Issue 6 "Bad input": "Every form and the JSON import get property-based tests
 test_bad_input posts random values under random field names, so most examples stop
 at the first validator. Here every POST route in app.url_map is walked as a role it
 admits: its page is fetched, the form that posts to it is read, and each field gets
-values that fit what the HTML says it is (a date, a number between min and max, one
-of the offered choices, the page's hidden value, text), now and then a wrong one.
-Every field is sent with the CSRF token, so most submissions are complete and reach
-the services and the database. For each request:
+a value that fits what the HTML says it is (a date, a number between min and max,
+one of the offered choices, the page's hidden value, text); optional fields are
+mostly left as shown, and up to three fields get a wrong value (tampered, malformed,
+too long, control characters). Every field is sent with the CSRF token, so most
+submissions are complete and reach the services and the database. For each request:
 
 - never a 5xx;
 - refused (4xx, or a form shown again with errors): no table changed but those in
-  MAY_CHANGE_ON_REFUSAL, and the form shows the error summary with at least one
-  message, each one from the Danish catalogue (never a WTForms default in English);
+  MAY_CHANGE_ON_REFUSAL (and MAY_ALSO_CHANGE for one route), and the form shows the
+  error summary with at least one message, each one from the Danish catalogue (never
+  a WTForms default in English);
 - whatever happened, no visit is booked past its time frame (rule 4, seed 004 § 1.3).
 
 Each example starts from the same world (tests/security/world.py), restored from a
 snapshot, so a failure replays while Hypothesis shrinks it. An example is up to three
-submissions in a row, each from the page as it is then: a double submit, or the next
-question of the citizen's conversation.
+submissions in a row, each from the page as it is then: a double submit, the next
+question of the citizen's conversation, or the confirm page a preview shows.
 """
 
 from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -215,21 +217,26 @@ def read_form(soup: BeautifulSoup, form: Tag) -> list[Control]:
         if name == "csrf_token":
             controls.append(Control(name, "csrf", first.get("value", "")))
         elif first.name == "button" or kind == "submit":
-            controls.append(Control(name, "button", options=values))
+            # A submit button without a name sends nothing: one more way to press.
+            presses = [*form.find_all("input", type="submit"), *(
+                b for b in form.find_all("button") if b.get("type", "submit") == "submit")]
+            unnamed = any(not b.get("name") for b in presses)
+            controls.append(Control(name, "button", options=values + (("",) if unnamed else ())))
         elif kind == "radio":
             checked = next((t.get("value", "on") for t in tags if t.has_attr("checked")), "")
             controls.append(Control(name, "choice", checked, options=values))
         elif kind == "checkbox":
+            checked = [t.get("value", "on") for t in tags if t.has_attr("checked")]
             controls.append(Control(name, "multi" if len(tags) > 1 else "checkbox",
-                                    options=values))
+                                    " ".join(checked), options=values))
         elif first.name == "select":
             options = tuple(o.get("value", o.get_text()) for o in first.find_all("option"))
             chosen = first.find("option", selected=True)
             current = chosen.get("value", chosen.get_text()) if chosen else ""
             kind = "multi" if first.has_attr("multiple") else "choice"
             controls.append(Control(name, kind, current, options=options))
-        elif kind == "hidden":
-            controls.append(Control(name, "hidden", first.get("value", "")))
+        elif kind == "hidden":  # a page may repeat a name (a confirm page's copied form)
+            controls.append(Control(name, "hidden", first.get("value", ""), options=values))
         elif first.name == "textarea":
             controls.append(Control(name, "text", first.get_text().strip("\r\n")))
         else:
@@ -300,13 +307,6 @@ def _date(control: Control) -> st.SearchStrategy[str]:
 
 def _fitting(control: Control) -> st.SearchStrategy[str]:
     """A value that fits what the HTML asks for (the rules behind it may still refuse it)."""
-    given = _given(control)
-    if control.required or control.kind in ("csrf", "hidden", "button"):
-        return given
-    return st.one_of(given, st.just(""))  # an optional field is often left empty
-
-
-def _given(control: Control) -> st.SearchStrategy[str]:
     if control.kind == "date":
         return _date(control)
     if control.kind == "clock":
@@ -317,7 +317,7 @@ def _given(control: Control) -> st.SearchStrategy[str]:
         low = control.low if control.low is not None else 0
         high = control.high if control.high is not None else low + 1000
         return st.integers(min_value=low, max_value=high).map(str)
-    if control.kind in ("choice", "button"):
+    if control.kind == "choice":
         offered = [o for o in control.options if o] or [""]  # not the "Choose …" option
         return st.sampled_from(offered)
     if control.kind == "text":
@@ -344,8 +344,19 @@ def _wrong(control: Control) -> st.SearchStrategy[str]:
     return TAMPERED
 
 
-def values(control: Control, wrong: bool) -> st.SearchStrategy[list[str]]:
-    """What a browser would send under the control's name (an empty list sends nothing)."""
+def values(control: Control, wrong: bool, as_shown: bool) -> st.SearchStrategy[list[str]]:
+    """What a browser would send under the control's name (an empty list sends nothing).
+
+    `as_shown`: the field left as the page shows it (empty, or the value it came with).
+    """
+    if control.kind == "button":
+        return st.sampled_from(control.options).map(lambda value: [value] if value else [])
+    if control.kind == "hidden" and not wrong:
+        return st.just(list(control.options))
+    if as_shown and not wrong:
+        if control.kind in ("checkbox", "multi"):
+            return st.just(control.value.split())
+        return st.just([control.value])
     if control.kind == "checkbox":
         return st.lists(TAMPERED, min_size=1, max_size=1) if wrong else st.sampled_from(
             [[], list(control.options)])
@@ -358,6 +369,11 @@ def values(control: Control, wrong: bool) -> st.SearchStrategy[list[str]]:
 
 def may_go_wrong(control: Control) -> bool:
     return control.kind not in ("csrf", "button")
+
+
+def is_optional(control: Control) -> bool:
+    """A field the user may leave empty (the page's hidden values are not the user's)."""
+    return not control.required and control.kind not in ("csrf", "button", "hidden")
 
 
 # --- What a refusal must look like ---------------------------------------------------
@@ -458,6 +474,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("endpoint", endpoints)
 
 
+def _some(names: Iterable[str]) -> st.SearchStrategy[set[str]]:
+    """Up to three of the names."""
+    names = sorted(names)
+    return st.sets(st.sampled_from(names), max_size=3) if names else st.just(set())
+
+
 def _find_page(app, walk: Walk, client, endpoint: str, url: str) -> str | None:
     """The page with the form that posts to `url`: its own, else one of the actor's pages."""
     own_blueprint = endpoint.split(".")[0]
@@ -494,7 +516,7 @@ def _request(app, client, url: str, form: list[tuple[str, str]] | None = None):
 
 
 @settings(
-    max_examples=8,
+    max_examples=6,  # the whole file in about a minute on a busy 2-core machine
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -516,25 +538,35 @@ def test_every_form_takes_any_submission_without_a_500_or_a_partial_write(
             "if it needs a state the world lacks, add it to SETUP"
         )
         walk.pages[endpoint] = page
+    shown = None  # a page the last answer showed with the form on it (e.g. "confirm")
     for step in range(data.draw(st.integers(min_value=1, max_value=3), label="submissions")):
-        response = _request(app, client, walk.pages[endpoint])
-        if response.status_code != 200:
-            assert step > 0, f"GET {walk.pages[endpoint]} as {actor}: {response.status_code}"
-            break  # e.g. signed out by the step before
-        soup, forms = forms_posting_to(response.get_data(as_text=True), url)
+        if shown is None:
+            response = _request(app, client, walk.pages[endpoint])
+            if response.status_code != 200:
+                assert step > 0, f"GET {walk.pages[endpoint]} as {actor}: {response.status_code}"
+                break  # e.g. signed out by the step before
+            shown = response.get_data(as_text=True)
+        soup, forms = forms_posting_to(shown, url)
         if not forms:
             assert step > 0, f"{walk.pages[endpoint]} no longer offers the form"
             break  # e.g. the case was closed by the step before
         form = forms[data.draw(st.integers(0, len(forms) - 1), label="form")]
         controls = read_form(soup, form)
-        # Mostly a complete, fitting submission; up to three fields filled in wrongly.
-        names = sorted(c.name for c in controls if may_go_wrong(c))
-        wrong = data.draw(st.sets(st.sampled_from(names), max_size=3) if names
-                          else st.just(set()), label="filled in wrongly")
+        # Mostly a complete, fitting submission: the required fields and up to three
+        # optional ones filled in, the others left as shown (fields that go together,
+        # like a row of the visit record, stay as they were); up to three fields wrong.
+        wrong = data.draw(_some(c.name for c in controls if may_go_wrong(c)),
+                          label="filled in wrongly")
+        filled = data.draw(_some(c.name for c in controls if is_optional(c)),
+                           label="optional fields filled in")
         fields = [
             (control.name, value)
             for control in controls
-            for value in data.draw(values(control, control.name in wrong), label=control.name)
+            for value in data.draw(
+                values(control, control.name in wrong,
+                       as_shown=is_optional(control) and control.name not in filled),
+                label=control.name,
+            )
         ]
         before = table_rows()
         response = _request(app, client, url, fields)
@@ -542,6 +574,10 @@ def test_every_form_takes_any_submission_without_a_500_or_a_partial_write(
         event(f"{status // 100}xx after {len(wrong)} wrong field(s)")
         assert status < 500, f"POST {endpoint} as {actor}: {status}"
         answer = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        # Go on from an accepted answer that shows the form again (a preview to confirm);
+        # after anything else, from the form's page as it is now.
+        shown = str(answer) if status == 200 and not answer.find(
+            attrs={"data-module": "error-summary"}) else None
         # Refused: a 4xx, or the form shown again with errors (some views answer 200).
         refused = status >= 400 or answer.find(attrs={"data-module": "error-summary"})
         problems = frame_problems()
