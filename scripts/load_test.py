@@ -54,8 +54,6 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from bs4 import BeautifulSoup
 
-from selvvisitation.domain.dates import local_today
-
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MAX_USERS = 400
@@ -300,6 +298,8 @@ def worker_journey(base: str, stats: Stats, deadline: float, username: str,
         raise RuntimeError(f"staff sign-in answered {signed.status_code}")
     records = 0
     page = None
+    from selvvisitation.domain.dates import local_today
+
     yesterday = (local_today() - timedelta(days=1)).isoformat()
     while me.live():
         page = me.get("/personale/besoeg")
@@ -431,7 +431,10 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
     os.environ.update(env)
     from sqlalchemy import select
 
+    # Imported only now: selvvisitation.config reads the instance dir (and with it the
+    # CPR keys the demo database was made with) from the environment set just above.
     from selvvisitation.demo.seed import _fake_cpr
+    from selvvisitation.domain.dates import local_today
     from selvvisitation.domain.types import StaffRole, VisitServiceOutcome
     from selvvisitation.extensions import db
     from selvvisitation.models import (
