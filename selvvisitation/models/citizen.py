@@ -79,6 +79,18 @@ class CprComparator(Comparator[str]):
     __hash__ = None  # type: ignore[assignment]
 
 
+def _read_cpr(person: Any) -> str | None:
+    """A citizen's or relative's CPR number, decrypted; None when none is stored."""
+    return None if person.cpr_encrypted is None else cpr_vault.decrypt(person.cpr_encrypted)
+
+
+def _store_cpr(person: Any, value: str) -> None:
+    """Keep only the encrypted number and its blind index (issue #6, ASVS V6.1.1)."""
+    digits = normalise_cpr(value)  # raises CprError with a reason code
+    person.cpr_encrypted = cpr_vault.encrypt(digits)
+    person.cpr_lookup = cpr_vault.lookup(digits)
+
+
 class Citizen(db.Model):
     __tablename__ = "citizen"
 
@@ -109,13 +121,11 @@ class Citizen(db.Model):
     @hybrid_property
     def cpr(self) -> str | None:
         """The ten digits (None only on a citizen not given one yet)."""
-        return None if self.cpr_encrypted is None else cpr_vault.decrypt(self.cpr_encrypted)
+        return _read_cpr(self)
 
     @cpr.inplace.setter
     def _cpr_setter(self, value: str) -> None:
-        digits = normalise_cpr(value)  # raises CprError with a reason code
-        self.cpr_encrypted = cpr_vault.encrypt(digits)
-        self.cpr_lookup = cpr_vault.lookup(digits)
+        _store_cpr(self, value)
 
     @cpr.inplace.comparator
     @classmethod
@@ -152,16 +162,14 @@ class Relative(db.Model):
 
     @hybrid_property
     def cpr(self) -> str | None:
-        return None if self.cpr_encrypted is None else cpr_vault.decrypt(self.cpr_encrypted)
+        return _read_cpr(self)
 
     @cpr.inplace.setter
     def _cpr_setter(self, value: str | None) -> None:
         if not value:
             self.cpr_encrypted = self.cpr_lookup = None
             return
-        digits = normalise_cpr(value)  # raises CprError with a reason code
-        self.cpr_encrypted = cpr_vault.encrypt(digits)
-        self.cpr_lookup = cpr_vault.lookup(digits)
+        _store_cpr(self, value)
 
     @cpr.inplace.comparator
     @classmethod
