@@ -32,17 +32,17 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from selvvisitation.config import Config  # noqa: E402
-from selvvisitation.database import configure_engine  # noqa: E402
+from selvvisitation.config import Config
+from selvvisitation.database import configure_engine
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.types import (  # noqa: E402
+from selvvisitation.domain.types import (
     Frequency,
     ProviderKind,
     ServiceCategory,
     VisitServiceOutcome,
 )
-from selvvisitation.extensions import db  # noqa: E402
-from selvvisitation.models import (  # noqa: E402
+from selvvisitation.extensions import db
+from selvvisitation.models import (
     Citizen,
     Decision,
     GrantedService,
@@ -54,8 +54,8 @@ from selvvisitation.models import (  # noqa: E402
     Visit,
     VisitService,
 )
-from selvvisitation.security import cpr_vault  # noqa: E402
-from selvvisitation.services.flags import evaluate_citizen, evaluate_municipality  # noqa: E402
+from selvvisitation.security import cpr_vault
+from selvvisitation.services.flags import evaluate_citizen, evaluate_municipality
 
 CHUNK = 20_000
 PRACTICAL = ("PH-STØV", "PH-RENG", "PH-TØJ", "PH-INDK")
@@ -301,7 +301,7 @@ def timed(label: str, action: Any) -> Any:
 
 def main() -> None:
     args = parse_args()
-    rng = random.Random(args.seed)  # noqa: S311  (synthetic data, not security)
+    rng = random.Random(args.seed)
     engine = create_engine(args.url)
     configure_engine(engine)
     config = Config()  # the CPR keys as the app has them (env or instance dir), for --reuse

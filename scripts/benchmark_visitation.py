@@ -87,7 +87,7 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
 def _ids(cursor, table: str, n: int) -> Iterator[int]:
     """Reserve n ids from the table's sequence (so COPY rows can reference each other)."""
     # Table names are constants of this script, never input.
-    sql = f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)"  # noqa: S608, E501
+    sql = f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)"  # noqa: S608
     cursor.execute(sql, (n,))
     return iter([row[0] for row in cursor.fetchall()])
 
@@ -113,7 +113,7 @@ def build(db, args: argparse.Namespace) -> int:
     from selvvisitation.security import cpr_vault
     from selvvisitation.security.passwords import hash_password
 
-    rng = random.Random(94)  # noqa: S311  (made-up data)
+    rng = random.Random(94)
     session = db.session
     municipality = Municipality(
         code="999", name="Benchmark Kommune", visitation_phone="70 00 00 00"
@@ -539,12 +539,12 @@ def targets(db) -> dict:
         "SELECT id, municipality_id FROM staff_user WHERE username = 'benchmark-visitator'"
     )
     open_cases = "FROM \"case\" WHERE municipality_id = :m AND status <> 'closed'"
-    by_team = f"SELECT team_id {open_cases} GROUP BY team_id ORDER BY count(*)"  # noqa: S608
-    by_provider = f"SELECT provider_id {open_cases} GROUP BY provider_id ORDER BY count(*)"  # noqa: S608
-    (count,) = one(f"SELECT count(*) {open_cases}", m=municipality_id)  # noqa: S608
+    by_team = f"SELECT team_id {open_cases} GROUP BY team_id ORDER BY count(*)"
+    by_provider = f"SELECT provider_id {open_cases} GROUP BY provider_id ORDER BY count(*)"
+    (count,) = one(f"SELECT count(*) {open_cases}", m=municipality_id)
     # The last page: keyset paging must not read the queue from its start to get there.
     deep = one(
-        f"SELECT priority, deadline, id {open_cases}"  # noqa: S608
+        f"SELECT priority, deadline, id {open_cases}"
         " ORDER BY priority, deadline NULLS LAST, id OFFSET :o LIMIT 1",
         m=municipality_id,
         o=max(count - 10, 0),

@@ -40,7 +40,7 @@ import re
 import secrets
 import socket
 import statistics
-import subprocess  # noqa: S404  (starts our own gunicorn and flask commands)
+import subprocess
 import sys
 import tempfile
 import threading
@@ -98,7 +98,7 @@ class Browser:
     def __init__(self, base: str, stats: Stats, deadline: float) -> None:
         self.base, self.stats, self.deadline = base, stats, deadline
         self.http = requests.Session()
-        self.rng = random.Random(secrets.randbits(32))  # noqa: S311  (pacing, not security)
+        self.rng = random.Random(secrets.randbits(32))
 
     def _count(self, response: requests.Response, started: float) -> None:
         took = time.monotonic() - started
@@ -109,7 +109,8 @@ class Browser:
                 self.stats.post_latency.append(took)
             if response.status_code >= 500:
                 self.stats.server_errors.append(
-                    f"{response.status_code} {response.request.method} {response.url}")
+                    f"{response.status_code} {response.request.method} {response.url}"
+                )
 
     def pause(self) -> None:
         if self.stats.think > 0:
@@ -124,8 +125,13 @@ class Browser:
 
     def post(self, path: str, data: dict, *, pause: bool = True) -> requests.Response:
         started = time.monotonic()
-        response = self.http.post(self.base + path, data=data, allow_redirects=False,
-                                  timeout=30, headers={"Referer": self.base + "/"})
+        response = self.http.post(
+            self.base + path,
+            data=data,
+            allow_redirects=False,
+            timeout=30,
+            headers={"Referer": self.base + "/"},
+        )
         self._count(response, started)
         if pause:
             self.pause()
@@ -164,14 +170,14 @@ def _csrf(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def _run(journey, ramp: float, *args) -> None:  # noqa: ANN001
+def _run(journey, ramp: float, *args) -> None:
     """Start within the ramp, repeat the journey until the deadline; failures are counted."""
     stats: Stats = args[1]
-    time.sleep(random.uniform(0, ramp))  # noqa: S311  (arrivals spread, as people arrive)
+    time.sleep(random.uniform(0, ramp))
     while time.monotonic() < args[2]:
         try:
             journey(*args)
-        except Exception as error:  # noqa: BLE001  (counted and reported, never hidden)
+        except Exception as error:
             with stats.lock:
                 stats.failures[type(error).__name__] += 1
                 stats.failure_examples.setdefault(type(error).__name__, str(error)[:300])
@@ -269,8 +275,9 @@ def _dialogue(me: Browser, path: str, *, double: bool, citizen_id: int) -> bool:
             raise
         if not any(a.status_code == 302 for a in answers):
             # Refused (the visit filled up meanwhile, the rules): start the path again.
-            page = me.post("/borger/samtale/forfra",
-                           {"csrf_token": _csrf(page.text), "turn": asked.turn})
+            page = me.post(
+                "/borger/samtale/forfra", {"csrf_token": _csrf(page.text), "turn": asked.turn}
+            )
             return False
         page = me.get("/borger/samtale")
         if ending == "swap":
@@ -287,13 +294,13 @@ def _dialogue(me: Browser, path: str, *, double: bool, citizen_id: int) -> bool:
     return False
 
 
-def worker_journey(base: str, stats: Stats, deadline: float, username: str,
-                   password: str) -> None:
+def worker_journey(base: str, stats: Stats, deadline: float, username: str, password: str) -> None:
     """Sign in, then the day's list, a visit not yet recorded, record it; over and over."""
     me = Browser(base, stats, deadline)
     token = _csrf(me.get("/log-ind/personale").text)
-    signed = me.post("/log-ind/personale",
-                     {"username": username, "password": password, "csrf_token": token})
+    signed = me.post(
+        "/log-ind/personale", {"username": username, "password": password, "csrf_token": token}
+    )
     if signed.status_code != 302:
         raise RuntimeError(f"staff sign-in answered {signed.status_code}")
     records = 0
@@ -324,8 +331,11 @@ def _record_data(html: str, accept: bool) -> dict:
     """The record form filled in: planned help delivered, each wished swap answered."""
     soup = BeautifulSoup(html, "html.parser")
     form = soup.select_one("form.app-record-form")
-    data = {"csrf_token": form.select_one('input[name="csrf_token"]')["value"],
-            "acknowledged": "y", "note": ""}
+    data = {
+        "csrf_token": form.select_one('input[name="csrf_token"]')["value"],
+        "acknowledged": "y",
+        "note": "",
+    }
     items = {}  # service name -> item id
     for fieldset in form.select("fieldset"):
         radio = fieldset.select_one('input[type="radio"][name^="outcome_"]')
@@ -333,8 +343,11 @@ def _record_data(html: str, accept: bool) -> dict:
             item_id = radio["name"].removeprefix("outcome_")
             data[f"outcome_{item_id}"] = "delivered"
             items[fieldset.select_one("legend").get_text(strip=True)] = item_id
-    codes = {o.get_text(strip=True): o["value"]
-             for o in form.select('select[name="instead_service_0"] option') if o["value"]}
+    codes = {
+        o.get_text(strip=True): o["value"]
+        for o in form.select('select[name="instead_service_0"] option')
+        if o["value"]
+    }
     row = 0
     for swap in form.select(".app-wish-swap"):
         radio = swap.select_one('input[name^="swap_"]')
@@ -401,20 +414,21 @@ def _record(me: Browser, visit_id: str, html: str, username: str, *, double: boo
     page = me.get(path)
     if RECORDED_HEADING in page.text:
         with me.stats.lock:
-            me.stats.recorded.append((int(visit_id), username if RECORDED_NOW in page.text
-                                      and not double else None))
+            me.stats.recorded.append(
+                (int(visit_id), username if RECORDED_NOW in page.text and not double else None)
+            )
 
 
 # --- The database: prepare and check ------------------------------------------------------
 
 
-def _app():  # noqa: ANN202
+def _app():
     from selvvisitation import create_app
 
     return create_app("demo")
 
 
-def _clone(model, row, **changes):  # noqa: ANN001, ANN202
+def _clone(model, row, **changes):
     """A new row with `row`'s column values (not its id), changed where given."""
     from sqlalchemy import inspect
 
@@ -449,12 +463,13 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
     from selvvisitation.security.passwords import hash_password
 
     password = secrets.token_urlsafe(12)
-    rng = random.Random(561)  # noqa: S311  (made-up people)
+    rng = random.Random(561)
     today = local_today()
     with _app().app_context():
         session = db.session
         templates = [
-            c for c in session.scalars(select(Citizen).order_by(Citizen.id))
+            c
+            for c in session.scalars(select(Citizen).order_by(Citizen.id))
             if session.scalar(select(Visit.id).where(Visit.citizen_id == c.id, Visit.day == today))
         ]
         # CPR numbers are stored encrypted (issue #6): decrypt to avoid reusing one.
@@ -462,8 +477,13 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
         made: list[Citizen] = []
         for n in range(citizens):
             template = templates[n % len(templates)]
-            citizen = _clone(Citizen, template, cpr=_fake_cpr(rng, used), oidc_subject=None,
-                             name=f"{template.name} (belastning {n})")
+            citizen = _clone(
+                Citizen,
+                template,
+                cpr=_fake_cpr(rng, used),
+                oidc_subject=None,
+                name=f"{template.name} (belastning {n})",
+            )
             session.add(citizen)
             grants = {}
             for decision in template.decisions:
@@ -475,44 +495,68 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
                     grants[grant.id] = _clone(GrantedService, grant, decision=copy)
                     session.add(grants[grant.id])
             # Yesterday's visits not yet recorded (recorded the day after), today's, the coming.
-            visits = session.scalars(select(Visit).where(
-                Visit.citizen_id == template.id, Visit.day >= today - timedelta(days=1)))
+            visits = session.scalars(
+                select(Visit).where(
+                    Visit.citizen_id == template.id, Visit.day >= today - timedelta(days=1)
+                )
+            )
             for visit in visits:
-                copy = _clone(Visit, visit, citizen=citizen, external_id=None,
-                              recorded_at=None, recorded_by_staff_id=None, note="")
+                copy = _clone(
+                    Visit,
+                    visit,
+                    citizen=citizen,
+                    external_id=None,
+                    recorded_at=None,
+                    recorded_by_staff_id=None,
+                    note="",
+                )
                 session.add(copy)
                 for item in visit.services:
                     if item.outcome == VisitServiceOutcome.ADDED:
                         continue
-                    session.add(_clone(
-                        VisitService, item, visit=copy, swap_id=None,
-                        granted_service=grants.get(item.granted_service_id),
-                        outcome=VisitServiceOutcome.PLANNED, delivered_minutes=None,
-                    ))
+                    session.add(
+                        _clone(
+                            VisitService,
+                            item,
+                            visit=copy,
+                            swap_id=None,
+                            granted_service=grants.get(item.granted_service_id),
+                            outcome=VisitServiceOutcome.PLANNED,
+                            delivered_minutes=None,
+                        )
+                    )
             made.append(citizen)
         session.flush()
         _wished_swaps(session, made, today)
         model = session.scalars(
-            select(StaffUser).where(StaffUser.username == "hjemmehjaelper")).one()
+            select(StaffUser).where(StaffUser.username == "hjemmehjaelper")
+        ).one()
         teams = sorted({c.team_id for c in made if c.team_id})
         password_hash = hash_password(password)
         names = []
         for n in range(workers):
             names.append(f"belastning{n:03d}")
-            session.add(StaffUser(
-                municipality_id=model.municipality_id, username=names[-1],
-                name=f"Belastning {n}", role=StaffRole.HOME_CARE_WORKER,
-                provider_id=next(c.provider_id for c in made if c.team_id == teams[n % len(teams)]),
-                team_id=teams[n % len(teams)], password_hash=password_hash,
-                session_nonce=secrets.token_hex(8),
-            ))
+            session.add(
+                StaffUser(
+                    municipality_id=model.municipality_id,
+                    username=names[-1],
+                    name=f"Belastning {n}",
+                    role=StaffRole.HOME_CARE_WORKER,
+                    provider_id=next(
+                        c.provider_id for c in made if c.team_id == teams[n % len(teams)]
+                    ),
+                    team_id=teams[n % len(teams)],
+                    password_hash=password_hash,
+                    session_nonce=secrets.token_hex(8),
+                )
+            )
         session.commit()
         ids = [c.id for c in made]
         db.engine.dispose()
     return ids, names, password
 
 
-def _wished_swaps(session, citizens, today: date) -> None:  # noqa: ANN001
+def _wished_swaps(session, citizens, today: date) -> None:
     """Every third visit today has a swap the citizen asked for before (book_swap)."""
     from sqlalchemy import select
 
@@ -524,24 +568,41 @@ def _wished_swaps(session, citizens, today: date) -> None:  # noqa: ANN001
     ids = [c.id for c in citizens]
     session.commit()
     lock_for_write(session)
-    visits = session.scalars(select(Visit).where(Visit.citizen_id.in_(ids), Visit.day == today)
-                             .order_by(Visit.id)).all()
+    visits = session.scalars(
+        select(Visit).where(Visit.citizen_id.in_(ids), Visit.day == today).order_by(Visit.id)
+    ).all()
     for n, visit in enumerate(visits):
-        item = next((i for i in visit.services if i.service is not None and i.service.swappable
-                     and i.planned_minutes > 0), None)
+        item = next(
+            (
+                i
+                for i in visit.services
+                if i.service is not None and i.service.swappable and i.planned_minutes > 0
+            ),
+            None,
+        )
         if n % 3 or item is None:
             continue
-        instead = session.scalars(select(Service).where(
-            Service.municipality_id == item.service.municipality_id,
-            Service.category == item.service.category, Service.swappable.is_(True),
-            Service.within_service_level.is_(True), Service.id != item.service_id,
-        ).order_by(Service.id)).first()
+        instead = session.scalars(
+            select(Service)
+            .where(
+                Service.municipality_id == item.service.municipality_id,
+                Service.category == item.service.category,
+                Service.swappable.is_(True),
+                Service.within_service_level.is_(True),
+                Service.id != item.service_id,
+            )
+            .order_by(Service.id)
+        ).first()
         if instead is None:
             continue
-        book_swap(session, visit_id=visit.id, citizen_id=visit.citizen_id,
-                  drop=[Line(minutes=item.planned_minutes, service_id=item.service_id)],
-                  add=[Line(minutes=item.planned_minutes, service_id=instead.id)],
-                  created_by_kind=ActorKind.CITIZEN)
+        book_swap(
+            session,
+            visit_id=visit.id,
+            citizen_id=visit.citizen_id,
+            drop=[Line(minutes=item.planned_minutes, service_id=item.service_id)],
+            add=[Line(minutes=item.planned_minutes, service_id=instead.id)],
+            created_by_kind=ActorKind.CITIZEN,
+        )
     session.commit()
 
 
@@ -557,8 +618,14 @@ def _check(citizen_ids: list[int], stats: Stats) -> tuple[list[str], dict[str, i
     problems: list[str] = []
     with _app().app_context():
         s = db.session
-        references = Counter(s.scalars(select(SwapRequest.reference).where(
-            SwapRequest.citizen_id.in_(citizen_ids), SwapRequest.submission_token.is_not(None))))
+        references = Counter(
+            s.scalars(
+                select(SwapRequest.reference).where(
+                    SwapRequest.citizen_id.in_(citizen_ids),
+                    SwapRequest.submission_token.is_not(None),
+                )
+            )
+        )
         for reference in stats.receipts:
             if references[reference] != 1:
                 problems.append(f"receipt {reference} stored {references[reference]} times")
@@ -566,10 +633,15 @@ def _check(citizen_ids: list[int], stats: Stats) -> tuple[list[str], dict[str, i
             problems.append("the same receipt reference was shown for two swaps")
         unseen = sum(references.values()) - len(set(stats.receipts))
         if not 0 <= unseen <= stats.uncertain["swap"]:
-            problems.append(f"{unseen} swaps stored without a receipt "
-                            f"({stats.uncertain['swap']} answers lost to timeouts)")
-        texts = Counter(s.scalars(select(Wish.text).where(Wish.citizen_id.in_(citizen_ids),
-                                                          Wish.text.like("Ønske %"))))
+            problems.append(
+                f"{unseen} swaps stored without a receipt "
+                f"({stats.uncertain['swap']} answers lost to timeouts)"
+            )
+        texts = Counter(
+            s.scalars(
+                select(Wish.text).where(Wish.citizen_id.in_(citizen_ids), Wish.text.like("Ønske %"))
+            )
+        )
         for text in stats.wishes:
             if texts[text] != 1:
                 problems.append(f"wish {text!r} stored {texts[text]} times")
@@ -577,8 +649,13 @@ def _check(citizen_ids: list[int], stats: Stats) -> tuple[list[str], dict[str, i
         if not 0 <= unseen_wishes <= stats.uncertain["wish"]:
             problems.append(f"{unseen_wishes} wishes stored unseen or missing")
         staff = dict(s.execute(select(StaffUser.username, StaffUser.id)).all())
-        updates = Counter(s.scalars(select(AuditEntry.object_id).where(
-            AuditEntry.action == "update", AuditEntry.object_type == "visit")))
+        updates = Counter(
+            s.scalars(
+                select(AuditEntry.object_id).where(
+                    AuditEntry.action == "update", AuditEntry.object_type == "visit"
+                )
+            )
+        )
         recorded = {visit_id for visit_id, _who in stats.recorded}
         for visit_id, username in stats.recorded:
             visit = s.get(Visit, visit_id)
@@ -590,22 +667,28 @@ def _check(citizen_ids: list[int], stats: Stats) -> tuple[list[str], dict[str, i
             if count != 1:
                 problems.append(f"visit {visit_id} recorded {count} times")
         load_staff = [i for name, i in staff.items() if name.startswith("belastning")]
-        stored = s.scalar(select(func.count(Visit.id)).where(
-            Visit.recorded_by_staff_id.in_(load_staff)))
+        stored = s.scalar(
+            select(func.count(Visit.id)).where(Visit.recorded_by_staff_id.in_(load_staff))
+        )
         if not len(recorded) <= stored <= len(recorded) + stats.uncertain["record"]:
             problems.append(f"{stored} visits stored recorded, clients saw {len(recorded)}")
         doubled = s.execute(
             select(VisitService.visit_id, VisitService.service_id, func.count())
             .where(VisitService.outcome == VisitServiceOutcome.ADDED)
             .group_by(VisitService.visit_id, VisitService.service_id, VisitService.swap_id)
-            .having(func.count() > 1)).all()
+            .having(func.count() > 1)
+        ).all()
         problems += [f"visit {v}: help done instead stored twice" for v, *_ in doubled]
         visits = s.scalars(select(Visit).where(Visit.citizen_id.in_(citizen_ids))).all()
         for visit in visits:
             if booked_minutes(s, visit.id) > visit.time_frame_minutes:
                 problems.append(f"visit {visit.id} booked past its time frame")
-        figures = {"swaps": sum(references.values()), "wishes": sum(texts.values()),
-                   "visits recorded": stored, "visits checked against the frame": len(visits)}
+        figures = {
+            "swaps": sum(references.values()),
+            "wishes": sum(texts.values()),
+            "visits recorded": stored,
+            "visits checked against the frame": len(visits),
+        }
         db.engine.dispose()
     return problems, figures
 
@@ -642,18 +725,33 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000 if ordered else 0
 
 
-def _serve_and_run(args, env, tmp, citizens, usernames, password, seconds):  # noqa: ANN001, ANN202, PLR0913
+def _serve_and_run(args, env, tmp, citizens, usernames, password, seconds):
     """Start gunicorn, run the users until the deadline, stop gunicorn; read its log."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with (tmp / "gunicorn.log").open("w") as server_log:
         server = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{port}", "--workers",
-             str(args.workers), "--threads", str(args.threads), "--timeout", "60",
-             "--keep-alive", str(args.keep_alive),
-             "--log-level", "warning", 'selvvisitation:create_app("demo")'],
-            env=env, stdout=server_log, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "gunicorn"),
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--timeout",
+                "60",
+                "--keep-alive",
+                str(args.keep_alive),
+                "--log-level",
+                "warning",
+                'selvvisitation:create_app("demo")',
+            ],
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
         )
         try:
             for _ in range(150):
@@ -666,12 +764,14 @@ def _serve_and_run(args, env, tmp, citizens, usernames, password, seconds):  # n
             deadline = time.monotonic() + seconds
             ramp = min(args.ramp, seconds / 2)
             threads = [
-                threading.Thread(target=_run,
-                                 args=(citizen_journey, ramp, base, stats, deadline, c))
+                threading.Thread(
+                    target=_run, args=(citizen_journey, ramp, base, stats, deadline, c)
+                )
                 for c in citizens
             ] + [
-                threading.Thread(target=_run, args=(worker_journey, ramp, base, stats,
-                                                    deadline, name, password))
+                threading.Thread(
+                    target=_run, args=(worker_journey, ramp, base, stats, deadline, name, password)
+                )
                 for name in usernames
             ]
             random.shuffle(threads)
@@ -699,7 +799,7 @@ def _serve_and_run(args, env, tmp, citizens, usernames, password, seconds):  # n
             if "Exception on" not in line:  # a worker timeout or crash, no traceback follows
                 trouble[request_line] += 1
         elif line.startswith("Traceback"):
-            end = next((x for x in log[n + 1:] if x and not x.startswith((" ", "Traceback"))), "")
+            end = next((x for x in log[n + 1 :] if x and not x.startswith((" ", "Traceback"))), "")
             trouble[f"{request_line} -> {end[:200]}"] += 1
     return stats, elapsed, ramp, trouble
 
@@ -708,17 +808,30 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="average seconds a user reads a page before the next request")
-    parser.add_argument("--ramp", type=float, default=10.0,
-                        help="seconds over which the users arrive (sign in)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="average seconds a user reads a page before the next request",
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds over which the users arrive (sign in)"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
-    parser.add_argument("--keep-alive", type=int, default=75,
-                        help="seconds gunicorn keeps an idle connection open (gunicorn.conf.py: "
-                             "75; gunicorn's own default, 2, loses requests to the race)")
-    parser.add_argument("--postgres", default="", metavar="URL",
-                        help="a PostgreSQL server URL: a new database there, dropped afterwards")
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=75,
+        help="seconds gunicorn keeps an idle connection open (gunicorn.conf.py: "
+        "75; gunicorn's own default, 2, loses requests to the race)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default="",
+        metavar="URL",
+        help="a PostgreSQL server URL: a new database there, dropped afterwards",
+    )
     args = parser.parse_args()
     users = min(max(args.users, 2), MAX_USERS)
     seconds = min(max(args.seconds, 5), MAX_SECONDS)
@@ -738,8 +851,9 @@ def main() -> int:
         )
         workers = users // 2
         citizens, usernames, password = _prepare(env, users - workers, workers)
-        stats, elapsed, ramp, server_trouble = _serve_and_run(args, env, tmp, citizens, usernames,
-                                                              password, seconds)
+        stats, elapsed, ramp, server_trouble = _serve_and_run(
+            args, env, tmp, citizens, usernames, password, seconds
+        )
         problems, figures = _check(citizens, stats)
     finally:
         if drop_database is not None:
@@ -750,23 +864,34 @@ def main() -> int:
 
     total = sum(stats.status.values())
     server_errors = sum(n for code, n in stats.status.items() if code >= 500)
-    print(f"database {'PostgreSQL' if args.postgres else 'SQLite'}; users {users} "
-          f"({len(usernames)} workers, {len(citizens)} citizens), think {stats.think:g} s, "
-          f"ramp {ramp:g} s, gunicorn {args.workers}x{args.threads}, {elapsed:.0f} s")
-    print(f"requests {total} ({total / elapsed:.1f}/s), "
-          f"status {dict(sorted(stats.status.items()))}")
-    print(f"failures: server errors {server_errors}, client timeouts/errors "
-          f"{dict(stats.failures) or 0}")
+    print(
+        f"database {'PostgreSQL' if args.postgres else 'SQLite'}; users {users} "
+        f"({len(usernames)} workers, {len(citizens)} citizens), think {stats.think:g} s, "
+        f"ramp {ramp:g} s, gunicorn {args.workers}x{args.threads}, {elapsed:.0f} s"
+    )
+    print(
+        f"requests {total} ({total / elapsed:.1f}/s), status {dict(sorted(stats.status.items()))}"
+    )
+    print(
+        f"failures: server errors {server_errors}, client timeouts/errors "
+        f"{dict(stats.failures) or 0}"
+    )
     for kind, example in sorted(stats.failure_examples.items()):
         print(f"  first {kind}: {example}")
     for name, values in (("all", stats.latency), ("POST", stats.post_latency)):
         if values:
-            print(f"latency {name}: median {statistics.median(values) * 1000:.0f} ms, "
-                  f"p95 {_percentile(values, 0.95):.0f} ms, max {max(values) * 1000:.0f} ms")
-    print(f"journeys {dict(sorted(stats.journeys.items()))}; double submits "
-          f"{dict(stats.doubles)}; answers lost {dict(stats.uncertain) or 0}")
-    print(f"records checked: receipts {len(stats.receipts)}, wishes {len(stats.wishes)}, "
-          f"visits shown recorded {len({v for v, _ in stats.recorded})}; stored {figures}")
+            print(
+                f"latency {name}: median {statistics.median(values) * 1000:.0f} ms, "
+                f"p95 {_percentile(values, 0.95):.0f} ms, max {max(values) * 1000:.0f} ms"
+            )
+    print(
+        f"journeys {dict(sorted(stats.journeys.items()))}; double submits "
+        f"{dict(stats.doubles)}; answers lost {dict(stats.uncertain) or 0}"
+    )
+    print(
+        f"records checked: receipts {len(stats.receipts)}, wishes {len(stats.wishes)}, "
+        f"visits shown recorded {len({v for v, _ in stats.recorded})}; stored {figures}"
+    )
     print(f"server log: {sum(server_trouble.values())} errors or tracebacks")
     for line, count in server_trouble.most_common(10):
         print(f"   {count} x {line}")

@@ -49,8 +49,10 @@ def main() -> int:
         for item, got in failures:
             print(f"  FAIL {item.text!r}")
             print(f"       expected {item.intent} drop={sorted(item.drop)} add={sorted(item.add)}")
-            print(f"       got      {got.intent} drop={sorted(got.drop)} add={sorted(got.add)}"
-                  f" free={got.free_text_add!r} | {got.explanation}")
+            print(
+                f"       got      {got.intent} drop={sorted(got.drop)} add={sorted(got.add)}"
+                f" free={got.free_text_add!r} | {got.explanation}"
+            )
         if accuracy < 0.9:
             status = 1
     return status

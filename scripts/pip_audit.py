@@ -12,7 +12,7 @@ Usage: .venv/bin/python scripts/pip_audit.py [--require-service]
 from __future__ import annotations
 
 import json
-import subprocess  # noqa: S404  (runs our own pip-audit with fixed arguments)
+import subprocess
 import sys
 from pathlib import Path
 

@@ -63,8 +63,12 @@ def forget_pending_cpr() -> None:
     lock_for_write(db.session)  # as a request that writes does: the lock before the reads
     dropped = forget_stale_cprs(db.session, utcnow() - timedelta(minutes=minutes))
     db.session.commit()
-    click.echo(f"Dropped the CPR number from {dropped} conversation(s) left for more than "
-               f"{minutes} minutes.")
+    click.echo(
+        f"Dropped the CPR number from {dropped} conversation(s) left for more than "
+        f"{minutes} minutes."
+    )
+
+
 @click.command("rotate-cpr-keys")
 def rotate_cpr_keys() -> None:
     """Re-encrypt every stored CPR number with the first key of CPR_ENCRYPTION_KEYS.

@@ -49,9 +49,7 @@ def configure_engine(engine: Engine) -> None:
         connection.info["sqlite_write_lock"] = immediate  # see security.locking.lock_for_write
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before_write(
-        connection: Any, cursor: Any, statement: str, *_args: Any
-    ) -> None:
+    def _before_write(connection: Any, cursor: Any, statement: str, *_args: Any) -> None:
         # In WAL mode a deferred transaction that has read cannot wait for the write lock:
         # if another connection committed meanwhile, its first write fails at once with
         # SQLITE_BUSY ("database is locked"); the busy timeout does not apply. In a request

@@ -50,7 +50,7 @@ def app():
     with application.app_context():
         try:
             db.session.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             if os.environ.get("REQUIRE_POSTGRES"):
                 raise RuntimeError(f"test database unreachable: {error}") from error
             pytest.skip(f"test database unreachable: {error}")

@@ -36,7 +36,7 @@ from selvvisitation.models import (
 )
 from selvvisitation.security.passwords import hash_password
 
-TEST_PASSWORD = "korrekt-hest-batteri-9"  # noqa: S105  (test fixture, not a secret)
+TEST_PASSWORD = "korrekt-hest-batteri-9"
 _PASSWORD_HASH = hash_password(TEST_PASSWORD)
 
 

@@ -42,9 +42,9 @@ def _string(schema: dict[str, Any]) -> st.SearchStrategy[str]:
         )
     if schema.get("format") == "date-time":
         return st.one_of(
-            st.datetimes(timezones=_OFFSETS).map(lambda d: d.isoformat()).filter(
-                lambda s: len(s) >= 19 and s[4] == "-"
-            ),
+            st.datetimes(timezones=_OFFSETS)
+            .map(lambda d: d.isoformat())
+            .filter(lambda s: len(s) >= 19 and s[4] == "-"),
             st.from_regex(schema["pattern"], fullmatch=True),
         )
     if "pattern" in schema:

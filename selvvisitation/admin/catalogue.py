@@ -1,4 +1,5 @@
 """Edit the service catalogue (the municipality's kvalitetsstandarder, seed 002)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -15,8 +16,10 @@ from selvvisitation.services.admin import SERVICE_FIELDS, apply_service, code_ta
 
 
 def _form_data(service: Service) -> dict:
-    return {"synonyms_da": "\n".join(service.synonyms_da or []),
-            "synonyms_en": "\n".join(service.synonyms_en or [])}
+    return {
+        "synonyms_da": "\n".join(service.synonyms_da or []),
+        "synonyms_en": "\n".join(service.synonyms_en or []),
+    }
 
 
 def _save(form: ServiceForm, service: Service, municipality_id: int, action: str) -> bool:
@@ -25,22 +28,28 @@ def _save(form: ServiceForm, service: Service, municipality_id: int, action: str
         form.code.errors.append(_l("The code is already used by another service"))
     if form.flexible_only.data and not form.within_service_level.data:
         form.flexible_only.errors.append(
-            _l("A service offered through flexible home help must be within the service level"))
+            _l("A service offered through flexible home help must be within the service level")
+        )
     if form.errors:
         return False
     data = {name: field.data for name, field in form._fields.items()}
     changes = apply_service(service, data)
     db.session.add(service)
     db.session.flush()
-    audit.record(action, object_type="service", object_id=service.id, purpose="catalogue",
-                 detail={"changes": changes})
+    audit.record(
+        action,
+        object_type="service",
+        object_id=service.id,
+        purpose="catalogue",
+        detail={"changes": changes},
+    )
     db.session.commit()
     return True
 
 
 @blueprint.route("/ydelser/ny", methods=["GET", "POST"])
 @allow(*ADMIN)
-def new_service():  # noqa: ANN201
+def new_service():
     municipality_id = current_actor().staff.municipality_id
     form = ServiceForm()
     if not form.is_submitted():
@@ -58,12 +67,13 @@ def new_service():  # noqa: ANN201
 
 @blueprint.route("/ydelser/<int:service_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
-def edit_service(service_id: int):  # noqa: ANN201
+def edit_service(service_id: int):
     municipality_id = current_actor().staff.municipality_id
     service = service_of(db.session, municipality_id, service_id) or abort(404)
     # Not obj=service: WTForms lets obj win over data, and the synonyms are lists there.
-    form = ServiceForm(data={**{name: getattr(service, name) for name in SERVICE_FIELDS},
-                             **_form_data(service)})
+    form = ServiceForm(
+        data={**{name: getattr(service, name) for name in SERVICE_FIELDS}, **_form_data(service)}
+    )
     if form.validate_on_submit() and _save(form, service, municipality_id, "update"):
         flash(_("The service is saved."))
         return redirect(url_for("admin.index"))

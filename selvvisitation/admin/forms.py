@@ -1,4 +1,5 @@
 """The municipality admin's forms: catalogue, rules, providers, teams and staff users."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -45,23 +46,29 @@ TEAM_ROLES = {StaffRole.HOME_CARE_WORKER.value, StaffRole.TEAM_LEADER.value}
 class ServiceForm(BaseForm):
     code = StringField(_l("Code"), validators=[Required(_l("Write a code")), max_length(40)])
     fsiii_code = StringField(_l("FSIII code (optional)"), validators=[max_length(20)])
-    name_da = StringField(_l("Name in Danish"),
-                          validators=[Required(_l("Write the name in Danish")), max_length(160)])
-    name_en = StringField(_l("Name in English"),
-                          validators=[Required(_l("Write the name in English")), max_length(160)])
+    name_da = StringField(
+        _l("Name in Danish"), validators=[Required(_l("Write the name in Danish")), max_length(160)]
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[Required(_l("Write the name in English")), max_length(160)],
+    )
     category = choice_field(_l("Category"), CATEGORY_CHOICES, _l("Choose a category"))
     swappable = BooleanField(_l("Can be swapped"))
     flexible_only = BooleanField(_l("Offered only through flexible home help"))
     within_service_level = BooleanField(_l("Within the municipality's service level"))
     default_minutes = MinutesField(
         _l("Minutes per delivery"),
-        validators=[NumberRequired(_l("Write the minutes per delivery")), minutes_between(1, 480)])
+        validators=[NumberRequired(_l("Write the minutes per delivery")), minutes_between(1, 480)],
+    )
     description_da = TextAreaField(_l("Description in Danish"), validators=[max_length(4000)])
     description_en = TextAreaField(_l("Description in English"), validators=[max_length(4000)])
-    synonyms_da = TextAreaField(_l("Other words for it in Danish, one per line"),
-                                validators=[max_length(2000)])
-    synonyms_en = TextAreaField(_l("Other words for it in English, one per line"),
-                                validators=[max_length(2000)])
+    synonyms_da = TextAreaField(
+        _l("Other words for it in Danish, one per line"), validators=[max_length(2000)]
+    )
+    synonyms_en = TextAreaField(
+        _l("Other words for it in English, one per line"), validators=[max_length(2000)]
+    )
     active = BooleanField(_l("In use"), default=True)
 
 
@@ -71,30 +78,49 @@ def policy_form_class() -> type:
     class PolicyForm(BaseForm):
         swap_window = choice_field(
             _l("A swap must fit in the time frame of"),
-            [SelectChoice(SwapWindow.VISIT.value, _l("the visit")),
-             SelectChoice(SwapWindow.WEEK.value, _l("the week")),
-             SelectChoice(SwapWindow.TWO_WEEKS.value, _l("two weeks"))],
-            _l("Choose the window a swap must fit in"))
+            [
+                SelectChoice(SwapWindow.VISIT.value, _l("the visit")),
+                SelectChoice(SwapWindow.WEEK.value, _l("the week")),
+                SelectChoice(SwapWindow.TWO_WEEKS.value, _l("two weeks")),
+            ],
+            _l("Choose the window a swap must fit in"),
+        )
         outside_service_level_allowed = BooleanField(
-            _l("Citizens may swap to help outside the service level"))
+            _l("Citizens may swap to help outside the service level")
+        )
         optional_holidays_are_working_days = BooleanField(
-            _l("Constitution Day, 24 and 31 December count as working days"))
+            _l("Constitution Day, 24 and 31 December count as working days")
+        )
         show_staff_names_in_access_log = BooleanField(
-            _l("Citizens see the names of the staff who read their case"))
+            _l("Citizens see the names of the staff who read their case")
+        )
         confirmed = HiddenField()
 
     for name, (low, high) in POLICY_RANGES.items():
-        setattr(PolicyForm, name, WholeNumberField(
-            POLICY_LABELS[name],
-            validators=[NumberRequired(_l("Write a number")),
-                        minutes_between(low, high) if "min" in name else
-                        number_between(low, high)]))
+        setattr(
+            PolicyForm,
+            name,
+            WholeNumberField(
+                POLICY_LABELS[name],
+                validators=[
+                    NumberRequired(_l("Write a number")),
+                    minutes_between(low, high) if "min" in name else number_between(low, high),
+                ],
+            ),
+        )
     for key in LEGAL_REFERENCE_KEYS:
-        setattr(PolicyForm, legal_field(key), TextAreaField(
-            LEGAL_LABELS[key],
-            validators=[Required(_l("Write the text of the legal reference")),
-                        max_length(LEGAL_REFERENCE_MAX)],
-            render_kw={"lang": "da"}))  # the law's Danish words (WCAG 3.1.2)
+        setattr(
+            PolicyForm,
+            legal_field(key),
+            TextAreaField(
+                LEGAL_LABELS[key],
+                validators=[
+                    Required(_l("Write the text of the legal reference")),
+                    max_length(LEGAL_REFERENCE_MAX),
+                ],
+                render_kw={"lang": "da"},
+            ),
+        )  # the law's Danish words (WCAG 3.1.2)
     return PolicyForm
 
 
@@ -106,7 +132,8 @@ LEGAL_LABELS = {
     "complaint": _l("Complaint guidance: deadline and how (in decision letters)"),
     "flexible_home_help": _l("The right to swap (in the dialogue)"),
     "cannot_demand_later": _l(
-        "A deselected service cannot be demanded later (before a swap is confirmed)"),
+        "A deselected service cannot be demanded later (before a swap is confirmed)"
+    ),
 }
 
 
@@ -115,11 +142,14 @@ def legal_field(key: str) -> str:
     return f"legal_{key}"
 
 
-def number_between(low: int, high: int):  # noqa: ANN201
+def number_between(low: int, high: int):
     from wtforms.validators import NumberRange
 
-    return NumberRange(min=low, max=high, message=_l(
-        "The number must be between %(low)d and %(high)d", low=low, high=high))
+    return NumberRange(
+        min=low,
+        max=high,
+        message=_l("The number must be between %(low)d and %(high)d", low=low, high=high),
+    )
 
 
 POLICY_LABELS = {
@@ -136,36 +166,50 @@ POLICY_LABELS = {
 
 class ProviderForm(BaseForm):
     name = StringField(_l("Name"), validators=[Required(_l("Write the name")), max_length(160)])
-    kind = choice_field(_l("Kind"),
-                        [SelectChoice(ProviderKind.MUNICIPAL.value, _l("Municipal home care")),
-                         SelectChoice(ProviderKind.PRIVATE.value, _l("Private provider"))],
-                        _l("Choose the kind of provider"))
+    kind = choice_field(
+        _l("Kind"),
+        [
+            SelectChoice(ProviderKind.MUNICIPAL.value, _l("Municipal home care")),
+            SelectChoice(ProviderKind.PRIVATE.value, _l("Private provider")),
+        ],
+        _l("Choose the kind of provider"),
+    )
     phone = StringField(_l("Phone (optional)"), validators=[max_length(40)])
     offers_personal_care = BooleanField(_l("Offers personal care"))
     offers_practical_help = BooleanField(_l("Offers practical help"))
 
 
 class TeamForm(BaseForm):
-    name = StringField(_l("Team name"),
-                       validators=[Required(_l("Write the team's name")), max_length(160)])
+    name = StringField(
+        _l("Team name"), validators=[Required(_l("Write the team's name")), max_length(160)]
+    )
 
 
 class AddTeamForm(BaseForm):
-    team_name = StringField(_l("Team name"),
-                            validators=[Required(_l("Write the team's name")), max_length(160)])
+    team_name = StringField(
+        _l("Team name"), validators=[Required(_l("Write the team's name")), max_length(160)]
+    )
 
 
 class StaffUserForm(BaseForm):
-    username = StringField(_l("Username"),
-                           validators=[Required(_l("Write a username")), max_length(80)])
-    name = StringField(_l("Full name"),
-                       validators=[Required(_l("Write the full name")), max_length(160)])
+    username = StringField(
+        _l("Username"), validators=[Required(_l("Write a username")), max_length(80)]
+    )
+    name = StringField(
+        _l("Full name"), validators=[Required(_l("Write the full name")), max_length(160)]
+    )
     role = choice_field(_l("Role"), ROLE_CHOICES, _l("Choose a role"))
     # Only a team the list offers (the view fills it with the own municipality's teams):
     # any other value, e.g. an id too large for the database, is this plain message.
-    team_id = SelectField(_l("Team"), choices=[],
-                          invalid_choice_message=_l("Choose a team from the list"))
+    team_id = SelectField(
+        _l("Team"), choices=[], invalid_choice_message=_l("Choose a team from the list")
+    )
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), Length(min=12, max=200, message=_l(
-            "The password must be between 12 and 200 characters"))])
+        validators=[
+            Optional(),
+            Length(
+                min=12, max=200, message=_l("The password must be between 12 and 200 characters")
+            ),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Providers (municipal home care and approved private providers) and their teams."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -31,21 +32,24 @@ def _save_provider(form: ProviderForm, provider: Provider, action: str) -> None:
 
 @blueprint.route("/leverandoerer", methods=["GET", "POST"])
 @allow(*ADMIN)
-def providers():  # noqa: ANN201
+def providers():
     form = ProviderForm()
     if form.validate_on_submit():
         _save_provider(form, Provider(municipality_id=_municipality_id()), "create")
         flash(_("The provider is added."))
         return redirect(url_for("admin.providers"))
-    rows = db.session.scalars(select(Provider).where(
-        Provider.municipality_id == _municipality_id()).order_by(Provider.name)).all()
+    rows = db.session.scalars(
+        select(Provider)
+        .where(Provider.municipality_id == _municipality_id())
+        .order_by(Provider.name)
+    ).all()
     status = 400 if form.errors else 200
     return render_template("admin/providers.html", providers=rows, form=form), status
 
 
 @blueprint.route("/leverandoerer/<int:provider_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
-def edit_provider(provider_id: int):  # noqa: ANN201
+def edit_provider(provider_id: int):
     provider = provider_of(db.session, _municipality_id(), provider_id) or abort(404)
     form = ProviderForm(obj=provider)
     if not form.is_submitted():
@@ -56,20 +60,22 @@ def edit_provider(provider_id: int):  # noqa: ANN201
         flash(_("The provider is saved."))
         return redirect(url_for("admin.edit_provider", provider_id=provider.id))
     status = 400 if form.errors else 200
-    return render_template("admin/provider.html", provider=provider, form=form,
-                           team_form=team_form), status
+    return render_template(
+        "admin/provider.html", provider=provider, form=form, team_form=team_form
+    ), status
 
 
 @blueprint.route("/leverandoerer/<int:provider_id>/teams", methods=["POST"])
 @allow(*ADMIN)
-def add_team(provider_id: int):  # noqa: ANN201
+def add_team(provider_id: int):
     provider = provider_of(db.session, _municipality_id(), provider_id) or abort(404)
     team_form = AddTeamForm()
     if not team_form.validate_on_submit():
         form = ProviderForm(obj=provider)
         form.kind.data = provider.kind.value
-        return render_template("admin/provider.html", provider=provider, form=form,
-                               team_form=team_form), 400
+        return render_template(
+            "admin/provider.html", provider=provider, form=form, team_form=team_form
+        ), 400
     team = Team(provider=provider, name=team_form.team_name.data.strip())
     db.session.add(team)
     db.session.flush()
@@ -81,7 +87,7 @@ def add_team(provider_id: int):  # noqa: ANN201
 
 @blueprint.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
-def edit_team(team_id: int):  # noqa: ANN201
+def edit_team(team_id: int):
     team = team_of(db.session, _municipality_id(), team_id) or abort(404)
     form = TeamForm(obj=team)
     if form.validate_on_submit():

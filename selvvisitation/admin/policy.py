@@ -1,4 +1,5 @@
 """Edit the rules engine's settings, with the effect shown before anything is saved."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -27,7 +28,7 @@ from selvvisitation.services.policy_preview import preview
 EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES)
 
 
-def _proposed(form, current: Policy) -> Policy:  # noqa: ANN001
+def _proposed(form, current: Policy) -> Policy:
     values = {name: form[name].data for name in EDITABLE}
     values["swap_window"] = SwapWindow(values["swap_window"])
     values.update({name: bool(values[name]) for name in BOOLEAN_FIELDS})
@@ -61,16 +62,18 @@ def _overrides(references: dict[str, str]) -> dict[str, str]:
 
 @blueprint.route("/regler", methods=["GET", "POST"])
 @allow(*ADMIN)
-def policy():  # noqa: ANN201
+def policy():
     municipality = current_actor().staff.municipality
     current = policy_for(municipality)
     form_class = policy_form_class()
     form = form_class()
     if not form.is_submitted():
-        form = form_class(data={
-            **{name: getattr(current, name) for name in EDITABLE},
-            **{legal_field(key): current.legal_references[key] for key in LEGAL_REFERENCE_KEYS},
-        })
+        form = form_class(
+            data={
+                **{name: getattr(current, name) for name in EDITABLE},
+                **{legal_field(key): current.legal_references[key] for key in LEGAL_REFERENCE_KEYS},
+            }
+        )
         form.swap_window.data = current.swap_window.value
     effect = None
     references: dict[str, list[str]] = {}
@@ -83,19 +86,28 @@ def policy():  # noqa: ANN201
             fingerprint = _fingerprint(proposed)
             if request.form.get("action") == "save" and form.confirmed.data == fingerprint:
                 row = municipality.policy or MunicipalityPolicy(municipality=municipality)
-                changes = {name: [str(getattr(current, name)), str(getattr(proposed, name))]
-                           for name in EDITABLE
-                           if getattr(current, name) != getattr(proposed, name)}
+                changes = {
+                    name: [str(getattr(current, name)), str(getattr(proposed, name))]
+                    for name in EDITABLE
+                    if getattr(current, name) != getattr(proposed, name)
+                }
                 for name in EDITABLE:
                     setattr(row, name, getattr(proposed, name))
                 row.legal_references = _overrides(dict(proposed.legal_references))
                 changes.update(
-                    {f"legal_references.{k}": v
-                     for k, v in _changed_references(current, proposed).items()})
+                    {
+                        f"legal_references.{k}": v
+                        for k, v in _changed_references(current, proposed).items()
+                    }
+                )
                 db.session.add(row)
-                audit.record("update", object_type="municipality_policy",
-                             object_id=municipality.id, purpose="policy",
-                             detail={"changes": changes})
+                audit.record(
+                    "update",
+                    object_type="municipality_policy",
+                    object_id=municipality.id,
+                    purpose="policy",
+                    detail={"changes": changes},
+                )
                 db.session.commit()
                 flash(_("The rules are saved."))
                 return redirect(url_for("admin.policy"))
@@ -103,7 +115,12 @@ def policy():  # noqa: ANN201
             references = _changed_references(current, proposed)
             form.confirmed.data = fingerprint
     status = 400 if form.errors else 200
-    return render_template("admin/policy.html", form=form, effect=effect,
-                           ranges=POLICY_RANGES, references=references,
-                           legal_fields=[legal_field(k) for k in LEGAL_REFERENCE_KEYS],
-                           legal_labels=LEGAL_LABELS), status
+    return render_template(
+        "admin/policy.html",
+        form=form,
+        effect=effect,
+        ranges=POLICY_RANGES,
+        references=references,
+        legal_fields=[legal_field(k) for k in LEGAL_REFERENCE_KEYS],
+        legal_labels=LEGAL_LABELS,
+    ), status

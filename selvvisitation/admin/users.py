@@ -1,5 +1,6 @@
 """Staff users: create with an Argon2 password, set role and team, deactivate (never delete)
 and reactivate."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -44,7 +45,7 @@ def _form(staff: StaffUser | None = None) -> StaffUserForm:
     return form
 
 
-def _checked_team(form: StaffUserForm, staff_id: int | None):  # noqa: ANN202
+def _checked_team(form: StaffUserForm, staff_id: int | None):
     """The chosen team (own municipality only); adds the errors the fields alone cannot."""
     if username_taken(db.session, form.username.data.strip(), but=staff_id):
         form.username.errors.append(_l("The username is already in use"))
@@ -61,16 +62,18 @@ def _checked_team(form: StaffUserForm, staff_id: int | None):  # noqa: ANN202
 @blueprint.route("/brugere")
 @allow(*ADMIN)
 def users() -> str:
-    rows = db.session.scalars(select(StaffUser).where(
-        StaffUser.municipality_id == _municipality_id()).order_by(
-        StaffUser.active.desc(), StaffUser.name)).all()
+    rows = db.session.scalars(
+        select(StaffUser)
+        .where(StaffUser.municipality_id == _municipality_id())
+        .order_by(StaffUser.active.desc(), StaffUser.name)
+    ).all()
     roles = {choice.value: choice.label for choice in ROLE_CHOICES}
     return render_template("admin/users.html", users=rows, roles=roles)
 
 
 @blueprint.route("/brugere/ny", methods=["GET", "POST"])
 @allow(*ADMIN)
-def new_user():  # noqa: ANN201
+def new_user():
     form = _form()
     if form.validate_on_submit():
         team = _checked_team(form, None)
@@ -78,12 +81,22 @@ def new_user():  # noqa: ANN201
             form.password.errors.append(_l("Write a password of at least 12 characters"))
         if not form.errors:
             staff = create_staff(
-                db.session, municipality_id=_municipality_id(), username=form.username.data,
-                name=form.name.data, role=StaffRole(form.role.data), team=team,
-                password=form.password.data)
+                db.session,
+                municipality_id=_municipality_id(),
+                username=form.username.data,
+                name=form.name.data,
+                role=StaffRole(form.role.data),
+                team=team,
+                password=form.password.data,
+            )
             db.session.flush()
-            audit.record("create", object_type="staff_user", object_id=staff.id,
-                         purpose="staff_users", detail={"role": staff.role.value})
+            audit.record(
+                "create",
+                object_type="staff_user",
+                object_id=staff.id,
+                purpose="staff_users",
+                detail={"role": staff.role.value},
+            )
             db.session.commit()
             flash(_("The user is created."))
             return redirect(url_for("admin.users"))
@@ -93,17 +106,27 @@ def new_user():  # noqa: ANN201
 
 @blueprint.route("/brugere/<int:staff_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
-def edit_user(staff_id: int):  # noqa: ANN201
+def edit_user(staff_id: int):
     staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
     form = _form(staff)
     if form.validate_on_submit():
         team = _checked_team(form, staff.id)
         if not form.errors:
             update_staff(
-                staff, username=form.username.data, name=form.name.data,
-                role=StaffRole(form.role.data), team=team, password=form.password.data)
-            audit.record("update", object_type="staff_user", object_id=staff.id,
-                         purpose="staff_users", detail={"role": staff.role.value})
+                staff,
+                username=form.username.data,
+                name=form.name.data,
+                role=StaffRole(form.role.data),
+                team=team,
+                password=form.password.data,
+            )
+            audit.record(
+                "update",
+                object_type="staff_user",
+                object_id=staff.id,
+                purpose="staff_users",
+                detail={"role": staff.role.value},
+            )
             db.session.commit()
             flash(_("The user is saved."))
             return redirect(url_for("admin.users"))
@@ -111,7 +134,7 @@ def edit_user(staff_id: int):  # noqa: ANN201
     return render_template("admin/user.html", form=form, user=staff), status
 
 
-def _set_active(staff_id: int, active: bool):  # noqa: ANN202
+def _set_active(staff_id: int, active: bool):
     """Deactivate or reactivate after the confirmation page; never delete."""
     staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
     form = BaseForm()
@@ -120,11 +143,19 @@ def _set_active(staff_id: int, active: bool):  # noqa: ANN202
         return redirect(url_for("admin.users"))
     if form.validate_on_submit() and staff.active != active:
         (reactivate if active else deactivate)(staff)
-        audit.record("update", object_type="staff_user", object_id=staff.id,
-                     purpose="staff_users", detail={"active": active})
+        audit.record(
+            "update",
+            object_type="staff_user",
+            object_id=staff.id,
+            purpose="staff_users",
+            detail={"active": active},
+        )
         db.session.commit()
-        flash(_("%(name)s can sign in again.", name=staff.name) if active
-              else _("%(name)s can no longer sign in.", name=staff.name))
+        flash(
+            _("%(name)s can sign in again.", name=staff.name)
+            if active
+            else _("%(name)s can no longer sign in.", name=staff.name)
+        )
         return redirect(url_for("admin.users"))
     template = "admin/reactivate.html" if active else "admin/deactivate.html"
     return render_template(template, user=staff, form=form)
@@ -132,11 +163,11 @@ def _set_active(staff_id: int, active: bool):  # noqa: ANN202
 
 @blueprint.route("/brugere/<int:staff_id>/deaktiver", methods=["GET", "POST"])
 @allow(*ADMIN)
-def deactivate_user(staff_id: int):  # noqa: ANN201
+def deactivate_user(staff_id: int):
     return _set_active(staff_id, active=False)
 
 
 @blueprint.route("/brugere/<int:staff_id>/genaktiver", methods=["GET", "POST"])
 @allow(*ADMIN)
-def reactivate_user(staff_id: int):  # noqa: ANN201
+def reactivate_user(staff_id: int):
     return _set_active(staff_id, active=True)

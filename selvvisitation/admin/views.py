@@ -2,6 +2,7 @@
 
 One module per journey: catalogue, policy, organisation (providers and teams), users.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

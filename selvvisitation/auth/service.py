@@ -110,7 +110,8 @@ class CheckedPassword:
 
 def stored_password_hash(session: Session, username: str) -> str | None:
     return session.scalar(
-        select(StaffUser.password_hash).where(StaffUser.username == _normal(username)))
+        select(StaffUser.password_hash).where(StaffUser.username == _normal(username))
+    )
 
 
 def check_password(password_hash: str | None, password: str) -> CheckedPassword:
@@ -181,14 +182,18 @@ def sign_in_staff(
     checked = check_password(stored, password)
     lock_for_write(session)
     result = attempt_staff_login(
-        session, username, password, client=client, throttle=throttle, checked=checked)
+        session, username, password, client=client, throttle=throttle, checked=checked
+    )
     if result.problem == "throttled":
         session.rollback()
     return result
 
 
 def _check_staff_password(
-    session: Session, username: str, password: str, now: datetime,
+    session: Session,
+    username: str,
+    password: str,
+    now: datetime,
     checked: CheckedPassword | None,
 ) -> LoginResult:
     staff = session.scalars(

@@ -60,7 +60,9 @@ def staff_login() -> str | Response:
     form = StaffLoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         result = sign_in_staff(
-            db.session, form.username.data, form.password.data,
+            db.session,
+            form.username.data,
+            form.password.data,
             client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
             throttle=_throttle(),
         )

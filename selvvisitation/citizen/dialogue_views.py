@@ -50,9 +50,11 @@ from selvvisitation.services import dialogue as ops
 def _context() -> engine.Context:
     actor = current_actor()
     return ops.build_context(
-        db.session, actor.subject,
+        db.session,
+        actor.subject,
         relative_id=actor.relative.id if actor.relative is not None else None,
-        may_act=may_act_for_subject(actor), language=str(get_locale()),
+        may_act=may_act_for_subject(actor),
+        language=str(get_locale()),
     )
 
 
@@ -68,8 +70,11 @@ def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> Bas
         StepForm.answer = RadioField(label, choices=choices, validate_choice=False)
     if asked.input in ("multi", "multi_or_text"):
         StepForm.answer = SelectMultipleField(
-            label, choices=choices, validate_choice=False,
-            widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+            label,
+            choices=choices,
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
         )
     if asked.input in ("text", "choice_or_text", "multi_or_text") and (
         asked.text_label or asked.input == "text"
@@ -99,8 +104,11 @@ def _given(form: BaseForm) -> engine.Answer:
 
 
 def _show_error(form: BaseForm, texts: Texts, problem: engine.Invalid) -> None:
-    name = problem.field if problem.field in form else next(
-        (f for f in ("answer", "text", "acknowledged") if f in form), "turn")
+    name = (
+        problem.field
+        if problem.field in form
+        else next((f for f in ("answer", "text", "acknowledged") if f in form), "turn")
+    )
     form[name].errors = [*form[name].errors, texts(problem.message, problem.params)]
     form._errors = None  # recompute the summary with the message just added
 
@@ -115,12 +123,24 @@ def _log(conversation: Conversation | None) -> list[Any]:
     return messages
 
 
-def _page(conversation: Conversation | None, ctx: engine.Context, form: BaseForm | None,
-          texts: Texts, status: int = 200) -> tuple[str, int] | Response:
+def _page(
+    conversation: Conversation | None,
+    ctx: engine.Context,
+    form: BaseForm | None,
+    texts: Texts,
+    status: int = 200,
+) -> tuple[str, int] | Response:
     actor = current_actor()
     asked = engine.question(ctx, ops.state_of(conversation)) if conversation else None
-    values = {"citizen": actor.subject, "conversation": conversation, "asked": asked,
-              "form": form, "t": texts, "messages": _log(conversation), "ctx": ctx}
+    values = {
+        "citizen": actor.subject,
+        "conversation": conversation,
+        "asked": asked,
+        "form": form,
+        "t": texts,
+        "messages": _log(conversation),
+        "ctx": ctx,
+    }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
         new = [m for m in values["messages"] if m.id > since]
@@ -138,8 +158,7 @@ def _idle_since() -> datetime:
     return utcnow() - timedelta(minutes=current_app.config["PENDING_CPR_MINUTES"])
 
 
-def _without_stale_cpr(current: Conversation | None,
-                       ctx: engine.Context) -> Conversation | None:
+def _without_stale_cpr(current: Conversation | None, ctx: engine.Context) -> Conversation | None:
     """On loading: a CPR number left in an unfinished conversation is dropped first."""
     if current is None or not ops.holds_stale_cpr(current, _idle_since()):
         return current
@@ -164,8 +183,12 @@ def consent_changed(actor: Actor) -> Any:
         "phone": citizen.municipality.visitation_phone,
     }
     if request.headers.get("X-Requested-With") == "fetch":
-        return jsonify(ok=True, log="", restart=False,
-                       question=render_template("citizen/_dialogue_refused.html", **values))
+        return jsonify(
+            ok=True,
+            log="",
+            restart=False,
+            question=render_template("citizen/_dialogue_refused.html", **values),
+        )
     return render_template("citizen/dialogue_refused.html", **values)
 
 

@@ -18,31 +18,42 @@ from selvvisitation import formatters
 
 # Rule violations from domain.swaps, in plain words (the codes are stable).
 VIOLATIONS: Mapping[str, Any] = {
-    "nothing_to_drop": _l("You have not chosen anything to drop. To get something else, "
-                          "you drop some of the help you have been granted."),
+    "nothing_to_drop": _l(
+        "You have not chosen anything to drop. To get something else, "
+        "you drop some of the help you have been granted."
+    ),
     "nothing_chosen": _l("You have not chosen what you would like instead."),
-    "drop_not_granted": _l("%(service)s is not part of the help you have been granted, so "
-                           "you cannot drop it."),
-    "drop_not_swappable": _l("%(service)s cannot be swapped. The municipality's rules do not "
-                             "allow it."),
+    "drop_not_granted": _l(
+        "%(service)s is not part of the help you have been granted, so you cannot drop it."
+    ),
+    "drop_not_swappable": _l(
+        "%(service)s cannot be swapped. The municipality's rules do not allow it."
+    ),
     "drop_not_active_on_date": _l("You are not granted %(service)s on that day."),
-    "drop_minutes_exceed_granted": _l("You can drop at most %(granted_minutes)s of "
-                                      "%(service)s."),
-    "drop_exceeds_time_frame": _l("You cannot drop more than the time set aside for your "
-                                  "help (%(window_minutes)s)."),
+    "drop_minutes_exceed_granted": _l("You can drop at most %(granted_minutes)s of %(service)s."),
+    "drop_exceeds_time_frame": _l(
+        "You cannot drop more than the time set aside for your help (%(window_minutes)s)."
+    ),
     "add_unknown_service": _l("We cannot find that help on the municipality's list."),
     "add_not_swappable_to": _l("%(service)s cannot be chosen in a swap."),
-    "outside_service_level_not_allowed": _l("The municipality only lets you swap to help on "
-                                            "its own list."),
-    "category_crossing_requires_both": _l("You can only swap personal care for practical "
-                                          "help, or the other way round, if you are granted "
-                                          "both."),
-    "over_time_frame": _l("What you chose takes %(used_minutes)s, but you have freed only "
-                          "%(available_minutes)s. That is %(overrun_minutes)s too much."),
-    "visit_already_booked": _l("Other swaps at your visit on %(date)s already use "
-                               "%(booked_minutes)s of its %(frame_minutes)s. Only "
-                               "%(free_minutes)s are free, and what you chose takes "
-                               "%(used_minutes)s."),
+    "outside_service_level_not_allowed": _l(
+        "The municipality only lets you swap to help on its own list."
+    ),
+    "category_crossing_requires_both": _l(
+        "You can only swap personal care for practical "
+        "help, or the other way round, if you are granted "
+        "both."
+    ),
+    "over_time_frame": _l(
+        "What you chose takes %(used_minutes)s, but you have freed only "
+        "%(available_minutes)s. That is %(overrun_minutes)s too much."
+    ),
+    "visit_already_booked": _l(
+        "Other swaps at your visit on %(date)s already use "
+        "%(booked_minutes)s of its %(frame_minutes)s. Only "
+        "%(free_minutes)s are free, and what you chose takes "
+        "%(used_minutes)s."
+    ),
     "invalid_minutes": _l("The minutes must be between %(min)s and %(max)s."),
     "bad_period": _l("Choose a day that has not passed."),
 }
@@ -55,8 +66,9 @@ ALTERNATIVES: Mapping[str, Any] = {
     "swappable_granted_services": _l("You can swap: %(services)s."),
     "choose_a_date_in": _l("Choose a day when you are granted %(service)s."),
     "choose_another_visit": _l("Or choose another visit, where there is more time free."),
-    "ask_for_reassessment": _l("If you need more help than you are granted, you can ask "
-                               "for a reassessment."),
+    "ask_for_reassessment": _l(
+        "If you need more help than you are granted, you can ask for a reassessment."
+    ),
 }
 
 FREQUENCIES: Mapping[str, Any] = {
@@ -170,8 +182,7 @@ class Texts:
     def frequency(self, granted: Mapping[str, Any]) -> str:
         words = str(FREQUENCIES.get(granted.get("frequency", ""), ""))
         if granted.get("frequency") != "daily" and granted.get("weekdays"):
-            return gettext("%(often)s on %(days)s", often=words,
-                           days=weekdays(granted["weekdays"]))
+            return gettext("%(often)s on %(days)s", often=words, days=weekdays(granted["weekdays"]))
         return words
 
     def when(self, value: str) -> str:

@@ -459,8 +459,7 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
     pairs = [
         ("Susanne Jensen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
         ("Michael Nielsen", child, "", ConsentScope.SEE, ConsentBasis.WRITTEN, 1),
-        ("Birgit Hansen", partner, "", ConsentScope.ACT,
-         ConsentBasis.TACIT_POWER_OF_ATTORNEY, 2),
+        ("Birgit Hansen", partner, "", ConsentScope.ACT, ConsentBasis.TACIT_POWER_OF_ATTORNEY, 2),
         ("Peter Larsen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 5),
         ("Anne Madsen", other, "niece", ConsentScope.SEE, ConsentBasis.WRITTEN, 8),
     ]

@@ -67,64 +67,122 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
     _revisitation_forms(session, municipal, private, today)
     for provider in (municipal, private):
         service.draw_for_provider(
-            session, provider, today.year, staff=supervisor, on=today,
+            session,
+            provider,
+            today.year,
+            staff=supervisor,
+            on=today,
             seed=f"demo-{today.year}-{provider.id}",
         )
 
-    last_year = _visit(session, municipal, supervisor, today - timedelta(days=351), {
-        T.HYGIENE: (PARTLY, "Håndsprit manglede i to af seks hjem."),
-        T.COHERENCE: (PARTLY, "Tre borgere vidste ikke, hvem der kom næste dag."),
-    })
+    last_year = _visit(
+        session,
+        municipal,
+        supervisor,
+        today - timedelta(days=351),
+        {
+            T.HYGIENE: (PARTLY, "Håndsprit manglede i to af seks hjem."),
+            T.COHERENCE: (PARTLY, "Tre borgere vidste ikke, hvem der kom næste dag."),
+        },
+    )
     hygiene = service.add_recommendation(
-        session, last_year, theme=T.HYGIENE,
-        text="Alle medarbejdere har håndsprit og handsker med i hvert hjem.", staff=supervisor,
+        session,
+        last_year,
+        theme=T.HYGIENE,
+        text="Alle medarbejdere har håndsprit og handsker med i hvert hjem.",
+        staff=supervisor,
     )
     coherence = service.add_recommendation(
-        session, last_year, theme=T.COHERENCE,
-        text="Borgeren får besked, når en anden hjælper kommer.", staff=supervisor,
-    )
-    service.add_action(
-        session, hygiene, action="Tasker pakkes med håndsprit og handsker hver morgen.",
-        responsible="Teamleder, Team Centrum", due_on=today - timedelta(days=300),
+        session,
+        last_year,
+        theme=T.COHERENCE,
+        text="Borgeren får besked, når en anden hjælper kommer.",
         staff=supervisor,
     )
     service.add_action(
-        session, coherence, action="Ugeplan med navn på hjælperen hænges op hos borgeren.",
-        responsible="Planlægger", due_on=today - timedelta(days=260), staff=supervisor,
+        session,
+        hygiene,
+        action="Tasker pakkes med håndsprit og handsker hver morgen.",
+        responsible="Teamleder, Team Centrum",
+        due_on=today - timedelta(days=300),
+        staff=supervisor,
+    )
+    service.add_action(
+        session,
+        coherence,
+        action="Ugeplan med navn på hjælperen hænges op hos borgeren.",
+        responsible="Planlægger",
+        due_on=today - timedelta(days=260),
+        staff=supervisor,
     )
 
-    this_year = _visit(session, municipal, supervisor, today - timedelta(days=20), {
-        T.COHERENCE: (PARTLY, "Skift i aftalte tider bliver ikke altid meldt til borgeren."),
-        T.QUALITY_OF_LIFE: (MET, "Borgerne er glade for at kunne bytte til en gåtur."),
-    })
-    service.follow_up(session, hygiene, this_year, status=FollowUpStatus.DONE,
-                      note="Set i alle besøgte hjem.")
-    service.follow_up(session, coherence, this_year, status=FollowUpStatus.IN_PROGRESS,
-                      note="Ugeplanen er indført i Team Centrum, ikke i Team Nord.")
+    this_year = _visit(
+        session,
+        municipal,
+        supervisor,
+        today - timedelta(days=20),
+        {
+            T.COHERENCE: (PARTLY, "Skift i aftalte tider bliver ikke altid meldt til borgeren."),
+            T.QUALITY_OF_LIFE: (MET, "Borgerne er glade for at kunne bytte til en gåtur."),
+        },
+    )
+    service.follow_up(
+        session, hygiene, this_year, status=FollowUpStatus.DONE, note="Set i alle besøgte hjem."
+    )
+    service.follow_up(
+        session,
+        coherence,
+        this_year,
+        status=FollowUpStatus.IN_PROGRESS,
+        note="Ugeplanen er indført i Team Centrum, ikke i Team Nord.",
+    )
     times = service.add_recommendation(
-        session, this_year, theme=T.COHERENCE,
+        session,
+        this_year,
+        theme=T.COHERENCE,
         text="Ændringer på mere end 30 minutter i den aftalte tid meldes til borgeren.",
         staff=supervisor,
     )
     service.add_action(
-        session, times, action="Planlæggeren ringer til borgeren ved flytning over 30 minutter.",
-        responsible="Leder af hjemmeplejen", due_on=today + timedelta(days=40), staff=supervisor,
+        session,
+        times,
+        action="Planlæggeren ringer til borgeren ved flytning over 30 minutter.",
+        responsible="Leder af hjemmeplejen",
+        due_on=today + timedelta(days=40),
+        staff=supervisor,
     )
     service.add_action(
-        session, times, action="Team Nord indfører ugeplanen som Team Centrum.",
-        responsible="Teamleder, Team Nord", due_on=today + timedelta(days=70), staff=supervisor,
+        session,
+        times,
+        action="Team Nord indfører ugeplanen som Team Centrum.",
+        responsible="Teamleder, Team Nord",
+        due_on=today + timedelta(days=70),
+        staff=supervisor,
     )
 
-    private_visit = _visit(session, private, supervisor, today - timedelta(days=34), {
-        T.HYGIENE: (NOT_MET, "Gulvklude bruges i både køkken og bad."),
-    })
+    private_visit = _visit(
+        session,
+        private,
+        supervisor,
+        today - timedelta(days=34),
+        {
+            T.HYGIENE: (NOT_MET, "Gulvklude bruges i både køkken og bad."),
+        },
+    )
     cloths = service.add_recommendation(
-        session, private_visit, theme=T.HYGIENE,
-        text="Separate klude til køkken og bad, farvekodet.", staff=supervisor,
+        session,
+        private_visit,
+        theme=T.HYGIENE,
+        text="Separate klude til køkken og bad, farvekodet.",
+        staff=supervisor,
     )
     service.add_action(
-        session, cloths, action="Farvekodede klude indkøbt og instruks gennemgået.",
-        responsible="Indehaver", due_on=today + timedelta(days=14), staff=supervisor,
+        session,
+        cloths,
+        action="Farvekodede klude indkøbt og instruks gennemgået.",
+        responsible="Indehaver",
+        due_on=today + timedelta(days=14),
+        staff=supervisor,
     )
     session.flush()
 
@@ -133,9 +191,13 @@ def _visit(session, provider, supervisor, on, exceptions):
     findings = {theme: (MET, "") for theme in SupervisionTheme}
     findings.update(exceptions)
     return service.record_visit(
-        session, provider, visited_on=on, findings=findings,
-        strengths="Faste hjælpere og god tone i hjemmene.", feedback_given_to="Leder og to "
-        "medarbejdere", staff=supervisor,
+        session,
+        provider,
+        visited_on=on,
+        findings=findings,
+        strengths="Faste hjælpere og god tone i hjemmene.",
+        feedback_given_to="Leder og to medarbejdere",
+        staff=supervisor,
     )
 
 
@@ -146,8 +208,11 @@ def _declined_swaps(session, municipality, providers, today) -> None:
         visits = session.scalars(
             select(Visit)
             .join(Citizen, Visit.citizen_id == Citizen.id)
-            .where(Citizen.provider_id == providers[kind].id, Visit.day <= day,
-                   Visit.recorded_at.isnot(None))
+            .where(
+                Citizen.provider_id == providers[kind].id,
+                Visit.day <= day,
+                Visit.recorded_at.isnot(None),
+            )
             .order_by(Visit.day.desc(), Visit.id.desc())
             .offset(number)
         )
@@ -167,10 +232,17 @@ def _declined_swaps(session, municipality, providers, today) -> None:
         visit, item = found
         asked = datetime.combine(visit.day - timedelta(days=1), time(9), tzinfo=UTC)
         swap = SwapRequest(
-            reference=f"DEMO-AFVIST-{number}", citizen_id=visit.citizen_id, visit=visit,
-            status=SwapStatus.DECLINED, created_by_kind=ActorKind.CITIZEN, created_at=asked,
-            acknowledged_cannot_demand_at=asked, acknowledged_by_kind=ActorKind.CITIZEN,
-            decided_at=visit.starts_at, decline_reason=reason, decline_text=text,
+            reference=f"DEMO-AFVIST-{number}",
+            citizen_id=visit.citizen_id,
+            visit=visit,
+            status=SwapStatus.DECLINED,
+            created_by_kind=ActorKind.CITIZEN,
+            created_at=asked,
+            acknowledged_cannot_demand_at=asked,
+            acknowledged_by_kind=ActorKind.CITIZEN,
+            decided_at=visit.starts_at,
+            decline_reason=reason,
+            decline_text=text,
         )
         swap.lines = [
             SwapLine(kind="drop", service_id=item.service_id, minutes=item.planned_minutes),
@@ -209,52 +281,82 @@ def _revisitation_forms(session, municipal: Provider, private: Provider, today: 
         FORMS
     ):
         citizen = session.scalar(
-            select(Citizen).where(Citizen.provider_id == providers[kind].id)
-            .order_by(Citizen.id.desc()).offset(number).limit(1)
+            select(Citizen)
+            .where(Citizen.provider_id == providers[kind].id)
+            .order_by(Citizen.id.desc())
+            .offset(number)
+            .limit(1)
         )
         held_on = today - timedelta(days=days_ago)
         case = open_case(
-            session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
-            title="Opfølgning (revisitation)", actor_kind=ActorKind.STAFF,
-            actor_staff_id=visitator.id, opened_on=held_on - timedelta(days=7),
+            session,
+            citizen=citizen,
+            kind=CaseKind.REASSESSMENT_REQUEST,
+            title="Opfølgning (revisitation)",
+            actor_kind=ActorKind.STAFF,
+            actor_staff_id=visitator.id,
+            opened_on=held_on - timedelta(days=7),
         )
         case.status = CaseStatus.CLOSED
         case.closed_at = datetime.combine(held_on, time(14), tzinfo=UTC)
         case.outcome = "Opfølgning holdt; afgørelsen passer."
         visit = AssessmentVisit(
-            case=case, citizen=citizen, visitator_staff_id=visitator.id,
+            case=case,
+            citizen=citizen,
+            visitator_staff_id=visitator.id,
             starts_at=datetime.combine(held_on, time(10), tzinfo=UTC),
-            booked_by_staff_id=visitator.id, status=AssessmentStatus.BOOKED,
+            booked_by_staff_id=visitator.id,
+            status=AssessmentStatus.BOOKED,
         )
         session.add(visit)
         session.flush()
-        record_follow_up(session, visit, visitator, FollowUpAnswers(
-            satisfaction=Satisfaction(satisfied), help_as_granted=YesPartlyNo(granted),
-            heard_and_involved=YesPartlyNo(heard), citizen_comment="",
-            matches_decision=YesPartlyNo(matches), goals_met=YesPartlyNo(goals),
-            meets_service_level=YesPartlyNo(level), notes="",
-        ))
+        record_follow_up(
+            session,
+            visit,
+            visitator,
+            FollowUpAnswers(
+                satisfaction=Satisfaction(satisfied),
+                help_as_granted=YesPartlyNo(granted),
+                heard_and_involved=YesPartlyNo(heard),
+                citizen_comment="",
+                matches_decision=YesPartlyNo(matches),
+                goals_met=YesPartlyNo(goals),
+                meets_service_level=YesPartlyNo(level),
+                notes="",
+            ),
+        )
         session.flush()
         visit.quality.recorded_at = visit.observation.recorded_at = visit.starts_at
 
 
 def _reassessments(session, municipal: Provider, private: Provider, today: date) -> None:
     requests = [
-        (municipal, ReassessmentReason.MORE_HELP, 30, "Jeg kan ikke længere selv komme i bad.",
-         True),
-        (municipal, ReassessmentReason.HELP_DOES_NOT_FIT, 12, "Hjælpen kommer for tidligt.",
-         False),
+        (
+            municipal,
+            ReassessmentReason.MORE_HELP,
+            30,
+            "Jeg kan ikke længere selv komme i bad.",
+            True,
+        ),
+        (municipal, ReassessmentReason.HELP_DOES_NOT_FIT, 12, "Hjælpen kommer for tidligt.", False),
         (private, ReassessmentReason.LESS_HELP, 25, "Min datter gør rent nu.", False),
     ]
     for provider, reason, days_ago, text, closed in requests:
         citizen = session.scalar(
-            select(Citizen).where(Citizen.provider_id == provider.id).order_by(Citizen.id)
-            .offset(days_ago % 7).limit(1)
+            select(Citizen)
+            .where(Citizen.provider_id == provider.id)
+            .order_by(Citizen.id)
+            .offset(days_ago % 7)
+            .limit(1)
         )
         opened_on = today - timedelta(days=days_ago)
         case = open_case(
-            session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
-            title="Ønske om revisitation", actor_kind=ActorKind.CITIZEN, text=text,
+            session,
+            citizen=citizen,
+            kind=CaseKind.REASSESSMENT_REQUEST,
+            title="Ønske om revisitation",
+            actor_kind=ActorKind.CITIZEN,
+            text=text,
             opened_on=opened_on,
         )
         case.opened_at = datetime.combine(opened_on, time(10), tzinfo=UTC)
@@ -262,7 +364,13 @@ def _reassessments(session, municipal: Provider, private: Provider, today: date)
             case.status = CaseStatus.CLOSED
             case.closed_at = case.opened_at + timedelta(days=6)
             case.outcome = "Revisiteret: hjælp til bad to gange om ugen."
-        session.add(ReassessmentRequest(
-            citizen=citizen, case=case, reason=reason, text=text,
-            requested_by_kind=ActorKind.CITIZEN, created_at=case.opened_at,
-        ))
+        session.add(
+            ReassessmentRequest(
+                citizen=citizen,
+                case=case,
+                reason=reason,
+                text=text,
+                requested_by_kind=ActorKind.CITIZEN,
+                created_at=case.opened_at,
+            )
+        )

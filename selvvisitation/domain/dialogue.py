@@ -41,7 +41,7 @@ from selvvisitation.domain.types import ReassessmentReason, RelationKind, SwapWi
 from selvvisitation.domain.understanding import Intent, MatchableService, understand
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a message id for extraction; it is translated when shown."""
     return message
 
@@ -240,8 +240,9 @@ def _one_choice(question: Question, answer: Answer, empty: str) -> Option | Inva
     return option
 
 
-def _text(answer: Answer, empty: str, *, required: bool = True,
-          limit: int = MAX_TEXT) -> str | Invalid:
+def _text(
+    answer: Answer, empty: str, *, required: bool = True, limit: int = MAX_TEXT
+) -> str | Invalid:
     text = " ".join(answer.text.split())
     if required and not text:
         return Invalid("text", empty)
@@ -336,8 +337,15 @@ def _menu_handle(
         return Go(
             "menu",
             _words(text),
-            messages=(Message("text", N_("Sorry, I did not understand that. Please choose "
-                                         "one of the answers, or write it in other words.")),),
+            messages=(
+                Message(
+                    "text",
+                    N_(
+                        "Sorry, I did not understand that. Please choose "
+                        "one of the answers, or write it in other words."
+                    ),
+                ),
+            ),
         )
     understood = {
         "path": path,
@@ -349,8 +357,11 @@ def _menu_handle(
     return Go("understood", _words(text), data={"understood": understood}, fresh=True)
 
 
-def _menu_step(name: str, intro: Callable[[Context, Mapping[str, Any]], list[Message]],
-               text: str = N_("Is there anything else I can help you with?")) -> Step:
+def _menu_step(
+    name: str,
+    intro: Callable[[Context, Mapping[str, Any]], list[Message]],
+    text: str = N_("Is there anything else I can help you with?"),
+) -> Step:
     return Step(name, _menu_question(text), _menu_handle, intro)
 
 
@@ -374,16 +385,23 @@ def _understood_handle(
     if isinstance(option, Invalid):
         return option
     if option.value == "no":
-        return Go("menu", _said(option), messages=(
-            Message("text", N_("Thank you for telling me. Please choose what you would like.")),
-        ), fresh=True)
+        return Go(
+            "menu",
+            _said(option),
+            messages=(
+                Message("text", N_("Thank you for telling me. Please choose what you would like.")),
+            ),
+            fresh=True,
+        )
     understood = data.get("understood") or {}
     path = understood.get("path", "my_help")
     prefill = {}
     if path == "swap":
-        prefill = {"prefill_drop": understood.get("drop") or [],
-                   "prefill_add": understood.get("add") or [],
-                   "prefill_free": understood.get("free_text")}
+        prefill = {
+            "prefill_drop": understood.get("drop") or [],
+            "prefill_add": understood.get("add") or [],
+            "prefill_free": understood.get("free_text"),
+        }
     return Go(PATH_START[path], _said(option), data=prefill)
 
 
@@ -410,8 +428,11 @@ def _swap_visit_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
         for v in _coming_visits(ctx)
     )
     if not options:
-        return Question(N_("You have no coming visits to swap at. Choose a period instead."),
-                        "choice", (Option("period", N_("For a period, at every visit")),))
+        return Question(
+            N_("You have no coming visits to swap at. Choose a period instead."),
+            "choice",
+            (Option("period", N_("For a period, at every visit")),),
+        )
     return Question(N_("Which visit is it about?"), "choice", options)
 
 
@@ -419,8 +440,10 @@ def _swap_visit_handle(
     _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
     if answer.choice and answer.choice.isdigit() and question.option(answer.choice) is None:
-        return Invalid("answer", N_("That visit has passed or is not yours. "
-                                    "Choose one of the coming visits shown"))
+        return Invalid(
+            "answer",
+            N_("That visit has passed or is not yours. Choose one of the coming visits shown"),
+        )
     option = _one_choice(question, answer, N_("Choose a visit"))
     if isinstance(option, Invalid):
         return option
@@ -432,8 +455,11 @@ def _swap_visit_handle(
 def _swap_period_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
     start = ctx.today + timedelta(days=1)
     options = tuple(
-        Option(key, N_("From %(start)s to %(end)s"),
-               {"start": start.isoformat(), "end": (start + timedelta(days=days - 1)).isoformat()})
+        Option(
+            key,
+            N_("From %(start)s to %(end)s"),
+            {"start": start.isoformat(), "end": (start + timedelta(days=days - 1)).isoformat()},
+        )
         for key, days in PERIODS.items()
     )
     return Question(N_("For how long?"), "choice", options)
@@ -468,8 +494,9 @@ def droppable(ctx: Context, data: Mapping[str, Any]) -> list[tuple[str, int]]:
     span = _span(ctx, data)
     if span is None:
         return []
-    grants = {g.service_code: g for g in ctx.granted
-              if g.is_active_on(span[0]) or g.is_active_on(span[1])}
+    grants = {
+        g.service_code: g for g in ctx.granted if g.is_active_on(span[0]) or g.is_active_on(span[1])
+    }
 
     def swappable(code: str) -> bool:
         entry = ctx.catalogue.get(code)
@@ -477,10 +504,12 @@ def droppable(ctx: Context, data: Mapping[str, Any]) -> list[tuple[str, int]]:
 
     visit = _visit(ctx, data)
     if visit is not None:
-        return [(code, minutes) for code, minutes in visit.services
-                if swappable(code) and code not in visit.already_dropped]
-    return [(code, grants[code].minutes_per_delivery) for code in sorted(grants)
-            if swappable(code)]
+        return [
+            (code, minutes)
+            for code, minutes in visit.services
+            if swappable(code) and code not in visit.already_dropped
+        ]
+    return [(code, grants[code].minutes_per_delivery) for code in sorted(grants) if swappable(code)]
 
 
 def _swap_drop_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
@@ -489,14 +518,24 @@ def _swap_drop_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
         for code, minutes in droppable(ctx, data)
     )
     if not options:
-        return Question(N_("There is nothing here that can be swapped. Go back one step, "
-                           "or go back to the start."), "choice",
-                        (Option("menu", N_("Back to the start")),))
-    prefill = tuple(code for code in data.get("prefill_drop") or () if code in
-                    {o.value for o in options})
-    return Question(N_("What would you like to drop?"), "multi", options,
-                    hint=N_("Choose one or more. The minutes you free can be used for "
-                            "something else."), selected=prefill)
+        return Question(
+            N_(
+                "There is nothing here that can be swapped. Go back one step, "
+                "or go back to the start."
+            ),
+            "choice",
+            (Option("menu", N_("Back to the start")),),
+        )
+    prefill = tuple(
+        code for code in data.get("prefill_drop") or () if code in {o.value for o in options}
+    )
+    return Question(
+        N_("What would you like to drop?"),
+        "multi",
+        options,
+        hint=N_("Choose one or more. The minutes you free can be used for something else."),
+        selected=prefill,
+    )
 
 
 def _swap_drop_handle(
@@ -510,12 +549,18 @@ def _swap_drop_handle(
     if not answer.choices:
         return Invalid("answer", N_("Choose at least one service to drop"))
     if not set(answer.choices) <= question.values:
-        return Invalid("answer", N_("Choose services from the list. You can only drop "
-                                    "services you have been granted"))
-    drop = [{"code": o.value, "minutes": o.params["minutes"]}
-            for o in question.options if o.value in answer.choices]
-    echo = Message("answer", N_("Drop: %(services)s"),
-                   {"services": [line["code"] for line in drop]})
+        return Invalid(
+            "answer",
+            N_("Choose services from the list. You can only drop services you have been granted"),
+        )
+    drop = [
+        {"code": o.value, "minutes": o.params["minutes"]}
+        for o in question.options
+        if o.value in answer.choices
+    ]
+    echo = Message(
+        "answer", N_("Drop: %(services)s"), {"services": [line["code"] for line in drop]}
+    )
     return Go("swap_add", echo, data={"drop": drop})
 
 
@@ -546,8 +591,12 @@ def _booked(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     tightest = tightest_visit(visit_bookings(ctx, data))
     if tightest is None:
         return {}
-    return {"date": tightest.day.isoformat(), "frame": tightest.frame_minutes,
-            "booked": tightest.booked_minutes, "free": tightest.free_minutes}
+    return {
+        "date": tightest.day.isoformat(),
+        "frame": tightest.frame_minutes,
+        "booked": tightest.booked_minutes,
+        "free": tightest.free_minutes,
+    }
 
 
 def _room(ctx: Context, data: Mapping[str, Any]) -> int:
@@ -561,15 +610,24 @@ def addable(ctx: Context, data: Mapping[str, Any]) -> list[CatalogueService]:
     dropped = {line["code"] for line in data.get("drop") or ()}
     allowed_outside = ctx.policy.outside_service_level_allowed
     entries = [
-        entry for entry in ctx.catalogue.values()
+        entry
+        for entry in ctx.catalogue.values()
         if (entry.swappable or entry.flexible_only)  # rule 9 and 10
         and (entry.within_service_level or allowed_outside)  # rule 2
         and entry.code not in dropped
         and entry.default_minutes > 0
     ]
     room = _room(ctx, data)
-    return sorted(entries, key=lambda e: (e.default_minutes > room, not e.flexible_only,
-                                          e.category.value, e.default_minutes, e.code))
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.default_minutes > room,
+            not e.flexible_only,
+            e.category.value,
+            e.default_minutes,
+            e.code,
+        ),
+    )
 
 
 def _swap_add_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
@@ -578,8 +636,11 @@ def _swap_add_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
 
 def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
     options = tuple(
-        Option(e.code, N_("%(service)s (about %(minutes)s)"),
-               {"service": e.code, "minutes": e.default_minutes})
+        Option(
+            e.code,
+            N_("%(service)s (about %(minutes)s)"),
+            {"service": e.code, "minutes": e.default_minutes},
+        )
         for e in addable(ctx, data)
     )
     prefill = tuple(c for c in data.get("prefill_add") or () if c in {o.value for o in options})
@@ -592,9 +653,11 @@ def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
         options,
         params={"freed": _freed(data), "room": room},
         hint=N_("You have freed %(freed)s. The services at the top fit within them.")
-        if room == _freed(data) else
-        N_("You have freed %(freed)s, but other swaps leave only %(room)s free. "
-           "The services at the top fit within them."),
+        if room == _freed(data)
+        else N_(
+            "You have freed %(freed)s, but other swaps leave only %(room)s free. "
+            "The services at the top fit within them."
+        ),
         text_label=N_("Or write other help you would like") if free else "",
         selected=prefill,
     )
@@ -605,8 +668,10 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     span = _span(ctx, data)
     visit = _visit(ctx, data)
     drop = tuple(SwapLine(line["code"], int(line["minutes"])) for line in data.get("drop") or ())
-    add = tuple(SwapLine(line.get("code"), int(line["minutes"]), line.get("text"))
-                for line in data.get("add") or ())
+    add = tuple(
+        SwapLine(line.get("code"), int(line["minutes"]), line.get("text"))
+        for line in data.get("add") or ()
+    )
     if visit is not None:
         proposal = ProposedSwap(drop=drop, add=add, visit_date=visit.day)
         frame = visit.time_frame_minutes
@@ -617,11 +682,19 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
         # A standing wish: the largest window frame in its first two weeks, so a period
         # starting on a day without visits is not judged by that empty day.
         days = [span[0] + timedelta(days=i) for i in range(14)]
-        frame = max(window_time_frame(ctx.granted, window if isinstance(window, SwapWindow)
-                                      else SwapWindow.VISIT, day) for day in days)
+        frame = max(
+            window_time_frame(
+                ctx.granted, window if isinstance(window, SwapWindow) else SwapWindow.VISIT, day
+            )
+            for day in days
+        )
     arguments = {
-        "granted": ctx.granted, "catalogue": ctx.catalogue, "policy": ctx.policy,
-        "proposal": proposal, "window_minutes": frame, "today": ctx.today,
+        "granted": ctx.granted,
+        "catalogue": ctx.catalogue,
+        "policy": ctx.policy,
+        "proposal": proposal,
+        "window_minutes": frame,
+        "today": ctx.today,
         "visit_bookings": visit_bookings(ctx, data),
     }
     result = check_swap(**arguments)
@@ -647,15 +720,20 @@ def _swap_add_handle(
         return Invalid("answer", N_("Choose what you would like instead"))
     if not set(answer.choices) <= question.values:
         return Invalid("answer", N_("Choose services from the list"))
-    add = [{"code": o.value, "minutes": o.params["minutes"]}
-           for o in question.options if o.value in answer.choices]
+    add = [
+        {"code": o.value, "minutes": o.params["minutes"]}
+        for o in question.options
+        if o.value in answer.choices
+    ]
     if text and ctx.policy.outside_service_level_allowed:
         # Help in the citizen's own words gets the minutes not used by the chosen services.
         rest = max(1, _room(ctx, data) - sum(line["minutes"] for line in add))
         add.append({"code": None, "minutes": rest, "text": text})
-    echo = Message("answer", N_("Instead: %(services)s"),
-                   {"services": [line["code"] for line in add if line.get("code")],
-                    "free_text": text or ""})
+    echo = Message(
+        "answer",
+        N_("Instead: %(services)s"),
+        {"services": [line["code"] for line in add if line.get("code")], "free_text": text or ""},
+    )
     return _after_add(ctx, {**data, "add": add}, echo)
 
 
@@ -667,16 +745,29 @@ def _after_add(ctx: Context, data: Mapping[str, Any], echo: Message) -> Go:
 
 def _minutes(check: Mapping[str, Any]) -> Message:
     """The minutes bar: freed and used, and what other swaps at the visit already hold."""
-    return Message("minutes", "", {"freed": check.get("freed", 0), "used": check.get("used", 0),
-                                   **(check.get("booked") or {})})
+    return Message(
+        "minutes",
+        "",
+        {
+            "freed": check.get("freed", 0),
+            "used": check.get("used", 0),
+            **(check.get("booked") or {}),
+        },
+    )
 
 
 def _swap_problem_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     check = data.get("check") or {}
     return [
         _minutes(check),
-        Message("problems", "", {"violations": check.get("violations", []),
-                                 "alternatives": check.get("alternatives", [])}),
+        Message(
+            "problems",
+            "",
+            {
+                "violations": check.get("violations", []),
+                "alternatives": check.get("alternatives", []),
+            },
+        ),
     ]
 
 
@@ -686,15 +777,21 @@ def _swap_problem_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
         if alternative["code"] == "services_that_fit":
             for service in alternative["data"]["services"][:5]:
                 code = service["service_code"]
-                options.append(Option(
-                    "fit:" + code, N_("Choose %(service)s instead (%(minutes)s)"),
-                    {"service": code, "minutes": service["minutes"]}))
+                options.append(
+                    Option(
+                        "fit:" + code,
+                        N_("Choose %(service)s instead (%(minutes)s)"),
+                        {"service": code, "minutes": service["minutes"]},
+                    )
+                )
         if alternative["code"] == "ask_for_reassessment":
             options.append(Option("reassessment", N_("Ask for a reassessment of my help")))
         if alternative["code"] == "choose_another_visit" and data.get("visit_id"):
             options.append(Option("visit_again", N_("Choose another visit")))
-    options += [Option("add_again", N_("Choose something else instead")),
-                Option("drop_again", N_("Choose again what to drop"))]
+    options += [
+        Option("add_again", N_("Choose something else instead")),
+        Option("drop_again", N_("Choose again what to drop")),
+    ]
     return Question(N_("What would you like to do?"), "choice", tuple(options))
 
 
@@ -731,14 +828,26 @@ def _swap_confirm_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
         _minutes(check),
         Message("summary", "", summary),
         # Rule 6 (Serviceloven § 94 a, § 90; 004 footnote 2): told before confirming.
-        Message("notice", N_("A service you drop cannot be demanded later. If you drop "
-                             "%(services)s, you cannot later complain that it was not done."),
-                {"services": [line["code"] for line in summary["drop"]],
-                 "reference": ctx.policy.legal_references.get("cannot_demand_later", "")}),
+        Message(
+            "notice",
+            N_(
+                "A service you drop cannot be demanded later. If you drop "
+                "%(services)s, you cannot later complain that it was not done."
+            ),
+            {
+                "services": [line["code"] for line in summary["drop"]],
+                "reference": ctx.policy.legal_references.get("cannot_demand_later", ""),
+            },
+        ),
         # Rule 5 (002 §8, 004): the worker decides on the day whether it is safe.
-        Message("notice", N_("The home-care worker decides on the day whether the swap is "
-                             "safe, for example for hygiene. If in doubt, you get the help "
-                             "you have been granted.")),
+        Message(
+            "notice",
+            N_(
+                "The home-care worker decides on the day whether the swap is "
+                "safe, for example for hygiene. If in doubt, you get the help "
+                "you have been granted."
+            ),
+        ),
     ]
 
 
@@ -746,8 +855,10 @@ def _swap_confirm_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
     return Question(
         N_("Do you want to send the swap?"),
         "confirm",
-        checkbox_label=N_("I have read that I cannot demand the dropped service later, and "
-                          "that the home-care worker decides on the day"),
+        checkbox_label=N_(
+            "I have read that I cannot demand the dropped service later, and "
+            "that the home-care worker decides on the day"
+        ),
         submit=N_("Send the swap"),
     )
 
@@ -761,9 +872,17 @@ def _swap_confirm_handle(
 
 
 def _swap_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("receipt", "", {"reference": data.get("reference", ""),
-                                    "visit_id": data.get("visit_id"),
-                                    "period": data.get("period")})]
+    return [
+        Message(
+            "receipt",
+            "",
+            {
+                "reference": data.get("reference", ""),
+                "visit_id": data.get("visit_id"),
+                "period": data.get("period"),
+            },
+        )
+    ]
 
 
 # --- A wish for my visits -------------------------------------------------------------
@@ -779,9 +898,13 @@ WISH_LABELS = {
 
 
 def _wish_text_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
-    return Question(N_("Write your wish"), "text", text_label=N_("Your wish"),
-                    hint=N_("For example: I would like to be helped before 9 o'clock"),
-                    submit=N_("Save the wish"))
+    return Question(
+        N_("Write your wish"),
+        "text",
+        text_label=N_("Your wish"),
+        hint=N_("For example: I would like to be helped before 9 o'clock"),
+        submit=N_("Save the wish"),
+    )
 
 
 def _wish_text_handle(
@@ -794,8 +917,12 @@ def _wish_text_handle(
 
 
 def _wish_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    return [Message("text", N_("Thank you. Your wish is saved. The home-care staff see it "
-                               "before they visit you."))]
+    return [
+        Message(
+            "text",
+            N_("Thank you. Your wish is saved. The home-care staff see it before they visit you."),
+        )
+    ]
 
 
 # --- Ask for a reassessment (rule 7; 002 section 6, deadlines in working days) -----------
@@ -815,8 +942,9 @@ def _reassess_reason_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Messa
 
 
 def _reassess_text_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
-    return Question(N_("Tell us in your own words what has changed"), "text",
-                    text_label=N_("What has changed"))
+    return Question(
+        N_("Tell us in your own words what has changed"), "text", text_label=N_("What has changed")
+    )
 
 
 def _reassess_text_handle(
@@ -836,9 +964,12 @@ TIME_LABELS = {
 
 
 def _reassess_time_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
-    return Question(N_("When is a good time for us to talk with you?"), "choice_or_text",
-                    tuple(Option(value, TIME_LABELS[value]) for value in GOOD_TIMES),
-                    text_label=N_("Or write a good time"))
+    return Question(
+        N_("When is a good time for us to talk with you?"),
+        "choice_or_text",
+        tuple(Option(value, TIME_LABELS[value]) for value in GOOD_TIMES),
+        text_label=N_("Or write a good time"),
+    )
 
 
 def _reassess_time_handle(
@@ -856,16 +987,28 @@ def _reassess_time_handle(
 
 
 def _reassess_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("reassessment_summary", "", {
-        "reason": data.get("reason"), "text": data.get("text"),
-        "relative": data.get("relative"), "time": data.get("time"),
-    })]
+    return [
+        Message(
+            "reassessment_summary",
+            "",
+            {
+                "reason": data.get("reason"),
+                "text": data.get("text"),
+                "relative": data.get("relative"),
+                "time": data.get("time"),
+            },
+        )
+    ]
 
 
 def _reassess_confirm_lead(option: Option) -> Go:
     if option.value == "cancel":
-        return Go("menu", _said(option), fresh=True,
-                  messages=(Message("text", N_("The request was not sent.")),))
+        return Go(
+            "menu",
+            _said(option),
+            fresh=True,
+            messages=(Message("text", N_("The request was not sent.")),),
+        )
     return Go("reassess_done", _said(option), effect="submit_reassessment")
 
 
@@ -877,14 +1020,28 @@ def _reassess_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message
 
 
 def _consent_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    return [Message("consents", "", {
-        "consents": [{"name": c.relative_name, "relation": c.relation,
-                      "relation_text": c.relation_text, "scope": c.scope,
-                      "active": c.active, "starts": c.starts, "ends": c.ends}
-                     for c in ctx.consents],
-        "actions": list(ctx.relative_actions),
-        "is_citizen": ctx.is_citizen,
-    })]
+    return [
+        Message(
+            "consents",
+            "",
+            {
+                "consents": [
+                    {
+                        "name": c.relative_name,
+                        "relation": c.relation,
+                        "relation_text": c.relation_text,
+                        "scope": c.scope,
+                        "active": c.active,
+                        "starts": c.starts,
+                        "ends": c.ends,
+                    }
+                    for c in ctx.consents
+                ],
+                "actions": list(ctx.relative_actions),
+                "is_citizen": ctx.is_citizen,
+            },
+        )
+    ]
 
 
 def _consent_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
@@ -902,8 +1059,9 @@ def _consent_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
                 options.append(Option(f"see:{c.id}", N_("Let %(name)s only see my help"), params))
         else:
             options.append(Option(f"see:{c.id}", N_("Let %(name)s see my help again"), params))
-            options.append(Option(f"act:{c.id}", N_("Let %(name)s see and act for me again"),
-                                  params))
+            options.append(
+                Option(f"act:{c.id}", N_("Let %(name)s see and act for me again"), params)
+            )
     options.append(Option("new", N_("Give consent to a new relative")))
     options.append(Option("nothing", N_("Change nothing")))
     return Question(N_("Would you like to change a consent?"), "choice", tuple(options))
@@ -922,27 +1080,49 @@ def _consent_handle(
     if option.value == "new":
         return Go("relative_name", _said(option), fresh=True)
     action, consent_id = option.value.split(":")
-    return Go("consent_confirm", _said(option),
-              data={"consent_action": action, "consent_id": int(consent_id),
-                    "consent_name": option.params["name"]})
+    return Go(
+        "consent_confirm",
+        _said(option),
+        data={
+            "consent_action": action,
+            "consent_id": int(consent_id),
+            "consent_name": option.params["name"],
+        },
+    )
 
 
 CONSENT_QUESTIONS = {
-    "withdraw": N_("%(name)s will no longer be able to see your help or act for you. "
-                   "Do you want to withdraw the consent?"),
+    "withdraw": N_(
+        "%(name)s will no longer be able to see your help or act for you. "
+        "Do you want to withdraw the consent?"
+    ),
     "see": N_("%(name)s will be able to see your help, but not act for you. Is that right?"),
-    "act": N_("%(name)s will be able to see your help and act for you, for example send a "
-              "swap. Is that right?"),
+    "act": N_(
+        "%(name)s will be able to see your help and act for you, for example send a "
+        "swap. Is that right?"
+    ),
 }
 
 
 def _consent_confirm_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
-    return Question(CONSENT_QUESTIONS[data.get("consent_action", "withdraw")], "choice",
-                    YES_NO, params={"name": data.get("consent_name", "")})
+    return Question(
+        CONSENT_QUESTIONS[data.get("consent_action", "withdraw")],
+        "choice",
+        YES_NO,
+        params={"name": data.get("consent_name", "")},
+    )
 
 
-def _confirmed(question: Question, answer: Answer, empty: str, *, cancel: str,
-               cancelled: str, step: str, effect: str) -> Go | Invalid:
+def _confirmed(
+    question: Question,
+    answer: Answer,
+    empty: str,
+    *,
+    cancel: str,
+    cancelled: str,
+    step: str,
+    effect: str,
+) -> Go | Invalid:
     """A confirmation: the effect is carried out, or nothing changes and the menu follows."""
     option = _one_choice(question, answer, empty)
     if isinstance(option, Invalid):
@@ -955,14 +1135,23 @@ def _confirmed(question: Question, answer: Answer, empty: str, *, cancel: str,
 def _consent_confirm_handle(
     _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    return _confirmed(question, answer, N_("Choose yes or no"), cancel="no",
-                      cancelled=N_("Nothing was changed."), step="consent_done",
-                      effect="change_consent")
+    return _confirmed(
+        question,
+        answer,
+        N_("Choose yes or no"),
+        cancel="no",
+        cancelled=N_("Nothing was changed."),
+        step="consent_done",
+        effect="change_consent",
+    )
 
 
 def _consent_done_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    return [Message("text", N_("Done. The consent is changed, and the change is saved "
-                               "in your history."))]
+    return [
+        Message(
+            "text", N_("Done. The consent is changed, and the change is saved in your history.")
+        )
+    ]
 
 
 # --- A new relative (002 sections 10 and 16; 004 §2.1.1) ---------------------------------
@@ -990,9 +1179,18 @@ CPR_PROBLEMS = {
     "date": N_("The first 6 digits of a CPR number are the date of birth. Check them"),
 }
 # Steps only the citizen may answer, even when she and a relative share the conversation.
-CITIZEN_ONLY_STEPS = frozenset({"consent_confirm", "relative_name", "relative_relation",
-                                "relative_cpr", "relative_scope", "relative_from",
-                                "relative_until", "relative_confirm"})
+CITIZEN_ONLY_STEPS = frozenset(
+    {
+        "consent_confirm",
+        "relative_name",
+        "relative_relation",
+        "relative_cpr",
+        "relative_scope",
+        "relative_from",
+        "relative_until",
+        "relative_confirm",
+    }
+)
 
 
 def _name(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -1000,8 +1198,11 @@ def _name(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _relative_name_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
-    return Question(N_("What is the name of the relative you want to give consent to?"),
-                    "line", text_label=N_("The relative's full name"))
+    return Question(
+        N_("What is the name of the relative you want to give consent to?"),
+        "line",
+        text_label=N_("The relative's full name"),
+    )
 
 
 def _relative_name_handle(
@@ -1014,9 +1215,13 @@ def _relative_name_handle(
 
 
 def _relative_relation_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
-    return Question(N_("How is %(name)s related to you?"), "choice_or_text",
-                    tuple(Option(value, label) for value, label in RELATIONS.items()),
-                    params=_name(data), text_label=N_("Or write how you know %(name)s"))
+    return Question(
+        N_("How is %(name)s related to you?"),
+        "choice_or_text",
+        tuple(Option(value, label) for value, label in RELATIONS.items()),
+        params=_name(data),
+        text_label=N_("Or write how you know %(name)s"),
+    )
 
 
 def _relative_relation_handle(
@@ -1027,22 +1232,34 @@ def _relative_relation_handle(
         return text
     other = RelationKind.OTHER.value
     if text:  # the user's own words: "other", kept as written
-        return Go("relative_cpr", _words(text),
-                  data={"relative_relation": other, "relative_relation_text": text})
+        return Go(
+            "relative_cpr",
+            _words(text),
+            data={"relative_relation": other, "relative_relation_text": text},
+        )
     option = _one_choice(question, answer, N_("Choose how you are related, or write it"))
     if isinstance(option, Invalid):
         return option
     if option.value == other:
         return Invalid("text", N_("Write how you know %(name)s"), _name(data))
-    return Go("relative_cpr", _said(option),
-              data={"relative_relation": option.value, "relative_relation_text": ""})
+    return Go(
+        "relative_cpr",
+        _said(option),
+        data={"relative_relation": option.value, "relative_relation_text": ""},
+    )
 
 
 def _relative_cpr_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
-    return Question(N_("What is %(name)s's CPR number?"), "line", params=_name(data),
-                    text_label=N_("%(name)s's CPR number"),
-                    hint=N_("%(name)s signs in with MitID. We use the CPR number only to "
-                            "recognise %(name)s. Write 10 digits, for example 010150-1234."))
+    return Question(
+        N_("What is %(name)s's CPR number?"),
+        "line",
+        params=_name(data),
+        text_label=N_("%(name)s's CPR number"),
+        hint=N_(
+            "%(name)s signs in with MitID. We use the CPR number only to "
+            "recognise %(name)s. Write 10 digits, for example 010150-1234."
+        ),
+    )
 
 
 def _relative_cpr_handle(
@@ -1058,16 +1275,24 @@ def _relative_cpr_handle(
         return Invalid("text", N_("That is your own CPR number. Write your relative's"))
     known = next((c for c in ctx.consents if c.relative_cpr == cpr), None)
     if known is not None:
-        return Invalid("text", N_("%(name)s is already on your list of relatives. You can "
-                                  "change the consent under \"Relatives and consent\""),
-                       {"name": known.relative_name})
+        return Invalid(
+            "text",
+            N_(
+                "%(name)s is already on your list of relatives. You can "
+                'change the consent under "Relatives and consent"'
+            ),
+            {"name": known.relative_name},
+        )
     return Go("relative_scope", _words(mask_cpr(cpr)), data={"relative_cpr": cpr})
 
 
 def _relative_scope_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
-    return Question(N_("What may %(name)s do?"), "choice",
-                    tuple(Option(v, label, _name(data)) for v, label in SCOPE_LABELS.items()),
-                    params=_name(data))
+    return Question(
+        N_("What may %(name)s do?"),
+        "choice",
+        tuple(Option(v, label, _name(data)) for v, label in SCOPE_LABELS.items()),
+        params=_name(data),
+    )
 
 
 def _relative_scope_handle(
@@ -1084,14 +1309,21 @@ def _example_day(ctx: Context) -> dict[str, Any]:
     return {"example": f"{day.day}-{day.month}-{day.year}"}
 
 
-def _day_question(ctx: Context, data: Mapping[str, Any], text: str, option: Option,
-                  text_label: str) -> Question:
-    return Question(text, "choice_or_text", (option,),
-                    params={**_name(data), **_example_day(ctx)}, text_label=text_label)
+def _day_question(
+    ctx: Context, data: Mapping[str, Any], text: str, option: Option, text_label: str
+) -> Question:
+    return Question(
+        text,
+        "choice_or_text",
+        (option,),
+        params={**_name(data), **_example_day(ctx)},
+        text_label=text_label,
+    )
 
 
-def _typed_day(ctx: Context, answer: Answer, question: Question, empty: str,
-               said: str) -> tuple[date | None, Message] | Invalid:
+def _typed_day(
+    ctx: Context, answer: Answer, question: Question, empty: str, said: str
+) -> tuple[date | None, Message] | Invalid:
     """A date typed as day-month-year, or the one quick reply (None: the reply's meaning)."""
     text = _text(answer, "", required=False, limit=40)
     if isinstance(text, Invalid):
@@ -1101,86 +1333,130 @@ def _typed_day(ctx: Context, answer: Answer, question: Question, empty: str,
         return option if isinstance(option, Invalid) else (None, _said(option))
     day = parse_day(text.replace(" ", ""))
     if day is None:
-        return Invalid("text", N_("Write the date as day-month-year, for example %(example)s"),
-                       _example_day(ctx))
+        return Invalid(
+            "text",
+            N_("Write the date as day-month-year, for example %(example)s"),
+            _example_day(ctx),
+        )
     if day < ctx.today:
         return Invalid("text", N_("That day has passed. Write today's date or a later one"))
     return day, Message("answer", said, {"date": day.isoformat()})
 
 
 def _relative_from_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
-    return _day_question(ctx, data, N_("From when may %(name)s see your help?"),
-                         Option("today", N_("From today")),
-                         N_("Or write the first day (day-month-year, for example %(example)s)"))
+    return _day_question(
+        ctx,
+        data,
+        N_("From when may %(name)s see your help?"),
+        Option("today", N_("From today")),
+        N_("Or write the first day (day-month-year, for example %(example)s)"),
+    )
 
 
 def _relative_from_handle(
     ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    typed = _typed_day(ctx, answer, question, N_("Choose from today, or write the first day"),
-                       N_("From %(date)s"))
+    typed = _typed_day(
+        ctx, answer, question, N_("Choose from today, or write the first day"), N_("From %(date)s")
+    )
     if isinstance(typed, Invalid):
         return typed
     day, echo = typed
-    return Go("relative_until", echo,
-              data={"relative_from": (day or ctx.today).isoformat()})
+    return Go("relative_until", echo, data={"relative_from": (day or ctx.today).isoformat()})
 
 
 def _relative_until_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
-    return _day_question(ctx, data, N_("Until when may %(name)s see your help?"),
-                         Option("none", N_("Until I withdraw the consent")),
-                         N_("Or write the last day (day-month-year, for example %(example)s)"))
+    return _day_question(
+        ctx,
+        data,
+        N_("Until when may %(name)s see your help?"),
+        Option("none", N_("Until I withdraw the consent")),
+        N_("Or write the last day (day-month-year, for example %(example)s)"),
+    )
 
 
 def _relative_until_handle(
     ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    typed = _typed_day(ctx, answer, question,
-                       N_("Choose until you withdraw it, or write the last day"),
-                       N_("Until %(date)s"))
+    typed = _typed_day(
+        ctx,
+        answer,
+        question,
+        N_("Choose until you withdraw it, or write the last day"),
+        N_("Until %(date)s"),
+    )
     if isinstance(typed, Invalid):
         return typed
     day, echo = typed
     first = data.get("relative_from") or ctx.today.isoformat()
     if day is not None and day < date.fromisoformat(first):
-        return Invalid("text", N_("The last day cannot be before the first day, %(date)s"),
-                       {"date": first})
-    return Go("relative_confirm", echo,
-              data={"relative_until": day.isoformat() if day else None})
+        return Invalid(
+            "text", N_("The last day cannot be before the first day, %(date)s"), {"date": first}
+        )
+    return Go("relative_confirm", echo, data={"relative_until": day.isoformat() if day else None})
 
 
 def _relative_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     cpr = data.get("relative_cpr") or ""
     return [
-        Message("relative_summary", "", {
-            "name": data.get("relative_name", ""), "relation": data.get("relative_relation"),
-            "relation_text": data.get("relative_relation_text", ""),
-            "masked_cpr": mask_cpr(cpr), "scope": data.get("relative_scope"),
-            "start": data.get("relative_from"), "end": data.get("relative_until"),
-        }),
-        Message("notice", N_("%(name)s signs in with MitID and then sees what the consent "
-                             "covers. You can withdraw the consent at any time here."),
-                _name(data)),
+        Message(
+            "relative_summary",
+            "",
+            {
+                "name": data.get("relative_name", ""),
+                "relation": data.get("relative_relation"),
+                "relation_text": data.get("relative_relation_text", ""),
+                "masked_cpr": mask_cpr(cpr),
+                "scope": data.get("relative_scope"),
+                "start": data.get("relative_from"),
+                "end": data.get("relative_until"),
+            },
+        ),
+        Message(
+            "notice",
+            N_(
+                "%(name)s signs in with MitID and then sees what the consent "
+                "covers. You can withdraw the consent at any time here."
+            ),
+            _name(data),
+        ),
     ]
 
 
 def _relative_confirm_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
-    return Question(N_("Do you want to give %(name)s this consent?"), "choice",
-                    (Option("save", N_("Yes, give the consent")),
-                     Option("cancel", N_("No, do not save it"))), params=_name(data))
+    return Question(
+        N_("Do you want to give %(name)s this consent?"),
+        "choice",
+        (Option("save", N_("Yes, give the consent")), Option("cancel", N_("No, do not save it"))),
+        params=_name(data),
+    )
 
 
 def _relative_confirm_handle(
     _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    return _confirmed(question, answer, N_("Choose whether to give the consent"),
-                      cancel="cancel", cancelled=N_("Nothing was saved."),
-                      step="relative_done", effect="add_relative")
+    return _confirmed(
+        question,
+        answer,
+        N_("Choose whether to give the consent"),
+        cancel="cancel",
+        cancelled=N_("Nothing was saved."),
+        step="relative_done",
+        effect="add_relative",
+    )
 
 
 def _relative_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("text", N_("Done. %(name)s is on your list of relatives, and the "
-                               "consent is saved in your history."), _name(data))]
+    return [
+        Message(
+            "text",
+            N_(
+                "Done. %(name)s is on your list of relatives, and the "
+                "consent is saved in your history."
+            ),
+            _name(data),
+        )
+    ]
 
 
 # --- Information steps ------------------------------------------------------------------
@@ -1199,9 +1475,16 @@ def _rights_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
 
 
 def _start_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    return [Message("text", N_("Hello. I can help you with your home help. You can see "
-                               "your help, swap a service for something else, or tell us "
-                               "a wish."))]
+    return [
+        Message(
+            "text",
+            N_(
+                "Hello. I can help you with your home help. You can see "
+                "your help, swap a service for something else, or tell us "
+                "a wish."
+            ),
+        )
+    ]
 
 
 # --- The dialogue ---------------------------------------------------------------------
@@ -1218,8 +1501,10 @@ STEPS: dict[str, Step] = {
         choice_step(
             "swap_when",
             N_("Is the swap for one coming visit, or a standing wish for a period?"),
-            (Option("visit", N_("For one coming visit")),
-             Option("period", N_("For a period, at every visit"))),
+            (
+                Option("visit", N_("For one coming visit")),
+                Option("period", N_("For a period, at every visit")),
+            ),
             N_("Choose one visit or a period"),
             lambda o: Go("swap_visit" if o.value == "visit" else "swap_period", _said(o)),
         ),
@@ -1231,7 +1516,8 @@ STEPS: dict[str, Step] = {
         Step("swap_confirm", _swap_confirm_ask, _swap_confirm_handle, _swap_confirm_intro),
         _menu_step("swap_done", _swap_done_intro),
         choice_step(
-            "wish_kind", N_("What is your wish about?"),
+            "wish_kind",
+            N_("What is your wish about?"),
             tuple(Option(kind, label) for kind, label in WISH_LABELS.items()),
             N_("Choose what your wish is about"),
             lambda o: Go("wish_text", _said(o), data={"wish_kind": o.value}),
@@ -1239,7 +1525,8 @@ STEPS: dict[str, Step] = {
         Step("wish_text", _wish_text_ask, _wish_text_handle),
         _menu_step("wish_done", _wish_done_intro),
         choice_step(
-            "reassess_reason", N_("Why would you like your help looked at again?"),
+            "reassess_reason",
+            N_("Why would you like your help looked at again?"),
             tuple(Option(value, label) for value, label in REASON_LABELS.items()),
             N_("Choose why"),
             lambda o: Go("reassess_text", _said(o), data={"reason": o.value}),
@@ -1247,15 +1534,20 @@ STEPS: dict[str, Step] = {
         ),
         Step("reassess_text", _reassess_text_ask, _reassess_text_handle),
         choice_step(
-            "reassess_relative", N_("Would you like a relative to take part?"), YES_NO,
+            "reassess_relative",
+            N_("Would you like a relative to take part?"),
+            YES_NO,
             N_("Choose yes or no"),
             lambda o: Go("reassess_time", _said(o), data={"relative": o.value == "yes"}),
         ),
         Step("reassess_time", _reassess_time_ask, _reassess_time_handle),
         choice_step(
-            "reassess_confirm", N_("Do you want to send the request?"),
-            (Option("send", N_("Yes, send the request")),
-             Option("cancel", N_("No, do not send it"))),
+            "reassess_confirm",
+            N_("Do you want to send the request?"),
+            (
+                Option("send", N_("Yes, send the request")),
+                Option("cancel", N_("No, do not send it")),
+            ),
             N_("Choose whether to send the request"),
             _reassess_confirm_lead,
             _reassess_confirm_intro,
@@ -1270,8 +1562,12 @@ STEPS: dict[str, Step] = {
         Step("relative_scope", _relative_scope_ask, _relative_scope_handle),
         Step("relative_from", _relative_from_ask, _relative_from_handle),
         Step("relative_until", _relative_until_ask, _relative_until_handle),
-        Step("relative_confirm", _relative_confirm_ask, _relative_confirm_handle,
-             _relative_confirm_intro),
+        Step(
+            "relative_confirm",
+            _relative_confirm_ask,
+            _relative_confirm_handle,
+            _relative_confirm_intro,
+        ),
         _menu_step("relative_done", _relative_done_intro),
     )
 }
@@ -1294,8 +1590,9 @@ def holds_cpr(state: State) -> bool:
     return bool(
         state.data.get(CPR)
         or (state.step == CPR and given.get("text"))
-        or any(entry.get("step") == CPR or (entry.get("data") or {}).get(CPR)
-               for entry in state.stack)
+        or any(
+            entry.get("step") == CPR or (entry.get("data") or {}).get(CPR) for entry in state.stack
+        )
     )
 
 
@@ -1310,8 +1607,10 @@ def forget_cpr(state: State) -> tuple[State, bool]:
     step that needs the number the conversation returns to that question.
     """
     cut = next((i for i, entry in enumerate(state.stack) if entry.get("step") == CPR), None)
-    stack = [{**entry, "data": _without_cpr(entry.get("data") or {})}
-             for entry in (state.stack if cut is None else state.stack[:cut])]
+    stack = [
+        {**entry, "data": _without_cpr(entry.get("data") or {})}
+        for entry in (state.stack if cut is None else state.stack[:cut])
+    ]
     if state.step in NEEDS_CPR:
         data = state.stack[cut]["data"] if cut is not None else state.data
         return State(CPR, _without_cpr(_without_given(data)), stack), True
@@ -1323,10 +1622,18 @@ def forget_cpr(state: State) -> tuple[State, bool]:
 
 def type_cpr_again(ctx: Context, state: State) -> list[Message]:
     """What the citizen is told when the CPR number was dropped before she finished."""
-    return [Message("text", N_("It is a while since you wrote %(name)s's CPR number. To "
-                               "protect it, we do not keep it in an unfinished conversation. "
-                               "Please write it again."), _name(state.data)),
-            *entering(ctx, state.step, state.data)]
+    return [
+        Message(
+            "text",
+            N_(
+                "It is a while since you wrote %(name)s's CPR number. To "
+                "protect it, we do not keep it in an unfinished conversation. "
+                "Please write it again."
+            ),
+            _name(state.data),
+        ),
+        *entering(ctx, state.step, state.data),
+    ]
 
 
 # --- Running it -----------------------------------------------------------------------
@@ -1351,8 +1658,9 @@ def question(ctx: Context, state: State) -> Question:
     if not given:
         return asked
     chosen = [c for c in (given.get("choices") or [given.get("choice")]) if c in asked.values]
-    return replace(asked, selected=tuple(chosen) or asked.selected,
-                   text_value=given.get("text") or "")
+    return replace(
+        asked, selected=tuple(chosen) or asked.selected, text_value=given.get("text") or ""
+    )
 
 
 def entering(ctx: Context, step: str, data: Mapping[str, Any]) -> list[Message]:
@@ -1371,19 +1679,23 @@ def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     """Handle one answer; on an invalid answer, the state is returned unchanged."""
     step = STEPS.get(state.step) or STEPS[START]
     if state.step in ACTING_STEPS and not ctx.may_act:
-        return Outcome(state, error=Invalid("answer", N_("You may see this, but not act for "
-                                                         "the citizen")))
+        return Outcome(
+            state, error=Invalid("answer", N_("You may see this, but not act for the citizen"))
+        )
     if state.step in CITIZEN_ONLY_STEPS and not ctx.is_citizen:
-        return Outcome(state, error=Invalid("answer", N_("Only the citizen can give or change "
-                                                         "a consent")))
+        return Outcome(
+            state, error=Invalid("answer", N_("Only the citizen can give or change a consent"))
+        )
     asked = step.ask(ctx, state.data)
     result = step.handle(ctx, state.data, given, asked)
     if isinstance(result, Invalid):
         return Outcome(state, error=result)
     data = {} if result.fresh else _without_given(state.data)
     data.update(result.data)
-    stack = [*state.stack, {"step": state.step, "data": _without_given(state.data),
-                            "given": _given_json(given)}]
+    stack = [
+        *state.stack,
+        {"step": state.step, "data": _without_given(state.data), "given": _given_json(given)},
+    ]
     if result.effect is not None:
         stack = []  # what was sent cannot be un-sent by going back
     new_state = State(result.step, data, stack)
@@ -1392,8 +1704,9 @@ def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     return Outcome(new_state, (result.echo, *result.messages), effect=result.effect)
 
 
-def after_effect(ctx: Context, state: State, updates: Mapping[str, Any]) -> tuple[
-        State, list[Message]]:
+def after_effect(
+    ctx: Context, state: State, updates: Mapping[str, Any]
+) -> tuple[State, list[Message]]:
     """Merge what an effect returned (a reference, a deadline) and enter the next step.
 
     The effect has used the answers: a CPR number among them is not kept after it."""
@@ -1405,11 +1718,15 @@ def after_effect(ctx: Context, state: State, updates: Mapping[str, Any]) -> tupl
 def back(ctx: Context, state: State) -> tuple[State, list[Message]]:
     """Go back one step: the previous question is asked again with its answers then."""
     if not state.stack:
-        return state, [Message("answer", N_("Go back one step")),
-                       Message("text", N_("You are at the beginning.")),
-                       *entering(ctx, state.step, state.data)]
+        return state, [
+            Message("answer", N_("Go back one step")),
+            Message("text", N_("You are at the beginning.")),
+            *entering(ctx, state.step, state.data),
+        ]
     previous = state.stack[-1]
     data = {**previous["data"], GIVEN: previous.get("given")}
     new_state = State(previous["step"], data, state.stack[:-1])
-    return new_state, [Message("answer", N_("Go back one step")),
-                       *entering(ctx, new_state.step, new_state.data)]
+    return new_state, [
+        Message("answer", N_("Go back one step")),
+        *entering(ctx, new_state.step, new_state.data),
+    ]

@@ -218,8 +218,9 @@ def tightest_visit(bookings: object) -> VisitBooking | None:
     if not isinstance(bookings, Iterable) or isinstance(bookings, str | bytes):
         return None
     read = [
-        VisitBooking(day, _count(getattr(b, "frame_minutes", 0)),
-                     _count(getattr(b, "booked_minutes", 0)))
+        VisitBooking(
+            day, _count(getattr(b, "frame_minutes", 0)), _count(getattr(b, "booked_minutes", 0))
+        )
         for b in bookings
         if (day := _as_date(getattr(b, "day", None))) is not None
     ]
@@ -728,8 +729,7 @@ def explain_alternatives(
     outside_allowed = _outside_allowed(policy)
     # Usable minutes: from drops that pass every check, capped at the grant, the window
     # and what other swaps left free at the visit.
-    usable = max(0, analysis.within_visit(min(analysis.usable_available,
-                                                analysis.window_minutes)))
+    usable = max(0, analysis.within_visit(min(analysis.usable_available, analysis.window_minutes)))
     visit_full = "visit_already_booked" in codes
     alternatives: list[Alternative] = []
 
@@ -820,8 +820,10 @@ def explain_alternatives(
                 )
             )
 
-    if visit_full and analysis.tightest is not None and analysis.span == (
-        analysis.tightest.day, analysis.tightest.day
+    if (
+        visit_full
+        and analysis.tightest is not None
+        and analysis.span == (analysis.tightest.day, analysis.tightest.day)
     ):  # one visit: another may have the time; a period's choices above are what fits
         alternatives.append(
             Alternative("choose_another_visit", {"date": analysis.tightest.day.isoformat()})

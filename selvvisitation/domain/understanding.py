@@ -366,9 +366,7 @@ _DROP_VERBS = frozenset(
     """.split()
 )
 _NEGATIONS = frozenset({"ikke", "ingen", "uden", "not", "no", "without", "don't", "dont"})
-_MODAL_SPLIT = frozenset(
-    "vil kan må kunne skal ønsker could can may would will i'd i'm".split()
-)
+_MODAL_SPLIT = frozenset("vil kan må kunne skal ønsker could can may would will i'd i'm".split())
 
 
 def _instead_of(tokens: Sequence[str], mentions: Sequence[Mention]) -> Roles | None:
@@ -573,9 +571,7 @@ class _Cues:
 
 def detect_cues(text: str) -> _Cues:
     """Find the intent cue words in normalised text."""
-    consent = bool(_CONSENT.search(text)) or bool(
-        _RELATIVE.search(text) and _ACCESS.search(text)
-    )
+    consent = bool(_CONSENT.search(text)) or bool(_RELATIVE.search(text) and _ACCESS.search(text))
     return _Cues(
         consent=consent,
         reassess=bool(_REASSESS.search(text)),
@@ -612,7 +608,7 @@ def understand(
     """Read a message: intent, services to drop and add, weekday. Never raises."""
     try:
         return _understand(text, services, language)
-    except Exception as error:  # noqa: BLE001 - a reading aid must never break the page
+    except Exception as error:
         return Understanding(
             intent=Intent.UNKNOWN, drop=(), add=(), free_text_add=None, weekday=None,
             confidence=0.0, explanation=f"Could not read the message ({type(error).__name__}).",
@@ -668,8 +664,11 @@ def _understand(text: str, services: Sequence[MatchableService], language: str) 
             find_weekday(drop_text.split()) is not None or bool(_TIME.search(drop_text))
         )
         if (add and set(add) == set(drop)) or ((add or free) and not drop and only_time):
-            return result(Intent.WISH, 0.7 * quality,
-                          f"Pattern '{roles.pattern}' moves a service in time: a wish.")
+            return result(
+                Intent.WISH,
+                0.7 * quality,
+                f"Pattern '{roles.pattern}' moves a service in time: a wish.",
+            )
         if add and drop:
             confidence = 0.9 * quality
         elif free:
@@ -677,8 +676,7 @@ def _understand(text: str, services: Sequence[MatchableService], language: str) 
         else:
             confidence = 0.75 * quality
         why = (
-            f"Pattern '{roles.pattern}': add {list(add) or free or '-'}, "
-            f"drop {list(drop) or '-'}."
+            f"Pattern '{roles.pattern}': add {list(add) or free or '-'}, drop {list(drop) or '-'}."
         )
         return result(Intent.SWAP, confidence, why, add=add, drop=drop, free=free)
 

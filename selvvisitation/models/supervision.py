@@ -51,7 +51,9 @@ class SupervisionSample(db.Model):
     provider: Mapped[Provider] = relationship()
     drawn_by: Mapped[StaffUser | None] = relationship()
     members: Mapped[list[SampledCitizen]] = relationship(
-        back_populates="sample", cascade="all", order_by="SampledCitizen.id",
+        back_populates="sample",
+        cascade="all",
+        order_by="SampledCitizen.id",
         foreign_keys="SampledCitizen.sample_id",
     )
 
@@ -107,7 +109,9 @@ class SupervisionVisit(db.Model):
         back_populates="visit", cascade="all", order_by="SupervisionFinding.id"
     )
     recommendations: Mapped[list[SupervisionRecommendation]] = relationship(
-        back_populates="visit", cascade="all", order_by="SupervisionRecommendation.id",
+        back_populates="visit",
+        cascade="all",
+        order_by="SupervisionRecommendation.id",
         foreign_keys="SupervisionRecommendation.visit_id",
     )
 

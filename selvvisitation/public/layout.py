@@ -9,7 +9,7 @@ from selvvisitation.extensions import db
 from selvvisitation.public.navigation import items_for
 
 
-def current_municipality():  # noqa: ANN201  (a Municipality or None)
+def current_municipality():
     """The signed-in person's municipality, else the deployment's default."""
     from selvvisitation.models import Municipality
 

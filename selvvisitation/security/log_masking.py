@@ -36,7 +36,7 @@ def install() -> None:
         record = previous(*args, **kwargs)
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001  (a broken format string must not hide the record)
+        except Exception:
             message = str(record.msg)
         record.msg = mask_cpr_numbers(message)
         record.args = None

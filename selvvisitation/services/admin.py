@@ -3,6 +3,7 @@
 Everything is scoped to one municipality: lookups by id return None for another
 municipality's rows, so a view answers 404 without saying the row exists.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -39,22 +40,33 @@ def staff_of(session: Session, municipality_id: int, staff_id: int) -> StaffUser
 
 
 def teams_in(session: Session, municipality_id: int) -> list[Team]:
-    return list(session.scalars(
-        select(Team).join(Provider).where(Provider.municipality_id == municipality_id)
-        .order_by(Provider.name, Team.name)))
+    return list(
+        session.scalars(
+            select(Team)
+            .join(Provider)
+            .where(Provider.municipality_id == municipality_id)
+            .order_by(Provider.name, Team.name)
+        )
+    )
 
 
 def code_taken(session: Session, municipality_id: int, code: str, but: int | None = None) -> bool:
-    query = select(func.count()).select_from(Service).where(
-        Service.municipality_id == municipality_id, func.lower(Service.code) == code.lower())
+    query = (
+        select(func.count())
+        .select_from(Service)
+        .where(Service.municipality_id == municipality_id, func.lower(Service.code) == code.lower())
+    )
     if but is not None:
         query = query.where(Service.id != but)
     return bool(session.scalar(query))
 
 
 def username_taken(session: Session, username: str, but: int | None = None) -> bool:
-    query = select(func.count()).select_from(StaffUser).where(
-        func.lower(StaffUser.username) == username.lower())
+    query = (
+        select(func.count())
+        .select_from(StaffUser)
+        .where(func.lower(StaffUser.username) == username.lower())
+    )
     if but is not None:
         query = query.where(StaffUser.id != but)
     return bool(session.scalar(query))
@@ -70,9 +82,20 @@ def lines(text: str | None) -> list[str]:
     return words
 
 
-SERVICE_FIELDS = ("code", "fsiii_code", "name_da", "name_en", "category", "swappable",
-                  "flexible_only", "within_service_level", "default_minutes", "description_da",
-                  "description_en", "active")
+SERVICE_FIELDS = (
+    "code",
+    "fsiii_code",
+    "name_da",
+    "name_en",
+    "category",
+    "swappable",
+    "flexible_only",
+    "within_service_level",
+    "default_minutes",
+    "description_da",
+    "description_en",
+    "active",
+)
 
 
 def apply_service(service: Service, data: dict[str, Any]) -> dict[str, Any]:
@@ -95,20 +118,36 @@ def apply_service(service: Service, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_staff(
-    session: Session, *, municipality_id: int, username: str, name: str, role: StaffRole,
-    team: Team | None, password: str,
+    session: Session,
+    *,
+    municipality_id: int,
+    username: str,
+    name: str,
+    role: StaffRole,
+    team: Team | None,
+    password: str,
 ) -> StaffUser:
     staff = StaffUser(
-        municipality_id=municipality_id, username=username.strip(), name=name.strip(),
-        role=role, team=team, provider=team.provider if team else None,
-        password_hash=hash_password(password), session_nonce=secrets.token_hex(16),
+        municipality_id=municipality_id,
+        username=username.strip(),
+        name=name.strip(),
+        role=role,
+        team=team,
+        provider=team.provider if team else None,
+        password_hash=hash_password(password),
+        session_nonce=secrets.token_hex(16),
     )
     session.add(staff)
     return staff
 
 
 def update_staff(
-    staff: StaffUser, *, username: str, name: str, role: StaffRole, team: Team | None,
+    staff: StaffUser,
+    *,
+    username: str,
+    name: str,
+    role: StaffRole,
+    team: Team | None,
     password: str | None,
 ) -> None:
     """Change a user; a new password only when one is given (an empty field keeps the old)."""

@@ -292,8 +292,14 @@ def cancel_visit(session: Session, visit: AssessmentVisit, staff: StaffUser, rea
     )
     if case.status == CaseStatus.IN_PROGRESS and not still_booked:
         case.status = CaseStatus.OPEN
-    _event(case, staff, "visit_cancelled", reason, visit_id=visit.id,
-           starts_at=visit.starts_at.isoformat())
+    _event(
+        case,
+        staff,
+        "visit_cancelled",
+        reason,
+        visit_id=visit.id,
+        starts_at=visit.starts_at.isoformat(),
+    )
     session.flush()
 
 

@@ -62,8 +62,11 @@ from selvvisitation.services.cases import open_case
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
 # Stored for the visitators, who read Danish.
-GOOD_TIME_DA = {"morning": "Om formiddagen", "afternoon": "Om eftermiddagen",
-                "any_time": "Når som helst"}
+GOOD_TIME_DA = {
+    "morning": "Om formiddagen",
+    "afternoon": "Om eftermiddagen",
+    "any_time": "Når som helst",
+}
 
 
 class EffectRefused(Exception):
@@ -115,25 +118,37 @@ def swaps_at_visits(session: Session, visit_ids: list[int]) -> dict[int, list[Sw
 
 
 def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
-    return list(session.scalars(
-        select(Visit)
-        .where(Visit.citizen_id == citizen.id, Visit.day >= today,
-               Visit.day <= today + timedelta(days=PLAN_DAYS),
-               Visit.cancelled.is_(False), Visit.recorded_at.is_(None))
-        .options(selectinload(Visit.services).selectinload(VisitService.service))
-        .order_by(Visit.starts_at)
-    ))
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(
+                Visit.citizen_id == citizen.id,
+                Visit.day >= today,
+                Visit.day <= today + timedelta(days=PLAN_DAYS),
+                Visit.cancelled.is_(False),
+                Visit.recorded_at.is_(None),
+            )
+            .options(selectinload(Visit.services).selectinload(VisitService.service))
+            .order_by(Visit.starts_at)
+        )
+    )
 
 
 def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
-    dropped = [line.service.code for swap in swaps
-               for line in swap.dropped if line.service is not None]
+    dropped = [
+        line.service.code for swap in swaps for line in swap.dropped if line.service is not None
+    ]
     return engine.VisitInfo(
-        id=visit.id, day=visit.day, starts_at=visit.starts_at, ends_at=visit.ends_at,
+        id=visit.id,
+        day=visit.day,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
         time_frame_minutes=visit.time_frame_minutes,
         services=tuple(
-            (item.service.code, item.planned_minutes) for item in visit.services
-            if item.service is not None and item.granted_service_id is not None
+            (item.service.code, item.planned_minutes)
+            for item in visit.services
+            if item.service is not None
+            and item.granted_service_id is not None
             and item.outcome == VisitServiceOutcome.PLANNED
         ),
         already_dropped=tuple(dropped),
@@ -145,22 +160,29 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
 def _my_help(session: Session, citizen: Citizen, visits: list[Visit]) -> dict[str, Any]:
     decision = citizen.current_decision
     granted = [
-        {"service": g.service.code, "minutes": g.minutes_per_delivery,
-         "frequency": g.frequency.value, "weekdays": list(g.weekday_tuple),
-         "end": g.end_date.isoformat() if g.end_date else None}
+        {
+            "service": g.service.code,
+            "minutes": g.minutes_per_delivery,
+            "frequency": g.frequency.value,
+            "weekdays": list(g.weekday_tuple),
+            "end": g.end_date.isoformat() if g.end_date else None,
+        }
         for g in (decision.granted_services if decision else [])
     ]
     pending = session.scalars(
-        select(SwapRequest).where(SwapRequest.citizen_id == citizen.id,
-                                  SwapRequest.status == SwapStatus.REQUESTED)
+        select(SwapRequest)
+        .where(SwapRequest.citizen_id == citizen.id, SwapRequest.status == SwapStatus.REQUESTED)
         .order_by(SwapRequest.created_at)
     )
     return {
         "granted": granted,
         "visits": [
-            {"start": v.starts_at.isoformat(), "end": v.ends_at.isoformat(),
-             "frame": v.time_frame_minutes,
-             "services": [i.service.code for i in v.services if i.service is not None]}
+            {
+                "start": v.starts_at.isoformat(),
+                "end": v.ends_at.isoformat(),
+                "frame": v.time_frame_minutes,
+                "services": [i.service.code for i in v.services if i.service is not None],
+            }
             for v in visits[:5]
         ],
         "provider": citizen.provider.name if citizen.provider else "",
@@ -171,13 +193,18 @@ def _my_help(session: Session, citizen: Citizen, visits: list[Visit]) -> dict[st
 
 def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
     rows = session.scalars(
-        select(ReassessmentRequest).where(ReassessmentRequest.citizen_id == citizen.id)
-        .order_by(ReassessmentRequest.created_at.desc()).limit(5)
+        select(ReassessmentRequest)
+        .where(ReassessmentRequest.citizen_id == citizen.id)
+        .order_by(ReassessmentRequest.created_at.desc())
+        .limit(5)
     )
     return tuple(
-        {"reason": r.reason.value, "created": local_day(r.created_at).isoformat(),
-         "status": r.case.status.value if r.case else "open",
-         "deadline": r.case.deadline.isoformat() if r.case and r.case.deadline else None}
+        {
+            "reason": r.reason.value,
+            "created": local_day(r.created_at).isoformat(),
+            "status": r.case.status.value if r.case else "open",
+            "deadline": r.case.deadline.isoformat() if r.case and r.case.deadline else None,
+        }
         for r in rows
     )
 
@@ -191,16 +218,19 @@ def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any
         select(AuditEntry, Relative.name)
         .join(Relative, Relative.id == AuditEntry.actor_relative_id)
         .where(AuditEntry.citizen_id == citizen.id, AuditEntry.action.in_(RELATIVE_ACTIONS))
-        .order_by(AuditEntry.at.desc()).limit(10)
+        .order_by(AuditEntry.at.desc())
+        .limit(10)
     )
-    return tuple({"at": entry.at.isoformat(), "name": name, "action": entry.action}
-                 for entry, name in rows)
+    return tuple(
+        {"at": entry.at.isoformat(), "name": name, "action": entry.action} for entry, name in rows
+    )
 
 
 def _ended(consent: Consent, now: datetime) -> bool:
     """Withdrawn or expired; a consent from a coming day has not ended."""
     return (consent.revoked_at is not None and consent.revoked_at <= now) or (
-        consent.valid_to is not None and consent.valid_to <= now)
+        consent.valid_to is not None and consent.valid_to <= now
+    )
 
 
 def _period_of(consent: Consent) -> dict[str, str | None]:
@@ -210,15 +240,25 @@ def _period_of(consent: Consent) -> dict[str, str | None]:
         return {"starts": None, "ends": None}
     starts = consent.valid_from.astimezone(LOCAL).date() if consent.valid_from > now else None
     # valid_to is the start of the day after the last one (see add_relative).
-    ends = ((consent.valid_to.astimezone(LOCAL) - timedelta(seconds=1)).date()
-            if consent.valid_to is not None else None)
-    return {"starts": starts.isoformat() if starts else None,
-            "ends": ends.isoformat() if ends else None}
+    ends = (
+        (consent.valid_to.astimezone(LOCAL) - timedelta(seconds=1)).date()
+        if consent.valid_to is not None
+        else None
+    )
+    return {
+        "starts": starts.isoformat() if starts else None,
+        "ends": ends.isoformat() if ends else None,
+    }
 
 
 def build_context(
-    session: Session, citizen: Citizen, *, relative_id: int | None, may_act: bool,
-    language: str, today: date | None = None,
+    session: Session,
+    citizen: Citizen,
+    *,
+    relative_id: int | None,
+    may_act: bool,
+    language: str,
+    today: date | None = None,
 ) -> engine.Context:
     today = today or local_today()
     services = services_for(session, citizen.municipality_id)
@@ -226,8 +266,10 @@ def build_context(
     swaps = swaps_at_visits(session, [v.id for v in visits])
     is_citizen = relative_id is None
     # A relative sees only their own consent; the citizen sees all of them.
-    consents = sorted((c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
-                      key=lambda c: c.id)
+    consents = sorted(
+        (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
+        key=lambda c: c.id,
+    )
     return engine.Context(
         today=today,
         language=language,
@@ -240,11 +282,19 @@ def build_context(
         visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
         consents=tuple(
-            engine.ConsentInfo(c.id, c.relative.name, c.relation.value, c.scope.value,
-                               c.is_active(), c.relative.cpr if is_citizen else None,
-                               relation_text=c.relation_text, **_period_of(c))
-            for c in consents if c.is_active() or not any(
-                o.relative_id == c.relative_id and o.id > c.id for o in consents)
+            engine.ConsentInfo(
+                c.id,
+                c.relative.name,
+                c.relation.value,
+                c.scope.value,
+                c.is_active(),
+                c.relative.cpr if is_citizen else None,
+                relation_text=c.relation_text,
+                **_period_of(c),
+            )
+            for c in consents
+            if c.is_active()
+            or not any(o.relative_id == c.relative_id and o.id > c.id for o in consents)
         ),
         my_help=_my_help(session, citizen, visits),
         reassessments=_reassessments(session, citizen),
@@ -257,29 +307,52 @@ def build_context(
 
 def open_conversation(session: Session, citizen: Citizen) -> Conversation | None:
     return session.scalars(
-        select(Conversation).where(Conversation.citizen_id == citizen.id,
-                                   Conversation.closed_at.is_(None))
+        select(Conversation)
+        .where(Conversation.citizen_id == citizen.id, Conversation.closed_at.is_(None))
         .order_by(Conversation.id.desc())
     ).first()
 
 
 def _speaker(actor: Any) -> dict[str, Any]:
     if getattr(actor, "relative", None) is not None:
-        return {"speaker": "relative", "speaker_kind": ActorKind.RELATIVE,
-                "relative_id": actor.relative.id}
+        return {
+            "speaker": "relative",
+            "speaker_kind": ActorKind.RELATIVE,
+            "relative_id": actor.relative.id,
+        }
     return {"speaker": "citizen", "speaker_kind": ActorKind.CITIZEN, "relative_id": None}
 
 
-def _add(conversation: Conversation, messages: Sequence[engine.Message], *, step: str,
-         user: engine.Message | None = None, actor: Any = None) -> None:
+def _add(
+    conversation: Conversation,
+    messages: Sequence[engine.Message],
+    *,
+    step: str,
+    user: engine.Message | None = None,
+    actor: Any = None,
+) -> None:
     if user is not None:
-        conversation.messages.append(ConversationMessage(
-            turn=conversation.turn, step=step, kind=user.kind, text=user.text,
-            params=dict(user.params), **_speaker(actor)))
+        conversation.messages.append(
+            ConversationMessage(
+                turn=conversation.turn,
+                step=step,
+                kind=user.kind,
+                text=user.text,
+                params=dict(user.params),
+                **_speaker(actor),
+            )
+        )
     for message in messages:
-        conversation.messages.append(ConversationMessage(
-            turn=conversation.turn, step=step, speaker="assistant", kind=message.kind,
-            text=message.text, params=dict(message.params)))
+        conversation.messages.append(
+            ConversationMessage(
+                turn=conversation.turn,
+                step=step,
+                speaker="assistant",
+                kind=message.kind,
+                text=message.text,
+                params=dict(message.params),
+            )
+        )
 
 
 def _save(conversation: Conversation, state: engine.State) -> None:
@@ -307,8 +380,13 @@ def state_of(conversation: Conversation) -> engine.State:
     return state
 
 
-def answer(session: Session, conversation: Conversation, ctx: engine.Context,
-           given: engine.Answer, actor: Any) -> engine.Invalid | None:
+def answer(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    given: engine.Answer,
+    actor: Any,
+) -> engine.Invalid | None:
     """Apply one answer; return the problem, or None when the conversation moved on."""
     before = state_of(conversation)
     outcome = engine.answer(ctx, before, given)
@@ -334,12 +412,18 @@ def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None
     _save(conversation, state)
 
 
-def start_over(session: Session, conversation: Conversation, ctx: engine.Context,
-               actor: Any) -> Conversation:
+def start_over(
+    session: Session, conversation: Conversation, ctx: engine.Context, actor: Any
+) -> Conversation:
     """Close the conversation (kept, never deleted, without a CPR number) and open a new one."""
     conversation.turn += 1
-    _add(conversation, [], step=conversation.step,
-         user=engine.Message("answer", engine.N_("Start over")), actor=actor)
+    _add(
+        conversation,
+        [],
+        step=conversation.step,
+        user=engine.Message("answer", engine.N_("Start over")),
+        actor=actor,
+    )
     state, _ = engine.forget_cpr(state_of(conversation))
     _save(conversation, state)
     conversation.closed_at = utcnow()
@@ -352,12 +436,14 @@ def start_over(session: Session, conversation: Conversation, ctx: engine.Context
 def holds_stale_cpr(conversation: Conversation, idle_since: datetime) -> bool:
     """Whether the conversation, untouched since ``idle_since``, still holds a CPR number."""
     updated = conversation.updated_at  # None: a conversation started in this request
-    return updated is not None and updated <= idle_since and engine.holds_cpr(
-        state_of(conversation))
+    return (
+        updated is not None and updated <= idle_since and engine.holds_cpr(state_of(conversation))
+    )
 
 
-def forget_stale_cpr(conversation: Conversation, ctx: engine.Context | None,
-                     idle_since: datetime) -> bool:
+def forget_stale_cpr(
+    conversation: Conversation, ctx: engine.Context | None, idle_since: datetime
+) -> bool:
     """Drop a CPR number from a conversation left since ``idle_since``; where it is still
     needed the citizen is asked (``ctx``: hers; None for a closed conversation) to write
     it again. Return whether anything was dropped."""
@@ -371,24 +457,30 @@ def forget_stale_cpr(conversation: Conversation, ctx: engine.Context | None,
     return True
 
 
-def forget_stale_cprs(session: Session, idle_since: datetime,
-                      language: str = "da") -> int:
+def forget_stale_cprs(session: Session, idle_since: datetime, language: str = "da") -> int:
     """Drop the CPR numbers of every conversation left since ``idle_since`` (open or
     closed); for the scheduled job. Return how many conversations held one."""
     candidates = session.scalars(
-        select(Conversation).where(
+        select(Conversation)
+        .where(
             Conversation.updated_at <= idle_since,
             # Only states that name the key or the step can hold a number; checked below.
             sa.cast(Conversation.state, sa.Text).like(f"%{engine.CPR}%"),
-        ).order_by(Conversation.id)
+        )
+        .order_by(Conversation.id)
     )
     dropped = 0
     for conversation in candidates:
         if not holds_stale_cpr(conversation, idle_since):
             continue
         # The citizen's own context: she is the one asked to write the number again.
-        ctx = build_context(session, conversation.citizen, relative_id=None, may_act=True,
-                            language=language) if conversation.closed_at is None else None
+        ctx = (
+            build_context(
+                session, conversation.citizen, relative_id=None, may_act=True, language=language
+            )
+            if conversation.closed_at is None
+            else None
+        )
         dropped += forget_stale_cpr(conversation, ctx, idle_since)
     return dropped
 
@@ -398,18 +490,31 @@ def forget_stale_cprs(session: Session, idle_since: datetime,
 
 def _who(actor: Any) -> dict[str, Any]:
     relative = getattr(actor, "relative", None)
-    return {"kind": ActorKind.RELATIVE if relative is not None else ActorKind.CITIZEN,
-            "relative_id": relative.id if relative is not None else None}
+    return {
+        "kind": ActorKind.RELATIVE if relative is not None else ActorKind.CITIZEN,
+        "relative_id": relative.id if relative is not None else None,
+    }
 
 
 def _record(action: str, citizen: Citizen, obj: Any, actor: Any) -> None:
     on_behalf = getattr(actor, "relative", None) is not None
-    audit.record(action, citizen=citizen, object_type=type(obj).__name__, object_id=obj.id,
-                 purpose="on_behalf_of_citizen" if on_behalf else "own_request", actor=actor)
+    audit.record(
+        action,
+        citizen=citizen,
+        object_type=type(obj).__name__,
+        object_id=obj.id,
+        purpose="on_behalf_of_citizen" if on_behalf else "own_request",
+        actor=actor,
+    )
 
 
-def submit_swap(session: Session, conversation: Conversation, ctx: engine.Context,
-                data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+def submit_swap(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
     """Store the swap for the worker's visit list; the caller holds the write lock.
 
     Booked through bookings.book_swap, the one place that locks the visit and keeps all
@@ -418,7 +523,8 @@ def submit_swap(session: Session, conversation: Conversation, ctx: engine.Contex
     """
     token = f"c{conversation.id}-t{conversation.turn}"
     existing = session.scalars(
-        select(SwapRequest).where(SwapRequest.submission_token == token)).first()
+        select(SwapRequest).where(SwapRequest.submission_token == token)
+    ).first()
     if existing is not None:  # the same confirmation twice: one swap
         return {"reference": existing.reference}
     citizen = conversation.citizen
@@ -431,15 +537,22 @@ def submit_swap(session: Session, conversation: Conversation, ctx: engine.Contex
             session,
             citizen_id=citizen.id,
             visit_id=visit_id,
-            period=None if visit_id is not None else (date.fromisoformat(period[0]),
-                                                      date.fromisoformat(period[1])),
+            period=None
+            if visit_id is not None
+            else (date.fromisoformat(period[0]), date.fromisoformat(period[1])),
             not_before=ctx.today + timedelta(days=1),  # a swap is for a visit from tomorrow on
-            drop=[Line(int(line["minutes"]), services[line["code"]].id)
-                  for line in data.get("drop") or ()],
-            add=[Line(int(line["minutes"]),
-                      services[line["code"]].id if line.get("code") in services else None,
-                      line.get("text"))
-                 for line in data.get("add") or ()],
+            drop=[
+                Line(int(line["minutes"]), services[line["code"]].id)
+                for line in data.get("drop") or ()
+            ],
+            add=[
+                Line(
+                    int(line["minutes"]),
+                    services[line["code"]].id if line.get("code") in services else None,
+                    line.get("text"),
+                )
+                for line in data.get("add") or ()
+            ],
             created_by_kind=who["kind"],
             created_by_relative_id=who["relative_id"],
             submission_token=token,
@@ -447,43 +560,68 @@ def submit_swap(session: Session, conversation: Conversation, ctx: engine.Contex
             acknowledged_by_kind=who["kind"],
         )
     except VisitUnavailable:
-        raise EffectRefused(engine.N_("That visit can no longer be swapped. "
-                                      "Go back and choose another visit")) from None
+        raise EffectRefused(
+            engine.N_("That visit can no longer be swapped. Go back and choose another visit")
+        ) from None
     except FrameExceeded as full:
         # Rule 4: all swaps at one visit together stay within its time frame.
-        raise EffectRefused(engine.N_("Something else has just been booked at this visit, so "
-                                      "only %(free_minutes)s of its time are still free. "
-                                      "Go back and choose again"),
-                            {"free_minutes": full.free_minutes}) from None
+        raise EffectRefused(
+            engine.N_(
+                "Something else has just been booked at this visit, so "
+                "only %(free_minutes)s of its time are still free. "
+                "Go back and choose again"
+            ),
+            {"free_minutes": full.free_minutes},
+        ) from None
     if visit_id is not None:
         others = [s for s in swaps_at_visit(session, visit_id) if s.id != swap.id]
         taken = {line.service.code for s in others for line in s.dropped if line.service}
         if taken & {line["code"] for line in data.get("drop") or ()}:
-            raise EffectRefused(engine.N_("Someone has just swapped that service at this "
-                                          "visit. Go back and choose again"))
+            raise EffectRefused(
+                engine.N_(
+                    "Someone has just swapped that service at this visit. Go back and choose again"
+                )
+            )
     if not engine.run_check(ctx, data)["allowed"]:
-        raise EffectRefused(engine.N_("The swap no longer keeps to the rules. "
-                                      "Go back and choose again"))
+        raise EffectRefused(
+            engine.N_("The swap no longer keeps to the rules. Go back and choose again")
+        )
     _record("swap_requested", citizen, swap, actor)
     return {"reference": swap.reference}
 
 
-def save_wish(session: Session, conversation: Conversation, _ctx: engine.Context,
-              data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+def save_wish(
+    session: Session,
+    conversation: Conversation,
+    _ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
     who = _who(actor)
-    wish = Wish(citizen=conversation.citizen, kind=data["wish_kind"], text=data["wish_text"],
-                created_by_kind=who["kind"], created_by_relative_id=who["relative_id"])
+    wish = Wish(
+        citizen=conversation.citizen,
+        kind=data["wish_kind"],
+        text=data["wish_text"],
+        created_by_kind=who["kind"],
+        created_by_relative_id=who["relative_id"],
+    )
     session.add(wish)
     session.flush()
     _record("wish_saved", conversation.citizen, wish, actor)
     return {}
 
 
-def submit_reassessment(session: Session, conversation: Conversation, ctx: engine.Context,
-                        data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+def submit_reassessment(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
     token = f"c{conversation.id}-t{conversation.turn}"
-    existing = session.scalars(select(ReassessmentRequest).where(
-        ReassessmentRequest.submission_token == token)).first()
+    existing = session.scalars(
+        select(ReassessmentRequest).where(ReassessmentRequest.submission_token == token)
+    ).first()
     if existing is not None:
         return {"deadline": existing.case.deadline.isoformat() if existing.case else None}
     citizen = conversation.citizen
@@ -491,19 +629,29 @@ def submit_reassessment(session: Session, conversation: Conversation, ctx: engin
     time = data.get("time") or ""
     reason = ReassessmentReason(data["reason"])
     case = open_case(
-        session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
-        title="Borgeren beder om revurdering" if who["relative_id"] is None
+        session,
+        citizen=citizen,
+        kind=CaseKind.REASSESSMENT_REQUEST,
+        title="Borgeren beder om revurdering"
+        if who["relative_id"] is None
         else "Pårørende beder om revurdering",
-        actor_kind=who["kind"], actor_relative_id=who["relative_id"], text=data.get("text", ""),
-        data={"reason": reason.value}, opened_on=ctx.today,
+        actor_kind=who["kind"],
+        actor_relative_id=who["relative_id"],
+        text=data.get("text", ""),
+        data={"reason": reason.value},
+        opened_on=ctx.today,
     )
     request = ReassessmentRequest(
-        citizen=citizen, case=case, reason=reason, text=data.get("text", ""),
+        citizen=citizen,
+        case=case,
+        reason=reason,
+        text=data.get("text", ""),
         relative_participates=bool(data.get("relative")),
         preferred_time=GOOD_TIME_DA.get(time, time),
         # FSIII: A2 when a relative asks on the citizen's behalf.
         fsiii_code="A2" if who["relative_id"] is not None else None,
-        requested_by_kind=who["kind"], requested_by_relative_id=who["relative_id"],
+        requested_by_kind=who["kind"],
+        requested_by_relative_id=who["relative_id"],
         submission_token=token,
     )
     session.add(request)
@@ -512,8 +660,13 @@ def submit_reassessment(session: Session, conversation: Conversation, ctx: engin
     return {"deadline": case.deadline.isoformat() if case.deadline else None}
 
 
-def change_consent(session: Session, conversation: Conversation, ctx: engine.Context,
-                   data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+def change_consent(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
     """Withdraw or give a consent; a consent is never deleted, only revoked."""
     citizen = conversation.citizen
     consent = session.get(Consent, data.get("consent_id"))
@@ -526,11 +679,16 @@ def change_consent(session: Session, conversation: Conversation, ctx: engine.Con
         consent.revoked_at = now  # also a consent that was to start on a coming day
     if action in ("see", "act"):
         # A new scope keeps the consent's period; a consent given again starts now.
-        fresh = Consent(citizen=citizen, relative=consent.relative, relation=consent.relation,
-                        relation_text=consent.relation_text,
-                        scope=ConsentScope(action), basis=ConsentBasis.WRITTEN,
-                        valid_from=max(consent.valid_from, now) if current else now,
-                        valid_to=consent.valid_to if current else None)
+        fresh = Consent(
+            citizen=citizen,
+            relative=consent.relative,
+            relation=consent.relation,
+            relation_text=consent.relation_text,
+            scope=ConsentScope(action),
+            basis=ConsentBasis.WRITTEN,
+            valid_from=max(consent.valid_from, now) if current else now,
+            valid_to=consent.valid_to if current else None,
+        )
         session.add(fresh)
         session.flush()
         _record("consent_given", citizen, fresh, actor)
@@ -543,8 +701,13 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
 
 
-def add_relative(session: Session, conversation: Conversation, ctx: engine.Context,
-                 data: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+def add_relative(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
     """Give consent to a relative not on the citizen's list yet (002 sections 10 and 16).
 
     Only the citizen herself: a relative acting on her behalf cannot give others consent.
@@ -559,9 +722,13 @@ def add_relative(session: Session, conversation: Conversation, ctx: engine.Conte
         raise EffectRefused(engine.N_("That is your own CPR number. Write your relative's"))
     relative = session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
     if relative is not None and any(c.citizen_id == citizen.id for c in relative.consents):
-        raise EffectRefused(engine.N_("%(name)s is already on your list of relatives. You can "
-                                      "change the consent under \"Relatives and consent\""),
-                            {"name": relative.name})
+        raise EffectRefused(
+            engine.N_(
+                "%(name)s is already on your list of relatives. You can "
+                'change the consent under "Relatives and consent"'
+            ),
+            {"name": relative.name},
+        )
     if relative is None:
         relative = Relative(name=data["relative_name"], cpr=cpr)
         try:
@@ -575,10 +742,14 @@ def add_relative(session: Session, conversation: Conversation, ctx: engine.Conte
     last = data.get("relative_until")
     relation = RelationKind(data.get("relative_relation") or RelationKind.OTHER)
     consent = Consent(
-        citizen=citizen, relative=relative, relation=relation,
+        citizen=citizen,
+        relative=relative,
+        relation=relation,
         relation_text=(data.get("relative_relation_text") or "")
-        if relation is RelationKind.OTHER else "",
-        scope=ConsentScope(data["relative_scope"]), basis=ConsentBasis.WRITTEN,
+        if relation is RelationKind.OTHER
+        else "",
+        scope=ConsentScope(data["relative_scope"]),
+        basis=ConsentBasis.WRITTEN,
         valid_from=utcnow() if first <= ctx.today else _local_midnight(first),
         # The last day counts in full: the consent ends when the next day begins.
         valid_to=_local_midnight(date.fromisoformat(last) + timedelta(days=1)) if last else None,

@@ -191,7 +191,7 @@ CITIZEN = (
 CONSENT = (
     _ref("relative", required=True, description="A relative's ref."),
     _e("relation", RelationKind, description="How the relative is related to the citizen."),
-    _s("relation_text", 80, description="With relation \"other\": how, in words."),
+    _s("relation_text", 80, description='With relation "other": how, in words.'),
     _e("scope", ConsentScope, required=True),
     _e("basis", ConsentBasis, required=True),
     Field("valid_from", "datetime", required=True),

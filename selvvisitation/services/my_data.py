@@ -22,7 +22,11 @@ from selvvisitation.security import cpr_vault
 # Columns that say nothing about the citizen and only help an attacker. The CPR number's
 # ciphertext and blind index are among them; the number itself is given readable (_row).
 _LEFT_OUT = {
-    "password_hash", "session_nonce", "submission_token", "oidc_subject", "cpr_lookup",
+    "password_hash",
+    "session_nonce",
+    "submission_token",
+    "oidc_subject",
+    "cpr_lookup",
 }
 
 

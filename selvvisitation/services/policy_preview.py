@@ -4,6 +4,7 @@ Counts the citizens flagged for revisitation under the current policy and under
 a proposed one, with the same queries the flag evaluation uses (services.flags),
 and changes nothing: no flag is opened, kept or closed by a preview.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,7 +50,10 @@ def flag_count(
 
 
 def preview(
-    session: Session, municipality: Municipality, current: Policy, proposed: Policy,
+    session: Session,
+    municipality: Municipality,
+    current: Policy,
+    proposed: Policy,
     as_of: date | None = None,
 ) -> PolicyPreview:
     as_of = as_of or local_today()

@@ -4,6 +4,7 @@ The provider must tell the visitation about significant changes, for worse and
 for better; serious failure or abuse, hospital admission and every accident are
 phoned in at once (000). The report opens a case for the visitators either way.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -44,13 +45,20 @@ def report_change(
         actor_kind=ActorKind.STAFF,
         actor_staff_id=staff.id,
         text=text,
-        data={"fsiii_code": FSIII_FROM_HOME_CARE, "direction": direction,
-              "urgent_event": urgent_event},
+        data={
+            "fsiii_code": FSIII_FROM_HOME_CARE,
+            "direction": direction,
+            "urgent_event": urgent_event,
+        },
         priority=HIGH if urgent_event else NORMAL,
     )
     report = StaffReport(
-        citizen=citizen, case=case, staff_id=staff.id, direction=direction,
-        urgent_event=urgent_event or None, text=text,
+        citizen=citizen,
+        case=case,
+        staff_id=staff.id,
+        direction=direction,
+        urgent_event=urgent_event or None,
+        text=text,
     )
     session.add(report)
     return report

@@ -78,7 +78,7 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
     )
 
 
-def _swap_options():  # noqa: ANN202  (loader options)
+def _swap_options():
     return (
         selectinload(SwapRequest.lines).selectinload(SwapLine.service),
         selectinload(SwapRequest.created_by_relative),
@@ -132,8 +132,7 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
         by_citizen[wish.citizen_id].append(wish)
     for visit in visits:
         entry = result[visit.id]
-        candidates = at_visit[visit.id] + (
-            [] if visit.is_recorded else standing[visit.citizen_id])
+        candidates = at_visit[visit.id] + ([] if visit.is_recorded else standing[visit.citizen_id])
         for swap in sorted(candidates, key=lambda s: position[id(s)]):
             if swap.visit_id == visit.id:
                 # A visit's own wishes: still asked for before the record, decided after;
@@ -191,9 +190,9 @@ def window_figures(session: Session, visit: Visit, policy: Policy) -> WindowFigu
         Visit.day <= last,
         Visit.cancelled.is_(False),
     )
-    frame = session.scalar(select(func.coalesce(func.sum(Visit.time_frame_minutes), 0)).where(
-        in_window
-    ))
+    frame = session.scalar(
+        select(func.coalesce(func.sum(Visit.time_frame_minutes), 0)).where(in_window)
+    )
     others = and_(in_window, Visit.id != visit.id, Visit.recorded_at.is_not(None))
     dropped = session.scalar(
         select(func.coalesce(func.sum(VisitService.planned_minutes), 0))
@@ -297,8 +296,12 @@ def _decide(
             acknowledged_cannot_demand_at=swap.acknowledged_cannot_demand_at,
             acknowledged_by_kind=swap.acknowledged_by_kind,
             lines=[
-                SwapLine(kind=line.kind, service_id=line.service_id, free_text=line.free_text,
-                         minutes=line.minutes)
+                SwapLine(
+                    kind=line.kind,
+                    service_id=line.service_id,
+                    free_text=line.free_text,
+                    minutes=line.minutes,
+                )
                 for line in swap.lines
             ],
         )
@@ -346,11 +349,15 @@ def save_record(
     # Drops and choices the worker agreed on the spot, without a wish beforehand,
     # are a swap too: record it, so the history and the flags see it (rule 7).
     on_the_spot = None
-    uncovered_drops = [e for e in record.items
-                       if e.outcome is VisitServiceOutcome.DROPPED
-                       and e.service_code not in swap_for_drop]
+    uncovered_drops = [
+        e
+        for e in record.items
+        if e.outcome is VisitServiceOutcome.DROPPED and e.service_code not in swap_for_drop
+    ]
     swap_for_add = {
-        line.service.code: swap for swap in accepted for line in swap.added
+        line.service.code: swap
+        for swap in accepted
+        for line in swap.added
         if line.service is not None
     }
     uncovered_adds = [d for d in record.instead if d.service_code not in swap_for_add]
@@ -367,7 +374,8 @@ def save_record(
             lines=[
                 SwapLine(kind="drop", service_id=items[e.key].service_id, minutes=e.planned_minutes)
                 for e in uncovered_drops
-            ] + [
+            ]
+            + [
                 SwapLine(
                     kind="add",
                     service=by_code.get(d.service_code) if d.service_code else None,

@@ -57,9 +57,9 @@ class SupervisionError(ValueError):
 def providers_of(session: Session, municipality_id: int) -> list[Provider]:
     return list(
         session.scalars(
-            select(Provider).where(Provider.municipality_id == municipality_id).order_by(
-                Provider.name
-            )
+            select(Provider)
+            .where(Provider.municipality_id == municipality_id)
+            .order_by(Provider.name)
         )
     )
 
@@ -235,8 +235,9 @@ def open_recommendations(
         .order_by(SupervisionVisit.visited_on, SupervisionRecommendation.id)
     )
     if before is not None:
-        query = query.where(SupervisionVisit.id != before.id,
-                            SupervisionVisit.visited_on <= before.visited_on)
+        query = query.where(
+            SupervisionVisit.id != before.id, SupervisionVisit.visited_on <= before.visited_on
+        )
     return list(session.scalars(query))
 
 
@@ -271,11 +272,18 @@ def record_visit(
 
 
 def add_recommendation(
-    session: Session, visit: SupervisionVisit, *, theme: SupervisionTheme, text: str,
+    session: Session,
+    visit: SupervisionVisit,
+    *,
+    theme: SupervisionTheme,
+    text: str,
     staff: StaffUser,
 ) -> SupervisionRecommendation:
     recommendation = SupervisionRecommendation(
-        visit=visit, provider_id=visit.provider_id, theme=theme, text=text,
+        visit=visit,
+        provider_id=visit.provider_id,
+        theme=theme,
+        text=text,
         created_by_staff_id=staff.id,
     )
     session.add(recommendation)
@@ -311,7 +319,10 @@ def add_action(
     staff: StaffUser,
 ) -> ActionPlanItem:
     item = ActionPlanItem(
-        recommendation=recommendation, action=action, responsible=responsible, due_on=due_on,
+        recommendation=recommendation,
+        action=action,
+        responsible=responsible,
+        due_on=due_on,
         recorded_by_staff_id=staff.id,
     )
     session.add(item)
@@ -329,8 +340,11 @@ def replacement_options(
         return []
     citizens = {c.id: c for c in session.scalars(select(Citizen).where(Citizen.id.in_(ids)))}
     on = local_today()
-    return [(citizens[i], weekly_minutes(citizens[i].current_decision, on)) for i in ids
-            if i in citizens]
+    return [
+        (citizens[i], weekly_minutes(citizens[i].current_decision, on))
+        for i in ids
+        if i in citizens
+    ]
 
 
 def followed_up_at(session: Session, visit: SupervisionVisit) -> list[SupervisionRecommendation]:

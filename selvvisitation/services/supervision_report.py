@@ -149,10 +149,12 @@ def follow_up_summary(
         if provider_id is not None:
             # The provider that delivered the help when the form was filled in.
             where.append(model.provider_id == provider_id)
-        setattr(summary, f"{attr}_forms",
-                session.scalar(select(func.count(model.id)).where(*where)))
-        setattr(summary, f"{attr}_answers",
-                {q: _answers(session, model, q, where) for q in questions})
+        setattr(
+            summary, f"{attr}_forms", session.scalar(select(func.count(model.id)).where(*where))
+        )
+        setattr(
+            summary, f"{attr}_answers", {q: _answers(session, model, q, where) for q in questions}
+        )
         if model is PerceivedQuality:
             summary.satisfaction = _answers(session, model, "satisfaction", where)
     return summary
@@ -323,7 +325,5 @@ def provider_report(session: Session, provider: Provider, period: Period) -> Pro
         recommendations=recommendations,
         followed_up=followed_up,
         follow_up=follow_up_summary(session, provider.municipality_id, provider.id, period),
-        municipality_follow_up=follow_up_summary(
-            session, provider.municipality_id, None, period
-        ),
+        municipality_follow_up=follow_up_summary(session, provider.municipality_id, None, period),
     )

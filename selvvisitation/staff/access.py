@@ -1,4 +1,5 @@
 """Object-level access in the staff area: a worker sees only the own team's visits."""
+
 from __future__ import annotations
 
 from flask import abort

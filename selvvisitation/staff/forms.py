@@ -1,4 +1,5 @@
 """The visit record form, built for the services and wishes of one visit."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,27 +48,55 @@ def record_form_class(items: list[Any], swaps: list[Any], services: list[Any]) -
 
     for item in items:
         name = service_name(item.service) if item.service else item.free_text
-        setattr(Form, f"outcome_{item.id}", choice_field(
-            name, OUTCOME_CHOICES, _l("Choose what happened with %(service)s", service=name)))
-        setattr(Form, f"minutes_{item.id}", MinutesField(
-            _l("Minutes spent on %(service)s", service=name)))
+        setattr(
+            Form,
+            f"outcome_{item.id}",
+            choice_field(
+                name, OUTCOME_CHOICES, _l("Choose what happened with %(service)s", service=name)
+            ),
+        )
+        setattr(
+            Form,
+            f"minutes_{item.id}",
+            MinutesField(_l("Minutes spent on %(service)s", service=name)),
+        )
     service_choices = [SelectChoice("", _l("Nothing"))] + [
-        SelectChoice(s.code, service_name(s)) for s in services]
+        SelectChoice(s.code, service_name(s)) for s in services
+    ]
     for row in range(INSTEAD_ROWS):
-        setattr(Form, f"instead_service_{row}", SelectField(
-            _l("Service done instead"), choices=service_choices, validate_choice=False))
-        setattr(Form, f"instead_text_{row}", StringField(
-            _l("Or describe other help"), validators=[max_length(200)]))
+        setattr(
+            Form,
+            f"instead_service_{row}",
+            SelectField(_l("Service done instead"), choices=service_choices, validate_choice=False),
+        )
+        setattr(
+            Form,
+            f"instead_text_{row}",
+            StringField(_l("Or describe other help"), validators=[max_length(200)]),
+        )
         setattr(Form, f"instead_minutes_{row}", MinutesField(_l("Minutes")))
     for swap in swaps:
-        setattr(Form, f"swap_{swap.id}", choice_field(
-            _l("Was the swap done?"), DECISION_CHOICES,
-            _l("Choose whether the swap was done")))
-        setattr(Form, f"reason_{swap.id}", SelectField(
-            _l("Why not?"), choices=[SelectChoice("", _l("Choose a reason"))] + REASON_CHOICES,
-            validate_choice=False))
-        setattr(Form, f"reason_text_{swap.id}", TextAreaField(
-            _l("Describe the reason"), validators=[max_length(500)]))
+        setattr(
+            Form,
+            f"swap_{swap.id}",
+            choice_field(
+                _l("Was the swap done?"), DECISION_CHOICES, _l("Choose whether the swap was done")
+            ),
+        )
+        setattr(
+            Form,
+            f"reason_{swap.id}",
+            SelectField(
+                _l("Why not?"),
+                choices=[SelectChoice("", _l("Choose a reason"))] + REASON_CHOICES,
+                validate_choice=False,
+            ),
+        )
+        setattr(
+            Form,
+            f"reason_text_{swap.id}",
+            TextAreaField(_l("Describe the reason"), validators=[max_length(500)]),
+        )
     return Form
 
 
@@ -82,7 +111,8 @@ def _minutes_problem(form: Any, name: str, required: bool) -> bool:
         return required
     if not 1 <= field.data <= MAX_MINUTES:
         field.errors.append(
-            _l("Minutes must be between %(low)d and %(high)d", low=1, high=MAX_MINUTES))
+            _l("Minutes must be between %(low)d and %(high)d", low=1, high=MAX_MINUTES)
+        )
         return True
     return False
 
@@ -96,9 +126,15 @@ def read_record(form: Any, items: list[Any], swaps: list[Any]) -> tuple[list, li
         if outcome is VisitServiceOutcome.CHANGED:
             if not _minutes_problem(form, f"minutes_{item.id}", required=True):
                 minutes = form[f"minutes_{item.id}"].data
-        planned.append(PlannedItem(
-            key=str(item.id), service_code=item.service.code if item.service else None,
-            planned_minutes=item.planned_minutes, outcome=outcome, minutes=minutes))
+        planned.append(
+            PlannedItem(
+                key=str(item.id),
+                service_code=item.service.code if item.service else None,
+                planned_minutes=item.planned_minutes,
+                outcome=outcome,
+                minutes=minutes,
+            )
+        )
     instead = []
     for row in range(INSTEAD_ROWS):
         code = form[f"instead_service_{row}"].data or None
@@ -110,12 +146,18 @@ def read_record(form: Any, items: list[Any], swaps: list[Any]) -> tuple[list, li
         if code is None and text is None:
             if minutes_field.data is not None or minutes_field.errors:
                 form[f"instead_service_{row}"].errors.append(
-                    _l("Choose the service done instead, or remove the minutes"))
+                    _l("Choose the service done instead, or remove the minutes")
+                )
             continue
         if not _minutes_problem(form, f"instead_minutes_{row}", required=True):
-            instead.append(DoneInstead(key=str(row), service_code=code,
-                                       minutes=minutes_field.data,
-                                       free_text=None if code else text))
+            instead.append(
+                DoneInstead(
+                    key=str(row),
+                    service_code=code,
+                    minutes=minutes_field.data,
+                    free_text=None if code else text,
+                )
+            )
     decisions = {}
     for swap in swaps:
         accepted = form[f"swap_{swap.id}"].data == "accept"
@@ -124,7 +166,9 @@ def read_record(form: Any, items: list[Any], swaps: list[Any]) -> tuple[list, li
             form[f"reason_{swap.id}"].errors.append(_l("Choose why the swap was not done"))
             reason_value = None
         decisions[str(swap.id)] = SwapDecision(
-            key=str(swap.id), accepted=accepted,
+            key=str(swap.id),
+            accepted=accepted,
             reason=DeclineReason(reason_value) if reason_value and not accepted else None,
-            text=(form[f"reason_text_{swap.id}"].data or "") if not accepted else "")
+            text=(form[f"reason_text_{swap.id}"].data or "") if not accepted else "",
+        )
     return planned, instead, decisions

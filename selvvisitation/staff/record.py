@@ -5,6 +5,7 @@ relative's swap arriving at the same moment and this record cannot together push
 the visit past its time frame; a second submit finds the visit recorded and adds
 nothing. The citizen's flags are evaluated at once (rule 7).
 """
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -35,7 +36,7 @@ from selvvisitation.staff.views import blueprint
 from selvvisitation.staff.visit_list import TEAM
 
 
-def services_to_choose(visit) -> list[Service]:  # noqa: ANN001
+def services_to_choose(visit) -> list[Service]:
     """Catalogue services that may be done instead (rules 2, 9, 10)."""
     municipality = visit.citizen.municipality
     outside_allowed = policy_for(municipality).outside_service_level_allowed
@@ -45,28 +46,41 @@ def services_to_choose(visit) -> list[Service]:  # noqa: ANN001
         .order_by(Service.category, Service.name_da)
     )
     return [
-        s for s in rows
+        s
+        for s in rows
         if (s.swappable or s.flexible_only) and (s.within_service_level or outside_allowed)
     ]
 
 
-def _render(visit, wishes, form, services, status: int = 200):  # noqa: ANN001, ANN202
+def _render(visit, wishes, form, services, status: int = 200):
     return render_template(
-        "staff/record.html", visit=visit, wishes=wishes, form=form,
-        items=planned_items(visit), swaps=open_swaps(wishes), instead_rows=range(INSTEAD_ROWS),
-        services=services, today=local_today(),
+        "staff/record.html",
+        visit=visit,
+        wishes=wishes,
+        form=form,
+        items=planned_items(visit),
+        swaps=open_swaps(wishes),
+        instead_rows=range(INSTEAD_ROWS),
+        services=services,
+        today=local_today(),
         legal_reference=policy_for(visit.citizen.municipality).legal_references.get(
-            "cannot_demand_later", ""),
+            "cannot_demand_later", ""
+        ),
     ), status
 
 
 @blueprint.route("/besoeg/<int:visit_id>", methods=["GET"])
 @allow(*TEAM)
-def record_visit(visit_id: int):  # noqa: ANN201
+def record_visit(visit_id: int):
     visit = team_visit_or_404(visit_id)
     wishes = wishes_for(db.session, [visit])[visit.id]
-    audit.record("read", citizen=visit.citizen, object_type="visit", object_id=visit.id,
-                 purpose="record_visit")
+    audit.record(
+        "read",
+        citizen=visit.citizen,
+        object_type="visit",
+        object_id=visit.id,
+        purpose="record_visit",
+    )
     services = services_to_choose(visit)
     form_class = record_form_class(planned_items(visit), open_swaps(wishes), services)
     form = form_class(formdata=None)
@@ -77,7 +91,7 @@ def record_visit(visit_id: int):  # noqa: ANN201
 
 @blueprint.route("/besoeg/<int:visit_id>", methods=["POST"])
 @allow(*TEAM)
-def save_visit(visit_id: int):  # noqa: ANN201
+def save_visit(visit_id: int):
     staff_id = current_actor().staff.id
     # The write lock first, then every read the check depends on (security.locking).
     lock_for_write(db.session)
@@ -99,8 +113,13 @@ def save_visit(visit_id: int):  # noqa: ANN201
     planned, instead, decisions = read_record(form, items, swaps)
     if form.errors:
         return _render(visit, wishes, form, services, 400)
-    record = VisitRecord(tuple(planned), tuple(instead), decisions,
-                         acknowledged_now=bool(form.acknowledged.data), note=form.note.data or "")
+    record = VisitRecord(
+        tuple(planned),
+        tuple(instead),
+        decisions,
+        acknowledged_now=bool(form.acknowledged.data),
+        note=form.note.data or "",
+    )
     check = check_record(db.session, visit, record, swaps)
     if not check.ok:
         names = {s.code: service_name(s) for s in services}
@@ -113,9 +132,14 @@ def save_visit(visit_id: int):  # noqa: ANN201
         return _render(visit, wishes, form, services, 400)
     staff = current_actor().staff
     saved = save_record(db.session, visit, record, swaps, staff)
-    audit.record("update", citizen=visit.citizen, object_type="visit", object_id=visit.id,
-                 purpose="record_visit",
-                 detail={"swaps": [s.reference for s in saved], "by": staff_id})
+    audit.record(
+        "update",
+        citizen=visit.citizen,
+        object_type="visit",
+        object_id=visit.id,
+        purpose="record_visit",
+        detail={"swaps": [s.reference for s in saved], "by": staff_id},
+    )
     db.session.flush()
     evaluate_citizen(db.session, visit.citizen_id)
     db.session.commit()

@@ -1,4 +1,5 @@
 """The team leader's overview of the swaps the team declined, with the reasons (rule 5)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,8 +25,9 @@ def declined() -> str:
     since = local_today() - timedelta(days=DAYS_BACK)
     swaps = declined_swaps(db.session, staff.team_id, since)
     for citizen in {swap.citizen for swap in swaps}:
-        audit.record("read", citizen=citizen, object_type="declined_swaps",
-                     purpose="team_leader_overview")
+        audit.record(
+            "read", citizen=citizen, object_type="declined_swaps", purpose="team_leader_overview"
+        )
     deciders = {
         user.id: user.name
         for user in db.session.query(StaffUser).filter(

@@ -3,6 +3,7 @@
 One module per journey: visit_list (day and week), record (a visit as it went),
 reports (a change in the citizen's need), team (the team leader's overview).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

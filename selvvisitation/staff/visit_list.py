@@ -1,4 +1,5 @@
 """The team's visits for a day or a week, with the citizen's wishes marked."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -32,8 +33,13 @@ def audit_reads(visits, purpose: str) -> None:
         if visit.citizen_id in seen:
             continue
         seen.add(visit.citizen_id)
-        audit.record("read", citizen=visit.citizen, object_type="visit_list",
-                     object_id=visit.day.isoformat(), purpose=purpose)
+        audit.record(
+            "read",
+            citizen=visit.citizen,
+            object_type="visit_list",
+            object_id=visit.day.isoformat(),
+            purpose=purpose,
+        )
 
 
 @blueprint.route("/besoeg")
@@ -45,8 +51,13 @@ def visits() -> str:
     wishes = wishes_for(db.session, day_visits)
     audit_reads(day_visits, "team_day_visits")
     page = render_template(
-        "staff/visits.html", visits=day_visits, wishes=wishes, day=day,
-        today=local_today(), previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
+        "staff/visits.html",
+        visits=day_visits,
+        wishes=wishes,
+        day=day,
+        today=local_today(),
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
     )
     db.session.commit()
     return page
@@ -66,8 +77,13 @@ def week() -> str:
     for visit in week_visits:
         by_day[visit.day].append(visit)
     page = render_template(
-        "staff/week.html", days=days, wishes=wishes, first=first, last=last,
-        previous_week=first - timedelta(days=7), next_week=first + timedelta(days=7),
+        "staff/week.html",
+        days=days,
+        wishes=wishes,
+        first=first,
+        last=last,
+        previous_week=first - timedelta(days=7),
+        next_week=first + timedelta(days=7),
         week_number=first.isocalendar().week,
     )
     db.session.commit()

@@ -65,8 +65,11 @@ def choice(label: object, choices: list | None, message: object, **kwargs: objec
             raise StopValidation(message)
 
     return RadioField(
-        label, choices=choices, validate_choice=False,
-        validators=[Required(message), one_of_choices], **kwargs,
+        label,
+        choices=choices,
+        validate_choice=False,
+        validators=[Required(message), one_of_choices],
+        **kwargs,
     )
 
 
@@ -93,6 +96,7 @@ class ReplaceForm(BaseForm):
         _l("Why is the citizen swapped"),
         validators=[Required(_l("Write why the citizen is swapped")), max_length(1000)],
     )
+
 
 class VisitForm(BaseForm):
     visited_on = StringField(
@@ -125,9 +129,10 @@ class VisitForm(BaseForm):
         valid = super().validate(extra_validators)
         # What falls short must be described: the provider acts on the written finding (000).
         for _theme, assessment, text in self.theme_fields():
-            if assessment.data in (ThemeAssessment.PARTLY_MET, ThemeAssessment.NOT_MET) and not (
-                text.data or ""
-            ).strip():
+            if (
+                assessment.data in (ThemeAssessment.PARTLY_MET, ThemeAssessment.NOT_MET)
+                and not (text.data or "").strip()
+            ):
                 text.errors = [*text.errors, _l("Write what the supervision found")]
                 valid = False
         return valid
@@ -146,9 +151,7 @@ for _theme in SupervisionTheme:
     setattr(
         VisitForm,
         f"{_theme.value}_text",
-        TextAreaField(
-            _l("What the supervision found"), validators=[Optional(), max_length(4000)]
-        ),
+        TextAreaField(_l("What the supervision found"), validators=[Optional(), max_length(4000)]),
     )
 
 

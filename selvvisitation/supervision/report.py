@@ -63,8 +63,10 @@ QUESTION_LABELS = {
 def answer_rows(summary: FollowUpSummary) -> list[dict]:
     answers = {**summary.citizen_answers, **summary.visitator_answers}
     return [
-        {"question": QUESTION_LABELS[q], "counts": [answers.get(q, {}).get(a, 0)
-                                                    for a in ANSWER_LABELS]}
+        {
+            "question": QUESTION_LABELS[q],
+            "counts": [answers.get(q, {}).get(a, 0) for a in ANSWER_LABELS],
+        }
         for q in (*CITIZEN_QUESTIONS, *VISITATOR_QUESTIONS)
     ]
 
@@ -118,20 +120,31 @@ def comparison_rows(own: Figures, everyone: Figures) -> list[dict]:
     rows = [
         (_l("Swaps asked for"), own.swap_total, everyone.swap_total),
         (_l("Swaps declined on the day"), own.declined_total, everyone.declined_total),
-        (_l("Time deviations flagged"), own.flags.get(FlagRule.TIME_DEVIATION, 0),
-         everyone.flags.get(FlagRule.TIME_DEVIATION, 0)),
-        (_l("Repeated deselections flagged"), own.flags.get(FlagRule.REPEATED_DESELECTION, 0),
-         everyone.flags.get(FlagRule.REPEATED_DESELECTION, 0)),
+        (
+            _l("Time deviations flagged"),
+            own.flags.get(FlagRule.TIME_DEVIATION, 0),
+            everyone.flags.get(FlagRule.TIME_DEVIATION, 0),
+        ),
+        (
+            _l("Repeated deselections flagged"),
+            own.flags.get(FlagRule.REPEATED_DESELECTION, 0),
+            everyone.flags.get(FlagRule.REPEATED_DESELECTION, 0),
+        ),
         (_l("Reassessments asked for"), own.reassessments, everyone.reassessments),
         (_l("Decisions changed"), own.decisions_changed, everyone.decisions_changed),
     ]
     result = []
     for label, count, total in rows:
         rate, municipality_rate = own.per_100_visits(count), everyone.per_100_visits(total)
-        result.append({
-            "label": label, "count": count, "rate": rate, "municipality_rate": municipality_rate,
-            "stands_out": stands_out(count, rate, municipality_rate),
-        })
+        result.append(
+            {
+                "label": label,
+                "count": count,
+                "rate": rate,
+                "municipality_rate": municipality_rate,
+                "stands_out": stands_out(count, rate, municipality_rate),
+            }
+        )
     return result
 
 
@@ -159,34 +172,55 @@ def report(provider_id: int) -> str | tuple[str, int]:
     own = data.figures
     charts = {
         "outcomes": chart(
-            "chart-outcomes", _l("What became of the planned help"),
-            [(OUTCOME_LABELS[o], own.outcomes.get(o, 0)) for o in OUTCOME_LABELS
-             if o is not VisitServiceOutcome.PLANNED or own.outcomes.get(o)],
+            "chart-outcomes",
+            _l("What became of the planned help"),
+            [
+                (OUTCOME_LABELS[o], own.outcomes.get(o, 0))
+                for o in OUTCOME_LABELS
+                if o is not VisitServiceOutcome.PLANNED or own.outcomes.get(o)
+            ],
             _l("Services"),
         ),
         "swaps": chart(
-            "chart-swaps", _l("Swaps by result"),
-            [(SWAP_LABELS[s], own.swaps.get(s, 0)) for s in SWAP_LABELS], _l("Swaps"),
+            "chart-swaps",
+            _l("Swaps by result"),
+            [(SWAP_LABELS[s], own.swaps.get(s, 0)) for s in SWAP_LABELS],
+            _l("Swaps"),
         ),
         "declined": chart(
-            "chart-declined", _l("Swaps declined on the day, by reason"),
-            [(DECLINE_LABELS[r], own.declined.get(r, 0)) for r in DECLINE_LABELS], _l("Swaps"),
+            "chart-declined",
+            _l("Swaps declined on the day, by reason"),
+            [(DECLINE_LABELS[r], own.declined.get(r, 0)) for r in DECLINE_LABELS],
+            _l("Swaps"),
         ),
         "satisfaction": chart(
-            "chart-satisfaction", _l("How satisfied the citizens are, asked at revisitation"),
-            [(SATISFACTION_LABELS[s], data.follow_up.satisfaction.get(s, 0))
-             for s in SATISFACTION_LABELS],
+            "chart-satisfaction",
+            _l("How satisfied the citizens are, asked at revisitation"),
+            [
+                (SATISFACTION_LABELS[s], data.follow_up.satisfaction.get(s, 0))
+                for s in SATISFACTION_LABELS
+            ],
             _l("Citizens"),
         ),
         "themes": chart(
-            "chart-themes", _l("The latest supervision, theme by theme"),
-            [(LABELS["themes"][row.theme], row.score or 0) for row in data.themes
-             if row.score is not None],
+            "chart-themes",
+            _l("The latest supervision, theme by theme"),
+            [
+                (LABELS["themes"][row.theme], row.score or 0)
+                for row in data.themes
+                if row.score is not None
+            ],
             _l("Score (2 = matches)"),
         ),
     }
     return render_template(
-        "supervision/report.html", provider=provider, form=form, data=data, charts=charts,
-        comparison=comparison_rows(own, data.municipality), labels=LABELS,
-        answers=answer_rows(data.follow_up), answer_labels=ANSWER_LABELS,
+        "supervision/report.html",
+        provider=provider,
+        form=form,
+        data=data,
+        charts=charts,
+        comparison=comparison_rows(own, data.municipality),
+        labels=LABELS,
+        answers=answer_rows(data.follow_up),
+        answer_labels=ANSWER_LABELS,
     )

@@ -50,13 +50,20 @@ def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
             names[member.citizen_id] = member.citizen
         for member in drawn.active_members:
             audit.record(
-                "supervision_sample_viewed", citizen=member.citizen,
-                object_type="supervision_sample", object_id=drawn.id, purpose="tilsyn",
+                "supervision_sample_viewed",
+                citizen=member.citizen,
+                object_type="supervision_sample",
+                object_id=drawn.id,
+                purpose="tilsyn",
             )
         db.session.commit()
     form = form or DrawSampleForm(year=year)
     return render_template(
-        "supervision/sample.html", provider=provider, sample=drawn, year=year, form=form,
+        "supervision/sample.html",
+        provider=provider,
+        sample=drawn,
+        year=year,
+        form=form,
         may_write=may_write(),
     )
 
@@ -80,8 +87,11 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
         return sample(provider_id, form=form), 400
     for member in drawn.members:
         audit.record(
-            "supervision_sample_drawn", citizen=member.citizen, object_type="supervision_sample",
-            object_id=drawn.id, purpose="tilsyn",
+            "supervision_sample_drawn",
+            citizen=member.citizen,
+            object_type="supervision_sample",
+            object_id=drawn.id,
+            purpose="tilsyn",
         )
     db.session.commit()
     flash(_("The sample is drawn. Its seed is recorded, so it can be drawn again to check it."))
@@ -99,27 +109,43 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     options = service.replacement_options(db.session, drawn, member, picked)
     form = ReplaceForm()
     form.replacement.choices = [
-        SelectChoice(c.id, _("%(name)s (%(cpr)s), %(minutes)s a week", name=c.name,
-                             cpr=c.masked_cpr, minutes=format_minutes(minutes)))
+        SelectChoice(
+            c.id,
+            _(
+                "%(name)s (%(cpr)s), %(minutes)s a week",
+                name=c.name,
+                cpr=c.masked_cpr,
+                minutes=format_minutes(minutes),
+            ),
+        )
         for c, minutes in options
     ]
     if form.validate_on_submit():
         try:
             newcomer = service.replace_member(
-                db.session, member, form.replacement.data, reason=form.reason.data.strip(),
+                db.session,
+                member,
+                form.replacement.data,
+                reason=form.reason.data.strip(),
                 staff=staff(),
             )
         except service.SupervisionError as error:
             form.replacement.errors = [error_message(error.code)]
         else:
             audit.record(
-                "supervision_sample_swapped", citizen=member.citizen,
-                object_type="sampled_citizen", object_id=member.id, purpose="tilsyn",
+                "supervision_sample_swapped",
+                citizen=member.citizen,
+                object_type="sampled_citizen",
+                object_id=member.id,
+                purpose="tilsyn",
                 detail={"replaced_by_citizen_id": newcomer.citizen_id},
             )
             audit.record(
-                "supervision_sample_swapped_in", citizen=newcomer.citizen,
-                object_type="sampled_citizen", object_id=newcomer.id, purpose="tilsyn",
+                "supervision_sample_swapped_in",
+                citizen=newcomer.citizen,
+                object_type="sampled_citizen",
+                object_id=newcomer.id,
+                purpose="tilsyn",
             )
             db.session.commit()
             flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))

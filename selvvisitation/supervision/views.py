@@ -90,7 +90,8 @@ def pick_reason(member: SampledCitizen) -> str:
     if member.reason is PickReason.REPLACEMENT and member.replaces is not None:
         return _(
             "Takes the place of %(name)s: %(reason)s",
-            name=member.replaces.citizen.name, reason=member.replaces.replacement_reason,
+            name=member.replaces.citizen.name,
+            reason=member.replaces.replacement_reason,
         )
     return _("Drawn at random in its group")
 

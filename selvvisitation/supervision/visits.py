@@ -58,9 +58,13 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
     form = VisitForm()
     if form.validate_on_submit():
         visit = service.record_visit(
-            db.session, provider, visited_on=form.visited_on.date, findings=form.findings(),
+            db.session,
+            provider,
+            visited_on=form.visited_on.date,
+            findings=form.findings(),
             strengths=form.strengths.data.strip(),
-            feedback_given_to=form.feedback_given_to.data.strip(), staff=staff(),
+            feedback_given_to=form.feedback_given_to.data.strip(),
+            staff=staff(),
         )
         changed("supervision_visit_recorded", "supervision_visit", visit.id)
         db.session.commit()
@@ -68,7 +72,10 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
         return redirect(url_for(".visit", supervision_visit_id=visit.id))
     earlier = service.open_recommendations(db.session, provider)
     return render_template(
-        "supervision/visit_form.html", provider=provider, form=form, earlier=earlier,
+        "supervision/visit_form.html",
+        provider=provider,
+        form=form,
+        earlier=earlier,
         labels=LABELS,
     ), (400 if form.errors else 200)
 
@@ -80,8 +87,13 @@ def visit(supervision_visit_id: int) -> str:
     earlier = service.open_recommendations(db.session, record.provider, before=record)
     followed_up = service.followed_up_at(db.session, record)
     return render_template(
-        "supervision/visit.html", visit=record, provider=record.provider, earlier=earlier,
-        followed_up=followed_up, labels=LABELS, themes=list(SupervisionTheme),
+        "supervision/visit.html",
+        visit=record,
+        provider=record.provider,
+        earlier=earlier,
+        followed_up=followed_up,
+        labels=LABELS,
+        themes=list(SupervisionTheme),
         may_write=may_write(),
     )
 
@@ -93,17 +105,19 @@ def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str,
     form = RecommendationForm()
     if form.validate_on_submit():
         recommendation = service.add_recommendation(
-            db.session, record, theme=SupervisionTheme(form.theme.data),
-            text=form.text.data.strip(), staff=staff(),
+            db.session,
+            record,
+            theme=SupervisionTheme(form.theme.data),
+            text=form.text.data.strip(),
+            staff=staff(),
         )
-        changed("supervision_recommendation_added", "supervision_recommendation",
-                recommendation.id)
+        changed("supervision_recommendation_added", "supervision_recommendation", recommendation.id)
         db.session.commit()
         flash(_("The recommendation is saved."))
         return redirect(url_for(".visit", supervision_visit_id=record.id))
-    return render_template(
-        "supervision/recommendation_form.html", visit=record, form=form
-    ), (400 if form.errors else 200)
+    return render_template("supervision/recommendation_form.html", visit=record, form=form), (
+        400 if form.errors else 200
+    )
 
 
 @blueprint.route(
@@ -121,17 +135,26 @@ def follow_up(
     form = FollowUpForm()
     if form.validate_on_submit():
         service.follow_up(
-            db.session, recommendation, record, status=FollowUpStatus(form.status.data),
+            db.session,
+            recommendation,
+            record,
+            status=FollowUpStatus(form.status.data),
             note=form.note.data.strip(),
         )
-        changed("supervision_recommendation_followed_up", "supervision_recommendation",
-                recommendation.id)
+        changed(
+            "supervision_recommendation_followed_up",
+            "supervision_recommendation",
+            recommendation.id,
+        )
         db.session.commit()
         flash(_("The follow-up is saved."))
         return redirect(url_for(".visit", supervision_visit_id=record.id))
     return render_template(
-        "supervision/follow_up_form.html", visit=record, recommendation=recommendation,
-        form=form, labels=LABELS,
+        "supervision/follow_up_form.html",
+        visit=record,
+        recommendation=recommendation,
+        form=form,
+        labels=LABELS,
     ), (400 if form.errors else 200)
 
 
@@ -142,13 +165,20 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
     form = ActionForm()
     if form.validate_on_submit():
         item = service.add_action(
-            db.session, recommendation, action=form.action.data.strip(),
-            responsible=form.responsible.data.strip(), due_on=form.due_on.date, staff=staff(),
+            db.session,
+            recommendation,
+            action=form.action.data.strip(),
+            responsible=form.responsible.data.strip(),
+            due_on=form.due_on.date,
+            staff=staff(),
         )
         changed("supervision_action_recorded", "action_plan_item", item.id)
         db.session.commit()
         flash(_("The action is added to the provider's action plan."))
         return redirect(url_for(".visit", supervision_visit_id=recommendation.visit_id))
     return render_template(
-        "supervision/action_form.html", recommendation=recommendation, form=form, labels=LABELS,
+        "supervision/action_form.html",
+        recommendation=recommendation,
+        form=form,
+        labels=LABELS,
     ), (400 if form.errors else 200)

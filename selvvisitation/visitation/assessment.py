@@ -93,7 +93,7 @@ def _booked_visit(case) -> AssessmentVisit | None:
     ).first()
 
 
-def _booked_or_back(case):  # noqa: ANN202
+def _booked_or_back(case):
     visit = _booked_visit(case)
     if visit is None:
         flash(_("There is no booked reassessment visit on this case."), "error")

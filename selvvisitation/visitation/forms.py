@@ -66,7 +66,7 @@ from wtforms import (  # noqa: E402
     SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,  # noqa: E402
+    widgets,
 )
 from wtforms.validators import DataRequired, Optional, StopValidation  # noqa: E402
 
@@ -238,7 +238,11 @@ class BookVisitForm(BaseForm):
     note = TextAreaField(_l("Note for the visit (optional)"), validators=[max_length(1000)])
 
     def __init__(
-        self, *args, visitators=(), today: date | None = None, now: datetime | None = None,
+        self,
+        *args,
+        visitators=(),
+        today: date | None = None,
+        now: datetime | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """The municipality admin: catalogue, rules with preview, providers, teams and users (issue 5)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,16 +33,28 @@ def admin(client, factories):
     return staff
 
 
-SERVICE = {"code": "PR-NY", "name_da": "Vinduespudsning", "name_en": "Window cleaning",
-           "category": "practical_help", "swappable": "y", "within_service_level": "y",
-           "default_minutes": "30", "synonyms_da": "vinduer\nruder, glas", "active": "y"}
+SERVICE = {
+    "code": "PR-NY",
+    "name_da": "Vinduespudsning",
+    "name_en": "Window cleaning",
+    "category": "practical_help",
+    "swappable": "y",
+    "within_service_level": "y",
+    "default_minutes": "30",
+    "synonyms_da": "vinduer\nruder, glas",
+    "active": "y",
+}
 
 
 def test_an_admin_adds_a_service_to_the_catalogue(page, admin):
     page.post("admin.new_service", SERVICE)
     service = db.session.scalars(select(Service)).one()
     assert (service.municipality_id, service.code, service.swappable, service.flexible_only) == (
-        admin.municipality_id, "PR-NY", True, False)
+        admin.municipality_id,
+        "PR-NY",
+        True,
+        False,
+    )
     assert service.synonyms_da == ["vinduer", "ruder", "glas"]
     assert db.session.scalars(select(AuditEntry.action)).all() == ["create"]
 
@@ -49,10 +62,14 @@ def test_an_admin_adds_a_service_to_the_catalogue(page, admin):
 def test_an_admin_edits_a_service_and_its_minutes_are_no_longer_placeholders(
     page, admin, factories
 ):
-    service = factories.Service(municipality=admin.municipality, code="PR-X",
-                                minutes_are_placeholder=True)
-    page.post("admin.edit_service", {**SERVICE, "code": "PR-X", "default_minutes": "25"},
-              service_id=service.id)
+    service = factories.Service(
+        municipality=admin.municipality, code="PR-X", minutes_are_placeholder=True
+    )
+    page.post(
+        "admin.edit_service",
+        {**SERVICE, "code": "PR-X", "default_minutes": "25"},
+        service_id=service.id,
+    )
     db.session.expire_all()
     service = db.session.get(Service, service.id)
     assert (service.default_minutes, service.minutes_are_placeholder) == (25, False)
@@ -62,8 +79,9 @@ def test_the_edit_page_shows_synonyms_one_per_line_and_a_post_without_them_keeps
     client, page, admin, factories
 ):
     """Found by tests/security/test_bad_input: the lists came into the form as Python lists."""
-    service = factories.Service(municipality=admin.municipality, code="PR-X",
-                                synonyms_da=["vinduer", "ruder"])
+    service = factories.Service(
+        municipality=admin.municipality, code="PR-X", synonyms_da=["vinduer", "ruder"]
+    )
     response = client.get(f"/admin/ydelser/{service.id}")
     text = response.get_data(as_text=True)
     assert "vinduer\nruder" in text and "[&#39;vinduer&#39;" not in text
@@ -73,20 +91,25 @@ def test_the_edit_page_shows_synonyms_one_per_line_and_a_post_without_them_keeps
     assert db.session.get(Service, service.id).synonyms_da == ["vinduer", "ruder"]  # unchanged
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"code": ""}, "Skriv en kode"),
-    ({"name_da": " "}, "Skriv navnet på dansk"),
-    ({"name_en": ""}, "Skriv navnet på engelsk"),
-    ({"category": ""}, "Vælg en kategori"),
-    ({"category": "luxury"}, "Vælg en kategori"),
-    ({"default_minutes": ""}, "Skriv antal minutter pr. levering"),
-    ({"default_minutes": "tyve"}, "Skriv antal minutter som et helt tal, for eksempel 20"),
-    ({"default_minutes": "0"}, "Antal minutter skal være mellem 1 og 480"),
-    ({"code": "PR-FINDES"}, "Koden bruges allerede af en anden ydelse"),
-    ({"flexible_only": "y", "within_service_level": ""},
-     "En ydelse i fleksibel hjemmehjælp skal ligge inden for serviceniveauet"),
-    ({"name_da": "x" * 161}, "Skriv højst 160 tegn"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"code": ""}, "Skriv en kode"),
+        ({"name_da": " "}, "Skriv navnet på dansk"),
+        ({"name_en": ""}, "Skriv navnet på engelsk"),
+        ({"category": ""}, "Vælg en kategori"),
+        ({"category": "luxury"}, "Vælg en kategori"),
+        ({"default_minutes": ""}, "Skriv antal minutter pr. levering"),
+        ({"default_minutes": "tyve"}, "Skriv antal minutter som et helt tal, for eksempel 20"),
+        ({"default_minutes": "0"}, "Antal minutter skal være mellem 1 og 480"),
+        ({"code": "PR-FINDES"}, "Koden bruges allerede af en anden ydelse"),
+        (
+            {"flexible_only": "y", "within_service_level": ""},
+            "En ydelse i fleksibel hjemmehjælp skal ligge inden for serviceniveauet",
+        ),
+        ({"name_da": "x" * 161}, "Skriv højst 160 tegn"),
+    ],
+)
 def test_a_service_with_bad_input_is_explained_and_nothing_changes(
     page, admin, factories, change, message
 ):
@@ -100,42 +123,59 @@ def test_a_service_with_bad_input_is_explained_and_nothing_changes(
 def test_an_admin_cannot_see_or_change_another_municipalitys_service(page, admin, factories):
     foreign = factories.Service(code="PR-FREMMED")
     page.get("admin.edit_service", service_id=foreign.id, expected_status=404)
-    page.post("admin.edit_service", {**SERVICE, "code": "HACK"}, expected_status=404,
-              service_id=foreign.id)
+    page.post(
+        "admin.edit_service",
+        {**SERVICE, "code": "HACK"},
+        expected_status=404,
+        service_id=foreign.id,
+    )
     db.session.expire_all()
     assert db.session.get(Service, foreign.id).code == "PR-FREMMED"
 
 
-POLICY = {"swap_window": "visit", "deselection_threshold_count": "3",
-          "deselection_threshold_days": "90", "deviation_percent": "10",
-          "deviation_min_per_delivery": "10", "deviation_min_per_week": "20",
-          "deviation_sustained_days": "14", "case_deadline_working_days": "5",
-          "practical_help_start_working_days": "5",
-          **{f"legal_{key}": text for key, text in default_legal_references().items()}}
+POLICY = {
+    "swap_window": "visit",
+    "deselection_threshold_count": "3",
+    "deselection_threshold_days": "90",
+    "deviation_percent": "10",
+    "deviation_min_per_delivery": "10",
+    "deviation_min_per_week": "20",
+    "deviation_sustained_days": "14",
+    "case_deadline_working_days": "5",
+    "practical_help_start_working_days": "5",
+    **{f"legal_{key}": text for key, text in default_legal_references().items()},
+}
 
 
 def deselecting_citizen(factories, municipality, times: int):
     """A citizen who dropped the same granted service at `times` recent visits (rule 7)."""
     citizen = factories.Citizen(municipality=municipality)
     service = factories.Service(municipality=municipality)
-    granted = factories.GrantedService(decision=factories.Decision(citizen=citizen),
-                                       service=service)
+    granted = factories.GrantedService(
+        decision=factories.Decision(citizen=citizen), service=service
+    )
     for n in range(times):
         visit = factories.Visit(citizen=citizen, day=local_today() - timedelta(days=7 * (n + 1)))
-        factories.VisitService(visit=visit, service=service, granted_service=granted,
-                               outcome=VisitServiceOutcome.DROPPED, delivered_minutes=0)
+        factories.VisitService(
+            visit=visit,
+            service=service,
+            granted_service=granted,
+            outcome=VisitServiceOutcome.DROPPED,
+            delivered_minutes=0,
+        )
     return citizen
 
 
-def test_the_policy_preview_counts_the_citizens_flagged_and_saves_nothing(
-    page, admin, factories
-):
+def test_the_policy_preview_counts_the_citizens_flagged_and_saves_nothing(page, admin, factories):
     """Rule 7 (004 §1.3.3, 002 §8): fewer deselections before a flag flags more citizens."""
     deselecting_citizen(factories, admin.municipality, 2)
     deselecting_citizen(factories, admin.municipality, 3)
     deselecting_citizen(factories, factories.Municipality(), 5)  # another municipality
-    response = page.post("admin.policy", {**POLICY, "deselection_threshold_count": "2",
-                                          "action": "preview"}, expected_status=200)
+    response = page.post(
+        "admin.policy",
+        {**POLICY, "deselection_threshold_count": "2", "action": "preview"},
+        expected_status=200,
+    )
     soup = check_page(response.get_data(as_text=True))
     text = " ".join(soup.select_one(".app-preview").get_text(" ", strip=True).split())
     assert "1 med de gældende regler, 2 med de nye regler" in text
@@ -143,46 +183,62 @@ def test_the_policy_preview_counts_the_citizens_flagged_and_saves_nothing(
     assert db.session.scalars(select(MunicipalityPolicy.deselection_threshold_count)).all()[0] == 3
     assert count(AuditEntry) == 0
     confirmed = soup.select_one("input[name=confirmed]")["value"]
-    page.post("admin.policy", {**POLICY, "deselection_threshold_count": "2",
-                               "confirmed": confirmed, "action": "save"})
+    page.post(
+        "admin.policy",
+        {**POLICY, "deselection_threshold_count": "2", "confirmed": confirmed, "action": "save"},
+    )
     db.session.expire_all()
-    row = db.session.scalars(select(MunicipalityPolicy).where(
-        MunicipalityPolicy.municipality_id == admin.municipality_id)).one()
+    row = db.session.scalars(
+        select(MunicipalityPolicy).where(
+            MunicipalityPolicy.municipality_id == admin.municipality_id
+        )
+    ).one()
     assert row.deselection_threshold_count == 2
     assert db.session.scalars(select(AuditEntry.object_type)).all() == ["municipality_policy"]
 
 
 def test_saving_values_other_than_the_previewed_ones_shows_the_preview_again(page, admin):
-    response = page.post("admin.policy", {**POLICY, "swap_window": "week", "action": "preview"},
-                         expected_status=200)
-    confirmed = check_page(response.get_data(as_text=True)).select_one(
-        "input[name=confirmed]")["value"]
-    response = page.post("admin.policy", {**POLICY, "swap_window": "two_weeks",
-                                          "confirmed": confirmed, "action": "save"},
-                         expected_status=200)
+    response = page.post(
+        "admin.policy", {**POLICY, "swap_window": "week", "action": "preview"}, expected_status=200
+    )
+    confirmed = check_page(response.get_data(as_text=True)).select_one("input[name=confirmed]")[
+        "value"
+    ]
+    response = page.post(
+        "admin.policy",
+        {**POLICY, "swap_window": "two_weeks", "confirmed": confirmed, "action": "save"},
+        expected_status=200,
+    )
     assert "Virkningen af de nye regler" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalars(select(MunicipalityPolicy.swap_window)).all()[0] is SwapWindow.VISIT
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"swap_window": "month"}, "Vælg, hvilken periode et bytte skal passe i"),
-    ({"deselection_threshold_count": ""}, "Skriv et tal"),
-    ({"deselection_threshold_count": "tre"}, "Skriv et helt tal, for eksempel 14"),
-    ({"deselection_threshold_count": "0"}, "Tallet skal være mellem 1 og 50"),
-    ({"deviation_percent": "101"}, "Tallet skal være mellem 1 og 100"),
-    ({"deviation_min_per_week": "4000"}, "Antal minutter skal være mellem 1 og 3360"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"swap_window": "month"}, "Vælg, hvilken periode et bytte skal passe i"),
+        ({"deselection_threshold_count": ""}, "Skriv et tal"),
+        ({"deselection_threshold_count": "tre"}, "Skriv et helt tal, for eksempel 14"),
+        ({"deselection_threshold_count": "0"}, "Tallet skal være mellem 1 og 50"),
+        ({"deviation_percent": "101"}, "Tallet skal være mellem 1 og 100"),
+        ({"deviation_min_per_week": "4000"}, "Antal minutter skal være mellem 1 og 3360"),
+    ],
+)
 def test_policy_settings_out_of_range_are_explained_and_nothing_changes(
     page, admin, change, message
 ):
-    response = page.post("admin.policy", {**POLICY, **change, "action": "save"},
-                         expected_status=400)
+    response = page.post(
+        "admin.policy", {**POLICY, **change, "action": "save"}, expected_status=400
+    )
     assert message in errors(response)
     db.session.expire_all()
     row = db.session.scalars(select(MunicipalityPolicy)).one()
     assert (row.swap_window, row.deselection_threshold_count, row.deviation_percent) == (
-        SwapWindow.VISIT, 3, 10)
+        SwapWindow.VISIT,
+        3,
+        10,
+    )
 
 
 ELDERLY_ACT = "Ældreloven § 10 (personlig og praktisk hjælp)"
@@ -192,8 +248,11 @@ def test_a_changed_legal_reference_is_previewed_then_saved_and_used_in_the_next_
     page, admin, factories
 ):
     """002 section 6: a decision names its legal basis; the municipality keeps the text current."""
-    response = page.post("admin.policy", {**POLICY, "legal_home_help": f"  {ELDERLY_ACT} ",
-                                          "action": "preview"}, expected_status=200)
+    response = page.post(
+        "admin.policy",
+        {**POLICY, "legal_home_help": f"  {ELDERLY_ACT} ", "action": "preview"},
+        expected_status=200,
+    )
     soup = check_page(response.get_data(as_text=True))
     changes = [dd.get_text() for dd in soup.select(".app-reference-changes dd")]
     assert "Tekst nu: “Serviceloven § 83 (personlig og praktisk hjælp)”" in changes
@@ -205,15 +264,19 @@ def test_a_changed_legal_reference_is_previewed_then_saved_and_used_in_the_next_
     assert db.session.scalars(select(MunicipalityPolicy.legal_references)).one() == {}
 
     confirmed = soup.select_one("input[name=confirmed]")["value"]
-    page.post("admin.policy", {**POLICY, "legal_home_help": ELDERLY_ACT,
-                               "confirmed": confirmed, "action": "save"})
+    page.post(
+        "admin.policy",
+        {**POLICY, "legal_home_help": ELDERLY_ACT, "confirmed": confirmed, "action": "save"},
+    )
 
     db.session.expire_all()
     row = db.session.scalars(select(MunicipalityPolicy)).one()
     assert row.legal_references == {"home_help": ELDERLY_ACT}  # defaults are not copied
     entry = db.session.scalars(select(AuditEntry)).one()
     assert entry.detail["changes"]["legal_references.home_help"] == [
-        "Serviceloven § 83 (personlig og praktisk hjælp)", ELDERLY_ACT]
+        "Serviceloven § 83 (personlig og praktisk hjælp)",
+        ELDERLY_ACT,
+    ]
     form = page.get("admin.policy")
     assert form.select_one("#legal_home_help").get_text().strip() == ELDERLY_ACT
 
@@ -222,35 +285,55 @@ def test_a_changed_legal_reference_is_previewed_then_saved_and_used_in_the_next_
     assert policy_for(admin.municipality).legal_references["home_help"] == ELDERLY_ACT
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"legal_complaint": ""}, "Skriv teksten til lovhenvisningen"),
-    ({"legal_complaint": "   "}, "Skriv teksten til lovhenvisningen"),
-    ({"legal_decision": "x" * 501}, "Skriv højst 500 tegn"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"legal_complaint": ""}, "Skriv teksten til lovhenvisningen"),
+        ({"legal_complaint": "   "}, "Skriv teksten til lovhenvisningen"),
+        ({"legal_decision": "x" * 501}, "Skriv højst 500 tegn"),
+    ],
+)
 def test_a_blank_or_too_long_legal_reference_is_explained_and_nothing_changes(
     page, admin, change, message
 ):
-    response = page.post("admin.policy", {**POLICY, **change, "action": "preview"},
-                         expected_status=400)
+    response = page.post(
+        "admin.policy", {**POLICY, **change, "action": "preview"}, expected_status=400
+    )
     assert message in errors(response)
     db.session.expire_all()
     assert db.session.scalars(select(MunicipalityPolicy.legal_references)).one() == {}
 
 
 def test_an_admin_adds_a_provider_and_a_team(page, admin):
-    page.post("admin.providers", {"name": "Omsorg ApS", "kind": "private", "phone": "11 22 33 44",
-                                  "offers_practical_help": "y"})
+    page.post(
+        "admin.providers",
+        {
+            "name": "Omsorg ApS",
+            "kind": "private",
+            "phone": "11 22 33 44",
+            "offers_practical_help": "y",
+        },
+    )
     provider = db.session.scalars(select(Provider)).one()
     assert (provider.municipality_id, provider.offers_personal_care) == (
-        admin.municipality_id, False)
+        admin.municipality_id,
+        False,
+    )
     page.post("admin.add_team", {"team_name": "Team Vest"}, provider_id=provider.id)
     assert db.session.scalars(select(Team.name)).all() == ["Team Vest"]
 
 
-@pytest.mark.parametrize("endpoint,data,message", [
-    ("admin.providers", {"name": "", "kind": "private"}, "Skriv navnet"),
-    ("admin.providers", {"name": "X", "kind": "state"}, "Vælg, hvilken slags leverandør det er"),
-])
+@pytest.mark.parametrize(
+    "endpoint,data,message",
+    [
+        ("admin.providers", {"name": "", "kind": "private"}, "Skriv navnet"),
+        (
+            "admin.providers",
+            {"name": "X", "kind": "state"},
+            "Vælg, hvilken slags leverandør det er",
+        ),
+    ],
+)
 def test_a_provider_with_bad_input_is_explained(page, admin, endpoint, data, message):
     assert message in errors(page.post(endpoint, data, expected_status=400))
     assert count(Provider) == 0
@@ -258,8 +341,9 @@ def test_a_provider_with_bad_input_is_explained(page, admin, endpoint, data, mes
 
 def test_a_team_without_a_name_is_explained(page, admin, factories):
     provider = factories.Provider(municipality=admin.municipality)
-    response = page.post("admin.add_team", {"team_name": " "}, expected_status=400,
-                         provider_id=provider.id)
+    response = page.post(
+        "admin.add_team", {"team_name": " "}, expected_status=400, provider_id=provider.id
+    )
     assert "Skriv teamets navn" in errors(response)
     assert count(Team) == 0
 
@@ -267,14 +351,22 @@ def test_a_team_without_a_name_is_explained(page, admin, factories):
 def test_another_municipalitys_providers_and_teams_are_out_of_reach(page, admin, factories):
     team = factories.Team()
     page.get("admin.edit_provider", provider_id=team.provider.id, expected_status=404)
-    page.post("admin.add_team", {"team_name": "Indtrængende"}, expected_status=404,
-              provider_id=team.provider.id)
+    page.post(
+        "admin.add_team",
+        {"team_name": "Indtrængende"},
+        expected_status=404,
+        provider_id=team.provider.id,
+    )
     page.post("admin.edit_team", {"name": "Hacket"}, expected_status=404, team_id=team.id)
     assert db.session.scalars(select(Team.name)).all() == [team.name]
 
 
-USER = {"username": "ny.hjaelper", "name": "Nina Ny", "role": "home_care_worker",
-        "password": "langt-nok-kodeord-42"}
+USER = {
+    "username": "ny.hjaelper",
+    "name": "Nina Ny",
+    "role": "home_care_worker",
+    "password": "langt-nok-kodeord-42",
+}
 
 
 def test_an_admin_creates_a_worker_with_an_argon2_password_in_a_team(page, admin, factories):
@@ -284,23 +376,29 @@ def test_an_admin_creates_a_worker_with_an_argon2_password_in_a_team(page, admin
     assert user.password_hash.startswith("$argon2")
     assert verify_password(user.password_hash, USER["password"])
     assert (user.team_id, user.provider_id, user.municipality_id) == (
-        team.id, team.provider_id, admin.municipality_id)
+        team.id,
+        team.provider_id,
+        admin.municipality_id,
+    )
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"username": ""}, "Skriv et brugernavn"),
-    ({"username": "taget"}, "Brugernavnet er allerede i brug"),
-    ({"name": ""}, "Skriv det fulde navn"),
-    ({"role": "king"}, "Vælg en rolle"),
-    ({"team_id": ""}, "Vælg den hjemmehjælpers eller teamleders team"),
-    ({"team_id": "FOREIGN"}, "Vælg et team fra listen"),
-    # Issue 6 "Bad input": ids no list offers were a 500 (too large for the database's
-    # integer; '²' passes str.isdigit() but not int()).
-    ({"team_id": "99999999999999999999"}, "Vælg et team fra listen"),
-    ({"team_id": "²"}, "Vælg et team fra listen"),
-    ({"password": ""}, "Skriv en adgangskode på mindst 12 tegn"),
-    ({"password": "kort"}, "Adgangskoden skal være mellem 12 og 200 tegn"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"username": ""}, "Skriv et brugernavn"),
+        ({"username": "taget"}, "Brugernavnet er allerede i brug"),
+        ({"name": ""}, "Skriv det fulde navn"),
+        ({"role": "king"}, "Vælg en rolle"),
+        ({"team_id": ""}, "Vælg den hjemmehjælpers eller teamleders team"),
+        ({"team_id": "FOREIGN"}, "Vælg et team fra listen"),
+        # Issue 6 "Bad input": ids no list offers were a 500 (too large for the database's
+        # integer; '²' passes str.isdigit() but not int()).
+        ({"team_id": "99999999999999999999"}, "Vælg et team fra listen"),
+        ({"team_id": "²"}, "Vælg et team fra listen"),
+        ({"password": ""}, "Skriv en adgangskode på mindst 12 tegn"),
+        ({"password": "kort"}, "Adgangskoden skal være mellem 12 og 200 tegn"),
+    ],
+)
 def test_a_user_with_bad_input_is_explained_and_nobody_is_created(
     page, admin, factories, change, message
 ):
@@ -333,15 +431,19 @@ def _sign_in_with_password(client, username: str):
     from tests.factories import TEST_PASSWORD
     from tests.pages import csrf_token
 
-    return client.post(url_for("auth.staff_login"), data={
-        "username": username, "password": TEST_PASSWORD, "csrf_token": csrf_token(client)})
+    return client.post(
+        url_for("auth.staff_login"),
+        data={"username": username, "password": TEST_PASSWORD, "csrf_token": csrf_token(client)},
+    )
 
 
-def test_a_deactivated_user_cannot_sign_in_and_a_reactivated_one_can(
-    app, page, admin, factories
-):
-    worker = factories.StaffUser(municipality=admin.municipality, name="Bo Hjælper",
-                                 role=StaffRole.VISITATOR, failed_logins=3)
+def test_a_deactivated_user_cannot_sign_in_and_a_reactivated_one_can(app, page, admin, factories):
+    worker = factories.StaffUser(
+        municipality=admin.municipality,
+        name="Bo Hjælper",
+        role=StaffRole.VISITATOR,
+        failed_logins=3,
+    )
     page.post("admin.deactivate_user", {}, staff_id=worker.id)
     with app.test_client() as other:
         refused = _sign_in_with_password(other, worker.username)
@@ -361,10 +463,17 @@ def test_a_deactivated_user_cannot_sign_in_and_a_reactivated_one_can(
     db.session.expire_all()
     worker = db.session.get(StaffUser, worker.id)
     assert (worker.active, worker.failed_logins, worker.locked_until) == (True, 0, None)
-    entry = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.object_type == "staff_user").order_by(AuditEntry.id.desc())).first()
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "staff_user")
+        .order_by(AuditEntry.id.desc())
+    ).first()
     assert (entry.action, entry.object_id, entry.detail, entry.actor_staff_id) == (
-        "update", str(worker.id), {"active": True}, admin.id)
+        "update",
+        str(worker.id),
+        {"active": True},
+        admin.id,
+    )
     with app.test_client() as other:
         assert _sign_in_with_password(other, worker.username).status_code == 302
 
@@ -395,8 +504,9 @@ def test_another_municipalitys_users_are_out_of_reach(page, admin, factories):
     assert "Fremmed" not in soup.get_text()
 
 
-@pytest.mark.parametrize("role", [StaffRole.VISITATOR, StaffRole.SUPERVISOR,
-                                  StaffRole.HOME_CARE_WORKER])
+@pytest.mark.parametrize(
+    "role", [StaffRole.VISITATOR, StaffRole.SUPERVISOR, StaffRole.HOME_CARE_WORKER]
+)
 def test_only_the_municipality_admin_changes_the_rules(client, factories, role):
     staff = factories.StaffUser(role=role)
     sign_in_staff(client, staff)

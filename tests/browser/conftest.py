@@ -182,9 +182,12 @@ def assert_accessible_without_js(browser, live_server):
         if not replays:
             context = browser.new_context(base_url=live_server)
             context.route("**/*.js", lambda route: route.abort())
-            context.route(lambda url: url == shown.get("url"),
-                          lambda route: route.fulfill(status=200, body=shown["html"],
-                                                      content_type="text/html; charset=utf-8"))
+            context.route(
+                lambda url: url == shown.get("url"),
+                lambda route: route.fulfill(
+                    status=200, body=shown["html"], content_type="text/html; charset=utf-8"
+                ),
+            )
             # axe in every document it opens, before anything else: no injection per page.
             context.add_init_script(_axe_setup(locale))
             replays.append(context.new_page())

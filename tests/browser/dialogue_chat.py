@@ -201,9 +201,9 @@ WORDS = {
         withdraw="Træk samtykket til Michael Nielsen tilbage",
         let_see_again="Lad Michael Nielsen se min hjælp igen",
         act_question="Michael Nielsen vil kunne se din hjælp og handle for dig, for eksempel "
-                     "sende et bytte. Er det rigtigt?",
+        "sende et bytte. Er det rigtigt?",
         withdraw_question="Michael Nielsen vil ikke længere kunne se din hjælp eller handle "
-                          "for dig. Vil du trække samtykket tilbage?",
+        "for dig. Vil du trække samtykket tilbage?",
         consent_changed="Samtykket er ændret",
         relatives_did="Det har dine pårørende gjort for dig:",
         sent_a_swap="Susanne Jensen sendte et bytte",
@@ -212,7 +212,7 @@ WORDS = {
         you_are_helping="Du hjælper Inger Jensen.",
         on_behalf="Susanne Jensen på vegne af Inger Jensen:",
         see_only="Du kan se Inger Jensens hjælp, men samtykket giver dig ikke lov til at "
-                 "handle på vegne af Inger Jensen.",
+        "handle på vegne af Inger Jensen.",
         told_consent_changed="Inger Jensen har ændret, hvad du må",
     ),
     "en": Words(
@@ -293,9 +293,9 @@ WORDS = {
         withdraw="Withdraw Michael Nielsen's consent",
         let_see_again="Let Michael Nielsen see my help again",
         act_question="Michael Nielsen will be able to see your help and act for you, for "
-                     "example send a swap. Is that right?",
+        "example send a swap. Is that right?",
         withdraw_question="Michael Nielsen will no longer be able to see your help or act "
-                          "for you. Do you want to withdraw the consent?",
+        "for you. Do you want to withdraw the consent?",
         consent_changed="The consent is changed",
         relatives_did="What relatives have done for you:",
         sent_a_swap="Susanne Jensen sent a swap",
@@ -304,7 +304,7 @@ WORDS = {
         you_are_helping="You are helping Inger Jensen.",
         on_behalf="Susanne Jensen on Inger Jensen's behalf:",
         see_only="You can see Inger Jensen's help, but the consent does not let you act on "
-                 "Inger Jensen's behalf.",
+        "Inger Jensen's behalf.",
         told_consent_changed="Inger Jensen has changed what you may do",
     ),
 }
@@ -325,8 +325,10 @@ def swap_lines(swap) -> list[tuple[str, str, int]]:
     """(kind, service code, minutes) of a stored swap's lines, in order."""
     db.session.rollback()
     rows = db.session.execute(
-        select(SwapLine.kind, Service.code, SwapLine.minutes).join(Service)
-        .where(SwapLine.swap_id == swap.id).order_by(SwapLine.id)
+        select(SwapLine.kind, Service.code, SwapLine.minutes)
+        .join(Service)
+        .where(SwapLine.swap_id == swap.id)
+        .order_by(SwapLine.id)
     ).all()
     db.session.rollback()
     return [tuple(row) for row in rows]
@@ -391,7 +393,8 @@ class Chat:
     def send(self, button: str | None = None) -> None:
         self._sending()
         self.page.locator("#chat-form").get_by_role(
-            "button", name=button or self.w.continue_, exact=True).click()
+            "button", name=button or self.w.continue_, exact=True
+        ).click()
 
     def choose(self, *labels: str, button: str | None = None) -> None:
         """Tick the quick replies with these labels and send the answer."""
@@ -409,7 +412,7 @@ class Chat:
         self.send(button)
 
     def control(self, name: str) -> None:
-        """"Go back one step" or "Start over"."""
+        """ "Go back one step" or "Start over"."""
         self._sending()
         self.page.locator(".app-chat-controls").get_by_role("button", name=name).click()
 
@@ -421,8 +424,9 @@ class Chat:
         """The answer was refused: the message is shown and named in the document title."""
         expect(self.page.locator(".alert-error")).to_contain_text(message)
         self.turn_before = None
-        expect(self.page).to_have_title(re.compile("^" + re.escape(
-            self.w.error_prefix + self.w.page_title)))
+        expect(self.page).to_have_title(
+            re.compile("^" + re.escape(self.w.error_prefix + self.w.page_title))
+        )
         if self.javascript:
             focused = "document.activeElement.getAttribute('data-module')"
             assert self.page.evaluate(focused) == "error-summary"

@@ -1,4 +1,5 @@
 """The municipality admin's journeys in a real browser, with no WCAG 2.1 A/AA violation."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -27,11 +28,13 @@ def test_an_admin_edits_the_rules_with_the_effect_previewed_before_saving(
     page.get_by_label("Markér efter så mange fravalg af en ydelse").fill("2")
     page.get_by_label("ugen", exact=True).check(force=True)
     page.get_by_label("Lovgrundlaget for hjælpen (i afgørelsesbreve)").fill(
-        "Ældreloven § 10 (personlig og praktisk hjælp)")
+        "Ældreloven § 10 (personlig og praktisk hjælp)"
+    )
     page.get_by_role("button", name="Vis virkningen").click()
     expect(page.locator(".app-preview")).to_contain_text("Virkningen af de nye regler")
     expect(page.locator(".app-reference-changes")).to_contain_text(
-        "Ny tekst: “Ældreloven § 10 (personlig og praktisk hjælp)”")
+        "Ny tekst: “Ældreloven § 10 (personlig og praktisk hjælp)”"
+    )
     expect(page.locator(".app-preview")).to_contain_text("Intet er gemt endnu.")
     assert_accessible(page)
     page.get_by_role("button", name="Gem de nye regler").click()

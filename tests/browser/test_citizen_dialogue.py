@@ -41,8 +41,7 @@ from selvvisitation.models.base import utcnow
 from tests.browser.dialogue_chat import WORDS, Chat, stored, swap_lines, the_one
 from tests.citizen.conftest import Household, build_household
 
-SCREEN_SIZES = {"desktop": {"width": 1280, "height": 900},
-                "phone": {"width": 375, "height": 812}}
+SCREEN_SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
 
 
 @dataclass
@@ -64,28 +63,38 @@ class Scene:
 
 
 @pytest.fixture
-def scene_for(browser, live_server, factories, sign_in_citizen_in_browser, assert_accessible,
-              assert_accessible_without_js, screenshot):
+def scene_for(
+    browser,
+    live_server,
+    factories,
+    sign_in_citizen_in_browser,
+    assert_accessible,
+    assert_accessible_without_js,
+    screenshot,
+):
     """``scene_for(language, javascript, device="desktop", shots=None)``: a Scene; every
     person opened in it gets their own browser context (own cookies, own device)."""
     contexts = []
     household = build_household(factories)
 
-    def scene(language: str, javascript: bool, device: str = "desktop",
-              shots: str | None = None) -> Scene:
+    def scene(
+        language: str, javascript: bool, device: str = "desktop", shots: str | None = None
+    ) -> Scene:
         def open_as(person, *, relative_for=None) -> Chat:
             options = {"viewport": SCREEN_SIZES[device]}
             if device == "phone":
                 options.update(is_mobile=True, has_touch=True)
-            context = browser.new_context(base_url=live_server, locale="da-DK",
-                                          java_script_enabled=javascript, **options)
+            context = browser.new_context(
+                base_url=live_server, locale="da-DK", java_script_enabled=javascript, **options
+            )
             contexts.append(context)
             page = context.new_page()
             page.set_default_timeout(15_000)
             sign_in_citizen_in_browser(page, person, relative_for=relative_for)
             axe = assert_accessible if javascript else assert_accessible_without_js
-            chat = Chat(page, WORDS[language], language, javascript,
-                        lambda p: axe(p, locale=language))
+            chat = Chat(
+                page, WORDS[language], language, javascript, lambda p: axe(p, locale=language)
+            )
             if shots is not None:
                 chat.shoot = lambda name: screenshot(page, f"{shots}-{name}")
             chat.open()
@@ -163,14 +172,18 @@ def swap_for_one_visit(s: Scene) -> None:
     assert swap.visit_id == s.household.visit.id and swap.period_start is None
     assert swap.status == SwapStatus.REQUESTED and swap.acknowledged_cannot_demand_at
     assert swap.created_by_kind == ActorKind.CITIZEN and swap.created_by_relative_id is None
-    assert swap_lines(swap) == [
-        ("drop", "PR-STOEVSUG", 20), ("add", "FL-GAATUR", 20)]
+    assert swap_lines(swap) == [("drop", "PR-STOEVSUG", 20), ("add", "FL-GAATUR", 20)]
 
 
 def swap_for_a_period(s: Scene) -> None:
-    s.factories.Service(municipality=s.citizen.municipality, code="FL-TOEJKOEB",
-                        name_da="Indkøb af tøj", name_en="Buying clothes", flexible_only=True,
-                        default_minutes=60)
+    s.factories.Service(
+        municipality=s.citizen.municipality,
+        code="FL-TOEJKOEB",
+        name_da="Indkøb af tøj",
+        name_en="Buying clothes",
+        flexible_only=True,
+        default_minutes=60,
+    )
     c = s.open()
     w = c.w
     c.through(
@@ -178,7 +191,8 @@ def swap_for_a_period(s: Scene) -> None:
         (w.one_or_period, w.period),
         (w.how_long, w.period_from),  # the first: one week from tomorrow
         (w.drop, w.vacuum_20),
-        (w.instead, w.clothes))
+        (w.instead, w.clothes),
+    )
     # Rule 4: too long for the minutes freed; explained in plain words, with what works.
     c.says(w.not_possible, w.too_long)
     c.through((w.what_now, w.something_else_instead), (w.instead, w.walk))
@@ -191,8 +205,7 @@ def swap_for_a_period(s: Scene) -> None:
     tomorrow = local_today() + timedelta(days=1)
     assert swap.visit_id is None
     assert (swap.period_start, swap.period_end) == (tomorrow, tomorrow + timedelta(days=6))
-    assert swap_lines(swap) == [
-        ("drop", "PR-STOEVSUG", 20), ("add", "FL-GAATUR", 20)]
+    assert swap_lines(swap) == [("drop", "PR-STOEVSUG", 20), ("add", "FL-GAATUR", 20)]
 
 
 def wish_for_my_visits(s: Scene) -> None:
@@ -222,7 +235,8 @@ def ask_for_a_reassessment_and_see_its_status(s: Scene) -> None:
     c.through(
         (w.relative_takes_part, w.no),
         (w.good_time, w.morning),
-        (w.send_request_question, w.send_request))
+        (w.send_request_question, w.send_request),
+    )
     c.says(w.request_sent)
     request = the_one(ReassessmentRequest)
     assert request.reason == ReassessmentReason.MORE_HELP and not request.relative_participates
@@ -246,8 +260,12 @@ def ask_for_a_reassessment_and_see_its_status(s: Scene) -> None:
 
 
 def relatives_and_consent(s: Scene) -> None:
-    s.factories.Consent(citizen=s.citizen, relation=RelationKind.CHILD, scope=ConsentScope.SEE,
-                        relative=s.factories.Relative(name="Michael Nielsen"))
+    s.factories.Consent(
+        citizen=s.citizen,
+        relation=RelationKind.CHILD,
+        scope=ConsentScope.SEE,
+        relative=s.factories.Relative(name="Michael Nielsen"),
+    )
     c = s.open()
     w = c.w
     c.through((w.menu, w.consent))
@@ -295,8 +313,7 @@ def start_over(s: Scene) -> None:
     old, new = stored(Conversation)
     assert old.closed_at is not None and old.step == "swap_visit"
     assert new.closed_at is None and new.step == "menu" and new.turn == 0
-    assert spoken() == ["Swap a service for something else", "For one coming visit",
-                        "Start over"]
+    assert spoken() == ["Swap a service for something else", "For one coming visit", "Start over"]
     nothing_sent()
 
 
@@ -310,7 +327,8 @@ def go_back_one_step(s: Scene) -> None:
         (w.menu, w.swap),
         (w.one_or_period, w.one_visit),
         (w.which_visit, w.visit_services),
-        (w.drop, w.vacuum_20))
+        (w.drop, w.vacuum_20),
+    )
     c.asked(w.instead)
     c.control(w.back)
     c.asked(w.drop)  # asked again, with the answer given then
@@ -326,8 +344,11 @@ def go_back_one_step(s: Scene) -> None:
 
 
 def a_relative_acts_with_consent(s: Scene) -> None:
-    consent = s.factories.Consent(citizen=s.citizen, scope=ConsentScope.ACT,
-                                  relative=s.factories.Relative(name="Susanne Jensen"))
+    consent = s.factories.Consent(
+        citizen=s.citizen,
+        scope=ConsentScope.ACT,
+        relative=s.factories.Relative(name="Susanne Jensen"),
+    )
     c = s.open(consent.relative, relative_for=s.citizen)
     expect(c.page.locator("main")).to_contain_text(c.w.you_are_helping)
     send_a_swap_at_the_coming_visit(c)
@@ -348,8 +369,11 @@ def a_relative_acts_with_consent(s: Scene) -> None:
 
 
 def a_relative_is_refused_without_consent_to_act(s: Scene) -> None:
-    consent = s.factories.Consent(citizen=s.citizen, scope=ConsentScope.ACT,
-                                  relative=s.factories.Relative(name="Susanne Jensen"))
+    consent = s.factories.Consent(
+        citizen=s.citizen,
+        scope=ConsentScope.ACT,
+        relative=s.factories.Relative(name="Susanne Jensen"),
+    )
     c = s.open(consent.relative, relative_for=s.citizen)
     w = c.w
     c.through((w.menu, w.swap))
@@ -375,10 +399,19 @@ def a_relative_is_refused_without_consent_to_act(s: Scene) -> None:
     nothing_sent()
 
 
-PATHS = [my_help, swap_for_one_visit, swap_for_a_period, wish_for_my_visits,
-         ask_for_a_reassessment_and_see_its_status, relatives_and_consent, your_rights,
-         start_over, go_back_one_step, a_relative_acts_with_consent,
-         a_relative_is_refused_without_consent_to_act]
+PATHS = [
+    my_help,
+    swap_for_one_visit,
+    swap_for_a_period,
+    wish_for_my_visits,
+    ask_for_a_reassessment_and_see_its_status,
+    relatives_and_consent,
+    your_rights,
+    start_over,
+    go_back_one_step,
+    a_relative_acts_with_consent,
+    a_relative_is_refused_without_consent_to_act,
+]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

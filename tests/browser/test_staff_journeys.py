@@ -1,5 +1,6 @@
 """The home-care worker's and team leader's journeys in a real browser, phone-sized first,
 with no WCAG 2.1 A/AA violation (axe-core) on any page they pass."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -17,8 +18,12 @@ def test_a_worker_records_a_visit_with_an_accepted_swap_on_a_phone(
 ):
     """Rule 5 (002 §8): the worker accepts the citizen's wished swap in the home."""
     scene = visit_scene(factories)
-    wished_swap(scene.citizen, drop=scene.services["PH-STOEV"], add=scene.services["FL-GAATUR"],
-                visit=scene.visit)
+    wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     preference(scene.citizen, "Kaffe før badet")
     page = phone_page
     sign_in_staff_in_browser(page, scene.worker)
@@ -32,22 +37,26 @@ def test_a_worker_records_a_visit_with_an_accepted_swap_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Besøg hos Inger Jensen")
     assert_accessible(page)
     page.get_by_role("group", name="Støvsugning").get_by_label(
-        "Fravalgt af borgeren (bytte)").check(force=True)
+        "Fravalgt af borgeren (bytte)"
+    ).check(force=True)
     page.get_by_role("group", name="Bad").get_by_label("Leveret som planlagt").check(force=True)
     page.get_by_role("group", name="Blev byttet gjort?").get_by_label(
-        "Ja, byttet blev gjort").check(force=True)
+        "Ja, byttet blev gjort"
+    ).check(force=True)
     line = page.get_by_role("group", name="Hjælp gjort i stedet, linje 1")
     line.get_by_label("Ydelse gjort i stedet").select_option("FL-GAATUR")
     line.get_by_label("Minutter").fill("45")
     page.get_by_role("button", name="Gem registreringen").click()
 
     # The rules engine explains the problem before anything is saved (rule 4).
-    expect(page).to_have_title("Fejl: Besøg hos Inger Jensen – Fleksibel hjemmehjælp – "
-                               f"{scene.citizen.municipality.name}")
+    expect(page).to_have_title(
+        f"Fejl: Besøg hos Inger Jensen – Fleksibel hjemmehjælp – {scene.citizen.municipality.name}"
+    )
     expect(page.locator(".alert-error")).to_contain_text("men der er kun 30 minutter")
     assert_accessible(page)
-    page.get_by_role("group", name="Hjælp gjort i stedet, linje 1").get_by_label(
-        "Minutter").fill("30")
+    page.get_by_role("group", name="Hjælp gjort i stedet, linje 1").get_by_label("Minutter").fill(
+        "30"
+    )
     page.get_by_role("button", name="Gem registreringen").click()
 
     expect(page.locator(".app-flash")).to_contain_text("Besøget er registreret.")
@@ -79,11 +88,16 @@ def test_a_worker_reports_an_accident_and_is_told_to_phone_now(
 def test_a_team_leader_sees_a_declined_swap_with_its_reason(
     browser_page, factories, assert_accessible, sign_in_staff_in_browser
 ):
-    scene = visit_scene(factories, day=local_today() - timedelta(days=1),
-                        role=StaffRole.TEAM_LEADER)
-    swap = wished_swap(scene.citizen, drop=scene.services["PP-BAD"],
-                       add=scene.services["PH-VINDUE"], visit=scene.visit,
-                       status=SwapStatus.DECLINED)
+    scene = visit_scene(
+        factories, day=local_today() - timedelta(days=1), role=StaffRole.TEAM_LEADER
+    )
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PP-BAD"],
+        add=scene.services["PH-VINDUE"],
+        visit=scene.visit,
+        status=SwapStatus.DECLINED,
+    )
     swap.decline_reason = DeclineReason.HYGIENE
     swap.decided_by_staff_id = scene.worker.id
     swap.decided_at = datetime.now(UTC)
@@ -91,7 +105,8 @@ def test_a_team_leader_sees_a_declined_swap_with_its_reason(
     page = browser_page
     sign_in_staff_in_browser(page, scene.worker)
     page.get_by_role("navigation", name="Hovedmenu").get_by_role(
-        "link", name="Afviste bytter").click()
+        "link", name="Afviste bytter"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bytter, teamet har sagt nej til")
     expect(page.locator(".app-declined")).to_contain_text("Inger Jensen")
     expect(page.locator(".app-declined")).to_contain_text("ikke forsvarligt: hygiejne")

@@ -33,9 +33,11 @@ def demo():
 def supervisor_of(demo):
     from selvvisitation.models import StaffUser
 
-    staff = db.session.query(StaffUser).filter_by(
-        municipality_id=demo.municipality.id, role=StaffRole.SUPERVISOR
-    ).one()
+    staff = (
+        db.session.query(StaffUser)
+        .filter_by(municipality_id=demo.municipality.id, role=StaffRole.SUPERVISOR)
+        .one()
+    )
     staff.password_hash = hash_password(TEST_PASSWORD)
     db.session.commit()
     return staff

@@ -92,8 +92,9 @@ def test_queue_to_case_to_change_decision_to_letter(
     granted = case.citizen.current_decision.granted_services[0]
     next_monday = local_today() + timedelta(days=7 - local_today().weekday())
     coming = factories.Visit(citizen=case.citizen, day=next_monday, time_of_day="day")
-    factories.VisitService(visit=coming, service=granted.service, granted_service=granted,
-                           planned_minutes=30)
+    factories.VisitService(
+        visit=coming, service=granted.service, granted_service=granted, planned_minutes=30
+    )
     page = browser_page
     sign_in_staff_in_browser(page, visitator)
     page.goto("/visitation/")
@@ -153,7 +154,10 @@ def test_case_to_book_visit_to_herning_forms(
 
 
 def test_case_to_move_and_cancel_the_booked_visit(
-    browser_page, flagged_case, sign_in_staff_in_browser, sign_in_citizen_in_browser,
+    browser_page,
+    flagged_case,
+    sign_in_staff_in_browser,
+    sign_in_citizen_in_browser,
     assert_accessible,
 ):
     visitator, case = flagged_case

@@ -28,47 +28,79 @@ def build_household(factories, *, today: date | None = None) -> Household:
     citizen = factories.Citizen(name="Inger Jensen")
     municipality = citizen.municipality
     vacuum = factories.Service(
-        municipality=municipality, code="PR-STOEVSUG", name_da="Støvsugning",
-        name_en="Vacuuming", category=ServiceCategory.PRACTICAL_HELP, default_minutes=20,
-        synonyms_da=["støvsuge", "støvsuget"], synonyms_en=["hoovering"],
+        municipality=municipality,
+        code="PR-STOEVSUG",
+        name_da="Støvsugning",
+        name_en="Vacuuming",
+        category=ServiceCategory.PRACTICAL_HELP,
+        default_minutes=20,
+        synonyms_da=["støvsuge", "støvsuget"],
+        synonyms_en=["hoovering"],
     )
     bath = factories.Service(
-        municipality=municipality, code="PP-BAD", name_da="Bad", name_en="Shower or wash",
-        category=ServiceCategory.PERSONAL_CARE, default_minutes=30,
-        synonyms_da=["brusebad"], synonyms_en=["shower"],
+        municipality=municipality,
+        code="PP-BAD",
+        name_da="Bad",
+        name_en="Shower or wash",
+        category=ServiceCategory.PERSONAL_CARE,
+        default_minutes=30,
+        synonyms_da=["brusebad"],
+        synonyms_en=["shower"],
     )
     walk = factories.Service(
-        municipality=municipality, code="FL-GAATUR", name_da="Gåtur", name_en="A walk",
-        category=ServiceCategory.PERSONAL_CARE, default_minutes=20, flexible_only=True,
-        synonyms_da=["gå en tur", "gåtur"], synonyms_en=["go for a walk"],
+        municipality=municipality,
+        code="FL-GAATUR",
+        name_da="Gåtur",
+        name_en="A walk",
+        category=ServiceCategory.PERSONAL_CARE,
+        default_minutes=20,
+        flexible_only=True,
+        synonyms_da=["gå en tur", "gåtur"],
+        synonyms_en=["go for a walk"],
     )
     nursing = factories.Service(
-        municipality=municipality, code="SY-SYGEPLEJE", name_da="Sygepleje",
-        name_en="Home nursing", category=ServiceCategory.OTHER, swappable=False,
+        municipality=municipality,
+        code="SY-SYGEPLEJE",
+        name_da="Sygepleje",
+        name_en="Home nursing",
+        category=ServiceCategory.OTHER,
+        swappable=False,
         default_minutes=15,
     )
     decision = factories.Decision(citizen=citizen)
     start = today - timedelta(days=60)
     grants = {
         code: factories.GrantedService(
-            decision=decision, service=service, minutes_per_delivery=minutes,
-            frequency=Frequency.DAILY, weekdays="", start_date=start,
+            decision=decision,
+            service=service,
+            minutes_per_delivery=minutes,
+            frequency=Frequency.DAILY,
+            weekdays="",
+            start_date=start,
         )
-        for code, service, minutes in (("vac", vacuum, 20), ("bath", bath, 30),
-                                       ("nurse", nursing, 15))
+        for code, service, minutes in (
+            ("vac", vacuum, 20),
+            ("bath", bath, 30),
+            ("nurse", nursing, 15),
+        )
     }
 
     def visit_on(day: date) -> Visit:
         visit = factories.Visit(
-            citizen=citizen, day=day,
+            citizen=citizen,
+            day=day,
             starts_at=datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC),
             ends_at=datetime(day.year, day.month, day.day, 9, 5, tzinfo=UTC),
             time_frame_minutes=65,
         )
         for key in ("bath", "vac", "nurse"):
             grant = grants[key]
-            factories.VisitService(visit=visit, service=grant.service, granted_service=grant,
-                                   planned_minutes=grant.minutes_per_delivery)
+            factories.VisitService(
+                visit=visit,
+                service=grant.service,
+                granted_service=grant,
+                planned_minutes=grant.minutes_per_delivery,
+            )
         return visit
 
     visit = visit_on(today + timedelta(days=1))

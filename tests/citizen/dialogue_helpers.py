@@ -11,8 +11,9 @@ from selvvisitation.models import Conversation, ConversationMessage
 def current(citizen) -> Conversation:
     db.session.expire_all()
     return db.session.scalars(
-        select(Conversation).where(Conversation.citizen_id == citizen.id,
-                                   Conversation.closed_at.is_(None))
+        select(Conversation).where(
+            Conversation.citizen_id == citizen.id, Conversation.closed_at.is_(None)
+        )
     ).one()
 
 

@@ -32,6 +32,9 @@ def test_a_demo_citizen_swaps_at_a_coming_visit(client, page):
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert soup.select_one("#current-question").get_text(strip=True) == "Vil du sende byttet?"
     say(page, citizen, acknowledged="y")
-    swap = db.session.scalars(select(SwapRequest).where(SwapRequest.citizen_id == citizen.id,
-                                                        SwapRequest.reference.like("BYT-%")))
+    swap = db.session.scalars(
+        select(SwapRequest).where(
+            SwapRequest.citizen_id == citizen.id, SwapRequest.reference.like("BYT-%")
+        )
+    )
     assert swap.one().visit_id is not None

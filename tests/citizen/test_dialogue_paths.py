@@ -44,7 +44,10 @@ def test_a_wish_is_saved_for_the_staff(client, page, household):
     say(page, household.citizen, text="Jeg vil gerne have hjælp før klokken 9")
     wish = db.session.scalars(select(Wish)).one()
     assert (wish.kind, wish.text, wish.created_by_kind) == (
-        "time", "Jeg vil gerne have hjælp før klokken 9", ActorKind.CITIZEN)
+        "time",
+        "Jeg vil gerne have hjælp før klokken 9",
+        ActorKind.CITIZEN,
+    )
     assert "Tak. Dit ønske er gemt." in log_text(page)
 
 
@@ -85,8 +88,11 @@ def test_a_reassessment_opens_a_case_with_its_deadline_and_shows_its_status(
 def test_a_relative_acting_with_consent_is_recorded_and_shown_to_the_citizen(
     client, page, household, factories
 ):
-    consent = factories.Consent(citizen=household.citizen, scope=ConsentScope.ACT,
-                                relative=factories.Relative(name="Susanne Jensen"))
+    consent = factories.Consent(
+        citizen=household.citizen,
+        scope=ConsentScope.ACT,
+        relative=factories.Relative(name="Susanne Jensen"),
+    )
     sign_in_relative(client, consent.relative, household.citizen)
     page.get("citizen.conversation")
     for answer in ("swap", "visit", str(household.visit.id), "PR-STOEVSUG", "FL-GAATUR"):
@@ -95,8 +101,9 @@ def test_a_relative_acting_with_consent_is_recorded_and_shown_to_the_citizen(
     swap = db.session.scalars(select(SwapRequest)).one()
     assert swap.created_by_kind == ActorKind.RELATIVE
     assert swap.created_by_relative_id == consent.relative_id
-    spoken = db.session.scalars(select(ConversationMessage).where(
-        ConversationMessage.speaker == "relative")).all()
+    spoken = db.session.scalars(
+        select(ConversationMessage).where(ConversationMessage.speaker == "relative")
+    ).all()
     assert spoken and {m.relative_id for m in spoken} == {consent.relative_id}
     # A2: a reassessment asked for by a relative (FSIII).
     for answer in ("reassessment", "less_help"):
@@ -127,14 +134,18 @@ def test_a_relative_without_a_consent_to_act_cannot_answer(
     consent = factories.Consent(citizen=household.citizen, **changes)
     sign_in_relative(client, consent.relative, household.citizen)
     before = message_count()
-    for endpoint in ("citizen.conversation_answer", "citizen.conversation_back",
-                     "citizen.conversation_restart"):
+    for endpoint in (
+        "citizen.conversation_answer",
+        "citizen.conversation_back",
+        "citizen.conversation_restart",
+    ):
         page.post(endpoint, {"answer": "swap", "turn": "0"}, expected_status=403)
     assert message_count() == before and count(SwapRequest) == 0
 
 
-def test_a_relative_who_may_only_see_gets_the_page_without_forms(client, page, household,
-                                                                   factories):
+def test_a_relative_who_may_only_see_gets_the_page_without_forms(
+    client, page, household, factories
+):
     consent = factories.Consent(citizen=household.citizen, scope=ConsentScope.SEE)
     sign_in_relative(client, consent.relative, household.citizen)
     soup = page.get("citizen.conversation")
@@ -142,10 +153,10 @@ def test_a_relative_who_may_only_see_gets_the_page_without_forms(client, page, h
     assert "samtykket giver dig ikke lov" in soup.select_one("main").get_text(" ", strip=True)
 
 
-def test_the_citizen_withdraws_a_consent_and_the_row_is_kept(client, page, household,
-                                                              factories):
-    consent = factories.Consent(citizen=household.citizen,
-                                relative=factories.Relative(name="Michael Nielsen"))
+def test_the_citizen_withdraws_a_consent_and_the_row_is_kept(client, page, household, factories):
+    consent = factories.Consent(
+        citizen=household.citizen, relative=factories.Relative(name="Michael Nielsen")
+    )
     sign_in_citizen(client, household.citizen)
     page.get("citizen.conversation")
     say(page, household.citizen, answer="consent")
@@ -154,8 +165,9 @@ def test_the_citizen_withdraws_a_consent_and_the_row_is_kept(client, page, house
     say(page, household.citizen, answer="yes")
     db.session.expire_all()
     assert count(Consent) == 1 and db.session.get(Consent, consent.id).revoked_at is not None
-    assert db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "consent_withdrawn")).one()
+    assert db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "consent_withdrawn")
+    ).one()
     say(page, household.citizen, answer="consent")
     say(page, household.citizen, answer=f"act:{consent.id}")
     say(page, household.citizen, answer="yes")
@@ -168,15 +180,23 @@ BAD_INPUT = [
     # (path to the step, bad answer, message)
     ((), {}, "Vælg hvad du vil have hjælp til, eller skriv det"),
     (("swap",), {}, "Vælg ét besøg eller en periode"),
-    (("swap", "visit"), {"answer": "PAST"}, "Det besøg er overstået eller ikke dit. "
-                                            "Vælg et af de kommende besøg"),
-    (("swap", "visit", "VISIT"), {"answer": "PR-UKENDT"},
-     "Vælg ydelser fra listen. Du kan kun fravælge ydelser, du har fået bevilget"),
-    (("swap", "visit", "VISIT"), {"answer": "SY-SYGEPLEJE"},
-     "Vælg ydelser fra listen. Du kan kun fravælge ydelser, du har fået bevilget"),
+    (
+        ("swap", "visit"),
+        {"answer": "PAST"},
+        "Det besøg er overstået eller ikke dit. Vælg et af de kommende besøg",
+    ),
+    (
+        ("swap", "visit", "VISIT"),
+        {"answer": "PR-UKENDT"},
+        "Vælg ydelser fra listen. Du kan kun fravælge ydelser, du har fået bevilget",
+    ),
+    (
+        ("swap", "visit", "VISIT"),
+        {"answer": "SY-SYGEPLEJE"},
+        "Vælg ydelser fra listen. Du kan kun fravælge ydelser, du har fået bevilget",
+    ),
     (("swap", "visit", "VISIT", "PR-STOEVSUG"), {}, "Vælg hvad du vil have i stedet"),
-    (("swap", "visit", "VISIT", "PR-STOEVSUG"), {"answer": "PR-UKENDT"},
-     "Vælg ydelser fra listen"),
+    (("swap", "visit", "VISIT", "PR-STOEVSUG"), {"answer": "PR-UKENDT"}, "Vælg ydelser fra listen"),
     (("wish",), {"answer": "dance"}, "Vælg et af de viste svar"),
     (("wish", "time"), {"text": "   "}, "Skriv dit ønske"),
     (("reassessment",), {}, "Vælg hvorfor"),
@@ -186,8 +206,9 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("path", "bad", "message"), BAD_INPUT)
-def test_bad_input_gets_a_clear_message_and_changes_nothing(client, page, household, path,
-                                                           bad, message):
+def test_bad_input_gets_a_clear_message_and_changes_nothing(
+    client, page, household, path, bad, message
+):
     sign_in_citizen(client, household.citizen)
     page.get("citizen.conversation")
     ids = {"VISIT": str(household.visit.id), "PAST": str(household.past_visit.id)}
@@ -197,8 +218,11 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, page, househ
     bad = {key: ids.get(value, value) for key, value in bad.items()}
     response = say(page, household.citizen, expected_status=200, **bad)
     assert errors(response) == [message]
-    assert (message_count(), current(household.citizen).turn,
-            current(household.citizen).step) == before
+    assert (
+        message_count(),
+        current(household.citizen).turn,
+        current(household.citizen).step,
+    ) == before
     assert count(SwapRequest) + count(Wish) + count(ReassessmentRequest) == 0
 
 
@@ -207,15 +231,16 @@ def test_a_tampered_or_stale_turn_is_refused_and_changes_nothing(client, page, h
     page.get("citizen.conversation")
     say(page, household.citizen, answer="swap")
     before = message_count()
-    response = page.post("citizen.conversation_answer", {"answer": "visit", "turn": "0"},
-                         expected_status=409)
-    assert errors(response) == ["Det spørgsmål er allerede besvaret. Her er det spørgsmål, "
-                                "der gælder nu"]
+    response = page.post(
+        "citizen.conversation_answer", {"answer": "visit", "turn": "0"}, expected_status=409
+    )
+    assert errors(response) == [
+        "Det spørgsmål er allerede besvaret. Her er det spørgsmål, der gælder nu"
+    ]
     assert message_count() == before and current(household.citizen).step == "swap_when"
 
 
-def test_a_service_dropped_by_someone_else_meanwhile_is_refused(client, page, household,
-                                                                 factories):
+def test_a_service_dropped_by_someone_else_meanwhile_is_refused(client, page, household, factories):
     sign_in_citizen(client, household.citizen)
     page.get("citizen.conversation")
     for answer in ("swap", "visit", str(household.visit.id), "PR-STOEVSUG", "FL-GAATUR"):
@@ -223,14 +248,21 @@ def test_a_service_dropped_by_someone_else_meanwhile_is_refused(client, page, ho
     # Meanwhile a relative (another tab, another phone) swaps the same vacuuming.
     from selvvisitation.models import SwapLine
 
-    other = SwapRequest(reference="BYT-OTHER", citizen=household.citizen,
-                        visit=household.visit, created_by_kind=ActorKind.CITIZEN)
-    other.lines = [SwapLine(kind="drop", service=household.vacuum, minutes=20),
-                   SwapLine(kind="add", service=household.walk, minutes=20)]
+    other = SwapRequest(
+        reference="BYT-OTHER",
+        citizen=household.citizen,
+        visit=household.visit,
+        created_by_kind=ActorKind.CITIZEN,
+    )
+    other.lines = [
+        SwapLine(kind="drop", service=household.vacuum, minutes=20),
+        SwapLine(kind="add", service=household.walk, minutes=20),
+    ]
     db.session.add(other)
     db.session.commit()
     before = message_count()
     response = say(page, household.citizen, expected_status=200, acknowledged="y")
-    assert errors(response) == ["Nogen har lige byttet den ydelse ved dette besøg. "
-                                "Gå tilbage og vælg igen"]
+    assert errors(response) == [
+        "Nogen har lige byttet den ydelse ved dette besøg. Gå tilbage og vælg igen"
+    ]
     assert count(SwapRequest) == 1 and message_count() == before

@@ -44,9 +44,15 @@ def typed(value: date) -> str:
 
 
 # The answers of the path, step by step, as a browser without JavaScript posts them.
-PATH = (("answer", "consent"), ("answer", "new"), ("text", "Mette Nielsen"),
-        ("answer", "child"), ("text", "010170-1234"), ("answer", "act"),
-        ("answer", "today"))
+PATH = (
+    ("answer", "consent"),
+    ("answer", "new"),
+    ("text", "Mette Nielsen"),
+    ("answer", "child"),
+    ("text", "010170-1234"),
+    ("answer", "act"),
+    ("answer", "today"),
+)
 
 
 def walk(page, citizen, steps=PATH) -> None:
@@ -76,11 +82,15 @@ def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, househol
     assert (consent.relation, consent.relation_text) == (RelationKind.CHILD, "")
     assert consent.is_active() and consent.revoked_at is None
     # The last day counts in full: the consent ends when the next day begins, in Denmark.
-    assert consent.valid_to == datetime.combine(last + timedelta(days=1), time(0),
-                                                tzinfo=ZoneInfo("Europe/Copenhagen"))
-    actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.citizen_id == citizen.id, AuditEntry.action.in_(
-            ("relative_added", "consent_given")))).all()
+    assert consent.valid_to == datetime.combine(
+        last + timedelta(days=1), time(0), tzinfo=ZoneInfo("Europe/Copenhagen")
+    )
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.citizen_id == citizen.id,
+            AuditEntry.action.in_(("relative_added", "consent_given")),
+        )
+    ).all()
     assert sorted(actions) == ["consent_given", "relative_added"]
     assert "1234" not in str(current(citizen).state)  # the CPR number is not kept
 
@@ -89,14 +99,18 @@ def test_the_citizen_adds_a_relative_who_can_then_sign_in(client, page, househol
     say(page, citizen, answer="consent")
     soup = page.get("citizen.conversation")
     listed = " ".join(soup.select("#chat-log .app-msg-assistant li")[-1].get_text().split())
-    assert listed == ("Mette Nielsen (barn): må se din hjælp og handle for dig indtil "
-                      + format_date(last, "EEEE d. MMMM y", locale="da"))
+    assert listed == (
+        "Mette Nielsen (barn): må se din hjælp og handle for dig indtil "
+        + format_date(last, "EEEE d. MMMM y", locale="da")
+    )
     offered = [label.get_text(strip=True) for label in soup.select("#answer label")]
     assert "Træk samtykket til Mette Nielsen tilbage" in offered
 
     # MitID finds the relative by CPR number; with the consent they see the citizen's help.
     assert person_for(db.session, {"sub": "mitid-mette", "cpr": CPR}) == (
-        ActorKind.RELATIVE, relative)
+        ActorKind.RELATIVE,
+        relative,
+    )
     client.get("/log-ud")
     sign_in_relative(client, relative, citizen)
     assert page.get("citizen.conversation").select_one("#chat-form") is not None
@@ -118,51 +132,69 @@ def test_a_consent_from_a_coming_day_is_listed_with_its_first_day(client, page, 
     say(page, citizen, answer="yes")
     db.session.expire_all()
     assert db.session.get(Consent, consent.id).revoked_at is not None
-    assert not db.session.get(Consent, consent.id).is_active(
-        consent.valid_from + timedelta(days=1))
+    assert not db.session.get(Consent, consent.id).is_active(consent.valid_from + timedelta(days=1))
 
 
 # --- Bad input on every new step: a clear message, nothing changes ------------------------------
 
-STEPS_BEFORE = {step: PATH[:n] for n, step in (
-    (2, "relative_name"), (3, "relative_relation"), (4, "relative_cpr"),
-    (5, "relative_scope"), (6, "relative_from"), (7, "relative_until"))}
+STEPS_BEFORE = {
+    step: PATH[:n]
+    for n, step in (
+        (2, "relative_name"),
+        (3, "relative_relation"),
+        (4, "relative_cpr"),
+        (5, "relative_scope"),
+        (6, "relative_from"),
+        (7, "relative_until"),
+    )
+}
 
 BAD_INPUT = [
     ("relative_name", {"text": "  "}, "Skriv den pårørendes navn"),
     ("relative_relation", {}, "Vælg jeres relation, eller skriv den"),
     ("relative_relation", {"answer": "cousin"}, "Vælg et af de viste svar"),
     ("relative_cpr", {"text": ""}, "Skriv den pårørendes CPR-nummer"),
-    ("relative_cpr", {"text": "0101-70"},
-     "Skriv CPR-nummeret med 10 cifre, for eksempel 010150-1234"),
-    ("relative_cpr", {"text": "310270-1234"},
-     "De første 6 cifre i et CPR-nummer er fødselsdatoen. Tjek dem"),
+    (
+        "relative_cpr",
+        {"text": "0101-70"},
+        "Skriv CPR-nummeret med 10 cifre, for eksempel 010150-1234",
+    ),
+    (
+        "relative_cpr",
+        {"text": "310270-1234"},
+        "De første 6 cifre i et CPR-nummer er fødselsdatoen. Tjek dem",
+    ),
     ("relative_cpr", {"text": "OWN"}, "Det er dit eget CPR-nummer. Skriv din pårørendes"),
-    ("relative_cpr", {"text": "KNOWN"},
-     "Susanne Jensen er allerede på din liste over pårørende. Du kan ændre samtykket under "
-     "\"Pårørende og samtykke\""),
+    (
+        "relative_cpr",
+        {"text": "KNOWN"},
+        "Susanne Jensen er allerede på din liste over pårørende. Du kan ændre samtykket under "
+        '"Pårørende og samtykke"',
+    ),
     ("relative_scope", {}, "Vælg hvad den pårørende må"),
     ("relative_scope", {"answer": "owner"}, "Vælg et af de viste svar"),
     ("relative_from", {}, "Vælg fra i dag, eller skriv den første dag"),
-    ("relative_from", {"text": "i morgen"}, "Skriv datoen som dag-måned-år, for eksempel "
-                                            "EXAMPLE"),
-    ("relative_from", {"text": "YESTERDAY"},
-     "Den dag er gået. Skriv dagens dato eller en senere"),
-    ("relative_until", {"text": "YESTERDAY"},
-     "Den dag er gået. Skriv dagens dato eller en senere"),
-    ("relative_until", {"text": "32-1-2027"}, "Skriv datoen som dag-måned-år, for eksempel "
-                                              "EXAMPLE"),
+    ("relative_from", {"text": "i morgen"}, "Skriv datoen som dag-måned-år, for eksempel EXAMPLE"),
+    ("relative_from", {"text": "YESTERDAY"}, "Den dag er gået. Skriv dagens dato eller en senere"),
+    ("relative_until", {"text": "YESTERDAY"}, "Den dag er gået. Skriv dagens dato eller en senere"),
+    (
+        "relative_until",
+        {"text": "32-1-2027"},
+        "Skriv datoen som dag-måned-år, for eksempel EXAMPLE",
+    ),
     ("relative_confirm", {}, "Vælg om du vil give samtykket"),
     ("relative_confirm", {"answer": "yes"}, "Vælg et af de viste svar"),
 ]
 
 
 @pytest.mark.parametrize(("step", "bad", "message"), BAD_INPUT)
-def test_bad_input_about_a_new_relative_changes_nothing(client, page, household, factories,
-                                                       step, bad, message):
+def test_bad_input_about_a_new_relative_changes_nothing(
+    client, page, household, factories, step, bad, message
+):
     citizen = household.citizen
-    factories.Consent(citizen=citizen, relative=factories.Relative(name="Susanne Jensen",
-                                                                   cpr="0202651234"))
+    factories.Consent(
+        citizen=citizen, relative=factories.Relative(name="Susanne Jensen", cpr="0202651234")
+    )
     sign_in_citizen(client, citizen)
     if step == "relative_confirm":
         walk(page, citizen)
@@ -171,16 +203,30 @@ def test_bad_input_about_a_new_relative_changes_nothing(client, page, household,
         walk(page, citizen, STEPS_BEFORE[step])
     assert current(citizen).step == step
     example = day(7)
-    values = {"OWN": citizen.cpr, "KNOWN": "020265-1234", "YESTERDAY": typed(day(-1)),
-              "EXAMPLE": typed(example)}
+    values = {
+        "OWN": citizen.cpr,
+        "KNOWN": "020265-1234",
+        "YESTERDAY": typed(day(-1)),
+        "EXAMPLE": typed(example),
+    }
     bad = {key: values.get(value, value) for key, value in bad.items()}
     message = message.replace("EXAMPLE", typed(example))
-    before = (message_count(), current(citizen).turn, count(Relative), count(Consent),
-              count(AuditEntry))
+    before = (
+        message_count(),
+        current(citizen).turn,
+        count(Relative),
+        count(Consent),
+        count(AuditEntry),
+    )
     response = say(page, citizen, expected_status=200, **bad)
     assert errors(response) == [message]
-    assert (message_count(), current(citizen).turn, count(Relative), count(Consent),
-            count(AuditEntry)) == before
+    assert (
+        message_count(),
+        current(citizen).turn,
+        count(Relative),
+        count(Consent),
+        count(AuditEntry),
+    ) == before
     assert current(citizen).step == step
 
 
@@ -202,15 +248,18 @@ def test_a_tampered_turn_at_the_confirmation_saves_nothing(client, page, househo
     sign_in_citizen(client, citizen)
     walk(page, citizen)
     say(page, citizen, answer="none")
-    response = page.post("citizen.conversation_answer", {"answer": "save", "turn": "3"},
-                         expected_status=409)
-    assert errors(response) == ["Det spørgsmål er allerede besvaret. Her er det spørgsmål, "
-                                "der gælder nu"]
+    response = page.post(
+        "citizen.conversation_answer", {"answer": "save", "turn": "3"}, expected_status=409
+    )
+    assert errors(response) == [
+        "Det spørgsmål er allerede besvaret. Her er det spørgsmål, der gælder nu"
+    ]
     assert count(Relative) == 0 and count(Consent) == 0
 
 
-def test_the_same_relative_added_meanwhile_in_another_tab_is_refused(client, page, household,
-                                                                    factories):
+def test_the_same_relative_added_meanwhile_in_another_tab_is_refused(
+    client, page, household, factories
+):
     citizen = household.citizen
     sign_in_citizen(client, citizen)
     walk(page, citizen)
@@ -220,8 +269,10 @@ def test_the_same_relative_added_meanwhile_in_another_tab_is_refused(client, pag
     db.session.commit()
     before = (message_count(), count(Relative), count(Consent))
     response = say(page, citizen, expected_status=200, answer="save")
-    assert errors(response) == ["Mette N. er allerede på din liste over pårørende. Du kan "
-                                "ændre samtykket under \"Pårørende og samtykke\""]
+    assert errors(response) == [
+        "Mette N. er allerede på din liste over pårørende. Du kan "
+        'ændre samtykket under "Pårørende og samtykke"'
+    ]
     assert (message_count(), count(Relative), count(Consent)) == before
 
 
@@ -232,8 +283,9 @@ def test_a_relative_known_from_another_citizen_is_reused(client, page, household
     say(page, household.citizen, answer="none")
     say(page, household.citizen, answer="save")
     assert count(Relative) == 1
-    consent = db.session.scalars(select(Consent).where(
-        Consent.citizen_id == household.citizen.id)).one()
+    consent = db.session.scalars(
+        select(Consent).where(Consent.citizen_id == household.citizen.id)
+    ).one()
     assert consent.relative_id == other.relative_id
 
 
@@ -242,8 +294,9 @@ def test_a_relative_known_from_another_citizen_is_reused(client, page, household
 
 def test_a_relative_who_may_act_cannot_add_a_relative(client, page, household, factories):
     citizen = household.citizen
-    acting = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
-                               relative=factories.Relative(name="Susanne Jensen"))
+    acting = factories.Consent(
+        citizen=citizen, scope=ConsentScope.ACT, relative=factories.Relative(name="Susanne Jensen")
+    )
     # The citizen starts, and leaves the conversation at the confirmation...
     sign_in_citizen(client, citizen)
     walk(page, citizen)
@@ -274,16 +327,22 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
     citizen = household.citizen
     acting = factories.Consent(citizen=citizen, scope=ConsentScope.ACT)
     conversation = ops.start_conversation(
-        db.session, citizen,
-        ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da"))
+        db.session,
+        citizen,
+        ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da"),
+    )
     db.session.flush()
-    data = {"relative_name": "Mette Nielsen", "relative_relation": "child",
-            "relative_cpr": CPR, "relative_scope": "act",
-            "relative_from": local_today().isoformat(), "relative_until": None}
+    data = {
+        "relative_name": "Mette Nielsen",
+        "relative_relation": "child",
+        "relative_cpr": CPR,
+        "relative_scope": "act",
+        "relative_from": local_today().isoformat(),
+        "relative_until": None,
+    }
     as_relative = Actor(kind=ActorKind.RELATIVE, relative=acting.relative, subject=citizen)
     for ctx_is_citizen in (True, False):  # even with a context that says "the citizen"
-        ctx = ops.build_context(db.session, citizen, relative_id=None, may_act=True,
-                                language="da")
+        ctx = ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da")
         ctx = type(ctx)(**{**ctx.__dict__, "is_citizen": ctx_is_citizen})
         with pytest.raises(ops.EffectRefused) as refused:
             ops.add_relative(db.session, conversation, ctx, data, as_relative)
@@ -294,19 +353,29 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
 # --- A consent narrowed or withdrawn while the relative is in the conversation (issue 4) -------
 
 # What the relative posts next: an answer, "go back one step" or "start over".
-POSTS = ("citizen.conversation_answer", "citizen.conversation_back",
-         "citizen.conversation_restart")
+POSTS = ("citizen.conversation_answer", "citizen.conversation_back", "citizen.conversation_restart")
 ALREADY = "Inger Jensen har ændret, hvad du må"
 WHAT_NOW = {
-    "narrowed": ("Du må nu kun se Inger Jensens hjælp. Du må ikke længere handle på vegne af "
-                 "Inger Jensen. Derfor blev intet gemt.",
-                 ["Læs samtalen", "Se Inger Jensens hjælp og næste besøg",
-                  "Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
-                  "Inger Jensen kan ændre det.", "Ring til visitationen: 70 10 20 30"]),
-    "withdrawn": ("Du må ikke længere se Inger Jensens hjælp eller handle på vegne af Inger "
-                  "Jensen. Derfor blev intet gemt.",
-                  ["Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
-                   "Inger Jensen kan ændre det.", "Ring til visitationen: 70 10 20 30"]),
+    "narrowed": (
+        "Du må nu kun se Inger Jensens hjælp. Du må ikke længere handle på vegne af "
+        "Inger Jensen. Derfor blev intet gemt.",
+        [
+            "Læs samtalen",
+            "Se Inger Jensens hjælp og næste besøg",
+            "Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
+            "Inger Jensen kan ændre det.",
+            "Ring til visitationen: 70 10 20 30",
+        ],
+    ),
+    "withdrawn": (
+        "Du må ikke længere se Inger Jensens hjælp eller handle på vegne af Inger "
+        "Jensen. Derfor blev intet gemt.",
+        [
+            "Tal med Inger Jensen, hvis du mener, samtykket skal være anderledes. Kun "
+            "Inger Jensen kan ændre det.",
+            "Ring til visitationen: 70 10 20 30",
+        ],
+    ),
 }
 
 
@@ -321,8 +390,9 @@ def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dia
     from tests.pages import check_page
 
     citizen = household.citizen
-    consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
-                                relative=factories.Relative(name="Susanne Jensen"))
+    consent = factories.Consent(
+        citizen=citizen, scope=ConsentScope.ACT, relative=factories.Relative(name="Susanne Jensen")
+    )
     sign_in_relative(client, consent.relative, citizen)
     page.get("citizen.conversation")
     say(page, citizen, answer="swap")
@@ -331,8 +401,13 @@ def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dia
     if change == "narrowed":
         factories.Consent(citizen=citizen, relative=consent.relative, scope=ConsentScope.SEE)
     db.session.commit()
-    before = (message_count(), current(citizen).turn, current(citizen).step, count(AuditEntry),
-              count(Consent))
+    before = (
+        message_count(),
+        current(citizen).turn,
+        current(citizen).step,
+        count(AuditEntry),
+        count(Consent),
+    )
     said, next_steps = WHAT_NOW[change]
     for endpoint in POSTS:
         turn = str(current(citizen).turn)
@@ -341,16 +416,25 @@ def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dia
         notice = soup.select_one(".app-consent-changed")
         assert notice.select_one("h2").get_text(strip=True) == ALREADY
         assert notice.select_one(".alert-text").get_text(" ", strip=True) == said
-        assert [" ".join(li.get_text(" ", strip=True).split())
-                for li in soup.select(".app-consent-changed-next li")] == next_steps
+        assert [
+            " ".join(li.get_text(" ", strip=True).split())
+            for li in soup.select(".app-consent-changed-next li")
+        ] == next_steps
         assert "Du har ikke adgang til denne side" not in soup.get_text()
         # With JavaScript the same words replace the question in place.
-        fetched = client.post(url_for(endpoint), data={"answer": "visit", "turn": turn,
-                                                       "csrf_token": csrf_token(client)},
-                              headers={"X-Requested-With": "fetch"})
+        fetched = client.post(
+            url_for(endpoint),
+            data={"answer": "visit", "turn": turn, "csrf_token": csrf_token(client)},
+            headers={"X-Requested-With": "fetch"},
+        )
         assert fetched.status_code == 403 and ALREADY in fetched.get_json()["question"]
-    assert (message_count(), current(citizen).turn, current(citizen).step, count(AuditEntry),
-            count(Consent)) == before
+    assert (
+        message_count(),
+        current(citizen).turn,
+        current(citizen).step,
+        count(AuditEntry),
+        count(Consent),
+    ) == before
     assert count(SwapRequest) == 0
 
 
@@ -362,8 +446,9 @@ def test_a_relative_coming_back_after_the_consent_was_withdrawn_is_told_so(
     from tests.pages import check_page
 
     citizen = household.citizen
-    consent = factories.Consent(citizen=citizen, scope=ConsentScope.ACT,
-                                relative=factories.Relative(name="Susanne Jensen"))
+    consent = factories.Consent(
+        citizen=citizen, scope=ConsentScope.ACT, relative=factories.Relative(name="Susanne Jensen")
+    )
     sign_in_relative(client, consent.relative, citizen)
     page.get("citizen.conversation")
     consent.revoked_at = datetime.now(ZoneInfo("UTC"))
@@ -377,21 +462,23 @@ def test_a_relative_coming_back_after_the_consent_was_withdrawn_is_told_so(
     assert notice.select_one(".alert-text").get_text(" ", strip=True) == WHAT_NOW["withdrawn"][0]
 
 
-def test_someone_who_never_had_a_consent_gets_the_plain_refusal(client, page, household,
-                                                                 factories):
+def test_someone_who_never_had_a_consent_gets_the_plain_refusal(client, page, household, factories):
     stranger = factories.Relative(name="Ukendt")
     factories.Consent(relative=stranger)  # another citizen's relative
     sign_in_relative(client, stranger, household.citizen)
-    response = page.post("citizen.conversation_answer", {"answer": "swap", "turn": "0"},
-                         expected_status=403)
+    response = page.post(
+        "citizen.conversation_answer", {"answer": "swap", "turn": "0"}, expected_status=403
+    )
     assert "Inger Jensen" not in response.get_data(as_text=True)
     assert "Du har ikke adgang til denne side" in response.get_data(as_text=True)
 
 
 # --- A CPR number does not linger in a conversation left unfinished (issue 4) ------------------
 
-AGAIN = ("Det er et stykke tid siden, du skrev Mette Nielsens CPR-nummer. For at beskytte det "
-         "gemmer vi det ikke i en samtale, der ikke er færdig. Skriv det igen.")
+AGAIN = (
+    "Det er et stykke tid siden, du skrev Mette Nielsens CPR-nummer. For at beskytte det "
+    "gemmer vi det ikke i en samtale, der ikke er færdig. Skriv det igen."
+)
 
 
 def left_for(conversation, minutes: int) -> None:
@@ -418,11 +505,14 @@ def test_a_cpr_number_left_in_an_unfinished_conversation_is_dropped_and_asked_fo
     left_for(current(citizen), minutes + 1)
     soup = page.get("citizen.conversation")
     assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
-    said = [" ".join(b.get_text(" ", strip=True).split()) for b in
-            soup.select("#chat-log .app-msg-assistant")]
+    said = [
+        " ".join(b.get_text(" ", strip=True).split())
+        for b in soup.select("#chat-log .app-msg-assistant")
+    ]
     assert said[-1] == "Assistent: " + AGAIN
     assert soup.select_one("#current-question").get_text(strip=True) == (
-        "Hvad er CPR-nummeret på Mette Nielsen?")
+        "Hvad er CPR-nummeret på Mette Nielsen?"
+    )
     # She writes it again, and the path goes on to the consent.
     for field, value in PATH[4:]:
         say(page, citizen, **{field: value})
@@ -432,16 +522,16 @@ def test_a_cpr_number_left_in_an_unfinished_conversation_is_dropped_and_asked_fo
     assert no_cpr_in(current(citizen))
 
 
-def test_an_answer_sent_after_the_number_was_dropped_is_not_used(client, page, household,
-                                                                  app):
+def test_an_answer_sent_after_the_number_was_dropped_is_not_used(client, page, household, app):
     citizen = household.citizen
     sign_in_citizen(client, citizen)
     walk(page, citizen)
     say(page, citizen, answer="none")
     left_for(current(citizen), app.config["PENDING_CPR_MINUTES"] + 1)
     response = say(page, citizen, expected_status=409, answer="save")  # an old tab's form
-    assert errors(response) == ["Det spørgsmål er allerede besvaret. Her er det spørgsmål, "
-                                "der gælder nu"]
+    assert errors(response) == [
+        "Det spørgsmål er allerede besvaret. Her er det spørgsmål, der gælder nu"
+    ]
     assert count(Consent) == 0 and count(Relative) == 0
     assert no_cpr_in(current(citizen)) and current(citizen).step == "relative_cpr"
 
@@ -475,26 +565,38 @@ def test_the_scheduled_job_drops_cpr_numbers_left_too_long_and_only_those(
 # --- The relation: a fixed set, shown in the reader's language (issue 4) ----------------------
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("da", ["Mette Nielsen (barn)", "Ole Holm (nevø)", "Åse Berg (ven eller nabo)"]),
-    ("en", ["Mette Nielsen (child)", "Ole Holm (nevø)", "Åse Berg (friend or neighbour)"]),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("da", ["Mette Nielsen (barn)", "Ole Holm (nevø)", "Åse Berg (ven eller nabo)"]),
+        ("en", ["Mette Nielsen (child)", "Ole Holm (nevø)", "Åse Berg (friend or neighbour)"]),
+    ],
+)
 def test_the_list_of_relatives_shows_the_relation_in_the_readers_language(
     client, page, household, factories, language, expected
 ):
     citizen = household.citizen
-    for name, relation, words in (("Mette Nielsen", RelationKind.CHILD, ""),
-                                  ("Ole Holm", RelationKind.OTHER, "nevø"),
-                                  ("Åse Berg", RelationKind.FRIEND, "")):
-        factories.Consent(citizen=citizen, relation=relation, relation_text=words,
-                          scope=ConsentScope.SEE, relative=factories.Relative(name=name))
+    for name, relation, words in (
+        ("Mette Nielsen", RelationKind.CHILD, ""),
+        ("Ole Holm", RelationKind.OTHER, "nevø"),
+        ("Åse Berg", RelationKind.FRIEND, ""),
+    ):
+        factories.Consent(
+            citizen=citizen,
+            relation=relation,
+            relation_text=words,
+            scope=ConsentScope.SEE,
+            relative=factories.Relative(name=name),
+        )
     sign_in_citizen(client, citizen)
     page.post("public.set_language", {"lang": language, "next": "/"})
     page.get("citizen.conversation")
     say(page, citizen, answer="consent")
     soup = page.get("citizen.conversation")
-    listed = [" ".join(li.get_text().split()).split(":")[0]
-              for li in soup.select("#chat-log .app-msg-assistant li")]
+    listed = [
+        " ".join(li.get_text().split()).split(":")[0]
+        for li in soup.select("#chat-log .app-msg-assistant li")
+    ]
     assert listed[-3:] == expected
 
 
@@ -510,5 +612,7 @@ def test_a_relation_in_own_words_is_saved_as_other_with_the_words(client, page, 
     say(page, citizen, answer="none")
     say(page, citizen, answer="save")
     consent = db.session.scalars(select(Consent)).one()
-    assert (consent.relation, consent.relation_text) == (RelationKind.OTHER,
-                                                         "Min nabo gennem 30 år")
+    assert (consent.relation, consent.relation_text) == (
+        RelationKind.OTHER,
+        "Min nabo gennem 30 år",
+    )

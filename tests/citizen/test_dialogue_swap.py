@@ -37,9 +37,15 @@ def worker_books_a_long_walk(household, factories) -> int:
     visit_id, citizen_id = household.visit.id, household.citizen.id
     db.session.commit()
     lock_for_write(db.session)
-    book_swap(db.session, visit_id=visit_id, citizen_id=citizen_id,
-              drop=[Line(30, household.bath.id)], add=[Line(50, household.walk.id)],
-              created_by_kind=ActorKind.STAFF, created_by_staff_id=worker.id)
+    book_swap(
+        db.session,
+        visit_id=visit_id,
+        citizen_id=citizen_id,
+        drop=[Line(30, household.bath.id)],
+        add=[Line(50, household.walk.id)],
+        created_by_kind=ActorKind.STAFF,
+        created_by_staff_id=worker.id,
+    )
     db.session.commit()
     return visit_id
 
@@ -65,7 +71,9 @@ def test_a_citizen_swaps_vacuuming_for_a_walk_at_one_visit(client, page, househo
     assert swap.visit_id == household.visit.id and swap.status == SwapStatus.REQUESTED
     assert swap.created_by_kind == ActorKind.CITIZEN and swap.acknowledged_cannot_demand_at
     assert [(line.kind, line.service.code, line.minutes) for line in swap.lines] == [
-        ("drop", "PR-STOEVSUG", 20), ("add", "FL-GAATUR", 20)]
+        ("drop", "PR-STOEVSUG", 20),
+        ("add", "FL-GAATUR", 20),
+    ]
     log = page.get("citizen.conversation").select_one("#chat-log").get_text(" ", strip=True)
     assert f"Dit referencenummer er {swap.reference}." in log
 
@@ -82,17 +90,24 @@ def test_the_swap_is_not_sent_without_the_acknowledgement(client, page, househol
 
 
 def test_too_many_minutes_are_explained_with_what_would_work(client, page, household, factories):
-    factories.Service(municipality=household.citizen.municipality, code="FL-TOEJKOEB",
-                      name_da="Indkøb af tøj", name_en="Buying clothes", flexible_only=True,
-                      default_minutes=60)
+    factories.Service(
+        municipality=household.citizen.municipality,
+        code="FL-TOEJKOEB",
+        name_da="Indkøb af tøj",
+        name_en="Buying clothes",
+        flexible_only=True,
+        default_minutes=60,
+    )
     sign_in_citizen(client, household.citizen)
     reach_drop_step(page, household)
     say(page, household.citizen, answer="PR-STOEVSUG")
     say(page, household.citizen, answer="FL-TOEJKOEB")
     soup = page.get("citizen.conversation")
     log = soup.select_one("#chat-log").get_text(" ", strip=True)
-    assert ("Det, du har valgt, tager 60 minutter, men du har kun frigjort 20 minutter. "
-            "Det er 40 minutter for meget.") in log
+    assert (
+        "Det, du har valgt, tager 60 minutter, men du har kun frigjort 20 minutter. "
+        "Det er 40 minutter for meget."
+    ) in log
     assert "Vælg noget, der højst tager 20 minutter." in log
     replies = [label.get_text(strip=True) for label in soup.select("#answer label")]
     assert "Vælg Gåtur i stedet (20 minutter)" in replies
@@ -122,8 +137,7 @@ def test_going_back_shows_the_answers_given_then_ticked_and_written(client, page
     assert ticked == ["PR-STOEVSUG"]
     page.post("citizen.conversation_back", {"turn": str(current(household.citizen).turn)})
     soup = page.get("citizen.conversation")  # a choice of one: the visit, as a radio button
-    assert [r["value"] for r in soup.select("#answer input[checked]")] == [
-        str(household.visit.id)]
+    assert [r["value"] for r in soup.select("#answer input[checked]")] == [str(household.visit.id)]
     page.post("citizen.conversation_restart", {"turn": str(current(household.citizen).turn)})
     say(page, household.citizen, text="Kaffe kl. 8", answer="")  # the menu, in own words
     page.post("citizen.conversation_back", {"turn": str(current(household.citizen).turn)})
@@ -160,9 +174,11 @@ def test_a_swap_confirmed_after_the_frame_was_used_up_meanwhile_is_refused(
     visit_id = worker_books_a_long_walk(household, factories)  # meanwhile, on the day
     before = (message_count(), current(household.citizen).turn)
     response = say(page, household.citizen, expected_status=200, acknowledged="y")
-    assert errors(response) == ["Der er lige blevet booket noget andet ved dette besøg, så "
-                                "der er kun 15 minutter af besøgets tid tilbage. "
-                                "Gå tilbage og vælg igen"]
+    assert errors(response) == [
+        "Der er lige blevet booket noget andet ved dette besøg, så "
+        "der er kun 15 minutter af besøgets tid tilbage. "
+        "Gå tilbage og vælg igen"
+    ]
     db.session.expire_all()
     assert swap_count() == 1 and booked_minutes(db.session, visit_id) == 50
     assert (message_count(), current(household.citizen).turn) == before
@@ -175,9 +191,15 @@ def test_the_preview_explains_that_other_swaps_took_the_visits_time_before_confi
     """Rule 4 (004 §1.3.3, 002 §8): all swaps at one visit stay within its frame. The
     preview counts the swaps already booked there, as bookings.book_swap will, so the
     citizen is told before confirming, with what fits instead, and not refused after."""
-    factories.Service(municipality=household.citizen.municipality, code="FL-STRYGNING",
-                      name_da="Strygning", name_en="Ironing", flexible_only=True,
-                      category=ServiceCategory.PERSONAL_CARE, default_minutes=15)
+    factories.Service(
+        municipality=household.citizen.municipality,
+        code="FL-STRYGNING",
+        name_da="Strygning",
+        name_en="Ironing",
+        flexible_only=True,
+        category=ServiceCategory.PERSONAL_CARE,
+        default_minutes=15,
+    )
     worker_books_a_long_walk(household, factories)  # before the citizen starts
     sign_in_citizen(client, household.citizen)
     reach_drop_step(page, household)
@@ -185,15 +207,20 @@ def test_the_preview_explains_that_other_swaps_took_the_visits_time_before_confi
     live = page.get("citizen.conversation").select_one(".app-minutes-live")
     assert live["data-freed"] == "15"  # what dialogue.js counts the ticked boxes against
     assert live["data-template"] == (
-        "Du bruger {used} af de 15 minutter, der stadig er fri ved besøget.")
+        "Du bruger {used} af de 15 minutter, der stadig er fri ved besøget."
+    )
     say(page, household.citizen, answer="FL-GAATUR")
     assert current(household.citizen).step == "swap_problem"
     soup = page.get("citizen.conversation")
-    said = [" ".join(bubble.get_text(" ", strip=True).split()).removeprefix("Assistent: ")
-            for bubble in soup.select("#chat-log .app-msg-assistant")]
-    bar = ("Frigjort: 20 minutter. Brugt: 20 minutter. Andre bytte ved dit besøg %s bruger "
-           "allerede 50 minutter af besøgets 65 minutter, så der er kun 15 minutter fri. "
-           "Det er 5 minutter for meget.")
+    said = [
+        " ".join(bubble.get_text(" ", strip=True).split()).removeprefix("Assistent: ")
+        for bubble in soup.select("#chat-log .app-msg-assistant")
+    ]
+    bar = (
+        "Frigjort: 20 minutter. Brugt: 20 minutter. Andre bytte ved dit besøg %s bruger "
+        "allerede 50 minutter af besøgets 65 minutter, så der er kun 15 minutter fri. "
+        "Det er 5 minutter for meget."
+    )
     day = said[-2].split("ved dit besøg ")[1].split(" bruger")[0]
     assert said[-2] == bar % day and day.endswith(str(household.visit.day.year))
     assert said[-1] == (
@@ -201,7 +228,8 @@ def test_the_preview_explains_that_other_swaps_took_the_visits_time_before_confi
         "minutter af besøgets 65 minutter. Der er kun 15 minutter fri, og det, du har valgt, "
         "tager 20 minutter. Det kan du gøre i stedet: Vælg noget, der højst tager 15 minutter. "
         "Disse kan nås inden for 15 minutter: Strygning (15 minutter). Eller vælg et andet "
-        "besøg, hvor der er mere tid fri.")
+        "besøg, hvor der er mere tid fri."
+    )
     replies = [label.get_text(strip=True) for label in soup.select("#answer label")]
     assert "Vælg Strygning i stedet (15 minutter)" in replies
     assert "Vælg et andet besøg" in replies

@@ -38,13 +38,22 @@ GRANTED = tuple(
 
 def visit(visit_id: int, day: date) -> d.VisitInfo:
     start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
-    return d.VisitInfo(visit_id, day, start, start + timedelta(minutes=65), 65,
-                       (("PP-BAD", 30), ("PR-STOEVSUG", 20), ("SY-SYGEPLEJE", 15)))
+    return d.VisitInfo(
+        visit_id,
+        day,
+        start,
+        start + timedelta(minutes=65),
+        65,
+        (("PP-BAD", 30), ("PR-STOEVSUG", 20), ("SY-SYGEPLEJE", 15)),
+    )
 
 
 def context(**changes) -> d.Context:
     values = dict(
-        today=TODAY, policy=Policy(), granted=GRANTED, catalogue=CATALOGUE,
+        today=TODAY,
+        policy=Policy(),
+        granted=GRANTED,
+        catalogue=CATALOGUE,
         visits=(visit(1, TODAY), visit(2, TOMORROW)),
         services=(
             MatchableService("PR-STOEVSUG", ("Støvsugning", "Vacuuming"), ("støvsuget",)),
@@ -83,17 +92,25 @@ def test_the_start_greets_and_asks_what_the_user_wants():
     assert [m.kind for m in messages] == ["text", "question"]
 
 
-@pytest.mark.parametrize(("choice", "step"), [
-    ("my_help", "my_help"), ("swap", "swap_when"), ("wish", "wish_kind"),
-    ("reassessment", "reassess_reason"), ("consent", "consent"), ("rights", "rights"),
-])
+@pytest.mark.parametrize(
+    ("choice", "step"),
+    [
+        ("my_help", "my_help"),
+        ("swap", "swap_when"),
+        ("wish", "wish_kind"),
+        ("reassessment", "reassess_reason"),
+        ("consent", "consent"),
+        ("rights", "rights"),
+    ],
+)
 def test_each_menu_choice_leads_to_the_start_of_its_path(choice, step):
     assert run(context(), d.Answer(choice=choice)).step == step
 
 
 def test_an_empty_menu_answer_asks_again():
     assert error(context(), "menu", d.Answer()).message == (
-        "Choose what you would like help with, or write it")
+        "Choose what you would like help with, or write it"
+    )
 
 
 def test_a_relative_who_may_only_see_is_not_offered_the_acting_paths():
@@ -147,16 +164,25 @@ def test_only_granted_swappable_services_can_be_dropped():
     assert asked.values == {"PP-BAD", "PR-STOEVSUG"}  # rule 9: nursing cannot be swapped
 
 
-@pytest.mark.parametrize(("choices", "message"), [
-    ((), "Choose at least one service to drop"),
-    (("SY-SYGEPLEJE",), "Choose services from the list. You can only drop services you "
-                        "have been granted"),
-    (("NOPE",), "Choose services from the list. You can only drop services you have been "
-                "granted"),
-])
+@pytest.mark.parametrize(
+    ("choices", "message"),
+    [
+        ((), "Choose at least one service to drop"),
+        (
+            ("SY-SYGEPLEJE",),
+            "Choose services from the list. You can only drop services you have been granted",
+        ),
+        (
+            ("NOPE",),
+            "Choose services from the list. You can only drop services you have been granted",
+        ),
+    ],
+)
 def test_bad_drops_are_refused(choices, message):
-    assert error(context(), "swap_drop", d.Answer(choices=choices),
-                 data={"visit_id": 2}).message == message
+    assert (
+        error(context(), "swap_drop", d.Answer(choices=choices), data={"visit_id": 2}).message
+        == message
+    )
 
 
 def test_the_services_to_choose_follow_rules_2_9_and_10_and_those_that_fit_come_first():
@@ -208,8 +234,14 @@ def test_the_preview_counts_what_other_swaps_at_the_visit_already_hold():
     """Rule 4 (004 §1.3.3, 002 §8): all swaps at a visit stay within its frame, so the
     preview refuses what the confirmation would (services/bookings.book_swap)."""
     minutes, _ = d.entering(FULL, "swap_add", VACUUM)
-    assert minutes.params == {"freed": 20, "used": 0, "date": TOMORROW.isoformat(),
-                              "frame": 65, "booked": 50, "free": 15}
+    assert minutes.params == {
+        "freed": 20,
+        "used": 0,
+        "date": TOMORROW.isoformat(),
+        "frame": 65,
+        "booked": 50,
+        "free": 15,
+    }
     asked = d.question(FULL, d.State("swap_add", VACUUM, []))
     assert asked.params["room"] == 15 and "other swaps leave only" in asked.hint
     state = run(FULL, d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=VACUUM)
@@ -218,7 +250,9 @@ def test_the_preview_counts_what_other_swaps_at_the_visit_already_hold():
     assert [v["code"] for v in check["violations"]] == ["visit_already_booked"]
     assert check["violations"][0]["data"]["free_minutes"] == 15
     assert [a["code"] for a in check["alternatives"]] == [
-        "choose_at_most_minutes", "choose_another_visit"]
+        "choose_at_most_minutes",
+        "choose_another_visit",
+    ]
     bar, problems, _ = d.entering(FULL, state.step, state.data)
     assert bar.params["booked"] == 50 and problems.kind == "problems"
     asked = d.question(FULL, state)
@@ -236,13 +270,22 @@ def test_without_other_swaps_at_the_visit_the_preview_is_as_before():
 def test_a_standing_wish_is_judged_by_the_fullest_visit_it_covers():
     """Rule 4: a standing wish is done at every visit of the period; the tightest decides."""
     later = TODAY + timedelta(days=5)
-    ctx = context(visits=(replace(visit(1, TODAY), booked_minutes=60),  # today: not covered
-                          replace(visit(2, TOMORROW), booked_minutes=30),
-                          replace(visit(3, later), booked_minutes=50)))
-    data = {"visit_id": None, "period": [TOMORROW.isoformat(), (TODAY + timedelta(7)).isoformat()],
-            "drop": [{"code": "PR-STOEVSUG", "minutes": 20}]}
+    ctx = context(
+        visits=(
+            replace(visit(1, TODAY), booked_minutes=60),  # today: not covered
+            replace(visit(2, TOMORROW), booked_minutes=30),
+            replace(visit(3, later), booked_minutes=50),
+        )
+    )
+    data = {
+        "visit_id": None,
+        "period": [TOMORROW.isoformat(), (TODAY + timedelta(7)).isoformat()],
+        "drop": [{"code": "PR-STOEVSUG", "minutes": 20}],
+    }
     assert [(b.day, b.booked_minutes) for b in d.visit_bookings(ctx, data)] == [
-        (TOMORROW, 30), (later, 50)]
+        (TOMORROW, 30),
+        (later, 50),
+    ]
     state = run(ctx, d.Answer(choices=("FL-GAATUR",)), step="swap_add", data=data)
     assert state.step == "swap_problem"
     assert state.data["check"]["violations"][0]["data"]["date"] == later.isoformat()
@@ -251,15 +294,17 @@ def test_a_standing_wish_is_judged_by_the_fullest_visit_it_covers():
 
 def test_the_swap_is_sent_only_with_the_acknowledgement():
     assert error(context(), "swap_confirm", d.Answer()).field == "acknowledged"
-    outcome = d.answer(context(), d.State("swap_confirm", {}, [{"step": "x", "data": {}}]),
-                       d.Answer(acknowledged=True))
+    outcome = d.answer(
+        context(),
+        d.State("swap_confirm", {}, [{"step": "x", "data": {}}]),
+        d.Answer(acknowledged=True),
+    )
     assert outcome.effect == "submit_swap" and outcome.state.step == "swap_done"
     assert outcome.state.stack == []  # what was sent cannot be un-sent by going back
 
 
 def test_a_standing_wish_uses_a_period_from_tomorrow():
-    state = run(context(), d.Answer(choice="period"), d.Answer(choice="one_week"),
-                step="swap_when")
+    state = run(context(), d.Answer(choice="period"), d.Answer(choice="one_week"), step="swap_when")
     assert state.data["period"] == [TOMORROW.isoformat(), (TODAY + timedelta(days=7)).isoformat()]
     assert state.step == "swap_drop"
 
@@ -269,17 +314,28 @@ def test_a_standing_wish_uses_a_period_from_tomorrow():
 
 def test_a_wish_needs_words_and_is_then_saved():
     assert error(context(), "wish_text", d.Answer(text="  ")).message == "Write your wish"
-    outcome = d.answer(context(), d.State("wish_text", {"wish_kind": "time"}, []),
-                       d.Answer(text="Før klokken 9"))
+    outcome = d.answer(
+        context(), d.State("wish_text", {"wish_kind": "time"}, []), d.Answer(text="Før klokken 9")
+    )
     assert outcome.effect == "save_wish" and outcome.state.data["wish_text"] == "Før klokken 9"
 
 
 def test_a_reassessment_asks_why_words_relative_and_time_then_confirms():
-    state = run(context(), d.Answer(choice="more_help"), d.Answer(text="Jeg falder tit"),
-                d.Answer(choice="yes"), d.Answer(choice="morning"), step="reassess_reason")
+    state = run(
+        context(),
+        d.Answer(choice="more_help"),
+        d.Answer(text="Jeg falder tit"),
+        d.Answer(choice="yes"),
+        d.Answer(choice="morning"),
+        step="reassess_reason",
+    )
     assert state.step == "reassess_confirm"
-    assert state.data == {"reason": "more_help", "text": "Jeg falder tit", "relative": True,
-                          "time": "morning"}
+    assert state.data == {
+        "reason": "more_help",
+        "text": "Jeg falder tit",
+        "relative": True,
+        "time": "morning",
+    }
     outcome = d.answer(context(), state, d.Answer(choice="send"))
     assert outcome.effect == "submit_reassessment"
 
@@ -323,8 +379,13 @@ def test_going_back_restores_the_previous_question_and_its_answers():
 
 def test_going_back_shows_the_answer_given_then_and_the_next_answer_replaces_it():
     ctx = context()
-    state = run(ctx, d.Answer(choice="swap"), d.Answer(choice="visit"), d.Answer(choice="2"),
-                d.Answer(choices=("PR-STOEVSUG",)))
+    state = run(
+        ctx,
+        d.Answer(choice="swap"),
+        d.Answer(choice="visit"),
+        d.Answer(choice="2"),
+        d.Answer(choices=("PR-STOEVSUG",)),
+    )
     assert state.step == "swap_add"
     back, _ = d.back(ctx, state)
     assert back.step == "swap_drop"
@@ -340,8 +401,9 @@ def test_going_back_shows_the_answer_given_then_and_the_next_answer_replaces_it(
 def test_going_back_to_a_choice_or_a_text_shows_what_was_chosen_or_written():
     ctx = context()
     words = "Jeg er faldet og kan ikke selv komme i bad"
-    state = run(ctx, d.Answer(choice="reassessment"), d.Answer(choice="more_help"),
-                d.Answer(text=words))
+    state = run(
+        ctx, d.Answer(choice="reassessment"), d.Answer(choice="more_help"), d.Answer(text=words)
+    )
     assert state.step == "reassess_relative"
     to_text, _ = d.back(ctx, state)
     assert d.question(ctx, to_text).text_value == words
@@ -354,25 +416,46 @@ def test_going_back_to_a_choice_or_a_text_shows_what_was_chosen_or_written():
 
 
 def test_every_step_asks_a_question_with_a_known_input():
-    data = {"visit_id": 2, "drop": [{"code": "PR-STOEVSUG", "minutes": 20}],
-            "add": [{"code": "FL-GAATUR", "minutes": 20}], "consent_action": "withdraw",
-            "check": {"alternatives": []}, "understood": {"path": "swap"}}
+    data = {
+        "visit_id": 2,
+        "drop": [{"code": "PR-STOEVSUG", "minutes": 20}],
+        "add": [{"code": "FL-GAATUR", "minutes": 20}],
+        "consent_action": "withdraw",
+        "check": {"alternatives": []},
+        "understood": {"path": "swap"},
+    }
     for name in d.STEPS:
         asked = d.question(context(), d.State(name, dict(data), []))
-        assert asked.input in {"choice", "multi", "text", "line", "choice_or_text",
-                               "multi_or_text", "confirm"}, name
+        assert asked.input in {
+            "choice",
+            "multi",
+            "text",
+            "line",
+            "choice_or_text",
+            "multi_or_text",
+            "confirm",
+        }, name
         assert asked.text, name
 
 
 # --- a new relative (002 sections 10 and 16; 004 §2.1.1: only with the citizen's consent) ------
 
-NEW_RELATIVE = (d.Answer(text="Mette  Nielsen"), d.Answer(choice="child"),
-                d.Answer(text="010170-1234"), d.Answer(choice="act"), d.Answer(choice="today"),
-                d.Answer(text="31-12-2026"))
-FILLED = {"relative_name": "Mette Nielsen", "relative_relation": "child",
-          "relative_relation_text": "",
-          "relative_cpr": "0101701234", "relative_scope": "act",
-          "relative_from": TODAY.isoformat()}
+NEW_RELATIVE = (
+    d.Answer(text="Mette  Nielsen"),
+    d.Answer(choice="child"),
+    d.Answer(text="010170-1234"),
+    d.Answer(choice="act"),
+    d.Answer(choice="today"),
+    d.Answer(text="31-12-2026"),
+)
+FILLED = {
+    "relative_name": "Mette Nielsen",
+    "relative_relation": "child",
+    "relative_relation_text": "",
+    "relative_cpr": "0101701234",
+    "relative_scope": "act",
+    "relative_from": TODAY.isoformat(),
+}
 
 
 def test_the_citizen_gives_a_new_relative_consent_step_by_step():
@@ -387,18 +470,30 @@ def test_the_citizen_gives_a_new_relative_consent_step_by_step():
 
 
 def test_the_cpr_number_is_echoed_masked():
-    outcome = d.answer(context(), d.State("relative_cpr", dict(FILLED), []),
-                       d.Answer(text=" 010170 1234 "))
+    outcome = d.answer(
+        context(), d.State("relative_cpr", dict(FILLED), []), d.Answer(text=" 010170 1234 ")
+    )
     assert outcome.error is None and outcome.messages[0] == d.Message("words", "010170-XXXX")
 
 
 def test_a_written_relation_and_a_later_first_day_are_kept():
-    state = run(context(), d.Answer(text="Min nabo Åse"), step="relative_relation",
-                data={"relative_name": "Åse"})
+    state = run(
+        context(),
+        d.Answer(text="Min nabo Åse"),
+        step="relative_relation",
+        data={"relative_name": "Åse"},
+    )
     assert (state.data["relative_relation"], state.data["relative_relation_text"]) == (
-        "other", "Min nabo Åse")  # "other", in her own words
-    state = run(context(), d.Answer(text="1.4.2026"), d.Answer(choice="none"),
-                step="relative_from", data=FILLED)
+        "other",
+        "Min nabo Åse",
+    )  # "other", in her own words
+    state = run(
+        context(),
+        d.Answer(text="1.4.2026"),
+        d.Answer(choice="none"),
+        step="relative_from",
+        data=FILLED,
+    )
     assert state.data["relative_from"] == "2026-04-01" and state.data["relative_until"] is None
 
 
@@ -414,8 +509,9 @@ def test_cancelling_saves_nothing_and_forgets_the_answers():
 
 
 def test_the_cpr_number_is_not_kept_once_the_consent_is_saved():
-    state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE, d.Answer(choice="save"),
-                step="consent")
+    state = run(
+        context(), d.Answer(choice="new"), *NEW_RELATIVE, d.Answer(choice="save"), step="consent"
+    )
     assert state.step == "relative_done" and "relative_cpr" not in state.data
     assert not d.holds_cpr(state)
 
@@ -429,14 +525,19 @@ def test_a_cpr_number_left_too_long_is_forgotten_and_asked_for_again(answered):
     forgotten, again = d.forget_cpr(state)
     assert again and forgotten.step == "relative_cpr"
     assert not d.holds_cpr(forgotten) and "1234" not in str(forgotten)
-    assert forgotten.data == {"relative_name": "Mette Nielsen", "relative_relation": "child",
-                              "relative_relation_text": ""}
+    assert forgotten.data == {
+        "relative_name": "Mette Nielsen",
+        "relative_relation": "child",
+        "relative_relation_text": "",
+    }
     note, asked = d.type_cpr_again(context(), forgotten)
     assert note.text.startswith("It is a while since you wrote %(name)s's CPR number")
     assert note.params == {"name": "Mette Nielsen"} and asked.kind == "question"
     state = run(context(), *NEW_RELATIVE[2:answered], step=forgotten.step, data=forgotten.data)
-    assert state.step == run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered],
-                             step="consent").step  # written again, the path goes on
+    assert (
+        state.step
+        == run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered], step="consent").step
+    )  # written again, the path goes on
 
 
 def test_the_number_shown_again_after_going_back_is_forgotten_too():
@@ -458,34 +559,74 @@ OTHERS = (d.ConsentInfo(7, "Susanne Jensen", "child", "act", True, "0101701234")
 BAD_RELATIVE_ANSWERS = [
     # (step, answer, context changes, message)
     ("relative_name", d.Answer(text="   "), {}, "Write the relative's name"),
-    ("relative_name", d.Answer(text="x" * (d.MAX_NAME + 1)), {},
-     "Write at most %(max)d characters"),
+    (
+        "relative_name",
+        d.Answer(text="x" * (d.MAX_NAME + 1)),
+        {},
+        "Write at most %(max)d characters",
+    ),
     ("relative_relation", d.Answer(), {}, "Choose how you are related, or write it"),
     ("relative_relation", d.Answer(choice="cousin"), {}, "Choose one of the answers shown"),
     ("relative_cpr", d.Answer(text=""), {}, "Write the relative's CPR number"),
-    ("relative_cpr", d.Answer(text="12345"), {},
-     "Write the CPR number as 10 digits, for example 010150-1234"),
-    ("relative_cpr", d.Answer(text="320170-1234"), {},
-     "The first 6 digits of a CPR number are the date of birth. Check them"),
-    ("relative_cpr", d.Answer(text="010130-4123"), {},  # born 2030: not yet
-     "The first 6 digits of a CPR number are the date of birth. Check them"),
-    ("relative_cpr", d.Answer(text="010150-1234"), {"citizen_cpr": "0101501234"},
-     "That is your own CPR number. Write your relative's"),
-    ("relative_cpr", d.Answer(text="0101701234"), {"consents": OTHERS},
-     "%(name)s is already on your list of relatives. You can change the consent under "
-     "\"Relatives and consent\""),
+    (
+        "relative_cpr",
+        d.Answer(text="12345"),
+        {},
+        "Write the CPR number as 10 digits, for example 010150-1234",
+    ),
+    (
+        "relative_cpr",
+        d.Answer(text="320170-1234"),
+        {},
+        "The first 6 digits of a CPR number are the date of birth. Check them",
+    ),
+    (
+        "relative_cpr",
+        d.Answer(text="010130-4123"),
+        {},  # born 2030: not yet
+        "The first 6 digits of a CPR number are the date of birth. Check them",
+    ),
+    (
+        "relative_cpr",
+        d.Answer(text="010150-1234"),
+        {"citizen_cpr": "0101501234"},
+        "That is your own CPR number. Write your relative's",
+    ),
+    (
+        "relative_cpr",
+        d.Answer(text="0101701234"),
+        {"consents": OTHERS},
+        "%(name)s is already on your list of relatives. You can change the consent under "
+        '"Relatives and consent"',
+    ),
     ("relative_scope", d.Answer(), {}, "Choose what the relative may do"),
     ("relative_scope", d.Answer(choice="owner"), {}, "Choose one of the answers shown"),
     ("relative_from", d.Answer(), {}, "Choose from today, or write the first day"),
-    ("relative_from", d.Answer(text="next week"), {},
-     "Write the date as day-month-year, for example %(example)s"),
-    ("relative_from", d.Answer(text="1-3-2026"), {},
-     "That day has passed. Write today's date or a later one"),
+    (
+        "relative_from",
+        d.Answer(text="next week"),
+        {},
+        "Write the date as day-month-year, for example %(example)s",
+    ),
+    (
+        "relative_from",
+        d.Answer(text="1-3-2026"),
+        {},
+        "That day has passed. Write today's date or a later one",
+    ),
     ("relative_until", d.Answer(), {}, "Choose until you withdraw it, or write the last day"),
-    ("relative_until", d.Answer(text="31-2-2026"), {},
-     "Write the date as day-month-year, for example %(example)s"),
-    ("relative_until", d.Answer(text="1-3-2026"), {},
-     "That day has passed. Write today's date or a later one"),
+    (
+        "relative_until",
+        d.Answer(text="31-2-2026"),
+        {},
+        "Write the date as day-month-year, for example %(example)s",
+    ),
+    (
+        "relative_until",
+        d.Answer(text="1-3-2026"),
+        {},
+        "That day has passed. Write today's date or a later one",
+    ),
     ("relative_confirm", d.Answer(), {}, "Choose whether to give the consent"),
     ("relative_confirm", d.Answer(choice="yes"), {}, "Choose one of the answers shown"),
 ]
@@ -497,13 +638,21 @@ def test_relation_is_one_of_a_fixed_set_stored_as_its_value():
     assert asked.values == {kind.value for kind in RelationKind}
     for kind in RelationKind:
         if kind is not RelationKind.OTHER:
-            state = run(context(), d.Answer(choice=kind.value), step="relative_relation",
-                        data={"relative_name": "Åse"})
+            state = run(
+                context(),
+                d.Answer(choice=kind.value),
+                step="relative_relation",
+                data={"relative_name": "Åse"},
+            )
             assert state.data["relative_relation"] == kind.value
-    problem = error(context(), "relative_relation", d.Answer(choice="other"),
-                    data={"relative_name": "Åse"})  # "other" needs her words
+    problem = error(
+        context(), "relative_relation", d.Answer(choice="other"), data={"relative_name": "Åse"}
+    )  # "other" needs her words
     assert (problem.field, problem.message, problem.params) == (
-        "text", "Write how you know %(name)s", {"name": "Åse"})
+        "text",
+        "Write how you know %(name)s",
+        {"name": "Åse"},
+    )
 
 
 @pytest.mark.parametrize(("step", "given", "changes", "message"), BAD_RELATIVE_ANSWERS)
@@ -512,19 +661,34 @@ def test_bad_answers_about_a_new_relative_are_refused(step, given, changes, mess
 
 
 def test_the_last_day_cannot_be_before_the_first():
-    problem = error(context(), "relative_until", d.Answer(text="15-3-2026"),
-                    data={**FILLED, "relative_from": "2026-04-01"})
+    problem = error(
+        context(),
+        "relative_until",
+        d.Answer(text="15-3-2026"),
+        data={**FILLED, "relative_from": "2026-04-01"},
+    )
     assert problem.message == "The last day cannot be before the first day, %(date)s"
     assert problem.params == {"date": "2026-04-01"}
     # The first day itself is allowed: a consent for one day.
-    assert run(context(), d.Answer(text="1-4-2026"), step="relative_until",
-               data={**FILLED, "relative_from": "2026-04-01"}).step == "relative_confirm"
+    assert (
+        run(
+            context(),
+            d.Answer(text="1-4-2026"),
+            step="relative_until",
+            data={**FILLED, "relative_from": "2026-04-01"},
+        ).step
+        == "relative_confirm"
+    )
 
 
 @pytest.mark.parametrize("step", sorted(d.CITIZEN_ONLY_STEPS))
 def test_a_relative_acting_for_the_citizen_cannot_give_or_change_consent(step):
-    problem = error(context(is_citizen=False), step, d.Answer(choice="save", text="x"),
-                    data={**FILLED, "consent_id": 7, "consent_action": "act"})
+    problem = error(
+        context(is_citizen=False),
+        step,
+        d.Answer(choice="save", text="x"),
+        data={**FILLED, "consent_id": 7, "consent_action": "act"},
+    )
     assert problem.message == "Only the citizen can give or change a consent"
 
 

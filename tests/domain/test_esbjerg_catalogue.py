@@ -125,10 +125,26 @@ def test_meal_delivery_is_free_choice_not_swap() -> None:
 
 def test_core_services_present() -> None:
     """The services the brief names are in the catalogue."""
-    for code in ("PP-BAD", "PP-KLAED", "PP-TOILET", "PP-MUND", "PP-BARBER", "PP-HAARVASK",
-                 "PP-SPISEHJAELP", "PR-RENG", "PR-STOEVSUG", "PR-GULVVASK", "PR-BADEVAER",
-                 "PR-KOEKKEN", "PR-SENGETOEJ", "PR-TOEJVASK", "PR-INDKOEB", "PP-OPVASK",
-                 "PR-SKRALD", "PR-OPRYD"):
+    for code in (
+        "PP-BAD",
+        "PP-KLAED",
+        "PP-TOILET",
+        "PP-MUND",
+        "PP-BARBER",
+        "PP-HAARVASK",
+        "PP-SPISEHJAELP",
+        "PR-RENG",
+        "PR-STOEVSUG",
+        "PR-GULVVASK",
+        "PR-BADEVAER",
+        "PR-KOEKKEN",
+        "PR-SENGETOEJ",
+        "PR-TOEJVASK",
+        "PR-INDKOEB",
+        "PP-OPVASK",
+        "PR-SKRALD",
+        "PR-OPRYD",
+    ):
         assert code in BY_CODE
 
 

@@ -72,8 +72,14 @@ def test_a_private_provider_of_practical_help_gets_at_least_three_citizens(citiz
 
 @pytest.mark.parametrize(
     ("provider", "citizens"),
-    [(PRIVATE_PRACTICAL, 0), (PRIVATE_PRACTICAL, 1), (PRIVATE_PRACTICAL, 2),
-     (NURSING_HOME, 2), (HOME_CARE, 4), (HOME_CARE, 5)],
+    [
+        (PRIVATE_PRACTICAL, 0),
+        (PRIVATE_PRACTICAL, 1),
+        (PRIVATE_PRACTICAL, 2),
+        (NURSING_HOME, 2),
+        (HOME_CARE, 4),
+        (HOME_CARE, 5),
+    ],
 )
 def test_a_provider_with_fewer_citizens_than_the_rule_asks_is_visited_in_full(provider, citizens):
     # Seed 000: "mindst 3" cannot be met by a provider with 2 citizens; all of them are seen.
@@ -155,8 +161,11 @@ def test_a_picked_citizen_may_be_replaced_only_from_the_same_stratum():
 
 @pytest.mark.parametrize(
     ("case", "code"),
-    [("other_stratum", "other_stratum"), ("not_picked", "not_picked"),
-     ("already_picked", "already_picked")],
+    [
+        ("other_stratum", "other_stratum"),
+        ("not_picked", "not_picked"),
+        ("already_picked", "already_picked"),
+    ],
 )
 def test_a_replacement_that_breaks_the_rule_is_refused_with_its_reason(case, code):
     sample = draw_sample(HOME_CARE, people(30), seed="swap")

@@ -581,17 +581,22 @@ def test_minutes_other_swaps_hold_at_the_visit_count_in_the_check() -> None:
         "used_minutes": 20,
         "overrun_minutes": 5,
     }
-    assert check((line("rengøring_bad", 20),), (line("strygning", 15),),
-                 bookings=(TAKEN,)).remaining_minutes == 0
+    assert (
+        check(
+            (line("rengøring_bad", 20),), (line("strygning", 15),), bookings=(TAKEN,)
+        ).remaining_minutes
+        == 0
+    )
 
 
 def test_a_full_visit_suggests_what_fits_in_what_is_left_and_another_visit() -> None:
     """Rule 4: what would work is counted within the 15 minutes other swaps left."""
-    found = alternatives((line("rengøring_bad", 20),), (line("køleskab", 20),),
-                         bookings=(TAKEN,))
+    found = alternatives((line("rengøring_bad", 20),), (line("køleskab", 20),), bookings=(TAKEN,))
     assert found["choose_at_most_minutes"] == {"max_minutes": 15}
     assert found["services_that_fit"] == {
-        "available_minutes": 15, "services": [{"service_code": "strygning", "minutes": 15}]}
+        "available_minutes": 15,
+        "services": [{"service_code": "strygning", "minutes": 15}],
+    }
     for item in found["services_that_fit"]["services"]:
         swap = ((line("rengøring_bad", 20),), (line(item["service_code"], item["minutes"]),))
         assert "visit_already_booked" not in check(*swap, bookings=(TAKEN,)).codes, item
@@ -608,10 +613,18 @@ def test_a_visit_no_other_swap_holds_minutes_in_changes_nothing() -> None:
 def test_for_a_period_the_tightest_visit_decides() -> None:
     """Rule 4: a standing wish is done at every visit it covers, so the fullest one decides."""
     period = (VISIT_DAY, VISIT_DAY + timedelta(days=13))
-    bookings = (VisitBooking(VISIT_DAY, 65, 30),
-                VisitBooking(VISIT_DAY + timedelta(days=7), 65, 55))
-    result = check((line("rengøring_bad", 20),), (line("køleskab", 20),), visit_date=None,
-                   period=period, window_minutes=170, bookings=bookings)
+    bookings = (
+        VisitBooking(VISIT_DAY, 65, 30),
+        VisitBooking(VISIT_DAY + timedelta(days=7), 65, 55),
+    )
+    result = check(
+        (line("rengøring_bad", 20),),
+        (line("køleskab", 20),),
+        visit_date=None,
+        period=period,
+        window_minutes=170,
+        bookings=bookings,
+    )
     assert result.codes == ("visit_already_booked",)
     assert result.violations[0].data["date"] == "2026-03-09"
     assert result.violations[0].data["free_minutes"] == 10
@@ -701,8 +714,11 @@ def test_check_never_raises_and_keeps_the_time_frame(
         assert result.used_minutes <= max(window_minutes, 0)
         assert result.freed_minutes <= max(window_minutes, 0)
         # All swaps at a visit together stay within its frame (bookings.book_swap).
-        assert all(result.used_minutes <= max(0, b.frame_minutes - b.booked_minutes)
-                   for b in bookings if b.booked_minutes > 0)
+        assert all(
+            result.used_minutes <= max(0, b.frame_minutes - b.booked_minutes)
+            for b in bookings
+            if b.booked_minutes > 0
+        )
     # explain_alternatives takes the same input and must not raise either.
     suggestions = explain_alternatives(
         granted=granted,
@@ -728,7 +744,10 @@ def test_check_never_raises_and_keeps_the_time_frame(
     bookings=st.one_of(st.none(), st.integers(), st.text(), st.lists(st.builds(object))),
 )
 def test_check_never_raises_on_nonsense(
-    proposal: object, granted: object, catalogue: object, window_minutes: object,
+    proposal: object,
+    granted: object,
+    catalogue: object,
+    window_minutes: object,
     bookings: object,
 ) -> None:
     """Whatever a caller passes, the answer is violations, not an exception."""

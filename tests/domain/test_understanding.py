@@ -147,11 +147,9 @@ def roles_of(text: str, language: str = "da") -> tuple[str, list[str], list[str]
     [
         ("hellere gå en tur end støvsuge", "hellere X end Y", ["FL-GAATUR"], ["PR-STOEVSUG"]),
         ("bad i stedet for rengøring", "X i stedet for Y", ["PP-BAD"], ["PR-RENG"]),
-        ("i stedet for rengøring vil jeg have bad", "i stedet for Y, X", ["PP-BAD"],
-         ["PR-RENG"]),
+        ("i stedet for rengøring vil jeg have bad", "i stedet for Y, X", ["PP-BAD"], ["PR-RENG"]),
         ("bytte støvsugning ud med gåtur", "bytte Y med X", ["FL-GAATUR"], ["PR-STOEVSUG"]),
-        ("kan støvsugningen byttes til en gåtur", "bytte Y med X", ["FL-GAATUR"],
-         ["PR-STOEVSUG"]),
+        ("kan støvsugningen byttes til en gåtur", "bytte Y med X", ["FL-GAATUR"], ["PR-STOEVSUG"]),
         ("ikke støvsugning men bad", "ikke Y men X", ["PP-BAD"], ["PR-STOEVSUG"]),
         ("springe støvsugningen over", "droppe Y", [], ["PR-STOEVSUG"]),
         ("droppe opvasken og i stedet gå en tur", "droppe Y", ["FL-GAATUR"], ["PP-OPVASK"]),
@@ -166,8 +164,7 @@ def test_danish_patterns(text: str, pattern: str, add: list[str], drop: list[str
 @pytest.mark.parametrize(
     ("text", "pattern", "add", "drop"),
     [
-        ("rather a walk than the vacuuming", "hellere X end Y", ["FL-GAATUR"],
-         ["PR-STOEVSUG"]),
+        ("rather a walk than the vacuuming", "hellere X end Y", ["FL-GAATUR"], ["PR-STOEVSUG"]),
         ("a shower instead of the cleaning", "X i stedet for Y", ["PP-BAD"], ["PR-RENG"]),
         ("swap my shower for a walk", "bytte Y med X", ["FL-GAATUR"], ["PP-BAD"]),
         ("replace the cleaning with a chat", "bytte Y med X", ["PP-STOETTE"], ["PR-RENG"]),
@@ -242,10 +239,37 @@ def test_understand_never_raises(text: str, language: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(
-    ["hellere", "end", "i", "stedet", "for", "bytte", "med", "ikke", "men", "droppe", "over",
-     "bad", "støvsugning", "gåtur", ",", ".", "?", "instead", "of", "rather", "than", "swap"]
-), max_size=25))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "hellere",
+                "end",
+                "i",
+                "stedet",
+                "for",
+                "bytte",
+                "med",
+                "ikke",
+                "men",
+                "droppe",
+                "over",
+                "bad",
+                "støvsugning",
+                "gåtur",
+                ",",
+                ".",
+                "?",
+                "instead",
+                "of",
+                "rather",
+                "than",
+                "swap",
+            ]
+        ),
+        max_size=25,
+    )
+)
 def test_understand_never_raises_on_pattern_soup(words: list[str]) -> None:
     """Pattern words in any order never break the reader."""
     u = understand(" ".join(words), SERVICES)

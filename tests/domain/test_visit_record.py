@@ -1,4 +1,5 @@
 """The visit record check (domain.visit_record): rules 4, 5 and 6 of DOMAIN.md."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,42 +35,79 @@ D, DROP = VisitServiceOutcome.DELIVERED, VisitServiceOutcome.DROPPED
 
 def check(outcome=D, instead=(), swaps=(), decisions=None, acknowledged=False):
     return check_visit_record(
-        day=DAY, items=[PlannedItem("10", "VAC", 30, outcome)], instead=list(instead),
-        swaps=list(swaps), decisions=decisions or {}, acknowledged_now=acknowledged,
-        granted=GRANTED, catalogue=CATALOGUE, policy=Policy(), window_minutes=30,
+        day=DAY,
+        items=[PlannedItem("10", "VAC", 30, outcome)],
+        instead=list(instead),
+        swaps=list(swaps),
+        decisions=decisions or {},
+        acknowledged_now=acknowledged,
+        granted=GRANTED,
+        catalogue=CATALOGUE,
+        policy=Policy(),
+        window_minutes=30,
     )
 
 
 ACCEPT = {"1": SwapDecision("1", True)}
 
 
-@pytest.mark.parametrize("kwargs,codes", [
-    # Delivered as planned, nothing wished: nothing to check.
-    ({}, ()),
-    # Rule 5 (002 §8): every wished swap gets the worker's answer.
-    ({"swaps": [SWAP]}, ("swap_undecided",)),
-    ({"swaps": [SWAP], "decisions": {"1": SwapDecision("1", False)}},
-     ("decline_reason_missing",)),
-    ({"swaps": [SWAP], "decisions": {"1": SwapDecision("1", False, DeclineReason.OTHER, " ")}},
-     ("decline_text_missing",)),
-    ({"swaps": [SWAP], "decisions": {"1": SwapDecision("1", False, DeclineReason.HYGIENE)}},
-     ()),
-    # An accepted swap is what happened: the drop and the choice are in the record.
-    ({"swaps": [SWAP], "decisions": ACCEPT},
-     ("accepted_drop_not_dropped", "accepted_add_not_done")),
-    ({"swaps": [SWAP], "decisions": ACCEPT, "outcome": DROP,
-      "instead": [DoneInstead("0", "WALK", 30)]}, ()),
-    # Rule 5: declined means the granted help is delivered.
-    ({"swaps": [SWAP], "decisions": {"1": SwapDecision("1", False, DeclineReason.HYGIENE)},
-      "outcome": DROP, "instead": [DoneInstead("0", "WALK", 30)], "acknowledged": True},
-     ("declined_drop_dropped",)),
-    # Rule 4 (004 §1.3.3, 002 §8): the choice must fit in the time frame.
-    ({"outcome": DROP, "instead": [DoneInstead("0", "WALK", 40)], "acknowledged": True},
-     ("swap:over_time_frame",)),
-    # Rule 6 (004 footnote 2, § 90): a drop agreed at the door needs the acknowledgement.
-    ({"outcome": DROP, "instead": [DoneInstead("0", "WIN", 30)]}, ("acknowledgement_missing",)),
-    ({"outcome": DROP, "instead": [DoneInstead("0", "WIN", 30)], "acknowledged": True}, ()),
-])
+@pytest.mark.parametrize(
+    "kwargs,codes",
+    [
+        # Delivered as planned, nothing wished: nothing to check.
+        ({}, ()),
+        # Rule 5 (002 §8): every wished swap gets the worker's answer.
+        ({"swaps": [SWAP]}, ("swap_undecided",)),
+        (
+            {"swaps": [SWAP], "decisions": {"1": SwapDecision("1", False)}},
+            ("decline_reason_missing",),
+        ),
+        (
+            {
+                "swaps": [SWAP],
+                "decisions": {"1": SwapDecision("1", False, DeclineReason.OTHER, " ")},
+            },
+            ("decline_text_missing",),
+        ),
+        (
+            {"swaps": [SWAP], "decisions": {"1": SwapDecision("1", False, DeclineReason.HYGIENE)}},
+            (),
+        ),
+        # An accepted swap is what happened: the drop and the choice are in the record.
+        (
+            {"swaps": [SWAP], "decisions": ACCEPT},
+            ("accepted_drop_not_dropped", "accepted_add_not_done"),
+        ),
+        (
+            {
+                "swaps": [SWAP],
+                "decisions": ACCEPT,
+                "outcome": DROP,
+                "instead": [DoneInstead("0", "WALK", 30)],
+            },
+            (),
+        ),
+        # Rule 5: declined means the granted help is delivered.
+        (
+            {
+                "swaps": [SWAP],
+                "decisions": {"1": SwapDecision("1", False, DeclineReason.HYGIENE)},
+                "outcome": DROP,
+                "instead": [DoneInstead("0", "WALK", 30)],
+                "acknowledged": True,
+            },
+            ("declined_drop_dropped",),
+        ),
+        # Rule 4 (004 §1.3.3, 002 §8): the choice must fit in the time frame.
+        (
+            {"outcome": DROP, "instead": [DoneInstead("0", "WALK", 40)], "acknowledged": True},
+            ("swap:over_time_frame",),
+        ),
+        # Rule 6 (004 footnote 2, § 90): a drop agreed at the door needs the acknowledgement.
+        ({"outcome": DROP, "instead": [DoneInstead("0", "WIN", 30)]}, ("acknowledgement_missing",)),
+        ({"outcome": DROP, "instead": [DoneInstead("0", "WIN", 30)], "acknowledged": True}, ()),
+    ],
+)
 def test_the_record_check_finds_every_problem(kwargs, codes):
     assert check(**kwargs).codes == codes
 

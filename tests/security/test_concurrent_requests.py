@@ -47,9 +47,7 @@ def _signed_in_client(app: Flask, staff_id: int, nonce: str):
     return client
 
 
-def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_once(
-    app, factories
-):
+def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_once(app, factories):
     scene = visit_scene(factories)
     vacuum, shower = scene.services["PH-STOEV"], scene.services["PP-BAD"]
     visits = [scene.visit]
@@ -59,16 +57,21 @@ def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_o
         factories.VisitService(visit=visit, service=shower, planned_minutes=30)
         visits.append(visit)
     workers = [scene.worker] + [
-        factories.StaffUser(municipality=scene.citizen.municipality,
-                            role=StaffRole.HOME_CARE_WORKER, team=scene.citizen.team,
-                            provider=scene.citizen.provider)
+        factories.StaffUser(
+            municipality=scene.citizen.municipality,
+            role=StaffRole.HOME_CARE_WORKER,
+            team=scene.citizen.team,
+            provider=scene.citizen.provider,
+        )
         for _ in range(WORKERS - 1)
     ]
     accounts = [(w.id, w.session_nonce) for w in workers]
     visit_ids = [v.id for v in visits]
     items = {
-        v.id: [s.id for s in db.session.scalars(
-            select(VisitService).where(VisitService.visit_id == v.id))]
+        v.id: [
+            s.id
+            for s in db.session.scalars(select(VisitService).where(VisitService.visit_id == v.id))
+        ]
         for v in visits
     }
     db.session.commit()  # no transaction of this thread stays open while the others run
@@ -80,13 +83,18 @@ def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_o
         seen: Counter = Counter()
         barrier.wait()
         for round_ in range(ROUNDS):
-            for url in ("/personale/besoeg", f"/personale/besoeg/{visit_id}",
-                        f"/personale/besoeg/{visit_id}/meld-aendring"):
+            for url in (
+                "/personale/besoeg",
+                f"/personale/besoeg/{visit_id}",
+                f"/personale/besoeg/{visit_id}/meld-aendring",
+            ):
                 seen[("GET", client.get(url).status_code)] += 1
             if round_ == 1:
                 # Two workers record each visit at the same moment: one record is kept.
-                data = {f"outcome_{item}": VisitServiceOutcome.DELIVERED.value
-                        for item in items[visit_id]}
+                data = {
+                    f"outcome_{item}": VisitServiceOutcome.DELIVERED.value
+                    for item in items[visit_id]
+                }
                 data["csrf_token"] = csrf_token(client)
                 response = client.post(f"/personale/besoeg/{visit_id}", data=data)
                 seen[("POST", response.status_code)] += 1
@@ -98,8 +106,10 @@ def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_o
     assert outcomes == {("GET", 200): WORKERS * ROUNDS * 3, ("POST", 302): WORKERS}, outcomes
     db.session.rollback()
     logged = Counter(
-        (action, object_type) for action, object_type in db.session.execute(
-            select(AuditEntry.action, AuditEntry.object_type))
+        (action, object_type)
+        for action, object_type in db.session.execute(
+            select(AuditEntry.action, AuditEntry.object_type)
+        )
     )
     assert logged == {
         ("read", "visit_list"): WORKERS * ROUNDS,  # the day's list, one citizen on it
@@ -107,6 +117,5 @@ def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_o
         ("read", "staff.report_change_view"): WORKERS * ROUNDS,  # logged centrally
         ("update", "visit"): VISITS,  # each visit recorded once, the second submit adds nothing
     }, logged
-    recorded = db.session.scalar(
-        select(func.count(Visit.id)).where(Visit.recorded_at.is_not(None)))
+    recorded = db.session.scalar(select(func.count(Visit.id)).where(Visit.recorded_at.is_not(None)))
     assert recorded == VISITS

@@ -218,8 +218,10 @@ def read_form(soup: BeautifulSoup, form: Tag) -> list[Control]:
             controls.append(Control(name, "csrf", first.get("value", "")))
         elif first.name == "button" or kind == "submit":
             # A submit button without a name sends nothing: one more way to press.
-            presses = [*form.find_all("input", type="submit"), *(
-                b for b in form.find_all("button") if b.get("type", "submit") == "submit")]
+            presses = [
+                *form.find_all("input", type="submit"),
+                *(b for b in form.find_all("button") if b.get("type", "submit") == "submit"),
+            ]
             unnamed = any(not b.get("name") for b in presses)
             controls.append(Control(name, "button", options=values + (("",) if unnamed else ())))
         elif kind == "radio":
@@ -227,8 +229,14 @@ def read_form(soup: BeautifulSoup, form: Tag) -> list[Control]:
             controls.append(Control(name, "choice", checked, options=values))
         elif kind == "checkbox":
             checked = [t.get("value", "on") for t in tags if t.has_attr("checked")]
-            controls.append(Control(name, "multi" if len(tags) > 1 else "checkbox",
-                                    " ".join(checked), options=values))
+            controls.append(
+                Control(
+                    name,
+                    "multi" if len(tags) > 1 else "checkbox",
+                    " ".join(checked),
+                    options=values,
+                )
+            )
         elif first.name == "select":
             options = tuple(o.get("value", o.get_text()) for o in first.find_all("option"))
             chosen = first.find("option", selected=True)
@@ -259,8 +267,9 @@ def forms_posting_to(html: str, url: str) -> tuple[BeautifulSoup, list[Tag]]:
 # --- Values for each kind of field -----------------------------------------------------
 
 TAMPERED = st.one_of(
-    st.sampled_from(["", " ", "0", "-1", "abc", "1 OR 1=1", "99999999999999999999", "2147483648",
-                     "²", "٣"]),  # digits to str.isdigit(), but int() takes only the second
+    st.sampled_from(
+        ["", " ", "0", "-1", "abc", "1 OR 1=1", "99999999999999999999", "2147483648", "²", "٣"]
+    ),  # digits to str.isdigit(), but int() takes only the second
     st.integers(min_value=1, max_value=40).map(str),  # ids of other objects in the world
     st.text(max_size=12),
 )
@@ -321,8 +330,9 @@ def _fitting(control: Control) -> st.SearchStrategy[str]:
         offered = [o for o in control.options if o] or [""]  # not the "Choose …" option
         return st.sampled_from(offered)
     if control.kind == "text":
-        words = st.text(alphabet=st.characters(categories=["L", "N", "P", "Zs"]), min_size=1,
-                        max_size=30)
+        words = st.text(
+            alphabet=st.characters(categories=["L", "N", "P", "Zs"]), min_size=1, max_size=30
+        )
         return st.one_of(REALISTIC, words, *([st.just(control.value)] if control.value else []))
     return st.just(control.value)  # hidden and csrf: the page's own value
 
@@ -337,8 +347,10 @@ def _wrong(control: Control) -> st.SearchStrategy[str]:
         low = control.low if control.low is not None else 0
         high = control.high if control.high is not None else low + 1000
         edges = [low - 1, high + 1, -(2**31), 2**31, 2**63, 10**20]
-        return st.one_of(st.sampled_from(edges).map(str), st.sampled_from(
-            ["", " 7 ", "1.5", "1e3", "٣", "12a", "+5", "0x10"]))
+        return st.one_of(
+            st.sampled_from(edges).map(str),
+            st.sampled_from(["", " 7 ", "1.5", "1e3", "٣", "12a", "+5", "0x10"]),
+        )
     if control.kind == "text":
         return ODD_TEXT
     return TAMPERED
@@ -358,11 +370,17 @@ def values(control: Control, wrong: bool, as_shown: bool) -> st.SearchStrategy[l
             return st.just(control.value.split())
         return st.just([control.value])
     if control.kind == "checkbox":
-        return st.lists(TAMPERED, min_size=1, max_size=1) if wrong else st.sampled_from(
-            [[], list(control.options)])
+        return (
+            st.lists(TAMPERED, min_size=1, max_size=1)
+            if wrong
+            else st.sampled_from([[], list(control.options)])
+        )
     if control.kind == "multi":  # several boxes, or a multiple select
-        pick = st.one_of(st.sampled_from(control.options), TAMPERED) if wrong else (
-            st.sampled_from(control.options))
+        pick = (
+            st.one_of(st.sampled_from(control.options), TAMPERED)
+            if wrong
+            else (st.sampled_from(control.options))
+        )
         return st.lists(pick, max_size=4, unique=True)
     return (_wrong(control) if wrong else _fitting(control)).map(lambda value: [value])
 
@@ -394,8 +412,11 @@ def danish_messages() -> list[re.Pattern[str]]:
     texts = []
     for message in catalogue:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        texts += [s for s in strings if s and len(re.findall(r"[^\W\d_]", re.sub(
-            r"%\(\w+\)[sdif]", "", s))) >= 4]
+        texts += [
+            s
+            for s in strings
+            if s and len(re.findall(r"[^\W\d_]", re.sub(r"%\(\w+\)[sdif]", "", s))) >= 4
+        ]
     return [_pattern(s) for s in texts]
 
 
@@ -422,9 +443,10 @@ def message_problems(message: str) -> list[str]:
         return [f"WTForms' English default message {message!r}"]
     # A message may be put together from catalogue texts: "Ydelseslinje 2: Vælg …".
     parts = message.split(": ")
-    if not (_danish(message) or all(
-        _danish(part) or _danish(re.sub(r"\s*\d+$", "", part)) for part in parts
-    )):
+    if not (
+        _danish(message)
+        or all(_danish(part) or _danish(re.sub(r"\s*\d+$", "", part)) for part in parts)
+    ):
         return [f"a message not in the Danish catalogue: {message!r}"]
     return []
 
@@ -487,11 +509,19 @@ def _find_page(app, walk: Walk, client, endpoint: str, url: str) -> str | None:
         (rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or set())),
         key=lambda rule: (rule.endpoint.split(".")[0] != own_blueprint, rule.endpoint),
     )
-    for page in [url, *(walk.urls[rule.endpoint] for rule in candidates
-                        if rule.endpoint in walk.urls and rule.endpoint != "static")]:
+    for page in [
+        url,
+        *(
+            walk.urls[rule.endpoint]
+            for rule in candidates
+            if rule.endpoint in walk.urls and rule.endpoint != "static"
+        ),
+    ]:
         response = _request(app, client, page)
-        if response.status_code == 200 and forms_posting_to(response.get_data(as_text=True),
-                                                            url)[1]:
+        if (
+            response.status_code == 200
+            and forms_posting_to(response.get_data(as_text=True), url)[1]
+        ):
             return page
     return None
 
@@ -511,7 +541,7 @@ def _request(app, client, url: str, form: list[tuple[str, str]] | None = None):
             return client.get(url)
         try:
             return client.post(url, data=MultiDict(form))
-        except Exception:  # noqa: BLE001  (TESTING propagates what would be a 500)
+        except Exception:
             raise AssertionError(f"500: {traceback.format_exc(limit=-6)}") from None
 
 
@@ -555,16 +585,21 @@ def test_every_form_takes_any_submission_without_a_500_or_a_partial_write(
         # Mostly a complete, fitting submission: the required fields and up to three
         # optional ones filled in, the others left as shown (fields that go together,
         # like a row of the visit record, stay as they were); up to three fields wrong.
-        wrong = data.draw(_some(c.name for c in controls if may_go_wrong(c)),
-                          label="filled in wrongly")
-        filled = data.draw(_some(c.name for c in controls if is_optional(c)),
-                           label="optional fields filled in")
+        wrong = data.draw(
+            _some(c.name for c in controls if may_go_wrong(c)), label="filled in wrongly"
+        )
+        filled = data.draw(
+            _some(c.name for c in controls if is_optional(c)), label="optional fields filled in"
+        )
         fields = [
             (control.name, value)
             for control in controls
             for value in data.draw(
-                values(control, control.name in wrong,
-                       as_shown=is_optional(control) and control.name not in filled),
+                values(
+                    control,
+                    control.name in wrong,
+                    as_shown=is_optional(control) and control.name not in filled,
+                ),
                 label=control.name,
             )
         ]
@@ -576,8 +611,11 @@ def test_every_form_takes_any_submission_without_a_500_or_a_partial_write(
         answer = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         # Go on from an accepted answer that shows the form again (a preview to confirm);
         # after anything else, from the form's page as it is now.
-        shown = str(answer) if status == 200 and not answer.find(
-            attrs={"data-module": "error-summary"}) else None
+        shown = (
+            str(answer)
+            if status == 200 and not answer.find(attrs={"data-module": "error-summary"})
+            else None
+        )
         # Refused: a 4xx, or the form shown again with errors (some views answer 200).
         refused = status >= 400 or answer.find(attrs={"data-module": "error-summary"})
         problems = frame_problems()

@@ -100,8 +100,9 @@ def test_a_password_checked_before_the_lock_counts_only_against_the_same_hash(fa
     db.session.commit()
     result = attempt_staff_login(db.session, staff.username, TEST_PASSWORD, checked=checked)
     assert result.staff is None and staff.failed_logins == 1
-    checked = check_password(stored_password_hash(db.session, staff.username),
-                             "et-helt-nyt-kodeord-7")
+    checked = check_password(
+        stored_password_hash(db.session, staff.username), "et-helt-nyt-kodeord-7"
+    )
     assert attempt_staff_login(db.session, staff.username, "", checked=checked).staff is not None
     unknown = check_password(stored_password_hash(db.session, "ingen-saadan"), TEST_PASSWORD)
     assert unknown.password_hash is None and not unknown.ok
@@ -288,9 +289,7 @@ def test_a_demo_sign_in_with_no_real_id_is_a_plain_bad_request(app, kind, raw_id
 
 
 @pytest.mark.parametrize("raw_id", NO_ID)
-def test_a_relative_choosing_no_real_citizen_is_told_there_is_no_consent(
-    app, factories, raw_id
-):
+def test_a_relative_choosing_no_real_citizen_is_told_there_is_no_consent(app, factories, raw_id):
     from tests.pages import sign_in_relative
 
     relative = factories.Consent().relative

@@ -70,9 +70,12 @@ def test_one_address_trying_many_accounts_is_slowed_and_another_address_is_not(a
             assert _try(attacker, staff.username, "forkert1234").status_code == 200
             tries += 1
     db.session.expire_all()
-    assert db.session.scalar(
-        select(func.count()).select_from(StaffUser).where(StaffUser.locked_until.is_not(None))
-    ) == 0  # the per-account lock-out alone would let this go on
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(StaffUser).where(StaffUser.locked_until.is_not(None))
+        )
+        == 0
+    )  # the per-account lock-out alone would let this go on
 
     refused = _try(attacker, accounts[-1].username, TEST_PASSWORD)  # even the right password
     assert refused.status_code == 429

@@ -140,8 +140,13 @@ def _supervision(provider, citizen, n: int) -> dict:
     )
 
     sample = SupervisionSample(
-        municipality_id=provider.municipality_id, provider_id=provider.id, year=2000 + n,
-        seed=f"world-{n}", rule=SampleRule.MUNICIPAL_HOME_CARE, population=1, target_size=6,
+        municipality_id=provider.municipality_id,
+        provider_id=provider.id,
+        year=2000 + n,
+        seed=f"world-{n}",
+        rule=SampleRule.MUNICIPAL_HOME_CARE,
+        population=1,
+        target_size=6,
         strata=[{"index": 1, "min_minutes": 30, "max_minutes": 30, "citizen_ids": [citizen.id]}],
     )
     member = SampledCitizen(
@@ -162,8 +167,12 @@ def _supervision(provider, citizen, n: int) -> dict:
     )
     db.session.add_all([sample, *visits, recommendation])
     db.session.commit()
-    return {"sample": sample, "member": member, "visit": visits[1],
-            "recommendation": recommendation}
+    return {
+        "sample": sample,
+        "member": member,
+        "visit": visits[1],
+        "recommendation": recommendation,
+    }
 
 
 def build_world(factories) -> World:

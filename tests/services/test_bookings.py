@@ -37,9 +37,15 @@ def visit(factories):
 
 
 def _book(visit, service, minutes: int, **extra) -> SwapRequest:
-    return book_swap(db.session, visit_id=visit.id, citizen_id=visit.citizen_id,
-                     drop=[Line(minutes, service.id)], add=[Line(minutes, service.id)],
-                     created_by_kind=ActorKind.CITIZEN, **extra)
+    return book_swap(
+        db.session,
+        visit_id=visit.id,
+        citizen_id=visit.citizen_id,
+        drop=[Line(minutes, service.id)],
+        add=[Line(minutes, service.id)],
+        created_by_kind=ActorKind.CITIZEN,
+        **extra,
+    )
 
 
 def test_a_repeated_submit_returns_the_first_swap_even_when_it_filled_the_frame(visit, factories):
@@ -66,24 +72,37 @@ def test_a_visit_earlier_than_the_caller_allows_is_refused(visit, factories):
 def test_a_standing_wish_for_a_period_is_stored_without_a_visit(visit, factories):
     service = factories.Service(municipality=visit.citizen.municipality)
     first, last = visit.day, visit.day + timedelta(days=13)
-    swap = book_swap(db.session, period=(first, last), citizen_id=visit.citizen_id,
-                     drop=[Line(20, service.id)], add=[Line(20, None, "En gåtur")],
-                     created_by_kind=ActorKind.RELATIVE,
-                     acknowledged_at=None, acknowledged_by_kind=ActorKind.RELATIVE)
+    swap = book_swap(
+        db.session,
+        period=(first, last),
+        citizen_id=visit.citizen_id,
+        drop=[Line(20, service.id)],
+        add=[Line(20, None, "En gåtur")],
+        created_by_kind=ActorKind.RELATIVE,
+        acknowledged_at=None,
+        acknowledged_by_kind=ActorKind.RELATIVE,
+    )
     db.session.commit()
     assert (swap.visit_id, swap.period_start, swap.period_end) == (None, first, last)
-    assert [(line.kind, line.free_text) for line in swap.lines] == [("drop", None),
-                                                                   ("add", "En gåtur")]
+    assert [(line.kind, line.free_text) for line in swap.lines] == [
+        ("drop", None),
+        ("add", "En gåtur"),
+    ]
     assert booked_minutes(db.session, visit.id) == 0  # a period holds no visit's minutes
 
 
 @pytest.mark.parametrize("where", ["both", "neither"])
 def test_a_swap_is_for_one_visit_or_a_period(visit, factories, where):
     service = factories.Service(municipality=visit.citizen.municipality)
-    place = ({"visit_id": visit.id, "period": (visit.day, visit.day)} if where == "both"
-             else {})
+    place = {"visit_id": visit.id, "period": (visit.day, visit.day)} if where == "both" else {}
     with pytest.raises(ValueError):
-        book_swap(db.session, citizen_id=visit.citizen_id, drop=[Line(5, service.id)],
-                  add=[], created_by_kind=ActorKind.CITIZEN, **place)
+        book_swap(
+            db.session,
+            citizen_id=visit.citizen_id,
+            drop=[Line(5, service.id)],
+            add=[],
+            created_by_kind=ActorKind.CITIZEN,
+            **place,
+        )
     db.session.rollback()
     assert db.session.scalar(select(func.count(SwapRequest.id))) == 0

@@ -311,9 +311,7 @@ def test_report_is_json_ready(granted, record) -> None:
     assert data["flags"][0]["rule"] == "repeated_deselection"
 
 
-def test_the_policy_preview_counts_exactly_the_flags_the_evaluation_opens(
-    granted, record
-) -> None:
+def test_the_policy_preview_counts_exactly_the_flags_the_evaluation_opens(granted, record) -> None:
     """One code path (flags.find_holding): the admin's preview can never promise other figures."""
     from selvvisitation.services.adapters import policy_for
     from selvvisitation.services.policy_preview import flag_count

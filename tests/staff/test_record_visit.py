@@ -1,4 +1,5 @@
 """Recording a visit as it went (issue 5; DOMAIN.md rules 1-6, seeds 002 §8 and 004 §1.3.3)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,15 +29,21 @@ def counts() -> tuple[int, int, int]:
     return (
         db.session.scalar(select(func.count()).select_from(VisitService)),
         db.session.scalar(select(func.count()).select_from(SwapRequest)),
-        db.session.scalar(select(func.count()).select_from(Visit).where(
-            Visit.recorded_at.is_not(None))),
+        db.session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.recorded_at.is_not(None))
+        ),
     )
 
 
 def record(scene, **answers):
     vacuum, shower = scene.items
-    data = {f"outcome_{vacuum.id}": DELIVERED, f"outcome_{shower.id}": DELIVERED,
-            "instead_service_0": "", "instead_service_1": "", "instead_service_2": ""}
+    data = {
+        f"outcome_{vacuum.id}": DELIVERED,
+        f"outcome_{shower.id}": DELIVERED,
+        "instead_service_0": "",
+        "instead_service_1": "",
+        "instead_service_2": "",
+    }
     for key, value in answers.items():
         key = key.replace("VAC", str(vacuum.id)).replace("SHOWER", str(shower.id))
         data[key] = value
@@ -55,16 +62,26 @@ def test_the_record_page_asks_about_each_planned_service_and_each_wished_swap(
     client, page, factories
 ):
     scene = visit_scene(factories)
-    wished_swap(scene.citizen, drop=scene.services["PH-STOEV"], add=scene.services["FL-GAATUR"],
-                visit=scene.visit)
+    wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     sign_in_staff(client, scene.worker)
     soup = page.get("staff.record_visit", visit_id=scene.visit.id)
     legends = [legend.get_text(strip=True) for legend in soup.select("fieldset legend")]
     assert "Støvsugning" in legends and "Bad" in legends
     assert "Blev byttet gjort?" in legends
     assert soup.select_one(".app-wishes") is not None
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "read", AuditEntry.object_type == "visit")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "read", AuditEntry.object_type == "visit")
+        )
+        == 1
+    )
 
 
 def test_the_law_quoted_on_an_english_record_page_is_marked_as_danish(client, page, factories):
@@ -90,9 +107,7 @@ def test_the_minutes_fields_ask_for_the_number_keys_but_stay_text_inputs(client,
     assert {(m.get("type"), m.get("inputmode")) for m in minutes} == {("text", "numeric")}
 
 
-def test_a_visit_delivered_as_planned_is_recorded_with_the_planned_minutes(
-    client, page, factories
-):
+def test_a_visit_delivered_as_planned_is_recorded_with_the_planned_minutes(client, page, factories):
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
     response = post(page, scene, record(scene, outcome_VAC=CHANGED, minutes_VAC="25"))
@@ -101,9 +116,17 @@ def test_a_visit_delivered_as_planned_is_recorded_with_the_planned_minutes(
     visit = db.session.get(Visit, scene.visit.id)
     assert visit.recorded_by_staff_id == scene.worker.id
     assert [(s.outcome, s.delivered_minutes) for s in visit.services] == [
-        (VisitServiceOutcome.CHANGED, 25), (VisitServiceOutcome.DELIVERED, 30)]
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "update", AuditEntry.citizen_id == scene.citizen.id)) == 1
+        (VisitServiceOutcome.CHANGED, 25),
+        (VisitServiceOutcome.DELIVERED, 30),
+    ]
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "update", AuditEntry.citizen_id == scene.citizen.id)
+        )
+        == 1
+    )
     soup = page.get("staff.record_visit", visit_id=scene.visit.id)
     assert "Besøget er registreret." in soup.select_one(".app-flash").get_text()
     assert soup.select("form.app-record-form") == []
@@ -112,11 +135,24 @@ def test_a_visit_delivered_as_planned_is_recorded_with_the_planned_minutes(
 def test_an_accepted_swap_is_recorded_with_the_help_done_instead(client, page, factories):
     """Rule 5 (002 §8): the worker accepts the wished swap on the day; rule 4 holds."""
     scene = visit_scene(factories)
-    swap = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"],
-                       add=scene.services["FL-GAATUR"], visit=scene.visit)
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     sign_in_staff(client, scene.worker)
-    post(page, scene, record(scene, outcome_VAC=DROPPED, instead_service_0="FL-GAATUR",
-                             instead_minutes_0="30", **{f"swap_{swap.id}": "accept"}))
+    post(
+        page,
+        scene,
+        record(
+            scene,
+            outcome_VAC=DROPPED,
+            instead_service_0="FL-GAATUR",
+            instead_minutes_0="30",
+            **{f"swap_{swap.id}": "accept"},
+        ),
+    )
     db.session.expire_all()
     swap = db.session.get(SwapRequest, swap.id)
     assert swap.status is SwapStatus.ACCEPTED
@@ -131,42 +167,73 @@ def test_an_accepted_swap_is_recorded_with_the_help_done_instead(client, page, f
     assert db.session.scalar(select(func.count()).select_from(SwapRequest)) == 1
 
 
-@pytest.mark.parametrize("reason,text", [
-    (DeclineReason.HYGIENE, ""),
-    (DeclineReason.WORK_ENVIRONMENT, ""),
-    (DeclineReason.OTHER, "Borgeren var syg og skulle have bad"),
-])
+@pytest.mark.parametrize(
+    "reason,text",
+    [
+        (DeclineReason.HYGIENE, ""),
+        (DeclineReason.WORK_ENVIRONMENT, ""),
+        (DeclineReason.OTHER, "Borgeren var syg og skulle have bad"),
+    ],
+)
 def test_a_declined_swap_keeps_its_reason_and_the_granted_help_is_delivered(
     client, page, factories, reason, text
 ):
     """Rule 5 (002 §8, 004): not safe today, so the granted help is delivered."""
     scene = visit_scene(factories)
-    swap = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"],
-                       add=scene.services["FL-GAATUR"], visit=scene.visit)
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     sign_in_staff(client, scene.worker)
-    post(page, scene, record(scene, **{f"swap_{swap.id}": "decline",
-                                       f"reason_{swap.id}": reason.value,
-                                       f"reason_text_{swap.id}": text}))
+    post(
+        page,
+        scene,
+        record(
+            scene,
+            **{
+                f"swap_{swap.id}": "decline",
+                f"reason_{swap.id}": reason.value,
+                f"reason_text_{swap.id}": text,
+            },
+        ),
+    )
     db.session.expire_all()
     swap = db.session.get(SwapRequest, swap.id)
     assert (swap.status, swap.decline_reason, swap.decline_text) == (
-        SwapStatus.DECLINED, reason, text)
+        SwapStatus.DECLINED,
+        reason,
+        text,
+    )
 
 
-def test_a_standing_wish_is_answered_for_this_visit_and_stays_for_the_next(
-    client, page, factories
-):
+def test_a_standing_wish_is_answered_for_this_visit_and_stays_for_the_next(client, page, factories):
     scene = visit_scene(factories)
     today = local_today()
-    standing = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"],
-                           add=scene.services["FL-GAATUR"], period=(today, today + timedelta(7)))
+    standing = wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        period=(today, today + timedelta(7)),
+    )
     sign_in_staff(client, scene.worker)
-    post(page, scene, record(scene, outcome_VAC=DROPPED, instead_service_0="FL-GAATUR",
-                             instead_minutes_0="30", **{f"swap_{standing.id}": "accept"}))
+    post(
+        page,
+        scene,
+        record(
+            scene,
+            outcome_VAC=DROPPED,
+            instead_service_0="FL-GAATUR",
+            instead_minutes_0="30",
+            **{f"swap_{standing.id}": "accept"},
+        ),
+    )
     db.session.expire_all()
     assert db.session.get(SwapRequest, standing.id).status is SwapStatus.REQUESTED
-    child = db.session.scalars(select(SwapRequest).where(
-        SwapRequest.visit_id == scene.visit.id)).one()
+    child = db.session.scalars(
+        select(SwapRequest).where(SwapRequest.visit_id == scene.visit.id)
+    ).one()
     assert child.status is SwapStatus.ACCEPTED
     assert [(line.kind, line.minutes) for line in child.lines] == [("drop", 30), ("add", 30)]
 
@@ -177,8 +244,7 @@ def test_a_swap_agreed_at_the_door_needs_the_citizens_acknowledgement_and_is_kep
     """Rule 6 (004 footnote 2, § 90): told before a granted service is dropped."""
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
-    data = record(scene, outcome_VAC=DROPPED, instead_service_0="PH-VINDUE",
-                  instead_minutes_0="30")
+    data = record(scene, outcome_VAC=DROPPED, instead_service_0="PH-VINDUE", instead_minutes_0="30")
     soup_response = post(page, scene, data, status=400)
     assert "sæt kryds" in soup_response.get_data(as_text=True)
     post(page, scene, {**data, "acknowledged": "y"})
@@ -189,11 +255,20 @@ def test_a_swap_agreed_at_the_door_needs_the_citizens_acknowledgement_and_is_kep
 
 def test_a_double_submit_creates_one_record(client, page, factories):
     scene = visit_scene(factories)
-    swap = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"],
-                       add=scene.services["FL-GAATUR"], visit=scene.visit)
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     sign_in_staff(client, scene.worker)
-    data = record(scene, outcome_VAC=DROPPED, instead_service_0="FL-GAATUR",
-                  instead_minutes_0="30", **{f"swap_{swap.id}": "accept"})
+    data = record(
+        scene,
+        outcome_VAC=DROPPED,
+        instead_service_0="FL-GAATUR",
+        instead_minutes_0="30",
+        **{f"swap_{swap.id}": "accept"},
+    )
     post(page, scene, data)
     after_first = counts()
     response = post(page, scene, data)
@@ -205,26 +280,55 @@ BAD_INPUT = [
     ({"outcome_VAC": ""}, "Vælg, hvad der skete med Støvsugning"),
     ({"outcome_VAC": "stolen"}, "Vælg, hvad der skete med Støvsugning"),
     ({"outcome_VAC": CHANGED}, "Skriv, hvor mange minutter det tog"),
-    ({"outcome_VAC": CHANGED, "minutes_VAC": "en halv time"},
-     "Skriv antal minutter som et helt tal, for eksempel 20"),
+    (
+        {"outcome_VAC": CHANGED, "minutes_VAC": "en halv time"},
+        "Skriv antal minutter som et helt tal, for eksempel 20",
+    ),
     ({"outcome_VAC": CHANGED, "minutes_VAC": "999"}, "Antal minutter skal være mellem 1 og 480"),
-    ({"instead_minutes_0": "20"},
-     "Vælg den hjælp, der blev gjort i stedet, eller fjern minutterne"),
-    ({"outcome_VAC": DROPPED, "instead_service_0": "FL-GAATUR"},
-     "Skriv, hvor mange minutter det tog"),
-    ({"outcome_VAC": DROPPED, "instead_service_0": "FINDES-IKKE", "instead_minutes_0": "30"},
-     "Vælg en ydelse fra listen"),
-    ({"outcome_VAC": DROPPED, "acknowledged": "y"},
-     "Du har markeret en ydelse som fravalgt, men ikke hvad der blev gjort i stedet."),
-    ({"instead_service_0": "FL-GAATUR", "instead_minutes_0": "30"},
-     "Du har skrevet hjælp gjort i stedet, men ingen ydelse er fravalgt."),
-    ({"outcome_VAC": DROPPED, "instead_service_0": "FL-GAATUR", "instead_minutes_0": "45",
-      "acknowledged": "y"}, "Hjælpen i stedet tager 45 minutter, men der er kun 30 minutter"),
-    ({"outcome_VAC": DROPPED, "instead_service_0": "FL-GAATUR", "instead_minutes_0": "30"},
-     "Fortæl borgeren, at en fravalgt ydelse ikke kan kræves leveret bagefter"),
-    ({"outcome_VAC": DROPPED, "instead_service_0": "PH-VINDUE", "instead_minutes_0": "30",
-      "instead_text_1": "Ordne blomster", "instead_minutes_1": "5", "acknowledged": "y"},
-     "Kommunen tillader ikke hjælp uden for serviceniveauet"),
+    (
+        {"instead_minutes_0": "20"},
+        "Vælg den hjælp, der blev gjort i stedet, eller fjern minutterne",
+    ),
+    (
+        {"outcome_VAC": DROPPED, "instead_service_0": "FL-GAATUR"},
+        "Skriv, hvor mange minutter det tog",
+    ),
+    (
+        {"outcome_VAC": DROPPED, "instead_service_0": "FINDES-IKKE", "instead_minutes_0": "30"},
+        "Vælg en ydelse fra listen",
+    ),
+    (
+        {"outcome_VAC": DROPPED, "acknowledged": "y"},
+        "Du har markeret en ydelse som fravalgt, men ikke hvad der blev gjort i stedet.",
+    ),
+    (
+        {"instead_service_0": "FL-GAATUR", "instead_minutes_0": "30"},
+        "Du har skrevet hjælp gjort i stedet, men ingen ydelse er fravalgt.",
+    ),
+    (
+        {
+            "outcome_VAC": DROPPED,
+            "instead_service_0": "FL-GAATUR",
+            "instead_minutes_0": "45",
+            "acknowledged": "y",
+        },
+        "Hjælpen i stedet tager 45 minutter, men der er kun 30 minutter",
+    ),
+    (
+        {"outcome_VAC": DROPPED, "instead_service_0": "FL-GAATUR", "instead_minutes_0": "30"},
+        "Fortæl borgeren, at en fravalgt ydelse ikke kan kræves leveret bagefter",
+    ),
+    (
+        {
+            "outcome_VAC": DROPPED,
+            "instead_service_0": "PH-VINDUE",
+            "instead_minutes_0": "30",
+            "instead_text_1": "Ordne blomster",
+            "instead_minutes_1": "5",
+            "acknowledged": "y",
+        },
+        "Kommunen tillader ikke hjælp uden for serviceniveauet",
+    ),
     ({"note": "x" * 2001}, "Skriv højst 2000 tegn"),
 ]
 
@@ -251,11 +355,21 @@ SWAP_PROBLEMS = [
     ({"swap": "decline"}, "Vælg, hvorfor byttet ikke blev gjort"),
     ({"swap": "decline", "reason": "other"}, "Beskriv grunden til, at byttet ikke blev gjort"),
     ({"swap": "accept"}, "Du har sagt ja til byttet. Markér Støvsugning som fravalgt af borgeren."),
-    ({"swap": "accept", "outcome_VAC": DROPPED},
-     "Du har sagt ja til byttet. Vælg Gåtur under hjælp gjort i stedet."),
-    ({"swap": "decline", "reason": "hygiene", "outcome_VAC": DROPPED,
-      "instead_service_0": "FL-GAATUR", "instead_minutes_0": "30", "acknowledged": "y"},
-     "Du har sagt nej til byttet, så Støvsugning skal leveres."),
+    (
+        {"swap": "accept", "outcome_VAC": DROPPED},
+        "Du har sagt ja til byttet. Vælg Gåtur under hjælp gjort i stedet.",
+    ),
+    (
+        {
+            "swap": "decline",
+            "reason": "hygiene",
+            "outcome_VAC": DROPPED,
+            "instead_service_0": "FL-GAATUR",
+            "instead_minutes_0": "30",
+            "acknowledged": "y",
+        },
+        "Du har sagt nej til byttet, så Støvsugning skal leveres.",
+    ),
 ]
 
 
@@ -265,8 +379,12 @@ def test_each_wished_swap_needs_a_clear_answer_before_the_record_is_saved(
 ):
     """Rule 5 (002 §8): the worker's judgement is recorded, with a reason when declined."""
     scene = visit_scene(factories)
-    swap = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"],
-                       add=scene.services["FL-GAATUR"], visit=scene.visit)
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     sign_in_staff(client, scene.worker)
     before = counts()
     renamed = {}
@@ -278,8 +396,9 @@ def test_each_wished_swap_needs_a_clear_answer_before_the_record_is_saved(
     response = post(page, scene, record(scene, **renamed), status=400)
     from tests.pages import check_page
 
-    assert any(message in text for text in error_texts(check_page(response.get_data(
-        as_text=True)))), error_texts(check_page(response.get_data(as_text=True)))
+    assert any(
+        message in text for text in error_texts(check_page(response.get_data(as_text=True)))
+    ), error_texts(check_page(response.get_data(as_text=True)))
     assert counts() == before
     db.session.expire_all()
     assert db.session.get(SwapRequest, swap.id).status is SwapStatus.REQUESTED
@@ -290,8 +409,12 @@ def test_a_swap_wished_while_the_form_was_open_must_be_answered_too(client, page
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
     data = record(scene)
-    wished_swap(scene.citizen, drop=scene.services["PH-STOEV"], add=scene.services["FL-GAATUR"],
-                visit=scene.visit)
+    wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        visit=scene.visit,
+    )
     before = counts()
     response = post(page, scene, data, status=400)
     assert "Vælg, om byttet blev gjort" in response.get_data(as_text=True)
@@ -323,7 +446,16 @@ def test_saving_the_record_evaluates_the_citizens_flags_at_once(client, page, fa
     scene.citizen.municipality.policy.deselection_threshold_count = 1
     db.session.commit()
     sign_in_staff(client, scene.worker)
-    post(page, scene, record(scene, outcome_VAC=DROPPED, instead_service_0="FL-GAATUR",
-                             instead_minutes_0="30", acknowledged="y"))
+    post(
+        page,
+        scene,
+        record(
+            scene,
+            outcome_VAC=DROPPED,
+            instead_service_0="FL-GAATUR",
+            instead_minutes_0="30",
+            acknowledged="y",
+        ),
+    )
     flag = db.session.scalars(select(Flag)).one()
     assert (flag.citizen_id, flag.rule) == (scene.citizen.id, FlagRule.REPEATED_DESELECTION)

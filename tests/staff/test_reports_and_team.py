@@ -1,4 +1,5 @@
 """Reports of changed need (seeds 000, 002, 003) and the team leader's declined swaps (rule 5)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -15,8 +16,10 @@ from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
 
 
 def counts() -> tuple[int, int]:
-    return (db.session.scalar(select(func.count()).select_from(StaffReport)),
-            db.session.scalar(select(func.count()).select_from(Case)))
+    return (
+        db.session.scalar(select(func.count()).select_from(StaffReport)),
+        db.session.scalar(select(func.count()).select_from(Case)),
+    )
 
 
 def test_the_report_page_says_plainly_to_phone_the_visitation_with_the_number(
@@ -35,22 +38,40 @@ def test_a_worse_need_opens_a_case_for_the_visitators(client, page, factories):
     """Seeds 002 and 003: the provider tells the visitation of changes, worse or better."""
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
-    response = page.post("staff.report_change_view", {
-        "direction": "worse", "urgent_event": "none",
-        "text": "Kan ikke længere komme ud af sengen alene"}, visit_id=scene.visit.id)
+    response = page.post(
+        "staff.report_change_view",
+        {
+            "direction": "worse",
+            "urgent_event": "none",
+            "text": "Kan ikke længere komme ud af sengen alene",
+        },
+        visit_id=scene.visit.id,
+    )
     report = db.session.scalars(select(StaffReport)).one()
     assert response.location.endswith(f"/personale/meldinger/{report.id}")
     assert (report.direction, report.urgent_event, report.staff_id) == (
-        "worse", None, scene.worker.id)
+        "worse",
+        None,
+        scene.worker.id,
+    )
     case = report.case
     assert (case.kind, case.priority, case.citizen_id) == (
-        CaseKind.STAFF_REPORT, 2, scene.citizen.id)
+        CaseKind.STAFF_REPORT,
+        2,
+        scene.citizen.id,
+    )
     assert case.events[0].data["fsiii_code"] == "A4"
     assert case.deadline is not None
     soup = page.get("staff.report_sent", report_id=report.id)
     assert soup.select(".app-urgent") == []
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "create", AuditEntry.object_type == "staff_report")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "create", AuditEntry.object_type == "staff_report")
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize("event", ["serious_failure", "abuse", "hospital", "accident"])
@@ -60,8 +81,11 @@ def test_an_urgent_event_is_recorded_with_high_priority_and_says_phone_now(
     """Seed 000: "straks telefonisk"; the report is still recorded."""
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
-    page.post("staff.report_change_view", {"direction": "worse", "urgent_event": event,
-                                           "text": "Faldet i badet"}, visit_id=scene.visit.id)
+    page.post(
+        "staff.report_change_view",
+        {"direction": "worse", "urgent_event": event, "text": "Faldet i badet"},
+        visit_id=scene.visit.id,
+    )
     report = db.session.scalars(select(StaffReport)).one()
     assert (report.urgent_event, report.case.priority) == (event, 1)
     soup = page.get("staff.report_sent", report_id=report.id)
@@ -69,25 +93,40 @@ def test_an_urgent_event_is_recorded_with_high_priority_and_says_phone_now(
     assert "70 10 20 30" in soup.select_one(".app-urgent-phone").get_text()
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"urgent_event": "none", "text": "Mere træt"},
-     "Vælg, om borgeren har brug for mere eller mindre hjælp"),
-    ({"direction": "sideways", "urgent_event": "none", "text": "Mere træt"},
-     "Vælg, om borgeren har brug for mere eller mindre hjælp"),
-    ({"direction": "worse", "text": "Mere træt"}, "Vælg, om noget af dette er sket"),
-    ({"direction": "worse", "urgent_event": "fire", "text": "Mere træt"},
-     "Vælg, om noget af dette er sket"),
-    ({"direction": "worse", "urgent_event": "none", "text": "   "},
-     "Skriv hvad der har ændret sig"),
-    ({"direction": "worse", "urgent_event": "none", "text": "x" * 2001}, "Skriv højst 2000 tegn"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (
+            {"urgent_event": "none", "text": "Mere træt"},
+            "Vælg, om borgeren har brug for mere eller mindre hjælp",
+        ),
+        (
+            {"direction": "sideways", "urgent_event": "none", "text": "Mere træt"},
+            "Vælg, om borgeren har brug for mere eller mindre hjælp",
+        ),
+        ({"direction": "worse", "text": "Mere træt"}, "Vælg, om noget af dette er sket"),
+        (
+            {"direction": "worse", "urgent_event": "fire", "text": "Mere træt"},
+            "Vælg, om noget af dette er sket",
+        ),
+        (
+            {"direction": "worse", "urgent_event": "none", "text": "   "},
+            "Skriv hvad der har ændret sig",
+        ),
+        (
+            {"direction": "worse", "urgent_event": "none", "text": "x" * 2001},
+            "Skriv højst 2000 tegn",
+        ),
+    ],
+)
 def test_a_report_with_bad_input_is_explained_and_nothing_is_saved(
     client, page, factories, data, message
 ):
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
-    response = page.post("staff.report_change_view", data, expected_status=400,
-                         visit_id=scene.visit.id)
+    response = page.post(
+        "staff.report_change_view", data, expected_status=400, visit_id=scene.visit.id
+    )
     soup = check_page(response.get_data(as_text=True))
     assert message in [a.get_text(strip=True) for a in soup.select(".alert-error li a")]
     assert counts() == (0, 0)
@@ -98,24 +137,35 @@ def test_a_worker_cannot_report_on_or_read_reports_of_another_teams_citizen(
 ):
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
-    page.post("staff.report_change_view", {"direction": "better", "urgent_event": "none",
-                                           "text": "Klarer sig bedre"}, visit_id=scene.visit.id)
+    page.post(
+        "staff.report_change_view",
+        {"direction": "better", "urgent_event": "none", "text": "Klarer sig bedre"},
+        visit_id=scene.visit.id,
+    )
     report = db.session.scalars(select(StaffReport)).one()
     stranger = other_team_staff(factories, scene)
     sign_in_staff(client, stranger)
     assert client.get(f"/personale/meldinger/{report.id}").status_code == 404
-    page.post("staff.report_change_view", {"direction": "worse", "urgent_event": "none",
-                                           "text": "x"}, expected_status=404,
-              visit_id=scene.visit.id)
+    page.post(
+        "staff.report_change_view",
+        {"direction": "worse", "urgent_event": "none", "text": "x"},
+        expected_status=404,
+        visit_id=scene.visit.id,
+    )
     assert counts() == (1, 1)
 
 
 def declined_scene(factories, *, days_ago=1):
-    scene = visit_scene(factories, day=local_today() - timedelta(days=days_ago),
-                        role=StaffRole.TEAM_LEADER)
-    swap = wished_swap(scene.citizen, drop=scene.services["PP-BAD"],
-                       add=scene.services["PH-VINDUE"], visit=scene.visit,
-                       status=SwapStatus.DECLINED)
+    scene = visit_scene(
+        factories, day=local_today() - timedelta(days=days_ago), role=StaffRole.TEAM_LEADER
+    )
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PP-BAD"],
+        add=scene.services["PH-VINDUE"],
+        visit=scene.visit,
+        status=SwapStatus.DECLINED,
+    )
     swap.decline_reason = DeclineReason.OTHER
     swap.decline_text = "Borgeren havde feber"
     swap.decided_by_staff_id = scene.worker.id

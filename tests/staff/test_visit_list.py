@@ -1,4 +1,5 @@
 """The team's visits for the day and the week, with the citizen's wishes marked (issue 5)."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -58,13 +59,24 @@ def test_a_swap_for_the_visit_a_standing_swap_and_a_preference_are_marked_as_wis
 ):
     scene = visit_scene(factories)
     s = scene.services
-    wished_swap(scene.citizen, drop=s["PH-STOEV"], add=s["FL-GAATUR"], visit=scene.visit,
-                reference="R-1")
+    wished_swap(
+        scene.citizen, drop=s["PH-STOEV"], add=s["FL-GAATUR"], visit=scene.visit, reference="R-1"
+    )
     today = local_today()
-    wished_swap(scene.citizen, drop=s["PP-BAD"], add=s["PH-VINDUE"], reference="R-2",
-                period=(today - timedelta(days=1), today + timedelta(days=3)))
-    wished_swap(scene.citizen, drop=s["PP-BAD"], add=s["PH-VINDUE"], reference="R-3",
-                period=(today + timedelta(days=5), today + timedelta(days=9)))
+    wished_swap(
+        scene.citizen,
+        drop=s["PP-BAD"],
+        add=s["PH-VINDUE"],
+        reference="R-2",
+        period=(today - timedelta(days=1), today + timedelta(days=3)),
+    )
+    wished_swap(
+        scene.citizen,
+        drop=s["PP-BAD"],
+        add=s["PH-VINDUE"],
+        reference="R-3",
+        period=(today + timedelta(days=5), today + timedelta(days=9)),
+    )
     preference(scene.citizen, "Vil gerne have den blå kjole på")
     sign_in_staff(client, scene.worker)
     soup = page.get("staff.visits")

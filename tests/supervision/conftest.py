@@ -35,7 +35,11 @@ def world(factories):
         factories, municipality, count=12, name="Hjemmeplejen Syd", kind=ProviderKind.MUNICIPAL
     )
     small, small_citizens = provider_with_citizens(
-        factories, municipality, count=2, name="Lille Rengøring ApS", kind=ProviderKind.PRIVATE,
+        factories,
+        municipality,
+        count=2,
+        name="Lille Rengøring ApS",
+        kind=ProviderKind.PRIVATE,
         offers_personal_care=False,
     )
     other = factories.Municipality()

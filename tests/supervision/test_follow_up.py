@@ -21,19 +21,39 @@ Y, P, N = YesPartlyNo.YES, YesPartlyNo.PARTLY, YesPartlyNo.NO
 
 def forms(world, citizen, satisfaction, answers, days_ago=3):
     held = datetime.combine(TODAY - timedelta(days=days_ago), time(10), tzinfo=UTC)
-    case = open_case(db.session, citizen=citizen, kind=CaseKind.REASSESSMENT_REQUEST,
-                     title="Opfølgning", actor_kind=ActorKind.STAFF)
-    visit = AssessmentVisit(case=case, citizen=citizen, visitator_staff_id=world.visitator.id,
-                            starts_at=held, booked_by_staff_id=world.visitator.id,
-                            status=AssessmentStatus.BOOKED)
+    case = open_case(
+        db.session,
+        citizen=citizen,
+        kind=CaseKind.REASSESSMENT_REQUEST,
+        title="Opfølgning",
+        actor_kind=ActorKind.STAFF,
+    )
+    visit = AssessmentVisit(
+        case=case,
+        citizen=citizen,
+        visitator_staff_id=world.visitator.id,
+        starts_at=held,
+        booked_by_staff_id=world.visitator.id,
+        status=AssessmentStatus.BOOKED,
+    )
     db.session.add(visit)
     db.session.flush()
     granted, heard, matches, goals, level = answers
-    record_follow_up(db.session, visit, world.visitator, FollowUpAnswers(
-        satisfaction=satisfaction, help_as_granted=granted, heard_and_involved=heard,
-        citizen_comment="", matches_decision=matches, goals_met=goals,
-        meets_service_level=level, notes="",
-    ))
+    record_follow_up(
+        db.session,
+        visit,
+        world.visitator,
+        FollowUpAnswers(
+            satisfaction=satisfaction,
+            help_as_granted=granted,
+            heard_and_involved=heard,
+            citizen_comment="",
+            matches_decision=matches,
+            goals_met=goals,
+            meets_service_level=level,
+            notes="",
+        ),
+    )
     db.session.flush()
     visit.quality.recorded_at = visit.observation.recorded_at = held
     db.session.commit()
@@ -61,8 +81,9 @@ def test_the_report_shows_the_summary_of_the_two_forms(client, page, world):
     forms(world, world.citizens[1], Satisfaction.DISSATISFIED, (P, N, N, P, Y))
     sign_in_staff(client, world.supervisor)
     soup = page.get("supervision.report", provider_id=world.provider.id)
-    table = next(t for t in soup.select("table")
-                 if t.caption.get_text(strip=True) == "Svar i de to skemaer")
+    table = next(
+        t for t in soup.select("table") if t.caption.get_text(strip=True) == "Svar i de to skemaer"
+    )
     rows = [[c.get_text(strip=True) for c in r.select("th, td")] for r in table.select("tbody tr")]
     assert rows[1][1:] == ["1", "0", "1"]  # heard and involved: yes 1, partly 0, no 1
     assert rows[2][1:] == ["1", "0", "1"]  # help matches the services granted

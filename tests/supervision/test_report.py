@@ -32,10 +32,16 @@ def at(days_ago: int) -> datetime:
 
 def swap(citizen, status, *, reason=None, days_ago=3, n=[0]):  # noqa: B006  (a counter)
     n[0] += 1
-    db.session.add(SwapRequest(
-        reference=f"T-{n[0]}", citizen_id=citizen.id, status=status, decline_reason=reason,
-        created_by_kind=ActorKind.CITIZEN, created_at=at(days_ago),
-    ))
+    db.session.add(
+        SwapRequest(
+            reference=f"T-{n[0]}",
+            citizen_id=citizen.id,
+            status=status,
+            decline_reason=reason,
+            created_by_kind=ActorKind.CITIZEN,
+            created_at=at(days_ago),
+        )
+    )
 
 
 @pytest.fixture
@@ -49,25 +55,41 @@ def history(factories, world):
         (first, 40, VisitServiceOutcome.DELIVERED, 30, 30),  # before the period
         (second, 2, VisitServiceOutcome.DELIVERED, 60, 60),
     ]:
-        visit = factories.Visit(citizen=citizen, day=TODAY - timedelta(days=days_ago),
-                                recorded_at=at(days_ago))
-        factories.VisitService(visit=visit, planned_minutes=planned, delivered_minutes=delivered,
-                               outcome=outcome)
+        visit = factories.Visit(
+            citizen=citizen, day=TODAY - timedelta(days=days_ago), recorded_at=at(days_ago)
+        )
+        factories.VisitService(
+            visit=visit, planned_minutes=planned, delivered_minutes=delivered, outcome=outcome
+        )
     swap(first, SwapStatus.ACCEPTED)
     swap(first, SwapStatus.DECLINED, reason=DeclineReason.HYGIENE)
     swap(first, SwapStatus.DECLINED, reason=DeclineReason.HYGIENE)
     swap(first, SwapStatus.DECLINED, reason=DeclineReason.WORK_ENVIRONMENT)
     swap(first, SwapStatus.DECLINED, reason=DeclineReason.HYGIENE, days_ago=45)  # before
     swap(second, SwapStatus.DECLINED, reason=DeclineReason.OTHER)
-    for citizen, rule, days_ago in [(first, FlagRule.TIME_DEVIATION, 5),
-                                    (first, FlagRule.TIME_DEVIATION, 60),
-                                    (second, FlagRule.REPEATED_DESELECTION, 5)]:
-        db.session.add(Flag(citizen_id=citizen.id, rule=rule, key=f"{rule}-{days_ago}",
-                            period_start=TODAY, period_end=TODAY, opened_at=at(days_ago)))
-    db.session.add(ReassessmentRequest(
-        citizen_id=first.id, reason=ReassessmentReason.MORE_HELP,
-        requested_by_kind=ActorKind.CITIZEN, created_at=at(4),
-    ))
+    for citizen, rule, days_ago in [
+        (first, FlagRule.TIME_DEVIATION, 5),
+        (first, FlagRule.TIME_DEVIATION, 60),
+        (second, FlagRule.REPEATED_DESELECTION, 5),
+    ]:
+        db.session.add(
+            Flag(
+                citizen_id=citizen.id,
+                rule=rule,
+                key=f"{rule}-{days_ago}",
+                period_start=TODAY,
+                period_end=TODAY,
+                opened_at=at(days_ago),
+            )
+        )
+    db.session.add(
+        ReassessmentRequest(
+            citizen_id=first.id,
+            reason=ReassessmentReason.MORE_HELP,
+            requested_by_kind=ActorKind.CITIZEN,
+            created_at=at(4),
+        )
+    )
     db.session.commit()
     return world
 
@@ -76,7 +98,8 @@ def test_the_figures_count_only_the_providers_citizens_in_the_period(history):
     own = figures(db.session, history.municipality.id, history.provider.id, PERIOD)
     assert (own.visits, own.recorded_visits) == (3, 3)
     assert own.outcomes == {
-        VisitServiceOutcome.DELIVERED: 1, VisitServiceOutcome.DROPPED: 1,
+        VisitServiceOutcome.DELIVERED: 1,
+        VisitServiceOutcome.DROPPED: 1,
         VisitServiceOutcome.CHANGED: 1,
     }
     assert (own.planned_minutes, own.delivered_minutes) == (90, 75)
@@ -90,35 +113,51 @@ def test_the_municipality_figures_add_every_provider(history):
     everyone = figures(db.session, history.municipality.id, None, PERIOD)
     assert everyone.visits == 4
     assert everyone.declined == {
-        DeclineReason.HYGIENE: 2, DeclineReason.WORK_ENVIRONMENT: 1, DeclineReason.OTHER: 1
+        DeclineReason.HYGIENE: 2,
+        DeclineReason.WORK_ENVIRONMENT: 1,
+        DeclineReason.OTHER: 1,
     }
     assert everyone.flags == {FlagRule.TIME_DEVIATION: 1, FlagRule.REPEATED_DESELECTION: 1}
 
 
 def test_the_report_page_shows_the_charts_the_tables_and_the_comparison(client, page, history):
     sign_in_staff(client, history.supervisor)
-    soup = page.get("supervision.report", provider_id=history.provider.id,
-                    fra=PERIOD.start.strftime("%d.%m.%Y"), til=PERIOD.end.strftime("%d.%m.%Y"))
+    soup = page.get(
+        "supervision.report",
+        provider_id=history.provider.id,
+        fra=PERIOD.start.strftime("%d.%m.%Y"),
+        til=PERIOD.end.strftime("%d.%m.%Y"),
+    )
     declined = soup.select_one("#chart-declined-title").find_parent("figure")
     assert declined.select_one("svg[role=img]") is not None
-    assert [[c.get_text(strip=True) for c in r.select("th, td")]
-            for r in declined.select("tbody tr")] == [
-        ["Hygiejne", "2"], ["Arbejdsmiljø", "1"], ["Anden grund", "0"]
-    ]
+    assert [
+        [c.get_text(strip=True) for c in r.select("th, td")] for r in declined.select("tbody tr")
+    ] == [["Hygiejne", "2"], ["Arbejdsmiljø", "1"], ["Anden grund", "0"]]
     assert not soup.select("[style]"), "strict CSP: no inline style"
-    comparison = next(t for t in soup.select("table")
-                      if t.caption.get_text(strip=True).startswith("Sammenlignet"))
-    declined_row = next(r for r in comparison.select("tbody tr")
-                        if r.th.get_text(strip=True) == "Bytte afvist på dagen")
+    comparison = next(
+        t for t in soup.select("table") if t.caption.get_text(strip=True).startswith("Sammenlignet")
+    )
+    declined_row = next(
+        r
+        for r in comparison.select("tbody tr")
+        if r.th.get_text(strip=True) == "Bytte afvist på dagen"
+    )
     assert [td.get_text(strip=True) for td in declined_row.select("td")] == [
-        "3", "100,0", "100,0", ""
+        "3",
+        "100,0",
+        "100,0",
+        "",
     ]
 
 
 def test_a_provider_far_above_the_municipality_is_pointed_out(client, page, history, factories):
     for days_ago in (1, 2, 3):
-        swap(history.small_citizens[1], SwapStatus.DECLINED, reason=DeclineReason.HYGIENE,
-             days_ago=days_ago)
+        swap(
+            history.small_citizens[1],
+            SwapStatus.DECLINED,
+            reason=DeclineReason.HYGIENE,
+            days_ago=days_ago,
+        )
     # 8 declined of 14 visits in the last year in the municipality; 4 of 1 at this provider.
     for days_ago in range(1, 10):
         factories.Visit(citizen=history.citizens[1], day=TODAY - timedelta(days=days_ago))
@@ -132,21 +171,44 @@ def test_a_provider_far_above_the_municipality_is_pointed_out(client, page, hist
 def test_the_report_shows_the_latest_supervision_and_the_action_plan(client, page, world):
     findings = {t: (ThemeAssessment.MET, "") for t in SupervisionTheme}
     findings[SupervisionTheme.HYGIENE] = (ThemeAssessment.NOT_MET, "Klude bruges overalt")
-    visit = service.record_visit(db.session, world.provider, visited_on=TODAY, findings=findings,
-                                 strengths="", feedback_given_to="", staff=world.supervisor)
+    visit = service.record_visit(
+        db.session,
+        world.provider,
+        visited_on=TODAY,
+        findings=findings,
+        strengths="",
+        feedback_given_to="",
+        staff=world.supervisor,
+    )
     recommendation = service.add_recommendation(
-        db.session, visit, theme=SupervisionTheme.HYGIENE, text="Farvekodede klude",
-        staff=world.supervisor)
-    service.add_action(db.session, recommendation, action="Klude indkøbt", responsible="Leder",
-                       due_on=TODAY, staff=world.supervisor)
+        db.session,
+        visit,
+        theme=SupervisionTheme.HYGIENE,
+        text="Farvekodede klude",
+        staff=world.supervisor,
+    )
+    service.add_action(
+        db.session,
+        recommendation,
+        action="Klude indkøbt",
+        responsible="Leder",
+        due_on=TODAY,
+        staff=world.supervisor,
+    )
     db.session.commit()
     sign_in_staff(client, world.visitator)
     soup = page.get("supervision.report", provider_id=world.provider.id)
-    plan = next(t for t in soup.select("table")
-                if t.caption.get_text(strip=True) == "Anbefalinger og leverandørens handleplan")
+    plan = next(
+        t
+        for t in soup.select("table")
+        if t.caption.get_text(strip=True) == "Anbefalinger og leverandørens handleplan"
+    )
     cells = [c.get_text(strip=True) for c in plan.select("tbody tr th, tbody tr td")]
-    assert cells[:3] == ["Hygiejne: forebyggelse af smittespredning: Farvekodede klude",
-                         "Klude indkøbt", "Leder"]
+    assert cells[:3] == [
+        "Hygiejne: forebyggelse af smittespredning: Farvekodede klude",
+        "Klude indkøbt",
+        "Leder",
+    ]
     themes = soup.select_one("#chart-themes-title").find_parent("figure")
     assert "Hygiejne: forebyggelse af smittespredning: 0" in themes.select_one("desc").text
 
@@ -156,8 +218,10 @@ def test_the_report_shows_the_latest_supervision_and_the_action_plan(client, pag
     [
         ({"fra": "i går"}, ["Skriv datoen som dag.måned.år, for eksempel 14.3.2026"]),
         ({"til": "31.13.2026"}, ["Skriv datoen som dag.måned.år, for eksempel 14.3.2026"]),
-        ({"fra": "1.6.2026", "til": "1.5.2026"},
-         ["Slutdatoen skal være samme dag som eller efter startdatoen"]),
+        (
+            {"fra": "1.6.2026", "til": "1.5.2026"},
+            ["Slutdatoen skal være samme dag som eller efter startdatoen"],
+        ),
         ({"fra": ""}, ["Skriv datoen som dag.måned.år, for eksempel 14.3.2026"]),
     ],
 )

@@ -28,7 +28,11 @@ def errors(soup) -> list[str]:
 
 def draw(world, provider=None, seed=None) -> SupervisionSample:
     sample = service.draw_for_provider(
-        db.session, provider or world.provider, YEAR, staff=world.supervisor, on=local_today(),
+        db.session,
+        provider or world.provider,
+        YEAR,
+        staff=world.supervisor,
+        on=local_today(),
         seed=seed,
     )
     db.session.commit()
@@ -131,9 +135,7 @@ def test_a_year_is_drawn_once_and_then_kept(client, page, world):
     assert [s.id for s in SupervisionSample.query.all()] == [first.id]
 
 
-def test_swapping_a_citizen_takes_one_from_the_same_group_and_keeps_the_reason(
-    client, page, world
-):
+def test_swapping_a_citizen_takes_one_from_the_same_group_and_keeps_the_reason(client, page, world):
     sample = draw(world)
     out = sample.members[0]
     sign_in_staff(client, world.supervisor)
@@ -142,8 +144,10 @@ def test_swapping_a_citizen_takes_one_from_the_same_group_and_keeps_the_reason(
     stratum = next(s for s in sample.strata if s["index"] == out.stratum)
     assert options and set(options) <= set(stratum["citizen_ids"])
     page.post(
-        "supervision.replace", {"replacement": str(options[0]), "reason": "Indlagt på sygehus"},
-        sample_id=sample.id, member_id=out.id,
+        "supervision.replace",
+        {"replacement": str(options[0]), "reason": "Indlagt på sygehus"},
+        sample_id=sample.id,
+        member_id=out.id,
     )
     db.session.expire_all()
     newcomer = SampledCitizen.query.filter_by(citizen_id=options[0]).one()
@@ -166,8 +170,11 @@ def test_a_swap_to_a_citizen_of_another_group_is_refused(client, page, world):
     outsider = next(c for c in other["citizen_ids"] if c not in picked)
     sign_in_staff(client, world.supervisor)
     response = page.post(
-        "supervision.replace", {"replacement": str(outsider), "reason": "Ferie"},
-        sample_id=sample.id, member_id=out.id, expected_status=400,
+        "supervision.replace",
+        {"replacement": str(outsider), "reason": "Ferie"},
+        sample_id=sample.id,
+        member_id=out.id,
+        expected_status=400,
     )
     assert errors(page_soup(response)) == ["Vælg, hvem der tager pladsen"]
     assert SampledCitizen.query.count() == 6
@@ -213,19 +220,25 @@ def test_another_municipalitys_provider_and_sample_are_not_found(client, page, w
     foreign_sample = draw(world, provider=world.foreign)
     sign_in_staff(client, world.supervisor)
     page.get("supervision.sample", provider_id=world.foreign.id, expected_status=404)
-    page.post("supervision.draw", {"year": str(YEAR)}, provider_id=world.foreign.id,
-              expected_status=404)
+    page.post(
+        "supervision.draw", {"year": str(YEAR)}, provider_id=world.foreign.id, expected_status=404
+    )
     member = foreign_sample.members[0]
-    page.get("supervision.replace", sample_id=foreign_sample.id, member_id=member.id,
-             expected_status=404)
+    page.get(
+        "supervision.replace", sample_id=foreign_sample.id, member_id=member.id, expected_status=404
+    )
 
 
 def test_a_member_of_another_sample_is_not_found(client, page, world):
     sample = draw(world)
     small = draw(world, provider=world.small)
     sign_in_staff(client, world.supervisor)
-    page.get("supervision.replace", sample_id=sample.id, member_id=small.members[0].id,
-             expected_status=404)
+    page.get(
+        "supervision.replace",
+        sample_id=sample.id,
+        member_id=small.members[0].id,
+        expected_status=404,
+    )
 
 
 def test_a_visitator_may_read_the_sample_but_not_draw_or_swap(client, page, world):
@@ -234,10 +247,18 @@ def test_a_visitator_may_read_the_sample_but_not_draw_or_swap(client, page, worl
     soup = page.get("supervision.sample", provider_id=world.provider.id, aar=YEAR)
     assert len(rows(soup, "Borgere i stikprøven")) == 6
     assert not soup.select("a[href*=udskift]")
-    page.post("supervision.draw", {"year": str(YEAR + 1)}, provider_id=world.provider.id,
-              expected_status=403)
-    page.get("supervision.replace", sample_id=sample.id, member_id=sample.members[0].id,
-             expected_status=403)
+    page.post(
+        "supervision.draw",
+        {"year": str(YEAR + 1)},
+        provider_id=world.provider.id,
+        expected_status=403,
+    )
+    page.get(
+        "supervision.replace",
+        sample_id=sample.id,
+        member_id=sample.members[0].id,
+        expected_status=403,
+    )
 
 
 @pytest.mark.parametrize("role", ["worker", "foreign_supervisor"])
@@ -245,8 +266,12 @@ def test_other_roles_and_municipalities_cannot_use_the_sample(client, page, worl
     sign_in_staff(client, getattr(world, role))
     expected = 403 if role == "worker" else 404
     page.get("supervision.sample", provider_id=world.provider.id, expected_status=expected)
-    page.post("supervision.draw", {"year": str(YEAR)}, provider_id=world.provider.id,
-              expected_status=expected)
+    page.post(
+        "supervision.draw",
+        {"year": str(YEAR)},
+        provider_id=world.provider.id,
+        expected_status=expected,
+    )
     assert SupervisionSample.query.count() == 0
 
 

@@ -47,8 +47,13 @@ def record(world, provider=None, on=date(2026, 3, 14), hygiene=ThemeAssessment.M
     findings = {t: (ThemeAssessment.MET, "") for t in SupervisionTheme}
     findings[SupervisionTheme.HYGIENE] = (hygiene, "Handsker mangler")
     visit = service.record_visit(
-        db.session, provider or world.provider, visited_on=on, findings=findings,
-        strengths="", feedback_given_to="", staff=world.supervisor,
+        db.session,
+        provider or world.provider,
+        visited_on=on,
+        findings=findings,
+        strengths="",
+        feedback_given_to="",
+        staff=world.supervisor,
     )
     db.session.commit()
     return visit
@@ -96,8 +101,10 @@ def test_a_supervision_visit_is_saved_with_its_findings(client, page, world):
         ({"function_level_assessment": None}, ["Vælg en vurdering for temaet"]),
         ({"coherence_assessment": "godt"}, ["Vælg en vurdering for temaet"]),
         ({"hygiene_assessment": "not_met"}, ["Skriv, hvad tilsynet fandt"]),
-        ({"quality_of_life_assessment": "partly_met", "quality_of_life_text": "  "},
-         ["Skriv, hvad tilsynet fandt"]),
+        (
+            {"quality_of_life_assessment": "partly_met", "quality_of_life_text": "  "},
+            ["Skriv, hvad tilsynet fandt"],
+        ),
         ({"strengths": "x" * 4001}, ["Skriv højst 4000 tegn"]),
         ({"feedback_given_to": "x" * 201}, ["Skriv højst 200 tegn"]),
     ],
@@ -107,7 +114,9 @@ def test_a_visit_with_bad_input_is_refused_with_a_plain_message(
 ):
     sign_in_staff(client, world.supervisor)
     response = page.post(
-        "supervision.new_visit", visit_form(**overrides), provider_id=world.provider.id,
+        "supervision.new_visit",
+        visit_form(**overrides),
+        provider_id=world.provider.id,
         expected_status=400,
     )
     assert errors(response) == expected
@@ -118,7 +127,8 @@ def test_a_recommendation_is_added_to_the_visit(client, page, world):
     visit = record(world)
     sign_in_staff(client, world.supervisor)
     page.post(
-        "supervision.add_recommendation", {"theme": "hygiene", "text": "Hav håndsprit i bilen"},
+        "supervision.add_recommendation",
+        {"theme": "hygiene", "text": "Hav håndsprit i bilen"},
         supervision_visit_id=visit.id,
     )
     soup = page.get("supervision.visit", supervision_visit_id=visit.id)
@@ -154,8 +164,10 @@ def test_last_years_recommendation_is_followed_up_at_this_years_visit(client, pa
     soup = page.get("supervision.visit", supervision_visit_id=this_year.id)
     assert "Hav handsker i tasken" in soup.select_one("ul.nobullet-list").get_text()
     page.post(
-        "supervision.follow_up", {"status": "done", "note": "Alle har handsker nu"},
-        supervision_visit_id=this_year.id, recommendation_id=recommendation.id,
+        "supervision.follow_up",
+        {"status": "done", "note": "Alle har handsker nu"},
+        supervision_visit_id=this_year.id,
+        recommendation_id=recommendation.id,
     )
     db.session.expire_all()
     followed = db.session.get(SupervisionRecommendation, recommendation.id)
@@ -164,23 +176,30 @@ def test_last_years_recommendation_is_followed_up_at_this_years_visit(client, pa
     soup = page.get("supervision.visit", supervision_visit_id=this_year.id)
     table = next(t for t in soup.select("table") if "Fulgt op ved" in t.caption.get_text())
     assert [td.get_text(strip=True) for td in table.select("tbody td")] == [
-        "Hav handsker i tasken", "Gennemført", "Alle har handsker nu"
+        "Hav handsker i tasken",
+        "Gennemført",
+        "Alle har handsker nu",
     ]
 
 
 @pytest.mark.parametrize(
     ("data", "expected"),
-    [({}, ["Vælg, hvad der er sket med anbefalingen"]),
-     ({"status": "måske"}, ["Vælg, hvad der er sket med anbefalingen"]),
-     ({"status": "done", "note": "x" * 2001}, ["Skriv højst 2000 tegn"])],
+    [
+        ({}, ["Vælg, hvad der er sket med anbefalingen"]),
+        ({"status": "måske"}, ["Vælg, hvad der er sket med anbefalingen"]),
+        ({"status": "done", "note": "x" * 2001}, ["Skriv højst 2000 tegn"]),
+    ],
 )
 def test_a_follow_up_with_bad_input_is_refused(client, page, world, data, expected):
     recommendation = recommend(world, record(world, on=date(2025, 3, 10)))
     this_year = record(world)
     sign_in_staff(client, world.supervisor)
     response = page.post(
-        "supervision.follow_up", data, supervision_visit_id=this_year.id,
-        recommendation_id=recommendation.id, expected_status=400,
+        "supervision.follow_up",
+        data,
+        supervision_visit_id=this_year.id,
+        recommendation_id=recommendation.id,
+        expected_status=400,
     )
     assert errors(response) == expected
     assert db.session.get(SupervisionRecommendation, recommendation.id).follow_up_status is None
@@ -195,8 +214,11 @@ def test_a_recommendation_cannot_be_followed_up_at_its_own_visit_or_another_prov
     sign_in_staff(client, world.supervisor)
     for recommendation in (own, other):
         page.post(
-            "supervision.follow_up", {"status": "done"}, supervision_visit_id=visit.id,
-            recommendation_id=recommendation.id, expected_status=404,
+            "supervision.follow_up",
+            {"status": "done"},
+            supervision_visit_id=visit.id,
+            recommendation_id=recommendation.id,
+            expected_status=404,
         )
 
 
@@ -214,7 +236,9 @@ def test_the_providers_action_is_recorded_against_the_recommendation(client, pag
     soup = page.get("supervision.visit", supervision_visit_id=visit.id)
     table = soup.select_one(".app-recommendation table")
     assert [td.get_text(strip=True) for td in table.select("tbody td")] == [
-        "Handsker i alle tasker", "Leder Bo", "1. maj 2026"
+        "Handsker i alle tasker",
+        "Leder Bo",
+        "1. maj 2026",
     ]
 
 
@@ -223,12 +247,18 @@ def test_the_providers_action_is_recorded_against_the_recommendation(client, pag
     [
         ({"responsible": "Bo", "due_on": "1.5.2026"}, ["Skriv leverandørens handling"]),
         ({"action": "Handsker", "due_on": "1.5.2026"}, ["Skriv, hvem der er ansvarlig"]),
-        ({"action": "Handsker", "responsible": "Bo"},
-         ["Skriv datoen, hvor handlingen senest skal være gennemført"]),
-        ({"action": "Handsker", "responsible": "Bo", "due_on": "maj"},
-         ["Skriv datoen som dag.måned.år, for eksempel 14.3.2026"]),
-        ({"action": "Handsker", "responsible": "x" * 161, "due_on": "1.5.2026"},
-         ["Skriv højst 160 tegn"]),
+        (
+            {"action": "Handsker", "responsible": "Bo"},
+            ["Skriv datoen, hvor handlingen senest skal være gennemført"],
+        ),
+        (
+            {"action": "Handsker", "responsible": "Bo", "due_on": "maj"},
+            ["Skriv datoen som dag.måned.år, for eksempel 14.3.2026"],
+        ),
+        (
+            {"action": "Handsker", "responsible": "x" * 161, "due_on": "1.5.2026"},
+            ["Skriv højst 160 tegn"],
+        ),
     ],
 )
 def test_an_action_with_bad_input_is_refused(client, page, world, data, expected):
@@ -247,13 +277,21 @@ def test_a_visitator_reads_the_visit_but_cannot_change_it(client, page, world):
     sign_in_staff(client, world.visitator)
     soup = page.get("supervision.visit", supervision_visit_id=visit.id)
     assert not soup.select("a[href*=handleplan], a[href*=anbefaling]")
-    page.post("supervision.new_visit", visit_form(), provider_id=world.provider.id,
-              expected_status=403)
-    page.post("supervision.add_recommendation", {"theme": "hygiene", "text": "x"},
-              supervision_visit_id=visit.id, expected_status=403)
-    page.post("supervision.add_action",
-              {"action": "a", "responsible": "b", "due_on": "1.5.2026"},
-              recommendation_id=recommendation.id, expected_status=403)
+    page.post(
+        "supervision.new_visit", visit_form(), provider_id=world.provider.id, expected_status=403
+    )
+    page.post(
+        "supervision.add_recommendation",
+        {"theme": "hygiene", "text": "x"},
+        supervision_visit_id=visit.id,
+        expected_status=403,
+    )
+    page.post(
+        "supervision.add_action",
+        {"action": "a", "responsible": "b", "due_on": "1.5.2026"},
+        recommendation_id=recommendation.id,
+        expected_status=403,
+    )
 
 
 @pytest.mark.parametrize(("role", "status"), [("worker", 403), ("foreign_supervisor", 404)])
@@ -264,14 +302,27 @@ def test_other_roles_and_municipalities_cannot_see_or_change_a_visit(
     recommendation = recommend(world, visit)
     sign_in_staff(client, getattr(world, role))
     page.get("supervision.visit", supervision_visit_id=visit.id, expected_status=status)
-    page.post("supervision.new_visit", visit_form(), provider_id=world.provider.id,
-              expected_status=status)
-    page.post("supervision.add_recommendation", {"theme": "hygiene", "text": "x"},
-              supervision_visit_id=visit.id, expected_status=status)
-    page.post("supervision.follow_up", {"status": "done"}, supervision_visit_id=visit.id,
-              recommendation_id=recommendation.id, expected_status=status)
-    page.post("supervision.add_action",
-              {"action": "a", "responsible": "b", "due_on": "1.5.2026"},
-              recommendation_id=recommendation.id, expected_status=status)
+    page.post(
+        "supervision.new_visit", visit_form(), provider_id=world.provider.id, expected_status=status
+    )
+    page.post(
+        "supervision.add_recommendation",
+        {"theme": "hygiene", "text": "x"},
+        supervision_visit_id=visit.id,
+        expected_status=status,
+    )
+    page.post(
+        "supervision.follow_up",
+        {"status": "done"},
+        supervision_visit_id=visit.id,
+        recommendation_id=recommendation.id,
+        expected_status=status,
+    )
+    page.post(
+        "supervision.add_action",
+        {"action": "a", "responsible": "b", "due_on": "1.5.2026"},
+        recommendation_id=recommendation.id,
+        expected_status=status,
+    )
     assert SupervisionVisit.query.count() == 1
     assert SupervisionRecommendation.query.count() == 1

@@ -268,11 +268,17 @@ def test_a_closed_case_cannot_be_dismissed_again(page, client, visitator, flagge
 def test_a_nul_character_in_a_text_is_refused_not_a_server_error(page, client, visitator, flagged):
     """PostgreSQL cannot store NUL in text: found by the random-input test (security)."""
     sign_in_staff(client, visitator)
-    response = page.post("visitation.dismiss", {"reason": "a\x00b", "confirm": "y"},
-                         case_id=flagged.id, expected_status=200)
+    response = page.post(
+        "visitation.dismiss",
+        {"reason": "a\x00b", "confirm": "y"},
+        case_id=flagged.id,
+        expected_status=200,
+    )
     from tests.pages import check_page
 
-    assert "Fjern det ugyldige tegn" in check_page(
-        response.get_data(as_text=True)).select_one(".alert-error").text
+    assert (
+        "Fjern det ugyldige tegn"
+        in check_page(response.get_data(as_text=True)).select_one(".alert-error").text
+    )
     db.session.expire_all()
     assert flagged.status == CaseStatus.OPEN

@@ -204,8 +204,8 @@ def _last_audit(object_type: str):
     from selvvisitation.models import AuditEntry
 
     return db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == object_type,
-                                 AuditEntry.action == "update")
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.action == "update")
         .order_by(AuditEntry.id.desc())
     ).first()
 
@@ -220,10 +220,15 @@ def test_moving_a_visit_records_why_and_the_citizen_sees_the_new_time(
     form = page.get("visitation.move_assessment_visit", case_id=case.id)
     assert form.select_one("#visitator option[selected]")["value"] == str(visitator.id)
     assert (form.select_one("#day")["value"], form.select_one("#clock")["value"]) == (
-        (local_today() + timedelta(days=3)).isoformat(), "10:30")  # starts from the booked time
+        (local_today() + timedelta(days=3)).isoformat(),
+        "10:30",
+    )  # starts from the booked time
 
-    page.post("visitation.move_assessment_visit", _move(visitator, visitator=str(colleague.id)),
-              case_id=case.id)
+    page.post(
+        "visitation.move_assessment_visit",
+        _move(visitator, visitator=str(colleague.id)),
+        case_id=case.id,
+    )
 
     db.session.expire_all()
     assert visit.status == AssessmentStatus.BOOKED
@@ -232,7 +237,10 @@ def test_moving_a_visit_records_why_and_the_citizen_sees_the_new_time(
     assert (local.date(), local.strftime("%H:%M")) == (local_today() + timedelta(days=5), "13:15")
     event = case.events[-1]
     assert (event.kind, event.text, event.actor_staff_id) == (
-        "visit_moved", "Borgeren er til lægen", visitator.id)
+        "visit_moved",
+        "Borgeren er til lægen",
+        visitator.id,
+    )
     assert event.data["starts_at_before"] < event.data["starts_at"]
     entry = _last_audit("assessment_visit")
     assert (entry.object_id, entry.detail) == (str(visit.id), {"action": "moved"})
@@ -248,21 +256,32 @@ def test_cancelling_asks_for_a_reason_and_confirmation_then_the_citizen_sees_it(
 ):
     visit = _booked(page, client, visitator, case)
     page.get("visitation.cancel_assessment_visit", case_id=case.id)
-    response = page.post("visitation.cancel_assessment_visit",
-                         {"reason": "Borgeren er indlagt"}, case_id=case.id, expected_status=200)
-    assert "Bekræft, at besøget skal aflyses" in check_page(
-        response.get_data(as_text=True)).select_one(".alert-error").text
+    response = page.post(
+        "visitation.cancel_assessment_visit",
+        {"reason": "Borgeren er indlagt"},
+        case_id=case.id,
+        expected_status=200,
+    )
+    assert (
+        "Bekræft, at besøget skal aflyses"
+        in check_page(response.get_data(as_text=True)).select_one(".alert-error").text
+    )
     db.session.expire_all()
     assert visit.status == AssessmentStatus.BOOKED
 
-    page.post("visitation.cancel_assessment_visit",
-              {"reason": "Borgeren er indlagt", "confirm": "y"}, case_id=case.id)
+    page.post(
+        "visitation.cancel_assessment_visit",
+        {"reason": "Borgeren er indlagt", "confirm": "y"},
+        case_id=case.id,
+    )
 
     db.session.expire_all()
     assert visit.status == AssessmentStatus.CANCELLED
     assert case.status == CaseStatus.OPEN  # no visit booked any more: back in the queue
-    assert (case.events[-1].kind, case.events[-1].text) == ("visit_cancelled",
-                                                           "Borgeren er indlagt")
+    assert (case.events[-1].kind, case.events[-1].text) == (
+        "visit_cancelled",
+        "Borgeren er indlagt",
+    )
     assert _last_audit("assessment_visit").detail == {"action": "cancelled"}
     soup = page.get("visitation.case_page", case_id=case.id)
     assert soup.select_one("a[href$='/besoeg/flyt']") is None
@@ -286,8 +305,10 @@ def _now_local():
         ({"reason": ""}, "Skriv, hvorfor besøget flyttes"),
         ({"reason": "   "}, "Skriv, hvorfor besøget flyttes"),
         ({"reason": "x" * 1001}, "Skriv højst 1000 tegn"),
-        ({"day": (local_today() - timedelta(days=1)).isoformat()},
-         "Datoen skal være i dag eller senere"),
+        (
+            {"day": (local_today() - timedelta(days=1)).isoformat()},
+            "Datoen skal være i dag eller senere",
+        ),
         ({"day": "2026-02-30"}, "Skriv datoen som dag-måned-år"),
         ({"clock": "99:99"}, "Skriv tidspunktet som timer:minutter"),
         ({"visitator": "999999"}, "Vælg en visitator fra listen"),
@@ -298,8 +319,12 @@ def test_moving_with_bad_input_explains_and_moves_nothing(
 ):
     visit = _booked(page, client, visitator, case)
     before = visit.starts_at
-    response = page.post("visitation.move_assessment_visit", _move(visitator, **overrides),
-                         case_id=case.id, expected_status=200)
+    response = page.post(
+        "visitation.move_assessment_visit",
+        _move(visitator, **overrides),
+        case_id=case.id,
+        expected_status=200,
+    )
     soup = check_page(response.get_data(as_text=True))
     assert message in soup.select_one(".alert-error").text
     assert soup.title.text.startswith("Fejl: ")
@@ -308,18 +333,23 @@ def test_moving_with_bad_input_explains_and_moves_nothing(
     assert case.events[-1].kind == "visit_booked"
 
 
-@pytest.mark.parametrize("endpoint", ["visitation.move_assessment_visit",
-                                      "visitation.book_visit"])
+@pytest.mark.parametrize("endpoint", ["visitation.move_assessment_visit", "visitation.book_visit"])
 def test_a_time_that_has_passed_today_is_refused(endpoint, page, client, visitator, case):
     """A visit booked or moved to a time already gone is a mistake, however it is typed."""
     _booked(page, client, visitator, case)
     now = _now_local()
     if now.hour == 0 and now.minute == 0:
         pytest.skip("at midnight no time today has passed yet")
-    response = page.post(endpoint, _move(visitator, day=now.date().isoformat(), clock="00:00"),
-                         case_id=case.id, expected_status=200)
-    assert "Tidspunktet er overskredet" in check_page(
-        response.get_data(as_text=True)).select_one(".alert-error").text
+    response = page.post(
+        endpoint,
+        _move(visitator, day=now.date().isoformat(), clock="00:00"),
+        case_id=case.id,
+        expected_status=200,
+    )
+    assert (
+        "Tidspunktet er overskredet"
+        in check_page(response.get_data(as_text=True)).select_one(".alert-error").text
+    )
     assert len(db.session.scalars(select(AssessmentVisit)).all()) == 1
 
 
@@ -335,8 +365,9 @@ def test_cancelling_with_bad_input_explains_and_cancels_nothing(
     overrides, message, page, client, visitator, case
 ):
     visit = _booked(page, client, visitator, case)
-    response = page.post("visitation.cancel_assessment_visit", overrides, case_id=case.id,
-                         expected_status=200)
+    response = page.post(
+        "visitation.cancel_assessment_visit", overrides, case_id=case.id, expected_status=200
+    )
     assert message in check_page(response.get_data(as_text=True)).select_one(".alert-error").text
     db.session.expire_all()
     assert visit.status == AssessmentStatus.BOOKED
@@ -351,10 +382,18 @@ def test_another_municipalitys_visit_cannot_be_moved_or_cancelled(
     sign_in_staff(client, visitator)
     for path in ("flyt", "aflys"):
         assert client.get(f"/visitation/sager/{foreign_case.id}/besoeg/{path}").status_code == 404
-    page.post("visitation.move_assessment_visit", _move(visitator), case_id=foreign_case.id,
-              expected_status=404)
-    page.post("visitation.cancel_assessment_visit", {"reason": "x", "confirm": "y"},
-              case_id=foreign_case.id, expected_status=404)
+    page.post(
+        "visitation.move_assessment_visit",
+        _move(visitator),
+        case_id=foreign_case.id,
+        expected_status=404,
+    )
+    page.post(
+        "visitation.cancel_assessment_visit",
+        {"reason": "x", "confirm": "y"},
+        case_id=foreign_case.id,
+        expected_status=404,
+    )
     db.session.expire_all()
     assert visit.status == AssessmentStatus.BOOKED
 
@@ -368,7 +407,13 @@ def test_a_held_visit_cannot_be_moved(page, client, visitator, case):
     db.session.expire_all()
     assert visit.status == AssessmentStatus.HELD
     with pytest.raises(VisitNotBookedError):
-        move_visit(db.session, visit, db.session.get(StaffUser, visitator.id),
-                   visitator=visitator, starts_at=visit.starts_at, reason="x")
+        move_visit(
+            db.session,
+            visit,
+            db.session.get(StaffUser, visitator.id),
+            visitator=visitator,
+            starts_at=visit.starts_at,
+            reason="x",
+        )
     db.session.rollback()
     assert client.get(f"/visitation/sager/{case.id}/besoeg/flyt").status_code == 302

@@ -100,17 +100,30 @@ def test_case_page_lists_relatives_with_the_relation_in_the_readers_language(
 ):
     """Issue 4: the relation is a fixed set shown translated; "other" in the citizen's words."""
     citizen = case_with_history.citizen
-    factories.Consent(citizen=citizen, relation=RelationKind.PARTNER,
-                      relative=factories.Relative(name="Birgit Bytter"))
-    factories.Consent(citizen=citizen, relation=RelationKind.OTHER, relation_text="nevø",
-                      relative=factories.Relative(name="Lars Bytter"))
+    factories.Consent(
+        citizen=citizen,
+        relation=RelationKind.PARTNER,
+        relative=factories.Relative(name="Birgit Bytter"),
+    )
+    factories.Consent(
+        citizen=citizen,
+        relation=RelationKind.OTHER,
+        relation_text="nevø",
+        relative=factories.Relative(name="Lars Bytter"),
+    )
     sign_in_staff(client, visitator)
-    summary = " ".join(page.get("visitation.case_page", case_id=case_with_history.id)
-                       .select_one("dl.app-summary").text.split())
+    summary = " ".join(
+        page.get("visitation.case_page", case_id=case_with_history.id)
+        .select_one("dl.app-summary")
+        .text.split()
+    )
     assert "Birgit Bytter (ægtefælle eller partner), Lars Bytter (nevø)" in summary
     page.post("public.set_language", {"lang": "en", "next": "/"})
-    summary = " ".join(page.get("visitation.case_page", case_id=case_with_history.id)
-                       .select_one("dl.app-summary").text.split())
+    summary = " ".join(
+        page.get("visitation.case_page", case_id=case_with_history.id)
+        .select_one("dl.app-summary")
+        .text.split()
+    )
     assert "Birgit Bytter (spouse or partner), Lars Bytter (nevø)" in summary
 
 

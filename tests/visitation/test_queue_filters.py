@@ -149,7 +149,7 @@ def test_filtered_keyset_paging_matches_the_sorted_list_at_every_boundary(
     teams = [factories.Team(provider__municipality=municipality) for _ in range(2)]
     teams.append(factories.Team(provider=teams[0].provider))  # two teams of one provider
     citizens = [factories.Citizen(municipality=municipality, team=team) for team in teams]
-    rng = random.Random(size)  # noqa: S311  (made-up data, fixed per case)
+    rng = random.Random(size)
     today = local_today()
     made = []
     for _ in range(30):

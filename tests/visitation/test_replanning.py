@@ -334,31 +334,49 @@ def test_a_new_service_goes_in_its_category_s_usual_window(factories, visitator,
     assert [g.time_of_day for g in decision.granted_services] == ["day", "morning"]
 
 
-def test_a_standing_swap_lapses_even_when_no_visit_is_planned(
-    factories, visitator, planned
-):
+def test_a_standing_swap_lapses_even_when_no_visit_is_planned(factories, visitator, planned):
     from selvvisitation.services.case_actions import NewGrant, change_decision
 
     for visit in planned["coming"]:
         visit.cancelled = True
     standing = SwapRequest(
-        reference="BYT-FAST", citizen=planned["citizen"], status=SwapStatus.REQUESTED,
-        created_by_kind=ActorKind.CITIZEN, period_start=NEXT_MONDAY,
+        reference="BYT-FAST",
+        citizen=planned["citizen"],
+        status=SwapStatus.REQUESTED,
+        created_by_kind=ActorKind.CITIZEN,
+        period_start=NEXT_MONDAY,
         period_end=NEXT_MONDAY + timedelta(days=13),
-        lines=[SwapLine(kind="drop", service_id=planned["shopping"].service_id, minutes=30),
-               SwapLine(kind="add", free_text="Gåtur", minutes=30)],
+        lines=[
+            SwapLine(kind="drop", service_id=planned["shopping"].service_id, minutes=30),
+            SwapLine(kind="add", free_text="Gåtur", minutes=30),
+        ],
     )
     db.session.add(standing)
     db.session.commit()
-    grants = [NewGrant(planned["cleaning"].service_id, 60, planned["cleaning"].frequency,
-                       (0,), NEXT_MONDAY, None)]
+    grants = [
+        NewGrant(
+            planned["cleaning"].service_id,
+            60,
+            planned["cleaning"].frequency,
+            (0,),
+            NEXT_MONDAY,
+            None,
+        )
+    ]
 
     _decision, result = change_decision(
-        db.session, planned["case"], visitator, grants=grants, valid_from=NEXT_MONDAY,
-        reasons="Indkøb klares af familien.", today=TODAY,
+        db.session,
+        planned["case"],
+        visitator,
+        grants=grants,
+        valid_from=NEXT_MONDAY,
+        reasons="Indkøb klares af familien.",
+        today=TODAY,
     )
     db.session.commit()
 
     assert result.visits == () and result.changed_visits == 0
     assert (standing.status, standing.lapsed_reason) == (
-        SwapStatus.LAPSED, LapseReason.SERVICE_NOT_GRANTED)
+        SwapStatus.LAPSED,
+        LapseReason.SERVICE_NOT_GRANTED,
+    )
