@@ -51,9 +51,9 @@ test: setup browser test-only ## Set up and run the whole test suite
 test-only: ## Run the test suite (after setup)
 	$(BIN)/pytest
 
-lint: $(BIN)/.installed ## Ruff lint and format check
+lint: $(BIN)/.installed ## Ruff lint and format check (both are CI gates)
 	$(BIN)/ruff check selvvisitation tests scripts
-	$(BIN)/ruff format --check selvvisitation tests scripts || true
+	$(BIN)/ruff format --check selvvisitation tests scripts
 
 strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header --no-wrap -o translations/messages.pot selvvisitation templates
