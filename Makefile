@@ -6,15 +6,18 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint strings browser assets compile-translations demo-db migration benchmark clean
+.PHONY: help setup run test test-only lint lock renovate strings browser assets compile-translations demo-db migration benchmark clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+# Exactly the versions CI tested: every package pinned with its hashes in requirements.lock
+# (made by `make lock` from pyproject.toml); pip refuses a file whose hash is not listed.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -61,6 +64,13 @@ strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 
 migration: $(BIN)/.installed ## Regenerate the initial migration from the models (nothing has shipped yet)
 	bash scripts/regenerate_migration.sh
+
+lock: $(BIN)/.installed ## Re-lock requirements.lock after changing pyproject.toml's dependencies (same versions where they still fit)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet -o requirements.lock
+
+renovate: $(BIN)/.installed ## Upgrade every locked package to its newest release within pyproject.toml's ranges
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet --upgrade -o requirements.lock
+	@echo "requirements.lock renewed: run make test, then commit it"
 
 benchmark: $(BIN)/.installed ## Time the visitators' queue and case page on 100,000 citizens (PostgreSQL; own database, dropped after; BENCHMARK_ARGS=--help)
 	$(BIN)/python scripts/benchmark_visitation.py $(BENCHMARK_ARGS)
