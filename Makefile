@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint lock renovate strings browser assets compile-translations demo-db migration benchmark clean
+.PHONY: help setup run test test-only lint lock renovate strings browser assets compile-translations demo-db migration benchmark benchmark-requests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ lock: $(BIN)/.installed ## Re-lock requirements.lock after changing pyproject.to
 renovate: $(BIN)/.installed ## Upgrade every locked package to its newest release within pyproject.toml's ranges
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet --upgrade -o requirements.lock
 	@echo "requirements.lock renewed: run make test, then commit it"
+
+benchmark-requests: setup ## Throughput, statements and memory of the day list and a dialogue turn against the trivial page (wrk; BENCHMARK_ARGS=--help)
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python scripts/benchmark_requests.py $(BENCHMARK_ARGS)
 
 benchmark: $(BIN)/.installed ## Time the visitators' queue and case page on 100,000 citizens (PostgreSQL; own database, dropped after; BENCHMARK_ARGS=--help)
 	$(BIN)/python scripts/benchmark_visitation.py $(BENCHMARK_ARGS)
