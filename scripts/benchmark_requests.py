@@ -39,7 +39,7 @@ import psutil
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_test import _free_port, _postgres_database  # noqa: E402  (the script's own folder)
+from load_test import _free_port, _postgres_database  # from this script's own folder
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
