@@ -47,7 +47,7 @@ demo-db: setup ## Create the demo database and print the demo logins
 	SELVVISITATION_CONFIG=demo $(APP) seed-demo
 
 run: demo-db ## Set up and run the app with demo data on http://127.0.0.1:8000
-	SELVVISITATION_CONFIG=demo $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - 'selvvisitation:create_app("demo")'
+	SELVVISITATION_CONFIG=demo $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - 'selvvisitation:create_app("demo", serving=True)'
 
 test: setup browser test-only ## Set up and run the whole test suite
 

@@ -286,7 +286,7 @@ def main() -> int:
                 str(args.workers),
                 "--log-level",
                 "warning",
-                'selvvisitation:create_app("demo")',
+                'selvvisitation:create_app("demo", serving=True)',
             ],
             cwd=ROOT,
             env=env,
