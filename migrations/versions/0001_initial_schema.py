@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:02:59.170319
+Create Date: 2026-12-05 02:10:12.264754
 
 """
 from alembic import op
@@ -240,6 +240,8 @@ def upgrade():
     sa.Column('relative_id', sa.Integer(), nullable=False),
     sa.Column('relation', sa.Enum('child', 'partner', 'sibling', 'grandchild', 'friend', 'other', name='relationkind', native_enum=False, length=40), nullable=False),
     sa.Column('relation_text', sa.String(length=80), nullable=False),
+    sa.Column('relative_name', sa.String(length=160), nullable=False),
+    sa.Column('added_in_session', sa.String(length=64), nullable=True),
     sa.Column('scope', sa.Enum('see', 'act', name='consentscope', native_enum=False, length=40), nullable=False),
     sa.Column('basis', sa.Enum('written', 'tacit_power_of_attorney', name='consentbasis', native_enum=False, length=40), nullable=False),
     sa.Column('valid_from', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -253,6 +255,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent'))
     )
     with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_added_in_session'), ['added_in_session'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_relative_id'), ['relative_id'], unique=False)
 
@@ -819,6 +822,7 @@ def downgrade():
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_relative_id'))
         batch_op.drop_index(batch_op.f('ix_consent_citizen_id'))
+        batch_op.drop_index(batch_op.f('ix_consent_added_in_session'))
 
     op.drop_table('consent')
     with op.batch_alter_table('case', schema=None) as batch_op:

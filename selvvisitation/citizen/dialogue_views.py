@@ -140,6 +140,8 @@ def _page(
         "t": texts,
         "messages": _log(conversation),
         "ctx": ctx,
+        # Relatives under the names the citizen gave them (issue 15, High 1).
+        "relative_names": ops.names_given(actor.subject),
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
@@ -151,6 +153,15 @@ def _page(
             restart=bool(conversation is not None and conversation.turn == 0),
         ), status
     return render_template("citizen/dialogue.html", **values), status
+
+
+def _relative_limits() -> ops.RelativeLimits:
+    config = current_app.config
+    return ops.RelativeLimits(
+        per_session=config["RELATIVES_ADDED_PER_SESSION"],
+        per_citizen=config["RELATIVES_ADDED_PER_CITIZEN"],
+        window=timedelta(hours=config["RELATIVES_ADDED_WINDOW_HOURS"]),
+    )
 
 
 def _idle_since() -> datetime:
@@ -242,7 +253,7 @@ def conversation_answer() -> Any:
         form.turn.data = str(current.turn)
         return _page(current, ctx, form, texts, 409)
     try:
-        problem = ops.answer(db.session, current, ctx, _given(form), actor)
+        problem = ops.answer(db.session, current, ctx, _given(form), actor, _relative_limits())
     except ops.EffectRefused as refused:
         db.session.rollback()
         problem = engine.Invalid("answer", refused.message, refused.params)

@@ -9,7 +9,9 @@ rolls back: nothing changes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -212,17 +214,34 @@ def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], 
 RELATIVE_ACTIONS = ("swap_requested", "wish_saved", "reassessment_requested")
 
 
+def names_given(citizen: Citizen) -> dict[int, str]:
+    """Relative id -> the name the citizen gave that relative (her latest consent's).
+
+    What she is shown: Relative.name may be another citizen's words (issue 15, High 1).
+    """
+    return {c.relative_id: c.relative_name for c in sorted(citizen.consents, key=lambda c: c.id)}
+
+
 def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
     """What relatives did on the citizen's behalf: shown to the citizen (002 section 16)."""
-    rows = session.execute(
-        select(AuditEntry, Relative.name)
-        .join(Relative, Relative.id == AuditEntry.actor_relative_id)
-        .where(AuditEntry.citizen_id == citizen.id, AuditEntry.action.in_(RELATIVE_ACTIONS))
+    names = names_given(citizen)
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.citizen_id == citizen.id,
+            AuditEntry.action.in_(RELATIVE_ACTIONS),
+            AuditEntry.actor_relative_id.is_not(None),
+        )
         .order_by(AuditEntry.at.desc())
         .limit(10)
     )
     return tuple(
-        {"at": entry.at.isoformat(), "name": name, "action": entry.action} for entry, name in rows
+        {
+            "at": entry.at.isoformat(),
+            "name": names.get(entry.actor_relative_id or 0, ""),
+            "action": entry.action,
+        }
+        for entry in rows
     )
 
 
@@ -284,7 +303,7 @@ def build_context(
         consents=tuple(
             engine.ConsentInfo(
                 c.id,
-                c.relative.name,
+                c.relative_name,  # as she wrote it: never another citizen's (High 1)
                 c.relation.value,
                 c.scope.value,
                 c.is_active(),
@@ -386,6 +405,7 @@ def answer(
     ctx: engine.Context,
     given: engine.Answer,
     actor: Any,
+    relative_limits: RelativeLimits | None = None,
 ) -> engine.Invalid | None:
     """Apply one answer; return the problem, or None when the conversation moved on."""
     before = state_of(conversation)
@@ -395,7 +415,10 @@ def answer(
     echo, *said = outcome.messages
     state = outcome.state
     if outcome.effect is not None:
-        updates = EFFECTS[outcome.effect](session, conversation, ctx, state.data, actor)
+        if outcome.effect == "add_relative":
+            updates = add_relative(session, conversation, ctx, state.data, actor, relative_limits)
+        else:
+            updates = EFFECTS[outcome.effect](session, conversation, ctx, state.data, actor)
         state, entering = engine.after_effect(ctx, state, updates)
     else:
         entering = engine.entering(ctx, state.step, state.data)
@@ -682,6 +705,7 @@ def change_consent(
         fresh = Consent(
             citizen=citizen,
             relative=consent.relative,
+            relative_name=consent.relative_name,
             relation=consent.relation,
             relation_text=consent.relation_text,
             scope=ConsentScope(action),
@@ -701,35 +725,87 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class RelativeLimits:
+    """How many relatives may be added through the dialogue within ``window``: per session
+    and per citizen (issue 15, High 1; ASVS V8.3: no bulk guessing of CPR numbers)."""
+
+    per_session: int = 3
+    per_citizen: int = 5
+    window: timedelta = timedelta(hours=24)
+
+
+def session_key(sid: str) -> str:
+    """The stored form of a session id: a hash, so the table holds no live session id."""
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _within_limits(
+    session: Session, citizen: Citizen, sid: str, limits: RelativeLimits, now: datetime
+) -> bool:
+    since = now - limits.window
+    added = (
+        Consent.citizen_id == citizen.id,
+        Consent.added_in_session.is_not(None),
+        Consent.recorded_at > since,
+    )
+    by_citizen = session.scalar(select(sa.func.count(Consent.id)).where(*added)) or 0
+    by_session = (
+        session.scalar(
+            select(sa.func.count(Consent.id)).where(
+                *added, Consent.added_in_session == session_key(sid)
+            )
+        )
+        or 0
+    )
+    return by_citizen < limits.per_citizen and by_session < limits.per_session
+
+
 def add_relative(
     session: Session,
     conversation: Conversation,
     ctx: engine.Context,
     data: Mapping[str, Any],
     actor: Any,
+    limits: RelativeLimits | None = None,
 ) -> dict[str, Any]:
     """Give consent to a relative not on the citizen's list yet (002 sections 10 and 16).
 
     Only the citizen herself: a relative acting on her behalf cannot give others consent.
     The relative is found by CPR number when they exist (another citizen's relative, say),
-    else created; MitID finds them by it when they sign in (auth/oidc.person_for).
+    else created; MitID finds them by it when they sign in (auth/oidc.person_for). Whether
+    the number was known never shows: the citizen sees the name she typed (kept on the
+    consent), and the same answer either way (issue 15, High 1).
     """
     citizen = conversation.citizen
     if getattr(actor, "relative", None) is not None or not ctx.is_citizen:
         raise EffectRefused(engine.N_("Only the citizen can give or change a consent"))
+    sid = getattr(actor, "session_id", "") or ""
+    # Before the number is looked up, so the refusal says nothing about it.
+    if not sid or not _within_limits(session, citizen, sid, limits or RelativeLimits(), utcnow()):
+        raise EffectRefused(
+            engine.N_(
+                "You have added many relatives in a short time. "
+                "Try again tomorrow, or call the municipality"
+            )
+        )
     cpr = normalise_cpr(data["relative_cpr"])
     if cpr == citizen.cpr:
         raise EffectRefused(engine.N_("That is your own CPR number. Write your relative's"))
     relative = session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
-    if relative is not None and any(c.citizen_id == citizen.id for c in relative.consents):
+    mine = (
+        [c for c in relative.consents if c.citizen_id == citizen.id] if relative is not None else []
+    )
+    if mine:
         raise EffectRefused(
             engine.N_(
                 "%(name)s is already on your list of relatives. You can "
                 'change the consent under "Relatives and consent"'
             ),
-            {"name": relative.name},
+            {"name": mine[-1].relative_name},  # the name she gave, never another's
         )
     if relative is None:
+        # The name stays the first writer's: another citizen cannot rename this person.
         relative = Relative(name=data["relative_name"], cpr=cpr)
         try:
             with session.begin_nested():  # another citizen may add the same person right now
@@ -744,6 +820,8 @@ def add_relative(
     consent = Consent(
         citizen=citizen,
         relative=relative,
+        relative_name=data["relative_name"],
+        added_in_session=session_key(sid),
         relation=relation,
         relation_text=(data.get("relative_relation_text") or "")
         if relation is RelationKind.OTHER
