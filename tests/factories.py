@@ -13,6 +13,8 @@ from selvvisitation.domain.types import (
     ConsentBasis,
     ConsentScope,
     Frequency,
+    LegalBasis,
+    PriorityKind,
     ProviderKind,
     RelationKind,
     ServiceCategory,
@@ -20,18 +22,24 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import (
+    CareProgramme,
+    CareProgrammeElement,
     Citizen,
     Consent,
     Decision,
+    GrantedElement,
     GrantedService,
     Municipality,
     MunicipalityPolicy,
+    PriorityExample,
     Provider,
     Relative,
     Service,
     StaffUser,
     Team,
     Visit,
+    VisitElement,
+    VisitPriority,
     VisitService,
 )
 from selvvisitation.security.passwords import hash_password
@@ -180,6 +188,83 @@ class VisitServiceFactory(Base):
     planned_minutes = 30
 
 
+# FSIII "Ældrelovsindsats": Personlig hjælp og pleje (kl.dk.fhir.term 2.3.0, CodeSystem-FSIII.json).
+FSIII_PERSONAL_CARE = "8dc5f564-b8c6-4aa1-ba34-682d62d15f31"
+
+
+class CareProgrammeFactory(Base):
+    class Meta:
+        model = CareProgramme
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    code = factory.Sequence(lambda n: f"FORLOB-{n}")
+    name_da = factory.Sequence(lambda n: f"Forløb {n}")
+    name_en = factory.Sequence(lambda n: f"Programme {n}")
+    description_da = "Hjælp i hverdagen"
+    description_en = "Help in everyday life"
+
+
+class CareProgrammeElementFactory(Base):
+    class Meta:
+        model = CareProgrammeElement
+
+    programme = factory.SubFactory(CareProgrammeFactory)
+    fsiii_code = FSIII_PERSONAL_CARE
+    name_da = factory.Sequence(lambda n: f"Element {n}")
+    name_en = factory.Sequence(lambda n: f"Element {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class PriorityExampleFactory(Base):
+    class Meta:
+        model = PriorityExample
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    text_da = "En kop kaffe og en snak"
+    text_en = "A cup of coffee and a chat"
+    position = factory.Sequence(lambda n: n)
+
+
+class AelDecisionFactory(DecisionFactory):
+    """A decision under Ældreloven granting one forløb (DOMAIN.md "Ældreloven")."""
+
+    legal_basis = LegalBasis.AEL
+    care_programme = factory.SubFactory(
+        CareProgrammeFactory, municipality=factory.SelfAttribute("..citizen.municipality")
+    )
+    goals = "Jeg vil klare mig selv i køkkenet."
+    visit_frequency_text = "Hver morgen"
+
+
+class GrantedElementFactory(Base):
+    class Meta:
+        model = GrantedElement
+
+    decision = factory.SubFactory(AelDecisionFactory)
+    element = factory.SubFactory(
+        CareProgrammeElementFactory, programme=factory.SelfAttribute("..decision.care_programme")
+    )
+    meaning = "Hjælp til bad to gange om ugen"
+
+
+class VisitElementFactory(Base):
+    class Meta:
+        model = VisitElement
+
+    visit = factory.SubFactory(VisitFactory)
+    element = factory.SubFactory(CareProgrammeElementFactory)
+
+
+class VisitPriorityFactory(Base):
+    class Meta:
+        model = VisitPriority
+
+    citizen = factory.SubFactory(CitizenFactory)
+    reference = factory.Sequence(lambda n: f"PRI-{100000 + n}")
+    kind = PriorityKind.OWN_WORDS
+    text = "En gåtur"
+
+
 @pytest.fixture
 def factories():
     """All factories in one namespace: `factories.Citizen(...)`."""
@@ -197,5 +282,12 @@ def factories():
         GrantedService = GrantedServiceFactory
         Visit = VisitFactory
         VisitService = VisitServiceFactory
+        CareProgramme = CareProgrammeFactory
+        CareProgrammeElement = CareProgrammeElementFactory
+        PriorityExample = PriorityExampleFactory
+        AelDecision = AelDecisionFactory
+        GrantedElement = GrantedElementFactory
+        VisitElement = VisitElementFactory
+        VisitPriority = VisitPriorityFactory
 
     return _Factories

@@ -3,18 +3,28 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from selvvisitation.domain.cpr import CprError
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.types import ActorKind, ConsentScope, Frequency
+from selvvisitation.domain.types import (
+    ActorKind,
+    ConsentScope,
+    ElementOutcome,
+    Frequency,
+    LegalBasis,
+    PriorityStatus,
+)
 from selvvisitation.extensions import db
 from selvvisitation.models import (
     AuditEntry,
     AuditLogImmutableError,
     Citizen,
     Decision,
+    GrantedElement,
     GrantedService,
     SupersededDecisionError,
+    VisitElement,
     relative_may,
 )
 
@@ -169,3 +179,88 @@ def test_audit_entries_can_be_added_but_never_changed_or_deleted(factories):
         db.session.flush()
     db.session.rollback()
     assert db.session.get(AuditEntry, entry.id).action == "read"
+
+
+# Ældreloven (issue 11; DOMAIN.md "Ældreloven"): forløb, granted elements, visit lines, priorities.
+
+
+def test_a_decision_is_under_serviceloven_unless_made_under_aeldreloven(factories):
+    """DOMAIN.md Ældreloven, reading: citizens not yet re-visited stay on SEL § 83 / § 94 a."""
+    sel = factories.Decision()
+    ael = factories.AelDecision()
+    assert sel.legal_basis == LegalBasis.SEL and not sel.is_ael
+    assert ael.legal_basis == LegalBasis.AEL and ael.is_ael
+    assert ael.care_programme.municipality_id == ael.citizen.municipality_id
+
+
+def test_an_ael_decision_grants_elements_of_its_forlob_with_their_meaning(factories):
+    """DOMAIN.md Ældreloven, law: ÆL § 10 grants a forløb; its elements are what it covers."""
+    granted = factories.GrantedElement(meaning="Bad tirsdag og fredag")
+    decision = db.session.get(Decision, granted.decision_id)
+    assert [g.meaning for g in decision.granted_elements] == ["Bad tirsdag og fredag"]
+    assert decision.granted_elements[0].element.programme_id == decision.care_programme_id
+
+
+def test_the_elements_of_a_superseded_ael_decision_can_no_longer_change(factories):
+    """A decision version is what the citizen was told: its granted elements stay as they were."""
+    granted = factories.GrantedElement(meaning="Bad om tirsdagen")
+    _supersede(granted.decision)
+
+    granted.meaning = "rewritten history"
+    with pytest.raises(SupersededDecisionError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(GrantedElement, granted.id).meaning == "Bad om tirsdagen"
+
+
+def test_no_element_can_be_added_to_a_superseded_ael_decision(factories):
+    granted = factories.GrantedElement()
+    decision = granted.decision
+    _supersede(decision)
+
+    db.session.add(GrantedElement(decision=decision, element=granted.element, meaning="mere"))
+    with pytest.raises(SupersededDecisionError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_forlob_lists_its_elements_in_order(factories):
+    programme = factories.CareProgramme()
+    factories.CareProgrammeElement(programme=programme, name_da="Rengøring", position=2)
+    factories.CareProgrammeElement(programme=programme, name_da="Bad", position=1)
+    db.session.refresh(programme)
+    assert [e.name_da for e in programme.elements] == ["Bad", "Rengøring"]
+
+
+def test_an_ael_visit_has_element_lines_without_minutes_and_they_go_with_the_visit(factories):
+    """DOMAIN.md Ældreloven, law: minutes are no longer accounted for; a visit lists elements."""
+    line = factories.VisitElement()
+    assert line.outcome == ElementOutcome.PLANNED
+    visit = line.visit
+    assert visit.elements == [line]
+    db.session.delete(visit)
+    db.session.commit()
+    assert db.session.get(VisitElement, line.id) is None
+
+
+def test_a_priority_starts_requested_and_its_reference_is_unique(factories):
+    first = factories.VisitPriority(reference="PRI-123456")
+    assert first.status == PriorityStatus.REQUESTED
+    assert first.not_met_reason is None
+    with pytest.raises(IntegrityError):
+        factories.VisitPriority(reference="PRI-123456")
+    db.session.rollback()
+
+
+def test_the_policy_row_carries_the_ael_defaults(factories):
+    """DOMAIN.md Ældreloven: default basis SEL, AEL suggested from 67, flags 3/90 and 3/30."""
+    policy = factories.Municipality().policy
+    assert (
+        policy.default_legal_basis,
+        policy.ael_suggest_from_age,
+        policy.element_decline_threshold_count,
+        policy.element_decline_threshold_days,
+        policy.priorities_not_met_threshold_count,
+        policy.priorities_not_met_threshold_days,
+        policy.ael_optional_minutes,
+    ) == (LegalBasis.SEL, 67, 3, 90, 3, 30, False)

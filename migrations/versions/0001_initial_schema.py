@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 02:10:12.264754
+Create Date: 2026-12-05 02:32:13.309996
 
 """
 from alembic import op
@@ -60,6 +60,24 @@ def upgrade():
     sa.UniqueConstraint('cpr_lookup', name=op.f('uq_relative_cpr_lookup')),
     sa.UniqueConstraint('oidc_subject', name=op.f('uq_relative_oidc_subject'))
     )
+    op.create_table('care_programme',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name_da', sa.String(length=160), nullable=False),
+    sa.Column('name_en', sa.String(length=160), nullable=False),
+    sa.Column('description_da', sa.Text(), nullable=False),
+    sa.Column('description_en', sa.Text(), nullable=False),
+    sa.Column('indicative_hours_per_week', sa.Double(), nullable=True),
+    sa.Column('is_placeholder', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_care_programme_municipality_id_municipality')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_care_programme')),
+    sa.UniqueConstraint('municipality_id', 'code', name='uq_care_programme_code')
+    )
+    with op.batch_alter_table('care_programme', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_care_programme_municipality_id'), ['municipality_id'], unique=False)
+
     op.create_table('municipality_policy',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
@@ -75,11 +93,31 @@ def upgrade():
     sa.Column('practical_help_start_working_days', sa.Integer(), nullable=False),
     sa.Column('optional_holidays_are_working_days', sa.Boolean(), nullable=False),
     sa.Column('show_staff_names_in_access_log', sa.Boolean(), nullable=False),
+    sa.Column('default_legal_basis', sa.Enum('sel', 'ael', name='legalbasis', native_enum=False, length=40), nullable=False),
+    sa.Column('ael_suggest_from_age', sa.Integer(), nullable=False),
+    sa.Column('element_decline_threshold_count', sa.Integer(), nullable=False),
+    sa.Column('element_decline_threshold_days', sa.Integer(), nullable=False),
+    sa.Column('priorities_not_met_threshold_count', sa.Integer(), nullable=False),
+    sa.Column('priorities_not_met_threshold_days', sa.Integer(), nullable=False),
+    sa.Column('ael_optional_minutes', sa.Boolean(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_municipality_policy_municipality_id_municipality'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_municipality_policy')),
     sa.UniqueConstraint('municipality_id', name=op.f('uq_municipality_policy_municipality_id'))
     )
+    op.create_table('priority_example',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('municipality_id', sa.Integer(), nullable=False),
+    sa.Column('text_da', sa.String(length=200), nullable=False),
+    sa.Column('text_en', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_priority_example_municipality_id_municipality')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_priority_example'))
+    )
+    with op.batch_alter_table('priority_example', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_priority_example_municipality_id'), ['municipality_id'], unique=False)
+
     op.create_table('provider',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
@@ -121,6 +159,21 @@ def upgrade():
     )
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_service_municipality_id'), ['municipality_id'], unique=False)
+
+    op.create_table('care_programme_element',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('fsiii_code', sa.String(length=36), nullable=False),
+    sa.Column('name_da', sa.String(length=160), nullable=False),
+    sa.Column('name_en', sa.String(length=160), nullable=False),
+    sa.Column('description_da', sa.Text(), nullable=False),
+    sa.Column('description_en', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['programme_id'], ['care_programme.id'], name=op.f('fk_care_programme_element_programme_id_care_programme')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_care_programme_element'))
+    )
+    with op.batch_alter_table('care_programme_element', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_care_programme_element_programme_id'), ['programme_id'], unique=False)
 
     op.create_table('team',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -285,8 +338,16 @@ def upgrade():
     sa.Column('letter_text', sa.Text(), nullable=False),
     sa.Column('superseded_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.Column('legal_basis', sa.Enum('sel', 'ael', name='legalbasis', native_enum=False, length=40), nullable=False),
+    sa.Column('care_programme_id', sa.Integer(), nullable=True),
+    sa.Column('goals', sa.Text(), nullable=False),
+    sa.Column('visit_frequency_text', sa.String(length=200), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['care_programme_id'], ['care_programme.id'], name=op.f('fk_decision_care_programme_id_care_programme')),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_decision_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['decided_by_staff_id'], ['staff_user.id'], name=op.f('fk_decision_decided_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_decision_provider_id_provider')),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['decision.id'], name=op.f('fk_decision_superseded_by_id_decision')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_decision')),
     sa.UniqueConstraint('citizen_id', 'version', name='uq_decision_version')
@@ -400,7 +461,7 @@ def upgrade():
     op.create_table('flag',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
-    sa.Column('rule', sa.Enum('repeated_deselection', 'time_deviation', name='flagrule', native_enum=False, length=40), nullable=False),
+    sa.Column('rule', sa.Enum('repeated_deselection', 'time_deviation', 'repeated_element_decline', 'priorities_not_met', name='flagrule', native_enum=False, length=40), nullable=False),
     sa.Column('key', sa.String(length=120), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('open', 'closed', 'dismissed', name='flagstatus', native_enum=False, length=40), nullable=False),
@@ -425,6 +486,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_flag_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_flag_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index('uq_flag_open_key', ['citizen_id', 'key'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+
+    op.create_table('granted_element',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('decision_id', sa.Integer(), nullable=False),
+    sa.Column('element_id', sa.Integer(), nullable=False),
+    sa.Column('meaning', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['decision_id'], ['decision.id'], name=op.f('fk_granted_element_decision_id_decision')),
+    sa.ForeignKeyConstraint(['element_id'], ['care_programme_element.id'], name=op.f('fk_granted_element_element_id_care_programme_element')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_granted_element'))
+    )
+    with op.batch_alter_table('granted_element', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_granted_element_decision_id'), ['decision_id'], unique=False)
 
     op.create_table('granted_service',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -549,7 +622,7 @@ def upgrade():
     sa.Column('decline_reason', sa.Enum('hygiene', 'work_environment', 'other', name='declinereason', native_enum=False, length=40), nullable=True),
     sa.Column('decline_text', sa.Text(), nullable=False),
     sa.Column('lapsed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('lapsed_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', 'rules_not_met', name='lapsereason', native_enum=False, length=40), nullable=True),
+    sa.Column('lapsed_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', 'rules_not_met', 'legal_basis_changed', name='lapsereason', native_enum=False, length=40), nullable=True),
     sa.Column('lapsed_decision_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_swap_request_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_created_by_relative_id_relative')),
@@ -564,6 +637,50 @@ def upgrade():
     with op.batch_alter_table('swap_request', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_swap_request_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_swap_request_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('visit_element',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('element_id', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.Enum('planned', 'done', 'declined', 'not_done', name='elementoutcome', native_enum=False, length=40), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['element_id'], ['care_programme_element.id'], name=op.f('fk_visit_element_element_id_care_programme_element')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_element_visit_id_visit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_element'))
+    )
+    with op.batch_alter_table('visit_element', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_element_element_outcome', ['element_id', 'outcome'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_element_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('visit_priority',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=True),
+    sa.Column('period_start', sa.Date(), nullable=True),
+    sa.Column('period_end', sa.Date(), nullable=True),
+    sa.Column('element_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.Enum('first', 'more', 'less', 'skip', 'example', 'own_words', name='prioritykind', native_enum=False, length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('requested', 'met', 'not_met', 'withdrawn', 'lapsed', name='prioritystatus', native_enum=False, length=40), nullable=False),
+    sa.Column('not_met_reason', sa.Enum('safety', 'work_environment', 'other', name='prioritynotmetreason', native_enum=False, length=40), nullable=True),
+    sa.Column('not_met_text', sa.Text(), nullable=False),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_relative_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('lapse_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', 'rules_not_met', 'legal_basis_changed', name='lapsereason', native_enum=False, length=40), nullable=True),
+    sa.ForeignKeyConstraint(['answered_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_priority_answered_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_priority_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_visit_priority_created_by_relative_id_relative')),
+    sa.ForeignKeyConstraint(['element_id'], ['care_programme_element.id'], name=op.f('fk_visit_priority_element_id_care_programme_element')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_priority_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_priority')),
+    sa.UniqueConstraint('reference', name=op.f('uq_visit_priority_reference'))
+    )
+    with op.batch_alter_table('visit_priority', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_priority_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index('ix_visit_priority_citizen_status', ['citizen_id', 'status'], unique=False)
 
     op.create_table('wish',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -752,6 +869,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_wish_citizen_id'))
 
     op.drop_table('wish')
+    with op.batch_alter_table('visit_priority', schema=None) as batch_op:
+        batch_op.drop_index('ix_visit_priority_citizen_status')
+        batch_op.drop_index(batch_op.f('ix_visit_priority_citizen_id'))
+
+    op.drop_table('visit_priority')
+    with op.batch_alter_table('visit_element', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_element_visit_id'))
+        batch_op.drop_index('ix_visit_element_element_outcome')
+
+    op.drop_table('visit_element')
     with op.batch_alter_table('swap_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_swap_request_visit_id'))
         batch_op.drop_index(batch_op.f('ix_swap_request_citizen_id'))
@@ -782,6 +909,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_granted_service_decision_id'))
 
     op.drop_table('granted_service')
+    with op.batch_alter_table('granted_element', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_granted_element_decision_id'))
+
+    op.drop_table('granted_element')
     with op.batch_alter_table('flag', schema=None) as batch_op:
         batch_op.drop_index('uq_flag_open_key', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
         batch_op.drop_index(batch_op.f('ix_flag_citizen_id'))
@@ -851,6 +982,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_team_provider_id'))
 
     op.drop_table('team')
+    with op.batch_alter_table('care_programme_element', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_care_programme_element_programme_id'))
+
+    op.drop_table('care_programme_element')
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_municipality_id'))
 
@@ -859,7 +994,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_provider_municipality_id'))
 
     op.drop_table('provider')
+    with op.batch_alter_table('priority_example', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_priority_example_municipality_id'))
+
+    op.drop_table('priority_example')
     op.drop_table('municipality_policy')
+    with op.batch_alter_table('care_programme', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_care_programme_municipality_id'))
+
+    op.drop_table('care_programme')
     op.drop_table('relative')
     op.drop_table('municipality')
     with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:

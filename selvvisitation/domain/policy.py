@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-from selvvisitation.domain.types import SwapWindow
+from selvvisitation.domain.types import LegalBasis, SwapWindow
 
 # Keys the citizen-facing texts look up; every policy must have all of them.
 LEGAL_REFERENCE_KEYS: tuple[str, ...] = (
@@ -62,6 +62,18 @@ POLICY_RANGES: Mapping[str, tuple[int, int]] = {
     "practical_help_start_working_days": (1, 365),
 }
 
+# Ældreloven settings (DOMAIN.md "Ældreloven"), validated like POLICY_RANGES. Kept apart so the
+# § 94 a settings pages and the version-1 interchange format stay as they are.
+AEL_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
+    "ael_suggest_from_age": (18, 120),
+    "element_decline_threshold_count": (1, 50),
+    "element_decline_threshold_days": (1, 365),
+    "priorities_not_met_threshold_count": (1, 50),
+    "priorities_not_met_threshold_days": (1, 365),
+}
+
+AEL_BOOLEAN_FIELDS: tuple[str, ...] = ("ael_optional_minutes",)
+
 BOOLEAN_FIELDS: tuple[str, ...] = (
     "outside_service_level_allowed",
     "optional_holidays_are_working_days",
@@ -94,6 +106,19 @@ class Policy:
     optional_holidays_are_working_days: bool = False
     # Citizens see who looked at their case; staff names only if the municipality chooses.
     show_staff_names_in_access_log: bool = False
+    # Ældreloven (DOMAIN.md "Ældreloven"): the basis a new decision gets by default, and the
+    # age (from the CPR birth date) from which AEL is suggested; the visitator always chooses.
+    default_legal_basis: LegalBasis = LegalBasis.SEL
+    ael_suggest_from_age: int = 67
+    # ÆL § 1 stk. 2: repeated declines of one element ask the visitator to weigh
+    # self-determination against what is safe.
+    element_decline_threshold_count: int = 3
+    element_decline_threshold_days: int = 90
+    # ÆL § 11: priorities repeatedly not met suggest the forløb may not fit.
+    priorities_not_met_threshold_count: int = 3
+    priorities_not_met_threshold_days: int = 30
+    # Minutes are not accounted for under Ældreloven; a municipality may allow them optionally.
+    ael_optional_minutes: bool = False
     # Excluded from the hash because a dict is unhashable; equality still compares it.
     legal_references: Mapping[str, str] = field(
         default_factory=default_legal_references, hash=False
@@ -104,10 +129,12 @@ class Policy:
         problems: list[tuple[str, str]] = []
         if not isinstance(self.swap_window, SwapWindow):
             problems.append(("swap_window", "invalid_choice"))
-        for name in BOOLEAN_FIELDS:
+        if not isinstance(self.default_legal_basis, LegalBasis):
+            problems.append(("default_legal_basis", "invalid_choice"))
+        for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS):
             if not isinstance(getattr(self, name), bool):
                 problems.append((name, "not_a_boolean"))
-        for name, (low, high) in POLICY_RANGES.items():
+        for name, (low, high) in {**POLICY_RANGES, **AEL_POLICY_RANGES}.items():
             value = getattr(self, name)
             # bool is a subclass of int; True is not a count of days.
             if not isinstance(value, int) or isinstance(value, bool):

@@ -88,6 +88,8 @@ class LapseReason(enum.StrEnum):
     VISIT_CANCELLED = "visit_cancelled"  # the visit is no longer planned
     FRAME_TOO_SMALL = "frame_too_small"  # what it adds no longer fits the time frame (rule 4)
     RULES_NOT_MET = "rules_not_met"  # the swap rules no longer allow it (rules 1-3, 9)
+    # The citizen moved from Serviceloven to Ældreloven: swaps become priorities (issue 11).
+    LEGAL_BASIS_CHANGED = "legal_basis_changed"
 
 
 class DeclineReason(enum.StrEnum):
@@ -101,6 +103,10 @@ class DeclineReason(enum.StrEnum):
 class FlagRule(enum.StrEnum):
     REPEATED_DESELECTION = "repeated_deselection"  # rule 7, 004 §1.3.3 / 002 §8
     TIME_DEVIATION = "time_deviation"  # 003 "Løbende justering/revisitation"
+    # Ældreloven (DOMAIN.md "Ældreloven"): the citizen keeps declining one element (ÆL § 1 stk. 2).
+    REPEATED_ELEMENT_DECLINE = "repeated_element_decline"
+    # Ældreloven: her priorities are repeatedly not met; the forløb may not fit (ÆL § 11).
+    PRIORITIES_NOT_MET = "priorities_not_met"
 
 
 class FlagStatus(enum.StrEnum):
@@ -126,6 +132,49 @@ class ReassessmentReason(enum.StrEnum):
     LESS_HELP = "less_help"
     HELP_DOES_NOT_FIT = "help_does_not_fit"
     OTHER = "other"
+
+
+class LegalBasis(enum.StrEnum):
+    """The law a decision version is made under (DOMAIN.md "Ældreloven")."""
+
+    SEL = "sel"  # Serviceloven § 83 with § 94 a (flexible home help, swaps)
+    AEL = "ael"  # Ældreloven § 10, helhedspleje (a forløb, priorities)
+
+
+class PriorityKind(enum.StrEnum):
+    """What a priority ("Det vigtigste for mig ved næste besøg") asks for."""
+
+    FIRST = "first"  # an element of the forløb first
+    MORE = "more"  # more of an element
+    LESS = "less"  # less of an element
+    SKIP = "skip"  # skip an element this time
+    EXAMPLE = "example"  # one of the municipality's examples
+    OWN_WORDS = "own_words"
+
+
+class PriorityStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    MET = "met"
+    NOT_MET = "not_met"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
+
+
+class PriorityNotMetReason(enum.StrEnum):
+    """Why the worker could not meet a priority on the day."""
+
+    SAFETY = "safety"  # not forsvarligt
+    WORK_ENVIRONMENT = "work_environment"
+    OTHER = "other"  # with words
+
+
+class ElementOutcome(enum.StrEnum):
+    """One element of the forløb at one AEL visit."""
+
+    PLANNED = "planned"
+    DONE = "done"
+    DECLINED = "declined"  # the citizen said no this time
+    NOT_DONE = "not_done"
 
 
 class ActorKind(enum.StrEnum):

@@ -13,6 +13,13 @@ from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_m
 from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
+from selvvisitation.models.priorities import VisitPriority
+from selvvisitation.models.programme import (
+    CareProgramme,
+    CareProgrammeElement,
+    GrantedElement,
+    PriorityExample,
+)
 from selvvisitation.models.sessions import EndedSession, FailedSignIn
 from selvvisitation.models.supervision import (
     ActionPlanItem,
@@ -24,13 +31,15 @@ from selvvisitation.models.supervision import (
 )
 from selvvisitation.models.swaps import SwapLine, SwapRequest, Wish
 from selvvisitation.models.users import StaffUser
-from selvvisitation.models.visits import Visit, VisitService
+from selvvisitation.models.visits import Visit, VisitElement, VisitService
 
 __all__ = [
     "AssessmentVisit",
     "ActionPlanItem",
     "AuditEntry",
     "AuditLogImmutableError",
+    "CareProgramme",
+    "CareProgrammeElement",
     "Case",
     "CaseEvent",
     "Citizen",
@@ -41,9 +50,11 @@ __all__ = [
     "EndedSession",
     "FailedSignIn",
     "Flag",
+    "GrantedElement",
     "GrantedService",
     "Municipality",
     "PerceivedQuality",
+    "PriorityExample",
     "MunicipalityPolicy",
     "Provider",
     "ReassessmentRequest",
@@ -63,6 +74,8 @@ __all__ = [
     "UTCDateTime",
     "utcnow",
     "Visit",
+    "VisitElement",
+    "VisitPriority",
     "VisitService",
     "VisitatorObservation",
     "Wish",

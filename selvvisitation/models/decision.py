@@ -14,13 +14,16 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from selvvisitation.domain.types import Frequency
+from selvvisitation.domain.types import Frequency, LegalBasis
 from selvvisitation.extensions import db
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
+from selvvisitation.models.programme import GrantedElement
 
 if TYPE_CHECKING:
     from selvvisitation.models.catalogue import Service
     from selvvisitation.models.citizen import Citizen
+    from selvvisitation.models.organisation import Provider
+    from selvvisitation.models.programme import CareProgramme
 
 
 class SupersededDecisionError(RuntimeError):
@@ -41,11 +44,28 @@ class Decision(db.Model):
     letter_text: Mapped[str] = mapped_column(sa.Text, default="")
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
+    # The law this version is made under (DOMAIN.md "Ældreloven"): SEL grants services with
+    # minutes (granted_services); AEL grants one forløb with elements (granted_elements).
+    legal_basis: Mapped[LegalBasis] = mapped_column(enum_column(LegalBasis), default=LegalBasis.SEL)
+    care_programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("care_programme.id"))
+    goals: Mapped[str] = mapped_column(sa.Text, default="")  # in the citizen's own words
+    visit_frequency_text: Mapped[str] = mapped_column(sa.String(200), default="")
+    provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"))
+    follow_up_date: Mapped[date | None]
 
     citizen: Mapped[Citizen] = relationship(back_populates="decisions")
     granted_services: Mapped[list[GrantedService]] = relationship(
         back_populates="decision", cascade="all", order_by="GrantedService.id"
     )
+    care_programme: Mapped[CareProgramme | None] = relationship()
+    provider: Mapped[Provider | None] = relationship()
+    granted_elements: Mapped[list[GrantedElement]] = relationship(
+        back_populates="decision", cascade="all", order_by="GrantedElement.id"
+    )
+
+    @property
+    def is_ael(self) -> bool:
+        return self.legal_basis == LegalBasis.AEL
 
     @property
     def is_current(self) -> bool:
@@ -97,13 +117,13 @@ def _keep_superseded_decisions_unchanged(session: Session, _ctx: Any, _instances
         if isinstance(obj, Decision) and _original(obj, "superseded_at") is not None:
             if session.is_modified(obj) or obj in session.deleted:
                 raise SupersededDecisionError(f"decision {obj.id} is superseded")
-        if isinstance(obj, GrantedService) and obj.decision is not None:
+        if isinstance(obj, GrantedService | GrantedElement) and obj.decision is not None:
             if _original(obj.decision, "superseded_at") is not None and (
                 session.is_modified(obj) or obj in session.deleted
             ):
                 raise SupersededDecisionError(f"decision {obj.decision_id} is superseded")
     for obj in session.new:
-        if isinstance(obj, GrantedService) and obj.decision is not None:
+        if isinstance(obj, GrantedService | GrantedElement) and obj.decision is not None:
             decision_state = inspect(obj.decision)
             if decision_state.persistent and _original(obj.decision, "superseded_at") is not None:
                 raise SupersededDecisionError(f"decision {obj.decision_id} is superseded")

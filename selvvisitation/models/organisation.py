@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from selvvisitation.domain.types import ProviderKind, SwapWindow
+from selvvisitation.domain.types import LegalBasis, ProviderKind, SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models.base import enum_column
 
@@ -58,6 +58,17 @@ class MunicipalityPolicy(db.Model):
     practical_help_start_working_days: Mapped[int] = mapped_column(default=5)
     optional_holidays_are_working_days: Mapped[bool] = mapped_column(default=False)
     show_staff_names_in_access_log: Mapped[bool] = mapped_column(default=False)
+    # Ældreloven (DOMAIN.md "Ældreloven"): the basis a new decision gets by default, and the
+    # age from which the check page suggests AEL; the visitator always chooses.
+    default_legal_basis: Mapped[LegalBasis] = mapped_column(
+        enum_column(LegalBasis), default=LegalBasis.SEL
+    )
+    ael_suggest_from_age: Mapped[int] = mapped_column(default=67)
+    element_decline_threshold_count: Mapped[int] = mapped_column(default=3)
+    element_decline_threshold_days: Mapped[int] = mapped_column(default=90)
+    priorities_not_met_threshold_count: Mapped[int] = mapped_column(default=3)
+    priorities_not_met_threshold_days: Mapped[int] = mapped_column(default=30)
+    ael_optional_minutes: Mapped[bool] = mapped_column(default=False)
     # Legal references shown to citizens: data, not code, because the law moves
     # (the Ældrelov has applied to home care for the elderly since 1 July 2025).
     legal_references: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from selvvisitation.domain.types import VisitServiceOutcome
+from selvvisitation.domain.types import ElementOutcome, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models.base import UTCDateTime, enum_column
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.citizen import Citizen
     from selvvisitation.models.decision import GrantedService
     from selvvisitation.models.organisation import Team
+    from selvvisitation.models.programme import CareProgrammeElement
     from selvvisitation.models.swaps import SwapRequest
 
 
@@ -49,6 +50,10 @@ class Visit(db.Model):
     services: Mapped[list[VisitService]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitService.id"
     )
+    # An AEL visit's lines: elements of the forløb, no minutes (DOMAIN.md "Ældreloven").
+    elements: Mapped[list[VisitElement]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="VisitElement.id"
+    )
 
     @property
     def is_recorded(self) -> bool:
@@ -77,3 +82,21 @@ class VisitService(db.Model):
     service: Mapped[Service | None] = relationship()
     granted_service: Mapped[GrantedService | None] = relationship()
     swap: Mapped[SwapRequest | None] = relationship()
+
+
+class VisitElement(db.Model):
+    """One element of the forløb planned at one AEL visit, and what became of it (no minutes)."""
+
+    __tablename__ = "visit_element"
+    __table_args__ = (sa.Index("ix_visit_element_element_outcome", "element_id", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[int] = mapped_column(sa.ForeignKey("care_programme_element.id"))
+    outcome: Mapped[ElementOutcome] = mapped_column(
+        enum_column(ElementOutcome), default=ElementOutcome.PLANNED
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    visit: Mapped[Visit] = relationship(back_populates="elements")
+    element: Mapped[CareProgrammeElement] = relationship()

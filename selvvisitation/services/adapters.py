@@ -32,6 +32,13 @@ def policy_for(municipality: Municipality) -> Policy:
         practical_help_start_working_days=row.practical_help_start_working_days,
         optional_holidays_are_working_days=row.optional_holidays_are_working_days,
         show_staff_names_in_access_log=row.show_staff_names_in_access_log,
+        default_legal_basis=row.default_legal_basis,
+        ael_suggest_from_age=row.ael_suggest_from_age,
+        element_decline_threshold_count=row.element_decline_threshold_count,
+        element_decline_threshold_days=row.element_decline_threshold_days,
+        priorities_not_met_threshold_count=row.priorities_not_met_threshold_count,
+        priorities_not_met_threshold_days=row.priorities_not_met_threshold_days,
+        ael_optional_minutes=row.ael_optional_minutes,
         legal_references=references,
     )
 

@@ -7,13 +7,14 @@ import dataclasses
 import pytest
 
 from selvvisitation.domain.policy import (
+    AEL_POLICY_RANGES,
     LEGAL_REFERENCE_KEYS,
     POLICY_FIELD_NAMES,
     POLICY_RANGES,
     Policy,
     default_legal_references,
 )
-from selvvisitation.domain.types import SwapWindow
+from selvvisitation.domain.types import LegalBasis, SwapWindow
 
 
 def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
@@ -31,6 +32,13 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "practical_help_start_working_days",
         "optional_holidays_are_working_days",
         "show_staff_names_in_access_log",
+        "default_legal_basis",
+        "ael_suggest_from_age",
+        "element_decline_threshold_count",
+        "element_decline_threshold_days",
+        "priorities_not_met_threshold_count",
+        "priorities_not_met_threshold_days",
+        "ael_optional_minutes",
         "legal_references",
     )
 
@@ -89,7 +97,7 @@ def test_legal_references_cover_every_citizen_facing_key() -> None:
     assert "4 uger" in refs["complaint"]
 
 
-@pytest.mark.parametrize(("name", "bounds"), sorted(POLICY_RANGES.items()))
+@pytest.mark.parametrize(("name", "bounds"), sorted({**POLICY_RANGES, **AEL_POLICY_RANGES}.items()))
 def test_integer_settings_accept_their_bounds_and_reject_just_outside(
     name: str, bounds: tuple[int, int]
 ) -> None:
@@ -152,3 +160,32 @@ def test_legal_references_that_are_not_a_mapping_are_reported() -> None:
     """A stray string from a form must not be iterated as keys."""
     policy = Policy(legal_references="Serviceloven")  # type: ignore[arg-type]
     assert policy.validate() == [("legal_references", "not_a_mapping")]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "source"),
+    [
+        ("default_legal_basis", LegalBasis.SEL, "issue 11: § 94 a stays for every SEL decision"),
+        ("ael_suggest_from_age", 67, "DOMAIN.md Ældreloven, law: ÆL § 2 folkepensionsalder"),
+        ("element_decline_threshold_count", 3, "DOMAIN.md Ældreloven, reading: ÆL § 1 stk. 2"),
+        ("element_decline_threshold_days", 90, "DOMAIN.md Ældreloven, reading: ÆL § 1 stk. 2"),
+        ("priorities_not_met_threshold_count", 3, "DOMAIN.md Ældreloven, reading: ÆL § 11"),
+        ("priorities_not_met_threshold_days", 30, "DOMAIN.md Ældreloven, reading: ÆL § 11"),
+        ("ael_optional_minutes", False, "DOMAIN.md Ældreloven, law: no minutes recorded"),
+    ],
+)
+def test_ael_defaults(name: str, expected: object, source: str) -> None:
+    """Ældreloven settings (DOMAIN.md "Ældreloven"); the source is named per row (reading)."""
+    assert getattr(Policy(), name) == expected, source
+
+
+def test_unknown_default_basis_and_non_boolean_optional_minutes_are_reported() -> None:
+    """A default basis is SEL or AEL; optional minutes is a yes/no setting."""
+    policy = Policy(
+        default_legal_basis="dk",  # type: ignore[arg-type]
+        ael_optional_minutes="yes",  # type: ignore[arg-type]
+    )
+    assert policy.validate() == [
+        ("default_legal_basis", "invalid_choice"),
+        ("ael_optional_minutes", "not_a_boolean"),
+    ]
