@@ -285,6 +285,29 @@ def element_matchables(
     )
 
 
+def wish_matchables(
+    elements: Sequence[ElementInfo], all_codes: Mapping[str, tuple[str, str]]
+) -> tuple[tuple[MatchableService, ...], tuple[MatchableService, ...]]:
+    """The words for what her forløb covers, and for the FSIII elements it has no element for.
+
+    ``all_codes`` is every FSIII element, ``{code: (name_da, name_en)}``; a forløb's element is
+    known by its own names as well as by its code's.
+    """
+    mine = {e.fsiii_code for e in elements}
+    covered = tuple(
+        MatchableService(
+            code=e.fsiii_code,
+            names=(e.name_da, e.name_en, *all_codes.get(e.fsiii_code, ())),
+            synonyms=ELEMENT_WORDS.get(
+                normalise(all_codes.get(e.fsiii_code, (e.name_da, ""))[0]), ()
+            ),
+        )
+        for e in elements
+    )
+    others = {code: names for code, names in all_codes.items() if code not in mine}
+    return covered, element_matchables(others)
+
+
 def _cue(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\wæøå])(?:" + "|".join(alternatives) + r")(?![\wæøå])")
 

@@ -438,3 +438,18 @@ def test_minutes_only_when_the_policy_allows_them(allowed, minutes, codes):
     """DOMAIN.md "Ældreloven": law (minutes not accounted for) and reading (optional setting)."""
     policy = dataclasses.replace(POLICY, ael_optional_minutes=allowed)
     assert [code for _, code in record(minutes=minutes, policy=policy)] == codes
+
+
+def test_wish_words_know_the_forlob_by_its_own_names_and_its_codes():
+    """DOMAIN.md "Ældreloven": law (elements carry the FSIII codes; § 10 the forløb's frame)."""
+    mine = [
+        ElementInfo(1, "care", "Pleje og omsorg", "Care"),
+        ElementInfo(2, "practical", "Rengøring", "Cleaning"),
+    ]
+    covered, not_covered = priorities.wish_matchables(mine, NAMES)
+    assert [m.code for m in covered] == ["care", "practical"]
+    assert {m.code for m in not_covered} == {"meals", "rehab", "respite"}
+    reading = read_wish("Mere pleje og omsorg, og et bad", covered=covered, not_covered=not_covered)
+    assert not reading.outside
+    reading = read_wish("Jeg vil gerne have madservice", covered=covered, not_covered=not_covered)
+    assert reading.not_covered == ("meals",)
