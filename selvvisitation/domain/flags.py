@@ -65,39 +65,67 @@ def deselection_findings(
     A visit counts once per service, however many lines dropped it. Only deselections
     strictly after ``counted_after[service]`` (a dismissal date) count.
     """
-    window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
+    return repeated_findings(
+        ((d.day, d.service_code, d.visit_ref) for d in deselections),
+        FlagRule.REPEATED_DESELECTION,
+        count=policy.deselection_threshold_count,
+        days=policy.deselection_threshold_days,
+        as_of=as_of,
+        counted_after=counted_after,
+    )
+
+
+def repeated_findings(
+    events: Iterable[tuple[date, str, str]],
+    rule: FlagRule,
+    *,
+    count: int,
+    days: int,
+    as_of: date,
+    counted_after: Mapping[str, date] | None = None,
+    extra: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[FlagFinding]:
+    """Flag each code with at least ``count`` visits in the ``days`` days ending ``as_of``.
+
+    ``events`` are (day, code, visit_ref). A visit counts once per code, however many
+    lines it has; later days are ignored; only events strictly after ``counted_after[code]``
+    (a dismissal date) count. ``extra[code]`` is added to that code's evidence.
+    Shared by rule 7 (repeated deselection) and Ældreloven's repeated declines.
+    """
+    window_start = as_of - timedelta(days=days - 1)
     counted_after = counted_after or {}
-    per_service: dict[str, dict[tuple[date, str], Deselection]] = {}
-    for item in deselections:
-        if not window_start <= item.day <= as_of:
+    per_code: dict[str, set[tuple[date, str]]] = {}
+    for day, code, visit_ref in events:
+        if not window_start <= day <= as_of:
             continue
-        dismissed = counted_after.get(item.service_code)
-        if dismissed is not None and item.day <= dismissed:
+        dismissed = counted_after.get(code)
+        if dismissed is not None and day <= dismissed:
             continue
-        per_service.setdefault(item.service_code, {})[(item.day, item.visit_ref)] = item
+        per_code.setdefault(code, set()).add((day, visit_ref))
 
     findings: list[FlagFinding] = []
-    for code in sorted(per_service):
-        visits = sorted(per_service[code].values(), key=lambda d: (d.day, d.visit_ref))
-        if len(visits) < policy.deselection_threshold_count:
+    for code in sorted(per_code):
+        visits = sorted(per_code[code])
+        if len(visits) < count:
             continue
         findings.append(
             FlagFinding(
-                rule=FlagRule.REPEATED_DESELECTION,
+                rule=rule,
                 service_code=code,
-                period_start=visits[0].day,
-                period_end=visits[-1].day,
+                period_start=visits[0][0],
+                period_end=visits[-1][0],
                 evidence={
                     "count": len(visits),
-                    "visit_refs": [d.visit_ref for d in visits],
-                    "days": [d.day.isoformat() for d in visits],
+                    "visit_refs": [ref for _, ref in visits],
+                    "days": [day.isoformat() for day, _ in visits],
                     "window_start": window_start.isoformat(),
                     "window_end": as_of.isoformat(),
-                    "threshold_count": policy.deselection_threshold_count,
-                    "threshold_days": policy.deselection_threshold_days,
+                    "threshold_count": count,
+                    "threshold_days": days,
                     "counted_after": _iso(counted_after.get(code)),
+                    **(extra or {}).get(code, {}),
                 },
-                key=finding_key(FlagRule.REPEATED_DESELECTION, code),
+                key=finding_key(rule, code),
             )
         )
     return findings

@@ -8,6 +8,11 @@ then decide on those few. Evaluation is idempotent (an open flag is kept and its
 evidence updated), a flag that no longer holds is closed with its reason, and a
 flag a visitator dismissed only comes back on evidence dated after the dismissal.
 Each new flag is routed to a visitator through a case; the system never decides.
+
+Both laws in one run (DOMAIN.md "Ældreloven"): a citizen whose current decision is under
+Ældreloven gets the AEL rules (repeated element declines, priorities not met) and never
+the § 94 a rules (time deviation, repeated deselection); a SEL citizen is evaluated as
+before. A citizen who moves to Ældreloven has her open SEL flags closed with that reason.
 """
 
 from __future__ import annotations
@@ -15,13 +20,20 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from selvvisitation.domain.ael import (
+    ElementDecline,
+    UnmetPriority,
+    element_decline_findings,
+    priorities_not_met_finding,
+    rules_for,
+)
 from selvvisitation.domain.dates import local_day, local_today
 from selvvisitation.domain.flags import (
     DeliveryFigure,
@@ -37,19 +49,27 @@ from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
     CaseStatus,
+    ElementOutcome,
     FlagRule,
     FlagStatus,
+    LegalBasis,
+    PriorityNotMetReason,
+    PriorityStatus,
     VisitServiceOutcome,
 )
 from selvvisitation.models import (
+    CareProgrammeElement,
     Case,
     CaseEvent,
     Citizen,
+    Decision,
     Flag,
     GrantedService,
     Municipality,
     Service,
     Visit,
+    VisitElement,
+    VisitPriority,
     VisitService,
     utcnow,
 )
@@ -75,11 +95,32 @@ CLOSED_REASONS: dict[FlagRule, str] = {
         "Gælder ikke længere: den leverede tid afviger ikke længere væsentligt "
         "fra den bevilgede tid (003 Løbende justering/revisitation)."
     ),
+    FlagRule.REPEATED_ELEMENT_DECLINE: (
+        "Gælder ikke længere: borgeren har sagt nej til elementet færre end %(count)s "
+        "gange de seneste %(days)s dage (ældreloven § 1, stk. 2)."
+    ),
+    FlagRule.PRIORITIES_NOT_MET: (
+        "Gælder ikke længere: færre end %(count)s af borgerens prioriteter er ikke blevet "
+        "opfyldt de seneste %(days)s dage (ældreloven § 11)."
+    ),
+}
+# A flag of the other law's rules no longer applies after the citizen changed basis.
+CLOSED_BASIS_CHANGED: dict[LegalBasis, str] = {
+    LegalBasis.AEL: (
+        "Gælder ikke længere: borgerens afgørelse er nu efter ældreloven (helhedspleje), "
+        "hvor minutter og fravalg efter serviceloven § 94 a ikke bruges."
+    ),
+    LegalBasis.SEL: (
+        "Gælder ikke længere: borgerens afgørelse er nu efter serviceloven § 83, "
+        "hvor forløb og prioriteter efter ældreloven ikke bruges."
+    ),
 }
 CASE_TITLE = "Overvej revisitation: %(what)s"
 RULE_TITLES: dict[FlagRule, str] = {
     FlagRule.REPEATED_DESELECTION: "gentagne fravalg af %(service)s",
     FlagRule.TIME_DEVIATION: "leveret tid afviger for %(service)s",
+    FlagRule.REPEATED_ELEMENT_DECLINE: "gentagne nej til %(service)s",
+    FlagRule.PRIORITIES_NOT_MET: "prioriteter gentagne gange ikke opfyldt",
 }
 
 
@@ -186,7 +227,7 @@ class Found:
     """A rule that holds for one citizen's service: what a flag is opened or kept for."""
 
     citizen_id: int
-    service_id: int
+    service_id: int | None  # None for the AEL rules: an element or the forløb, not a service
     finding: FlagFinding
 
 
@@ -200,11 +241,23 @@ def find_holding(
     (which only counts, for a policy not saved yet): a preview counts exactly as the
     evaluation will.
     """
-    visit_scope = Visit.citizen_id.in_(citizen_ids)
+    ael_ids = ael_citizen_ids(citizen_ids)
     dismissed = _dismissed_on(session, citizen_ids)
-    found = _deselections(session, policy, as_of, visit_scope, dismissed)
-    found += _time_deviations(session, policy, as_of, visit_scope, dismissed)
+    sel_scope = and_(Visit.citizen_id.in_(citizen_ids), Visit.citizen_id.not_in(ael_ids))
+    found = _deselections(session, policy, as_of, sel_scope, dismissed)
+    found += _time_deviations(session, policy, as_of, sel_scope, dismissed)
+    found += _element_declines(session, policy, as_of, Visit.citizen_id.in_(ael_ids), dismissed)
+    found += _priorities_not_met(session, policy, as_of, ael_ids, dismissed)
     return found
+
+
+def ael_citizen_ids(citizen_ids: Any) -> sa.Select[Any]:
+    """Those of ``citizen_ids`` whose current decision is under Ældreloven."""
+    return select(Decision.citizen_id).where(
+        Decision.superseded_at.is_(None),
+        Decision.legal_basis == LegalBasis.AEL,
+        Decision.citizen_id.in_(citizen_ids),
+    )
 
 
 def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], date]:
@@ -407,6 +460,124 @@ def _time_deviations(
     return found
 
 
+# --- Ældreloven: element declines (ÆL § 1 stk. 2) and priorities not met (ÆL § 11) ---------
+
+
+def _element_declines(
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    visit_scope: sa.ColumnElement[bool],
+    dismissed: dict[tuple[int, str], date],
+) -> list[Found]:
+    """Elements an AEL citizen declined at N visits or more in D days; candidates in SQL."""
+    window_start = as_of - timedelta(days=policy.element_decline_threshold_days - 1)
+    declined_in_window = and_(
+        VisitElement.outcome == ElementOutcome.DECLINED,
+        Visit.day >= window_start,
+        Visit.day <= as_of,
+        Visit.cancelled.is_(False),
+        visit_scope,
+    )
+    base = select(Visit.citizen_id).join(VisitElement, VisitElement.visit_id == Visit.id)
+    candidates = (
+        base.where(declined_in_window)
+        .group_by(Visit.citizen_id, VisitElement.element_id)
+        .having(func.count(sa.distinct(Visit.id)) >= policy.element_decline_threshold_count)
+    )
+    citizens = sorted(set(session.scalars(candidates)))
+    per_citizen: dict[int, list[ElementDecline]] = defaultdict(list)
+    for start in range(0, len(citizens), CITIZENS_PER_QUERY):
+        chunk = citizens[start : start + CITIZENS_PER_QUERY]
+        rows = session.execute(
+            select(
+                Visit.citizen_id,
+                Visit.id,
+                Visit.day,
+                VisitElement.element_id,
+                CareProgrammeElement.name_da,
+                CareProgrammeElement.fsiii_code,
+            )
+            .join(VisitElement, VisitElement.visit_id == Visit.id)
+            .join(CareProgrammeElement, CareProgrammeElement.id == VisitElement.element_id)
+            .where(declined_in_window, Visit.citizen_id.in_(chunk))
+        )
+        for citizen_id, visit_id, day, element_id, name, fsiii_code in rows:
+            per_citizen[citizen_id].append(
+                ElementDecline(day, str(element_id), str(visit_id), name, fsiii_code)
+            )
+    found: list[Found] = []
+    rule = FlagRule.REPEATED_ELEMENT_DECLINE.value
+    for citizen_id, items in sorted(per_citizen.items()):
+        counted_after = {
+            item.element_key: dismissed[(citizen_id, f"{rule}:{item.element_key}")]
+            for item in items
+            if (citizen_id, f"{rule}:{item.element_key}") in dismissed
+        }
+        found.extend(
+            Found(citizen_id, None, finding)
+            for finding in element_decline_findings(
+                items, policy, as_of=as_of, counted_after=counted_after
+            )
+        )
+    return found
+
+
+def _priorities_not_met(
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    ael_ids: sa.Select[Any],
+    dismissed: dict[tuple[int, str], date],
+) -> list[Found]:
+    """AEL citizens with N priorities or more not met in D days.
+
+    A priority's day is its visit's day, or, for a standing priority, the day it was
+    answered. The SQL narrows by the answer time with a day's margin either side (local
+    and UTC days differ); the pure rule counts the exact window.
+    """
+    days = policy.priorities_not_met_threshold_days
+    window_start = as_of - timedelta(days=days - 1)
+    not_met = and_(
+        VisitPriority.status == PriorityStatus.NOT_MET,
+        VisitPriority.answered_at.is_not(None),
+        VisitPriority.citizen_id.in_(ael_ids),
+    )
+    # A priority is answered on or after its visit's day: a bound on the answer time.
+    earliest = window_start - timedelta(days=2)
+    rows = session.execute(
+        select(
+            VisitPriority.citizen_id,
+            VisitPriority.reference,
+            VisitPriority.answered_at,
+            VisitPriority.not_met_reason,
+            VisitPriority.text,
+            Visit.day,
+        )
+        .outerjoin(Visit, Visit.id == VisitPriority.visit_id)
+        .where(not_met, VisitPriority.answered_at >= datetime.combine(earliest, time(), UTC))
+        .order_by(VisitPriority.citizen_id, VisitPriority.id)
+    )
+    per_citizen: dict[int, list[UnmetPriority]] = defaultdict(list)
+    for citizen_id, reference, answered_at, reason, text, visit_day in rows:
+        day = visit_day or local_day(answered_at)
+        per_citizen[citizen_id].append(
+            UnmetPriority(day, reference, reason or PriorityNotMetReason.OTHER, text)
+        )
+    found: list[Found] = []
+    key_prefix = FlagRule.PRIORITIES_NOT_MET.value
+    for citizen_id, items in sorted(per_citizen.items()):
+        finding = priorities_not_met_finding(
+            items,
+            policy,
+            as_of=as_of,
+            counted_after=dismissed.get((citizen_id, f"{key_prefix}:forløb")),
+        )
+        if finding is not None:
+            found.append(Found(citizen_id, None, finding))
+    return found
+
+
 # --- reconciling with the flags already there -------------------------------------------
 
 
@@ -431,6 +602,7 @@ def _evaluate(
         .order_by(Flag.citizen_id, Flag.key)
     ).all()
     report = EvaluationReport(as_of=as_of, citizens_evaluated=citizens_evaluated or 0)
+    bases = _bases_of(session, {flag.citizen_id for flag in open_flags})
     now = utcnow()
     kept_or_closed: list[tuple[str, Flag, str]] = []
     touched_cases: set[int] = set()
@@ -452,10 +624,7 @@ def _evaluate(
             flag.status = FlagStatus.CLOSED
             flag.closed_at = now
             flag.updated_at = now
-            flag.closed_reason = CLOSED_REASONS[flag.rule] % {
-                "count": policy.deselection_threshold_count,
-                "days": policy.deselection_threshold_days,
-            }
+            flag.closed_reason = _closed_reason(flag, policy, bases)
             kept_or_closed.append(("closed", flag, flag.closed_reason))
             if flag.case_id is not None:
                 touched_cases.add(flag.case_id)
@@ -471,6 +640,48 @@ def _evaluate(
         report.outcomes.append(_outcome("opened", flag, ""))
     report.outcomes.sort(key=lambda o: (o.citizen_id, o.key, o.action))
     return report
+
+
+def _bases_of(session: Session, citizen_ids: set[int]) -> dict[int, LegalBasis]:
+    """The legal basis of each citizen's current decision (SEL when she has none)."""
+    bases = dict.fromkeys(citizen_ids, LegalBasis.SEL)
+    ids = sorted(citizen_ids)
+    for start in range(0, len(ids), CITIZENS_PER_QUERY):
+        rows = session.execute(
+            select(Decision.citizen_id, Decision.legal_basis).where(
+                Decision.superseded_at.is_(None),
+                Decision.citizen_id.in_(ids[start : start + CITIZENS_PER_QUERY]),
+            )
+        )
+        bases.update({citizen_id: basis for citizen_id, basis in rows})
+    return bases
+
+
+def _closed_reason(flag: Flag, policy: Policy, bases: dict[int, LegalBasis]) -> str:
+    basis = bases.get(flag.citizen_id, LegalBasis.SEL)
+    if flag.rule not in rules_for(basis):
+        return CLOSED_BASIS_CHANGED[basis]
+    counts = {
+        FlagRule.REPEATED_ELEMENT_DECLINE: (
+            policy.element_decline_threshold_count,
+            policy.element_decline_threshold_days,
+        ),
+        FlagRule.PRIORITIES_NOT_MET: (
+            policy.priorities_not_met_threshold_count,
+            policy.priorities_not_met_threshold_days,
+        ),
+    }
+    count, days = counts.get(
+        flag.rule, (policy.deselection_threshold_count, policy.deselection_threshold_days)
+    )
+    return CLOSED_REASONS[flag.rule] % {"count": count, "days": days}
+
+
+def _title(item: Found, service_names: dict[int, str]) -> str:
+    """The flag in a case title: the service's or the element's name."""
+    name = service_names.get(item.service_id, "") if item.service_id is not None else ""
+    name = name or str(item.finding.evidence.get("element_name", ""))
+    return RULE_TITLES[item.finding.rule] % {"service": name}
 
 
 def _open_new_flags(
@@ -501,7 +712,7 @@ def _open_new_flags(
     service_names = dict(
         session.execute(
             select(Service.id, Service.name_da).where(
-                Service.id.in_({item.service_id for item in new})
+                Service.id.in_({i.service_id for i in new if i.service_id is not None})
             )
         ).all()
     )
@@ -509,10 +720,7 @@ def _open_new_flags(
     new_cases: list[Case] = []
     for citizen_id in sorted(by_citizen):
         items = sorted(by_citizen[citizen_id], key=lambda i: i.finding.key)
-        what = ", ".join(
-            RULE_TITLES[i.finding.rule] % {"service": service_names.get(i.service_id, "")}
-            for i in items
-        )
+        what = ", ".join(_title(i, service_names) for i in items)
         data = {"flags": [i.finding.key for i in items], "as_of": as_of.isoformat()}
         case = open_cases.get(citizen_id)
         if case is None:

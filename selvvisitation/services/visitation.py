@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from selvvisitation.domain.dates import local_day
-from selvvisitation.domain.types import CaseKind, CaseStatus, VisitServiceOutcome
+from selvvisitation.domain.types import CaseKind, CaseStatus, FlagRule, VisitServiceOutcome
 from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
 from selvvisitation.models import (
     AssessmentVisit,
+    CareProgrammeElement,
     Case,
     Citizen,
     Conversation,
@@ -288,9 +289,22 @@ def visits_by_ref(session: Session, citizen: Citizen, flags: list[Flag]) -> dict
     visits = session.scalars(
         select(Visit)
         .where(Visit.citizen_id == citizen.id, Visit.id.in_(ids))
-        .options(selectinload(Visit.services))
+        .options(selectinload(Visit.services), selectinload(Visit.elements))
     )
     return {str(visit.id): visit for visit in visits}
+
+
+def flag_elements(session: Session, flags: list[Flag]) -> dict[int, CareProgrammeElement]:
+    """The forløb elements that Ældreloven decline flags name (their key ends in the id)."""
+    ids = {
+        int(flag.key.split(":", 1)[-1])
+        for flag in flags
+        if flag.rule == FlagRule.REPEATED_ELEMENT_DECLINE and flag.key.split(":", 1)[-1].isdigit()
+    }
+    if not ids:
+        return {}
+    rows = session.scalars(select(CareProgrammeElement).where(CareProgrammeElement.id.in_(ids)))
+    return {element.id: element for element in rows}
 
 
 def active_wishes(session: Session, citizen: Citizen) -> list[Wish]:

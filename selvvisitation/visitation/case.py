@@ -10,6 +10,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
 from selvvisitation.formatters import service_name
+from selvvisitation.models import Flag
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
 from selvvisitation.services import visitation as reads
@@ -27,6 +28,7 @@ def case_page(case_id: int) -> str:
     today = local_today()
     services = reads.catalogue(db.session, citizen.municipality_id)  # first: see reads
     flags = reads.case_flags(db.session, case)
+    elements = reads.flag_elements(db.session, flags)
     series = reads.weekly_minutes(db.session, citizen, today=today)
     requests, reports = reads.case_sources(db.session, case)
     policy = policy_for(citizen.municipality)
@@ -54,9 +56,7 @@ def case_page(case_id: int) -> str:
         timeline=reads.swap_timeline(db.session, citizen),
         series=series,
         services=services,
-        flags=[
-            (flag, explain(flag, service_name(services.get(flag.service_id)))) for flag in flags
-        ],
+        flags=[(flag, explain(flag, _subject(flag, services, elements))) for flag in flags],
         flag_visits=reads.visits_by_ref(db.session, citizen, flags),
         wishes=reads.active_wishes(db.session, citizen),
         requests=requests,
@@ -68,3 +68,11 @@ def case_page(case_id: int) -> str:
     )
     db.session.commit()
     return page
+
+
+def _subject(flag: Flag, services: dict, elements: dict) -> str:
+    """What the flag is about: the service (SEL), or the forløb's element (AEL)."""
+    if flag.service_id is not None:
+        return service_name(services.get(flag.service_id))
+    element_id = flag.key.split(":", 1)[-1]
+    return service_name(elements.get(int(element_id))) if element_id.isdigit() else ""

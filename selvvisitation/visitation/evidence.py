@@ -6,7 +6,7 @@ cite where each rule comes from, so the visitator can check it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
@@ -22,11 +22,18 @@ class Explanation:
     facts: list[tuple[str, str]]
     figures: list[dict]  # day, granted_minutes, delivered_minutes, visit_ref
     visit_refs: list[str]
+    # Ældreloven: the priorities behind a PRIORITIES_NOT_MET flag (day, reference, text).
+    priorities: list[dict] = field(default_factory=list)
+    subject: str = ""  # the element an Ældreloven flag is about (SEL names its service)
 
 
 def explain(flag: Flag, service_name: str) -> Explanation:
     evidence = flag.evidence or {}
     refs = [str(ref) for ref in evidence.get("visit_refs", [])]
+    if flag.rule == FlagRule.REPEATED_ELEMENT_DECLINE:
+        return _explain_declines(flag, evidence, service_name, refs)
+    if flag.rule == FlagRule.PRIORITIES_NOT_MET:
+        return _explain_priorities(flag, evidence)
     if flag.rule == FlagRule.REPEATED_DESELECTION:
         return Explanation(
             summary=_(
@@ -79,4 +86,75 @@ def explain(flag: Flag, service_name: str) -> Explanation:
         ],
         figures=list(evidence.get("figures", [])),
         visit_refs=refs,
+    )
+
+
+def _explain_declines(
+    flag: Flag, evidence: dict, element_name: str, refs: list[str]
+) -> Explanation:
+    """Ældreloven § 1 stk. 2 (DOMAIN.md "Ældreloven", our reading)."""
+    element_name = element_name or str(evidence.get("element_name", ""))
+    return Explanation(
+        summary=_(
+            "The citizen said no to %(element)s at %(count)s visits between %(start)s and %(end)s.",
+            element=element_name,
+            count=evidence.get("count", len(refs)),
+            start=evidence.get("window_start", flag.period_start.isoformat()),
+            end=evidence.get("window_end", flag.period_end.isoformat()),
+        ),
+        rule=_(
+            "Under the Act on the Elderly the citizen decides from visit to visit, and may say "
+            "no. When she keeps saying no to the same part of her help, the visitator weighs "
+            "her self-determination against what is safe: does the care programme still fit, "
+            "and is she safe without it? A flag is raised at %(count)s no's within %(days)s days.",
+            count=evidence.get("threshold_count", "?"),
+            days=evidence.get("threshold_days", "?"),
+        ),
+        source=_('Ældreloven § 1, stk. 2 (self-determination), as read in DOMAIN.md "Ældreloven"'),
+        facts=[
+            (_("No's counted"), str(evidence.get("count", len(refs)))),
+            (_("Counted only after"), str(evidence.get("counted_after") or "–")),
+        ],
+        figures=[],
+        visit_refs=refs,
+        subject=element_name,
+    )
+
+
+def _explain_priorities(flag: Flag, evidence: dict) -> Explanation:
+    """Ældreloven § 11 (DOMAIN.md "Ældreloven", our reading)."""
+    reasons = evidence.get("reasons", {})
+    priorities = [
+        {"day": day, "reference": reference, "text": text}
+        for day, reference, text in zip(
+            evidence.get("days", []),
+            evidence.get("references", []),
+            evidence.get("texts", []),
+            strict=False,
+        )
+    ]
+    return Explanation(
+        summary=_(
+            "%(count)s of the citizen's priorities were not met between %(start)s and %(end)s.",
+            count=evidence.get("count", len(priorities)),
+            start=evidence.get("window_start", flag.period_start.isoformat()),
+            end=evidence.get("window_end", flag.period_end.isoformat()),
+        ),
+        rule=_(
+            "Under the Act on the Elderly the help is planned with the citizen. When what "
+            "matters most to her keeps not being met, the care programme may not fit her. "
+            "A flag is raised at %(count)s priorities not met within %(days)s days.",
+            count=evidence.get("threshold_count", "?"),
+            days=evidence.get("threshold_days", "?"),
+        ),
+        source=_('Ældreloven § 11, as read in DOMAIN.md "Ældreloven"'),
+        facts=[
+            (_("Not safe to do"), str(reasons.get("safety", 0))),
+            (_("Work environment"), str(reasons.get("work_environment", 0))),
+            (_("Other reason"), str(reasons.get("other", 0))),
+            (_("Counted only after"), str(evidence.get("counted_after") or "–")),
+        ],
+        figures=[],
+        visit_refs=[],
+        priorities=priorities,
     )

@@ -9,9 +9,11 @@ from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, Yes
 from selvvisitation.domain.types import (
     CaseKind,
     CaseStatus,
+    ElementOutcome,
     FlagRule,
     FlagStatus,
     Frequency,
+    PriorityNotMetReason,
     SwapStatus,
     VisitServiceOutcome,
 )
@@ -39,6 +41,21 @@ FLAG_STATUS_LABELS = {
 RULE_LABELS = {
     FlagRule.REPEATED_DESELECTION: _l("Repeated deselection"),
     FlagRule.TIME_DEVIATION: _l("Time deviation"),
+    FlagRule.REPEATED_ELEMENT_DECLINE: _l("Repeated declines of an element"),
+    FlagRule.PRIORITIES_NOT_MET: _l("Priorities repeatedly not met"),
+}
+
+ELEMENT_OUTCOME_LABELS = {
+    ElementOutcome.PLANNED: _l("planned"),
+    ElementOutcome.DONE: _l("done"),
+    ElementOutcome.DECLINED: _l("the citizen said no this time"),
+    ElementOutcome.NOT_DONE: _l("not done"),
+}
+
+NOT_MET_REASON_LABELS = {
+    PriorityNotMetReason.SAFETY: _l("not safe to do"),
+    PriorityNotMetReason.WORK_ENVIRONMENT: _l("work environment"),
+    PriorityNotMetReason.OTHER: _l("other reason"),
 }
 
 FREQUENCY_LABELS = {
@@ -123,6 +140,8 @@ def labels() -> dict:
         "answer_labels": ANSWER_LABELS,
         "event_labels": EVENT_LABELS,
         "outcome_labels": OUTCOME_LABELS,
+        "element_outcome_labels": ELEMENT_OUTCOME_LABELS,
+        "not_met_reason_labels": NOT_MET_REASON_LABELS,
         "swap_status_labels": SWAP_STATUS_LABELS,
         "assessment_status_labels": ASSESSMENT_STATUS_LABELS,
         # Actions render only once their journey is registered on the blueprint.
