@@ -455,6 +455,30 @@ class PriorityAnswer:
     reason_text: str = ""
 
 
+def element_outcomes(
+    planned: Sequence[tuple[str, int]], done: set[str], declined: set[str]
+) -> tuple[list[ElementLine], list[tuple[str, str]]]:
+    """The tick list read: ticked is done, "she said no" is declined, neither is not done.
+
+    ``planned`` is (key, element id) per element planned at the visit; ``done`` and
+    ``declined`` hold the keys ticked. One element cannot be both (problem
+    ``done_and_declined``); keys that are not planned are ignored.
+    """
+    lines: list[ElementLine] = []
+    problems: list[tuple[str, str]] = []
+    for key, element_id in planned:
+        if key in done and key in declined:
+            problems.append((key, "done_and_declined"))
+        if key in done:
+            outcome = ElementOutcome.DONE
+        elif key in declined:
+            outcome = ElementOutcome.DECLINED
+        else:
+            outcome = ElementOutcome.NOT_DONE
+        lines.append(ElementLine(key, element_id, outcome))
+    return lines, problems
+
+
 def check_ael_record(
     elements: Sequence[ElementLine],
     priorities: Sequence[PriorityAnswer],

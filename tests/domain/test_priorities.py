@@ -453,3 +453,25 @@ def test_wish_words_know_the_forlob_by_its_own_names_and_its_codes():
     assert not reading.outside
     reading = read_wish("Jeg vil gerne have madservice", covered=covered, not_covered=not_covered)
     assert reading.not_covered == ("meals",)
+
+
+@pytest.mark.parametrize(
+    "done,declined,outcomes,codes",
+    [
+        # An ordinary visit: everything ticked as done.
+        ({"a", "b"}, set(), [OUT.DONE, OUT.DONE], []),
+        # She said no to one element this time.
+        ({"a"}, {"b"}, [OUT.DONE, OUT.DECLINED], []),
+        # Neither ticked: not done.
+        ({"a"}, set(), [OUT.DONE, OUT.NOT_DONE], []),
+        # Both ticked for one element cannot be.
+        ({"a", "b"}, {"b"}, [OUT.DONE, OUT.DONE], [("b", "done_and_declined")]),
+        # A key that is not planned is ignored.
+        ({"a", "b", "zz"}, {"zz"}, [OUT.DONE, OUT.DONE], []),
+    ],
+)
+def test_the_tick_list_gives_each_element_its_outcome(done, declined, outcomes, codes):
+    """DOMAIN.md "Ældreloven": reading (recording is light: a tick list; declines count)."""
+    lines, problems = priorities.element_outcomes([("a", 1), ("b", 2)], done, declined)
+    assert [line.outcome for line in lines] == outcomes
+    assert problems == codes
