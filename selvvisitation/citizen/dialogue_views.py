@@ -264,7 +264,30 @@ def conversation_answer() -> Any:
         _show_error(form, texts, problem)
         return _page(current, ctx, form, texts)
     db.session.commit()
+    receipt = _receipt_url(current)
+    if receipt is not None:
+        return _go(receipt)
     return _next(ctx, texts)
+
+
+def _receipt_url(current: Conversation) -> str | None:
+    """Something just sent has its own confirmation page (issue 12: a real receipt)."""
+    state = ops.state_of(current)
+    if state.step in RECEIPT_STEPS and state.data.get("reference"):
+        return url_for(RECEIPT_STEPS[state.step], reference=state.data["reference"])
+    return None
+
+
+def _go(url: str) -> Any:
+    """Redirect; dialogue.js follows ``redirect`` in its JSON answer."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return jsonify(ok=True, redirect=url)
+    return redirect(url)
+
+
+# Steps entered after sending, and the confirmation page of what was sent. The SEL swap's
+# receipt can move here too (issue 12); its behaviour is unchanged for now.
+RECEIPT_STEPS = {"priority_done": "citizen.priority_receipt"}
 
 
 def _next(ctx: engine.Context, texts: Texts) -> Any:

@@ -10,6 +10,7 @@ rolls back: nothing changes.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,13 +22,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain import dialogue_ael
+from selvvisitation.domain import priorities as priority_rules
 from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
+from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
     ConsentBasis,
     ConsentScope,
+    ElementOutcome,
+    LegalBasis,
+    PriorityKind,
+    PriorityStatus,
     ReassessmentReason,
     RelationKind,
     SwapStatus,
@@ -50,6 +58,9 @@ from selvvisitation.models import (
     Wish,
 )
 from selvvisitation.models.base import utcnow
+from selvvisitation.models.priorities import VisitPriority
+from selvvisitation.models.programme import PriorityExample
+from selvvisitation.models.visits import VisitElement
 from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.bookings import (
@@ -130,7 +141,10 @@ def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit
                 Visit.cancelled.is_(False),
                 Visit.recorded_at.is_(None),
             )
-            .options(selectinload(Visit.services).selectinload(VisitService.service))
+            .options(
+                selectinload(Visit.services).selectinload(VisitService.service),
+                selectinload(Visit.elements).selectinload(VisitElement.element),
+            )
             .order_by(Visit.starts_at)
         )
     )
@@ -156,6 +170,7 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
         already_dropped=tuple(dropped),
         # As bookings.booked_minutes counts them: what book_swap keeps within the frame.
         booked_minutes=sum(line.minutes for swap in swaps for line in swap.added),
+        elements=tuple(e.element_id for e in visit.elements if e.outcome == ElementOutcome.PLANNED),
     )
 
 
@@ -211,7 +226,12 @@ def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], 
     )
 
 
-RELATIVE_ACTIONS = ("swap_requested", "wish_saved", "reassessment_requested")
+RELATIVE_ACTIONS = (
+    "swap_requested",
+    "wish_saved",
+    "reassessment_requested",
+    "priority_requested",
+)
 
 
 def names_given(citizen: Citizen) -> dict[int, str]:
@@ -270,6 +290,101 @@ def _period_of(consent: Consent) -> dict[str, str | None]:
     }
 
 
+# --- Ældreloven: the forløb, the examples and the priorities (DOMAIN.md "Ældreloven") -------
+
+
+def _name(da: str, en: str) -> dict[str, str]:
+    return {"da": da, "en": en}
+
+
+def requested_priorities(session: Session, citizen: Citizen) -> list[VisitPriority]:
+    return list(
+        session.scalars(
+            select(VisitPriority)
+            .where(
+                VisitPriority.citizen_id == citizen.id,
+                VisitPriority.status == PriorityStatus.REQUESTED,
+            )
+            .order_by(VisitPriority.created_at, VisitPriority.id)
+        )
+    )
+
+
+def _my_forlob(
+    citizen: Citizen, visits: list[Visit], pending: list[VisitPriority]
+) -> dict[str, Any]:
+    """The forløb in plain words for "Min hjælp": no minutes (DOMAIN.md "Ældreloven")."""
+    decision = citizen.current_decision
+    programme = decision.care_programme if decision else None
+    provider = (decision.provider if decision else None) or citizen.provider
+    return {
+        "programme": _name(programme.name_da, programme.name_en) if programme else None,
+        "description": _name(programme.description_da, programme.description_en)
+        if programme
+        else None,
+        "elements": [
+            {"name": _name(g.element.name_da, g.element.name_en), "meaning": g.meaning}
+            for g in (decision.granted_elements if decision else [])
+        ],
+        "goals": decision.goals if decision else "",
+        "often": decision.visit_frequency_text if decision else "",
+        "follow_up": decision.follow_up_date.isoformat()
+        if decision and decision.follow_up_date
+        else None,
+        "provider": provider.name if provider else "",
+        "provider_phone": (provider.phone or "") if provider else "",
+        "visits": [
+            {
+                "start": v.starts_at.isoformat(),
+                "end": v.ends_at.isoformat(),
+                "elements": [_name(e.element.name_da, e.element.name_en) for e in v.elements],
+            }
+            for v in visits[:5]
+        ],
+        "priorities": [{"reference": p.reference} for p in pending],
+    }
+
+
+def _ael_context(session: Session, citizen: Citizen) -> dict[str, Any]:
+    """The Context fields of an AEL citizen: her forløb's elements, examples and priorities."""
+    decision = citizen.current_decision
+    elements = tuple(
+        priority_rules.ElementInfo(
+            g.element.id, g.element.fsiii_code, g.element.name_da, g.element.name_en
+        )
+        for g in (decision.granted_elements if decision else [])
+    )
+    examples = session.scalars(
+        select(PriorityExample)
+        .where(PriorityExample.municipality_id == citizen.municipality_id, PriorityExample.active)
+        .order_by(PriorityExample.position, PriorityExample.id)
+    )
+    covered, not_covered = priority_rules.wish_matchables(
+        elements, {c.code: (c.name_da, c.name_en) for c in ELDERLY_CODES}
+    )
+    return {
+        "legal_basis": LegalBasis.AEL,
+        "elements": elements,
+        "examples": tuple((e.text_da, e.text_en) for e in examples),
+        "priorities": tuple(
+            priority_rules.ExistingPriority(
+                p.visit_id,
+                (p.period_start, p.period_end) if p.period_start and p.period_end else None,
+                p.element_id,
+                p.kind,
+            )
+            for p in requested_priorities(session, citizen)
+        ),
+        "wish_covered": covered,
+        "wish_not_covered": not_covered,
+    }
+
+
+def is_ael(citizen: Citizen) -> bool:
+    decision = citizen.current_decision
+    return decision is not None and decision.legal_basis == LegalBasis.AEL
+
+
 def build_context(
     session: Session,
     citizen: Citizen,
@@ -284,6 +399,7 @@ def build_context(
     visits = coming_visits(session, citizen, today)
     swaps = swaps_at_visits(session, [v.id for v in visits])
     is_citizen = relative_id is None
+    ael = is_ael(citizen)
     # A relative sees only their own consent; the citizen sees all of them.
     consents = sorted(
         (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
@@ -315,9 +431,12 @@ def build_context(
             if c.is_active()
             or not any(o.relative_id == c.relative_id and o.id > c.id for o in consents)
         ),
-        my_help=_my_help(session, citizen, visits),
+        my_help=_my_forlob(citizen, visits, requested_priorities(session, citizen))
+        if ael
+        else _my_help(session, citizen, visits),
         reassessments=_reassessments(session, citizen),
         relative_actions=_relative_actions(session, citizen) if is_citizen else (),
+        **(_ael_context(session, citizen) if ael else {}),
     )
 
 
@@ -613,6 +732,58 @@ def submit_swap(
     return {"reference": swap.reference}
 
 
+def _priority_reference(session: Session) -> str:
+    """A new "PRI-" reference: eight random digits, unique (like the swap's BYT-)."""
+    while True:
+        reference = f"PRI-{secrets.randbelow(10**8):08d}"
+        if (
+            session.scalars(
+                select(VisitPriority.id).where(VisitPriority.reference == reference)
+            ).first()
+            is None
+        ):
+            return reference
+
+
+def submit_priority(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
+    """Store what matters most to her for the worker's visit list; the caller holds the lock.
+
+    The rules (domain.priorities.check_priority) are checked once more here, against the
+    priorities and visits read under the same lock.
+    """
+    citizen = conversation.citizen
+    if not ctx.is_ael:
+        raise EffectRefused(engine.N_("Your help has changed. Please start over"))
+    problems = dialogue_ael.problems_of(ctx, data)
+    if problems:
+        refused = dialogue_ael.refusal(problems)
+        raise EffectRefused(refused.message, refused.params)
+    draft = dialogue_ael.draft_of(data)
+    who = _who(actor)
+    priority = VisitPriority(
+        citizen=citizen,
+        reference=_priority_reference(session),
+        visit_id=draft.visit_id,
+        period_start=draft.period[0] if draft.period else None,
+        period_end=draft.period[1] if draft.period else None,
+        element_id=draft.element_id,
+        kind=PriorityKind(draft.kind),
+        text=" ".join(draft.text.split()),
+        status=PriorityStatus.REQUESTED,
+        created_by_relative_id=who["relative_id"],
+    )
+    session.add(priority)
+    session.flush()
+    _record("priority_requested", citizen, priority, actor)
+    return {"reference": priority.reference}
+
+
 def save_wish(
     session: Session,
     conversation: Conversation,
@@ -840,6 +1011,7 @@ def add_relative(
 
 EFFECTS = {
     "submit_swap": submit_swap,
+    "submit_priority": submit_priority,
     "save_wish": save_wish,
     "submit_reassessment": submit_reassessment,
     "change_consent": change_consent,
