@@ -3,15 +3,22 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from selvvisitation.auth.views import STAFF_HOME
 from selvvisitation.i18n import safe_next_url
-from selvvisitation.security.access import PUBLIC, allow
+from selvvisitation.security.access import PUBLIC, allow, current_actor
 
 blueprint = Blueprint("public", __name__)
 
 
 @blueprint.route("/")
 @allow(PUBLIC)
-def index() -> str:
+def index() -> str | Response:
+    """The welcome page; someone signed in goes straight to her own start page (issue 12)."""
+    actor = current_actor()
+    if actor.staff is not None:
+        return redirect(url_for(STAFF_HOME[actor.staff.role]))
+    if not actor.is_anonymous:
+        return redirect(url_for("citizen.index"))
     return render_template("public/index.html")
 
 
