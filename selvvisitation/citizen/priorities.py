@@ -84,14 +84,15 @@ def priority_summary(priority: VisitPriority) -> dict[str, Any]:
     }
 
 
-@blueprint.route("/det-vigtigste/<reference>")
+@blueprint.route("/det-vigtigste/<priority_reference>")
 @allow(CITIZEN_SEE)
-def priority_receipt(reference: str) -> str:
+def priority_receipt(priority_reference: str) -> str:
     actor = current_actor()
     citizen = actor.subject
     priority = db.session.scalars(
         select(VisitPriority).where(
-            VisitPriority.reference == reference, VisitPriority.citizen_id == citizen.id
+            VisitPriority.reference == priority_reference,
+            VisitPriority.citizen_id == citizen.id,
         )
     ).first()
     if priority is None:

@@ -86,7 +86,7 @@ def test_a_citizen_puts_personal_care_first_at_her_next_visit(client, page, ael)
     )
     # The confirmation is a page of its own: the reference in the <h1>, what happens next.
     assert response.headers["Location"].endswith(f"/borger/det-vigtigste/{priority.reference}")
-    soup = page.get("citizen.priority_receipt", reference=priority.reference)
+    soup = page.get("citizen.priority_receipt", priority_reference=priority.reference)
     assert priority.reference in soup.select_one(".app-panel-confirmation h1").get_text()
     assert soup.select_one(".app-next-steps")
     assert soup.select_one(f'a[href="{url_for("citizen.index")}"]')
@@ -210,7 +210,7 @@ def test_a_relative_who_may_act_sets_a_priority_and_the_citizen_sees_it(
         say(page, ael.citizen, answer=answer)
     [priority] = priorities()
     assert priority.created_by_relative_id == relative.id
-    soup = page.get("citizen.priority_receipt", reference=priority.reference)
+    soup = page.get("citizen.priority_receipt", priority_reference=priority.reference)
     assert "Det vigtigste for Inger Jensen er sendt" in soup.select_one("h1").get_text(
         " ", strip=True
     )
