@@ -45,3 +45,13 @@ def test_a_visitor_not_signed_in_sees_the_welcome_page(client):
 
     assert response.status_code == 200
     assert "Fleksibel hjemmehjælp" in response.get_data(as_text=True)
+
+
+def test_the_favicon_is_served_so_no_page_logs_a_404(client):
+    """Issue 12, 10: "Serve a favicon, so no page logs a 404"."""
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's magic number
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from selvvisitation.auth.views import STAFF_HOME
@@ -37,3 +46,15 @@ def set_language() -> Response:
 def health() -> tuple[dict, int]:
     """Liveness for the load balancer: says nothing about anyone."""
     return {"status": "ok"}, 200
+
+
+@blueprint.route("/favicon.ico")
+@allow(PUBLIC)
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: without it every visit logs a 404."""
+    return send_from_directory(
+        str(current_app.static_folder),
+        "app/favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=7 * 24 * 3600,
+    )
