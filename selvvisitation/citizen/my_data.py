@@ -36,6 +36,9 @@ TABLE_LABELS = {
     "perceived_quality": _l("What you told us about the quality of your help"),
     "sampled_citizen": _l("Chosen for a supervision visit"),
     "visitator_observation": _l("The visitator's notes from visits"),
+    "granted_element": _l("What your care programme holds for you"),
+    "visit_element": _l("What was planned and done at each visit"),
+    "visit_priority": _l("What matters most to you at your visits"),
 }
 
 
