@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint lock renovate strings browser assets compile-translations demo-db migration benchmark benchmark-requests clean
+.PHONY: help setup run test test-only lint typecheck lock renovate strings browser assets compile-translations demo-db migration benchmark benchmark-requests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ test-only: ## Run the test suite (after setup)
 lint: $(BIN)/.installed ## Ruff lint and format check (both are CI gates)
 	$(BIN)/ruff check selvvisitation tests scripts
 	$(BIN)/ruff format --check selvvisitation tests scripts
+
+typecheck: $(BIN)/.installed ## mypy, strict on the rules in domain/ (pyproject [tool.mypy])
+	$(BIN)/mypy
 
 strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header --no-wrap -o translations/messages.pot selvvisitation templates

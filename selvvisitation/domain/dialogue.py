@@ -17,9 +17,10 @@ the home-care worker, who decides on the day whether it is safe (rule 5).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from selvvisitation.domain.cpr import CprError, birth_date, mask_cpr, normalise_cpr
 from selvvisitation.domain.dates import parse_day
@@ -195,7 +196,8 @@ class Invalid:
 
     field: str
     message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    # dataclasses.field in full: the attribute above named `field` shadows the import here.
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -598,6 +600,18 @@ def _freed(data: Mapping[str, Any]) -> int:
     return sum(int(line["minutes"]) for line in data.get("drop") or ())
 
 
+class _SwapCheck(TypedDict):
+    """The arguments check_swap and explain_alternatives share (domain/swaps.py)."""
+
+    granted: Sequence[GrantedService]
+    catalogue: Mapping[str, CatalogueService]
+    policy: Policy
+    proposal: ProposedSwap
+    window_minutes: int
+    today: date | None
+    visit_bookings: Sequence[VisitBooking]
+
+
 def visit_bookings(ctx: Context, data: Mapping[str, Any]) -> tuple[VisitBooking, ...]:
     """The visits the swap falls on, with the minutes other swaps already hold there.
 
@@ -718,7 +732,7 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
             )
             for day in days
         )
-    arguments = {
+    arguments: _SwapCheck = {
         "granted": ctx.granted,
         "catalogue": ctx.catalogue,
         "policy": ctx.policy,

@@ -176,7 +176,7 @@ def _stemmer(language: str) -> snowballstemmer.Stemmer:
 def stem(word: str, language: str = "da") -> str:
     """Stem one lower-case word; the Danish stemmer also copes with English plurals poorly,
     so the caller compares raw forms too."""
-    return _stemmer(language).stemWord(word)
+    return str(_stemmer(language).stemWord(word))  # snowballstemmer is untyped
 
 
 @lru_cache(maxsize=200000)
