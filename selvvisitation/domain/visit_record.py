@@ -23,9 +23,9 @@ instead against the grant, the catalogue and the time frame (rule 4).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import dataclasses
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from selvvisitation.domain.policy import Policy
