@@ -588,7 +588,6 @@ def _split_clauses(tokens: Sequence[str], mentions: Sequence[Mention]) -> list[r
     """Clauses at punctuation and conjunctions. "og" splits only before a new verb or
     subject, not between two services ("drop støv af og oprydning")."""
     starts = {m.start for m in mentions}
-    ends = {m.end for m in mentions}
     clauses: list[range] = []
     begin = 0
     for i, token in enumerate(tokens):
@@ -607,7 +606,10 @@ def _split_clauses(tokens: Sequence[str], mentions: Sequence[Mention]) -> list[r
         # "… denne gang ka i gøre køleskabet rent": a new question starts a clause, unless
         # it follows a fronted service ("Rengøring kan jeg godt undvære").
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token in _POLITE_MODALS and following in _SUBJECTS and i > begin and i not in ends:
+        fronted = any(
+            m.end == i and all(t in _STOPWORDS for t in tokens[begin : m.start]) for m in mentions
+        )
+        if token in _POLITE_MODALS and following in _SUBJECTS and i > begin and not fronted:
             if i > begin:
                 clauses.append(range(begin, i))
             begin = i

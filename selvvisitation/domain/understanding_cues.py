@@ -138,7 +138,8 @@ _HELP = _cue(
 _ACCESS_LOG = _cue(
     r"hvem (der )?har (\w+ )?(kigget|set|læst|været inde|åbnet|snaget|adgang og)",
     r"hvem der har (kigget|set|læst)", r"har nogen (set|kigget|læst)", r"loggen",
-    r"who (has )?(looked|seen|read|accessed|opened)", r"who looked", r"has anyone (looked|seen)",
+    r"who('s| has| have)? (been )?(looking|looked|reading|read|seen|accessed|opened)",
+    r"has anyone (looked|seen)",
     r"accessed my", r"adgangslog\w*", r"access log",
 )  # fmt: skip
 
