@@ -125,6 +125,9 @@ _STOPWORDS_EN = frozenset(
     """.split()
 )
 _STOPWORDS = _STOPWORDS_DA | _STOPWORDS_EN
+# Words a service's phrase never spans: they separate what is dropped from what is wanted.
+_BARRIERS = _PUNCT | {"than", "end", "rather", "hellere", "instead", "istedet", "stedet"}
+_BARRIERS |= {"men", "but", "eller", "or"}
 _PARTICLES = frozenset({"up", "op", "af", "ud", "på", "over", "out", "off", "down", "ned"})
 
 _WEEKDAYS = {
@@ -193,7 +196,9 @@ def token_similarity(word: str, word_stem: str, phrase_word: str, phrase_stem: s
     # Typos ("støvsugnig"): only for words long enough that a ratio means something, and
     # with the first letter right, as typos rarely hit it ("having" is not "shaving").
     if min(len(word), len(phrase_word)) >= 5 and word[0] == phrase_word[0]:
-        ratio = max(fuzz.ratio(word, phrase_word), fuzz.ratio(word_stem, phrase_stem))
+        ratio = fuzz.ratio(word, phrase_word)
+        if min(len(word_stem), len(phrase_stem)) >= 5:  # "ordn"/"ord" is not a typo
+            ratio = max(ratio, fuzz.ratio(word_stem, phrase_stem))
         if ratio >= 85:
             return 0.9 * ratio / 100
     return 0.0
@@ -262,6 +267,8 @@ def find_mentions(
                 scores.append(score)
             else:
                 start, end = content[pos][0], content[pos + size - 1][0] + 1
+                if any(tokens[j] in _BARRIERS for j in range(start, end)):
+                    continue  # "cleaned than the kitchen" is not "clean the kitchen"
                 mean = sum(scores) / size
                 mention = Mention(phrase.code, start, end, mean, size)
                 chars = sum(len(raw) for raw, _ in phrase.words)
@@ -526,6 +533,7 @@ _REWRITES = (
     (("ud", "og", "gå"), ("gå", "en", "tur")),
     (("ud", "at", "gå"), ("gå", "en", "tur")),
     (("ude", "at", "gå"), ("gå", "en", "tur")),
+    (("sat", "håret"), ("sætte", "håret")),
 )
 
 
@@ -578,7 +586,9 @@ _SET_ASIDE = (
     ("er", "nyt"), ("klarer", "selv"), ("klare", "selv"), ("kan", "selv"), ("klaret",),
     ("nødvendig",), ("nødvendigt",), ("never", "mind"), ("forget",), ("leave",),
     ("springes", "over"), ("undværes",), ("undvære",), ("tager", "det"), ("gjort", "det"),
-    ("behøver", "i", "ikke"), ("trænger", "ikke"), ("der", "er"),
+    ("behøver", "i", "ikke"), ("trænger", "ikke"), ("der", "er"), ("lade", "være"),
+    ("lad", "være"), ("lader", "være"), ("klarer",), ("er", "gjort"), ("is", "done"),
+    ("are", "done"), ("er", "ordnet"),
 )  # fmt: skip
 _SPRING = frozenset({"springe", "springer", "spring", "springes", "sprunget"})
 _DROP_WORDS = _DROP_VERBS | {"slip", "slipper", "drops"}

@@ -31,7 +31,7 @@ _ACCESS = _cue(
     r"se", r"kigge", r"følge med", r"adgang(en)?", r"logge? ind", r"på mine vegne", r"på vegne",
     r"læse med", r"ser", r"see", r"access", r"log in", r"on my behalf", r"look at",
     r"follow", r"keep an eye", r"handle .{0,20}for me", r"ordne det for mig",
-    r"bytte for (mig|ham|hende)", r"swap on my behalf", r"act for me",
+    r"bytte for (mig|ham|hende)", r"(swap|act) for (me|him|her)", r"swap on my behalf",
 )  # fmt: skip
 _CONSENT = _cue(
     r"samtykke\w*", r"fuldmagt\w*", r"consent\w*", r"power of attorney", r"bisidder",
@@ -39,14 +39,16 @@ _CONSENT = _cue(
     r"(må|skal) (gerne )?(kunne )?(bytte|se|ordne|skrive|ønske) .{0,30}(for mig|mine|min|vegne)",
     r"(lov|ja) til at (se|bytte|følge|ændre)", r"(must|can|may) swap on my behalf",
     r"on my behalf", r"act for me", r"lov (til )?at (se|bytte|følge|ændre)",
-    r"bytte for (mig|ham|hende)", r"(let|give) my \w+ (access|act|see)",
+    r"bytte for (mig|ham|hende)", r"(swap|act) for (me|him|her)",
+    r"(let|give) my \w+ (access|act|see)",
     r"\w+ (can|may) swap", r"tilbagekalde \w+ \w* ?adgang", r"withdraw .{0,20}access",
     r"to have access", r"allowed to see",
 )  # fmt: skip
 _REASSESS = _cue(
     r"mere hjælp", r"mindre hjælp", r"ekstra hjælp", r"flere besøg", r"færre besøg",
     r"klare mig", r"klarer mig", r"klare det selv", r"klarer det selv",
-    r"ikke længere .{0,40}passer", r"kan selv \w+ \w+ nu",
+    r"ikke længere .{0,40}passer", r"kan selv \w+ \w+ nu", r"ikke \w+ passer",
+    r"passer (ikke )?(til mig )?(mere|længere)",
     r"revisitation\w*", r"revurder\w*", r"ny vurdering", r"vurdere",
     r"blevet (meget )?(dårligere|bedre|svagere|glemsom)", r"fået det (bedre|værre|dårligere)",
     r"har det dårligere", r"faldet", r"falder", r"brug for mere", r"brug for mindre",
@@ -113,6 +115,7 @@ _WANT = _cue(
     r"please", r"can you", r"could you", r"can they", r"could they", r"can someone",
     r"could someone", r"she would like", r"he would like", r"would like", r"she wants",
     r"he wants", r"hun vil", r"han vil", r"hun ønsker", r"han ønsker", r"kan vi",
+    r"vil i", r"vil de", r"ville i", r"ville de",
 )  # fmt: skip
 _SWAP_WORD = _cue(r"byt\w*", r"swap\w*", r"switch\w*", r"exchange")
 # Talk to a person, or be phoned (issue 13). "ringe på" is the doorbell: a wish.
@@ -122,12 +125,14 @@ _CALL_BACK = _cue(
     r"(tale|snakke) med (et|en|nogen|min|jeres) ?(rigtig|rigtigt)? ?"
     r"(menneske|person|visitator|sagsbehandler|nogen)?",
     r"kontakte mig", r"et menneske", r"rigtig person", r"sagsbehandler",
-    r"call me", r"call my", r"ring me", r"phone me", r"phone my", r"(call|phone) (me|us)",
+    r"call me", r"call my", r"ring (me|my|us)", r"phone me", r"phone my", r"(call|phone) (me|us)",
     r"talk to (a|someone|my|somebody|a real)", r"speak to", r"speak with", r"talk with",
     r"a human", r"real person", r"call me back", r"someone phone", r"visitation call",
 )  # fmt: skip
 # Help with the page itself: one word, or "what can I do here".
-_HELP_ALONE = re.compile(r"^\s*(hjælp|help|menu|vejledning|hjælp mig|help me)\s*[!.?]*\s*$")
+_HELP_ALONE = re.compile(
+    r"^\s*(hjælp|help|menu|vejledning)( mig| me)?( lige| tak| please| nu)?\s*[!.?]*\s*$"
+)
 _HELP = _cue(
     r"hvad kan jeg (her|skrive|gøre her)", r"hvordan (bruger|virker)", r"hvordan det virker",
     r"forstår ikke hvordan", r"forvirret", r"ved ikke hvad jeg skal", r"finde ud af det",
