@@ -561,7 +561,10 @@ def prepare_tokens(text: str, language: str) -> list[str]:
 # --- Structure: which mentions are dropped and which are wanted -------------------------
 
 _NEG_WORDS = frozenset(
-    "ikke ingen hverken uden not no without don't doesn't didn't never nope".split()
+    """
+    ikke ingen hverken uden nej not no without don't doesn't didn't won't isn't aren't
+    never nope
+    """.split()
 )
 _POLITE_MODALS = frozenset("kan kunne vil ville skal må could can would will".split())
 _SUBJECTS = frozenset("i de vi du hun han man jeg you they we she he someone nogen".split())
@@ -588,7 +591,7 @@ _SET_ASIDE = (
     ("springes", "over"), ("undværes",), ("undvære",), ("tager", "det"), ("gjort", "det"),
     ("behøver", "i", "ikke"), ("trænger", "ikke"), ("der", "er"), ("lade", "være"),
     ("lad", "være"), ("lader", "være"), ("klarer",), ("er", "gjort"), ("is", "done"),
-    ("are", "done"), ("er", "ordnet"),
+    ("are", "done"), ("er", "ordnet"), ("godt", "selv"),
 )  # fmt: skip
 _SPRING = frozenset({"springe", "springer", "spring", "springes", "sprunget"})
 _DROP_WORDS = _DROP_VERBS | {"slip", "slipper", "drops"}
@@ -798,7 +801,8 @@ _WEAK_WORDS = frozenset({"vasket", "vask", "vaske", "vasker", "washed", "wash", 
 _GENERIC_CLEANING = frozenset(
     "gøre gøres gjort rent rengøring rengøre rengjort cleaning clean cleaned".split()
 )
-_PERFECT = frozenset({"har", "havde", "has", "have", "had"})
+_PERFECT = frozenset({"har", "havde", "has", "had"})
+_PARTICIPLES = frozenset({"vasket", "washed"})
 
 
 def _drop_weak(tokens: Sequence[str], mentions: list[Mention]) -> list[Mention]:
@@ -817,7 +821,10 @@ def _drop_weak(tokens: Sequence[str], mentions: list[Mention]) -> list[Mention]:
                 for o in mentions
             )
         )
-        perfect = weak and any(tokens[j] in _PERFECT for j in range(max(0, m.start - 4), m.start))
+        perfect = words[:1] == [tokens[m.start]] and tokens[m.start] in _PARTICIPLES
+        perfect = perfect and any(
+            tokens[j] in _PERFECT for j in range(max(0, m.start - 4), m.start)
+        )
         if not (weak and near) and not generic and not perfect:
             kept.append(m)
     return kept
@@ -828,7 +835,7 @@ def _drop_weak(tokens: Sequence[str], mentions: list[Mention]) -> list[Mention]:
 # A question about the rules, even when it names a service or says "bytte".
 _RULES_QUESTION = re.compile(
     r"\b(er det rigtigt|is it true|(bytte|swap) (mellem|between)|hvad sker der hvis"
-    r"|what happens if)\b"
+    r"|what happens if|hvad hvis|what if)\b"
 )
 
 

@@ -48,7 +48,7 @@ _REASSESS = _cue(
     r"mere hjælp", r"mindre hjælp", r"ekstra hjælp", r"flere besøg", r"færre besøg",
     r"klare mig", r"klarer mig", r"klare det selv", r"klarer det selv",
     r"ikke længere .{0,40}passer", r"kan selv \w+ \w+ nu", r"ikke \w+ passer",
-    r"passer (ikke )?(til mig )?(mere|længere)",
+    r"passer (ikke )?(til mig )?(mere|længere)", r"ikke (længere|mere) selv",
     r"revisitation\w*", r"revurder\w*", r"ny vurdering", r"vurdere",
     r"blevet (meget )?(dårligere|bedre|svagere|glemsom)", r"fået det (bedre|værre|dårligere)",
     r"har det dårligere", r"faldet", r"falder", r"brug for mere", r"brug for mindre",
@@ -128,6 +128,7 @@ _CALL_BACK = _cue(
     r"call me", r"call my", r"ring (me|my|us)", r"phone me", r"phone my", r"(call|phone) (me|us)",
     r"talk to (a|someone|my|somebody|a real)", r"speak to", r"speak with", r"talk with",
     r"a human", r"real person", r"call me back", r"someone phone", r"visitation call",
+    r"^(ring|call|phone|telefon)( op)?$",
 )  # fmt: skip
 # Help with the page itself: one word, or "what can I do here".
 _HELP_ALONE = re.compile(
@@ -137,7 +138,8 @@ _HELP = _cue(
     r"hvad kan jeg (her|skrive|gøre her)", r"hvordan (bruger|virker)", r"hvordan det virker",
     r"forstår ikke hvordan", r"forvirret", r"ved ikke hvad jeg skal", r"finde ud af det",
     r"hvad kan du hjælpe", r"what can i (do here|type|write)", r"how (does )?this works?",
-    r"how do i use", r"confused", r"don't understand how", r"do not understand how",
+    r"how do i use", r"confused", r"what do i do( here| now)?",
+    r"hvad gør jeg( her| nu)?", r"don't understand how", r"do not understand how",
 )  # fmt: skip
 # Who has looked at my data: the access log (issue 13).
 _ACCESS_LOG = _cue(

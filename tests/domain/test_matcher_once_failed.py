@@ -273,6 +273,27 @@ WRITTEN: tuple[tuple[str, str, str, set[str], set[str]], ...] = (
     ),
     ("da", "behøver ikk gulvvask ka vi gå en tur istedet", "swap", {"PR-GULVVASK"}, {"FL-GAATUR"}),
     ("en", "Who has been looking at my records", "access_log", set(), set()),
+    ("da", "Støvsugning nej tak, hellere en snak", "swap", {"PR-STOEVSUG"}, {"PP-STOETTE"}),
+    (
+        "da",
+        "Jeg kan godt selv støvsuge, så kan I gå en tur med mig",
+        "swap",
+        {"PR-STOEVSUG"},
+        {"FL-GAATUR"},
+    ),
+    (
+        "da",
+        "i stedet for at støvsuge vil jeg hellere have en tur",
+        "swap",
+        {"PR-STOEVSUG"},
+        {"FL-GAATUR"},
+    ),
+    ("en", "Mum won't need her shower on Friday", "swap", {"PP-BAD"}, set()),
+    ("da", "Mor kan ikke længere selv lave mad", "reassessment", set(), set()),
+    ("da", "Hvad hvis jeg fravælger badet, kan jeg så få det senere", "rights", set(), set()),
+    ("da", "ring", "call_back", set(), set()),
+    ("en", "call", "call_back", set(), set()),
+    ("en", "what do I do here", "help", set(), set()),
 )
 
 
