@@ -220,6 +220,8 @@ def _understand(text: str, services: Sequence[MatchableService], language: str) 
         return _result(Intent.REASSESSMENT, 0.75, "Words about needing more or less help.", weekday)
     if cues.rights:
         return _result(Intent.RIGHTS, 0.75, "A question about rules or rights.", weekday)
+    if cues.my_help and not cues.want:  # "how much time is left for swaps"
+        return _result(Intent.MY_HELP, 0.75, "A question about the citizen's own help.", weekday)
     if cues.swap_word and not mentions:
         return _result(Intent.SWAP, 0.4, "A wish to swap, without naming a service.", weekday)
     if cues.my_help:

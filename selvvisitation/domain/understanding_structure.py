@@ -57,7 +57,9 @@ _SET_ASIDE = (
     ("springes", "over"), ("undværes",), ("undvære",), ("tager", "det"), ("gjort", "det"),
     ("behøver", "i", "ikke"), ("trænger", "ikke"), ("der", "er"), ("lade", "være"),
     ("lad", "være"), ("lader", "være"), ("klarer",), ("er", "gjort"), ("is", "done"),
-    ("are", "done"), ("er", "ordnet"), ("godt", "selv"),
+    ("are", "done"), ("er", "ordnet"), ("godt", "selv"), ("er", "vasket"), ("er", "skiftet"),
+    ("er", "støvsuget"), ("er", "ryddet"), ("is", "clean"), ("are", "clean"), ("is", "cleaned"),
+    ("har", "selv"), ("taget",), ("ordnet",),
 )  # fmt: skip
 _SPRING = frozenset({"springe", "springer", "spring", "springes", "sprunget"})
 _DROP_WORDS = DROP_VERBS | {"slip", "slipper", "drops"}
@@ -137,6 +139,7 @@ def _drop_cue(
     return None
 
 
+_BACK = frozenset({"det", "den", "dem", "it", "them"})  # pointing back at a service
 _LEADING = frozenset({"siger", "says", "synes", "mener", "skriver"})
 
 
@@ -188,6 +191,7 @@ def read_structure(tokens: Sequence[str], mentions: Sequence[Mention]) -> Readin
     patterns: list[str] = []
     drop_span = add_span = range(0)
     unsure = False
+    previous: list[Mention] = []
     for clause in _split_clauses(tokens, mentions):
         inside = [m for m in mentions if m.start in clause]
         sub = list(tokens[clause.start : clause.stop])
@@ -239,6 +243,12 @@ def read_structure(tokens: Sequence[str], mentions: Sequence[Mention]) -> Readin
                 roles[m] = "default"
         if cue is not None and not any(roles.get(m) == "drop" for m in inside):
             drop_span = range(cue[0] + 1, cue[1]) if not drop_span else drop_span
+        if cue is not None and not inside and any(tokens[i] in _BACK for i in clause):
+            # "… nyt sengetøj, så I behøver ikke skifte det": "det" is the service before.
+            for m in previous:
+                if roles.get(m) == "default":
+                    roles[m] = "drop"
+        previous = inside
     explicit = any(role != "default" for role in roles.values())
     ordered = tuple((m, roles[m]) for m in mentions)
     return Reading(ordered, " + ".join(patterns) or "-", explicit, drop_span, add_span, unsure)
@@ -262,7 +272,7 @@ def unique_codes(codes: Iterable[str]) -> tuple[str, ...]:
 
 # "vasket" is a synonym of the shower, but "få vasket tøj/gulv/vinduer" is another service:
 # a lone participle counts only when no other service stands right beside it.
-_WEAK_WORDS = frozenset({"vasket", "vask", "vaske", "vasker", "washed", "wash", "tur"})
+_WEAK_WORDS = frozenset({"vasket", "vask", "vaske", "vasker", "washed", "wash"})
 # "gøre køleskabet rent", "fridge cleaning": the general cleaning words belong to the room.
 _GENERIC_CLEANING = frozenset(
     "gøre gøres gjort rent rengøring rengøre rengjort cleaning clean cleaned".split()

@@ -294,6 +294,44 @@ WRITTEN: tuple[tuple[str, str, str, set[str], set[str]], ...] = (
     ("da", "ring", "call_back", set(), set()),
     ("en", "call", "call_back", set(), set()),
     ("en", "what do I do here", "help", set(), set()),
+    ("da", "Gulvet er vasket i går, så I kan handle ind", "swap", {"PR-GULVVASK"}, {"PR-INDKOEB"}),
+    (
+        "da",
+        "jeg har selv gjort rent i køkkenet, kan I gå en tur med mig",
+        "swap",
+        {"PR-KOEKKEN"},
+        {"FL-GAATUR"},
+    ),
+    (
+        "da",
+        "Mor har fået nyt sengetøj af mig, så I behøver ikke skifte det",
+        "swap",
+        {"PR-SENGETOEJ"},
+        set(),
+    ),
+    (
+        "da",
+        "Skraldet har naboen taget, kan I så læse post med mig",
+        "swap",
+        {"PR-SKRALD"},
+        {"FL-POST"},
+    ),
+    (
+        "da",
+        "Jeg behøver ikke støvsugning og gulvvask, men vil gerne have en tur og en snak",
+        "swap",
+        {"PR-STOEVSUG", "PR-GULVVASK"},
+        {"FL-GAATUR", "PP-STOETTE"},
+    ),
+    ("da", "Kan jeg se hvad min mor får", "my_help", set(), set()),
+    (
+        "en",
+        "The bathroom is clean, could you do the shopping",
+        "swap",
+        {"PR-BADEVAER"},
+        {"PR-INDKOEB"},
+    ),
+    ("en", "How much time is left for swaps", "my_help", set(), set()),
 )
 
 
