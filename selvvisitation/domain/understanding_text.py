@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz
-from wordfreq import zipf_frequency
 
 # --- Normalisation and tokens ---------------------------------------------------------
 
@@ -146,6 +145,10 @@ def restore_danish_letters(word: str) -> str:
     """
     if not any(pair in word for pair in ("aa", "oe", "ae")):
         return word
+    # Imported here: wordfreq and its word list load only when a message has aa/oe/ae,
+    # not in every web worker at start (issue 17 keeps the serving app lean).
+    from wordfreq import zipf_frequency
+
     if zipf_frequency(word, "da") >= 2.0:  # a real Danish word with these letters
         return word
     return word.replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
