@@ -323,6 +323,16 @@ INTENT_PATH = {
     Intent.RIGHTS: "rights",
     Intent.CONSENT: "consent",
 }
+# Intents answered at once, without "I understood: … Is that right?" (issue 13). Who has
+# looked at my data: the consent answer lists the relatives who may see the help and what
+# they did. Help and "call me": the menu again, and the rights answer that says a person
+# can always be called (the visitation's number is on every page). A call-me-back path of
+# its own, and a link to the access log page, are left for later.
+INTENT_ANSWER = {
+    Intent.ACCESS_LOG: "consent",
+    Intent.HELP: "menu",
+    Intent.CALL_BACK: "rights",
+}
 
 
 def _menu_question(text: str) -> Callable[[Context, Mapping[str, Any]], Question]:
@@ -356,6 +366,8 @@ def _menu_handle(
             return option
         return Go(PATH_START[option.value], _said(option), fresh=True)
     reading = understand(text, ctx.services, ctx.language)
+    if reading.intent in INTENT_ANSWER:
+        return Go(INTENT_ANSWER[reading.intent], _words(text), fresh=True)
     path = INTENT_PATH.get(reading.intent)
     if ctx.is_ael and path == "swap":
         path = "priority"  # her words become what matters most, checked against the forløb
@@ -379,6 +391,7 @@ def _menu_handle(
         "add": list(reading.add),
         "free_text": reading.free_text_add,
         "weekday": reading.weekday,
+        "relative_name": reading.relative_name,
     }
     if ctx.is_ael:
         understood["words"] = text  # carried over to what matters most, or the reassessment
@@ -434,6 +447,8 @@ def _understood_handle(
         prefill = {"prefill_words": understood.get("words")}
     if ctx.is_ael and path == "reassessment":
         prefill = {"prefill_text": understood.get("words")}
+    if path == "consent" and understood.get("relative_name"):
+        prefill = {"prefill_relative_name": understood["relative_name"]}
     return Go(PATH_START[path], _said(option), data=prefill)
 
 

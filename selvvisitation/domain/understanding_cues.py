@@ -31,7 +31,7 @@ _ACCESS = _cue(
     r"se", r"kigge", r"følge med", r"adgang(en)?", r"logge? ind", r"på mine vegne", r"på vegne",
     r"læse med", r"ser", r"see", r"access", r"log in", r"on my behalf", r"look at",
     r"follow", r"keep an eye", r"handle .{0,20}for me", r"ordne det for mig",
-    r"bytte for (mig|ham|hende)", r"swap on my behalf", r"act for me",
+    r"bytte for (mig|ham|hende)", r"(swap|act) for (me|him|her)", r"swap on my behalf",
 )  # fmt: skip
 _CONSENT = _cue(
     r"samtykke\w*", r"fuldmagt\w*", r"consent\w*", r"power of attorney", r"bisidder",
@@ -39,14 +39,16 @@ _CONSENT = _cue(
     r"(må|skal) (gerne )?(kunne )?(bytte|se|ordne|skrive|ønske) .{0,30}(for mig|mine|min|vegne)",
     r"(lov|ja) til at (se|bytte|følge|ændre)", r"(must|can|may) swap on my behalf",
     r"on my behalf", r"act for me", r"lov (til )?at (se|bytte|følge|ændre)",
-    r"bytte for (mig|ham|hende)", r"(let|give) my \w+ (access|act|see)",
+    r"bytte for (mig|ham|hende)", r"(swap|act) for (me|him|her)",
+    r"(let|give) my \w+ (access|act|see)",
     r"\w+ (can|may) swap", r"tilbagekalde \w+ \w* ?adgang", r"withdraw .{0,20}access",
     r"to have access", r"allowed to see",
 )  # fmt: skip
 _REASSESS = _cue(
     r"mere hjælp", r"mindre hjælp", r"ekstra hjælp", r"flere besøg", r"færre besøg",
     r"klare mig", r"klarer mig", r"klare det selv", r"klarer det selv",
-    r"ikke længere .{0,40}passer", r"kan selv \w+ \w+ nu",
+    r"ikke længere .{0,40}passer", r"kan selv \w+ \w+ nu", r"ikke \w+ passer",
+    r"passer (ikke )?(til mig )?(mere|længere)", r"ikke (længere|mere) selv",
     r"revisitation\w*", r"revurder\w*", r"ny vurdering", r"vurdere",
     r"blevet (meget )?(dårligere|bedre|svagere|glemsom)", r"fået det (bedre|værre|dårligere)",
     r"har det dårligere", r"faldet", r"falder", r"brug for mere", r"brug for mindre",
@@ -77,7 +79,8 @@ _MY_HELP = _cue(
     r"hvad hjælper de", r"kommer de", r"kommer di", r"kommer hun", r"kommer han",
     r"kommer hjemmehjælpen", r"min hjælp", r"hvad står der", r"hvad hjælp får",
     r"hvad har jeg fået", r"hvad skal de lave", r"hvornår er næste", r"næste besøg",
-    r"hvor mange gange", r"vis min hjælp", r"what help do(es)? (i|she|he|mum|dad)",
+    r"hvor mange gange", r"vis min hjælp", r"se hvad (jeg|min \w+|mor|far) får",
+    r"what help do(es)? (i|she|he|mum|dad)",
     r"what do i get", r"when (are|is|do|will) (they|the|she|he|my)", r"who is coming",
     r"my schedule", r"how much (time|help)", r"how many minutes", r"what am i granted",
     r"my help", r"my plan", r"what will they do", r"who comes", r"hvor længe bliver",
@@ -113,6 +116,7 @@ _WANT = _cue(
     r"please", r"can you", r"could you", r"can they", r"could they", r"can someone",
     r"could someone", r"she would like", r"he would like", r"would like", r"she wants",
     r"he wants", r"hun vil", r"han vil", r"hun ønsker", r"han ønsker", r"kan vi",
+    r"vil i", r"vil de", r"ville i", r"ville de",
 )  # fmt: skip
 _SWAP_WORD = _cue(r"byt\w*", r"swap\w*", r"switch\w*", r"exchange")
 # Talk to a person, or be phoned (issue 13). "ringe på" is the doorbell: a wish.
@@ -122,23 +126,28 @@ _CALL_BACK = _cue(
     r"(tale|snakke) med (et|en|nogen|min|jeres) ?(rigtig|rigtigt)? ?"
     r"(menneske|person|visitator|sagsbehandler|nogen)?",
     r"kontakte mig", r"et menneske", r"rigtig person", r"sagsbehandler",
-    r"call me", r"call my", r"ring me", r"phone me", r"phone my", r"(call|phone) (me|us)",
+    r"call me", r"call my", r"ring (me|my|us)", r"phone me", r"phone my", r"(call|phone) (me|us)",
     r"talk to (a|someone|my|somebody|a real)", r"speak to", r"speak with", r"talk with",
     r"a human", r"real person", r"call me back", r"someone phone", r"visitation call",
+    r"^(ring|call|phone|telefon)( op)?$",
 )  # fmt: skip
 # Help with the page itself: one word, or "what can I do here".
-_HELP_ALONE = re.compile(r"^\s*(hjælp|help|menu|vejledning|hjælp mig|help me)\s*[!.?]*\s*$")
+_HELP_ALONE = re.compile(
+    r"^\s*(hjælp|help|menu|vejledning)( mig| me)?( lige| tak| please| nu)?\s*[!.?]*\s*$"
+)
 _HELP = _cue(
     r"hvad kan jeg (her|skrive|gøre her)", r"hvordan (bruger|virker)", r"hvordan det virker",
     r"forstår ikke hvordan", r"forvirret", r"ved ikke hvad jeg skal", r"finde ud af det",
     r"hvad kan du hjælpe", r"what can i (do here|type|write)", r"how (does )?this works?",
-    r"how do i use", r"confused", r"don't understand how", r"do not understand how",
+    r"how do i use", r"confused", r"what do i do( here| now)?",
+    r"hvad gør jeg( her| nu)?", r"don't understand how", r"do not understand how",
 )  # fmt: skip
 # Who has looked at my data: the access log (issue 13).
 _ACCESS_LOG = _cue(
     r"hvem (der )?har (\w+ )?(kigget|set|læst|været inde|åbnet|snaget|adgang og)",
     r"hvem der har (kigget|set|læst)", r"har nogen (set|kigget|læst)", r"loggen",
-    r"who (has )?(looked|seen|read|accessed|opened)", r"who looked", r"has anyone (looked|seen)",
+    r"who('s| has| have)? (been )?(looking|looked|reading|read|seen|accessed|opened)",
+    r"has anyone (looked|seen)",
     r"accessed my", r"adgangslog\w*", r"access log",
 )  # fmt: skip
 
