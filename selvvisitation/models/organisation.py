@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from selvvisitation.domain.second_factor import default_required_roles
 from selvvisitation.domain.types import ProviderKind, SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models.base import enum_column
@@ -58,6 +59,8 @@ class MunicipalityPolicy(db.Model):
     practical_help_start_working_days: Mapped[int] = mapped_column(default=5)
     optional_holidays_are_working_days: Mapped[bool] = mapped_column(default=False)
     show_staff_names_in_access_log: Mapped[bool] = mapped_column(default=False)
+    # Staff roles that must sign in with a second factor (domain.second_factor).
+    second_factor_roles: Mapped[list] = mapped_column(sa.JSON, default=default_required_roles)
     # Legal references shown to citizens: data, not code, because the law moves
     # (the Ældrelov has applied to home care for the elderly since 1 July 2025).
     legal_references: Mapped[dict] = mapped_column(sa.JSON, default=dict)
