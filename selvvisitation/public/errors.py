@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from selvvisitation.extensions import db
@@ -27,5 +28,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:
-        db.session.rollback()  # nothing half-written survives an error
+        try:
+            db.session.rollback()  # nothing half-written survives an error
+        except SQLAlchemyError:
+            pass  # the database is gone: there is nothing to roll back, the page still shows
         return render_template("errors/500.html"), 500
