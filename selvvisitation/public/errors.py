@@ -9,7 +9,12 @@ from werkzeug.exceptions import HTTPException
 
 from selvvisitation.extensions import db
 
-PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html"}
+PAGES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",  # over MAX_CONTENT_LENGTH (issue 15, Medium 7)
+}
 
 
 def register(app: Flask) -> None:
