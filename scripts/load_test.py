@@ -186,6 +186,7 @@ def _run(journey, ramp: float, *args) -> None:
 @dataclass
 class Question:
     turn: str
+    citizen: str  # the page's citizen: the server refuses an answer meant for another
     radios: list[str]
     boxes: list[tuple[str, int]]  # value, minutes
     text: bool
@@ -196,7 +197,7 @@ def _question(html: str) -> Question | None:
     form = CHAT_FORM.search(html)
     if form is None:
         return None
-    turn, radios, boxes, text, confirm = "", [], [], False, False
+    turn, citizen, radios, boxes, text, confirm = "", "", [], [], False, False
     for tag in INPUT.findall(form.group(0)):
         attrs = dict(ATTRIBUTE.findall(tag))
         name, kind = attrs.get("name"), attrs.get("type")
@@ -204,13 +205,15 @@ def _question(html: str) -> Question | None:
             text = True
         elif name == "turn":
             turn = attrs.get("value", "")
+        elif name == "citizen":
+            citizen = attrs.get("value", "")
         elif name == "answer" and kind == "radio":
             radios.append(attrs.get("value", ""))
         elif name == "answer" and kind == "checkbox":
             boxes.append((attrs.get("value", ""), int(attrs.get("data-minutes") or 0)))
         elif name == "acknowledged":
             confirm = True
-    return Question(turn, radios, boxes, text, confirm)
+    return Question(turn, citizen, radios, boxes, text, confirm)
 
 
 def citizen_journey(base: str, stats: Stats, deadline: float, citizen_id: int) -> None:
@@ -243,7 +246,7 @@ def _dialogue(me: Browser, path: str, *, double: bool, citizen_id: int) -> bool:
         asked = _question(page.text)
         if asked is None:
             raise RuntimeError("no question on the dialogue page")
-        data = {"csrf_token": _csrf(page.text), "turn": asked.turn}
+        data = {"csrf_token": _csrf(page.text), "turn": asked.turn, "citizen": asked.citizen}
         ending = None
         if asked.confirm:
             data["acknowledged"] = "y"
@@ -276,7 +279,8 @@ def _dialogue(me: Browser, path: str, *, double: bool, citizen_id: int) -> bool:
         if not any(a.status_code == 302 for a in answers):
             # Refused (the visit filled up meanwhile, the rules): start the path again.
             page = me.post(
-                "/borger/samtale/forfra", {"csrf_token": _csrf(page.text), "turn": asked.turn}
+                "/borger/samtale/forfra",
+                {"csrf_token": _csrf(page.text), "turn": asked.turn, "citizen": asked.citizen},
             )
             return False
         page = me.get("/borger/samtale")

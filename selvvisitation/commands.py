@@ -84,7 +84,7 @@ def rotate_cpr_keys() -> None:
     After it, the keys listed after the first open nothing and may be removed (README).
     The blind index does not change: it has its own key.
     """
-    from selvvisitation.models import Citizen, Relative
+    from selvvisitation.models import Citizen, Relative, StaffUser
     from selvvisitation.security import cpr_vault
 
     count = 0
@@ -92,6 +92,11 @@ def rotate_cpr_keys() -> None:
         for person in db.session.scalars(select(model).where(model.cpr_encrypted.is_not(None))):
             person.cpr_encrypted = cpr_vault.rotate(person.cpr_encrypted)
             count += 1
+    # Staff's TOTP secrets are kept with the same keys (auth.second_factor).
+    for staff in db.session.scalars(
+        select(StaffUser).where(StaffUser.totp_secret_encrypted.is_not(None))
+    ):
+        staff.totp_secret_encrypted = cpr_vault.rotate(staff.totp_secret_encrypted or "")
     db.session.commit()
     click.echo(f"CPR numbers re-encrypted with the first key: {count}")
 

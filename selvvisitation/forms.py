@@ -14,17 +14,30 @@ from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
+# No text field takes more than this, whatever its own limit (issue 15; ASVS V5.1.4):
+# the longest any field here allows is 4,000 characters.
+FIELD_LIMIT = 10_000
+
 
 class BaseForm(FlaskForm):
     """All our forms: CSRF-protected; error texts are plain, translated sentences."""
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Also refuse text with a NUL character: no one types it, and PostgreSQL cannot
-        store it in a text column (it was a 500 there, saved on SQLite)."""
+        store it in a text column (it was a 500 there, saved on SQLite). And text longer
+        than FIELD_LIMIT in any field, also one without a limit of its own."""
         valid = super().validate(extra_validators)
         for field in self:
-            if isinstance(field.data, str) and "\x00" in field.data:
+            if not isinstance(field.data, str):
+                continue
+            if "\x00" in field.data:
                 field.errors = [*field.errors, _l("Remove the invalid character")]
+                valid = False
+            if len(field.data) > FIELD_LIMIT:
+                field.errors = [
+                    *field.errors,
+                    _l("Write at most %(max)d characters", max=FIELD_LIMIT),
+                ]
                 valid = False
         return valid
 

@@ -8,9 +8,12 @@ the visitators, such as a closed flag's reason, are Danish like the UI.
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -87,6 +90,8 @@ def import_file(file: Path) -> None:
         problems = result.problems
     if problems or result is None:
         db.session.rollback()
+        _audit_interchange("import_refused", document, file)
+        db.session.commit()
         click.echo(
             f"Nothing was imported: {len(problems)} problem(s) in {file.name}. / "
             f"Intet er indlæst: {len(problems)} fejl i {file.name}.",
@@ -95,6 +100,7 @@ def import_file(file: Path) -> None:
         for problem in problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
+    _audit_interchange("import", document, file)
     db.session.commit()
     click.echo(f"Imported {file.name}.")
     click.echo("  created: " + _counts(result.created))
@@ -120,10 +126,56 @@ def export_file(output: Path | None, code: str | None) -> None:
             "Choose a municipality with --municipality CODE. / "
             "Vælg en kommune med --municipality KODE."
         )
-    text = dumps(export_municipality(db.session, municipalities[0]))
-    db.session.rollback()  # export only reads
+    document = export_municipality(db.session, municipalities[0])
+    text = dumps(document)
+    db.session.rollback()  # export only reads; the audit entry is its one write
+    _audit_interchange("export", document, output)
+    db.session.commit()
+    click.echo(CPR_WARNING, err=True)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_owner_only(output, text)
         click.echo(f"Exported municipality {municipalities[0].code} to {output}.", err=True)
+
+
+CPR_WARNING = (
+    "Warning: the export holds CPR numbers in clear. Keep it where only you can read it, "
+    "send it only encrypted, and delete it when done. / Advarsel: Udtrækket indeholder "
+    "CPR-numre i klar tekst. Opbevar det, så kun du kan læse det, send det kun krypteret, "
+    "og slet det, når du er færdig."
+)
+
+
+def _write_owner_only(path: Path, text: str) -> None:
+    """Write the file readable and writable by its owner only (0600), also when it existed:
+    the mode is set before the first CPR number goes in (issue 15, Medium 6)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def _audit_interchange(action: str, document: Any, file: Path | None) -> None:
+    """Who (the OS user running the command), what, and how many citizens: every export
+    and import leaves an entry in the audit log (issue 15, Medium 6)."""
+    from selvvisitation.domain.types import ActorKind
+    from selvvisitation.security import audit
+    from selvvisitation.security.access import Actor
+
+    is_document = isinstance(document, dict)
+    citizens = document.get("citizens") if is_document else None
+    municipality = document.get("municipality") if is_document else None
+    audit.record(
+        action,
+        object_type="municipality",
+        object_id=(municipality or {}).get("code", "") if isinstance(municipality, dict) else "",
+        purpose="data_interchange",
+        detail={
+            "os_user": getpass.getuser(),
+            "citizens": len(citizens) if isinstance(citizens, list) else 0,
+            "municipality": municipality.get("code") if isinstance(municipality, dict) else None,
+            "file": file.name if file is not None else "<stdout>",
+        },
+        actor=Actor(kind=ActorKind.SYSTEM),
+    )

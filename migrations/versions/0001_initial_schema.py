@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 02:32:21.983960
+Create Date: 2026-12-05 03:07:26.339169
 
 """
 from alembic import op
@@ -100,6 +100,7 @@ def upgrade():
     sa.Column('priorities_not_met_threshold_count', sa.Integer(), nullable=False),
     sa.Column('priorities_not_met_threshold_days', sa.Integer(), nullable=False),
     sa.Column('ael_optional_minutes', sa.Boolean(), nullable=False),
+    sa.Column('second_factor_roles', sa.JSON(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_municipality_policy_municipality_id_municipality'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_municipality_policy')),
@@ -225,6 +226,9 @@ def upgrade():
     sa.Column('locked_until', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('session_nonce', sa.String(length=64), nullable=False),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('totp_secret_encrypted', sa.String(length=255), nullable=True),
+    sa.Column('totp_confirmed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_staff_user_municipality_id_municipality')),
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_staff_user_provider_id_provider')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_staff_user_team_id_team')),
@@ -354,6 +358,17 @@ def upgrade():
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_citizen_id'), ['citizen_id'], unique=False)
+
+    op.create_table('recovery_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=255), nullable=False),
+    sa.Column('used_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], name=op.f('fk_recovery_code_staff_id_staff_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_code'))
+    )
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_code_staff_id'), ['staff_id'], unique=False)
 
     op.create_table('supervision_sample',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -943,6 +958,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_supervision_sample_municipality_id'))
 
     op.drop_table('supervision_sample')
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_code_staff_id'))
+
+    op.drop_table('recovery_code')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_citizen_id'))
 

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from selvvisitation.admin.forms import ROLE_CHOICES, TEAM_ROLES, StaffUserForm
 from selvvisitation.admin.views import ADMIN, blueprint
+from selvvisitation.auth import second_factor
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
@@ -136,16 +137,21 @@ def edit_user(staff_id: int):
     return render_template("admin/user.html", form=form, user=staff), status
 
 
-def _password_changed(staff: StaffUser) -> None:
-    """Audit a new password set by an admin; her own session here goes on with it."""
-    admin = current_actor().staff
+def _audit_sign_in_change(action: str, staff: StaffUser) -> None:
+    """A new password or a reset second factor: who did it; the user's sessions ended."""
     audit.record(
-        "password_changed",
+        action,
         object_type="staff_user",
         object_id=staff.id,
         purpose="staff_users",
-        detail={"by": admin.username, "sessions_ended": True},
+        detail={"by": current_actor().staff.username, "sessions_ended": True},
     )
+
+
+def _password_changed(staff: StaffUser) -> None:
+    """Audit a new password set by an admin; her own session here goes on with it."""
+    admin = current_actor().staff
+    _audit_sign_in_change("password_changed", staff)
     if staff.id == admin.id:
         # Her other sessions end; this one is started afresh with the new nonce.
         sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
@@ -188,3 +194,22 @@ def deactivate_user(staff_id: int):
 @allow(*ADMIN)
 def reactivate_user(staff_id: int):
     return _set_active(staff_id, active=True)
+
+
+@blueprint.route("/brugere/<int:staff_id>/nulstil-totrin", methods=["GET", "POST"])
+@allow(*ADMIN)
+def reset_second_factor(staff_id: int):
+    """An admin's reset of a user's TOTP and recovery codes: audited, ends their sessions.
+
+    Never one's own: a stolen admin password must not be enough to remove the factor.
+    """
+    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    me = current_actor().staff
+    form = BaseForm()
+    if staff.id != me.id and staff.has_second_factor and form.validate_on_submit():
+        second_factor.reset(staff)
+        _audit_sign_in_change("second_factor_reset", staff)
+        db.session.commit()
+        flash(_("The second factor of %(name)s is reset.", name=staff.name))
+        return redirect(url_for("admin.edit_user", staff_id=staff.id))
+    return render_template("admin/reset_second_factor.html", user=staff, me=me, form=form)

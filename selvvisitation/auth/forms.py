@@ -16,3 +16,10 @@ class StaffLoginForm(BaseForm):
 
 class DemoSignInForm(BaseForm):
     person = HiddenField(validators=[Required(_l("Choose a person"))])
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        validators=[Required(_l("Write the code from your authenticator app")), max_length(40)],
+    )

@@ -20,6 +20,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from selvvisitation.auth import second_factor
 from selvvisitation.auth.forms import DemoSignInForm, StaffLoginForm
 from selvvisitation.auth.service import (
     ClientThrottle,
@@ -68,6 +69,10 @@ def staff_login() -> str | Response:
         )
         if result.problem == "throttled":
             return _throttled(form, result.retry_after)
+        if result.staff is not None and second_factor.asked_at_sign_in(result.staff):
+            response = second_factor_views.begin_second_step(result.staff, form.next.data)
+            db.session.commit()
+            return response
         if result.staff is not None:
             sign_in(ActorKind.STAFF, result.staff.id, nonce=result.staff.session_nonce)
             db.session.commit()
@@ -183,4 +188,5 @@ def _demo_people() -> dict:
     return {"citizens": citizens, "relatives": relatives}
 
 
-from selvvisitation.auth import oidc  # noqa: E402, F401  (MitID routes on this blueprint)
+# The routes of these modules are on this blueprint: imported last, they import it.
+from selvvisitation.auth import oidc, second_factor_views  # noqa: E402, F401

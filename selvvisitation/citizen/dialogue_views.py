@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -30,8 +31,8 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain import dialogue as engine
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
-from selvvisitation.forms import BaseForm
-from selvvisitation.models import Conversation, relative_may
+from selvvisitation.forms import BaseForm, id_from_form
+from selvvisitation.models import Citizen, Conversation, relative_may
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import (
@@ -233,6 +234,35 @@ def _stale(form: BaseForm, current: Conversation) -> bool:
 STALE = _l("This question has already been answered. Here is the question asked now")
 
 
+def _page_was_for_another() -> str | None:
+    """The message when the form was for another citizen than the one acted for now.
+
+    A relative with consent for two citizens may have a tab open for each; the chosen
+    citizen is the session's, so an answer from the other tab would go to the wrong
+    conversation (issue 15, Medium 5). The forms carry the citizen's id; a form without
+    one (a page from before it did) is taken as meant for the current citizen.
+    """
+    posted = request.form.get("citizen")
+    actor = current_actor()
+    if posted is None or posted == str(actor.subject.id):
+        return None
+    page_id = id_from_form(posted)
+    was_for = db.session.get(Citizen, page_id) if page_id is not None else None
+    # The name only of a citizen this relative may see: never a stranger's for a typed id.
+    if was_for is None or not relative_may(actor.relative, was_for, ConsentScope.SEE):
+        return _(
+            "This page was for someone else, so nothing was saved. Here is the conversation "
+            "of %(current)s.",
+            current=actor.subject.name,
+        )
+    return _(
+        "This page was for %(name)s, but you now act for %(current)s, so nothing was saved. "
+        "Here is the conversation of %(current)s. Choose %(name)s again to answer for them.",
+        name=was_for.name,
+        current=actor.subject.name,
+    )
+
+
 @blueprint.route("/samtale/svar", methods=["POST"])
 @allow(CITIZEN_ACT)
 @explain_refusal(consent_changed)
@@ -248,6 +278,11 @@ def conversation_answer() -> Any:
     form = step_form(engine.question(ctx, ops.state_of(current)), texts, request.form)
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
+    other = _page_was_for_another()
+    if other is not None:
+        _show_error(form, texts, engine.Invalid("turn", other))
+        form.turn.data = str(current.turn)
+        return _page(current, ctx, form, texts, 409)
     if _stale(form, current):
         _show_error(form, texts, engine.Invalid("turn", str(STALE)))
         form.turn.data = str(current.turn)
@@ -309,6 +344,11 @@ def _control(action: str) -> Any:
     if ops.forget_stale_cpr(current, ctx, _idle_since()):
         db.session.commit()
     form = BaseForm()
+    other = _page_was_for_another()
+    if other is not None:
+        db.session.rollback()
+        flash(other, "error")
+        return _next(ctx, texts)
     stale = request.form.get("turn") != str(current.turn)
     if not form.validate() or stale:
         db.session.rollback()

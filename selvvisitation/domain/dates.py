@@ -12,6 +12,16 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
+# The days the app works with: a date outside them is a typing error or an attack, and
+# arithmetic on 0001-01-01 or 9999-12-31 overflows (issue 15, Low 9).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+# The largest id the database's integer column holds (PostgreSQL's INTEGER).
+DB_INT_MAX = 2**31 - 1
+
+
+def plausible_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def local_today(now: datetime | None = None) -> date:

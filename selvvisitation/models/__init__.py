@@ -30,7 +30,7 @@ from selvvisitation.models.supervision import (
     SupervisionVisit,
 )
 from selvvisitation.models.swaps import SwapLine, SwapRequest, Wish
-from selvvisitation.models.users import StaffUser
+from selvvisitation.models.users import RecoveryCode, StaffUser
 from selvvisitation.models.visits import Visit, VisitElement, VisitService
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Relative",
     "Service",
     "StaffReport",
+    "RecoveryCode",
     "StaffUser",
     "SupersededDecisionError",
     "SupervisionFinding",

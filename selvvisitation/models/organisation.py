@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from selvvisitation.domain.second_factor import default_required_roles
 from selvvisitation.domain.types import LegalBasis, ProviderKind, SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models.base import enum_column
@@ -69,6 +70,8 @@ class MunicipalityPolicy(db.Model):
     priorities_not_met_threshold_count: Mapped[int] = mapped_column(default=3)
     priorities_not_met_threshold_days: Mapped[int] = mapped_column(default=30)
     ael_optional_minutes: Mapped[bool] = mapped_column(default=False)
+    # Staff roles that must sign in with a second factor (domain.second_factor).
+    second_factor_roles: Mapped[list] = mapped_column(sa.JSON, default=default_required_roles)
     # Legal references shown to citizens: data, not code, because the law moves
     # (the Ældrelov has applied to home care for the elderly since 1 July 2025).
     legal_references: Mapped[dict] = mapped_column(sa.JSON, default=dict)

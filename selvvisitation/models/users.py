@@ -33,7 +33,35 @@ class StaffUser(db.Model):
     # Rotated at sign-out so an old cookie cannot be replayed.
     session_nonce: Mapped[str] = mapped_column(sa.String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The TOTP secret (RFC 6238), encrypted like the CPR numbers (security.cpr_vault);
+    # set at enrolment, in use once a first code confirmed it (issue 15, High 2).
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.String(255))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time step a code was accepted for: a code is never accepted twice (V2.8.4).
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     municipality: Mapped[Municipality] = relationship()
     provider: Mapped[Provider | None] = relationship()
     team: Mapped[Team | None] = relationship()
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan"
+    )
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for signing in without the authenticator: only its Argon2 hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[StaffUser] = relationship(back_populates="recovery_codes")

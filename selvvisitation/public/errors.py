@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from selvvisitation.extensions import db
 
-PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html"}
+PAGES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",  # over MAX_CONTENT_LENGTH (issue 15, Medium 7)
+}
 
 
 def register(app: Flask) -> None:
@@ -27,5 +33,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:
-        db.session.rollback()  # nothing half-written survives an error
+        try:
+            db.session.rollback()  # nothing half-written survives an error
+        except SQLAlchemyError:
+            pass  # the database is gone: there is nothing to roll back, the page still shows
         return render_template("errors/500.html"), 500

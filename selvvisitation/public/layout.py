@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from selvvisitation.extensions import db
 from selvvisitation.public.navigation import items_for
@@ -27,7 +28,12 @@ def current_municipality():
         query = select(Municipality).order_by(Municipality.id)
         if code:
             query = select(Municipality).where(Municipality.code == code)
-        municipality = db.session.scalars(query).first()
+        try:
+            municipality = db.session.scalars(query).first()
+        except SQLAlchemyError:
+            # The database is out of reach: the layout (an error page above all) still
+            # renders, without the municipality's own phone and links (issue 15, Low 11).
+            db.session.rollback()
     g.municipality = municipality
     return municipality
 

@@ -10,9 +10,12 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from selvvisitation.auth.views import STAFF_HOME
+from selvvisitation.extensions import db
 from selvvisitation.i18n import safe_next_url
 from selvvisitation.security.access import PUBLIC, allow, current_actor
 
@@ -44,7 +47,13 @@ def set_language() -> Response:
 @blueprint.route("/sundhed")
 @allow(PUBLIC)
 def health() -> tuple[dict, int]:
-    """Liveness for the load balancer: says nothing about anyone."""
+    """Readiness for the load balancer: says nothing about anyone. 503 when the database
+    does not answer, so the instance is taken out (issue 15, Low 11)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "database unreachable"}, 503
     return {"status": "ok"}, 200
 
 

@@ -39,6 +39,17 @@ PURPOSES: dict[str, Any] = {
     "access_log": _l("A relative looked at who has seen your information"),
     "home_care": _l("To give you your help at home"),
     "administration": _l("Administration of the municipality's home care"),
+    "team_day_visits": _l("To plan the day's visits in your home-care team"),
+    "team_week_visits": _l("To plan the week's visits in your home-care team"),
+    "team_leader_overview": _l("The team leader's overview of answers to wishes to swap"),
+    "report_change": _l("To report a change in how you are doing to the visitation"),
+    "report_receipt": _l("To see that the visitation received a report about you"),
+    "visitation_queue": _l("To see which cases about your help are waiting"),
+    "catalogue": _l("Administration of the municipality's services"),
+    "organisation": _l("Administration of the municipality's providers and teams"),
+    "policy": _l("Administration of the municipality's rules for home care"),
+    "staff_users": _l("Administration of the municipality's staff users"),
+    "data_interchange": _l("Import or export of the municipality's data"),
 }
 # The purpose of a staff read that the view did not name itself (see install()).
 DEFAULT_READ_PURPOSE = {

@@ -71,6 +71,20 @@ def decrypt(token: str) -> str:
         raise CprDecryptionError("No configured CPR encryption key opens this value") from None
 
 
+def encrypt_secret(text: str) -> str:
+    """Another secret kept with the same keys (a staff member's TOTP secret)."""
+    fernet, _ = _configured()
+    return fernet.encrypt(text.encode()).decode()
+
+
+def decrypt_secret(token: str) -> str:
+    fernet, _ = _configured()
+    try:
+        return fernet.decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise CprDecryptionError("No configured encryption key opens this value") from None
+
+
 def lookup(cpr: str) -> str:
     """The blind index of a CPR number: HMAC-SHA256 hex of its ten digits."""
     _, key = _configured()

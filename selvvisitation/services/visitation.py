@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from selvvisitation.domain.dates import local_day
+from selvvisitation.domain.dates import DB_INT_MAX, local_day, plausible_day
 from selvvisitation.domain.types import CaseKind, CaseStatus, FlagRule, VisitServiceOutcome
 from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
 from selvvisitation.models import (
@@ -67,11 +67,14 @@ class QueueCursor:
         """Read a cursor from a URL; None for anything malformed (the first page is shown)."""
         try:
             priority, deadline, case_id = (text or "").split(".")
-            return cls(
+            cursor = cls(
                 priority=int(priority), deadline=date.fromisoformat(deadline), id=int(case_id)
             )
         except ValueError:
             return None
+        # Numbers the database's integer cannot hold were a 500 on PostgreSQL (issue 15).
+        within = all(abs(n) <= DB_INT_MAX for n in (cursor.priority, cursor.id))
+        return cursor if within and plausible_day(cursor.deadline) else None
 
 
 @dataclass

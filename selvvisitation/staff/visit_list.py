@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask import render_template, request
 
-from selvvisitation.domain.dates import local_today
+from selvvisitation.domain.dates import local_today, plausible_day
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
@@ -19,11 +19,13 @@ TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
 
 
 def requested_day(name: str) -> date:
-    """The day in the query string (YYYY-MM-DD); today when missing or not a date."""
+    """The day in the query string (YYYY-MM-DD); today when missing, not a date, or
+    outside the days the app works with (domain.dates.plausible_day)."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return local_today()
+    return day if plausible_day(day) else local_today()
 
 
 def audit_reads(visits, purpose: str) -> None:

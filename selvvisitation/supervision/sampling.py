@@ -150,6 +150,12 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
             db.session.commit()
             flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))
             return redirect(url_for(".sample", provider_id=drawn.provider_id, aar=drawn.year))
+    # The candidates are listed by name and masked CPR number: each one's read is logged
+    # for them to see (issue 15, Medium 8), with the sampled citizen's.
+    for citizen in [member.citizen, *(c for c, _minutes in options)]:
+        audit.record(
+            "read", citizen=citizen, object_type="supervision_replacement", purpose="tilsyn"
+        )
     status = 400 if form.errors else 200
     return render_template(
         "supervision/replace.html", sample=drawn, member=member, form=form, options=options

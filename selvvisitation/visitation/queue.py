@@ -9,6 +9,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, StaffRole
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
+from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.visitation import (
@@ -53,6 +54,12 @@ def queue() -> str:
         for case in page.cases
         if case.deadline is not None
     }
+    # Names, masked CPR numbers and reasons are shown: one read entry per citizen on the
+    # page, so it shows under "Hvem har kigget på mine oplysninger" (issue 15, Medium 8).
+    for citizen in {case.citizen.id: case.citizen for case in page.cases}.values():
+        audit.record(
+            "read", citizen=citizen, object_type="visitation_queue", purpose="visitation_queue"
+        )
     filter_args = (
         {k: v for k, v in request.args.items() if k != "efter" and v} if not form.errors else {}
     )

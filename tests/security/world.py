@@ -237,7 +237,25 @@ def build_world(factories) -> World:
         )
         world.people[role.value] = staff
         world.actors[role.value] = lambda client, s=staff: sign_in_staff(client, s)
+    # Half-way through signing in: the password given, the second factor not yet.
+    world.actors["pending_visitator"] = lambda client: pending_staff(
+        client, world.people[StaffRole.VISITATOR.value]
+    )
     return world
+
+
+def pending_staff(client, staff) -> None:
+    """What the password step leaves in the session (auth/second_factor_views.py)."""
+    from selvvisitation.auth.second_factor_views import PENDING
+
+    with client.session_transaction() as session:
+        session.clear()
+        session[PENDING] = {
+            "id": staff.id,
+            "nonce": staff.session_nonce,
+            "at": datetime.now(UTC).timestamp(),
+            "next": "",
+        }
 
 
 # Route argument name -> (value from a citizen's holdings, does it belong to that citizen?)

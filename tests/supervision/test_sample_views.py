@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_sampling import PickReason, draw_sample
@@ -286,3 +287,21 @@ def page_soup(response):
     from tests.pages import check_page
 
     return check_page(response.get_data(as_text=True))
+
+
+def test_the_replacement_page_logs_a_read_of_every_candidate_it_lists(client, page, world):
+    """Issue 15, Medium 8: the candidates are shown by name and masked CPR number."""
+    from selvvisitation.models import AuditEntry
+
+    sample = draw(world)
+    out = sample.members[0]
+    sign_in_staff(client, world.supervisor)
+    soup = page.get("supervision.replace", sample_id=sample.id, member_id=out.id)
+    listed = {int(i["value"]) for i in soup.select("input[name=replacement]")}
+    db.session.expire_all()
+    logged = db.session.scalars(
+        select(AuditEntry.citizen_id).where(
+            AuditEntry.object_type == "supervision_replacement", AuditEntry.action == "read"
+        )
+    ).all()
+    assert listed and sorted(logged) == sorted(listed | {out.citizen_id})

@@ -1,0 +1,105 @@
+"""A relative with consent for two citizens, one tab each: an answer given in the tab
+showing citizen A never goes to citizen B's conversation (issue 15, Medium 5; ASVS 4.0.3
+V4.2.1). The forms carry the citizen's id; a mismatch is refused with a message that
+names the citizen the page was for."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import url_for
+from sqlalchemy import select
+
+from selvvisitation.domain.types import ConsentScope
+from selvvisitation.extensions import db
+from selvvisitation.models import Conversation
+from tests.citizen.conftest import build_household
+from tests.citizen.dialogue_helpers import errors, message_count
+from tests.pages import sign_in_citizen, sign_in_relative
+
+
+@pytest.fixture
+def two_citizens(factories):
+    first, second = build_household(factories), build_household(factories)
+    first.citizen.name, second.citizen.name = "Inger Jensen", "Karl Hansen"
+    relative = factories.Relative(name="Susanne Jensen")
+    for household in (first, second):
+        factories.Consent(citizen=household.citizen, relative=relative, scope=ConsentScope.ACT)
+    db.session.commit()
+    return first.citizen, second.citizen, relative
+
+
+def form_of(page, endpoint: str) -> dict[str, str]:
+    """The hidden fields of the form posting to the endpoint, as the open tab holds them."""
+    soup = page.get("citizen.conversation")
+    form = soup.select_one(f"form[action='{url_for(endpoint)}']")
+    return {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+
+
+def choose(client, relative, citizen) -> None:
+    with client.session_transaction() as session:
+        session["subject_id"] = citizen.id
+    assert relative is not None
+
+
+def conversation_of(citizen) -> Conversation:
+    db.session.expire_all()
+    return db.session.scalars(
+        select(Conversation).where(Conversation.citizen_id == citizen.id)
+    ).one()
+
+
+def test_an_answer_from_the_other_citizens_tab_is_refused_and_names_that_citizen(
+    client, page, two_citizens
+):
+    inger, karl, relative = two_citizens
+    sign_in_relative(client, relative, karl)
+    page.get("citizen.conversation")  # Karl's conversation is open in one tab
+    sign_in_relative(client, relative, inger)
+    tab_for_inger = form_of(page, "citizen.conversation_answer")
+    choose(client, relative, karl)  # ...and in the other tab she chose Karl
+    before = (message_count(), conversation_of(karl).turn)
+
+    response = page.post(
+        "citizen.conversation_answer", {**tab_for_inger, "answer": "swap"}, expected_status=409
+    )
+
+    assert errors(response) == [
+        "Siden var til Inger Jensen, men du handler nu for Karl Hansen, så intet blev gemt. "
+        "Her er samtalen med Karl Hansen. Vælg Inger Jensen igen for at svare for vedkommende."
+    ]
+    assert (message_count(), conversation_of(karl).turn) == before
+
+
+@pytest.mark.parametrize("endpoint", ["citizen.conversation_back", "citizen.conversation_restart"])
+def test_going_back_or_starting_over_from_the_other_tab_changes_nothing(
+    client, page, two_citizens, endpoint
+):
+    inger, karl, relative = two_citizens
+    sign_in_relative(client, relative, karl)
+    page.get("citizen.conversation")
+    sign_in_relative(client, relative, inger)
+    tab_for_inger = form_of(page, endpoint)
+    choose(client, relative, karl)
+    before = (message_count(), conversation_of(karl).turn)
+
+    page.post(endpoint, tab_for_inger)
+
+    assert (message_count(), conversation_of(karl).turn) == before
+    shown = BeautifulSoup(client.get("/borger/samtale").get_data(as_text=True), "html.parser")
+    assert "Siden var til Inger Jensen" in shown.select_one(".app-flash").get_text()
+
+
+def test_a_citizen_posting_another_id_is_refused_without_a_name(client, page, two_citizens):
+    inger, karl, _relative = two_citizens
+    sign_in_citizen(client, karl)
+    fields = form_of(page, "citizen.conversation_answer")
+    before = message_count()
+    response = page.post(
+        "citizen.conversation_answer",
+        {**fields, "citizen": str(inger.id), "answer": "swap"},
+        expected_status=409,
+    )
+    assert "Inger Jensen" not in response.get_data(as_text=True)
+    assert errors(response)[0].startswith("Siden var til en anden")
+    assert message_count() == before
