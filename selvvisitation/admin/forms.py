@@ -7,15 +7,22 @@ from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, StopValidation
 
-from selvvisitation.domain.policy import LEGAL_REFERENCE_KEYS, POLICY_RANGES
-from selvvisitation.domain.types import ProviderKind, ServiceCategory, StaffRole, SwapWindow
+from selvvisitation.domain.policy import AEL_POLICY_RANGES, LEGAL_REFERENCE_KEYS, POLICY_RANGES
+from selvvisitation.domain.types import (
+    LegalBasis,
+    ProviderKind,
+    ServiceCategory,
+    StaffRole,
+    SwapWindow,
+)
 from selvvisitation.forms import (
     BaseForm,
     MinutesField,
@@ -108,6 +115,7 @@ def policy_form_class() -> type:
                 ],
             ),
         )
+    _add_ael_fields(PolicyForm)
     for key in LEGAL_REFERENCE_KEYS:
         setattr(
             PolicyForm,
@@ -122,6 +130,57 @@ def policy_form_class() -> type:
             ),
         )  # the law's Danish words (WCAG 3.1.2)
     return PolicyForm
+
+
+class KeepWhenAbsent:
+    """A setting the form did not send at all keeps its value (a form from before it existed);
+    one sent empty is checked as usual."""
+
+    def __call__(self, form, field) -> None:
+        if not field.raw_data:
+            field.errors[:] = []
+            raise StopValidation()
+
+
+AEL_LABELS = {
+    "ael_suggest_from_age": _l("Suggest the Act on the Elderly from this age"),
+    "element_decline_threshold_count": _l(
+        "Flag after the citizen says no to an element this many times"
+    ),
+    "element_decline_threshold_days": _l("… within this many days"),
+    "priorities_not_met_threshold_count": _l("Flag after this many priorities not met"),
+    "priorities_not_met_threshold_days": _l("… within this many days"),
+}
+
+
+def _add_ael_fields(form_class: type) -> None:
+    """Ældreloven settings (DOMAIN.md "Ældreloven"): default basis, the AEL age, the two AEL
+    flags' thresholds and optional minutes."""
+    form_class.default_legal_basis = RadioField(
+        _l("New decisions are made under"),
+        choices=[
+            SelectChoice(LegalBasis.SEL.value, _l("the Social Services Act (§ 83 with § 94 a)")),
+            SelectChoice(LegalBasis.AEL.value, _l("the Act on the Elderly (§ 10, helhedspleje)")),
+        ],
+        validators=[KeepWhenAbsent(), Required(_l("Choose the law for new decisions"))],
+        invalid_choice_message=_l("Choose the law for new decisions"),
+    )
+    for name, (low, high) in AEL_POLICY_RANGES.items():
+        setattr(
+            form_class,
+            name,
+            WholeNumberField(
+                AEL_LABELS[name],
+                validators=[
+                    KeepWhenAbsent(),
+                    NumberRequired(_l("Write a number")),
+                    number_between(low, high),
+                ],
+            ),
+        )
+    form_class.ael_optional_minutes = BooleanField(
+        _l("Workers may record minutes for citizens under the Act on the Elderly (optional)")
+    )
 
 
 LEGAL_REFERENCE_MAX = 500
