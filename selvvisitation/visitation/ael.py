@@ -59,7 +59,11 @@ def grant_forlob(case_id: int) -> str | Response:
         return redirect(url_for("visitation.case_page", case_id=case.id))
     citizen = case.citizen
     programmes = programmes_for(db.session, citizen.municipality_id)
+    current = citizen.current_decision
     chosen = request.values.get("forloeb", "")
+    choosing = "vaelg" in request.args  # "Choose another forløb"
+    if not (chosen or choosing) and current is not None and current.care_programme_id:
+        chosen = str(current.care_programme_id)  # "Change the forløb" starts from hers
     programme = next((p for p in programmes if str(p.id) == chosen), None)
     suggestion = basis_suggestion(citizen, local_today())
     if programme is None:
@@ -70,7 +74,7 @@ def grant_forlob(case_id: int) -> str | Response:
             case=case,
             programmes=programmes,
             suggestion=suggestion,
-            current=citizen.current_decision,
+            current=current,
             error=_("Choose a forløb from the list") if chosen else None,
         )
     nursing_home = lives_in_nursing_home(citizen)

@@ -103,6 +103,33 @@ def _replacement_candidate(world: World) -> None:
     sample.strata, sample.population = [stratum], 2
 
 
+def _ael_citizen(world: World) -> None:
+    """Issue 11: changing a forløb needs a forløb catalogue and a decision under Ældreloven."""
+    from selvvisitation.domain import fsiii_elderly
+    from selvvisitation.domain.types import LegalBasis
+    from selvvisitation.models import CareProgramme, CareProgrammeElement, Decision
+
+    decision = db.session.get(Decision, world.own.decision.id)
+    programme = CareProgramme(
+        municipality_id=decision.citizen.municipality_id,
+        code="PLEJE",
+        name_da="Pleje og omsorg",
+        name_en="Care and support",
+        elements=[
+            CareProgrammeElement(
+                fsiii_code=fsiii_elderly.PERSONAL_CARE,
+                name_da="Personlig hjælp og pleje",
+                name_en="Personal help and care",
+                position=1,
+            )
+        ],
+    )
+    db.session.add(programme)
+    db.session.flush()
+    decision.legal_basis = LegalBasis.AEL
+    decision.care_programme_id = programme.id
+
+
 # Routes whose form the world does not offer as built: the state that offers it.
 SETUP: dict[str, Callable[[World], None]] = {
     "staff.save_visit": _today_visit,
@@ -111,6 +138,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "visitation.follow_up": _booked_reassessment,
     "admin.reactivate_user": _deactivated_user,
     "supervision.replace": _replacement_candidate,
+    "visitation.grant_forlob": _ael_citizen,
 }
 
 

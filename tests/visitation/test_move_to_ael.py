@@ -309,6 +309,11 @@ def test_an_ael_citizen_changes_her_forlob_not_her_services(page, client, visita
     response = client.get(f"/visitation/sager/{case.id}/afgoerelse")
     assert response.status_code == 302
     assert "/aeldreloven" in response.headers["Location"]
+    form = page.get("visitation.grant_forlob", case_id=case.id)  # starts from her forløb
+    assert form.select_one("input[name=forloeb]")["value"] == str(moving["programme"].id)
+    assert form.select_one("#goals").text.strip() == "Jeg vil selv kunne lave min kaffe og gå tur."
+    choose = page.get("visitation.grant_forlob", case_id=case.id, vaelg=1)
+    assert choose.select_one("main form")["method"] == "get"
     history = soup.text
     assert "Ældreloven, forløb Pleje og omsorg" in history
     assert "Jeg vil selv kunne lave min kaffe og gå tur." in history
