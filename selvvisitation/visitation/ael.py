@@ -67,15 +67,15 @@ def grant_forlob(case_id: int) -> str | Response:
     programme = next((p for p in programmes if str(p.id) == chosen), None)
     suggestion = basis_suggestion(citizen, local_today())
     if programme is None:
-        if chosen:
-            flash(_("Choose a forløb from the list"), "error")
+        # The choose form sends "valgt": sent without a forløb, she is asked to choose one.
+        refused = bool(chosen) or "valgt" in request.args
         return render_template(
             "visitation/ael_choose.html",
             case=case,
             programmes=programmes,
             suggestion=suggestion,
             current=current,
-            error=_("Choose a forløb from the list") if chosen else None,
+            error=_("Choose a forløb from the list") if refused else None,
         )
     nursing_home = lives_in_nursing_home(citizen)
     providers = choosable_providers(db.session, citizen)
