@@ -79,12 +79,16 @@ def service_name(service: object) -> str:
     return getattr(service, "name_en" if locale == "en" else "name_da", "")
 
 
-def description(item: object) -> str:
-    """An item's description (a forløb, an element) in the user's language."""
+def localized(item: object, stem: str) -> str:
+    """An item's ``<stem>_da`` or ``<stem>_en`` in the user's language."""
     if item is None:
         return ""
-    locale = str(get_locale())
-    return getattr(item, "description_en" if locale == "en" else "description_da", "")
+    return getattr(item, f"{stem}_en" if str(get_locale()) == "en" else f"{stem}_da", "")
+
+
+def description(item: object) -> str:
+    """An item's description (a forløb, an element) in the user's language."""
+    return localized(item, "description")
 
 
 def relation(value: RelationKind | str | None, text: str | None = None) -> str:
@@ -116,6 +120,7 @@ def register(app: Flask) -> None:
         masked_cpr=mask_cpr,
         service_name=service_name,
         description=description,
+        localized=localized,
         lapse_reason=lapse_reason,
         relation=relation,
     )
