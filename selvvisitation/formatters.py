@@ -19,6 +19,10 @@ LAPSE_REASONS = {
     LapseReason.VISIT_CANCELLED: _l("the visit is no longer planned"),
     LapseReason.FRAME_TOO_SMALL: _l("what was chosen instead no longer fits the visit's time"),
     LapseReason.RULES_NOT_MET: _l("the new decision no longer allows this swap"),
+    LapseReason.LEGAL_BASIS_CHANGED: _l(
+        "your help now follows the Act on the Elderly, where you tell us what matters most "
+        "to you at your visits instead of swapping"
+    ),
 }
 
 
@@ -75,6 +79,18 @@ def service_name(service: object) -> str:
     return getattr(service, "name_en" if locale == "en" else "name_da", "")
 
 
+def localized(item: object, stem: str) -> str:
+    """An item's ``<stem>_da`` or ``<stem>_en`` in the user's language."""
+    if item is None:
+        return ""
+    return getattr(item, f"{stem}_en" if str(get_locale()) == "en" else f"{stem}_da", "")
+
+
+def description(item: object) -> str:
+    """An item's description (a forløb, an element) in the user's language."""
+    return localized(item, "description")
+
+
 def relation(value: RelationKind | str | None, text: str | None = None) -> str:
     """How a relative is related, in the user's language; "other" in the citizen's words."""
     if not value:
@@ -103,6 +119,8 @@ def register(app: Flask) -> None:
         date_time=date_time,
         masked_cpr=mask_cpr,
         service_name=service_name,
+        description=description,
+        localized=localized,
         lapse_reason=lapse_reason,
         relation=relation,
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 03:07:26.339169
+Create Date: 2026-12-05 03:07:38.932899
 
 """
 from alembic import op

@@ -7,15 +7,22 @@ from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, StopValidation
 
-from selvvisitation.domain.policy import LEGAL_REFERENCE_KEYS, POLICY_RANGES
-from selvvisitation.domain.types import ProviderKind, ServiceCategory, StaffRole, SwapWindow
+from selvvisitation.domain.policy import AEL_POLICY_RANGES, LEGAL_REFERENCE_KEYS, POLICY_RANGES
+from selvvisitation.domain.types import (
+    LegalBasis,
+    ProviderKind,
+    ServiceCategory,
+    StaffRole,
+    SwapWindow,
+)
 from selvvisitation.forms import (
     BaseForm,
     MinutesField,
@@ -23,6 +30,7 @@ from selvvisitation.forms import (
     Required,
     WholeNumberField,
     choice_field,
+    choice_values,
     max_length,
     minutes_between,
 )
@@ -108,6 +116,7 @@ def policy_form_class() -> type:
                 ],
             ),
         )
+    _add_ael_fields(PolicyForm)
     for key in LEGAL_REFERENCE_KEYS:
         setattr(
             PolicyForm,
@@ -122,6 +131,57 @@ def policy_form_class() -> type:
             ),
         )  # the law's Danish words (WCAG 3.1.2)
     return PolicyForm
+
+
+class KeepWhenAbsent:
+    """A setting the form did not send at all keeps its value (a form from before it existed);
+    one sent empty is checked as usual."""
+
+    def __call__(self, form, field) -> None:
+        if not field.raw_data:
+            field.errors[:] = []
+            raise StopValidation()
+
+
+AEL_LABELS = {
+    "ael_suggest_from_age": _l("Suggest the Act on the Elderly from this age"),
+    "element_decline_threshold_count": _l(
+        "Flag after the citizen says no to an element this many times"
+    ),
+    "element_decline_threshold_days": _l("… within this many days"),
+    "priorities_not_met_threshold_count": _l("Flag after this many priorities not met"),
+    "priorities_not_met_threshold_days": _l("… within this many days"),
+}
+
+
+def _add_ael_fields(form_class: type) -> None:
+    """Ældreloven settings (DOMAIN.md "Ældreloven"): default basis, the AEL age, the two AEL
+    flags' thresholds and optional minutes."""
+    form_class.default_legal_basis = RadioField(
+        _l("New decisions are made under"),
+        choices=[
+            SelectChoice(LegalBasis.SEL.value, _l("the Social Services Act (§ 83 with § 94 a)")),
+            SelectChoice(LegalBasis.AEL.value, _l("the Act on the Elderly (§ 10, helhedspleje)")),
+        ],
+        validators=[KeepWhenAbsent(), Required(_l("Choose the law for new decisions"))],
+        invalid_choice_message=_l("Choose the law for new decisions"),
+    )
+    for name, (low, high) in AEL_POLICY_RANGES.items():
+        setattr(
+            form_class,
+            name,
+            WholeNumberField(
+                AEL_LABELS[name],
+                validators=[
+                    KeepWhenAbsent(),
+                    NumberRequired(_l("Write a number")),
+                    number_between(low, high),
+                ],
+            ),
+        )
+    form_class.ael_optional_minutes = BooleanField(
+        _l("Workers may record minutes for citizens under the Act on the Elderly (optional)")
+    )
 
 
 LEGAL_REFERENCE_MAX = 500
@@ -219,3 +279,125 @@ class StaffUserForm(BaseForm):
             ),
         ],
     )
+
+
+# --- the forløb catalogue and priority examples (issue 11; DOMAIN.md "Ældreloven") --------
+
+from wtforms import FieldList, FormField  # noqa: E402
+from wtforms import Form as PlainForm  # noqa: E402
+
+from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES  # noqa: E402
+
+
+class HoursField(StringField):
+    """Hours a week, with a comma or a point: "7,5"; empty is none. ``.hours`` holds it."""
+
+    hours: float | None = None
+
+    def pre_validate(self, form) -> None:
+        text = (self.data or "").strip().replace(",", ".")
+        self.hours = None
+        if not text:
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            raise StopValidation(_l("Write the hours as a number, for example 7,5")) from None
+        if not 0 < value <= 168:
+            raise StopValidation(_l("The hours must be between 0 and 168"))
+        self.hours = value
+
+
+class ElementLineForm(PlainForm):
+    """One element of a forløb; a line without an FSIII code is left out."""
+
+    element_id = HiddenField()
+    fsiii_code = SelectField(
+        _l("FSIII Ældrelovsindsats"),
+        choices=[SelectChoice("", _l("No element (leave out)"))]
+        + [SelectChoice(c.code, c.name_da) for c in ELDERLY_CODES],
+        default="",
+        validate_choice=False,
+    )
+    name_da = StringField(_l("Name in Danish"), validators=[max_length(160)])
+    name_en = StringField(_l("Name in English"), validators=[max_length(160)])
+    description_da = TextAreaField(_l("What it covers, in Danish"), validators=[max_length(2000)])
+    description_en = TextAreaField(_l("What it covers, in English"), validators=[max_length(2000)])
+
+
+class ProgrammeForm(BaseForm):
+    code = StringField(_l("Code"), validators=[Required(_l("Write a code")), max_length(40)])
+    name_da = StringField(
+        _l("Name in Danish"), validators=[Required(_l("Write the name in Danish")), max_length(160)]
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[Required(_l("Write the name in English")), max_length(160)],
+    )
+    description_da = TextAreaField(
+        _l("Description in Danish, in plain words"),
+        validators=[Required(_l("Write the description in Danish")), max_length(4000)],
+    )
+    description_en = TextAreaField(_l("Description in English"), validators=[max_length(4000)])
+    indicative_hours_per_week = HoursField(_l("Indicative frame, hours a week (optional)"))
+    active = BooleanField(_l("In use"), default=True)
+    elements = FieldList(FormField(ElementLineForm), min_entries=1)
+
+    def validate_elements(self, field) -> None:
+        chosen = 0
+        for entry in field:
+            row = entry.form
+            if not row.fsiii_code.data:
+                continue
+            chosen += 1
+            if row.fsiii_code.data not in choice_values(row.fsiii_code):
+                row.fsiii_code.errors = [_l("Choose an FSIII code from the list")]
+            if not (row.name_da.data or "").strip():
+                row.name_da.errors = [_l("Write the element's name in Danish")]
+            if not (row.name_en.data or "").strip():
+                row.name_en.errors = [_l("Write the element's name in English")]
+        if any(f.errors for entry in field for f in entry.form):
+            raise StopValidation(_l("Check the elements of the forløb"))
+        if chosen == 0:
+            raise StopValidation(_l("Give the forløb at least one element"))
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, the element lines included."""
+        result = []
+        for field in self:
+            if field.name == "elements":
+                for number, entry in enumerate(field, start=1):
+                    for sub in entry.form:
+                        for error in sub.errors[:1]:
+                            result.append((sub.id, f"{_l('Element')} {number}: {error}"))
+                strings = [e for e in field.errors if not isinstance(e, (dict, list))]
+                if strings:
+                    result.append((field[0].form.fsiii_code.id, strings[0]))
+            elif field.errors and not isinstance(field.errors[0], (dict, list)):
+                result.append((field.id, field.errors[0]))
+        return result
+
+
+class ExamplesForm(BaseForm):
+    text_da = TextAreaField(
+        _l("The examples in Danish, one per line"), validators=[max_length(4000)]
+    )
+    text_en = TextAreaField(
+        _l("The same examples in English, one per line, in the same order"),
+        validators=[max_length(4000)],
+    )
+
+    def pairs(self) -> list[tuple[str, str]]:
+        da = [line.strip() for line in (self.text_da.data or "").splitlines() if line.strip()]
+        en = [line.strip() for line in (self.text_en.data or "").splitlines() if line.strip()]
+        return list(zip(da, en, strict=False))
+
+    def validate_text_en(self, field) -> None:
+        da = [line for line in (self.text_da.data or "").splitlines() if line.strip()]
+        en = [line for line in (field.data or "").splitlines() if line.strip()]
+        if len(da) != len(en):
+            raise StopValidation(
+                _l("Write as many examples in English as in Danish, in the same order")
+            )
+        if any(len(line.strip()) > 200 for line in da + en):
+            raise StopValidation(_l("Write each example in at most 200 characters"))

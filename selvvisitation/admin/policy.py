@@ -11,13 +11,15 @@ from flask_babel import lazy_gettext as _l
 from selvvisitation.admin.forms import LEGAL_LABELS, legal_field, policy_form_class
 from selvvisitation.admin.views import ADMIN, blueprint
 from selvvisitation.domain.policy import (
+    AEL_BOOLEAN_FIELDS,
+    AEL_POLICY_RANGES,
     BOOLEAN_FIELDS,
     LEGAL_REFERENCE_KEYS,
     POLICY_RANGES,
     Policy,
     default_legal_references,
 )
-from selvvisitation.domain.types import SwapWindow
+from selvvisitation.domain.types import LegalBasis, SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models import MunicipalityPolicy
 from selvvisitation.security import audit
@@ -25,13 +27,19 @@ from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.policy_preview import preview
 
-EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES)
+AEL_EDITABLE = ("default_legal_basis", *AEL_BOOLEAN_FIELDS, *AEL_POLICY_RANGES)
+EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES, *AEL_EDITABLE)
 
 
 def _proposed(form, current: Policy) -> Policy:
     values = {name: form[name].data for name in EDITABLE}
     values["swap_window"] = SwapWindow(values["swap_window"])
-    values.update({name: bool(values[name]) for name in BOOLEAN_FIELDS})
+    values.update({name: bool(values[name]) for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS)})
+    # A form that did not send an Ældreloven setting keeps it (admin/forms.KeepWhenAbsent).
+    for name in ("default_legal_basis", *AEL_POLICY_RANGES):
+        if not form[name].raw_data:
+            values[name] = getattr(current, name)
+    values["default_legal_basis"] = LegalBasis(values["default_legal_basis"])
     references = dict(current.legal_references)
     references.update({key: form[legal_field(key)].data.strip() for key in LEGAL_REFERENCE_KEYS})
     return replace(current, legal_references=references, **values)
@@ -75,6 +83,7 @@ def policy():
             }
         )
         form.swap_window.data = current.swap_window.value
+        form.default_legal_basis.data = current.default_legal_basis.value
     effect = None
     references: dict[str, list[str]] = {}
     if form.validate_on_submit():
@@ -120,6 +129,7 @@ def policy():
         form=form,
         effect=effect,
         ranges=POLICY_RANGES,
+        ael_ranges=AEL_POLICY_RANGES,
         references=references,
         legal_fields=[legal_field(k) for k in LEGAL_REFERENCE_KEYS],
         legal_labels=LEGAL_LABELS,

@@ -32,4 +32,10 @@ def index() -> str:
 
 
 # The journey modules register their routes on the blueprint above.
-from selvvisitation.admin import catalogue, organisation, policy, users  # noqa: E402,F401
+from selvvisitation.admin import (  # noqa: E402,F401
+    catalogue,
+    organisation,
+    policy,
+    programmes,
+    users,
+)

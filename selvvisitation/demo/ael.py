@@ -333,7 +333,9 @@ def _visits(
     """Every morning when the forløb has personal care, and Tuesdays for practical help."""
     elements = [g.element for g in decision.granted_elements]
     daily = [e for e in elements if e.fsiii_code in (fsiii.PERSONAL_CARE, fsiii.MEALS)]
-    weekly = [e for e in elements if e not in daily]
+    # FSIII: the planning dialogue is the first dialogue about the forløb, not every visit.
+    dialogue = [e for e in elements if e.fsiii_code == fsiii.PLANNING_DIALOGUE]
+    weekly = [e for e in elements if e not in daily and e not in dialogue]
     declined_element = daily[0] if daily else None
     day = history_start
     priority_number = 0
@@ -342,6 +344,9 @@ def _visits(
     last_day = today + timedelta(days=plan_ahead_days)
     while day <= last_day:
         planned = list(daily) + (weekly if day.weekday() == 1 else [])
+        if planned and dialogue:
+            planned += dialogue  # at the first visit of the forløb only
+            dialogue = []
         if not planned:
             day += timedelta(days=1)
             continue

@@ -75,6 +75,12 @@ class AelReplan:
     lapsed_swaps: tuple[tuple[int, LapseReason], ...]
     standing_swaps_end_on: date | None  # the first day, when a standing swap ends then
     first_day: date
+    standing_swap_ids: tuple[int, ...] = ()
+
+    @property
+    def lapsed_at_visits(self) -> int:
+        """Swaps booked at one coming visit that lapse (the standing ones are told apart)."""
+        return len(self.lapsed_swaps) - len(self.standing_swap_ids)
 
     @property
     def changed_visits(self) -> int:
@@ -122,12 +128,14 @@ def replan_to_ael(
     )
     coming_ids = {visit.id for visit in coming}
     lapsed: list[tuple[int, LapseReason]] = []
-    standing_end: date | None = None
+    standing: list[int] = []
     for swap in sorted(swaps, key=lambda s: s.id):
         if swap.visit_id is not None:
             if swap.visit_id in coming_ids:
                 lapsed.append((swap.id, LapseReason.LEGAL_BASIS_CHANGED))
         elif swap.period_end is None or swap.period_end >= first_day:
             lapsed.append((swap.id, LapseReason.LEGAL_BASIS_CHANGED))
-            standing_end = first_day
-    return AelReplan(plans, tuple(lapsed), standing_end, first_day)
+            standing.append(swap.id)
+    return AelReplan(
+        plans, tuple(lapsed), first_day if standing else None, first_day, tuple(standing)
+    )

@@ -12,18 +12,33 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from selvvisitation.domain import fsiii_elderly
+from selvvisitation.domain.ael import BasisSuggestion, suggest_basis
+from selvvisitation.domain.ael_replan import AelReplan
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
-from selvvisitation.domain.letter import LetterInput, LetterLine, compose
+from selvvisitation.domain.cpr import CprError, birth_date
+from selvvisitation.domain.letter import (
+    AelElementLine,
+    AelLetterInput,
+    LetterInput,
+    LetterLine,
+    compose,
+    compose_ael,
+)
 from selvvisitation.domain.replan import Replan, time_of_day_for
-from selvvisitation.domain.types import ActorKind, CaseStatus, FlagStatus, Frequency
+from selvvisitation.domain.types import ActorKind, CaseStatus, FlagStatus, Frequency, LegalBasis
 from selvvisitation.models import (
     AssessmentVisit,
+    CareProgramme,
     Case,
     CaseEvent,
+    Citizen,
     Decision,
     Flag,
+    GrantedElement,
     GrantedService,
     PerceivedQuality,
+    Provider,
     Service,
     StaffUser,
     VisitatorObservation,
@@ -97,6 +112,21 @@ def _letter_line(
     return LetterLine(service.name_da, minutes, frequency, weekdays, start, end)
 
 
+def _granted_lines(decision: Decision | None) -> list[LetterLine]:
+    """A decision's granted services as the letter states them."""
+    return [
+        _letter_line(
+            g.service,
+            g.minutes_per_delivery,
+            g.frequency,
+            g.weekday_tuple,
+            g.start_date,
+            g.end_date,
+        )
+        for g in (decision.granted_services if decision else [])
+    ]
+
+
 def change_decision(
     session: Session,
     case: Case,
@@ -117,23 +147,10 @@ def change_decision(
     _require_open(case)
     citizen = case.citizen
     previous = citizen.current_decision
-    version = (
-        session.scalar(select(func.max(Decision.version)).where(Decision.citizen_id == citizen.id))
-        or 0
-    ) + 1
+    version = _next_version(session, citizen.id)
     services = replanning.services_by_id(session, [g.service_id for g in grants])
     policy = policy_for(citizen.municipality)
-    previous_lines = [
-        _letter_line(
-            g.service,
-            g.minutes_per_delivery,
-            g.frequency,
-            g.weekday_tuple,
-            g.start_date,
-            g.end_date,
-        )
-        for g in (previous.granted_services if previous else [])
-    ]
+    previous_lines = _granted_lines(previous)
     decision = Decision(
         citizen=citizen,
         version=version,
@@ -177,21 +194,7 @@ def change_decision(
             legal_references=policy.legal_references,
         )
     )
-    session.flush()
-    if previous is not None:
-        previous.superseded_at = utcnow()
-        previous.superseded_by_id = decision.id
-    now = utcnow()
-    for flag in session.scalars(
-        select(Flag).where(Flag.case_id == case.id, Flag.status == FlagStatus.OPEN)
-    ):
-        flag.status = FlagStatus.CLOSED
-        flag.closed_at = now
-        flag.closed_reason = f"Afgørelsen er ændret (version {version})."
-        flag.updated_at = now
-    case.status = CaseStatus.CLOSED
-    case.closed_at = now
-    case.outcome = f"Afgørelsen er ændret (version {version})."
+    _supersede_and_close(session, case, previous, decision)
     replan = replanning.apply(session, decision)
     _event(
         case,
@@ -200,6 +203,195 @@ def change_decision(
         reasons,
         decision_id=decision.id,
         version=version,
+        visits_changed=replan.changed_visits,
+        swaps_lapsed=len(replan.lapsed_swaps),
+    )
+    session.flush()
+    return decision, replan
+
+
+def _next_version(session: Session, citizen_id: int) -> int:
+    return (
+        session.scalar(select(func.max(Decision.version)).where(Decision.citizen_id == citizen_id))
+        or 0
+    ) + 1
+
+
+def _supersede_and_close(
+    session: Session, case: Case, previous: Decision | None, decision: Decision
+) -> None:
+    """Flush the new version, supersede the old one in one flush, close the case's flags."""
+    session.flush()
+    if previous is not None:
+        previous.superseded_at = utcnow()
+        previous.superseded_by_id = decision.id
+    now = utcnow()
+    outcome = f"Afgørelsen er ændret (version {decision.version})."
+    for flag in session.scalars(
+        select(Flag).where(Flag.case_id == case.id, Flag.status == FlagStatus.OPEN)
+    ):
+        flag.status = FlagStatus.CLOSED
+        flag.closed_at = now
+        flag.closed_reason = outcome
+        flag.updated_at = now
+    case.status = CaseStatus.CLOSED
+    case.closed_at = now
+    case.outcome = outcome
+
+
+# --- Ældreloven: a decision granting one forløb (DOMAIN.md "Ældreloven") ---------------------
+
+
+class ProviderNotAllowedError(ValueError):
+    """The provider is not one the citizen may choose (ÆL § 18, § 21) or cannot give the help."""
+
+
+@dataclass(frozen=True)
+class NewForlob:
+    """What the visitator grants under Ældreloven: one forløb and its particulars."""
+
+    programme_id: int
+    meanings: dict[int, str]  # element id -> what it means for this citizen, plain words
+    goals: str
+    visit_frequency_text: str
+    provider_id: int | None  # None for a plejebolig resident: no choice (ÆL § 21)
+    follow_up_date: date | None
+    valid_from: date
+    reasons: str
+
+
+def basis_suggestion(citizen: Citizen, today: date) -> BasisSuggestion:
+    """What the check page suggests for this citizen (domain/ael.py); the visitator chooses."""
+    try:
+        born = birth_date(citizen.cpr or "")
+    except CprError:
+        born = None
+    return suggest_basis(policy_for(citizen.municipality), born, today)
+
+
+def lives_in_nursing_home(citizen: Citizen) -> bool:
+    """Reading (ÆL § 21): a citizen whose provider is a plejebolig has no free choice."""
+    return citizen.provider is not None and citizen.provider.is_nursing_home
+
+
+def choosable_providers(session: Session, citizen: Citizen) -> list[Provider]:
+    """Free choice among the municipality's registered providers (ÆL § 18); none in
+    plejebolig (§ 21), where the plejebolig gives the help."""
+    if lives_in_nursing_home(citizen):
+        return []
+    return list(
+        session.scalars(
+            select(Provider)
+            .where(
+                Provider.municipality_id == citizen.municipality_id,
+                Provider.is_nursing_home.is_(False),
+            )
+            .order_by(Provider.name)
+        )
+    )
+
+
+def programmes_for(session: Session, municipality_id: int) -> list[CareProgramme]:
+    return list(
+        session.scalars(
+            select(CareProgramme)
+            .where(CareProgramme.municipality_id == municipality_id, CareProgramme.active.is_(True))
+            .order_by(CareProgramme.name_da)
+        )
+    )
+
+
+def _provider_for(session: Session, citizen: Citizen, grant: NewForlob, programme) -> Provider:
+    if lives_in_nursing_home(citizen):
+        return citizen.provider
+    provider = session.get(Provider, grant.provider_id) if grant.provider_id else None
+    if provider is None or provider not in choosable_providers(session, citizen):
+        raise ProviderNotAllowedError("not_registered")
+    needs_care = any(e.fsiii_code == fsiii_elderly.PERSONAL_CARE for e in programme.elements)
+    if needs_care and not provider.offers_personal_care:
+        raise ProviderNotAllowedError("no_personal_care")
+    return provider
+
+
+def change_to_ael(
+    session: Session, case: Case, staff: StaffUser, grant: NewForlob, *, today: date
+) -> tuple[Decision, AelReplan]:
+    """A new decision version under Ældreloven § 10 granting one forløb, with its letter.
+
+    From Serviceloven this is the move: the coming visits' lines become the forløb's
+    elements, booked and standing swaps lapse with LEGAL_BASIS_CHANGED, and the letter says
+    what she had, what she has now, and from which day standing swaps end. Call
+    lock_for_write first, as for ``change_decision``.
+    """
+    _require_open(case)
+    citizen = case.citizen
+    previous = citizen.current_decision
+    programme = session.get(CareProgramme, grant.programme_id)
+    if programme is None or programme.municipality_id != citizen.municipality_id:
+        raise LookupError(grant.programme_id)
+    provider = _provider_for(session, citizen, grant, programme)
+    decision = Decision(
+        citizen=citizen,
+        version=_next_version(session, citizen.id),
+        valid_from=grant.valid_from,
+        decided_by_staff_id=staff.id,
+        reasons=grant.reasons,
+        legal_basis=LegalBasis.AEL,
+        care_programme=programme,
+        goals=grant.goals,
+        visit_frequency_text=grant.visit_frequency_text,
+        provider=provider,
+        follow_up_date=grant.follow_up_date,
+    )
+    session.add(decision)
+    decision.granted_elements = [
+        GrantedElement(element=element, meaning=grant.meanings.get(element.id, "").strip())
+        for element in programme.elements
+    ]
+    _supersede_and_close(session, case, previous, decision)
+    if citizen.provider_id != provider.id:
+        citizen.provider = provider
+        if citizen.team is None or citizen.team.provider_id != provider.id:
+            citizen.team = provider.teams[0] if provider.teams else None
+    replan = replanning.apply_ael(session, decision)
+    moved = previous is not None and previous.legal_basis == LegalBasis.SEL
+    policy = policy_for(citizen.municipality)
+    decision.letter_text = compose_ael(
+        AelLetterInput(
+            citizen_name=citizen.name,
+            municipality_name=citizen.municipality.name,
+            visitation_phone=citizen.municipality.visitation_phone,
+            visitator_name=staff.name,
+            decided_on=today,
+            valid_from=grant.valid_from,
+            version=decision.version,
+            programme_name=programme.name_da,
+            programme_description=programme.description_da,
+            elements=[
+                AelElementLine(g.element.name_da, g.meaning or g.element.description_da)
+                for g in decision.granted_elements
+            ],
+            goals=grant.goals,
+            visit_frequency=grant.visit_frequency_text,
+            provider_name=provider.name,
+            lives_in_nursing_home=lives_in_nursing_home(citizen),
+            follow_up_date=grant.follow_up_date,
+            reasons=grant.reasons,
+            legal_references=policy.legal_references,
+            previous=_granted_lines(previous) if moved else None,
+            lapsed_swaps=replan.lapsed_at_visits,
+            standing_swaps_end_on=replan.standing_swaps_end_on,
+        )
+    )
+    _event(
+        case,
+        staff,
+        "decision_changed",
+        grant.reasons,
+        decision_id=decision.id,
+        version=decision.version,
+        legal_basis=LegalBasis.AEL.value,
+        moved_from_sel=moved,
         visits_changed=replan.changed_visits,
         swaps_lapsed=len(replan.lapsed_swaps),
     )

@@ -27,6 +27,9 @@ class FlagCount:
     citizens: int
     repeated_deselection: int
     time_deviation: int
+    # Ældreloven (DOMAIN.md "Ældreloven"): the two flags of AEL citizens.
+    repeated_element_decline: int = 0
+    priorities_not_met: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ def flag_count(
         citizens=len({f.citizen_id for f in found}),
         repeated_deselection=len(per_rule[FlagRule.REPEATED_DESELECTION]),
         time_deviation=len(per_rule[FlagRule.TIME_DEVIATION]),
+        repeated_element_decline=len(per_rule[FlagRule.REPEATED_ELEMENT_DECLINE]),
+        priorities_not_met=len(per_rule[FlagRule.PRIORITIES_NOT_MET]),
     )
 
 

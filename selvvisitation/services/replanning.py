@@ -20,6 +20,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain import timeframe
+from selvvisitation.domain.ael_replan import (
+    AelReplan,
+    ComingVisit,
+    GrantedElementRef,
+    codes_for,
+    replan_to_ael,
+)
 from selvvisitation.domain.replan import (
     BookedLine,
     BookedSwap,
@@ -33,8 +40,14 @@ from selvvisitation.domain.replan import (
     time_of_day_for,
 )
 from selvvisitation.domain.schedule import Recurrence
-from selvvisitation.domain.types import SwapStatus, VisitServiceOutcome
+from selvvisitation.domain.types import (
+    ElementOutcome,
+    LapseReason,
+    SwapStatus,
+    VisitServiceOutcome,
+)
 from selvvisitation.models import (
+    CareProgrammeElement,
     Citizen,
     Decision,
     GrantedService,
@@ -42,6 +55,7 @@ from selvvisitation.models import (
     SwapLine,
     SwapRequest,
     Visit,
+    VisitElement,
     VisitService,
     utcnow,
 )
@@ -275,12 +289,128 @@ def apply(session: Session, decision: Decision, *, now: datetime | None = None) 
         _set_lines(visit, plan, grants)
     for visit_id in result.cancelled:
         loaded.visits[visit_id].cancelled = True
-    for swap_id, reason in result.lapsed_swaps:
+    _lapse(loaded, result.lapsed_swaps, decision, now)
+    session.flush()
+    return result
+
+
+def _lapse(
+    loaded: _Loaded,
+    lapsed: Sequence[tuple[int, LapseReason]],
+    decision: Decision,
+    now: datetime,
+) -> None:
+    for swap_id, reason in lapsed:
         swap = loaded.swaps[swap_id]
         swap.status = SwapStatus.LAPSED
         swap.lapsed_at = now
         swap.lapsed_reason = reason
         swap.lapsed_decision_id = decision.id
+
+
+# --- Ældreloven: the coming visits carry the forløb's elements (domain/ael_replan.py) ------
+
+
+def _coming_visits(session: Session, loaded: _Loaded) -> list[ComingVisit]:
+    """The loaded visits as the AEL re-plan sees them: what each holds, as FSIII codes."""
+    categories = dict(
+        session.execute(
+            select(Service.id, Service.category).where(
+                Service.id.in_(
+                    {i.service_id for v in loaded.visits.values() for i in v.services} - {None}
+                )
+            )
+        ).all()
+    )
+    element_codes: dict[int, set[str]] = {}
+    for visit_id, code in session.execute(
+        select(VisitElement.visit_id, CareProgrammeElement.fsiii_code)
+        .join(CareProgrammeElement, CareProgrammeElement.id == VisitElement.element_id)
+        .where(VisitElement.visit_id.in_(list(loaded.visits)))
+    ):
+        element_codes.setdefault(visit_id, set()).add(code)
+    return [
+        ComingVisit(
+            id=visit.id,
+            day=visit.day,
+            starts_at=visit.starts_at,
+            codes=codes_for(
+                categories[item.service_id]
+                for item in _granted_items(visit)
+                if item.service_id in categories
+            )
+            | frozenset(element_codes.get(visit.id, ())),
+            recorded=visit.is_recorded,
+            cancelled=visit.cancelled,
+        )
+        for visit in loaded.visits.values()
+    ]
+
+
+def _ael_run(
+    session: Session,
+    citizen_id: int,
+    elements: Sequence[GrantedElementRef],
+    valid_from: date,
+    now: datetime,
+    *,
+    lock: bool,
+) -> tuple[_Loaded, AelReplan]:
+    loaded = _load(session, citizen_id, valid_from, lock=lock)
+    result = replan_to_ael(
+        _coming_visits(session, loaded),
+        [_as_booked(s) for s in loaded.swaps.values()],
+        elements=elements,
+        first_day=valid_from,
+        now=now,
+    )
+    return loaded, result
+
+
+def preview_ael(
+    session: Session,
+    citizen: Citizen,
+    elements: Sequence[CareProgrammeElement],
+    *,
+    valid_from: date,
+    now: datetime,
+) -> AelReplan:
+    """What a decision granting these elements would do to the coming visits and swaps."""
+    refs = [GrantedElementRef(e.id, e.fsiii_code) for e in elements]
+    return _ael_run(session, citizen.id, refs, valid_from, now, lock=False)[1]
+
+
+def apply_ael(session: Session, decision: Decision, *, now: datetime | None = None) -> AelReplan:
+    """Re-plan the coming visits for this (new, flushed) AEL decision version.
+
+    Under the write lock, like ``apply``: each coming visit's planned lines with minutes
+    go, the forløb's elements come instead (no minutes), and the booked and standing swaps
+    lapse with LEGAL_BASIS_CHANGED.
+    """
+    now = now or utcnow()
+    refs = [
+        GrantedElementRef(g.element_id, g.element.fsiii_code) for g in decision.granted_elements
+    ]
+    loaded, result = _ael_run(
+        session, decision.citizen_id, refs, decision.valid_from, now, lock=True
+    )
+    for plan in result.visits:
+        visit = loaded.visits[plan.visit_id]
+        for item in [i for i in visit.services if i.outcome == VisitServiceOutcome.PLANNED]:
+            visit.services.remove(item)
+        planned = {
+            line.element_id: line
+            for line in visit.elements
+            if line.outcome == ElementOutcome.PLANNED
+        }
+        for element_id, line in planned.items():
+            if element_id not in plan.element_ids:
+                visit.elements.remove(line)
+        for element_id in plan.element_ids:
+            if element_id not in planned:
+                visit.elements.append(VisitElement(element_id=element_id))
+        visit.time_frame_minutes = 0
+    _lapse(loaded, result.lapsed_swaps, decision, now)
     session.flush()
     return result
 

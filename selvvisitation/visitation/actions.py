@@ -9,14 +9,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.types import Frequency, StaffRole
+from selvvisitation.domain.types import Frequency, LegalBasis, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import Service, utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import replanning
-from selvvisitation.services.case_actions import NewGrant, dismiss_case
+from selvvisitation.services.case_actions import NewGrant, basis_suggestion, dismiss_case
 from selvvisitation.services.case_actions import change_decision as make_decision
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
@@ -42,6 +42,29 @@ def replan_summary(replan) -> str:
             ),
         )
     )
+
+
+def decision_saved(case, decision, replan, **detail: object) -> Response:
+    """After a new decision version: audit, commit, tell the visitator, show the letter."""
+    audit.record(
+        "update",
+        citizen=case.citizen,
+        object_type="decision",
+        object_id=decision.id,
+        purpose="case_handling",
+        detail={
+            "action": "decision_changed",
+            "version": decision.version,
+            "visits_changed": replan.changed_visits,
+            "swaps_lapsed": len(replan.lapsed_swaps),
+            **detail,
+        },
+    )
+    db.session.commit()
+    flash(_("The new decision is saved. Here is the letter."), "success")
+    if replan.changed_visits or replan.lapsed_swaps:
+        flash(replan_summary(replan), "success")
+    return redirect(url_for("visitation.letter", decision_id=decision.id))
 
 
 def _open_case_or_back(case_id: int):
@@ -124,6 +147,10 @@ def change_decision(case_id: int) -> str | Response:
     case = _open_case_or_back(case_id)
     if not is_open(case):
         return redirect(url_for("visitation.case_page", case_id=case.id))
+    current = case.citizen.current_decision
+    if current is not None and current.legal_basis == LegalBasis.AEL:
+        # Ældreloven: the decision grants a forløb; a move back to § 83 is not offered here.
+        return redirect(url_for("visitation.grant_forlob", case_id=case.id))
     services = _services(case)
     if request.method == "POST":
         form = DecisionForm()
@@ -160,23 +187,11 @@ def change_decision(case_id: int) -> str | Response:
             reasons=form.reasons.data.strip(),
             today=local_today(),
         )
-        audit.record(
-            "update",
-            citizen=case.citizen,
-            object_type="decision",
-            object_id=decision.id,
-            purpose="case_handling",
-            detail={
-                "action": "decision_changed",
-                "version": decision.version,
-                "visits_changed": replan.changed_visits,
-                "swaps_lapsed": len(replan.lapsed_swaps),
-            },
-        )
-        db.session.commit()
-        flash(_("The new decision is saved. Here is the letter."), "success")
-        if replan.changed_visits or replan.lapsed_swaps:
-            flash(replan_summary(replan), "success")
-        return redirect(url_for("visitation.letter", decision_id=decision.id))
+        return decision_saved(case, decision, replan)
     form.confirmed.data = ""
-    return render_template("visitation/decision.html", case=case, form=form)
+    return render_template(
+        "visitation/decision.html",
+        case=case,
+        form=form,
+        suggestion=basis_suggestion(case.citizen, local_today()),
+    )

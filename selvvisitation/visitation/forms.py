@@ -339,3 +339,93 @@ class FollowUpForm(BaseForm):
     notes = TextAreaField(
         _l("Your observations in the home (optional)"), validators=[max_length(4000)]
     )
+
+
+# --- a decision under Ældreloven: one forløb (issue 11; DOMAIN.md "Ældreloven") ---------------
+
+from selvvisitation.domain import fsiii_elderly  # noqa: E402
+
+
+def meaning_field(element_id: int) -> str:
+    return f"meaning_{element_id}"
+
+
+def ael_decision_form_class(programme, providers, *, nursing_home: bool) -> type:
+    """The form for one forløb: a field per element for what it means for the citizen, and
+    the provider among ``providers`` (free choice, ÆL § 18; none in plejebolig, § 21)."""
+
+    class AelDecisionForm(BaseForm):
+        valid_from = DayField(
+            _l("The new decision applies from"),
+            required_message=_l("Enter the date the decision applies from"),
+        )
+        goals = TextAreaField(
+            _l("The citizen's goals, in her own words"),
+            validators=[
+                Required(_l("Write the citizen's goals in her own words")),
+                max_length(2000),
+            ],
+        )
+        visit_frequency_text = StringField(
+            _l("How often someone comes"),
+            validators=[Required(_l("Write how often someone comes")), max_length(200)],
+        )
+        follow_up = DayField(
+            _l("Follow-up date"),
+            required_message=_l("Enter the date of the follow-up"),
+        )
+        reasons = TextAreaField(
+            _l("Reasons for the decision"),
+            validators=[Required(_l("Write the reasons for the decision")), max_length(4000)],
+        )
+        confirmed = HiddenField()
+
+        def validate_follow_up(self, field) -> None:
+            if field.day and self.valid_from.day and field.day <= self.valid_from.day:
+                raise StopValidation(_l("The follow-up must be after the start date"))
+
+        def validate_provider(self, field) -> None:
+            if nursing_home or field.data not in choice_values(field):
+                return
+            chosen = next(p for p in providers if str(p.id) == field.data)
+            needs_care = any(
+                e.fsiii_code == fsiii_elderly.PERSONAL_CARE for e in programme.elements
+            )
+            if needs_care and not chosen.offers_personal_care:
+                raise StopValidation(
+                    _l(
+                        "%(provider)s does not give personal care. Choose another provider.",
+                        provider=chosen.name,
+                    )
+                )
+
+        def error_list(self) -> list[tuple[str, str]]:
+            return [(f.id, f.errors[0]) for f in self if f.errors]
+
+        def meanings(self) -> dict[int, str]:
+            return {e.id: self[meaning_field(e.id)].data.strip() for e in programme.elements}
+
+    for element in programme.elements:
+        setattr(
+            AelDecisionForm,
+            meaning_field(element.id),
+            TextAreaField(
+                _l("What %(element)s means for the citizen", element=element.name_da),
+                validators=[
+                    Required(
+                        _l(
+                            "Write what %(element)s means for the citizen",
+                            element=element.name_da,
+                        )
+                    ),
+                    max_length(2000),
+                ],
+            ),
+        )
+    if not nursing_home:
+        AelDecisionForm.provider = choice_field(
+            _l("Provider (the citizen's free choice)"),
+            [SelectChoice(str(p.id), p.name) for p in providers],
+            _l("Choose the provider the citizen wants"),
+        )
+    return AelDecisionForm

@@ -17,4 +17,11 @@ def _labels() -> dict:
     return labels()
 
 
-from selvvisitation.visitation import actions, assessment, case, letter, queue  # noqa: E402, F401
+from selvvisitation.visitation import (  # noqa: E402, F401
+    actions,
+    ael,
+    assessment,
+    case,
+    letter,
+    queue,
+)

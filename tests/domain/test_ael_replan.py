@@ -94,6 +94,7 @@ def test_swaps_booked_at_coming_visits_lapse_with_the_basis_change() -> None:
     )
     assert result.lapsed_swaps == ((11, LapseReason.LEGAL_BASIS_CHANGED),)
     assert result.standing_swaps_end_on is None
+    assert result.lapsed_at_visits == 1
 
 
 def test_standing_swaps_still_running_end_from_the_first_day() -> None:
@@ -116,6 +117,8 @@ def test_standing_swaps_still_running_end_from_the_first_day() -> None:
         22: LapseReason.LEGAL_BASIS_CHANGED,
     }
     assert result.standing_swaps_end_on == MONDAY
+    assert result.standing_swap_ids == (21, 22)
+    assert result.lapsed_at_visits == 0
 
 
 def test_a_change_of_forlob_matches_the_elements_by_their_fsiii_codes() -> None:

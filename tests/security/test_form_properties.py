@@ -113,6 +113,33 @@ def _enrolled(staff_id: int) -> None:
     second_factor.confirm_enrolment(db.session, staff)
 
 
+def _ael_citizen(world: World) -> None:
+    """Issue 11: changing a forløb needs a forløb catalogue and a decision under Ældreloven."""
+    from selvvisitation.domain import fsiii_elderly
+    from selvvisitation.domain.types import LegalBasis
+    from selvvisitation.models import CareProgramme, CareProgrammeElement, Decision
+
+    decision = db.session.get(Decision, world.own.decision.id)
+    programme = CareProgramme(
+        municipality_id=decision.citizen.municipality_id,
+        code="PLEJE",
+        name_da="Pleje og omsorg",
+        name_en="Care and support",
+        elements=[
+            CareProgrammeElement(
+                fsiii_code=fsiii_elderly.PERSONAL_CARE,
+                name_da="Personlig hjælp og pleje",
+                name_en="Personal help and care",
+                position=1,
+            )
+        ],
+    )
+    db.session.add(programme)
+    db.session.flush()
+    decision.legal_basis = LegalBasis.AEL
+    decision.care_programme_id = programme.id
+
+
 # Routes whose form the world does not offer as built: the state that offers it.
 SETUP: dict[str, Callable[[World], None]] = {
     "staff.save_visit": _today_visit,
@@ -123,6 +150,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "supervision.replace": _replacement_candidate,
     "admin.reset_second_factor": lambda world: _enrolled(world.own.staff.id),
     "auth.second_factor_page": lambda world: _enrolled(world.people["visitator"].id),
+    "visitation.grant_forlob": _ael_citizen,
 }
 
 # Public routes that only someone half-way through signing in gets a form from.

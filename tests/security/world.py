@@ -62,6 +62,7 @@ class Holdings:
     report: Any = None
     priority: Any = None  # Ældreloven: what matters most at a coming visit
     supervision: dict = field(default_factory=dict)
+    programme: Any = None  # a forløb of the municipality's catalogue (issue 11)
 
 
 @dataclass
@@ -124,7 +125,11 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
     db.session.add_all([swap, case, flag, wish, report, priority])
     db.session.commit()
     supervision = _supervision(team.provider, citizen, n)
+    programme = factories.CareProgrammeElement(
+        programme__municipality=municipality, programme__code=f"FORLOB-{n}"
+    ).programme
     return Holdings(
+        programme=programme,
         report=report,
         priority=priority,
         citizen=citizen,
@@ -280,6 +285,7 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "staff_id": (lambda h: h.staff.id, False),
     "team_id": (lambda h: h.team.id, False),
     "provider_id": (lambda h: h.team.provider_id, False),
+    "programme_id": (lambda h: h.programme.id, False),
     "code": (lambda h: h.citizen.municipality.code, False),
     "filename": (lambda h: "app/site.css", False),
     # Supervision (tilsyn): provider-level objects, same municipality only; a sampled
