@@ -217,3 +217,31 @@ def test_a_relative_who_may_act_sets_a_priority_and_the_citizen_sees_it(
     assert "Gå til Inger Jensens hjælp" in soup.select_one("main").get_text(" ", strip=True)
     count = db.session.scalar(select(func.count()).select_from(VisitPriority))
     assert count == 1
+
+
+def test_min_hjaelp_lists_what_matters_most_with_its_status(client, page, ael, factories):
+    """DOMAIN.md "Ældreloven": reading (she can see afterwards whether it was met, and why not)."""
+    from selvvisitation.domain.types import PriorityNotMetReason
+
+    factories.VisitPriority(
+        citizen=ael.citizen, visit=ael.visit, kind=PriorityKind.OWN_WORDS, text="En gåtur"
+    )
+    factories.VisitPriority(
+        citizen=ael.citizen,
+        visit=ael.past_visit,
+        element=ael.care,
+        kind=PriorityKind.FIRST,
+        text="",
+        status=PriorityStatus.NOT_MET,
+        not_met_reason=PriorityNotMetReason.SAFETY,
+    )
+    sign_in_citizen(client, ael.citizen)
+    shown = [
+        li.get_text(" ", strip=True)
+        for li in page.get("citizen.index").select(".app-priorities li")
+    ]
+    assert len(shown) == 2
+    [not_met] = [line for line in shown if "Først: Personlig hjælp og pleje" in line]
+    assert "ikke gjort, fordi det ikke var forsvarligt" in not_met
+    [walk] = [line for line in shown if "En gåtur" in line]
+    assert walk.endswith("sendt)")
