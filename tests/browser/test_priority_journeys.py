@@ -7,23 +7,20 @@ axe-core (WCAG 2.1 A/AA) on every page passed. DOMAIN.md "Ældreloven" for the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
 
-from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     PriorityKind,
     PriorityNotMetReason,
     PriorityStatus,
-    StaffRole,
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import ReassessmentRequest
 from selvvisitation.models.priorities import VisitPriority
 from tests.browser.dialogue_chat import WORDS, Chat, stored, the_one
-from tests.citizen.ael_household import build_ael_household
+from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
 
 
 @dataclass(frozen=True)
@@ -185,64 +182,44 @@ def test_an_ael_citizen_asks_for_help_outside_her_forlob_and_her_words_go_along(
 
 
 def test_a_worker_on_a_phone_records_an_ael_visit_with_a_priority_not_met(
-    browser, live_server, factories, sign_in_staff_in_browser, assert_accessible
+    phone_page, factories, sign_in_staff_in_browser, assert_accessible
 ):
     """DOMAIN.md "Ældreloven": reading (the worker decides what is safe; a priority not met
     carries the reason; no minutes)."""
     household = build_ael_household(factories)
-    today = local_today()
-    visit = factories.Visit(
-        citizen=household.citizen,
-        day=today,
-        starts_at=datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC),
-        ends_at=datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC),
+    _visit, _care, _practical, walk, first, worker = visit_today_with_priorities(
+        factories, household
     )
-    factories.VisitElement(visit=visit, element=household.care)
-    factories.VisitElement(visit=visit, element=household.practical)
-    walk = factories.VisitPriority(
-        citizen=household.citizen, visit=visit, kind=PriorityKind.OWN_WORDS, text="En gåtur"
+    walk_id, first_id = walk.id, first.id
+    page = phone_page
+    page.set_viewport_size({"width": 390, "height": 844})  # a common phone today
+    sign_in_staff_in_browser(page, worker)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dagens besøg")
+    expect(page.locator(".app-priorities")).to_contain_text("“En gåtur i haven”")
+    assert "minut" not in page.locator(".app-visit").first.inner_text().lower()
+    assert_accessible(page)
+    page.get_by_role("link", name="Registrér besøget").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Besøg hos Inger Jensen")
+    assert_accessible(page)
+    page.get_by_role("group", name="Blev det gjort: Først: Personlig hjælp og pleje?").get_by_label(
+        "Ja, det blev gjort"
+    ).check(force=True)
+    page.get_by_role("group", name="Blev det gjort: “En gåtur i haven”?").get_by_label("Nej").check(
+        force=True
     )
-    worker = factories.StaffUser(
-        municipality=household.citizen.municipality,
-        role=StaffRole.HOME_CARE_WORKER,
-        team=household.citizen.team,
-        provider=household.citizen.provider,
+    page.get_by_role("button", name="Gem registreringen").click()
+    # Not met needs a reason: the plain message, nothing saved.
+    expect(page.locator(".alert-error")).to_contain_text("Vælg, hvorfor det ikke blev gjort")
+    assert_accessible(page)
+    page.get_by_role("group", name="Hvorfor blev det ikke gjort: “En gåtur i haven”?").get_by_label(
+        "Det var ikke forsvarligt"
+    ).check(force=True)
+    page.get_by_role("button", name="Gem registreringen").click()
+    expect(page.locator(".app-flash")).to_contain_text("Besøget er registreret.")
+    assert_accessible(page)
+    walk = the_one(VisitPriority, VisitPriority.id == walk_id)
+    assert (walk.status, walk.not_met_reason) == (
+        PriorityStatus.NOT_MET,
+        PriorityNotMetReason.SAFETY,
     )
-    walk_id = walk.id
-    db.session.commit()
-    context = browser.new_context(
-        base_url=live_server,
-        locale="da-DK",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    try:
-        sign_in_staff_in_browser(page, worker)
-        expect(page.get_by_role("heading", level=1)).to_have_text("Dagens besøg")
-        expect(page.locator(".app-priorities")).to_contain_text("“En gåtur”")
-        assert "minut" not in page.locator(".app-visit").first.inner_text().lower()
-        assert_accessible(page)
-        page.get_by_role("link", name="Registrér besøget").first.click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Besøg hos Inger Jensen")
-        assert_accessible(page)
-        page.get_by_role("group", name="Blev det gjort: “En gåtur”?").get_by_label("Nej").check(
-            force=True
-        )
-        page.get_by_role("button", name="Gem registreringen").click()
-        # Not met needs a reason: the plain message, nothing saved.
-        expect(page.locator(".alert-error")).to_contain_text("Vælg, hvorfor det ikke blev gjort")
-        assert_accessible(page)
-        page.get_by_role("group", name="Hvorfor blev det ikke gjort: “En gåtur”?").get_by_label(
-            "Det var ikke forsvarligt"
-        ).check(force=True)
-        page.get_by_role("button", name="Gem registreringen").click()
-        expect(page.locator(".app-flash")).to_contain_text("Besøget er registreret.")
-        assert_accessible(page)
-        walk = the_one(VisitPriority, VisitPriority.id == walk_id)
-        assert walk.status == PriorityStatus.NOT_MET
-        assert walk.not_met_reason == PriorityNotMetReason.SAFETY
-    finally:
-        context.close()
+    assert the_one(VisitPriority, VisitPriority.id == first_id).status == PriorityStatus.MET

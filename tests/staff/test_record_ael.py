@@ -6,23 +6,18 @@ each priority met or not met with a reason; no minutes unless the municipality a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
-from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ElementOutcome,
-    PriorityKind,
     PriorityNotMetReason,
     PriorityStatus,
-    StaffRole,
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import Visit
 from selvvisitation.models.priorities import VisitPriority
-from tests.citizen.ael_household import build_ael_household
+from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
 from tests.citizen.dialogue_helpers import errors
 from tests.pages import sign_in_staff
 
@@ -30,29 +25,7 @@ from tests.pages import sign_in_staff
 @pytest.fixture
 def scene(factories):
     ael = build_ael_household(factories)
-    today = local_today()
-    visit = factories.Visit(
-        citizen=ael.citizen,
-        day=today,
-        starts_at=datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC),
-        ends_at=datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC),
-    )
-    care = factories.VisitElement(visit=visit, element=ael.care)
-    practical = factories.VisitElement(visit=visit, element=ael.practical)
-    walk = factories.VisitPriority(
-        citizen=ael.citizen, visit=visit, kind=PriorityKind.OWN_WORDS, text="En gåtur i haven"
-    )
-    first = factories.VisitPriority(
-        citizen=ael.citizen, visit=visit, kind=PriorityKind.FIRST, element=ael.care, text=""
-    )
-    worker = factories.StaffUser(
-        municipality=ael.citizen.municipality,
-        role=StaffRole.HOME_CARE_WORKER,
-        team=ael.citizen.team,
-        provider=ael.citizen.provider,
-    )
-    db.session.commit()
-    return ael, visit, care, practical, walk, first, worker
+    return (ael, *visit_today_with_priorities(factories, ael))
 
 
 def test_the_visit_list_shows_the_elements_and_priorities_and_no_minutes(client, page, scene):
