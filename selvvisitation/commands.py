@@ -20,7 +20,9 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo municipality (once) and print the demo logins."""
+    from selvvisitation.demo.ael import basis_counts
     from selvvisitation.demo.seed import build_demo, reset_demo_passwords
+    from selvvisitation.domain.dates import local_today
     from selvvisitation.models import Municipality
     from selvvisitation.services.flags import evaluate_municipality
 
@@ -36,7 +38,11 @@ def seed_demo() -> None:
         # The visitators' queue starts as it would in real life: flags raised from the history.
         report = evaluate_municipality(db.session, result.municipality.id)
         click.echo(f"Flags raised from the demo history: {len(report.opened)}")
+        existing = result.municipality
     db.session.commit()
+    click.echo("Citizens by legal basis of their current decision:")
+    for line in basis_counts(db.session, existing, local_today()).lines():
+        click.echo(line)
     click.echo("")
     click.echo("Demo logins (staff sign-in at /log-ind/personale):")
     for login in logins:

@@ -5,17 +5,31 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from selvvisitation.demo.ael import basis_counts
 from selvvisitation.demo.seed import HISTORY_WEEKS, build_demo
-from selvvisitation.domain.types import ServiceCategory, StaffRole, VisitServiceOutcome
+from selvvisitation.domain import fsiii_elderly
+from selvvisitation.domain.types import (
+    ElementOutcome,
+    FlagRule,
+    LegalBasis,
+    PriorityStatus,
+    ServiceCategory,
+    StaffRole,
+    VisitServiceOutcome,
+)
 from selvvisitation.extensions import db
 from selvvisitation.models import (
+    CareProgramme,
     Case,
     Citizen,
     Consent,
+    PriorityExample,
     Service,
     StaffUser,
     SwapRequest,
     Visit,
+    VisitElement,
+    VisitPriority,
     VisitService,
 )
 
@@ -28,7 +42,7 @@ def test_the_demo_has_a_catalogue_people_decisions_and_ten_weeks_of_history():
     result = build_demo(db.session, today=date(2026, 11, 23))
     db.session.commit()
 
-    assert _count(Citizen) == 40
+    assert _count(Citizen) == 70
     assert {s.role for s in db.session.scalars(select(StaffUser))} == set(StaffRole)
     assert _count(Consent) >= 5
     categories = {s.category for s in db.session.scalars(select(Service))}
@@ -51,12 +65,15 @@ def test_seed_demo_prints_logins_that_work_and_can_be_run_again(app, client):
     password = logins["visitator"]
 
     assert "Flags raised from the demo history:" in first.output
+    # Issue 11: `make run` prints how many citizens are on each basis.
+    assert "Ældreloven § 10 (helhedspleje): 30" in first.output
     assert _count(Case) > 0, "the visitators' queue is not empty in the demo"
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     assert "exists already" in again.output
-    assert _count(Citizen) == 40, "running it twice creates nothing new"
+    assert "Ældreloven § 10 (helhedspleje): 30" in again.output
+    assert _count(Citizen) == 70, "running it twice creates nothing new"
     new_password = re.search(r"^\s+visitator\s+visitator\s+(\S+)$", again.output, re.M).group(1)
     assert new_password != password
 
@@ -68,3 +85,75 @@ def test_seed_demo_prints_logins_that_work_and_can_be_run_again(app, client):
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/visitation/"
+
+
+def test_the_demo_runs_both_laws_side_by_side():
+    """Issue 11 / DOMAIN.md "Ældreloven": under 67 on SEL, most over 67 on AEL helhedspleje, a
+    few over 67 not yet re-visited (still SEL); a placeholder forløb catalogue with FSIII
+    codes; AEL visits carry element lines, not minutes; 10 weeks of AEL history."""
+    today = date(2026, 11, 23)
+    result = build_demo(db.session, today=today)
+    db.session.commit()
+
+    counts = basis_counts(db.session, result.municipality, today)
+    assert (counts.sel_under_age, counts.sel_over_age, counts.ael) == (35, 5, 30)
+    assert counts.ael > 4 * counts.sel_over_age, "most citizens over 67 are on Ældreloven"
+
+    programmes = db.session.scalars(select(CareProgramme)).all()
+    assert {p.name_da for p in programmes} == {
+        "Hjælp i hverdagen",
+        "Pleje og omsorg",
+        "Kort forløb efter udskrivelse",
+    }
+    assert all(p.is_placeholder for p in programmes), "our placeholders are labelled"
+    codes = {e.fsiii_code for p in programmes for e in p.elements}
+    assert codes <= set(fsiii_elderly.BY_CODE)
+    assert _count(PriorityExample) == 4
+
+    ael_visits = select(Visit.id).join(VisitElement, VisitElement.visit_id == Visit.id)
+    assert _count(VisitService, VisitService.visit_id.in_(ael_visits)) == 0, "no minutes"
+    assert _count(Visit, Visit.id.in_(ael_visits), Visit.time_frame_minutes != 0) == 0
+    first_ael_day = db.session.scalar(select(func.min(Visit.day)).where(Visit.id.in_(ael_visits)))
+    assert (today - first_ael_day).days == HISTORY_WEEKS * 7
+    assert _count(VisitElement, VisitElement.outcome == ElementOutcome.DECLINED) >= 15
+    assert _count(VisitPriority, VisitPriority.status == PriorityStatus.NOT_MET) == 12
+    assert (
+        _count(
+            VisitPriority,
+            VisitPriority.not_met_reason.is_(None),
+            VisitPriority.status == PriorityStatus.NOT_MET,
+        )
+        == 0
+    )
+    ael = [
+        c
+        for c in db.session.scalars(select(Citizen))
+        if c.current_decision.legal_basis == LegalBasis.AEL
+    ]
+    for citizen in ael:
+        decision = citizen.current_decision
+        assert decision.care_programme is not None and decision.granted_elements
+        assert decision.goals and decision.visit_frequency_text and decision.follow_up_date
+        assert decision.provider_id == citizen.provider_id
+        assert not decision.granted_services
+
+
+def test_the_demo_queue_gets_ael_flags_and_no_time_deviation_for_ael_citizens():
+    """`flask evaluate-flags` on the demo opens AEL decline flags and no time-deviation flag
+    for any AEL citizen (issue 11, done-when)."""
+    from selvvisitation.services.flags import evaluate_municipality
+
+    today = date(2026, 11, 23)
+    result = build_demo(db.session, today=today)
+    db.session.commit()
+    report = evaluate_municipality(db.session, result.municipality.id, as_of=today)
+    ael_ids = {
+        c.id
+        for c in db.session.scalars(select(Citizen))
+        if c.current_decision.legal_basis == LegalBasis.AEL
+    }
+    rules = {(o.rule, o.citizen_id in ael_ids) for o in report.opened}
+    assert (FlagRule.REPEATED_ELEMENT_DECLINE, True) in rules
+    assert (FlagRule.PRIORITIES_NOT_MET, True) in rules
+    assert (FlagRule.TIME_DEVIATION, True) not in rules
+    assert (FlagRule.TIME_DEVIATION, False) in rules

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from selvvisitation.demo.ael import add_ael_demo, made_up_cpr
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
 from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.demo.supervision import add_supervision_demo
@@ -26,6 +27,7 @@ from selvvisitation.domain.types import (
     ConsentScope,
     FlagRule,
     Frequency,
+    LegalBasis,
     ProviderKind,
     RelationKind,
     ServiceCategory,
@@ -110,6 +112,13 @@ class DemoResult:
     municipality: Municipality
     logins: list[DemoLogin]
     built_to_be_flagged: dict[str, set[FlagRule]]  # citizen name -> rules
+    citizens_by_basis: dict[LegalBasis, int]  # issue 11: both laws side by side
+    over_67_on_sel: int  # over 67, not yet re-visited under Ældreloven
+
+
+# Issue 11: the 40 Serviceloven citizens keep their history; all but every 8th are made
+# younger than 67 (the others are over 67 and not yet re-visited under Ældreloven).
+NOT_YET_REVISITED_EVERY = 8
 
 
 def _fake_cpr(rng: random.Random, used: set[str]) -> str:
@@ -215,6 +224,7 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
     history_start = today - timedelta(weeks=HISTORY_WEEKS)
     valid_from = history_start - timedelta(days=rng.randrange(30, 400))
 
+    younger = random.Random(seed + 67)  # noqa: S311  (its own stream: the rest stays as it was)
     for index in range(40):
         name = (
             f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
@@ -230,6 +240,9 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
             provider=team.provider,
             team=team,
         )
+        if index % NOT_YET_REVISITED_EVERY != 0:
+            # Born 1962-1989: under 67 until 2029 at least.
+            citizen.cpr = made_up_cpr(younger, used_cprs, date(1962, 1, 1), 28 * 365)
         session.add(citizen)
         decision = Decision(
             citizen=citizen,
@@ -295,7 +308,36 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
     _demo_relatives(session, rng, municipality)
     add_supervision_demo(session, municipality, today)
     add_team_wishes(session, municipality, today)
-    return DemoResult(municipality=municipality, logins=logins, built_to_be_flagged=built)
+    sel_names = set(built) | {c.name for c in session.query(Citizen.name)}
+    ael_names = [
+        name
+        for name in (
+            f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[(i * 5 + 3) % len(LAST_NAMES)]}"
+            for i in range(200)
+        )
+        if name not in sel_names
+    ]
+    ael = add_ael_demo(
+        session,
+        random.Random(seed + 11),  # noqa: S311  (made-up demo data, not security)
+        municipality,
+        teams,
+        ael_names,
+        staff_by_role[StaffRole.VISITATOR],
+        staff_by_role[StaffRole.HOME_CARE_WORKER],
+        today=today,
+        history_start=history_start,
+        plan_ahead_days=PLAN_AHEAD_DAYS,
+        used_cprs=used_cprs,
+    )
+    built.update(ael.built_to_be_flagged)
+    return DemoResult(
+        municipality=municipality,
+        logins=logins,
+        built_to_be_flagged=built,
+        citizens_by_basis={LegalBasis.SEL: 40, LegalBasis.AEL: ael.citizens},
+        over_67_on_sel=len(range(0, 40, NOT_YET_REVISITED_EVERY)),
+    )
 
 
 def _demo_staff(session: Session, municipality: Municipality, teams: list[Team]) -> list[DemoLogin]:

@@ -130,11 +130,23 @@ def compose(data: LetterInput) -> str:
             "Medarbejderen vurderer hver gang, om det er forsvarligt. "
             + refs.get("cannot_demand_later", "")
         ).strip(),
+        *_complaint_and_signature(
+            data.municipality_name, data.visitation_phone, data.visitator_name, refs
+        ),
+    ]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _complaint_and_signature(
+    municipality_name: str, visitation_phone: str, visitator_name: str, refs: Mapping[str, str]
+) -> list[str]:
+    """Complaint guidance (seed 002 sections 6 and 17), the same under both laws."""
+    return [
         f"{HEADING}Sådan klager du",
         (
             "Hvis du ikke er enig i afgørelsen, kan du klage. Du kan klage mundtligt eller "
-            f"skriftligt til Visitationen i {data.municipality_name}, telefon "
-            f"{data.visitation_phone}."
+            f"skriftligt til Visitationen i {municipality_name}, telefon "
+            f"{visitation_phone}."
         ),
         (
             "Du skal klage inden 4 uger efter, at du har modtaget afgørelsen. "
@@ -146,7 +158,156 @@ def compose(data: LetterInput) -> str:
             "til Ankestyrelsen sammen med sagens papirer."
         ),
         "Med venlig hilsen",
-        f"{data.visitator_name}\nVisitationen, {data.municipality_name}",
+        f"{visitator_name}\nVisitationen, {municipality_name}",
+    ]
+
+
+# --- a decision under Ældreloven (DOMAIN.md "Ældreloven") -----------------------------------
+
+# **law** ÆL § 10 (helhedspleje) with its elements in § 9 stk. 2; **reading** (DOMAIN.md):
+# the letter cites § 10 and § 9 stk. 2 with the same complaint guidance as before. The rules
+# for a written decision are forvaltningsloven §§ 22-25 (Serviceloven §§ 88-89 do not apply
+# to Ældrelov help). A lawyer should confirm the texts; they are constants, not yet policy data.
+AEL_LEGAL_BASIS = (
+    "Ældreloven § 10 (helhedspleje), jf. § 9, stk. 2 (personlig hjælp og pleje og praktisk hjælp)"
+)
+AEL_DECISION_RULES = "Forvaltningslovens §§ 22-25 (begrundelse og klagevejledning)"
+AEL_SELF_DETERMINATION = "Ældreloven § 1, stk. 2 (selvbestemmelse)"
+AEL_FREE_CHOICE = "Ældreloven § 18 (frit valg af leverandør)"
+AEL_NURSING_HOME = "Ældreloven § 21"
+
+
+@dataclass(frozen=True)
+class AelElementLine:
+    """One element of the granted forløb and what it means for this citizen."""
+
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class AelLetterInput:
+    citizen_name: str
+    municipality_name: str
+    visitation_phone: str
+    visitator_name: str
+    decided_on: date
+    valid_from: date
+    version: int
+    programme_name: str
+    programme_description: str
+    elements: Sequence[AelElementLine]
+    goals: str
+    visit_frequency: str
+    provider_name: str
+    lives_in_nursing_home: bool
+    follow_up_date: date | None
+    reasons: str
+    legal_references: Mapping[str, str]
+    # The move from Serviceloven: what she had, and the swaps that end (None: no move).
+    previous: Sequence[LetterLine] | None = None
+    lapsed_swaps: int = 0
+    standing_swaps_end_on: date | None = None
+
+
+def _move_paragraphs(data: AelLetterInput) -> list[str]:
+    """The move from Serviceloven in plain words: before, now, swaps become priorities."""
+    if data.previous is None:
+        return []
+    parts = [
+        f"{HEADING}Det er ændret",
+        (
+            f"Fra {danish_date(data.valid_from)} får du din hjælp efter ældreloven i stedet "
+            "for efter serviceloven."
+        ),
+        "Før fik du disse ydelser, hver med et antal minutter:",
+        "\n".join(f"- {describe(line)}" for line in data.previous)
+        or "Du fik ikke hjælp i hjemmet.",
+        (
+            f"Nu får du ét samlet forløb: {data.programme_name}. Der står ikke minutter på "
+            "hjælpen. Du og medarbejderen aftaler fra gang til gang, hvad hjælpen skal bruges "
+            "til inden for forløbet."
+        ),
+        (
+            "Du kan ikke længere bytte ydelser. I stedet kan du fortælle os, hvad der er "
+            'vigtigst for dig ved de næste besøg ("Det vigtigste for mig ved næste besøg").'
+        ),
+    ]
+    if data.standing_swaps_end_on is not None:
+        parts.append(
+            "Dine faste bytter ophører fra "
+            f"{danish_date(data.standing_swaps_end_on)}. Du kan i stedet sætte en prioritet "
+            "for en periode."
+        )
+    if data.lapsed_swaps:
+        parts.append(
+            (
+                "Et bytte, du havde bestilt til et besøg efter ændringen, gælder ikke længere."
+                if data.lapsed_swaps == 1
+                else f"{data.lapsed_swaps} bytter, du havde bestilt til besøg efter "
+                "ændringen, gælder ikke længere."
+            )
+            + " Du kan i stedet fortælle os, hvad der er vigtigst for dig ved de besøg."
+        )
+    return parts
+
+
+def compose_ael(data: AelLetterInput) -> str:
+    """The letter for a decision under Ældreloven (ÆL § 10 and § 9 stk. 2): the forløb, its
+    goals, how often help comes, who helps; headings start with "## " as in ``compose``."""
+    provider = (
+        f"Du bor i plejebolig, så hjælpen gives af {data.provider_name}. Her er der ikke frit "
+        f"valg af leverandør ({AEL_NURSING_HOME})."
+        if data.lives_in_nursing_home
+        else (
+            f"Hjælpen gives af {data.provider_name}, som du har valgt. Du kan frit vælge "
+            "mellem de leverandører, kommunen har godkendt, og skifte, når du vil: ring til "
+            f"Visitationen ({AEL_FREE_CHOICE})."
+        )
+    )
+    parts: list[str] = [
+        f"{HEADING}Afgørelse om hjælp i hjemmet efter ældreloven",
+        f"{data.municipality_name}, {danish_date(data.decided_on)}",
+        f"Kære {data.citizen_name}",
+        (
+            f"Vi har truffet en ny afgørelse om din hjælp (version {data.version}). "
+            f"Den gælder fra {danish_date(data.valid_from)}."
+        ),
+        f"{HEADING}Dit forløb: {data.programme_name}",
+        data.programme_description.strip(),
+        "Det betyder for dig:",
+        "\n".join(f"- {e.name}: {e.meaning.strip()}" for e in data.elements),
+        f"{HEADING}Dine mål",
+        data.goals.strip(),
+        f"{HEADING}Hvor ofte vi kommer",
+        data.visit_frequency.strip(),
+        f"{HEADING}Hvem der hjælper dig",
+        provider,
+    ]
+    if data.follow_up_date is not None:
+        parts += [
+            f"{HEADING}Opfølgning",
+            f"Vi følger op på dit forløb sammen med dig senest {danish_date(data.follow_up_date)}.",
+        ]
+    parts += _move_paragraphs(data)
+    parts += [
+        f"{HEADING}Begrundelse",
+        data.reasons.strip(),
+        f"{HEADING}Lovgrundlag",
+        f"- {AEL_LEGAL_BASIS}\n- {AEL_DECISION_RULES}",
+        f"{HEADING}Det vigtigste for dig ved næste besøg",
+        (
+            "Du bestemmer med, hvad hjælpen bruges til fra gang til gang "
+            f"({AEL_SELF_DETERMINATION}). Medarbejderen vurderer hver gang, hvad der er "
+            "forsvarligt. Ønsker du hjælp, som forløbet ikke dækker, eller meget mere hjælp, "
+            "så kontakt Visitationen: det kræver en ny afgørelse."
+        ),
+        *_complaint_and_signature(
+            data.municipality_name,
+            data.visitation_phone,
+            data.visitator_name,
+            data.legal_references,
+        ),
     ]
     return "\n\n".join(part for part in parts if part)
 

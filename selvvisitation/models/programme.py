@@ -76,6 +76,8 @@ class PriorityExample(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
+    municipality: Mapped[Municipality] = relationship()
+
 
 class GrantedElement(db.Model):
     """An element of the granted forløb, with what it means for this citizen."""
