@@ -7,6 +7,7 @@ each priority met or not met with a reason; no minutes unless the municipality a
 from __future__ import annotations
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from selvvisitation.domain.types import (
@@ -38,6 +39,16 @@ def test_the_visit_list_shows_the_elements_and_priorities_and_no_minutes(client,
     assert "Personlig hjælp og pleje" in text and "Praktisk hjælp i hjemmet" in text
     assert "“En gåtur i haven”" in text and "Først: Personlig hjælp og pleje" in text
     assert "minut" not in text.lower()
+
+
+def test_the_week_marks_the_visit_with_a_wish_and_shows_no_minutes(client, page, scene):
+    """DOMAIN.md "Ældreloven": reading (priorities shown to the worker; no minutes)."""
+    ael, visit, *_rest, worker = scene
+    sign_in_staff(client, worker)
+    soup = page.get("staff.week", uge=visit.day.isoformat())
+    href = url_for("staff.record_visit", visit_id=visit.id)
+    line = soup.select_one(f'a[href="{href}"]').parent
+    assert line.select_one(".app-wish-mark") and "minut" not in line.get_text().lower()
 
 
 def test_an_ordinary_visit_is_recorded_with_one_tap_and_priorities_answered(client, page, scene):
