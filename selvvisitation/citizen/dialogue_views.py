@@ -276,7 +276,7 @@ def _go(url: str) -> Any:
 
 # Steps entered after sending, and the confirmation page of what was sent. The SEL swap's
 # receipt can move here too (issue 12); its behaviour is unchanged for now.
-RECEIPT_STEPS = {"priority_done": "citizen.priority_receipt"}
+RECEIPT_STEPS = {"priority_done": "citizen.receipt"}
 
 
 def _next(ctx: engine.Context, texts: Texts) -> Any:

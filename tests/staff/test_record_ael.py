@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from selvvisitation.domain.types import (
     ElementOutcome,
+    PriorityKind,
     PriorityNotMetReason,
     PriorityStatus,
 )
@@ -139,3 +140,43 @@ def test_a_change_in_function_opens_the_report_of_changed_need(client, page, sce
     )
     assert response.headers["Location"].endswith(f"/besoeg/{visit.id}/meld-aendring")
     assert db.session.scalars(select(VisitPriority)).all()
+
+
+def test_a_standing_priority_is_answered_visit_by_visit(client, page, scene, factories):
+    """DOMAIN.md "Ældreloven": reading (unmet wishes bring the visitator back: each visit's
+    answer counts once, ÆL § 11), and the standing priority stays for its period."""
+    ael, visit, care, practical, walk, first, worker = scene
+    standing = factories.VisitPriority(
+        citizen=ael.citizen,
+        kind=PriorityKind.OWN_WORDS,
+        text="Kaffe før badet",
+        period_start=visit.day,
+        period_end=ael.later.day,
+    )
+    db.session.commit()
+    sign_in_staff(client, worker)
+    page.post(
+        "staff.save_visit",
+        {
+            "done": [str(care.id), str(practical.id)],
+            f"met_{first.id}": "met",
+            f"met_{walk.id}": "met",
+            f"met_{standing.id}": "not_met",
+            f"reason_{standing.id}": PriorityNotMetReason.WORK_ENVIRONMENT.value,
+        },
+        visit_id=visit.id,
+    )
+    db.session.expire_all()
+    answer = db.session.scalars(
+        select(VisitPriority).where(VisitPriority.standing_priority_id == standing.id)
+    ).one()
+    assert (answer.visit_id, answer.status, answer.text) == (
+        visit.id,
+        PriorityStatus.NOT_MET,
+        "Kaffe før badet",
+    )
+    assert answer.reference.startswith("PRI-") and answer.reference != standing.reference
+    assert db.session.get(VisitPriority, standing.id).status == PriorityStatus.REQUESTED
+    # The recorded visit shows its answer, not the standing priority twice.
+    shown = page.get("staff.record_visit", visit_id=visit.id).select(".app-priorities li")
+    assert sum("Kaffe før badet" in li.get_text() for li in shown) == 1
