@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 03:07:38.932899
+Create Date: 2026-12-05 03:07:55.208521
 
 """
 from alembic import op
@@ -686,10 +686,12 @@ def upgrade():
     sa.Column('answered_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_by_staff_id', sa.Integer(), nullable=True),
     sa.Column('lapse_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', 'rules_not_met', 'legal_basis_changed', name='lapsereason', native_enum=False, length=40), nullable=True),
+    sa.Column('standing_priority_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['answered_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_priority_answered_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_priority_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_visit_priority_created_by_relative_id_relative')),
     sa.ForeignKeyConstraint(['element_id'], ['care_programme_element.id'], name=op.f('fk_visit_priority_element_id_care_programme_element')),
+    sa.ForeignKeyConstraint(['standing_priority_id'], ['visit_priority.id'], name=op.f('fk_visit_priority_standing_priority_id_visit_priority')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_priority_visit_id_visit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_priority')),
     sa.UniqueConstraint('reference', name=op.f('uq_visit_priority_reference'))

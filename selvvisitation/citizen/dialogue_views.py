@@ -309,8 +309,7 @@ def _receipt_url(current: Conversation) -> str | None:
     """Something just sent has its own confirmation page (issue 12: a real receipt)."""
     state = ops.state_of(current)
     if state.step in RECEIPT_STEPS and state.data.get("reference"):
-        endpoint, argument = RECEIPT_STEPS[state.step]
-        return url_for(endpoint, **{argument: state.data["reference"]})
+        return url_for(RECEIPT_STEPS[state.step], reference=state.data["reference"])
     return None
 
 
@@ -323,7 +322,7 @@ def _go(url: str) -> Any:
 
 # Steps entered after sending, and the confirmation page of what was sent. The SEL swap's
 # receipt can move here too (issue 12); its behaviour is unchanged for now.
-RECEIPT_STEPS = {"priority_done": ("citizen.priority_receipt", "priority_reference")}
+RECEIPT_STEPS = {"priority_done": "citizen.receipt"}
 
 
 def _next(ctx: engine.Context, texts: Texts) -> Any:

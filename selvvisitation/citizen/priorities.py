@@ -1,4 +1,5 @@
-"""An AEL citizen's priorities: the confirmation page after sending (DOMAIN.md "Ældreloven").
+"""The confirmation page after sending, and an AEL citizen's priorities in words (DOMAIN.md
+"Ældreloven").
 
 The dialogue (domain/dialogue_ael.py) gathers what matters most and sends it; the citizen then
 lands here, on a page of its own with the reference, what happens next and the way back to
@@ -18,6 +19,7 @@ from selvvisitation.citizen.texts import Texts
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.types import PriorityNotMetReason, PriorityStatus
 from selvvisitation.extensions import db
+from selvvisitation.models import SwapRequest
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import PriorityExample
 from selvvisitation.security import audit
@@ -84,25 +86,42 @@ def priority_summary(priority: VisitPriority) -> dict[str, Any]:
     }
 
 
-@blueprint.route("/det-vigtigste/<priority_reference>")
+@blueprint.route("/kvittering/<reference>")
 @allow(CITIZEN_SEE)
-def priority_receipt(priority_reference: str) -> str:
+def receipt(reference: str) -> str:
+    """The confirmation of something the citizen (or a relative) sent, by its reference.
+
+    Shared by the paths (issue 12): a priority (PRI-) now; a swap (BYT-) has its page here
+    too, for when the swap path moves its receipt out of the conversation.
+    """
     actor = current_actor()
     citizen = actor.subject
     priority = db.session.scalars(
         select(VisitPriority).where(
-            VisitPriority.reference == priority_reference,
-            VisitPriority.citizen_id == citizen.id,
+            VisitPriority.reference == reference, VisitPriority.citizen_id == citizen.id
         )
     ).first()
+    swap = None
     if priority is None:
-        abort(404)
+        swap = db.session.scalars(
+            select(SwapRequest).where(
+                SwapRequest.reference == reference, SwapRequest.citizen_id == citizen.id
+            )
+        ).first()
+        if swap is None:
+            abort(404)
     if actor.relative is not None:
-        audit.record("read", citizen=citizen, object_type="visit_priority", purpose="relative_view")
+        audit.record(
+            "read",
+            citizen=citizen,
+            object_type="visit_priority" if priority else "swap_request",
+            purpose="relative_view",
+        )
         db.session.commit()
     return render_template(
-        "citizen/priority_receipt.html",
+        "citizen/receipt.html",
         citizen=citizen,
         priority=priority,
-        summary=priority_summary(priority),
+        swap=swap,
+        summary=priority_summary(priority) if priority else None,
     )

@@ -38,6 +38,7 @@ def recent_priorities(
         .options(
             selectinload(VisitPriority.visit),
             selectinload(VisitPriority.element),
+            selectinload(VisitPriority.created_by_relative),
         )
         .order_by(VisitPriority.created_at.desc(), VisitPriority.id.desc())
         .limit(50)

@@ -52,6 +52,9 @@ class VisitPriority(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     lapse_reason: Mapped[LapseReason | None] = mapped_column(enum_column(LapseReason))
+    # A standing priority is answered visit by visit: each answer is a row of its own for that
+    # visit, pointing back here, so "met" and "not met" are counted per visit (ÆL § 11 flag).
+    standing_priority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit_priority.id"))
 
     citizen: Mapped[Citizen] = relationship()
     visit: Mapped[Visit | None] = relationship()

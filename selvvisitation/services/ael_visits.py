@@ -8,6 +8,7 @@ domain.priorities; here they meet the rows. No Flask.
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,17 @@ from selvvisitation.models import StaffUser, Visit
 from selvvisitation.models.base import utcnow
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.visits import VisitElement
+
+
+def new_priority_reference(session: Session) -> str:
+    """A new "PRI-" reference: eight random digits, unique (like the swap's BYT-)."""
+    while True:
+        reference = f"PRI-{secrets.randbelow(10**8):08d}"
+        taken = session.scalars(
+            select(VisitPriority.id).where(VisitPriority.reference == reference)
+        ).first()
+        if taken is None:
+            return reference
 
 
 def is_ael_visit(visit: Visit) -> bool:
@@ -70,12 +82,14 @@ def priorities_for(session: Session, visits: Sequence[Visit]) -> dict[int, list[
         else:
             standing[row.citizen_id].append(row)
     for visit in visits:
+        answered = {p.standing_priority_id for p in at_visit[visit.id]}
         result[visit.id] = at_visit[visit.id] + [
             p
             for p in standing[visit.citizen_id]
             if p.period_start is not None
             and p.period_end is not None
             and p.period_start <= visit.day <= p.period_end
+            and p.id not in answered  # answered at this visit: its answer is shown instead
         ]
     return result
 
@@ -110,8 +124,8 @@ def save_ael_record(
 ) -> None:
     """Write a checked record: element outcomes, priorities answered, the visit recorded.
 
-    The caller holds the write lock and checked the record. A standing priority keeps the
-    latest answer and stays on the visits of its period.
+    The caller holds the write lock and checked the record. A standing priority stays on the
+    visits of its period; its answer at this visit is a row of its own (one "not met" per visit).
     """
     now = utcnow()
     lines = {line.key: line for line in record.elements}
@@ -124,6 +138,19 @@ def save_ael_record(
         answer = answers.get(str(priority.id))
         if answer is None or answer.met is None:
             continue
+        if priority.visit_id is None:
+            # A standing priority stays for its period; this visit's answer is its own row.
+            priority = VisitPriority(
+                citizen_id=priority.citizen_id,
+                reference=new_priority_reference(session),
+                visit_id=visit.id,
+                element_id=priority.element_id,
+                kind=priority.kind,
+                text=priority.text,
+                created_by_relative_id=priority.created_by_relative_id,
+                standing_priority_id=priority.id,
+            )
+            session.add(priority)
         priority.status = PriorityStatus.MET if answer.met else PriorityStatus.NOT_MET
         priority.not_met_reason = None if answer.met else answer.reason
         priority.not_met_text = "" if answer.met else " ".join(answer.reason_text.split())

@@ -10,7 +10,6 @@ rolls back: nothing changes.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -63,6 +62,7 @@ from selvvisitation.models.programme import PriorityExample
 from selvvisitation.models.visits import VisitElement
 from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.ael_visits import new_priority_reference
 from selvvisitation.services.bookings import (
     HOLDING,
     FrameExceeded,
@@ -732,19 +732,6 @@ def submit_swap(
     return {"reference": swap.reference}
 
 
-def _priority_reference(session: Session) -> str:
-    """A new "PRI-" reference: eight random digits, unique (like the swap's BYT-)."""
-    while True:
-        reference = f"PRI-{secrets.randbelow(10**8):08d}"
-        if (
-            session.scalars(
-                select(VisitPriority.id).where(VisitPriority.reference == reference)
-            ).first()
-            is None
-        ):
-            return reference
-
-
 def submit_priority(
     session: Session,
     conversation: Conversation,
@@ -768,7 +755,7 @@ def submit_priority(
     who = _who(actor)
     priority = VisitPriority(
         citizen=citizen,
-        reference=_priority_reference(session),
+        reference=new_priority_reference(session),
         visit_id=draft.visit_id,
         period_start=draft.period[0] if draft.period else None,
         period_end=draft.period[1] if draft.period else None,

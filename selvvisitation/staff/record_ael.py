@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from selvvisitation.citizen.texts import PRIORITY_KINDS
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.priorities import PriorityAnswer, element_outcomes
 from selvvisitation.domain.types import PriorityKind, PriorityNotMetReason
@@ -63,6 +64,15 @@ def _element_choices(visit: Visit, lang_en: bool) -> list[SelectChoice]:
     ]
 
 
+def _what(priority: Any, lang_en: bool) -> str:
+    """A priority in a few words: the element and what to do with it, or her words."""
+    element = priority.element
+    if element is not None and priority.kind in PRIORITY_KINDS:
+        name = element.name_en if lang_en else element.name_da
+        return str(PRIORITY_KINDS[priority.kind]) % {"element": name}
+    return f"“{priority.text}”"
+
+
 def _tick_list(label: Any, choices: list[SelectChoice]) -> SelectMultipleField:
     return SelectMultipleField(
         label,
@@ -77,7 +87,8 @@ def form_class(visit: Visit, priorities: list[Any], optional_minutes: bool) -> t
     """One tick list for done, one for declined, one question per priority."""
     from flask_babel import get_locale
 
-    choices = _element_choices(visit, str(get_locale()).startswith("en"))
+    lang_en = str(get_locale()).startswith("en")
+    choices = _element_choices(visit, lang_en)
 
     class Form(BaseForm):
         done = _tick_list(_l("What was done"), choices)
@@ -89,9 +100,17 @@ def form_class(visit: Visit, priorities: list[Any], optional_minutes: bool) -> t
         Form.minutes = MinutesField(_l("Minutes (optional)"))
     for priority in priorities:
         # Unanswered and unknown answers are the rules' to name (domain.priorities).
-        met = RadioField(_l("Was it done?"), choices=MET_CHOICES, validate_choice=False)
+        # The question names the priority: several on one page must not read alike.
+        what = _what(priority, lang_en)
+        met = RadioField(
+            _l("Was it done: %(what)s?", what=what), choices=MET_CHOICES, validate_choice=False
+        )
         setattr(Form, f"met_{priority.id}", met)
-        reason = RadioField(_l("Why not?"), choices=REASON_CHOICES, validate_choice=False)
+        reason = RadioField(
+            _l("Why was it not done: %(what)s?", what=what),
+            choices=REASON_CHOICES,
+            validate_choice=False,
+        )
         setattr(Form, f"reason_{priority.id}", reason)
         setattr(
             Form,

@@ -84,6 +84,7 @@ def week() -> str:
         "staff/week.html",
         days=days,
         wishes=wishes,
+        priorities=priorities_for(db.session, week_visits),
         first=first,
         last=last,
         previous_week=first - timedelta(days=7),

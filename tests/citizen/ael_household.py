@@ -81,3 +81,38 @@ def build_ael_household(factories, *, today: date | None = None) -> AelHousehold
     later = visit_on(today + timedelta(days=3), (care,))
     past = visit_on(today - timedelta(days=2), (care, practical))
     return AelHousehold(citizen, care, practical, visit, later, past)
+
+
+def visit_today_with_priorities(factories, household: AelHousehold):
+    """A visit today with both elements planned, her own words and "personal care first",
+    and a home-care worker of her team: (visit, care line, practical line, walk, first, worker).
+    """
+    from selvvisitation.domain.types import PriorityKind, StaffRole
+
+    today = local_today()
+    visit = factories.Visit(
+        citizen=household.citizen,
+        day=today,
+        starts_at=datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC),
+        ends_at=datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC),
+    )
+    care = factories.VisitElement(visit=visit, element=household.care)
+    practical = factories.VisitElement(visit=visit, element=household.practical)
+    walk = factories.VisitPriority(
+        citizen=household.citizen, visit=visit, kind=PriorityKind.OWN_WORDS, text="En gåtur i haven"
+    )
+    first = factories.VisitPriority(
+        citizen=household.citizen,
+        visit=visit,
+        kind=PriorityKind.FIRST,
+        element=household.care,
+        text="",
+    )
+    worker = factories.StaffUser(
+        municipality=household.citizen.municipality,
+        role=StaffRole.HOME_CARE_WORKER,
+        team=household.citizen.team,
+        provider=household.citizen.provider,
+    )
+    db.session.commit()
+    return visit, care, practical, walk, first, worker

@@ -85,8 +85,8 @@ def test_a_citizen_puts_personal_care_first_at_her_next_visit(client, page, ael)
         PriorityStatus.REQUESTED,
     )
     # The confirmation is a page of its own: the reference in the <h1>, what happens next.
-    assert response.headers["Location"].endswith(f"/borger/det-vigtigste/{priority.reference}")
-    soup = page.get("citizen.priority_receipt", priority_reference=priority.reference)
+    assert response.headers["Location"].endswith(f"/borger/kvittering/{priority.reference}")
+    soup = page.get("citizen.receipt", reference=priority.reference)
     assert priority.reference in soup.select_one(".app-panel-confirmation h1").get_text()
     assert soup.select_one(".app-next-steps")
     assert soup.select_one(f'a[href="{url_for("citizen.index")}"]')
@@ -210,10 +210,68 @@ def test_a_relative_who_may_act_sets_a_priority_and_the_citizen_sees_it(
         say(page, ael.citizen, answer=answer)
     [priority] = priorities()
     assert priority.created_by_relative_id == relative.id
-    soup = page.get("citizen.priority_receipt", priority_reference=priority.reference)
+    soup = page.get("citizen.receipt", reference=priority.reference)
     assert "Det vigtigste for Inger Jensen er sendt" in soup.select_one("h1").get_text(
         " ", strip=True
     )
     assert "Gå til Inger Jensens hjælp" in soup.select_one("main").get_text(" ", strip=True)
     count = db.session.scalar(select(func.count()).select_from(VisitPriority))
     assert count == 1
+    # The citizen sees what was done for her, and by whom (002 section 16).
+    sign_in_citizen(client, ael.citizen)
+    shown = page.get("citizen.index").select_one(".app-priorities").get_text(" ", strip=True)
+    assert priority.reference in shown and "Sendt af Susanne Jensen." in shown
+
+
+def test_min_hjaelp_lists_what_matters_most_with_its_status(client, page, ael, factories):
+    """DOMAIN.md "Ældreloven": reading (she can see afterwards whether it was met, and why not)."""
+    from selvvisitation.domain.types import PriorityNotMetReason
+
+    factories.VisitPriority(
+        citizen=ael.citizen, visit=ael.visit, kind=PriorityKind.OWN_WORDS, text="En gåtur"
+    )
+    factories.VisitPriority(
+        citizen=ael.citizen,
+        visit=ael.past_visit,
+        element=ael.care,
+        kind=PriorityKind.FIRST,
+        text="",
+        status=PriorityStatus.NOT_MET,
+        not_met_reason=PriorityNotMetReason.SAFETY,
+    )
+    sign_in_citizen(client, ael.citizen)
+    shown = [
+        li.get_text(" ", strip=True)
+        for li in page.get("citizen.index").select(".app-priorities li")
+    ]
+    assert len(shown) == 2
+    [not_met] = [line for line in shown if "Først: Personlig hjælp og pleje" in line]
+    assert "ikke gjort, fordi det ikke var forsvarligt" in not_met
+    [walk] = [line for line in shown if "En gåtur" in line]
+    assert walk.endswith("sendt)")
+
+
+def test_the_receipt_page_also_confirms_a_swap_by_its_reference(client, page, household):
+    """Issue 12 (a confirmation page of its own), shared with the SEL swap: its reference in
+    the <h1>, what was swapped; the swap path itself is unchanged."""
+    from tests.staff.helpers import wished_swap
+
+    swap = wished_swap(
+        household.citizen,
+        drop=household.vacuum,
+        add=household.walk,
+        visit=household.visit,
+        reference="BYT-ABCD1234",
+    )
+    sign_in_citizen(client, household.citizen)
+    soup = page.get("citizen.receipt", reference=swap.reference)
+    assert "BYT-ABCD1234" in soup.select_one("h1").get_text()
+    summary = soup.select_one(".app-summary").get_text(" ", strip=True)
+    assert "Støvsugning" in summary and "Gåtur" in summary
+
+
+def test_a_receipt_of_someone_else_is_not_found(client, page, ael, factories):
+    """Issue 6 (access control): a reference is found only among her own."""
+    other = factories.VisitPriority(kind=PriorityKind.OWN_WORDS, text="x")
+    sign_in_citizen(client, ael.citizen)
+    page.get("citizen.receipt", reference=other.reference, expected_status=404)

@@ -274,7 +274,6 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "granted_service_id": (lambda h: h.granted.id, True),
     "swap_id": (lambda h: h.swap.id, True),
     "reference": (lambda h: h.swap.reference, True),
-    "priority_reference": (lambda h: h.priority.reference, True),
     "case_id": (lambda h: h.case.id, True),
     "flag_id": (lambda h: h.flag.id, True),
     "wish_id": (lambda h: h.wish.id, True),

@@ -6,23 +6,20 @@ each priority met or not met with a reason; no minutes unless the municipality a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
-from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import (
     ElementOutcome,
     PriorityKind,
     PriorityNotMetReason,
     PriorityStatus,
-    StaffRole,
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import Visit
 from selvvisitation.models.priorities import VisitPriority
-from tests.citizen.ael_household import build_ael_household
+from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
 from tests.citizen.dialogue_helpers import errors
 from tests.pages import sign_in_staff
 
@@ -30,29 +27,7 @@ from tests.pages import sign_in_staff
 @pytest.fixture
 def scene(factories):
     ael = build_ael_household(factories)
-    today = local_today()
-    visit = factories.Visit(
-        citizen=ael.citizen,
-        day=today,
-        starts_at=datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC),
-        ends_at=datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC),
-    )
-    care = factories.VisitElement(visit=visit, element=ael.care)
-    practical = factories.VisitElement(visit=visit, element=ael.practical)
-    walk = factories.VisitPriority(
-        citizen=ael.citizen, visit=visit, kind=PriorityKind.OWN_WORDS, text="En gåtur i haven"
-    )
-    first = factories.VisitPriority(
-        citizen=ael.citizen, visit=visit, kind=PriorityKind.FIRST, element=ael.care, text=""
-    )
-    worker = factories.StaffUser(
-        municipality=ael.citizen.municipality,
-        role=StaffRole.HOME_CARE_WORKER,
-        team=ael.citizen.team,
-        provider=ael.citizen.provider,
-    )
-    db.session.commit()
-    return ael, visit, care, practical, walk, first, worker
+    return (ael, *visit_today_with_priorities(factories, ael))
 
 
 def test_the_visit_list_shows_the_elements_and_priorities_and_no_minutes(client, page, scene):
@@ -65,6 +40,16 @@ def test_the_visit_list_shows_the_elements_and_priorities_and_no_minutes(client,
     assert "Personlig hjælp og pleje" in text and "Praktisk hjælp i hjemmet" in text
     assert "“En gåtur i haven”" in text and "Først: Personlig hjælp og pleje" in text
     assert "minut" not in text.lower()
+
+
+def test_the_week_marks_the_visit_with_a_wish_and_shows_no_minutes(client, page, scene):
+    """DOMAIN.md "Ældreloven": reading (priorities shown to the worker; no minutes)."""
+    ael, visit, *_rest, worker = scene
+    sign_in_staff(client, worker)
+    soup = page.get("staff.week", uge=visit.day.isoformat())
+    href = url_for("staff.record_visit", visit_id=visit.id)
+    line = soup.select_one(f'a[href="{href}"]').parent
+    assert line.select_one(".app-wish-mark") and "minut" not in line.get_text().lower()
 
 
 def test_an_ordinary_visit_is_recorded_with_one_tap_and_priorities_answered(client, page, scene):
@@ -155,3 +140,43 @@ def test_a_change_in_function_opens_the_report_of_changed_need(client, page, sce
     )
     assert response.headers["Location"].endswith(f"/besoeg/{visit.id}/meld-aendring")
     assert db.session.scalars(select(VisitPriority)).all()
+
+
+def test_a_standing_priority_is_answered_visit_by_visit(client, page, scene, factories):
+    """DOMAIN.md "Ældreloven": reading (unmet wishes bring the visitator back: each visit's
+    answer counts once, ÆL § 11), and the standing priority stays for its period."""
+    ael, visit, care, practical, walk, first, worker = scene
+    standing = factories.VisitPriority(
+        citizen=ael.citizen,
+        kind=PriorityKind.OWN_WORDS,
+        text="Kaffe før badet",
+        period_start=visit.day,
+        period_end=ael.later.day,
+    )
+    db.session.commit()
+    sign_in_staff(client, worker)
+    page.post(
+        "staff.save_visit",
+        {
+            "done": [str(care.id), str(practical.id)],
+            f"met_{first.id}": "met",
+            f"met_{walk.id}": "met",
+            f"met_{standing.id}": "not_met",
+            f"reason_{standing.id}": PriorityNotMetReason.WORK_ENVIRONMENT.value,
+        },
+        visit_id=visit.id,
+    )
+    db.session.expire_all()
+    answer = db.session.scalars(
+        select(VisitPriority).where(VisitPriority.standing_priority_id == standing.id)
+    ).one()
+    assert (answer.visit_id, answer.status, answer.text) == (
+        visit.id,
+        PriorityStatus.NOT_MET,
+        "Kaffe før badet",
+    )
+    assert answer.reference.startswith("PRI-") and answer.reference != standing.reference
+    assert db.session.get(VisitPriority, standing.id).status == PriorityStatus.REQUESTED
+    # The recorded visit shows its answer, not the standing priority twice.
+    shown = page.get("staff.record_visit", visit_id=visit.id).select(".app-priorities li")
+    assert sum("Kaffe før badet" in li.get_text() for li in shown) == 1
