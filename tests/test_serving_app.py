@@ -15,7 +15,7 @@ CHECK = """
 import sys
 from selvvisitation import create_app
 app = create_app("test", serving=True)
-print(sorted(m for m in ("alembic", "flask_migrate", "mako", "authlib", "requests")
+print(sorted(m for m in ("alembic", "flask_migrate", "mako", "authlib", "requests", "segno")
              if m in sys.modules))
 print("db" in app.cli.commands, "migrate" in app.extensions)
 """

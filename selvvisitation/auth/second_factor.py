@@ -12,7 +12,6 @@ import secrets
 from datetime import UTC, datetime
 
 import pyotp
-import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
@@ -67,6 +66,8 @@ def provisioning_uri(staff: StaffUser, secret: str) -> str:
 
 def qr_svg(uri: str, title: str) -> str:
     """The QR code as inline SVG, drawn on the server: no JavaScript, no image request."""
+    import segno  # only at enrolment: a worker serving the day's pages never needs it
+
     svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, light="#fff", title=title)
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
