@@ -40,6 +40,12 @@ def _day(value: object, fallback: date) -> str:
         return long_date(fallback)
 
 
+def _counted_after(evidence: Mapping[str, object], flag: Flag) -> tuple[str, str]:
+    """The fact "Counted only after" a visitator's dismissal, or a dash."""
+    after = evidence.get("counted_after")
+    return _("Counted only after"), _day(after, flag.period_start) if after else "–"
+
+
 def _number(value: object) -> str:
     """A figure with the language's decimal mark: "12,5" in Danish, never "15.0"."""
     if value is None or value == "":
@@ -149,12 +155,7 @@ def _explain_declines(
         source=_("Ældreloven § 1, stk. 2 (self-determination)"),
         facts=[
             (_("No's counted"), str(evidence.get("count", len(refs)))),
-            (
-                _("Counted only after"),
-                _day(evidence["counted_after"], flag.period_start)
-                if evidence.get("counted_after")
-                else "–",
-            ),
+            _counted_after(evidence, flag),
         ],
         figures=[],
         visit_refs=refs,
@@ -193,12 +194,7 @@ def _explain_priorities(flag: Flag, evidence: dict) -> Explanation:
             (_("Not safe to do"), str(reasons.get("safety", 0))),
             (_("Work environment"), str(reasons.get("work_environment", 0))),
             (_("Other reason"), str(reasons.get("other", 0))),
-            (
-                _("Counted only after"),
-                _day(evidence["counted_after"], flag.period_start)
-                if evidence.get("counted_after")
-                else "–",
-            ),
+            _counted_after(evidence, flag),
         ],
         figures=[],
         visit_refs=[],
