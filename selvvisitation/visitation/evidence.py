@@ -87,12 +87,7 @@ def explain(
             source=references["deselection_rule_source"],
             facts=[
                 (_("Deselections counted"), str(evidence.get("count", len(refs)))),
-                (
-                    _("Counted only after"),
-                    _day(evidence["counted_after"], flag.period_start)
-                    if evidence.get("counted_after")
-                    else "–",
-                ),
+                _counted_after(evidence, flag),
             ],
             figures=[],
             visit_refs=refs,
