@@ -6,15 +6,18 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint strings browser assets compile-translations demo-db migration benchmark clean
+.PHONY: help setup run test test-only lint typecheck lock renovate strings browser assets compile-translations demo-db migration benchmark benchmark-requests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+# Exactly the versions CI tested: every package pinned with its hashes in requirements.lock
+# (made by `make lock` from pyproject.toml); pip refuses a file whose hash is not listed.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -44,7 +47,7 @@ demo-db: setup ## Create the demo database and print the demo logins
 	SELVVISITATION_CONFIG=demo $(APP) seed-demo
 
 run: demo-db ## Set up and run the app with demo data on http://127.0.0.1:8000
-	SELVVISITATION_CONFIG=demo $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - 'selvvisitation:create_app("demo")'
+	SELVVISITATION_CONFIG=demo $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - 'selvvisitation:create_app("demo", serving=True)'
 
 test: setup browser test-only ## Set up and run the whole test suite
 
@@ -55,12 +58,26 @@ lint: $(BIN)/.installed ## Ruff lint and format check (both are CI gates)
 	$(BIN)/ruff check selvvisitation tests scripts
 	$(BIN)/ruff format --check selvvisitation tests scripts
 
+typecheck: $(BIN)/.installed ## mypy, strict on the rules in domain/ (pyproject [tool.mypy])
+	$(BIN)/mypy
+
 strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header --no-wrap -o translations/messages.pot selvvisitation templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 migration: $(BIN)/.installed ## Regenerate the initial migration from the models (nothing has shipped yet)
 	bash scripts/regenerate_migration.sh
+
+lock: $(BIN)/.installed ## Re-lock requirements.lock after changing pyproject.toml's dependencies (same versions where they still fit)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet -o requirements.lock
+
+renovate: $(BIN)/.installed ## Upgrade every locked package to its newest release within pyproject.toml's ranges
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet --upgrade -o requirements.lock
+	@echo "requirements.lock renewed: run make test, then commit it"
+
+benchmark-requests: setup ## Throughput, statements and memory of the day list and a dialogue turn against the trivial page (wrk; BENCHMARK_ARGS=--help)
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python scripts/benchmark_requests.py $(BENCHMARK_ARGS)
 
 benchmark: $(BIN)/.installed ## Time the visitators' queue and case page on 100,000 citizens (PostgreSQL; own database, dropped after; BENCHMARK_ARGS=--help)
 	$(BIN)/python scripts/benchmark_visitation.py $(BENCHMARK_ARGS)

@@ -747,7 +747,7 @@ def _serve_and_run(args, env, tmp, citizens, usernames, password, seconds):
                 str(args.keep_alive),
                 "--log-level",
                 "warning",
-                'selvvisitation:create_app("demo")',
+                'selvvisitation:create_app("demo", serving=True)',
             ],
             env=env,
             stdout=server_log,

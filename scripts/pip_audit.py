@@ -1,4 +1,7 @@
-"""Run pip-audit on the installed environment; fail on findings, not on a missing network.
+"""Run pip-audit on requirements.lock; fail on findings, not on a missing network.
+
+The lock file is what `make setup` installs (exact versions with hashes), so auditing
+it audits what CI tested and what a municipality deploys, not whatever a venv holds.
 
 pip-audit asks a vulnerability service (PyPI's JSON API by default). Where that
 service cannot be reached (an offline build machine, a mirror without the JSON
@@ -17,6 +20,7 @@ import sys
 from pathlib import Path
 
 PIP_AUDIT = Path(sys.executable).with_name("pip-audit")
+LOCK_FILE = Path(__file__).resolve().parent.parent / "requirements.lock"
 UNREACHABLE = (
     "ConnectionError",
     "NameResolutionError",
@@ -29,8 +33,11 @@ def main() -> int:
     require_service = "--require-service" in sys.argv
     command = [
         str(PIP_AUDIT),
-        "--local",
-        "--skip-editable",
+        "--requirement",
+        str(LOCK_FILE),
+        # Every line is pinned with hashes, so pip-audit reads the versions as they are
+        # and needs no pip resolution (no virtual environment, no downloads).
+        "--disable-pip",
         "--progress-spinner",
         "off",
         "-f",

@@ -5,10 +5,15 @@ from __future__ import annotations
 from flask import Flask
 
 from selvvisitation.config import PROJECT_ROOT, Config, config_for
-from selvvisitation.extensions import babel, csrf, db, migrate
+from selvvisitation.extensions import babel, csrf, db
 
 
-def create_app(config: Config | str | None = None) -> Flask:
+def create_app(config: Config | str | None = None, *, serving: bool = False) -> Flask:
+    """The app; `serving=True` for gunicorn, which needs neither `flask db` nor the commands.
+
+    A web worker never migrates: Flask-Migrate brings Alembic and Mako, about 480 modules
+    and a tenth of a worker's memory (issue 17), so a serving app leaves them out.
+    """
     app = Flask(
         __name__,
         # Templates and static assets live at the top level, outside the package.
@@ -26,7 +31,9 @@ def create_app(config: Config | str | None = None) -> Flask:
     register_errorhandlers(app)
     register_security(app)
     register_template_context(app)
-    register_commands(app)
+    if not serving:
+        register_migrations(app)
+        register_commands(app)
     return app
 
 
@@ -57,13 +64,22 @@ def register_extensions(app: Flask) -> None:
     from selvvisitation.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     with app.app_context():
         from selvvisitation.database import configure_engine
 
         configure_engine(db.engine)
+
+
+def register_migrations(app: Flask) -> None:
+    """`flask db …` and flask_migrate.upgrade() (Alembic), for the command line and tests."""
+    from flask_migrate import Migrate
+
+    # Batch mode lets Alembic alter tables on SQLite; compare_type catches column type changes.
+    Migrate(render_as_batch=True, compare_type=True).init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations")
+    )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -14,6 +14,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(forget_pending_cpr)
     app.cli.add_command(rotate_cpr_keys)
+    app.cli.add_command(check_deployment)
+    app.cli.add_command(backup_drill)
     rules_commands.register(app)
 
 
@@ -92,3 +94,43 @@ def rotate_cpr_keys() -> None:
             count += 1
     db.session.commit()
     click.echo(f"CPR numbers re-encrypted with the first key: {count}")
+
+
+@click.command("check-deployment")
+def check_deployment() -> None:
+    """Check this configuration before serving citizens; exit 1 on any finding."""
+    from flask import current_app
+
+    from selvvisitation.deployment_check import check_deployment as run_checks
+
+    findings = run_checks(current_app, db.engine)
+    for finding in findings:
+        click.echo(f"{'ok  ' if finding.ok else 'FIX '} {finding.name}: {finding.text}")
+    problems = [finding for finding in findings if not finding.ok]
+    if problems:
+        click.echo(f"{len(problems)} finding(s): fix them before serving citizens.")
+        raise SystemExit(1)
+    click.echo("Every check holds.")
+
+
+@click.command("backup-drill")
+def backup_drill() -> None:
+    """Dump the database, restore it into a new one and sign a citizen in there by CPR.
+
+    Proves that the backup and the keys of this configuration belong together (README:
+    without the keys the CPR numbers are lost). The copy is dropped afterwards.
+    """
+    from flask import current_app
+
+    from selvvisitation.backup_drill import BackupDrillError, run_backup_drill
+
+    try:
+        result = run_backup_drill(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    except BackupDrillError as error:
+        click.echo(f"Backup drill FAILED: {error}")
+        raise SystemExit(1) from None
+    click.echo(
+        f"Backup drill passed: a dump of {result.dump_bytes:,} bytes restored into a new "
+        f"database; {result.citizens} citizen(s) there, and citizen #{result.citizen_id} "
+        "signs in by her CPR number with this configuration's keys. The copy is dropped."
+    )

@@ -112,6 +112,13 @@ class Config:
         # A relative's CPR number typed in a conversation left unfinished this long is
         # dropped (when next loaded, and by `flask forget-pending-cpr` run from cron).
         self.PENDING_CPR_MINUTES = int(os.environ.get("PENDING_CPR_MINUTES", "30"))
+        # Relatives a citizen may add through the dialogue within the window, per session
+        # and over all her sessions (issue 15: no bulk guessing of CPR numbers).
+        self.RELATIVES_ADDED_PER_SESSION = int(os.environ.get("RELATIVES_ADDED_PER_SESSION", "3"))
+        self.RELATIVES_ADDED_PER_CITIZEN = int(os.environ.get("RELATIVES_ADDED_PER_CITIZEN", "5"))
+        self.RELATIVES_ADDED_WINDOW_HOURS = int(
+            os.environ.get("RELATIVES_ADDED_WINDOW_HOURS", "24")
+        )
         self.WTF_CSRF_TIME_LIMIT = None  # tie CSRF to the session, not a clock an old user races
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

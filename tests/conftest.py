@@ -39,9 +39,44 @@ from selvvisitation.extensions import db  # noqa: E402
 pytest_plugins = ["tests.factories", "tests.pages"]
 
 
-def pytest_report_header() -> str:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="run the suite as if it were 10:00 in Denmark on this day, the clock running on "
+        "(CI runs it once near a holiday: a test that quietly depends on today's date fails)",
+    )
+
+
+_travel = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """--today: the whole run, collection included, starts on the given day (time-machine)."""
+    global _travel
+    today = config.getoption("--today")
+    if today:
+        from datetime import date, datetime, time
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        start = datetime.combine(date.fromisoformat(today), time(10), ZoneInfo("Europe/Copenhagen"))
+        _travel = time_machine.travel(start, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _travel is not None:
+        _travel.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
     url = os.environ["TEST_DATABASE_URL"]
-    return f"database: {url.split('@')[-1] if '@' in url else url}"
+    lines = [f"database: {url.split('@')[-1] if '@' in url else url}"]
+    if config.getoption("--today"):
+        lines.append(f"today (faked, clock running): {config.getoption('--today')}")
+    return lines
 
 
 @pytest.fixture(scope="session")

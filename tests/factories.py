@@ -120,6 +120,7 @@ class ConsentFactory(Base):
 
     citizen = factory.SubFactory(CitizenFactory)
     relative = factory.SubFactory(RelativeFactory)
+    relative_name = factory.SelfAttribute("relative.name")
     relation = RelationKind.CHILD
     scope = ConsentScope.ACT
     basis = ConsentBasis.WRITTEN

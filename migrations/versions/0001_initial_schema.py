@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 02:09:09.358741
+Create Date: 2026-12-05 02:32:21.983960
 
 """
 from alembic import op
@@ -293,6 +293,8 @@ def upgrade():
     sa.Column('relative_id', sa.Integer(), nullable=False),
     sa.Column('relation', sa.Enum('child', 'partner', 'sibling', 'grandchild', 'friend', 'other', name='relationkind', native_enum=False, length=40), nullable=False),
     sa.Column('relation_text', sa.String(length=80), nullable=False),
+    sa.Column('relative_name', sa.String(length=160), nullable=False),
+    sa.Column('added_in_session', sa.String(length=64), nullable=True),
     sa.Column('scope', sa.Enum('see', 'act', name='consentscope', native_enum=False, length=40), nullable=False),
     sa.Column('basis', sa.Enum('written', 'tacit_power_of_attorney', name='consentbasis', native_enum=False, length=40), nullable=False),
     sa.Column('valid_from', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -306,6 +308,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consent'))
     )
     with op.batch_alter_table('consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_added_in_session'), ['added_in_session'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_relative_id'), ['relative_id'], unique=False)
 
@@ -387,6 +390,7 @@ def upgrade():
     sa.Column('recorded_by_staff_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
+    sa.Column('recorded_minutes', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['recorded_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_recorded_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_visit_team_id_team')),
@@ -950,6 +954,7 @@ def downgrade():
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_relative_id'))
         batch_op.drop_index(batch_op.f('ix_consent_citizen_id'))
+        batch_op.drop_index(batch_op.f('ix_consent_added_in_session'))
 
     op.drop_table('consent')
     with op.batch_alter_table('case', schema=None) as batch_op:

@@ -194,6 +194,12 @@ LEGAL_LABELS = {
     "cannot_demand_later": _l(
         "A deselected service cannot be demanded later (before a swap is confirmed)"
     ),
+    "deselection_rule_source": _l(
+        "Your document on repeated deselections (shown to the visitator beside a flag)"
+    ),
+    "deviation_rule_source": _l(
+        "Your document on delivered time that deviates (shown to the visitator beside a flag)"
+    ),
 }
 
 

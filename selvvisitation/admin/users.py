@@ -11,12 +11,12 @@ from wtforms import SelectChoice
 
 from selvvisitation.admin.forms import ROLE_CHOICES, TEAM_ROLES, StaffUserForm
 from selvvisitation.admin.views import ADMIN, blueprint
-from selvvisitation.domain.types import StaffRole
+from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
 from selvvisitation.models import StaffUser
 from selvvisitation.security import audit
-from selvvisitation.security.access import allow, current_actor
+from selvvisitation.security.access import allow, current_actor, sign_in
 from selvvisitation.services.admin import (
     create_staff,
     deactivate,
@@ -112,7 +112,7 @@ def edit_user(staff_id: int):
     if form.validate_on_submit():
         team = _checked_team(form, staff.id)
         if not form.errors:
-            update_staff(
+            password_changed = update_staff(
                 staff,
                 username=form.username.data,
                 name=form.name.data,
@@ -127,11 +127,28 @@ def edit_user(staff_id: int):
                 purpose="staff_users",
                 detail={"role": staff.role.value},
             )
+            if password_changed:
+                _password_changed(staff)
             db.session.commit()
             flash(_("The user is saved."))
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200
     return render_template("admin/user.html", form=form, user=staff), status
+
+
+def _password_changed(staff: StaffUser) -> None:
+    """Audit a new password set by an admin; her own session here goes on with it."""
+    admin = current_actor().staff
+    audit.record(
+        "password_changed",
+        object_type="staff_user",
+        object_id=staff.id,
+        purpose="staff_users",
+        detail={"by": admin.username, "sessions_ended": True},
+    )
+    if staff.id == admin.id:
+        # Her other sessions end; this one is started afresh with the new nonce.
+        sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
 
 
 def _set_active(staff_id: int, active: bool):

@@ -12,12 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from joserfc.errors import JoseError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -34,11 +30,17 @@ CPR_CLAIMS = ("dk:gov:saml:attribute:CprNumberIdentifier", "cpr")
 
 
 def _client(app: Flask) -> Any:
-    """The OIDC client for the configured issuer (registered on first use)."""
+    """The OIDC client for the configured issuer (registered on first use).
+
+    Authlib (and requests with it) is imported here, on the first MitID sign-in, not when
+    a worker starts: most requests never need it (issue 17, a worker's memory).
+    """
+    from authlib.integrations.flask_client import OAuth
+
     issuer = app.config.get("OIDC_ISSUER", "").rstrip("/")
     if not issuer:
         abort(404)
-    oauth: OAuth = app.extensions.setdefault("selvvisitation_oauth", OAuth(app))
+    oauth = app.extensions.setdefault("selvvisitation_oauth", OAuth(app))
     # Keyed by the whole configuration, not the issuer alone: a broker that comes
     # back on the same address with new client credentials must not meet the old ones.
     configuration = "\n".join(
@@ -55,6 +57,15 @@ def _client(app: Flask) -> Any:
             client_kwargs={"scope": "openid", "timeout": 10},
         )
     return client
+
+
+def _broker_errors() -> tuple[type[Exception], ...]:
+    """What a failed exchange with the broker raises (imported with the client, on use)."""
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+
+    return (AuthlibBaseError, JoseError, requests.RequestException, ValueError)
 
 
 def person_for(session: Session, claims: dict) -> tuple[ActorKind, Any] | None:
@@ -89,7 +100,7 @@ def oidc_start() -> Response:
     client = _client(current_app)
     try:
         return client.authorize_redirect(url_for("auth.oidc_callback", _external=True))
-    except (AuthlibBaseError, requests.RequestException, ValueError) as error:
+    except _broker_errors() as error:
         current_app.logger.warning("MitID broker unreachable: %s", type(error).__name__)
         flash(_("The sign-in with MitID did not finish. Try again."), "error")
         return redirect(url_for("auth.citizen_login"))
@@ -101,7 +112,7 @@ def oidc_callback() -> Response | tuple[str, int]:
     client = _client(current_app)
     try:
         token = client.authorize_access_token()
-    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError) as error:
+    except (*_broker_errors(), KeyError) as error:
         # A forged state, a bad signature, a wrong nonce or audience: no sign-in.
         current_app.logger.warning("MitID sign-in failed: %s", type(error).__name__)
         flash(_("The sign-in with MitID did not finish. Try again."), "error")

@@ -50,7 +50,7 @@ STAFF_HOME = {
     StaffRole.TEAM_LEADER: "staff.visits",
     StaffRole.VISITATOR: "visitation.queue",
     StaffRole.MUNICIPALITY_ADMIN: "admin.index",
-    StaffRole.SUPERVISOR: "admin.index",
+    StaffRole.SUPERVISOR: "supervision.index",  # supervision is her work, not the catalogue
 }
 
 

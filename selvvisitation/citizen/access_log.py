@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.types import ActorKind
 from selvvisitation.extensions import db
-from selvvisitation.models import AuditEntry, Citizen, Relative, StaffUser
+from selvvisitation.models import AuditEntry, Citizen, StaffUser
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
+from selvvisitation.services.dialogue import names_given
 
 PAGE_SIZE = 50
 
@@ -43,17 +44,20 @@ def access_log(
     )
     total = session.scalar(select(func.count(AuditEntry.id)).where(*about_citizen)) or 0
     rows = session.execute(
-        select(AuditEntry, StaffUser.name, Relative.name)
+        select(AuditEntry, StaffUser.name)
         .where(*about_citizen)
         .outerjoin(StaffUser, StaffUser.id == AuditEntry.actor_staff_id)
-        .outerjoin(Relative, Relative.id == AuditEntry.actor_relative_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
+    # A relative under the name the citizen gave them, never another citizen's (High 1).
+    relative_names = names_given(citizen)
     lines = []
-    for entry, staff_name, relative_name in rows:
-        name = relative_name if entry.actor_kind == ActorKind.RELATIVE else None
+    for entry, staff_name in rows:
+        name = None
+        if entry.actor_kind == ActorKind.RELATIVE:
+            name = relative_names.get(entry.actor_relative_id or 0)
         if entry.actor_kind == ActorKind.STAFF and show_staff_names:
             name = staff_name
         lines.append(

@@ -140,6 +140,8 @@ def _page(
         "t": texts,
         "messages": _log(conversation),
         "ctx": ctx,
+        # Relatives under the names the citizen gave them (issue 15, High 1).
+        "relative_names": ops.names_given(actor.subject),
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
@@ -151,6 +153,15 @@ def _page(
             restart=bool(conversation is not None and conversation.turn == 0),
         ), status
     return render_template("citizen/dialogue.html", **values), status
+
+
+def _relative_limits() -> ops.RelativeLimits:
+    config = current_app.config
+    return ops.RelativeLimits(
+        per_session=config["RELATIVES_ADDED_PER_SESSION"],
+        per_citizen=config["RELATIVES_ADDED_PER_CITIZEN"],
+        window=timedelta(hours=config["RELATIVES_ADDED_WINDOW_HOURS"]),
+    )
 
 
 def _idle_since() -> datetime:
@@ -242,7 +253,7 @@ def conversation_answer() -> Any:
         form.turn.data = str(current.turn)
         return _page(current, ctx, form, texts, 409)
     try:
-        problem = ops.answer(db.session, current, ctx, _given(form), actor)
+        problem = ops.answer(db.session, current, ctx, _given(form), actor, _relative_limits())
     except ops.EffectRefused as refused:
         db.session.rollback()
         problem = engine.Invalid("answer", refused.message, refused.params)
@@ -253,7 +264,31 @@ def conversation_answer() -> Any:
         _show_error(form, texts, problem)
         return _page(current, ctx, form, texts)
     db.session.commit()
+    receipt = _receipt_url(current)
+    if receipt is not None:
+        return _go(receipt)
     return _next(ctx, texts)
+
+
+def _receipt_url(current: Conversation) -> str | None:
+    """Something just sent has its own confirmation page (issue 12: a real receipt)."""
+    state = ops.state_of(current)
+    if state.step in RECEIPT_STEPS and state.data.get("reference"):
+        endpoint, argument = RECEIPT_STEPS[state.step]
+        return url_for(endpoint, **{argument: state.data["reference"]})
+    return None
+
+
+def _go(url: str) -> Any:
+    """Redirect; dialogue.js follows ``redirect`` in its JSON answer."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return jsonify(ok=True, redirect=url)
+    return redirect(url)
+
+
+# Steps entered after sending, and the confirmation page of what was sent. The SEL swap's
+# receipt can move here too (issue 12); its behaviour is unchanged for now.
+RECEIPT_STEPS = {"priority_done": ("citizen.priority_receipt", "priority_reference")}
 
 
 def _next(ctx: engine.Context, texts: Texts) -> Any:

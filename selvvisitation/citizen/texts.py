@@ -89,6 +89,15 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
     "swap_requested": _l("sent a swap"),
     "wish_saved": _l("saved a wish"),
     "reassessment_requested": _l("asked for a reassessment"),
+    "priority_requested": _l("said what matters most at your next visits"),
+}
+
+# What a priority asks for (domain.priorities), as the summary and receipt show it.
+PRIORITY_KINDS: Mapping[str, Any] = {
+    "first": _l("First: %(element)s"),
+    "more": _l("More of: %(element)s"),
+    "less": _l("Less of: %(element)s"),
+    "skip": _l("Skip this time: %(element)s"),
 }
 
 
@@ -149,6 +158,8 @@ class Texts:
     def value(self, key: str, value: Any) -> Any:
         if value is None:
             return ""
+        if isinstance(value, Mapping) and set(value) == {"da", "en"}:
+            return self.name(value)
         if key in ("service", "service_code"):
             return self.service(value)
         if key in ("services", "add", "drop"):
@@ -168,6 +179,22 @@ class Texts:
         if "service_code" in params and "service" not in params:
             readable["service"] = self.service(params["service_code"])
         return text % readable
+
+    @staticmethod
+    def name(value: Mapping[str, str] | None) -> str:
+        """A name stored in both languages (a forløb's element, an example), in the reader's."""
+        if not value:
+            return ""
+        return value["en"] if str(get_locale()).startswith("en") else value["da"]
+
+    def priority(self, summary: Mapping[str, Any]) -> str:
+        """What matters most, in words: an element and what to do with it, an example, or hers."""
+        kind = summary.get("kind")
+        if kind in PRIORITY_KINDS:
+            return str(PRIORITY_KINDS[kind]) % {"element": self.name(summary.get("element"))}
+        if kind == "example":
+            return self.name(summary.get("example")) or str(summary.get("text", ""))
+        return str(summary.get("text", ""))
 
     def violation(self, item: Mapping[str, Any]) -> str:
         template = VIOLATIONS.get(item["code"])

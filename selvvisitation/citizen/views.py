@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from selvvisitation.citizen.queries import upcoming_visits
+from selvvisitation.citizen.queries import recent_priorities, upcoming_visits
 from selvvisitation.domain.dates import local_today
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
@@ -19,14 +19,22 @@ def index() -> str:
     if actor.relative is not None:
         audit.record("read", citizen=citizen, object_type="overview", purpose="relative_view")
         db.session.commit()
+    today = local_today()
     return render_template(
         "citizen/index.html",
         citizen=citizen,
         decision=citizen.current_decision,
-        visits=upcoming_visits(db.session, citizen, local_today()),
+        visits=upcoming_visits(db.session, citizen, today),
+        priorities=recent_priorities(db.session, citizen, today),
     )
 
 
 # Routes on this blueprint: the dialogue, and "Dine sager" (the visitation's outcomes).
 # Routes on this blueprint from the security area (one module per journey).
-from selvvisitation.citizen import access_log, cases, dialogue_views, my_data  # noqa: E402, F401  # noqa: E402, F401
+from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
+    access_log,
+    cases,
+    dialogue_views,
+    my_data,
+    priorities,
+)

@@ -16,14 +16,16 @@ the home-care worker, who decides on the day whether it is safe (rule 5).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from selvvisitation.domain.cpr import CprError, birth_date, mask_cpr, normalise_cpr
 from selvvisitation.domain.dates import parse_day
 from selvvisitation.domain.policy import Policy
+from selvvisitation.domain.priorities import ElementInfo, ExistingPriority
 from selvvisitation.domain.swaps import (
     ProposedSwap,
     SwapLine,
@@ -37,7 +39,7 @@ from selvvisitation.domain.timeframe import (
     GrantedService,
     window_time_frame,
 )
-from selvvisitation.domain.types import ReassessmentReason, RelationKind, SwapWindow
+from selvvisitation.domain.types import LegalBasis, ReassessmentReason, RelationKind, SwapWindow
 from selvvisitation.domain.understanding import Intent, MatchableService, understand
 
 
@@ -68,6 +70,7 @@ class VisitInfo:
     services: tuple[tuple[str, int], ...]  # (service code, planned minutes)
     already_dropped: tuple[str, ...] = ()  # by other swaps still requested or accepted
     booked_minutes: int = 0  # added by those swaps: they hold these minutes of the frame
+    elements: tuple[int, ...] = ()  # under Ældreloven: the forløb's elements planned at it
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,17 @@ class Context:
     my_help: Mapping[str, Any] = field(default_factory=dict)
     reassessments: tuple[Mapping[str, Any], ...] = ()
     relative_actions: tuple[Mapping[str, Any], ...] = ()
+    # Under Ældreloven (DOMAIN.md "Ældreloven"): priorities within the forløb, not swaps.
+    legal_basis: LegalBasis = LegalBasis.SEL
+    elements: tuple[ElementInfo, ...] = ()  # the granted forløb's elements
+    examples: tuple[tuple[str, str], ...] = ()  # the municipality's examples (da, en)
+    priorities: tuple[ExistingPriority, ...] = ()  # requested, for the one-per-element rule
+    wish_covered: tuple[MatchableService, ...] = ()  # words for what the forløb covers
+    wish_not_covered: tuple[MatchableService, ...] = ()  # and for what it does not
+
+    @property
+    def is_ael(self) -> bool:
+        return self.legal_basis is LegalBasis.AEL
 
 
 # --- What the engine gives back -------------------------------------------------------
@@ -182,7 +196,8 @@ class Invalid:
 
     field: str
     message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    # dataclasses.field in full: the attribute above named `field` shadows the import here.
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -284,9 +299,17 @@ MENU_PATHS: tuple[tuple[str, str, bool], ...] = (
     ("consent", N_("Relatives and consent"), False),
     ("rights", N_("Your rights"), False),
 )
+# Under Ældreloven the swap is replaced by "Det vigtigste for mig ved næste besøg".
+AEL_MENU_PATHS: tuple[tuple[str, str, bool], ...] = tuple(
+    ("priority", N_("What matters most to me at my next visits"), True)
+    if value == "swap"
+    else (value, label, acts)
+    for value, label, acts in MENU_PATHS
+)
 PATH_START = {
     "my_help": "my_help",
     "swap": "swap_when",
+    "priority": "priority_visit",
     "wish": "wish_kind",
     "reassessment": "reassess_reason",
     "consent": "consent",
@@ -304,8 +327,9 @@ INTENT_PATH = {
 
 def _menu_question(text: str) -> Callable[[Context, Mapping[str, Any]], Question]:
     def ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
+        paths = AEL_MENU_PATHS if ctx.is_ael else MENU_PATHS
         options = tuple(
-            Option(value, label) for value, label, acts in MENU_PATHS if ctx.may_act or not acts
+            Option(value, label) for value, label, acts in paths if ctx.may_act or not acts
         )
         return Question(
             text,
@@ -333,7 +357,9 @@ def _menu_handle(
         return Go(PATH_START[option.value], _said(option), fresh=True)
     reading = understand(text, ctx.services, ctx.language)
     path = INTENT_PATH.get(reading.intent)
-    if path is None or (path in ("swap", "wish", "reassessment") and not ctx.may_act):
+    if ctx.is_ael and path == "swap":
+        path = "priority"  # her words become what matters most, checked against the forløb
+    if path is None or (path in ("swap", "priority", "wish", "reassessment") and not ctx.may_act):
         return Go(
             "menu",
             _words(text),
@@ -354,6 +380,8 @@ def _menu_handle(
         "free_text": reading.free_text_add,
         "weekday": reading.weekday,
     }
+    if ctx.is_ael:
+        understood["words"] = text  # carried over to what matters most, or the reassessment
     return Go("understood", _words(text), data={"understood": understood}, fresh=True)
 
 
@@ -379,7 +407,7 @@ def _understood_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
 
 
 def _understood_handle(
-    _ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
     option = _one_choice(question, answer, N_("Choose yes or no"))
     if isinstance(option, Invalid):
@@ -402,6 +430,10 @@ def _understood_handle(
             "prefill_add": understood.get("add") or [],
             "prefill_free": understood.get("free_text"),
         }
+    if ctx.is_ael and path == "priority":
+        prefill = {"prefill_words": understood.get("words")}
+    if ctx.is_ael and path == "reassessment":
+        prefill = {"prefill_text": understood.get("words")}
     return Go(PATH_START[path], _said(option), data=prefill)
 
 
@@ -568,6 +600,18 @@ def _freed(data: Mapping[str, Any]) -> int:
     return sum(int(line["minutes"]) for line in data.get("drop") or ())
 
 
+class _SwapCheck(TypedDict):
+    """The arguments check_swap and explain_alternatives share (domain/swaps.py)."""
+
+    granted: Sequence[GrantedService]
+    catalogue: Mapping[str, CatalogueService]
+    policy: Policy
+    proposal: ProposedSwap
+    window_minutes: int
+    today: date | None
+    visit_bookings: Sequence[VisitBooking]
+
+
 def visit_bookings(ctx: Context, data: Mapping[str, Any]) -> tuple[VisitBooking, ...]:
     """The visits the swap falls on, with the minutes other swaps already hold there.
 
@@ -688,7 +732,7 @@ def run_check(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
             )
             for day in days
         )
-    arguments = {
+    arguments: _SwapCheck = {
         "granted": ctx.granted,
         "catalogue": ctx.catalogue,
         "policy": ctx.policy,
@@ -941,9 +985,13 @@ def _reassess_reason_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Messa
     return [Message("reassessments", "", {"requests": list(ctx.reassessments)})]
 
 
-def _reassess_text_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
+def _reassess_text_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
     return Question(
-        N_("Tell us in your own words what has changed"), "text", text_label=N_("What has changed")
+        N_("Tell us in your own words what has changed"),
+        "text",
+        text_label=N_("What has changed"),
+        # Her words from a wish outside the forløb, carried over (DOMAIN.md "Ældreloven").
+        text_value=data.get("prefill_text") or "",
     )
 
 
@@ -1463,18 +1511,31 @@ def _relative_done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message
 
 
 def _my_help_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    messages = [Message("my_help", "", dict(ctx.my_help))]
+    messages = [Message("my_help_ael" if ctx.is_ael else "my_help", "", dict(ctx.my_help))]
     if ctx.reassessments:
         messages.append(Message("reassessments", "", {"requests": list(ctx.reassessments)}))
     return messages
 
 
 def _rights_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    if ctx.is_ael:
+        # DOMAIN.md "Ældreloven": self-determination within the forløb (ÆL § 1 stk. 2, § 10).
+        return [Message("rights_ael", "", {"references": dict(ctx.policy.legal_references)})]
     # Rule 8 (004 §1.3.3): the municipality must tell recipients flexible home help exists.
     return [Message("rights", "", {"references": dict(ctx.policy.legal_references)})]
 
 
 def _start_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    if ctx.is_ael:
+        return [
+            Message(
+                "text",
+                N_(
+                    "Hello. I can help you with your home help. You can see your "
+                    "help, and tell us what matters most to you at your next visits."
+                ),
+            )
+        ]
     return [
         Message(
             "text",
@@ -1571,6 +1632,12 @@ STEPS: dict[str, Step] = {
         _menu_step("relative_done", _relative_done_intro),
     )
 }
+
+# The Ældreloven path (domain/dialogue_ael.py) uses the primitives above.
+from selvvisitation.domain import dialogue_ael  # noqa: E402
+
+STEPS.update({step.name: step for step in dialogue_ael.STEPS})
+SWAP_STEPS = frozenset(name for name in STEPS if name.startswith("swap_"))
 
 # Steps that change something on behalf of the citizen: only with the right to act.
 ACTING_STEPS = frozenset(STEPS) - {"menu", "understood", "my_help", "rights", "consent"}
@@ -1678,6 +1745,13 @@ def start(ctx: Context) -> tuple[State, list[Message]]:
 def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     """Handle one answer; on an invalid answer, the state is returned unchanged."""
     step = STEPS.get(state.step) or STEPS[START]
+    if (ctx.is_ael and state.step in SWAP_STEPS) or (
+        not ctx.is_ael and state.step in dialogue_ael.PRIORITY_STEPS
+    ):
+        # The decision changed law while she was answering: swaps and priorities do not mix.
+        return Outcome(
+            state, error=Invalid("answer", N_("Your help has changed. Please start over"))
+        )
     if state.step in ACTING_STEPS and not ctx.may_act:
         return Outcome(
             state, error=Invalid("answer", N_("You may see this, but not act for the citizen"))

@@ -20,6 +20,10 @@ LEGAL_REFERENCE_KEYS: tuple[str, ...] = (
     "cannot_demand_later",
     "complaint",
     "decision",
+    # Shown to the visitator beside a flag: the municipality's own document for the rule
+    # (issue 12: cite the municipality's document by its title, not our seed numbers).
+    "deselection_rule_source",
+    "deviation_rule_source",
 )
 
 
@@ -46,6 +50,16 @@ def default_legal_references() -> dict[str, str]:
         ),
         # 002 section 6: written decision with reasons, legal reference, complaint guidance.
         "decision": "Serviceloven §§ 88 og 89 samt forvaltningslovens §§ 22-25",
+        # Seed 002 §8 and seed 004 §1.3.3 (rule 7): Esbjerg's and the Health Authority's texts.
+        "deselection_rule_source": (
+            "Esbjerg Kommune: Kvalitetsstandarder, afsnit 8 \u201dFleksibel hjemmehjælp\u201d; "
+            "Sundhedsstyrelsen: Inspirationsmateriale om selvvisitation (2022), afsnit 1.3.3"
+        ),
+        # Seed 003: Esbjerg's procedure for visitation and providers.
+        "deviation_rule_source": (
+            "Esbjerg Kommune: Procedure for samarbejde mellem visitation og leverandører, "
+            "\u201dLøbende justering/revisitation\u201d"
+        ),
     }
 
 

@@ -23,6 +23,11 @@ from typing import Protocol
 
 import snowballstemmer
 from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
+
+from selvvisitation.domain.understanding_cues import TIME, Cues, detect_cues, relative_name
+
+__all__ = ["Cues", "detect_cues"]
 
 
 class Intent(enum.StrEnum):
@@ -31,9 +36,12 @@ class Intent(enum.StrEnum):
     SWAP = "swap"  # flexible home help: drop a service and/or get another
     WISH = "wish"  # preferences: time, which worker, clothes, habits
     REASSESSMENT = "reassessment"  # needs more/less help: a matter for the visitator
-    MY_HELP = "my_help"  # what help do I get, when do they come
+    MY_HELP = "my_help"  # what help do I get, how much time, when do they come
     RIGHTS = "rights"  # rules, complaints, what am I entitled to
     CONSENT = "consent"  # a relative's access to the citizen's help
+    CALL_BACK = "call_back"  # talk to a person, or be phoned (issue 13)
+    HELP = "help"  # help with the page itself: "hjælp", "what can I do here"
+    ACCESS_LOG = "access_log"  # who has looked at my data
     UNKNOWN = "unknown"
 
 
@@ -57,6 +65,12 @@ class Understanding:
     weekday: int | None  # 0 = Monday ... 6 = Sunday
     confidence: float  # 0.0 - 1.0
     explanation: str
+    relative_name: str | None = None  # CONSENT: the relative's name, when the text gives it
+    # Unsure which way a swap goes: ask "X instead of Y?" with the other reading as "no,
+    # the other way round" rather than guess (issue 13).
+    needs_question: bool = False
+    alternative_drop: tuple[str, ...] = ()
+    alternative_add: tuple[str, ...] = ()
 
 
 class _CatalogueLike(Protocol):
@@ -94,7 +108,7 @@ _STOPWORDS_DA = frozenset(
     jeg du han hun vi i de den det dem der som en et at og eller min mit mine mig dig sig
     os jer hans hendes deres vores din dit dine sin sit sine have har havde ha få får fik
     fået gerne vil ville kan kunne skal skulle må måtte bliver blive blev være er var lige
-    lidt lille bare også nu så jo vel nok da når hvis om for fra til med hos ved efter
+    lidt lille bare også nu så jo vel nok da når hvis om for fra til med hos ved efter trænger
     denne dette disse her noget nogle mere mest meget hellere end stedet istedet istedetfor
     bytte bytter byt byttet byttes hjælp hjælpen hjælper hjælperen hjælperne tak venligst
     dag idag morgen ikke men også mor far kære hej goddag
@@ -111,6 +125,7 @@ _STOPWORDS_EN = frozenset(
     """.split()
 )
 _STOPWORDS = _STOPWORDS_DA | _STOPWORDS_EN
+_PARTICLES = frozenset({"up", "op", "af", "ud", "på", "over", "out", "off", "down", "ned"})
 
 _WEEKDAYS = {
     "mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5,
@@ -161,7 +176,7 @@ def _stemmer(language: str) -> snowballstemmer.Stemmer:
 def stem(word: str, language: str = "da") -> str:
     """Stem one lower-case word; the Danish stemmer also copes with English plurals poorly,
     so the caller compares raw forms too."""
-    return _stemmer(language).stemWord(word)
+    return str(_stemmer(language).stemWord(word))  # snowballstemmer is untyped
 
 
 @lru_cache(maxsize=200000)
@@ -213,6 +228,8 @@ def _phrase_index(services: tuple[MatchableService, ...], language: str) -> tupl
         for text in (*service.names, *service.synonyms):
             words = [w.strip("-'") for w in tokenize(text) if w not in _PUNCT]
             content = [w for w in words if w and w not in _STOPWORDS] or [w for w in words if w]
+            if all(w in _PARTICLES for w in content):
+                continue  # "get up" leaves "up": a particle alone would match "put up"
             if content:
                 pairs = tuple((w, stem(w, language)) for w in content)
                 phrases.append(_Phrase(service.code, pairs, order))
@@ -477,110 +494,273 @@ def find_roles(tokens: Sequence[str], mentions: Sequence[Mention]) -> Roles | No
     return None
 
 
-# --- Intent cues ----------------------------------------------------------------------
+# --- Reading the text as it is typed ----------------------------------------------------
+
+# Spoken and short forms ("ik", "ka", "sku"), mapped before anything else reads the words.
+_SPOKEN_DA = {
+    "ik": "ikke", "ikk": "ikke", "ike": "ikke", "ka": "kan", "sku": "skulle", "ha": "have",
+    "di": "de", "istf": "istedetfor", "heller": "hellere", "gider": "gider", "aldrig": "ikke",
+}  # fmt: skip
+_SPOKEN_EN = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "id": "i'd",
+    "im": "i'm", "wont": "won't", "ned": "need",
+}  # fmt: skip
 
 
-def _cue(*alternatives: str) -> re.Pattern[str]:
-    """Compile word-bounded alternatives into one pattern."""
-    return re.compile(r"(?<![\wæøå])(?:" + "|".join(alternatives) + r")(?![\wæøå])")
+@lru_cache(maxsize=20000)
+def restore_danish_letters(word: str) -> str:
+    """'toejvask' -> 'tøjvask': aa/oe/ae typed for å/ø/æ, unless the word is Danish as typed.
+
+    Whether a word is Danish as typed is looked up in wordfreq's Danish word frequencies,
+    which ship inside the package (no download at run time).
+    """
+    if not any(pair in word for pair in ("aa", "oe", "ae")):
+        return word
+    if zipf_frequency(word, "da") >= 2.0:  # a real Danish word with these letters
+        return word
+    return word.replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
 
 
-_RELATIVE = _cue(
-    r"datter(en)?", r"søn(nen)?", r"pårørende", r"kone", r"hustru", r"mand(en)?",
-    r"svigerdatter", r"svigersøn", r"barnebarn", r"børnebørn", r"nabo(en)?", r"bror",
-    r"søster", r"familie(n)?", r"niece", r"nevø", r"daughter", r"son", r"relatives?",
-    r"wife", r"husband", r"family", r"grandson", r"granddaughter", r"nephew", r"neighbou?r",
-    r"brother", r"sister", r"children", r"kids", r"mine børn", r"min pige", r"min dreng",
+# Spoken ways to say a service, rewritten word for word (positions stay the same).
+_REWRITES = (
+    (("ud", "og", "gå"), ("gå", "en", "tur")),
+    (("ud", "at", "gå"), ("gå", "en", "tur")),
+    (("ude", "at", "gå"), ("gå", "en", "tur")),
+)
+
+
+def prepare_tokens(text: str, language: str) -> list[str]:
+    """Tokens ready for matching: spoken forms, å/ø/æ and misspelt pattern words mended."""
+    tokens = tokenize(text)
+    for old, new in _REWRITES:
+        for i in range(len(tokens) - len(old) + 1):
+            if tuple(tokens[i : i + len(old)]) == old:
+                tokens[i : i + len(old)] = new
+    spoken = _SPOKEN_EN if language == "en" else _SPOKEN_DA
+    out: list[str] = []
+    for i, word in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word == "heller" and following in {"ikke", "ik", "ikk", "not"}:
+            out.append(word)  # "heller ikke": neither, not "hellere"
+            continue
+        word = spoken.get(word, word)
+        if language != "en":
+            word = restore_danish_letters(word)
+        out.append(canonical_marker(word))
+    return out
+
+
+# --- Structure: which mentions are dropped and which are wanted -------------------------
+
+_NEG_WORDS = frozenset(
+    "ikke ingen hverken uden not no without don't doesn't didn't never nope".split()
+)
+_POLITE_MODALS = frozenset("kan kunne vil ville skal må could can would will".split())
+_SUBJECTS = frozenset("i de vi du hun han man jeg you they we she he someone nogen".split())
+_ADD_MARKERS = frozenset({"hellere", "helst", "rather", "prefer", "instead", "istedet"})
+_CLAUSE_SPLIT = frozenset({",", ".", ";", ":", "!", "?", "men", "but", "så", "so", "fordi"})
+_CLAUSE_SPLIT |= frozenset({"because", "hvis", "if", "-"})
+_CONJUNCTIONS = frozenset({"og", "and"})
+_OBJECT_LEAD = frozenset("en et a an the min mit mine my her his hans hendes sin sit sine".split())
+# After "og"/"and" a verb starts a new clause ("drop indkøb og gå en tur"); a noun continues
+# a list of services ("drop støv af og oprydning").
+_VERBS_AFTER_AND = frozenset(
+    """
+    gå går gik tag tage få læs læse stryg stryge pudse pudser vask vaske hjælp hjælpe kom
+    komme gør gøre skriv skrive sy handle lave ryd rydde klip klippe read go take get have
+    do wash help write make put come clean iron mend cut tidy
+    """.split()
+)
+# Predicates that set a service aside: "badet kan godt vente", "gulvet er fint".
+_SET_ASIDE = (
+    ("kan", "godt", "vente"), ("kan", "vente"), ("can", "wait"), ("vente", "med"),
+    ("er", "fint"), ("er", "fine"), ("is", "fine"), ("are", "fine"), ("er", "rent"),
+    ("er", "nyt"), ("klarer", "selv"), ("klare", "selv"), ("kan", "selv"), ("klaret",),
+    ("nødvendig",), ("nødvendigt",), ("never", "mind"), ("forget",), ("leave",),
+    ("springes", "over"), ("undværes",), ("undvære",), ("tager", "det"), ("gjort", "det"),
+    ("behøver", "i", "ikke"), ("trænger", "ikke"), ("der", "er"),
 )  # fmt: skip
-_ACCESS = _cue(
-    r"se", r"kigge", r"følge med", r"adgang", r"logge? ind", r"på mine vegne", r"på vegne",
-    r"læse med", r"ser", r"see", r"access", r"log in", r"on my behalf", r"look at",
-    r"follow", r"keep an eye", r"handle .{0,20}for me", r"ordne det for mig",
-)  # fmt: skip
-_CONSENT = _cue(
-    r"samtykke\w*", r"fuldmagt\w*", r"consent\w*", r"power of attorney", r"bisidder",
-)  # fmt: skip
-_REASSESS = _cue(
-    r"mere hjælp", r"mindre hjælp", r"ekstra hjælp", r"flere besøg", r"færre besøg",
-    r"klare mig", r"klarer mig", r"klare det selv", r"klarer det selv", r"kan selv",
-    r"revisitation\w*", r"revurder\w*", r"ny vurdering",
-    r"blevet (meget )?(dårligere|bedre|svagere)",
-    r"har det dårligere", r"faldet", r"falder", r"brug for mere", r"brug for mindre",
-    r"behov for mere", r"ikke nok hjælp", r"for lidt hjælp", r"for meget hjælp",
-    r"passer ikke", r"visitator\w*", r"more help", r"less help", r"extra help",
-    r"more visits", r"cope", r"can't manage", r"cannot manage", r"reassess\w*",
-    r"not enough help", r"too much help", r"worse", r"need more", r"need less",
-    r"fell", r"fallen", r"managing on (her|his|my) own", r"look at my needs",
-    r"review", r"doesn't fit", r"does not fit",
-)  # fmt: skip
-_RIGHTS = _cue(
-    r"ret til", r"rettighed\w*", r"klage\w*", r"lov til", r"regler(ne)?", r"loven",
-    r"fleksibel hjemmehjælp", r"fleksibel hjælp", r"ankestyrelsen", r"paragraf\w*",
-    r"må de (godt )?(nægte|sige nej|afvise)", r"hvad må jeg", r"right to", r"rights",
-    r"complain\w*", r"allowed", r"entitled", r"the rules", r"the law", r"appeal",
-    r"refuse", r"flexible home help", r"what can i swap", r"kan man bytte",
-    r"hvordan bytter man", r"hvad kan jeg bytte",
-)  # fmt: skip
-_MY_HELP = _cue(
-    r"hvad får jeg", r"hvilken hjælp", r"hvornår kommer", r"hvem kommer", r"hvad er jeg bevilget",
-    r"min bevilling", r"mit skema", r"hvor meget tid", r"hvor mange minutter",
-    r"hvad hjælper de", r"kommer de", r"kommer hjemmehjælpen", r"min hjælp", r"hvad står der",
-    r"hvad har jeg fået", r"hvad skal de lave", r"what help do i", r"what do i get",
-    r"when (are|is|do|will) (they|the|she|he|my)", r"who is coming", r"my schedule",
-    r"how much time", r"how many minutes", r"what am i granted", r"my help", r"my plan",
-    r"what will they do", r"who comes", r"hvor længe bliver",
-)  # fmt: skip
-_WISH = _cue(
-    r"tidligere", r"senere", r"klokken", r"kl", r"om morgenen", r"om aftenen",
-    r"om eftermiddagen", r"samme hjælper", r"samme person", r"samme medarbejder",
-    r"fast hjælper", r"faste hjælpere", r"kvindelig", r"mandlig", r"en kvinde", r"en mand",
-    r"vane\w*", r"kjole(n)?", r"bluse(n)?", r"skjorte(n)?", r"foretrækker", r"ønsker? mig",
-    r"tidspunkt\w*", r"hjemmesko", r"earlier", r"later", r"o'clock", r"in the morning",
-    r"in the evening", r"same carer", r"same helper", r"same person", r"female", r"male",
-    r"a woman", r"a man", r"habits?", r"routine", r"prefer", r"dress", r"blouse", r"shirt",
-    r"time", r"\d{1,2} ?(am|pm)", r"\d{1,2}[.:]\d{2}", r"radio\w*", r"musik\w*", r"music",
-    r"hund(en)?",
-    r"kat(ten)?", r"dog", r"cat",
-)  # fmt: skip
-_WANT = _cue(
-    r"vil gerne", r"vil have", r"ville gerne", r"kunne jeg", r"kan jeg", r"må jeg",
-    r"ønsker", r"gerne have", r"gerne få", r"kan i", r"kan de", r"kunne i", r"kunne de",
-    r"kan hjælperen", r"jeg vil", r"vi vil", r"can i", r"could i", r"may i", r"i'd like",
-    r"i would like", r"i want", r"i'd love", r"please", r"can you", r"could you",
-    r"can they", r"could they", r"she would like", r"he would like", r"she wants",
-    r"he wants", r"hun vil", r"han vil", r"hun ønsker", r"han ønsker",
-)  # fmt: skip
-_SWAP_WORD = _cue(r"byt\w*", r"swap\w*", r"switch\w*", r"exchange")
-# Times of day: "i stedet for om morgenen" moves a visit rather than swapping a service.
-_TIME = _cue(
-    r"morgen(en)?", r"formiddag(en)?", r"eftermiddag(en)?", r"aften(en)?", r"nat(ten)?",
-    r"klokken", r"kl", r"morning", r"afternoon", r"evening", r"night", r"o'clock", r"\d+",
-)  # fmt: skip
+_SPRING = frozenset({"springe", "springer", "spring", "springes", "sprunget"})
+_DROP_WORDS = _DROP_VERBS | {"slip", "slipper", "drops"}
+
+
+def _split_clauses(tokens: Sequence[str], mentions: Sequence[Mention]) -> list[range]:
+    """Clauses at punctuation and conjunctions. "og" splits only before a new verb or
+    subject, not between two services ("drop støv af og oprydning")."""
+    starts = {m.start for m in mentions}
+    ends = {m.end for m in mentions}
+    clauses: list[range] = []
+    begin = 0
+    for i, token in enumerate(tokens):
+        split = token in _CLAUSE_SPLIT
+        if token in _CONJUNCTIONS:
+            nxt = i + 1
+            if nxt < len(tokens) and tokens[nxt] in _OBJECT_LEAD:
+                nxt += 1
+            verb = nxt < len(tokens) and tokens[nxt] in _VERBS_AFTER_AND
+            split = nxt not in starts or verb
+            # "hellere ud og gå end …": keep a "hellere … end" together
+            opened = any(tokens[j] in {"hellere", "rather"} for j in range(begin, i))
+            closes = any(tokens[j] in {"end", "than"} for j in range(i + 1, len(tokens)))
+            if opened and closes:
+                split = False
+        # "… denne gang ka i gøre køleskabet rent": a new question starts a clause, unless
+        # it follows a fronted service ("Rengøring kan jeg godt undvære").
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in _POLITE_MODALS and following in _SUBJECTS and i > begin and i not in ends:
+            if i > begin:
+                clauses.append(range(begin, i))
+            begin = i
+            continue
+        if split:
+            if i > begin:
+                clauses.append(range(begin, i))
+            begin = i + 1
+    if begin < len(tokens):
+        clauses.append(range(begin, len(tokens)))
+    return clauses
+
+
+def _drop_cue(
+    tokens: Sequence[str], clause: range, starts: frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
+    """Where a clause sets a service aside: (position of the cue, end of its object span).
+
+    A negation counts unless it is the polite "kan I ikke …?"; a drop verb ("drop",
+    "spring … over", "slip for") reaches to "over" or the clause's end.
+    """
+    words = [tokens[i] for i in clause]
+    first = clause.start
+    for k, word in enumerate(words):
+        i = first + k
+        if word in _NEG_WORDS:
+            polite = (
+                k >= 2
+                and words[k - 1] in _SUBJECTS
+                and words[k - 2] in _POLITE_MODALS
+                and (k == 2 or words[k - 3] in {"så", "og", "men", "eller"})
+            )
+            enough = k + 1 < len(words) and words[k + 1] in {"nok", "enough", "længere"}
+            neither = k > 0 and words[k - 1] == "heller"
+            if not (polite or enough or neither):
+                return i, clause.stop
+        if word in _DROP_WORDS:
+            if word in _SPRING and "over" in words[k + 1 :]:
+                over = first + k + 1 + words[k + 1 :].index("over")
+                if any(j in starts for j in range(i + 1, over)):
+                    return i, over
+            return i, clause.stop
+        for seq in _SET_ASIDE:
+            if tuple(words[k : k + len(seq)]) == seq:
+                return i, clause.stop
+    return None
+
+
+_LEADING = frozenset({"siger", "says", "synes", "mener", "skriver"})
+
+
+def _fronted(tokens: Sequence[str], clause: range, m: Mention, cue: tuple[int, int]) -> bool:
+    """Whether a mention before the cue is its subject: "Badet kan godt vente", "Gulvvask
+    har jeg ikke brug for", not "breve hun ikke forstår" deep in a clause."""
+    if m.start >= cue[0]:
+        return False
+    lead = [tokens[i] for i in range(clause.start, m.start)]
+    return all(w in _STOPWORDS or w in _LEADING or w in _NEG_WORDS for w in lead)
+
+
+def _add_marker(tokens: Sequence[str], clause: range) -> int:
+    """Position of "hellere", "rather", "i stedet" (not "i stedet for") in a clause, or -1."""
+    for i in clause:
+        word = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word == "stedet" and i > clause.start and tokens[i - 1] == "i" and nxt != "for":
+            return i
+        if word in _ADD_MARKERS and nxt not in {"for", "of", "than", "end"}:
+            return i
+        if word in _ADD_MARKERS and word in {"hellere", "rather"}:
+            return i
+        if word in {"stedet", "istedet"} and nxt == "for" and i + 2 >= clause.stop:
+            return i  # "… kan hun komme en tur ud istedet for"
+    return -1
 
 
 @dataclass(frozen=True)
-class _Cues:
-    consent: bool
-    reassess: bool
-    rights: bool
-    my_help: bool
-    wish: bool
-    want: bool
-    swap_word: bool
+class Reading:
+    """Roles given to each mention: 'add', 'drop' or 'default', and how sure we are."""
+
+    roles: tuple[tuple[Mention, str], ...]
+    pattern: str
+    explicit: bool  # a marker or negation set at least one role
+    drop_span: range  # tokens on the dropped side of an explicit pattern (for free text)
+    add_span: range
+    unsure: bool = False  # the direction is a guess: ask the citizen
 
 
-def detect_cues(text: str) -> _Cues:
-    """Find the intent cue words in normalised text."""
-    consent = bool(_CONSENT.search(text)) or bool(_RELATIVE.search(text) and _ACCESS.search(text))
-    return _Cues(
-        consent=consent,
-        reassess=bool(_REASSESS.search(text)),
-        rights=bool(_RIGHTS.search(text)),
-        my_help=bool(_MY_HELP.search(text)),
-        wish=bool(_WISH.search(text)),
-        want=bool(_WANT.search(text)),
-        swap_word=bool(_SWAP_WORD.search(text)),
-    )
+def read_structure(tokens: Sequence[str], mentions: Sequence[Mention]) -> Reading:
+    """Give every mention a role from the clause it stands in (issue 13).
+
+    Explicit patterns ("X i stedet for Y", "hellere X end Y", "bytte Y til X") decide first;
+    then negations and drop verbs mark what is set aside; "hellere"/"i stedet" what is
+    wanted; what is left is wanted when something else is dropped.
+    """
+    roles: dict[Mention, str] = {}
+    patterns: list[str] = []
+    drop_span = add_span = range(0)
+    unsure = False
+    for clause in _split_clauses(tokens, mentions):
+        inside = [m for m in mentions if m.start in clause]
+        sub = list(tokens[clause.start : clause.stop])
+        shifted = [
+            Mention(m.code, m.start - clause.start, m.end - clause.start, m.score, m.length)
+            for m in inside
+        ]
+        for pattern in (_instead_of, _rather_than, _swap_verb):
+            found = pattern(sub, shifted)
+            if found is None or (pattern is _instead_of and not found.drop and not found.add):
+                continue
+            if pattern is _instead_of and found.drop.start >= len(sub):
+                continue  # "i stedet for" with nothing after it: read as "i stedet"
+            add = range(found.add.start + clause.start, found.add.stop + clause.start)
+            drop = range(found.drop.start + clause.start, found.drop.stop + clause.start)
+            for m in inside:
+                if m.start in add:
+                    roles[m] = "add"
+                elif m.start in drop:
+                    roles[m] = "drop"
+            patterns.append(found.pattern)
+            named = [m for m in inside if m.start in drop]
+            if found.pattern == "bytte Y" and len(named) > 1:
+                # "bytte tøjvask indkøb": no "til"/"med" says which way; propose the first
+                # as dropped and ask.
+                unsure = True
+                for m in named[1:]:
+                    roles[m] = "add"
+            drop_span, add_span = drop, add
+            break
+        cue = _drop_cue(tokens, clause, frozenset(m.start for m in inside))
+        marker = _add_marker(tokens, clause)
+        for m in inside:
+            if m in roles:
+                continue
+            if marker >= 0 and m.start > marker:
+                roles[m] = "add"
+            elif cue is not None and (
+                cue[0] < m.start < cue[1] or _fronted(tokens, clause, m, cue)
+            ):
+                roles[m] = "drop"
+                if "negation" not in patterns:
+                    patterns.append("negation")
+            elif cue is not None and marker < 0 and m.start >= cue[1]:
+                roles[m] = "default"  # "spring Y over og X": X is wanted
+            elif marker >= 0:
+                roles[m] = "add"  # "X i stedet"
+            else:
+                roles[m] = "default"
+        if cue is not None and not any(roles.get(m) == "drop" for m in inside):
+            drop_span = range(cue[0] + 1, cue[1]) if not drop_span else drop_span
+    explicit = any(role != "default" for role in roles.values())
+    ordered = tuple((m, roles[m]) for m in mentions)
+    return Reading(ordered, " + ".join(patterns) or "-", explicit, drop_span, add_span, unsure)
 
 
 def _free_text(tokens: Sequence[str], span: range) -> str | None:
@@ -599,7 +779,45 @@ def _unique(codes: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
+# "vasket" is a synonym of the shower, but "få vasket tøj/gulv/vinduer" is another service:
+# a lone participle counts only when no other service stands right beside it.
+_WEAK_WORDS = frozenset({"vasket", "vask", "vaske", "vasker", "washed", "wash", "tur"})
+# "gøre køleskabet rent", "fridge cleaning": the general cleaning words belong to the room.
+_GENERIC_CLEANING = frozenset(
+    "gøre gøres gjort rent rengøring rengøre rengjort cleaning clean cleaned".split()
+)
+_PERFECT = frozenset({"har", "havde", "has", "have", "had"})
+
+
+def _drop_weak(tokens: Sequence[str], mentions: list[Mention]) -> list[Mention]:
+    """Remove mentions of a weak word: beside another mention ("vasket tøj", "køleskabet
+    gøres rent"), or a past participle in a perfect tense ("det har min søn vasket")."""
+    kept = []
+    for m in mentions:
+        words = [t for t in tokens[m.start : m.end] if t not in _STOPWORDS]
+        near = any(o is not m and abs(o.start - m.start) <= 3 for o in mentions)
+        weak = len(words) == 1 and words[0] in _WEAK_WORDS
+        generic = (
+            bool(words)
+            and all(w in _GENERIC_CLEANING for w in words)
+            and any(
+                o.end <= m.start and all(t in {"blive", "bliver"} for t in tokens[o.end : m.start])
+                for o in mentions
+            )
+        )
+        perfect = weak and any(tokens[j] in _PERFECT for j in range(max(0, m.start - 4), m.start))
+        if not (weak and near) and not generic and not perfect:
+            kept.append(m)
+    return kept
+
+
 # --- The entry point ------------------------------------------------------------------
+
+# A question about the rules, even when it names a service or says "bytte".
+_RULES_QUESTION = re.compile(
+    r"\b(er det rigtigt|is it true|(bytte|swap) (mellem|between)|hvad sker der hvis"
+    r"|what happens if)\b"
+)
 
 
 def understand(
@@ -618,88 +836,120 @@ def understand(
 def _understand(text: str, services: Sequence[MatchableService], language: str) -> Understanding:
     """The body of understand(), free to raise on programming errors."""
     language = "en" if str(language).lower().startswith("en") else "da"
-    tokens = [canonical_marker(tok) for tok in tokenize(text if isinstance(text, str) else "")]
+    raw = text if isinstance(text, str) else ""
+    tokens = prepare_tokens(raw, language)
     norm = " ".join(tokens)
-    mentions = find_mentions(tokens, services, language)
-    roles = find_roles(tokens, mentions)
+    mentions = _drop_weak(tokens, find_mentions(tokens, services, language))
+    reading = read_structure(tokens, mentions)
     cues = detect_cues(norm)
-
-    def unknown(explanation: str) -> Understanding:
-        return Understanding(Intent.UNKNOWN, (), (), None, find_weekday(tokens), 0.0, explanation)
+    weekday = find_weekday(tokens, reading.drop_span if reading.add_span else None)
 
     if not tokens:
-        return unknown("Empty message.")
+        return _result(Intent.UNKNOWN, 0.0, "Empty message.", weekday)
 
-    add: tuple[str, ...] = ()
-    drop: tuple[str, ...] = ()
-    free: str | None = None
-    if roles is not None:
-        add = _unique(m.code for m in mentions if m.start in roles.add)
-        drop = _unique(m.code for m in mentions if m.start in roles.drop)
-        # The wished help in the citizen's own words, when it is not a known service. Without
-        # any known service, both sides must say something for it to count as a swap.
-        if not add and (drop or _free_text(tokens, roles.drop)):
-            free = _free_text(tokens, roles.add)
-    weekday = find_weekday(tokens, roles.drop if roles is not None and add else None)
+    drop = _unique(m.code for m, role in reading.roles if role == "drop")
+    wanted = _unique(m.code for m, role in reading.roles if role == "add")
+    default = _unique(m.code for m, role in reading.roles if role == "default")
+    # A service set aside somewhere is not also wanted because it was named elsewhere.
+    add = _unique(c for c in (*wanted, *default) if c not in drop or c in wanted)
     scores = [m.score for m in mentions] or [0.0]
     quality = sum(scores) / len(scores)
 
-    def result(intent: Intent, confidence: float, why: str, **kw: object) -> Understanding:
-        return Understanding(
-            intent=intent,
-            drop=kw.get("drop", ()),  # type: ignore[arg-type]
-            add=kw.get("add", ()),  # type: ignore[arg-type]
-            free_text_add=kw.get("free"),  # type: ignore[arg-type]
-            weekday=weekday,
-            confidence=round(max(0.0, min(1.0, confidence)), 2),
-            explanation=why,
-        )
+    # 1. Requests that are never swaps, whatever services they name.
+    if cues.access_log:
+        return _result(Intent.ACCESS_LOG, 0.8, "Who has looked at the data.", weekday)
+    if cues.call_back:
+        return _result(Intent.CALL_BACK, 0.8, "Asks to talk to a person or be phoned.", weekday)
+    if cues.help and not mentions:
+        return _result(Intent.HELP, 0.7, "Asks for help with the page.", weekday)
+    if cues.consent and not mentions:
+        return _consent(raw, weekday)
+    if _RULES_QUESTION.search(norm):
+        return _result(Intent.RIGHTS, 0.75, "A question about the rules of swapping.", weekday)
 
-    # 1. A swap sentence with services on at least one side decides everything.
-    if roles is not None and (add or drop or free):
-        drop_text = " ".join(tokens[i] for i in roles.drop)
-        # "bad på fredag i stedet for torsdag": the same service, or only a time on the drop
-        # side, means moving a visit, which is a wish, not a swap.
-        only_time = bool(drop_text) and (
-            find_weekday(drop_text.split()) is not None or bool(_TIME.search(drop_text))
+    # 2. A swap read from the sentence's structure.
+    explicit_drop = bool(drop)
+    explicit_add = any(role == "add" for _, role in reading.roles)
+    free: str | None = None
+    if reading.add_span and not wanted and (drop or _free_text(tokens, reading.drop_span)):
+        free = _free_text(tokens, reading.add_span)  # the wish in her own words
+    if explicit_drop or explicit_add or free:
+        drop_text = " ".join(tokens[i] for i in reading.drop_span)
+        only_time = (
+            bool(drop_text)
+            and not drop
+            and (find_weekday(drop_text.split()) is not None or bool(TIME.search(drop_text)))
         )
-        if (add and set(add) == set(drop)) or ((add or free) and not drop and only_time):
-            return result(
-                Intent.WISH,
-                0.7 * quality,
-                f"Pattern '{roles.pattern}' moves a service in time: a wish.",
-            )
-        if add and drop:
-            confidence = 0.9 * quality
-        elif free:
-            confidence = 0.6 if drop else 0.4
-        else:
-            confidence = 0.75 * quality
-        why = (
-            f"Pattern '{roles.pattern}': add {list(add) or free or '-'}, drop {list(drop) or '-'}."
-        )
-        return result(Intent.SWAP, confidence, why, add=add, drop=drop, free=free)
+        if (add and set(add) == set(drop)) or (only_time and (add or free)):
+            return _result(Intent.WISH, 0.7 * quality, "Moves a service in time: a wish.", weekday)
+        if drop and not explicit_add and not cues.want and (cues.reassess and not add):
+            return _result(Intent.REASSESSMENT, 0.7, "Needs more or less help.", weekday)
+        if add or drop or free:
+            if not drop and (cues.time or cues.wish):
+                return _result(Intent.WISH, 0.6, "A service at another time: a wish.", weekday)
+            if not drop and (cues.consent or cues.reassess or cues.my_help) and not explicit_add:
+                pass  # a question naming a service: the cue words decide below
+            else:
+                confidence = 0.9 * quality if add and drop else 0.7 * quality
+                why = f"Pattern '{reading.pattern}': add {list(add) or free or '-'}, drop "
+                why += f"{list(drop) or '-'}."
+                alternative = (add, drop) if add and drop and reading.unsure else None
+                return _result(
+                    Intent.SWAP, confidence, why, weekday, add=add, drop=drop,
+                    free=None if add else free, alternative=alternative,
+                )  # fmt: skip
 
-    # 2. Without a swap sentence, the cue words decide, the strongest first.
+    # 3. Without a swap sentence, the cue words decide, the strongest first.
     if cues.consent:
-        return result(Intent.CONSENT, 0.8, "A relative's access or consent is mentioned.")
+        return _consent(raw, weekday)
     if cues.reassess:
-        return result(Intent.REASSESSMENT, 0.75, "Words about needing more or less help.")
+        return _result(Intent.REASSESSMENT, 0.75, "Words about needing more or less help.", weekday)
     if cues.rights:
-        return result(Intent.RIGHTS, 0.75, "A question about rules or rights.")
+        return _result(Intent.RIGHTS, 0.75, "A question about rules or rights.", weekday)
     if cues.swap_word and not mentions:
-        return result(Intent.SWAP, 0.4, "A wish to swap, without naming a service.")
+        return _result(Intent.SWAP, 0.4, "A wish to swap, without naming a service.", weekday)
     if cues.my_help:
-        return result(Intent.MY_HELP, 0.75, "A question about the citizen's own help.")
-    if cues.wish:
-        return result(Intent.WISH, 0.65, "A preference about time, person or habits.")
+        return _result(Intent.MY_HELP, 0.75, "A question about the citizen's own help.", weekday)
+    if cues.wish or (cues.time and mentions):
+        return _result(Intent.WISH, 0.65, "A preference about time, person or habits.", weekday)
     if mentions and (cues.want or cues.swap_word):
-        negated = {
-            m.code for m in mentions
-            if any(tokens[j] in _NEGATIONS for j in range(max(0, m.start - 3), m.start))
-        }  # fmt: skip
-        add = _unique(m.code for m in mentions if m.code not in negated)
-        drop = _unique(m.code for m in mentions if m.code in negated)
-        return result(Intent.SWAP, 0.6 * quality, "A request naming services.", add=add,
-                      drop=drop)  # fmt: skip
-    return unknown("No pattern or cue recognised.")
+        return _result(
+            Intent.SWAP, 0.6 * quality, "A request naming services.", weekday, add=add, drop=drop
+        )
+    if cues.help:
+        return _result(Intent.HELP, 0.6, "Asks for help with the page.", weekday)
+    return _result(Intent.UNKNOWN, 0.0, "No pattern or cue recognised.", weekday)
+
+
+def _consent(raw: str, weekday: int | None) -> Understanding:
+    """A relative's access: carry the relative's name over when the text writes it."""
+    name = relative_name(_TOKEN_RE.findall(unicodedata.normalize("NFC", raw)))
+    return _result(Intent.CONSENT, 0.8, "A relative's access or consent.", weekday, name=name)
+
+
+def _result(
+    intent: Intent,
+    confidence: float,
+    why: str,
+    weekday: int | None,
+    *,
+    add: tuple[str, ...] = (),
+    drop: tuple[str, ...] = (),
+    free: str | None = None,
+    name: str | None = None,
+    alternative: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+) -> Understanding:
+    """Build the reading; an unsure direction carries the other reading as the question."""
+    return Understanding(
+        intent=intent,
+        drop=drop,
+        add=add,
+        free_text_add=free,
+        weekday=weekday,
+        confidence=0.0 if intent is Intent.UNKNOWN else round(max(0.0, min(1.0, confidence)), 2),
+        explanation=why,
+        relative_name=name,
+        needs_question=alternative is not None,
+        alternative_drop=alternative[0] if alternative else (),
+        alternative_add=alternative[1] if alternative else (),
+    )

@@ -23,8 +23,9 @@ instead against the grant, the catalogue and the time frame (rule 4).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from selvvisitation.domain.policy import Policy
@@ -95,7 +96,8 @@ class RecordProblem:
 
     code: str
     field: str
-    data: Mapping[str, object] = field(default_factory=dict, hash=False)
+    # dataclasses.field in full: the attribute above named `field` shadows the import here.
+    data: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
@@ -196,6 +197,14 @@ class Consent(db.Model):
         enum_column(RelationKind), default=RelationKind.OTHER
     )
     relation_text: Mapped[str] = mapped_column(sa.String(80), default="")  # OTHER, in words
+    # The relative's name as the citizen (or the staff recording the consent) wrote it.
+    # This is the name shown to the citizen: Relative.name may have been written by
+    # another citizen who gave the same CPR number, and must not be shown to her
+    # (issue 15, High 1). Set from Relative.name when left empty (staff, import, demo).
+    relative_name: Mapped[str] = mapped_column(sa.String(160))
+    # A keyed hash of the session that added the relative through the dialogue (None for
+    # consents given otherwise): how many relatives one session may add is limited.
+    added_in_session: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     scope: Mapped[ConsentScope] = mapped_column(enum_column(ConsentScope))
     basis: Mapped[ConsentBasis] = mapped_column(enum_column(ConsentBasis))
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -219,6 +228,12 @@ class Consent(db.Model):
         if not self.is_active(at):
             return False
         return scope == ConsentScope.SEE or self.scope == ConsentScope.ACT
+
+
+@event.listens_for(Consent, "before_insert")
+def _name_as_recorded(_mapper: Any, _connection: Any, consent: Consent) -> None:
+    if consent.relative_name is None:
+        consent.relative_name = consent.relative.name
 
 
 def relative_may(

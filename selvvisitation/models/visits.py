@@ -44,6 +44,9 @@ class Visit(db.Model):
     recorded_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
+    # An AEL visit records no minutes, unless the municipality turns on optional time
+    # (MunicipalityPolicy.ael_optional_minutes; DOMAIN.md "Ældreloven").
+    recorded_minutes: Mapped[int | None]
 
     citizen: Mapped[Citizen] = relationship()
     team: Mapped[Team | None] = relationship()

@@ -1,17 +1,33 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
+from selvvisitation.auth.views import STAFF_HOME
 from selvvisitation.i18n import safe_next_url
-from selvvisitation.security.access import PUBLIC, allow
+from selvvisitation.security.access import PUBLIC, allow, current_actor
 
 blueprint = Blueprint("public", __name__)
 
 
 @blueprint.route("/")
 @allow(PUBLIC)
-def index() -> str:
+def index() -> str | Response:
+    """The welcome page; someone signed in goes straight to her own start page (issue 12)."""
+    actor = current_actor()
+    if actor.staff is not None:
+        return redirect(url_for(STAFF_HOME[actor.staff.role]))
+    if not actor.is_anonymous:
+        return redirect(url_for("citizen.index"))
     return render_template("public/index.html")
 
 
@@ -30,3 +46,15 @@ def set_language() -> Response:
 def health() -> tuple[dict, int]:
     """Liveness for the load balancer: says nothing about anyone."""
     return {"status": "ok"}, 200
+
+
+@blueprint.route("/favicon.ico")
+@allow(PUBLIC)
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: without it every visit logs a 404."""
+    return send_from_directory(
+        str(current_app.static_folder),
+        "app/favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=7 * 24 * 3600,
+    )

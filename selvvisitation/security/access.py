@@ -54,6 +54,7 @@ class Actor:
     citizen: Any = None  # the citizen signed in as themselves
     relative: Any = None
     subject: Any = None  # the citizen whose information is in play
+    session_id: str = ""  # the sign-in's random id (sign_in): limits count per session
 
     @property
     def is_anonymous(self) -> bool:
@@ -207,13 +208,15 @@ def _load_actor() -> Actor:
         if staff is None or not staff.active or not nonce or staff.session_nonce != nonce:
             sign_out()
             return Actor()
-        return Actor(kind=ActorKind.STAFF, staff=staff)
+        return Actor(kind=ActorKind.STAFF, staff=staff, session_id=session["sid"])
     if kind == ActorKind.CITIZEN.value:
         citizen = db.session.get(Citizen, actor_id)
         if citizen is None:
             session.clear()
             return Actor()
-        return Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen)
+        return Actor(
+            kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id=session["sid"]
+        )
     if kind == ActorKind.RELATIVE.value:
         relative = db.session.get(Relative, actor_id)
         if relative is None:
@@ -221,7 +224,9 @@ def _load_actor() -> Actor:
             return Actor()
         subject_id = session.get("subject_id")
         subject = db.session.get(Citizen, subject_id) if subject_id else None
-        return Actor(kind=ActorKind.RELATIVE, relative=relative, subject=subject)
+        return Actor(
+            kind=ActorKind.RELATIVE, relative=relative, subject=subject, session_id=session["sid"]
+        )
     session.clear()
     return Actor()
 

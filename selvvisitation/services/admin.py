@@ -149,15 +149,24 @@ def update_staff(
     role: StaffRole,
     team: Team | None,
     password: str | None,
-) -> None:
-    """Change a user; a new password only when one is given (an empty field keeps the old)."""
+) -> bool:
+    """Change a user; a new password only when one is given (an empty field keeps the old).
+
+    A new password ends every session of the user (issue 15, Medium 4; ASVS V3.3.3): all
+    of them carry the nonce rotated here. Return whether the password was changed.
+    """
     staff.username = username.strip()
     staff.name = name.strip()
     staff.role = role
     staff.team = team
     staff.provider = team.provider if team else None
-    if password:
-        staff.password_hash = hash_password(password)
+    if not password:
+        return False
+    staff.password_hash = hash_password(password)
+    staff.session_nonce = secrets.token_hex(16)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    return True
 
 
 def deactivate(staff: StaffUser) -> None:

@@ -9,7 +9,10 @@ rolls back: nothing changes.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -19,13 +22,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain import dialogue_ael
+from selvvisitation.domain import priorities as priority_rules
 from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
+from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
     ConsentBasis,
     ConsentScope,
+    ElementOutcome,
+    LegalBasis,
+    PriorityKind,
+    PriorityStatus,
     ReassessmentReason,
     RelationKind,
     SwapStatus,
@@ -48,6 +58,9 @@ from selvvisitation.models import (
     Wish,
 )
 from selvvisitation.models.base import utcnow
+from selvvisitation.models.priorities import VisitPriority
+from selvvisitation.models.programme import PriorityExample
+from selvvisitation.models.visits import VisitElement
 from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.bookings import (
@@ -128,7 +141,10 @@ def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit
                 Visit.cancelled.is_(False),
                 Visit.recorded_at.is_(None),
             )
-            .options(selectinload(Visit.services).selectinload(VisitService.service))
+            .options(
+                selectinload(Visit.services).selectinload(VisitService.service),
+                selectinload(Visit.elements).selectinload(VisitElement.element),
+            )
             .order_by(Visit.starts_at)
         )
     )
@@ -154,6 +170,7 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
         already_dropped=tuple(dropped),
         # As bookings.booked_minutes counts them: what book_swap keeps within the frame.
         booked_minutes=sum(line.minutes for swap in swaps for line in swap.added),
+        elements=tuple(e.element_id for e in visit.elements if e.outcome == ElementOutcome.PLANNED),
     )
 
 
@@ -209,20 +226,42 @@ def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], 
     )
 
 
-RELATIVE_ACTIONS = ("swap_requested", "wish_saved", "reassessment_requested")
+RELATIVE_ACTIONS = (
+    "swap_requested",
+    "wish_saved",
+    "reassessment_requested",
+    "priority_requested",
+)
+
+
+def names_given(citizen: Citizen) -> dict[int, str]:
+    """Relative id -> the name the citizen gave that relative (her latest consent's).
+
+    What she is shown: Relative.name may be another citizen's words (issue 15, High 1).
+    """
+    return {c.relative_id: c.relative_name for c in sorted(citizen.consents, key=lambda c: c.id)}
 
 
 def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
     """What relatives did on the citizen's behalf: shown to the citizen (002 section 16)."""
-    rows = session.execute(
-        select(AuditEntry, Relative.name)
-        .join(Relative, Relative.id == AuditEntry.actor_relative_id)
-        .where(AuditEntry.citizen_id == citizen.id, AuditEntry.action.in_(RELATIVE_ACTIONS))
+    names = names_given(citizen)
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.citizen_id == citizen.id,
+            AuditEntry.action.in_(RELATIVE_ACTIONS),
+            AuditEntry.actor_relative_id.is_not(None),
+        )
         .order_by(AuditEntry.at.desc())
         .limit(10)
     )
     return tuple(
-        {"at": entry.at.isoformat(), "name": name, "action": entry.action} for entry, name in rows
+        {
+            "at": entry.at.isoformat(),
+            "name": names.get(entry.actor_relative_id or 0, ""),
+            "action": entry.action,
+        }
+        for entry in rows
     )
 
 
@@ -251,6 +290,101 @@ def _period_of(consent: Consent) -> dict[str, str | None]:
     }
 
 
+# --- Ældreloven: the forløb, the examples and the priorities (DOMAIN.md "Ældreloven") -------
+
+
+def _name(da: str, en: str) -> dict[str, str]:
+    return {"da": da, "en": en}
+
+
+def requested_priorities(session: Session, citizen: Citizen) -> list[VisitPriority]:
+    return list(
+        session.scalars(
+            select(VisitPriority)
+            .where(
+                VisitPriority.citizen_id == citizen.id,
+                VisitPriority.status == PriorityStatus.REQUESTED,
+            )
+            .order_by(VisitPriority.created_at, VisitPriority.id)
+        )
+    )
+
+
+def _my_forlob(
+    citizen: Citizen, visits: list[Visit], pending: list[VisitPriority]
+) -> dict[str, Any]:
+    """The forløb in plain words for "Min hjælp": no minutes (DOMAIN.md "Ældreloven")."""
+    decision = citizen.current_decision
+    programme = decision.care_programme if decision else None
+    provider = (decision.provider if decision else None) or citizen.provider
+    return {
+        "programme": _name(programme.name_da, programme.name_en) if programme else None,
+        "description": _name(programme.description_da, programme.description_en)
+        if programme
+        else None,
+        "elements": [
+            {"name": _name(g.element.name_da, g.element.name_en), "meaning": g.meaning}
+            for g in (decision.granted_elements if decision else [])
+        ],
+        "goals": decision.goals if decision else "",
+        "often": decision.visit_frequency_text if decision else "",
+        "follow_up": decision.follow_up_date.isoformat()
+        if decision and decision.follow_up_date
+        else None,
+        "provider": provider.name if provider else "",
+        "provider_phone": (provider.phone or "") if provider else "",
+        "visits": [
+            {
+                "start": v.starts_at.isoformat(),
+                "end": v.ends_at.isoformat(),
+                "elements": [_name(e.element.name_da, e.element.name_en) for e in v.elements],
+            }
+            for v in visits[:5]
+        ],
+        "priorities": [{"reference": p.reference} for p in pending],
+    }
+
+
+def _ael_context(session: Session, citizen: Citizen) -> dict[str, Any]:
+    """The Context fields of an AEL citizen: her forløb's elements, examples and priorities."""
+    decision = citizen.current_decision
+    elements = tuple(
+        priority_rules.ElementInfo(
+            g.element.id, g.element.fsiii_code, g.element.name_da, g.element.name_en
+        )
+        for g in (decision.granted_elements if decision else [])
+    )
+    examples = session.scalars(
+        select(PriorityExample)
+        .where(PriorityExample.municipality_id == citizen.municipality_id, PriorityExample.active)
+        .order_by(PriorityExample.position, PriorityExample.id)
+    )
+    covered, not_covered = priority_rules.wish_matchables(
+        elements, {c.code: (c.name_da, c.name_en) for c in ELDERLY_CODES}
+    )
+    return {
+        "legal_basis": LegalBasis.AEL,
+        "elements": elements,
+        "examples": tuple((e.text_da, e.text_en) for e in examples),
+        "priorities": tuple(
+            priority_rules.ExistingPriority(
+                p.visit_id,
+                (p.period_start, p.period_end) if p.period_start and p.period_end else None,
+                p.element_id,
+                p.kind,
+            )
+            for p in requested_priorities(session, citizen)
+        ),
+        "wish_covered": covered,
+        "wish_not_covered": not_covered,
+    }
+
+
+def is_ael(citizen: Citizen) -> bool:
+    decision = citizen.current_decision
+    return decision is not None and decision.legal_basis == LegalBasis.AEL
+
+
 def build_context(
     session: Session,
     citizen: Citizen,
@@ -265,6 +399,7 @@ def build_context(
     visits = coming_visits(session, citizen, today)
     swaps = swaps_at_visits(session, [v.id for v in visits])
     is_citizen = relative_id is None
+    ael = is_ael(citizen)
     # A relative sees only their own consent; the citizen sees all of them.
     consents = sorted(
         (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
@@ -284,7 +419,7 @@ def build_context(
         consents=tuple(
             engine.ConsentInfo(
                 c.id,
-                c.relative.name,
+                c.relative_name,  # as she wrote it: never another citizen's (High 1)
                 c.relation.value,
                 c.scope.value,
                 c.is_active(),
@@ -296,9 +431,12 @@ def build_context(
             if c.is_active()
             or not any(o.relative_id == c.relative_id and o.id > c.id for o in consents)
         ),
-        my_help=_my_help(session, citizen, visits),
+        my_help=_my_forlob(citizen, visits, requested_priorities(session, citizen))
+        if ael
+        else _my_help(session, citizen, visits),
         reassessments=_reassessments(session, citizen),
         relative_actions=_relative_actions(session, citizen) if is_citizen else (),
+        **(_ael_context(session, citizen) if ael else {}),
     )
 
 
@@ -386,6 +524,7 @@ def answer(
     ctx: engine.Context,
     given: engine.Answer,
     actor: Any,
+    relative_limits: RelativeLimits | None = None,
 ) -> engine.Invalid | None:
     """Apply one answer; return the problem, or None when the conversation moved on."""
     before = state_of(conversation)
@@ -395,7 +534,10 @@ def answer(
     echo, *said = outcome.messages
     state = outcome.state
     if outcome.effect is not None:
-        updates = EFFECTS[outcome.effect](session, conversation, ctx, state.data, actor)
+        if outcome.effect == "add_relative":
+            updates = add_relative(session, conversation, ctx, state.data, actor, relative_limits)
+        else:
+            updates = EFFECTS[outcome.effect](session, conversation, ctx, state.data, actor)
         state, entering = engine.after_effect(ctx, state, updates)
     else:
         entering = engine.entering(ctx, state.step, state.data)
@@ -590,6 +732,58 @@ def submit_swap(
     return {"reference": swap.reference}
 
 
+def _priority_reference(session: Session) -> str:
+    """A new "PRI-" reference: eight random digits, unique (like the swap's BYT-)."""
+    while True:
+        reference = f"PRI-{secrets.randbelow(10**8):08d}"
+        if (
+            session.scalars(
+                select(VisitPriority.id).where(VisitPriority.reference == reference)
+            ).first()
+            is None
+        ):
+            return reference
+
+
+def submit_priority(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
+    """Store what matters most to her for the worker's visit list; the caller holds the lock.
+
+    The rules (domain.priorities.check_priority) are checked once more here, against the
+    priorities and visits read under the same lock.
+    """
+    citizen = conversation.citizen
+    if not ctx.is_ael:
+        raise EffectRefused(engine.N_("Your help has changed. Please start over"))
+    problems = dialogue_ael.problems_of(ctx, data)
+    if problems:
+        refused = dialogue_ael.refusal(problems)
+        raise EffectRefused(refused.message, refused.params)
+    draft = dialogue_ael.draft_of(data)
+    who = _who(actor)
+    priority = VisitPriority(
+        citizen=citizen,
+        reference=_priority_reference(session),
+        visit_id=draft.visit_id,
+        period_start=draft.period[0] if draft.period else None,
+        period_end=draft.period[1] if draft.period else None,
+        element_id=draft.element_id,
+        kind=PriorityKind(draft.kind),
+        text=" ".join(draft.text.split()),
+        status=PriorityStatus.REQUESTED,
+        created_by_relative_id=who["relative_id"],
+    )
+    session.add(priority)
+    session.flush()
+    _record("priority_requested", citizen, priority, actor)
+    return {"reference": priority.reference}
+
+
 def save_wish(
     session: Session,
     conversation: Conversation,
@@ -682,6 +876,7 @@ def change_consent(
         fresh = Consent(
             citizen=citizen,
             relative=consent.relative,
+            relative_name=consent.relative_name,
             relation=consent.relation,
             relation_text=consent.relation_text,
             scope=ConsentScope(action),
@@ -701,35 +896,87 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class RelativeLimits:
+    """How many relatives may be added through the dialogue within ``window``: per session
+    and per citizen (issue 15, High 1; ASVS V8.3: no bulk guessing of CPR numbers)."""
+
+    per_session: int = 3
+    per_citizen: int = 5
+    window: timedelta = timedelta(hours=24)
+
+
+def session_key(sid: str) -> str:
+    """The stored form of a session id: a hash, so the table holds no live session id."""
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def _within_limits(
+    session: Session, citizen: Citizen, sid: str, limits: RelativeLimits, now: datetime
+) -> bool:
+    since = now - limits.window
+    added = (
+        Consent.citizen_id == citizen.id,
+        Consent.added_in_session.is_not(None),
+        Consent.recorded_at > since,
+    )
+    by_citizen = session.scalar(select(sa.func.count(Consent.id)).where(*added)) or 0
+    by_session = (
+        session.scalar(
+            select(sa.func.count(Consent.id)).where(
+                *added, Consent.added_in_session == session_key(sid)
+            )
+        )
+        or 0
+    )
+    return by_citizen < limits.per_citizen and by_session < limits.per_session
+
+
 def add_relative(
     session: Session,
     conversation: Conversation,
     ctx: engine.Context,
     data: Mapping[str, Any],
     actor: Any,
+    limits: RelativeLimits | None = None,
 ) -> dict[str, Any]:
     """Give consent to a relative not on the citizen's list yet (002 sections 10 and 16).
 
     Only the citizen herself: a relative acting on her behalf cannot give others consent.
     The relative is found by CPR number when they exist (another citizen's relative, say),
-    else created; MitID finds them by it when they sign in (auth/oidc.person_for).
+    else created; MitID finds them by it when they sign in (auth/oidc.person_for). Whether
+    the number was known never shows: the citizen sees the name she typed (kept on the
+    consent), and the same answer either way (issue 15, High 1).
     """
     citizen = conversation.citizen
     if getattr(actor, "relative", None) is not None or not ctx.is_citizen:
         raise EffectRefused(engine.N_("Only the citizen can give or change a consent"))
+    sid = getattr(actor, "session_id", "") or ""
+    # Before the number is looked up, so the refusal says nothing about it.
+    if not sid or not _within_limits(session, citizen, sid, limits or RelativeLimits(), utcnow()):
+        raise EffectRefused(
+            engine.N_(
+                "You have added many relatives in a short time. "
+                "Try again tomorrow, or call the municipality"
+            )
+        )
     cpr = normalise_cpr(data["relative_cpr"])
     if cpr == citizen.cpr:
         raise EffectRefused(engine.N_("That is your own CPR number. Write your relative's"))
     relative = session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
-    if relative is not None and any(c.citizen_id == citizen.id for c in relative.consents):
+    mine = (
+        [c for c in relative.consents if c.citizen_id == citizen.id] if relative is not None else []
+    )
+    if mine:
         raise EffectRefused(
             engine.N_(
                 "%(name)s is already on your list of relatives. You can "
                 'change the consent under "Relatives and consent"'
             ),
-            {"name": relative.name},
+            {"name": mine[-1].relative_name},  # the name she gave, never another's
         )
     if relative is None:
+        # The name stays the first writer's: another citizen cannot rename this person.
         relative = Relative(name=data["relative_name"], cpr=cpr)
         try:
             with session.begin_nested():  # another citizen may add the same person right now
@@ -744,6 +991,8 @@ def add_relative(
     consent = Consent(
         citizen=citizen,
         relative=relative,
+        relative_name=data["relative_name"],
+        added_in_session=session_key(sid),
         relation=relation,
         relation_text=(data.get("relative_relation_text") or "")
         if relation is RelationKind.OTHER
@@ -762,6 +1011,7 @@ def add_relative(
 
 EFFECTS = {
     "submit_swap": submit_swap,
+    "submit_priority": submit_priority,
     "save_wish": save_wish,
     "submit_reassessment": submit_reassessment,
     "change_consent": change_consent,

@@ -39,6 +39,7 @@ from selvvisitation.models import (
     SwapLine,
     SwapRequest,
     Visit,
+    VisitElement,
     VisitService,
     Wish,
     utcnow,
@@ -72,6 +73,8 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
             .options(
                 selectinload(Visit.citizen),
                 selectinload(Visit.services).selectinload(VisitService.service),
+                # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
+                selectinload(Visit.elements).selectinload(VisitElement.element),
             )
             .order_by(Visit.starts_at, Visit.id)
         )

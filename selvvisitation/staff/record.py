@@ -20,6 +20,7 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services.adapters import policy_for
+from selvvisitation.services.ael_visits import is_ael_visit
 from selvvisitation.services.flags import evaluate_citizen
 from selvvisitation.services.staff_visits import (
     VisitRecord,
@@ -29,6 +30,7 @@ from selvvisitation.services.staff_visits import (
     save_record,
     wishes_for,
 )
+from selvvisitation.staff import record_ael
 from selvvisitation.staff.access import team_visit_or_404
 from selvvisitation.staff.forms import INSTEAD_ROWS, read_record, record_form_class
 from selvvisitation.staff.messages import explain
@@ -81,6 +83,10 @@ def record_visit(visit_id: int):
         object_id=visit.id,
         purpose="record_visit",
     )
+    if is_ael_visit(visit):
+        response = record_ael.show(visit, wishes)
+        db.session.commit()
+        return response
     services = services_to_choose(visit)
     form_class = record_form_class(planned_items(visit), open_swaps(wishes), services)
     form = form_class(formdata=None)
@@ -104,6 +110,8 @@ def save_visit(visit_id: int):
             flash(_("A visit can only be recorded on the day or after."), "error")
         return redirect(url_for("staff.record_visit", visit_id=visit_id))
     wishes = wishes_for(db.session, [visit])[visit.id]
+    if is_ael_visit(visit):
+        return record_ael.save(visit, wishes)
     swaps = open_swaps(wishes)
     items = planned_items(visit)
     services = services_to_choose(visit)

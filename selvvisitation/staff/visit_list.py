@@ -11,6 +11,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
+from selvvisitation.services.ael_visits import priorities_for
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
 from selvvisitation.staff.views import blueprint
 
@@ -54,6 +55,7 @@ def visits() -> str:
         "staff/visits.html",
         visits=day_visits,
         wishes=wishes,
+        priorities=priorities_for(db.session, day_visits),
         day=day,
         today=local_today(),
         previous_day=day - timedelta(days=1),

@@ -56,7 +56,10 @@ def case_page(case_id: int) -> str:
         timeline=reads.swap_timeline(db.session, citizen),
         series=series,
         services=services,
-        flags=[(flag, explain(flag, _subject(flag, services, elements))) for flag in flags],
+        flags=[
+            (flag, explain(flag, _subject(flag, services, elements), policy.legal_references))
+            for flag in flags
+        ],
         flag_visits=reads.visits_by_ref(db.session, citizen, flags),
         wishes=reads.active_wishes(db.session, citizen),
         requests=requests,

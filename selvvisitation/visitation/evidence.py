@@ -6,11 +6,16 @@ cite where each rule comes from, so the visitator can check it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from selvvisitation.domain.policy import default_legal_references
 from selvvisitation.domain.types import FlagRule
+from selvvisitation.formatters import long_date
 from selvvisitation.models import Flag
 
 
@@ -27,7 +32,30 @@ class Explanation:
     subject: str = ""  # the element an Ældreloven flag is about (SEL names its service)
 
 
-def explain(flag: Flag, service_name: str) -> Explanation:
+def _day(value: object, fallback: date) -> str:
+    """A day as the visitator reads it: "mandag 3. november 2026" (issue 12)."""
+    try:
+        return long_date(date.fromisoformat(str(value)) if value else fallback)
+    except ValueError:
+        return long_date(fallback)
+
+
+def _number(value: object) -> str:
+    """A figure with the language's decimal mark: "12,5" in Danish, never "15.0"."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return format_decimal(float(str(value)), format="#,##0.#")
+    except ValueError:
+        return str(value)
+
+
+def explain(
+    flag: Flag, service_name: str, references: Mapping[str, str] | None = None
+) -> Explanation:
+    """The flag in words; `references` are the municipality's texts (policy.legal_references),
+    whose own documents are cited as the source of the SEL rules."""
+    references = references or default_legal_references()
     evidence = flag.evidence or {}
     refs = [str(ref) for ref in evidence.get("visit_refs", [])]
     if flag.rule == FlagRule.REPEATED_ELEMENT_DECLINE:
@@ -40,8 +68,8 @@ def explain(flag: Flag, service_name: str) -> Explanation:
                 "%(service)s was deselected at %(count)s visits between %(start)s and %(end)s.",
                 service=service_name,
                 count=evidence.get("count", len(refs)),
-                start=evidence.get("window_start", flag.period_start.isoformat()),
-                end=evidence.get("window_end", flag.period_end.isoformat()),
+                start=_day(evidence.get("window_start"), flag.period_start),
+                end=_day(evidence.get("window_end"), flag.period_end),
             ),
             rule=_(
                 "When a citizen keeps deselecting a granted service, the municipality must "
@@ -50,10 +78,15 @@ def explain(flag: Flag, service_name: str) -> Explanation:
                 count=evidence.get("threshold_count", "?"),
                 days=evidence.get("threshold_days", "?"),
             ),
-            source=_("Rule 7 of flexible home help (DOMAIN.md; seed 004 §1.3.3 and seed 002 §8)"),
+            source=references["deselection_rule_source"],
             facts=[
                 (_("Deselections counted"), str(evidence.get("count", len(refs)))),
-                (_("Counted only after"), str(evidence.get("counted_after") or "–")),
+                (
+                    _("Counted only after"),
+                    _day(evidence["counted_after"], flag.period_start)
+                    if evidence.get("counted_after")
+                    else "–",
+                ),
             ],
             figures=[],
             visit_refs=refs,
@@ -78,11 +111,14 @@ def explain(flag: Flag, service_name: str) -> Explanation:
             per_delivery=thresholds.get("min_per_delivery", 10),
             per_week=thresholds.get("min_per_week", 20),
         ),
-        source=_('Seed 003, "Løbende justering/revisitation" (Esbjerg), as read in DOMAIN.md'),
+        source=references["deviation_rule_source"],
         facts=[
-            (_("Change per delivery (minutes)"), str(evidence.get("change_per_delivery_minutes"))),
-            (_("Change per week (minutes)"), str(evidence.get("weekly_change_minutes"))),
-            (_("Deliveries per week"), str(evidence.get("deliveries_per_week"))),
+            (
+                _("Change per delivery (minutes)"),
+                _number(evidence.get("change_per_delivery_minutes")),
+            ),
+            (_("Change per week (minutes)"), _number(evidence.get("weekly_change_minutes"))),
+            (_("Deliveries per week"), _number(evidence.get("deliveries_per_week"))),
         ],
         figures=list(evidence.get("figures", [])),
         visit_refs=refs,
@@ -99,8 +135,8 @@ def _explain_declines(
             "The citizen said no to %(element)s at %(count)s visits between %(start)s and %(end)s.",
             element=element_name,
             count=evidence.get("count", len(refs)),
-            start=evidence.get("window_start", flag.period_start.isoformat()),
-            end=evidence.get("window_end", flag.period_end.isoformat()),
+            start=_day(evidence.get("window_start"), flag.period_start),
+            end=_day(evidence.get("window_end"), flag.period_end),
         ),
         rule=_(
             "Under the Act on the Elderly the citizen decides from visit to visit, and may say "
@@ -110,10 +146,15 @@ def _explain_declines(
             count=evidence.get("threshold_count", "?"),
             days=evidence.get("threshold_days", "?"),
         ),
-        source=_('Ældreloven § 1, stk. 2 (self-determination), as read in DOMAIN.md "Ældreloven"'),
+        source=_("Ældreloven § 1, stk. 2 (self-determination)"),
         facts=[
             (_("No's counted"), str(evidence.get("count", len(refs)))),
-            (_("Counted only after"), str(evidence.get("counted_after") or "–")),
+            (
+                _("Counted only after"),
+                _day(evidence["counted_after"], flag.period_start)
+                if evidence.get("counted_after")
+                else "–",
+            ),
         ],
         figures=[],
         visit_refs=refs,
@@ -137,8 +178,8 @@ def _explain_priorities(flag: Flag, evidence: dict) -> Explanation:
         summary=_(
             "%(count)s of the citizen's priorities were not met between %(start)s and %(end)s.",
             count=evidence.get("count", len(priorities)),
-            start=evidence.get("window_start", flag.period_start.isoformat()),
-            end=evidence.get("window_end", flag.period_end.isoformat()),
+            start=_day(evidence.get("window_start"), flag.period_start),
+            end=_day(evidence.get("window_end"), flag.period_end),
         ),
         rule=_(
             "Under the Act on the Elderly the help is planned with the citizen. When what "
@@ -147,12 +188,17 @@ def _explain_priorities(flag: Flag, evidence: dict) -> Explanation:
             count=evidence.get("threshold_count", "?"),
             days=evidence.get("threshold_days", "?"),
         ),
-        source=_('Ældreloven § 11, as read in DOMAIN.md "Ældreloven"'),
+        source=_("Ældreloven § 11 (the help is planned with the citizen)"),
         facts=[
             (_("Not safe to do"), str(reasons.get("safety", 0))),
             (_("Work environment"), str(reasons.get("work_environment", 0))),
             (_("Other reason"), str(reasons.get("other", 0))),
-            (_("Counted only after"), str(evidence.get("counted_after") or "–")),
+            (
+                _("Counted only after"),
+                _day(evidence["counted_after"], flag.period_start)
+                if evidence.get("counted_after")
+                else "–",
+            ),
         ],
         figures=[],
         visit_refs=[],

@@ -83,6 +83,10 @@
       return response.json();
     }).then(function (data) {
       busy = false;
+      if (data.redirect) {
+        window.location.assign(data.redirect); // a confirmation page of its own
+        return;
+      }
       update(data);
     }).catch(function () {
       busy = false;

@@ -117,7 +117,7 @@ def _add_relative(citizen: Citizen, cpr: str) -> None:
         "relative_from": local_today().isoformat(),
         "relative_until": None,
     }
-    actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen)
+    actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id="s1")
     ops.add_relative(db.session, conversation, ctx, data, actor)
 
 

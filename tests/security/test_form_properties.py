@@ -548,6 +548,7 @@ def _find_page(app, walk: Walk, client, endpoint: str, url: str) -> str | None:
         response = _request(app, client, page)
         if (
             response.status_code == 200
+            and response.mimetype == "text/html"  # not the favicon's bytes
             and forms_posting_to(response.get_data(as_text=True), url)[1]
         ):
             return page

@@ -69,3 +69,23 @@ def test_the_page_lists_what_is_held_and_offers_both_files(page, client, factori
     soup = page.get("citizen.my_data")
     assert soup.select_one(".app-my-data-summary li")
     assert len(soup.select("form.app-my-data-download")) == 2
+
+
+def test_every_kind_of_information_a_citizen_can_see_has_a_label_in_her_words():
+    """Issue 12, 7: "Mine data" showed raw English table names ("conversation",
+    "sampled citizen"). A table added later fails here until it gets a label."""
+    from selvvisitation.citizen.my_data import TABLE_LABELS, tables_about_a_citizen
+
+    assert tables_about_a_citizen() - set(TABLE_LABELS) == set()
+
+
+def test_the_labels_are_danish_on_the_page(page, client, factories):
+    world = build_world(factories)
+    sign_in_citizen(client, world.own.citizen)
+
+    soup = page.get("citizen.my_data")
+
+    listed = " ".join(li.get_text(" ", strip=True) for li in soup.select(".app-my-data-summary li"))
+    assert "Besøg" in listed
+    assert "_" not in listed
+    assert "conversation" not in listed.lower()

@@ -152,7 +152,7 @@ def _reads_of(citizen) -> int:
 
 def _privacy_problems(endpoint: str, actor: str, response, world) -> list[str]:
     """CPR numbers never in full on a page (databeskyttelsesloven § 11)."""
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # some answers are files (the icon)
     problems = []
     for holdings in (world.own, world.other_team, world.foreign):
         cpr = holdings.citizen.cpr

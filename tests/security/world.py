@@ -24,11 +24,20 @@ from selvvisitation.domain.types import (
     CaseKind,
     ConsentScope,
     FlagRule,
+    PriorityKind,
     StaffRole,
     SwapStatus,
 )
 from selvvisitation.extensions import db
-from selvvisitation.models import Case, Flag, StaffReport, SwapLine, SwapRequest, Wish
+from selvvisitation.models import (
+    Case,
+    Flag,
+    StaffReport,
+    SwapLine,
+    SwapRequest,
+    VisitPriority,
+    Wish,
+)
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
 
 
@@ -51,6 +60,7 @@ class Holdings:
     staff: Any
     team: Any
     report: Any = None
+    priority: Any = None  # Ældreloven: what matters most at a coming visit
     supervision: dict = field(default_factory=dict)
     programme: Any = None  # a forløb of the municipality's catalogue (issue 11)
 
@@ -105,7 +115,14 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
         citizen=citizen, kind="time", text="Gerne før kl. 9", created_by_kind=ActorKind.CITIZEN
     )
     report = StaffReport(citizen=citizen, staff_id=staff.id, direction="worse", text="Faldet")
-    db.session.add_all([swap, case, flag, wish, report])
+    priority = VisitPriority(
+        reference=f"PRI-W{n}-{citizen.id}",
+        citizen=citizen,
+        visit=visit,
+        kind=PriorityKind.OWN_WORDS,
+        text="Gerne en gåtur",
+    )
+    db.session.add_all([swap, case, flag, wish, report, priority])
     db.session.commit()
     supervision = _supervision(team.provider, citizen, n)
     programme = factories.CareProgrammeElement(
@@ -114,6 +131,7 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
     return Holdings(
         programme=programme,
         report=report,
+        priority=priority,
         citizen=citizen,
         decision=decision,
         granted=granted,
@@ -238,6 +256,7 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "granted_service_id": (lambda h: h.granted.id, True),
     "swap_id": (lambda h: h.swap.id, True),
     "reference": (lambda h: h.swap.reference, True),
+    "priority_reference": (lambda h: h.priority.reference, True),
     "case_id": (lambda h: h.case.id, True),
     "flag_id": (lambda h: h.flag.id, True),
     "wish_id": (lambda h: h.wish.id, True),

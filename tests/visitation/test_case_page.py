@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -136,7 +137,14 @@ def test_case_page_explains_the_flag_with_rule_source_and_visits(
     flag = soup.select_one("section.app-flag")
     assert "Gentagne fravalg" in flag.h3.text
     assert "Rengøring blev fravalgt ved 3 besøg" in flag.text
-    assert "regel 7" in flag.select_one(".app-source").text.lower()
+    # Issue 12, the case page: dates as "mandag 3. november", not 2026-11-03.
+    summary = flag.select_one("p").text
+    assert re.search(r"(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag) \d+\. [a-z]+", summary)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", summary)
+    # Issue 12, 7: the municipality's own document, by its title, not our seed numbers.
+    source = flag.select_one(".app-source").text
+    assert "Fleksibel hjemmehjælp" in source
+    assert "DOMAIN" not in source and "Seed" not in source
     assert "fravalgt" in flag.select_one("ul").text
 
 
@@ -243,7 +251,7 @@ def test_time_deviation_evidence_lists_the_figures(page, client, factories, visi
                 "deliveries": 2,
                 "days_covered": 19,
                 "change_per_delivery_minutes": 15.0,
-                "weekly_change_minutes": 15.0,
+                "weekly_change_minutes": 7.5,
                 "deliveries_per_week": 1.0,
                 "visit_refs": ["1", "2"],
                 "figures": [
@@ -276,5 +284,9 @@ def test_time_deviation_evidence_lists_the_figures(page, client, factories, visi
 
     flag = soup.select_one("section.app-flag")
     assert "Leveret tid for Bad var mere end bevilget" in flag.text
-    assert "003" in flag.select_one(".app-source").text
+    source = flag.select_one(".app-source").text
+    assert "Løbende justering/revisitation" in source and "DOMAIN" not in source
+    # Issue 12, 7: numbers with a Danish decimal comma, never "15.0".
+    facts = flag.get_text(" ", strip=True)
+    assert "7,5" in facts and "15.0" not in facts and "7.5" not in facts
     assert len(flag.select("table tbody tr")) == 2

@@ -1,0 +1,136 @@
+"""The home-care worker and an AEL visit: the priorities to see, and the light record to save.
+
+DOMAIN.md "Ældreloven": the worker sees what matters most to the citizen, decides on the day
+what is safe, and records the elements done (a tick list) and each priority met or not met
+with a reason; no minutes unless the municipality turns on optional time. The rules are in
+domain.priorities; here they meet the rows. No Flask.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from selvvisitation.domain.policy import Policy
+from selvvisitation.domain.priorities import (
+    ElementLine,
+    PriorityAnswer,
+    check_ael_record,
+)
+from selvvisitation.domain.types import LegalBasis, PriorityStatus
+from selvvisitation.models import StaffUser, Visit
+from selvvisitation.models.base import utcnow
+from selvvisitation.models.priorities import VisitPriority
+from selvvisitation.models.visits import VisitElement
+
+
+def is_ael_visit(visit: Visit) -> bool:
+    """A visit of the forløb: its lines are elements, or the citizen's decision is AEL."""
+    if visit.elements:
+        return True
+    decision = visit.citizen.current_decision
+    return decision is not None and decision.legal_basis == LegalBasis.AEL
+
+
+def priorities_for(session: Session, visits: Sequence[Visit]) -> dict[int, list[VisitPriority]]:
+    """Priorities per visit id: those for the visit, and standing ones covering its day."""
+    result: dict[int, list[VisitPriority]] = {visit.id: [] for visit in visits}
+    if not visits:
+        return result
+    citizen_ids = sorted({v.citizen_id for v in visits})
+    first, last = min(v.day for v in visits), max(v.day for v in visits)
+    rows = session.scalars(
+        select(VisitPriority)
+        .where(
+            or_(
+                VisitPriority.visit_id.in_([v.id for v in visits]),
+                and_(
+                    VisitPriority.visit_id.is_(None),
+                    VisitPriority.citizen_id.in_(citizen_ids),
+                    VisitPriority.period_start <= last,
+                    VisitPriority.period_end >= first,
+                ),
+            ),
+            VisitPriority.status.not_in((PriorityStatus.WITHDRAWN, PriorityStatus.LAPSED)),
+        )
+        .options(
+            selectinload(VisitPriority.element), selectinload(VisitPriority.created_by_relative)
+        )
+        .order_by(VisitPriority.created_at, VisitPriority.id)
+    ).all()
+    at_visit: dict[int, list[VisitPriority]] = defaultdict(list)
+    standing: dict[int, list[VisitPriority]] = defaultdict(list)
+    for row in rows:
+        if row.visit_id is not None:
+            at_visit[row.visit_id].append(row)
+        else:
+            standing[row.citizen_id].append(row)
+    for visit in visits:
+        result[visit.id] = at_visit[visit.id] + [
+            p
+            for p in standing[visit.citizen_id]
+            if p.period_start is not None
+            and p.period_end is not None
+            and p.period_start <= visit.day <= p.period_end
+        ]
+    return result
+
+
+def planned_elements(visit: Visit) -> list[VisitElement]:
+    return list(visit.elements)
+
+
+@dataclass(frozen=True)
+class AelRecord:
+    """What the worker recorded at an AEL visit (domain.priorities' terms)."""
+
+    elements: tuple[ElementLine, ...]
+    answers: tuple[PriorityAnswer, ...]
+    minutes: int | None = None
+    note: str = ""
+
+
+def check_ael_visit(record: AelRecord, policy: Policy) -> list[tuple[str, str]]:
+    """(key, problem code) for the record; empty when it may be saved."""
+    return check_ael_record(
+        list(record.elements), list(record.answers), policy=policy, minutes=record.minutes
+    )
+
+
+def save_ael_record(
+    session: Session,
+    visit: Visit,
+    record: AelRecord,
+    priorities: Sequence[VisitPriority],
+    staff: StaffUser,
+) -> None:
+    """Write a checked record: element outcomes, priorities answered, the visit recorded.
+
+    The caller holds the write lock and checked the record. A standing priority keeps the
+    latest answer and stays on the visits of its period.
+    """
+    now = utcnow()
+    lines = {line.key: line for line in record.elements}
+    for element in visit.elements:
+        line = lines.get(str(element.id))
+        if line is not None:
+            element.outcome = line.outcome
+    answers = {answer.key: answer for answer in record.answers}
+    for priority in priorities:
+        answer = answers.get(str(priority.id))
+        if answer is None or answer.met is None:
+            continue
+        priority.status = PriorityStatus.MET if answer.met else PriorityStatus.NOT_MET
+        priority.not_met_reason = None if answer.met else answer.reason
+        priority.not_met_text = "" if answer.met else " ".join(answer.reason_text.split())
+        priority.answered_at = now
+        priority.answered_by_staff_id = staff.id
+    visit.recorded_minutes = record.minutes
+    visit.note = record.note
+    visit.recorded_at = now
+    visit.recorded_by_staff_id = staff.id
+    session.flush()

@@ -1,0 +1,157 @@
+"""The worker and an AEL visit: priorities on the list, a light record (DOMAIN.md "Ældreloven").
+
+Reading: the worker decides on the spot what is safe; recording is a tick list of elements and
+each priority met or not met with a reason; no minutes unless the municipality allows them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from selvvisitation.domain.dates import local_today
+from selvvisitation.domain.types import (
+    ElementOutcome,
+    PriorityKind,
+    PriorityNotMetReason,
+    PriorityStatus,
+    StaffRole,
+)
+from selvvisitation.extensions import db
+from selvvisitation.models import Visit
+from selvvisitation.models.priorities import VisitPriority
+from tests.citizen.ael_household import build_ael_household
+from tests.citizen.dialogue_helpers import errors
+from tests.pages import sign_in_staff
+
+
+@pytest.fixture
+def scene(factories):
+    ael = build_ael_household(factories)
+    today = local_today()
+    visit = factories.Visit(
+        citizen=ael.citizen,
+        day=today,
+        starts_at=datetime(today.year, today.month, today.day, 7, 0, tzinfo=UTC),
+        ends_at=datetime(today.year, today.month, today.day, 8, 0, tzinfo=UTC),
+    )
+    care = factories.VisitElement(visit=visit, element=ael.care)
+    practical = factories.VisitElement(visit=visit, element=ael.practical)
+    walk = factories.VisitPriority(
+        citizen=ael.citizen, visit=visit, kind=PriorityKind.OWN_WORDS, text="En gåtur i haven"
+    )
+    first = factories.VisitPriority(
+        citizen=ael.citizen, visit=visit, kind=PriorityKind.FIRST, element=ael.care, text=""
+    )
+    worker = factories.StaffUser(
+        municipality=ael.citizen.municipality,
+        role=StaffRole.HOME_CARE_WORKER,
+        team=ael.citizen.team,
+        provider=ael.citizen.provider,
+    )
+    db.session.commit()
+    return ael, visit, care, practical, walk, first, worker
+
+
+def test_the_visit_list_shows_the_elements_and_priorities_and_no_minutes(client, page, scene):
+    """DOMAIN.md "Ældreloven": reading (the visit list shows the priorities; no minutes)."""
+    ael, visit, *_rest, worker = scene
+    sign_in_staff(client, worker)
+    soup = page.get("staff.visits")
+    item = next(li for li in soup.select(".app-visit") if ael.citizen.name in li.get_text())
+    text = item.get_text(" ", strip=True)
+    assert "Personlig hjælp og pleje" in text and "Praktisk hjælp i hjemmet" in text
+    assert "“En gåtur i haven”" in text and "Først: Personlig hjælp og pleje" in text
+    assert "minut" not in text.lower()
+
+
+def test_an_ordinary_visit_is_recorded_with_one_tap_and_priorities_answered(client, page, scene):
+    """DOMAIN.md "Ældreloven": reading (tick list; each priority met or not met, with a reason)."""
+    ael, visit, care, practical, walk, first, worker = scene
+    sign_in_staff(client, worker)
+    soup = page.get("staff.record_visit", visit_id=visit.id)
+    ticked = [box["value"] for box in soup.select("input[name=done][checked]")]
+    assert ticked == [str(care.id), str(practical.id)]
+    assert not soup.select("input[name=minutes]")
+    page.post(
+        "staff.save_visit",
+        {
+            "done": [str(care.id)],
+            "declined": [str(practical.id)],
+            f"met_{first.id}": "met",
+            f"met_{walk.id}": "not_met",
+            f"reason_{walk.id}": PriorityNotMetReason.SAFETY.value,
+        },
+        visit_id=visit.id,
+    )
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).recorded_at is not None
+    assert [e.outcome for e in db.session.get(Visit, visit.id).elements] == [
+        ElementOutcome.DONE,
+        ElementOutcome.DECLINED,
+    ]
+    walk, first = db.session.get(VisitPriority, walk.id), db.session.get(VisitPriority, first.id)
+    assert (first.status, walk.status) == (PriorityStatus.MET, PriorityStatus.NOT_MET)
+    assert walk.not_met_reason == PriorityNotMetReason.SAFETY and walk.answered_by_staff_id
+
+
+def test_other_without_words_is_refused_and_nothing_is_written(client, page, scene):
+    """DOMAIN.md "Ældreloven": reading (other reason needs words; bad input writes nothing)."""
+    ael, visit, care, practical, walk, first, worker = scene
+    sign_in_staff(client, worker)
+    response = page.post(
+        "staff.save_visit",
+        {
+            "done": [str(care.id), str(practical.id)],
+            f"met_{first.id}": "met",
+            f"met_{walk.id}": "not_met",
+            f"reason_{walk.id}": PriorityNotMetReason.OTHER.value,
+        },
+        visit_id=visit.id,
+        expected_status=400,
+    )
+    assert errors(response) == ["Beskriv grunden"]
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).recorded_at is None
+    assert db.session.get(VisitPriority, walk.id).status == PriorityStatus.REQUESTED
+
+
+def test_minutes_only_when_the_municipality_allows_them(client, page, scene, factories):
+    """DOMAIN.md "Ældreloven": law (minutes not accounted for) and reading (optional setting)."""
+    ael, visit, care, practical, walk, first, worker = scene
+    ael.citizen.municipality.policy.ael_optional_minutes = True
+    db.session.commit()
+    sign_in_staff(client, worker)
+    assert page.get("staff.record_visit", visit_id=visit.id).select("input[name=minutes]")
+    page.post(
+        "staff.save_visit",
+        {
+            "done": [str(care.id), str(practical.id)],
+            f"met_{first.id}": "met",
+            f"met_{walk.id}": "met",
+            "minutes": "45",
+        },
+        visit_id=visit.id,
+    )
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).recorded_minutes == 45
+
+
+def test_a_change_in_function_opens_the_report_of_changed_need(client, page, scene):
+    """DOMAIN.md "Ældreloven": reading (reported changes in function bring the visitator back)."""
+    ael, visit, care, practical, walk, first, worker = scene
+    sign_in_staff(client, worker)
+    response = page.post(
+        "staff.save_visit",
+        {
+            "done": [str(care.id), str(practical.id)],
+            f"met_{first.id}": "met",
+            f"met_{walk.id}": "met",
+            "change_observed": "y",
+        },
+        visit_id=visit.id,
+    )
+    assert response.headers["Location"].endswith(f"/besoeg/{visit.id}/meld-aendring")
+    assert db.session.scalars(select(VisitPriority)).all()
