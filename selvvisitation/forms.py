@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, IntegerField, RadioField, SelectChoice
+from wtforms import Field, FieldList, Form, FormField, IntegerField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 # No text field takes more than this, whatever its own limit (issue 15; ASVS V5.1.4):
@@ -27,7 +27,7 @@ class BaseForm(FlaskForm):
         store it in a text column (it was a 500 there, saved on SQLite). And text longer
         than FIELD_LIMIT in any field, also one without a limit of its own."""
         valid = super().validate(extra_validators)
-        for field in self:
+        for field in _leaf_fields(self):
             if not isinstance(field.data, str):
                 continue
             if "\x00" in field.data:
@@ -39,7 +39,36 @@ class BaseForm(FlaskForm):
                     _l("Write at most %(max)d characters", max=FIELD_LIMIT),
                 ]
                 valid = False
+        _refresh_errors(self)
         return valid
+
+
+def _refresh_errors(form: Any) -> None:
+    """Recompute the errors WTForms cached during validation, so errors added afterwards
+    to a field inside an element line reach the summary and the page title too."""
+    form._errors = None
+    for field in form:
+        if isinstance(field, FormField):
+            _refresh_errors(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    _refresh_errors(entry.form)
+            own = [e for e in field.errors if not isinstance(e, dict | list)]
+            lines = [entry.errors for entry in field.entries]
+            field.errors = [*lines, *own] if any(lines) else own
+
+
+def _leaf_fields(form: Any) -> Any:
+    """Every field that holds a value, also inside a FieldList or FormField (the element
+    lines of a forløb): their text reached PostgreSQL with a NUL in it, a 500."""
+    for field in form:
+        entries = field.entries if isinstance(field, FieldList) else [field]
+        for entry in entries:
+            if isinstance(entry, FormField):
+                yield from _leaf_fields(entry.form)
+            else:
+                yield entry
 
 
 class Required(InputRequired):

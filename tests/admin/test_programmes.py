@@ -80,6 +80,19 @@ def test_bad_input_is_explained_and_nothing_is_saved(page, admin):  # noqa: F811
     assert "Giv forløbet mindst ét element" in " ".join(errors(response))
 
 
+def test_a_nul_character_in_an_element_line_is_refused_not_a_500(page, admin):  # noqa: F811
+    """The form walk found it on PostgreSQL (text columns cannot hold NUL): the NUL check of
+    every form now reaches the fields inside a forløb's element lines too."""
+    response = page.post(
+        "admin.new_programme",
+        _form(**{"elements-0-description_da": "\x00"}),
+        expected_status=400,
+    )
+
+    assert "Element 1: Fjern det ugyldige tegn" in " ".join(errors(response))
+    assert db.session.scalars(select(CareProgramme)).all() == []
+
+
 def test_editing_keeps_the_elements_and_refuses_to_take_out_a_granted_one(
     page,
     admin,  # noqa: F811
