@@ -42,7 +42,9 @@ STAFF_ROLES = {role.value for role in StaffRole}
 KNOWN_RULES = {PUBLIC, CITIZEN_SEE, CITIZEN_ACT, CITIZEN_SELF, STAFF_ANY, RELATIVE} | STAFF_ROLES
 
 # Endpoints Flask adds itself.
-_BUILTIN_PUBLIC = {"static"}
+# Files anyone may fetch, served without reading the session or the database: static
+# assets, and the icon every browser asks for on every page.
+_BUILTIN_PUBLIC = {"static", "public.favicon"}
 
 
 @dataclass

@@ -46,10 +46,48 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+class InFlight:
+    """The app, counting the requests it is serving, so a test can wait until none is."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.serving = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.serving += 1
+        try:
+            return list(self.app(environ, start_response))  # the whole body, inside the count
+        finally:
+            with self.changed:
+                self.serving -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 30) -> None:
+        with self.changed:
+            assert self.changed.wait_for(lambda: self.serving == 0, timeout), "server still busy"
+
+
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:
+def in_flight(app) -> InFlight:
+    return InFlight(app)
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_after_each_test(request) -> Iterator[None]:
+    """A closed browser page may leave a request in flight (a late icon or fetch). The next
+    test empties the tables first, and on PostgreSQL its TRUNCATE deadlocked with such a
+    request's transaction: wait for the server to finish before the next test starts."""
+    yield
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("in_flight").wait_until_idle()
+
+
+@pytest.fixture(scope="session")
+def live_server(in_flight) -> Iterator[str]:
     """The test app served by a real HTTP server in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
