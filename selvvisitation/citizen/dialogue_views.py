@@ -48,15 +48,18 @@ from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import dialogue as ops
 
 
-def _context() -> engine.Context:
+def _viewer() -> ops.Viewer:
     actor = current_actor()
-    return ops.build_context(
-        db.session,
+    return ops.Viewer(
         actor.subject,
         relative_id=actor.relative.id if actor.relative is not None else None,
         may_act=may_act_for_subject(actor),
         language=str(get_locale()),
     )
+
+
+def _context() -> engine.Context:
+    return _viewer().context(db.session)
 
 
 def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> BaseForm:
@@ -114,14 +117,19 @@ def _show_error(form: BaseForm, texts: Texts, problem: engine.Invalid) -> None:
     form._errors = None  # recompute the summary with the message just added
 
 
+def _fetch() -> bool:
+    """dialogue.js asks for the new messages and the next question as JSON."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
 def _log(conversation: Conversation | None) -> list[Any]:
     """The history, without the question asked now (it is shown with its form)."""
-    if conversation is None:
-        return []
-    messages = list(conversation.messages)
-    if messages and messages[-1].kind == "question":
-        messages = messages[:-1]
-    return messages
+    return [] if conversation is None else _without_question(list(conversation.messages))
+
+
+def _without_question(messages: list[Any]) -> list[Any]:
+    """The conversation's latest messages without a question at their end."""
+    return messages[:-1] if messages and messages[-1].kind == "question" else messages
 
 
 def _page(
@@ -139,14 +147,15 @@ def _page(
         "asked": asked,
         "form": form,
         "t": texts,
-        "messages": _log(conversation),
+        "messages": [] if _fetch() else _log(conversation),
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
         "relative_names": ops.names_given(actor.subject),
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
-        new = [m for m in values["messages"] if m.id > since]
+        # Only what the page has not shown yet: never the whole history (issue 17).
+        new = _without_question(ops.messages_after(db.session, conversation, since))
         return jsonify(
             ok=not (form is not None and form.errors),
             log=render_template("citizen/_dialogue_messages.html", **{**values, "messages": new}),
@@ -227,10 +236,6 @@ def conversation() -> Any:
     return _page(current, ctx, form, texts)
 
 
-def _stale(form: BaseForm, current: Conversation) -> bool:
-    return form.turn.data != str(current.turn)
-
-
 STALE = _l("This question has already been answered. Here is the question asked now")
 
 
@@ -267,42 +272,36 @@ def _page_was_for_another() -> str | None:
 @allow(CITIZEN_ACT)
 @explain_refusal(consent_changed)
 def conversation_answer() -> Any:
-    # Rule 4 under concurrency: the write lock before the first read (security/locking.py).
-    lock_for_write(db.session)
     actor = current_actor()
-    ctx = _context()
+    turn = ops.begin_turn(db.session, _viewer(), _idle_since())
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
-    current = ops.current_conversation(db.session, actor.subject, ctx)
-    if ops.forget_stale_cpr(current, ctx, _idle_since()):
-        db.session.commit()  # kept even when the answer below is refused (its turn is old)
+    current, ctx = turn.conversation, turn.ctx
     form = step_form(engine.question(ctx, ops.state_of(current)), texts, request.form)
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
-    other = _page_was_for_another()
-    if other is not None:
-        _show_error(form, texts, engine.Invalid("turn", other))
+    refused = _refused(current)
+    if refused is not None:
+        _show_error(form, texts, refused)
         form.turn.data = str(current.turn)
         return _page(current, ctx, form, texts, 409)
-    if _stale(form, current):
-        _show_error(form, texts, engine.Invalid("turn", str(STALE)))
-        form.turn.data = str(current.turn)
-        return _page(current, ctx, form, texts, 409)
-    try:
-        problem = ops.answer(db.session, current, ctx, _given(form), actor, _relative_limits())
-    except ops.EffectRefused as refused:
-        db.session.rollback()
-        problem = engine.Invalid("answer", refused.message, refused.params)
-        ctx = _context()
-        current = ops.current_conversation(db.session, actor.subject, ctx)
-    if problem is not None:
-        db.session.rollback()
-        _show_error(form, texts, problem)
-        return _page(current, ctx, form, texts)
-    db.session.commit()
-    receipt = _receipt_url(current)
+    turn = ops.take_turn(db.session, turn, _given(form), actor, _relative_limits())
+    if turn.problem is not None:
+        _show_error(form, texts, turn.problem)
+        return _page(turn.conversation, turn.ctx, form, texts)
+    receipt = _receipt_url(turn.conversation)
     if receipt is not None:
         return _go(receipt)
-    return _next(ctx, texts)
+    return _next(turn, texts)
+
+
+def _refused(current: Conversation) -> engine.Invalid | None:
+    """A form for another citizen, or for a question already answered: nothing is saved."""
+    other = _page_was_for_another()
+    if other is not None:
+        return engine.Invalid("turn", other)
+    if request.form.get("turn") != str(current.turn):
+        return engine.Invalid("turn", str(STALE))
+    return None
 
 
 def _receipt_url(current: Conversation) -> str | None:
@@ -315,7 +314,7 @@ def _receipt_url(current: Conversation) -> str | None:
 
 def _go(url: str) -> Any:
     """Redirect; dialogue.js follows ``redirect`` in its JSON answer."""
-    if request.headers.get("X-Requested-With") == "fetch":
+    if _fetch():
         return jsonify(ok=True, redirect=url)
     return redirect(url)
 
@@ -325,39 +324,28 @@ def _go(url: str) -> Any:
 RECEIPT_STEPS = {"priority_done": "citizen.receipt"}
 
 
-def _next(ctx: engine.Context, texts: Texts) -> Any:
-    if request.headers.get("X-Requested-With") != "fetch":
+def _next(turn: ops.Turn, texts: Texts) -> Any:
+    if not _fetch():
         return redirect(url_for("citizen.conversation", _anchor="current-question"))
-    current = ops.open_conversation(db.session, current_actor().subject)
-    form = step_form(engine.question(ctx, ops.state_of(current)), texts)
-    form.turn.data = str(current.turn)
-    return _page(current, _context(), form, texts)
+    form = step_form(engine.question(turn.ctx, ops.state_of(turn.conversation)), texts)
+    form.turn.data = str(turn.conversation.turn)
+    return _page(turn.conversation, turn.ctx, form, texts)
 
 
 def _control(action: str) -> Any:
-    lock_for_write(db.session)
     actor = current_actor()
-    ctx = _context()
+    turn = ops.begin_turn(db.session, _viewer(), _idle_since())
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
-    current = ops.current_conversation(db.session, actor.subject, ctx)
-    if ops.forget_stale_cpr(current, ctx, _idle_since()):
-        db.session.commit()
-    form = BaseForm()
     other = _page_was_for_another()
     if other is not None:
-        db.session.rollback()
+        ops.discard_turn(db.session)
         flash(other, "error")
-        return _next(ctx, texts)
-    stale = request.form.get("turn") != str(current.turn)
-    if not form.validate() or stale:
-        db.session.rollback()
-        return _next(ctx, texts) if stale else ("", 400)
-    if action == "back":
-        ops.go_back(current, ctx, actor)
-    else:
-        ops.start_over(db.session, current, ctx, actor)
-    db.session.commit()
-    return _next(ctx, texts)
+        return _next(turn, texts)
+    stale = request.form.get("turn") != str(turn.conversation.turn)
+    if not BaseForm().validate() or stale:
+        ops.discard_turn(db.session)
+        return _next(turn, texts) if stale else ("", 400)
+    return _next(ops.take_control(db.session, turn, action, actor), texts)
 
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from selvvisitation.domain import dialogue as engine
 from selvvisitation.domain import dialogue_ael
@@ -61,6 +61,7 @@ from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import PriorityExample
 from selvvisitation.models.visits import VisitElement
 from selvvisitation.security import audit
+from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.ael_visits import new_priority_reference
 from selvvisitation.services.bookings import (
@@ -470,7 +471,8 @@ def _add(
     actor: Any = None,
 ) -> None:
     if user is not None:
-        conversation.messages.append(
+        _append(
+            conversation,
             ConversationMessage(
                 turn=conversation.turn,
                 step=step,
@@ -478,10 +480,11 @@ def _add(
                 text=user.text,
                 params=dict(user.params),
                 **_speaker(actor),
-            )
+            ),
         )
     for message in messages:
-        conversation.messages.append(
+        _append(
+            conversation,
             ConversationMessage(
                 turn=conversation.turn,
                 step=step,
@@ -489,8 +492,20 @@ def _add(
                 kind=message.kind,
                 text=message.text,
                 params=dict(message.params),
-            )
+            ),
         )
+
+
+def _append(conversation: Conversation, message: ConversationMessage) -> None:
+    """Add a message without reading the history above it (issue 17: a turn loaded every
+    earlier message to append one). A conversation not yet stored has no history to read;
+    one whose history this request has read already gets the message in that list too."""
+    session = object_session(conversation)
+    if session is None or conversation.id is None or "messages" in conversation.__dict__:
+        conversation.messages.append(message)
+        return
+    message.conversation_id = conversation.id
+    session.add(message)
 
 
 def _save(conversation: Conversation, state: engine.State) -> None:
@@ -527,10 +542,22 @@ def answer(
     relative_limits: RelativeLimits | None = None,
 ) -> engine.Invalid | None:
     """Apply one answer; return the problem, or None when the conversation moved on."""
+    return _apply(session, conversation, ctx, given, actor, relative_limits)[0]
+
+
+def _apply(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    given: engine.Answer,
+    actor: Any,
+    relative_limits: RelativeLimits | None,
+) -> tuple[engine.Invalid | None, bool]:
+    """The answer's problem, and whether an effect changed what the context shows."""
     before = state_of(conversation)
     outcome = engine.answer(ctx, before, given)
     if outcome.error is not None:
-        return outcome.error
+        return outcome.error, False
     echo, *said = outcome.messages
     state = outcome.state
     if outcome.effect is not None:
@@ -544,7 +571,120 @@ def answer(
     conversation.turn += 1
     _add(conversation, [*said, *entering], step=state.step, user=echo, actor=actor)
     _save(conversation, state)
-    return None
+    return None, outcome.effect is not None
+
+
+# --- One request's turn: the unit of work of the conversation page (issue 16) --------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose conversation a request works on, and as whom: what the context is built from."""
+
+    citizen: Citizen
+    relative_id: int | None
+    may_act: bool
+    language: str
+
+    def context(self, session: Session) -> engine.Context:
+        return build_context(
+            session,
+            self.citizen,
+            relative_id=self.relative_id,
+            may_act=self.may_act,
+            language=self.language,
+        )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The conversation, the context it was answered in, and the problem, if refused."""
+
+    conversation: Conversation
+    ctx: engine.Context
+    viewer: Viewer
+    problem: engine.Invalid | None = None
+
+
+def begin_turn(session: Session, viewer: Viewer, idle_since: datetime) -> Turn:
+    """Take the write lock and read the conversation and its context once, for the answer.
+
+    Rule 4 under concurrency: the lock comes before the first read (security/locking.py).
+    A CPR number left since ``idle_since`` is dropped and committed at once: it is kept
+    dropped even when the answer is refused (the form's turn is old then).
+    """
+    lock_for_write(session)
+    ctx = viewer.context(session)
+    conversation = current_conversation(session, viewer.citizen, ctx)
+    if forget_stale_cpr(conversation, ctx, idle_since):
+        session.commit()
+        lock_for_write(session)
+    return Turn(conversation, ctx, viewer)
+
+
+def take_turn(
+    session: Session,
+    turn: Turn,
+    given: engine.Answer,
+    actor: Any,
+    relative_limits: RelativeLimits | None = None,
+) -> Turn:
+    """Answer the question asked now: everything is stored, or nothing is.
+
+    The context is read again only when an effect changed what it shows (a swap sent, a
+    consent given); an answer that only moves the conversation on keeps the one it was
+    answered in.
+    """
+    try:
+        problem, effect = _apply(
+            session, turn.conversation, turn.ctx, given, actor, relative_limits
+        )
+    except EffectRefused as refused:
+        session.rollback()
+        ctx = turn.viewer.context(session)
+        return Turn(
+            current_conversation(session, turn.viewer.citizen, ctx),
+            ctx,
+            turn.viewer,
+            engine.Invalid("answer", refused.message, refused.params),
+        )
+    if problem is not None:
+        session.rollback()
+        return replace(turn, problem=problem)
+    session.commit()
+    return replace(turn, ctx=turn.viewer.context(session)) if effect else turn
+
+
+def take_control(session: Session, turn: Turn, action: str, actor: Any) -> Turn:
+    """ "Back" or "Start over", stored at once."""
+    if action == "back":
+        go_back(turn.conversation, turn.ctx, actor)
+        conversation = turn.conversation
+    else:
+        conversation = start_over(session, turn.conversation, turn.ctx, actor)
+    session.commit()
+    return replace(turn, conversation=conversation)
+
+
+def discard_turn(session: Session) -> None:
+    """Nothing of this request is stored (a conversation started by it included)."""
+    session.rollback()
+
+
+def messages_after(
+    session: Session, conversation: Conversation, since: int
+) -> list[ConversationMessage]:
+    """The conversation's messages newer than the one with id ``since``, oldest first."""
+    return list(
+        session.scalars(
+            select(ConversationMessage)
+            .where(
+                ConversationMessage.conversation_id == conversation.id,
+                ConversationMessage.id > since,
+            )
+            .order_by(ConversationMessage.id)
+        )
+    )
 
 
 def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None:

@@ -1,0 +1,127 @@
+"""A turn of the dialogue costs the same for a long conversation as for a short one.
+
+Issue 17: a turn built the citizen's context twice and loaded the whole history twice, so a
+conversation of 500 messages made every answer slower than one of 10. Counted with the
+engine's statement events and the ORM's load events, on whichever database the suite runs.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from selvvisitation.extensions import db
+from selvvisitation.models import ConversationMessage
+from selvvisitation.services import dialogue as ops
+from tests.citizen.dialogue_helpers import current
+from tests.pages import csrf_token, sign_in_citizen
+
+FETCH = {"X-Requested-With": "fetch"}
+
+
+@contextmanager
+def counted():
+    """Statements sent to the database, and conversation messages loaded into the session."""
+    seen = {"statements": 0, "messages_loaded": 0}
+
+    def statement(*_args) -> None:
+        seen["statements"] += 1
+
+    def loaded(_target, _context, _attrs=None) -> None:
+        seen["messages_loaded"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(ConversationMessage, "load", loaded)
+    event.listen(ConversationMessage, "refresh", loaded)  # already in the session's map
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(ConversationMessage, "load", loaded)
+        event.remove(ConversationMessage, "refresh", loaded)
+
+
+def _history_of(citizen, messages: int) -> None:
+    """An open conversation at the menu with ``messages`` earlier messages above it."""
+    conversation = current(citizen)
+    for n in range(messages):
+        db.session.add(
+            ConversationMessage(
+                conversation_id=conversation.id,
+                turn=0,
+                speaker="assistant",
+                kind="text",
+                text=f"Tidligere besked {n}",
+            )
+        )
+    db.session.commit()
+
+
+def _one_turn(client, household, messages: int, headers: dict[str, str]) -> dict[str, int]:
+    sign_in_citizen(client, household.citizen)
+    client.get("/borger/samtale")  # opens the conversation at the menu
+    _history_of(household.citizen, messages)
+    client.get("/borger/samtale")  # warm: the first request loads what every one does
+    conversation = current(household.citizen)
+    turn = conversation.turn
+    # dialogue.js says which message it showed last: the one above the question asked now.
+    shown = [m.id for m in conversation.messages if m.kind != "question"]
+    headers = {**headers, "X-Last-Message": str(shown[-1])} if headers else headers
+    db.session.expire_all()
+    with counted() as seen:
+        response = client.post(
+            "/borger/samtale/svar",
+            data={
+                "turn": str(turn),
+                "answer": "rights",
+                "citizen": str(household.citizen.id),
+                "csrf_token": csrf_token(client),
+            },
+            headers=headers,
+        )
+    assert response.status_code in (200, 302)
+    assert current(household.citizen).turn == turn + 1, "the answer was taken"
+    return seen
+
+
+@pytest.mark.parametrize("headers", [{}, FETCH], ids=["without JavaScript", "with JavaScript"])
+def test_a_turn_costs_the_same_after_500_messages_as_after_10(app, factories, headers):
+    from tests.citizen.conftest import build_household
+    from tests.conftest import _clean_tables
+
+    short = _one_turn(app.test_client(), build_household(factories), 10, headers)
+    _clean_tables()
+    long = _one_turn(app.test_client(), build_household(factories), 500, headers)
+
+    assert long["statements"] == short["statements"], (short, long)
+    # Only the messages this turn adds or shows are read, never the history above them.
+    assert long["messages_loaded"] == short["messages_loaded"] <= 10, (short, long)
+
+
+def test_a_turn_builds_the_citizens_context_once(app, factories, monkeypatch):
+    """The context is the turn's largest read; a turn without an effect reads it once."""
+    from tests.citizen.conftest import build_household
+
+    household = build_household(factories)
+    client = app.test_client()
+    sign_in_citizen(client, household.citizen)
+    client.get("/borger/samtale")
+    turn = current(household.citizen).turn
+    calls = []
+    real = ops.build_context
+    monkeypatch.setattr(ops, "build_context", lambda *a, **k: calls.append(1) or real(*a, **k))
+    response = client.post(
+        "/borger/samtale/svar",
+        data={
+            "turn": str(turn),
+            "answer": "rights",
+            "citizen": str(household.citizen.id),
+            "csrf_token": csrf_token(client),
+        },
+        headers=FETCH,
+    )
+    assert response.status_code == 200
+    assert response.get_json()["ok"] is True
+    assert len(calls) == 1
