@@ -34,7 +34,6 @@ from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, id_from_form
 from selvvisitation.models import Citizen, Conversation, relative_may
 from selvvisitation.models.base import utcnow
-from selvvisitation.security import audit
 from selvvisitation.security.access import (
     CITIZEN_ACT,
     CITIZEN_SEE,
@@ -44,7 +43,6 @@ from selvvisitation.security.access import (
     explain_refusal,
     may_act_for_subject,
 )
-from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import dialogue as ops
 
 
@@ -56,10 +54,6 @@ def _viewer() -> ops.Viewer:
         may_act=may_act_for_subject(actor),
         language=str(get_locale()),
     )
-
-
-def _context() -> engine.Context:
-    return _viewer().context(db.session)
 
 
 def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> BaseForm:
@@ -179,17 +173,6 @@ def _idle_since() -> datetime:
     return utcnow() - timedelta(minutes=current_app.config["PENDING_CPR_MINUTES"])
 
 
-def _without_stale_cpr(current: Conversation | None, ctx: engine.Context) -> Conversation | None:
-    """On loading: a CPR number left in an unfinished conversation is dropped first."""
-    if current is None or not ops.holds_stale_cpr(current, _idle_since()):
-        return current
-    lock_for_write(db.session)  # read again under the lock: one request drops it, once
-    current = ops.open_conversation(db.session, current_actor().subject)
-    if current is not None and ops.forget_stale_cpr(current, ctx, _idle_since()):
-        db.session.commit()
-    return current
-
-
 def consent_changed(actor: Actor) -> Any:
     """A relative the citizen's consent no longer lets answer: say what happened, what
     they can still do, and whom to call (issue 4). Nothing is stored; the caller
@@ -218,16 +201,8 @@ def consent_changed(actor: Actor) -> Any:
 @explain_refusal(consent_changed)
 def conversation() -> Any:
     actor = current_actor()
-    citizen = actor.subject
-    ctx = _context()
-    texts = Texts(ops.services_for(db.session, citizen.municipality_id))
-    current = _without_stale_cpr(ops.open_conversation(db.session, citizen), ctx)
-    if current is None and ctx.may_act:
-        current = ops.start_conversation(db.session, citizen, ctx)
-        db.session.commit()
-    if actor.relative is not None:
-        audit.record("read", citizen=citizen, object_type="conversation", purpose="relative_view")
-        db.session.commit()
+    current, ctx = ops.show_conversation(db.session, _viewer(), _idle_since())
+    texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     form = None
     if current is not None and ctx.may_act:
         asked = engine.question(ctx, ops.state_of(current))

@@ -606,6 +606,31 @@ class Turn:
     problem: engine.Invalid | None = None
 
 
+def show_conversation(
+    session: Session, viewer: Viewer, idle_since: datetime
+) -> tuple[Conversation | None, engine.Context]:
+    """The conversation page as it opens: the open conversation (a new one for someone who
+    may act), without a CPR number left in it since ``idle_since``; a relative's look is
+    audited. No conversation for a relative who may only see, where none is open.
+    """
+    ctx = viewer.context(session)
+    conversation = open_conversation(session, viewer.citizen)
+    if conversation is not None and holds_stale_cpr(conversation, idle_since):
+        lock_for_write(session)  # read again under the lock: one request drops it, once
+        conversation = open_conversation(session, viewer.citizen)
+        if conversation is not None and forget_stale_cpr(conversation, ctx, idle_since):
+            session.commit()
+    if conversation is None and ctx.may_act:
+        conversation = start_conversation(session, viewer.citizen, ctx)
+        session.commit()
+    if viewer.relative_id is not None:
+        audit.record(
+            "read", citizen=viewer.citizen, object_type="conversation", purpose="relative_view"
+        )
+        session.commit()
+    return conversation, ctx
+
+
 def begin_turn(session: Session, viewer: Viewer, idle_since: datetime) -> Turn:
     """Take the write lock and read the conversation and its context once, for the answer.
 
