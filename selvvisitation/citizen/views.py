@@ -37,4 +37,5 @@ from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     dialogue_views,
     my_data,
     priorities,
+    visits,
 )
