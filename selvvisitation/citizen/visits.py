@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -137,7 +137,6 @@ def calendar() -> str:
         page=page,
         names=names_given(citizen),
         feeds=feeds,
-        new_feed_url=request.args.get("nyt_link_id"),
         may_act=_may_act(),
     )
     page.record_look()
