@@ -220,7 +220,7 @@ def cancel_visit(visit_id: int) -> Any:
         else:
             confirming = True
             form.confirmed.data = "yes"
-    elif refused is None:
+    elif refused is None and not form.is_submitted():
         _audit_relative_read("visit", visit.id)
     status = 409 if refused else (400 if form.errors else 200)
     return render_template(
