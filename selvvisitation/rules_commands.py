@@ -47,12 +47,19 @@ def _municipalities(code: str | None) -> list:
 @click.option("--municipality", "code", help="Only this municipality (its code, e.g. 561).")
 def evaluate_flags(as_json: bool, code: str | None) -> None:
     """Evaluate revisitation flags for every citizen; print what was opened, kept and closed."""
+    from selvvisitation.domain.dates import local_today
     from selvvisitation.services.flags import evaluate_municipality
+    from selvvisitation.services.visit_changes import overdue_replacements
 
     reports = {}
     for municipality in _municipalities(code):
         reports[municipality.code] = evaluate_municipality(db.session, municipality.id)
+    # 002, Praktiske opgaver: a provider's cancellation owes a replacement within 1 week;
+    # the team leader's flag opens when the week passed without one delivered.
+    replacements = overdue_replacements(db.session, local_today())
     db.session.commit()
+    if replacements and not as_json:
+        click.echo(f"{len(replacements)} replacement visit(s) overdue: flagged to the team leader.")
     if as_json:
         payload = {code: report.as_dict() for code, report in reports.items()}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -157,3 +157,16 @@ def test_the_demo_queue_gets_ael_flags_and_no_time_deviation_for_ael_citizens():
     assert (FlagRule.PRIORITIES_NOT_MET, True) in rules
     assert (FlagRule.TIME_DEVIATION, True) not in rules
     assert (FlagRule.TIME_DEVIATION, False) in rules
+
+
+def test_the_demo_plans_a_worker_for_most_visits_and_leaves_some_to_the_team():
+    """Issue 14: the calendar shows who is coming, or "en fra Team ..." when no one is planned."""
+    build_demo(db.session, today=date(2026, 11, 23))
+    db.session.commit()
+    planned = _count(Visit, Visit.planned_staff_id.is_not(None))
+    unplanned = _count(Visit, Visit.planned_staff_id.is_(None))
+    assert planned > 0 and unplanned > 0
+    workers = db.session.scalars(
+        select(StaffUser).join(Visit, Visit.planned_staff_id == StaffUser.id).distinct()
+    ).all()
+    assert {w.role for w in workers} == {StaffRole.HOME_CARE_WORKER}

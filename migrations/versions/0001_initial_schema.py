@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 03:07:55.208521
+Create Date: 2026-12-05 05:31:36.153376
 
 """
 from alembic import op
@@ -100,6 +100,8 @@ def upgrade():
     sa.Column('priorities_not_met_threshold_count', sa.Integer(), nullable=False),
     sa.Column('priorities_not_met_threshold_days', sa.Integer(), nullable=False),
     sa.Column('ael_optional_minutes', sa.Boolean(), nullable=False),
+    sa.Column('citizen_cancel_deadline_minutes', sa.Integer(), nullable=False),
+    sa.Column('citizen_cancellations_count_as_deselection', sa.Boolean(), nullable=False),
     sa.Column('second_factor_roles', sa.JSON(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_municipality_policy_municipality_id_municipality'), ondelete='CASCADE'),
@@ -262,6 +264,34 @@ def upgrade():
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index('ix_audit_citizen_at', ['citizen_id', 'at'], unique=False)
 
+    op.create_table('calendar_feed',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('relative_id', sa.Integer(), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_calendar_feed_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['relative_id'], ['relative.id'], name=op.f('fk_calendar_feed_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feed_token_hash'))
+    )
+    with op.batch_alter_table('calendar_feed', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calendar_feed_citizen_id'), ['citizen_id'], unique=False)
+
+    op.create_table('calendar_look',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('relative_id', sa.Integer(), nullable=True),
+    sa.Column('looked_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_calendar_look_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['relative_id'], ['relative.id'], name=op.f('fk_calendar_look_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_look'))
+    )
+    with op.batch_alter_table('calendar_look', schema=None) as batch_op:
+        batch_op.create_index('ix_calendar_look_reader', ['citizen_id', 'relative_id'], unique=False)
+
     op.create_table('case',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
@@ -405,8 +435,10 @@ def upgrade():
     sa.Column('recorded_by_staff_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
+    sa.Column('planned_staff_id', sa.Integer(), nullable=True),
     sa.Column('recorded_minutes', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['planned_staff_id'], ['staff_user.id'], name=op.f('fk_visit_planned_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['recorded_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_recorded_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_visit_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit')),
@@ -654,6 +686,39 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_swap_request_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_swap_request_visit_id'), ['visit_id'], unique=False)
 
+    op.create_table('visit_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('cancelled', 'moved', name='visitchangekind', native_enum=False, length=40), nullable=False),
+    sa.Column('by_provider', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.Enum('hospital', 'family', 'away', 'other', name='cancelreason', native_enum=False, length=40), nullable=True),
+    sa.Column('reason_text', sa.Text(), nullable=False),
+    sa.Column('old_starts_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('old_ends_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('new_starts_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('new_ends_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('notice_due', sa.Boolean(), nullable=False),
+    sa.Column('replacement_visit_id', sa.Integer(), nullable=True),
+    sa.Column('replacement_due', sa.Date(), nullable=True),
+    sa.Column('replacement_flagged_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
+    sa.Column('created_by_relative_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_change_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_visit_change_created_by_relative_id_relative')),
+    sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_change_created_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['replacement_visit_id'], ['visit.id'], name=op.f('fk_visit_change_replacement_visit_id_visit')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_change_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_change')),
+    sa.UniqueConstraint('reference', name=op.f('uq_visit_change_reference'))
+    )
+    with op.batch_alter_table('visit_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_change_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_change_visit_id'), ['visit_id'], unique=False)
+
     op.create_table('visit_element',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -667,6 +732,31 @@ def upgrade():
     with op.batch_alter_table('visit_element', schema=None) as batch_op:
         batch_op.create_index('ix_visit_element_element_outcome', ['element_id', 'outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_element_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('visit_move_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('wish', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('requested', 'accepted', 'declined', name='moverequeststatus', native_enum=False, length=40), nullable=False),
+    sa.Column('answer_text', sa.Text(), nullable=False),
+    sa.Column('new_starts_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
+    sa.Column('created_by_relative_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_by_staff_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['answered_by_staff_id'], ['staff_user.id'], name=op.f('fk_visit_move_request_answered_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_visit_move_request_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_visit_move_request_created_by_relative_id_relative')),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_move_request_visit_id_visit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_move_request')),
+    sa.UniqueConstraint('reference', name=op.f('uq_visit_move_request_reference'))
+    )
+    with op.batch_alter_table('visit_move_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_move_request_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_move_request_visit_id'), ['visit_id'], unique=False)
 
     op.create_table('visit_priority',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -892,11 +982,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_visit_priority_citizen_id'))
 
     op.drop_table('visit_priority')
+    with op.batch_alter_table('visit_move_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_move_request_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_move_request_citizen_id'))
+
+    op.drop_table('visit_move_request')
     with op.batch_alter_table('visit_element', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_element_visit_id'))
         batch_op.drop_index('ix_visit_element_element_outcome')
 
     op.drop_table('visit_element')
+    with op.batch_alter_table('visit_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_change_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_change_citizen_id'))
+
+    op.drop_table('visit_change')
     with op.batch_alter_table('swap_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_swap_request_visit_id'))
         batch_op.drop_index(batch_op.f('ix_swap_request_citizen_id'))
@@ -986,6 +1086,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_citizen_id'))
 
     op.drop_table('case')
+    with op.batch_alter_table('calendar_look', schema=None) as batch_op:
+        batch_op.drop_index('ix_calendar_look_reader')
+
+    op.drop_table('calendar_look')
+    with op.batch_alter_table('calendar_feed', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calendar_feed_citizen_id'))
+
+    op.drop_table('calendar_feed')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_citizen_at')
 

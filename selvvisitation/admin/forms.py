@@ -15,7 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, StopValidation
 
-from selvvisitation.domain.policy import AEL_POLICY_RANGES, LEGAL_REFERENCE_KEYS, POLICY_RANGES
+from selvvisitation.domain.policy import (
+    AEL_POLICY_RANGES,
+    LEGAL_REFERENCE_KEYS,
+    POLICY_RANGES,
+    VISIT_POLICY_RANGES,
+)
 from selvvisitation.domain.types import (
     LegalBasis,
     ProviderKind,
@@ -117,6 +122,7 @@ def policy_form_class() -> type:
             ),
         )
     _add_ael_fields(PolicyForm)
+    _add_visit_fields(PolicyForm)
     for key in LEGAL_REFERENCE_KEYS:
         setattr(
             PolicyForm,
@@ -181,6 +187,35 @@ def _add_ael_fields(form_class: type) -> None:
         )
     form_class.ael_optional_minutes = BooleanField(
         _l("Workers may record minutes for citizens under the Act on the Elderly (optional)")
+    )
+
+
+VISIT_LABELS = {
+    "citizen_cancel_deadline_minutes": _l(
+        "A citizen can cancel a visit until this many minutes before it "
+        "(meals: 12:00 the day before)"
+    ),
+}
+
+
+def _add_visit_fields(form_class: type) -> None:
+    """The visit calendar's settings (issue 14): the cancellation deadline, and whether a
+    citizen's cancellations count towards repeated deselection (rule 7)."""
+    for name, (low, high) in VISIT_POLICY_RANGES.items():
+        setattr(
+            form_class,
+            name,
+            WholeNumberField(
+                VISIT_LABELS[name],
+                validators=[
+                    KeepWhenAbsent(),
+                    NumberRequired(_l("Write a number")),
+                    number_between(low, high),
+                ],
+            ),
+        )
+    form_class.citizen_cancellations_count_as_deselection = BooleanField(
+        _l("A citizen's cancelled visits count as deselections of the granted services (rule 7)")
     )
 
 

@@ -16,6 +16,8 @@ from selvvisitation.domain.policy import (
     BOOLEAN_FIELDS,
     LEGAL_REFERENCE_KEYS,
     POLICY_RANGES,
+    VISIT_BOOLEAN_FIELDS,
+    VISIT_POLICY_RANGES,
     Policy,
     default_legal_references,
 )
@@ -28,15 +30,21 @@ from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.policy_preview import preview
 
 AEL_EDITABLE = ("default_legal_basis", *AEL_BOOLEAN_FIELDS, *AEL_POLICY_RANGES)
-EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES, *AEL_EDITABLE)
+VISIT_EDITABLE = (*VISIT_POLICY_RANGES, *VISIT_BOOLEAN_FIELDS)
+EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES, *AEL_EDITABLE, *VISIT_EDITABLE)
 
 
 def _proposed(form, current: Policy) -> Policy:
     values = {name: form[name].data for name in EDITABLE}
     values["swap_window"] = SwapWindow(values["swap_window"])
-    values.update({name: bool(values[name]) for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS)})
-    # A form that did not send an Ældreloven setting keeps it (admin/forms.KeepWhenAbsent).
-    for name in ("default_legal_basis", *AEL_POLICY_RANGES):
+    values.update(
+        {
+            name: bool(values[name])
+            for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS, *VISIT_BOOLEAN_FIELDS)
+        }
+    )
+    # A form that did not send an Ældreloven or visit setting keeps it (admin/forms.KeepWhenAbsent).
+    for name in ("default_legal_basis", *AEL_POLICY_RANGES, *VISIT_POLICY_RANGES):
         if not form[name].raw_data:
             values[name] = getattr(current, name)
     values["default_legal_basis"] = LegalBasis(values["default_legal_basis"])
@@ -130,6 +138,7 @@ def policy():
         effect=effect,
         ranges=POLICY_RANGES,
         ael_ranges=AEL_POLICY_RANGES,
+        visit_ranges=VISIT_POLICY_RANGES,
         references=references,
         legal_fields=[legal_field(k) for k in LEGAL_REFERENCE_KEYS],
         legal_labels=LEGAL_LABELS,

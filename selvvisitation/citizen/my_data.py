@@ -39,6 +39,10 @@ TABLE_LABELS = {
     "granted_element": _l("What your care programme holds for you"),
     "visit_element": _l("What was planned and done at each visit"),
     "visit_priority": _l("What matters most to you at your visits"),
+    "visit_change": _l("Visits cancelled or moved"),
+    "visit_move_request": _l("Wishes to move a visit"),
+    "calendar_look": _l("When your visits were last looked at"),
+    "calendar_feed": _l("Links to your visits in a calendar app"),
 }
 
 

@@ -33,8 +33,10 @@ def index() -> str:
 # Routes on this blueprint from the security area (one module per journey).
 from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     access_log,
+    calendar_links,
     cases,
     dialogue_views,
     my_data,
     priorities,
+    visits,
 )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selvvisitation.demo.ael import add_ael_demo, made_up_cpr
@@ -334,6 +335,7 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         used_cprs=used_cprs,
     )
     built.update(ael.built_to_be_flagged)
+    _assign_planned_workers(session, municipality)
     return DemoResult(
         municipality=municipality,
         logins=logins,
@@ -368,6 +370,27 @@ def _demo_staff(session: Session, municipality: Municipality, teams: list[Team])
         logins.append(DemoLogin(username, role, password))
     session.flush()
     return logins
+
+
+def _assign_planned_workers(session: Session, municipality: Municipality) -> None:
+    """Each team's workers take its visits in turn (issue 14: "who is coming"); every fourth
+    visit has no one planned yet, so the calendar also shows "en fra Team ..."."""
+    session.flush()
+    for team in session.scalars(
+        select(Team).join(Provider).where(Provider.municipality_id == municipality.id)
+    ):
+        workers = session.scalars(
+            select(StaffUser)
+            .where(StaffUser.team_id == team.id, StaffUser.role == StaffRole.HOME_CARE_WORKER)
+            .order_by(StaffUser.id)
+        ).all()
+        if not workers:
+            continue
+        visits = session.scalars(
+            select(Visit).where(Visit.team_id == team.id).order_by(Visit.starts_at, Visit.id)
+        )
+        for number, visit in enumerate(visits):
+            visit.planned_staff_id = None if number % 4 == 3 else workers[number % len(workers)].id
 
 
 def reset_demo_passwords(session: Session, municipality: Municipality) -> list[DemoLogin]:

@@ -88,6 +88,14 @@ AEL_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
 
 AEL_BOOLEAN_FIELDS: tuple[str, ...] = ("ael_optional_minutes",)
 
+# The visit calendar's settings (issue 14), kept apart like the Ældreloven ones. The deadline
+# for a citizen's cancellation is counted in minutes before the visit's time window; two
+# days at most (meals have their own rule: 002, Madservice).
+VISIT_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
+    "citizen_cancel_deadline_minutes": (0, 2880),
+}
+VISIT_BOOLEAN_FIELDS: tuple[str, ...] = ("citizen_cancellations_count_as_deselection",)
+
 BOOLEAN_FIELDS: tuple[str, ...] = (
     "outside_service_level_allowed",
     "optional_holidays_are_working_days",
@@ -133,6 +141,12 @@ class Policy:
     priorities_not_met_threshold_days: int = 30
     # Minutes are not accounted for under Ældreloven; a municipality may allow them optionally.
     ael_optional_minutes: bool = False
+    # Issue 14: a citizen cancels a visit at the latest this many minutes before its time
+    # window (default 2 hours); meals follow 002's own rule, 12:00 the day before.
+    citizen_cancel_deadline_minutes: int = 120
+    # Rule 7 (002 §8): whether a citizen's cancelled visit counts as a deselection of each
+    # granted service planned at it; the municipality chooses.
+    citizen_cancellations_count_as_deselection: bool = False
     # Excluded from the hash because a dict is unhashable; equality still compares it.
     legal_references: Mapping[str, str] = field(
         default_factory=default_legal_references, hash=False
@@ -145,10 +159,14 @@ class Policy:
             problems.append(("swap_window", "invalid_choice"))
         if not isinstance(self.default_legal_basis, LegalBasis):
             problems.append(("default_legal_basis", "invalid_choice"))
-        for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS):
+        for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS, *VISIT_BOOLEAN_FIELDS):
             if not isinstance(getattr(self, name), bool):
                 problems.append((name, "not_a_boolean"))
-        for name, (low, high) in {**POLICY_RANGES, **AEL_POLICY_RANGES}.items():
+        for name, (low, high) in {
+            **POLICY_RANGES,
+            **AEL_POLICY_RANGES,
+            **VISIT_POLICY_RANGES,
+        }.items():
             value = getattr(self, name)
             # bool is a subclass of int; True is not a count of days.
             if not isinstance(value, int) or isinstance(value, bool):

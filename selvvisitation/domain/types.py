@@ -182,3 +182,25 @@ class ActorKind(enum.StrEnum):
     RELATIVE = "relative"
     STAFF = "staff"
     SYSTEM = "system"
+
+
+class CancelReason(enum.StrEnum):
+    """Why the citizen (or a relative) cancels a coming visit (issue 14)."""
+
+    HOSPITAL = "hospital"  # in hospital
+    FAMILY = "family"  # family is visiting
+    AWAY = "away"  # away from home
+    OTHER = "other"  # with words
+
+
+class VisitChangeKind(enum.StrEnum):
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+
+
+class MoveRequestStatus(enum.StrEnum):
+    """A citizen's request to move a visit: a request, not a booking (002)."""
+
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"

@@ -31,6 +31,7 @@ from selvvisitation.models.supervision import (
 )
 from selvvisitation.models.swaps import SwapLine, SwapRequest, Wish
 from selvvisitation.models.users import RecoveryCode, StaffUser
+from selvvisitation.models.visit_changes import CalendarFeed, CalendarLook, MoveRequest, VisitChange
 from selvvisitation.models.visits import Visit, VisitElement, VisitService
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "ActionPlanItem",
     "AuditEntry",
     "AuditLogImmutableError",
+    "CalendarFeed",
+    "CalendarLook",
     "CareProgramme",
     "CareProgrammeElement",
     "Case",
@@ -55,6 +58,7 @@ __all__ = [
     "Municipality",
     "PerceivedQuality",
     "PriorityExample",
+    "MoveRequest",
     "MunicipalityPolicy",
     "Provider",
     "ReassessmentRequest",
@@ -75,6 +79,7 @@ __all__ = [
     "UTCDateTime",
     "utcnow",
     "Visit",
+    "VisitChange",
     "VisitElement",
     "VisitPriority",
     "VisitService",

@@ -70,6 +70,9 @@ class MunicipalityPolicy(db.Model):
     priorities_not_met_threshold_count: Mapped[int] = mapped_column(default=3)
     priorities_not_met_threshold_days: Mapped[int] = mapped_column(default=30)
     ael_optional_minutes: Mapped[bool] = mapped_column(default=False)
+    # The visit calendar (issue 14): see domain.policy.Policy.
+    citizen_cancel_deadline_minutes: Mapped[int] = mapped_column(default=120)
+    citizen_cancellations_count_as_deselection: Mapped[bool] = mapped_column(default=False)
     # Staff roles that must sign in with a second factor (domain.second_factor).
     second_factor_roles: Mapped[list] = mapped_column(sa.JSON, default=default_required_roles)
     # Legal references shown to citizens: data, not code, because the law moves

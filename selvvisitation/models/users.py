@@ -51,6 +51,11 @@ class StaffUser(db.Model):
     def has_second_factor(self) -> bool:
         return self.totp_confirmed_at is not None
 
+    @property
+    def first_name(self) -> str:
+        """The name a citizen sees for the worker coming (issue 14): the first name only."""
+        return self.name.split()[0] if self.name.strip() else ""
+
 
 class RecoveryCode(db.Model):
     """A one-time code for signing in without the authenticator: only its Argon2 hash."""

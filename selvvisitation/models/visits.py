@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.organisation import Team
     from selvvisitation.models.programme import CareProgrammeElement
     from selvvisitation.models.swaps import SwapRequest
+    from selvvisitation.models.users import StaffUser
 
 
 class Visit(db.Model):
@@ -44,12 +45,15 @@ class Visit(db.Model):
     recorded_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
+    # The worker planned to come (issue 14 and 12): shown to the citizen by first name only.
+    planned_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     # An AEL visit records no minutes, unless the municipality turns on optional time
     # (MunicipalityPolicy.ael_optional_minutes; DOMAIN.md "Ældreloven").
     recorded_minutes: Mapped[int | None]
 
     citizen: Mapped[Citizen] = relationship()
     team: Mapped[Team | None] = relationship()
+    planned_staff: Mapped[StaffUser | None] = relationship(foreign_keys=[planned_staff_id])
     services: Mapped[list[VisitService]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitService.id"
     )

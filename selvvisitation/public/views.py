@@ -67,3 +67,7 @@ def favicon() -> Response:
         mimetype="image/vnd.microsoft.icon",
         max_age=7 * 24 * 3600,
     )
+
+
+# The calendar feed's public address (one module per journey).
+from selvvisitation.public import calendar_feed  # noqa: E402, F401

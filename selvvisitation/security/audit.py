@@ -51,6 +51,7 @@ PURPOSES: dict[str, Any] = {
     "policy": _l("Administration of the municipality's rules for home care"),
     "staff_users": _l("Administration of the municipality's staff users"),
     "data_interchange": _l("Import or export of the municipality's data"),
+    "calendar_feed": _l("Your visits were fetched into a calendar app through a personal link"),
 }
 # The purpose of a staff read that the view did not name itself (see install()).
 DEFAULT_READ_PURPOSE = {

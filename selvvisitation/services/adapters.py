@@ -39,6 +39,8 @@ def policy_for(municipality: Municipality) -> Policy:
         priorities_not_met_threshold_count=row.priorities_not_met_threshold_count,
         priorities_not_met_threshold_days=row.priorities_not_met_threshold_days,
         ael_optional_minutes=row.ael_optional_minutes,
+        citizen_cancel_deadline_minutes=row.citizen_cancel_deadline_minutes,
+        citizen_cancellations_count_as_deselection=row.citizen_cancellations_count_as_deselection,
         legal_references=references,
     )
 

@@ -55,6 +55,7 @@ from selvvisitation.domain.types import (
     LegalBasis,
     PriorityNotMetReason,
     PriorityStatus,
+    VisitChangeKind,
     VisitServiceOutcome,
 )
 from selvvisitation.models import (
@@ -68,6 +69,7 @@ from selvvisitation.models import (
     Municipality,
     Service,
     Visit,
+    VisitChange,
     VisitElement,
     VisitPriority,
     VisitService,
@@ -360,6 +362,8 @@ def _deselections(
     dropped_in_window = _lines_in_window(
         VisitService.outcome == VisitServiceOutcome.DROPPED, window_start, as_of
     )
+    if policy.citizen_cancellations_count_as_deselection:
+        dropped_in_window = sa.or_(dropped_in_window, _cancelled_by_citizen(window_start, as_of))
     # A visit counts once per service, however many lines dropped it (domain rule).
     pairs = _pairs(
         and_(dropped_in_window, visit_scope),
@@ -385,6 +389,24 @@ def _deselections(
                 Found(citizen_id, service_ids[(citizen_id, finding.service_code)], finding)
             )
     return found
+
+
+def _cancelled_by_citizen(first: date, last: date) -> sa.ColumnElement[bool]:
+    """Granted services planned at a visit the citizen's side cancelled (issue 14): each
+    counts as a deselection when the municipality turns that on (rule 7, 002 §8)."""
+    return and_(
+        VisitService.service_id.is_not(None),
+        VisitService.granted_service_id.is_not(None),
+        Visit.day >= first,
+        Visit.day <= last,
+        Visit.cancelled.is_(True),
+        Visit.id.in_(
+            select(VisitChange.visit_id).where(
+                VisitChange.kind == VisitChangeKind.CANCELLED,
+                VisitChange.by_provider.is_(False),
+            )
+        ),
+    )
 
 
 def deviation_lookback_days(policy: Policy) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import render_template, request
 
@@ -13,6 +13,11 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
+from selvvisitation.services.visit_changes import (
+    changes_for,
+    move_requests_for,
+    open_replacement_flags,
+)
 from selvvisitation.staff.views import blueprint
 
 TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
@@ -53,11 +58,19 @@ def visits() -> str:
     day_visits = team_visits(db.session, staff.team_id, day, day)
     wishes = wishes_for(db.session, day_visits)
     audit_reads(day_visits, "team_day_visits")
+    visit_ids = [visit.id for visit in day_visits]
+    is_leader = staff.role == StaffRole.TEAM_LEADER
     page = render_template(
         "staff/visits.html",
         visits=day_visits,
         wishes=wishes,
         priorities=priorities_for(db.session, day_visits),
+        # Issue 14: cancellations and move requests show at once on the team's list.
+        changes=changes_for(db.session, visit_ids),
+        moves=move_requests_for(db.session, visit_ids),
+        is_leader=is_leader,
+        now=datetime.now(UTC),
+        replacement_flags=open_replacement_flags(db.session, staff.team_id) if is_leader else [],
         day=day,
         today=local_today(),
         previous_day=day - timedelta(days=1),

@@ -39,6 +39,8 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "priorities_not_met_threshold_count",
         "priorities_not_met_threshold_days",
         "ael_optional_minutes",
+        "citizen_cancel_deadline_minutes",
+        "citizen_cancellations_count_as_deselection",
         "legal_references",
     )
 
@@ -58,6 +60,12 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         ("practical_help_start_working_days", 5, "seed 002 'Krav til leverance'"),
         ("optional_holidays_are_working_days", False, "DOMAIN.md hverdage"),
         ("show_staff_names_in_access_log", False, "privacy default"),
+        ("citizen_cancel_deadline_minutes", 120, "issue 14: 2 hours before the time window"),
+        (
+            "citizen_cancellations_count_as_deselection",
+            False,
+            "issue 14: the municipality turns it on",
+        ),
     ],
 )
 def test_default_policy_follows_esbjerg_seeds(name: str, expected: object, source: str) -> None:

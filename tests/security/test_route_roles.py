@@ -65,6 +65,10 @@ SEES_OTHER_TEAM = {
 OWN_OBJECT_MAY_BE_GONE: dict[str, str] = {
     "auth.oidc_start": "404 unless OIDC_ISSUER is configured (tests/security/test_oidc.py)",
     "auth.oidc_callback": "404 unless OIDC_ISSUER is configured (tests/security/test_oidc.py)",
+    "public.calendar_feed": "404 unless the token is a live link (tests/visits/test_calendar_feed)",
+    "staff.answer_move_request": "404 unless the visit has an open move request (issue 14)",
+    "citizen.visit_cancelled": "the walk's <reference> is a swap's, not a cancellation's",
+    "citizen.move_requested": "the walk's <reference> is a swap's, not a move request's",
 }
 
 LOGIN_ENDPOINTS = ("/log-ind/", "/log-ind/personale")

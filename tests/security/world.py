@@ -293,4 +293,6 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "member_id": (lambda h: h.supervision["member"].id, True),
     "supervision_visit_id": (lambda h: h.supervision["visit"].id, False),
     "recommendation_id": (lambda h: h.supervision["recommendation"].id, False),
+    # A calendar feed's secret (issue 14): an unknown one answers 404 to everyone.
+    "token": (lambda h: "no-such-calendar-link", False),
 }

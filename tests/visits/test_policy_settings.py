@@ -1,0 +1,62 @@
+"""The admin sets the cancellation deadline and whether citizens' cancellations count
+towards repeated deselection (issue 14), previewed then saved like every other rule."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from selvvisitation.extensions import db
+from selvvisitation.models import MunicipalityPolicy
+from tests.admin.test_admin import POLICY, admin, errors  # noqa: F401  (fixture)
+from tests.pages import check_page
+
+VISITS = {
+    "citizen_cancel_deadline_minutes": "240",
+    "citizen_cancellations_count_as_deselection": "y",
+}
+
+
+def _row() -> MunicipalityPolicy:
+    db.session.expire_all()
+    return db.session.scalars(select(MunicipalityPolicy)).one()
+
+
+def test_the_visit_settings_default_to_two_hours_and_off_then_are_saved(page, admin):  # noqa: F811
+    soup = page.get("admin.policy")
+    fieldset = soup.select_one("fieldset.app-visit-settings")
+    assert fieldset.select_one("legend").get_text(strip=True) == "Aflysning af besøg"
+    assert fieldset.select_one("#citizen_cancel_deadline_minutes")["value"] == "120"
+    assert not fieldset.select_one("#citizen_cancellations_count_as_deselection").has_attr(
+        "checked"
+    )
+    response = page.post(
+        "admin.policy", {**POLICY, **VISITS, "action": "preview"}, expected_status=200
+    )
+    confirmed = check_page(response.get_data(as_text=True)).select_one("input[name=confirmed]")
+    assert _row().citizen_cancel_deadline_minutes == 120  # nothing saved by the preview
+    page.post(
+        "admin.policy",
+        {**POLICY, **VISITS, "confirmed": confirmed["value"], "action": "save"},
+    )
+    row = _row()
+    assert row.citizen_cancel_deadline_minutes == 240
+    assert row.citizen_cancellations_count_as_deselection is True
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Skriv et tal"),
+        ("-5", "Tallet skal være mellem 0 og 2880"),
+        ("3000", "Tallet skal være mellem 0 og 2880"),
+    ],
+)
+def test_a_bad_deadline_is_explained_and_nothing_changes(page, admin, value, message):  # noqa: F811
+    response = page.post(
+        "admin.policy",
+        {**POLICY, **VISITS, "citizen_cancel_deadline_minutes": value, "action": "save"},
+        expected_status=400,
+    )
+    assert message in errors(response)
+    assert _row().citizen_cancel_deadline_minutes == 120
