@@ -39,6 +39,8 @@ TABLE_LABELS = {
     "granted_element": _l("What your care programme holds for you"),
     "visit_element": _l("What was planned and done at each visit"),
     "visit_priority": _l("What matters most to you at your visits"),
+    "message_thread": _l("Your messages with the visitation and your team"),
+    "thread_message": _l("What was written in your messages"),
 }
 
 

@@ -35,6 +35,7 @@ from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     access_log,
     cases,
     dialogue_views,
+    message_views,
     my_data,
     priorities,
 )

@@ -51,6 +51,7 @@ PURPOSES: dict[str, Any] = {
     "policy": _l("Administration of the municipality's rules for home care"),
     "staff_users": _l("Administration of the municipality's staff users"),
     "data_interchange": _l("Import or export of the municipality's data"),
+    "messages": _l("To read and answer your messages"),
 }
 # The purpose of a staff read that the view did not name itself (see install()).
 DEFAULT_READ_PURPOSE = {
@@ -146,6 +147,7 @@ CITIZEN_ARGUMENTS: dict[str, str] = {
     "report_id": "StaffReport",
     "reassessment_id": "ReassessmentRequest",
     "member_id": "SampledCitizen",  # a citizen drawn for supervision
+    "thread_id": "MessageThread",  # a citizen's messages with the visitation or team
 }
 
 
