@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint typecheck lock renovate strings browser assets compile-translations demo-db migration benchmark benchmark-requests clean
+.PHONY: help setup run test test-only lint typecheck lock renovate strings browser pdf assets compile-translations demo-db migration benchmark benchmark-requests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -33,13 +33,19 @@ assets: node_modules/.installed ## Copy DKFDS and axe-core from node_modules int
 compile-translations: $(BIN)/.installed ## Compile the Danish and English catalogues (.mo files are not committed)
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -n 2
 
-setup: $(BIN)/.installed assets compile-translations ## Install everything the app needs
+setup: $(BIN)/.installed assets compile-translations pdf ## Install everything the app needs
 	@git config merge.po.driver ".venv/bin/python scripts/merge_po.py %O %A %B" 2>/dev/null || true
 
 browser: ## Install Debian's chromium for the browser tests where it is missing
 	@if [ ! -x /usr/bin/chromium ]; then \
 		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Could not install chromium: browser tests will be skipped with a reason."; \
+	fi
+
+pdf: ## Install Debian's pango and fonts for the letter PDFs (WeasyPrint) where they are missing
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -qi 'dejavu\|liberation'; then \
+		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig >/dev/null) \
+		|| echo "Could not install pango: the letter PDFs (Hent som PDF, Digital Post) will fail."; \
 	fi
 
 demo-db: setup ## Create the demo database and print the demo logins

@@ -135,6 +135,12 @@ class Config:
         self.SIGNIN_CLIENT_WINDOW_SECONDS = int(
             os.environ.get("SIGNIN_CLIENT_WINDOW_SECONDS", "900")
         )
+        # Digital Post needs an agreement with KOMBIT/Digitaliseringsstyrelsen; until then the
+        # letters' envelopes and PDFs are written to this folder (services/digital_post.py).
+        # Empty: Digital Post is off (nothing written; the log and the visitator say so).
+        self.DIGITAL_POST_FOLDER = os.environ.get(
+            "DIGITAL_POST_FOLDER", str(INSTANCE_DIR / "digital_post")
+        )
 
 
 class DemoConfig(Config):
@@ -156,6 +162,9 @@ class TestConfig(Config):
                 "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[13:]
             )
         self.WTF_CSRF_ENABLED = True
+        # Off in tests, which decide many letters; tests/messages/test_digital_post.py turns
+        # it on with a temporary folder.
+        self.DIGITAL_POST_FOLDER = ""
 
 
 def config_for(name: str | None) -> Config:

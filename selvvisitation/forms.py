@@ -11,7 +11,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, Form, FormField, IntegerField, RadioField, SelectChoice
+from wtforms import (
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 # No text field takes more than this, whatever its own limit (issue 15; ASVS V5.1.4):
@@ -161,4 +170,29 @@ def choice_field(label: Any, choices: list[SelectChoice], message: Any, **kwargs
         validators=[Required(message)],
         invalid_choice_message=message,
         **kwargs,
+    )
+
+
+def _unify_line_breaks(value: Any) -> Any:
+    """Count a line break as one character, as the reader sees it (browsers send CR LF)."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class MessageForm(BaseForm):
+    """A message to or from the citizen's side (issue 14): plain text, no attachments."""
+
+    text = TextAreaField(
+        _l("Your message"),
+        filters=[_unify_line_breaks],
+        validators=[Required(_l("Write your message")), max_length(2000)],
+    )
+
+
+class HandoverForm(BaseForm):
+    """A thread handed to the other party, with a note for them (issue 14)."""
+
+    note = TextAreaField(
+        _l("Note for the recipient"),
+        filters=[_unify_line_breaks],
+        validators=[Required(_l("Write a note for the recipient")), max_length(500)],
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 05:31:36.153376
+Create Date: 2026-12-05 06:07:13.126689
 
 """
 from alembic import op
@@ -104,6 +104,7 @@ def upgrade():
     sa.Column('citizen_cancellations_count_as_deselection', sa.Boolean(), nullable=False),
     sa.Column('second_factor_roles', sa.JSON(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
+    sa.Column('message_reply_working_days', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_municipality_policy_municipality_id_municipality'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_municipality_policy')),
     sa.UniqueConstraint('municipality_id', name=op.f('uq_municipality_policy_municipality_id'))
@@ -182,6 +183,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('provider_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=True),
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_team_provider_id_provider')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team'))
     )
@@ -388,6 +390,24 @@ def upgrade():
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_citizen_id'), ['citizen_id'], unique=False)
+
+    op.create_table('message_thread',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('party', sa.Enum('visitation', 'team', name='threadparty', native_enum=False, length=40), nullable=False),
+    sa.Column('handled_by', sa.Enum('visitation', 'team', name='threadparty', native_enum=False, length=40), nullable=False),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_message_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('awaiting_reply_since', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('staff_read_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('citizen_read_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_message_thread_citizen_id_citizen')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message_thread')),
+    sa.UniqueConstraint('citizen_id', 'party', name='uq_message_thread_party')
+    )
+    with op.batch_alter_table('message_thread', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_message_thread_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_thread_handled_by'), ['handled_by'], unique=False)
 
     op.create_table('recovery_code',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -685,6 +705,27 @@ def upgrade():
     with op.batch_alter_table('swap_request', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_swap_request_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_swap_request_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('thread_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('author_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
+    sa.Column('author_citizen_id', sa.Integer(), nullable=True),
+    sa.Column('author_relative_id', sa.Integer(), nullable=True),
+    sa.Column('author_staff_id', sa.Integer(), nullable=True),
+    sa.Column('author_name', sa.String(length=160), nullable=False),
+    sa.Column('party', sa.Enum('visitation', 'team', name='threadparty', native_enum=False, length=40), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['author_citizen_id'], ['citizen.id'], name=op.f('fk_thread_message_author_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['author_relative_id'], ['relative.id'], name=op.f('fk_thread_message_author_relative_id_relative')),
+    sa.ForeignKeyConstraint(['author_staff_id'], ['staff_user.id'], name=op.f('fk_thread_message_author_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['thread_id'], ['message_thread.id'], name=op.f('fk_thread_message_thread_id_message_thread')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_thread_message'))
+    )
+    with op.batch_alter_table('thread_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_thread_message_thread_id'), ['thread_id'], unique=False)
 
     op.create_table('visit_change',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -997,6 +1038,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_visit_change_citizen_id'))
 
     op.drop_table('visit_change')
+    with op.batch_alter_table('thread_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_thread_message_thread_id'))
+
+    op.drop_table('thread_message')
     with op.batch_alter_table('swap_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_swap_request_visit_id'))
         batch_op.drop_index(batch_op.f('ix_swap_request_citizen_id'))
@@ -1064,6 +1109,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_recovery_code_staff_id'))
 
     op.drop_table('recovery_code')
+    with op.batch_alter_table('message_thread', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_message_thread_handled_by'))
+        batch_op.drop_index(batch_op.f('ix_message_thread_citizen_id'))
+
+    op.drop_table('message_thread')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_citizen_id'))
 

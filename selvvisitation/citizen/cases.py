@@ -6,7 +6,7 @@ did with the case and can read every decision letter (issue 5).
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Response, abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +14,7 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.assessment import AssessmentStatus
 from selvvisitation.domain.letter import blocks
 from selvvisitation.extensions import db
+from selvvisitation.letter_pdf import pdf_response
 from selvvisitation.models import AssessmentVisit, Case, Decision
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
@@ -79,13 +80,18 @@ def cases() -> str:
     )
 
 
+def _own_decision_or_404(decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.citizen_id != current_actor().subject.id:
+        abort(404)
+    return decision
+
+
 @blueprint.route("/afgoerelser/<int:decision_id>")
 @allow(CITIZEN_SEE)
 def decision_letter(decision_id: int) -> str:
     citizen = current_actor().subject
-    decision = db.session.get(Decision, decision_id)
-    if decision is None or decision.citizen_id != citizen.id:
-        abort(404)
+    decision = _own_decision_or_404(decision_id)
     _audit_relative(citizen, "decision_letter", decision.id)
     return render_template(
         "citizen/letter.html",
@@ -93,3 +99,12 @@ def decision_letter(decision_id: int) -> str:
         decision=decision,
         blocks=blocks(decision.letter_text),
     )
+
+
+@blueprint.route("/afgoerelser/<int:decision_id>/pdf")
+@allow(CITIZEN_SEE)
+def decision_letter_pdf(decision_id: int) -> Response:
+    citizen = current_actor().subject
+    decision = _own_decision_or_404(decision_id)
+    _audit_relative(citizen, "decision_letter_pdf", decision.id)
+    return pdf_response(decision)

@@ -43,6 +43,8 @@ TABLE_LABELS = {
     "visit_move_request": _l("Wishes to move a visit"),
     "calendar_look": _l("When your visits were last looked at"),
     "calendar_feed": _l("Links to your visits in a calendar app"),
+    "message_thread": _l("Your messages with the visitation and your team"),
+    "thread_message": _l("What was written in your messages"),
 }
 
 

@@ -36,6 +36,7 @@ from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     calendar_links,
     cases,
     dialogue_views,
+    message_views,
     my_data,
     priorities,
     visits,

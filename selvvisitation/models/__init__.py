@@ -12,6 +12,7 @@ from selvvisitation.models.catalogue import Service
 from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_may
 from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
+from selvvisitation.models.messages import MessageThread, ThreadMessage
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import (
@@ -55,6 +56,7 @@ __all__ = [
     "Flag",
     "GrantedElement",
     "GrantedService",
+    "MessageThread",
     "Municipality",
     "PerceivedQuality",
     "PriorityExample",
@@ -75,6 +77,7 @@ __all__ = [
     "SupervisionVisit",
     "SwapLine",
     "SwapRequest",
+    "ThreadMessage",
     "Team",
     "UTCDateTime",
     "utcnow",

@@ -78,6 +78,8 @@ class MunicipalityPolicy(db.Model):
     # Legal references shown to citizens: data, not code, because the law moves
     # (the Ældrelov has applied to home care for the elderly since 1 July 2025).
     legal_references: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Messages (issue 14): the working days staff have to answer a citizen's message.
+    message_reply_working_days: Mapped[int] = mapped_column(default=1)
 
     municipality: Mapped[Municipality] = relationship(back_populates="policy")
 
@@ -106,5 +108,8 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(160))
+    # The team's own number, given on the message pages for what cannot wait (seed 000);
+    # the provider's number is used when the team has none.
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     provider: Mapped[Provider] = relationship(back_populates="teams")

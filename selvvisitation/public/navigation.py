@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from selvvisitation.security.access import Actor, rules_for_endpoint, satisfies
 
 NAVIGATION: list[tuple[str, object]] = [
     ("citizen.index", _l("My help")),
     ("citizen.conversation", _l("Ask about your help")),
+    ("citizen.messages", _l("Messages")),
     ("citizen.cases", _l("Your cases")),
     ("citizen.access_log_page", _l("Who has looked")),
     ("citizen.my_data", _l("My data")),
     ("staff.visits", _l("Visits")),
     ("staff.declined", _l("Declined swaps")),
+    ("staff.message_inbox", _l("Messages")),
     ("visitation.queue", _l("Cases")),
     ("admin.index", _l("Administration")),
     ("supervision.index", _l("Supervision")),
@@ -34,6 +37,23 @@ def items_for(actor: Actor | None) -> list[dict]:
         if rules is None or not satisfies(actor, rules):
             continue
         items.append(
-            {"endpoint": endpoint, "label": label, "current": request.endpoint == endpoint}
+            {
+                "endpoint": endpoint,
+                "label": _with_unread(endpoint, label, actor),
+                "current": request.endpoint == endpoint,
+            }
         )
     return items
+
+
+def _with_unread(endpoint: str, label: object, actor: Actor) -> object:
+    """The staff inbox's item says how many messages are unread (issue 14), in words."""
+    if endpoint != "staff.message_inbox" or actor.staff is None:
+        return label
+    from selvvisitation.extensions import db
+    from selvvisitation.services.messages import unread_count
+
+    count = unread_count(db.session, actor.staff)
+    if not count:
+        return label
+    return ngettext("%(label)s (%(num)d unread)", "%(label)s (%(num)d unread)", count, label=label)

@@ -52,6 +52,7 @@ PURPOSES: dict[str, Any] = {
     "staff_users": _l("Administration of the municipality's staff users"),
     "data_interchange": _l("Import or export of the municipality's data"),
     "calendar_feed": _l("Your visits were fetched into a calendar app through a personal link"),
+    "messages": _l("To read and answer your messages"),
 }
 # The purpose of a staff read that the view did not name itself (see install()).
 DEFAULT_READ_PURPOSE = {
@@ -147,6 +148,7 @@ CITIZEN_ARGUMENTS: dict[str, str] = {
     "report_id": "StaffReport",
     "reassessment_id": "ReassessmentRequest",
     "member_id": "SampledCitizen",  # a citizen drawn for supervision
+    "thread_id": "MessageThread",  # a citizen's messages with the visitation or team
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import replanning
 from selvvisitation.services.case_actions import NewGrant, basis_suggestion, dismiss_case
 from selvvisitation.services.case_actions import change_decision as make_decision
+from selvvisitation.services.digital_post import send_decision_letter
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.forms import DecisionForm, DismissForm
@@ -62,9 +63,35 @@ def decision_saved(case, decision, replan, **detail: object) -> Response:
     )
     db.session.commit()
     flash(_("The new decision is saved. Here is the letter."), "success")
+    _post_letter(decision)
     if replan.changed_visits or replan.lapsed_swaps:
         flash(replan_summary(replan), "success")
     return redirect(url_for("visitation.letter", decision_id=decision.id))
+
+
+def _post_letter(decision) -> None:
+    """Send the committed letter through Digital Post's transport, and say where it went.
+
+    After the commit, so a rolled-back decision is never posted; the transport is
+    idempotent, so posting the same version again writes nothing new.
+    """
+    try:
+        delivery = send_decision_letter(decision)
+    except OSError:
+        current_app.logger.exception("Digital Post: decision %s was not posted", decision.id)
+        flash(
+            _("The letter could not be put in the Digital Post folder. Send it by post."), "error"
+        )
+        return
+    if delivery is not None and delivery.transport == "folder":
+        flash(
+            _(
+                "The letter is in the Digital Post folder. Digital Post itself is not "
+                "connected yet (it needs an agreement with KOMBIT), so the letter has not "
+                "reached the citizen."
+            ),
+            "success",
+        )
 
 
 def _open_case_or_back(case_id: int):

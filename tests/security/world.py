@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from selvvisitation.domain.dates import local_today
+from selvvisitation.domain.messages import ThreadParty
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
@@ -32,6 +33,7 @@ from selvvisitation.extensions import db
 from selvvisitation.models import (
     Case,
     Flag,
+    MessageThread,
     StaffReport,
     SwapLine,
     SwapRequest,
@@ -63,6 +65,7 @@ class Holdings:
     priority: Any = None  # Ældreloven: what matters most at a coming visit
     supervision: dict = field(default_factory=dict)
     programme: Any = None  # a forløb of the municipality's catalogue (issue 11)
+    thread: Any = None  # the citizen's messages with the visitation (issue 14)
 
 
 @dataclass
@@ -122,13 +125,17 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
         kind=PriorityKind.OWN_WORDS,
         text="Gerne en gåtur",
     )
-    db.session.add_all([swap, case, flag, wish, report, priority])
+    thread = MessageThread(
+        citizen=citizen, party=ThreadParty.VISITATION, handled_by=ThreadParty.VISITATION
+    )
+    db.session.add_all([swap, case, flag, wish, report, priority, thread])
     db.session.commit()
     supervision = _supervision(team.provider, citizen, n)
     programme = factories.CareProgrammeElement(
         programme__municipality=municipality, programme__code=f"FORLOB-{n}"
     ).programme
     return Holdings(
+        thread=thread,
         programme=programme,
         report=report,
         priority=priority,
@@ -295,4 +302,10 @@ PARAMETERS: dict[str, tuple[Callable[[Holdings], Any], bool]] = {
     "recommendation_id": (lambda h: h.supervision["recommendation"].id, False),
     # A calendar feed's secret (issue 14): an unknown one answers 404 to everyone.
     "token": (lambda h: "no-such-calendar-link", False),
+    "thread_id": (lambda h: h.thread.id, True),
+    # Who the signed-in citizen writes to: names no object, whoever's holdings are walked.
+    "party": (lambda h: "team", False),
 }
+# Route arguments that name no object of anyone's: a route with only these is the signed-in
+# person's own, the same whichever holdings the walk uses.
+NOT_AN_OBJECT = frozenset({"party"})
