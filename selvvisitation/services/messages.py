@@ -12,7 +12,7 @@ relatives) and ``hand_over`` to the notifications outbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -371,13 +371,14 @@ def inbox(session: Session, staff: StaffUser, today: date) -> list[InboxRow]:
     for thread in threads:
         due = reply_due_for(thread)
         rows.append(InboxRow(thread, counts.get(thread.id, 0), due, is_overdue(due, today)))
-    far = datetime.max.replace(tzinfo=None)
-    rows.sort(
-        key=lambda row: (
-            row.thread.awaiting_reply_since is None,
-            (row.thread.awaiting_reply_since or row.thread.last_message_at or far).replace(
-                tzinfo=None
-            ),
-        )
-    )
+    rows.sort(key=_inbox_order)
     return rows
+
+
+def _inbox_order(row: InboxRow) -> tuple[bool, float]:
+    """Waiting threads first, the longest wait on top; then the latest message first."""
+    waiting = row.thread.awaiting_reply_since
+    if waiting is not None:
+        return (False, waiting.timestamp())
+    latest = row.thread.last_message_at or row.thread.created_at
+    return (True, -latest.timestamp())
