@@ -234,8 +234,11 @@ def _handling_party(staff: StaffUser, thread: MessageThread) -> ThreadParty:
     return party
 
 
-def open_for_staff(session: Session, *, staff: StaffUser, thread: MessageThread) -> None:
-    """Staff open a thread: audit the read and mark it read for the handling party."""
+def open_for_staff(
+    session: Session, *, staff: StaffUser, thread: MessageThread, mark_read: bool = True
+) -> None:
+    """Staff open a thread: audit the read and mark it read for the handling party (not
+    when the page shows a refused answer: a refusal writes nothing but its audit)."""
     audit.record(
         "read",
         citizen=thread.citizen,
@@ -243,12 +246,18 @@ def open_for_staff(session: Session, *, staff: StaffUser, thread: MessageThread)
         object_id=thread.id,
         purpose="messages",
     )
-    thread.staff_read_at = utcnow()
+    if mark_read:
+        thread.staff_read_at = utcnow()
     session.commit()
 
 
 def open_for_citizen(
-    session: Session, *, actor: Actor, citizen: Citizen, thread: MessageThread | None
+    session: Session,
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    thread: MessageThread | None,
+    mark_read: bool = True,
 ) -> None:
     """The citizen or a relative opens a thread: a relative's read is audited (as on every
     page of the citizen's), and the thread is marked read for the citizen's side."""
@@ -261,7 +270,7 @@ def open_for_citizen(
             purpose="relative_view",
             actor=actor,
         )
-    if thread is not None:
+    if thread is not None and mark_read:
         thread.citizen_read_at = utcnow()
     session.commit()
 
