@@ -284,6 +284,8 @@ class TeamForm(BaseForm):
     name = StringField(
         _l("Team name"), validators=[Required(_l("Write the team's name")), max_length(160)]
     )
+    # Given on the citizens' message pages for what cannot wait (issue 14; seed 000).
+    phone = StringField(_l("Phone (optional)"), validators=[max_length(40)])
 
 
 class AddTeamForm(BaseForm):

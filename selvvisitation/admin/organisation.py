@@ -92,6 +92,7 @@ def edit_team(team_id: int):
     form = TeamForm(obj=team)
     if form.validate_on_submit():
         team.name = form.name.data.strip()
+        team.phone = (form.phone.data or "").strip() or None
         audit.record("update", object_type="team", object_id=team.id, purpose="organisation")
         db.session.commit()
         flash(_("The team is saved."))

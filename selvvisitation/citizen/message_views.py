@@ -90,7 +90,9 @@ def _thread_page(party: ThreadParty, form: MessageForm, status: int = 200) -> tu
         may_write=may_act_for_subject(actor),
         phones=_phones(citizen),
     )
-    open_for_citizen(db.session, actor=actor, citizen=citizen, thread=thread)
+    open_for_citizen(
+        db.session, actor=actor, citizen=citizen, thread=thread, mark_read=status == 200
+    )
     return html, status
 
 

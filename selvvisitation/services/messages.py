@@ -12,7 +12,7 @@ relatives) and ``hand_over`` to the notifications outbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -234,8 +234,11 @@ def _handling_party(staff: StaffUser, thread: MessageThread) -> ThreadParty:
     return party
 
 
-def open_for_staff(session: Session, *, staff: StaffUser, thread: MessageThread) -> None:
-    """Staff open a thread: audit the read and mark it read for the handling party."""
+def open_for_staff(
+    session: Session, *, staff: StaffUser, thread: MessageThread, mark_read: bool = True
+) -> None:
+    """Staff open a thread: audit the read and mark it read for the handling party (not
+    when the page shows a refused answer: a refusal writes nothing but its audit)."""
     audit.record(
         "read",
         citizen=thread.citizen,
@@ -243,12 +246,18 @@ def open_for_staff(session: Session, *, staff: StaffUser, thread: MessageThread)
         object_id=thread.id,
         purpose="messages",
     )
-    thread.staff_read_at = utcnow()
+    if mark_read:
+        thread.staff_read_at = utcnow()
     session.commit()
 
 
 def open_for_citizen(
-    session: Session, *, actor: Actor, citizen: Citizen, thread: MessageThread | None
+    session: Session,
+    *,
+    actor: Actor,
+    citizen: Citizen,
+    thread: MessageThread | None,
+    mark_read: bool = True,
 ) -> None:
     """The citizen or a relative opens a thread: a relative's read is audited (as on every
     page of the citizen's), and the thread is marked read for the citizen's side."""
@@ -261,7 +270,7 @@ def open_for_citizen(
             purpose="relative_view",
             actor=actor,
         )
-    if thread is not None:
+    if thread is not None and mark_read:
         thread.citizen_read_at = utcnow()
     session.commit()
 
@@ -371,13 +380,14 @@ def inbox(session: Session, staff: StaffUser, today: date) -> list[InboxRow]:
     for thread in threads:
         due = reply_due_for(thread)
         rows.append(InboxRow(thread, counts.get(thread.id, 0), due, is_overdue(due, today)))
-    far = datetime.max.replace(tzinfo=None)
-    rows.sort(
-        key=lambda row: (
-            row.thread.awaiting_reply_since is None,
-            (row.thread.awaiting_reply_since or row.thread.last_message_at or far).replace(
-                tzinfo=None
-            ),
-        )
-    )
+    rows.sort(key=_inbox_order)
     return rows
+
+
+def _inbox_order(row: InboxRow) -> tuple[bool, float]:
+    """Waiting threads first, the longest wait on top; then the latest message first."""
+    waiting = row.thread.awaiting_reply_since
+    if waiting is not None:
+        return (False, waiting.timestamp())
+    latest = row.thread.last_message_at or row.thread.created_at
+    return (True, -latest.timestamp())

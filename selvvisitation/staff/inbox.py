@@ -72,7 +72,7 @@ def _thread_page(thread: MessageThread, form: Any, status: int = 200) -> tuple[s
         phones=_phones(thread),
         party=staff_party(current_actor().staff),
     )
-    open_for_staff(db.session, staff=current_actor().staff, thread=thread)
+    open_for_staff(db.session, staff=current_actor().staff, thread=thread, mark_read=status == 200)
     return html, status
 
 

@@ -12,7 +12,7 @@ from selvvisitation.domain.types import ActorKind, ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, MessageThread, ThreadMessage
 from tests.messages.helpers import message_scene
-from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
+from tests.pages import csrf_token, sign_in_citizen, sign_in_relative, sign_in_staff
 
 
 def message_count() -> int:
@@ -171,3 +171,22 @@ def test_the_front_page_links_to_the_messages(client, page, factories):
     soup = page.get("citizen.index")
     link = soup.select_one("#main-content a[href='/borger/beskeder']")
     assert link.get_text(strip=True) == "Skriv til visitationen eller dit hjemmeplejeteam"
+
+
+def test_the_administrator_sets_the_teams_phone_number_shown_on_the_message_pages(
+    client, page, factories
+):
+    from selvvisitation.domain.types import StaffRole
+
+    scene = message_scene(factories)
+    admin = factories.StaffUser(
+        role=StaffRole.MUNICIPALITY_ADMIN, municipality=scene.citizen.municipality
+    )
+    sign_in_staff(client, admin)
+    page.post(
+        "admin.edit_team",
+        {"name": "Team Nord", "phone": " 76 16 99 99 "},
+        team_id=scene.citizen.team_id,
+    )
+    sign_in_citizen(client, scene.citizen)
+    assert urgent_numbers(page.get("citizen.messages")) == ["70 10 20 30", "76 16 99 99"]

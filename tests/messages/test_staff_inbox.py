@@ -204,3 +204,29 @@ def test_every_staff_page_in_the_thread_gives_the_phone_numbers(client, page, fa
     soup = page.get("staff.staff_message_thread", thread_id=thread.id)
     numbers = [a.get_text(strip=True) for a in soup.select(".app-urgent a[href^='tel:']")]
     assert numbers == ["70 10 20 30", "76 16 50 00"]
+
+
+def test_the_longest_wait_is_on_top_and_answered_threads_come_last(client, page, factories):
+    scene = message_scene(factories)
+    second = factories.Citizen(name="Hans Berg", municipality=scene.citizen.municipality)
+    second.team = scene.citizen.team
+    third = factories.Citizen(name="Ruth Dam", municipality=scene.citizen.municipality)
+    third.team = scene.citizen.team
+    db.session.commit()
+    with time_machine.travel(FRIDAY, tick=False):
+        sign_in_citizen(client, third)
+        page.post("citizen.write", {"text": "Først"}, party="team")
+    with time_machine.travel(MONDAY, tick=False):
+        sign_in_citizen(client, second)
+        page.post("citizen.write", {"text": "Så"}, party="team")
+        sign_in_citizen(client, scene.citizen)
+        page.post("citizen.write", {"text": "Til sidst"}, party="team")
+        thread = db.session.scalars(
+            select(MessageThread).where(MessageThread.citizen_id == scene.citizen.id)
+        ).one()
+        sign_in_staff(client, scene.worker)
+        page.post("staff.staff_reply", {"text": "Svar"}, thread_id=thread.id)
+        names = [
+            h.get_text(strip=True) for h in page.get("staff.message_inbox").select(".app-inbox h2")
+        ]
+    assert names == ["Ruth Dam", "Hans Berg", "Inger Jensen"]

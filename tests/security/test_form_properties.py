@@ -157,6 +157,9 @@ SETUP: dict[str, Callable[[World], None]] = {
 ACTOR_FOR = {
     "auth.enrol": "pending_visitator",
     "auth.second_factor_page": "pending_visitator",
+    # The world's message thread is the visitation's (world.py): its party answers it.
+    "staff.staff_reply": "visitator",
+    "staff.hand_over_thread": "visitator",
 }
 
 
