@@ -39,6 +39,8 @@ TABLE_LABELS = {
     "granted_element": _l("What your care programme holds for you"),
     "visit_element": _l("What was planned and done at each visit"),
     "visit_priority": _l("What matters most to you at your visits"),
+    "notification_preference": _l("How you and your relatives want to be told news"),
+    "notification": _l("Messages we have sent to you and your relatives"),
 }
 
 

@@ -12,6 +12,7 @@ from selvvisitation.models.catalogue import Service
 from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_may
 from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
+from selvvisitation.models.notifications import Notification, NotificationPreference
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import (
@@ -56,6 +57,8 @@ __all__ = [
     "PerceivedQuality",
     "PriorityExample",
     "MunicipalityPolicy",
+    "Notification",
+    "NotificationPreference",
     "Provider",
     "ReassessmentRequest",
     "SampledCitizen",

@@ -51,6 +51,8 @@ PURPOSES: dict[str, Any] = {
     "policy": _l("Administration of the municipality's rules for home care"),
     "staff_users": _l("Administration of the municipality's staff users"),
     "data_interchange": _l("Import or export of the municipality's data"),
+    "notification_settings": _l("How you or a relative want to be told news was changed"),
+    "notification_outbox": _l("To see which messages were sent to you and your relatives"),
 }
 # The purpose of a staff read that the view did not name itself (see install()).
 DEFAULT_READ_PURPOSE = {
