@@ -36,5 +36,6 @@ from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     cases,
     dialogue_views,
     my_data,
+    notifications,
     priorities,
 )
