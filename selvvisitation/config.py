@@ -151,18 +151,18 @@ class Config:
         )
         # Delivery: attempts before dead-letter, the first retry's wait (it doubles each
         # time), how long a worker's claim on a batch holds, and the batch size.
-        self.NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
-        self.NOTIFY_BACKOFF_SECONDS = int(os.environ.get("NOTIFY_BACKOFF_SECONDS", "60"))
-        self.NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
-        self.NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "50"))
+        self.NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS") or "6")
+        self.NOTIFY_BACKOFF_SECONDS = int(os.environ.get("NOTIFY_BACKOFF_SECONDS") or "60")
+        self.NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS") or "300")
+        self.NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE") or "50")
         # SMTP through Flask-Mailman (its own setting names).
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT") or "25")
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
         self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
-        self.MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+        self.MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT") or "30")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
         # The SMS gateway: its URL, credentials (a bearer token, or a user name and password)
         # and its JSON body, whose strings may hold {to}, {text} and {sender}.
@@ -176,7 +176,7 @@ class Config:
         self.SMS_GATEWAY_IDEMPOTENCY_HEADER = os.environ.get(
             "SMS_GATEWAY_IDEMPOTENCY_HEADER", "Idempotency-Key"
         )
-        self.SMS_GATEWAY_TIMEOUT = int(os.environ.get("SMS_GATEWAY_TIMEOUT", "15"))
+        self.SMS_GATEWAY_TIMEOUT = int(os.environ.get("SMS_GATEWAY_TIMEOUT") or "15")
         self.SMS_SENDER = os.environ.get("SMS_SENDER", "Kommunen")
 
 

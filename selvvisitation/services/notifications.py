@@ -25,6 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -146,6 +147,16 @@ def queue_notification(
             row = twin
         rows.append(row)
     return rows
+
+
+def tell_visit_carried_out(session: Session, visit: Any) -> None:
+    """Optional news, as Helsenorge sends it: the visit has been made (issue 14)."""
+    queue_notification(
+        session,
+        citizen_id=visit.citizen_id,
+        event=NotificationEvent.VISIT_CARRIED_OUT,
+        params={"visit_id": visit.id},
+    )
 
 
 # ----------------------------------------------------------------- the settings page

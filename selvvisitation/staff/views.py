@@ -11,4 +11,4 @@ from flask import Blueprint
 blueprint = Blueprint("staff", __name__, url_prefix="/personale")
 
 # The journey modules register their routes on the blueprint above.
-from selvvisitation.staff import record, reports, team, visit_list  # noqa: E402,F401
+from selvvisitation.staff import outbox, record, reports, team, visit_list  # noqa: E402,F401
