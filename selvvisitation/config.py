@@ -186,6 +186,8 @@ class DemoConfig(Config):
         self.DEMO_MODE = True
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
         # The demo sends nothing: every notification is listed on the Demo-udbakke page.
+        # Its links point at `make run`'s address.
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
         for setting in (
             "NOTIFY_EMAIL_TRANSPORT",
             "NOTIFY_SMS_TRANSPORT",

@@ -92,8 +92,8 @@ _NEWS: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
         "en": ("Your relative acted for you", "A relative sent a wish on your behalf."),
     },
     NotificationEvent.VISIT_CARRIED_OUT: {
-        "da": ("Besøget er gennemført", "Hjemmeplejen har været på besøg i dag."),
-        "en": ("The visit has been carried out", "The home care has made today's visit."),
+        "da": ("Besøget er gennemført", "Hjemmeplejen har været på besøg, som planlagt."),
+        "en": ("The visit has been carried out", "The home care has made the visit, as planned."),
     },
 }
 
