@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from selvvisitation.config import PROJECT_ROOT, Config, config_for
-from selvvisitation.extensions import babel, csrf, db
+from selvvisitation.extensions import babel, csrf, db, mail
 
 
 def create_app(config: Config | str | None = None, *, serving: bool = False) -> Flask:
@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
+    mail.init_app(app)
     with app.app_context():
         from selvvisitation.database import configure_engine
 

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(rotate_cpr_keys)
     app.cli.add_command(check_deployment)
     app.cli.add_command(backup_drill)
+    app.cli.add_command(deliver_notifications)
     rules_commands.register(app)
 
 
@@ -139,3 +140,42 @@ def backup_drill() -> None:
         f"database; {result.citizens} citizen(s) there, and citizen #{result.citizen_id} "
         "signs in by her CPR number with this configuration's keys. The copy is dropped."
     )
+
+
+@click.command("deliver-notifications")
+@click.option("--once", is_flag=True, help="Send what is due, then stop (for cron).")
+@click.option(
+    "--interval",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds between rounds when running as a loop (without --once).",
+)
+def deliver_notifications(once: bool, interval: int) -> None:
+    """Send the notifications in the outbox: retries with back-off, then dead-letter.
+
+    Several workers may run side by side on PostgreSQL (FOR UPDATE SKIP LOCKED); on SQLite
+    run one. A worker stopped mid-batch loses nothing: its claims expire and are sent by
+    the next round (NOTIFY_LEASE_SECONDS).
+    """
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from selvvisitation.services.notification_delivery import deliver_due, worker_name
+
+    worker = worker_name()
+    stopping = threading.Event()
+    if not once:
+        # systemd stops the service with SIGTERM: finish the row in hand, then stop.
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    while True:
+        report = deliver_due(db.session, current_app.config, worker=worker)
+        if report.claimed or once:
+            click.echo(
+                f"Notifications: {report.sent} sent, {report.retried} to try again, "
+                f"{report.dead} given up (dead-letter), {report.skipped} taken by another worker."
+            )
+        if once or stopping.wait(interval):
+            break

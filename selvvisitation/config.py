@@ -141,6 +141,49 @@ class Config:
         self.DIGITAL_POST_FOLDER = os.environ.get(
             "DIGITAL_POST_FOLDER", str(INSTANCE_DIR / "digital_post")
         )
+        self._notification_settings()
+
+    def _notification_settings(self) -> None:
+        """Notifications (issue 14; docs/deployment.md "Notifications")."""
+        # The address a notification's link starts with: the site as citizens reach it.
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+        # Each channel's transport: e-mail "smtp", SMS "http", Digital Post "adapter" (not
+        # connected yet: dead-letter), "demo" (the staff's Demo-udbakke), or "" (off: also
+        # dead-letter, so a message nobody can send is seen, not lost).
+        self.NOTIFY_EMAIL_TRANSPORT = os.environ.get("NOTIFY_EMAIL_TRANSPORT", "")
+        self.NOTIFY_SMS_TRANSPORT = os.environ.get("NOTIFY_SMS_TRANSPORT", "")
+        self.NOTIFY_DIGITAL_POST_TRANSPORT = os.environ.get(
+            "NOTIFY_DIGITAL_POST_TRANSPORT", "adapter"
+        )
+        # Delivery: attempts before dead-letter, the first retry's wait (it doubles each
+        # time), how long a worker's claim on a batch holds, and the batch size.
+        self.NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS") or "6")
+        self.NOTIFY_BACKOFF_SECONDS = int(os.environ.get("NOTIFY_BACKOFF_SECONDS") or "60")
+        self.NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS") or "300")
+        self.NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE") or "50")
+        # SMTP through Flask-Mailman (its own setting names).
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT") or "25")
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+        self.MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT") or "30")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+        # The SMS gateway: its URL, credentials (a bearer token, or a user name and password)
+        # and its JSON body, whose strings may hold {to}, {text} and {sender}.
+        self.SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+        self.SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+        self.SMS_GATEWAY_USERNAME = os.environ.get("SMS_GATEWAY_USERNAME", "")
+        self.SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
+        self.SMS_GATEWAY_BODY = os.environ.get(
+            "SMS_GATEWAY_BODY", '{"to": "{to}", "text": "{text}", "from": "{sender}"}'
+        )
+        self.SMS_GATEWAY_IDEMPOTENCY_HEADER = os.environ.get(
+            "SMS_GATEWAY_IDEMPOTENCY_HEADER", "Idempotency-Key"
+        )
+        self.SMS_GATEWAY_TIMEOUT = int(os.environ.get("SMS_GATEWAY_TIMEOUT") or "15")
+        self.SMS_SENDER = os.environ.get("SMS_SENDER", "Kommunen")
 
 
 class DemoConfig(Config):
@@ -148,6 +191,15 @@ class DemoConfig(Config):
         super().__init__()
         self.DEMO_MODE = True
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+        # The demo sends nothing: every notification is listed on the Demo-udbakke page.
+        # Its links point at `make run`'s address.
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+        for setting in (
+            "NOTIFY_EMAIL_TRANSPORT",
+            "NOTIFY_SMS_TRANSPORT",
+            "NOTIFY_DIGITAL_POST_TRANSPORT",
+        ):
+            setattr(self, setting, os.environ.get(setting, "demo"))
 
 
 class TestConfig(Config):
@@ -165,6 +217,15 @@ class TestConfig(Config):
         # Off in tests, which decide many letters; tests/messages/test_digital_post.py turns
         # it on with a temporary folder.
         self.DIGITAL_POST_FOLDER = ""
+        # Tests send nowhere unless a test starts its own SMTP server or SMS gateway (the
+        # killed-worker test starts a worker process with its own transport in the env).
+        for setting in (
+            "NOTIFY_EMAIL_TRANSPORT",
+            "NOTIFY_SMS_TRANSPORT",
+            "NOTIFY_DIGITAL_POST_TRANSPORT",
+        ):
+            setattr(self, setting, os.environ.get(setting, "demo"))
+        self.PUBLIC_BASE_URL = "https://selvvisitation.test"
 
 
 def config_for(name: str | None) -> Config:

@@ -8,9 +8,11 @@ first start and after every change of configuration; docs/deployment.md says whe
 from __future__ import annotations
 
 import os
+import smtplib
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -148,11 +150,79 @@ def _setting_findings(app: Flask) -> Iterator[DeploymentFinding]:
     )
 
 
+def _smtp_finding(config: Any) -> DeploymentFinding:
+    """Connect to the SMTP server as the worker will (STARTTLS and login when configured)."""
+    host, port = config.get("MAIL_SERVER") or "localhost", int(config.get("MAIL_PORT") or 25)
+    try:
+        factory = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+        with factory(host, port, timeout=10) as server:
+            server.ehlo()
+            if config.get("MAIL_USE_TLS"):
+                server.starttls()
+                server.ehlo()
+            if config.get("MAIL_USERNAME"):
+                server.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except (smtplib.SMTPException, OSError) as error:
+        return DeploymentFinding(
+            "SMTP server",
+            False,
+            f"E-mail notifications are on, but the SMTP server {host}:{port} cannot be used "
+            f"({type(error).__name__}): check MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS and the login.",
+        )
+    return DeploymentFinding("SMTP server", True, f"The SMTP server {host}:{port} answers.")
+
+
+def _notification_findings(app: Flask) -> Iterator[DeploymentFinding]:
+    """Notifications (issue 14): each channel that is on can be used, and none is the demo's."""
+    config = app.config
+    settings = ("NOTIFY_EMAIL_TRANSPORT", "NOTIFY_SMS_TRANSPORT", "NOTIFY_DIGITAL_POST_TRANSPORT")
+    demo = [name for name in settings if config.get(name) == "demo"]
+    if demo:
+        yield DeploymentFinding(
+            "notification transports",
+            False,
+            f"{', '.join(demo)} is 'demo': nothing is sent, notifications only show on the "
+            "staff's outbox page. Set smtp (e-mail), http (SMS) or leave it empty (off).",
+        )
+    # E-mail and SMS carry a link to the site; Digital Post is not connected yet.
+    if {config.get("NOTIFY_EMAIL_TRANSPORT"), config.get("NOTIFY_SMS_TRANSPORT")} & {
+        "smtp",
+        "http",
+    }:
+        yield DeploymentFinding(
+            "notification links",
+            str(config.get("PUBLIC_BASE_URL", "")).startswith("https://"),
+            "Notifications link to " + str(config.get("PUBLIC_BASE_URL"))
+            if str(config.get("PUBLIC_BASE_URL", "")).startswith("https://")
+            else "PUBLIC_BASE_URL must be the site's https:// address: every notification "
+            "links to it.",
+        )
+    if config.get("NOTIFY_EMAIL_TRANSPORT") == "smtp":
+        yield DeploymentFinding(
+            "e-mail sender",
+            bool(config.get("MAIL_DEFAULT_SENDER")),
+            "E-mail is sent from " + str(config.get("MAIL_DEFAULT_SENDER"))
+            if config.get("MAIL_DEFAULT_SENDER")
+            else "MAIL_DEFAULT_SENDER must be the municipality's sending address.",
+        )
+        yield _smtp_finding(config)
+    if config.get("NOTIFY_SMS_TRANSPORT") == "http":
+        url = str(config.get("SMS_GATEWAY_URL") or "")
+        yield DeploymentFinding(
+            "SMS gateway",
+            url.startswith("https://"),
+            f"SMS is posted to {url}."
+            if url.startswith("https://")
+            else "SMS_GATEWAY_URL must be the gateway's https:// address.",
+        )
+
+
 def check_deployment(app: Flask, engine: Engine) -> list[DeploymentFinding]:
     """Every check, in the order an operator would fix them."""
     checks: tuple[Callable[[], Iterator[DeploymentFinding]], ...] = (
         lambda: _secret_findings(app),
         lambda: _database_findings(engine),
         lambda: _setting_findings(app),
+        lambda: _notification_findings(app),
     )
     return [finding for check in checks for finding in check()]

@@ -1,6 +1,7 @@
 """Flask extensions, created once here and bound in the app factory."""
 
 from flask_babel import Babel
+from flask_mailman import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -23,3 +24,4 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 babel = Babel()
 csrf = CSRFProtect()
+mail = Mail()  # notifications by e-mail (services/notification_channels.py)

@@ -129,3 +129,35 @@ def test_an_unreachable_database_is_said_in_plain_words(production_env):
 
     assert result.exit_code == 1
     assert any("cannot be reached" in line for line in _fix_lines(result.output))
+
+
+def test_email_notifications_check_the_smtp_server_and_its_sender(production_env, smtp_inbox):
+    """Issue 14: with e-mail on, the check connects to the SMTP server the worker will use."""
+    production_env.setenv("NOTIFY_EMAIL_TRANSPORT", "smtp")
+    production_env.setenv("MAIL_SERVER", "127.0.0.1")
+    production_env.setenv("MAIL_PORT", str(smtp_inbox.port))
+    production_env.setenv("PUBLIC_BASE_URL", "https://selvvisitation.testby.dk")
+    production_env.setenv("MAIL_DEFAULT_SENDER", "selvvisitation@testby.dk")
+    result = _check()
+    assert "ok   SMTP server: The SMTP server 127.0.0.1:" in result.output
+    assert not [line for line in _fix_lines(result.output) if "SMTP" in line or "e-mail" in line]
+
+
+def test_an_smtp_server_that_does_not_answer_and_a_demo_transport_are_findings(production_env):
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: the connection is refused
+    production_env.setenv("NOTIFY_EMAIL_TRANSPORT", "smtp")
+    production_env.setenv("MAIL_SERVER", "127.0.0.1")
+    production_env.setenv("MAIL_PORT", str(closed.getsockname()[1]))
+    production_env.setenv("NOTIFY_SMS_TRANSPORT", "demo")
+    try:
+        result = _check()
+    finally:
+        closed.close()
+    fixes = [line.split(":")[0] for line in _fix_lines(result.output)]
+    assert "FIX  SMTP server" in fixes
+    assert "FIX  notification transports" in fixes
+    assert "FIX  notification links" in fixes and "FIX  e-mail sender" in fixes
+    assert result.exit_code == 1

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 06:07:13.126689
+Create Date: 2026-12-05 06:48:44.074146
 
 """
 from alembic import op
@@ -408,6 +408,56 @@ def upgrade():
     with op.batch_alter_table('message_thread', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_thread_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_thread_handled_by'), ['handled_by'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('relative_id', sa.Integer(), nullable=True),
+    sa.Column('event', sa.Enum('swap_accepted', 'swap_declined', 'priority_met', 'priority_not_met', 'visit_cancelled', 'visit_moved', 'visit_delayed', 'new_message', 'decision_or_letter', 'reassessment_booked', 'relative_acted', 'visit_carried_out', name='notificationevent', native_enum=False, length=40), nullable=False),
+    sa.Column('channel', sa.Enum('none', 'email', 'sms', 'digital_post', name='channel', native_enum=False, length=40), nullable=False),
+    sa.Column('recipient', sa.String(length=200), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sent', 'dead', name='deliverystatus', native_enum=False, length=40), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_by', sa.String(length=80), nullable=False),
+    sa.Column('last_error', sa.String(length=500), nullable=False),
+    sa.Column('transport', sa.String(length=20), nullable=False),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_notification_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['relative_id'], ['relative.id'], name=op.f('fk_notification_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_notification_idempotency_key'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index('ix_notification_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_relative_id'), ['relative_id'], unique=False)
+
+    op.create_table('notification_preference',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('relative_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.Enum('none', 'email', 'sms', 'digital_post', name='channel', native_enum=False, length=40), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('mobile', sa.String(length=20), nullable=False),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('updated_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_notification_preference_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['relative_id'], ['relative.id'], name=op.f('fk_notification_preference_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_preference')),
+    sa.UniqueConstraint('citizen_id', 'relative_id', name=op.f('uq_notification_preference_citizen_id'))
+    )
+    with op.batch_alter_table('notification_preference', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_preference_citizen_id'), ['citizen_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_preference_relative_id'), ['relative_id'], unique=False)
 
     op.create_table('recovery_code',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1109,6 +1159,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_recovery_code_staff_id'))
 
     op.drop_table('recovery_code')
+    with op.batch_alter_table('notification_preference', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_preference_relative_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_preference_citizen_id'))
+
+    op.drop_table('notification_preference')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_relative_id'))
+        batch_op.drop_index('ix_notification_due')
+        batch_op.drop_index(batch_op.f('ix_notification_citizen_id'))
+
+    op.drop_table('notification')
     with op.batch_alter_table('message_thread', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_thread_handled_by'))
         batch_op.drop_index(batch_op.f('ix_message_thread_citizen_id'))

@@ -45,6 +45,8 @@ TABLE_LABELS = {
     "calendar_feed": _l("Links to your visits in a calendar app"),
     "message_thread": _l("Your messages with the visitation and your team"),
     "thread_message": _l("What was written in your messages"),
+    "notification_preference": _l("How you and your relatives want to be told news"),
+    "notification": _l("Messages we have sent to you and your relatives"),
 }
 
 

@@ -38,6 +38,7 @@ from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     dialogue_views,
     message_views,
     my_data,
+    notifications,
     priorities,
     visits,
 )

@@ -21,6 +21,7 @@ from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
 from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.demo.supervision import add_supervision_demo
 from selvvisitation.domain.dates import LOCAL, local_today
+from selvvisitation.domain.notifications import Channel, RecipientKind, topics_for
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
 from selvvisitation.domain.types import (
     ActorKind,
@@ -43,6 +44,7 @@ from selvvisitation.models import (
     GrantedService,
     Municipality,
     MunicipalityPolicy,
+    NotificationPreference,
     Provider,
     Relative,
     Service,
@@ -531,9 +533,25 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
         ("Peter Larsen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 5),
         ("Anne Madsen", other, "niece", ConsentScope.SEE, ConsentBasis.WRITTEN, 8),
     ]
+    notified = {  # issue 14: two relatives chose notifications; the Demo-udbakke shows them
+        "Susanne Jensen": (Channel.SMS, ""),
+        "Michael Nielsen": (Channel.EMAIL, "michael.nielsen@example.org"),
+    }
     for name, relation, relation_text, scope, basis, citizen_index in pairs:
         relative = Relative(name=name, phone=f"4{rng.randrange(1000000, 9999999)}")
         session.add(relative)
+        if name in notified:
+            channel, email = notified[name]
+            session.add(
+                NotificationPreference(
+                    citizen=citizens[citizen_index],
+                    relative=relative,
+                    channel=channel,
+                    email=email,
+                    mobile="+45" + (relative.phone or "")[-8:] if channel == Channel.SMS else "",
+                    topics=[t.value for t in topics_for(RecipientKind.RELATIVE)],
+                )
+            )
         session.add(
             Consent(
                 citizen=citizens[citizen_index],

@@ -13,6 +13,7 @@ from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_m
 from selvvisitation.models.conversation import Conversation, ConversationMessage
 from selvvisitation.models.decision import Decision, GrantedService, SupersededDecisionError
 from selvvisitation.models.messages import MessageThread, ThreadMessage
+from selvvisitation.models.notifications import Notification, NotificationPreference
 from selvvisitation.models.organisation import Municipality, MunicipalityPolicy, Provider, Team
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import (
@@ -62,6 +63,8 @@ __all__ = [
     "PriorityExample",
     "MoveRequest",
     "MunicipalityPolicy",
+    "Notification",
+    "NotificationPreference",
     "Provider",
     "ReassessmentRequest",
     "SampledCitizen",

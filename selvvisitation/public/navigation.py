@@ -19,10 +19,12 @@ NAVIGATION: list[tuple[str, object]] = [
     ("citizen.cases", _l("Your cases")),
     ("citizen.access_log_page", _l("Who has looked")),
     ("citizen.my_data", _l("My data")),
+    ("citizen.notifications", _l("Notifications")),
     ("staff.visits", _l("Visits")),
     ("staff.declined", _l("Declined swaps")),
     ("staff.message_inbox", _l("Messages")),
     ("visitation.queue", _l("Cases")),
+    ("staff.outbox_page", _l("Outbox")),
     ("admin.index", _l("Administration")),
     ("supervision.index", _l("Supervision")),
 ]

@@ -53,6 +53,8 @@ PURPOSES: dict[str, Any] = {
     "data_interchange": _l("Import or export of the municipality's data"),
     "calendar_feed": _l("Your visits were fetched into a calendar app through a personal link"),
     "messages": _l("To read and answer your messages"),
+    "notification_settings": _l("How you or a relative want to be told news was changed"),
+    "notification_outbox": _l("To see which messages were sent to you and your relatives"),
 }
 # The purpose of a staff read that the view did not name itself (see install()).
 DEFAULT_READ_PURPOSE = {

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.priorities import (
     ElementLine,
@@ -27,6 +28,7 @@ from selvvisitation.models import StaffUser, Visit
 from selvvisitation.models.base import utcnow
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.visits import VisitElement
+from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 
 
 def new_priority_reference(session: Session) -> str:
@@ -134,6 +136,7 @@ def save_ael_record(
         if line is not None:
             element.outcome = line.outcome
     answers = {answer.key: answer for answer in record.answers}
+    answered: list[VisitPriority] = []
     for priority in priorities:
         answer = answers.get(str(priority.id))
         if answer is None or answer.met is None:
@@ -156,8 +159,23 @@ def save_ael_record(
         priority.not_met_text = "" if answer.met else " ".join(answer.reason_text.split())
         priority.answered_at = now
         priority.answered_by_staff_id = staff.id
+        answered.append(priority)
     visit.recorded_minutes = record.minutes
     visit.note = record.note
     visit.recorded_at = now
     visit.recorded_by_staff_id = staff.id
     session.flush()
+    for priority in answered:  # issue 14: the answer, and why, to those who chose it
+        met = priority.status == PriorityStatus.MET
+        queue_notification(
+            session,
+            citizen_id=priority.citizen_id,
+            event=NotificationEvent.PRIORITY_MET if met else NotificationEvent.PRIORITY_NOT_MET,
+            params={
+                "priority_id": priority.id,
+                "reason": None
+                if met or priority.not_met_reason is None
+                else priority.not_met_reason.value,
+            },
+        )
+    tell_visit_carried_out(session, visit)

@@ -25,6 +25,7 @@ from selvvisitation.domain.letter import (
     compose,
     compose_ael,
 )
+from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.replan import Replan, time_of_day_for
 from selvvisitation.domain.types import ActorKind, CaseStatus, FlagStatus, Frequency, LegalBasis
 from selvvisitation.models import (
@@ -46,6 +47,7 @@ from selvvisitation.models import (
 )
 from selvvisitation.services import replanning
 from selvvisitation.services.adapters import policy_for
+from selvvisitation.services.notifications import queue_notification
 
 
 class CaseClosedError(RuntimeError):
@@ -207,6 +209,7 @@ def change_decision(
         swaps_lapsed=len(replan.lapsed_swaps),
     )
     session.flush()
+    tell_decision(session, decision)
     return decision, replan
 
 
@@ -396,7 +399,19 @@ def change_to_ael(
         swaps_lapsed=len(replan.lapsed_swaps),
     )
     session.flush()
+    tell_decision(session, decision)
     return decision, replan
+
+
+def tell_decision(session: Session, decision: Decision) -> None:
+    """A new decision letter: the citizen and relatives who chose it hear of it (issue 14)."""
+    queue_notification(
+        session,
+        citizen_id=decision.citizen_id,
+        event=NotificationEvent.DECISION_OR_LETTER,
+        params={"decision_id": decision.id},
+        link="/borger/sager",
+    )
 
 
 def book_visit(
@@ -428,6 +443,13 @@ def book_visit(
         visit_id=visit.id,
         starts_at=starts_at.isoformat(),
         visitator_id=visitator.id,
+    )
+    queue_notification(
+        session,
+        citizen_id=case.citizen_id,
+        event=NotificationEvent.REASSESSMENT_BOOKED,
+        params={"assessment_visit_id": visit.id},
+        link="/borger/sager",
     )
     return visit
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.timeframe import window_bounds
 from selvvisitation.domain.types import (
@@ -45,6 +46,7 @@ from selvvisitation.models import (
     utcnow,
 )
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 
 
 @dataclass
@@ -412,4 +414,24 @@ def save_record(
     visit.recorded_at = now
     visit.recorded_by_staff_id = staff.id
     visit.note = record.note.strip()
+    session.flush()  # the answered swaps' ids name their notifications
+    for swap in decided.values():
+        tell_swap_answered(session, swap)
+    tell_visit_carried_out(session, visit)
     return list(decided.values()) + ([on_the_spot] if on_the_spot else [])
+
+
+def tell_swap_answered(session: Session, swap: SwapRequest) -> None:
+    """The citizen and relatives who chose it hear the answer, and why (issue 14)."""
+    accepted = swap.status == SwapStatus.ACCEPTED
+    queue_notification(
+        session,
+        citizen_id=swap.citizen_id,
+        event=NotificationEvent.SWAP_ACCEPTED if accepted else NotificationEvent.SWAP_DECLINED,
+        params={
+            "swap_id": swap.id,
+            "reason": None
+            if accepted or swap.decline_reason is None
+            else swap.decline_reason.value,
+        },
+    )

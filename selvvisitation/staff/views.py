@@ -13,6 +13,7 @@ blueprint = Blueprint("staff", __name__, url_prefix="/personale")
 # The journey modules register their routes on the blueprint above.
 from selvvisitation.staff import (  # noqa: E402,F401
     inbox,
+    outbox,
     record,
     reports,
     team,

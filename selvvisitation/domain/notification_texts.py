@@ -1,0 +1,173 @@
+"""The words of each notification, per event, channel and language (issue 14).
+
+Plain Danish an 85-year-old reads, and English. What a channel may carry:
+- SMS: only that there is news, and the link. No name, no event, nothing about health:
+  a phone's lock screen shows it to anyone nearby.
+- E-mail: what kind of news, and a general reason when something was declined (never the
+  worker's own words, which may say something about health), and the link. Never a CPR
+  number: the texts take no CPR and the test checks every rendered text for one.
+- Digital Post: as e-mail; it is delivered to the person's secure mailbox.
+
+Kept here, not in the gettext catalogues, because the worker renders them outside a request
+for a recipient whose language is not the request's (and domain/ imports no Flask).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from selvvisitation.domain.notifications import Channel, NotificationEvent
+
+LANGUAGES = ("da", "en")
+
+# The subject line and the body's first sentence, per event and language.
+_NEWS: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
+    NotificationEvent.SWAP_ACCEPTED: {
+        "da": (
+            "Dit ønske om at bytte er blevet opfyldt",
+            "Hjemmeplejen har byttet hjælpen, som du ønskede.",
+        ),
+        "en": ("Your wish to swap was met", "The home care swapped the help as you wished."),
+    },
+    NotificationEvent.SWAP_DECLINED: {
+        "da": (
+            "Dit ønske om at bytte kunne ikke opfyldes",
+            "Hjemmeplejen kunne ikke bytte hjælpen denne gang.",
+        ),
+        "en": (
+            "Your wish to swap could not be met",
+            "The home care could not swap the help this time.",
+        ),
+    },
+    NotificationEvent.PRIORITY_MET: {
+        "da": (
+            "Det, du gerne ville, blev gjort",
+            "Hjemmeplejen gjorde det, du bad om til besøget.",
+        ),
+        "en": ("What you asked for was done", "The home care did what you asked for at the visit."),
+    },
+    NotificationEvent.PRIORITY_NOT_MET: {
+        "da": (
+            "Det, du gerne ville, blev ikke gjort",
+            "Hjemmeplejen kunne ikke gøre det, du bad om til besøget.",
+        ),
+        "en": (
+            "What you asked for was not done",
+            "The home care could not do what you asked for at the visit.",
+        ),
+    },
+    NotificationEvent.VISIT_CANCELLED: {
+        "da": ("Et besøg er aflyst", "Hjemmeplejen har aflyst et besøg."),
+        "en": ("A visit has been cancelled", "The home care has cancelled a visit."),
+    },
+    NotificationEvent.VISIT_MOVED: {
+        "da": ("Et besøg er flyttet", "Hjemmeplejen har flyttet et besøg til et andet tidspunkt."),
+        "en": ("A visit has been moved", "The home care has moved a visit to another time."),
+    },
+    NotificationEvent.VISIT_DELAYED: {
+        "da": ("Et besøg bliver forsinket", "Hjemmeplejen kommer senere end aftalt."),
+        "en": ("A visit will be late", "The home care will come later than agreed."),
+    },
+    NotificationEvent.NEW_MESSAGE: {
+        "da": ("Du har fået en ny besked", "Der er kommet en ny besked til dig."),
+        "en": ("You have a new message", "A new message has arrived for you."),
+    },
+    NotificationEvent.DECISION_OR_LETTER: {
+        "da": ("Du har fået et brev", "Der er kommet et nyt brev om din hjælp."),
+        "en": ("You have a letter", "A new letter about your help has arrived."),
+    },
+    NotificationEvent.REASSESSMENT_BOOKED: {
+        "da": (
+            "Visitationen kommer på besøg",
+            "Visitationen har aftalt et besøg for at se på din hjælp igen.",
+        ),
+        "en": (
+            "The visitation will visit you",
+            "The visitation has booked a visit to look at your help again.",
+        ),
+    },
+    NotificationEvent.RELATIVE_ACTED: {
+        "da": ("Din pårørende har gjort noget for dig", "En pårørende har sendt et ønske for dig."),
+        "en": ("Your relative acted for you", "A relative sent a wish on your behalf."),
+    },
+    NotificationEvent.VISIT_CARRIED_OUT: {
+        "da": ("Besøget er gennemført", "Hjemmeplejen har været på besøg, som planlagt."),
+        "en": ("The visit has been carried out", "The home care has made the visit, as planned."),
+    },
+}
+
+# Why something was declined, in general words (never the worker's own text: it may hold
+# health detail). Keys are DeclineReason and PriorityNotMetReason values.
+_REASONS: dict[str, dict[str, str]] = {
+    "hygiene": {
+        "da": "Medarbejderen vurderede, at det ikke var forsvarligt at undlade hjælpen.",
+        "en": "The worker judged that it was not safe to leave out the help.",
+    },
+    "safety": {
+        "da": "Medarbejderen vurderede, at det ikke var forsvarligt.",
+        "en": "The worker judged that it was not safe.",
+    },
+    "work_environment": {
+        "da": "Arbejdsmiljøet tillod det ikke.",
+        "en": "The working conditions did not allow it.",
+    },
+    "other": {
+        "da": "Du kan læse hvorfor, når du logger ind.",
+        "en": "You can read why when you sign in.",
+    },
+}
+
+_ABOUT_CITIZEN = {
+    "da": "Det drejer sig om hjælpen til %(name)s.",
+    "en": "This is about the help for %(name)s.",
+}
+_SEE_MORE = {"da": "Log ind for at se mere: %(link)s", "en": "Sign in to see more: %(link)s"}
+_SIGNATURE = {
+    "da": "Du får denne besked, fordi du har valgt det. Du kan slå den fra under Underretninger.",
+    "en": "You get this message because you chose to. You can turn it off under Notifications.",
+}
+_SMS = {
+    "da": "Der er nyt til dig i Selvvisitation. Log ind for at se det: %(link)s",
+    "en": "There is news for you in Selvvisitation. Sign in to see it: %(link)s",
+}
+_SMS_SUBJECT = {"da": "Nyt i Selvvisitation", "en": "News in Selvvisitation"}
+
+
+@dataclass(frozen=True)
+class RenderedNotification:
+    subject: str
+    body: str
+
+
+def language_of(preferred: str | None) -> str:
+    """The recipient's language, Danish when she chose none we have."""
+    return preferred if preferred in LANGUAGES else "da"
+
+
+def render(
+    event: NotificationEvent,
+    channel: Channel,
+    language: str,
+    params: Mapping[str, object],
+    link: str,
+) -> RenderedNotification:
+    """The subject and text of one notification.
+
+    ``params`` may hold ``reason`` (a reason code) and ``citizen_first_name`` (set when the
+    recipient is a relative, so she knows whose help it is about; never on an SMS).
+    """
+    language = language_of(language)
+    if channel == Channel.SMS:
+        return RenderedNotification(_SMS_SUBJECT[language], _SMS[language] % {"link": link})
+    subject, opening = _NEWS[event][language]
+    lines = [opening]
+    reason = params.get("reason")
+    if isinstance(reason, str) and reason in _REASONS:
+        lines.append(_REASONS[reason][language])
+    name = params.get("citizen_first_name")
+    if isinstance(name, str) and name.strip():
+        lines.append(_ABOUT_CITIZEN[language] % {"name": name.strip()})
+    lines.append(_SEE_MORE[language] % {"link": link})
+    lines.extend(["", _SIGNATURE[language]])
+    return RenderedNotification(subject, "\n".join(lines))
