@@ -29,17 +29,22 @@ from selvvisitation.domain.messages import (
     is_overdue,
     reply_due,
 )
+from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.models import Citizen, Consent, MessageThread, StaffUser, ThreadMessage
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
+from selvvisitation.services.notifications import queue_notification
 
 STAFF_PARTY = {
     StaffRole.VISITATOR: ThreadParty.VISITATION,
     StaffRole.HOME_CARE_WORKER: ThreadParty.TEAM,
     StaffRole.TEAM_LEADER: ThreadParty.TEAM,
 }
+
+
+MESSAGES_LINK = "/borger/beskeder"  # where a notification of a new answer leads
 
 
 class MessageRefused(Exception):
@@ -178,6 +183,14 @@ def reply(session: Session, *, staff: StaffUser, thread: MessageThread, text: st
             object_type="message",
             object_id=message.id,
             purpose="messages",
+        )
+        # The citizen and relatives who chose it hear that an answer came (issue 14).
+        queue_notification(
+            session,
+            citizen_id=thread.citizen_id,
+            event=NotificationEvent.NEW_MESSAGE,
+            params={"message_id": message.id},
+            link=MESSAGES_LINK,
         )
         session.commit()
     except Exception:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.domain import fsiii_elderly as fsiii
 from selvvisitation.domain.dates import local_day, local_today
+from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.types import (
     ActorKind,
     CancelReason,
@@ -52,12 +53,16 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
 from selvvisitation.security.locking import lock_for_write, locked_visit
 from selvvisitation.services.adapters import policy_for
+from selvvisitation.services.notifications import queue_notification
 
 ELEMENT_CATEGORIES = {
     fsiii.PERSONAL_CARE: ServiceCategory.PERSONAL_CARE,
     fsiii.PRACTICAL_HELP: ServiceCategory.PRACTICAL_HELP,
     fsiii.MEALS: ServiceCategory.MEALS,
 }
+
+
+CALENDAR_LINK = "/borger/besoeg"  # where a notification of a changed visit leads
 
 
 class VisitChangeRefused(Exception):
@@ -249,6 +254,7 @@ def provider_cancel_visit(
         },
         actor=actor,
     )
+    _tell_the_citizen(session, change, NotificationEvent.VISIT_CANCELLED)
     session.commit()
     return change
 
@@ -324,8 +330,24 @@ def provider_move_visit(
         detail={"change": "moved_by_provider", "reference": change.reference},
         actor=actor,
     )
+    if change.notice_due:
+        late = ServiceCategory.PERSONAL_CARE not in visit_categories(visit)
+        event = NotificationEvent.VISIT_DELAYED if late else NotificationEvent.VISIT_MOVED
+        _tell_the_citizen(session, change, event)
     session.commit()
     return change
+
+
+def _tell_the_citizen(session: Session, change: VisitChange, event: NotificationEvent) -> None:
+    """002: the citizen must be told of the provider's change; she and the relatives who
+    chose it are, by their channel, in the same transaction (issue 14)."""
+    queue_notification(
+        session,
+        citizen_id=change.citizen_id,
+        event=event,
+        params={"visit_change_id": change.id},
+        link=CALENDAR_LINK,
+    )
 
 
 def _move(visit: Visit, new_starts_at: datetime, now: datetime) -> VisitChange:

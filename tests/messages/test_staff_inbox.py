@@ -230,3 +230,38 @@ def test_the_longest_wait_is_on_top_and_answered_threads_come_last(client, page,
             h.get_text(strip=True) for h in page.get("staff.message_inbox").select(".app-inbox h2")
         ]
     assert names == ["Ruth Dam", "Hans Berg", "Inger Jensen"]
+
+
+def test_the_teams_answer_is_told_to_the_relative_who_chose_it_and_nothing_for_her_own_message(
+    client, page, factories
+):
+    """Issue 14: "a new message" is an event a relative may choose; her own message is not
+    news to her, the team's answer is (written in the answer's transaction)."""
+    from selvvisitation.domain.notifications import Channel, Topic
+    from selvvisitation.models import Notification, NotificationPreference
+
+    with time_machine.travel(FRIDAY, tick=True):
+        scene = message_scene(factories)
+        db.session.add(
+            NotificationPreference(
+                citizen_id=scene.citizen.id,
+                relative_id=scene.relative.id,
+                channel=Channel.SMS,
+                mobile="+4512345678",
+                topics=[Topic.MESSAGES.value],
+            )
+        )
+        db.session.commit()
+        relative_writes(client, page, scene)
+        assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+        thread = db.session.scalars(select(MessageThread)).one()
+        sign_in_staff(client, scene.worker)
+        page.post("staff.staff_reply", {"text": "Ja, vi kommer kl. 10."}, thread_id=thread.id)
+        db.session.rollback()
+        [told] = db.session.scalars(select(Notification)).all()
+        assert (told.event.value, told.channel, told.relative_id) == (
+            "new_message",
+            Channel.SMS,
+            scene.relative.id,
+        )
+        assert "Ja, vi kommer" not in told.body  # an SMS says only that there is news

@@ -309,3 +309,73 @@ def test_an_empty_move_request_is_refused_with_a_danish_message(client, page, fa
         check_page(response.get_data(as_text=True)), ".alert-error li"
     )
     assert _count(MoveRequest) == 0
+
+
+def _wants_visit_news(citizen) -> None:
+    from selvvisitation.domain.notifications import Channel, Topic
+    from selvvisitation.models import NotificationPreference
+
+    db.session.add(
+        NotificationPreference(
+            citizen_id=citizen.id,
+            channel=Channel.EMAIL,
+            email="inger@example.dk",
+            topics=[Topic.VISIT_CHANGES.value],
+        )
+    )
+    db.session.commit()
+
+
+def _told():
+    from selvvisitation.models import Notification
+
+    db.session.rollback()
+    return [n.event.value for n in db.session.scalars(select(Notification))]
+
+
+def test_the_citizen_is_told_when_the_provider_cancels_practical_help(
+    client, page, factories, clock
+):
+    """002, Praktiske opgaver: the provider's cancellation reaches the citizen by her channel,
+    written in the cancellation's own transaction (issue 14, the transactional outbox)."""
+    scene = visit_scene(factories)
+    _wants_visit_news(scene.citizen)
+    sign_in_staff(client, scene.leader)
+    page.post(
+        "staff.provider_cancel",
+        {
+            "reason": "Sygdom",
+            "day": (scene.practical.day + timedelta(days=2)).isoformat(),
+            "clock": "10:00",
+            "confirm": "y",
+        },
+        visit_id=scene.practical.id,
+    )
+    assert db.session.get(Visit, scene.practical.id).cancelled
+    assert _told() == ["visit_cancelled"]
+
+
+def test_the_citizen_is_told_of_a_move_only_when_002_says_so(client, page, factories, clock):
+    """002, Personlige opgaver: more than 30 minutes is told (moved); Praktiske opgaver: more
+    than 1 hour late is told (delayed); 30 minutes for personal care is not."""
+    scene = visit_scene(factories)
+    _wants_visit_news(scene.citizen)
+    sign_in_staff(client, scene.leader)
+    page.post(
+        "staff.provider_move",
+        {"day": scene.personal.day.isoformat(), "clock": "08:30", "reason": "Kørsel"},
+        visit_id=scene.personal.id,
+    )
+    assert _told() == []
+    page.post(
+        "staff.provider_move",
+        {"day": scene.practical.day.isoformat(), "clock": "11:01", "reason": "Forsinket"},
+        visit_id=scene.practical.id,
+    )
+    assert _told() == ["visit_delayed"]
+    page.post(
+        "staff.provider_move",
+        {"day": scene.personal.day.isoformat(), "clock": "09:05", "reason": "Kørsel"},
+        visit_id=scene.personal.id,
+    )
+    assert _told() == ["visit_delayed", "visit_moved"]
