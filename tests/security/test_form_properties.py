@@ -140,6 +140,29 @@ def _ael_citizen(world: World) -> None:
     decision.care_programme_id = programme.id
 
 
+def _calendar_link(world: World) -> None:
+    """Issue 14: a link is revoked from the calendar page, which lists the reader's links."""
+    from selvvisitation.models import CalendarFeed
+
+    db.session.add(CalendarFeed(citizen_id=world.own.citizen.id, token_hash="0" * 64))
+
+
+def _move_request(world: World) -> None:
+    """Issue 14: the team answers a move request only while one is open."""
+    from selvvisitation.domain.types import ActorKind
+    from selvvisitation.models import MoveRequest
+
+    db.session.add(
+        MoveRequest(
+            reference="FLY-WORLD",
+            visit_id=world.own.visit.id,
+            citizen_id=world.own.citizen.id,
+            wish="Om eftermiddagen",
+            created_by_kind=ActorKind.CITIZEN,
+        )
+    )
+
+
 # Routes whose form the world does not offer as built: the state that offers it.
 SETUP: dict[str, Callable[[World], None]] = {
     "staff.save_visit": _today_visit,
@@ -151,6 +174,8 @@ SETUP: dict[str, Callable[[World], None]] = {
     "admin.reset_second_factor": lambda world: _enrolled(world.own.staff.id),
     "auth.second_factor_page": lambda world: _enrolled(world.people["visitator"].id),
     "visitation.grant_forlob": _ael_citizen,
+    "citizen.revoke_calendar_link": _calendar_link,
+    "staff.answer_move_request": _move_request,
 }
 
 # Public routes that only someone half-way through signing in gets a form from.
