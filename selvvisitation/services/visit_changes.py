@@ -307,8 +307,10 @@ def provider_move_visit(
     lock_for_write(session)
     try:
         visit = _coming_visit(session, visit_id, None, now)
-        if visit.team_id is None or visit.team_id != staff.team_id or new_starts_at <= now:
+        if visit.team_id is None or visit.team_id != staff.team_id:
             raise VisitChangeRefused("unavailable")
+        if new_starts_at <= now:
+            raise VisitChangeRefused("not_later")
     except VisitChangeRefused as error:
         raise _refuse(session, error) from None
     change = _move(visit, new_starts_at, now)

@@ -145,6 +145,21 @@ def _refusal(code: str, visit: Visit) -> str:
     }
 
 
+# Refusals about a value typed in the form: shown at that field and in the error summary.
+REFUSED_FIELD = {"replacement_day": "day", "not_later": "clock"}
+
+
+def _refused_on_form(form: Any, code: str, visit: Visit) -> str | None:
+    """The refusal to show above the form, or None when it is put on the field it is about."""
+    message = _refusal(code, visit)
+    field = REFUSED_FIELD.get(code)
+    if field is None or field not in form:
+        return message
+    form[field].errors = [*form[field].errors, message]
+    form._errors = None  # the summary is computed again with the message just added
+    return None
+
+
 def _notice_flash(notice_due: bool) -> None:
     if notice_due:
         flash(_("The citizen must be told about this change (quality standard)."), "info")
@@ -160,6 +175,7 @@ def provider_cancel(visit_id: int) -> Any:
     needs_replacement = ServiceCategory.PRACTICAL_HELP in kinds and not personal_care
     form = ProviderCancelForm(needs_replacement=needs_replacement)
     refused = _refusal("personal_care", visit) if personal_care else None
+    rule_refused = False
     if refused is None and form.validate_on_submit():
         try:
             change = provider_cancel_visit(
@@ -172,12 +188,13 @@ def provider_cancel(visit_id: int) -> Any:
             )
         except VisitChangeRefused as error:
             visit = team_visit_or_404(visit_id)
-            refused = _refusal(error.code, visit)
+            refused, rule_refused = _refused_on_form(form, error.code, visit), True
         else:
             flash(_("The visit is cancelled (%(reference)s).", reference=change.reference))
             _notice_flash(change.notice_due)
             return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
-    status = 409 if refused and form.is_submitted() else (400 if form.errors else 200)
+    rule_refused = rule_refused or bool(refused and form.is_submitted())
+    status = 409 if rule_refused else (400 if form.errors else 200)
     first, last = replacement_window(visit.day)
     return render_template(
         "staff/provider_cancel.html",
@@ -197,7 +214,7 @@ def provider_move(visit_id: int) -> Any:
     visit = team_visit_or_404(visit_id)
     actor = current_actor()
     form = ProviderMoveForm()
-    refused = None
+    refused, rule_refused = None, False
     if form.validate_on_submit():
         moment = form.moment()
         assert moment is not None  # validated above
@@ -212,12 +229,12 @@ def provider_move(visit_id: int) -> Any:
             )
         except VisitChangeRefused as error:
             visit = team_visit_or_404(visit_id)
-            refused = _refusal(error.code, visit)
+            refused, rule_refused = _refused_on_form(form, error.code, visit), True
         else:
             flash(_("The visit is moved (%(reference)s).", reference=change.reference))
             _notice_flash(change.notice_due)
             return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
-    status = 409 if refused else (400 if form.errors else 200)
+    status = 409 if rule_refused else (400 if form.errors else 200)
     return render_template(
         "staff/provider_move.html", visit=visit, form=form, refused=refused
     ), status

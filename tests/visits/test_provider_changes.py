@@ -102,7 +102,10 @@ def test_a_replacement_later_than_a_week_is_refused_and_nothing_written(
         visit_id=scene.practical.id,
     )
     soup = check_page(response.get_data(as_text=True))
-    assert "skal erstattes inden for 1 uge" in texts(soup, ".app-refused p")[0]
+    # At the date it is about, and in the error summary that leads to it.
+    [summary] = texts(soup, "[data-module='error-summary'] li")
+    assert "skal erstattes inden for 1 uge" in summary
+    assert "skal erstattes inden for 1 uge" in texts(soup, "#day-error")[0]
     assert _count(VisitChange) == 0 and _count(Visit) == 3
 
 
@@ -229,13 +232,15 @@ def test_practical_help_more_than_an_hour_late_records_a_notice(client, page, fa
 def test_a_move_to_a_time_that_has_passed_is_refused(client, page, factories, clock):
     scene = visit_scene(factories)
     sign_in_staff(client, scene.leader)
-    page.post(
+    response = page.post(
         "staff.provider_move",
         {"day": TODAY.isoformat(), "clock": "08:00", "reason": "Forsinket"},
         expected_status=409,
         visit_id=scene.practical.id,
     )
     assert _count(VisitChange) == 0
+    soup = check_page(response.get_data(as_text=True))
+    assert texts(soup, "#clock-error") == ["Fejl: Vælg et tidspunkt, der ikke er passeret."]
 
 
 def test_a_move_request_is_sent_the_team_says_yes_and_the_citizen_sees_it(
