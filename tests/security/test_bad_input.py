@@ -114,6 +114,13 @@ def _prepared(app, factories) -> tuple[object, list]:
     return _CACHE["world"], _CACHE["plan"]
 
 
+# The routes are walked in groups, each group an example of its own: one example posting
+# to every route drew more than Hypothesis's 8 kB of choices once there were 51 routes, so
+# nearly every example overran and was thrown away, and the test ran for half an hour.
+ROUTE_GROUPS = 4
+
+
+@pytest.mark.parametrize("group", range(ROUTE_GROUPS))
 @settings(
     max_examples=6,
     deadline=None,
@@ -124,10 +131,12 @@ def _prepared(app, factories) -> tuple[object, list]:
     ],
 )
 @given(data=st.data())
-def test_random_input_to_every_form_never_breaks_the_server(app, factories, fresh_cache, data):
+def test_random_input_to_every_form_never_breaks_the_server(
+    app, factories, fresh_cache, group, data
+):
     world, plan = _prepared(app, factories)
     problems = []
-    for endpoint, actor, url, names in plan:
+    for endpoint, actor, url, names in plan[group::ROUTE_GROUPS]:
         client = app.test_client()
         world.actors[actor](client)
         keys = data.draw(
