@@ -171,18 +171,7 @@ def citizen_cancel(
         created_by_relative_id=relative_id,
         created_at=now,
     )
-    visit.cancelled = True
-    session.add(change)
-    session.flush()
-    audit.record(
-        "update",
-        citizen=visit.citizen,
-        object_type="visit",
-        object_id=visit.id,
-        purpose=purpose,
-        detail={"change": "cancelled", "reference": change.reference, "reason": reason.value},
-        actor=actor,
-    )
+    _cancel(session, visit, change, actor, purpose, {"change": "cancelled", "reason": reason.value})
     session.commit()
     return change
 
@@ -238,25 +227,43 @@ def provider_cancel_visit(
         created_by_staff_id=staff.id,
         created_at=now,
     )
+    _cancel(
+        session,
+        visit,
+        change,
+        actor,
+        "visit_list",
+        {
+            "change": "cancelled_by_provider",
+            "replacement_visit": replacement.id if replacement else None,
+        },
+    )
+    _tell_the_citizen(session, change, NotificationEvent.VISIT_CANCELLED)
+    session.commit()
+    return change
+
+
+def _cancel(
+    session: Session,
+    visit: Visit,
+    change: VisitChange,
+    actor: Actor,
+    purpose: str,
+    detail: dict[str, Any],
+) -> None:
+    """Cancel the visit with its change row, and audit it under the change's reference."""
     visit.cancelled = True
     session.add(change)
-    session.flush()
+    session.flush()  # the replacement visit's id, for the audit entry
     audit.record(
         "update",
         citizen=visit.citizen,
         object_type="visit",
         object_id=visit.id,
-        purpose="visit_list",
-        detail={
-            "change": "cancelled_by_provider",
-            "reference": change.reference,
-            "replacement_visit": replacement.id if replacement else None,
-        },
+        purpose=purpose,
+        detail={**detail, "reference": change.reference},
         actor=actor,
     )
-    _tell_the_citizen(session, change, NotificationEvent.VISIT_CANCELLED)
-    session.commit()
-    return change
 
 
 def _replacement_visit(visit: Visit, starts_at: datetime) -> Visit:
