@@ -279,8 +279,6 @@ def test_a_worker_process_killed_mid_batch_loses_nothing(app, factories, smtp_in
     import subprocess
     import sys
 
-    from selvvisitation.models.base import utcnow
-
     citizen = factories.Citizen()
     ids = _queue(citizen, Channel.EMAIL, count=3, email="inger@example.dk")
     smtp_inbox.release = threading.Event()  # DATA waits: the worker hangs mid-batch
@@ -318,8 +316,12 @@ def test_a_worker_process_killed_mid_batch_loses_nothing(app, factories, smtp_in
     rows = _rows()
     assert all(r.status == DeliveryStatus.PENDING and r.claimed_until for r in rows)
     config = _smtp(app, smtp_inbox)
-    assert deliver_due(db.session, config, clock=Clock(utcnow())).claimed == 0  # lease holds
-    later = Clock(utcnow() + timedelta(seconds=301))
+    # The clocks are read off the lease the worker wrote: the worker ran on the machine's
+    # clock, which a faked test day (--today) does not reach.
+    lease_ends = [r.claimed_until for r in rows]
+    before = Clock(min(lease_ends) - timedelta(seconds=1))
+    assert deliver_due(db.session, config, clock=before).claimed == 0  # lease holds
+    later = Clock(max(lease_ends) + timedelta(seconds=1))
     assert deliver_due(db.session, config, clock=later).sent == len(ids)
     keys = sorted(m["X-Idempotency-Key"].strip() for m in smtp_inbox.messages)
     assert keys == sorted(r.idempotency_key for r in _rows())
