@@ -57,8 +57,9 @@ run: demo-db ## Set up and run the app with demo data on http://127.0.0.1:8000
 
 test: setup browser test-only ## Set up and run the whole test suite
 
+# One worker per core (pytest-xdist); each has its own database (tests/conftest.py).
 test-only: ## Run the test suite (after setup)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(BIN)/.installed ## Ruff lint and format check (both are CI gates)
 	$(BIN)/ruff check selvvisitation tests scripts
