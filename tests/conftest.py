@@ -17,9 +17,16 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 _TMP = Path(tempfile.mkdtemp(prefix="selvvisitation-tests-"))
-os.environ.setdefault("SELVVISITATION_INSTANCE_DIR", str(_TMP / "instance"))
-if not os.environ.get("TEST_DATABASE_URL"):
+# pytest-xdist's workers inherit the environment of the process that started them: a place
+# this conftest chose is marked, so each worker chooses its own instead of sharing one SQLite
+# file and one instance folder with the others.
+_OWN_INSTANCE, _OWN_DATABASE = "SELVVISITATION_TESTS_OWN_INSTANCE", "SELVVISITATION_TESTS_OWN_DB"
+if not os.environ.get("SELVVISITATION_INSTANCE_DIR") or os.environ.get(_OWN_INSTANCE):
+    os.environ["SELVVISITATION_INSTANCE_DIR"] = str(_TMP / "instance")
+    os.environ[_OWN_INSTANCE] = "1"
+if not os.environ.get("TEST_DATABASE_URL") or os.environ.get(_OWN_DATABASE):
     os.environ["TEST_DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+    os.environ[_OWN_DATABASE] = "1"
 
 # Under pytest-xdist (make test runs one worker per core) each worker is its own process with
 # its own temporary SQLite file; on PostgreSQL it gets a database of its own beside the named

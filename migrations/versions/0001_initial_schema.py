@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 06:48:44.074146
+Create Date: 2026-12-05 10:02:42.110809
 
 """
 from alembic import op
@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('municipality_id', sa.Integer(), nullable=False),
     sa.Column('swap_window', sa.Enum('visit', 'week', 'two_weeks', name='swapwindow', native_enum=False, length=40), nullable=False),
     sa.Column('outside_service_level_allowed', sa.Boolean(), nullable=False),
+    sa.Column('flexible_only_any_category', sa.Boolean(), nullable=False),
     sa.Column('deselection_threshold_count', sa.Integer(), nullable=False),
     sa.Column('deselection_threshold_days', sa.Integer(), nullable=False),
     sa.Column('deviation_percent', sa.Integer(), nullable=False),

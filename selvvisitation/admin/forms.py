@@ -101,6 +101,9 @@ def policy_form_class() -> type:
         outside_service_level_allowed = BooleanField(
             _l("Citizens may swap to help outside the service level")
         )
+        flexible_only_any_category = BooleanField(
+            _l("Tasks offered only through flexible home help may be chosen from either category")
+        )
         optional_holidays_are_working_days = BooleanField(
             _l("Constitution Day, 24 and 31 December count as working days")
         )

@@ -98,6 +98,7 @@ VISIT_BOOLEAN_FIELDS: tuple[str, ...] = ("citizen_cancellations_count_as_deselec
 
 BOOLEAN_FIELDS: tuple[str, ...] = (
     "outside_service_level_allowed",
+    "flexible_only_any_category",
     "optional_holidays_are_working_days",
     "show_staff_names_in_access_log",
 )
@@ -112,6 +113,10 @@ class Policy:
     # Rule 2: the law allows swaps outside the service level (004 §1.3.3); Esbjerg
     # does not (002, "Borgerens mulighed for at bytte").
     outside_service_level_allowed: bool = False
+    # Rule 10 beside rule 3: tasks offered only through flexible home help (a walk) may be
+    # chosen by a citizen granted only one of personal care and practical help; 002 §8 and
+    # 004 §1.3.3 give "støvsugning for en gåtur" as their example. On unless turned off.
+    flexible_only_any_category: bool = True
     # Rule 7: repeated deselection asks the visitator to reassess.
     deselection_threshold_count: int = 3
     deselection_threshold_days: int = 90

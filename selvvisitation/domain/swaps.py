@@ -352,6 +352,7 @@ class _Analysis:
     active_grants: dict[str, list[_Grant]]
     granted_categories: set[ServiceCategory]
     drop_categories: set[ServiceCategory]
+    flexible_only_any_category: bool  # rule 10 beside rule 3, the municipality's choice
     dropped_codes: set[str]
     span: tuple[date, date] | None
     tightest: VisitBooking | None  # the visit other swaps leave the fewest minutes in
@@ -369,15 +370,29 @@ class _Analysis:
         return minutes if self.tightest is None else min(minutes, self.tightest.free_minutes)
 
 
+def _flexible_only_any_category(policy: object) -> bool:
+    """Rule 10 beside rule 3: on unless the municipality turned it off (an explicit False)."""
+    return getattr(policy, "flexible_only_any_category", True) is not False
+
+
 def _crosses(
-    add_category: ServiceCategory,
+    entry: CatalogueService,
     drop_categories: set[ServiceCategory],
     granted_categories: set[ServiceCategory],
+    *,
+    flexible_only_any_category: bool,
 ) -> bool:
-    """Rule 3: choosing one of personal care/practical help for the other needs both granted."""
-    if add_category not in _CROSSING_CATEGORIES:
+    """Rule 3: choosing one of personal care/practical help for the other needs both granted.
+
+    Rule 10: a task offered only through flexible home help (a walk, reading post) has no
+    grant of its own to cross from; where the municipality says so, it is chosen from either
+    category. Seeds 002 §8 and 004 §1.3.3 give "støvsugning for en gåtur" as their example.
+    """
+    if entry.category not in _CROSSING_CATEGORIES:
         return False
-    others = (_CROSSING_CATEGORIES - {add_category}) & drop_categories
+    if entry.flexible_only and flexible_only_any_category:
+        return False
+    others = (_CROSSING_CATEGORIES - {entry.category}) & drop_categories
     return bool(others) and not _CROSSING_CATEGORIES <= granted_categories
 
 
@@ -555,7 +570,12 @@ def _analyse(
                     {"line": index, "service_code": code, "kind": "service"},
                 )
             )
-        if _crosses(entry.category, drop_categories, granted_categories):
+        if _crosses(
+            entry,
+            drop_categories,
+            granted_categories,
+            flexible_only_any_category=_flexible_only_any_category(policy),
+        ):
             violations.append(
                 Violation(
                     "category_crossing_requires_both",
@@ -563,6 +583,10 @@ def _analyse(
                         "line": index,
                         "service_code": code,
                         "add_category": entry.category.value,
+                        # The one of the two she has, so the refusal can name it.
+                        "from_category": min(
+                            c.value for c in (_CROSSING_CATEGORIES - {entry.category})
+                        ),
                         "drop_categories": sorted(c.value for c in drop_categories),
                         "granted_categories": sorted(c.value for c in granted_categories),
                     },
@@ -612,6 +636,7 @@ def _analyse(
         active_grants=active,
         granted_categories=granted_categories,
         drop_categories=drop_categories,
+        flexible_only_any_category=_flexible_only_any_category(policy),
         dropped_codes=set(dropped_per_code),
         span=span,
         tightest=tightest,
@@ -688,7 +713,12 @@ def _addable(
         return False
     if not entry.within_service_level and not outside_allowed:
         return False
-    return not _crosses(entry.category, analysis.drop_categories, analysis.granted_categories)
+    return not _crosses(
+        entry,
+        analysis.drop_categories,
+        analysis.granted_categories,
+        flexible_only_any_category=analysis.flexible_only_any_category,
+    )
 
 
 def explain_alternatives(
@@ -846,7 +876,10 @@ def _drop_keeps_categories(
     for add_code, _minutes, _text in _lines(getattr(proposal, "add", ())):
         add_entry = _catalogue_entry(catalogue, add_code)
         if add_entry is not None and _crosses(
-            add_entry.category, categories, analysis.granted_categories
+            add_entry,
+            categories,
+            analysis.granted_categories,
+            flexible_only_any_category=analysis.flexible_only_any_category,
         ):
             return False
     return True

@@ -49,6 +49,7 @@ class MunicipalityPolicy(db.Model):
         enum_column(SwapWindow), default=SwapWindow.VISIT
     )
     outside_service_level_allowed: Mapped[bool] = mapped_column(default=False)
+    flexible_only_any_category: Mapped[bool] = mapped_column(default=True)
     deselection_threshold_count: Mapped[int] = mapped_column(default=3)
     deselection_threshold_days: Mapped[int] = mapped_column(default=90)
     deviation_percent: Mapped[int] = mapped_column(default=10)

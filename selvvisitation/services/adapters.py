@@ -22,6 +22,7 @@ def policy_for(municipality: Municipality) -> Policy:
     return Policy(
         swap_window=row.swap_window,
         outside_service_level_allowed=row.outside_service_level_allowed,
+        flexible_only_any_category=row.flexible_only_any_category,
         deselection_threshold_count=row.deselection_threshold_count,
         deselection_threshold_days=row.deselection_threshold_days,
         deviation_percent=row.deviation_percent,

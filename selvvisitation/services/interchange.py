@@ -138,6 +138,7 @@ MUNICIPALITY = (
 POLICY = (
     _e("swap_window", SwapWindow),
     _b("outside_service_level_allowed"),
+    _b("flexible_only_any_category"),
     *(_i(name, low, high) for name, (low, high) in POLICY_RANGES.items()),
     _b("optional_holidays_are_working_days"),
     _b("show_staff_names_in_access_log"),

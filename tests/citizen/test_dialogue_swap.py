@@ -238,3 +238,48 @@ def test_the_preview_explains_that_other_swaps_took_the_visits_time_before_confi
     say(page, household.citizen, acknowledged="y")  # and the confirmation agrees
     assert current(household.citizen).step == "swap_done"
     assert swap_count() == 2
+
+
+def _practical_help_only(household) -> None:
+    """End her bath grant yesterday: from tomorrow's visit on she has practical help only."""
+    from datetime import timedelta
+
+    from selvvisitation.domain.dates import local_today
+    from selvvisitation.models import GrantedService
+
+    bath = db.session.scalars(
+        select(GrantedService).where(GrantedService.service_id == household.bath.id)
+    ).one()
+    bath.end_date = local_today() - timedelta(days=1)
+    db.session.commit()
+
+
+def test_with_practical_help_only_she_may_swap_vacuuming_for_a_walk(client, page, household):
+    """Rule 10 beside rule 3 (issue 13): the walk is offered only through flexible home help,
+    and seeds 002 §8 and 004 §1.3.3 give "støvsugning for en gåtur" as their example; by
+    default the municipality lets her choose it from either category."""
+    _practical_help_only(household)
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-GAATUR")
+    assert current(household.citizen).step == "swap_confirm"
+
+
+def test_where_the_walk_keeps_to_its_category_the_refusal_names_both(client, page, household):
+    """Rule 3 (004 §1.3.3, 002 §8) with the municipality's setting off: what she can do first,
+    then why, in her words (issues 12 item 4 and 13)."""
+    _practical_help_only(household)
+    household.citizen.municipality.policy.flexible_only_any_category = False
+    db.session.commit()
+    sign_in_citizen(client, household.citizen)
+    reach_drop_step(page, household)
+    say(page, household.citizen, answer="PR-STOEVSUG")
+    say(page, household.citizen, answer="FL-GAATUR")
+    log = page.get("citizen.conversation").select_one("#chat-log").get_text(" ", strip=True)
+    assert (
+        "Vælg noget, der hører under praktisk hjælp. Gåtur hører under personlig hjælp, "
+        "og du er kun bevilget praktisk hjælp."
+    ) in log
+    assert current(household.citizen).step != "swap_confirm"
+    assert swap_count() == 0

@@ -22,6 +22,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
     assert POLICY_FIELD_NAMES == (
         "swap_window",
         "outside_service_level_allowed",
+        "flexible_only_any_category",
         "deselection_threshold_count",
         "deselection_threshold_days",
         "deviation_percent",
@@ -50,6 +51,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
     [
         ("swap_window", SwapWindow.VISIT, "rule 4"),
         ("outside_service_level_allowed", False, "rule 2; seed 002 'Borgerens mulighed'"),
+        ("flexible_only_any_category", True, "rule 10; seeds 002 §8, 004 §1.3.3 (issue 13)"),
         ("deselection_threshold_count", 3, "rule 7"),
         ("deselection_threshold_days", 90, "rule 7"),
         ("deviation_percent", 10, "seed 003 'Løbende justering/revisitation'"),

@@ -120,19 +120,43 @@ def test_seed_example_bathroom_cleaning_for_fridge_cleaning_is_allowed() -> None
     assert "cannot_demand_later" in result.notices
 
 
-def test_seed_example_vacuuming_for_a_walk_needs_both_categories() -> None:
-    """Rules 3 and 10 (004 §1.3.3, 002 §8): a walk is personal care, vacuuming is practical."""
+# Rule 10 beside rule 3, the municipality's setting (issue 13): a task offered only through
+# flexible home help has no grant of its own to cross from.
+ONE_CATEGORY_ONLY = Policy(flexible_only_any_category=False)
+
+
+def test_seed_example_vacuuming_for_a_walk_is_allowed_with_practical_help_only() -> None:
+    """Rule 10 (002 Personlige opgaver ***) with seeds 002 §8 and 004 §1.3.3, whose headline
+    example is "bytte støvsugning med en gåtur": the walk is offered only through flexible
+    home help, so by default a citizen granted only practical help may choose it."""
     proposal = ((line("støvsugning", 30),), (line("gåtur", 30),))
+    assert Policy().flexible_only_any_category is True
+    assert check(*proposal, granted=PRACTICAL_ONLY).allowed
     assert check(*proposal, granted=BOTH).allowed
-    only = check(*proposal, granted=PRACTICAL_ONLY)
+
+
+def test_vacuuming_for_a_walk_needs_both_categories_where_the_municipality_says_so() -> None:
+    """Rule 3 (004 §1.3.3, 002 §8) with the setting off: a walk is personal care, vacuuming
+    practical help, and the refusal names both categories (issue 13)."""
+    proposal = ((line("støvsugning", 30),), (line("gåtur", 30),))
+    assert check(*proposal, granted=BOTH, policy=ONE_CATEGORY_ONLY).allowed
+    only = check(*proposal, granted=PRACTICAL_ONLY, policy=ONE_CATEGORY_ONLY)
     assert only.codes == ("category_crossing_requires_both",)
     assert only.violations[0].data == {
         "line": 0,
         "service_code": "gåtur",
         "add_category": "personal_care",
+        "from_category": "practical_help",
         "drop_categories": ["practical_help"],
         "granted_categories": ["other", "practical_help"],
     }
+
+
+def test_an_ordinary_personal_care_task_still_needs_both_categories_with_the_setting_on() -> None:
+    """Rule 3 (004 §1.3.3, 002 §8): the setting opens only rule 10's tasks, not personal care
+    in general; morning care for vacuuming still needs both granted."""
+    result = check((line("støvsugning", 20),), (line("morgenpleje", 20),), granted=PRACTICAL_ONLY)
+    assert result.codes == ("category_crossing_requires_both",)
 
 
 @pytest.mark.parametrize(
@@ -236,7 +260,7 @@ def test_category_crossing_counts_only_grants_active_on_the_day() -> None:
     """Rule 3 with 003 'Midlertidig indsats': an ended personal-care grant does not count."""
     ended_bath = grant("bad", 30, end=VISIT_DAY - timedelta(days=1))
     granted = (*PRACTICAL_ONLY, ended_bath)
-    result = check((line("støvsugning", 30),), (line("gåtur", 30),), granted=granted)
+    result = check((line("støvsugning", 30),), (line("morgenpleje", 20),), granted=granted)
     assert result.codes == ("category_crossing_requires_both",)
 
 
@@ -506,13 +530,27 @@ def test_over_time_frame_suggests_services_that_fit_and_each_works() -> None:
         assert check(*swap).allowed, item
 
 
-def test_services_that_fit_respect_rule_2_and_3() -> None:
-    """Rules 2 and 3: with practical help only, no personal care or outside services suggested."""
+@pytest.mark.parametrize(
+    ("policy", "flexible_only_tasks"),
+    [
+        pytest.param(Policy(), {"gåtur", "strygning"}, id="rule-10-tasks-from-either-category"),
+        pytest.param(ONE_CATEGORY_ONLY, set(), id="one-category-only"),
+    ],
+)
+def test_services_that_fit_respect_rules_2_3_and_10(
+    policy: Policy, flexible_only_tasks: set[str]
+) -> None:
+    """Rules 2 and 3: with practical help only, no personal care or outside services are
+    suggested; rule 10's tasks (the walk, ironing) are, where the municipality allows it
+    (seeds 002 §8 and 004 §1.3.3: "støvsugning med en gåtur")."""
     found = alternatives(
-        (line("støvsugning", 30),), (line("vinduespudsning", 20),), granted=PRACTICAL_ONLY
+        (line("støvsugning", 30),),
+        (line("vinduespudsning", 20),),
+        granted=PRACTICAL_ONLY,
+        policy=policy,
     )
     codes = {item["service_code"] for item in found["services_that_fit"]["services"]}
-    assert codes == {"støvsugning", "rengøring_bad", "køleskab", "indkøb"}
+    assert codes == {"støvsugning", "rengøring_bad", "køleskab", "indkøb", *flexible_only_tasks}
 
 
 def test_also_drop_suggests_granted_services_covering_the_overrun() -> None:
@@ -530,13 +568,14 @@ def test_also_drop_suggests_granted_services_covering_the_overrun() -> None:
 
 
 def test_also_drop_never_suggests_a_rule_3_crossing() -> None:
-    """Rule 3: dropping more practical help cannot pay for a walk without both categories."""
+    """Rule 3: dropping more practical help cannot pay for a walk without both categories,
+    where the municipality keeps rule 10's tasks to their own category."""
     swap = ((line("rengøring_bad", 20),), (line("gåtur", 30),))
-    assert check(*swap, granted=PRACTICAL_ONLY).codes == (
+    assert check(*swap, granted=PRACTICAL_ONLY, policy=ONE_CATEGORY_ONLY).codes == (
         "category_crossing_requires_both",
         "over_time_frame",
     )
-    found = alternatives(*swap, granted=PRACTICAL_ONLY)
+    found = alternatives(*swap, granted=PRACTICAL_ONLY, policy=ONE_CATEGORY_ONLY)
     assert "also_drop" not in found
     # With both categories granted the same wish gets the suggestion.
     assert alternatives(*swap, granted=BOTH)["also_drop"]["services"][0]["minutes"] >= 10
