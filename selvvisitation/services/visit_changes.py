@@ -53,7 +53,7 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
 from selvvisitation.security.locking import lock_for_write, locked_visit
 from selvvisitation.services.adapters import policy_for
-from selvvisitation.services.notifications import queue_notification
+from selvvisitation.services.notifications import queue_notification, tell_relative_acted
 
 ELEMENT_CATEGORIES = {
     fsiii.PERSONAL_CARE: ServiceCategory.PERSONAL_CARE,
@@ -172,6 +172,8 @@ def citizen_cancel(
         created_at=now,
     )
     _cancel(session, visit, change, actor, purpose, {"change": "cancelled", "reason": reason.value})
+    if relative_id is not None:
+        _tell_relative_acted(session, change.citizen_id, "cancelled_visit", change.id)
     session.commit()
     return change
 
@@ -359,6 +361,17 @@ def _tell_the_citizen(session: Session, change: VisitChange, event: Notification
     )
 
 
+def _tell_relative_acted(session: Session, citizen_id: int, acted: str, row_id: int) -> None:
+    """A relative cancelled or asked to move a visit for the citizen: she is told, as of a
+    relative's wish (issue 14), in the same transaction."""
+    tell_relative_acted(
+        session,
+        citizen_id=citizen_id,
+        params={"acted": acted, "id": row_id},
+        link=CALENDAR_LINK,
+    )
+
+
 def _move(visit: Visit, new_starts_at: datetime, now: datetime) -> VisitChange:
     """Move the visit's time window to start at ``new_starts_at``; return the change row."""
     length = _aware(visit.ends_at) - _aware(visit.starts_at)
@@ -418,6 +431,8 @@ def request_move(
         detail={"reference": request.reference},
         actor=actor,
     )
+    if relative_id is not None:
+        _tell_relative_acted(session, request.citizen_id, "asked_to_move_visit", request.id)
     session.commit()
     return request
 
