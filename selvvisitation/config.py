@@ -147,9 +147,10 @@ class Config:
         """Notifications (issue 14; docs/deployment.md "Notifications")."""
         # The address a notification's link starts with: the site as citizens reach it.
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
-        # Each channel's transport: e-mail "smtp", SMS "http", Digital Post "adapter" (not
-        # connected yet: dead-letter), "demo" (the staff's Demo-udbakke), or "" (off: also
-        # dead-letter, so a message nobody can send is seen, not lost).
+        # Each channel's transport: e-mail "smtp", SMS "http", Digital Post "adapter" (the
+        # DIGITAL_POST_FOLDER transport, as for letters; no folder: dead-letter), "demo" (the
+        # staff's Demo-udbakke), or "" (off: also dead-letter, so a message nobody can send
+        # is seen, not lost).
         self.NOTIFY_EMAIL_TRANSPORT = os.environ.get("NOTIFY_EMAIL_TRANSPORT", "")
         self.NOTIFY_SMS_TRANSPORT = os.environ.get("NOTIFY_SMS_TRANSPORT", "")
         self.NOTIFY_DIGITAL_POST_TRANSPORT = os.environ.get(

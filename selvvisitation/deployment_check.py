@@ -184,7 +184,8 @@ def _notification_findings(app: Flask) -> Iterator[DeploymentFinding]:
             f"{', '.join(demo)} is 'demo': nothing is sent, notifications only show on the "
             "staff's outbox page. Set smtp (e-mail), http (SMS) or leave it empty (off).",
         )
-    # E-mail and SMS carry a link to the site; Digital Post is not connected yet.
+    # E-mail and SMS carry a link to the site. (So does Digital Post's text, written to
+    # DIGITAL_POST_FOLDER by default; a missing PUBLIC_BASE_URL is not a finding for it.)
     if {config.get("NOTIFY_EMAIL_TRANSPORT"), config.get("NOTIFY_SMS_TRANSPORT")} & {
         "smtp",
         "http",

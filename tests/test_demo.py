@@ -77,7 +77,7 @@ def test_seed_demo_prints_logins_that_work_and_can_be_run_again(app, client):
     new_password = re.search(r"^\s+visitator\s+visitator\s+(\S+)$", again.output, re.M).group(1)
     assert new_password != password
 
-    from tests.pages import csrf_token
+    from tests.pages import check_page, csrf_token
 
     response = client.post(
         "/log-ind/personale",
@@ -85,6 +85,24 @@ def test_seed_demo_prints_logins_that_work_and_can_be_run_again(app, client):
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/visitation/"
+
+    # Issue 14: the demo shows the inbox: the daughter's unanswered message to the visitation,
+    # and on the citizen's side her team's answer, new to her.
+    inbox = check_page(client.get("/personale/beskeder").get_data(as_text=True))
+    (row,) = inbox.select(".app-inbox > li")
+    assert " ".join(row.get_text(" ", strip=True).split()).startswith(
+        "Inger Jensen 1 ulæst besked Svar senest"
+    )
+    inger = db.session.scalars(select(Citizen).where(Citizen.name == "Inger Jensen")).one()
+    client.post(
+        "/log-ind/demo", data={"person": f"citizen:{inger.id}", "csrf_token": csrf_token(client)}
+    )
+    threads = check_page(client.get("/borger/beskeder").get_data(as_text=True))
+    assert len(threads.select(".app-threads .app-new")) == 1
+    team = check_page(client.get("/borger/beskeder/team").get_data(as_text=True)).get_text()
+    assert "Jeg skal til frisør kl. 9." in team and "Mette, Team Centrum" in team
+    visitation = check_page(client.get("/borger/beskeder/visitation").get_data(as_text=True))
+    assert "Susanne Jensen" in visitation.get_text() and "badekarret" in visitation.get_text()
 
 
 def test_the_demo_runs_both_laws_side_by_side():

@@ -18,6 +18,7 @@ from wtforms.validators import Length, Optional, StopValidation
 from selvvisitation.domain.policy import (
     AEL_POLICY_RANGES,
     LEGAL_REFERENCE_KEYS,
+    MESSAGE_POLICY_RANGES,
     POLICY_RANGES,
     VISIT_POLICY_RANGES,
 )
@@ -198,13 +199,15 @@ VISIT_LABELS = {
         "A citizen can cancel a visit until this many minutes before it "
         "(meals: 12:00 the day before)"
     ),
+    "message_reply_working_days": _l("Staff answer a message within (working days)"),
 }
 
 
 def _add_visit_fields(form_class: type) -> None:
-    """The visit calendar's settings (issue 14): the cancellation deadline, and whether a
-    citizen's cancellations count towards repeated deselection (rule 7)."""
-    for name, (low, high) in VISIT_POLICY_RANGES.items():
+    """The visit calendar's and the messages' settings (issue 14): the cancellation deadline,
+    whether a citizen's cancellations count towards repeated deselection (rule 7), and the
+    staff's reply deadline for messages."""
+    for name, (low, high) in {**VISIT_POLICY_RANGES, **MESSAGE_POLICY_RANGES}.items():
         setattr(
             form_class,
             name,
@@ -218,7 +221,10 @@ def _add_visit_fields(form_class: type) -> None:
             ),
         )
     form_class.citizen_cancellations_count_as_deselection = BooleanField(
-        _l("A citizen's cancelled visits count as deselections of the granted services (rule 7)")
+        _l(
+            "A citizen's cancelled visits count as deselections of the granted services "
+            "(rule 7), or under the Act on the Elderly as declines of the visit's elements"
+        )
     )
 
 

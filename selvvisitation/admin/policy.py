@@ -15,6 +15,7 @@ from selvvisitation.domain.policy import (
     AEL_POLICY_RANGES,
     BOOLEAN_FIELDS,
     LEGAL_REFERENCE_KEYS,
+    MESSAGE_POLICY_RANGES,
     POLICY_RANGES,
     VISIT_BOOLEAN_FIELDS,
     VISIT_POLICY_RANGES,
@@ -30,7 +31,7 @@ from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.policy_preview import preview
 
 AEL_EDITABLE = ("default_legal_basis", *AEL_BOOLEAN_FIELDS, *AEL_POLICY_RANGES)
-VISIT_EDITABLE = (*VISIT_POLICY_RANGES, *VISIT_BOOLEAN_FIELDS)
+VISIT_EDITABLE = (*VISIT_POLICY_RANGES, *VISIT_BOOLEAN_FIELDS, *MESSAGE_POLICY_RANGES)
 EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES, *AEL_EDITABLE, *VISIT_EDITABLE)
 
 
@@ -44,7 +45,12 @@ def _proposed(form, current: Policy) -> Policy:
         }
     )
     # A form that did not send an Ældreloven or visit setting keeps it (admin/forms.KeepWhenAbsent).
-    for name in ("default_legal_basis", *AEL_POLICY_RANGES, *VISIT_POLICY_RANGES):
+    for name in (
+        "default_legal_basis",
+        *AEL_POLICY_RANGES,
+        *VISIT_POLICY_RANGES,
+        *MESSAGE_POLICY_RANGES,
+    ):
         if not form[name].raw_data:
             values[name] = getattr(current, name)
     values["default_legal_basis"] = LegalBasis(values["default_legal_basis"])
@@ -139,6 +145,7 @@ def policy():
         ranges=POLICY_RANGES,
         ael_ranges=AEL_POLICY_RANGES,
         visit_ranges=VISIT_POLICY_RANGES,
+        message_ranges=MESSAGE_POLICY_RANGES,
         references=references,
         legal_fields=[legal_field(k) for k in LEGAL_REFERENCE_KEYS],
         legal_labels=LEGAL_LABELS,

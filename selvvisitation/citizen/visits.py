@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import HiddenField, SelectChoice, TextAreaField
@@ -32,6 +31,7 @@ from selvvisitation.services.visit_changes import (
     citizen_cancel,
     request_move,
 )
+from selvvisitation.services.visit_refusals import citizen_refusal, try_change
 
 REASON_CHOICES = [
     SelectChoice(CancelReason.HOSPITAL.value, _l("I am in hospital")),
@@ -101,13 +101,6 @@ def _audit_relative_read(object_type: str, object_id: Any = "") -> None:
         )
 
 
-def _phone(visit: Visit) -> str:
-    provider = visit.team.provider if visit.team is not None else None
-    return (provider.phone if provider and provider.phone else None) or (
-        visit.citizen.municipality.visitation_phone
-    )
-
-
 @blueprint.route("/besoeg")
 @allow(CITIZEN_SEE)
 def calendar() -> str:
@@ -150,38 +143,6 @@ def _may_act() -> bool:
     return may_act_for_subject(current_actor())
 
 
-def _refusal_text(error: VisitChangeRefused, visit: Visit) -> str:
-    if error.code == "deadline" and error.deadline is not None:
-        if error.deadline.meals_rule:
-            return _(
-                "It is too late to cancel this visit here. Meals must be cancelled before 12:00 "
-                "the day before. Call %(phone)s if you need help.",
-                phone=_phone(visit),
-            )
-        return _(
-            "It is too late to cancel this visit here. It had to be cancelled before %(time)s "
-            "on %(date)s. Call %(phone)s if you need help.",
-            time=_clock(error.deadline.at),
-            date=_long_date(error.deadline.at),
-            phone=_phone(visit),
-        )
-    return _(
-        "This visit can no longer be changed. Call %(phone)s if you need help.", phone=_phone(visit)
-    )
-
-
-def _clock(moment: datetime) -> str:
-    from selvvisitation.formatters import clock
-
-    return clock(moment)
-
-
-def _long_date(moment: datetime) -> str:
-    from selvvisitation.formatters import long_date
-
-    return long_date(moment)
-
-
 @blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
 @allow(CITIZEN_ACT)
 def cancel_visit(visit_id: int) -> Any:
@@ -196,14 +157,14 @@ def cancel_visit(visit_id: int) -> Any:
         or visit.recorded_at is not None
         or visit.starts_at.replace(tzinfo=visit.starts_at.tzinfo or UTC) <= now
     ):
-        refused = _refusal_text(VisitChangeRefused("unavailable"), visit)
+        refused = citizen_refusal(VisitChangeRefused("unavailable"), visit)
     elif not deadline.allows(now):
-        refused = _refusal_text(VisitChangeRefused("deadline", deadline), visit)
+        refused = citizen_refusal(VisitChangeRefused("deadline", deadline), visit)
     confirming = False
     if refused is None and form.validate_on_submit():
         if form.confirmed.data == "yes":
-            try:
-                change = citizen_cancel(
+            attempt = try_change(
+                lambda: citizen_cancel(
                     db.session,
                     visit_id=visit.id,
                     citizen=actor.subject,
@@ -211,12 +172,15 @@ def cancel_visit(visit_id: int) -> Any:
                     reason=CancelReason(form.reason.data),
                     reason_text=form.reason_text.data or "",
                     now=now,
-                )
-            except VisitChangeRefused as error:
-                visit = _own_visit(visit_id)
-                refused = _refusal_text(error, visit)
-            else:
-                return redirect(url_for("citizen.visit_cancelled", reference=change.reference))
+                ),
+                visit,
+                lambda: _own_visit(visit_id),
+                citizen_refusal,
+            )
+            if attempt.result is not None:
+                reference = attempt.result.reference
+                return redirect(url_for("citizen.visit_cancelled", reference=reference))
+            visit, refused = attempt.visit, attempt.message
         else:
             confirming = True
             form.confirmed.data = "yes"
@@ -263,19 +227,21 @@ def move_visit(visit_id: int) -> Any:
     form = MoveRequestForm()
     refused = None
     if form.validate_on_submit():
-        try:
-            move = request_move(
+        attempt = try_change(
+            lambda: request_move(
                 db.session,
                 visit_id=visit.id,
                 citizen=actor.subject,
                 actor=actor,
                 wish=form.wish.data or "",
-            )
-        except VisitChangeRefused as error:
-            visit = _own_visit(visit_id)
-            refused = _refusal_text(error, visit)
-        else:
-            return redirect(url_for("citizen.move_requested", reference=move.reference))
+            ),
+            visit,
+            lambda: _own_visit(visit_id),
+            citizen_refusal,
+        )
+        if attempt.result is not None:
+            return redirect(url_for("citizen.move_requested", reference=attempt.result.reference))
+        visit, refused = attempt.visit, attempt.message
     elif not form.is_submitted():
         _audit_relative_read("visit", visit.id)
     status = 409 if refused else (400 if form.errors else 200)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.demo.ael import add_ael_demo, made_up_cpr
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
+from selvvisitation.demo.messages import add_demo_messages
 from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.demo.supervision import add_supervision_demo
 from selvvisitation.domain.dates import LOCAL, local_today
@@ -312,6 +313,7 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
         )
 
     _demo_relatives(session, rng, municipality)
+    add_demo_messages(session, municipality, today)
     add_supervision_demo(session, municipality, today)
     add_team_wishes(session, municipality, today)
     sel_names = set(built) | {c.name for c in session.query(Citizen.name)}

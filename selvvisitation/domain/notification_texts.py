@@ -97,6 +97,19 @@ _NEWS: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
     },
 }
 
+# What a relative did for the citizen (RELATIVE_ACTED's ``acted``): the opening line instead
+# of the general one, so the citizen knows what to look for.
+_RELATIVE_ACTED: dict[str, dict[str, str]] = {
+    "cancelled_visit": {
+        "da": "En pårørende har aflyst et besøg for dig.",
+        "en": "A relative cancelled a visit for you.",
+    },
+    "asked_to_move_visit": {
+        "da": "En pårørende har bedt om at flytte et besøg for dig.",
+        "en": "A relative asked to move a visit for you.",
+    },
+}
+
 # Why something was declined, in general words (never the worker's own text: it may hold
 # health detail). Keys are DeclineReason and PriorityNotMetReason values.
 _REASONS: dict[str, dict[str, str]] = {
@@ -154,13 +167,21 @@ def render(
 ) -> RenderedNotification:
     """The subject and text of one notification.
 
-    ``params`` may hold ``reason`` (a reason code) and ``citizen_first_name`` (set when the
-    recipient is a relative, so she knows whose help it is about; never on an SMS).
+    ``params`` may hold ``reason`` (a reason code), ``acted`` (what a relative did, for
+    RELATIVE_ACTED) and ``citizen_first_name`` (set when the recipient is a relative, so she
+    knows whose help it is about; never on an SMS).
     """
     language = language_of(language)
     if channel == Channel.SMS:
         return RenderedNotification(_SMS_SUBJECT[language], _SMS[language] % {"link": link})
     subject, opening = _NEWS[event][language]
+    acted = params.get("acted")
+    if (
+        event == NotificationEvent.RELATIVE_ACTED
+        and isinstance(acted, str)
+        and acted in _RELATIVE_ACTED
+    ):
+        opening = _RELATIVE_ACTED[acted][language]
     lines = [opening]
     reason = params.get("reason")
     if isinstance(reason, str) and reason in _REASONS:

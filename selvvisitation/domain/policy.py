@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+from selvvisitation.domain.messages import DEFAULT_REPLY_WORKING_DAYS
 from selvvisitation.domain.types import LegalBasis, SwapWindow
 
 # Keys the citizen-facing texts look up; every policy must have all of them.
@@ -96,6 +97,11 @@ VISIT_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
 }
 VISIT_BOOLEAN_FIELDS: tuple[str, ...] = ("citizen_cancellations_count_as_deselection",)
 
+# Messages (issue 14): the staff's reply deadline in working days (default 1); two weeks at most.
+MESSAGE_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
+    "message_reply_working_days": (1, 10),
+}
+
 BOOLEAN_FIELDS: tuple[str, ...] = (
     "outside_service_level_allowed",
     "flexible_only_any_category",
@@ -152,6 +158,8 @@ class Policy:
     # Rule 7 (002 §8): whether a citizen's cancelled visit counts as a deselection of each
     # granted service planned at it; the municipality chooses.
     citizen_cancellations_count_as_deselection: bool = False
+    # Issue 14: staff answer a citizen's message within this many working days.
+    message_reply_working_days: int = DEFAULT_REPLY_WORKING_DAYS
     # Excluded from the hash because a dict is unhashable; equality still compares it.
     legal_references: Mapping[str, str] = field(
         default_factory=default_legal_references, hash=False
@@ -171,6 +179,7 @@ class Policy:
             **POLICY_RANGES,
             **AEL_POLICY_RANGES,
             **VISIT_POLICY_RANGES,
+            **MESSAGE_POLICY_RANGES,
         }.items():
             value = getattr(self, name)
             # bool is a subclass of int; True is not a count of days.

@@ -42,6 +42,7 @@ def policy_for(municipality: Municipality) -> Policy:
         ael_optional_minutes=row.ael_optional_minutes,
         citizen_cancel_deadline_minutes=row.citizen_cancel_deadline_minutes,
         citizen_cancellations_count_as_deselection=row.citizen_cancellations_count_as_deselection,
+        message_reply_working_days=row.message_reply_working_days,
         legal_references=references,
     )
 

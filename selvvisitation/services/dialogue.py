@@ -26,7 +26,6 @@ from selvvisitation.domain import priorities as priority_rules
 from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
 from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
-from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.types import (
     ActorKind,
     CaseKind,
@@ -73,7 +72,7 @@ from selvvisitation.services.bookings import (
     book_swap,
 )
 from selvvisitation.services.cases import open_case
-from selvvisitation.services.notifications import queue_notification
+from selvvisitation.services.notifications import tell_relative_acted
 
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
@@ -816,11 +815,9 @@ def _record(action: str, citizen: Citizen, obj: Any, actor: Any) -> None:
         actor=actor,
     )
     if on_behalf:
-        # Issue 14: "your relative acted for you" goes to the citizen, in this transaction.
-        queue_notification(
+        tell_relative_acted(
             object_session(citizen),
             citizen_id=citizen.id,
-            event=NotificationEvent.RELATIVE_ACTED,
             params={"action": action, "object": type(obj).__name__, "id": obj.id},
         )
 

@@ -24,6 +24,7 @@ import logging
 import os
 import tempfile
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,7 +65,7 @@ class Delivery:
 class DigitalPostTransport(Protocol):
     name: str
 
-    def deliver(self, envelope: Envelope, pdf: bytes) -> Delivery: ...
+    def deliver(self, envelope: Envelope, document: bytes) -> Delivery: ...
 
 
 class FolderTransport:
@@ -75,14 +76,14 @@ class FolderTransport:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
 
-    def deliver(self, envelope: Envelope, pdf: bytes) -> Delivery:
+    def deliver(self, envelope: Envelope, document: bytes) -> Delivery:
         self.folder.mkdir(parents=True, exist_ok=True)
         json_path = self.folder / f"{envelope.envelope_id}.json"
-        pdf_path = self.folder / envelope.document_file
-        if json_path.exists() and pdf_path.exists():
+        document_path = self.folder / envelope.document_file
+        if json_path.exists() and document_path.exists():
             return Delivery(envelope.envelope_id, self.name, str(json_path), written=False)
-        # The PDF first, the envelope last: an envelope in the folder means a whole letter.
-        _write_atomically(pdf_path, pdf)
+        # The document first, the envelope last: an envelope in the folder means a whole letter.
+        _write_atomically(document_path, document)
         body = json.dumps(asdict(envelope), ensure_ascii=False, indent=2).encode("utf-8")
         _write_atomically(json_path, body)
         log.info(
@@ -105,9 +106,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def transport() -> DigitalPostTransport | None:
+def transport(config: Mapping[str, Any] | None = None) -> DigitalPostTransport | None:
     """The configured transport; None when Digital Post is off (DIGITAL_POST_FOLDER empty)."""
-    folder = current_app.config.get("DIGITAL_POST_FOLDER") or ""
+    folder = (current_app.config if config is None else config).get("DIGITAL_POST_FOLDER") or ""
     return FolderTransport(folder) if folder else None
 
 
@@ -136,3 +137,39 @@ def send_decision_letter(decision: Any) -> Delivery | None:
             log.info("Digital Post is off: decision %s was not posted", decision.id)
         return None
     return chosen.deliver(envelope_for(decision), letter_pdf(decision))
+
+
+def notification_envelope(notification: Any) -> Envelope:
+    """A notification sent by Digital Post (issue 14): its short text as a plain-text
+    document. The envelope id comes from the notification's idempotency key, so sending the
+    same row again (a worker died before marking it sent) finds its envelope already there.
+    The recipient is named by an opaque reference to the citizen or the relative (ids are
+    unique in the database), never by CPR number."""
+    envelope_id = str(
+        uuid.uuid5(_ENVELOPE_NAMESPACE, f"notification:{notification.idempotency_key}")
+    )
+    if notification.relative_id is not None:
+        reference = f"relative:{notification.relative_id}:citizen:{notification.citizen_id}"
+    else:
+        reference = f"citizen:{notification.citizen_id}"
+    return Envelope(
+        envelope_id=envelope_id,
+        recipient_reference=reference,
+        title=notification.subject,
+        sender="Selvvisitation",
+        sender_phone="",
+        document_file=f"{envelope_id}.txt",
+        document_type="underretning",
+        mime_type="text/plain; charset=utf-8",
+        pdf_variant="",
+    )
+
+
+def send_notification(notification: Any, config: Mapping[str, Any]) -> Delivery | None:
+    """Post one notification's text; None when Digital Post is off (no folder set).
+
+    Raises OSError when the folder cannot be written (the worker tries again later)."""
+    chosen = transport(config)
+    if chosen is None:
+        return None
+    return chosen.deliver(notification_envelope(notification), notification.body.encode("utf-8"))

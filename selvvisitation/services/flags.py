@@ -399,6 +399,13 @@ def _cancelled_by_citizen(first: date, last: date) -> sa.ColumnElement[bool]:
         VisitService.granted_service_id.is_not(None),
         Visit.day >= first,
         Visit.day <= last,
+        _visit_cancelled_by_citizen(),
+    )
+
+
+def _visit_cancelled_by_citizen() -> sa.ColumnElement[bool]:
+    """The visit was cancelled by the citizen or a relative for her, not by the provider."""
+    return and_(
         Visit.cancelled.is_(True),
         Visit.id.in_(
             select(VisitChange.visit_id).where(
@@ -492,13 +499,19 @@ def _element_declines(
     visit_scope: sa.ColumnElement[bool],
     dismissed: dict[tuple[int, str], date],
 ) -> list[Found]:
-    """Elements an AEL citizen declined at N visits or more in D days; candidates in SQL."""
+    """Elements an AEL citizen declined at N visits or more in D days; candidates in SQL.
+
+    When the municipality counts the citizen's cancellations (issue 14), each element planned
+    at a visit her side cancelled counts as a decline, as a SEL citizen's cancelled services
+    count as deselections (rule 7, 002 §8)."""
     window_start = as_of - timedelta(days=policy.element_decline_threshold_days - 1)
+    declined = and_(VisitElement.outcome == ElementOutcome.DECLINED, Visit.cancelled.is_(False))
+    if policy.citizen_cancellations_count_as_deselection:
+        declined = sa.or_(declined, _visit_cancelled_by_citizen())
     declined_in_window = and_(
-        VisitElement.outcome == ElementOutcome.DECLINED,
+        declined,
         Visit.day >= window_start,
         Visit.day <= as_of,
-        Visit.cancelled.is_(False),
         visit_scope,
     )
     base = select(Visit.citizen_id).join(VisitElement, VisitElement.visit_id == Visit.id)

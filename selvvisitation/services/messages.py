@@ -1,8 +1,8 @@
 """Messages between the citizen's side and the visitation or her team (issue 14).
 
-Each function here is one transaction: it checks, writes the message and its audit
-entry, and commits (or raises before anything is written). Reading a thread is
-audited like every other read of a citizen's data and marks it read.
+Each function here is one transaction (services.transaction.one_transaction): it checks,
+writes the message and its audit entry, and commits, or rolls back and raises. Reading a
+thread is audited like every other read of a citizen's data and marks it read.
 
 Notifications are not sent from here: the lead wires ``write_message`` (a new message
 for the handling party's inbox), ``reply`` (a new message for the citizen and her
@@ -36,6 +36,7 @@ from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
 from selvvisitation.services.notifications import queue_notification
+from selvvisitation.services.transaction import one_transaction
 
 STAFF_PARTY = {
     StaffRole.VISITATOR: ThreadParty.VISITATION,
@@ -110,7 +111,7 @@ def write_message(
         raise MessageRefused("no_team")
     cleaned = _clean(text, MAX_MESSAGE_LENGTH)
     relative = actor.relative
-    try:
+    with one_transaction(session):
         thread = _thread_or_new(session, citizen, party)
         now = utcnow()
         message = ThreadMessage(
@@ -140,10 +141,6 @@ def write_message(
             purpose="on_behalf_of_citizen" if actor.relative is not None else "own_request",
             actor=actor,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return message
 
 
@@ -161,7 +158,7 @@ def reply(session: Session, *, staff: StaffUser, thread: MessageThread, text: st
     """A staff member's answer in a thread her party handles."""
     party = _handling_party(staff, thread)
     cleaned = _clean(text, MAX_MESSAGE_LENGTH)
-    try:
+    with one_transaction(session):
         now = utcnow()
         message = ThreadMessage(
             thread=thread,
@@ -192,10 +189,6 @@ def reply(session: Session, *, staff: StaffUser, thread: MessageThread, text: st
             params={"message_id": message.id},
             link=MESSAGES_LINK,
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return message
 
 
@@ -211,7 +204,7 @@ def hand_over(
     cleaned = _clean(note, MAX_NOTE_LENGTH)
     if party is ThreadParty.VISITATION and thread.citizen.team_id is None:
         raise MessageRefused("no_team")
-    try:
+    with one_transaction(session):
         message = ThreadMessage(
             thread=thread,
             kind="handover",
@@ -233,10 +226,6 @@ def hand_over(
             purpose="messages",
             detail={"handed_over_to": party.other.value},
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return message
 
 

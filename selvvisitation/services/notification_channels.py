@@ -4,15 +4,17 @@ Each channel's transport is chosen by configuration (config.py, docs/deployment.
 
 - e-mail: NOTIFY_EMAIL_TRANSPORT "smtp" sends over SMTP with Flask-Mailman (MAIL_* settings);
 - SMS: NOTIFY_SMS_TRANSPORT "http" posts to the SMS gateway (SMS_GATEWAY_* settings);
-- Digital Post: NOTIFY_DIGITAL_POST_TRANSPORT "adapter" calls `send_digital_post`, which
-  is not connected yet and raises DigitalPostNotConnected (the row goes to dead-letter,
-  where staff see it: nothing vanishes silently);
+- Digital Post: NOTIFY_DIGITAL_POST_TRANSPORT "adapter" hands the notification to the
+  Digital Post adapter (services/digital_post.py), whose folder transport writes the envelope
+  and the text to DIGITAL_POST_FOLDER, as for letters; with no folder set Digital Post is
+  off and the row goes to dead-letter, where staff see it: nothing vanishes silently;
 - every channel: "demo" sends nothing and marks the row sent by "demo", so the staff's
   Demo-udbakke shows what would have been sent.
 
 The notification's idempotency key travels with it: the e-mail's Message-ID (and an
 X-Idempotency-Key header), the SMS gateway's idempotency header. A receiver that sees the
-same key twice (a worker died between sending and marking sent) can drop the repeat.
+same key twice (a worker died between sending and marking sent) can drop the repeat; the
+Digital Post envelope's id is made from it, so the folder holds one envelope per row.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from flask_mailman import EmailMessage
 from selvvisitation.domain.notifications import Channel
 from selvvisitation.extensions import mail
 from selvvisitation.models import Notification
+from selvvisitation.services import digital_post
 
 
 class DeliveryError(Exception):
@@ -46,8 +49,8 @@ class PermanentDeliveryError(DeliveryError):
 class DigitalPostNotConnected(PermanentDeliveryError):
     def __init__(self) -> None:
         super().__init__(
-            "Digital Post is not connected: services.notification_channels.send_digital_post "
-            "must be connected to the Digital Post adapter (the decision letter's envelope)"
+            "Digital Post is off: DIGITAL_POST_FOLDER is empty, so the Digital Post adapter "
+            "has nowhere to write the envelope (docs/deployment.md)"
         )
 
 
@@ -150,9 +153,14 @@ def send_sms(notification: Notification, config: Mapping[str, Any]) -> None:
 
 
 def send_digital_post(notification: Notification, config: Mapping[str, Any]) -> None:
-    """The Digital Post adapter: to be connected to the envelope transport (issue 14, the
-    messages part). Until then it refuses, so the notification is dead-lettered and seen."""
-    raise DigitalPostNotConnected()
+    """Through the Digital Post adapter, as letters go (services/digital_post.py): an
+    envelope and the text, written atomically; a row sent again finds its envelope there."""
+    try:
+        delivery = digital_post.send_notification(notification, config)
+    except OSError as error:  # a full disk, a folder not mounted: worth another try
+        raise DeliveryError(f"Digital Post folder: {type(error).__name__}: {error}") from error
+    if delivery is None:
+        raise DigitalPostNotConnected()
 
 
 TRANSPORTS = {

@@ -14,7 +14,8 @@ them later (services/notification_delivery.py).
 ``params`` must name what happened (an id) so that a repeat of the same call writes nothing
 new: the idempotency key is the event, a hash of ``params``, the recipient and the channel.
 ``params`` may hold ``reason``: a reason code that e-mail and Digital Post put in general
-words (domain/notification_texts.py); nothing else in it is shown. ``link`` is the path the
+words (domain/notification_texts.py), and ``acted``: what a relative did (RELATIVE_ACTED);
+nothing else in it is shown. ``link`` is the path the
 message points to (the citizen's front page when left out); the worker's texts make it
 absolute with PUBLIC_BASE_URL.
 """
@@ -119,7 +120,7 @@ def queue_notification(
             rows.append(existing)
             continue
         language = language_of(preference.language or citizen.preferred_language)
-        shown = {"reason": params.get("reason")}
+        shown = {"reason": params.get("reason"), "acted": params.get("acted")}
         if kind == RecipientKind.RELATIVE:
             shown["citizen_first_name"] = (citizen.name or "").split(" ")[0]
         text = render(event, preference.channel, language, shown, url)
@@ -147,6 +148,24 @@ def queue_notification(
             row = twin
         rows.append(row)
     return rows
+
+
+def tell_relative_acted(
+    session: Session,
+    *,
+    citizen_id: int,
+    params: Mapping[str, object],
+    link: str | None = None,
+) -> None:
+    """Issue 14: "your relative acted for you" goes to the citizen, in the caller's
+    transaction. ``params`` names what was done (and may say how: ``acted``)."""
+    queue_notification(
+        session,
+        citizen_id=citizen_id,
+        event=NotificationEvent.RELATIVE_ACTED,
+        params=params,
+        link=link,
+    )
 
 
 def tell_visit_carried_out(session: Session, visit: Any) -> None:

@@ -1,12 +1,14 @@
 """Cancel and move visits, by the citizen's side and by the provider (issue 14; seed 002).
 
-Each function is one transaction: it takes the visit's write lock, checks the rule in
-domain.visit_changes, writes the change and its audit entry, and commits; on a refusal it
-rolls back and raises VisitChangeRefused with a code the view turns into Danish words.
+Each function is one transaction (services.transaction.one_transaction): it takes the visit's
+write lock, checks the rule in domain.visit_changes, writes the change and its audit entry,
+and commits; on a refusal it rolls back and raises VisitChangeRefused with a code the view
+turns into Danish words.
 
-Notifications are not sent here (issue 14, the `notify` helper): where 002 says the citizen
-must be told, the change is stored with ``notice_due`` set, and these functions are the
-places to wire the notification: provider_cancel_visit, provider_move_visit, answer_move.
+Notifications go to the outbox in the same transaction: where 002 says the citizen must be
+told, the change is stored with ``notice_due`` set and she is told (provider_cancel_visit,
+provider_move_visit); a relative who cancels or asks to move a visit for her tells her too.
+The team's answer to a move request is shown in her calendar and not notified.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
 from selvvisitation.security.locking import lock_for_write, locked_visit
 from selvvisitation.services.adapters import policy_for
-from selvvisitation.services.notifications import queue_notification
+from selvvisitation.services.notifications import queue_notification, tell_relative_acted
+from selvvisitation.services.transaction import one_transaction
 
 ELEMENT_CATEGORIES = {
     fsiii.PERSONAL_CARE: ServiceCategory.PERSONAL_CARE,
@@ -119,11 +122,6 @@ def _coming_visit(session: Session, visit_id: int, citizen_id: int | None, now: 
     return visit
 
 
-def _refuse(session: Session, error: VisitChangeRefused) -> VisitChangeRefused:
-    session.rollback()
-    return error
-
-
 def _by_whom(actor: Actor) -> tuple[ActorKind, int | None, str]:
     """Who acted for the citizen, and the audit purpose ("på vegne af" for a relative)."""
     if actor.relative is not None:
@@ -148,31 +146,32 @@ def citizen_cancel(
     Madservice).
     """
     now = now or datetime.now(UTC)
-    lock_for_write(session)
-    try:
+    with one_transaction(session):
+        lock_for_write(session)
         visit = _coming_visit(session, visit_id, citizen.id, now)
         deadline = cancel_deadline(visit)
         if not deadline.allows(now):
             raise VisitChangeRefused("deadline", deadline)
-    except VisitChangeRefused as error:
-        raise _refuse(session, error) from None
-    kind, relative_id, purpose = _by_whom(actor)
-    change = VisitChange(
-        reference=_reference("AFL"),
-        visit=visit,
-        citizen_id=visit.citizen_id,
-        kind=VisitChangeKind.CANCELLED,
-        by_provider=False,
-        reason=reason,
-        reason_text=reason_text.strip() if reason == CancelReason.OTHER else "",
-        old_starts_at=visit.starts_at,
-        old_ends_at=visit.ends_at,
-        created_by_kind=kind,
-        created_by_relative_id=relative_id,
-        created_at=now,
-    )
-    _cancel(session, visit, change, actor, purpose, {"change": "cancelled", "reason": reason.value})
-    session.commit()
+        kind, relative_id, purpose = _by_whom(actor)
+        change = VisitChange(
+            reference=_reference("AFL"),
+            visit=visit,
+            citizen_id=visit.citizen_id,
+            kind=VisitChangeKind.CANCELLED,
+            by_provider=False,
+            reason=reason,
+            reason_text=reason_text.strip() if reason == CancelReason.OTHER else "",
+            old_starts_at=visit.starts_at,
+            old_ends_at=visit.ends_at,
+            created_by_kind=kind,
+            created_by_relative_id=relative_id,
+            created_at=now,
+        )
+        _cancel(
+            session, visit, change, actor, purpose, {"change": "cancelled", "reason": reason.value}
+        )
+        if relative_id is not None:
+            _tell_relative_acted(session, change.citizen_id, "cancelled_visit", change.id)
     return change
 
 
@@ -190,11 +189,11 @@ def provider_cancel_visit(
 
     Personal care: refused (002, Personlige opgaver). Practical help: a replacement visit
     within 1 week is created at ``replacement_starts_at`` (002, Praktiske opgaver). The
-    citizen must be told: ``notice_due`` (wire the notification here).
+    citizen must be told: ``notice_due``, and the notification is queued.
     """
     now = now or datetime.now(UTC)
-    lock_for_write(session)
-    try:
+    with one_transaction(session):
+        lock_for_write(session)
         visit = _coming_visit(session, visit_id, None, now)
         if visit.team_id is None or visit.team_id != staff.team_id:
             raise VisitChangeRefused("unavailable")
@@ -209,37 +208,34 @@ def provider_cancel_visit(
             ):
                 raise VisitChangeRefused("replacement_day")
             replacement = _replacement_visit(visit, _aware(replacement_starts_at))
-    except VisitChangeRefused as error:
-        raise _refuse(session, error) from None
-    change = VisitChange(
-        reference=_reference("AFL"),
-        visit=visit,
-        citizen_id=visit.citizen_id,
-        kind=VisitChangeKind.CANCELLED,
-        by_provider=True,
-        reason_text=reason_text.strip(),
-        old_starts_at=visit.starts_at,
-        old_ends_at=visit.ends_at,
-        notice_due=True,
-        replacement_visit=replacement,
-        replacement_due=owed.replacement_by,
-        created_by_kind=ActorKind.STAFF,
-        created_by_staff_id=staff.id,
-        created_at=now,
-    )
-    _cancel(
-        session,
-        visit,
-        change,
-        actor,
-        "visit_list",
-        {
-            "change": "cancelled_by_provider",
-            "replacement_visit": replacement.id if replacement else None,
-        },
-    )
-    _tell_the_citizen(session, change, NotificationEvent.VISIT_CANCELLED)
-    session.commit()
+        change = VisitChange(
+            reference=_reference("AFL"),
+            visit=visit,
+            citizen_id=visit.citizen_id,
+            kind=VisitChangeKind.CANCELLED,
+            by_provider=True,
+            reason_text=reason_text.strip(),
+            old_starts_at=visit.starts_at,
+            old_ends_at=visit.ends_at,
+            notice_due=True,
+            replacement_visit=replacement,
+            replacement_due=owed.replacement_by,
+            created_by_kind=ActorKind.STAFF,
+            created_by_staff_id=staff.id,
+            created_at=now,
+        )
+        _cancel(
+            session,
+            visit,
+            change,
+            actor,
+            "visit_list",
+            {
+                "change": "cancelled_by_provider",
+                "replacement_visit": replacement.id if replacement else None,
+            },
+        )
+        _tell_the_citizen(session, change, NotificationEvent.VISIT_CANCELLED)
     return change
 
 
@@ -307,43 +303,40 @@ def provider_move_visit(
     """A team leader moves a visit (or records a delay) for the provider.
 
     ``notice_due`` is set when 002 says the citizen must be told: personal care moved more
-    than 30 minutes, practical help more than 1 hour late (wire the notification here).
+    than 30 minutes, practical help more than 1 hour late; the notification is then queued.
     """
     now = now or datetime.now(UTC)
     new_starts_at = _aware(new_starts_at)
-    lock_for_write(session)
-    try:
+    with one_transaction(session):
+        lock_for_write(session)
         visit = _coming_visit(session, visit_id, None, now)
         if visit.team_id is None or visit.team_id != staff.team_id:
             raise VisitChangeRefused("unavailable")
         if new_starts_at <= now:
             raise VisitChangeRefused("not_later")
-    except VisitChangeRefused as error:
-        raise _refuse(session, error) from None
-    change = _move(visit, new_starts_at, now)
-    change.by_provider = True
-    change.reason_text = reason_text.strip()
-    change.notice_due = provider_move_notice_due(
-        visit_categories(visit), change.old_starts_at, new_starts_at
-    )
-    change.created_by_kind = ActorKind.STAFF
-    change.created_by_staff_id = staff.id
-    session.add(change)
-    session.flush()
-    audit.record(
-        "update",
-        citizen=visit.citizen,
-        object_type="visit",
-        object_id=visit.id,
-        purpose="visit_list",
-        detail={"change": "moved_by_provider", "reference": change.reference},
-        actor=actor,
-    )
-    if change.notice_due:
-        late = ServiceCategory.PERSONAL_CARE not in visit_categories(visit)
-        event = NotificationEvent.VISIT_DELAYED if late else NotificationEvent.VISIT_MOVED
-        _tell_the_citizen(session, change, event)
-    session.commit()
+        change = _move(visit, new_starts_at, now)
+        change.by_provider = True
+        change.reason_text = reason_text.strip()
+        change.notice_due = provider_move_notice_due(
+            visit_categories(visit), change.old_starts_at, new_starts_at
+        )
+        change.created_by_kind = ActorKind.STAFF
+        change.created_by_staff_id = staff.id
+        session.add(change)
+        session.flush()
+        audit.record(
+            "update",
+            citizen=visit.citizen,
+            object_type="visit",
+            object_id=visit.id,
+            purpose="visit_list",
+            detail={"change": "moved_by_provider", "reference": change.reference},
+            actor=actor,
+        )
+        if change.notice_due:
+            late = ServiceCategory.PERSONAL_CARE not in visit_categories(visit)
+            event = NotificationEvent.VISIT_DELAYED if late else NotificationEvent.VISIT_MOVED
+            _tell_the_citizen(session, change, event)
     return change
 
 
@@ -355,6 +348,17 @@ def _tell_the_citizen(session: Session, change: VisitChange, event: Notification
         citizen_id=change.citizen_id,
         event=event,
         params={"visit_change_id": change.id},
+        link=CALENDAR_LINK,
+    )
+
+
+def _tell_relative_acted(session: Session, citizen_id: int, acted: str, row_id: int) -> None:
+    """A relative cancelled or asked to move a visit for the citizen: she is told, as of a
+    relative's wish (issue 14), in the same transaction."""
+    tell_relative_acted(
+        session,
+        citizen_id=citizen_id,
+        params={"acted": acted, "id": row_id},
         link=CALENDAR_LINK,
     )
 
@@ -392,33 +396,32 @@ def request_move(
     """The citizen asks to move a coming visit: a request the team answers, not a booking
     (002: "Flytning af opgaven aftales mellem borger og leverandør")."""
     now = now or datetime.now(UTC)
-    lock_for_write(session)
-    try:
+    with one_transaction(session):
+        lock_for_write(session)
         visit = _coming_visit(session, visit_id, citizen.id, now)
-    except VisitChangeRefused as error:
-        raise _refuse(session, error) from None
-    kind, relative_id, purpose = _by_whom(actor)
-    request = MoveRequest(
-        reference=_reference("FLY"),
-        visit=visit,
-        citizen_id=visit.citizen_id,
-        wish=wish.strip(),
-        created_by_kind=kind,
-        created_by_relative_id=relative_id,
-        created_at=now,
-    )
-    session.add(request)
-    session.flush()
-    audit.record(
-        "create",
-        citizen=visit.citizen,
-        object_type="visit_move_request",
-        object_id=request.id,
-        purpose=purpose,
-        detail={"reference": request.reference},
-        actor=actor,
-    )
-    session.commit()
+        kind, relative_id, purpose = _by_whom(actor)
+        request = MoveRequest(
+            reference=_reference("FLY"),
+            visit=visit,
+            citizen_id=visit.citizen_id,
+            wish=wish.strip(),
+            created_by_kind=kind,
+            created_by_relative_id=relative_id,
+            created_at=now,
+        )
+        session.add(request)
+        session.flush()
+        audit.record(
+            "create",
+            citizen=visit.citizen,
+            object_type="visit_move_request",
+            object_id=request.id,
+            purpose=purpose,
+            detail={"reference": request.reference},
+            actor=actor,
+        )
+        if relative_id is not None:
+            _tell_relative_acted(session, request.citizen_id, "asked_to_move_visit", request.id)
     return request
 
 
@@ -434,11 +437,11 @@ def answer_move(
     now: datetime | None = None,
 ) -> MoveRequest:
     """The team answers a move request: yes with the new time (the visit moves), or no with
-    a reason. The citizen sees the answer in her calendar (wire the notification here)."""
+    a reason. The citizen sees the answer in her calendar."""
     now = now or datetime.now(UTC)
-    lock_for_write(session)
-    request = session.get(MoveRequest, request_id)
-    try:
+    with one_transaction(session):
+        lock_for_write(session)
+        request = session.get(MoveRequest, request_id)
         if request is None or request.visit.team_id != staff.team_id:
             raise VisitChangeRefused("unavailable")
         if request.status != MoveRequestStatus.REQUESTED:
@@ -446,30 +449,27 @@ def answer_move(
         visit = _coming_visit(session, request.visit_id, None, now)
         if accept and (new_starts_at is None or _aware(new_starts_at) <= now):
             raise VisitChangeRefused("not_later")
-    except VisitChangeRefused as error:
-        raise _refuse(session, error) from None
-    if accept and new_starts_at is not None:
-        change = _move(visit, _aware(new_starts_at), now)
-        change.created_by_staff_id = staff.id
-        change.reason_text = reason_text.strip()
-        session.add(change)
-        request.new_starts_at = _aware(new_starts_at)
-        request.status = MoveRequestStatus.ACCEPTED
-    else:
-        request.status = MoveRequestStatus.DECLINED
-    request.answer_text = reason_text.strip()
-    request.answered_at = now
-    request.answered_by_staff_id = staff.id
-    audit.record(
-        "update",
-        citizen=visit.citizen,
-        object_type="visit_move_request",
-        object_id=request.id,
-        purpose="visit_list",
-        detail={"answer": request.status.value},
-        actor=actor,
-    )
-    session.commit()
+        if accept and new_starts_at is not None:
+            change = _move(visit, _aware(new_starts_at), now)
+            change.created_by_staff_id = staff.id
+            change.reason_text = reason_text.strip()
+            session.add(change)
+            request.new_starts_at = _aware(new_starts_at)
+            request.status = MoveRequestStatus.ACCEPTED
+        else:
+            request.status = MoveRequestStatus.DECLINED
+        request.answer_text = reason_text.strip()
+        request.answered_at = now
+        request.answered_by_staff_id = staff.id
+        audit.record(
+            "update",
+            citizen=visit.citizen,
+            object_type="visit_move_request",
+            object_id=request.id,
+            purpose="visit_list",
+            detail={"answer": request.status.value},
+            actor=actor,
+        )
     return request
 
 

@@ -9,8 +9,9 @@ due and the page says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -23,7 +24,7 @@ from selvvisitation.domain.types import MoveRequestStatus, ServiceCategory, Staf
 from selvvisitation.domain.visit_changes import REPLACEMENT_WITHIN_DAYS
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, Required, choice_field, max_length
-from selvvisitation.models import MoveRequest, Visit
+from selvvisitation.models import MoveRequest, Visit, VisitChange
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.visit_changes import (
     VisitChangeRefused,
@@ -33,11 +34,13 @@ from selvvisitation.services.visit_changes import (
     replacement_window,
     visit_categories,
 )
+from selvvisitation.services.visit_refusals import Attempt, staff_refusal, try_change
 from selvvisitation.staff.access import team_visit_or_404
 from selvvisitation.staff.views import blueprint
 from selvvisitation.visitation.forms import DayField, parse_clock
 
 TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
+T = TypeVar("T")
 
 
 class _NewTime:
@@ -119,50 +122,19 @@ class AnswerMoveForm(_NewTime, BaseForm):
             raise StopValidation(_l("Write why the visit cannot be moved"))
 
 
-REFUSALS = {
-    "personal_care": _l(
-        "Personal care cannot be cancelled by the home care. The quality standard for personal "
-        "tasks says: no cancellations from the provider's side. Move the visit instead, and "
-        "agree the new time with the citizen."
-    ),
-    "replacement_day": _l(
-        "Practical help cancelled by the home care must be replaced within 1 week. Choose a "
-        "date from %(first)s to %(last)s."
-    ),
-    "unavailable": _l("The visit can no longer be changed: it has passed, or it is cancelled."),
-    "answered": _l("The request has already been answered."),
-    "not_later": _l("Choose a time that has not passed."),
-}
+def _try(change: Callable[[], T], visit: Visit, form: Any = None) -> Attempt[T]:
+    """The team's try at a change: the visit read again and the rule in words on a refusal."""
+    visit_id = visit.id
+    return try_change(change, visit, lambda: team_visit_or_404(visit_id), staff_refusal, form)
 
 
-def _refusal(code: str, visit: Visit) -> str:
-    first, last = replacement_window(visit.day)
-    from selvvisitation.formatters import short_date
-
-    return str(REFUSALS.get(code, REFUSALS["unavailable"])) % {
-        "first": short_date(first),
-        "last": short_date(last),
-    }
-
-
-# Refusals about a value typed in the form: shown at that field and in the error summary.
-REFUSED_FIELD = {"replacement_day": "day", "not_later": "clock"}
-
-
-def _refused_on_form(form: Any, code: str, visit: Visit) -> str | None:
-    """The refusal to show above the form, or None when it is put on the field it is about."""
-    message = _refusal(code, visit)
-    field = REFUSED_FIELD.get(code)
-    if field is None or field not in form:
-        return message
-    form[field].errors = [*form[field].errors, message]
-    form._errors = None  # the summary is computed again with the message just added
-    return None
-
-
-def _notice_flash(notice_due: bool) -> None:
-    if notice_due:
+def _changed(visit: Visit, change: VisitChange, done: Any) -> Any:
+    """Back to the day list, saying what was done (``done`` holds %(reference)s) and whether
+    the citizen must be told."""
+    flash(str(done) % {"reference": change.reference})
+    if change.notice_due:
         flash(_("The citizen must be told about this change (quality standard)."), "info")
+    return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
 
 
 @blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
@@ -174,25 +146,24 @@ def provider_cancel(visit_id: int) -> Any:
     personal_care = ServiceCategory.PERSONAL_CARE in kinds
     needs_replacement = ServiceCategory.PRACTICAL_HELP in kinds and not personal_care
     form = ProviderCancelForm(needs_replacement=needs_replacement)
-    refused = _refusal("personal_care", visit) if personal_care else None
+    refused = staff_refusal(VisitChangeRefused("personal_care"), visit) if personal_care else None
     rule_refused = False
     if refused is None and form.validate_on_submit():
-        try:
-            change = provider_cancel_visit(
+        attempt = _try(
+            lambda: provider_cancel_visit(
                 db.session,
                 visit_id=visit.id,
                 staff=actor.staff,
                 actor=actor,
                 reason_text=form.reason.data or "",
                 replacement_starts_at=form.moment(),
-            )
-        except VisitChangeRefused as error:
-            visit = team_visit_or_404(visit_id)
-            refused, rule_refused = _refused_on_form(form, error.code, visit), True
-        else:
-            flash(_("The visit is cancelled (%(reference)s).", reference=change.reference))
-            _notice_flash(change.notice_due)
-            return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
+            ),
+            visit,
+            form,
+        )
+        if attempt.result is not None:
+            return _changed(visit, attempt.result, _l("The visit is cancelled (%(reference)s)."))
+        visit, refused, rule_refused = attempt.visit, attempt.message, attempt.refused
     rule_refused = rule_refused or bool(refused and form.is_submitted())
     status = 409 if rule_refused else (400 if form.errors else 200)
     first, last = replacement_window(visit.day)
@@ -218,22 +189,21 @@ def provider_move(visit_id: int) -> Any:
     if form.validate_on_submit():
         moment = form.moment()
         assert moment is not None  # validated above
-        try:
-            change = provider_move_visit(
+        attempt = _try(
+            lambda: provider_move_visit(
                 db.session,
                 visit_id=visit.id,
                 staff=actor.staff,
                 actor=actor,
                 new_starts_at=moment,
                 reason_text=form.reason.data or "",
-            )
-        except VisitChangeRefused as error:
-            visit = team_visit_or_404(visit_id)
-            refused, rule_refused = _refused_on_form(form, error.code, visit), True
-        else:
-            flash(_("The visit is moved (%(reference)s).", reference=change.reference))
-            _notice_flash(change.notice_due)
-            return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
+            ),
+            visit,
+            form,
+        )
+        if attempt.result is not None:
+            return _changed(visit, attempt.result, _l("The visit is moved (%(reference)s)."))
+        visit, refused, rule_refused = attempt.visit, attempt.message, attempt.refused
     status = 409 if rule_refused else (400 if form.errors else 200)
     return render_template(
         "staff/provider_move.html", visit=visit, form=form, refused=refused
@@ -260,8 +230,8 @@ def answer_move_request(visit_id: int) -> Any:
     form = AnswerMoveForm()
     refused = None
     if form.validate_on_submit():
-        try:
-            answer_move(
+        attempt = _try(
+            lambda: answer_move(
                 db.session,
                 request_id=move.id,
                 staff=actor.staff,
@@ -269,13 +239,13 @@ def answer_move_request(visit_id: int) -> Any:
                 accept=form.answer.data == "yes",
                 new_starts_at=form.moment(),
                 reason_text=form.reason.data or "",
-            )
-        except VisitChangeRefused as error:
-            visit = team_visit_or_404(visit_id)
-            refused = _refusal(error.code, visit)
-        else:
+            ),
+            visit,
+        )
+        if attempt.result is not None:
             flash(_("The answer is sent. The citizen sees it under her visits."))
             return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
+        visit, refused = attempt.visit, attempt.message
     status = 409 if refused else (400 if form.errors else 200)
     return render_template(
         "staff/answer_move.html", visit=visit, move=move, form=form, refused=refused

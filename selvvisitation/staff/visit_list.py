@@ -98,6 +98,8 @@ def week() -> str:
         days=days,
         wishes=wishes,
         priorities=priorities_for(db.session, week_visits),
+        # Issue 14: a cancelled visit says who cancelled it, when and why.
+        changes=changes_for(db.session, [visit.id for visit in week_visits]),
         first=first,
         last=last,
         previous_week=first - timedelta(days=7),

@@ -42,6 +42,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "ael_optional_minutes",
         "citizen_cancel_deadline_minutes",
         "citizen_cancellations_count_as_deselection",
+        "message_reply_working_days",
         "legal_references",
     )
 
@@ -68,6 +69,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
             False,
             "issue 14: the municipality turns it on",
         ),
+        ("message_reply_working_days", 1, "issue 14: a reply within 1 working day"),
     ],
 )
 def test_default_policy_follows_esbjerg_seeds(name: str, expected: object, source: str) -> None:

@@ -5,6 +5,7 @@ second worker sends nothing twice"; "A failing channel ends in the dead-letter s
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -167,13 +168,52 @@ def test_a_gateway_that_refuses_the_request_dead_letters_at_once(app, factories,
     assert row.status == DeliveryStatus.DEAD and "400" in row.last_error
 
 
-def test_digital_post_is_dead_lettered_with_a_clear_error_until_it_is_connected(app, factories):
+def test_digital_post_writes_the_envelope_and_the_text_to_the_folder_once(app, factories, tmp_path):
+    """The Digital Post channel goes through the letters' folder transport (issue 14): the
+    envelope names the recipient by an opaque reference, never the CPR number; a row sent
+    again after a worker died before marking it sent finds its envelope and writes nothing."""
     citizen = factories.Citizen()
     _queue(citizen, Channel.DIGITAL_POST)
-    config = _config(app, NOTIFY_DIGITAL_POST_TRANSPORT="adapter")
+    folder = tmp_path / "digital_post"
+    config = _config(app, NOTIFY_DIGITAL_POST_TRANSPORT="adapter", DIGITAL_POST_FOLDER=folder)
+    assert deliver_due(db.session, config, clock=Clock()).sent == 1
+    (row,) = _rows()
+    assert (row.status, row.transport) == (DeliveryStatus.SENT, "adapter")
+    (envelope_file,) = folder.glob("*.json")
+    envelope = json.loads(envelope_file.read_text("utf-8"))
+    assert envelope["recipient_reference"] == f"citizen:{citizen.id}"
+    assert envelope["title"] == "Du har fået en ny besked"
+    assert envelope["document_type"] == "underretning"
+    text = (folder / envelope["document_file"]).read_text("utf-8")
+    assert text == row.body and "https://selvvisitation.test/borger/" in text
+    for path in folder.iterdir():
+        assert citizen.cpr.encode() not in path.read_bytes()
+        assert not path.name.startswith(".")  # no temporary file left behind
+    written = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    row.status, row.attempts = DeliveryStatus.PENDING, 0  # as if the worker died before marking
+    db.session.commit()
+    assert deliver_due(db.session, config, clock=Clock()).sent == 1
+    assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} == written
+
+
+def test_digital_post_without_a_folder_is_dead_lettered_with_a_clear_error(app, factories):
+    citizen = factories.Citizen()
+    _queue(citizen, Channel.DIGITAL_POST)
+    config = _config(app, NOTIFY_DIGITAL_POST_TRANSPORT="adapter", DIGITAL_POST_FOLDER="")
     assert deliver_due(db.session, config, clock=Clock()).dead == 1
     (row,) = _rows()
-    assert "Digital Post is not connected" in row.last_error
+    assert "Digital Post is off: DIGITAL_POST_FOLDER is empty" in row.last_error
+
+
+def test_a_digital_post_folder_that_cannot_be_written_is_tried_again(app, factories, tmp_path):
+    citizen = factories.Citizen()
+    _queue(citizen, Channel.DIGITAL_POST)
+    blocked = tmp_path / "a_file"
+    blocked.write_text("not a folder")
+    config = _config(app, NOTIFY_DIGITAL_POST_TRANSPORT="adapter", DIGITAL_POST_FOLDER=blocked)
+    assert deliver_due(db.session, config, clock=Clock()).retried == 1
+    (row,) = _rows()
+    assert row.status == DeliveryStatus.PENDING and "Digital Post folder" in row.last_error
 
 
 def test_the_demo_transport_sends_nothing_and_marks_the_row_for_the_outbox_page(

@@ -46,7 +46,7 @@ def family(factories):
 
 
 def test_the_visitator_sees_the_demo_outbox_and_the_dead_letters(app, page, factories, family):
-    # Digital Post is not connected (dead-letter); the SMS goes by the demo transport.
+    # Digital Post has no folder (dead-letter); the SMS goes by the demo transport.
     deliver_due(
         db.session,
         {**app.config, "NOTIFY_SMS_TRANSPORT": "demo", "NOTIFY_DIGITAL_POST_TRANSPORT": "adapter"},
@@ -56,7 +56,7 @@ def test_the_visitator_sees_the_demo_outbox_and_the_dead_letters(app, page, fact
     soup = page.get("staff.outbox_page")
     assert soup.h1.get_text(strip=True) == "Demo-udbakke"
     (dead,) = soup.select(".app-dead-letters tbody tr")
-    assert "Inger Hansen" in dead.get_text() and "Digital Post is not connected" in dead.get_text()
+    assert "Inger Hansen" in dead.get_text() and "Digital Post is off" in dead.get_text()
     items = soup.select(".app-outbox-item")
     assert len(items) == 2
     sms = next(item for item in items if "Lise Hansen" in item.get_text())

@@ -74,7 +74,10 @@ def test_changes_since_the_last_look_are_marked_in_words(client, page, factories
     assert "1 besøg er ændret siden du sidst kiggede" in soup.select_one("[role=status]").get_text()
     cancelled = soup.select(".app-calendar-visit")[0]
     assert "Aflyst" in texts(cancelled, ".app-cancelled")
-    assert texts(cancelled, ".app-visit-change") == ["Du har aflyst dette besøg."]
+    assert texts(cancelled, ".app-visit-change") == [
+        "Du har aflyst dette besøg. Aflyst mandag 2. marts 2026 kl. 09:05. "
+        "Årsag: Jeg har familie på besøg."
+    ]
     clock.shift(timedelta(minutes=5))
     assert page.get("citizen.calendar").select(".app-changed") == []  # seen now
 

@@ -60,3 +60,49 @@ def test_a_bad_deadline_is_explained_and_nothing_changes(page, admin, value, mes
     )
     assert message in errors(response)
     assert _row().citizen_cancel_deadline_minutes == 120
+
+
+def test_the_reply_deadline_for_messages_defaults_to_one_working_day_then_is_saved(
+    page,
+    admin,  # noqa: F811
+):
+    """Issue 14: staff answer within a per-municipality number of working days, default 1."""
+    fieldset = page.get("admin.policy").select_one("fieldset.app-message-settings")
+    assert fieldset.select_one("legend").get_text(strip=True) == "Beskeder"
+    assert fieldset.select_one("#message_reply_working_days")["value"] == "1"
+    settings = {**POLICY, "message_reply_working_days": "3"}
+    response = page.post("admin.policy", {**settings, "action": "preview"}, expected_status=200)
+    confirmed = check_page(response.get_data(as_text=True)).select_one("input[name=confirmed]")
+    assert _row().message_reply_working_days == 1  # nothing saved by the preview
+    page.post("admin.policy", {**settings, "confirmed": confirmed["value"], "action": "save"})
+    assert _row().message_reply_working_days == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Skriv et tal"),
+        ("0", "Tallet skal være mellem 1 og 10"),
+        ("11", "Tallet skal være mellem 1 og 10"),
+        ("en", "Skriv et helt tal, for eksempel 14"),
+    ],
+)
+def test_a_bad_reply_deadline_is_explained_beside_the_field_and_nothing_changes(
+    page,
+    admin,  # noqa: F811
+    value,
+    message,
+):
+    response = page.post(
+        "admin.policy",
+        {**POLICY, "message_reply_working_days": value, "action": "save"},
+        expected_status=400,
+    )
+    assert message in errors(response)
+    field = (
+        check_page(response.get_data(as_text=True))
+        .select_one("#message_reply_working_days")
+        .find_parent(class_="form-group")
+    )
+    assert message in field.get_text(" ", strip=True)
+    assert _row().message_reply_working_days == 1
