@@ -45,7 +45,9 @@ from selvvisitation.models import (
     SupervisionVisit,
 )
 from selvvisitation.models.base import utcnow
+from selvvisitation.security import audit
 from selvvisitation.services.adapters import granted_for
+from selvvisitation.services.transaction import one_transaction
 
 
 class SupervisionError(ValueError):
@@ -356,3 +358,144 @@ def followed_up_at(session: Session, visit: SupervisionVisit) -> list[Supervisio
             .order_by(SupervisionRecommendation.id)
         )
     )
+
+
+# --- the supervisor's changes, each one transaction with its audit entry --------------
+
+
+def _supervision_changed(action: str, object_type: str, object_id: int) -> None:
+    """Audit a change to the supervision of a provider (no citizen's case is touched)."""
+    audit.record(action, object_type=object_type, object_id=object_id, purpose="tilsyn")
+
+
+def save_supervision_visit(
+    session: Session,
+    provider: Provider,
+    *,
+    visited_on: date,
+    findings: dict[SupervisionTheme, tuple[ThemeAssessment, str]],
+    strengths: str,
+    feedback_given_to: str,
+    staff: StaffUser,
+) -> SupervisionVisit:
+    """Record a supervision visit with its five themes, audited, in one transaction."""
+    with one_transaction(session):
+        visit = record_visit(
+            session,
+            provider,
+            visited_on=visited_on,
+            findings=findings,
+            strengths=strengths,
+            feedback_given_to=feedback_given_to,
+            staff=staff,
+        )
+        _supervision_changed("supervision_visit_recorded", "supervision_visit", visit.id)
+    return visit
+
+
+def save_recommendation(
+    session: Session,
+    visit: SupervisionVisit,
+    *,
+    theme: SupervisionTheme,
+    text: str,
+    staff: StaffUser,
+) -> SupervisionRecommendation:
+    """Add a recommendation to the provider at `visit`, audited, in one transaction."""
+    with one_transaction(session):
+        recommendation = add_recommendation(session, visit, theme=theme, text=text, staff=staff)
+        _supervision_changed(
+            "supervision_recommendation_added", "supervision_recommendation", recommendation.id
+        )
+    return recommendation
+
+
+def save_follow_up(
+    session: Session,
+    recommendation: SupervisionRecommendation,
+    visit: SupervisionVisit,
+    *,
+    status: FollowUpStatus,
+    note: str,
+) -> None:
+    """Record what became of an earlier recommendation, audited, in one transaction."""
+    with one_transaction(session):
+        follow_up(session, recommendation, visit, status=status, note=note)
+        _supervision_changed(
+            "supervision_recommendation_followed_up",
+            "supervision_recommendation",
+            recommendation.id,
+        )
+
+
+def save_action(
+    session: Session,
+    recommendation: SupervisionRecommendation,
+    *,
+    action: str,
+    responsible: str,
+    due_on: date,
+    staff: StaffUser,
+) -> ActionPlanItem:
+    """Add an item to the provider's action plan, audited, in one transaction."""
+    with one_transaction(session):
+        item = add_action(
+            session,
+            recommendation,
+            action=action,
+            responsible=responsible,
+            due_on=due_on,
+            staff=staff,
+        )
+        _supervision_changed("supervision_action_recorded", "action_plan_item", item.id)
+    return item
+
+
+def draw_year_sample(
+    session: Session, provider: Provider, year: int, *, staff: StaffUser, on: date
+) -> SupervisionSample:
+    """Draw the year's sample, each citizen drawn audited for her to see, in one transaction;
+    a refusal (SupervisionError) leaves nothing written."""
+    with one_transaction(session):
+        drawn = draw_for_provider(session, provider, year, staff=staff, on=on)
+        for member in drawn.members:
+            audit.record(
+                "supervision_sample_drawn",
+                citizen=member.citizen,
+                object_type="supervision_sample",
+                object_id=drawn.id,
+                purpose="tilsyn",
+            )
+    return drawn
+
+
+def swap_sample_member(
+    session: Session,
+    member: SampledCitizen,
+    replacement_citizen_id: int,
+    *,
+    reason: str,
+    staff: StaffUser,
+) -> SampledCitizen:
+    """Replace a sampled citizen with the reason, both audited, in one transaction; a
+    refusal (SupervisionError) leaves nothing written."""
+    with one_transaction(session):
+        newcomer = replace_member(
+            session, member, replacement_citizen_id, reason=reason, staff=staff
+        )
+        audit.record(
+            "supervision_sample_swapped",
+            citizen=member.citizen,
+            object_type="sampled_citizen",
+            object_id=member.id,
+            purpose="tilsyn",
+            detail={"replaced_by_citizen_id": newcomer.citizen_id},
+        )
+        audit.record(
+            "supervision_sample_swapped_in",
+            citizen=newcomer.citizen,
+            object_type="sampled_citizen",
+            object_id=newcomer.id,
+            purpose="tilsyn",
+        )
+    return newcomer

@@ -76,7 +76,7 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return sample(provider_id, form=form), 400
     try:
-        drawn = service.draw_for_provider(
+        drawn = service.draw_year_sample(
             db.session, provider, form.year.data, staff=staff(), on=local_today()
         )
     except service.SupervisionError as error:
@@ -85,15 +85,6 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
             return redirect(url_for(".sample", provider_id=provider.id, aar=form.year.data))
         form.year.errors = [error_message(error.code)]
         return sample(provider_id, form=form), 400
-    for member in drawn.members:
-        audit.record(
-            "supervision_sample_drawn",
-            citizen=member.citizen,
-            object_type="supervision_sample",
-            object_id=drawn.id,
-            purpose="tilsyn",
-        )
-    db.session.commit()
     flash(_("The sample is drawn. Its seed is recorded, so it can be drawn again to check it."))
     return redirect(url_for(".sample", provider_id=provider.id, aar=drawn.year))
 
@@ -122,7 +113,7 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     ]
     if form.validate_on_submit():
         try:
-            newcomer = service.replace_member(
+            service.swap_sample_member(
                 db.session,
                 member,
                 form.replacement.data,
@@ -132,22 +123,6 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
         except service.SupervisionError as error:
             form.replacement.errors = [error_message(error.code)]
         else:
-            audit.record(
-                "supervision_sample_swapped",
-                citizen=member.citizen,
-                object_type="sampled_citizen",
-                object_id=member.id,
-                purpose="tilsyn",
-                detail={"replaced_by_citizen_id": newcomer.citizen_id},
-            )
-            audit.record(
-                "supervision_sample_swapped_in",
-                citizen=newcomer.citizen,
-                object_type="sampled_citizen",
-                object_id=newcomer.id,
-                purpose="tilsyn",
-            )
-            db.session.commit()
             flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))
             return redirect(url_for(".sample", provider_id=drawn.provider_id, aar=drawn.year))
     # The candidates are listed by name and masked CPR number: each one's read is logged

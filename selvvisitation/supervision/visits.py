@@ -10,7 +10,6 @@ from selvvisitation.domain.supervision_themes import FollowUpStatus, Supervision
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import SupervisionRecommendation, SupervisionVisit
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow
 from selvvisitation.services import supervision as service
 from selvvisitation.supervision.forms import (
@@ -46,18 +45,13 @@ def visit_or_404(supervision_visit_id: int) -> SupervisionVisit:
     return own_or_404(db.session.get(SupervisionVisit, supervision_visit_id))
 
 
-def changed(action: str, object_type: str, object_id: int) -> None:
-    """Audit a change to the supervision of a provider (no citizen's case is touched)."""
-    audit.record(action, object_type=object_type, object_id=object_id, purpose="tilsyn")
-
-
 @blueprint.route("/leverandoer/<int:provider_id>/besoeg/nyt", methods=["GET", "POST"])
 @allow(StaffRole.SUPERVISOR)
 def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
     provider = provider_or_404(provider_id)
     form = VisitForm()
     if form.validate_on_submit():
-        visit = service.record_visit(
+        visit = service.save_supervision_visit(
             db.session,
             provider,
             visited_on=form.visited_on.date,
@@ -66,8 +60,6 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
             feedback_given_to=form.feedback_given_to.data.strip(),
             staff=staff(),
         )
-        changed("supervision_visit_recorded", "supervision_visit", visit.id)
-        db.session.commit()
         flash(_("The supervision visit is saved. Add the recommendations to the provider."))
         return redirect(url_for(".visit", supervision_visit_id=visit.id))
     earlier = service.open_recommendations(db.session, provider)
@@ -104,15 +96,13 @@ def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str,
     record = visit_or_404(supervision_visit_id)
     form = RecommendationForm()
     if form.validate_on_submit():
-        recommendation = service.add_recommendation(
+        service.save_recommendation(
             db.session,
             record,
             theme=SupervisionTheme(form.theme.data),
             text=form.text.data.strip(),
             staff=staff(),
         )
-        changed("supervision_recommendation_added", "supervision_recommendation", recommendation.id)
-        db.session.commit()
         flash(_("The recommendation is saved."))
         return redirect(url_for(".visit", supervision_visit_id=record.id))
     return render_template("supervision/recommendation_form.html", visit=record, form=form), (
@@ -134,19 +124,13 @@ def follow_up(
         abort(404)
     form = FollowUpForm()
     if form.validate_on_submit():
-        service.follow_up(
+        service.save_follow_up(
             db.session,
             recommendation,
             record,
             status=FollowUpStatus(form.status.data),
             note=form.note.data.strip(),
         )
-        changed(
-            "supervision_recommendation_followed_up",
-            "supervision_recommendation",
-            recommendation.id,
-        )
-        db.session.commit()
         flash(_("The follow-up is saved."))
         return redirect(url_for(".visit", supervision_visit_id=record.id))
     return render_template(
@@ -164,7 +148,7 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
     recommendation = recommendation_or_404(recommendation_id)
     form = ActionForm()
     if form.validate_on_submit():
-        item = service.add_action(
+        service.save_action(
             db.session,
             recommendation,
             action=form.action.data.strip(),
@@ -172,8 +156,6 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
             due_on=form.due_on.date,
             staff=staff(),
         )
-        changed("supervision_action_recorded", "action_plan_item", item.id)
-        db.session.commit()
         flash(_("The action is added to the provider's action plan."))
         return redirect(url_for(".visit", supervision_visit_id=recommendation.visit_id))
     return render_template(
