@@ -16,30 +16,45 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
-_TMP = Path(tempfile.mkdtemp(prefix="selvvisitation-tests-"))
-# pytest-xdist's workers inherit the environment of the process that started them: a place
-# this conftest chose is marked, so each worker chooses its own instead of sharing one SQLite
-# file and one instance folder with the others.
+_CHOSEN_BY = "SELVVISITATION_TESTS_CHOSEN_BY"  # the process that chose the places below
 _OWN_INSTANCE, _OWN_DATABASE = "SELVVISITATION_TESTS_OWN_INSTANCE", "SELVVISITATION_TESTS_OWN_DB"
-if not os.environ.get("SELVVISITATION_INSTANCE_DIR") or os.environ.get(_OWN_INSTANCE):
-    os.environ["SELVVISITATION_INSTANCE_DIR"] = str(_TMP / "instance")
-    os.environ[_OWN_INSTANCE] = "1"
-if not os.environ.get("TEST_DATABASE_URL") or os.environ.get(_OWN_DATABASE):
-    os.environ["TEST_DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
-    os.environ[_OWN_DATABASE] = "1"
+_SERVER = "SELVVISITATION_TESTS_SERVER_URL"  # the PostgreSQL database a worker's sits beside
 
-# Under pytest-xdist (make test runs one worker per core) each worker is its own process with
-# its own temporary SQLite file; on PostgreSQL it gets a database of its own beside the named
-# one (test_gw0, test_gw1), made by the app fixture, so no worker empties another's tables.
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
-_SERVER_URL = os.environ["TEST_DATABASE_URL"]
-if _WORKER and _SERVER_URL.startswith("postgresql"):
-    from sqlalchemy.engine import make_url
 
-    _server = make_url(_SERVER_URL)
-    os.environ["TEST_DATABASE_URL"] = _server.set(
-        database=f"{_server.database}_{_WORKER}"
-    ).render_as_string(hide_password=False)
+def _choose_places() -> None:
+    """Choose this process's database and instance folder, once.
+
+    pytest-xdist's workers (make test runs one per core) inherit the environment of the
+    process that started them: a place that process chose itself is marked, so each worker
+    chooses its own temporary SQLite file and instance folder instead of sharing them. On
+    PostgreSQL a worker gets a database of its own beside the named one (test_gw0,
+    test_gw1), made by the app fixture, so no worker empties another's tables. A second
+    import of this module in the same process (``from tests.conftest import ...``) changes
+    nothing.
+    """
+    if os.environ.get(_CHOSEN_BY) == str(os.getpid()):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="selvvisitation-tests-"))
+    if not os.environ.get("SELVVISITATION_INSTANCE_DIR") or os.environ.get(_OWN_INSTANCE):
+        os.environ["SELVVISITATION_INSTANCE_DIR"] = str(folder / "instance")
+        os.environ[_OWN_INSTANCE] = "1"
+    if not os.environ.get("TEST_DATABASE_URL") or os.environ.get(_OWN_DATABASE):
+        os.environ["TEST_DATABASE_URL"] = f"sqlite:///{folder / 'test.db'}"
+        os.environ[_OWN_DATABASE] = "1"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ["TEST_DATABASE_URL"]
+    if worker and url.startswith("postgresql"):
+        from sqlalchemy.engine import make_url
+
+        server = make_url(url)
+        os.environ[_SERVER] = url
+        os.environ["TEST_DATABASE_URL"] = server.set(
+            database=f"{server.database}_{worker}"
+        ).render_as_string(hide_password=False)
+    os.environ[_CHOSEN_BY] = str(os.getpid())
+
+
+_choose_places()
 
 # No per-example deadline: a loaded 2-core CI machine is slow, not wrong. In CI the
 # examples are derandomized so a run is reproducible; locally they explore freely.
@@ -106,7 +121,7 @@ def _create_worker_database() -> None:
     from sqlalchemy.engine import make_url
 
     name = make_url(os.environ["TEST_DATABASE_URL"]).database
-    engine = create_engine(_SERVER_URL, isolation_level="AUTOCOMMIT")
+    engine = create_engine(os.environ[_SERVER], isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             exists = connection.execute(
@@ -120,7 +135,7 @@ def _create_worker_database() -> None:
 
 @pytest.fixture(scope="session")
 def app():
-    if os.environ["TEST_DATABASE_URL"] != _SERVER_URL:
+    if os.environ.get(_SERVER) and os.environ.get("PYTEST_XDIST_WORKER"):
         try:
             _create_worker_database()
         except Exception as error:
