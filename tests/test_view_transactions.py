@@ -43,7 +43,6 @@ NOT_YET_MOVED = {
     "staff/visit_list.py": 2,
     "supervision/sampling.py": 1,
     "visitation/actions.py": 2,
-    "visitation/assessment.py": 4,
     "visitation/case.py": 1,
     "visitation/letter.py": 1,
 }

@@ -12,15 +12,14 @@ from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, StaffUser
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.case_actions import (
-    FollowUpAnswers,
-    cancel_visit,
-    move_visit,
-    record_follow_up,
+from selvvisitation.services.case_actions import FollowUpAnswers
+from selvvisitation.services.reassessment_visits import (
+    book_reassessment,
+    cancel_reassessment,
+    move_reassessment,
+    save_follow_up_forms,
 )
-from selvvisitation.services.case_actions import book_visit as book
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.forms import (
@@ -60,7 +59,7 @@ def book_visit(case_id: int) -> str | Response:
         form.visitator.data = str(staff.id)
     if form.validate_on_submit():
         chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
-        visit = book(
+        book_reassessment(
             db.session,
             case,
             staff,
@@ -68,14 +67,6 @@ def book_visit(case_id: int) -> str | Response:
             starts_at=form.starts_at(),
             note=(form.note.data or "").strip(),
         )
-        audit.record(
-            "create",
-            citizen=case.citizen,
-            object_type="assessment_visit",
-            object_id=visit.id,
-            purpose="case_handling",
-        )
-        db.session.commit()
         flash(_("The reassessment visit is booked."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/book_visit.html", case=case, form=form)
@@ -100,17 +91,6 @@ def _booked_or_back(case):
     return visit
 
 
-def _record(case, visit: AssessmentVisit, action: str) -> None:
-    audit.record(
-        "update",
-        citizen=case.citizen,
-        object_type="assessment_visit",
-        object_id=visit.id,
-        purpose="case_handling",
-        detail={"action": action},
-    )
-
-
 @blueprint.route("/sager/<int:case_id>/besoeg/flyt", methods=["GET", "POST"])
 @allow(StaffRole.VISITATOR)
 def move_assessment_visit(case_id: int) -> str | Response:
@@ -127,7 +107,7 @@ def move_assessment_visit(case_id: int) -> str | Response:
         form.visitator.data = str(visit.visitator_staff_id)
     if form.validate_on_submit():
         chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
-        move_visit(
+        move_reassessment(
             db.session,
             visit,
             current_actor().staff,
@@ -135,8 +115,6 @@ def move_assessment_visit(case_id: int) -> str | Response:
             starts_at=form.starts_at(),
             reason=form.reason.data.strip(),
         )
-        _record(case, visit, "moved")
-        db.session.commit()
         flash(_("The reassessment visit is moved. The citizen sees the new time."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/move_visit.html", case=case, visit=visit, form=form)
@@ -151,9 +129,7 @@ def cancel_assessment_visit(case_id: int) -> str | Response:
         return redirect(url_for("visitation.case_page", case_id=case.id))
     form = CancelVisitForm()
     if form.validate_on_submit():
-        cancel_visit(db.session, visit, current_actor().staff, form.reason.data.strip())
-        _record(case, visit, "cancelled")
-        db.session.commit()
+        cancel_reassessment(db.session, visit, current_actor().staff, form.reason.data.strip())
         flash(_("The reassessment visit is cancelled. The citizen sees it."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/cancel_visit.html", case=case, visit=visit, form=form)
@@ -180,15 +156,7 @@ def follow_up(case_id: int) -> str | Response:
             meets_service_level=YesPartlyNo(form.meets_service_level.data),
             notes=(form.notes.data or "").strip(),
         )
-        record_follow_up(db.session, visit, current_actor().staff, answers)
-        audit.record(
-            "create",
-            citizen=case.citizen,
-            object_type="follow_up_forms",
-            object_id=visit.id,
-            purpose="case_handling",
-        )
-        db.session.commit()
+        save_follow_up_forms(db.session, visit, current_actor().staff, answers)
         flash(_("Both forms are saved."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/follow_up.html", case=case, visit=visit, form=form)
