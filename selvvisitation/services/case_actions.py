@@ -45,9 +45,11 @@ from selvvisitation.models import (
     VisitatorObservation,
     utcnow,
 )
+from selvvisitation.security import audit
 from selvvisitation.services import replanning
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.notifications import queue_notification
+from selvvisitation.services.transaction import one_transaction
 
 
 class CaseClosedError(RuntimeError):
@@ -75,22 +77,31 @@ def dismiss_case(session: Session, case: Case, staff: StaffUser, reason: str) ->
     """Close the case without a change; its open flags become DISMISSED with the reason.
 
     The flag engine counts only evidence after ``dismissed_at``, so the same deselections
-    never raise the flag again.
+    never raise the flag again. One transaction with its audit entry.
     """
-    _require_open(case)
-    now = utcnow()
-    for flag in session.scalars(
-        select(Flag).where(Flag.case_id == case.id, Flag.status == FlagStatus.OPEN)
-    ):
-        flag.status = FlagStatus.DISMISSED
-        flag.dismissed_at = now
-        flag.dismissed_by_staff_id = staff.id
-        flag.dismissed_reason = reason
-        flag.updated_at = now
-    case.status = CaseStatus.CLOSED
-    case.closed_at = now
-    case.outcome = reason
-    _event(case, staff, "dismissed", reason)
+    with one_transaction(session):
+        _require_open(case)
+        now = utcnow()
+        for flag in session.scalars(
+            select(Flag).where(Flag.case_id == case.id, Flag.status == FlagStatus.OPEN)
+        ):
+            flag.status = FlagStatus.DISMISSED
+            flag.dismissed_at = now
+            flag.dismissed_by_staff_id = staff.id
+            flag.dismissed_reason = reason
+            flag.updated_at = now
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        case.outcome = reason
+        _event(case, staff, "dismissed", reason)
+        audit.record(
+            "update",
+            citizen=case.citizen,
+            object_type="case",
+            object_id=case.id,
+            purpose="case_handling",
+            detail={"action": "dismissed"},
+        )
 
 
 @dataclass(frozen=True)

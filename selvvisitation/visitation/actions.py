@@ -110,15 +110,6 @@ def dismiss(case_id: int) -> str | Response:
     form = DismissForm()
     if form.validate_on_submit():
         dismiss_case(db.session, case, current_actor().staff, form.reason.data.strip())
-        audit.record(
-            "update",
-            citizen=case.citizen,
-            object_type="case",
-            object_id=case.id,
-            purpose="case_handling",
-            detail={"action": "dismissed"},
-        )
-        db.session.commit()
         flash(_("The case is closed without a change."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/dismiss.html", case=case, form=form)
