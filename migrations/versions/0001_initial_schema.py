@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 10:02:42.110809
+Create Date: 2026-12-05 10:32:23.201839
 
 """
 from alembic import op
@@ -307,6 +307,7 @@ def upgrade():
     sa.Column('deadline', sa.Date(), nullable=False),
     sa.Column('closed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('outcome_for_citizen', sa.Text(), nullable=False),
     sa.Column('assigned_to_staff_id', sa.Integer(), nullable=True),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('provider_id', sa.Integer(), nullable=True),

@@ -67,6 +67,9 @@ class Case(db.Model):
     deadline: Mapped[date]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    # What the citizen is told under "Dine sager", written for her by the visitator; the
+    # outcome above is the staff's reason and never shown to her (issue 12, 7).
+    outcome_for_citizen: Mapped[str] = mapped_column(sa.Text, default="")
     assigned_to_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     # The citizen's team and provider, copied so the queue filters read one index instead
     # of joining every open case to its citizen. Kept equal to the citizen's on every open

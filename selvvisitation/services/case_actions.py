@@ -73,7 +73,9 @@ def _require_open(case: Case) -> None:
         raise CaseClosedError(f"case {case.id} is closed")
 
 
-def dismiss_case(session: Session, case: Case, staff: StaffUser, reason: str) -> None:
+def dismiss_case(
+    session: Session, case: Case, staff: StaffUser, reason: str, *, citizen_reason: str = ""
+) -> None:
     """Close the case without a change; its open flags become DISMISSED with the reason.
 
     The flag engine counts only evidence after ``dismissed_at``, so the same deselections
@@ -93,6 +95,7 @@ def dismiss_case(session: Session, case: Case, staff: StaffUser, reason: str) ->
         case.status = CaseStatus.CLOSED
         case.closed_at = now
         case.outcome = reason
+        case.outcome_for_citizen = citizen_reason
         _event(case, staff, "dismissed", reason)
         audit.record(
             "update",

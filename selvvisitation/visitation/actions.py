@@ -109,7 +109,13 @@ def dismiss(case_id: int) -> str | Response:
         return redirect(url_for("visitation.case_page", case_id=case.id))
     form = DismissForm()
     if form.validate_on_submit():
-        dismiss_case(db.session, case, current_actor().staff, form.reason.data.strip())
+        dismiss_case(
+            db.session,
+            case,
+            current_actor().staff,
+            form.reason.data.strip(),
+            citizen_reason=form.citizen_reason.data.strip(),
+        )
         flash(_("The case is closed without a change."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/dismiss.html", case=case, form=form)

@@ -100,6 +100,10 @@ class DismissForm(BaseForm):
         _l("Why does the decision not need to change?"),
         validators=[Required(_l("Write why the case is dismissed")), max_length(2000)],
     )
+    citizen_reason = TextAreaField(
+        _l("What the citizen is told"),
+        validators=[Required(_l("Write what the citizen is told")), max_length(1000)],
+    )
     confirm = BooleanField(
         _l("I understand that the case is closed and the flags are dismissed"),
         validators=[DataRequired(_l("Confirm that the case is to be closed"))],

@@ -78,6 +78,7 @@ def test_queue_to_case_to_dismiss_with_a_reason(
     expect(page.locator(".alert-error")).to_contain_text("Skriv, hvorfor sagen afsluttes")
     assert_accessible(page)
     page.get_by_label("Hvorfor skal afgørelsen ikke ændres?").fill("Borgeren var på ferie")
+    page.get_by_label("Det, borgeren får at vide").fill("Vi har set på din hjælp. Den passer.")
     page.get_by_label("Jeg forstår, at sagen lukkes").check()
     page.get_by_role("button", name="Luk sagen uden ændring").click()
 

@@ -28,12 +28,15 @@ def test_dismissing_closes_the_case_and_dismisses_its_flags(page, client, visita
     page.get("visitation.dismiss", case_id=flagged.id)
 
     page.post(
-        "visitation.dismiss", {"reason": "Borgeren er på ferie", "confirm": "y"}, case_id=flagged.id
+        "visitation.dismiss",
+        {"reason": "Borgeren er på ferie", "citizen_reason": "Din hjælp passer.", "confirm": "y"},
+        case_id=flagged.id,
     )
 
     db.session.expire_all()
     assert flagged.status == CaseStatus.CLOSED
     assert flagged.outcome == "Borgeren er på ferie"
+    assert flagged.outcome_for_citizen == "Din hjælp passer."
     flag = db.session.scalar(select(Flag))
     assert flag.status == FlagStatus.DISMISSED
     assert flag.dismissed_at is not None  # the flag engine counts only later evidence
@@ -51,10 +54,15 @@ def test_dismissing_closes_the_case_and_dismisses_its_flags(page, client, visita
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"reason": "", "confirm": "y"}, "Skriv, hvorfor sagen afsluttes"),
-        ({"reason": "   ", "confirm": "y"}, "Skriv, hvorfor sagen afsluttes"),
-        ({"reason": "x" * 2001, "confirm": "y"}, "Skriv højst 2000 tegn"),
-        ({"reason": "Ferie"}, "Bekræft, at sagen skal lukkes"),
+        ({"reason": "", "citizen_reason": "Ok", "confirm": "y"}, "Skriv, hvorfor sagen afsluttes"),
+        (
+            {"reason": "   ", "citizen_reason": "Ok", "confirm": "y"},
+            "Skriv, hvorfor sagen afsluttes",
+        ),
+        ({"reason": "x" * 2001, "citizen_reason": "Ok", "confirm": "y"}, "Skriv højst 2000 tegn"),
+        ({"reason": "Ferie", "confirm": "y"}, "Skriv, hvad borgeren får at vide"),
+        ({"reason": "Ferie", "citizen_reason": "x" * 1001, "confirm": "y"}, "Skriv højst 1000"),
+        ({"reason": "Ferie", "citizen_reason": "Ok"}, "Bekræft, at sagen skal lukkes"),
     ],
 )
 def test_dismiss_with_bad_input_explains_and_changes_nothing(
@@ -258,8 +266,12 @@ def test_actions_on_another_municipalitys_case_are_not_found(
 
 def test_a_closed_case_cannot_be_dismissed_again(page, client, visitator, flagged):
     sign_in_staff(client, visitator)
-    page.post("visitation.dismiss", {"reason": "Ferie", "confirm": "y"}, case_id=flagged.id)
-    page.post("visitation.dismiss", {"reason": "Igen", "confirm": "y"}, case_id=flagged.id)
+    for reason in ("Ferie", "Igen"):
+        page.post(
+            "visitation.dismiss",
+            {"reason": reason, "citizen_reason": "Din hjælp passer.", "confirm": "y"},
+            case_id=flagged.id,
+        )
     db.session.expire_all()
     assert flagged.outcome == "Ferie"
     assert [e.kind for e in flagged.events].count("dismissed") == 1
@@ -270,7 +282,7 @@ def test_a_nul_character_in_a_text_is_refused_not_a_server_error(page, client, v
     sign_in_staff(client, visitator)
     response = page.post(
         "visitation.dismiss",
-        {"reason": "a\x00b", "confirm": "y"},
+        {"reason": "a\x00b", "citizen_reason": "Ok", "confirm": "y"},
         case_id=flagged.id,
         expected_status=200,
     )
@@ -282,3 +294,25 @@ def test_a_nul_character_in_a_text_is_refused_not_a_server_error(page, client, v
     )
     db.session.expire_all()
     assert flagged.status == CaseStatus.OPEN
+
+
+def test_the_citizen_sees_what_she_is_told_never_the_staff_reason(page, client, visitator, flagged):
+    """Issue 12, 7: "Dine sager" showed the visitator's own closing reason; the dismissal now
+    has a separate text for the citizen, and hers is the only one she sees."""
+    sign_in_staff(client, visitator)
+    page.post(
+        "visitation.dismiss",
+        {
+            "reason": "Opfølgning holdt; afgørelsen passer",
+            "citizen_reason": "Vi har set på din hjælp, og den passer til dig.",
+            "confirm": "y",
+        },
+        case_id=flagged.id,
+    )
+    citizen_client = client.application.test_client()
+    from tests.pages import check_page, sign_in_citizen
+
+    sign_in_citizen(citizen_client, flagged.citizen)
+    text = check_page(citizen_client.get("/borger/sager").get_data(as_text=True)).get_text(" ")
+    assert "Vi har set på din hjælp, og den passer til dig." in text
+    assert "Opfølgning holdt" not in text
