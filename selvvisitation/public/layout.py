@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request, session
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from selvvisitation.extensions import db
 from selvvisitation.public.navigation import items_for
+from selvvisitation.security.access import LARGE_TEXT
 
 
 def current_municipality():
@@ -38,6 +39,19 @@ def current_municipality():
     return municipality
 
 
+# The staff's areas keep DKFDS's 16 px text; every other page is the citizen's and the
+# relative's, in 18 px (issue 12 item 8).
+STAFF_BLUEPRINTS = frozenset({"staff", "visitation", "admin", "supervision"})
+
+
+def citizen_side() -> bool:
+    """Whether this page is one of the citizen's (not a staff area, nor a signed-in worker)."""
+    actor = g.get("actor")
+    if actor is not None and actor.staff is not None:
+        return False
+    return request.blueprint not in STAFF_BLUEPRINTS
+
+
 def layout_context() -> dict:
     from flask_babel import get_locale
 
@@ -55,4 +69,6 @@ def layout_context() -> dict:
         "navigation": items_for(g.get("actor")),
         "locale": str(get_locale()),
         "demo_mode": current_app.config.get("DEMO_MODE", False),
+        "citizen_side": citizen_side(),
+        "large_text": bool(session.get(LARGE_TEXT)),
     }

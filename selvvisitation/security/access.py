@@ -182,6 +182,11 @@ def current_actor() -> Actor:
 # the clock on every request made every response such a writer; in steps, nearly none is.
 LAST_SEEN_STEP_SECONDS = 60
 
+# The "Større tekst" switch (issue 12 item 8), kept in the session like the language.
+LARGE_TEXT = "large_text"
+# What the session keeps across signing in and out: the person's own choices.
+PREFERENCES = ("lang", LARGE_TEXT)
+
 
 def _load_actor() -> Actor:
     from selvvisitation.models import Citizen, Relative, StaffUser
@@ -244,10 +249,7 @@ def _session_was_ended(sid: Any) -> bool:
 
 def sign_in(kind: ActorKind, actor_id: int, *, nonce: str | None = None) -> None:
     """Start a fresh session (no fixation: the old content is dropped)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _clear_keeping_preferences()
     session.permanent = True
     session["actor_kind"] = kind.value
     session["actor_id"] = actor_id
@@ -273,11 +275,15 @@ def end_session() -> None:
 
 
 def sign_out() -> None:
-    """Forget who is signed in on this cookie (keeps the language choice)."""
-    lang = session.get("lang")
+    """Forget who is signed in on this cookie (keeps the language and text size)."""
+    _clear_keeping_preferences()
+
+
+def _clear_keeping_preferences() -> None:
+    """Empty the session but for the person's own choices of language and text size."""
+    kept = {key: session[key] for key in PREFERENCES if session.get(key)}
     session.clear()
-    if lang:
-        session["lang"] = lang
+    session.update(kept)
 
 
 def install_access_control(app: Flask) -> None:
