@@ -8,7 +8,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from selvvisitation.extensions import db
 from selvvisitation.public.navigation import items_for
-from selvvisitation.security.access import LARGE_TEXT
+from selvvisitation.security.access import (
+    LARGE_TEXT,
+    SESSION_WARNING_SECONDS,
+    seconds_left,
+    session_timeout,
+)
+from selvvisitation.security.kept_answer import kept_formdata, waiting_page
 
 
 def current_municipality():
@@ -71,4 +77,18 @@ def layout_context() -> dict:
         "demo_mode": current_app.config.get("DEMO_MODE", False),
         "citizen_side": citizen_side(),
         "large_text": bool(session.get(LARGE_TEXT)),
+        **_session_context(),
+    }
+
+
+def _session_context() -> dict:
+    """The warning before the idle timeout, and the answer kept when it struck (issue 12
+    item 9; WCAG 2.2.1)."""
+    timeout = int(session_timeout())
+    return {
+        "session_seconds_left": seconds_left(),
+        "session_warning_seconds": min(SESSION_WARNING_SECONDS, timeout // 2),
+        "session_minutes": timeout // 60,
+        "kept_answer_page": waiting_page(),
+        "kept_answer_restored": kept_formdata() is not None,
     }

@@ -99,3 +99,47 @@ def test_every_target_is_large_and_no_page_scrolls_sideways_at_320_px_or_200_per
             _check_reflow(page, f"{path} at {viewport['width']} px")
             _check_targets(page, f"{path} at {viewport['width']} px")
     context.close()
+
+
+def _last_seen(app, page) -> float:
+    """The session's clock, read from the browser's own cookie."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = next(c for c in page.context.cookies() if c["name"] == name)
+    return app.session_interface.get_signing_serializer(app).loads(cookie["value"])["last_seen"]
+
+
+def test_the_warning_before_the_timeout_lets_her_stay_signed_in(
+    app, browser_page, factories, sign_in_citizen_in_browser, assert_accessible
+):
+    """Issue 12 item 9, WCAG 2.2.1: a dialog five minutes before the 30-minute timeout;
+    "Bliv logget ind" starts the 30 minutes again without leaving the page; at the end the
+    dialog says she is signed out. The page's clock is driven (page.clock), no waiting."""
+    household = build_household(factories)
+    page = browser_page
+    page.clock.install()
+    sign_in_citizen_in_browser(page, household.citizen)
+    page.goto("/borger/samtale")
+    dialog = page.locator("dialog#session-warning")
+    page.clock.fast_forward("24:00")
+    expect(dialog).to_be_hidden()
+
+    page.clock.fast_forward("01:30")  # 25½ minutes: inside the last five
+    expect(dialog.get_by_role("heading", name="Du bliver snart logget ud")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Bliv logget ind")).to_be_focused()
+    assert_accessible(page)
+    before = _last_seen(app, page)
+    with page.expect_response("**/log-ind/forlaeng") as answer:
+        dialog.get_by_role("button", name="Bliv logget ind").click()
+    assert answer.value.json() == {"seconds_left": 1800}
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith("/borger/samtale")  # she stayed on her page
+    assert _last_seen(app, page) > before  # the server's 30 minutes started again
+
+    page.clock.fast_forward("24:00")  # counted from "Bliv logget ind", not from the page
+    expect(dialog).to_be_hidden()
+    page.clock.fast_forward("06:30")
+    expect(dialog.get_by_role("heading", name="Du er logget ud")).to_be_visible()
+    expect(dialog.get_by_role("link", name="Log ind igen")).to_be_focused()
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Luk").click()
+    expect(dialog).to_be_hidden()
