@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 06:48:44.074146
+Create Date: 2026-12-05 10:03:06.702395
 
 """
 from alembic import op
@@ -102,6 +102,7 @@ def upgrade():
     sa.Column('ael_optional_minutes', sa.Boolean(), nullable=False),
     sa.Column('citizen_cancel_deadline_minutes', sa.Integer(), nullable=False),
     sa.Column('citizen_cancellations_count_as_deselection', sa.Boolean(), nullable=False),
+    sa.Column('visitation_opening_hours', sa.String(length=200), nullable=False),
     sa.Column('second_factor_roles', sa.JSON(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
     sa.Column('message_reply_working_days', sa.Integer(), nullable=False),

@@ -17,6 +17,7 @@ from wtforms.validators import Length, Optional, StopValidation
 
 from selvvisitation.domain.policy import (
     AEL_POLICY_RANGES,
+    CONTACT_TEXT_FIELDS,
     LEGAL_REFERENCE_KEYS,
     POLICY_RANGES,
     VISIT_POLICY_RANGES,
@@ -123,6 +124,12 @@ def policy_form_class() -> type:
         )
     _add_ael_fields(PolicyForm)
     _add_visit_fields(PolicyForm)
+    for name, length in CONTACT_TEXT_FIELDS.items():
+        setattr(
+            PolicyForm,
+            name,
+            StringField(CONTACT_LABELS[name], validators=[KeepWhenAbsent(), max_length(length)]),
+        )
     for key in LEGAL_REFERENCE_KEYS:
         setattr(
             PolicyForm,
@@ -195,6 +202,12 @@ VISIT_LABELS = {
         "A citizen can cancel a visit until this many minutes before it "
         "(meals: 12:00 the day before)"
     ),
+}
+
+
+# What the citizen reads about reaching the visitation (issue 12 item 10).
+CONTACT_LABELS = {
+    "visitation_opening_hours": _l("When the visitation answers the phone"),
 }
 
 

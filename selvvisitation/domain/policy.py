@@ -96,6 +96,10 @@ VISIT_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
 }
 VISIT_BOOLEAN_FIELDS: tuple[str, ...] = ("citizen_cancellations_count_as_deselection",)
 
+# What the citizen reads about reaching the visitation (issue 12 item 10): free text, at
+# most this many characters.
+CONTACT_TEXT_FIELDS: Mapping[str, int] = {"visitation_opening_hours": 200}
+
 BOOLEAN_FIELDS: tuple[str, ...] = (
     "outside_service_level_allowed",
     "optional_holidays_are_working_days",
@@ -147,6 +151,9 @@ class Policy:
     # Rule 7 (002 §8): whether a citizen's cancelled visit counts as a deselection of each
     # granted service planned at it; the municipality chooses.
     citizen_cancellations_count_as_deselection: bool = False
+    # When the visitation answers its phone, in the municipality's words ("Mandag-fredag
+    # kl. 8-12"); empty: the help page shows the number alone (issue 12 item 10).
+    visitation_opening_hours: str = ""
     # Excluded from the hash because a dict is unhashable; equality still compares it.
     legal_references: Mapping[str, str] = field(
         default_factory=default_legal_references, hash=False

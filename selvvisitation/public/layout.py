@@ -70,6 +70,7 @@ def layout_context() -> dict:
     return {
         "municipality": municipality,
         "visitation_phone": municipality.visitation_phone if municipality else "",
+        "visitation_opening_hours": _opening_hours(municipality),
         "accessibility_statement_url": statement,
         "actor": g.get("actor"),
         "navigation": items_for(g.get("actor")),
@@ -79,6 +80,12 @@ def layout_context() -> dict:
         "large_text": bool(session.get(LARGE_TEXT)),
         **_session_context(),
     }
+
+
+def _opening_hours(municipality) -> str:
+    """When the visitation answers its phone, from the municipality's policy (issue 12 item 10)."""
+    policy = municipality.policy if municipality is not None else None
+    return policy.visitation_opening_hours if policy is not None else ""
 
 
 def _session_context() -> dict:

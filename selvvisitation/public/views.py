@@ -44,6 +44,23 @@ def set_language() -> Response:
     return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))
 
 
+@blueprint.route("/hjaelp")
+@allow(PUBLIC)
+def help_page() -> str:
+    """What flexible home help is, what happens after a swap, and who to call, with the
+    visitation's opening hours beside its number (issue 12 item 10)."""
+    return render_template("public/help.html")
+
+
+@blueprint.route("/tilgaengelighed")
+@allow(PUBLIC)
+def accessibility() -> str:
+    """The municipality's accessibility statement as a page of ours (issue 12 item 10). The
+    statement the law (webtilgængelighedsloven) asks for is published through WAS-Tool;
+    this page links to it."""
+    return render_template("public/accessibility.html")
+
+
 @blueprint.route("/stoerre-tekst", methods=["POST"])
 @allow(PUBLIC)
 def set_text_size() -> Response:

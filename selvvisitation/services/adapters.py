@@ -41,6 +41,7 @@ def policy_for(municipality: Municipality) -> Policy:
         ael_optional_minutes=row.ael_optional_minutes,
         citizen_cancel_deadline_minutes=row.citizen_cancel_deadline_minutes,
         citizen_cancellations_count_as_deselection=row.citizen_cancellations_count_as_deselection,
+        visitation_opening_hours=row.visitation_opening_hours or "",
         legal_references=references,
     )
 

@@ -41,6 +41,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "ael_optional_minutes",
         "citizen_cancel_deadline_minutes",
         "citizen_cancellations_count_as_deselection",
+        "visitation_opening_hours",
         "legal_references",
     )
 
