@@ -10,12 +10,18 @@ from datetime import UTC, datetime
 from flask import url_for
 from sqlalchemy import func, select
 
-from selvvisitation.domain.types import StaffRole
+from selvvisitation.domain.types import ConsentScope, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import ThreadMessage
 from selvvisitation.security.kept_answer import KEPT_ANSWER
 from tests.citizen.conftest import build_household
-from tests.pages import check_page, csrf_token, sign_in_citizen, sign_in_staff
+from tests.pages import (
+    check_page,
+    csrf_token,
+    sign_in_citizen,
+    sign_in_relative,
+    sign_in_staff,
+)
 
 THREAD = "/borger/beskeder/visitation"
 WORDS = "Jeg er faldet i badet i går og vil gerne tale med jer"
@@ -193,3 +199,27 @@ def test_her_words_in_the_dialogue_are_back_in_its_text_box(client, factories):
     page = check_page(client.get("/borger/samtale").text)
     box = page.select_one("form[action='/borger/samtale/svar'] textarea[name=text]")
     assert box.get_text().strip() == words
+
+
+def test_a_relative_is_brought_back_after_choosing_the_citizen_again(client, factories):
+    """A relative signs in, picks whose help to see, then finds her words where she left them."""
+    consent = factories.Consent(scope=ConsentScope.ACT)
+    citizen, relative = consent.citizen, consent.relative
+    db.session.commit()
+    sign_in_relative(client, relative, citizen)
+    token = csrf_token(client)
+    _time_out(client)
+    client.post(THREAD, data={"text": WORDS, "csrf_token": token})
+
+    signed_in = client.post(
+        url_for("auth.demo_sign_in"),
+        data={"person": f"relative:{relative.id}", "csrf_token": csrf_token(client)},
+    )
+    assert signed_in.location == "/log-ind/vaelg-borger"
+    chosen = client.post(
+        "/log-ind/vaelg-borger",
+        data={"person": str(citizen.id), "csrf_token": csrf_token(client)},
+    )
+    assert chosen.location == THREAD
+    page = check_page(client.get(THREAD).text)
+    assert page.select_one("textarea[name=text]").get_text().strip() == WORDS
