@@ -206,10 +206,9 @@ def _load_actor() -> Actor:
     now = datetime.now(UTC).timestamp()
     # Idle timeout; a session without a time stamp counts as expired (fail closed).
     if not isinstance(last_seen, int | float) or now - float(last_seen) > timeout:
-        subject_id = session.get("subject_id")
+        # Who it was: a form she sends now is kept for her next sign-in (issue 12 item 9).
+        g.timed_out = (kind, actor_id, session.get("subject_id"))
         sign_out()
-        # The answer she was sending is kept for her next sign-in (issue 12 item 9).
-        g.kept_page = keep_unsent_answer(kind, actor_id, subject_id, timeout)
         return Actor()
     if _session_was_ended(session.get("sid")):
         sign_out()
@@ -332,7 +331,7 @@ def install_access_control(app: Flask) -> None:
         # CLI): the locale and municipality belong to this request's person.
         g.pop("municipality", None)
         g.pop("kept_answer", None)
-        g.pop("kept_page", None)
+        g.pop("timed_out", None)
         if request.endpoint in _BUILTIN_PUBLIC:
             # Static files: public, and never a reason to read or rewrite the session.
             g.actor = Actor()
@@ -357,7 +356,11 @@ def install_access_control(app: Flask) -> None:
         if g.actor.is_anonymous:
             wants_staff = bool(rules & (STAFF_ROLES | {STAFF_ANY}))
             target = "auth.staff_login" if wants_staff else "auth.citizen_login"
-            back = g.get("kept_page") or request.full_path.rstrip("?")
+            # A form refused because her session timed out is kept (issue 12 item 9);
+            # she comes back to the page she wrote it on.
+            timed_out = g.get("timed_out")
+            kept = keep_unsent_answer(*timed_out, session_timeout()) if timed_out else None
+            back = kept or request.full_path.rstrip("?")
             return redirect(url_for(target, next=back))
         explained = _explained(app, g.actor)
         if explained is not None:

@@ -33,7 +33,8 @@ KEPT_ANSWER = "kept_answer"
 KEEP_LIMIT = 2000  # characters over all fields
 KEPT_FOR = (ActorKind.CITIZEN.value, ActorKind.RELATIVE.value)
 _CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
-_NOT_KEPT = {"csrf_token"}
+# The CSRF token, and where a form leads (the keep-alive and language forms): not words.
+_NOT_KEPT = {"csrf_token", "next"}
 
 
 def _who(kind: Any, actor_id: Any, subject_id: Any) -> list[Any]:
@@ -43,8 +44,9 @@ def _who(kind: Any, actor_id: Any, subject_id: Any) -> list[Any]:
 def keep_unsent_answer(kind: Any, actor_id: Any, subject_id: Any, timeout: float) -> str | None:
     """Keep the form this timed-out request sent; return the page to come back to.
 
-    Call after the session is emptied. None when nothing is kept (not a form post, not
-    the citizen's side, nothing written, or too long for the cookie).
+    Call when the request is refused because the session has ended (security.access).
+    None when nothing is kept (not a form post, not the citizen's side, nothing written,
+    or too long for the cookie).
     """
     if request.method != "POST" or kind not in KEPT_FOR:
         return None
@@ -56,7 +58,8 @@ def keep_unsent_answer(kind: Any, actor_id: Any, subject_id: Any, timeout: float
         and not any(_CPR.search(value) for value in values)
     ]
     written = sum(len(value) for _name, values in fields for value in values)
-    if not any(value.strip() for _name, values in fields for value in values):
+    # Something she wrote or chose: a form of ids alone (a "back" button's) is not kept.
+    if not any(ch.isalpha() for _name, values in fields for value in values for ch in value):
         return None
     if written > KEEP_LIMIT:
         return None

@@ -223,3 +223,17 @@ def test_a_relative_is_brought_back_after_choosing_the_citizen_again(client, fac
     assert chosen.location == THREAD
     page = check_page(client.get(THREAD).text)
     assert page.select_one("textarea[name=text]").get_text().strip() == WORDS
+
+
+def test_a_public_form_after_the_timeout_keeps_nothing(client, factories):
+    """The language switch still works after the timeout; it is not an answer to keep."""
+    citizen = factories.Citizen()
+    db.session.commit()
+    sign_in_citizen(client, citizen)
+    token = csrf_token(client)
+    _time_out(client)
+
+    response = client.post("/sprog", data={"lang": "en", "next": THREAD, "csrf_token": token})
+
+    assert response.location == THREAD
+    assert _kept(client) is None
