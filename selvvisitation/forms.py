@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import (
     Field,
     FieldList,
@@ -23,6 +25,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
+from selvvisitation.security.kept_answer import kept_formdata
+
 # No text field takes more than this, whatever its own limit (issue 15; ASVS V5.1.4):
 # the longest any field here allows is 4,000 characters.
 FIELD_LIMIT = 10_000
@@ -30,6 +34,15 @@ FIELD_LIMIT = 10_000
 
 class BaseForm(FlaskForm):
     """All our forms: CSRF-protected; error texts are plain, translated sentences."""
+
+    def __init__(self, formdata: Any = _Auto, **kwargs: Any) -> None:
+        """On the page a citizen is brought back to after her session timed out, every
+        form shows what she had written (security.kept_answer; issue 12 item 9)."""
+        if formdata is _Auto or formdata is None:
+            kept = kept_formdata() if has_request_context() else None
+            if kept is not None and request.method == "GET":
+                formdata = kept
+        super().__init__(formdata=formdata, **kwargs)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Also refuse text with a NUL character: no one types it, and PostgreSQL cannot

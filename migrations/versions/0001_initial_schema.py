@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 10:32:23.201839
+Create Date: 2026-12-05 10:37:40.010765
 
 """
 from alembic import op
@@ -103,6 +103,7 @@ def upgrade():
     sa.Column('ael_optional_minutes', sa.Boolean(), nullable=False),
     sa.Column('citizen_cancel_deadline_minutes', sa.Integer(), nullable=False),
     sa.Column('citizen_cancellations_count_as_deselection', sa.Boolean(), nullable=False),
+    sa.Column('visitation_opening_hours', sa.String(length=200), nullable=False),
     sa.Column('second_factor_roles', sa.JSON(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
     sa.Column('message_reply_working_days', sa.Integer(), nullable=False),

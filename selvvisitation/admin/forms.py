@@ -17,6 +17,7 @@ from wtforms.validators import Length, Optional, StopValidation
 
 from selvvisitation.domain.policy import (
     AEL_POLICY_RANGES,
+    CONTACT_TEXT_FIELDS,
     LEGAL_REFERENCE_KEYS,
     MESSAGE_POLICY_RANGES,
     POLICY_RANGES,
@@ -127,6 +128,12 @@ def policy_form_class() -> type:
         )
     _add_ael_fields(PolicyForm)
     _add_visit_fields(PolicyForm)
+    for name, length in CONTACT_TEXT_FIELDS.items():
+        setattr(
+            PolicyForm,
+            name,
+            StringField(CONTACT_LABELS[name], validators=[KeepWhenAbsent(), max_length(length)]),
+        )
     for key in LEGAL_REFERENCE_KEYS:
         setattr(
             PolicyForm,
@@ -200,6 +207,12 @@ VISIT_LABELS = {
         "(meals: 12:00 the day before)"
     ),
     "message_reply_working_days": _l("Staff answer a message within (working days)"),
+}
+
+
+# What the citizen reads about reaching the visitation (issue 12 item 10).
+CONTACT_LABELS = {
+    "visitation_opening_hours": _l("When the visitation answers the phone"),
 }
 
 

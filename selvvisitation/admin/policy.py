@@ -14,6 +14,7 @@ from selvvisitation.domain.policy import (
     AEL_BOOLEAN_FIELDS,
     AEL_POLICY_RANGES,
     BOOLEAN_FIELDS,
+    CONTACT_TEXT_FIELDS,
     LEGAL_REFERENCE_KEYS,
     MESSAGE_POLICY_RANGES,
     POLICY_RANGES,
@@ -32,7 +33,14 @@ from selvvisitation.services.policy_preview import preview
 
 AEL_EDITABLE = ("default_legal_basis", *AEL_BOOLEAN_FIELDS, *AEL_POLICY_RANGES)
 VISIT_EDITABLE = (*VISIT_POLICY_RANGES, *VISIT_BOOLEAN_FIELDS, *MESSAGE_POLICY_RANGES)
-EDITABLE = ("swap_window", *BOOLEAN_FIELDS, *POLICY_RANGES, *AEL_EDITABLE, *VISIT_EDITABLE)
+EDITABLE = (
+    "swap_window",
+    *BOOLEAN_FIELDS,
+    *POLICY_RANGES,
+    *AEL_EDITABLE,
+    *VISIT_EDITABLE,
+    *CONTACT_TEXT_FIELDS,
+)
 
 
 def _proposed(form, current: Policy) -> Policy:
@@ -50,10 +58,12 @@ def _proposed(form, current: Policy) -> Policy:
         *AEL_POLICY_RANGES,
         *VISIT_POLICY_RANGES,
         *MESSAGE_POLICY_RANGES,
+        *CONTACT_TEXT_FIELDS,
     ):
         if not form[name].raw_data:
             values[name] = getattr(current, name)
     values["default_legal_basis"] = LegalBasis(values["default_legal_basis"])
+    values.update({name: (values[name] or "").strip() for name in CONTACT_TEXT_FIELDS})
     references = dict(current.legal_references)
     references.update({key: form[legal_field(key)].data.strip() for key in LEGAL_REFERENCE_KEYS})
     return replace(current, legal_references=references, **values)

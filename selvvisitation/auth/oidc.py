@@ -24,6 +24,7 @@ from selvvisitation.domain.types import ActorKind
 from selvvisitation.extensions import db
 from selvvisitation.models import Citizen, Relative
 from selvvisitation.security.access import PUBLIC, allow, sign_in
+from selvvisitation.security.kept_answer import return_page
 
 # NemLog-in's OIDC CPR claim; a broker may send a plain "cpr".
 CPR_CLAIMS = ("dk:gov:saml:attribute:CprNumberIdentifier", "cpr")
@@ -127,4 +128,4 @@ def oidc_callback() -> Response | tuple[str, int]:
     sign_in(kind, person.id)
     if kind == ActorKind.RELATIVE:
         return redirect(url_for("auth.choose_citizen"))
-    return redirect(url_for("citizen.index"))
+    return redirect(return_page(kind.value, person.id) or url_for("citizen.index"))

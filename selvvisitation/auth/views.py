@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -35,13 +36,17 @@ from selvvisitation.forms import id_from_form
 from selvvisitation.i18n import safe_next_url
 from selvvisitation.models import Citizen, Consent, Relative
 from selvvisitation.security.access import (
+    CITIZEN_SEE,
     PUBLIC,
     RELATIVE,
+    STAFF_ANY,
     allow,
     current_actor,
     end_session,
+    keep_alive,
     sign_in,
 )
+from selvvisitation.security.kept_answer import return_page
 from selvvisitation.security.locking import lock_for_write
 
 blueprint = Blueprint("auth", __name__, url_prefix="/log-ind")
@@ -142,7 +147,8 @@ def demo_sign_in() -> Response:
     if kind == "citizen":
         citizen = db.session.get(Citizen, person_id) or abort(400)
         sign_in(ActorKind.CITIZEN, citizen.id)
-        return redirect(url_for("citizen.index"))
+        back = return_page(ActorKind.CITIZEN.value, citizen.id)
+        return redirect(back or url_for("citizen.index"))
     relative = db.session.get(Relative, person_id) or abort(400)
     sign_in(ActorKind.RELATIVE, relative.id)
     return redirect(url_for("auth.choose_citizen"))
@@ -161,9 +167,22 @@ def choose_citizen() -> str | Response:
         chosen = id_from_form(form.person.data) if form.validate_on_submit() else None
         if chosen is not None and any(c.citizen_id == chosen for c in consents):
             session["subject_id"] = chosen
-            return redirect(url_for("citizen.index"))
+            back = return_page(ActorKind.RELATIVE.value, actor.relative.id, chosen)
+            return redirect(back or url_for("citizen.index"))
         flash(_("You have no consent to see this person's help"), "error")
     return render_template("auth/choose_citizen.html", consents=consents, form=DemoSignInForm())
+
+
+@blueprint.route("/forlaeng", methods=["POST"])
+@allow(CITIZEN_SEE, RELATIVE, STAFF_ANY)
+def stay_signed_in() -> Response:
+    """ "Bliv logget ind" in the warning before the idle timeout (issue 12 item 9; WCAG
+    2.2.1): the session's 30 minutes start again. The page's script asks for JSON; a plain
+    form post is sent back to the page it came from."""
+    left = keep_alive()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(seconds_left=left)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))
 
 
 @blueprint.route("/log-ud", methods=["POST"])

@@ -161,6 +161,9 @@ class Question:
     submit: str = N_("Continue")
     selected: tuple[str, ...] = ()  # options ticked in advance (what was understood)
     text_value: str = ""  # the text field filled in advance (the answer given before)
+    # The keyboard a phone shows for a "line" (HTML inputmode): "numeric" for a CPR number,
+    # typed as digits (issue 12 item 10; GOV.UK: inputmode on a type="text" field).
+    inputmode: str = ""
 
     @property
     def values(self) -> set[str]:
@@ -1318,6 +1321,7 @@ def _relative_cpr_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
         "line",
         params=_name(data),
         text_label=N_("%(name)s's CPR number"),
+        inputmode="numeric",
         hint=N_(
             "%(name)s signs in with MitID. We use the CPR number only to "
             "recognise %(name)s. Write 10 digits, for example 010150-1234."

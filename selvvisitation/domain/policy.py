@@ -101,6 +101,9 @@ VISIT_BOOLEAN_FIELDS: tuple[str, ...] = ("citizen_cancellations_count_as_deselec
 MESSAGE_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
     "message_reply_working_days": (1, 10),
 }
+# What the citizen reads about reaching the visitation (issue 12 item 10): free text, at
+# most this many characters.
+CONTACT_TEXT_FIELDS: Mapping[str, int] = {"visitation_opening_hours": 200}
 
 BOOLEAN_FIELDS: tuple[str, ...] = (
     "outside_service_level_allowed",
@@ -160,6 +163,9 @@ class Policy:
     citizen_cancellations_count_as_deselection: bool = False
     # Issue 14: staff answer a citizen's message within this many working days.
     message_reply_working_days: int = DEFAULT_REPLY_WORKING_DAYS
+    # When the visitation answers its phone, in the municipality's words ("Mandag-fredag
+    # kl. 8-12"); empty: the help page shows the number alone (issue 12 item 10).
+    visitation_opening_hours: str = ""
     # Excluded from the hash because a dict is unhashable; equality still compares it.
     legal_references: Mapping[str, str] = field(
         default_factory=default_legal_references, hash=False

@@ -74,6 +74,8 @@ class MunicipalityPolicy(db.Model):
     # The visit calendar (issue 14): see domain.policy.Policy.
     citizen_cancel_deadline_minutes: Mapped[int] = mapped_column(default=120)
     citizen_cancellations_count_as_deselection: Mapped[bool] = mapped_column(default=False)
+    # When the visitation answers its phone, shown beside the number (issue 12 item 10).
+    visitation_opening_hours: Mapped[str] = mapped_column(sa.String(200), default="")
     # Staff roles that must sign in with a second factor (domain.second_factor).
     second_factor_roles: Mapped[list] = mapped_column(sa.JSON, default=default_required_roles)
     # Legal references shown to citizens: data, not code, because the law moves

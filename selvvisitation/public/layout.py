@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request, session
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from selvvisitation.extensions import db
 from selvvisitation.public.navigation import items_for
+from selvvisitation.security.access import (
+    LARGE_TEXT,
+    SESSION_WARNING_SECONDS,
+    seconds_left,
+    session_timeout,
+)
+from selvvisitation.security.kept_answer import kept_formdata, waiting_page
 
 
 def current_municipality():
@@ -38,6 +45,19 @@ def current_municipality():
     return municipality
 
 
+# The staff's areas keep DKFDS's 16 px text; every other page is the citizen's and the
+# relative's, in 18 px (issue 12 item 8).
+STAFF_BLUEPRINTS = frozenset({"staff", "visitation", "admin", "supervision"})
+
+
+def citizen_side() -> bool:
+    """Whether this page is one of the citizen's (not a staff area, nor a signed-in worker)."""
+    actor = g.get("actor")
+    if actor is not None and actor.staff is not None:
+        return False
+    return request.blueprint not in STAFF_BLUEPRINTS
+
+
 def layout_context() -> dict:
     from flask_babel import get_locale
 
@@ -50,9 +70,32 @@ def layout_context() -> dict:
     return {
         "municipality": municipality,
         "visitation_phone": municipality.visitation_phone if municipality else "",
+        "visitation_opening_hours": _opening_hours(municipality),
         "accessibility_statement_url": statement,
         "actor": g.get("actor"),
         "navigation": items_for(g.get("actor")),
         "locale": str(get_locale()),
         "demo_mode": current_app.config.get("DEMO_MODE", False),
+        "citizen_side": citizen_side(),
+        "large_text": bool(session.get(LARGE_TEXT)),
+        **_session_context(),
+    }
+
+
+def _opening_hours(municipality) -> str:
+    """When the visitation answers its phone, from the municipality's policy (issue 12 item 10)."""
+    policy = municipality.policy if municipality is not None else None
+    return policy.visitation_opening_hours if policy is not None else ""
+
+
+def _session_context() -> dict:
+    """The warning before the idle timeout, and the answer kept when it struck (issue 12
+    item 9; WCAG 2.2.1)."""
+    timeout = int(session_timeout())
+    return {
+        "session_seconds_left": seconds_left(),
+        "session_warning_seconds": min(SESSION_WARNING_SECONDS, timeout // 2),
+        "session_minutes": timeout // 60,
+        "kept_answer_page": waiting_page(),
+        "kept_answer_restored": kept_formdata() is not None,
     }

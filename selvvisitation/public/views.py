@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from selvvisitation.auth.views import STAFF_HOME
 from selvvisitation.extensions import db
 from selvvisitation.i18n import safe_next_url
-from selvvisitation.security.access import PUBLIC, allow, current_actor
+from selvvisitation.security.access import LARGE_TEXT, PUBLIC, allow, current_actor
 
 blueprint = Blueprint("public", __name__)
 
@@ -41,6 +41,35 @@ def set_language() -> Response:
     lang = request.form.get("lang", "")
     if lang in ("da", "en"):
         session["lang"] = lang
+    return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))
+
+
+@blueprint.route("/hjaelp")
+@allow(PUBLIC)
+def help_page() -> str:
+    """What flexible home help is, what happens after a swap, and who to call, with the
+    visitation's opening hours beside its number (issue 12 item 10)."""
+    return render_template("public/help.html")
+
+
+@blueprint.route("/tilgaengelighed")
+@allow(PUBLIC)
+def accessibility() -> str:
+    """The municipality's accessibility statement as a page of ours (issue 12 item 10). The
+    statement the law (webtilgængelighedsloven) asks for is published through WAS-Tool;
+    this page links to it."""
+    return render_template("public/accessibility.html")
+
+
+@blueprint.route("/stoerre-tekst", methods=["POST"])
+@allow(PUBLIC)
+def set_text_size() -> Response:
+    """The "Større tekst" switch: a form post (works without JavaScript), kept in the
+    session, signed in or not (issue 12 item 8; WCAG 1.4.4)."""
+    if request.form.get("large") == "on":
+        session[LARGE_TEXT] = True
+    else:
+        session.pop(LARGE_TEXT, None)
     return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))
 
 

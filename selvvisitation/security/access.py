@@ -29,6 +29,12 @@ from flask_babel import refresh as refresh_babel
 
 from selvvisitation.domain.types import ActorKind, ConsentScope, StaffRole
 from selvvisitation.extensions import db
+from selvvisitation.security.kept_answer import (
+    KEPT_ANSWER,
+    carry_over,
+    claim,
+    keep_unsent_answer,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -182,6 +188,11 @@ def current_actor() -> Actor:
 # the clock on every request made every response such a writer; in steps, nearly none is.
 LAST_SEEN_STEP_SECONDS = 60
 
+# The "Større tekst" switch (issue 12 item 8), kept in the session like the language.
+LARGE_TEXT = "large_text"
+# What the session keeps across signing in and out: the person's own choices.
+PREFERENCES = ("lang", LARGE_TEXT)
+
 
 def _load_actor() -> Actor:
     from selvvisitation.models import Citizen, Relative, StaffUser
@@ -191,12 +202,12 @@ def _load_actor() -> Actor:
     if not kind or not actor_id:
         return Actor()
     last_seen = session.get("last_seen")
-    timeout = current_app.config["PERMANENT_SESSION_LIFETIME"]
-    if isinstance(timeout, timedelta):
-        timeout = timeout.total_seconds()
+    timeout = session_timeout()
     now = datetime.now(UTC).timestamp()
     # Idle timeout; a session without a time stamp counts as expired (fail closed).
-    if not isinstance(last_seen, int | float) or now - float(last_seen) > float(timeout):
+    if not isinstance(last_seen, int | float) or now - float(last_seen) > timeout:
+        # Who it was: a form she sends now is kept for her next sign-in (issue 12 item 9).
+        g.timed_out = (kind, actor_id, session.get("subject_id"))
         sign_out()
         return Actor()
     if _session_was_ended(session.get("sid")):
@@ -233,6 +244,35 @@ def _load_actor() -> Actor:
     return Actor()
 
 
+def session_timeout() -> float:
+    """Seconds a session may be idle before it ends (SESSION_TIMEOUT_SECONDS, 30 minutes)."""
+    timeout = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    if isinstance(timeout, timedelta):
+        timeout = timeout.total_seconds()
+    return float(timeout)
+
+
+# The warning comes this long before the idle timeout (issue 12 item 9; WCAG 2.2.1 asks
+# for at least 20 seconds to answer it).
+SESSION_WARNING_SECONDS = 300
+
+
+def seconds_left() -> int | None:
+    """Seconds until this session times out, if no request comes first; None when no one
+    is signed in. The page's warning counts down from it (issue 12 item 9)."""
+    last_seen = session.get("last_seen")
+    if not session.get("actor_kind") or not isinstance(last_seen, int | float):
+        return None
+    left = session_timeout() - (datetime.now(UTC).timestamp() - float(last_seen))
+    return max(0, int(left))
+
+
+def keep_alive() -> int:
+    """ "Bliv logget ind": the idle timeout starts again now; returns the seconds left."""
+    session["last_seen"] = datetime.now(UTC).timestamp()
+    return int(session_timeout())
+
+
 def _session_was_ended(sid: Any) -> bool:
     """True when this session id was signed out (the cookie is a replay)."""
     from selvvisitation.models import EndedSession
@@ -244,10 +284,10 @@ def _session_was_ended(sid: Any) -> bool:
 
 def sign_in(kind: ActorKind, actor_id: int, *, nonce: str | None = None) -> None:
     """Start a fresh session (no fixation: the old content is dropped)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    kept = carry_over()
+    _clear_keeping_preferences()
+    if kept is not None:
+        session[KEPT_ANSWER] = kept  # claimed, or dropped, by her next request
     session.permanent = True
     session["actor_kind"] = kind.value
     session["actor_id"] = actor_id
@@ -273,11 +313,15 @@ def end_session() -> None:
 
 
 def sign_out() -> None:
-    """Forget who is signed in on this cookie (keeps the language choice)."""
-    lang = session.get("lang")
+    """Forget who is signed in on this cookie (keeps the language and text size)."""
+    _clear_keeping_preferences()
+
+
+def _clear_keeping_preferences() -> None:
+    """Empty the session but for the person's own choices of language and text size."""
+    kept = {key: session[key] for key in PREFERENCES if session.get(key)}
     session.clear()
-    if lang:
-        session["lang"] = lang
+    session.update(kept)
 
 
 def install_access_control(app: Flask) -> None:
@@ -286,12 +330,16 @@ def install_access_control(app: Flask) -> None:
         # Per-request caches start empty even when an outer app context is reused (tests,
         # CLI): the locale and municipality belong to this request's person.
         g.pop("municipality", None)
+        g.pop("kept_answer", None)
+        g.pop("timed_out", None)
         if request.endpoint in _BUILTIN_PUBLIC:
             # Static files: public, and never a reason to read or rewrite the session.
             g.actor = Actor()
             return None
         refresh_babel()
         g.actor = _load_actor()
+        if not g.actor.is_anonymous:
+            claim(session.get("actor_kind"), session.get("actor_id"), session.get("subject_id"))
         if request.endpoint is None:
             return None  # 404 follows
         rules = rules_for_endpoint(app, request.endpoint)
@@ -308,7 +356,12 @@ def install_access_control(app: Flask) -> None:
         if g.actor.is_anonymous:
             wants_staff = bool(rules & (STAFF_ROLES | {STAFF_ANY}))
             target = "auth.staff_login" if wants_staff else "auth.citizen_login"
-            return redirect(url_for(target, next=request.full_path.rstrip("?")))
+            # A form refused because her session timed out is kept (issue 12 item 9);
+            # she comes back to the page she wrote it on.
+            timed_out = g.get("timed_out")
+            kept = keep_unsent_answer(*timed_out, session_timeout()) if timed_out else None
+            back = kept or request.full_path.rstrip("?")
+            return redirect(url_for(target, next=back))
         explained = _explained(app, g.actor)
         if explained is not None:
             return explained

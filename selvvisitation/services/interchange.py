@@ -142,6 +142,7 @@ POLICY = (
     *(_i(name, low, high) for name, (low, high) in POLICY_RANGES.items()),
     _b("optional_holidays_are_working_days"),
     _b("show_staff_names_in_access_log"),
+    _s("visitation_opening_hours", 200),
     Field("legal_references", "mapping"),
 )
 SERVICE = (

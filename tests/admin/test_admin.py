@@ -512,3 +512,31 @@ def test_only_the_municipality_admin_changes_the_rules(client, factories, role):
     sign_in_staff(client, staff)
     for url in ("/admin/regler", "/admin/brugere", "/admin/ydelser/ny", "/admin/leverandoerer"):
         assert client.get(url).status_code == 403
+
+
+def test_the_visitations_opening_hours_are_set_on_the_policy_page_and_shown_to_citizens(
+    page, admin, client
+):
+    """Issue 12 item 10: "who to call, with the visitation's opening hours next to the phone
+    number"; the municipality writes them on its policy page, previewed then saved."""
+    hours = "mandag-fredag kl. 8-12"
+    soup = page.get("admin.policy")
+    assert soup.select_one("input[name=visitation_opening_hours]")["value"] == ""
+    response = page.post(
+        "admin.policy",
+        {**POLICY, "visitation_opening_hours": f" {hours} ", "action": "preview"},
+        expected_status=200,
+    )
+    confirmed = check_page(response.text).select_one("input[name=confirmed]")["value"]
+    page.post(
+        "admin.policy",
+        {**POLICY, "visitation_opening_hours": hours, "confirmed": confirmed, "action": "save"},
+    )
+    db.session.expire_all()
+    assert db.session.scalars(select(MunicipalityPolicy.visitation_opening_hours)).one() == hours
+    assert f'value="{hours}"' in page.client.get("/admin/regler").text
+
+    help_page = page.get("public.help_page")
+    call = help_page.select_one("main .app-call").get_text(" ", strip=True)
+    assert f"(åbent {hours})" in call
+    assert admin.municipality.visitation_phone in call

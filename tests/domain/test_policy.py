@@ -43,6 +43,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "citizen_cancel_deadline_minutes",
         "citizen_cancellations_count_as_deselection",
         "message_reply_working_days",
+        "visitation_opening_hours",
         "legal_references",
     )
 
