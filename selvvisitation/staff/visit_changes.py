@@ -241,6 +241,7 @@ def answer_move_request(visit_id: int) -> Any:
                 reason_text=form.reason.data or "",
             ),
             visit,
+            form,  # a time that has passed is shown at the time field, in the summary
         )
         if attempt.result is not None:
             flash(_("The answer is sent. The citizen sees it under her visits."))
