@@ -282,9 +282,11 @@ def _refused(current: Conversation) -> engine.Invalid | None:
 def _receipt_url(current: Conversation) -> str | None:
     """Something just sent has its own confirmation page (issue 12: a real receipt)."""
     state = ops.state_of(current)
-    if state.step in RECEIPT_STEPS and state.data.get("reference"):
-        return url_for(RECEIPT_STEPS[state.step], reference=state.data["reference"])
-    return None
+    if state.step not in RECEIPT_STEPS:
+        return None
+    endpoint, argument, key = RECEIPT_STEPS[state.step]
+    value = state.data.get(key)
+    return url_for(endpoint, **{argument: value}) if value else None
 
 
 def _go(url: str) -> Any:
@@ -294,9 +296,12 @@ def _go(url: str) -> Any:
     return redirect(url)
 
 
-# Steps entered after sending, and the confirmation page of what was sent. The SEL swap's
-# receipt can move here too (issue 12); its behaviour is unchanged for now.
-RECEIPT_STEPS = {"priority_done": "citizen.receipt"}
+# Steps entered after sending, and the confirmation page of what was sent (issue 12 item 1):
+# the page's endpoint, its argument, and the key in the step's data that fills it.
+RECEIPT_STEPS = {
+    step: ("citizen.receipt", "reference", "reference")
+    for step in ("priority_done", "swap_done", "wish_done", "reassess_done")
+} | {"consent_done": ("citizen.consent_receipt", "consent_id", "changed_consent_id")}
 
 
 def _next(turn: ops.Turn, texts: Texts) -> Any:

@@ -74,6 +74,7 @@ from selvvisitation.services.bookings import (
 )
 from selvvisitation.services.cases import open_case
 from selvvisitation.services.notifications import queue_notification
+from selvvisitation.services.references import new_reference
 
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
@@ -234,6 +235,8 @@ RELATIVE_ACTIONS = (
     "wish_saved",
     "reassessment_requested",
     "priority_requested",
+    "swap_withdrawn",  # services/my_requests.py: cancelled before the worker answered
+    "wish_withdrawn",
 )
 
 
@@ -955,6 +958,7 @@ def save_wish(
 ) -> dict[str, Any]:
     who = _who(actor)
     wish = Wish(
+        reference=new_reference(session, Wish.reference, "ONS"),
         citizen=conversation.citizen,
         kind=data["wish_kind"],
         text=data["wish_text"],
@@ -964,7 +968,7 @@ def save_wish(
     session.add(wish)
     session.flush()
     _record("wish_saved", conversation.citizen, wish, actor)
-    return {}
+    return {"reference": wish.reference}
 
 
 def submit_reassessment(
@@ -979,7 +983,10 @@ def submit_reassessment(
         select(ReassessmentRequest).where(ReassessmentRequest.submission_token == token)
     ).first()
     if existing is not None:
-        return {"deadline": existing.case.deadline.isoformat() if existing.case else None}
+        return {
+            "reference": existing.reference,
+            "deadline": existing.case.deadline.isoformat() if existing.case else None,
+        }
     citizen = conversation.citizen
     who = _who(actor)
     time = data.get("time") or ""
@@ -998,6 +1005,7 @@ def submit_reassessment(
         opened_on=ctx.today,
     )
     request = ReassessmentRequest(
+        reference=new_reference(session, ReassessmentRequest.reference, "REV"),
         citizen=citizen,
         case=case,
         reason=reason,
@@ -1013,7 +1021,10 @@ def submit_reassessment(
     session.add(request)
     session.flush()
     _record("reassessment_requested", citizen, request, actor)
-    return {"deadline": case.deadline.isoformat() if case.deadline else None}
+    return {
+        "reference": request.reference,
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+    }
 
 
 def change_consent(
@@ -1049,9 +1060,9 @@ def change_consent(
         session.add(fresh)
         session.flush()
         _record("consent_given", citizen, fresh, actor)
-    else:
-        _record("consent_withdrawn", citizen, consent, actor)
-    return {}
+        return {"changed_consent_id": fresh.id}
+    _record("consent_withdrawn", citizen, consent, actor)
+    return {"changed_consent_id": consent.id}
 
 
 def _local_midnight(day: date) -> datetime:

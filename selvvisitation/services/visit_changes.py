@@ -124,7 +124,7 @@ def _refuse(session: Session, error: VisitChangeRefused) -> VisitChangeRefused:
     return error
 
 
-def _by_whom(actor: Actor) -> tuple[ActorKind, int | None, str]:
+def by_whom(actor: Actor) -> tuple[ActorKind, int | None, str]:
     """Who acted for the citizen, and the audit purpose ("på vegne af" for a relative)."""
     if actor.relative is not None:
         return ActorKind.RELATIVE, actor.relative.id, "on_behalf_of_citizen"
@@ -156,7 +156,7 @@ def citizen_cancel(
             raise VisitChangeRefused("deadline", deadline)
     except VisitChangeRefused as error:
         raise _refuse(session, error) from None
-    kind, relative_id, purpose = _by_whom(actor)
+    kind, relative_id, purpose = by_whom(actor)
     change = VisitChange(
         reference=_reference("AFL"),
         visit=visit,
@@ -397,7 +397,7 @@ def request_move(
         visit = _coming_visit(session, visit_id, citizen.id, now)
     except VisitChangeRefused as error:
         raise _refuse(session, error) from None
-    kind, relative_id, purpose = _by_whom(actor)
+    kind, relative_id, purpose = by_whom(actor)
     request = MoveRequest(
         reference=_reference("FLY"),
         visit=visit,

@@ -120,6 +120,13 @@ class Words:
     on_behalf: str
     see_only: str
     told_consent_changed: str
+    # The confirmation pages (issue 12 item 1)
+    swap_sent: str
+    relatives_swap_sent: str
+    wish_sent: str
+    request_sent_title: str
+    consent_changed_title: str
+    back_to_conversation: str
 
 
 WORDS = {
@@ -214,6 +221,12 @@ WORDS = {
         see_only="Du kan se Inger Jensens hjælp, men samtykket giver dig ikke lov til at "
         "handle på vegne af Inger Jensen.",
         told_consent_changed="Inger Jensen har ændret, hvad du må",
+        swap_sent="Dit bytte er sendt",
+        relatives_swap_sent="Inger Jensens bytte er sendt",
+        wish_sent="Dit ønske er gemt",
+        request_sent_title="Din anmodning om en ny vurdering er sendt",
+        consent_changed_title="Samtykket er ændret",
+        back_to_conversation="Tilbage til samtalen",
     ),
     "en": Words(
         english_button="English",
@@ -306,6 +319,12 @@ WORDS = {
         see_only="You can see Inger Jensen's help, but the consent does not let you act on "
         "Inger Jensen's behalf.",
         told_consent_changed="Inger Jensen has changed what you may do",
+        swap_sent="The swap has been sent",
+        relatives_swap_sent="Inger Jensen's swap has been sent",
+        wish_sent="Your wish has been saved",
+        request_sent_title="Your request for a new assessment has been sent",
+        consent_changed_title="The consent has been changed",
+        back_to_conversation="Back to the conversation",
     ),
 }
 
@@ -434,6 +453,23 @@ class Chat:
 
     def no_error_title(self) -> None:
         expect(self.page).to_have_title(re.compile("^" + re.escape(self.w.page_title)))
+
+    def confirmed(self, title: str, sent=None, shot: str | None = None) -> None:
+        """The answer led to a confirmation page (issue 12 item 1): the title and the reference
+        of the one ``sent`` row in its <h1>, axe passes; then back to the conversation by its
+        link, as she would."""
+        heading = self.page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text(title)
+        if sent is not None:
+            expect(heading).to_contain_text(the_one(sent).reference)
+        self.check(self.page)
+        if shot is not None:
+            self.shoot(shot)
+        self.page.get_by_role("link", name=self.w.back_to_conversation).click()
+        self.answered = False  # a page loaded afresh: focus starts at its top
+        self.turn_before = None
+        if self.javascript:
+            self.page.evaluate("window.notReloaded = true")
 
     def stayed_in_place(self) -> None:
         """With JavaScript on, every answer updated the page without loading a new one."""

@@ -131,8 +131,9 @@ def my_help(s: Scene) -> None:
     nothing_sent()
 
 
-def send_a_swap_at_the_coming_visit(c: Chat) -> None:
-    """From the menu to the receipt: vacuuming swapped for a walk at tomorrow's visit."""
+def send_a_swap_at_the_coming_visit(c: Chat, title: str | None = None) -> None:
+    """From the menu to the confirmation page, and back: vacuuming swapped for a walk at
+    tomorrow's visit."""
     w = c.w
     c.asked(w.menu)
     c.shoot("1-start")
@@ -158,9 +159,9 @@ def send_a_swap_at_the_coming_visit(c: Chat) -> None:
     assert box["y"] >= message["y"] + message["height"]
     c.shoot("5-not-ticked")
     c.choose(w.i_have_read, button=w.send_swap)
+    c.confirmed(title or w.swap_sent, SwapRequest, shot="6-receipt")
     c.asked(w.anything_else)
     c.no_error_title()
-    c.shoot("6-receipt")
 
 
 def swap_for_one_visit(s: Scene) -> None:
@@ -198,6 +199,7 @@ def swap_for_a_period(s: Scene) -> None:
     c.through((w.what_now, w.something_else_instead), (w.instead, w.walk))
     c.asked(w.swap_question)
     c.choose(w.i_have_read, button=w.send_swap)
+    c.confirmed(w.swap_sent, SwapRequest)
     c.asked(w.anything_else)
     swap = the_one(SwapRequest)
     c.says(w.reference.format(swap.reference))
@@ -217,6 +219,7 @@ def wish_for_my_visits(s: Scene) -> None:
     c.refused(w.write_wish)
     assert not stored(Wish)
     c.write(w.your_wish, "Den blå kjole om søndagen, tak", button=w.save_wish)
+    c.confirmed(w.wish_sent, Wish)
     c.asked(w.anything_else)
     c.no_error_title()
     c.says(w.wish_saved)
@@ -237,6 +240,7 @@ def ask_for_a_reassessment_and_see_its_status(s: Scene) -> None:
         (w.good_time, w.morning),
         (w.send_request_question, w.send_request),
     )
+    c.confirmed(w.request_sent_title, ReassessmentRequest)
     c.says(w.request_sent)
     request = the_one(ReassessmentRequest)
     assert request.reason == ReassessmentReason.MORE_HELP and not request.relative_participates
@@ -271,10 +275,12 @@ def relatives_and_consent(s: Scene) -> None:
     c.through((w.menu, w.consent))
     c.says(w.who_may_see, w.may_see)  # see
     c.through((w.change_consent, w.let_act), (w.act_question, w.yes))  # give
+    c.confirmed(w.consent_changed_title)
     c.says(w.consent_changed)
     c.through((w.anything_else, w.consent))
     c.says(w.may_see_and_act)
     c.through((w.change_consent, w.withdraw), (w.withdraw_question, w.yes))  # withdraw
+    c.confirmed(w.consent_changed_title)
     c.through((w.anything_else, w.consent))
     c.asked(w.change_consent)
     c.says(w.withdrawn)
@@ -351,7 +357,7 @@ def a_relative_acts_with_consent(s: Scene) -> None:
     )
     c = s.open(consent.relative, relative_for=s.citizen)
     expect(c.page.locator("main")).to_contain_text(c.w.you_are_helping)
-    send_a_swap_at_the_coming_visit(c)
+    send_a_swap_at_the_coming_visit(c, c.w.relatives_swap_sent)
     c.says(c.w.on_behalf)
     c.stayed_in_place()
     swap = the_one(SwapRequest)
