@@ -134,7 +134,9 @@ def _page(
     status: int = 200,
 ) -> tuple[str, int] | Response:
     actor = current_actor()
-    asked = engine.question(ctx, ops.state_of(conversation)) if conversation else None
+    state = ops.state_of(conversation) if conversation else engine.State(engine.START, {}, [])
+    asked = engine.question(ctx, state) if conversation else None
+    changeable = engine.changeable(state) if form is not None and ctx.may_act else {}
     values = {
         "citizen": actor.subject,
         "conversation": conversation,
@@ -145,6 +147,13 @@ def _page(
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
         "relative_names": ops.names_given(actor.subject),
+        # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
+        # and "Ændr" on the lines of the summary asked about now.
+        "can_go_back": bool(state.stack),
+        "changeable": changeable,
+        "editable_summary": ops.latest_summary_id(db.session, conversation)
+        if changeable and conversation is not None
+        else None,
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
@@ -325,7 +334,8 @@ def _control(action: str) -> Any:
     if not BaseForm().validate() or stale:
         ops.discard_turn(db.session)
         return _next(turn, texts) if stale else ("", 400)
-    return _next(ops.take_control(db.session, turn, action, actor), texts)
+    to = request.form.get("to") if action == "back" else None
+    return _next(ops.take_control(db.session, turn, action, actor, to or None), texts)
 
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])

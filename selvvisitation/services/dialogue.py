@@ -442,6 +442,10 @@ def build_context(
         else _my_help(session, citizen, visits),
         reassessments=_reassessments(session, citizen),
         relative_actions=_relative_actions(session, citizen) if is_citizen else (),
+        phones={
+            "citizen": citizen.phone or "",
+            "visitation": citizen.municipality.visitation_phone or "",
+        },
         **(_ael_context(session, citizen) if ael else {}),
     )
 
@@ -685,10 +689,13 @@ def take_turn(
     return replace(turn, ctx=turn.viewer.context(session)) if effect else turn
 
 
-def take_control(session: Session, turn: Turn, action: str, actor: Any) -> Turn:
-    """ "Back" or "Start over", stored at once."""
+def take_control(
+    session: Session, turn: Turn, action: str, actor: Any, to: str | None = None
+) -> Turn:
+    """ "Back" (to the step before, or ``to`` a step a summary line changes) or "Start over",
+    stored at once. Back to a step that cannot be changed now changes nothing."""
     if action == "back":
-        go_back(turn.conversation, turn.ctx, actor)
+        go_back(turn.conversation, turn.ctx, actor, to)
         conversation = turn.conversation
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
@@ -717,8 +724,26 @@ def messages_after(
     )
 
 
-def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None:
-    state, messages = engine.back(ctx, state_of(conversation))
+SUMMARY_KINDS = ("summary", "reassessment_summary")
+
+
+def latest_summary_id(session: Session, conversation: Conversation) -> int | None:
+    """The id of the conversation's latest summary message: the one "Ændr" belongs to."""
+    return session.scalar(
+        select(sa.func.max(ConversationMessage.id)).where(
+            ConversationMessage.conversation_id == conversation.id,
+            ConversationMessage.kind.in_(SUMMARY_KINDS),
+        )
+    )
+
+
+def go_back(
+    conversation: Conversation, ctx: engine.Context, actor: Any, to: str | None = None
+) -> None:
+    state = state_of(conversation)
+    if to is not None and to not in engine.changeable(state).values():
+        return
+    state, messages = engine.back_to(ctx, state, to) if to else engine.back(ctx, state)
     conversation.turn += 1
     _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
     _save(conversation, state)

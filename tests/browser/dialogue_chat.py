@@ -31,7 +31,6 @@ class Words:
     continue_: str
     back: str
     start_over: str
-    at_the_beginning: str
     own_words: str
     # The menu
     menu: str
@@ -137,7 +136,6 @@ WORDS = {
         continue_="Fortsæt",
         back="Gå et trin tilbage",
         start_over="Start forfra",
-        at_the_beginning="Du er ved begyndelsen.",
         own_words="Eller skriv med dine egne ord, hvad du gerne vil",
         menu="Hvad vil du have hjælp til?",
         anything_else="Er der andet, jeg kan hjælpe dig med?",
@@ -235,7 +233,6 @@ WORDS = {
         continue_="Continue",
         back="Go back one step",
         start_over="Start over",
-        at_the_beginning="You are at the beginning.",
         own_words="Or write in your own words what you would like",
         menu="What would you like help with?",
         anything_else="Is there anything else I can help you with?",
@@ -375,6 +372,7 @@ class Chat:
     shoot: Callable[[str], object] = lambda _name: None  # a screenshot, where wanted
     answered: bool = False
     turn_before: str | None = None  # the turn the last answer was sent in
+    taps: int = 0  # every tick, button and link pressed: the journey's cost (issue 12)
 
     @property
     def log(self):
@@ -404,10 +402,12 @@ class Chat:
     def tick(self, *labels: str) -> None:
         for label in labels:
             self.page.locator("#chat-current label").filter(has_text=label).first.click()
+            self.taps += 1
 
     def _sending(self) -> None:
         self.turn_before = self.page.locator(TURN).input_value()
         self.answered = True
+        self.taps += 1
 
     def send(self, button: str | None = None) -> None:
         self._sending()
@@ -454,7 +454,9 @@ class Chat:
     def no_error_title(self) -> None:
         expect(self.page).to_have_title(re.compile("^" + re.escape(self.w.page_title)))
 
-    def confirmed(self, title: str, sent=None, shot: str | None = None) -> None:
+    def confirmed(
+        self, title: str, sent=None, shot: str | None = None, *, back: bool = True
+    ) -> None:
         """The answer led to a confirmation page (issue 12 item 1): the title and the reference
         of the one ``sent`` row in its <h1>, axe passes; then back to the conversation by its
         link, as she would."""
@@ -465,11 +467,24 @@ class Chat:
         self.check(self.page)
         if shot is not None:
             self.shoot(shot)
-        self.page.get_by_role("link", name=self.w.back_to_conversation).click()
+        if not back:
+            return
+        self.tap(self.page.get_by_role("link", name=self.w.back_to_conversation))
         self.answered = False  # a page loaded afresh: focus starts at its top
         self.turn_before = None
         if self.javascript:
             self.page.evaluate("window.notReloaded = true")
+
+    def tap(self, target) -> None:
+        """Press a link or a button outside the question's form, and count it."""
+        target.click()
+        self.taps += 1
+
+    def no_sideways_scroll(self) -> None:
+        """WCAG 1.4.10 (reflow): nothing wider than the screen."""
+        assert self.page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
 
     def stayed_in_place(self) -> None:
         """With JavaScript on, every answer updated the page without loading a new one."""
