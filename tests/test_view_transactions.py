@@ -28,7 +28,7 @@ NOT_YET_MOVED = {
     "citizen/access_log.py": 1,
     "citizen/cases.py": 1,
     "citizen/my_data.py": 1,
-    "citizen/priorities.py": 1,
+    "citizen/receipts.py": 1,
     # Read pages that store the read itself (a relative's audited look, the calendar's
     # "last looked at"), merged with issue 14: a service for recorded reads is to come.
     "citizen/visits.py": 3,

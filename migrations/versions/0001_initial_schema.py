@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 10:37:40.010765
+Create Date: 2026-12-05 10:42:11.348493
 
 """
 from alembic import op
@@ -641,6 +641,7 @@ def upgrade():
 
     op.create_table('reassessment_request',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=True),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Enum('more_help', 'less_help', 'help_does_not_fit', 'other', name='reassessmentreason', native_enum=False, length=40), nullable=False),
@@ -658,6 +659,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['requested_by_relative_id'], ['relative.id'], name=op.f('fk_reassessment_request_requested_by_relative_id_relative')),
     sa.ForeignKeyConstraint(['requested_by_staff_id'], ['staff_user.id'], name=op.f('fk_reassessment_request_requested_by_staff_id_staff_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reassessment_request')),
+    sa.UniqueConstraint('reference', name=op.f('uq_reassessment_request_reference')),
     sa.UniqueConstraint('submission_token', name=op.f('uq_reassessment_request_submission_token'))
     )
     with op.batch_alter_table('reassessment_request', schema=None) as batch_op:
@@ -745,12 +747,16 @@ def upgrade():
     sa.Column('lapsed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lapsed_reason', sa.Enum('service_not_granted', 'visit_cancelled', 'frame_too_small', 'rules_not_met', 'legal_basis_changed', name='lapsereason', native_enum=False, length=40), nullable=True),
     sa.Column('lapsed_decision_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=True),
+    sa.Column('withdrawn_by_relative_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_swap_request_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_created_by_relative_id_relative')),
     sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_user.id'], name=op.f('fk_swap_request_created_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['decided_by_staff_id'], ['staff_user.id'], name=op.f('fk_swap_request_decided_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['lapsed_decision_id'], ['decision.id'], name=op.f('fk_swap_request_lapsed_decision_id_decision')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_swap_request_visit_id_visit')),
+    sa.ForeignKeyConstraint(['withdrawn_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_withdrawn_by_relative_id_relative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_swap_request')),
     sa.UniqueConstraint('reference', name=op.f('uq_swap_request_reference')),
     sa.UniqueConstraint('submission_token', name=op.f('uq_swap_request_submission_token'))
@@ -886,6 +892,7 @@ def upgrade():
 
     op.create_table('wish',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=True),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -894,10 +901,15 @@ def upgrade():
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
     sa.Column('created_by_relative_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=True),
+    sa.Column('withdrawn_by_relative_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_wish_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_wish_created_by_relative_id_relative')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_wish_visit_id_visit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_wish'))
+    sa.ForeignKeyConstraint(['withdrawn_by_relative_id'], ['relative.id'], name=op.f('fk_wish_withdrawn_by_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wish')),
+    sa.UniqueConstraint('reference', name=op.f('uq_wish_reference'))
     )
     with op.batch_alter_table('wish', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wish_citizen_id'), ['citizen_id'], unique=False)

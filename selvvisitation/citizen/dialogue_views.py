@@ -79,7 +79,11 @@ def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> Bas
     ):
         StepForm.text = TextAreaField(texts(asked.text_label or asked.text, asked.params))
     if asked.input == "line":
-        StepForm.text = StringField(texts(asked.text_label or asked.text, asked.params))
+        StepForm.text = StringField(
+            texts(asked.text_label or asked.text, asked.params),
+            # A phone shows its number keys for a CPR number (issue 12 item 10).
+            render_kw={"inputmode": asked.inputmode} if asked.inputmode else None,
+        )
     if asked.input == "confirm":
         StepForm.acknowledged = BooleanField(texts(asked.checkbox_label))
     form = StepForm(formdata=formdata)
@@ -134,7 +138,9 @@ def _page(
     status: int = 200,
 ) -> tuple[str, int] | Response:
     actor = current_actor()
-    asked = engine.question(ctx, ops.state_of(conversation)) if conversation else None
+    state = ops.state_of(conversation) if conversation else engine.State(engine.START, {}, [])
+    asked = engine.question(ctx, state) if conversation else None
+    changeable = engine.changeable(state) if form is not None and ctx.may_act else {}
     values = {
         "citizen": actor.subject,
         "conversation": conversation,
@@ -145,6 +151,13 @@ def _page(
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
         "relative_names": ops.names_given(actor.subject),
+        # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
+        # and "Ændr" on the lines of the summary asked about now.
+        "can_go_back": bool(state.stack),
+        "changeable": changeable,
+        "editable_summary": ops.latest_summary_id(db.session, conversation)
+        if changeable and conversation is not None
+        else None,
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
@@ -282,9 +295,11 @@ def _refused(current: Conversation) -> engine.Invalid | None:
 def _receipt_url(current: Conversation) -> str | None:
     """Something just sent has its own confirmation page (issue 12: a real receipt)."""
     state = ops.state_of(current)
-    if state.step in RECEIPT_STEPS and state.data.get("reference"):
-        return url_for(RECEIPT_STEPS[state.step], reference=state.data["reference"])
-    return None
+    if state.step not in RECEIPT_STEPS:
+        return None
+    endpoint, argument, key = RECEIPT_STEPS[state.step]
+    value = state.data.get(key)
+    return url_for(endpoint, **{argument: value}) if value else None
 
 
 def _go(url: str) -> Any:
@@ -294,9 +309,12 @@ def _go(url: str) -> Any:
     return redirect(url)
 
 
-# Steps entered after sending, and the confirmation page of what was sent. The SEL swap's
-# receipt can move here too (issue 12); its behaviour is unchanged for now.
-RECEIPT_STEPS = {"priority_done": "citizen.receipt"}
+# Steps entered after sending, and the confirmation page of what was sent (issue 12 item 1):
+# the page's endpoint, its argument, and the key in the step's data that fills it.
+RECEIPT_STEPS = {
+    step: ("citizen.receipt", "reference", "reference")
+    for step in ("priority_done", "swap_done", "wish_done", "reassess_done")
+} | {"consent_done": ("citizen.consent_receipt", "consent_id", "changed_consent_id")}
 
 
 def _next(turn: ops.Turn, texts: Texts) -> Any:
@@ -320,7 +338,8 @@ def _control(action: str) -> Any:
     if not BaseForm().validate() or stale:
         ops.discard_turn(db.session)
         return _next(turn, texts) if stale else ("", 400)
-    return _next(ops.take_control(db.session, turn, action, actor), texts)
+    to = request.form.get("to") if action == "back" else None
+    return _next(ops.take_control(db.session, turn, action, actor, to or None), texts)
 
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])

@@ -1,16 +1,13 @@
-"""The confirmation page after sending, and an AEL citizen's priorities in words (DOMAIN.md
-"Ældreloven").
+"""An AEL citizen's priorities in words (DOMAIN.md "Ældreloven"), and the genitive of a name.
 
-The dialogue (domain/dialogue_ael.py) gathers what matters most and sends it; the citizen then
-lands here, on a page of its own with the reference, what happens next and the way back to
-"Min hjælp" (issue 12: a real confirmation page, for citizens and relatives alike).
+The dialogue (domain/dialogue_ael.py) gathers what matters most and sends it; the confirmation
+page it leads to is citizen/receipts.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,11 +16,8 @@ from selvvisitation.citizen.texts import Texts
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.types import PriorityNotMetReason, PriorityStatus
 from selvvisitation.extensions import db
-from selvvisitation.models import SwapRequest
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import PriorityExample
-from selvvisitation.security import audit
-from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
 
 
 @blueprint.app_template_filter("genitive")
@@ -84,44 +78,3 @@ def priority_summary(priority: VisitPriority) -> dict[str, Any]:
         "example": example,
         "text": priority.text,
     }
-
-
-@blueprint.route("/kvittering/<reference>")
-@allow(CITIZEN_SEE)
-def receipt(reference: str) -> str:
-    """The confirmation of something the citizen (or a relative) sent, by its reference.
-
-    Shared by the paths (issue 12): a priority (PRI-) now; a swap (BYT-) has its page here
-    too, for when the swap path moves its receipt out of the conversation.
-    """
-    actor = current_actor()
-    citizen = actor.subject
-    priority = db.session.scalars(
-        select(VisitPriority).where(
-            VisitPriority.reference == reference, VisitPriority.citizen_id == citizen.id
-        )
-    ).first()
-    swap = None
-    if priority is None:
-        swap = db.session.scalars(
-            select(SwapRequest).where(
-                SwapRequest.reference == reference, SwapRequest.citizen_id == citizen.id
-            )
-        ).first()
-        if swap is None:
-            abort(404)
-    if actor.relative is not None:
-        audit.record(
-            "read",
-            citizen=citizen,
-            object_type="visit_priority" if priority else "swap_request",
-            purpose="relative_view",
-        )
-        db.session.commit()
-    return render_template(
-        "citizen/receipt.html",
-        citizen=citizen,
-        priority=priority,
-        swap=swap,
-        summary=priority_summary(priority) if priority else None,
-    )

@@ -96,6 +96,8 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
     "wish_saved": _l("saved a wish"),
     "reassessment_requested": _l("asked for a reassessment"),
     "priority_requested": _l("said what matters most at your next visits"),
+    "swap_withdrawn": _l("cancelled a swap"),
+    "wish_withdrawn": _l("cancelled a wish"),
 }
 
 # What a priority asks for (domain.priorities), as the summary and receipt show it.

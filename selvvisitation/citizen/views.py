@@ -38,7 +38,9 @@ from selvvisitation.citizen import (  # noqa: E402, F401  # noqa: E402, F401
     dialogue_views,
     message_views,
     my_data,
+    my_requests,
     notifications,
     priorities,
+    receipts,
     visits,
 )

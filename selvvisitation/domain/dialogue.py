@@ -110,6 +110,8 @@ class Context:
     my_help: Mapping[str, Any] = field(default_factory=dict)
     reassessments: tuple[Mapping[str, Any], ...] = ()
     relative_actions: tuple[Mapping[str, Any], ...] = ()
+    # The number the visitation calls back on, and its own (issue 12 item 10).
+    phones: Mapping[str, str] = field(default_factory=dict)
     # Under Ældreloven (DOMAIN.md "Ældreloven"): priorities within the forløb, not swaps.
     legal_basis: LegalBasis = LegalBasis.SEL
     elements: tuple[ElementInfo, ...] = ()  # the granted forløb's elements
@@ -157,6 +159,8 @@ class Question:
     params: Mapping[str, Any] = field(default_factory=dict)
     text_label: str = ""
     hint: str = ""
+    # An example shown beside the text box of a "choice_or_text" question (issue 12 item 10).
+    text_hint: str = ""
     checkbox_label: str = ""
     submit: str = N_("Continue")
     selected: tuple[str, ...] = ()  # options ticked in advance (what was understood)
@@ -276,11 +280,12 @@ def choice_step(
     empty: str,
     lead: Callable[[Option], Go],
     intro: Callable[[Context, Mapping[str, Any]], list[Message]] | None = None,
+    hint: str = "",
 ) -> Step:
     """A step that asks one question with fixed quick replies; ``lead`` says where each goes."""
 
     def ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
-        return Question(text, "choice", tuple(options))
+        return Question(text, "choice", tuple(options), hint=hint)
 
     def handle(
         _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
@@ -349,7 +354,7 @@ def _menu_question(text: str) -> Callable[[Context, Mapping[str, Any]], Question
             "choice_or_text",
             options,
             text_label=N_("Or write in your own words what you would like"),
-            hint=N_("For example: I would rather go for a walk than have the vacuuming done"),
+            text_hint=N_("For example: I would rather go for a walk than have the vacuuming done"),
         )
 
     return ask
@@ -1052,7 +1057,7 @@ def _reassess_time_handle(
     return Go("reassess_confirm", _said(option), data={"time": option.value})
 
 
-def _reassess_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+def _reassess_confirm_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     return [
         Message(
             "reassessment_summary",
@@ -1062,6 +1067,8 @@ def _reassess_confirm_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Mess
                 "text": data.get("text"),
                 "relative": data.get("relative"),
                 "time": data.get("time"),
+                "phone": ctx.phones.get("citizen", ""),
+                "visitation_phone": ctx.phones.get("visitation", ""),
             },
         )
     ]
@@ -1619,6 +1626,11 @@ STEPS: dict[str, Step] = {
             YES_NO,
             N_("Choose yes or no"),
             lambda o: Go("reassess_time", _said(o), data={"relative": o.value == "yes"}),
+            # Issue 12 item 10: what taking part means, in her words.
+            hint=N_(
+                "A relative, for example your daughter or a neighbour, can be there when we "
+                "talk with you about your help. You decide."
+            ),
         ),
         Step("reassess_time", _reassess_time_ask, _reassess_time_handle),
         choice_step(
@@ -1806,6 +1818,49 @@ def after_effect(
     state.data.update(updates)
     state, _ = forget_cpr(state)
     return state, entering(ctx, state.step, state.data)
+
+
+# The lines of a summary, and the step that asked for each: "Ændr" on a line goes back to
+# that step with the answer given then (issue 12 item 10; GOV.UK "Check answers").
+CHANGEABLE: dict[str, dict[str, tuple[str, ...]]] = {
+    "swap_confirm": {
+        "when": ("swap_visit", "swap_period"),
+        "drop": ("swap_drop",),
+        "add": ("swap_add",),
+    },
+    "reassess_confirm": {
+        "reason": ("reassess_reason",),
+        "text": ("reassess_text",),
+        "relative": ("reassess_relative",),
+        "time": ("reassess_time",),
+    },
+}
+
+
+def changeable(state: State) -> dict[str, str]:
+    """The summary's lines that can be changed now, and the step each goes back to."""
+    asked = {entry.get("step") for entry in state.stack}
+    return {
+        line: next(step for step in steps if step in asked)
+        for line, steps in CHANGEABLE.get(state.step, {}).items()
+        if asked & set(steps)
+    }
+
+
+def back_to(ctx: Context, state: State, step: str) -> tuple[State, list[Message]]:
+    """Go back to an earlier step of this path (a summary's "Ændr"): its question is asked
+    again with the answer given then; the steps after it are asked again after it."""
+    at = next(
+        (i for i in range(len(state.stack) - 1, -1, -1) if state.stack[i].get("step") == step), None
+    )
+    if at is None:
+        return back(ctx, state)
+    previous = state.stack[at]
+    new_state = State(step, {**previous["data"], GIVEN: previous.get("given")}, state.stack[:at])
+    return new_state, [
+        Message("answer", N_("I want to change an answer")),
+        *entering(ctx, new_state.step, new_state.data),
+    ]
 
 
 def back(ctx: Context, state: State) -> tuple[State, list[Message]]:

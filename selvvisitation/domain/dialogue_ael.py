@@ -163,7 +163,7 @@ def _what_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
         "choice_or_text",
         tuple(options),
         text_label=N_("Or write in your own words what matters most to you"),
-        hint=N_("For example: I would like to have a bath before breakfast"),
+        text_hint=N_("For example: I would like to have a bath before breakfast"),
         text_value=data.get("prefill_words") or "",
     )
 

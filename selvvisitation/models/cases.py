@@ -215,6 +215,8 @@ class ReassessmentRequest(db.Model):
     __tablename__ = "reassessment_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Shown on the citizen's confirmation page (issue 12): "REV-" and eight digits.
+    reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id"), index=True)
     reason: Mapped[ReassessmentReason] = mapped_column(enum_column(ReassessmentReason))

@@ -50,10 +50,20 @@ class SwapRequest(db.Model):
     lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lapsed_reason: Mapped[LapseReason | None] = mapped_column(enum_column(LapseReason))
     lapsed_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
+    # Cancelled by the citizen or a relative before the worker acted (issue 12 item 2):
+    # the status becomes WITHDRAWN; who and when are kept, nothing is deleted.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_kind: Mapped[ActorKind | None] = mapped_column(enum_column(ActorKind))
+    withdrawn_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))
 
     citizen: Mapped[Citizen] = relationship()
     visit: Mapped[Visit | None] = relationship()
-    created_by_relative: Mapped[Relative | None] = relationship()
+    created_by_relative: Mapped[Relative | None] = relationship(
+        foreign_keys=[created_by_relative_id]
+    )
+    withdrawn_by_relative: Mapped[Relative | None] = relationship(
+        foreign_keys=[withdrawn_by_relative_id]
+    )
     lines: Mapped[list[SwapLine]] = relationship(
         back_populates="swap", cascade="all, delete-orphan", order_by="SwapLine.id"
     )
@@ -89,6 +99,8 @@ class Wish(db.Model):
     __tablename__ = "wish"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Shown on the confirmation page (issue 12): "ONS-" and eight digits, like "PRI-".
+    reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"))
     kind: Mapped[str] = mapped_column(sa.String(20))  # time, clothing, worker, routine, other
@@ -97,5 +109,15 @@ class Wish(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     created_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))
+    # Cancelled by the citizen or a relative (issue 12 item 2): no longer active, kept.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_kind: Mapped[ActorKind | None] = mapped_column(enum_column(ActorKind))
+    withdrawn_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))
 
     citizen: Mapped[Citizen] = relationship()
+    created_by_relative: Mapped[Relative | None] = relationship(
+        foreign_keys=[created_by_relative_id]
+    )
+    withdrawn_by_relative: Mapped[Relative | None] = relationship(
+        foreign_keys=[withdrawn_by_relative_id]
+    )

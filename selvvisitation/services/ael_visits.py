@@ -8,7 +8,6 @@ domain.priorities; here they meet the rows. No Flask.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,17 +28,12 @@ from selvvisitation.models.base import utcnow
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.visits import VisitElement
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
+from selvvisitation.services.references import new_reference
 
 
 def new_priority_reference(session: Session) -> str:
     """A new "PRI-" reference: eight random digits, unique (like the swap's BYT-)."""
-    while True:
-        reference = f"PRI-{secrets.randbelow(10**8):08d}"
-        taken = session.scalars(
-            select(VisitPriority.id).where(VisitPriority.reference == reference)
-        ).first()
-        if taken is None:
-            return reference
+    return new_reference(session, VisitPriority.reference, "PRI")
 
 
 def is_ael_visit(visit: Visit) -> bool:

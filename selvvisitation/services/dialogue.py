@@ -73,6 +73,7 @@ from selvvisitation.services.bookings import (
 )
 from selvvisitation.services.cases import open_case
 from selvvisitation.services.notifications import tell_relative_acted
+from selvvisitation.services.references import new_reference
 
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
@@ -233,6 +234,8 @@ RELATIVE_ACTIONS = (
     "wish_saved",
     "reassessment_requested",
     "priority_requested",
+    "swap_withdrawn",  # services/my_requests.py: cancelled before the worker answered
+    "wish_withdrawn",
 )
 
 
@@ -438,6 +441,10 @@ def build_context(
         else _my_help(session, citizen, visits),
         reassessments=_reassessments(session, citizen),
         relative_actions=_relative_actions(session, citizen) if is_citizen else (),
+        phones={
+            "citizen": citizen.phone or "",
+            "visitation": citizen.municipality.visitation_phone or "",
+        },
         **(_ael_context(session, citizen) if ael else {}),
     )
 
@@ -681,10 +688,13 @@ def take_turn(
     return replace(turn, ctx=turn.viewer.context(session)) if effect else turn
 
 
-def take_control(session: Session, turn: Turn, action: str, actor: Any) -> Turn:
-    """ "Back" or "Start over", stored at once."""
+def take_control(
+    session: Session, turn: Turn, action: str, actor: Any, to: str | None = None
+) -> Turn:
+    """ "Back" (to the step before, or ``to`` a step a summary line changes) or "Start over",
+    stored at once. Back to a step that cannot be changed now changes nothing."""
     if action == "back":
-        go_back(turn.conversation, turn.ctx, actor)
+        go_back(turn.conversation, turn.ctx, actor, to)
         conversation = turn.conversation
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
@@ -713,8 +723,26 @@ def messages_after(
     )
 
 
-def go_back(conversation: Conversation, ctx: engine.Context, actor: Any) -> None:
-    state, messages = engine.back(ctx, state_of(conversation))
+SUMMARY_KINDS = ("summary", "reassessment_summary")
+
+
+def latest_summary_id(session: Session, conversation: Conversation) -> int | None:
+    """The id of the conversation's latest summary message: the one "Ændr" belongs to."""
+    return session.scalar(
+        select(sa.func.max(ConversationMessage.id)).where(
+            ConversationMessage.conversation_id == conversation.id,
+            ConversationMessage.kind.in_(SUMMARY_KINDS),
+        )
+    )
+
+
+def go_back(
+    conversation: Conversation, ctx: engine.Context, actor: Any, to: str | None = None
+) -> None:
+    state = state_of(conversation)
+    if to is not None and to not in engine.changeable(state).values():
+        return
+    state, messages = engine.back_to(ctx, state, to) if to else engine.back(ctx, state)
     conversation.turn += 1
     _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
     _save(conversation, state)
@@ -952,6 +980,7 @@ def save_wish(
 ) -> dict[str, Any]:
     who = _who(actor)
     wish = Wish(
+        reference=new_reference(session, Wish.reference, "ONS"),
         citizen=conversation.citizen,
         kind=data["wish_kind"],
         text=data["wish_text"],
@@ -961,7 +990,7 @@ def save_wish(
     session.add(wish)
     session.flush()
     _record("wish_saved", conversation.citizen, wish, actor)
-    return {}
+    return {"reference": wish.reference}
 
 
 def submit_reassessment(
@@ -976,7 +1005,10 @@ def submit_reassessment(
         select(ReassessmentRequest).where(ReassessmentRequest.submission_token == token)
     ).first()
     if existing is not None:
-        return {"deadline": existing.case.deadline.isoformat() if existing.case else None}
+        return {
+            "reference": existing.reference,
+            "deadline": existing.case.deadline.isoformat() if existing.case else None,
+        }
     citizen = conversation.citizen
     who = _who(actor)
     time = data.get("time") or ""
@@ -995,6 +1027,7 @@ def submit_reassessment(
         opened_on=ctx.today,
     )
     request = ReassessmentRequest(
+        reference=new_reference(session, ReassessmentRequest.reference, "REV"),
         citizen=citizen,
         case=case,
         reason=reason,
@@ -1010,7 +1043,10 @@ def submit_reassessment(
     session.add(request)
     session.flush()
     _record("reassessment_requested", citizen, request, actor)
-    return {"deadline": case.deadline.isoformat() if case.deadline else None}
+    return {
+        "reference": request.reference,
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+    }
 
 
 def change_consent(
@@ -1046,9 +1082,9 @@ def change_consent(
         session.add(fresh)
         session.flush()
         _record("consent_given", citizen, fresh, actor)
-    else:
-        _record("consent_withdrawn", citizen, consent, actor)
-    return {}
+        return {"changed_consent_id": fresh.id}
+    _record("consent_withdrawn", citizen, consent, actor)
+    return {"changed_consent_id": consent.id}
 
 
 def _local_midnight(day: date) -> datetime:

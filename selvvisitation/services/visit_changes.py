@@ -122,7 +122,7 @@ def _coming_visit(session: Session, visit_id: int, citizen_id: int | None, now: 
     return visit
 
 
-def _by_whom(actor: Actor) -> tuple[ActorKind, int | None, str]:
+def by_whom(actor: Actor) -> tuple[ActorKind, int | None, str]:
     """Who acted for the citizen, and the audit purpose ("på vegne af" for a relative)."""
     if actor.relative is not None:
         return ActorKind.RELATIVE, actor.relative.id, "on_behalf_of_citizen"
@@ -152,7 +152,7 @@ def citizen_cancel(
         deadline = cancel_deadline(visit)
         if not deadline.allows(now):
             raise VisitChangeRefused("deadline", deadline)
-        kind, relative_id, purpose = _by_whom(actor)
+        kind, relative_id, purpose = by_whom(actor)
         change = VisitChange(
             reference=_reference("AFL"),
             visit=visit,
@@ -399,7 +399,7 @@ def request_move(
     with one_transaction(session):
         lock_for_write(session)
         visit = _coming_visit(session, visit_id, citizen.id, now)
-        kind, relative_id, purpose = _by_whom(actor)
+        kind, relative_id, purpose = by_whom(actor)
         request = MoveRequest(
             reference=_reference("FLY"),
             visit=visit,

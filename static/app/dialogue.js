@@ -51,6 +51,13 @@
     if (data.restart) {
       log.innerHTML = "";
     }
+    if (data.ok) {
+      // "Ændr" belongs to the summary asked about until it is answered (issue 12 item 10).
+      var changes = log.querySelectorAll(".app-change");
+      for (var i = 0; i < changes.length; i++) {
+        changes[i].parentNode.removeChild(changes[i]);
+      }
+    }
     log.insertAdjacentHTML("beforeend", data.log);
     current.innerHTML = data.question;
     // As on a page sent without JavaScript: "Fejl: " first in the title while an error shows.

@@ -15,3 +15,14 @@
     summaries[0].focus();
   }
 })();
+/* The confirmation page's print button: shown only where it works (issue 12 item 1). */
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll('[data-module="print-page"]');
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].parentNode.hidden = false;
+    buttons[i].addEventListener("click", function () {
+      window.print();
+    });
+  }
+})();

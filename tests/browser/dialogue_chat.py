@@ -31,7 +31,6 @@ class Words:
     continue_: str
     back: str
     start_over: str
-    at_the_beginning: str
     own_words: str
     # The menu
     menu: str
@@ -120,6 +119,13 @@ class Words:
     on_behalf: str
     see_only: str
     told_consent_changed: str
+    # The confirmation pages (issue 12 item 1)
+    swap_sent: str
+    relatives_swap_sent: str
+    wish_sent: str
+    request_sent_title: str
+    consent_changed_title: str
+    back_to_conversation: str
 
 
 WORDS = {
@@ -130,7 +136,6 @@ WORDS = {
         continue_="Fortsæt",
         back="Gå et trin tilbage",
         start_over="Start forfra",
-        at_the_beginning="Du er ved begyndelsen.",
         own_words="Eller skriv med dine egne ord, hvad du gerne vil",
         menu="Hvad vil du have hjælp til?",
         anything_else="Er der andet, jeg kan hjælpe dig med?",
@@ -214,6 +219,12 @@ WORDS = {
         see_only="Du kan se Inger Jensens hjælp, men samtykket giver dig ikke lov til at "
         "handle på vegne af Inger Jensen.",
         told_consent_changed="Inger Jensen har ændret, hvad du må",
+        swap_sent="Dit bytte er sendt",
+        relatives_swap_sent="Inger Jensens bytte er sendt",
+        wish_sent="Dit ønske er gemt",
+        request_sent_title="Din anmodning om en ny vurdering er sendt",
+        consent_changed_title="Samtykket er ændret",
+        back_to_conversation="Tilbage til samtalen",
     ),
     "en": Words(
         english_button="English",
@@ -222,7 +233,6 @@ WORDS = {
         continue_="Continue",
         back="Go back one step",
         start_over="Start over",
-        at_the_beginning="You are at the beginning.",
         own_words="Or write in your own words what you would like",
         menu="What would you like help with?",
         anything_else="Is there anything else I can help you with?",
@@ -306,6 +316,12 @@ WORDS = {
         see_only="You can see Inger Jensen's help, but the consent does not let you act on "
         "Inger Jensen's behalf.",
         told_consent_changed="Inger Jensen has changed what you may do",
+        swap_sent="The swap has been sent",
+        relatives_swap_sent="Inger Jensen's swap has been sent",
+        wish_sent="Your wish has been saved",
+        request_sent_title="Your request for a new assessment has been sent",
+        consent_changed_title="The consent has been changed",
+        back_to_conversation="Back to the conversation",
     ),
 }
 
@@ -356,6 +372,7 @@ class Chat:
     shoot: Callable[[str], object] = lambda _name: None  # a screenshot, where wanted
     answered: bool = False
     turn_before: str | None = None  # the turn the last answer was sent in
+    taps: int = 0  # every tick, button and link pressed: the journey's cost (issue 12)
 
     @property
     def log(self):
@@ -385,10 +402,12 @@ class Chat:
     def tick(self, *labels: str) -> None:
         for label in labels:
             self.page.locator("#chat-current label").filter(has_text=label).first.click()
+            self.taps += 1
 
     def _sending(self) -> None:
         self.turn_before = self.page.locator(TURN).input_value()
         self.answered = True
+        self.taps += 1
 
     def send(self, button: str | None = None) -> None:
         self._sending()
@@ -434,6 +453,38 @@ class Chat:
 
     def no_error_title(self) -> None:
         expect(self.page).to_have_title(re.compile("^" + re.escape(self.w.page_title)))
+
+    def confirmed(
+        self, title: str, sent=None, shot: str | None = None, *, back: bool = True
+    ) -> None:
+        """The answer led to a confirmation page (issue 12 item 1): the title and the reference
+        of the one ``sent`` row in its <h1>, axe passes; then back to the conversation by its
+        link, as she would."""
+        heading = self.page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text(title)
+        if sent is not None:
+            expect(heading).to_contain_text(the_one(sent).reference)
+        self.check(self.page)
+        if shot is not None:
+            self.shoot(shot)
+        if not back:
+            return
+        self.tap(self.page.get_by_role("link", name=self.w.back_to_conversation))
+        self.answered = False  # a page loaded afresh: focus starts at its top
+        self.turn_before = None
+        if self.javascript:
+            self.page.evaluate("window.notReloaded = true")
+
+    def tap(self, target) -> None:
+        """Press a link or a button outside the question's form, and count it."""
+        target.click()
+        self.taps += 1
+
+    def no_sideways_scroll(self) -> None:
+        """WCAG 1.4.10 (reflow): nothing wider than the screen."""
+        assert self.page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
 
     def stayed_in_place(self) -> None:
         """With JavaScript on, every answer updated the page without loading a new one."""

@@ -41,7 +41,11 @@ from selvvisitation.models.base import utcnow
 from tests.browser.dialogue_chat import WORDS, Chat, stored, swap_lines, the_one
 from tests.citizen.conftest import Household, build_household
 
-SCREEN_SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
+SCREEN_SIZES = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 375, "height": 812},
+    "phone390": {"width": 390, "height": 844},
+}
 
 
 @dataclass
@@ -82,7 +86,7 @@ def scene_for(
     ) -> Scene:
         def open_as(person, *, relative_for=None) -> Chat:
             options = {"viewport": SCREEN_SIZES[device]}
-            if device == "phone":
+            if device.startswith("phone"):
                 options.update(is_mobile=True, has_touch=True)
             context = browser.new_context(
                 base_url=live_server, locale="da-DK", java_script_enabled=javascript, **options
@@ -131,8 +135,9 @@ def my_help(s: Scene) -> None:
     nothing_sent()
 
 
-def send_a_swap_at_the_coming_visit(c: Chat) -> None:
-    """From the menu to the receipt: vacuuming swapped for a walk at tomorrow's visit."""
+def send_a_swap_at_the_coming_visit(c: Chat, title: str | None = None, back: bool = True) -> None:
+    """From the menu to the confirmation page, and back: vacuuming swapped for a walk at
+    tomorrow's visit."""
     w = c.w
     c.asked(w.menu)
     c.shoot("1-start")
@@ -158,9 +163,10 @@ def send_a_swap_at_the_coming_visit(c: Chat) -> None:
     assert box["y"] >= message["y"] + message["height"]
     c.shoot("5-not-ticked")
     c.choose(w.i_have_read, button=w.send_swap)
-    c.asked(w.anything_else)
-    c.no_error_title()
-    c.shoot("6-receipt")
+    c.confirmed(title or w.swap_sent, SwapRequest, shot="6-receipt", back=back)
+    if back:
+        c.asked(w.anything_else)
+        c.no_error_title()
 
 
 def swap_for_one_visit(s: Scene) -> None:
@@ -198,6 +204,7 @@ def swap_for_a_period(s: Scene) -> None:
     c.through((w.what_now, w.something_else_instead), (w.instead, w.walk))
     c.asked(w.swap_question)
     c.choose(w.i_have_read, button=w.send_swap)
+    c.confirmed(w.swap_sent, SwapRequest)
     c.asked(w.anything_else)
     swap = the_one(SwapRequest)
     c.says(w.reference.format(swap.reference))
@@ -217,6 +224,7 @@ def wish_for_my_visits(s: Scene) -> None:
     c.refused(w.write_wish)
     assert not stored(Wish)
     c.write(w.your_wish, "Den blå kjole om søndagen, tak", button=w.save_wish)
+    c.confirmed(w.wish_sent, Wish)
     c.asked(w.anything_else)
     c.no_error_title()
     c.says(w.wish_saved)
@@ -237,6 +245,7 @@ def ask_for_a_reassessment_and_see_its_status(s: Scene) -> None:
         (w.good_time, w.morning),
         (w.send_request_question, w.send_request),
     )
+    c.confirmed(w.request_sent_title, ReassessmentRequest)
     c.says(w.request_sent)
     request = the_one(ReassessmentRequest)
     assert request.reason == ReassessmentReason.MORE_HELP and not request.relative_participates
@@ -271,10 +280,12 @@ def relatives_and_consent(s: Scene) -> None:
     c.through((w.menu, w.consent))
     c.says(w.who_may_see, w.may_see)  # see
     c.through((w.change_consent, w.let_act), (w.act_question, w.yes))  # give
+    c.confirmed(w.consent_changed_title)
     c.says(w.consent_changed)
     c.through((w.anything_else, w.consent))
     c.says(w.may_see_and_act)
     c.through((w.change_consent, w.withdraw), (w.withdraw_question, w.yes))  # withdraw
+    c.confirmed(w.consent_changed_title)
     c.through((w.anything_else, w.consent))
     c.asked(w.change_consent)
     c.says(w.withdrawn)
@@ -321,8 +332,8 @@ def go_back_one_step(s: Scene) -> None:
     c = s.open()
     w = c.w
     c.asked(w.menu)
-    c.control(w.back)
-    c.says(w.at_the_beginning)
+    # Issue 12 item 10: nothing to go back to on the first step, so no button for it.
+    expect(c.page.locator(".app-chat-controls").get_by_role("button", name=w.back)).to_have_count(0)
     c.through(
         (w.menu, w.swap),
         (w.one_or_period, w.one_visit),
@@ -351,7 +362,7 @@ def a_relative_acts_with_consent(s: Scene) -> None:
     )
     c = s.open(consent.relative, relative_for=s.citizen)
     expect(c.page.locator("main")).to_contain_text(c.w.you_are_helping)
-    send_a_swap_at_the_coming_visit(c)
+    send_a_swap_at_the_coming_visit(c, c.w.relatives_swap_sent)
     c.says(c.w.on_behalf)
     c.stayed_in_place()
     swap = the_one(SwapRequest)
@@ -427,3 +438,64 @@ def test_every_path(path, language, javascript, scene_for):
 def test_the_swap_path_at_phone_width(language, scene_for):
     """Screenshots: test-artifacts/screenshots/swap-phone-<language>-<n>-<step>.png."""
     swap_for_one_visit(scene_for(language, True, "phone", shots=f"swap-phone-{language}"))
+
+
+def test_the_swap_journey_ends_on_its_confirmation_page_on_a_phone_without_javascript(scene_for):
+    """Issue 12 item 1: a swap sent at 390 px with JavaScript off lands on its own page, the
+    reference in the <h1>, nothing wider than the screen, axe clean; from there to "Mine
+    ønsker og bytter", where it waits for the worker. 6 questions, 12 taps to the page."""
+    s = scene_for("da", False, "phone390", shots="swap-confirmation-phone-nojs")
+    c = s.open()
+    send_a_swap_at_the_coming_visit(c, back=False)
+    # 12 taps: a tick and a button on each of the 6 questions; the path also presses "Send
+    # byttet" once without the tick, to see the refusal (rule 6), so 13 here.
+    assert c.taps == 13
+    swap = the_one(SwapRequest)
+    # The <h1> as a screen reader names it: the panel's title, then the reference.
+    title = f"Dit bytte er sendt Dit referencenummer: {swap.reference}"
+    expect(c.page.get_by_role("heading", level=1, name=title, exact=True)).to_be_visible()
+    c.no_sideways_scroll()
+    # Printing needs JavaScript: without it the button is not offered.
+    expect(c.page.get_by_role("button", name="Udskriv siden")).to_have_count(0)
+    c.tap(c.page.get_by_role("link", name="Se alle dine ønsker og bytter"))
+    expect(c.page.get_by_role("heading", level=1)).to_have_text("Mine ønsker og bytter")
+    expect(c.page.locator(".app-my-swaps")).to_contain_text(
+        "Status: sendt, venter på hjemmehjælperens svar"
+    )
+    c.no_sideways_scroll()
+    c.check(c.page)
+    c.shoot("overview")
+
+
+def test_a_pending_swap_is_cancelled_from_min_hjaelp_with_javascript(scene_for):
+    """Issue 12 item 2 at 1280 px, JavaScript on: Min hjælp → Mine ønsker og bytter →
+    Annullér → Ja, annullér byttet: 3 taps to the confirmation page, axe clean at each."""
+    from tests.staff.helpers import wished_swap
+
+    s = scene_for("da", True)
+    swap = wished_swap(
+        s.citizen,
+        drop=s.household.vacuum,
+        add=s.household.walk,
+        visit=s.household.visit,
+        minutes=20,
+        reference="BYT-0000CAFE",
+    )
+    db.session.commit()
+    c = s.open()
+    page = c.page
+    page.goto("/borger/")
+    c.tap(page.get_by_role("link", name="Mine ønsker og bytter"))
+    c.check(page)
+    c.tap(page.get_by_role("link", name="Annullér byttet BYT-0000CAFE"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vil du annullere byttet?")
+    c.check(page)
+    c.tap(page.get_by_role("button", name="Ja, annullér byttet"))
+    title = "Byttet er annulleret Dit referencenummer: BYT-0000CAFE"
+    expect(page.get_by_role("heading", level=1, name=title, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Udskriv siden")).to_be_visible()
+    c.check(page)
+    assert c.taps == 3
+    db.session.rollback()
+    assert the_one(SwapRequest).status == SwapStatus.WITHDRAWN
+    assert swap.reference == "BYT-0000CAFE"

@@ -176,6 +176,7 @@ def test_an_ael_citizen_asks_for_help_outside_her_forlob_and_her_words_go_along(
     chat.choose(chat.w.morning)
     chat.asked(chat.w.send_request_question)
     chat.choose(chat.w.send_request)
+    chat.confirmed(chat.w.request_sent_title, ReassessmentRequest)  # its own page (issue 12)
     chat.says(chat.w.request_sent)
     assert the_one(ReassessmentRequest).text == words
     assert stored(VisitPriority) == []

@@ -616,3 +616,16 @@ def test_a_relation_in_own_words_is_saved_as_other_with_the_words(client, page, 
         RelationKind.OTHER,
         "Min nabo gennem 30 år",
     )
+
+
+def test_the_cpr_field_asks_a_phone_for_its_number_keys(client, page, household):
+    """Issue 12 item 10: the CPR step's text box carries inputmode="numeric" (and stays a
+    text box: type="number" would drop a leading zero and the dash); the name step does not."""
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen, PATH[:2])
+    name_box = page.get("citizen.conversation").select_one("input#text")
+    assert name_box.get("inputmode") is None
+    walk(page, citizen, PATH[2:4])
+    cpr_box = page.get("citizen.conversation").select_one("input#text")
+    assert (cpr_box.get("inputmode"), cpr_box.get("type")) == ("numeric", "text")

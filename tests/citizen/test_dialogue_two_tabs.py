@@ -14,7 +14,7 @@ from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import Conversation
 from tests.citizen.conftest import build_household
-from tests.citizen.dialogue_helpers import errors, message_count
+from tests.citizen.dialogue_helpers import errors, message_count, say
 from tests.pages import sign_in_citizen, sign_in_relative
 
 
@@ -79,6 +79,8 @@ def test_going_back_or_starting_over_from_the_other_tab_changes_nothing(
     sign_in_relative(client, relative, karl)
     page.get("citizen.conversation")
     sign_in_relative(client, relative, inger)
+    page.get("citizen.conversation")
+    say(page, inger, answer="swap")  # a step in: the first step has no "back" (issue 12)
     tab_for_inger = form_of(page, endpoint)
     choose(client, relative, karl)
     before = (message_count(), conversation_of(karl).turn)

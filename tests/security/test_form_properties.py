@@ -163,6 +163,23 @@ def _move_request(world: World) -> None:
     )
 
 
+def _one_step_in(world: World) -> None:
+    """Issue 12 item 10: "Gå et trin tilbage" is offered only after the first step."""
+    from selvvisitation.models import Conversation
+
+    db.session.add(
+        Conversation(
+            citizen_id=world.own.citizen.id,
+            step="swap_when",
+            state={
+                "data": {},
+                "stack": [{"step": "menu", "data": {}, "given": {"choice": "swap", "choices": []}}],
+            },
+            turn=1,
+        )
+    )
+
+
 # Routes whose form the world does not offer as built: the state that offers it.
 SETUP: dict[str, Callable[[World], None]] = {
     "staff.save_visit": _today_visit,
@@ -176,6 +193,7 @@ SETUP: dict[str, Callable[[World], None]] = {
     "visitation.grant_forlob": _ael_citizen,
     "citizen.revoke_calendar_link": _calendar_link,
     "staff.answer_move_request": _move_request,
+    "citizen.conversation_back": _one_step_in,
 }
 
 # Public routes that only someone half-way through signing in gets a form from.
