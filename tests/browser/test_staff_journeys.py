@@ -27,7 +27,7 @@ def test_a_worker_records_a_visit_with_an_accepted_swap_on_a_phone(
     preference(scene.citizen, "Kaffe før badet")
     page = phone_page
     sign_in_staff_in_browser(page, scene.worker)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dagens besøg")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine besøg i dag")
     expect(page.locator(".app-wishes")).to_contain_text("Fravælger: Støvsugning")
     expect(page.locator(".app-wishes")).to_contain_text("Kaffe før badet")
     assert_accessible(page)
