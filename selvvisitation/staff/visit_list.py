@@ -52,8 +52,8 @@ def audit_reads(visits, purpose: str) -> None:
 
 
 def requested_view(is_leader: bool) -> str:
-    """"mine" (the visits planned for the signed-in worker) or "team"; a worker's list
-    starts with her own visits, a team leader's with the team's (issue 12)."""
+    """The list shown: "mine" (the visits planned for the signed-in worker) or "team";
+    a worker's list starts with her own visits, a team leader's with the team's (issue 12)."""
     wanted = request.args.get("vis", "")
     if wanted in ("mine", "team"):
         return wanted
