@@ -116,7 +116,7 @@ def test_a_team_leader_sees_a_declined_swap_with_its_reason(
 
 
 def test_a_worker_records_her_round_from_her_own_list_in_few_taps_on_a_phone(
-    phone_page, factories, assert_accessible, sign_in_staff_in_browser
+    phone_page, factories, assert_accessible, sign_in_staff_in_browser, screenshot
 ):
     """Issue 12, the home-care worker 1-3: from "Mine besøg i dag" an ordinary visit is
     recorded in at most 3 taps ("Som planlagt"), and a visit whose wished swap was answered
@@ -124,6 +124,8 @@ def test_a_worker_records_her_round_from_her_own_list_in_few_taps_on_a_phone(
     import re
 
     scene = visit_scene(factories)  # 09:00, ordinary, planned for her
+    scene.citizen.address = "Vestergade 3, 8000 Aarhus C"
+    scene.citizen.phone = "86 12 34 56"
     day = scene.visit.day
     later = factories.Visit(
         citizen=scene.citizen,
@@ -150,7 +152,15 @@ def test_a_worker_records_her_round_from_her_own_list_in_few_taps_on_a_phone(
     sign_in_staff_in_browser(page, scene.worker)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine besøg i dag")
     expect(page.locator(".app-visit")).to_have_count(2)
+    # Targets a gloved thumb hits: the phone link and the answer buttons, at least 44 px.
+    for target in [
+        page.locator(".app-visit-phone").first,
+        *page.locator(".app-swap-answer .button").all(),
+    ]:
+        box = target.bounding_box()
+        assert box and box["height"] >= 44 and box["width"] >= 44, box
     assert_accessible(page)
+    screenshot(page, "staff-my-visits-phone")
 
     # An ordinary visit: open it, "Som planlagt".
     tap("ordinary", page.locator(f'a[href="/personale/besoeg/{scene.visit.id}"]'))
@@ -179,6 +189,7 @@ def test_a_worker_records_her_round_from_her_own_list_in_few_taps_on_a_phone(
     expect(line.get_by_label("Ydelse gjort i stedet")).to_have_value("FL-GAATUR")
     expect(line.get_by_label("Minutter")).to_have_value("30")
     assert_accessible(page)
+    screenshot(page, "staff-record-prefilled-phone")
     tap("swap", page.get_by_role("button", name="Gem registreringen"))
     expect(page.locator(".app-flash")).to_contain_text("Besøget er registreret.")
     expect(page.locator(".app-record-list")).to_contain_text("Gåtur: gjort i stedet (30 minutter)")
