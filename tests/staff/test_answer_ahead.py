@@ -12,7 +12,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import DeclineReason, SwapStatus, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Notification, SwapRequest, Visit
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_citizen, sign_in_staff
 from tests.staff.helpers import visit_scene, wished_swap
 from tests.staff.test_record_visit import error_texts
 from tests.visitation.test_notification_events import _told, _wants_everything
@@ -58,6 +58,11 @@ def test_yes_from_the_list_accepts_the_swap_and_tells_the_citizen_at_once(client
     after = page.get("staff.visits", dag=scene.visit.day.isoformat())
     assert after.select(".app-swap-answer") == []
     assert "Sagt ja" in after.select_one(".app-wishes").get_text()
+    # Her calendar says so before the visit.
+    sign_in_citizen(client, scene.citizen)
+    calendar = page.get("citizen.calendar")
+    [wished] = calendar.select(".app-calendar-wishes li")
+    assert "Støvsugning → Gåtur (godkendt)" in " ".join(wished.get_text(" ", strip=True).split())
 
 
 def test_no_needs_a_reason_in_danish_beside_the_field_and_writes_nothing(client, page, factories):
