@@ -45,7 +45,9 @@ from selvvisitation.models import (
     Wish,
     utcnow,
 )
+from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.flags import evaluate_citizen
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 
 
@@ -140,10 +142,10 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
         candidates = at_visit[visit.id] + ([] if visit.is_recorded else standing[visit.citizen_id])
         for swap in sorted(candidates, key=lambda s: position[id(s)]):
             if swap.visit_id == visit.id:
-                # A visit's own wishes: still asked for before the record, decided after;
-                # one that lapsed with a changed decision stays in sight, with why.
-                if visit.is_recorded or swap.status in (SwapStatus.REQUESTED, SwapStatus.LAPSED):
-                    entry.swaps.append(swap)
+                # A visit's own wishes: asked for, answered ahead of the visit (issue 12),
+                # decided at the record; one that lapsed with a changed decision stays in
+                # sight, with why.
+                entry.swaps.append(swap)
             elif swap.period_start <= visit.day <= swap.period_end:
                 entry.swaps.append(swap)
         entry.wishes = [w for w in by_citizen[visit.citizen_id] if w.visit_id in (None, visit.id)]
@@ -153,6 +155,19 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
 def open_swaps(wishes: VisitWishes) -> list[SwapRequest]:
     """The wished swaps the worker must still answer."""
     return [s for s in wishes.swaps if s.status == SwapStatus.REQUESTED]
+
+
+def swaps_to_confirm(visit: Visit, wishes: VisitWishes) -> list[SwapRequest]:
+    """The wished swaps the record answers: those not answered yet, and those the team said
+    yes to ahead of the visit (issue 12), confirmed at the visit as done or not."""
+    if visit.is_recorded:
+        return []
+    return [
+        s
+        for s in wishes.swaps
+        if s.status == SwapStatus.REQUESTED
+        or (s.status == SwapStatus.ACCEPTED and s.visit_id == visit.id)
+    ]
 
 
 def declined_swaps(session: Session, team_id: int | None, since: date) -> list[SwapRequest]:
@@ -284,7 +299,7 @@ def _services_by_code(session: Session, municipality_id: int, codes: Iterable[st
     return {s.code: s for s in rows}
 
 
-def _decide(
+def decide_swap(
     session: Session, swap: SwapRequest, visit: Visit, decision: SwapDecision, staff: StaffUser
 ) -> SwapRequest:
     """Record the worker's answer; a standing wish gets its own record for this visit."""
@@ -311,7 +326,10 @@ def _decide(
             ],
         )
         session.add(target)
-    target.status = SwapStatus.ACCEPTED if decision.accepted else SwapStatus.DECLINED
+    status = SwapStatus.ACCEPTED if decision.accepted else SwapStatus.DECLINED
+    if target.status == status and target.decided_at is not None:
+        return target  # a yes given ahead of the visit, confirmed at it (issue 12)
+    target.status = status
     target.decided_at = utcnow()
     target.decided_by_staff_id = staff.id
     if not decision.accepted:
@@ -329,8 +347,9 @@ def save_record(
 ) -> list[SwapRequest]:
     """Write a checked record to the visit (the caller checked it under the write lock)."""
     now = utcnow()
+    answered_ahead = {swap.id: swap.status for swap in swaps if swap.decided_at is not None}
     decided = {
-        str(swap.id): _decide(session, swap, visit, record.decisions[str(swap.id)], staff)
+        str(swap.id): decide_swap(session, swap, visit, record.decisions[str(swap.id)], staff)
         for swap in swaps
     }
     accepted = [s for s in decided.values() if s.status == SwapStatus.ACCEPTED]
@@ -415,10 +434,27 @@ def save_record(
     visit.recorded_by_staff_id = staff.id
     visit.note = record.note.strip()
     session.flush()  # the answered swaps' ids name their notifications
-    for swap in decided.values():
-        tell_swap_answered(session, swap)
+    for key, swap in decided.items():
+        # The citizen heard a yes given ahead already; she hears again only of a change.
+        if answered_ahead.get(int(key)) != swap.status:
+            tell_swap_answered(session, swap)
     tell_visit_carried_out(session, visit)
     return list(decided.values()) + ([on_the_spot] if on_the_spot else [])
+
+
+def audit_recorded(session: Session, visit: Visit, detail: dict) -> None:
+    """The record in the audit log, and the citizen's flags evaluated at once (rule 7);
+    for every way a visit is recorded (the form, "Som planlagt", an AEL tick list)."""
+    audit.record(
+        "update",
+        citizen=visit.citizen,
+        object_type="visit",
+        object_id=visit.id,
+        purpose="record_visit",
+        detail=detail,
+    )
+    session.flush()
+    evaluate_citizen(session, visit.citizen_id)
 
 
 def tell_swap_answered(session: Session, swap: SwapRequest) -> None:

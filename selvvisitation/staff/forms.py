@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
-from selvvisitation.domain.types import DeclineReason, VisitServiceOutcome
+from selvvisitation.domain.types import DeclineReason, SwapStatus, VisitServiceOutcome
 from selvvisitation.domain.visit_record import DoneInstead, PlannedItem, SwapDecision
 from selvvisitation.formatters import service_name
 from selvvisitation.forms import BaseForm, MinutesField, choice_field, choice_values, max_length
@@ -172,3 +172,29 @@ def read_record(form: Any, items: list[Any], swaps: list[Any]) -> tuple[list, li
             text=(form[f"reason_text_{swap.id}"].data or "") if not accepted else "",
         )
     return planned, instead, decisions
+
+
+def prefill_from_answers(form: Any, items: list[Any], swaps: list[Any]) -> None:
+    """A yes given ahead of the visit fills in the record (issue 12): the swap done, its
+    dropped services dropped and the others as planned, and the help done instead with the
+    wished minutes. The worker changes what went otherwise, and saves."""
+    accepted = [swap for swap in swaps if swap.status == SwapStatus.ACCEPTED]
+    if not accepted:
+        return
+    dropped = {line.service_id for swap in accepted for line in swap.dropped}
+    for item in items:
+        outcome = (
+            VisitServiceOutcome.DROPPED
+            if item.service_id is not None and item.service_id in dropped
+            else VisitServiceOutcome.DELIVERED
+        )
+        form[f"outcome_{item.id}"].data = outcome.value
+    added = [line for swap in accepted for line in swap.added][:INSTEAD_ROWS]
+    for row, line in enumerate(added):
+        if line.service is not None:
+            form[f"instead_service_{row}"].data = line.service.code
+        else:
+            form[f"instead_text_{row}"].data = line.free_text
+        form[f"instead_minutes_{row}"].data = line.minutes
+    for swap in accepted:
+        form[f"swap_{swap.id}"].data = "accept"

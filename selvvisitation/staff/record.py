@@ -21,18 +21,23 @@ from selvvisitation.security.access import allow, current_actor
 from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.ael_visits import is_ael_visit
-from selvvisitation.services.flags import evaluate_citizen
 from selvvisitation.services.staff_visits import (
     VisitRecord,
+    audit_recorded,
     check_record,
-    open_swaps,
     planned_items,
     save_record,
+    swaps_to_confirm,
     wishes_for,
 )
 from selvvisitation.staff import record_ael
 from selvvisitation.staff.access import team_visit_or_404
-from selvvisitation.staff.forms import INSTEAD_ROWS, read_record, record_form_class
+from selvvisitation.staff.forms import (
+    INSTEAD_ROWS,
+    prefill_from_answers,
+    read_record,
+    record_form_class,
+)
 from selvvisitation.staff.messages import explain
 from selvvisitation.staff.views import blueprint
 from selvvisitation.staff.visit_list import TEAM
@@ -61,7 +66,7 @@ def _render(visit, wishes, form, services, status: int = 200):
         wishes=wishes,
         form=form,
         items=planned_items(visit),
-        swaps=open_swaps(wishes),
+        swaps=swaps_to_confirm(visit, wishes),
         instead_rows=range(INSTEAD_ROWS),
         services=services,
         today=local_today(),
@@ -88,8 +93,9 @@ def record_visit(visit_id: int):
         db.session.commit()
         return response
     services = services_to_choose(visit)
-    form_class = record_form_class(planned_items(visit), open_swaps(wishes), services)
-    form = form_class(formdata=None)
+    items, swaps = planned_items(visit), swaps_to_confirm(visit, wishes)
+    form = record_form_class(items, swaps, services)(formdata=None)
+    prefill_from_answers(form, items, swaps)
     response = _render(visit, wishes, form, services)
     db.session.commit()
     return response
@@ -112,7 +118,7 @@ def save_visit(visit_id: int):
     wishes = wishes_for(db.session, [visit])[visit.id]
     if is_ael_visit(visit):
         return record_ael.save(visit, wishes)
-    swaps = open_swaps(wishes)
+    swaps = swaps_to_confirm(visit, wishes)
     items = planned_items(visit)
     services = services_to_choose(visit)
     form = record_form_class(items, swaps, services)()
@@ -140,16 +146,7 @@ def save_visit(visit_id: int):
         return _render(visit, wishes, form, services, 400)
     staff = current_actor().staff
     saved = save_record(db.session, visit, record, swaps, staff)
-    audit.record(
-        "update",
-        citizen=visit.citizen,
-        object_type="visit",
-        object_id=visit.id,
-        purpose="record_visit",
-        detail={"swaps": [s.reference for s in saved], "by": staff_id},
-    )
-    db.session.flush()
-    evaluate_citizen(db.session, visit.citizen_id)
+    audit_recorded(db.session, visit, {"swaps": [s.reference for s in saved], "by": staff_id})
     db.session.commit()
     flash(_("The visit is recorded."))
     return redirect(url_for("staff.record_visit", visit_id=visit_id))

@@ -23,7 +23,6 @@ from selvvisitation.domain.types import PriorityKind, PriorityNotMetReason
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, MinutesField, max_length
 from selvvisitation.models import Visit
-from selvvisitation.security import audit
 from selvvisitation.security.access import current_actor
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.ael_visits import (
@@ -32,7 +31,7 @@ from selvvisitation.services.ael_visits import (
     priorities_for,
     save_ael_record,
 )
-from selvvisitation.services.flags import evaluate_citizen
+from selvvisitation.services.staff_visits import audit_recorded
 
 MET_CHOICES = [
     SelectChoice("met", _l("Yes, it was done")),
@@ -194,16 +193,9 @@ def save(visit: Visit, wishes: Any) -> Any:
         return render(visit, wishes, form, priorities, 400)
     staff = current_actor().staff
     save_ael_record(db.session, visit, record, priorities, staff)
-    audit.record(
-        "update",
-        citizen=visit.citizen,
-        object_type="visit",
-        object_id=visit.id,
-        purpose="record_visit",
-        detail={"priorities": [p.reference for p in priorities], "by": staff.id},
+    audit_recorded(
+        db.session, visit, {"priorities": [p.reference for p in priorities], "by": staff.id}
     )
-    db.session.flush()
-    evaluate_citizen(db.session, visit.citizen_id)
     db.session.commit()
     if form.change_observed.data:
         # The existing report of changed need (003: providers notify the visitation).

@@ -12,6 +12,7 @@ blueprint = Blueprint("staff", __name__, url_prefix="/personale")
 
 # The journey modules register their routes on the blueprint above.
 from selvvisitation.staff import (  # noqa: E402,F401
+    answers,
     inbox,
     outbox,
     record,

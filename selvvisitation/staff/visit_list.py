@@ -1,4 +1,5 @@
-"""The team's visits for a day or a week, with the citizen's wishes marked."""
+"""The worker's own visits of the day (or the team's, one tap away) and the team's week,
+with the citizen's wishes marked (issue 12, "The home-care worker" 1)."""
 
 from __future__ import annotations
 
@@ -50,19 +51,36 @@ def audit_reads(visits, purpose: str) -> None:
         )
 
 
+def requested_view(is_leader: bool) -> str:
+    """The list shown: "mine" (the visits planned for the signed-in worker) or "team";
+    a worker's list starts with her own visits, a team leader's with the team's (issue 12)."""
+    wanted = request.args.get("vis", "")
+    if wanted in ("mine", "team"):
+        return wanted
+    return "team" if is_leader else "mine"
+
+
 @blueprint.route("/besoeg")
 @allow(*TEAM)
 def visits() -> str:
     day = requested_day("dag")
     staff = current_actor().staff
-    day_visits = team_visits(db.session, staff.team_id, day, day)
+    is_leader = staff.role == StaffRole.TEAM_LEADER
+    view = requested_view(is_leader)
+    # The team's visits in one query; "mine" is a filter on them, so the page's
+    # statements stay as few for a worker's list as for the team's (issue 17).
+    all_visits = team_visits(db.session, staff.team_id, day, day)
+    mine = [visit for visit in all_visits if visit.planned_staff_id == staff.id]
+    day_visits = mine if view == "mine" else all_visits
     wishes = wishes_for(db.session, day_visits)
     audit_reads(day_visits, "team_day_visits")
     visit_ids = [visit.id for visit in day_visits]
-    is_leader = staff.role == StaffRole.TEAM_LEADER
     page = render_template(
         "staff/visits.html",
         visits=day_visits,
+        view=view,
+        mine_count=len(mine),
+        team_count=len(all_visits),
         wishes=wishes,
         priorities=priorities_for(db.session, day_visits),
         # Issue 14: cancellations and move requests show at once on the team's list.

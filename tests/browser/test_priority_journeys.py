@@ -195,7 +195,7 @@ def test_a_worker_on_a_phone_records_an_ael_visit_with_a_priority_not_met(
     page = phone_page
     page.set_viewport_size({"width": 390, "height": 844})  # a common phone today
     sign_in_staff_in_browser(page, worker)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dagens besøg")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine besøg i dag")
     expect(page.locator(".app-priorities")).to_contain_text("“En gåtur i haven”")
     assert "minut" not in page.locator(".app-visit").first.inner_text().lower()
     assert_accessible(page)

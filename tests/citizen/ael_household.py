@@ -114,5 +114,6 @@ def visit_today_with_priorities(factories, household: AelHousehold):
         team=household.citizen.team,
         provider=household.citizen.provider,
     )
+    visit.planned_staff = worker  # on her own list (issue 12)
     db.session.commit()
     return visit, care, practical, walk, first, worker

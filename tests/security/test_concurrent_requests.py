@@ -84,7 +84,7 @@ def test_simultaneous_staff_reads_and_recordings_all_succeed_and_log_each_read_o
         barrier.wait()
         for round_ in range(ROUNDS):
             for url in (
-                "/personale/besoeg",
+                "/personale/besoeg?vis=team",  # the team's list: every worker sees the visits
                 f"/personale/besoeg/{visit_id}",
                 f"/personale/besoeg/{visit_id}/meld-aendring",
             ):

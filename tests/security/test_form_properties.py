@@ -74,6 +74,16 @@ def _today_visit(world: World) -> None:
     db.session.get(Visit, world.own.visit.id).day = local_today()
 
 
+def _ordinary_visit_today(world: World) -> None:
+    """The one-tap "Som planlagt" is offered for a visit of today with no wished swap
+    to answer (issue 12): the own visit is today, its swap withdrawn."""
+    from selvvisitation.domain.types import SwapStatus
+    from selvvisitation.models import SwapRequest
+
+    _today_visit(world)
+    db.session.get(SwapRequest, world.own.swap.id).status = SwapStatus.WITHDRAWN
+
+
 def _booked_reassessment(world: World) -> None:
     """Moving, cancelling and the follow-up forms need a booked reassessment visit."""
     from selvvisitation.models import Case, StaffUser
@@ -183,6 +193,7 @@ def _one_step_in(world: World) -> None:
 # Routes whose form the world does not offer as built: the state that offers it.
 SETUP: dict[str, Callable[[World], None]] = {
     "staff.save_visit": _today_visit,
+    "staff.record_visit_as_planned": _ordinary_visit_today,
     "visitation.cancel_assessment_visit": _booked_reassessment,
     "visitation.move_assessment_visit": _booked_reassessment,
     "visitation.follow_up": _booked_reassessment,

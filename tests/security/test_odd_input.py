@@ -40,7 +40,7 @@ def test_a_day_at_the_end_of_the_calendar_shows_today_instead(frozen, client, wo
     response = client.get(path + day)
     assert response.status_code == 200
     heading = BeautifulSoup(response.get_data(as_text=True), "html.parser").h1.get_text(" ")
-    assert heading == ("Dagens besøg" if "dag=" in path else "Besøg i uge 10")  # 4 March 2026
+    assert heading == ("Mine besøg i dag" if "dag=" in path else "Besøg i uge 10")  # 4 March 2026
 
 
 @pytest.mark.parametrize("number", [TOO_LARGE, str(INT_MAX + 1), "1" + "0" * 40])

@@ -87,6 +87,9 @@ def visit_scene(
         provider=citizen.provider,
         name="Mette Hjemmehjælper",
     )
+    # The planning system plans the visit for her (issue 12): it is on her own list.
+    visit.planned_staff_id = worker.id
+    db.session.commit()
     services = {
         "PH-STOEV": vacuum,
         "PP-BAD": shower,

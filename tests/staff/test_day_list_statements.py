@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from selvvisitation.extensions import db
@@ -40,29 +41,36 @@ def _team_of(factories, size: int):
             provider=scene.citizen.provider,
             name=f"Borger {n}",
         )
-        visit = factories.Visit(citizen=citizen, team=scene.visit.team, day=scene.visit.day)
+        visit = factories.Visit(
+            citizen=citizen,
+            team=scene.visit.team,
+            day=scene.visit.day,
+            planned_staff_id=scene.worker.id,
+        )
         for item in scene.items:
             factories.VisitService(visit=visit, service=item.service, planned_minutes=30)
     db.session.commit()
     return scene
 
 
-def _statements_for_the_day_list(client, factories, size: int) -> int:
+def _statements_for_the_day_list(client, factories, size: int, url: str) -> int:
     scene = _team_of(factories, size)
     sign_in_staff(client, scene.worker)
-    client.get("/personale/besoeg")  # warm: the first request loads what every one does
+    client.get(url)  # warm: the first request loads what every one does
     with counted_statements() as statements:
-        response = client.get("/personale/besoeg")
+        response = client.get(url)
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('class="app-visit') >= size
     return len(statements)
 
 
-def test_the_day_list_issues_as_many_statements_for_40_visits_as_for_5(app, factories):
-    small = _statements_for_the_day_list(app.test_client(), factories, 5)
+@pytest.mark.parametrize("url", ["/personale/besoeg", "/personale/besoeg?vis=team"])
+def test_the_day_list_issues_as_many_statements_for_40_visits_as_for_5(app, factories, url):
+    """The worker's own list (issue 12) and the team's, each planned for the worker."""
+    small = _statements_for_the_day_list(app.test_client(), factories, 5, url)
     from tests.conftest import _clean_tables
 
     _clean_tables()
-    large = _statements_for_the_day_list(app.test_client(), factories, 40)
+    large = _statements_for_the_day_list(app.test_client(), factories, 40, url)
 
     assert large == small, f"5 visits: {small} statements, 40 visits: {large}"

@@ -13,7 +13,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
 from tests.pages import sign_in_citizen, sign_in_staff
-from tests.staff.helpers import preference, visit_scene, wished_swap
+from tests.staff.helpers import other_team_staff, preference, visit_scene, wished_swap
 
 
 def texts(soup, selector):
@@ -25,7 +25,7 @@ def test_the_worker_sees_the_team_visits_of_the_day_with_services_and_time_frame
 ):
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
-    soup = page.get("staff.visits")
+    soup = page.get("staff.visits", vis="team")
     assert soup.h1.get_text(strip=True) == "Dagens besøg"
     [visit] = soup.select(".app-visit")
     assert "Inger Jensen" in visit.select_one("h2").get_text()
@@ -104,7 +104,7 @@ def test_day_navigation_shows_the_chosen_day(client, page, factories):
     sign_in_staff(client, scene.worker)
     assert page.get("staff.visits").select(".app-visit") == []
     soup = page.get("staff.visits", dag=tomorrow.isoformat())
-    assert soup.h1.get_text(strip=True) == "Besøg"
+    assert soup.h1.get_text(strip=True) == "Mine besøg"
     assert len(soup.select(".app-visit")) == 1
     links = {a.get_text(strip=True): a["href"] for a in soup.select(".app-day-nav a")}
     assert f"dag={local_today().isoformat()}" in links["Forrige dag"]
@@ -116,7 +116,7 @@ def test_a_day_that_is_not_a_date_shows_today(client, page, factories, bad):
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
     soup = page.get("staff.visits", dag=bad)
-    assert soup.h1.get_text(strip=True) == "Dagens besøg"
+    assert soup.h1.get_text(strip=True) == "Mine besøg i dag"
     assert len(soup.select(".app-visit")) == 1
 
 
@@ -160,3 +160,75 @@ def test_a_citizen_cannot_open_the_team_visits(client, factories):
     sign_in_citizen(client, scene.citizen)
     assert client.get("/personale/besoeg").status_code == 403
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def _colleague_visit(factories, scene, *, hour: int, planned_for, name: str):
+    citizen = factories.Citizen(
+        municipality=scene.citizen.municipality,
+        team=scene.citizen.team,
+        provider=scene.citizen.provider,
+        name=name,
+    )
+    day = scene.visit.day
+    return factories.Visit(
+        citizen=citizen,
+        team=scene.visit.team,
+        day=day,
+        starts_at=datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC),
+        planned_staff_id=planned_for.id if planned_for else None,
+    )
+
+
+def test_the_worker_s_list_starts_with_her_own_visits_in_time_order_and_the_team_one_tap_away(
+    client, page, factories
+):
+    """Issue 12, the home-care worker 1: "Mine besøg i dag" in time order; the team's list
+    one tap away, a plain link (no script)."""
+    scene = visit_scene(factories)  # 09:00 Copenhagen, planned for her
+    colleague = other_team_staff(factories, scene)
+    colleague.team = scene.worker.team
+    _colleague_visit(factories, scene, hour=6, planned_for=scene.worker, name="Anna Early")
+    _colleague_visit(factories, scene, hour=7, planned_for=colleague, name="Bent Colleague")
+    _colleague_visit(factories, scene, hour=10, planned_for=None, name="Carl Unplanned")
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+
+    soup = page.get("staff.visits")
+    assert soup.h1.get_text(strip=True) == "Mine besøg i dag"
+    headings = [h.get_text(" ", strip=True) for h in soup.select(".app-visit h2")]
+    assert [h.split(" ", 1)[1] for h in headings] == ["Anna Early", "Inger Jensen"]
+    tabs = {a.get_text(strip=True): a for a in soup.select(".app-list-tabs a")}
+    assert tabs["Mine (2)"]["aria-current"] == "page"
+    assert "vis=team" in tabs["Hele teamet (4)"]["href"]
+
+    team = page.get_url(tabs["Hele teamet (4)"]["href"])
+    assert team.h1.get_text(strip=True) == "Dagens besøg"
+    assert len(team.select(".app-visit")) == 4
+    # The day navigation keeps the chosen list.
+    assert all("vis=team" in a["href"] for a in team.select(".app-day-nav a")[:2])
+
+
+def test_a_team_leader_s_list_starts_with_the_team(client, page, factories):
+    scene = visit_scene(factories, role=StaffRole.TEAM_LEADER)
+    _colleague_visit(factories, scene, hour=7, planned_for=None, name="Carl Unplanned")
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits")
+    assert soup.h1.get_text(strip=True) == "Dagens besøg"
+    assert len(soup.select(".app-visit")) == 2
+
+
+def test_each_visit_shows_the_address_and_the_citizen_s_phone_as_a_call_link(
+    client, page, factories
+):
+    """Issue 12: address, phone, time window and wishes at a glance."""
+    scene = visit_scene(factories)
+    scene.citizen.address = "Vestergade 3, 8000 Aarhus C"
+    scene.citizen.phone = "86 12 34 56"
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+    [visit] = page.get("staff.visits").select(".app-visit")
+    assert visit.select_one(".app-visit-address").get_text() == "Vestergade 3, 8000 Aarhus C"
+    call = visit.select_one("a.app-visit-phone")
+    assert call["href"] == "tel:86123456"
+    assert call.get_text(" ", strip=True) == "Ring til Inger Jensen: 86 12 34 56"
