@@ -477,10 +477,18 @@ def _coming_visits(ctx: Context) -> list[VisitInfo]:
     return [v for v in ctx.visits if v.day > ctx.today]
 
 
-def _swap_visit_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
+# The next visits first; the rest behind "Later visits" (issue 12, 3: sixteen visits were
+# one long list on a phone).
+FIRST_VISITS_SHOWN = 5
+
+
+def _swap_visit_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    coming = _coming_visits(ctx)
+    later = data.get("later_visits") is True
+    shown = coming[FIRST_VISITS_SHOWN:] if later else coming[:FIRST_VISITS_SHOWN]
     options = tuple(
         Option(str(v.id), N_("%(date)s at %(start)s: %(services)s"), _visit_params(v))
-        for v in _coming_visits(ctx)
+        for v in shown
     )
     if not options:
         return Question(
@@ -488,6 +496,8 @@ def _swap_visit_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
             "choice",
             (Option("period", N_("For a period, at every visit")),),
         )
+    if not later and len(coming) > FIRST_VISITS_SHOWN:
+        options += (Option("later", N_("Later visits")),)
     return Question(N_("Which visit is it about?"), "choice", options)
 
 
@@ -504,6 +514,8 @@ def _swap_visit_handle(
         return option
     if option.value == "period":
         return Go("swap_period", _said(option))
+    if option.value == "later":
+        return Go("swap_visit", _said(option), data={"later_visits": True})
     return Go("swap_drop", _said(option), data={"visit_id": int(option.value), "period": None})
 
 

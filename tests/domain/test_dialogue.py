@@ -154,6 +154,26 @@ def test_a_swap_at_a_visit_offers_only_coming_visits():
     assert asked.values == {"2"}  # today's visit may already have started
 
 
+def test_sixteen_coming_visits_show_the_next_five_and_later_visits_behind_a_choice():
+    """Issue 12, 3: "Hvilket besøg?" listed 16 visits, one long list on a phone; the next five
+    come first, and "Later visits" asks again with the rest."""
+    visits = tuple(visit(n, TODAY + timedelta(days=n)) for n in range(1, 17))
+    ctx = context(visits=visits)
+    first = d.question(ctx, d.State("swap_visit", {}, []))
+    assert [o.value for o in first.options] == ["1", "2", "3", "4", "5", "later"]
+    state = run(ctx, d.Answer(choice="later"), step="swap_visit")
+    assert state.step == "swap_visit"
+    rest = d.question(ctx, state)
+    assert [o.value for o in rest.options] == [str(n) for n in range(6, 17)]
+    assert run(ctx, d.Answer(choice="12"), step="swap_visit", data=state.data).data["visit_id"] == 12
+
+
+def test_five_coming_visits_or_fewer_need_no_later_choice():
+    visits = tuple(visit(n, TODAY + timedelta(days=n)) for n in range(1, 6))
+    asked = d.question(context(visits=visits), d.State("swap_visit", {}, []))
+    assert "later" not in asked.values and len(asked.options) == 5
+
+
 def test_a_visit_in_the_past_or_not_offered_is_refused():
     problem = error(context(), "swap_visit", d.Answer(choice="1"))
     assert problem.message.startswith("That visit has passed or is not yours")
