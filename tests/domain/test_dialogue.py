@@ -165,7 +165,9 @@ def test_sixteen_coming_visits_show_the_next_five_and_later_visits_behind_a_choi
     assert state.step == "swap_visit"
     rest = d.question(ctx, state)
     assert [o.value for o in rest.options] == [str(n) for n in range(6, 17)]
-    assert run(ctx, d.Answer(choice="12"), step="swap_visit", data=state.data).data["visit_id"] == 12
+    assert (
+        run(ctx, d.Answer(choice="12"), step="swap_visit", data=state.data).data["visit_id"] == 12
+    )
 
 
 def test_five_coming_visits_or_fewer_need_no_later_choice():
