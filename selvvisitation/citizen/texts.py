@@ -23,6 +23,14 @@ CATEGORY_WORDS: Mapping[str, Any] = {
     "practical_help": _l("practical help"),
 }
 
+# The same categories as headings over the whole list of replacements (issue 12, 3).
+CATEGORY_HEADINGS: Mapping[str, Any] = {
+    "personal_care": _l("Personal care"),
+    "practical_help": _l("Practical help"),
+    "meals": _l("Meals"),
+    "other": _l("Other help"),
+}
+
 VIOLATIONS: Mapping[str, Any] = {
     "nothing_to_drop": _l(
         "You have not chosen anything to drop. To get something else, "

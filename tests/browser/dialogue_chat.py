@@ -401,7 +401,15 @@ class Chat:
 
     def tick(self, *labels: str) -> None:
         for label in labels:
-            self.page.locator("#chat-current label").filter(has_text=label).first.click()
+            choice = self.page.locator("#chat-current label").filter(has_text=label).first
+            more = self.page.locator("#chat-current button[name=more]")
+            if choice.count() == 0 and more.count() == 1:
+                # Not on the short list of replacements: "Vis flere" first (issue 12, 3).
+                more.click()
+                self.taps += 1
+                choice.wait_for()
+                self.check(self.page)
+            choice.click()
             self.taps += 1
 
     def _sending(self) -> None:
