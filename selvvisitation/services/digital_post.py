@@ -143,15 +143,18 @@ def notification_envelope(notification: Any) -> Envelope:
     """A notification sent by Digital Post (issue 14): its short text as a plain-text
     document. The envelope id comes from the notification's idempotency key, so sending the
     same row again (a worker died before marking it sent) finds its envelope already there.
-    The recipient is named by an opaque reference to the citizen or the relative (ids are
-    unique in the database), never by CPR number."""
+    The recipient is named by an opaque reference to the citizen or the relative, with the
+    municipality's code as a decision letter's envelope has it (ids are unique in the
+    database, the code says whose database), never by CPR number. The caller loads the
+    citizen and her municipality with the row (the worker sends it detached)."""
     envelope_id = str(
         uuid.uuid5(_ENVELOPE_NAMESPACE, f"notification:{notification.idempotency_key}")
     )
+    code = notification.citizen.municipality.code
     if notification.relative_id is not None:
-        reference = f"relative:{notification.relative_id}:citizen:{notification.citizen_id}"
+        reference = f"relative:{code}:{notification.relative_id}:citizen:{notification.citizen_id}"
     else:
-        reference = f"citizen:{notification.citizen_id}"
+        reference = f"citizen:{code}:{notification.citizen_id}"
     return Envelope(
         envelope_id=envelope_id,
         recipient_reference=reference,
