@@ -8,7 +8,7 @@ turns into Danish words.
 Notifications go to the outbox in the same transaction: where 002 says the citizen must be
 told, the change is stored with ``notice_due`` set and she is told (provider_cancel_visit,
 provider_move_visit); a relative who cancels or asks to move a visit for her tells her too.
-The team's answer to a move request is shown in her calendar and not notified.
+The team's answer to a move request is shown in her calendar and notified (answer_move).
 """
 
 from __future__ import annotations
@@ -437,7 +437,8 @@ def answer_move(
     now: datetime | None = None,
 ) -> MoveRequest:
     """The team answers a move request: yes with the new time (the visit moves), or no with
-    a reason. The citizen sees the answer in her calendar."""
+    a reason. The citizen sees the answer in her calendar, and she and the relatives who
+    chose answers are told, in the same transaction (issue 14)."""
     now = now or datetime.now(UTC)
     with one_transaction(session):
         lock_for_write(session)
@@ -470,7 +471,22 @@ def answer_move(
             detail={"answer": request.status.value},
             actor=actor,
         )
+        _tell_move_answered(session, request)
     return request
+
+
+def _tell_move_answered(session: Session, request: MoveRequest) -> None:
+    """The answer to her move request, yes or no. A no says only that the reason is behind
+    the link: the team's own words stay in the calendar, where she signs in to read them
+    (they may say something about her health)."""
+    accepted = request.status == MoveRequestStatus.ACCEPTED
+    queue_notification(
+        session,
+        citizen_id=request.citizen_id,
+        event=NotificationEvent.MOVE_ACCEPTED if accepted else NotificationEvent.MOVE_DECLINED,
+        params={"move_request_id": request.id, "reason": None if accepted else "other"},
+        link=CALENDAR_LINK,
+    )
 
 
 def overdue_replacements(session: Session, today: date) -> list[VisitChange]:
