@@ -26,10 +26,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from selvvisitation.domain.notifications import DeliveryStatus, after_failure
-from selvvisitation.models import Citizen, Notification
+from selvvisitation.models import Notification
 from selvvisitation.models.base import utcnow
 from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services.notification_channels import DeliveryError, deliver
@@ -130,22 +130,16 @@ def send_claimed(
     if not _still_ours(session, notification_id, worker, clock()):
         session.rollback()
         return "skipped"
-    notification = session.get(
-        Notification,
-        notification_id,
-        options=[joinedload(Notification.citizen).joinedload(Citizen.municipality)],
-        populate_existing=True,
-    )
+    notification = session.get(Notification, notification_id)
     assert notification is not None  # _still_ours read it
     attempts = notification.attempts
-    # Its loaded values are what is sent; the Digital Post envelope names the citizen's
-    # municipality, so she and it are loaded and detached with the row.
-    citizen = notification.citizen
-    for loaded in (notification, citizen, citizen.municipality):
-        session.expunge(loaded)
+    # The settings this row is sent with: the worker's, and whose municipality it is from
+    # (the Digital Post envelope names the recipient with the municipality's code).
+    row_config = {**config, "MUNICIPALITY_CODE": notification.citizen.municipality.code}
+    session.expunge(notification)  # its loaded values are what is sent
     session.rollback()  # no transaction stays open while the channel is slow
     try:
-        transport = deliver(notification, config)
+        transport = deliver(notification, row_config)
     except DeliveryError as error:
         retry = after_failure(
             attempts,
