@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo municipality (once) and print the demo logins."""
+    from flask import current_app
+
     from selvvisitation.demo.ael import basis_counts
     from selvvisitation.demo.seed import build_demo, reset_demo_passwords
     from selvvisitation.demo.week import play_demo_week
@@ -46,8 +48,9 @@ def seed_demo() -> None:
         existing = result.municipality
         db.session.commit()
         # Issue 14: a week of what the demo family was told, through the real services (each
-        # step commits), listed on the Demo-udbakke.
-        week = play_demo_week(db.session, existing, today)
+        # step commits), listed on the Demo-udbakke; only in the demo, where nothing is sent.
+        demo_mode = bool(current_app.config.get("DEMO_MODE"))
+        week = play_demo_week(db.session, existing, today) if demo_mode else None
         if week is not None:
             click.echo(f"A demo week of notifications for {week.citizen.name}'s family")
     db.session.commit()

@@ -17,10 +17,10 @@ through the same service function a page calls, at the moment it happened in the
 - the visitator books a reassessment visit.
 
 No outbox row is written by hand: each is queued by the service, in its transaction. The
-worker's delivery then runs with the demo transport, so the Demo-udbakke lists them as shown
-here only. Everything is placed relative to the seeding date, so a new seed tells the same
-week. Inger's visits of the week are left unrecorded by build_demo for the worker to record
-here (WEEK_DAYS).
+worker's delivery then runs, when every channel is the demo transport, so the Demo-udbakke
+lists them as shown there only. Everything is placed relative to the seeding date, so a new
+seed tells the same week. build_demo leaves Inger's visits of the week (WEEK_DAYS)
+unrecorded for the worker to record here.
 """
 
 from __future__ import annotations
@@ -86,6 +86,11 @@ REPORT_TEXT = (
     "Inger Jensen kan ikke længere selv gå ned og handle; hun er blevet usikker på benene."
 )
 FREE_TEXTS = (SWAP_DECLINED_TEXT, MOVE_WISH, TEAM_REPLY, REPORT_TEXT)
+DEMO_TRANSPORTS = (
+    "NOTIFY_EMAIL_TRANSPORT",
+    "NOTIFY_SMS_TRANSPORT",
+    "NOTIFY_DIGITAL_POST_TRANSPORT",
+)
 
 
 @dataclass
@@ -137,12 +142,11 @@ def play_demo_week(session: Session, municipality: Municipality, today: date) ->
     for moment, step in steps:
         with clock_at(moment):
             step()
-    # Sent by the demo transport whatever the settings say: these people are made up.
-    demo = dict.fromkeys(
-        ("NOTIFY_EMAIL_TRANSPORT", "NOTIFY_SMS_TRANSPORT", "NOTIFY_DIGITAL_POST_TRANSPORT"),
-        "demo",
-    )
-    deliver_due(session, {**current_app.config, **demo})
+    # The worker sends them by the demo transport, so the Demo-udbakke lists them as shown
+    # there. Only when every channel is the demo's: it sends whatever is due, and with a
+    # real channel these made-up people would be written to; their rows then wait.
+    if all(current_app.config.get(setting) == "demo" for setting in DEMO_TRANSPORTS):
+        deliver_due(session, current_app.config)
     return DemoWeek(cast.citizen, cast.daughter, cast.grandson, first, len(steps))
 
 
