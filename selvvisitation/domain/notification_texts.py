@@ -57,6 +57,26 @@ _NEWS: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
             "The home care could not do what you asked for at the visit.",
         ),
     },
+    NotificationEvent.MOVE_ACCEPTED: {
+        "da": (
+            "Dit besøg er flyttet, som du bad om",
+            "Hjemmeplejen har sagt ja til at flytte besøget og har flyttet det.",
+        ),
+        "en": (
+            "Your visit was moved as you asked",
+            "The home care said yes to moving the visit and has moved it.",
+        ),
+    },
+    NotificationEvent.MOVE_DECLINED: {
+        "da": (
+            "Dit besøg kunne ikke flyttes",
+            "Hjemmeplejen kunne ikke flytte besøget. Det er der, hvor det var.",
+        ),
+        "en": (
+            "Your visit could not be moved",
+            "The home care could not move the visit. It stays where it was.",
+        ),
+    },
     NotificationEvent.VISIT_CANCELLED: {
         "da": ("Et besøg er aflyst", "Hjemmeplejen har aflyst et besøg."),
         "en": ("A visit has been cancelled", "The home care has cancelled a visit."),
