@@ -32,6 +32,12 @@ def seed_demo() -> None:
     from selvvisitation.models import Municipality
     from selvvisitation.services.flags import evaluate_municipality
 
+    if not current_app.config.get("DEMO_MODE"):
+        # Made-up people with e-mail settings do not belong in a municipality's database.
+        raise click.ClickException(
+            "seed-demo adds made-up citizens and staff, so it runs only in demo mode "
+            "(SELVVISITATION_CONFIG=demo, or SELVVISITATION_DEMO=1). Nothing was written."
+        )
     existing = db.session.scalars(select(Municipality).where(Municipality.code == "561")).first()
     if existing is not None:
         click.echo("Demo data exists already; new passwords for the demo staff:")
