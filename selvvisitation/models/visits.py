@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.programme import CareProgrammeElement
     from selvvisitation.models.swaps import SwapRequest
     from selvvisitation.models.users import StaffUser
+    from selvvisitation.models.visit_changes import MoveRequest, VisitChange
 
 
 class Visit(db.Model):
@@ -60,6 +61,16 @@ class Visit(db.Model):
     # An AEL visit's lines: elements of the forløb, no minutes (DOMAIN.md "Ældreloven").
     elements: Mapped[list[VisitElement]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitElement.id"
+    )
+    # Read with the visit on the team's lists, in the same query (issue 17); written through
+    # VisitChange and MoveRequest themselves, oldest first.
+    changes: Mapped[list[VisitChange]] = relationship(
+        foreign_keys="VisitChange.visit_id",
+        viewonly=True,
+        order_by="[VisitChange.created_at, VisitChange.id]",
+    )
+    move_requests: Mapped[list[MoveRequest]] = relationship(
+        viewonly=True, order_by="[MoveRequest.created_at, MoveRequest.id]"
     )
 
     @property
