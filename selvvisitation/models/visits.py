@@ -28,6 +28,12 @@ class Visit(db.Model):
     __table_args__ = (
         sa.Index("ix_visit_team_day", "team_id", "day"),
         sa.Index("ix_visit_citizen_day", "citizen_id", "day"),
+        # The flag evaluation reads a window of days for the whole municipality (90 days
+        # for deselections, 13 weeks for time deviations; services.flags): its queries
+        # filter on the day, and on the citizen only through "of this municipality", so
+        # neither index above serves them. On the day alone, the window is one range of
+        # the index however long the history grows (issue 17).
+        sa.Index("ix_visit_day", "day"),
         # The care record system's visit id: the natural key of docs/import-format.md.
         sa.UniqueConstraint("citizen_id", "external_id", name="uq_visit_external_id"),
     )
