@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask import g, has_app_context
 from sqlalchemy import and_, func, or_, select
@@ -339,6 +340,7 @@ def unread_count(session: Session, staff: StaffUser) -> int:
     )
 
 
+@cache  # the same expression for every request: built once (issue 17)
 def unread_count_of_staff_row() -> ScalarSelect[int]:
     """unread_count(session, staff) as a subquery correlated with the staff_user row, so
     the query that loads the signed-in staff member brings her menu's count along
