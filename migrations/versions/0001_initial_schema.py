@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 10:42:11.348493
+Create Date: 2026-12-05 12:56:37.768866
 
 """
 from alembic import op
@@ -519,6 +519,7 @@ def upgrade():
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_citizen_day', ['citizen_id', 'day'], unique=False)
+        batch_op.create_index('ix_visit_day', ['day'], unique=False)
         batch_op.create_index('ix_visit_team_day', ['team_id', 'day'], unique=False)
 
     op.create_table('assessment_visit',
@@ -1163,6 +1164,7 @@ def downgrade():
     op.drop_table('assessment_visit')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index('ix_visit_team_day')
+        batch_op.drop_index('ix_visit_day')
         batch_op.drop_index('ix_visit_citizen_day')
 
     op.drop_table('visit')
