@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 12:56:37.768866
+Create Date: 2026-12-05 13:43:00.797092
 
 """
 from alembic import op
@@ -303,6 +303,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('flag', 'reassessment_request', 'staff_report', name='casekind', native_enum=False, length=40), nullable=False),
     sa.Column('status', sa.Enum('open', 'in_progress', 'closed', name='casestatus', native_enum=False, length=40), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=False),
+    sa.Column('priority_words', sa.String(length=200), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('opened_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deadline', sa.Date(), nullable=False),
@@ -416,7 +417,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
     sa.Column('relative_id', sa.Integer(), nullable=True),
-    sa.Column('event', sa.Enum('swap_accepted', 'swap_declined', 'priority_met', 'priority_not_met', 'visit_cancelled', 'visit_moved', 'visit_delayed', 'new_message', 'decision_or_letter', 'reassessment_booked', 'relative_acted', 'visit_carried_out', name='notificationevent', native_enum=False, length=40), nullable=False),
+    sa.Column('event', sa.Enum('swap_accepted', 'swap_declined', 'priority_met', 'priority_not_met', 'move_accepted', 'move_declined', 'visit_cancelled', 'visit_moved', 'visit_delayed', 'new_message', 'decision_or_letter', 'reassessment_booked', 'relative_acted', 'visit_carried_out', name='notificationevent', native_enum=False, length=40), nullable=False),
     sa.Column('channel', sa.Enum('none', 'email', 'sms', 'digital_post', name='channel', native_enum=False, length=40), nullable=False),
     sa.Column('recipient', sa.String(length=200), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),

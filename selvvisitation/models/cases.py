@@ -60,6 +60,9 @@ class Case(db.Model):
     kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind))
     status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus), default=CaseStatus.OPEN)
     priority: Mapped[int] = mapped_column(default=2)  # 1 high, 2 normal, 3 low
+    # The citizen's own words that made it high ("faldet", "hospital"; domain/urgency.py),
+    # shown in the queue; the visitator may change the priority.
+    priority_words: Mapped[str] = mapped_column(sa.String(200), default="")
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Counted in working days (hverdage); every case has one (services.cases.open_case), and

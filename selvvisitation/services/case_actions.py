@@ -107,6 +107,24 @@ def dismiss_case(
         )
 
 
+def set_case_priority(session: Session, case: Case, staff: StaffUser, priority: int) -> None:
+    """The visitator's own judgement of how urgent the case is (issue 12: the queue's order),
+    over what the citizen's words suggested. One transaction with its event and audit."""
+    with one_transaction(session):
+        _require_open(case)
+        before = case.priority
+        case.priority = priority
+        _event(case, staff, "priority_changed", before=before, after=priority)
+        audit.record(
+            "update",
+            citizen=case.citizen,
+            object_type="case",
+            object_id=case.id,
+            purpose="case_handling",
+            detail={"action": "priority_changed"},
+        )
+
+
 @dataclass(frozen=True)
 class NewGrant:
     service_id: int

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind
+from selvvisitation.domain.urgency import URGENT_PRIORITY, urgent_words
 from selvvisitation.domain.workdays import add_working_days
 from selvvisitation.models import Case, CaseEvent, Citizen
 from selvvisitation.services.adapters import policy_for
@@ -37,14 +38,20 @@ def open_case(
     priority: int = 2,
     opened_on: date | None = None,
 ) -> Case:
-    """Open a case with its first event; the caller commits."""
+    """Open a case with its first event; the caller commits.
+
+    A case the citizen or a relative opens in words that say she fell or got worse is high
+    priority, with those words kept for the queue (domain/urgency.py).
+    """
     opened_on = opened_on or local_today()
+    said = urgent_words(text) if actor_kind in (ActorKind.CITIZEN, ActorKind.RELATIVE) else ()
     case = Case(
         municipality_id=citizen.municipality_id,
         citizen=citizen,
         kind=kind,
         title=title,
-        priority=priority,
+        priority=URGENT_PRIORITY if said else priority,
+        priority_words=", ".join(said)[:200],
         deadline=case_deadline(citizen, opened_on),
     )
     case.events.append(

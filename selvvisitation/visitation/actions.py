@@ -16,12 +16,17 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import replanning
-from selvvisitation.services.case_actions import NewGrant, basis_suggestion, dismiss_case
+from selvvisitation.services.case_actions import (
+    NewGrant,
+    basis_suggestion,
+    dismiss_case,
+    set_case_priority,
+)
 from selvvisitation.services.case_actions import change_decision as make_decision
 from selvvisitation.services.digital_post import send_decision_letter
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
-from selvvisitation.visitation.forms import DecisionForm, DismissForm
+from selvvisitation.visitation.forms import CasePriorityForm, DecisionForm, DismissForm
 from selvvisitation.visitation.views import blueprint
 
 EXTRA_LINES = 2  # empty lines for services to add, without JavaScript
@@ -119,6 +124,21 @@ def dismiss(case_id: int) -> str | Response:
         flash(_("The case is closed without a change."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/dismiss.html", case=case, form=form)
+
+
+@blueprint.route("/sager/<int:case_id>/prioritet", methods=["GET", "POST"])
+@allow(StaffRole.VISITATOR)
+def case_priority(case_id: int) -> str | Response:
+    """The visitator decides how urgent the case is; the citizen's words only suggested it."""
+    case = _open_case_or_back(case_id)
+    if not is_open(case):
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    form = CasePriorityForm(data={"priority": str(case.priority)})
+    if form.validate_on_submit():
+        set_case_priority(db.session, case, current_actor().staff, int(form.priority.data))
+        flash(_("The priority is changed."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/case_priority.html", case=case, form=form)
 
 
 def _services(case) -> list[Service]:

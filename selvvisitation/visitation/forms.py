@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
 
-from selvvisitation.forms import BaseForm, choice_values
+from selvvisitation.forms import BaseForm, choice_field, choice_values
 
 
 class QueueFilterForm(BaseForm):
@@ -73,7 +73,11 @@ from wtforms.validators import DataRequired, Optional, StopValidation  # noqa: E
 from selvvisitation.domain.dates import LOCAL, parse_day  # noqa: E402
 from selvvisitation.domain.types import Frequency  # noqa: E402
 from selvvisitation.forms import Required, max_length, minutes_between  # noqa: E402
-from selvvisitation.visitation.labels import FREQUENCY_LABELS, WEEKDAY_LABELS  # noqa: E402
+from selvvisitation.visitation.labels import (  # noqa: E402
+    FREQUENCY_LABELS,
+    PRIORITY_LABELS,
+    WEEKDAY_LABELS,
+)
 
 
 class DayField(StringField):
@@ -93,6 +97,14 @@ class DayField(StringField):
         self.day = parse_day(text)
         if self.day is None:
             raise StopValidation(_l("Enter the date as day-month-year, for example 5-3-2026"))
+
+
+class CasePriorityForm(BaseForm):
+    priority = choice_field(
+        _l("Priority"),
+        [SelectChoice(str(value), label) for value, label in PRIORITY_LABELS.items()],
+        _l("Choose high, normal or low priority"),
+    )
 
 
 class DismissForm(BaseForm):
@@ -217,7 +229,6 @@ class DecisionForm(BaseForm):
 
 # --- reassessment visit and Herning's two forms (seed 001) --------------------------
 
-from selvvisitation.forms import choice_field  # noqa: E402
 from selvvisitation.visitation.labels import ANSWER_LABELS, SATISFACTION_LABELS  # noqa: E402
 
 
