@@ -154,6 +154,8 @@ def _page(
         # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
         # and "Ændr" on the lines of the summary asked about now.
         "can_go_back": bool(state.stack),
+        # Issue 13: "Ring mig op" from every step but its own.
+        "offer_call_back": state.step not in engine.CALL_BACK_STEPS,
         "changeable": changeable,
         "editable_summary": ops.latest_summary_id(db.session, conversation)
         if changeable and conversation is not None
@@ -313,7 +315,7 @@ def _go(url: str) -> Any:
 # the page's endpoint, its argument, and the key in the step's data that fills it.
 RECEIPT_STEPS = {
     step: ("citizen.receipt", "reference", "reference")
-    for step in ("priority_done", "swap_done", "wish_done", "reassess_done")
+    for step in ("priority_done", "swap_done", "wish_done", "reassess_done", "call_done")
 } | {"consent_done": ("citizen.consent_receipt", "consent_id", "changed_consent_id")}
 
 
@@ -347,6 +349,14 @@ def _control(action: str) -> Any:
 @explain_refusal(consent_changed)
 def conversation_back() -> Any:
     return _control("back")
+
+
+@blueprint.route("/samtale/ring-op", methods=["POST"])
+@allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
+def conversation_call_back() -> Any:
+    """ "Ring mig op" from any step of the conversation (issue 13)."""
+    return _control("call_back")
 
 
 @blueprint.route("/samtale/forfra", methods=["POST"])

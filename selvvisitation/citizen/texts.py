@@ -98,6 +98,7 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
     "priority_requested": _l("said what matters most at your next visits"),
     "swap_withdrawn": _l("cancelled a swap"),
     "wish_withdrawn": _l("cancelled a wish"),
+    "call_back_requested": _l("asked the visitation to call"),
 }
 
 # What a priority asks for (domain.priorities), as the summary and receipt show it.
@@ -247,6 +248,4 @@ class Texts:
         return str(SCOPES.get(value or "", ""))
 
     def good_time(self, value: str | None) -> str:
-        from selvvisitation.domain.dialogue import TIME_LABELS
-
-        return gettext(TIME_LABELS[value]) if value in TIME_LABELS else (value or "")
+        return formatters.good_time(value)
