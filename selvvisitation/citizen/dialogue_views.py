@@ -154,8 +154,10 @@ def _page(
         # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
         # and "Ændr" on the lines of the summary asked about now.
         "can_go_back": bool(state.stack),
-        # Issue 13: "Ring mig op" from every step but its own.
-        "offer_call_back": state.step not in engine.CALL_BACK_STEPS,
+        # Issue 13: "Ring mig op" from every step but its own, and not twice on the menu.
+        "offer_call_back": asked is not None
+        and state.step not in engine.CALL_BACK_STEPS
+        and asked.option("call_back") is None,
         "changeable": changeable,
         "editable_summary": ops.latest_summary_id(db.session, conversation)
         if changeable and conversation is not None

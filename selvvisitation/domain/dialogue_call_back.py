@@ -80,7 +80,9 @@ def _intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
                 "I can ask the visitation to call you. A person from the visitation calls "
                 "you, and you can talk about anything to do with your help."
             ),
-        )
+        ),
+        # Issue 14: or write a message, where the visitation or the team answer.
+        Message("write_link", ""),
     ]
 
 
