@@ -202,4 +202,8 @@ STEPS: tuple[Step, ...] = (
     Step("call_confirm", _confirm_ask, _confirm_handle, _confirm_intro),
     _menu_step("call_done", _done_intro),
 )
-CHANGEABLE = {"phone": ("call_phone",), "time": ("call_time",), "text": ("call_text",)}
+CHANGEABLE: dict[str, tuple[str, ...]] = {
+    "phone": ("call_phone",),
+    "time": ("call_time",),
+    "text": ("call_text",),
+}
