@@ -171,7 +171,7 @@ class Texts:
             return self.name(value)
         if key in ("service", "service_code"):
             return self.service(value)
-        if key in ("services", "add", "drop"):
+        if key in ("services", "add", "drop", "closest"):
             return self.services_list(value)
         if key.endswith("minutes") or key in ("freed", "used", "frame", "remaining", "room"):
             return formatters.minutes(int(value)) if isinstance(value, int) else value

@@ -17,7 +17,7 @@ the home-care worker, who decides on the day whether it is safe (rule 5).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
@@ -410,6 +410,11 @@ def _menu_handle(
         understood["other_drop"] = list(reading.alternative_drop)
         understood["other_add"] = list(reading.alternative_add)
         return Go("which_way", _words(text), data={"understood": understood}, fresh=True)
+    missing = [c for c in reading.drop if c not in _granted_now(ctx)]
+    if path == "swap" and missing:
+        # Issue 13 §5: not confirmed as understood; said so, with what comes closest.
+        understood["drop"] = [c for c in reading.drop if c not in missing]
+        understood["not_granted"] = missing
     return Go("understood", _words(text), data={"understood": understood}, fresh=True)
 
 
@@ -426,8 +431,56 @@ def _menu_step(
 YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
 
 
-def _understood_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("understood", "", dict(data.get("understood") or {}))]
+def _understood_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    understood = dict(data.get("understood") or {})
+    return [*_not_granted(ctx, understood), Message("understood", "", understood)]
+
+
+def _granted_now(ctx: Context) -> set[str]:
+    return {g.service_code for g in ctx.granted if g.end is None or g.end >= ctx.today}
+
+
+def closest_granted(ctx: Context, code: str, limit: int = 3) -> list[str]:
+    """The swappable services she is granted, those in the same category as ``code`` first."""
+    entry = ctx.catalogue.get(code)
+    granted = sorted(
+        c
+        for c in _granted_now(ctx)
+        if (e := ctx.catalogue.get(c)) is not None and e.swappable and c != code
+    )
+    same = [c for c in granted if entry is not None and ctx.catalogue[c].category == entry.category]
+    return [*same, *(c for c in granted if c not in same)][:limit]
+
+
+def _not_granted(ctx: Context, understood: Mapping[str, Any]) -> list[Message]:
+    """Issue 13 §5: a service named to be dropped that she is not granted is said so, with
+    the granted services that come closest, instead of being confirmed as understood."""
+    missing = understood.get("not_granted") or []
+    if not missing:
+        return []
+    closest = unique(c for code in missing for c in closest_granted(ctx, code))
+    if not closest:
+        return [
+            Message(
+                "text",
+                N_("You are not granted %(services)s, so you cannot drop it."),
+                {"services": missing},
+            )
+        ]
+    return [
+        Message(
+            "text",
+            N_(
+                "You are not granted %(services)s, so you cannot drop it. Of the help you "
+                "have, this comes closest: %(closest)s."
+            ),
+            {"services": missing, "closest": closest},
+        )
+    ]
+
+
+def unique(codes: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
 
 
 def _understood_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from selvvisitation.domain.types import ActorKind, CaseKind, CaseStatus
+from selvvisitation.domain.types import ActorKind, CaseKind, CaseStatus, ServiceCategory
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, CallBackRequest, Case
 from tests.citizen.dialogue_helpers import current, errors, say
@@ -188,3 +188,23 @@ def test_the_visitator_sees_the_call_in_the_queue_and_closes_it_as_called(
     sign_in_citizen(client, citizen)
     card = page.get("citizen.cases").select_one(".app-citizen-cases li")
     assert "Vi har ringet til dig." in card.get_text(" ", strip=True)
+
+
+def test_a_service_she_is_not_granted_is_said_so_in_danish(client, page, household, factories):
+    """Issue 13 §5: named, not confirmed; the granted services that come closest offered."""
+    factories.Service(
+        municipality=household.citizen.municipality,
+        code="PR-VINDUER",
+        name_da="Vinduespudsning",
+        name_en="Window cleaning",
+        category=ServiceCategory.PRACTICAL_HELP,
+        synonyms_da=["vinduer", "pudset vinduer"],
+    )
+    sign_in_citizen(client, household.citizen)
+    page.get("citizen.conversation")
+    say(page, household.citizen, text="jeg vil hellere gå en tur end få pudset vinduer")
+    log = page.get("citizen.conversation").select_one("#chat-log").get_text(" ", strip=True)
+    assert (
+        "Du er ikke bevilget Vinduespudsning, så du kan ikke fravælge det. Af den hjælp, du "
+        "har, ligger dette nærmest: Støvsugning og Bad."
+    ) in log

@@ -1,5 +1,6 @@
 """Issue 13, "a person at the end of every road": the "Ring mig op" path, the access log for
-"hvem har kigget", and one short question when the matcher is unsure which way a swap goes.
+"hvem har kigget", one short question when the matcher is unsure which way a swap goes, and
+a service named that she is not granted.
 
 Without Flask or a database (domain.dialogue, domain.dialogue_call_back). Deadlines are
 counted in working days (DOMAIN.md "Decisions, deadlines, complaints": hverdage, 002);
@@ -8,12 +9,14 @@ a relative acts only with consent to act (DOMAIN.md "Relatives", 002 sections 10
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from selvvisitation.domain import dialogue as d
 from selvvisitation.domain.dialogue_call_back import PHONE_PROBLEMS, danish_phone
+from selvvisitation.domain.understanding import MatchableService
 from tests.domain.test_dialogue import context, run
 
 PHONES = {"citizen": "+45 40506070", "visitation": "70 10 20 30"}
@@ -188,3 +191,37 @@ def test_yes_keeps_the_reading_and_the_other_way_round_swaps_it():
 def test_a_swap_with_a_clear_direction_is_confirmed_as_before():
     state = run(ctx(), d.Answer(text="jeg vil hellere gå en tur end få støvsuget"))
     assert state.step == "understood"
+
+
+# --- A service she is not granted (issue 13, "What goes wrong today" 5) ------------------
+
+WINDOWS = MatchableService("XS-VINDUER", ("Vinduespudsning", "Window cleaning"), ("vinduer",))
+
+
+def with_windows() -> d.Context:
+    base = ctx()
+    return replace(base, services=(*base.services, WINDOWS))
+
+
+def test_a_service_she_is_not_granted_is_said_so_with_the_closest_granted_ones():
+    """Not confirmed as understood: "vinduer" is not hers to drop (rule 1: the swap is of
+    help the decision grants); the granted services of the same category come first."""
+    c = with_windows()
+    state = run(c, d.Answer(text="jeg vil hellere gå en tur end få pudset vinduer"))
+    said = d.entering(c, state.step, state.data)
+    assert said[0].params == {"services": ["XS-VINDUER"], "closest": ["PR-STOEVSUG", "PP-BAD"]}
+    assert said[1].kind == "understood" and said[1].params["drop"] == []
+    assert said[1].params["add"] == ["FL-GAATUR"]
+
+
+def test_a_granted_service_is_confirmed_as_before():
+    state = run(with_windows(), d.Answer(text="jeg vil hellere gå en tur end få støvsuget"))
+    said = d.entering(with_windows(), state.step, state.data)
+    assert said[0].kind == "understood" and said[0].params["drop"] == ["PR-STOEVSUG"]
+
+
+def test_nothing_close_is_offered_when_nothing_she_has_can_be_swapped():
+    c = replace(with_windows(), granted=())
+    state = run(c, d.Answer(text="jeg vil hellere gå en tur end få pudset vinduer"))
+    said = d.entering(c, state.step, state.data)
+    assert said[0].text == "You are not granted %(services)s, so you cannot drop it."
