@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from selvvisitation.citizen.texts import Texts
+from selvvisitation.citizen.texts import CATEGORY_HEADINGS, Texts
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain import dialogue as engine
 from selvvisitation.domain.types import ConsentScope
@@ -158,6 +158,9 @@ def _page(
         "offer_call_back": asked is not None
         and state.step not in engine.CALL_BACK_STEPS
         and asked.option("call_back") is None,
+        # "Vis flere" is a plain link to the same question with the whole list (issue 12, 3).
+        "show_all_options": request.args.get("alle") == "1" or request.form.get("more") == "1",
+        "category_headings": CATEGORY_HEADINGS,
         "changeable": changeable,
         "editable_summary": ops.latest_summary_id(db.session, conversation)
         if changeable and conversation is not None
@@ -276,6 +279,10 @@ def conversation_answer() -> Any:
         _show_error(form, texts, refused)
         form.turn.data = str(current.turn)
         return _page(current, ctx, form, texts, 409)
+    if request.form.get("more") == "1":
+        # "Vis flere": the same question with the whole list and her ticks kept. No turn
+        # is taken, so nothing is stored (as when the form is refused above).
+        return _page(current, ctx, form, texts)
     turn = ops.take_turn(db.session, turn, _given(form), actor, _relative_limits())
     if turn.problem is not None:
         _show_error(form, texts, turn.problem)

@@ -37,13 +37,13 @@ DECLINE_REASONS = {
     DeclineReason.WORK_ENVIRONMENT: _l("the working conditions did not allow it"),
 }
 REFUSALS = {
+    # What she can do first, then why (issue 12 item 4).
     "answered": _l(
-        "You can no longer cancel it here, because the home-care worker has already answered. "
-        "Call us if you want to change it."
+        "Call us if you want to change it. You cannot cancel it here, because the "
+        "home-care worker has answered."
     ),
     "passed": _l(
-        "You can no longer cancel it here, because the visit has begun. "
-        "Call us if you want to change it."
+        "Call us if you want to change it. You cannot cancel it here, because the visit has begun."
     ),
 }
 

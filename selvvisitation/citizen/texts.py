@@ -23,6 +23,14 @@ CATEGORY_WORDS: Mapping[str, Any] = {
     "practical_help": _l("practical help"),
 }
 
+# The same categories as headings over the whole list of replacements (issue 12, 3).
+CATEGORY_HEADINGS: Mapping[str, Any] = {
+    "personal_care": _l("Personal care"),
+    "practical_help": _l("Practical help"),
+    "meals": _l("Meals"),
+    "other": _l("Other help"),
+}
+
 VIOLATIONS: Mapping[str, Any] = {
     "nothing_to_drop": _l(
         "You have not chosen anything to drop. To get something else, "
@@ -55,10 +63,8 @@ VIOLATIONS: Mapping[str, Any] = {
         "%(available_minutes)s. That is %(overrun_minutes)s too much."
     ),
     "visit_already_booked": _l(
-        "Other swaps at your visit on %(date)s already use "
-        "%(booked_minutes)s of its %(frame_minutes)s. Only "
-        "%(free_minutes)s are free, and what you chose takes "
-        "%(used_minutes)s."
+        "Only %(free_minutes)s are free at your visit on %(date)s. Other swaps already use "
+        "%(booked_minutes)s of its %(frame_minutes)s, and what you chose takes %(used_minutes)s."
     ),
     "invalid_minutes": _l("The minutes must be between %(min)s and %(max)s."),
     "bad_period": _l("Choose a day that has not passed."),
@@ -73,7 +79,7 @@ ALTERNATIVES: Mapping[str, Any] = {
     "choose_a_date_in": _l("Choose a day when you are granted %(service)s."),
     "choose_another_visit": _l("Or choose another visit, where there is more time free."),
     "ask_for_reassessment": _l(
-        "If you need more help than you are granted, you can ask for a reassessment."
+        "Do you need more help than you are granted? Then you can ask for a reassessment."
     ),
 }
 

@@ -26,6 +26,7 @@ from selvvisitation.domain.cpr import CprError, birth_date, mask_cpr, normalise_
 from selvvisitation.domain.dates import parse_day
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.priorities import ElementInfo, ExistingPriority
+from selvvisitation.domain.replacement_choices import ChoiceHistory, short_list
 from selvvisitation.domain.swaps import (
     ProposedSwap,
     SwapLine,
@@ -121,6 +122,9 @@ class Context:
     priorities: tuple[ExistingPriority, ...] = ()  # requested, for the one-per-element rule
     wish_covered: tuple[MatchableService, ...] = ()  # words for what the forløb covers
     wish_not_covered: tuple[MatchableService, ...] = ()  # and for what it does not
+    # Earlier choices for the short list of replacements (issue 12, 3). A function, so
+    # only the step that shows the list reads them.
+    choice_history: Callable[[], ChoiceHistory] = ChoiceHistory
 
     @property
     def is_ael(self) -> bool:
@@ -806,23 +810,33 @@ def _swap_add_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
 
 
 def _swap_add_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
+    entries = addable(ctx, data)
+    room = _room(ctx, data)
+    # The short list first, then the rest in the catalogue's order; the page shows the
+    # rest behind "Vis flere", grouped by category (issue 12, 3).
+    first = short_list(entries, room, ctx.choice_history())
+    ranked = sorted(entries, key=lambda e: first.index(e.code) if e.code in first else len(first))
     options = tuple(
         Option(
             e.code,
             N_("%(service)s (about %(minutes)s)"),
-            {"service": e.code, "minutes": e.default_minutes},
+            {
+                "service": e.code,
+                "minutes": e.default_minutes,
+                "category": e.category.value,
+                "short": e.code in first,
+            },
         )
-        for e in addable(ctx, data)
+        for e in ranked
     )
     prefill = tuple(c for c in data.get("prefill_add") or () if c in {o.value for o in options})
     # Rule 2: help outside the service level only where the municipality allows it.
     free = ctx.policy.outside_service_level_allowed
-    room = _room(ctx, data)
     return Question(
         N_("What would you like instead?"),
         "multi" if not free else "multi_or_text",
         options,
-        params={"freed": _freed(data), "room": room},
+        params={"freed": _freed(data), "room": room, "more": len(options) - len(first)},
         hint=N_("You have freed %(freed)s. The services at the top fit within them.")
         if room == _freed(data)
         else N_(

@@ -9,6 +9,7 @@ rolls back: nothing changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -75,6 +76,7 @@ from selvvisitation.services.bookings import (
 from selvvisitation.services.cases import call_back_deadline, open_case
 from selvvisitation.services.notifications import tell_relative_acted
 from selvvisitation.services.references import new_reference
+from selvvisitation.services.replacement_history import choice_history_for
 
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
@@ -449,6 +451,8 @@ def build_context(
             **({} if is_citizen else {"relative": _relative_phone(session, relative_id)}),
         },
         call_back_by=call_back_deadline(citizen, today),
+        # Read once, and only when the short list of replacements is shown (issue 12, 3).
+        choice_history=functools.cache(functools.partial(choice_history_for, session, citizen)),
         **(_ael_context(session, citizen) if ael else {}),
     )
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation.formatters import clock, long_date, short_date
@@ -49,25 +48,29 @@ def _phone(visit: Visit) -> str:
     )
 
 
+# The citizen's words, by case: what she can do, then why (issue 12 item 4).
+CITIZEN_REFUSALS = {
+    # 002, Madservice: cancelled before 12:00 the day before.
+    "meals_deadline": _l(
+        "It is too late to cancel this visit here. Meals must be cancelled before 12:00 "
+        "the day before. Call %(phone)s if you need help."
+    ),
+    "deadline": _l(
+        "It is too late to cancel this visit here. It had to be cancelled before %(time)s "
+        "on %(date)s. Call %(phone)s if you need help."
+    ),
+    "unavailable": _l("This visit can no longer be changed. Call %(phone)s if you need help."),
+}
+
+
 def citizen_refusal(error: VisitChangeRefused, visit: Visit) -> str:
     """The citizen's side: why she cannot cancel or move the visit here, and whom to call."""
+    values = {"phone": _phone(visit)}
+    code = "unavailable"
     if error.code == "deadline" and error.deadline is not None:
-        if error.deadline.meals_rule:  # 002, Madservice: before 12:00 the day before
-            return _(
-                "It is too late to cancel this visit here. Meals must be cancelled before 12:00 "
-                "the day before. Call %(phone)s if you need help.",
-                phone=_phone(visit),
-            )
-        return _(
-            "It is too late to cancel this visit here. It had to be cancelled before %(time)s "
-            "on %(date)s. Call %(phone)s if you need help.",
-            time=clock(error.deadline.at),
-            date=long_date(error.deadline.at),
-            phone=_phone(visit),
-        )
-    return _(
-        "This visit can no longer be changed. Call %(phone)s if you need help.", phone=_phone(visit)
-    )
+        code = "meals_deadline" if error.deadline.meals_rule else "deadline"
+        values |= {"time": clock(error.deadline.at), "date": long_date(error.deadline.at)}
+    return str(CITIZEN_REFUSALS[code]) % values
 
 
 def staff_refusal(error: VisitChangeRefused, visit: Visit) -> str:

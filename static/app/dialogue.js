@@ -76,9 +76,15 @@
       return; // one answer at a time: a double click sends once
     }
     busy = true;
+    var body = new FormData(form);
+    // The button pressed travels too, as in an ordinary post ("Vis flere", issue 12, 3).
+    var pressed = event.submitter;
+    if (pressed && pressed.name && !body.has(pressed.name)) {
+      body.append(pressed.name, pressed.value);
+    }
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       credentials: "same-origin",
       headers: {"X-Requested-With": "fetch", "X-Last-Message": lastMessageId(),
                 "Accept": "application/json"}

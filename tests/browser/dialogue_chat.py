@@ -163,7 +163,7 @@ WORDS = {
         freed_hint_30="Du har frigjort 30 minutter.",
         walk="Gåtur",
         clothes="Indkøb af tøj",
-        not_possible="Dette bytte er ikke muligt:",
+        not_possible="Sådan kan byttet ikke lade sig gøre.",
         too_long="Det, du har valgt, tager 60 minutter, men du har kun frigjort 20 minutter.",
         what_now="Hvad vil du gøre?",
         something_else_instead="Vælg noget andet i stedet",
@@ -260,7 +260,7 @@ WORDS = {
         freed_hint_30="You have freed 30 minutes.",
         walk="A walk",
         clothes="Buying clothes",
-        not_possible="This swap is not possible:",
+        not_possible="This swap is not possible as it is.",
         too_long="What you chose takes 60 minutes, but you have freed only 20 minutes.",
         what_now="What would you like to do?",
         something_else_instead="Choose something else instead",
@@ -401,7 +401,15 @@ class Chat:
 
     def tick(self, *labels: str) -> None:
         for label in labels:
-            self.page.locator("#chat-current label").filter(has_text=label).first.click()
+            choice = self.page.locator("#chat-current label").filter(has_text=label).first
+            more = self.page.locator("#chat-current button[name=more]")
+            if choice.count() == 0 and more.count() == 1:
+                # Not on the short list of replacements: "Vis flere" first (issue 12, 3).
+                more.click()
+                self.taps += 1
+                choice.wait_for()
+                self.check(self.page)
+            choice.click()
             self.taps += 1
 
     def _sending(self) -> None:

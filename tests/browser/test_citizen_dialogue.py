@@ -24,6 +24,7 @@ from selvvisitation.domain.types import (
     ConsentScope,
     ReassessmentReason,
     RelationKind,
+    ServiceCategory,
     SwapStatus,
 )
 from selvvisitation.extensions import db
@@ -499,3 +500,38 @@ def test_a_pending_swap_is_cancelled_from_min_hjaelp_with_javascript(scene_for):
     db.session.rollback()
     assert the_one(SwapRequest).status == SwapStatus.WITHDRAWN
     assert swap.reference == "BYT-0000CAFE"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_vis_flere_shows_the_whole_list_and_keeps_what_she_ticked(javascript, scene_for):
+    """Issue 12, 3 at 390 px: a short list of what fits first; "Vis flere" shows the whole
+    list grouped by category, keeps her tick and stores nothing; the swap goes on from it."""
+    s = scene_for("da", javascript, "phone390")
+    for n in range(10):
+        s.factories.Service(
+            municipality=s.citizen.municipality,
+            code=f"PR-EKSTRA-{n}",
+            name_da=f"Opgave {n}",
+            category=ServiceCategory.PRACTICAL_HELP,
+            default_minutes=10,
+        )
+    db.session.commit()
+    c = s.open()
+    w = c.w
+    c.through((w.menu, w.swap), (w.one_or_period, w.one_visit), (w.which_visit, w.visit_services))
+    c.asked(w.drop)
+    c.choose(w.vacuum_20)
+    c.asked(w.instead)
+    boxes = c.page.locator("#chat-current input[type=checkbox]")
+    expect(boxes).to_have_count(6)
+    c.tick("Opgave 0")
+    c.tick("Opgave 9")  # not on the short list: "Vis flere" first, then the tick
+    expect(boxes).to_have_count(12)
+    expect(c.page.get_by_label("Opgave 0 (cirka 10 minutter)")).to_be_checked()
+    expect(c.page.locator("#chat-current .app-option-group")).to_have_text(
+        ["Personlig pleje", "Praktisk hjælp"]
+    )
+    c.no_sideways_scroll()
+    c.send()
+    c.asked(w.swap_question)
+    assert c.taps == 12  # 2 on each of the 4 questions before; 2 ticks, Vis flere and send

@@ -223,12 +223,13 @@ def test_the_preview_explains_that_other_swaps_took_the_visits_time_before_confi
     )
     day = said[-2].split("ved dit besøg ")[1].split(" bruger")[0]
     assert said[-2] == bar % day and day.endswith(str(household.visit.day.year))
+    # What she can do first, then why (issue 12 item 4).
     assert said[-1] == (
-        f"Dette bytte er ikke muligt: Andre bytte ved dit besøg {day} bruger allerede 50 "
-        "minutter af besøgets 65 minutter. Der er kun 15 minutter fri, og det, du har valgt, "
-        "tager 20 minutter. Det kan du gøre i stedet: Vælg noget, der højst tager 15 minutter. "
-        "Disse kan nås inden for 15 minutter: Strygning (15 minutter). Eller vælg et andet "
-        "besøg, hvor der er mere tid fri."
+        "Sådan kan byttet ikke lade sig gøre. Det kan du gøre: Vælg noget, der højst tager "
+        "15 minutter. Disse kan nås inden for 15 minutter: Strygning (15 minutter). Eller vælg "
+        f"et andet besøg, hvor der er mere tid fri. Hvorfor: Der er kun 15 minutter fri ved dit "
+        f"besøg {day}. Andre bytte bruger allerede 50 minutter af besøgets 65 minutter, og det, "
+        "du har valgt, tager 20 minutter."
     )
     replies = [label.get_text(strip=True) for label in soup.select("#answer label")]
     assert "Vælg Strygning i stedet (15 minutter)" in replies

@@ -160,12 +160,13 @@ def test_a_swap_the_worker_has_answered_cannot_be_cancelled(client, page, househ
         soup.select_one(".app-refused")
         .get_text(" ", strip=True)
         .startswith(
-            "Du kan ikke længere annullere det her, fordi hjemmehjælperen allerede har svaret."
+            "Ring til os, hvis du vil ændre det. Du kan ikke annullere det her, for "
+            "hjemmehjælperen har svaret."
         )
     )
     assert soup.select_one("main form") is None
     response = page.post("citizen.withdraw_swap", swap_id=swap.id, expected_status=409)
-    assert "hjemmehjælperen allerede har svaret" in response.get_data(as_text=True)
+    assert "for hjemmehjælperen har svaret" in response.get_data(as_text=True)
     assert 'data-module="error-summary"' in response.get_data(as_text=True)
     db.session.expire_all()
     assert swap.status == SwapStatus.ACCEPTED and swap.withdrawn_at is None
