@@ -8,25 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from selvvisitation.citizen.texts import Texts
+from selvvisitation.citizen.texts import Texts, genitive
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.types import PriorityNotMetReason, PriorityStatus
 from selvvisitation.extensions import db
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.programme import PriorityExample
 
-
-@blueprint.app_template_filter("genitive")
-def genitive(name: str) -> str:
-    """A name in the genitive: "Inger Jensens", "Hans'"; in English "Inger Jensen's"."""
-    name = name.strip()
-    if str(get_locale()).startswith("en"):
-        return name + ("'" if name.endswith("s") else "'s")
-    return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")
+blueprint.app_template_filter("genitive")(genitive)
 
 
 @blueprint.app_template_global("priority_words")

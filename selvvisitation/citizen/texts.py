@@ -16,6 +16,15 @@ from flask_babel import lazy_gettext as _l
 
 from selvvisitation import formatters
 
+
+def genitive(name: str) -> str:
+    """A name in the genitive: "Inger Jensens", "Hans'"; in English "Inger Jensen's"."""
+    name = name.strip()
+    if str(get_locale()).startswith("en"):
+        return name + ("'" if name.endswith("s") else "'s")
+    return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")
+
+
 # Rule violations from domain.swaps, in plain words (the codes are stable).
 # The two categories rule 3 keeps apart, as words inside a sentence.
 CATEGORY_WORDS: Mapping[str, Any] = {
@@ -181,6 +190,8 @@ class Texts:
             return self.services_list(value)
         if key.endswith("minutes") or key in ("freed", "used", "frame", "remaining", "room"):
             return formatters.minutes(int(value)) if isinstance(value, int) else value
+        if key == "owner":  # a name in the genitive: "Inger Jensens"
+            return genitive(str(value))
         if key in ("add_category", "from_category"):
             return str(CATEGORY_WORDS.get(value, value))
         if key in ("date", "start", "end", "deadline", "created") and isinstance(value, str):

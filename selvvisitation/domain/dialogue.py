@@ -99,6 +99,7 @@ class Context:
     today: date
     language: str = "da"
     is_citizen: bool = True  # the citizen herself, not a relative
+    citizen_name: str = ""  # a relative reads about her by name (issue 12 item 6)
     citizen_cpr: str = ""  # to refuse the citizen as her own relative; never shown
     may_act: bool = True
     policy: Policy = field(default_factory=Policy)
@@ -315,6 +316,15 @@ MENU_PATHS: tuple[tuple[str, str, bool], ...] = (
     # Issue 13: a person at the end of every road.
     ("call_back", N_("Ask the visitation to call me"), True),
 )
+# A relative's words for the same replies: about the citizen, by name, never "my" (issue 12
+# item 6). "owner" is her name in the genitive ("Inger Jensens"), made in the reader's language.
+RELATIVE_MENU_LABELS = {
+    "my_help": N_("See %(owner)s help and next visits"),
+    "wish": N_("A wish for %(owner)s visits"),
+    "reassessment": N_("Ask for a reassessment of %(owner)s help"),
+    "priority": N_("What matters most to %(name)s at the next visits"),
+    "rights": N_("%(owner)s rights"),
+}
 # Under Ældreloven the swap is replaced by "Det vigtigste for mig ved næste besøg".
 AEL_MENU_PATHS: tuple[tuple[str, str, bool], ...] = tuple(
     ("priority", N_("What matters most to me at my next visits"), True)
@@ -361,11 +371,20 @@ NOT_UNDERSTOOD = (
 )
 
 
+def _menu_option(ctx: Context, value: str, label: str) -> Option:
+    if ctx.is_citizen or value not in RELATIVE_MENU_LABELS:
+        return Option(value, label)
+    names = {"owner": ctx.citizen_name, "name": ctx.citizen_name}
+    return Option(value, RELATIVE_MENU_LABELS[value], names)
+
+
 def _menu_question(text: str) -> Callable[[Context, Mapping[str, Any]], Question]:
     def ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
         paths = AEL_MENU_PATHS if ctx.is_ael else MENU_PATHS
         options = tuple(
-            Option(value, label) for value, label, acts in paths if ctx.may_act or not acts
+            _menu_option(ctx, value, label)
+            for value, label, acts in paths
+            if ctx.may_act or not acts
         )
         return Question(
             text,
@@ -1675,6 +1694,19 @@ def _access_log_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
 
 
 def _start_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    if not ctx.is_citizen:  # a relative: about the citizen, by name (issue 12 item 6)
+        names = {"owner": ctx.citizen_name, "name": ctx.citizen_name}
+        if ctx.is_ael:
+            text = N_(
+                "Hello. I can help you with %(owner)s home help. You can see the help, and "
+                "tell us what matters most to %(name)s at the next visits."
+            )
+        else:
+            text = N_(
+                "Hello. I can help you with %(owner)s home help. You can see the help, swap "
+                "a service for something else, or tell us a wish."
+            )
+        return [Message("text", text, names)]
     if ctx.is_ael:
         return [
             Message(

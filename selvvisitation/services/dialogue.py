@@ -418,6 +418,7 @@ def build_context(
         today=today,
         language=language,
         is_citizen=is_citizen,
+        citizen_name=citizen.name,
         citizen_cpr=citizen.cpr if is_citizen else "",
         may_act=may_act,
         policy=policy_for(citizen.municipality),

@@ -10,7 +10,7 @@ language); ``PATHS`` is the matrix's first axis.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
@@ -97,9 +97,12 @@ def scene_for(
             page.set_default_timeout(15_000)
             sign_in_citizen_in_browser(page, person, relative_for=relative_for)
             axe = assert_accessible if javascript else assert_accessible_without_js
-            chat = Chat(
-                page, WORDS[language], language, javascript, lambda p: axe(p, locale=language)
-            )
+            words = WORDS[language]
+            if relative_for is not None:  # the relative reads about her by name (issue 12, 6)
+                whose = relative_for.name + ("'s" if language == "en" else "s")
+                title = "Ask about {} help" if language == "en" else "Spørg om {} hjælp"
+                words = replace(words, page_title=title.format(whose))
+            chat = Chat(page, words, language, javascript, lambda p: axe(p, locale=language))
             if shots is not None:
                 chat.shoot = lambda name: screenshot(page, f"{shots}-{name}")
             chat.open()
