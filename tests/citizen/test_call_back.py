@@ -145,8 +145,13 @@ def test_a_relative_asks_to_be_called_and_the_citizen_sees_it_done_for_her(
     say(page, citizen, text="22 33 44 55")
     say(page, citizen, answer="any_time")
     say(page, citizen, text="")
-    say(page, citizen, answer="send")
+    response = say(page, citizen, answer="send")
 
+    receipt = page.get_url(response.headers["Location"])
+    assert receipt.select_one("h1").get_text(" ", strip=True).startswith(
+        "Visitationen ringer til dig"
+    )
+    assert "22 33 44 55" in receipt.select_one(".app-summary").get_text(" ", strip=True)
     request = the_request()
     assert request.requested_by_kind == ActorKind.RELATIVE
     assert request.requested_by_relative_id == relative.id
