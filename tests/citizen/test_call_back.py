@@ -148,8 +148,8 @@ def test_a_relative_asks_to_be_called_and_the_citizen_sees_it_done_for_her(
     response = say(page, citizen, answer="send")
 
     receipt = page.get_url(response.headers["Location"])
-    assert receipt.select_one("h1").get_text(" ", strip=True).startswith(
-        "Visitationen ringer til dig"
+    assert (
+        receipt.select_one("h1").get_text(" ", strip=True).startswith("Visitationen ringer til dig")
     )
     assert "22 33 44 55" in receipt.select_one(".app-summary").get_text(" ", strip=True)
     request = the_request()
