@@ -72,15 +72,27 @@ def own_number(ctx: Context) -> str:
 # --- The steps ----------------------------------------------------------------------------
 
 
-def _intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    return [
+def _intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    said = (
         Message(
             "text",
             N_(
                 "I can ask the visitation to call you. A person from the visitation calls "
                 "you, and you can talk about anything to do with your help."
             ),
-        ),
+        )
+        if ctx.is_citizen
+        else Message(  # a relative: about the citizen, by name (issue 12 item 6)
+            "text",
+            N_(
+                "I can ask the visitation to call you. A person from the visitation calls "
+                "you, and you can talk about anything to do with %(owner)s help."
+            ),
+            {"owner": ctx.citizen_name},
+        )
+    )
+    return [
+        said,
         # Issue 14: or write a message, where the visitation or the team answer.
         Message("write_link", ""),
     ]

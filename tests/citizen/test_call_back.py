@@ -141,7 +141,11 @@ def test_a_relative_asks_to_be_called_and_the_citizen_sees_it_done_for_her(
     sign_in_relative(client, relative, citizen)
     page.get("citizen.conversation")
     say(page, citizen, answer="call_back")
-    assert page.get("citizen.conversation").select_one("input#text")["value"] == "22 33 44 55"
+    soup = page.get("citizen.conversation")
+    assert soup.select_one("input#text")["value"] == "22 33 44 55"
+    assert "tale om alt, der har med Inger Jensens hjælp at gøre" in soup.select_one(
+        "#chat-log"
+    ).get_text(" ", strip=True)
     say(page, citizen, text="22 33 44 55")
     say(page, citizen, answer="any_time")
     say(page, citizen, text="")
