@@ -52,7 +52,11 @@ demo-db: setup ## Create the demo database and print the demo logins
 	SELVVISITATION_CONFIG=demo $(APP) db upgrade
 	SELVVISITATION_CONFIG=demo $(APP) seed-demo
 
+# The delivery worker runs beside the app, as in production, so what the demo does shows as
+# sent on the Demo-udbakke page; it stops with the app.
 run: demo-db ## Set up and run the app with demo data on http://127.0.0.1:8000
+	SELVVISITATION_CONFIG=demo $(APP) deliver-notifications --interval 10 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SELVVISITATION_CONFIG=demo $(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - 'selvvisitation:create_app("demo", serving=True)'
 
 test: setup browser test-only ## Set up and run the whole test suite

@@ -64,10 +64,11 @@ def register_cpr_vault(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from selvvisitation import models  # noqa: F401  (register all tables on the metadata)
-    from selvvisitation.i18n import select_locale, select_timezone
+    from selvvisitation.i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     csrf.init_app(app)
     mail.init_app(app)
     with app.app_context():

@@ -23,25 +23,42 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create the demo municipality (once) and print the demo logins."""
+    from flask import current_app
+
     from selvvisitation.demo.ael import basis_counts
     from selvvisitation.demo.seed import build_demo, reset_demo_passwords
+    from selvvisitation.demo.week import play_demo_week
     from selvvisitation.domain.dates import local_today
     from selvvisitation.models import Municipality
     from selvvisitation.services.flags import evaluate_municipality
 
+    if not current_app.config.get("DEMO_MODE"):
+        # Made-up people with e-mail settings do not belong in a municipality's database.
+        raise click.ClickException(
+            "seed-demo adds made-up citizens and staff, so it runs only in demo mode "
+            "(SELVVISITATION_CONFIG=demo, or SELVVISITATION_DEMO=1). Nothing was written."
+        )
     existing = db.session.scalars(select(Municipality).where(Municipality.code == "561")).first()
     if existing is not None:
         click.echo("Demo data exists already; new passwords for the demo staff:")
         logins = reset_demo_passwords(db.session, existing)
     else:
         click.echo("Creating the demo municipality …")
-        result = build_demo(db.session)
+        today = local_today()
+        result = build_demo(db.session, today=today)
         logins = result.logins
         db.session.flush()
         # The visitators' queue starts as it would in real life: flags raised from the history.
         report = evaluate_municipality(db.session, result.municipality.id)
         click.echo(f"Flags raised from the demo history: {len(report.opened)}")
         existing = result.municipality
+        db.session.commit()
+        # Issue 14: a week of what the demo family was told, through the real services (each
+        # step commits), listed on the Demo-udbakke; only in the demo, where nothing is sent.
+        demo_mode = bool(current_app.config.get("DEMO_MODE"))
+        week = play_demo_week(db.session, existing, today) if demo_mode else None
+        if week is not None:
+            click.echo(f"A demo week of notifications for {week.citizen.name}'s family")
     db.session.commit()
     click.echo("Citizens by legal basis of their current decision:")
     for line in basis_counts(db.session, existing, local_today()).lines():

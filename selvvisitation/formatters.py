@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_time, get_locale, gettext, ngettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_time,
+    get_locale,
+    get_timezone,
+    gettext,
+    ngettext,
+)
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation.domain.cpr import mask_cpr
@@ -64,7 +72,15 @@ def short_date(value: date | datetime | None) -> str:
 
 
 def clock(value: datetime | None) -> str:
-    return "–" if value is None else format_time(value, "HH:mm")
+    """The time of day, 24-hour, in the user's time zone: the same in every locale."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        # What format_time(value, "HH:mm") gives, without Babel's pattern machinery: the
+        # day list shows some 100 (issue 17).
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(get_timezone()).strftime("%H:%M")
+    return format_time(value, "HH:mm")
 
 
 def date_time(value: datetime | None) -> str:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -17,6 +22,58 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+# Where the request's translations are kept, next to Flask-Babel's own locale (g._flask_babel).
+_FOUND = "selvvisitation_translations"
+
+
+def request_translations() -> Any:
+    """The request's translations, found once per request and locale.
+
+    Flask-Babel finds them again for every string: the request's locale, its domain and
+    its catalogue cache, about 7 µs a string; the day list has some 300 (issue 17). They
+    are kept with the locale they were found for, so flask_babel.refresh() and
+    force_locale(), which replace the locale object, find them anew.
+    """
+    babel = g.get("_flask_babel") if has_app_context() else None
+    found = getattr(babel, _FOUND, None)
+    if found is not None and found[0] is getattr(babel, "babel_locale", None):
+        return found[1]
+    translations = get_translations()
+    locale = get_locale()
+    babel = g.get("_flask_babel") if has_app_context() else None
+    if babel is not None and locale is not None:
+        setattr(babel, _FOUND, (locale, translations))
+    return translations
+
+
+# Jinja's new-style gettext (jinja2.ext, as Flask-Babel installs it), one call deep instead
+# of two: the same escaping and the same %-formatting of the variables.
+@pass_context
+def _template_gettext(context: Context, string: str, **variables: Any) -> str:
+    text = request_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704  (our own catalogue, as jinja2.ext does)
+    return text % variables  # type: ignore[no-any-return]
+
+
+@pass_context
+def _template_ngettext(
+    context: Context, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = request_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704  (our own catalogue, as jinja2.ext does)
+    return text % variables  # type: ignore[no-any-return]
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' _(), gettext() and ngettext() (and {% trans %}) use request_translations."""
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )
 
 
 # Unicode categories a `next` may not hold: controls (browsers drop tabs and newlines,

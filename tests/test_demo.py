@@ -188,3 +188,16 @@ def test_the_demo_plans_a_worker_for_most_visits_and_leaves_some_to_the_team():
         select(StaffUser).join(Visit, Visit.planned_staff_id == StaffUser.id).distinct()
     ).all()
     assert {w.role for w in workers} == {StaffRole.HOME_CARE_WORKER}
+
+
+def test_seed_demo_refuses_outside_demo_mode_and_writes_nothing(app):
+    """Made-up citizens with e-mail settings must never land in a municipality's database
+    (a real worker would send to them)."""
+    app.config["DEMO_MODE"] = False
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    finally:
+        app.config["DEMO_MODE"] = True
+    assert result.exit_code == 1
+    assert "only in demo mode" in result.output
+    assert _count(Citizen) == 0

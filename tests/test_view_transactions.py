@@ -40,7 +40,6 @@ NOT_YET_MOVED = {
     "staff/record_ael.py": 1,
     "staff/reports.py": 2,
     "staff/team.py": 1,
-    "staff/visit_list.py": 2,
     "supervision/sampling.py": 1,
     "visitation/actions.py": 1,
     "visitation/case.py": 1,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 12:36:04.982792
+Create Date: 2026-12-05 13:32:13.516107
 
 """
 from alembic import op
@@ -417,7 +417,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
     sa.Column('relative_id', sa.Integer(), nullable=True),
-    sa.Column('event', sa.Enum('swap_accepted', 'swap_declined', 'priority_met', 'priority_not_met', 'visit_cancelled', 'visit_moved', 'visit_delayed', 'new_message', 'decision_or_letter', 'reassessment_booked', 'relative_acted', 'visit_carried_out', name='notificationevent', native_enum=False, length=40), nullable=False),
+    sa.Column('event', sa.Enum('swap_accepted', 'swap_declined', 'priority_met', 'priority_not_met', 'move_accepted', 'move_declined', 'visit_cancelled', 'visit_moved', 'visit_delayed', 'new_message', 'decision_or_letter', 'reassessment_booked', 'relative_acted', 'visit_carried_out', name='notificationevent', native_enum=False, length=40), nullable=False),
     sa.Column('channel', sa.Enum('none', 'email', 'sms', 'digital_post', name='channel', native_enum=False, length=40), nullable=False),
     sa.Column('recipient', sa.String(length=200), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
@@ -520,6 +520,7 @@ def upgrade():
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_citizen_day', ['citizen_id', 'day'], unique=False)
+        batch_op.create_index('ix_visit_day', ['day'], unique=False)
         batch_op.create_index('ix_visit_team_day', ['team_id', 'day'], unique=False)
 
     op.create_table('assessment_visit',
@@ -1192,6 +1193,7 @@ def downgrade():
     op.drop_table('assessment_visit')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index('ix_visit_team_day')
+        batch_op.drop_index('ix_visit_day')
         batch_op.drop_index('ix_visit_citizen_day')
 
     op.drop_table('visit')

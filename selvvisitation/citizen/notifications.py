@@ -36,7 +36,9 @@ CHANNEL_LABELS = {
     Channel.DIGITAL_POST: _l("Digital Post"),
 }
 TOPIC_LABELS = {
-    Topic.ANSWERS: _l("A wish to swap, or what you asked for at a visit, was answered"),
+    Topic.ANSWERS: _l(
+        "A wish to swap or to move a visit, or what you asked for at a visit, was answered"
+    ),
     Topic.VISIT_CHANGES: _l("The home care cancels, moves or is late for a visit"),
     Topic.MESSAGES: _l("A new message"),
     Topic.LETTERS: _l("A decision or a letter"),

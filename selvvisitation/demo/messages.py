@@ -1,7 +1,8 @@
-"""Messages in the demo (issue 14): the demo citizen Inger Jensen has written to her team and
-been answered, and her daughter Susanne has written to the visitation for her and waits for a
-reply, so the citizen's "Beskeder" and the staff's inbox (with its reply deadline) show
-something from the start."""
+"""Messages in the demo (issue 14): the demo citizen Inger Jensen has written to her team (the
+demo week has the team answer her, through the service that tells her family), and her
+daughter Susanne has written to the visitation for her and waits for a reply, so the
+citizen's "Beskeder" and the staff's inbox (with its reply deadline) show something from
+the start."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.domain.dates import LOCAL
 from selvvisitation.domain.messages import ThreadParty
-from selvvisitation.domain.types import ActorKind, StaffRole
+from selvvisitation.domain.types import ActorKind
 from selvvisitation.models import (
     Citizen,
     Consent,
     MessageThread,
     Municipality,
-    StaffUser,
     ThreadMessage,
 )
 
@@ -36,19 +36,16 @@ def add_demo_messages(session: Session, municipality: Municipality, today: date)
     ).first()
     if citizen is None or citizen.team_id is None:
         return
-    worker = session.scalars(
-        select(StaffUser).where(
-            StaffUser.team_id == citizen.team_id, StaffUser.role == StaffRole.HOME_CARE_WORKER
-        )
-    ).first()
     consent = session.scalars(
-        select(Consent).where(Consent.citizen_id == citizen.id, Consent.revoked_at.is_(None))
+        select(Consent)
+        .where(Consent.citizen_id == citizen.id, Consent.revoked_at.is_(None))
+        .order_by(Consent.id)
     ).first()
 
-    # With her team: she asked, the worker answered; the answer is new to her.
-    asked, answered = _at(today - timedelta(days=3), 10, 12), _at(today - timedelta(days=2), 13, 40)
-    team = _thread(citizen, ThreadParty.TEAM, asked, last_message_at=answered)
-    team.staff_read_at = answered
+    # With her team: she asked; the team answers in the demo week (demo/week.py).
+    asked = _at(today - timedelta(days=3), 10, 12)
+    team = _thread(citizen, ThreadParty.TEAM, asked, last_message_at=asked)
+    team.awaiting_reply_since = asked
     team.messages = [
         _message(
             asked,
@@ -58,17 +55,6 @@ def add_demo_messages(session: Session, municipality: Municipality, today: date)
             author_citizen_id=citizen.id,
         )
     ]
-    if worker is not None:
-        team.messages.append(
-            _message(
-                answered,
-                worker.name,
-                "Det kan vi godt. Vi kommer torsdag mellem kl. 10.30 og 11.00.",
-                author_kind=ActorKind.STAFF,
-                author_staff_id=worker.id,
-                party=ThreadParty.TEAM,
-            )
-        )
     session.add(team)
 
     if consent is None:

@@ -11,7 +11,7 @@ import random
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
 from selvvisitation.demo.messages import add_demo_messages
 from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.demo.supervision import add_supervision_demo
+from selvvisitation.demo.week import DAUGHTER, GRANDSON, WEEK_DAYS
 from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.notifications import Channel, RecipientKind, topics_for
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
@@ -310,9 +311,12 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
             repeat_swapper=repeat_swapper,
             time_deviator=time_deviator,
             occasional_swapper=index % 5 == 2 and not repeat_swapper,
+            # The demo week (demo/week.py) records the first citizen's last visits itself,
+            # through the worker's "Som planlagt", and her family is told.
+            recorded_before=today - timedelta(days=WEEK_DAYS) if index == 0 else today,
         )
 
-    _demo_relatives(session, rng, municipality)
+    _demo_relatives(session, rng, municipality, today)
     add_demo_messages(session, municipality, today)
     add_supervision_demo(session, municipality, today)
     add_team_wishes(session, municipality, today)
@@ -423,6 +427,7 @@ def _plan_and_record_visits(
     repeat_swapper: bool,
     time_deviator: bool,
     occasional_swapper: bool,
+    recorded_before: date,
 ) -> None:
     by_slot: dict[tuple[date, str], list[GrantedService]] = defaultdict(list)
     for grant in grants:
@@ -453,7 +458,7 @@ def _plan_and_record_visits(
         )
         visit.ends_at = visit.starts_at + timedelta(minutes=frame)
         session.add(visit)
-        recorded = day < today
+        recorded = day < recorded_before
         swap_here = None
         if recorded and swap_target is not None and swap_target in slot_grants and walk:
             # Repeat swappers drop the same service at every recent visit (>= 3 in 90 days);
@@ -522,23 +527,26 @@ def _plan_and_record_visits(
     session.flush()
 
 
-def _demo_relatives(session: Session, rng: random.Random, municipality: Municipality) -> None:
+def _demo_relatives(
+    session: Session, rng: random.Random, municipality: Municipality, today: date
+) -> None:
     citizens = (
         session.query(Citizen).filter_by(municipality_id=municipality.id).order_by(Citizen.id).all()
     )
     # (name, relation and, for "other", in words, scope, basis, which citizen)
     child, partner, other = RelationKind.CHILD, RelationKind.PARTNER, RelationKind.OTHER
     pairs = [
-        ("Susanne Jensen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
+        (DAUGHTER, child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 0),
         ("Michael Nielsen", child, "", ConsentScope.SEE, ConsentBasis.WRITTEN, 1),
         ("Birgit Hansen", partner, "", ConsentScope.ACT, ConsentBasis.TACIT_POWER_OF_ATTORNEY, 2),
         ("Peter Larsen", child, "", ConsentScope.ACT, ConsentBasis.WRITTEN, 5),
         ("Anne Madsen", other, "niece", ConsentScope.SEE, ConsentBasis.WRITTEN, 8),
+        # Inger's grandson sees her help and hears of changes by SMS (the demo week).
+        (GRANDSON, other, "barnebarn", ConsentScope.SEE, ConsentBasis.WRITTEN, 0),
     ]
-    notified = {  # issue 14: two relatives chose notifications; the Demo-udbakke shows them
-        "Susanne Jensen": (Channel.SMS, ""),
-        "Michael Nielsen": (Channel.EMAIL, "michael.nielsen@example.org"),
-    }
+    # Issue 14: Michael chose e-mail; Inger Jensen's family choose theirs in the demo week.
+    notified = {"Michael Nielsen": (Channel.EMAIL, "michael.nielsen@example.org")}
+    start_of_today = datetime.combine(today, time(), tzinfo=LOCAL)
     for name, relation, relation_text, scope, basis, citizen_index in pairs:
         relative = Relative(name=name, phone=f"4{rng.randrange(1000000, 9999999)}")
         session.add(relative)
@@ -562,7 +570,7 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
                 relation_text=relation_text,
                 scope=scope,
                 basis=basis,
-                valid_from=datetime.now(UTC) - timedelta(days=rng.randrange(10, 300)),
+                valid_from=start_of_today - timedelta(days=rng.randrange(10, 300)),
             )
         )
     # One withdrawn consent, so the demo shows that a relative loses access.
@@ -576,8 +584,8 @@ def _demo_relatives(session: Session, rng: random.Random, municipality: Municipa
             relation_text="nevø",
             scope=ConsentScope.SEE,
             basis=ConsentBasis.WRITTEN,
-            valid_from=datetime.now(UTC) - timedelta(days=200),
-            revoked_at=datetime.now(UTC) - timedelta(days=20),
+            valid_from=start_of_today - timedelta(days=200),
+            revoked_at=start_of_today - timedelta(days=20),
         )
     )
     session.flush()

@@ -8,6 +8,9 @@ work then, and would see the wrong day's visits.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,9 +27,33 @@ def plausible_day(day: date) -> bool:
     return FIRST_DAY <= day <= LAST_DAY
 
 
+# A moment set by clock_at; None (always, outside the demo's seeding): the real time.
+_SET_NOW: ContextVar[datetime | None] = ContextVar("selvvisitation_set_now", default=None)
+
+
+def utc_now() -> datetime:
+    """Now, aware and in UTC: the moment clock_at set, or the real time."""
+    moment = _SET_NOW.get()
+    return moment if moment is not None else datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Run the block as if it were ``moment`` (aware) for every "now" taken from utc_now,
+    local_today and the models' timestamps. The demo plays its week through the real
+    services with it (demo/week.py), so each row says when it happened in the story."""
+    if moment.tzinfo is None:
+        raise ValueError("clock_at needs an aware moment")
+    token = _SET_NOW.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _SET_NOW.reset(token)
+
+
 def local_today(now: datetime | None = None) -> date:
     """The date in Denmark now (or at ``now``, an aware moment)."""
-    return (now or datetime.now(UTC)).astimezone(LOCAL).date()
+    return (now or utc_now()).astimezone(LOCAL).date()
 
 
 def local_day(moment: datetime) -> date:

@@ -57,6 +57,26 @@ _NEWS: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
             "The home care could not do what you asked for at the visit.",
         ),
     },
+    NotificationEvent.MOVE_ACCEPTED: {
+        "da": (
+            "Dit besøg er flyttet, som du bad om",
+            "Hjemmeplejen har sagt ja til at flytte besøget og har flyttet det.",
+        ),
+        "en": (
+            "Your visit was moved as you asked",
+            "The home care said yes to moving the visit and has moved it.",
+        ),
+    },
+    NotificationEvent.MOVE_DECLINED: {
+        "da": (
+            "Dit besøg kunne ikke flyttes",
+            "Hjemmeplejen kunne ikke flytte besøget. Det er der, hvor det var.",
+        ),
+        "en": (
+            "Your visit could not be moved",
+            "The home care could not move the visit. It stays where it was.",
+        ),
+    },
     NotificationEvent.VISIT_CANCELLED: {
         "da": ("Et besøg er aflyst", "Hjemmeplejen har aflyst et besøg."),
         "en": ("A visit has been cancelled", "The home care has cancelled a visit."),
@@ -94,6 +114,92 @@ _NEWS: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
     NotificationEvent.VISIT_CARRIED_OUT: {
         "da": ("Besøget er gennemført", "Hjemmeplejen har været på besøg, som planlagt."),
         "en": ("The visit has been carried out", "The home care has made the visit, as planned."),
+    },
+}
+
+# The same news told to a relative: about the citizen, by her first name, never "you" or
+# "your" for what is hers (issue 12 item 6). Events whose words are neutral are not here.
+_NEWS_FOR_RELATIVE: dict[NotificationEvent, dict[str, tuple[str, str]]] = {
+    NotificationEvent.SWAP_ACCEPTED: {
+        "da": (
+            "Ønsket om at bytte hos %(name)s er opfyldt",
+            "Hjemmeplejen har byttet hjælpen hos %(name)s, som ønsket.",
+        ),
+        "en": ("The swap for %(name)s was met", "The home care swapped the help as wished."),
+    },
+    NotificationEvent.SWAP_DECLINED: {
+        "da": (
+            "Ønsket om at bytte hos %(name)s kunne ikke opfyldes",
+            "Hjemmeplejen kunne ikke bytte hjælpen hos %(name)s denne gang.",
+        ),
+        "en": (
+            "The swap for %(name)s could not be met",
+            "The home care could not swap the help this time.",
+        ),
+    },
+    NotificationEvent.PRIORITY_MET: {
+        "da": (
+            "Det, %(name)s gerne ville, blev gjort",
+            "Hjemmeplejen gjorde det, der var bedt om til besøget hos %(name)s.",
+        ),
+        "en": (
+            "What %(name)s asked for was done",
+            "The home care did what was asked for at the visit.",
+        ),
+    },
+    NotificationEvent.PRIORITY_NOT_MET: {
+        "da": (
+            "Det, %(name)s gerne ville, blev ikke gjort",
+            "Hjemmeplejen kunne ikke gøre det, der var bedt om til besøget hos %(name)s.",
+        ),
+        "en": (
+            "What %(name)s asked for was not done",
+            "The home care could not do what was asked for at the visit.",
+        ),
+    },
+    NotificationEvent.MOVE_ACCEPTED: {
+        "da": (
+            "Besøget hos %(name)s er flyttet, som der blev bedt om",
+            "Hjemmeplejen har sagt ja til at flytte besøget og har flyttet det.",
+        ),
+        "en": (
+            "The visit to %(name)s was moved as asked",
+            "The home care said yes to moving the visit and has moved it.",
+        ),
+    },
+    NotificationEvent.MOVE_DECLINED: {
+        "da": (
+            "Besøget hos %(name)s kunne ikke flyttes",
+            "Hjemmeplejen kunne ikke flytte besøget. Det er der, hvor det var.",
+        ),
+        "en": (
+            "The visit to %(name)s could not be moved",
+            "The home care could not move the visit. It stays where it was.",
+        ),
+    },
+    NotificationEvent.NEW_MESSAGE: {
+        "da": (
+            "Der er en ny besked om %(name)s",
+            "Der er kommet en ny besked om hjælpen til %(name)s.",
+        ),
+        "en": ("A new message about %(name)s", "A new message about the help has arrived."),
+    },
+    NotificationEvent.DECISION_OR_LETTER: {
+        "da": (
+            "Der er et nyt brev til %(name)s",
+            "Der er kommet et nyt brev om hjælpen til %(name)s.",
+        ),
+        "en": ("A new letter for %(name)s", "A new letter about the help has arrived."),
+    },
+    NotificationEvent.REASSESSMENT_BOOKED: {
+        "da": (
+            "Visitationen kommer på besøg hos %(name)s",
+            "Visitationen har aftalt et besøg for at se på hjælpen til %(name)s igen.",
+        ),
+        "en": (
+            "The visitation will visit %(name)s",
+            "The visitation has booked a visit to look at the help again.",
+        ),
     },
 }
 
@@ -174,7 +280,13 @@ def render(
     language = language_of(language)
     if channel == Channel.SMS:
         return RenderedNotification(_SMS_SUBJECT[language], _SMS[language] % {"link": link})
-    subject, opening = _NEWS[event][language]
+    name = params.get("citizen_first_name")
+    name = name.strip() if isinstance(name, str) else ""
+    for_relative = _NEWS_FOR_RELATIVE.get(event) if name else None
+    if for_relative is not None:
+        subject, opening = (words % {"name": name} for words in for_relative[language])
+    else:
+        subject, opening = _NEWS[event][language]
     acted = params.get("acted")
     if (
         event == NotificationEvent.RELATIVE_ACTED
@@ -186,9 +298,8 @@ def render(
     reason = params.get("reason")
     if isinstance(reason, str) and reason in _REASONS:
         lines.append(_REASONS[reason][language])
-    name = params.get("citizen_first_name")
-    if isinstance(name, str) and name.strip():
-        lines.append(_ABOUT_CITIZEN[language] % {"name": name.strip()})
+    if name:  # whose help it is about, also where the news itself is worded neutrally
+        lines.append(_ABOUT_CITIZEN[language] % {"name": name})
     lines.append(_SEE_MORE[language] % {"link": link})
     lines.extend(["", _SIGNATURE[language]])
     return RenderedNotification(subject, "\n".join(lines))

@@ -23,6 +23,10 @@ class NotificationEvent(enum.StrEnum):
     SWAP_DECLINED = "swap_declined"  # params: reason (a DeclineReason value or other)
     PRIORITY_MET = "priority_met"
     PRIORITY_NOT_MET = "priority_not_met"  # params: reason (a PriorityNotMetReason value)
+    # The team's answer to the citizen's request to move a visit (002: a move is agreed
+    # between citizen and provider, so the request is a wish the team answers).
+    MOVE_ACCEPTED = "move_accepted"
+    MOVE_DECLINED = "move_declined"  # params: reason "other" (the team's words are not sent)
     VISIT_CANCELLED = "visit_cancelled"  # by the provider (002: the citizen is told)
     VISIT_MOVED = "visit_moved"  # by the provider: > 30 min for personal care (002)
     VISIT_DELAYED = "visit_delayed"  # by the provider: > 1 hour for practical help (002)
@@ -50,6 +54,8 @@ TOPIC_OF: dict[NotificationEvent, Topic] = {
     NotificationEvent.SWAP_DECLINED: Topic.ANSWERS,
     NotificationEvent.PRIORITY_MET: Topic.ANSWERS,
     NotificationEvent.PRIORITY_NOT_MET: Topic.ANSWERS,
+    NotificationEvent.MOVE_ACCEPTED: Topic.ANSWERS,
+    NotificationEvent.MOVE_DECLINED: Topic.ANSWERS,
     NotificationEvent.VISIT_CANCELLED: Topic.VISIT_CHANGES,
     NotificationEvent.VISIT_MOVED: Topic.VISIT_CHANGES,
     NotificationEvent.VISIT_DELAYED: Topic.VISIT_CHANGES,

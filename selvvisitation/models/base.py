@@ -9,10 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+from selvvisitation.domain.dates import utc_now
+
 
 def utcnow() -> datetime:
-    """Current time, timezone-aware; used as a callable default, never at import."""
-    return datetime.now(UTC)
+    """Current time, timezone-aware; used as a callable default, never at import.
+    (domain.dates.clock_at sets it for the demo's week.)"""
+    return utc_now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.programme import CareProgrammeElement
     from selvvisitation.models.swaps import SwapRequest
     from selvvisitation.models.users import StaffUser
+    from selvvisitation.models.visit_changes import MoveRequest, VisitChange
 
 
 class Visit(db.Model):
@@ -27,6 +28,12 @@ class Visit(db.Model):
     __table_args__ = (
         sa.Index("ix_visit_team_day", "team_id", "day"),
         sa.Index("ix_visit_citizen_day", "citizen_id", "day"),
+        # The flag evaluation reads a window of days for the whole municipality (90 days
+        # for deselections, 13 weeks for time deviations; services.flags): its queries
+        # filter on the day, and on the citizen only through "of this municipality", so
+        # neither index above serves them. On the day alone, the window is one range of
+        # the index however long the history grows (issue 17).
+        sa.Index("ix_visit_day", "day"),
         # The care record system's visit id: the natural key of docs/import-format.md.
         sa.UniqueConstraint("citizen_id", "external_id", name="uq_visit_external_id"),
     )
@@ -60,6 +67,16 @@ class Visit(db.Model):
     # An AEL visit's lines: elements of the forløb, no minutes (DOMAIN.md "Ældreloven").
     elements: Mapped[list[VisitElement]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="VisitElement.id"
+    )
+    # Read with the visit on the team's lists, in the same query (issue 17); written through
+    # VisitChange and MoveRequest themselves, oldest first.
+    changes: Mapped[list[VisitChange]] = relationship(
+        foreign_keys="VisitChange.visit_id",
+        viewonly=True,
+        order_by="[VisitChange.created_at, VisitChange.id]",
+    )
+    move_requests: Mapped[list[MoveRequest]] = relationship(
+        viewonly=True, order_by="[MoveRequest.created_at, MoveRequest.id]"
     )
 
     @property

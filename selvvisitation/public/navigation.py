@@ -53,9 +53,9 @@ def _with_unread(endpoint: str, label: object, actor: Actor) -> object:
     if endpoint != "staff.message_inbox" or actor.staff is None:
         return label
     from selvvisitation.extensions import db
-    from selvvisitation.services.messages import unread_count
+    from selvvisitation.services.messages import menu_unread_count
 
-    count = unread_count(db.session, actor.staff)
+    count = menu_unread_count(db.session, actor.staff)
     if not count:
         return label
     return ngettext("%(label)s (%(num)d unread)", "%(label)s (%(num)d unread)", count, label=label)

@@ -26,6 +26,8 @@ from flask import (
     url_for,
 )
 from flask_babel import refresh as refresh_babel
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from selvvisitation.domain.types import ActorKind, ConsentScope, StaffRole
 from selvvisitation.extensions import db
@@ -195,7 +197,7 @@ PREFERENCES = ("lang", LARGE_TEXT)
 
 
 def _load_actor() -> Actor:
-    from selvvisitation.models import Citizen, Relative, StaffUser
+    from selvvisitation.models import Relative
 
     kind = session.get("actor_kind")
     actor_id = session.get("actor_id")
@@ -210,38 +212,100 @@ def _load_actor() -> Actor:
         g.timed_out = (kind, actor_id, session.get("subject_id"))
         sign_out()
         return Actor()
-    if _session_was_ended(session.get("sid")):
-        sign_out()
+    sid = session.get("sid")
+    if not isinstance(sid, str) or not sid:
+        sign_out()  # no sign-in id: fail closed, as for an ended session
         return Actor()
     if now - float(last_seen) >= LAST_SEEN_STEP_SECONDS:
         session["last_seen"] = now
     if kind == ActorKind.STAFF.value:
-        staff = db.session.get(StaffUser, actor_id)
-        nonce = session.get("nonce")
-        if staff is None or not staff.active or not nonce or staff.session_nonce != nonce:
+        return _staff_actor(actor_id, sid)
+    if kind == ActorKind.CITIZEN.value:
+        citizen, ended = _person_and_ended_session(_citizen_query(actor_id), sid)
+        if ended:
             sign_out()
             return Actor()
-        return Actor(kind=ActorKind.STAFF, staff=staff, session_id=session["sid"])
-    if kind == ActorKind.CITIZEN.value:
-        citizen = db.session.get(Citizen, actor_id)
         if citizen is None:
             session.clear()
             return Actor()
-        return Actor(
-            kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id=session["sid"]
-        )
+        return Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id=sid)
     if kind == ActorKind.RELATIVE.value:
-        relative = db.session.get(Relative, actor_id)
+        relative, ended = _person_and_ended_session(
+            select(Relative).where(Relative.id == actor_id), sid
+        )
+        if ended:
+            sign_out()
+            return Actor()
         if relative is None:
             session.clear()
             return Actor()
         subject_id = session.get("subject_id")
-        subject = db.session.get(Citizen, subject_id) if subject_id else None
-        return Actor(
-            kind=ActorKind.RELATIVE, relative=relative, subject=subject, session_id=session["sid"]
-        )
+        subject = db.session.scalar(_citizen_query(subject_id)) if subject_id else None
+        return Actor(kind=ActorKind.RELATIVE, relative=relative, subject=subject, session_id=sid)
     session.clear()
     return Actor()
+
+
+# Every page reads the signed-in person together with whether her session was signed out,
+# and what the layout and the audit log need of her (municipality, its policy, provider):
+# one statement, not five (issue 17).
+
+
+def _person_and_ended_session(query: Select, sid: str, *columns: Any) -> tuple[Any, bool]:
+    """The one row of ``query`` (None when there is none) and whether the session ``sid``
+    was signed out (the cookie is a replay); extra ``columns`` go into g by their key."""
+    from selvvisitation.models import EndedSession
+
+    row = db.session.execute(
+        query.add_columns(EndedSession.sid.label("ended_sid"), *columns).outerjoin(
+            EndedSession, EndedSession.sid == sid
+        )
+    ).first()
+    if row is None:
+        return None, _session_was_ended(sid)
+    for column in columns:
+        g.setdefault(column.key, getattr(row, column.key))
+    return row[0], row.ended_sid is not None
+
+
+def _citizen_query(citizen_id: Any) -> Select:
+    from selvvisitation.models import Citizen, Municipality
+
+    return (
+        select(Citizen)
+        .where(Citizen.id == citizen_id)
+        .options(joinedload(Citizen.municipality).joinedload(Municipality.policy))
+    )
+
+
+def _staff_actor(staff_id: Any, sid: str) -> Actor:
+    from selvvisitation.models import Municipality, StaffUser
+    from selvvisitation.services.messages import (
+        UNREAD_READ_WITH_ACTOR,
+        unread_count_of_staff_row,
+    )
+
+    query = (
+        select(StaffUser)
+        .where(StaffUser.id == staff_id)
+        .options(
+            joinedload(StaffUser.municipality).joinedload(Municipality.policy),
+            joinedload(StaffUser.provider),
+        )
+    )
+    # A page shows the menu with her unread messages (navigation): read with her.
+    columns = (
+        [unread_count_of_staff_row().label(UNREAD_READ_WITH_ACTOR)]
+        if request.method == "GET"
+        else []
+    )
+    staff, ended = _person_and_ended_session(query, sid, *columns)
+    nonce = session.get("nonce")
+    if ended or staff is None or not staff.active or not nonce or staff.session_nonce != nonce:
+        g.pop(UNREAD_READ_WITH_ACTOR, None)
+        sign_out()
+        return Actor()
+    return Actor(kind=ActorKind.STAFF, staff=staff, session_id=sid)
 
 
 def session_timeout() -> float:
@@ -332,6 +396,7 @@ def install_access_control(app: Flask) -> None:
         g.pop("municipality", None)
         g.pop("kept_answer", None)
         g.pop("timed_out", None)
+        g.pop("unread_messages", None)  # services.messages.UNREAD_READ_WITH_ACTOR
         if request.endpoint in _BUILTIN_PUBLIC:
             # Static files: public, and never a reason to read or rewrite the session.
             g.actor = Actor()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
@@ -65,9 +65,8 @@ def priorities_for(session: Session, visits: Sequence[Visit]) -> dict[int, list[
             ),
             VisitPriority.status.not_in((PriorityStatus.WITHDRAWN, PriorityStatus.LAPSED)),
         )
-        .options(
-            selectinload(VisitPriority.element), selectinload(VisitPriority.created_by_relative)
-        )
+        # Joined: many-to-one, so the priorities stay one statement (issue 17).
+        .options(joinedload(VisitPriority.element), joinedload(VisitPriority.created_by_relative))
         .order_by(VisitPriority.created_at, VisitPriority.id)
     ).all()
     at_visit: dict[int, list[VisitPriority]] = defaultdict(list)

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, scoped_session, selectinload
 
 from selvvisitation.domain import dialogue as engine
 from selvvisitation.domain import dialogue_ael, dialogue_call_back
@@ -49,6 +49,8 @@ from selvvisitation.models import (
     Consent,
     Conversation,
     ConversationMessage,
+    Decision,
+    Municipality,
     ReassessmentRequest,
     Relative,
     Service,
@@ -64,7 +66,7 @@ from selvvisitation.models.programme import PriorityExample
 from selvvisitation.models.visits import VisitElement
 from selvvisitation.security import audit
 from selvvisitation.security.locking import lock_for_write
-from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.adapters import catalogue_entry, granted_for, policy_for
 from selvvisitation.services.ael_visits import new_priority_reference
 from selvvisitation.services.bookings import (
     HOLDING,
@@ -101,8 +103,21 @@ class EffectRefused(Exception):
 
 
 def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
+    """The municipality's catalogue, read once per transaction: a turn's context, its
+    catalogue and its texts share one read (issue 17: the catalogue was read up to 7 times
+    a turn). A commit or a rollback ends the transaction; the next one reads it anew, so an
+    administrator's change is seen by the next request."""
+    if isinstance(session, scoped_session):
+        session = session()  # the request's own session (db.session is its registry)
+    key = ("services_for", municipality_id)
+    transaction = session.get_transaction()
+    kept = session.info.get(key)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return dict(kept[1])
     rows = session.scalars(select(Service).where(Service.municipality_id == municipality_id))
-    return {service.code: service for service in rows}
+    services = {service.code: service for service in rows}
+    session.info[key] = (session.get_transaction(), services)
+    return dict(services)
 
 
 def matchable(services: Sequence[Service]) -> tuple[MatchableService, ...]:
@@ -136,6 +151,33 @@ def swaps_at_visits(session: Session, visit_ids: list[int]) -> dict[int, list[Sw
     return found
 
 
+def _citizens_swaps(
+    session: Session, citizen: Citizen, visit_ids: list[int]
+) -> tuple[dict[int, list[SwapRequest]], list[SwapRequest]]:
+    """swaps_at_visits for the citizen's coming visits, and her swaps still waiting for an
+    answer (My help), in one statement with their lines (issue 17)."""
+    rows = session.scalars(
+        select(SwapRequest)
+        .where(
+            SwapRequest.citizen_id == citizen.id,
+            or_(
+                SwapRequest.status == SwapStatus.REQUESTED,
+                and_(SwapRequest.visit_id.in_(visit_ids), SwapRequest.status.in_(ACTIVE_SWAP)),
+            ),
+        )
+        .options(joinedload(SwapRequest.lines).joinedload(SwapLine.service))
+        .order_by(SwapRequest.id)
+    ).unique()
+    at_visits: dict[int, list[SwapRequest]] = {visit_id: [] for visit_id in visit_ids}
+    waiting = []
+    for swap in rows:
+        if swap.visit_id in at_visits and swap.status in ACTIVE_SWAP:
+            at_visits[swap.visit_id].append(swap)
+        if swap.status == SwapStatus.REQUESTED:
+            waiting.append(swap)
+    return at_visits, sorted(waiting, key=lambda swap: (swap.created_at, swap.id))
+
+
 def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
     return list(
         session.scalars(
@@ -147,12 +189,13 @@ def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit
                 Visit.cancelled.is_(False),
                 Visit.recorded_at.is_(None),
             )
+            # Joined: the coming visits with their lines in one statement (issue 17).
             .options(
-                selectinload(Visit.services).selectinload(VisitService.service),
-                selectinload(Visit.elements).selectinload(VisitElement.element),
+                joinedload(Visit.services).joinedload(VisitService.service),
+                joinedload(Visit.elements).joinedload(VisitElement.element),
             )
             .order_by(Visit.starts_at)
-        )
+        ).unique()
     )
 
 
@@ -180,7 +223,7 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
     )
 
 
-def _my_help(session: Session, citizen: Citizen, visits: list[Visit]) -> dict[str, Any]:
+def _my_help(citizen: Citizen, visits: list[Visit], pending: list[SwapRequest]) -> dict[str, Any]:
     decision = citizen.current_decision
     granted = [
         {
@@ -192,11 +235,6 @@ def _my_help(session: Session, citizen: Citizen, visits: list[Visit]) -> dict[st
         }
         for g in (decision.granted_services if decision else [])
     ]
-    pending = session.scalars(
-        select(SwapRequest)
-        .where(SwapRequest.citizen_id == citizen.id, SwapRequest.status == SwapStatus.REQUESTED)
-        .order_by(SwapRequest.created_at)
-    )
     return {
         "granted": granted,
         "visits": [
@@ -406,7 +444,7 @@ def build_context(
     today = today or local_today()
     services = services_for(session, citizen.municipality_id)
     visits = coming_visits(session, citizen, today)
-    swaps = swaps_at_visits(session, [v.id for v in visits])
+    swaps, waiting_swaps = _citizens_swaps(session, citizen, [v.id for v in visits])
     is_citizen = relative_id is None
     ael = is_ael(citizen)
     # A relative sees only their own consent; the citizen sees all of them.
@@ -423,7 +461,8 @@ def build_context(
         may_act=may_act,
         policy=policy_for(citizen.municipality),
         granted=tuple(granted_for(citizen.current_decision)),
-        catalogue=catalogue_for(session, citizen.municipality_id),
+        # catalogue_for's entries, from the catalogue read above.
+        catalogue={code: catalogue_entry(s) for code, s in services.items() if s.active},
         visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
         consents=tuple(
@@ -443,7 +482,7 @@ def build_context(
         ),
         my_help=_my_forlob(citizen, visits, requested_priorities(session, citizen))
         if ael
-        else _my_help(session, citizen, visits),
+        else _my_help(citizen, visits, waiting_swaps),
         reassessments=_reassessments(session, citizen),
         relative_actions=_relative_actions(session, citizen) if is_citizen else (),
         phones={
@@ -653,6 +692,23 @@ def show_conversation(
     return conversation, ctx
 
 
+def _read_again(session: Session, citizen_id: int) -> None:
+    """The citizen, read again under the lock (lock_for_write let go of what was read
+    before it) with what her context reads of her: municipality and policy, provider,
+    decisions with their grants, consents with their relatives. One statement, not one
+    each on first use (issue 17); a citizen has few decisions and few consents."""
+    session.execute(
+        select(Citizen)
+        .where(Citizen.id == citizen_id)
+        .options(
+            joinedload(Citizen.municipality).joinedload(Municipality.policy),
+            joinedload(Citizen.provider),
+            joinedload(Citizen.decisions).joinedload(Decision.granted_services),
+            joinedload(Citizen.consents).joinedload(Consent.relative),
+        )
+    ).unique().first()
+
+
 def begin_turn(session: Session, viewer: Viewer, idle_since: datetime) -> Turn:
     """Take the write lock and read the conversation and its context once, for the answer.
 
@@ -660,7 +716,9 @@ def begin_turn(session: Session, viewer: Viewer, idle_since: datetime) -> Turn:
     A CPR number left since ``idle_since`` is dropped and committed at once: it is kept
     dropped even when the answer is refused (the form's turn is old then).
     """
+    citizen_id = viewer.citizen.id  # read before the lock lets go of it
     lock_for_write(session)
+    _read_again(session, citizen_id)
     ctx = viewer.context(session)
     conversation = current_conversation(session, viewer.citizen, ctx)
     if forget_stale_cpr(conversation, ctx, idle_since):
@@ -698,8 +756,24 @@ def take_turn(
     if problem is not None:
         session.rollback()
         return replace(turn, problem=problem)
-    session.commit()
-    return replace(turn, ctx=turn.viewer.context(session)) if effect else turn
+    if effect:
+        session.commit()
+        return replace(turn, ctx=turn.viewer.context(session))
+    _commit_keeping_what_was_read(session)
+    return turn
+
+
+def _commit_keeping_what_was_read(session: Session) -> None:
+    """Commit, and answer from what this transaction read and wrote: exactly what it
+    committed, under the write lock. Without this, the answer read the conversation, the
+    citizen, her consents, her municipality and its policy again (issue 17). The next
+    request reads afresh: its session is a new one, or lock_for_write lets go of these."""
+    own = session() if isinstance(session, scoped_session) else session
+    own.expire_on_commit = False
+    try:
+        own.commit()
+    finally:
+        own.expire_on_commit = True
 
 
 def take_control(

@@ -139,19 +139,21 @@ def send_decision_letter(decision: Any) -> Delivery | None:
     return chosen.deliver(envelope_for(decision), letter_pdf(decision))
 
 
-def notification_envelope(notification: Any) -> Envelope:
+def notification_envelope(notification: Any, municipality_code: str) -> Envelope:
     """A notification sent by Digital Post (issue 14): its short text as a plain-text
     document. The envelope id comes from the notification's idempotency key, so sending the
     same row again (a worker died before marking it sent) finds its envelope already there.
-    The recipient is named by an opaque reference to the citizen or the relative (ids are
-    unique in the database), never by CPR number."""
+    The recipient is named by an opaque reference to the citizen or the relative, with the
+    municipality's code as a decision letter's envelope has it (ids are unique in the
+    database, the code says whose database), never by CPR number."""
     envelope_id = str(
         uuid.uuid5(_ENVELOPE_NAMESPACE, f"notification:{notification.idempotency_key}")
     )
+    code = municipality_code
     if notification.relative_id is not None:
-        reference = f"relative:{notification.relative_id}:citizen:{notification.citizen_id}"
+        reference = f"relative:{code}:{notification.relative_id}:citizen:{notification.citizen_id}"
     else:
-        reference = f"citizen:{notification.citizen_id}"
+        reference = f"citizen:{code}:{notification.citizen_id}"
     return Envelope(
         envelope_id=envelope_id,
         recipient_reference=reference,
@@ -167,9 +169,11 @@ def notification_envelope(notification: Any) -> Envelope:
 
 def send_notification(notification: Any, config: Mapping[str, Any]) -> Delivery | None:
     """Post one notification's text; None when Digital Post is off (no folder set).
+    ``config`` is the row's: the worker adds its MUNICIPALITY_CODE (notification_delivery).
 
     Raises OSError when the folder cannot be written (the worker tries again later)."""
     chosen = transport(config)
     if chosen is None:
         return None
-    return chosen.deliver(notification_envelope(notification), notification.body.encode("utf-8"))
+    envelope = notification_envelope(notification, str(config.get("MUNICIPALITY_CODE", "")))
+    return chosen.deliver(envelope, notification.body.encode("utf-8"))

@@ -133,10 +133,13 @@ def send_claimed(
     notification = session.get(Notification, notification_id)
     assert notification is not None  # _still_ours read it
     attempts = notification.attempts
+    # The settings this row is sent with: the worker's, and whose municipality it is from
+    # (the Digital Post envelope names the recipient with the municipality's code).
+    row_config = {**config, "MUNICIPALITY_CODE": notification.citizen.municipality.code}
     session.expunge(notification)  # its loaded values are what is sent
     session.rollback()  # no transaction stays open while the channel is slow
     try:
-        transport = deliver(notification, config)
+        transport = deliver(notification, row_config)
     except DeliveryError as error:
         retry = after_failure(
             attempts,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
@@ -40,6 +40,7 @@ from selvvisitation.models import (
     SwapLine,
     SwapRequest,
     Visit,
+    VisitChange,
     VisitElement,
     VisitService,
     Wish,
@@ -67,7 +68,13 @@ def week_start(day: date) -> date:
 
 
 def team_visits(session: Session, team_id: int | None, first: date, last: date) -> list[Visit]:
-    """The team's visits from first to last day (inclusive), in time order."""
+    """The team's visits from first to last day (inclusive), in time order, with all the
+    lists show of each: the citizen, the lines, the changes and the move requests.
+
+    One statement whatever the team's size (issue 17): joined, not a query per relation. A
+    visit has services or elements, not both, and rarely a change or a move request, so the
+    join multiplies a visit's row by its few lines only.
+    """
     if team_id is None:
         return []
     return list(
@@ -75,13 +82,16 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
             select(Visit)
             .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
             .options(
-                selectinload(Visit.citizen),
-                selectinload(Visit.services).selectinload(VisitService.service),
+                joinedload(Visit.citizen),
+                joinedload(Visit.services).joinedload(VisitService.service),
                 # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
-                selectinload(Visit.elements).selectinload(VisitElement.element),
+                joinedload(Visit.elements).joinedload(VisitElement.element),
+                # Issue 14: cancellations, moves and move requests show on the team's lists.
+                joinedload(Visit.changes).joinedload(VisitChange.created_by_relative),
+                joinedload(Visit.move_requests),
             )
             .order_by(Visit.starts_at, Visit.id)
-        )
+        ).unique()
     )
 
 
@@ -89,6 +99,14 @@ def _swap_options():
     return (
         selectinload(SwapRequest.lines).selectinload(SwapLine.service),
         selectinload(SwapRequest.created_by_relative),
+    )
+
+
+def _swap_joined_options():
+    """The swap's lines and who asked, in the swaps' own statement (issue 17)."""
+    return (
+        joinedload(SwapRequest.lines).joinedload(SwapLine.service),
+        joinedload(SwapRequest.created_by_relative),
     )
 
 
@@ -102,24 +120,28 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
     citizen_ids = sorted({v.citizen_id for v in visits})
     first = min(v.day for v in visits)
     last = max(v.day for v in visits)
-    swaps = session.scalars(
-        select(SwapRequest)
-        .where(
-            or_(
-                SwapRequest.visit_id.in_(visit_ids),
-                and_(
-                    SwapRequest.visit_id.is_(None),
-                    SwapRequest.citizen_id.in_(citizen_ids),
-                    SwapRequest.status == SwapStatus.REQUESTED,
-                    SwapRequest.period_start <= last,
-                    SwapRequest.period_end >= first,
+    swaps = (
+        session.scalars(
+            select(SwapRequest)
+            .where(
+                or_(
+                    SwapRequest.visit_id.in_(visit_ids),
+                    and_(
+                        SwapRequest.visit_id.is_(None),
+                        SwapRequest.citizen_id.in_(citizen_ids),
+                        SwapRequest.status == SwapStatus.REQUESTED,
+                        SwapRequest.period_start <= last,
+                        SwapRequest.period_end >= first,
+                    ),
                 ),
-            ),
-            SwapRequest.status != SwapStatus.WITHDRAWN,
+                SwapRequest.status != SwapStatus.WITHDRAWN,
+            )
+            .options(*_swap_joined_options())
+            .order_by(SwapRequest.created_at, SwapRequest.id)
         )
-        .options(*_swap_options())
-        .order_by(SwapRequest.created_at, SwapRequest.id)
-    ).all()
+        .unique()
+        .all()
+    )
     wishes = session.scalars(
         select(Wish)
         .where(Wish.citizen_id.in_(citizen_ids), Wish.active.is_(True))

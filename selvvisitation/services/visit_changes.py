@@ -8,7 +8,7 @@ turns into Danish words.
 Notifications go to the outbox in the same transaction: where 002 says the citizen must be
 told, the change is stored with ``notice_due`` set and she is told (provider_cancel_visit,
 provider_move_visit); a relative who cancels or asks to move a visit for her tells her too.
-The team's answer to a move request is shown in her calendar and not notified.
+The team's answer to a move request is shown in her calendar and notified (answer_move).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain import fsiii_elderly as fsiii
-from selvvisitation.domain.dates import local_day, local_today
+from selvvisitation.domain.dates import local_day, local_today, utc_now
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.types import (
     ActorKind,
@@ -145,7 +145,7 @@ def citizen_cancel(
     municipality's minutes before the visit, or 12:00 the day before for meals (002,
     Madservice).
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with one_transaction(session):
         lock_for_write(session)
         visit = _coming_visit(session, visit_id, citizen.id, now)
@@ -191,7 +191,7 @@ def provider_cancel_visit(
     within 1 week is created at ``replacement_starts_at`` (002, Praktiske opgaver). The
     citizen must be told: ``notice_due``, and the notification is queued.
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with one_transaction(session):
         lock_for_write(session)
         visit = _coming_visit(session, visit_id, None, now)
@@ -305,7 +305,7 @@ def provider_move_visit(
     ``notice_due`` is set when 002 says the citizen must be told: personal care moved more
     than 30 minutes, practical help more than 1 hour late; the notification is then queued.
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     new_starts_at = _aware(new_starts_at)
     with one_transaction(session):
         lock_for_write(session)
@@ -395,7 +395,7 @@ def request_move(
 ) -> MoveRequest:
     """The citizen asks to move a coming visit: a request the team answers, not a booking
     (002: "Flytning af opgaven aftales mellem borger og leverandør")."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     with one_transaction(session):
         lock_for_write(session)
         visit = _coming_visit(session, visit_id, citizen.id, now)
@@ -437,8 +437,9 @@ def answer_move(
     now: datetime | None = None,
 ) -> MoveRequest:
     """The team answers a move request: yes with the new time (the visit moves), or no with
-    a reason. The citizen sees the answer in her calendar."""
-    now = now or datetime.now(UTC)
+    a reason. The citizen sees the answer in her calendar, and she and the relatives who
+    chose answers are told, in the same transaction (issue 14)."""
+    now = now or utc_now()
     with one_transaction(session):
         lock_for_write(session)
         request = session.get(MoveRequest, request_id)
@@ -470,7 +471,22 @@ def answer_move(
             detail={"answer": request.status.value},
             actor=actor,
         )
+        _tell_move_answered(session, request)
     return request
+
+
+def _tell_move_answered(session: Session, request: MoveRequest) -> None:
+    """The answer to her move request, yes or no. A no says only that the reason is behind
+    the link: the team's own words stay in the calendar, where she signs in to read them
+    (they may say something about her health)."""
+    accepted = request.status == MoveRequestStatus.ACCEPTED
+    queue_notification(
+        session,
+        citizen_id=request.citizen_id,
+        event=NotificationEvent.MOVE_ACCEPTED if accepted else NotificationEvent.MOVE_DECLINED,
+        params={"move_request_id": request.id, "reason": None if accepted else "other"},
+        link=CALENDAR_LINK,
+    )
 
 
 def overdue_replacements(session: Session, today: date) -> list[VisitChange]:

@@ -14,11 +14,7 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
-from selvvisitation.services.visit_changes import (
-    changes_for,
-    move_requests_for,
-    open_replacement_flags,
-)
+from selvvisitation.services.visit_changes import open_replacement_flags
 from selvvisitation.staff.views import blueprint
 
 TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
@@ -35,8 +31,8 @@ def requested_day(name: str) -> date:
 
 
 def audit_reads(visits, purpose: str) -> None:
-    """One audit entry per citizen whose visits were shown; the view commits after rendering
-    (a commit expires the loaded visits and wishes: rendering after it reloads them one by one)."""
+    """One audit entry per citizen whose visits were shown, written after the page is
+    rendered, in the request's own transaction (security.audit.install: one INSERT)."""
     seen = set()
     for visit in visits:
         if visit.citizen_id in seen:
@@ -74,7 +70,6 @@ def visits() -> str:
     day_visits = mine if view == "mine" else all_visits
     wishes = wishes_for(db.session, day_visits)
     audit_reads(day_visits, "team_day_visits")
-    visit_ids = [visit.id for visit in day_visits]
     page = render_template(
         "staff/visits.html",
         visits=day_visits,
@@ -84,8 +79,9 @@ def visits() -> str:
         wishes=wishes,
         priorities=priorities_for(db.session, day_visits),
         # Issue 14: cancellations and move requests show at once on the team's list.
-        changes=changes_for(db.session, visit_ids),
-        moves=move_requests_for(db.session, visit_ids),
+        # team_visits read them with the visits.
+        changes={visit.id: visit.changes for visit in day_visits},
+        moves={visit.id: visit.move_requests for visit in day_visits},
         is_leader=is_leader,
         now=datetime.now(UTC),
         replacement_flags=open_replacement_flags(db.session, staff.team_id) if is_leader else [],
@@ -94,7 +90,6 @@ def visits() -> str:
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
-    db.session.commit()
     return page
 
 
@@ -117,12 +112,11 @@ def week() -> str:
         wishes=wishes,
         priorities=priorities_for(db.session, week_visits),
         # Issue 14: a cancelled visit says who cancelled it, when and why.
-        changes=changes_for(db.session, [visit.id for visit in week_visits]),
+        changes={visit.id: visit.changes for visit in week_visits},
         first=first,
         last=last,
         previous_week=first - timedelta(days=7),
         next_week=first + timedelta(days=7),
         week_number=first.isocalendar().week,
     )
-    db.session.commit()
     return page

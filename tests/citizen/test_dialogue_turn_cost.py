@@ -2,7 +2,9 @@
 
 Issue 17: a turn built the citizen's context twice and loaded the whole history twice, so a
 conversation of 500 messages made every answer slower than one of 10. Counted with the
-engine's statement events and the ORM's load events, on whichever database the suite runs.
+engine's statement events (transaction control left out, as tests.statements counts) and
+the ORM's load events, on whichever database the suite runs. The issue's target is at most
+10 statements a turn.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ from tests.citizen.dialogue_helpers import current
 from tests.pages import csrf_token, sign_in_citizen
 
 FETCH = {"X-Requested-With": "fetch"}
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")  # left out, as tests.statements does
+# Issue 17's target is 10. Today a turn takes 12 on SQLite (13 answering dialogue.js) and
+# 10 on PostgreSQL (11), where the ORM writes the turn's two or three messages in one
+# INSERT; SQLite has no implicit sentinel for that, so it writes them one by one. This
+# ratchet holds what was reached; lower it, never raise it.
+MOST_STATEMENTS = 13
+TARGET_STATEMENTS = 10
 
 
 @contextmanager
@@ -26,8 +35,9 @@ def counted():
     """Statements sent to the database, and conversation messages loaded into the session."""
     seen = {"statements": 0, "messages_loaded": 0}
 
-    def statement(*_args) -> None:
-        seen["statements"] += 1
+    def statement(_conn, _cursor, text, *_args) -> None:
+        if not text.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            seen["statements"] += 1
 
     def loaded(_target, _context, _attrs=None) -> None:
         seen["messages_loaded"] += 1
@@ -69,18 +79,16 @@ def _one_turn(client, household, messages: int, headers: dict[str, str]) -> dict
     # dialogue.js says which message it showed last: the one above the question asked now.
     shown = [m.id for m in conversation.messages if m.kind != "question"]
     headers = {**headers, "X-Last-Message": str(shown[-1])} if headers else headers
+    # The form is made before counting: reading the test's own objects is not the turn's.
+    data = {
+        "turn": str(turn),
+        "answer": "rights",
+        "citizen": str(household.citizen.id),
+        "csrf_token": csrf_token(client),
+    }
     db.session.expire_all()
     with counted() as seen:
-        response = client.post(
-            "/borger/samtale/svar",
-            data={
-                "turn": str(turn),
-                "answer": "rights",
-                "citizen": str(household.citizen.id),
-                "csrf_token": csrf_token(client),
-            },
-            headers=headers,
-        )
+        response = client.post("/borger/samtale/svar", data=data, headers=headers)
     assert response.status_code in (200, 302)
     assert current(household.citizen).turn == turn + 1, "the answer was taken"
     return seen
@@ -98,6 +106,17 @@ def test_a_turn_costs_the_same_after_500_messages_as_after_10(app, factories, he
     assert long["statements"] == short["statements"], (short, long)
     # Only the messages this turn adds or shows are read, never the history above them.
     assert long["messages_loaded"] == short["messages_loaded"] <= 10, (short, long)
+
+
+@pytest.mark.parametrize("headers", [{}, FETCH], ids=["without JavaScript", "with JavaScript"])
+def test_a_turn_issues_few_statements(app, factories, headers):
+    """Issue 17: at most 10 statements a turn, whatever the length of the history (a
+    ratchet until then: MOST_STATEMENTS)."""
+    from tests.citizen.conftest import build_household
+
+    seen = _one_turn(app.test_client(), build_household(factories), 500, headers)
+
+    assert seen["statements"] <= MOST_STATEMENTS, (seen, f"target {TARGET_STATEMENTS}")
 
 
 def test_a_turn_builds_the_citizens_context_once(app, factories, monkeypatch):

@@ -6,11 +6,12 @@ UTC in winter (22:00-00:00 in summer) the server's date is already yesterday in 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from selvvisitation.domain.dates import local_day, local_today, parse_day
+from selvvisitation.domain.dates import clock_at, local_day, local_today, parse_day, utc_now
+from selvvisitation.models.base import utcnow
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,19 @@ def test_a_stored_moment_is_read_as_utc_even_without_its_zone() -> None:
 )
 def test_a_date_typed_by_hand_is_read_day_first(typed, day) -> None:
     assert parse_day(typed) == day
+
+
+def test_clock_at_sets_the_one_now_the_models_and_services_read_and_then_lets_go():
+    """The demo week plays its steps at their moments in the story (issue 14): inside
+    clock_at every "now" is that moment, the Danish day included; outside, the real time."""
+    # 23:30 UTC on 1 March is 00:30 on 2 March in Denmark.
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    with clock_at(moment):
+        assert utc_now() == utcnow() == moment
+        assert local_today() == date(2026, 3, 2)
+        with clock_at(moment + timedelta(days=1)):
+            assert utc_now() == moment + timedelta(days=1)
+        assert utc_now() == moment
+    assert abs(utc_now() - datetime.now(UTC)) < timedelta(seconds=5)
+    with pytest.raises(ValueError), clock_at(datetime(2026, 3, 1, 12, 0)):
+        pass

@@ -174,6 +174,30 @@ def test_a_relative_is_told_whose_help_it_is_about_by_first_name():
     assert "hjælpen til Inger" in text.body
 
 
+# "You" and "your" about what is the citizen's (issue 12 item 6: speak to the relative as a
+# relative); the signature's "du har valgt det" is the relative's own choice, so not checked.
+_ABOUT_HER_AS_YOU = re.compile(r"\b(du|dit|din|dine|you|your)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize(
+    "event", [e for e in NotificationEvent if e != NotificationEvent.RELATIVE_ACTED]
+)
+def test_a_relative_reads_the_news_about_the_citizen_not_about_you(event, language):
+    text = render(event, Channel.EMAIL, language, {"citizen_first_name": "Inger"}, LINK)
+    news = [text.subject, text.body.splitlines()[0]]
+    assert not [line for line in news if _ABOUT_HER_AS_YOU.search(line)], news
+
+
+def test_a_relative_reads_whose_swap_was_met():
+    text = render(
+        NotificationEvent.SWAP_ACCEPTED, Channel.EMAIL, "da", {"citizen_first_name": "Inger"}, LINK
+    )
+    assert text.subject == "Ønsket om at bytte hos Inger er opfyldt"
+    citizen = render(NotificationEvent.SWAP_ACCEPTED, Channel.EMAIL, "da", {}, LINK)
+    assert citizen.subject == "Dit ønske om at bytte er blevet opfyldt"
+
+
 def test_the_texts_are_in_the_recipients_language_and_danish_otherwise():
     danish = render(NotificationEvent.NEW_MESSAGE, Channel.EMAIL, "da", {}, LINK)
     english = render(NotificationEvent.NEW_MESSAGE, Channel.EMAIL, "en", {}, LINK)

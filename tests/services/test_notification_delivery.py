@@ -181,7 +181,8 @@ def test_digital_post_writes_the_envelope_and_the_text_to_the_folder_once(app, f
     assert (row.status, row.transport) == (DeliveryStatus.SENT, "adapter")
     (envelope_file,) = folder.glob("*.json")
     envelope = json.loads(envelope_file.read_text("utf-8"))
-    assert envelope["recipient_reference"] == f"citizen:{citizen.id}"
+    # With the municipality's code, as a decision letter's envelope names the citizen.
+    assert envelope["recipient_reference"] == f"citizen:{citizen.municipality.code}:{citizen.id}"
     assert envelope["title"] == "Du har fået en ny besked"
     assert envelope["document_type"] == "underretning"
     text = (folder / envelope["document_file"]).read_text("utf-8")
@@ -365,3 +366,35 @@ def test_a_worker_process_killed_mid_batch_loses_nothing(app, factories, smtp_in
     assert deliver_due(db.session, config, clock=later).sent == len(ids)
     keys = sorted(m["X-Idempotency-Key"].strip() for m in smtp_inbox.messages)
     assert keys == sorted(r.idempotency_key for r in _rows())
+
+
+def test_a_relatives_digital_post_envelope_names_the_municipality_the_relative_and_the_citizen(
+    app, factories, tmp_path
+):
+    """A relative gets Digital Post too (issue 14): the envelope's opaque reference carries the
+    municipality's code, the relative and whose help it is about, and no CPR number."""
+    consent = factories.Consent(relative__cpr="0101501234")
+    citizen, relative = consent.citizen, consent.relative
+    db.session.add(
+        NotificationPreference(
+            citizen_id=citizen.id,
+            relative_id=relative.id,
+            channel=Channel.DIGITAL_POST,
+            topics=["messages"],
+        )
+    )
+    db.session.commit()
+    (row,) = queue_notification(
+        db.session, citizen_id=citizen.id, event=NotificationEvent.NEW_MESSAGE, params={"m": 1}
+    )
+    row.next_attempt_at = START - timedelta(minutes=1)  # written "now"; the clock is at START
+    db.session.commit()
+    folder = tmp_path / "digital_post"
+    config = _config(app, NOTIFY_DIGITAL_POST_TRANSPORT="adapter", DIGITAL_POST_FOLDER=folder)
+    assert deliver_due(db.session, config, clock=Clock()).sent == 1
+    (envelope_file,) = folder.glob("*.json")
+    envelope = json.loads(envelope_file.read_text("utf-8"))
+    code = citizen.municipality.code
+    assert envelope["recipient_reference"] == f"relative:{code}:{relative.id}:citizen:{citizen.id}"
+    for path in folder.iterdir():
+        assert b"0101501234" not in path.read_bytes()

@@ -13,11 +13,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from selvvisitation.domain.notifications import Channel, Topic
 from selvvisitation.domain.types import MoveRequestStatus
 from selvvisitation.extensions import db
-from selvvisitation.models import MoveRequest, Visit, VisitChange
+from selvvisitation.models import (
+    MoveRequest,
+    Notification,
+    NotificationPreference,
+    Visit,
+    VisitChange,
+)
 from selvvisitation.services.visit_changes import overdue_replacements
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
 from tests.visits.scene import TODAY, at, visit_scene
@@ -384,3 +392,89 @@ def test_the_citizen_is_told_of_a_move_only_when_002_says_so(client, page, facto
         visit_id=scene.personal.id,
     )
     assert _told() == ["visit_delayed", "visit_moved"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "event", "opening"),
+    [
+        (
+            {"answer": "yes", "clock": "14:00", "reason": ""},
+            "move_accepted",
+            "Hjemmeplejen har sagt ja til at flytte besøget og har flyttet det.",
+        ),
+        (
+            {"answer": "no", "reason": "Vi har ingen ledige om aftenen; fodsåret skal ses kl. 10."},
+            "move_declined",
+            "Hjemmeplejen kunne ikke flytte besøget. Det er der, hvor det var.",
+        ),
+    ],
+)
+def test_the_team_s_answer_to_a_move_request_is_notified_in_its_own_transaction(
+    client, page, factories, clock, answer, event, opening
+):
+    """002: "Flytning af opgaven aftales mellem borger og leverandør"; issue 14: the citizen
+    and the relatives who chose answers are told the team's answer, yes or no, written to the
+    outbox with the answer. The team's own words are not sent: a no says why is behind the
+    link, where the calendar shows them."""
+    scene = visit_scene(factories)
+    consent = factories.Consent(citizen=scene.citizen, relative__name="Hanne Jensen")
+    db.session.add_all(
+        [
+            NotificationPreference(
+                citizen_id=scene.citizen.id,
+                channel=Channel.EMAIL,
+                email="inger@example.dk",
+                topics=[Topic.ANSWERS.value],
+            ),
+            NotificationPreference(
+                citizen_id=scene.citizen.id,
+                relative_id=consent.relative_id,
+                channel=Channel.SMS,
+                mobile="+4520304050",
+                topics=[Topic.ANSWERS.value],
+            ),
+        ]
+    )
+    db.session.commit()
+    sign_in_citizen(client, scene.citizen)
+    page.post("citizen.move_visit", {"wish": "Om eftermiddagen"}, visit_id=scene.practical.id)
+    assert _told() == []  # her own request tells nobody
+    sign_in_staff(client, scene.worker)
+    page.post(
+        "staff.answer_move_request",
+        {"day": (scene.practical.day + timedelta(days=1)).isoformat(), **answer},
+        visit_id=scene.practical.id,
+    )
+    rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert [(row.event.value, row.channel) for row in rows] == [
+        (event, Channel.EMAIL),
+        (event, Channel.SMS),
+    ]
+    email, sms = rows
+    assert email.body.startswith(opening)
+    assert email.link == "https://selvvisitation.test/borger/besoeg"
+    assert "fodsåret" not in email.body and "ledige" not in email.body
+    if event == "move_declined":
+        assert "Du kan læse hvorfor, når du logger ind." in email.body
+    assert sms.body == (
+        "Der er nyt til dig i Selvvisitation. Log ind for at se det: "
+        "https://selvvisitation.test/borger/besoeg"
+    )
+
+
+def test_an_answer_that_is_refused_tells_nobody(client, page, factories, clock):
+    """A no without a reason is refused (nothing written): no notification either."""
+    scene = visit_scene(factories)
+    _wants_visit_news(scene.citizen)
+    db.session.scalars(select(NotificationPreference)).one().topics = [Topic.ANSWERS.value]
+    db.session.commit()
+    sign_in_citizen(client, scene.citizen)
+    page.post("citizen.move_visit", {"wish": "Om aftenen"}, visit_id=scene.practical.id)
+    sign_in_staff(client, scene.worker)
+    page.post(
+        "staff.answer_move_request",
+        {"answer": "no", "reason": ""},
+        expected_status=400,
+        visit_id=scene.practical.id,
+    )
+    assert _told() == []
