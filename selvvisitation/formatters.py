@@ -11,6 +11,7 @@ from flask_babel import (
     format_time,
     get_locale,
     get_timezone,
+    gettext,
     ngettext,
 )
 from flask_babel import lazy_gettext as _l
@@ -125,6 +126,13 @@ def lapse_reason(value: LapseReason | str | None) -> str:
     return str(LAPSE_REASONS.get(LapseReason(value), ""))
 
 
+def good_time(value: str | None) -> str:
+    """A good time to call ("morning", "afternoon", "any_time"), in the user's language."""
+    from selvvisitation.domain.dialogue import TIME_LABELS
+
+    return gettext(TIME_LABELS[value]) if value in TIME_LABELS else (value or "")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         minutes=minutes,
@@ -138,6 +146,7 @@ def register(app: Flask) -> None:
         localized=localized,
         lapse_reason=lapse_reason,
         relation=relation,
+        good_time=good_time,
     )
 
     @app.context_processor

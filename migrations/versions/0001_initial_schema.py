@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:43:00.797092
+Create Date: 2026-12-05 13:47:22.756568
 
 """
 from alembic import op
@@ -107,6 +107,7 @@ def upgrade():
     sa.Column('second_factor_roles', sa.JSON(), nullable=False),
     sa.Column('legal_references', sa.JSON(), nullable=False),
     sa.Column('message_reply_working_days', sa.Integer(), nullable=False),
+    sa.Column('call_back_working_days', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_municipality_policy_municipality_id_municipality'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_municipality_policy')),
     sa.UniqueConstraint('municipality_id', name=op.f('uq_municipality_policy_municipality_id'))
@@ -300,7 +301,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('municipality_id', sa.Integer(), nullable=False),
     sa.Column('citizen_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('flag', 'reassessment_request', 'staff_report', name='casekind', native_enum=False, length=40), nullable=False),
+    sa.Column('kind', sa.Enum('flag', 'reassessment_request', 'staff_report', 'call_back', name='casekind', native_enum=False, length=40), nullable=False),
     sa.Column('status', sa.Enum('open', 'in_progress', 'closed', name='casestatus', native_enum=False, length=40), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('priority_words', sa.String(length=200), nullable=False),
@@ -543,6 +544,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_assessment_visit_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assessment_visit_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index('ix_assessment_visit_visitator_at', ['visitator_staff_id', 'starts_at'], unique=False)
+
+    op.create_table('call_back_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('citizen_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('good_time', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('requested_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
+    sa.Column('requested_by_relative_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submission_token', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_call_back_request_case_id_case')),
+    sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_call_back_request_citizen_id_citizen')),
+    sa.ForeignKeyConstraint(['requested_by_relative_id'], ['relative.id'], name=op.f('fk_call_back_request_requested_by_relative_id_relative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_back_request')),
+    sa.UniqueConstraint('reference', name=op.f('uq_call_back_request_reference')),
+    sa.UniqueConstraint('submission_token', name=op.f('uq_call_back_request_submission_token'))
+    )
+    with op.batch_alter_table('call_back_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_back_request_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_back_request_citizen_id'), ['citizen_id'], unique=False)
 
     op.create_table('case_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1157,6 +1181,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_event_case_id'))
 
     op.drop_table('case_event')
+    with op.batch_alter_table('call_back_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_back_request_citizen_id'))
+        batch_op.drop_index(batch_op.f('ix_call_back_request_case_id'))
+
+    op.drop_table('call_back_request')
     with op.batch_alter_table('assessment_visit', schema=None) as batch_op:
         batch_op.drop_index('ix_assessment_visit_visitator_at')
         batch_op.drop_index(batch_op.f('ix_assessment_visit_citizen_id'))

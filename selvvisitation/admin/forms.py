@@ -207,6 +207,7 @@ VISIT_LABELS = {
         "(meals: 12:00 the day before)"
     ),
     "message_reply_working_days": _l("Staff answer a message within (working days)"),
+    "call_back_working_days": _l("The visitation calls back within (working days)"),
 }
 
 

@@ -154,6 +154,10 @@ def _page(
         # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
         # and "Ændr" on the lines of the summary asked about now.
         "can_go_back": bool(state.stack),
+        # Issue 13: "Ring mig op" from every step but its own, and not twice on the menu.
+        "offer_call_back": asked is not None
+        and state.step not in engine.CALL_BACK_STEPS
+        and asked.option("call_back") is None,
         # "Vis flere" is a plain link to the same question with the whole list (issue 12, 3).
         "show_all_options": request.args.get("alle") == "1" or request.form.get("more") == "1",
         "category_headings": CATEGORY_HEADINGS,
@@ -320,7 +324,7 @@ def _go(url: str) -> Any:
 # the page's endpoint, its argument, and the key in the step's data that fills it.
 RECEIPT_STEPS = {
     step: ("citizen.receipt", "reference", "reference")
-    for step in ("priority_done", "swap_done", "wish_done", "reassess_done")
+    for step in ("priority_done", "swap_done", "wish_done", "reassess_done", "call_done")
 } | {"consent_done": ("citizen.consent_receipt", "consent_id", "changed_consent_id")}
 
 
@@ -354,6 +358,14 @@ def _control(action: str) -> Any:
 @explain_refusal(consent_changed)
 def conversation_back() -> Any:
     return _control("back")
+
+
+@blueprint.route("/samtale/ring-op", methods=["POST"])
+@allow(CITIZEN_ACT)
+@explain_refusal(consent_changed)
+def conversation_call_back() -> Any:
+    """ "Ring mig op" from any step of the conversation (issue 13)."""
+    return _control("call_back")
 
 
 @blueprint.route("/samtale/forfra", methods=["POST"])

@@ -29,6 +29,7 @@ TABLE_LABELS = {
     "flag": _l("Notes to look at your help again"),
     "reassessment_request": _l("Requests to look at your help again"),
     "staff_report": _l("Reports from the home care"),
+    "call_back_request": _l("When you asked us to call you"),
     "audit_entry": _l("Who has looked at your information"),
     "assessment_visit": _l("Visits from the visitation"),
     "conversation": _l("Your conversations here"),

@@ -2,7 +2,8 @@
 
 GOV.UK's confirmation page: a green panel with the reference in the <h1>, what happens next,
 a print button and the way back to "Min hjælp". One page for every path of the dialogue: a
-swap (BYT-), a wish (ONS-), a reassessment request (REV-), a priority (PRI-), found by its
+swap (BYT-), a wish (ONS-), a reassessment request (REV-), a priority (PRI-), a request to be
+called (OPK-, issue 13), found by its
 reference; and a changed consent, which has no reference, by the consent.
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from selvvisitation.citizen.priorities import priority_summary
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.extensions import db
-from selvvisitation.models import Consent, ReassessmentRequest, SwapRequest, Wish
+from selvvisitation.models import CallBackRequest, Consent, ReassessmentRequest, SwapRequest, Wish
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, CITIZEN_SELF, allow, current_actor
@@ -28,6 +29,7 @@ KINDS: tuple[tuple[str, Any], ...] = (
     ("wish", Wish),
     ("reassessment", ReassessmentRequest),
     ("priority", VisitPriority),
+    ("call_back", CallBackRequest),
 )
 
 

@@ -113,6 +113,7 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
     "priority_requested": _l("said what matters most at your next visits"),
     "swap_withdrawn": _l("cancelled a swap"),
     "wish_withdrawn": _l("cancelled a wish"),
+    "call_back_requested": _l("asked the visitation to call"),
 }
 
 # What a priority asks for (domain.priorities), as the summary and receipt show it.
@@ -185,7 +186,7 @@ class Texts:
             return self.name(value)
         if key in ("service", "service_code"):
             return self.service(value)
-        if key in ("services", "add", "drop"):
+        if key in ("services", "add", "drop", "closest"):
             return self.services_list(value)
         if key.endswith("minutes") or key in ("freed", "used", "frame", "remaining", "room"):
             return formatters.minutes(int(value)) if isinstance(value, int) else value
@@ -264,6 +265,4 @@ class Texts:
         return str(SCOPES.get(value or "", ""))
 
     def good_time(self, value: str | None) -> str:
-        from selvvisitation.domain.dialogue import TIME_LABELS
-
-        return gettext(TIME_LABELS[value]) if value in TIME_LABELS else (value or "")
+        return formatters.good_time(value)

@@ -17,7 +17,7 @@ the home-care worker, who decides on the day whether it is safe (rule 5).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
@@ -114,6 +114,8 @@ class Context:
     relative_actions: tuple[Mapping[str, Any], ...] = ()
     # The number the visitation calls back on, and its own (issue 12 item 10).
     phones: Mapping[str, str] = field(default_factory=dict)
+    # "Ring mig op" (issue 13): the day the visitation calls back by, if she asks today.
+    call_back_by: date | None = None
     # Under Ældreloven (DOMAIN.md "Ældreloven"): priorities within the forløb, not swaps.
     legal_basis: LegalBasis = LegalBasis.SEL
     elements: tuple[ElementInfo, ...] = ()  # the granted forløb's elements
@@ -311,6 +313,8 @@ MENU_PATHS: tuple[tuple[str, str, bool], ...] = (
     ("reassessment", N_("Ask for a reassessment of my help"), True),
     ("consent", N_("Relatives and consent"), False),
     ("rights", N_("Your rights"), False),
+    # Issue 13: a person at the end of every road.
+    ("call_back", N_("Ask the visitation to call me"), True),
 )
 # A relative's words for the same replies: about the citizen, by name, never "my" (issue 12
 # item 6). "owner" is her name in the genitive ("Inger Jensens"), made in the reader's language.
@@ -336,6 +340,7 @@ PATH_START = {
     "reassessment": "reassess_reason",
     "consent": "consent",
     "rights": "rights",
+    "call_back": "call_phone",
 }
 INTENT_PATH = {
     Intent.SWAP: "swap",
@@ -345,16 +350,25 @@ INTENT_PATH = {
     Intent.RIGHTS: "rights",
     Intent.CONSENT: "consent",
 }
-# Intents answered at once, without "I understood: … Is that right?" (issue 13). Who has
-# looked at my data: the consent answer lists the relatives who may see the help and what
-# they did. Help and "call me": the menu again, and the rights answer that says a person
-# can always be called (the visitation's number is on every page). A call-me-back path of
-# its own, and a link to the access log page, are left for later.
+# Intents answered at once, without "I understood: … Is that right?" (issue 13): who has
+# looked at my data goes to the access log; help shows the menu again; "ring mig op" and
+# "jeg vil tale med et menneske" start the call-me-back path, which asks before it sends.
 INTENT_ANSWER = {
-    Intent.ACCESS_LOG: "consent",
+    Intent.ACCESS_LOG: "access_log",
     Intent.HELP: "menu",
-    Intent.CALL_BACK: "rights",
+    Intent.CALL_BACK: "call_phone",
 }
+# Words that cannot be understood are answered with the menu and a way to a person.
+NOT_UNDERSTOOD = (
+    Message(
+        "text",
+        N_(
+            "Sorry, I did not understand that. Please choose "
+            "one of the answers, or write it in other words."
+        ),
+    ),
+    Message("call_back_offer", N_("Or ask the visitation to call you.")),
+)
 
 
 def _menu_option(ctx: Context, value: str, label: str) -> Option:
@@ -403,19 +417,7 @@ def _menu_handle(
     if ctx.is_ael and path == "swap":
         path = "priority"  # her words become what matters most, checked against the forløb
     if path is None or (path in ("swap", "priority", "wish", "reassessment") and not ctx.may_act):
-        return Go(
-            "menu",
-            _words(text),
-            messages=(
-                Message(
-                    "text",
-                    N_(
-                        "Sorry, I did not understand that. Please choose "
-                        "one of the answers, or write it in other words."
-                    ),
-                ),
-            ),
-        )
+        return Go("menu", _words(text), messages=NOT_UNDERSTOOD)
     understood = {
         "path": path,
         "drop": list(reading.drop),
@@ -426,6 +428,16 @@ def _menu_handle(
     }
     if ctx.is_ael:
         understood["words"] = text  # carried over to what matters most, or the reassessment
+    if path == "swap" and reading.needs_question:
+        # Issue 13: unsure which way the swap goes; ask, do not guess.
+        understood["other_drop"] = list(reading.alternative_drop)
+        understood["other_add"] = list(reading.alternative_add)
+        return Go("which_way", _words(text), data={"understood": understood}, fresh=True)
+    missing = [c for c in reading.drop if c not in _granted_now(ctx)]
+    if path == "swap" and missing:
+        # Issue 13 §5: not confirmed as understood; said so, with what comes closest.
+        understood["drop"] = [c for c in reading.drop if c not in missing]
+        understood["not_granted"] = missing
     return Go("understood", _words(text), data={"understood": understood}, fresh=True)
 
 
@@ -442,8 +454,56 @@ def _menu_step(
 YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
 
 
-def _understood_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
-    return [Message("understood", "", dict(data.get("understood") or {}))]
+def _understood_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
+    understood = dict(data.get("understood") or {})
+    return [*_not_granted(ctx, understood), Message("understood", "", understood)]
+
+
+def _granted_now(ctx: Context) -> set[str]:
+    return {g.service_code for g in ctx.granted if g.end is None or g.end >= ctx.today}
+
+
+def closest_granted(ctx: Context, code: str, limit: int = 3) -> list[str]:
+    """The swappable services she is granted, those in the same category as ``code`` first."""
+    entry = ctx.catalogue.get(code)
+    granted = sorted(
+        c
+        for c in _granted_now(ctx)
+        if (e := ctx.catalogue.get(c)) is not None and e.swappable and c != code
+    )
+    same = [c for c in granted if entry is not None and ctx.catalogue[c].category == entry.category]
+    return [*same, *(c for c in granted if c not in same)][:limit]
+
+
+def _not_granted(ctx: Context, understood: Mapping[str, Any]) -> list[Message]:
+    """Issue 13 §5: a service named to be dropped that she is not granted is said so, with
+    the granted services that come closest, instead of being confirmed as understood."""
+    missing = understood.get("not_granted") or []
+    if not missing:
+        return []
+    closest = unique(c for code in missing for c in closest_granted(ctx, code))
+    if not closest:
+        return [
+            Message(
+                "text",
+                N_("You are not granted %(services)s, so you cannot drop it."),
+                {"services": missing},
+            )
+        ]
+    return [
+        Message(
+            "text",
+            N_(
+                "You are not granted %(services)s, so you cannot drop it. Of the help you "
+                "have, this comes closest: %(closest)s."
+            ),
+            {"services": missing, "closest": closest},
+        )
+    ]
+
+
+def unique(codes: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(codes))
 
 
 def _understood_ask(_ctx: Context, _data: Mapping[str, Any]) -> Question:
@@ -465,9 +525,13 @@ def _understood_handle(
             ),
             fresh=True,
         )
-    understood = data.get("understood") or {}
+    return _into_path(ctx, data.get("understood") or {}, _said(option))
+
+
+def _into_path(ctx: Context, understood: Mapping[str, Any], echo: Message) -> Go:
+    """Start the path understood, with what was understood filled in."""
     path = understood.get("path", "my_help")
-    prefill = {}
+    prefill: dict[str, Any] = {}
     if path == "swap":
         prefill = {
             "prefill_drop": understood.get("drop") or [],
@@ -480,7 +544,35 @@ def _understood_handle(
         prefill = {"prefill_text": understood.get("words")}
     if path == "consent" and understood.get("relative_name"):
         prefill = {"prefill_relative_name": understood["relative_name"]}
-    return Go(PATH_START[path], _said(option), data=prefill)
+    return Go(PATH_START[path], echo, data=prefill)
+
+
+# --- Unsure which way: "Vil du have A i stedet for B?" Ja / Nej, omvendt (issue 13) ------
+
+WHICH_WAY = (Option("yes", N_("Yes")), Option("reverse", N_("No, the other way round")))
+
+
+def _which_way_ask(_ctx: Context, data: Mapping[str, Any]) -> Question:
+    understood = data.get("understood") or {}
+    return Question(
+        N_("Would you like %(add)s instead of %(drop)s?"),
+        "choice",
+        WHICH_WAY,
+        params={"add": understood.get("add") or [], "drop": understood.get("drop") or []},
+    )
+
+
+def _which_way_handle(
+    ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
+) -> Go | Invalid:
+    option = _one_choice(question, answer, N_("Choose yes, or the other way round"))
+    if isinstance(option, Invalid):
+        return option
+    understood = dict(data.get("understood") or {})
+    if option.value == "reverse":
+        understood["drop"] = understood.get("other_drop") or []
+        understood["add"] = understood.get("other_add") or []
+    return _into_path(ctx, understood, _said(option))
 
 
 # --- Swap a service (flexible home help, Serviceloven § 94 a) --------------------------
@@ -1596,6 +1688,11 @@ def _rights_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
     return [Message("rights", "", {"references": dict(ctx.policy.legal_references)})]
 
 
+def _access_log_intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
+    # Issue 13: "hvem har kigget i mine oplysninger" goes to the access log page.
+    return [Message("access_log", "")]
+
+
 def _start_intro(ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
     if not ctx.is_citizen:  # a relative: about the citizen, by name (issue 12 item 6)
         names = {"owner": ctx.citizen_name, "name": ctx.citizen_name}
@@ -1641,8 +1738,10 @@ STEPS: dict[str, Step] = {
     for step in (
         _menu_step("menu", _start_intro, N_("What would you like help with?")),
         Step("understood", _understood_ask, _understood_handle, _understood_intro),
+        Step("which_way", _which_way_ask, _which_way_handle),
         _menu_step("my_help", _my_help_intro),
         _menu_step("rights", _rights_intro),
+        _menu_step("access_log", _access_log_intro),
         choice_step(
             "swap_when",
             N_("Is the swap for one coming visit, or a standing wish for a period?"),
@@ -1722,14 +1821,24 @@ STEPS: dict[str, Step] = {
     )
 }
 
-# The Ældreloven path (domain/dialogue_ael.py) uses the primitives above.
-from selvvisitation.domain import dialogue_ael  # noqa: E402
+# The Ældreloven path (domain/dialogue_ael.py) and "Ring mig op" (domain/dialogue_call_back.py)
+# use the primitives above.
+from selvvisitation.domain import dialogue_ael, dialogue_call_back  # noqa: E402
 
-STEPS.update({step.name: step for step in dialogue_ael.STEPS})
+STEPS.update({step.name: step for step in (*dialogue_ael.STEPS, *dialogue_call_back.STEPS)})
 SWAP_STEPS = frozenset(name for name in STEPS if name.startswith("swap_"))
+CALL_BACK_STEPS = frozenset(step.name for step in dialogue_call_back.STEPS)
 
 # Steps that change something on behalf of the citizen: only with the right to act.
-ACTING_STEPS = frozenset(STEPS) - {"menu", "understood", "my_help", "rights", "consent"}
+ACTING_STEPS = frozenset(STEPS) - {
+    "menu",
+    "understood",
+    "which_way",
+    "my_help",
+    "rights",
+    "consent",
+    "access_log",
+}
 
 
 # --- Not keeping a CPR number longer than needed -----------------------------------------
@@ -1892,6 +2001,7 @@ CHANGEABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "relative": ("reassess_relative",),
         "time": ("reassess_time",),
     },
+    "call_confirm": dialogue_call_back.CHANGEABLE,
 }
 
 
@@ -1917,6 +2027,16 @@ def back_to(ctx: Context, state: State, step: str) -> tuple[State, list[Message]
     new_state = State(step, {**previous["data"], GIVEN: previous.get("given")}, state.stack[:at])
     return new_state, [
         Message("answer", N_("I want to change an answer")),
+        *entering(ctx, new_state.step, new_state.data),
+    ]
+
+
+def call_me(ctx: Context, state: State) -> tuple[State, list[Message]]:
+    """ "Ring mig op" from any step (issue 13): the call-me-back path, as a new path."""
+    del state  # a new path: nothing of the last one is kept, a typed CPR number included
+    new_state = State(dialogue_call_back.START, {}, [])
+    return new_state, [
+        Message("answer", N_("Ask the visitation to call me")),
         *entering(ctx, new_state.step, new_state.data),
     ]
 

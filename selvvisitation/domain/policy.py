@@ -100,6 +100,8 @@ VISIT_BOOLEAN_FIELDS: tuple[str, ...] = ("citizen_cancellations_count_as_deselec
 # Messages (issue 14): the staff's reply deadline in working days (default 1); two weeks at most.
 MESSAGE_POLICY_RANGES: Mapping[str, tuple[int, int]] = {
     "message_reply_working_days": (1, 10),
+    # Issue 13: "Ring mig op" is answered within this many working days (default 1).
+    "call_back_working_days": (1, 10),
 }
 # What the citizen reads about reaching the visitation (issue 12 item 10): free text, at
 # most this many characters.
@@ -163,6 +165,8 @@ class Policy:
     citizen_cancellations_count_as_deselection: bool = False
     # Issue 14: staff answer a citizen's message within this many working days.
     message_reply_working_days: int = DEFAULT_REPLY_WORKING_DAYS
+    # Issue 13: the visitation calls back ("Ring mig op") within this many working days.
+    call_back_working_days: int = 1
     # When the visitation answers its phone, in the municipality's words ("Mandag-fredag
     # kl. 8-12"); empty: the help page shows the number alone (issue 12 item 10).
     visitation_opening_hours: str = ""

@@ -119,6 +119,7 @@ class CaseKind(enum.StrEnum):
     FLAG = "flag"
     REASSESSMENT_REQUEST = "reassessment_request"
     STAFF_REPORT = "staff_report"
+    CALL_BACK = "call_back"  # the citizen or a relative asks to be phoned (issue 13)
 
 
 class CaseStatus(enum.StrEnum):

@@ -7,7 +7,14 @@ from selvvisitation.models.assessment import (
 )
 from selvvisitation.models.audit import AuditEntry, AuditLogImmutableError
 from selvvisitation.models.base import UTCDateTime, utcnow
-from selvvisitation.models.cases import Case, CaseEvent, Flag, ReassessmentRequest, StaffReport
+from selvvisitation.models.cases import (
+    CallBackRequest,
+    Case,
+    CaseEvent,
+    Flag,
+    ReassessmentRequest,
+    StaffReport,
+)
 from selvvisitation.models.catalogue import Service
 from selvvisitation.models.citizen import Citizen, Consent, Relative, relative_may
 from selvvisitation.models.conversation import Conversation, ConversationMessage
@@ -67,6 +74,7 @@ __all__ = [
     "NotificationPreference",
     "Provider",
     "ReassessmentRequest",
+    "CallBackRequest",
     "SampledCitizen",
     "Relative",
     "Service",

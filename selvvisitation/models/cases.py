@@ -237,6 +237,33 @@ class ReassessmentRequest(db.Model):
     case: Mapped[Case | None] = relationship()
 
 
+class CallBackRequest(db.Model):
+    """ "Ring mig op" (issue 13): the number to call, a good time and what it is about.
+
+    Opens a case for the visitation with its deadline in working days (the municipality's
+    ``call_back_working_days``, default the next working day). A relative with consent to
+    act may ask; then the relative's own number is called (services.dialogue).
+    """
+
+    __tablename__ = "call_back_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Shown on the citizen's confirmation page (issue 12): "OPK-" and eight digits.
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    phone: Mapped[str] = mapped_column(sa.String(40))
+    good_time: Mapped[str] = mapped_column(sa.String(20))  # domain.dialogue.GOOD_TIMES
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    requested_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
+    requested_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    citizen: Mapped[Citizen] = relationship()
+    case: Mapped[Case] = relationship()
+
+
 class StaffReport(db.Model):
     """A provider's report of changed need (000, 002, 003): worse or better."""
 

@@ -83,6 +83,8 @@ class MunicipalityPolicy(db.Model):
     legal_references: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # Messages (issue 14): the working days staff have to answer a citizen's message.
     message_reply_working_days: Mapped[int] = mapped_column(default=1)
+    # "Ring mig op" (issue 13): the visitation calls back within this many working days.
+    call_back_working_days: Mapped[int] = mapped_column(default=1)
 
     municipality: Mapped[Municipality] = relationship(back_populates="policy")
 

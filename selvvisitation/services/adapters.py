@@ -43,6 +43,7 @@ def policy_for(municipality: Municipality) -> Policy:
         citizen_cancel_deadline_minutes=row.citizen_cancel_deadline_minutes,
         citizen_cancellations_count_as_deselection=row.citizen_cancellations_count_as_deselection,
         message_reply_working_days=row.message_reply_working_days,
+        call_back_working_days=row.call_back_working_days,
         visitation_opening_hours=row.visitation_opening_hours or "",
         legal_references=references,
     )

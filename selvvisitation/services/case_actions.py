@@ -74,12 +74,19 @@ def _require_open(case: Case) -> None:
 
 
 def dismiss_case(
-    session: Session, case: Case, staff: StaffUser, reason: str, *, citizen_reason: str = ""
+    session: Session,
+    case: Case,
+    staff: StaffUser,
+    reason: str,
+    *,
+    citizen_reason: str = "",
+    event: str = "dismissed",
 ) -> None:
     """Close the case without a change; its open flags become DISMISSED with the reason.
 
     The flag engine counts only evidence after ``dismissed_at``, so the same deselections
-    never raise the flag again. One transaction with its audit entry.
+    never raise the flag again. One transaction with its audit entry. A call-back case is
+    closed the same way with ``event="called_back"`` ("Ringet op", issue 13).
     """
     with one_transaction(session):
         _require_open(case)
@@ -96,14 +103,14 @@ def dismiss_case(
         case.closed_at = now
         case.outcome = reason
         case.outcome_for_citizen = citizen_reason
-        _event(case, staff, "dismissed", reason)
+        _event(case, staff, event, reason)
         audit.record(
             "update",
             citizen=case.citizen,
             object_type="case",
             object_id=case.id,
             purpose="case_handling",
-            detail={"action": "dismissed"},
+            detail={"action": event},
         )
 
 

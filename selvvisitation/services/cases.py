@@ -24,6 +24,18 @@ def case_deadline(citizen: Citizen, opened_on: date) -> date:
     )
 
 
+def call_back_deadline(citizen: Citizen, asked_on: date) -> date:
+    """When the visitation calls back ("Ring mig op", issue 13): the municipality's
+    ``call_back_working_days`` after the day she asked (default 1: the next working day;
+    asked on a Saturday, Monday)."""
+    policy = policy_for(citizen.municipality)
+    return add_working_days(
+        asked_on,
+        policy.call_back_working_days,
+        optional_holidays_are_working_days=policy.optional_holidays_are_working_days,
+    )
+
+
 def open_case(
     session: Session,
     *,
@@ -37,8 +49,10 @@ def open_case(
     data: dict | None = None,
     priority: int = 2,
     opened_on: date | None = None,
+    deadline: date | None = None,
 ) -> Case:
-    """Open a case with its first event; the caller commits.
+    """Open a case with its first event; the caller commits. The deadline is the case
+    processing time unless the kind has its own (a call back: services.cases above).
 
     A case the citizen or a relative opens in words that say she fell or got worse is high
     priority, with those words kept for the queue (domain/urgency.py).
@@ -52,7 +66,7 @@ def open_case(
         title=title,
         priority=URGENT_PRIORITY if said else priority,
         priority_words=", ".join(said)[:200],
-        deadline=case_deadline(citizen, opened_on),
+        deadline=deadline or case_deadline(citizen, opened_on),
     )
     case.events.append(
         CaseEvent(

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, scoped_session, selectinload
 
 from selvvisitation.domain import dialogue as engine
-from selvvisitation.domain import dialogue_ael
+from selvvisitation.domain import dialogue_ael, dialogue_call_back
 from selvvisitation.domain import priorities as priority_rules
 from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
@@ -44,6 +44,7 @@ from selvvisitation.domain.types import (
 from selvvisitation.domain.understanding import MatchableService
 from selvvisitation.models import (
     AuditEntry,
+    CallBackRequest,
     Citizen,
     Consent,
     Conversation,
@@ -74,7 +75,7 @@ from selvvisitation.services.bookings import (
     VisitUnavailable,
     book_swap,
 )
-from selvvisitation.services.cases import open_case
+from selvvisitation.services.cases import call_back_deadline, open_case
 from selvvisitation.services.notifications import tell_relative_acted
 from selvvisitation.services.references import new_reference
 from selvvisitation.services.replacement_history import choice_history_for
@@ -276,6 +277,7 @@ RELATIVE_ACTIONS = (
     "priority_requested",
     "swap_withdrawn",  # services/my_requests.py: cancelled before the worker answered
     "wish_withdrawn",
+    "call_back_requested",  # "Ring mig op" (issue 13)
 )
 
 
@@ -486,11 +488,18 @@ def build_context(
         phones={
             "citizen": citizen.phone or "",
             "visitation": citizen.municipality.visitation_phone or "",
+            **({} if is_citizen else {"relative": _relative_phone(session, relative_id)}),
         },
+        call_back_by=call_back_deadline(citizen, today),
         # Read once, and only when the short list of replacements is shown (issue 12, 3).
         choice_history=functools.cache(functools.partial(choice_history_for, session, citizen)),
         **(_ael_context(session, citizen) if ael else {}),
     )
+
+
+def _relative_phone(session: Session, relative_id: int | None) -> str:
+    relative = session.get(Relative, relative_id) if relative_id is not None else None
+    return (relative.phone or "") if relative is not None else ""
 
 
 # --- The stored conversation --------------------------------------------------------------
@@ -775,6 +784,9 @@ def take_control(
     if action == "back":
         go_back(turn.conversation, turn.ctx, actor, to)
         conversation = turn.conversation
+    elif action == "call_back":
+        call_me(turn.conversation, turn.ctx, actor)
+        conversation = turn.conversation
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
     session.commit()
@@ -802,7 +814,7 @@ def messages_after(
     )
 
 
-SUMMARY_KINDS = ("summary", "reassessment_summary")
+SUMMARY_KINDS = ("summary", "reassessment_summary", "call_back_summary")
 
 
 def latest_summary_id(session: Session, conversation: Conversation) -> int | None:
@@ -822,6 +834,14 @@ def go_back(
     if to is not None and to not in engine.changeable(state).values():
         return
     state, messages = engine.back_to(ctx, state, to) if to else engine.back(ctx, state)
+    conversation.turn += 1
+    _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
+    _save(conversation, state)
+
+
+def call_me(conversation: Conversation, ctx: engine.Context, actor: Any) -> None:
+    """ "Ring mig op" from wherever the conversation is (issue 13): the call-me-back path."""
+    state, messages = engine.call_me(ctx, state_of(conversation))
     conversation.turn += 1
     _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
     _save(conversation, state)
@@ -1128,6 +1148,61 @@ def submit_reassessment(
     }
 
 
+def request_call_back(
+    session: Session,
+    conversation: Conversation,
+    ctx: engine.Context,
+    data: Mapping[str, Any],
+    actor: Any,
+) -> dict[str, Any]:
+    """ "Ring mig op" (issue 13): a case for the visitation, due in working days, with the
+    number, the good time and her words; audited, and the citizen told when a relative asked.
+    The caller holds the write lock and commits; the same confirmation twice is one request."""
+    token = f"c{conversation.id}-t{conversation.turn}"
+    existing = session.scalars(
+        select(CallBackRequest).where(CallBackRequest.submission_token == token)
+    ).first()
+    if existing is not None:
+        return {"reference": existing.reference, "deadline": existing.case.deadline.isoformat()}
+    phone = dialogue_call_back.danish_phone(data.get("call_phone") or "")
+    if phone is None:  # the engine checked it; a stored state from elsewhere is not trusted
+        raise EffectRefused(dialogue_call_back.PHONE_PROBLEMS["format"])
+    citizen = conversation.citizen
+    who = _who(actor)
+    time = data.get("call_time") or "any_time"
+    text = " ".join(str(data.get("call_text") or "").split())[: dialogue_call_back.MAX_CALL_TEXT]
+    when = GOOD_TIME_DA.get(time, GOOD_TIME_DA["any_time"]).lower()
+    # The queue shows the title: the number and the time at a glance (Danish: for staff).
+    title = f"Ring op på {phone}, {when}" + (" (pårørende)" if who["relative_id"] else "")
+    case = open_case(
+        session,
+        citizen=citizen,
+        kind=CaseKind.CALL_BACK,
+        title=f"{title}: {text}"[:200] if text else title,
+        actor_kind=who["kind"],
+        actor_relative_id=who["relative_id"],
+        text=text,
+        data={"phone": phone, "time": time},
+        opened_on=ctx.today,
+        deadline=call_back_deadline(citizen, ctx.today),
+    )
+    request = CallBackRequest(
+        reference=new_reference(session, CallBackRequest.reference, "OPK"),
+        citizen=citizen,
+        case=case,
+        phone=phone,
+        good_time=time,
+        text=text,
+        requested_by_kind=who["kind"],
+        requested_by_relative_id=who["relative_id"],
+        submission_token=token,
+    )
+    session.add(request)
+    session.flush()
+    _record("call_back_requested", citizen, request, actor)
+    return {"reference": request.reference, "deadline": case.deadline.isoformat()}
+
+
 def change_consent(
     session: Session,
     conversation: Conversation,
@@ -1288,6 +1363,7 @@ EFFECTS = {
     "submit_priority": submit_priority,
     "save_wish": save_wish,
     "submit_reassessment": submit_reassessment,
+    "request_call_back": request_call_back,
     "change_consent": change_consent,
     "add_relative": add_relative,
 }

@@ -21,6 +21,7 @@ from selvvisitation.domain.types import CaseKind, CaseStatus, FlagRule, VisitSer
 from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
 from selvvisitation.models import (
     AssessmentVisit,
+    CallBackRequest,
     CareProgrammeElement,
     Case,
     Citizen,
@@ -329,6 +330,17 @@ def case_sources(
     )
     reports = list(session.scalars(select(StaffReport).where(StaffReport.case_id == case.id)))
     return requests, reports
+
+
+def call_backs(session: Session, case: Case) -> list[CallBackRequest]:
+    """ "Ring mig op" requests behind the case (issue 13): the number, the time, her words."""
+    return list(
+        session.scalars(
+            select(CallBackRequest)
+            .where(CallBackRequest.case_id == case.id)
+            .order_by(CallBackRequest.id)
+        )
+    )
 
 
 def assessment_visits(session: Session, case: Case) -> list[AssessmentVisit]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.types import Frequency, LegalBasis, StaffRole
+from selvvisitation.domain.types import CaseKind, Frequency, LegalBasis, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import Service, utcnow
 from selvvisitation.security import audit
@@ -26,7 +26,12 @@ from selvvisitation.services.case_actions import change_decision as make_decisio
 from selvvisitation.services.digital_post import send_decision_letter
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
-from selvvisitation.visitation.forms import CasePriorityForm, DecisionForm, DismissForm
+from selvvisitation.visitation.forms import (
+    CalledBackForm,
+    CasePriorityForm,
+    DecisionForm,
+    DismissForm,
+)
 from selvvisitation.visitation.views import blueprint
 
 EXTRA_LINES = 2  # empty lines for services to add, without JavaScript
@@ -112,6 +117,8 @@ def dismiss(case_id: int) -> str | Response:
     case = _open_case_or_back(case_id)
     if not is_open(case):
         return redirect(url_for("visitation.case_page", case_id=case.id))
+    if case.kind == CaseKind.CALL_BACK:
+        return _called_back(case)
     form = DismissForm()
     if form.validate_on_submit():
         dismiss_case(
@@ -139,6 +146,18 @@ def case_priority(case_id: int) -> str | Response:
         flash(_("The priority is changed."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/case_priority.html", case=case, form=form)
+
+
+def _called_back(case) -> str | Response:
+    """ "Ringet op" (issue 13): the call-back case closed with a note, as a dismissal is."""
+    form = CalledBackForm()
+    if form.validate_on_submit():
+        dismiss_case(
+            db.session, case, current_actor().staff, form.reason.data.strip(), event="called_back"
+        )
+        flash(_("The case is closed: the citizen has been called."), "success")
+        return redirect(url_for("visitation.case_page", case_id=case.id))
+    return render_template("visitation/called_back.html", case=case, form=form)
 
 
 def _services(case) -> list[Service]:

@@ -64,6 +64,7 @@ def case_page(case_id: int) -> str:
         wishes=reads.active_wishes(db.session, citizen),
         requests=requests,
         reports=reports,
+        call_backs=reads.call_backs(db.session, case),
         assessment_visits=reads.assessment_visits(db.session, case),
         consents=[c for c in citizen.consents if c.is_active()],
         transcript=reads.shared_conversation(db.session, case, requests),

@@ -122,6 +122,15 @@ class DismissForm(BaseForm):
     )
 
 
+class CalledBackForm(BaseForm):
+    """ "Ringet op" (issue 13): a call-back case is closed with a short note."""
+
+    reason = TextAreaField(
+        _l("A short note about the call"),
+        validators=[Required(_l("Write a short note about the call")), max_length(2000)],
+    )
+
+
 class MinutesField(IntegerField):
     def process_formdata(self, valuelist) -> None:
         if valuelist and valuelist[0].strip():

@@ -22,6 +22,7 @@ KIND_LABELS = {
     CaseKind.FLAG: _l("Flag from the rules"),
     CaseKind.REASSESSMENT_REQUEST: _l("Request for reassessment"),
     CaseKind.STAFF_REPORT: _l("Report from home care"),
+    CaseKind.CALL_BACK: _l("The citizen asks to be called"),
 }
 
 PRIORITY_LABELS = {1: _l("High"), 2: _l("Normal"), 3: _l("Low")}
@@ -118,6 +119,7 @@ EVENT_LABELS = {
     "flag_raised": _l("New flag"),
     "flags_closed": _l("All flags no longer hold"),
     "dismissed": _l("Dismissed"),
+    "called_back": _l("Called back"),
     "decision_changed": _l("Decision changed"),
     "visit_booked": _l("Reassessment visit booked"),
     "visit_moved": _l("Reassessment visit moved"),

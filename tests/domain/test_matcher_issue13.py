@@ -276,9 +276,9 @@ def test_a_swap_with_a_clear_direction_does_not_ask():
     ("text", "step"),
     [
         ("hjælp", "menu"),
-        ("ring mig op", "rights"),
-        ("Jeg vil gerne tale med en person", "rights"),
-        ("hvem har kigget på mine oplysninger", "consent"),
+        ("ring mig op", "call_phone"),
+        ("Jeg vil gerne tale med en person", "call_phone"),
+        ("hvem har kigget på mine oplysninger", "access_log"),
     ],
 )
 def test_the_dialogue_answers_help_call_me_and_access_log_at_once(text, step):

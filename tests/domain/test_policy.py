@@ -43,6 +43,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "citizen_cancel_deadline_minutes",
         "citizen_cancellations_count_as_deselection",
         "message_reply_working_days",
+        "call_back_working_days",
         "visitation_opening_hours",
         "legal_references",
     )
@@ -71,6 +72,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
             "issue 14: the municipality turns it on",
         ),
         ("message_reply_working_days", 1, "issue 14: a reply within 1 working day"),
+        ("call_back_working_days", 1, "issue 13: 'Ring mig op' by the next working day"),
     ],
 )
 def test_default_policy_follows_esbjerg_seeds(name: str, expected: object, source: str) -> None:

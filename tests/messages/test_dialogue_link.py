@@ -1,5 +1,6 @@
 """The dialogue and the messages fit together (issue 14): asking to talk to a person (the
-CALL_BACK intent) or about one's rights leads to the phone number and to the messages;
+CALL_BACK intent, which starts "Ring mig op", issue 13) or about one's rights leads to the
+phone number and to the messages;
 swaps and wishes stay in the dialogue, where the rules check them."""
 
 from __future__ import annotations

@@ -205,6 +205,8 @@ SETUP: dict[str, Callable[[World], None]] = {
     "citizen.revoke_calendar_link": _calendar_link,
     "staff.answer_move_request": _move_request,
     "citizen.conversation_back": _one_step_in,
+    # Issue 13: "Ring mig op" beside "Start forfra" on every step but the menu's.
+    "citizen.conversation_call_back": _one_step_in,
 }
 
 # Public routes that only someone half-way through signing in gets a form from.
