@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from selvvisitation.admin.forms import ExamplesForm, ProgrammeForm
 from selvvisitation.admin.views import ADMIN, blueprint
 from selvvisitation.extensions import db
+from selvvisitation.forms import id_from_form
 from selvvisitation.models import CareProgramme
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
@@ -64,7 +65,7 @@ def _data(programme: CareProgramme | None) -> dict:
 def _lines(form: ProgrammeForm) -> list[ElementLine]:
     return [
         ElementLine(
-            element_id=int(row.element_id.data) if (row.element_id.data or "").isdigit() else None,
+            element_id=id_from_form(row.element_id.data),
             fsiii_code=row.fsiii_code.data,
             name_da=row.name_da.data or "",
             name_en=row.name_en.data or "",

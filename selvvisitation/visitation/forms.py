@@ -244,6 +244,8 @@ from selvvisitation.visitation.labels import ANSWER_LABELS, SATISFACTION_LABELS 
 def parse_clock(text: str) -> tuple[int, int] | None:
     """Read a time of day typed as 10:30, 10.30 or 1030."""
     text = (text or "").strip().replace(".", ":")
+    if not text.isascii():  # "²" passes str.isdigit() but int() refuses it: a 500 before
+        return None
     if ":" not in text and text.isdigit() and len(text) in (3, 4):
         text = f"{text[:-2]}:{text[-2:]}"
     parts = text.split(":")

@@ -75,3 +75,12 @@ def test_a_next_with_a_newline_goes_to_the_front_page(client, target):
 def test_the_sign_in_page_with_a_newline_in_next_is_shown(client):
     response = client.get("/log-ind/personale?next=%2F%0Aevil")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["1²:30", "¹⁰:30", "٣:٣٠", "1²30"])
+def test_a_time_in_digits_that_are_not_ascii_is_refused_not_a_500(typed):
+    """'²' passes str.isdigit() but int() refuses it (issue 15, Low 9; found by Hypothesis)."""
+    from selvvisitation.visitation.forms import parse_clock
+
+    assert parse_clock(typed) is None
+    assert parse_clock("10.30") == (10, 30)
