@@ -172,6 +172,15 @@ def test_chart_has_an_svg_per_service_and_a_data_table(page, client, visitator, 
     assert len(rows) == 8
     last_week = rows[-2].select("td")
     assert [td.text.split(" ")[0] for td in last_week] == ["30", "0", "-30"]
+    # Issue 12: the chart has a minute scale and each bar's value; the long table is folded
+    # behind a summary that names it.
+    labels = [t.text for t in svg.select("text")]
+    assert labels[:3] == ["0", "30", "min."]
+    values = [t.text for t in svg.select("text.app-bar-value")]
+    assert len(values) == 2 * len(rows) and values[-4:-2] == ["30", "0"]
+    folded = charts[0].select_one("details.app-chart-figures")
+    assert folded.summary.text.startswith("Se minutterne uge for uge for")
+    assert folded.select_one("table") is not None
 
 
 def test_case_page_shows_current_decision_and_earlier_versions(
