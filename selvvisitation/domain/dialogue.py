@@ -2002,6 +2002,12 @@ CHANGEABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "time": ("reassess_time",),
     },
     "call_confirm": dialogue_call_back.CHANGEABLE,
+    # Under Ældreloven: when, and what matters most (its kind and element are asked again
+    # after it, as the steps after a changed answer are).
+    "priority_confirm": {
+        "when": ("priority_visit", "priority_period"),
+        "what": ("priority_what",),
+    },
 }
 
 

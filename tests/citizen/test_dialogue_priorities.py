@@ -275,3 +275,26 @@ def test_a_receipt_of_someone_else_is_not_found(client, page, ael, factories):
     other = factories.VisitPriority(kind=PriorityKind.OWN_WORDS, text="x")
     sign_in_citizen(client, ael.citizen)
     page.get("citizen.receipt", reference=other.reference, expected_status=404)
+
+
+def test_each_line_of_the_priority_summary_can_be_changed(client, page, ael):
+    """Issue 12 item 10 (GOV.UK "Check answers"): "Ændr" on when and on what matters most;
+    a change asks that question again and the steps after it."""
+    sign_in_citizen(client, ael.citizen)
+    page.get("citizen.conversation")
+    for answer in ("priority", str(ael.visit.id), "element", str(ael.care.id), "first"):
+        say(page, ael.citizen, answer=answer)
+    soup = page.get("citizen.conversation")
+    changes = {
+        form.button.get_text(" ", strip=True): form.select_one("[name=to]")["value"]
+        for form in soup.select("#chat-log form.app-change")
+    }
+    assert changes == {
+        "Ændr hvornår": "priority_visit",
+        "Ændr hvad der betyder mest": "priority_what",
+    }
+    page.post(
+        "citizen.conversation_back", {"turn": str(current(ael.citizen).turn), "to": "priority_what"}
+    )
+    assert current(ael.citizen).step == "priority_what"
+    assert not priorities()
