@@ -85,3 +85,16 @@ def test_the_catalogues_hold_every_string_marked_in_the_code(tmp_path):
     for lang in ("da", "en"):
         known = {e.msgid for e in _entries(lang)}
         assert not marked - known, f"{lang} catalogue misses: {sorted(marked - known)[:20]}"
+
+
+def test_a_value_in_a_translated_template_string_is_escaped(app):
+    """The templates' own _() (selvvisitation.i18n, issue 17) marks the catalogue's text
+    safe, as jinja2.ext does, and escapes every value put into it (bandit B704)."""
+    from flask import render_template_string
+
+    with app.test_request_context():
+        html = render_template_string(
+            '{{ _("%(owner)s help", owner=name) }}', name='<script>alert("x")</script>'
+        )
+    assert "<script>" not in html
+    assert html == "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; hjælp"
