@@ -46,7 +46,7 @@ START = "call_phone"
 # A Danish number: eight digits, written with any spaces, dashes or dots, with or without
 # the country code +45 / 0045 (the Danish numbering plan has no area codes).
 _SEPARATORS = re.compile(r"[\s\-./()]")
-_DANISH = re.compile(r"(?:\+45|0045)?(\d{8})")
+_DANISH = re.compile(r"(?:\+45|0045)?([0-9]{8})")  # ASCII digits only: \d takes "٤" too
 
 PHONE_PROBLEMS = {
     "empty": N_("Write the phone number we should call"),

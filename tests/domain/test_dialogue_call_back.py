@@ -52,7 +52,7 @@ def test_a_danish_phone_number_is_eight_digits_however_it_is_written(typed, numb
 
 
 @pytest.mark.parametrize(
-    "typed", ["", "4050607", "405060701", "+46 40506070", "ring mig", "4O5O6O7O"]
+    "typed", ["", "4050607", "405060701", "+46 40506070", "ring mig", "4O5O6O7O", "٤٠٥٠٦٠٧٠"]
 )
 def test_anything_but_a_danish_phone_number_is_refused(typed):
     assert danish_phone(typed) is None
