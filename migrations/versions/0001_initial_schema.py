@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:47:22.756568
+Create Date: 2026-12-05 15:52:26.289833
 
 """
 from alembic import op
@@ -766,6 +766,7 @@ def upgrade():
     sa.Column('created_by_staff_id', sa.Integer(), nullable=True),
     sa.Column('acknowledged_cannot_demand_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('acknowledged_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=True),
+    sa.Column('seen_by_worker_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_by_staff_id', sa.Integer(), nullable=True),
     sa.Column('decline_reason', sa.Enum('hygiene', 'work_environment', 'other', name='declinereason', native_enum=False, length=40), nullable=True),
@@ -924,6 +925,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('seen_by_worker_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
     sa.Column('created_by_relative_id', sa.Integer(), nullable=True),

@@ -75,12 +75,23 @@ def swap_status_words(swap: SwapRequest) -> str:
         return gettext("no longer applies: %(reason)s", reason=LAPSE_REASONS[swap.lapsed_reason])
     if swap.status == SwapStatus.WITHDRAWN:
         return _who_cancelled(swap)
+    if swap.seen_by_worker_at is not None:
+        return gettext(
+            "seen by the home-care worker on %(date)s, waiting for the answer",
+            date=long_date(swap.seen_by_worker_at),
+        )
     return gettext("sent, waiting for the home-care worker's answer")
 
 
 @blueprint.app_template_filter("wish_status_words")
 def wish_status_words(wish: Wish) -> str:
-    return _who_cancelled(wish) if not wish.active else gettext("sent, the staff see it")
+    if not wish.active:
+        return _who_cancelled(wish)
+    if wish.seen_by_worker_at is not None:
+        return gettext(
+            "seen by the home-care worker on %(date)s", date=long_date(wish.seen_by_worker_at)
+        )
+    return gettext("sent, the staff see it")
 
 
 @blueprint.route("/mine-oensker")

@@ -42,6 +42,9 @@ class SwapRequest(db.Model):
     acknowledged_cannot_demand_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by_kind: Mapped[ActorKind | None] = mapped_column(enum_column(ActorKind))
     # Rule 5: the worker's judgement on the day, recorded, never computed.
+    # When a worker of the team first opened the visit with this swap on it: the citizen's
+    # overview says "set af hjemmeplejen" (issue 12 item 2) until the worker answers.
+    seen_by_worker_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
@@ -106,6 +109,7 @@ class Wish(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20))  # time, clothing, worker, routine, other
     text: Mapped[str] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(default=True)
+    seen_by_worker_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # as on a swap
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     created_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))

@@ -10,7 +10,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -172,6 +172,16 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
                 entry.swaps.append(swap)
         entry.wishes = [w for w in by_citizen[visit.citizen_id] if w.visit_id in (None, visit.id)]
     return result
+
+
+def note_seen_by_worker(wishes: VisitWishes, now: datetime) -> None:
+    """The worker has the visit open: its unanswered swaps and active wishes are seen from now.
+
+    Only the first time counts; the request's own commit (with its audit entry) writes it.
+    """
+    for row in [*open_swaps(wishes), *wishes.wishes]:
+        if row.seen_by_worker_at is None:
+            row.seen_by_worker_at = now
 
 
 def open_swaps(wishes: VisitWishes) -> list[SwapRequest]:

@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from selvvisitation.domain.dates import local_today
+from selvvisitation.domain.dates import local_today, utc_now
 from selvvisitation.extensions import db
 from selvvisitation.formatters import service_name
 from selvvisitation.models import Service
@@ -25,6 +25,7 @@ from selvvisitation.services.staff_visits import (
     VisitRecord,
     audit_recorded,
     check_record,
+    note_seen_by_worker,
     planned_items,
     save_record,
     swaps_to_confirm,
@@ -88,6 +89,7 @@ def record_visit(visit_id: int):
         object_id=visit.id,
         purpose="record_visit",
     )
+    note_seen_by_worker(wishes, utc_now())
     if is_ael_visit(visit):
         response = record_ael.show(visit, wishes)
         db.session.commit()

@@ -19,13 +19,14 @@ from selvvisitation.domain.types import (
     ConsentScope,
     DeclineReason,
     LapseReason,
+    StaffRole,
     SwapStatus,
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, SwapRequest, Wish
 from selvvisitation.services import my_requests as ops
 from selvvisitation.services.staff_visits import open_swaps, wishes_for
-from tests.pages import sign_in_citizen, sign_in_relative
+from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
 from tests.staff.helpers import wished_swap
 
 
@@ -227,3 +228,36 @@ def test_a_relative_who_may_only_see_gets_no_cancel_button(client, page, househo
         select(func.count()).select_from(SwapRequest).where(SwapRequest.withdrawn_at.is_not(None))
     )
     assert count == 0
+
+
+def test_the_overview_says_when_the_worker_has_seen_a_swap_and_a_wish(
+    client, page, household, factories
+):
+    # Issue 12 item 2: the status goes from "sent" to "seen by the worker" before the answer.
+    # Opening the visit is the worker seeing it; the swap can still be cancelled until she
+    # answers (seed 002 §8: her answer on the day is what stands).
+    swap = a_swap(household)
+    wish = a_wish(household)
+    worker = factories.StaffUser(
+        municipality=household.citizen.municipality,
+        role=StaffRole.HOME_CARE_WORKER,
+        team=household.citizen.team,
+        provider=household.citizen.provider,
+    )
+    db.session.commit()
+    sign_in_staff(client, worker)
+    assert client.get(f"/personale/besoeg/{household.visit.id}").status_code == 200
+    first_seen = swap.seen_by_worker_at
+    client.get(f"/personale/besoeg/{household.visit.id}")
+    db.session.expire_all()
+    assert swap.seen_by_worker_at == first_seen is not None  # the first look counts
+    assert wish.seen_by_worker_at is not None
+
+    sign_in_citizen(client, household.citizen)
+    soup = page.get("citizen.my_requests")
+
+    statuses = [s.get_text(" ", strip=True) for s in soup.select(".app-status")]
+    assert statuses[0].startswith("Status: set af hjemmehjælperen ")
+    assert statuses[0].endswith(", venter på svaret")
+    assert statuses[1].startswith("Status: set af hjemmehjælperen ")
+    assert len(soup.select(".app-my-requests a.button")) == 2  # both may still be cancelled
