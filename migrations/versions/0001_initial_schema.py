@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 15:52:26.289833
+Create Date: 2026-12-05 15:53:57.357257
 
 """
 from alembic import op
@@ -202,6 +202,7 @@ def upgrade():
     sa.Column('address', sa.String(length=250), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('email', sa.String(length=200), nullable=True),
+    sa.Column('access_note', sa.String(length=200), nullable=True),
     sa.Column('preferred_language', sa.String(length=5), nullable=False),
     sa.Column('provider_id', sa.Integer(), nullable=True),
     sa.Column('team_id', sa.Integer(), nullable=True),

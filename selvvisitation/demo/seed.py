@@ -104,6 +104,15 @@ LAST_NAMES = [
 ]
 STREETS = ["Kongensgade", "Torvegade", "Skolegade", "Strandbygade", "Jyllandsgade", "Grådybet"]
 
+# How the worker gets in (issue 12: on her list at a glance); None: she rings the bell.
+ACCESS_NOTES = (
+    "Nøgleboks ved hoveddøren",
+    None,
+    "Ring på, og vent: det tager tid at komme til døren",
+    None,
+    "Nøglen hos naboen i nr. 3",
+)
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -245,6 +254,7 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
             name=name,
             address=f"{rng.choice(STREETS)} {rng.randrange(1, 120)}, 6700 Esbjerg",
             phone=f"2{rng.randrange(1000000, 9999999)}",
+            access_note=ACCESS_NOTES[index % len(ACCESS_NOTES)],
             provider=team.provider,
             team=team,
         )

@@ -105,6 +105,9 @@ class Citizen(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(250))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     email: Mapped[str | None] = mapped_column(sa.String(200))
+    # How the worker gets in ("Nøgleboks ved bagdøren"), from the planning system, shown on
+    # her visit list (issue 12). Where the key is, never a code: the list is read on phones.
+    access_note: Mapped[str | None] = mapped_column(sa.String(200))
     preferred_language: Mapped[str] = mapped_column(sa.String(5), default="da")
     provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("team.id"), index=True)

@@ -186,6 +186,12 @@ CITIZEN = (
     _s("address", 250, nullable=True),
     _s("phone", 40, nullable=True),
     _s("email", 200, nullable=True),
+    _s(
+        "access_note",
+        200,
+        nullable=True,
+        description="How home care gets in, e.g. where the key box is; never a code.",
+    ),
     _e("preferred_language", ("da", "en")),
     _ref("provider", nullable=True, description="A provider's name."),
     Field("team", "team", nullable=True),

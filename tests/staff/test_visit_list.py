@@ -34,6 +34,23 @@ def test_the_worker_sees_the_team_visits_of_the_day_with_services_and_time_frame
     assert "Tidsramme: 60 minutter" in texts(visit, ".app-visit-facts")[0]
 
 
+def test_how_to_get_in_is_on_the_list_and_the_visit_page(client, page, factories):
+    # Issue 12, the home-care worker 1: address, key-box note, phone, time window and
+    # wishes in one glance. The note comes from the planning system (docs/import-format.md).
+    scene = visit_scene(factories)
+    scene.citizen.access_note = "Nøgleboks ved bagdøren"
+    other = factories.Citizen(municipality=scene.citizen.municipality, team=scene.citizen.team)
+    factories.Visit(citizen=other, day=scene.visit.day)
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+
+    soup = page.get("staff.visits", vis="team")
+
+    assert texts(soup, ".app-visit-access") == ["Adgang: Nøgleboks ved bagdøren"]  # one visit
+    record = page.get("staff.record_visit", visit_id=scene.visit.id)
+    assert texts(record, ".app-visit-access") == ["Adgang: Nøgleboks ved bagdøren"]
+
+
 def test_the_night_shift_sees_the_danish_day_not_the_server_s(client, page, factories):
     """At 00:30 in Denmark the server's clock (UTC) still says yesterday; the night shift
     must see today's visits, the Danish day (domain/dates.py)."""
