@@ -74,12 +74,33 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _model_defaults(table: str, columns: list[str]) -> tuple[list[str], tuple]:
+    """The columns the rows leave out that the models fill with a fixed default.
+
+    COPY skips the models' Python-side defaults, so each column a later change adds with one
+    (``legal_basis``, ``goals`` …) is filled here instead of breaking the benchmark.
+    """
+    from selvvisitation.extensions import db
+
+    extra, values = [], []
+    for column in db.metadata.tables[table].columns:
+        default = column.default
+        if column.name in columns or column.nullable or default is None:
+            continue
+        if getattr(default, "is_scalar", False):
+            value = default.arg
+            extra.append(column.name)
+            values.append(getattr(value, "value", value))  # an enum member: its stored value
+    return extra, tuple(values)
+
+
 def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     """Stream rows into a table with COPY; return the count."""
+    extra, values = _model_defaults(table, columns)
     count = 0
-    with cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
+    with cursor.copy(f'COPY "{table}" ({", ".join(columns + extra)}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(row + values)
             count += 1
     return count
 

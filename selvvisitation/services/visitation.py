@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from selvvisitation.domain.dates import DB_INT_MAX, local_day, plausible_day
+from selvvisitation.domain.dates import DB_INT_MAX, local_day, local_today, plausible_day
 from selvvisitation.domain.types import CaseKind, CaseStatus, FlagRule, VisitServiceOutcome
 from selvvisitation.domain.weekly import MinutesRow, ServiceSeries, week_starts, weekly_series
 from selvvisitation.models import (
@@ -85,13 +85,21 @@ class QueuePage:
     next_cursor: QueueCursor | None
 
 
-def _after(cursor: QueueCursor) -> sa.ColumnElement[bool]:
-    """Cases after the cursor in queue order (priority, deadline, id).
+def _overdue_last(today: date) -> sa.ColumnElement[int]:
+    """0 for a case past its deadline, 1 for the rest: overdue cases lead the queue (issue 12)."""
+    return sa.case((Case.deadline < today, 0), else_=1)
 
-    A row comparison: PostgreSQL starts the index scan at the cursor, where an OR of
-    the same conditions would read the queue from its beginning and filter.
+
+def _after(cursor: QueueCursor, today: date) -> sa.ColumnElement[bool]:
+    """Cases after the cursor in queue order (overdue first, then priority, deadline, id).
+
+    The cursor's own deadline says which part of the queue it was in, so the URL needs no
+    more than before. A row comparison: one condition, where an OR of the same conditions
+    would read the queue from its beginning and filter.
     """
-    return sa.tuple_(Case.priority, Case.deadline, Case.id) > (
+    cursor_rank = 0 if cursor.deadline < today else 1
+    return sa.tuple_(_overdue_last(today), Case.priority, Case.deadline, Case.id) > (
+        cursor_rank,
         cursor.priority,
         cursor.deadline,
         cursor.id,
@@ -118,13 +126,19 @@ def queue_page(
     *,
     after: QueueCursor | None = None,
     limit: int = PAGE_SIZE,
+    today: date | None = None,
 ) -> QueuePage:
-    """One page of the municipality's open cases, most urgent first."""
+    """One page of the municipality's open cases, most urgent first.
+
+    Overdue cases come first, then the rest; within each, high priority first and then the
+    earliest deadline, which is the fewest working days left (issue 12, "The queue's order").
+    """
+    today = today or local_today()
     stmt = _filtered(select(Case), municipality_id, filters)
     if after is not None:
-        stmt = stmt.where(_after(after))
+        stmt = stmt.where(_after(after, today))
     stmt = (
-        stmt.order_by(Case.priority, Case.deadline, Case.id)
+        stmt.order_by(_overdue_last(today), Case.priority, Case.deadline, Case.id)
         .limit(limit + 1)
         .options(selectinload(Case.citizen).selectinload(Citizen.team).selectinload(Team.provider))
     )

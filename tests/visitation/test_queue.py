@@ -66,24 +66,54 @@ def test_queue_puts_high_priority_first_then_earliest_deadline(factories, visita
     assert [c.id for c in result.cases] == [late_high.id, early_normal.id, later_normal.id]
 
 
+def test_overdue_cases_come_first_whatever_their_priority(factories, visitator, make_case):
+    # Issue 12, "The queue's order": overdue cases first, then by working days left. A case
+    # due today is not overdue yet; one due yesterday is, even at low priority.
+    today = date(2026, 11, 18)
+    citizen = factories.Citizen(municipality=visitator.municipality)
+    high_later = make_case(citizen, priority=1, deadline=today + timedelta(days=5))
+    due_today = make_case(citizen, priority=2, deadline=today)
+    low_overdue = make_case(citizen, priority=3, deadline=today - timedelta(days=1))
+    normal_overdue = make_case(citizen, priority=2, deadline=today - timedelta(days=4))
+
+    result = queue_page(db.session, visitator.municipality_id, QueueFilters(), today=today)
+
+    assert [c.id for c in result.cases] == [
+        normal_overdue.id,
+        low_overdue.id,
+        high_later.id,
+        due_today.id,
+    ]
+
+
+def _queue_order(case, today):
+    return (0 if case.deadline < today else 1, case.priority, case.deadline, case.id)
+
+
 def test_keyset_paging_visits_every_case_once_in_order(factories, visitator, make_case):
     citizen = factories.Citizen(municipality=visitator.municipality)
-    made = [
-        make_case(citizen, priority=1 + n % 3, deadline=local_today() + timedelta(days=n % 4))
+    today = date(2026, 11, 18)
+    made = [  # deadlines from yesterday (overdue) to two days ahead
+        make_case(citizen, priority=1 + n % 3, deadline=today + timedelta(days=n % 4 - 1))
         for n in range(11)
     ]
 
     seen, cursor = [], None
     while True:
         result = queue_page(
-            db.session, visitator.municipality_id, QueueFilters(), after=cursor, limit=3
+            db.session,
+            visitator.municipality_id,
+            QueueFilters(),
+            after=cursor,
+            limit=3,
+            today=today,
         )
         seen += result.cases
         cursor = result.next_cursor
         if cursor is None:
             break
 
-    expected = sorted(made, key=lambda c: (c.priority, c.deadline, c.id))
+    expected = sorted(made, key=lambda c: _queue_order(c, today))
     assert [c.id for c in seen] == [c.id for c in expected]
     assert result.total == 11
 

@@ -7,7 +7,7 @@ to the plain sorted list at every page boundary.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -130,10 +130,14 @@ def test_an_import_that_moves_a_citizen_moves_their_open_case():
     assert _ids(citizen.municipality_id, QueueFilters(team_id=west.id)) == [case.id]
 
 
-def _pages(municipality_id: int, filters: QueueFilters, limit: int) -> tuple[list[int], list]:
+def _pages(
+    municipality_id: int, filters: QueueFilters, limit: int, today: date
+) -> tuple[list[int], list]:
     seen, cursor, pages = [], None, []
     while True:
-        page = queue_page(db.session, municipality_id, filters, after=cursor, limit=limit)
+        page = queue_page(
+            db.session, municipality_id, filters, after=cursor, limit=limit, today=today
+        )
         seen += [c.id for c in page.cases]
         pages.append(page)
         cursor = page.next_cursor
@@ -182,10 +186,11 @@ def test_filtered_keyset_paging_matches_the_sorted_list_at_every_boundary(
                 and filters.provider_id in (None, c.citizen.provider_id)
                 and filters.kind in (None, c.kind)
             ),
-            key=lambda c: (c.priority, c.deadline, c.id),
+            # Overdue first (issue 12), then priority, deadline, id.
+            key=lambda c: (c.deadline >= today, c.priority, c.deadline, c.id),
         )
 
-        seen, pages = _pages(municipality.id, filters, size)
+        seen, pages = _pages(municipality.id, filters, size, today)
 
         assert seen == [c.id for c in expected], filters
         assert all(page.total == len(expected) for page in pages)
