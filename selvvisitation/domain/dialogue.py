@@ -2008,6 +2008,15 @@ CHANGEABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "when": ("priority_visit", "priority_period"),
         "what": ("priority_what",),
     },
+    # A new relative's consent (seed 002 section 10). Going back to the CPR question shows
+    # the number typed then, as "Gå et trin tilbage" does; it is forgotten as before.
+    "relative_confirm": {
+        "name": ("relative_name",),
+        "relation": ("relative_relation",),
+        "cpr": ("relative_cpr",),
+        "scope": ("relative_scope",),
+        "when": ("relative_from",),
+    },
 }
 
 

@@ -814,7 +814,13 @@ def messages_after(
     )
 
 
-SUMMARY_KINDS = ("summary", "reassessment_summary", "call_back_summary", "priority_summary")
+SUMMARY_KINDS = (
+    "summary",
+    "reassessment_summary",
+    "call_back_summary",
+    "priority_summary",
+    "relative_summary",
+)
 
 
 def latest_summary_id(session: Session, conversation: Conversation) -> int | None:

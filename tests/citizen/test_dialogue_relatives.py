@@ -629,3 +629,38 @@ def test_the_cpr_field_asks_a_phone_for_its_number_keys(client, page, household)
     walk(page, citizen, PATH[2:4])
     cpr_box = page.get("citizen.conversation").select_one("input#text")
     assert (cpr_box.get("inputmode"), cpr_box.get("type")) == ("numeric", "text")
+
+
+def test_each_line_of_the_consent_summary_can_be_changed(client, page, household):
+    # Issue 12 item 10 ("Ændr" on each line of the summary, GOV.UK "Check answers"), for a
+    # new relative's consent (seed 002 section 10): going back asks that question again with
+    # the answer given then, and the questions after it again; nothing is saved meanwhile.
+    citizen = household.citizen
+    sign_in_citizen(client, citizen)
+    walk(page, citizen, (*PATH, ("answer", "none")))
+    assert current(citizen).step == "relative_confirm"
+    soup = page.get("citizen.conversation")
+    buttons = {
+        form.button.get_text(" ", strip=True): form.select_one("[name=to]")["value"]
+        for form in soup.select("#chat-log form.app-change")
+    }
+    assert buttons == {
+        "Ændr den pårørendes navn": "relative_name",
+        "Ændr hvordan I kender hinanden": "relative_relation",
+        "Ændr CPR-nummeret": "relative_cpr",
+        "Ændr hvad den pårørende må": "relative_scope",
+        "Ændr hvornår samtykket gælder": "relative_from",
+    }
+
+    page.post(
+        "citizen.conversation_back", {"turn": str(current(citizen).turn), "to": "relative_scope"}
+    )
+    assert current(citizen).step == "relative_scope"
+    soup = page.get("citizen.conversation")
+    assert soup.select_one("#answer input[value=act]").has_attr("checked")
+    for answer in ("see", "today", "none"):
+        say(page, citizen, answer=answer)
+    assert current(citizen).step == "relative_confirm"
+    say(page, citizen, answer="save")
+    consent = db.session.scalars(select(Consent)).one()
+    assert consent.scope == ConsentScope.SEE
