@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 15:53:57.357257
+Create Date: 2026-12-05 15:58:52.609728
 
 """
 from alembic import op
@@ -760,6 +760,7 @@ def upgrade():
     sa.Column('visit_id', sa.Integer(), nullable=True),
     sa.Column('period_start', sa.Date(), nullable=True),
     sa.Column('period_end', sa.Date(), nullable=True),
+    sa.Column('from_standing_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('requested', 'accepted', 'declined', 'withdrawn', 'lapsed', name='swapstatus', native_enum=False, length=40), nullable=False),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_kind', sa.Enum('citizen', 'relative', 'staff', 'system', name='actorkind', native_enum=False, length=40), nullable=False),
@@ -782,6 +783,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_created_by_relative_id_relative')),
     sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_user.id'], name=op.f('fk_swap_request_created_by_staff_id_staff_user')),
     sa.ForeignKeyConstraint(['decided_by_staff_id'], ['staff_user.id'], name=op.f('fk_swap_request_decided_by_staff_id_staff_user')),
+    sa.ForeignKeyConstraint(['from_standing_id'], ['swap_request.id'], name=op.f('fk_swap_request_from_standing_id_swap_request')),
     sa.ForeignKeyConstraint(['lapsed_decision_id'], ['decision.id'], name=op.f('fk_swap_request_lapsed_decision_id_decision')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_swap_request_visit_id_visit')),
     sa.ForeignKeyConstraint(['withdrawn_by_relative_id'], ['relative.id'], name=op.f('fk_swap_request_withdrawn_by_relative_id_relative')),

@@ -31,6 +31,9 @@ class SwapRequest(db.Model):
     visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id"), index=True)
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
+    # A standing swap's answer for one visit is a swap of its own for that visit; this says
+    # which standing swap it answers, so that visit no longer shows the standing one as open.
+    from_standing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("swap_request.id"))
     status: Mapped[SwapStatus] = mapped_column(
         enum_column(SwapStatus), default=SwapStatus.REQUESTED
     )

@@ -55,22 +55,25 @@ def answer_swap_ahead(
     accept: bool,
     reason: DeclineReason | None = None,
     reason_text: str = "",
+    visit_id: int | None = None,
 ) -> SwapRequest:
-    """The team answers a swap wished for one visit before the visit: yes, or no with the
-    reason. The citizen is told at once, the way an answer at the visit is told; the record
-    at the visit later confirms the yes (staff_visits.swaps_to_confirm)."""
+    """The team answers a wished swap before the visit: yes, or no with the reason. The
+    citizen is told at once, the way an answer at the visit is told; the record at the
+    visit later confirms the yes (staff_visits.swaps_to_confirm).
+
+    A standing swap is answered for one of its visits (``visit_id``), as at the record: the
+    answer is a swap of its own for that visit, and the standing swap stays open for the
+    others (seed 002 §8: the worker judges each visit on the day).
+    Returns the swap that holds the answer."""
     with one_transaction(session):
         lock_for_write(session)
         swap = session.get(SwapRequest, swap_id)
         if swap is None:
             raise StaffAnswerRefused("unavailable")
-        visit = _team_visit(session, swap.visit_id, staff)
-        if swap.status != SwapStatus.REQUESTED:
-            raise StaffAnswerRefused("answered")
-        if visit.is_recorded:
-            raise StaffAnswerRefused("recorded")
-        if visit.cancelled:
-            raise StaffAnswerRefused("cancelled")
+        visit = _team_visit(session, visit_id if swap.visit_id is None else swap.visit_id, staff)
+        refused = refusal_ahead(session, swap, visit)
+        if refused is not None:
+            raise StaffAnswerRefused(refused)
         if not accept and not reason_text.strip():
             raise StaffAnswerRefused("reason_missing")
         decision = SwapDecision(
@@ -79,18 +82,45 @@ def answer_swap_ahead(
             reason=None if accept else (reason or DeclineReason.OTHER),
             text="" if accept else reason_text,
         )
-        decide_swap(session, swap, visit, decision, staff)
+        answer = decide_swap(session, swap, visit, decision, staff)
+        session.flush()
         audit.record(
             "update",
             citizen=visit.citizen,
             object_type="swap_request",
-            object_id=swap.id,
+            object_id=answer.id,
             purpose="swap_decision",
-            detail={"answer": swap.status.value, "before_visit": True, "by": staff.id},
+            detail={"answer": answer.status.value, "before_visit": True, "by": staff.id},
         )
-        session.flush()
-        tell_swap_answered(session, swap)
-    return swap
+        tell_swap_answered(session, answer)
+    return answer
+
+
+def refusal_ahead(session: Session, swap: SwapRequest, visit: Visit) -> str | None:
+    """Why the swap cannot be answered ahead for the visit (a StaffAnswerRefused code), or
+    None. The visit is the swap's own, or for a standing swap one in its period."""
+    standing = swap.visit_id is None
+    if standing and not _standing_covers(swap, visit):
+        return "unavailable"
+    if swap.status != SwapStatus.REQUESTED or (
+        standing and swap not in wishes_for(session, [visit])[visit.id].swaps
+    ):
+        return "answered"
+    if visit.is_recorded:
+        return "recorded"
+    if visit.cancelled:
+        return "cancelled"
+    return None
+
+
+def _standing_covers(swap: SwapRequest, visit: Visit) -> bool:
+    """The visit is the citizen's and falls in the standing swap's period."""
+    return (
+        visit.citizen_id == swap.citizen_id
+        and swap.period_start is not None
+        and swap.period_end is not None
+        and swap.period_start <= visit.day <= swap.period_end
+    )
 
 
 def record_as_planned(session: Session, *, visit_id: int, staff: StaffUser) -> Visit:

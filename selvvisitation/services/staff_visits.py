@@ -161,7 +161,13 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
         by_citizen[wish.citizen_id].append(wish)
     for visit in visits:
         entry = result[visit.id]
-        candidates = at_visit[visit.id] + ([] if visit.is_recorded else standing[visit.citizen_id])
+        # A standing swap answered for this visit ahead of it is shown by its answer instead.
+        answered = {s.from_standing_id for s in at_visit[visit.id]}
+        candidates = at_visit[visit.id] + (
+            []
+            if visit.is_recorded
+            else [s for s in standing[visit.citizen_id] if s.id not in answered]
+        )
         for swap in sorted(candidates, key=lambda s: position[id(s)]):
             if swap.visit_id == visit.id:
                 # A visit's own wishes: asked for, answered ahead of the visit (issue 12),
@@ -345,6 +351,7 @@ def decide_swap(
             created_by_kind=swap.created_by_kind,
             created_by_relative_id=swap.created_by_relative_id,
             created_by_staff_id=swap.created_by_staff_id,
+            from_standing_id=swap.id,
             acknowledged_cannot_demand_at=swap.acknowledged_cannot_demand_at,
             acknowledged_by_kind=swap.acknowledged_by_kind,
             lines=[

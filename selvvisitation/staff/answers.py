@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import StopValidation
 
-from selvvisitation.domain.types import DeclineReason, SwapStatus
+from selvvisitation.domain.dates import DB_INT_MAX
+from selvvisitation.domain.types import DeclineReason
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, choice_field, max_length
 from selvvisitation.models import SwapRequest
@@ -21,6 +22,7 @@ from selvvisitation.services.staff_answers import (
     StaffAnswerRefused,
     answer_swap_ahead,
     record_as_planned,
+    refusal_ahead,
 )
 from selvvisitation.staff.access import team_visit_or_404
 from selvvisitation.staff.forms import REASON_CHOICES
@@ -59,10 +61,15 @@ class AnswerSwapForm(BaseForm):
 
 
 def _open_swap(swap_id: int) -> tuple[SwapRequest, Any]:
+    """The swap and the visit answered for: its own, or for a standing swap the visit named
+    by ``besoeg`` (one in its period)."""
     swap = db.session.get(SwapRequest, swap_id)
-    if swap is None or swap.visit_id is None:
+    if swap is None:
         abort(404)
-    return swap, team_visit_or_404(swap.visit_id)
+    visit_id = swap.visit_id or request.values.get("besoeg", type=int)
+    if visit_id is None or not 0 < visit_id <= DB_INT_MAX:
+        abort(404)
+    return swap, team_visit_or_404(visit_id)
 
 
 @blueprint.route("/bytte/<int:swap_id>/svar", methods=["GET", "POST"])
@@ -70,7 +77,10 @@ def _open_swap(swap_id: int) -> tuple[SwapRequest, Any]:
 def answer_swap(swap_id: int) -> Any:
     swap, visit = _open_swap(swap_id)
     back = url_for("staff.visits", dag=visit.day.isoformat())
-    if swap.status != SwapStatus.REQUESTED or visit.is_recorded or visit.cancelled:
+    refused = refusal_ahead(db.session, swap, visit)
+    if refused == "unavailable":
+        abort(404)
+    if refused is not None:
         flash(_("The swap is already answered."))
         return redirect(back)
     form = AnswerSwapForm()
@@ -85,6 +95,7 @@ def answer_swap(swap_id: int) -> Any:
                 accept=form.answer.data == "yes",
                 reason=DeclineReason(form.reason.data),
                 reason_text=form.reason_text.data or "",
+                visit_id=visit.id,
             )
         except StaffAnswerRefused as refused:
             flash(str(REFUSED.get(refused.code, REFUSED["answered"])), "error")

@@ -4,8 +4,9 @@ judges whether a swap is safe, the citizen hears the answer and why)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import time_machine
 from sqlalchemy import func, select
 
 from selvvisitation.domain.dates import local_today
@@ -187,3 +188,94 @@ def test_as_planned_is_refused_while_a_wished_swap_waits_or_before_the_day(clien
     db.session.expire_all()
     assert not db.session.get(Visit, later.visit.id).is_recorded
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def _standing_scene(factories):
+    """A standing swap over two coming visits of the citizen (seed 002: a swap for a period)."""
+    day = date(2026, 11, 24)
+    scene = visit_scene(factories, day=day)
+    _wants_everything(scene.citizen)
+    later = factories.Visit(citizen=scene.citizen, day=day + timedelta(days=7))
+    later.planned_staff_id = scene.worker.id  # on her own list, as the first visit is
+    swap = wished_swap(
+        scene.citizen,
+        drop=scene.services["PH-STOEV"],
+        add=scene.services["FL-GAATUR"],
+        period=(day, day + timedelta(days=7)),
+        minutes=25,
+    )
+    db.session.commit()
+    return scene, swap, later
+
+
+def test_a_standing_swap_is_answered_ahead_for_one_visit_and_stays_open_for_the_others(
+    client, page, factories
+):
+    # Issue 12, "The home-care worker" 2, for a swap over a period. Rule 5 (seed 002 §8): the
+    # worker judges each visit, so the yes is for this visit; the next visit still asks.
+    with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), tick=False):
+        scene, swap, later = _standing_scene(factories)
+        sign_in_staff(client, scene.worker)
+        soup = page.get("staff.visits", dag=scene.visit.day.isoformat())
+        [answer] = soup.select(".app-swap-answer")
+        form = answer.select_one("form")
+        hidden = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+        assert hidden["besoeg"] == str(scene.visit.id)
+
+        assert client.post(form["action"], data=hidden).status_code == 302
+        client.post(form["action"], data=hidden)  # a second tap answers nothing more
+
+        db.session.expire_all()
+        answers = db.session.scalars(
+            select(SwapRequest).where(SwapRequest.from_standing_id == swap.id)
+        ).all()
+        assert [(a.visit_id, a.status) for a in answers] == [(scene.visit.id, SwapStatus.ACCEPTED)]
+        assert db.session.get(SwapRequest, swap.id).status is SwapStatus.REQUESTED
+        assert [event.value for event, _ in _told()] == ["swap_accepted"]
+        first = page.get("staff.visits", dag=scene.visit.day.isoformat())
+        assert first.select(".app-swap-answer") == []
+        assert "Sagt ja" in first.select_one(".app-wishes").get_text()
+        assert "Stående bytte" not in first.select_one(".app-wishes").get_text()
+        second = page.get("staff.visits", dag=later.day.isoformat())
+        assert len(second.select(".app-swap-answer")) == 1
+
+    # On the day, the record confirms the yes given ahead; it asks no second answer.
+    with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=UTC), tick=False):
+        sign_in_staff(client, scene.worker)  # a new day, a new sign-in
+        soup = page.get("staff.record_visit", visit_id=scene.visit.id)
+    checked = {i["name"]: i["value"] for i in soup.select("input[type=radio][checked]")}
+    assert checked[f"swap_{answers[0].id}"] == "accept"
+    assert f"swap_{swap.id}" not in checked
+
+
+def test_a_standing_swap_answered_for_a_visit_outside_its_period_or_citizen_is_refused(
+    client, page, factories
+):
+    with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=UTC), tick=False):
+        scene, swap, later = _standing_scene(factories)
+        outside = factories.Visit(citizen=scene.citizen, day=later.day + timedelta(days=1))
+        stranger = factories.Visit(
+            citizen=factories.Citizen(
+                municipality=scene.citizen.municipality, team=scene.citizen.team
+            ),
+            day=scene.visit.day,
+        )
+        db.session.commit()
+        sign_in_staff(client, scene.worker)
+        url = f"/personale/bytte/{swap.id}/svar"
+        for visit_id in (outside.id, stranger.id, "", "99999999999999999999"):
+            assert client.get(url, query_string={"besoeg": visit_id}).status_code == 404
+            page.post(
+                "staff.answer_swap",
+                {"answer": "yes", "besoeg": visit_id},
+                swap_id=swap.id,
+                expected_status=404,
+            )
+    db.session.expire_all()
+    assert (
+        db.session.scalars(
+            select(SwapRequest).where(SwapRequest.from_standing_id.is_not(None))
+        ).all()
+        == []
+    )
+    assert _told() == []
