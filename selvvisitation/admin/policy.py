@@ -145,6 +145,11 @@ def policy():
                 flash(_("The rules are saved."))
                 return redirect(url_for("admin.policy"))
             effect = preview(db.session, municipality, current, proposed)
+            # Names are shown: one read entry per citizen listed ("Hvem har kigget", issue 15).
+            for citizen in (*effect.newly_flagged, *effect.no_longer_flagged):
+                audit.record(
+                    "read", citizen=citizen, object_type="policy_preview", purpose="policy_preview"
+                )
             references = _changed_references(current, proposed)
             form.confirmed.data = fingerprint
     status = 400 if form.errors else 200

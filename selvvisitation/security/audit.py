@@ -49,6 +49,7 @@ PURPOSES: dict[str, Any] = {
     "catalogue": _l("Administration of the municipality's services"),
     "organisation": _l("Administration of the municipality's providers and teams"),
     "policy": _l("Administration of the municipality's rules for home care"),
+    "policy_preview": _l("A check of who a change of the municipality's rules would flag"),
     "staff_users": _l("Administration of the municipality's staff users"),
     "data_interchange": _l("Import or export of the municipality's data"),
     "calendar_feed": _l("Your visits were fetched into a calendar app through a personal link"),

@@ -25,6 +25,7 @@ from selvvisitation.services.flags import find_holding
 @dataclass(frozen=True)
 class FlagCount:
     citizens: int
+    ids: frozenset[int]  # the citizens flagged, for who changes
     repeated_deselection: int
     time_deviation: int
     # Ældreloven (DOMAIN.md "Ældreloven"): the two flags of AEL citizens.
@@ -36,6 +37,9 @@ class FlagCount:
 class PolicyPreview:
     current: FlagCount
     proposed: FlagCount
+    # Who the change concerns (issue 12: a count alone does not show what changes), by name.
+    newly_flagged: tuple[Citizen, ...] = ()
+    no_longer_flagged: tuple[Citizen, ...] = ()
 
 
 def flag_count(
@@ -45,8 +49,10 @@ def flag_count(
     citizen_ids = select(Citizen.id).where(Citizen.municipality_id == municipality.id)
     found = find_holding(session, policy, as_of, citizen_ids)
     per_rule = {rule: {f.citizen_id for f in found if f.finding.rule is rule} for rule in FlagRule}
+    flagged = frozenset(f.citizen_id for f in found)
     return FlagCount(
-        citizens=len({f.citizen_id for f in found}),
+        citizens=len(flagged),
+        ids=flagged,
         repeated_deselection=len(per_rule[FlagRule.REPEATED_DESELECTION]),
         time_deviation=len(per_rule[FlagRule.TIME_DEVIATION]),
         repeated_element_decline=len(per_rule[FlagRule.REPEATED_ELEMENT_DECLINE]),
@@ -62,7 +68,22 @@ def preview(
     as_of: date | None = None,
 ) -> PolicyPreview:
     as_of = as_of or local_today()
+    now = flag_count(session, municipality, current, as_of)
+    new = flag_count(session, municipality, proposed, as_of)
+    changed = (now.ids | new.ids) - (now.ids & new.ids)
+    citizens = {
+        c.id: c
+        for c in (
+            session.scalars(select(Citizen).where(Citizen.id.in_(changed))) if changed else []
+        )
+    }
+
+    def named(ids: frozenset[int]) -> tuple[Citizen, ...]:
+        return tuple(sorted((citizens[i] for i in ids), key=lambda c: (c.name, c.id)))
+
     return PolicyPreview(
-        current=flag_count(session, municipality, current, as_of),
-        proposed=flag_count(session, municipality, proposed, as_of),
+        current=now,
+        proposed=new,
+        newly_flagged=named(new.ids - now.ids),
+        no_longer_flagged=named(now.ids - new.ids),
     )

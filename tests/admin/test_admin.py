@@ -168,7 +168,7 @@ def deselecting_citizen(factories, municipality, times: int):
 
 def test_the_policy_preview_counts_the_citizens_flagged_and_saves_nothing(page, admin, factories):
     """Rule 7 (004 §1.3.3, 002 §8): fewer deselections before a flag flags more citizens."""
-    deselecting_citizen(factories, admin.municipality, 2)
+    twice = deselecting_citizen(factories, admin.municipality, 2)
     deselecting_citizen(factories, admin.municipality, 3)
     deselecting_citizen(factories, factories.Municipality(), 5)  # another municipality
     response = page.post(
@@ -179,9 +179,18 @@ def test_the_policy_preview_counts_the_citizens_flagged_and_saves_nothing(page, 
     soup = check_page(response.get_data(as_text=True))
     text = " ".join(soup.select_one(".app-preview").get_text(" ", strip=True).split())
     assert "1 med de gældende regler, 2 med de nye regler" in text
+    # Issue 12: who the change concerns, by name, not only how many.
+    [listed] = soup.select(".app-preview-citizens")
+    assert listed.find_previous("h3").get_text(strip=True) == (
+        "Flaget med de nye regler, ikke nu (1)"
+    )
+    assert [li.contents[0].strip() for li in listed.select("li")] == [twice.name]
     db.session.expire_all()
     assert db.session.scalars(select(MunicipalityPolicy.deselection_threshold_count)).all()[0] == 3
-    assert count(AuditEntry) == 0
+    # Nothing saved; the one citizen shown by name is on her "Hvem har kigget" (issue 15).
+    assert [
+        (a.action, a.citizen_id, a.purpose) for a in db.session.scalars(select(AuditEntry))
+    ] == [("read", twice.id, "policy_preview")]
     confirmed = soup.select_one("input[name=confirmed]")["value"]
     page.post(
         "admin.policy",
@@ -194,7 +203,9 @@ def test_the_policy_preview_counts_the_citizens_flagged_and_saves_nothing(page, 
         )
     ).one()
     assert row.deselection_threshold_count == 2
-    assert db.session.scalars(select(AuditEntry.object_type)).all() == ["municipality_policy"]
+    assert db.session.scalars(
+        select(AuditEntry.object_type).where(AuditEntry.action != "read")
+    ).all() == ["municipality_policy"]
 
 
 def test_saving_values_other_than_the_previewed_ones_shows_the_preview_again(page, admin):
