@@ -11,6 +11,8 @@
   var log = document.getElementById("chat-log");
   var current = document.getElementById("chat-current");
   var busy = false;
+  // Forms in the history that act on the turn being asked (fetched like the answer form).
+  var LIVE_IN_LOG = ".app-change, .app-call-back-offer";
 
   function lastMessageId() {
     var items = log.querySelectorAll("[data-id]");
@@ -52,8 +54,9 @@
       log.innerHTML = "";
     }
     if (data.ok) {
-      // "Ændr" belongs to the summary asked about until it is answered (issue 12 item 10).
-      var changes = log.querySelectorAll(".app-change");
+      // "Ændr" belongs to the summary asked about until it is answered (issue 12 item 10),
+      // and "Ring mig op" after "Det forstod jeg ikke" to that turn (issue 13).
+      var changes = log.querySelectorAll(LIVE_IN_LOG);
       for (var i = 0; i < changes.length; i++) {
         changes[i].parentNode.removeChild(changes[i]);
       }
@@ -68,7 +71,8 @@
 
   chat.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!current.contains(form)) {
+    var live = current.contains(form) || (log.contains(form) && form.matches(LIVE_IN_LOG));
+    if (!live) {
       return;
     }
     event.preventDefault();

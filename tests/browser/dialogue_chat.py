@@ -443,6 +443,11 @@ class Chat:
         self._sending()
         self.page.locator(".app-chat-controls").get_by_role("button", name=name).click()
 
+    def change(self, name: str) -> None:
+        """ "Ændr" on a line of the summary asked about now (its spoken name)."""
+        self._sending()
+        self.log.get_by_role("button", name=name).click()
+
     def says(self, *texts: str) -> None:
         for text in texts:
             expect(self.log).to_contain_text(text)

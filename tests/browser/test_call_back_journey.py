@@ -57,6 +57,16 @@ def test_ring_mig_op_reaches_the_visitators_queue(
         chat.write("Hvad det drejer sig om (du må gerne lade feltet stå tomt)", "Om mit bad")
         chat.asked("Vil du have, at visitationen ringer til dig?")
         chat.says("Du beder visitationen ringe til dig:", "40 50 60 70", "Om mit bad")
+        # "Ændr" on a line of the summary: that question again, and with JavaScript on the
+        # page stays where it is, as for an answer (issue 12 item 10).
+        chat.change("Ændr et godt tidspunkt")
+        chat.asked("Hvornår passer det dig, at vi ringer?")
+        chat.choose("Om eftermiddagen")
+        chat.asked("Hvad vil du gerne tale om?")
+        chat.write("Hvad det drejer sig om (du må gerne lade feltet stå tomt)", "Om mit bad")
+        chat.asked("Vil du have, at visitationen ringer til dig?")
+        chat.says("Om eftermiddagen")
+        chat.stayed_in_place()
         chat.choose("Ja, bed dem ringe til mig")
         chat.confirmed("Visitationen ringer til dig", CallBackRequest, back=False)
 
@@ -67,7 +77,7 @@ def test_ring_mig_op_reaches_the_visitators_queue(
         staff.goto("/visitation/")
         row = staff.locator("table.app-queue tbody tr").filter(has_text=citizen.name)
         expect(row).to_contain_text("Borgeren beder om at blive ringet op")
-        expect(row).to_contain_text("Ring op på 40 50 60 70, om formiddagen: Om mit bad")
+        expect(row).to_contain_text("Ring op på 40 50 60 70, om eftermiddagen: Om mit bad")
         axe(staff, locale="da")
     finally:
         for context in contexts:
