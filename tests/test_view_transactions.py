@@ -41,7 +41,6 @@ NOT_YET_MOVED = {
     "staff/reports.py": 2,
     "staff/team.py": 1,
     "supervision/sampling.py": 1,
-    "visitation/actions.py": 1,
     "visitation/case.py": 1,
     "visitation/letter.py": 1,
 }

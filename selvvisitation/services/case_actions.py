@@ -46,6 +46,7 @@ from selvvisitation.models import (
     utcnow,
 )
 from selvvisitation.security import audit
+from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import replanning
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.notifications import queue_notification
@@ -601,3 +602,63 @@ def record_follow_up(
     )
     visit.status = AssessmentStatus.HELD
     _event(visit.case, staff, "forms_recorded", visit_id=visit.id)
+
+
+# --- A new decision version, as one unit of work (issue 16) --------------------------------
+
+
+def save_decision(
+    session: Session,
+    case: Case,
+    staff: StaffUser,
+    *,
+    grants: Sequence[NewGrant],
+    valid_from: date,
+    reasons: str,
+    today: date,
+) -> tuple[Decision, Replan]:
+    """Under the write lock, make the new § 83 version (``change_decision``), re-plan the
+    coming visits, audit it and commit: all of it or, on any error, nothing."""
+    with one_transaction(session):
+        lock_for_write(session)  # no swap is booked into a visit while it is re-planned
+        decision, replan = change_decision(
+            session, case, staff, grants=grants, valid_from=valid_from, reasons=reasons, today=today
+        )
+        _audit_decision(case, decision, replan.changed_visits, len(replan.lapsed_swaps))
+    return decision, replan
+
+
+def save_forlob_decision(
+    session: Session, case: Case, staff: StaffUser, grant: NewForlob, *, today: date
+) -> tuple[Decision, AelReplan]:
+    """As ``save_decision``, for a forløb under Ældreloven § 10 (``change_to_ael``)."""
+    with one_transaction(session):
+        lock_for_write(session)
+        decision, replan = change_to_ael(session, case, staff, grant, today=today)
+        _audit_decision(
+            case,
+            decision,
+            replan.changed_visits,
+            len(replan.lapsed_swaps),
+            legal_basis=LegalBasis.AEL.value,
+        )
+    return decision, replan
+
+
+def _audit_decision(
+    case: Case, decision: Decision, visits_changed: int, swaps_lapsed: int, **detail: object
+) -> None:
+    audit.record(
+        "update",
+        citizen=case.citizen,
+        object_type="decision",
+        object_id=decision.id,
+        purpose="case_handling",
+        detail={
+            "action": "decision_changed",
+            "version": decision.version,
+            "visits_changed": visits_changed,
+            "swaps_lapsed": swaps_lapsed,
+            **detail,
+        },
+    )

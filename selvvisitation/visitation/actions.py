@@ -12,17 +12,15 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, Frequency, LegalBasis, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import Service, utcnow
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import replanning
 from selvvisitation.services.case_actions import (
     NewGrant,
     basis_suggestion,
     dismiss_case,
+    save_decision,
     set_case_priority,
 )
-from selvvisitation.services.case_actions import change_decision as make_decision
 from selvvisitation.services.digital_post import send_decision_letter
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
@@ -55,23 +53,8 @@ def replan_summary(replan) -> str:
     )
 
 
-def decision_saved(case, decision, replan, **detail: object) -> Response:
-    """After a new decision version: audit, commit, tell the visitator, show the letter."""
-    audit.record(
-        "update",
-        citizen=case.citizen,
-        object_type="decision",
-        object_id=decision.id,
-        purpose="case_handling",
-        detail={
-            "action": "decision_changed",
-            "version": decision.version,
-            "visits_changed": replan.changed_visits,
-            "swaps_lapsed": len(replan.lapsed_swaps),
-            **detail,
-        },
-    )
-    db.session.commit()
+def decision_saved(decision, replan) -> Response:
+    """After a new decision version was committed: tell the visitator, show the letter."""
     flash(_("The new decision is saved. Here is the letter."), "success")
     _post_letter(decision)
     if replan.changed_visits or replan.lapsed_swaps:
@@ -239,18 +222,16 @@ def change_decision(case_id: int) -> str | Response:
                     now=utcnow(),
                 ),
             )
-        grants = _grants(form)
-        lock_for_write(db.session)  # no swap is booked into a visit while it is re-planned
-        decision, replan = make_decision(
+        decision, replan = save_decision(
             db.session,
             case,
             current_actor().staff,
-            grants=grants,
+            grants=_grants(form),
             valid_from=form.valid_from.day,
             reasons=form.reasons.data.strip(),
             today=local_today(),
         )
-        return decision_saved(case, decision, replan)
+        return decision_saved(decision, replan)
     form.confirmed.data = ""
     return render_template(
         "visitation/decision.html",

@@ -17,15 +17,14 @@ from selvvisitation.domain.types import LegalBasis, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import utcnow
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services import replanning
 from selvvisitation.services.case_actions import (
     NewForlob,
     basis_suggestion,
-    change_to_ael,
     choosable_providers,
     lives_in_nursing_home,
     programmes_for,
+    save_forlob_decision,
 )
 from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
@@ -113,11 +112,10 @@ def grant_forlob(case_id: int) -> str | Response:
                     now=utcnow(),
                 ),
             )
-        lock_for_write(db.session)  # no swap is booked into a visit while it is re-planned
-        decision, replan = change_to_ael(
+        decision, replan = save_forlob_decision(
             db.session, case, current_actor().staff, grant, today=local_today()
         )
-        return decision_saved(case, decision, replan, legal_basis=LegalBasis.AEL.value)
+        return decision_saved(decision, replan)
     form.confirmed.data = ""
     return render_template(
         "visitation/ael_decision.html",

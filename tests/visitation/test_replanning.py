@@ -381,3 +381,56 @@ def test_a_standing_swap_lapses_even_when_no_visit_is_planned(factories, visitat
         SwapStatus.LAPSED,
         LapseReason.SERVICE_NOT_GRANTED,
     )
+
+
+def test_saving_a_decision_is_one_unit_of_work_all_or_nothing(factories, visitator, planned):
+    # Issue 16 (cosmicpython's unit of work): the new version, the re-planned visits, the
+    # lapsed swaps and the audit entry commit together, or on an error none of them does.
+    from selvvisitation.services.case_actions import NewGrant, save_decision
+
+    visits_before = [(v.id, [i.planned_minutes for i in v.services]) for v in planned["coming"]]
+    grants = [
+        NewGrant(
+            planned["cleaning"].service_id,
+            45,
+            planned["cleaning"].frequency,
+            (0,),
+            NEXT_MONDAY,
+            None,
+        ),
+        NewGrant(10**9, 20, planned["cleaning"].frequency, (0,), NEXT_MONDAY, None),  # no such
+    ]
+    with pytest.raises(KeyError):  # a service that is not there, found after the version was added
+        save_decision(
+            db.session,
+            planned["case"],
+            visitator,
+            grants=grants,
+            valid_from=NEXT_MONDAY,
+            reasons="Kan ikke gemmes.",
+            today=TODAY,
+        )
+    db.session.expire_all()
+    assert db.session.scalars(select(Decision.version)).all() == [1]
+    assert db.session.scalars(select(AuditEntry)).all() == []
+    assert [
+        (v.id, [i.planned_minutes for i in db.session.get(Visit, v.id).services])
+        for v in planned["coming"]
+    ] == visits_before
+
+    decision, replan = save_decision(
+        db.session,
+        planned["case"],
+        visitator,
+        grants=grants[:1],
+        valid_from=NEXT_MONDAY,
+        reasons="Rengøring 45 minutter.",
+        today=TODAY,
+    )
+    db.session.rollback()  # nothing left to roll back: the service committed
+    assert db.session.get(Decision, decision.id).version == 2
+    [entry] = db.session.scalars(select(AuditEntry)).all()
+    assert (entry.object_type, entry.detail["visits_changed"]) == (
+        "decision",
+        replan.changed_visits,
+    )
