@@ -477,6 +477,9 @@ class Chat:
         expect(heading).to_contain_text(title)
         if sent is not None:
             expect(heading).to_contain_text(the_one(sent).reference)
+            # Read out over the phone: on one line, never broken in two, at any width.
+            code = self.page.locator(".app-reference-code")
+            assert code.evaluate("e => e.getClientRects().length") == 1
         self.check(self.page)
         if shot is not None:
             self.shoot(shot)
