@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 15:58:52.609728
+Create Date: 2026-12-05 16:15:04.303686
 
 """
 from alembic import op
@@ -101,6 +101,7 @@ def upgrade():
     sa.Column('priorities_not_met_threshold_count', sa.Integer(), nullable=False),
     sa.Column('priorities_not_met_threshold_days', sa.Integer(), nullable=False),
     sa.Column('ael_optional_minutes', sa.Boolean(), nullable=False),
+    sa.Column('supervision_theme_sets', sa.Enum('thisted', 'aeldretilsyn', 'both', name='themeset', native_enum=False, length=40), nullable=False),
     sa.Column('citizen_cancel_deadline_minutes', sa.Integer(), nullable=False),
     sa.Column('citizen_cancellations_count_as_deselection', sa.Boolean(), nullable=False),
     sa.Column('visitation_opening_hours', sa.String(length=200), nullable=False),
@@ -738,6 +739,7 @@ def upgrade():
     sa.Column('provider_id', sa.Integer(), nullable=False),
     sa.Column('sample_id', sa.Integer(), nullable=True),
     sa.Column('visited_on', sa.Date(), nullable=False),
+    sa.Column('theme_set', sa.Enum('thisted', 'aeldretilsyn', 'both', name='themeset', native_enum=False, length=40), nullable=False),
     sa.Column('strengths', sa.Text(), nullable=False),
     sa.Column('feedback_given_to', sa.String(length=200), nullable=False),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -970,7 +972,7 @@ def upgrade():
     op.create_table('supervision_finding',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
-    sa.Column('theme', sa.Enum('function_level', 'quality_of_life', 'coherence', 'hygiene', 'follow_up', name='supervisiontheme', native_enum=False, length=40), nullable=False),
+    sa.Column('theme', sa.Enum('function_level', 'quality_of_life', 'coherence', 'hygiene', 'follow_up', 'self_determination', 'trust', 'relatives_civil_society', name='supervisiontheme', native_enum=False, length=40), nullable=False),
     sa.Column('assessment', sa.Enum('met', 'partly_met', 'not_met', name='themeassessment', native_enum=False, length=40), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['visit_id'], ['supervision_visit.id'], name=op.f('fk_supervision_finding_visit_id_supervision_visit')),
@@ -984,7 +986,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
     sa.Column('provider_id', sa.Integer(), nullable=False),
-    sa.Column('theme', sa.Enum('function_level', 'quality_of_life', 'coherence', 'hygiene', 'follow_up', name='supervisiontheme', native_enum=False, length=40), nullable=False),
+    sa.Column('theme', sa.Enum('function_level', 'quality_of_life', 'coherence', 'hygiene', 'follow_up', 'self_determination', 'trust', 'relatives_civil_society', name='supervisiontheme', native_enum=False, length=40), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('created_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_staff_id', sa.Integer(), nullable=True),

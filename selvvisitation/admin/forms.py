@@ -23,6 +23,7 @@ from selvvisitation.domain.policy import (
     POLICY_RANGES,
     VISIT_POLICY_RANGES,
 )
+from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.types import (
     LegalBasis,
     ProviderKind,
@@ -41,6 +42,7 @@ from selvvisitation.forms import (
     max_length,
     minutes_between,
 )
+from selvvisitation.supervision.labels import THEME_SETTING_LABELS
 
 CATEGORY_CHOICES = [
     SelectChoice(ServiceCategory.PERSONAL_CARE.value, _l("Personal care")),
@@ -198,6 +200,14 @@ def _add_ael_fields(form_class: type) -> None:
         )
     form_class.ael_optional_minutes = BooleanField(
         _l("Workers may record minutes for citizens under the Act on the Elderly (optional)")
+    )
+    # Issue 11: Thisted's five themes (seed 000) or the Ældretilsyn's three values
+    # (Ældretilsynsloven § 7 stk. 3), or both.
+    form_class.supervision_theme_sets = RadioField(
+        _l("Themes of a supervision visit"),
+        choices=[SelectChoice(s.value, THEME_SETTING_LABELS[s]) for s in ThemeSet],
+        validators=[KeepWhenAbsent(), Required(_l("Choose the themes of a supervision visit"))],
+        invalid_choice_message=_l("Choose the themes of a supervision visit"),
     )
 
 

@@ -23,6 +23,7 @@ from selvvisitation.domain.policy import (
     Policy,
     default_legal_references,
 )
+from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.types import LegalBasis, SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models import MunicipalityPolicy
@@ -31,7 +32,12 @@ from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.policy_preview import preview
 
-AEL_EDITABLE = ("default_legal_basis", *AEL_BOOLEAN_FIELDS, *AEL_POLICY_RANGES)
+AEL_EDITABLE = (
+    "default_legal_basis",
+    *AEL_BOOLEAN_FIELDS,
+    *AEL_POLICY_RANGES,
+    "supervision_theme_sets",
+)
 VISIT_EDITABLE = (*VISIT_POLICY_RANGES, *VISIT_BOOLEAN_FIELDS, *MESSAGE_POLICY_RANGES)
 EDITABLE = (
     "swap_window",
@@ -55,6 +61,7 @@ def _proposed(form, current: Policy) -> Policy:
     # A form that did not send an Ældreloven or visit setting keeps it (admin/forms.KeepWhenAbsent).
     for name in (
         "default_legal_basis",
+        "supervision_theme_sets",
         *AEL_POLICY_RANGES,
         *VISIT_POLICY_RANGES,
         *MESSAGE_POLICY_RANGES,
@@ -63,6 +70,7 @@ def _proposed(form, current: Policy) -> Policy:
         if not form[name].raw_data:
             values[name] = getattr(current, name)
     values["default_legal_basis"] = LegalBasis(values["default_legal_basis"])
+    values["supervision_theme_sets"] = ThemeSet(values["supervision_theme_sets"])
     values.update({name: (values[name] or "").strip() for name in CONTACT_TEXT_FIELDS})
     references = dict(current.legal_references)
     references.update({key: form[legal_field(key)].data.strip() for key in LEGAL_REFERENCE_KEYS})
@@ -108,6 +116,7 @@ def policy():
         )
         form.swap_window.data = current.swap_window.value
         form.default_legal_basis.data = current.default_legal_basis.value
+        form.supervision_theme_sets.data = current.supervision_theme_sets.value
     effect = None
     references: dict[str, list[str]] = {}
     if form.validate_on_submit():

@@ -25,6 +25,7 @@ from selvvisitation.demo.week import DAUGHTER, GRANDSON, WEEK_DAYS
 from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.notifications import Channel, RecipientKind, topics_for
 from selvvisitation.domain.schedule import TIME_SLOTS, Recurrence, occurrences
+from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.types import (
     ActorKind,
     ConsentBasis,
@@ -165,7 +166,10 @@ def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -
     # The demo asks no second factor of any role: a visitor tries it with the printed
     # logins and no authenticator app. Staff may still enrol, and the demo's admin can
     # require it under the rules for sign-in (issue 15, High 2).
-    municipality.policy = MunicipalityPolicy(second_factor_roles=[])
+    # Both theme sets of a supervision visit: Thisted's five and the Ældretilsyn's three.
+    municipality.policy = MunicipalityPolicy(
+        second_factor_roles=[], supervision_theme_sets=ThemeSet.BOTH
+    )
     session.add(municipality)
     session.flush()
 

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain.supervision_themes import (
+    THEMES_OF,
     FollowUpStatus,
     SupervisionTheme,
     ThemeAssessment,
+    ThemeSet,
 )
 from selvvisitation.domain.types import (
     ActorKind,
@@ -160,6 +162,46 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
         staff=supervisor,
     )
 
+    # The demo offers both theme sets (seed.py); a later visit by the Ældretilsyn's three values
+    # (Ældretilsynsloven § 7 stk. 3), so the report and the visit page show them.
+    values = _visit(
+        session,
+        municipal,
+        supervisor,
+        today - timedelta(days=6),
+        {
+            T.SELF_DETERMINATION: (
+                PARTLY,
+                "To borgere vidste ikke, at de selv kan sige, hvad der er vigtigst "
+                "ved næste besøg.",
+            ),
+            T.TRUST: (MET, "Medarbejderne aftaler ændringer med borgeren i hjemmet."),
+            T.RELATIVES_AND_CIVIL_SOCIETY: (
+                MET,
+                "Pårørende inddrages, som borgeren ønsker; to borgere går i den lokale klub.",
+            ),
+        },
+        theme_set=ThemeSet.AELDRETILSYN,
+    )
+    priorities = service.add_recommendation(
+        session,
+        values,
+        theme=T.SELF_DETERMINATION,
+        text=(
+            "Alle borgere efter ældreloven får at vide, at de kan sætte det vigtigste "
+            "for næste besøg."
+        ),
+        staff=supervisor,
+    )
+    service.add_action(
+        session,
+        priorities,
+        action="Hjælperne viser borgeren siden 'Det vigtigste for mig' ved første besøg.",
+        responsible="Leder af hjemmeplejen",
+        due_on=today + timedelta(days=30),
+        staff=supervisor,
+    )
+
     private_visit = _visit(
         session,
         private,
@@ -187,13 +229,14 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
     session.flush()
 
 
-def _visit(session, provider, supervisor, on, exceptions):
-    findings = {theme: (MET, "") for theme in SupervisionTheme}
+def _visit(session, provider, supervisor, on, exceptions, theme_set=ThemeSet.THISTED):
+    findings = {theme: (MET, "") for theme in THEMES_OF[theme_set]}
     findings.update(exceptions)
     return service.record_visit(
         session,
         provider,
         visited_on=on,
+        theme_set=theme_set,
         findings=findings,
         strengths="Faste hjælpere og god tone i hjemmene.",
         feedback_given_to="Leder og to medarbejdere",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from selvvisitation.domain.messages import DEFAULT_REPLY_WORKING_DAYS
+from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.types import LegalBasis, SwapWindow
 
 # Keys the citizen-facing texts look up; every policy must have all of them.
@@ -170,6 +171,10 @@ class Policy:
     # When the visitation answers its phone, in the municipality's words ("Mandag-fredag
     # kl. 8-12"); empty: the help page shows the number alone (issue 12 item 10).
     visitation_opening_hours: str = ""
+    # Which themes a supervision visit offers (issue 11): seed 000's five (Thisted, the
+    # default as before), the Ældretilsyn's three values (Ældretilsynsloven § 7 stk. 3), or
+    # both, the supervisor choosing per visit (domain.supervision_themes.sets_offered).
+    supervision_theme_sets: ThemeSet = ThemeSet.THISTED
     # Excluded from the hash because a dict is unhashable; equality still compares it.
     legal_references: Mapping[str, str] = field(
         default_factory=default_legal_references, hash=False
@@ -182,6 +187,8 @@ class Policy:
             problems.append(("swap_window", "invalid_choice"))
         if not isinstance(self.default_legal_basis, LegalBasis):
             problems.append(("default_legal_basis", "invalid_choice"))
+        if not isinstance(self.supervision_theme_sets, ThemeSet):
+            problems.append(("supervision_theme_sets", "invalid_choice"))
         for name in (*BOOLEAN_FIELDS, *AEL_BOOLEAN_FIELDS, *VISIT_BOOLEAN_FIELDS):
             if not isinstance(getattr(self, name), bool):
                 problems.append((name, "not_a_boolean"))

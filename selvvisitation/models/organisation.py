@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.second_factor import default_required_roles
+from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.types import LegalBasis, ProviderKind, SwapWindow
 from selvvisitation.extensions import db
 from selvvisitation.models.base import enum_column
@@ -71,6 +72,10 @@ class MunicipalityPolicy(db.Model):
     priorities_not_met_threshold_count: Mapped[int] = mapped_column(default=3)
     priorities_not_met_threshold_days: Mapped[int] = mapped_column(default=30)
     ael_optional_minutes: Mapped[bool] = mapped_column(default=False)
+    # Issue 11: the theme set(s) a supervision visit offers (domain.supervision_themes).
+    supervision_theme_sets: Mapped[ThemeSet] = mapped_column(
+        enum_column(ThemeSet), default=ThemeSet.THISTED
+    )
     # The visit calendar (issue 14): see domain.policy.Policy.
     citizen_cancel_deadline_minutes: Mapped[int] = mapped_column(default=120)
     citizen_cancellations_count_as_deselection: Mapped[bool] = mapped_column(default=False)

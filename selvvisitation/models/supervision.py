@@ -15,9 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.supervision_sampling import PickReason, SampleRule
 from selvvisitation.domain.supervision_themes import (
+    THEMES_OF,
     FollowUpStatus,
     SupervisionTheme,
     ThemeAssessment,
+    ThemeSet,
 )
 from selvvisitation.extensions import db
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
@@ -86,7 +88,11 @@ class SampledCitizen(db.Model):
 
 
 class SupervisionVisit(db.Model):
-    """The supervision of one provider on one day: findings per theme, recommendations."""
+    """The supervision of one provider on one day: findings per theme, recommendations.
+
+    Seed 000 (Thisted) "Tilsynsbesøg"; Thisted's five themes, the Ældretilsyn's three values
+    (Ældretilsynsloven § 7 stk. 3) or both, as the municipality's policy offers.
+    """
 
     __tablename__ = "supervision_visit"
     __table_args__ = (sa.Index("ix_supervision_visit_provider_day", "provider_id", "visited_on"),)
@@ -96,6 +102,8 @@ class SupervisionVisit(db.Model):
     provider_id: Mapped[int] = mapped_column(sa.ForeignKey("provider.id"))
     sample_id: Mapped[int | None] = mapped_column(sa.ForeignKey("supervision_sample.id"))
     visited_on: Mapped[date]
+    # Which themes the visit assessed (domain.supervision_themes.THEMES_OF).
+    theme_set: Mapped[ThemeSet] = mapped_column(enum_column(ThemeSet), default=ThemeSet.THISTED)
     # 000: the supervision looks at the unit's strengths and what works.
     strengths: Mapped[str] = mapped_column(sa.Text, default="")
     feedback_given_to: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -114,6 +122,10 @@ class SupervisionVisit(db.Model):
         order_by="SupervisionRecommendation.id",
         foreign_keys="SupervisionRecommendation.visit_id",
     )
+
+    @property
+    def themes(self) -> tuple[SupervisionTheme, ...]:
+        return THEMES_OF[self.theme_set or ThemeSet.THISTED]
 
     def finding(self, theme: SupervisionTheme) -> SupervisionFinding | None:
         return next((f for f in self.findings if f.theme == theme), None)

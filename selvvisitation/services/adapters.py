@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain.policy import Policy, default_legal_references
+from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.models import Decision, Municipality, MunicipalityPolicy, Service
 
@@ -45,6 +46,7 @@ def policy_for(municipality: Municipality) -> Policy:
         message_reply_working_days=row.message_reply_working_days,
         call_back_working_days=row.call_back_working_days,
         visitation_opening_hours=row.visitation_opening_hours or "",
+        supervision_theme_sets=row.supervision_theme_sets or ThemeSet.THISTED,
         legal_references=references,
     )
 

@@ -25,9 +25,13 @@ from selvvisitation.domain.supervision_sampling import (
     replacement_candidates,
 )
 from selvvisitation.domain.supervision_themes import (
+    THEMES_OF,
     FollowUpStatus,
     SupervisionTheme,
     ThemeAssessment,
+    ThemeSet,
+    sets_offered,
+    themes_problem,
 )
 from selvvisitation.domain.timeframe import deliveries_per_week
 from selvvisitation.domain.types import ProviderKind
@@ -46,7 +50,7 @@ from selvvisitation.models import (
 )
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
-from selvvisitation.services.adapters import granted_for
+from selvvisitation.services.adapters import granted_for, policy_for
 from selvvisitation.services.transaction import one_transaction
 
 
@@ -252,21 +256,27 @@ def record_visit(
     strengths: str,
     feedback_given_to: str,
     staff: StaffUser,
+    theme_set: ThemeSet = ThemeSet.THISTED,
 ) -> SupervisionVisit:
-    if set(findings) != set(SupervisionTheme):
-        raise SupervisionError("all_themes")
+    """Record the visit's findings: exactly the themes of a set the municipality offers."""
+    if theme_set not in sets_offered(policy_for(provider.municipality).supervision_theme_sets):
+        raise SupervisionError("theme_set_not_offered")
+    problem = themes_problem(theme_set, findings)
+    if problem is not None:
+        raise SupervisionError(problem)
     visit = SupervisionVisit(
         municipality_id=provider.municipality_id,
         provider_id=provider.id,
         sample=sample_for(session, provider, visited_on.year),
         visited_on=visited_on,
+        theme_set=theme_set,
         strengths=strengths,
         feedback_given_to=feedback_given_to,
         created_by_staff_id=staff.id,
     )
     visit.findings = [
         SupervisionFinding(theme=theme, assessment=assessment, text=text)
-        for theme, (assessment, text) in ((t, findings[t]) for t in SupervisionTheme)
+        for theme, (assessment, text) in ((t, findings[t]) for t in THEMES_OF[theme_set])
     ]
     session.add(visit)
     session.flush()
@@ -281,6 +291,8 @@ def add_recommendation(
     text: str,
     staff: StaffUser,
 ) -> SupervisionRecommendation:
+    if theme not in visit.themes:
+        raise SupervisionError("theme_not_of_visit")
     recommendation = SupervisionRecommendation(
         visit=visit,
         provider_id=visit.provider_id,
@@ -377,13 +389,15 @@ def save_supervision_visit(
     strengths: str,
     feedback_given_to: str,
     staff: StaffUser,
+    theme_set: ThemeSet = ThemeSet.THISTED,
 ) -> SupervisionVisit:
-    """Record a supervision visit with its five themes, audited, in one transaction."""
+    """Record a supervision visit with its themes, audited, in one transaction."""
     with one_transaction(session):
         visit = record_visit(
             session,
             provider,
             visited_on=visited_on,
+            theme_set=theme_set,
             findings=findings,
             strengths=strengths,
             feedback_given_to=feedback_given_to,

@@ -9,6 +9,11 @@ query over a provider's citizens, set beside the same figure for the whole munic
 (per 100 visits), so a provider is read against its peers, not in a vacuum.
 
 Citizens count under the provider they have now (Citizen.provider_id).
+
+Both laws side by side (issue 11, DOMAIN.md "Ældreloven"): a visit with element lines is an
+Ældreloven visit and has no minutes; the SEL figures are per 100 SEL visits, the AEL figures
+(priorities met and not met, declines by FSIII element, the AEL flags) per 100 AEL visits.
+The rules are in domain/supervision_figures.py.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain.assessment import Satisfaction, YesPartlyNo
+from selvvisitation.domain.dates import local_day
+from selvvisitation.domain.supervision_figures import per_100, priority_day
 from selvvisitation.domain.supervision_themes import (
     ASSESSMENT_SCORE,
     SupervisionTheme,
@@ -30,11 +37,14 @@ from selvvisitation.domain.supervision_themes import (
 from selvvisitation.domain.types import (
     CaseStatus,
     DeclineReason,
+    ElementOutcome,
     FlagRule,
+    PriorityStatus,
     SwapStatus,
     VisitServiceOutcome,
 )
 from selvvisitation.models import (
+    CareProgrammeElement,
     Case,
     Citizen,
     Decision,
@@ -48,6 +58,8 @@ from selvvisitation.models import (
     SwapRequest,
     Visit,
     VisitatorObservation,
+    VisitElement,
+    VisitPriority,
     VisitService,
 )
 
@@ -77,6 +89,8 @@ class Figures:
 
     visits: int = 0
     recorded_visits: int = 0
+    # Of `visits`: those under Ældreloven (element lines, no minutes); the rest are SEL.
+    ael_visits: int = 0
     planned_minutes: int = 0
     delivered_minutes: int = 0
     outcomes: dict[VisitServiceOutcome, int] = field(default_factory=dict)
@@ -86,6 +100,13 @@ class Figures:
     reassessments: int = 0
     reassessments_closed: int = 0
     decisions_changed: int = 0
+    # Ældreloven: priorities answered met / not met, and declines by FSIII element code.
+    priorities: dict[PriorityStatus, int] = field(default_factory=dict)
+    element_declines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sel_visits(self) -> int:
+        return self.visits - self.ael_visits
 
     @property
     def swap_total(self) -> int:
@@ -96,7 +117,14 @@ class Figures:
         return sum(self.declined.values())
 
     def per_100_visits(self, value: int) -> float | None:
-        return None if self.visits == 0 else round(100 * value / self.visits, 1)
+        """Per 100 visits of either law: for figures of both laws."""
+        return per_100(value, self.visits)
+
+    def per_100_sel_visits(self, value: int) -> float | None:
+        return per_100(value, self.sel_visits)
+
+    def per_100_ael_visits(self, value: int) -> float | None:
+        return per_100(value, self.ael_visits)
 
     @property
     def delivered_share(self) -> float | None:
@@ -202,9 +230,15 @@ def figures(
         Visit.day <= period.end,
         Visit.cancelled.is_(False),
     )
-    result.visits, result.recorded_visits = session.execute(
-        select(func.count(Visit.id), func.count(Visit.recorded_at)).where(in_period)
+    is_ael_visit = select(VisitElement.id).where(VisitElement.visit_id == Visit.id).exists()
+    result.visits, result.recorded_visits, result.ael_visits = session.execute(
+        select(
+            func.count(Visit.id),
+            func.count(Visit.recorded_at),
+            func.count(Visit.id).filter(is_ael_visit),
+        ).where(in_period)
     ).one()
+    # Minutes only from SEL visits: an AEL visit has none, whatever lines it may carry.
     for outcome, count, planned, delivered in session.execute(
         select(
             VisitService.outcome,
@@ -213,7 +247,7 @@ def figures(
             func.coalesce(func.sum(VisitService.delivered_minutes), 0),
         )
         .join(Visit, VisitService.visit_id == Visit.id)
-        .where(in_period)
+        .where(in_period, ~is_ael_visit)
         .group_by(VisitService.outcome)
     ):
         result.outcomes[outcome] = count
@@ -264,6 +298,17 @@ def figures(
             ReassessmentRequest.created_at < period.end_before,
         )
     ).one()
+    result.element_declines = dict(
+        session.execute(
+            select(CareProgrammeElement.fsiii_code, func.count(sa.distinct(Visit.id)))
+            .select_from(VisitElement)
+            .join(Visit, VisitElement.visit_id == Visit.id)
+            .join(CareProgrammeElement, VisitElement.element_id == CareProgrammeElement.id)
+            .where(in_period, VisitElement.outcome == ElementOutcome.DECLINED)
+            .group_by(CareProgrammeElement.fsiii_code)
+        ).all()
+    )
+    result.priorities = _priorities(session, citizens, period)
     # A new version of a decision is what a reassessment that changed the help leaves behind.
     result.decisions_changed = session.scalar(
         select(func.count(Decision.id)).where(
@@ -274,6 +319,37 @@ def figures(
         )
     )
     return result
+
+
+def _priorities(session: Session, citizens: Any, period: Period) -> dict[PriorityStatus, int]:
+    """Priorities answered met or not met, each once, on its day (domain.supervision_figures).
+
+    The SQL takes those whose visit is in the period, and those without a visit answered
+    within a day of it (local and UTC days differ); the rule counts the exact days.
+    """
+    answered = (PriorityStatus.MET, PriorityStatus.NOT_MET)
+    rows = session.execute(
+        select(VisitPriority.status, Visit.day, VisitPriority.answered_at)
+        .outerjoin(Visit, Visit.id == VisitPriority.visit_id)
+        .where(
+            VisitPriority.citizen_id.in_(citizens),
+            VisitPriority.status.in_(answered),
+            VisitPriority.answered_at.is_not(None),
+            sa.or_(
+                sa.and_(Visit.day >= period.start, Visit.day <= period.end),
+                sa.and_(
+                    VisitPriority.visit_id.is_(None),
+                    VisitPriority.answered_at >= period.start_at - timedelta(days=1),
+                    VisitPriority.answered_at < period.end_before + timedelta(days=1),
+                ),
+            ),
+        )
+    )
+    counts = dict.fromkeys(answered, 0)
+    for status, visit_day, answered_at in rows:
+        if period.start <= priority_day(visit_day, local_day(answered_at)) <= period.end:
+            counts[status] += 1
+    return counts
 
 
 def provider_report(session: Session, provider: Provider, period: Period) -> ProviderReport:
@@ -290,7 +366,7 @@ def provider_report(session: Session, provider: Provider, period: Period) -> Pro
     )
     latest = visits[0] if visits else None
     themes = []
-    for theme in SupervisionTheme:
+    for theme in latest.themes if latest else ():
         finding: SupervisionFinding | None = latest.finding(theme) if latest else None
         themes.append(
             ThemeRow(

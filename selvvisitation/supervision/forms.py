@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,29 +10,20 @@ from wtforms import Field, Form, IntegerField, RadioField, SelectChoice, StringF
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from selvvisitation.domain.supervision_themes import (
+    THEMES_OF,
     FollowUpStatus,
     SupervisionTheme,
     ThemeAssessment,
+    ThemeSet,
 )
 from selvvisitation.forms import BaseForm, Required, choice_values, max_length
+from selvvisitation.supervision.labels import (
+    ASSESSMENT_LABELS,
+    FOLLOW_UP_LABELS,
+    THEME_LABELS,
+    THEME_SET_LABELS,
+)
 
-THEME_LABELS = {
-    SupervisionTheme.FUNCTION_LEVEL: _l("Function level"),
-    SupervisionTheme.QUALITY_OF_LIFE: _l("Quality of life and satisfaction"),
-    SupervisionTheme.COHERENCE: _l("Coherence and predictability"),
-    SupervisionTheme.HYGIENE: _l("Hygiene: preventing the spread of infection"),
-    SupervisionTheme.FOLLOW_UP: _l("Follow-up on the recommendations of the last supervision"),
-}
-ASSESSMENT_LABELS = {
-    ThemeAssessment.MET: _l("Practice matches what was decided"),
-    ThemeAssessment.PARTLY_MET: _l("Practice partly matches what was decided"),
-    ThemeAssessment.NOT_MET: _l("Practice does not match what was decided"),
-}
-FOLLOW_UP_LABELS = {
-    FollowUpStatus.DONE: _l("Done"),
-    FollowUpStatus.IN_PROGRESS: _l("Started, not finished"),
-    FollowUpStatus.NOT_DONE: _l("Not done"),
-}
 DATE_MESSAGE = _l("Write the date as day.month.year, for example 14.3.2026")
 DATE_FORMATS = ("%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d")
 
@@ -98,7 +90,25 @@ class ReplaceForm(BaseForm):
     )
 
 
+class ThemeSetForm(BaseForm):
+    """Which themes this visit covers, when the municipality offers more than one set; a GET
+    form that changes nothing, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    temaer = choice(
+        _l("Which themes does the supervision visit cover?"),
+        [SelectChoice(s.value, THEME_SET_LABELS[s]) for s in ThemeSet],
+        _l("Choose the themes of the supervision visit"),
+    )
+
+
 class VisitForm(BaseForm):
+    """The visit with the themes of one set; ``visit_form_class`` adds the set's fields."""
+
+    theme_set: ThemeSet = ThemeSet.THISTED
+
     visited_on = StringField(
         _l("Date of the supervision visit"),
         validators=[
@@ -116,7 +126,7 @@ class VisitForm(BaseForm):
     def theme_fields(self) -> list[tuple[SupervisionTheme, Field, Field]]:
         return [
             (theme, self[f"{theme.value}_assessment"], self[f"{theme.value}_text"])
-            for theme in SupervisionTheme
+            for theme in THEMES_OF[self.theme_set]
         ]
 
     def findings(self) -> dict[SupervisionTheme, tuple[ThemeAssessment, str]]:
@@ -138,29 +148,35 @@ class VisitForm(BaseForm):
         return valid
 
 
-for _theme in SupervisionTheme:
-    setattr(
-        VisitForm,
-        f"{_theme.value}_assessment",
-        choice(
-            THEME_LABELS[_theme],
+@functools.cache
+def visit_form_class(theme_set: ThemeSet) -> type[VisitForm]:
+    """The visit form for one theme set: an assessment and a finding per theme, in order."""
+    fields: dict[str, object] = {"theme_set": theme_set}
+    for theme in THEMES_OF[theme_set]:
+        fields[f"{theme.value}_assessment"] = choice(
+            THEME_LABELS[theme],
             [SelectChoice(a.value, ASSESSMENT_LABELS[a]) for a in ThemeAssessment],
             _l("Choose an assessment for this theme"),
-        ),
-    )
-    setattr(
-        VisitForm,
-        f"{_theme.value}_text",
-        TextAreaField(_l("What the supervision found"), validators=[Optional(), max_length(4000)]),
-    )
+        )
+        fields[f"{theme.value}_text"] = TextAreaField(
+            _l("What the supervision found"), validators=[Optional(), max_length(4000)]
+        )
+    return type(f"VisitForm_{theme_set.value}", (VisitForm,), fields)
 
 
 class RecommendationForm(BaseForm):
+    """A recommendation on one of the visit's own themes (``for_themes`` sets the choices)."""
+
     theme = choice(
         _l("Theme"),
         [SelectChoice(t.value, THEME_LABELS[t]) for t in SupervisionTheme],
         _l("Choose the theme of the recommendation"),
     )
+
+    def for_themes(self, themes: tuple[SupervisionTheme, ...]) -> RecommendationForm:
+        self.theme.choices = [SelectChoice(t.value, THEME_LABELS[t]) for t in themes]
+        return self
+
     text = TextAreaField(
         _l("Recommendation"),
         validators=[Required(_l("Write the recommendation")), max_length(2000)],

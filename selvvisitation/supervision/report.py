@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.types import DeclineReason, FlagRule, SwapStatus, VisitServiceOutcome
+from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES, is_elderly_code, name_for
+from selvvisitation.domain.supervision_figures import (
+    SAME_POINTS,
+    SAME_SHARE,
+    Comparison,
+    compare,
+    stands_out,
+)
+from selvvisitation.domain.types import (
+    DeclineReason,
+    FlagRule,
+    PriorityStatus,
+    SwapStatus,
+    VisitServiceOutcome,
+)
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
 from selvvisitation.security.access import allow
@@ -115,44 +131,118 @@ class ReportPeriodForm(BaseForm):
             raise ValidationError(_l("The end date must be the same as or after the start date"))
 
 
-def comparison_rows(own: Figures, everyone: Figures) -> list[dict]:
-    """Key figures per 100 visits for the provider beside the whole municipality."""
-    rows = [
-        (_l("Swaps asked for"), own.swap_total, everyone.swap_total),
-        (_l("Swaps declined on the day"), own.declined_total, everyone.declined_total),
-        (
-            _l("Time deviations flagged"),
-            own.flags.get(FlagRule.TIME_DEVIATION, 0),
-            everyone.flags.get(FlagRule.TIME_DEVIATION, 0),
-        ),
-        (
-            _l("Repeated deselections flagged"),
-            own.flags.get(FlagRule.REPEATED_DESELECTION, 0),
-            everyone.flags.get(FlagRule.REPEATED_DESELECTION, 0),
-        ),
-        (_l("Reassessments asked for"), own.reassessments, everyone.reassessments),
-        (_l("Decisions changed"), own.decisions_changed, everyone.decisions_changed),
-    ]
-    result = []
-    for label, count, total in rows:
-        rate, municipality_rate = own.per_100_visits(count), everyone.per_100_visits(total)
-        result.append(
-            {
-                "label": label,
-                "count": count,
-                "rate": rate,
-                "municipality_rate": municipality_rate,
-                "stands_out": stands_out(count, rate, municipality_rate),
-            }
+COMPARISON_LABELS = {
+    Comparison.HIGHER: _l("Higher than the municipality"),
+    Comparison.SAME: _l("As the municipality"),
+    Comparison.LOWER: _l("Lower than the municipality"),
+    Comparison.NO_VISITS: _l("No visits to compare"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int
+    rate: float | None
+    municipality_rate: float | None
+
+    @property
+    def comparison(self) -> Comparison:
+        return compare(self.rate, self.municipality_rate)
+
+    @property
+    def stands_out(self) -> bool:
+        return stands_out(self.count, self.rate, self.municipality_rate)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Figures of one kind, each per 100 visits of the kind the caption names."""
+
+    id: str
+    caption: str
+    rows: list[Row]
+
+
+# The visits a kind of figure is counted per (domain.supervision_figures).
+RateOf = Callable[[Figures, int], float | None]
+
+
+def comparison_tables(own: Figures, everyone: Figures) -> list[Table]:
+    """The provider beside the whole municipality: SEL figures per 100 SEL visits, AEL figures
+    per 100 AEL visits, figures of both laws per 100 visits (domain.supervision_figures)."""
+
+    def table(table_id: str, caption: object, rate_of: RateOf, items: list) -> Table:
+        rows = [
+            Row(str(label), count, rate_of(own, count), rate_of(everyone, total))
+            for label, count, total in items
+        ]
+        return Table(table_id, str(caption), rows)
+
+    def flags(label: object, rule: FlagRule) -> tuple[object, int, int]:
+        return label, own.flags.get(rule, 0), everyone.flags.get(rule, 0)
+
+    def priorities(label: object, status: PriorityStatus) -> tuple[object, int, int]:
+        return label, own.priorities.get(status, 0), everyone.priorities.get(status, 0)
+
+    tables = [
+        table(
+            "compare-sel",
+            _l("Social Services Act (§ 83 with § 94 a): per 100 visits under the act"),
+            Figures.per_100_sel_visits,
+            [
+                (_l("Swaps asked for"), own.swap_total, everyone.swap_total),
+                (_l("Swaps declined on the day"), own.declined_total, everyone.declined_total),
+                flags(_l("Time deviations flagged"), FlagRule.TIME_DEVIATION),
+                flags(_l("Repeated deselections flagged"), FlagRule.REPEATED_DESELECTION),
+            ],
         )
-    return result
-
-
-def stands_out(count: int, rate: float | None, municipality_rate: float | None) -> bool:
-    """At least twice the municipality's rate, and more than a single event."""
-    if rate is None or municipality_rate is None or count < 2:
-        return False
-    return rate >= 2 * municipality_rate
+    ]
+    if everyone.ael_visits:
+        language = str(get_locale())
+        codes = [c.code for c in ELDERLY_CODES if c.code in everyone.element_declines]
+        codes += sorted(set(everyone.element_declines) - set(codes))  # none, if all are FSIII
+        tables += [
+            table(
+                "compare-ael",
+                _l("Act on the Elderly (helhedspleje): per 100 visits under the act"),
+                Figures.per_100_ael_visits,
+                [
+                    priorities(_l("Priorities met"), PriorityStatus.MET),
+                    priorities(_l("Priorities not met"), PriorityStatus.NOT_MET),
+                    flags(
+                        _l("Repeated declines of an element flagged"),
+                        FlagRule.REPEATED_ELEMENT_DECLINE,
+                    ),
+                    flags(_l("Priorities repeatedly not met flagged"), FlagRule.PRIORITIES_NOT_MET),
+                ],
+            ),
+            table(
+                "compare-elements",
+                _l("Elements the citizen said no to, per 100 visits under the act"),
+                Figures.per_100_ael_visits,
+                [
+                    (
+                        name_for(code, language) if is_elderly_code(code) else code,
+                        own.element_declines.get(code, 0),
+                        everyone.element_declines[code],
+                    )
+                    for code in codes
+                ],
+            ),
+        ]
+    tables.append(
+        table(
+            "compare-both",
+            _l("Both acts: per 100 visits"),
+            Figures.per_100_visits,
+            [
+                (_l("Reassessments asked for"), own.reassessments, everyone.reassessments),
+                (_l("Decisions changed"), own.decisions_changed, everyone.decisions_changed),
+            ],
+        )
+    )
+    return tables
 
 
 @blueprint.route("/leverandoer/<int:provider_id>/rapport")
@@ -219,7 +309,10 @@ def report(provider_id: int) -> str | tuple[str, int]:
         form=form,
         data=data,
         charts=charts,
-        comparison=comparison_rows(own, data.municipality),
+        tables=comparison_tables(own, data.municipality),
+        comparison_labels=COMPARISON_LABELS,
+        same_share=round(100 * SAME_SHARE),
+        same_points=SAME_POINTS,
         labels=LABELS,
         answers=answer_rows(data.follow_up),
         answer_labels=ANSWER_LABELS,

@@ -1,25 +1,40 @@
-"""The supervision visit: five themes, recommendations, follow-up, the provider's action plan."""
+"""The supervision visit: its themes, recommendations, follow-up, the provider's action plan.
+
+The themes are seed 000's five, the Ældretilsyn's three values (Ældretilsynsloven § 7 stk. 3)
+or both, as the municipality's policy offers; when it offers more than one set, the supervisor
+chooses first (one question per step), and the choice travels in the address (``temaer``).
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from selvvisitation.domain.supervision_themes import FollowUpStatus, SupervisionTheme
+from selvvisitation.domain.supervision_themes import (
+    FollowUpStatus,
+    SupervisionTheme,
+    ThemeSet,
+    sets_offered,
+)
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import SupervisionRecommendation, SupervisionVisit
 from selvvisitation.security.access import allow
 from selvvisitation.services import supervision as service
+from selvvisitation.services.adapters import policy_for
 from selvvisitation.supervision.forms import (
-    ASSESSMENT_LABELS,
-    FOLLOW_UP_LABELS,
-    THEME_LABELS,
     ActionForm,
     FollowUpForm,
     RecommendationForm,
-    VisitForm,
+    ThemeSetForm,
+    visit_form_class,
+)
+from selvvisitation.supervision.labels import (
+    ASSESSMENT_LABELS,
+    FOLLOW_UP_LABELS,
+    THEME_LABELS,
+    THEME_SET_LABELS,
 )
 from selvvisitation.supervision.views import (
     READERS,
@@ -30,7 +45,12 @@ from selvvisitation.supervision.views import (
     staff,
 )
 
-LABELS = {"themes": THEME_LABELS, "assessments": ASSESSMENT_LABELS, "follow_up": FOLLOW_UP_LABELS}
+LABELS = {
+    "themes": THEME_LABELS,
+    "theme_sets": THEME_SET_LABELS,
+    "assessments": ASSESSMENT_LABELS,
+    "follow_up": FOLLOW_UP_LABELS,
+}
 
 
 def recommendation_or_404(recommendation_id: int) -> SupervisionRecommendation:
@@ -49,12 +69,23 @@ def visit_or_404(supervision_visit_id: int) -> SupervisionVisit:
 @allow(StaffRole.SUPERVISOR)
 def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
     provider = provider_or_404(provider_id)
-    form = VisitForm()
+    offered = sets_offered(policy_for(provider.municipality).supervision_theme_sets)
+    choice = ThemeSetForm(formdata=request.args)
+    choice.temaer.choices = [c for c in choice.temaer.choices if c.value in offered]
+    if len(offered) > 1 and not choice.validate():
+        if not request.args:
+            choice.temaer.errors = []  # first arrival: the question, not an error
+        return render_template("supervision/theme_set_form.html", provider=provider, form=choice), (
+            400 if choice.errors else 200
+        )
+    theme_set = ThemeSet(choice.temaer.data) if len(offered) > 1 else offered[0]
+    form = visit_form_class(theme_set)()
     if form.validate_on_submit():
         visit = service.save_supervision_visit(
             db.session,
             provider,
             visited_on=form.visited_on.date,
+            theme_set=theme_set,
             findings=form.findings(),
             strengths=form.strengths.data.strip(),
             feedback_given_to=form.feedback_given_to.data.strip(),
@@ -67,6 +98,8 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
         "supervision/visit_form.html",
         provider=provider,
         form=form,
+        theme_set=theme_set,
+        chosen=theme_set.value if len(offered) > 1 else None,
         earlier=earlier,
         labels=LABELS,
     ), (400 if form.errors else 200)
@@ -85,7 +118,6 @@ def visit(supervision_visit_id: int) -> str:
         earlier=earlier,
         followed_up=followed_up,
         labels=LABELS,
-        themes=list(SupervisionTheme),
         may_write=may_write(),
     )
 
@@ -94,7 +126,7 @@ def visit(supervision_visit_id: int) -> str:
 @allow(StaffRole.SUPERVISOR)
 def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str, int]:
     record = visit_or_404(supervision_visit_id)
-    form = RecommendationForm()
+    form = RecommendationForm().for_themes(record.themes)
     if form.validate_on_submit():
         service.save_recommendation(
             db.session,

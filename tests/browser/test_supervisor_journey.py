@@ -7,6 +7,8 @@ for the demo data and keep a screenshot of it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -88,9 +90,11 @@ def test_the_supervisor_draws_swaps_visits_and_reads_the_report(
     db.session.rollback()  # see what the served app committed
     assert SupervisionSample.query.filter_by(year=year + 1).count() == 1
 
-    # The supervision visit with the five themes.
+    # The supervision visit with the five themes (the demo offers both sets: choose first).
     page.get_by_role("link", name="Alle leverandører").click()
     municipal.get_by_role("link", name="Nyt tilsynsbesøg").click()
+    page.get_by_label("Fem temaer", exact=False).check()
+    page.get_by_role("button", name="Fortsæt").click()
     page.get_by_label("Dato for tilsynsbesøget").fill(local_today().strftime("%d.%m.%Y"))
     for group in page.locator("fieldset").all():
         group.get_by_label("Praksis svarer til det besluttede", exact=True).check()
@@ -140,3 +144,54 @@ def test_the_supervisor_draws_swaps_visits_and_reads_the_report(
     expect(page.locator("#chart-satisfaction-title")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "provider_report")
+
+
+def test_the_supervisor_visits_by_the_aeldretilsyns_three_values(
+    browser_page, demo, sign_in_staff_in_browser, assert_accessible, screenshot
+):
+    """Ældretilsynsloven § 7 stk. 3 (issue 11): selvbestemmelse, tillid, samspil med pårørende
+    og civilsamfund as the themes of the visit; the report compares in words (issue 12)."""
+    page = browser_page
+    sign_in_staff_in_browser(page, supervisor_of(demo))
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Tilsyn").click()
+    private = page.get_by_role("row").filter(has_text="Vestkystens")
+    private.get_by_role("link", name="Nyt tilsynsbesøg").click()
+
+    # Which themes: first no choice, then the Ældretilsyn's three values.
+    page.get_by_role("button", name="Fortsæt").click()
+    expect(page.locator(".alert-error")).to_contain_text("Vælg temaerne for tilsynsbesøget")
+    assert_accessible(page)
+    page.get_by_label("Ældretilsynets tre værdier", exact=False).check()
+    page.get_by_role("button", name="Fortsæt").click()
+    expect(page.locator("fieldset legend")).to_have_text(
+        ["Selvbestemmelse", "Tillid", "Samspil med pårørende og civilsamfund"]
+    )
+    assert_accessible(page)
+
+    page.get_by_label("Dato for tilsynsbesøget").fill(local_today().strftime("%d.%m.%Y"))
+    for group in page.locator("fieldset").all():
+        group.get_by_label("Praksis svarer til det besluttede", exact=True).check()
+    page.locator("fieldset").first.get_by_label("Praksis svarer delvist til det besluttede").check()
+    page.get_by_role("button", name="Gem tilsynsbesøget").click()
+    expect(page.locator(".alert-error")).to_contain_text("Skriv, hvad tilsynet fandt")
+    assert_accessible(page)
+    page.locator("textarea").first.fill("Borgerne kendte ikke siden om det vigtigste for dem.")
+    page.get_by_role("button", name="Gem tilsynsbesøget").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tilsynsbesøg")
+    expect(page.locator(".app-findings dt")).to_have_text(
+        ["Selvbestemmelse", "Tillid", "Samspil med pårørende og civilsamfund"]
+    )
+    assert_accessible(page)
+
+    # The report: the latest visit's three values, and each comparison in words.
+    page.get_by_role("link", name="Leverandørrapport").click()
+    findings = page.locator("table").filter(has_text="Fund for hvert tema")
+    expect(findings.locator("tbody th")).to_have_text(
+        ["Selvbestemmelse", "Tillid", "Samspil med pårørende og civilsamfund"]
+    )
+    expect(page.locator("#compare-ael thead")).to_contain_text("Sammenligning")
+    expect(page.locator("#compare-ael tbody tr").first.locator("td").last).to_have_text(
+        re.compile("kommunen|Ingen besøg at sammenligne")
+    )
+    assert_accessible(page)
+    screenshot(page, "provider_report_values")

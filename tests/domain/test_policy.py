@@ -45,6 +45,7 @@ def test_policy_has_exactly_the_fields_the_database_model_mirrors() -> None:
         "message_reply_working_days",
         "call_back_working_days",
         "visitation_opening_hours",
+        "supervision_theme_sets",
         "legal_references",
     )
 

@@ -160,7 +160,11 @@ def _holdings(factories, municipality, team, n: int) -> Holdings:
 def _supervision(provider, citizen, n: int) -> dict:
     """A supervision sample with the citizen in it; last year's visit with a recommendation."""
     from selvvisitation.domain.supervision_sampling import PickReason, SampleRule
-    from selvvisitation.domain.supervision_themes import SupervisionTheme, ThemeAssessment
+    from selvvisitation.domain.supervision_themes import (
+        THISTED_THEMES,
+        SupervisionTheme,
+        ThemeAssessment,
+    )
     from selvvisitation.models import (
         SampledCitizen,
         SupervisionFinding,
@@ -189,7 +193,7 @@ def _supervision(provider, citizen, n: int) -> dict:
             municipality_id=provider.municipality_id, provider_id=provider.id, visited_on=day
         )
         visit.findings = [
-            SupervisionFinding(theme=t, assessment=ThemeAssessment.MET) for t in SupervisionTheme
+            SupervisionFinding(theme=t, assessment=ThemeAssessment.MET) for t in THISTED_THEMES
         ]
         visits.append(visit)
     recommendation = SupervisionRecommendation(
