@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:47:22.756568
+Create Date: 2026-12-05 15:54:55.375415
 
 """
 from alembic import op
@@ -26,16 +26,6 @@ def upgrade():
     )
     with op.batch_alter_table('ended_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ended_session_ended_at'), ['ended_at'], unique=False)
-
-    op.create_table('failed_sign_in',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('client', sa.String(length=64), nullable=False),
-    sa.Column('failed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_sign_in'))
-    )
-    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
-        batch_op.create_index('ix_failed_sign_in_client_failed_at', ['client', 'failed_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_failed_sign_in_failed_at'), ['failed_at'], unique=False)
 
     op.create_table('municipality',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -395,6 +385,19 @@ def upgrade():
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_citizen_id'), ['citizen_id'], unique=False)
+
+    op.create_table('failed_sign_in',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client', sa.String(length=64), nullable=False),
+    sa.Column('account', sa.Integer(), nullable=True),
+    sa.Column('failed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account'], ['staff_user.id'], name=op.f('fk_failed_sign_in_account_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_sign_in'))
+    )
+    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
+        batch_op.create_index('ix_failed_sign_in_account_client', ['account', 'client'], unique=False)
+        batch_op.create_index('ix_failed_sign_in_client_failed_at', ['client', 'failed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_failed_sign_in_failed_at'), ['failed_at'], unique=False)
 
     op.create_table('message_thread',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1222,6 +1225,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_message_thread_citizen_id'))
 
     op.drop_table('message_thread')
+    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_failed_sign_in_failed_at'))
+        batch_op.drop_index('ix_failed_sign_in_client_failed_at')
+        batch_op.drop_index('ix_failed_sign_in_account_client')
+
+    op.drop_table('failed_sign_in')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_citizen_id'))
 
@@ -1293,11 +1302,6 @@ def downgrade():
     op.drop_table('care_programme')
     op.drop_table('relative')
     op.drop_table('municipality')
-    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_failed_sign_in_failed_at'))
-        batch_op.drop_index('ix_failed_sign_in_client_failed_at')
-
-    op.drop_table('failed_sign_in')
     with op.batch_alter_table('ended_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ended_session_ended_at'))
 
