@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain.types import StaffRole
-from selvvisitation.models import Provider, Service, StaffUser, Team
+from selvvisitation.models import AuditEntry, Provider, Service, StaffUser, Team
 from selvvisitation.security.passwords import hash_password
 
 
@@ -70,6 +70,29 @@ def username_taken(session: Session, username: str, but: int | None = None) -> b
     if but is not None:
         query = query.where(StaffUser.id != but)
     return bool(session.scalar(query))
+
+
+ROLE_CHANGES_SHOWN = 10
+
+
+def recent_role_changes(
+    session: Session, municipality_id: int, limit: int = ROLE_CHANGES_SHOWN
+) -> list[AuditEntry]:
+    """The latest roles given or changed by the municipality's admins, newest first: each
+    admin sees what the others did (issue 15, Low 13)."""
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .join(StaffUser, AuditEntry.actor_staff_id == StaffUser.id)
+            .where(
+                StaffUser.municipality_id == municipality_id,
+                AuditEntry.object_type == "staff_user",
+                AuditEntry.action == "role_changed",
+            )
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def lines(text: str | None) -> list[str]:
