@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 15:54:55.375415
+Create Date: 2026-12-05 16:03:13.663372
 
 """
 from alembic import op
@@ -230,10 +230,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_staff_user_provider_id_provider')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_staff_user_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
-    sa.UniqueConstraint('username', name=op.f('uq_staff_user_username'))
+    sa.UniqueConstraint('municipality_id', 'username', name=op.f('uq_staff_user_municipality_id'))
     )
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_user_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_user_username'), ['username'], unique=False)
 
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1266,6 +1267,7 @@ def downgrade():
 
     op.drop_table('audit_entry')
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_user_username'))
         batch_op.drop_index(batch_op.f('ix_staff_user_municipality_id'))
 
     op.drop_table('staff_user')

@@ -49,7 +49,7 @@ def _form(staff: StaffUser | None = None) -> StaffUserForm:
 
 def _checked_team(form: StaffUserForm, staff_id: int | None):
     """The chosen team (own municipality only); adds the errors the fields alone cannot."""
-    if username_taken(db.session, form.username.data.strip(), but=staff_id):
+    if username_taken(db.session, _municipality_id(), form.username.data, but=staff_id):
         form.username.errors.append(_l("The username is already in use"))
     team = None
     if form.team_id.data:  # one of the offered teams: the field checked its choices

@@ -25,6 +25,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -129,10 +130,20 @@ class CheckedPassword:
     ok: bool
 
 
-def stored_password_hash(session: Session, username: str) -> str | None:
-    return session.scalar(
-        select(StaffUser.password_hash).where(StaffUser.username == _normal(username))
-    )
+def _named(username: str, municipality_id: int | None) -> Any:
+    """The staff user a sign-in names: the username in the chosen municipality, or, with
+    none chosen, the one user of that name (usernames are unique per municipality only)."""
+    query = select(StaffUser).where(StaffUser.username == _normal(username))
+    if municipality_id is not None:
+        query = query.where(StaffUser.municipality_id == municipality_id)
+    return query.limit(2)
+
+
+def stored_password_hash(
+    session: Session, username: str, municipality_id: int | None = None
+) -> str | None:
+    found = session.scalars(_named(username, municipality_id)).all()
+    return found[0].password_hash if len(found) == 1 else None
 
 
 def check_password(password_hash: str | None, password: str) -> CheckedPassword:
@@ -158,6 +169,7 @@ def attempt_staff_login(
     throttle: ClientThrottle | None = None,
     *,
     checked: CheckedPassword | None = None,
+    municipality_id: int | None = None,
 ) -> LoginResult:
     """Check a staff sign-in; the caller commits (so the failure counts are kept).
 
@@ -177,14 +189,22 @@ def attempt_staff_login(
         wait = client_wait(session, client, throttle, now)
         if wait:
             return LoginResult(None, "throttled", retry_after=wait)
-    result, account = _check_staff_password(session, username, password, now, checked, client or "")
+    result, account = _check_staff_password(
+        session, username, password, now, checked, client or "", municipality_id
+    )
     if result.staff is None:
         _count_failure(session, client or "", throttle, now, account)
     return result
 
 
 def sign_in_staff(
-    session: Session, username: str, password: str, *, client: str, throttle: ClientThrottle
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    throttle: ClientThrottle,
+    municipality_id: int | None = None,
 ) -> LoginResult:
     """The whole staff sign-in, in the order that keeps it cheap and safe under load.
 
@@ -199,12 +219,18 @@ def sign_in_staff(
     if wait:
         session.rollback()
         return LoginResult(None, "throttled", retry_after=wait)
-    stored = stored_password_hash(session, username)
+    stored = stored_password_hash(session, username, municipality_id)
     session.rollback()
     checked = check_password(stored, password)
     lock_for_write(session)
     result = attempt_staff_login(
-        session, username, password, client=client, throttle=throttle, checked=checked
+        session,
+        username,
+        password,
+        client=client,
+        throttle=throttle,
+        checked=checked,
+        municipality_id=municipality_id,
     )
     if result.problem == "throttled":
         session.rollback()
@@ -218,11 +244,11 @@ def _check_staff_password(
     now: datetime,
     checked: CheckedPassword | None,
     client: str,
+    municipality_id: int | None = None,
 ) -> tuple[LoginResult, int | None]:
     """The outcome, and the account a failure counts against (None: the client only)."""
-    staff = session.scalars(
-        select(StaffUser).where(StaffUser.username == _normal(username)).with_for_update()
-    ).first()
+    found = session.scalars(_named(username, municipality_id).with_for_update()).all()
+    staff = found[0] if len(found) == 1 else None  # two of that name: choose a municipality
     if staff is None or not staff.active:
         if checked is None:
             verify_password(None, password)  # same work either way: no username oracle

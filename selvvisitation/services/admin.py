@@ -61,11 +61,23 @@ def code_taken(session: Session, municipality_id: int, code: str, but: int | Non
     return bool(session.scalar(query))
 
 
-def username_taken(session: Session, username: str, but: int | None = None) -> bool:
+def normal_username(username: str) -> str:
+    """Usernames are kept trimmed and lower-case; sign-in compares the same way."""
+    return username.strip().lower()
+
+
+def username_taken(
+    session: Session, municipality_id: int, username: str, but: int | None = None
+) -> bool:
+    """In use in this municipality: another municipality's usernames are never looked at,
+    so the answer reveals nothing about them (issue 15, Low 12)."""
     query = (
         select(func.count())
         .select_from(StaffUser)
-        .where(func.lower(StaffUser.username) == username.lower())
+        .where(
+            StaffUser.municipality_id == municipality_id,
+            StaffUser.username == normal_username(username),
+        )
     )
     if but is not None:
         query = query.where(StaffUser.id != but)
@@ -152,7 +164,7 @@ def create_staff(
 ) -> StaffUser:
     staff = StaffUser(
         municipality_id=municipality_id,
-        username=username.strip(),
+        username=normal_username(username),
         name=name.strip(),
         role=role,
         team=team,
@@ -178,7 +190,7 @@ def update_staff(
     A new password ends every session of the user (issue 15, Medium 4; ASVS V3.3.3): all
     of them carry the nonce rotated here. Return whether the password was changed.
     """
-    staff.username = username.strip()
+    staff.username = normal_username(username)
     staff.name = name.strip()
     staff.role = role
     staff.team = team
