@@ -82,6 +82,14 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'selvvisitation.db'}"
 
 
+def session_cookie_name(secure: bool) -> str:
+    """`__Host-` over HTTPS (issue 15, Low 13; ASVS V3.4.4): the browser keeps such a cookie
+    only when it is Secure, for path / and without a Domain, so a sibling subdomain cannot
+    set or shadow it. Browsers refuse the prefix over plain http, so the local demo and the
+    tests keep a plain name."""
+    return "__Host-selvvisitation" if secure else "selvvisitation"
+
+
 class Config:
     """Production-safe defaults; every value can be set by an environment variable."""
 
@@ -105,6 +113,7 @@ class Config:
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_NAME = session_cookie_name(self.SESSION_COOKIE_SECURE)
         self.PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_TIMEOUT_SECONDS", "1800"))
         # The cookie is sent only when the session changes (security.access explains the
         # race a cookie re-sent on every response opens between requests in flight at once).
@@ -192,6 +201,7 @@ class DemoConfig(Config):
         super().__init__()
         self.DEMO_MODE = True
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_COOKIE_NAME = session_cookie_name(self.SESSION_COOKIE_SECURE)
         # The demo sends nothing: every notification is listed on the Demo-udbakke page.
         # Its links point at `make run`'s address.
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
@@ -209,6 +219,7 @@ class TestConfig(Config):
         self.TESTING = True
         self.DEMO_MODE = True
         self.SESSION_COOKIE_SECURE = False
+        self.SESSION_COOKIE_NAME = session_cookie_name(self.SESSION_COOKIE_SECURE)
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
             self.SQLALCHEMY_DATABASE_URI = (

@@ -18,13 +18,17 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectChoice,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
+from selvvisitation.domain.hidden_characters import without_hidden_characters
 from selvvisitation.security.kept_answer import kept_formdata
 
 # No text field takes more than this, whatever its own limit (issue 15; ASVS V5.1.4):
@@ -47,7 +51,12 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """Also refuse text with a NUL character: no one types it, and PostgreSQL cannot
         store it in a text column (it was a 500 there, saved on SQLite). And text longer
-        than FIELD_LIMIT in any field, also one without a limit of its own."""
+        than FIELD_LIMIT in any field, also one without a limit of its own.
+
+        Before any check, typed text loses the characters nobody sees (bidirectional
+        overrides, zero-width and other control characters; domain.hidden_characters):
+        the one place every free text staff read passes (issue 15, Low 13)."""
+        _clean_typed_text(self)
         valid = super().validate(extra_validators)
         for field in _leaf_fields(self):
             if not isinstance(field.data, str):
@@ -63,6 +72,17 @@ class BaseForm(FlaskForm):
                 valid = False
         _refresh_errors(self)
         return valid
+
+
+def _clean_typed_text(form: Any) -> None:
+    """Strip hidden characters from what people type. Not from a password (it must match
+    what was set) nor a hidden field (ids and addresses, refused by their own checks)."""
+    for field in _leaf_fields(form):
+        typed = isinstance(field, StringField) and not isinstance(
+            field, PasswordField | HiddenField
+        )
+        if typed and isinstance(field.data, str):
+            field.data = without_hidden_characters(field.data)
 
 
 def _refresh_errors(form: Any) -> None:

@@ -12,6 +12,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from selvvisitation.domain.hidden_characters import HIDDEN_CATEGORIES, SEPARATOR_CATEGORIES
+
 
 def select_locale() -> str:
     chosen = session.get("lang")
@@ -78,10 +80,11 @@ def install_template_gettext(app: Flask) -> None:
     )
 
 
-# Unicode categories a `next` may not hold: controls (browsers drop tabs and newlines,
-# so "/\t/evil.example" becomes "//evil.example"), format characters (zero-width,
-# bidirectional overrides) and every kind of space.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+# Unicode categories a `next` may not hold: the hidden ones free text is cleaned of
+# (controls, as browsers drop tabs and newlines, so "/\t/evil.example" becomes
+# "//evil.example"; format characters such as bidirectional overrides), unassigned code
+# points and every kind of space.
+_REFUSED_CATEGORIES = HIDDEN_CATEGORIES | SEPARATOR_CATEGORIES | {"Cn", "Zs"}
 
 
 def safe_next_url(target: str | None) -> str | None:

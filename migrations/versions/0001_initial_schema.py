@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 16:15:04.303686
+Create Date: 2026-12-05 16:15:10.616969
 
 """
 from alembic import op
@@ -26,16 +26,6 @@ def upgrade():
     )
     with op.batch_alter_table('ended_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ended_session_ended_at'), ['ended_at'], unique=False)
-
-    op.create_table('failed_sign_in',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('client', sa.String(length=64), nullable=False),
-    sa.Column('failed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_sign_in'))
-    )
-    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
-        batch_op.create_index('ix_failed_sign_in_client_failed_at', ['client', 'failed_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_failed_sign_in_failed_at'), ['failed_at'], unique=False)
 
     op.create_table('municipality',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -242,10 +232,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_staff_user_provider_id_provider')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_staff_user_team_id_team')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
-    sa.UniqueConstraint('username', name=op.f('uq_staff_user_username'))
+    sa.UniqueConstraint('municipality_id', 'username', name=op.f('uq_staff_user_municipality_id'))
     )
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_user_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_user_username'), ['username'], unique=False)
 
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -397,6 +388,19 @@ def upgrade():
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_citizen_id'), ['citizen_id'], unique=False)
+
+    op.create_table('failed_sign_in',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client', sa.String(length=64), nullable=False),
+    sa.Column('account', sa.Integer(), nullable=True),
+    sa.Column('failed_at', selvvisitation.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account'], ['staff_user.id'], name=op.f('fk_failed_sign_in_account_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_sign_in'))
+    )
+    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
+        batch_op.create_index('ix_failed_sign_in_account_client', ['account', 'client'], unique=False)
+        batch_op.create_index('ix_failed_sign_in_client_failed_at', ['client', 'failed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_failed_sign_in_failed_at'), ['failed_at'], unique=False)
 
     op.create_table('message_thread',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1229,6 +1233,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_message_thread_citizen_id'))
 
     op.drop_table('message_thread')
+    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_failed_sign_in_failed_at'))
+        batch_op.drop_index('ix_failed_sign_in_client_failed_at')
+        batch_op.drop_index('ix_failed_sign_in_account_client')
+
+    op.drop_table('failed_sign_in')
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_citizen_id'))
 
@@ -1264,6 +1274,7 @@ def downgrade():
 
     op.drop_table('audit_entry')
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_user_username'))
         batch_op.drop_index(batch_op.f('ix_staff_user_municipality_id'))
 
     op.drop_table('staff_user')
@@ -1300,11 +1311,6 @@ def downgrade():
     op.drop_table('care_programme')
     op.drop_table('relative')
     op.drop_table('municipality')
-    with op.batch_alter_table('failed_sign_in', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_failed_sign_in_failed_at'))
-        batch_op.drop_index('ix_failed_sign_in_client_failed_at')
-
-    op.drop_table('failed_sign_in')
     with op.batch_alter_table('ended_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ended_session_ended_at'))
 

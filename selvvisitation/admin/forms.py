@@ -10,8 +10,10 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import Length, Optional, StopValidation
 
@@ -471,3 +473,16 @@ class ExamplesForm(BaseForm):
             )
         if any(len(line.strip()) > 200 for line in da + en):
             raise StopValidation(_l("Write each example in at most 200 characters"))
+
+
+class SecondFactorRolesForm(BaseForm):
+    """The roles that must sign in with a code (issue 15, High 2); none ticked is allowed."""
+
+    roles = SelectMultipleField(
+        _l("Roles that must sign in with a code from an app"),
+        choices=ROLE_CHOICES,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        invalid_choice_message=_l("Choose roles from the list"),
+    )
+    confirmed = HiddenField()

@@ -22,6 +22,7 @@ from selvvisitation.services.admin import (
     create_staff,
     deactivate,
     reactivate,
+    recent_role_changes,
     staff_of,
     team_of,
     teams_in,
@@ -48,7 +49,7 @@ def _form(staff: StaffUser | None = None) -> StaffUserForm:
 
 def _checked_team(form: StaffUserForm, staff_id: int | None):
     """The chosen team (own municipality only); adds the errors the fields alone cannot."""
-    if username_taken(db.session, form.username.data.strip(), but=staff_id):
+    if username_taken(db.session, _municipality_id(), form.username.data, but=staff_id):
         form.username.errors.append(_l("The username is already in use"))
     team = None
     if form.team_id.data:  # one of the offered teams: the field checked its choices
@@ -69,7 +70,13 @@ def users() -> str:
         .order_by(StaffUser.active.desc(), StaffUser.name)
     ).all()
     roles = {choice.value: choice.label for choice in ROLE_CHOICES}
-    return render_template("admin/users.html", users=rows, roles=roles)
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        roles=roles,
+        role_changes=recent_role_changes(db.session, _municipality_id()),
+        by_id={str(user.id): user for user in rows},
+    )
 
 
 @blueprint.route("/brugere/ny", methods=["GET", "POST"])
@@ -98,6 +105,7 @@ def new_user():
                 purpose="staff_users",
                 detail={"role": staff.role.value},
             )
+            _audit_role_change(staff, None)
             db.session.commit()
             flash(_("The user is created."))
             return redirect(url_for("admin.users"))
@@ -112,7 +120,12 @@ def edit_user(staff_id: int):
     form = _form(staff)
     if form.validate_on_submit():
         team = _checked_team(form, staff.id)
+        own_role_changed = staff.id == current_actor().staff.id and form.role.data != staff.role
+        if own_role_changed:
+            # Issue 15, Low 13: nobody gives herself a role she does not hold (ASVS V4.1.3).
+            form.role.errors.append(_l("You cannot change your own role. Ask another admin."))
         if not form.errors:
+            old_role = staff.role
             password_changed = update_staff(
                 staff,
                 username=form.username.data,
@@ -128,6 +141,8 @@ def edit_user(staff_id: int):
                 purpose="staff_users",
                 detail={"role": staff.role.value},
             )
+            if staff.role != old_role:
+                _audit_role_change(staff, old_role)
             if password_changed:
                 _password_changed(staff)
             db.session.commit()
@@ -135,6 +150,21 @@ def edit_user(staff_id: int):
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200
     return render_template("admin/user.html", form=form, user=staff), status
+
+
+def _audit_role_change(staff: StaffUser, old_role: StaffRole | None) -> None:
+    """A role given or changed: shown to the other admins on the users page."""
+    audit.record(
+        "role_changed",
+        object_type="staff_user",
+        object_id=staff.id,
+        purpose="staff_users",
+        detail={
+            "from": old_role.value if old_role else None,
+            "to": staff.role.value,
+            "by": current_actor().staff.username,
+        },
+    )
 
 
 def _audit_sign_in_change(action: str, staff: StaffUser) -> None:

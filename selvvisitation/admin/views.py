@@ -37,5 +37,6 @@ from selvvisitation.admin import (  # noqa: E402,F401
     organisation,
     policy,
     programmes,
+    sign_in_policy,
     users,
 )

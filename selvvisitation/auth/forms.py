@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 
 from selvvisitation.forms import BaseForm, Required, max_length
 
@@ -11,6 +11,9 @@ class StaffLoginForm(BaseForm):
     password = PasswordField(
         _l("Password"), validators=[Required(_l("Enter your password")), max_length(200)]
     )
+    # Usernames are unique per municipality (issue 15, Low 12). Offered only where the
+    # installation serves more than one; needed only when the name is in use in several.
+    municipality = SelectField(_l("Municipality"), choices=[], validate_choice=False, default="")
     next = HiddenField()
 
 

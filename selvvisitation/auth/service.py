@@ -5,12 +5,15 @@ database does neither. Every failure answers the same way and costs the same
 Argon2 work, whether the username exists, the password is wrong or the account
 is locked, so the sign-in page is no username oracle.
 
-Per account, five wrong passwords pause the account. That alone lets one
-client try four passwords on every account; so wrong sign-ins are also counted
-per client address over a sliding window, and a client past the limit is told
-to wait (before any password is checked) until its oldest counted failure ages
-out. The address is the proxy-corrected REMOTE_ADDR (app.register_proxy):
-X-Forwarded-For counts only behind a configured number of trusted proxies.
+Five wrong passwords for one account from one client pause that account for that
+client: counted per account and client together, so someone who only knows a
+username cannot lock the worker out of her own sign-in from elsewhere (issue 15,
+Low 13; ASVS V2.2.1). That alone lets one client try four passwords on every
+account; so wrong sign-ins are also counted per client address over a sliding
+window, and a client past the limit is told to wait (before any password is
+checked) until its oldest counted failure ages out. The address is the
+proxy-corrected REMOTE_ADDR (app.register_proxy): X-Forwarded-For counts only
+behind a configured number of trusted proxies.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from selvvisitation.models import EndedSession, FailedSignIn, StaffUser
@@ -93,11 +97,29 @@ def client_wait(
     return max(1, math.ceil((recent[-1] + throttle.window - now).total_seconds()))
 
 
-def _count_client_failure(
-    session: Session, client: str, throttle: ClientThrottle, now: datetime
+def _count_failure(
+    session: Session,
+    client: str,
+    throttle: ClientThrottle,
+    now: datetime,
+    account: int | None,
 ) -> None:
-    session.execute(delete(FailedSignIn).where(FailedSignIn.failed_at <= now - throttle.window))
-    session.add(FailedSignIn(client=client, failed_at=now))
+    kept = max(throttle.window, LOCKOUT)  # rows serve both counts
+    session.execute(delete(FailedSignIn).where(FailedSignIn.failed_at <= now - kept))
+    session.add(FailedSignIn(client=client, failed_at=now, account=account))
+
+
+def account_failures(session: Session, account: int, client: str, now: datetime) -> int:
+    """Wrong passwords for the account from this client within the pause's span."""
+    return session.scalar(
+        select(func.count())
+        .select_from(FailedSignIn)
+        .where(
+            FailedSignIn.account == account,
+            FailedSignIn.client == client,
+            FailedSignIn.failed_at > now - LOCKOUT,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -108,10 +130,20 @@ class CheckedPassword:
     ok: bool
 
 
-def stored_password_hash(session: Session, username: str) -> str | None:
-    return session.scalar(
-        select(StaffUser.password_hash).where(StaffUser.username == _normal(username))
-    )
+def _named(username: str, municipality_id: int | None) -> Any:
+    """The staff user a sign-in names: the username in the chosen municipality, or, with
+    none chosen, the one user of that name (usernames are unique per municipality only)."""
+    query = select(StaffUser).where(StaffUser.username == _normal(username))
+    if municipality_id is not None:
+        query = query.where(StaffUser.municipality_id == municipality_id)
+    return query.limit(2)
+
+
+def stored_password_hash(
+    session: Session, username: str, municipality_id: int | None = None
+) -> str | None:
+    found = session.scalars(_named(username, municipality_id)).all()
+    return found[0].password_hash if len(found) == 1 else None
 
 
 def check_password(password_hash: str | None, password: str) -> CheckedPassword:
@@ -137,11 +169,13 @@ def attempt_staff_login(
     throttle: ClientThrottle | None = None,
     *,
     checked: CheckedPassword | None = None,
+    municipality_id: int | None = None,
 ) -> LoginResult:
     """Check a staff sign-in; the caller commits (so the failure counts are kept).
 
     With `client` (client_key of the address), wrong sign-ins are also counted per
-    client, and a client past the limit is refused before the password counts.
+    client, and a client past the limit is refused before the password counts. Without
+    one (a direct call), the account's pause counts for one unnamed client.
     With `checked` (from check_password, done before the write lock) the password is not
     verified again; it counts only if the stored hash is still the one it was checked against.
     """
@@ -155,14 +189,22 @@ def attempt_staff_login(
         wait = client_wait(session, client, throttle, now)
         if wait:
             return LoginResult(None, "throttled", retry_after=wait)
-    result = _check_staff_password(session, username, password, now, checked)
-    if result.staff is None and client is not None:
-        _count_client_failure(session, client, throttle, now)
+    result, account = _check_staff_password(
+        session, username, password, now, checked, client or "", municipality_id
+    )
+    if result.staff is None:
+        _count_failure(session, client or "", throttle, now, account)
     return result
 
 
 def sign_in_staff(
-    session: Session, username: str, password: str, *, client: str, throttle: ClientThrottle
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    throttle: ClientThrottle,
+    municipality_id: int | None = None,
 ) -> LoginResult:
     """The whole staff sign-in, in the order that keeps it cheap and safe under load.
 
@@ -177,12 +219,18 @@ def sign_in_staff(
     if wait:
         session.rollback()
         return LoginResult(None, "throttled", retry_after=wait)
-    stored = stored_password_hash(session, username)
+    stored = stored_password_hash(session, username, municipality_id)
     session.rollback()
     checked = check_password(stored, password)
     lock_for_write(session)
     result = attempt_staff_login(
-        session, username, password, client=client, throttle=throttle, checked=checked
+        session,
+        username,
+        password,
+        client=client,
+        throttle=throttle,
+        checked=checked,
+        municipality_id=municipality_id,
     )
     if result.problem == "throttled":
         session.rollback()
@@ -195,30 +243,39 @@ def _check_staff_password(
     password: str,
     now: datetime,
     checked: CheckedPassword | None,
-) -> LoginResult:
-    staff = session.scalars(
-        select(StaffUser).where(StaffUser.username == _normal(username)).with_for_update()
-    ).first()
+    client: str,
+    municipality_id: int | None = None,
+) -> tuple[LoginResult, int | None]:
+    """The outcome, and the account a failure counts against (None: the client only)."""
+    found = session.scalars(_named(username, municipality_id).with_for_update()).all()
+    staff = found[0] if len(found) == 1 else None  # two of that name: choose a municipality
     if staff is None or not staff.active:
         if checked is None:
             verify_password(None, password)  # same work either way: no username oracle
-        return LoginResult(None, "refused")
+        return LoginResult(None, "refused"), None
     if checked is None:
         password_ok = verify_password(staff.password_hash, password)  # always: same timing
     else:
         password_ok = checked.ok and checked.password_hash == staff.password_hash
+    # The account's pause after wrong codes at the second step (auth.second_factor): only
+    # someone who had the password could cause it.
     if staff.locked_until is not None and staff.locked_until > now:
-        return LoginResult(None, "refused")
+        return LoginResult(None, "refused"), None
+    if account_failures(session, staff.id, client, now) >= MAX_FAILED_LOGINS:
+        return LoginResult(None, "refused"), None  # paused for this client: not counted again
     if not password_ok:
-        staff.failed_logins += 1
-        if staff.failed_logins >= MAX_FAILED_LOGINS:
-            staff.locked_until = now + LOCKOUT
-            staff.failed_logins = 0
-        return LoginResult(None, "refused")
+        return LoginResult(None, "refused"), staff.id
+    # Her earlier mistakes from here no longer count towards the pause (they still count
+    # for the client's own limit).
+    session.execute(
+        update(FailedSignIn)
+        .where(FailedSignIn.account == staff.id, FailedSignIn.client == client)
+        .values(account=None)
+    )
     staff.failed_logins = 0
     staff.locked_until = None
     staff.session_nonce = secrets.token_hex(16)
-    return LoginResult(staff, None)
+    return LoginResult(staff, None), None
 
 
 def end_staff_session(staff: StaffUser) -> None:

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from selvvisitation.auth import second_factor
 from selvvisitation.auth.forms import DemoSignInForm, StaffLoginForm
@@ -34,7 +35,7 @@ from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.forms import id_from_form
 from selvvisitation.i18n import safe_next_url
-from selvvisitation.models import Citizen, Consent, Relative
+from selvvisitation.models import Citizen, Consent, Municipality, Relative
 from selvvisitation.security.access import (
     CITIZEN_SEE,
     PUBLIC,
@@ -64,6 +65,7 @@ STAFF_HOME = {
 @allow(PUBLIC)
 def staff_login() -> str | Response:
     form = StaffLoginForm(next=request.args.get("next", ""))
+    form.municipality.choices = _municipality_choices()
     if form.validate_on_submit():
         result = sign_in_staff(
             db.session,
@@ -71,6 +73,7 @@ def staff_login() -> str | Response:
             form.password.data,
             client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
             throttle=_throttle(),
+            municipality_id=id_from_form(form.municipality.data),
         )
         if result.problem == "throttled":
             return _throttled(form, result.retry_after)
@@ -92,6 +95,16 @@ def staff_login() -> str | Response:
             )
         )
     return render_template("auth/staff_login.html", form=form)
+
+
+def _municipality_choices() -> list[SelectChoice]:
+    """The municipalities to choose between, when the installation serves more than one."""
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    if len(municipalities) < 2:
+        return []
+    return [SelectChoice("", _("Choose your municipality"))] + [
+        SelectChoice(str(m.id), m.name) for m in municipalities
+    ]
 
 
 def _throttle() -> ClientThrottle:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from selvvisitation.domain.types import StaffRole
 
@@ -54,3 +55,30 @@ def normalise_recovery_code(text: str) -> str:
 def looks_like_totp(text: str) -> bool:
     digits = "".join(text.split())
     return len(digits) == 6 and digits.isascii() and digits.isdigit()
+
+
+def required_roles_from(chosen: Iterable[str]) -> list[str]:
+    """The roles ticked, as stored: known roles only, each once, in StaffRole's order."""
+    ticked = set(chosen)
+    return [role.value for role in StaffRole if role.value in ticked]
+
+
+@dataclass(frozen=True)
+class RolePolicyChange:
+    """What a new list of roles changes: roles that must now use a second factor, and
+    roles that no longer must (users who have one keep being asked for it)."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def role_policy_change(current: Iterable[str], proposed: Iterable[str]) -> RolePolicyChange:
+    before, after = required_roles_from(current), required_roles_from(proposed)
+    return RolePolicyChange(
+        added=tuple(role for role in after if role not in before),
+        removed=tuple(role for role in before if role not in after),
+    )

@@ -21,15 +21,22 @@ class EndedSession(db.Model):
 
 
 class FailedSignIn(db.Model):
-    """A wrong staff sign-in, counted per client (auth.service's per-IP throttle).
+    """A wrong staff sign-in, counted per client (auth.service's per-IP throttle) and per
+    account and client together (the account's pause).
 
     `client` is a keyed hash of the client's address (its /64 network for IPv6),
     never the address itself; rows older than the throttle window are deleted.
+    `account` is the staff user whose password was wrong (None for an unknown username,
+    and cleared when she then signs in from that client).
     """
 
     __tablename__ = "failed_sign_in"
-    __table_args__ = (sa.Index("ix_failed_sign_in_client_failed_at", "client", "failed_at"),)
+    __table_args__ = (
+        sa.Index("ix_failed_sign_in_client_failed_at", "client", "failed_at"),
+        sa.Index("ix_failed_sign_in_account_client", "account", "client"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client: Mapped[str] = mapped_column(sa.String(64))
+    account: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

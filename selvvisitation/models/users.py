@@ -18,10 +18,13 @@ if TYPE_CHECKING:
 
 class StaffUser(db.Model):
     __tablename__ = "staff_user"
+    # Unique per municipality, stored lower-case (issue 15, Low 12): "already in use" then
+    # tells an admin only about her own municipality's users (docs/security.md, Usernames).
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "username"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
-    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    username: Mapped[str] = mapped_column(sa.String(80), index=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole))
     provider_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provider.id"))

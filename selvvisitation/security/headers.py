@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 # No inline script or style anywhere: the strict policy holds on every page.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,7 +32,9 @@ def install(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if response.mimetype == "text/html":
-            # Pages hold personal data: never keep them in shared caches.
+        if request.endpoint != "static":
+            # Pages, JSON answers, PDFs and calendar feeds hold personal data: never kept in
+            # a cache, shared or the browser's own (issue 15, Low 13; ASVS V8.2.1). Only our
+            # own static files (stylesheets, scripts, fonts) may be cached.
             response.headers["Cache-Control"] = "no-store"
         return response

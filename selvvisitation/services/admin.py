@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain.types import StaffRole
-from selvvisitation.models import Provider, Service, StaffUser, Team
+from selvvisitation.models import AuditEntry, Provider, Service, StaffUser, Team
 from selvvisitation.security.passwords import hash_password
 
 
@@ -61,15 +61,50 @@ def code_taken(session: Session, municipality_id: int, code: str, but: int | Non
     return bool(session.scalar(query))
 
 
-def username_taken(session: Session, username: str, but: int | None = None) -> bool:
+def normal_username(username: str) -> str:
+    """Usernames are kept trimmed and lower-case; sign-in compares the same way."""
+    return username.strip().lower()
+
+
+def username_taken(
+    session: Session, municipality_id: int, username: str, but: int | None = None
+) -> bool:
+    """In use in this municipality: another municipality's usernames are never looked at,
+    so the answer reveals nothing about them (issue 15, Low 12)."""
     query = (
         select(func.count())
         .select_from(StaffUser)
-        .where(func.lower(StaffUser.username) == username.lower())
+        .where(
+            StaffUser.municipality_id == municipality_id,
+            StaffUser.username == normal_username(username),
+        )
     )
     if but is not None:
         query = query.where(StaffUser.id != but)
     return bool(session.scalar(query))
+
+
+ROLE_CHANGES_SHOWN = 10
+
+
+def recent_role_changes(
+    session: Session, municipality_id: int, limit: int = ROLE_CHANGES_SHOWN
+) -> list[AuditEntry]:
+    """The latest roles given or changed by the municipality's admins, newest first: each
+    admin sees what the others did (issue 15, Low 13)."""
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .join(StaffUser, AuditEntry.actor_staff_id == StaffUser.id)
+            .where(
+                StaffUser.municipality_id == municipality_id,
+                AuditEntry.object_type == "staff_user",
+                AuditEntry.action == "role_changed",
+            )
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def lines(text: str | None) -> list[str]:
@@ -129,7 +164,7 @@ def create_staff(
 ) -> StaffUser:
     staff = StaffUser(
         municipality_id=municipality_id,
-        username=username.strip(),
+        username=normal_username(username),
         name=name.strip(),
         role=role,
         team=team,
@@ -155,7 +190,7 @@ def update_staff(
     A new password ends every session of the user (issue 15, Medium 4; ASVS V3.3.3): all
     of them carry the nonce rotated here. Return whether the password was changed.
     """
-    staff.username = username.strip()
+    staff.username = normal_username(username)
     staff.name = name.strip()
     staff.role = role
     staff.team = team

@@ -551,3 +551,43 @@ def test_the_visitations_opening_hours_are_set_on_the_policy_page_and_shown_to_c
     call = help_page.select_one("main .app-call").get_text(" ", strip=True)
     assert f"(åbent {hours})" in call
     assert admin.municipality.visitation_phone in call
+
+
+def test_an_admin_cannot_give_herself_another_role(page, admin):
+    """Issue 15, Low 13 (ASVS V4.1.3): nobody gives herself a role she does not hold."""
+    data = {"username": admin.username, "name": admin.name, "role": "supervisor", "team_id": ""}
+    response = page.post("admin.edit_user", data, staff_id=admin.id, expected_status=400)
+    assert "Du kan ikke ændre din egen rolle. Bed en anden administrator." in errors(response)
+    db.session.expire_all()
+    assert admin.role == StaffRole.MUNICIPALITY_ADMIN
+    changes = select(AuditEntry).where(AuditEntry.action == "role_changed")
+    assert not db.session.scalars(changes).all()
+
+
+def test_a_change_of_role_is_logged_and_shown_to_the_other_admins(client, page, admin, factories):
+    """Issue 15, Low 13: a role given or changed is logged and listed for every admin of
+    the municipality ("Seneste ændringer af roller"); another municipality's are not."""
+    worker = factories.StaffUser(
+        municipality=admin.municipality, name="Hanne Hjælper", role=StaffRole.VISITATOR
+    )
+    data = {"username": worker.username, "name": worker.name, "role": "supervisor", "team_id": ""}
+    page.post("admin.edit_user", data, staff_id=worker.id)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "role_changed")).one()
+    assert entry.detail == {"from": "visitator", "to": "supervisor", "by": admin.username}
+
+    elsewhere = factories.StaffUser(role=StaffRole.MUNICIPALITY_ADMIN)
+    sign_in_staff(client, elsewhere)
+    page.post("admin.new_user", {**USER, "role": "visitator", "team_id": ""})
+
+    colleague = factories.StaffUser(
+        municipality=admin.municipality, role=StaffRole.MUNICIPALITY_ADMIN, name="Karin Kollega"
+    )
+    sign_in_staff(client, colleague)
+    soup = page.get("admin.users")
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("td")]
+        for row in soup.select(".app-role-changes tbody tr")
+    ]
+    assert [row[1:] for row in rows] == [
+        ["Hanne Hjælper", "Visitator", "Tilsynsførende", "Anders Admin"]
+    ]

@@ -100,3 +100,32 @@ def test_a_visitator_enrols_signs_in_with_a_recovery_code_and_is_reset_by_an_adm
     expect(page).to_have_url(f"{live_server}/log-ind/personale?next=/visitation/")
     type_password(page, visitator)
     expect(page.get_by_role("heading", level=1)).to_have_text("Sæt login med kode op")
+
+
+def test_an_admin_turns_on_codes_for_home_care_workers_and_herself_and_sees_what_follows(
+    browser, live_server, browser_page, factories, assert_accessible
+):
+    """The policy page (issue 15, High 2): tick, see what changes, save. The admin has no
+    code yet and is told she sets one up at her next sign-in."""
+    municipality = factories.Municipality(policy=MunicipalityPolicy(second_factor_roles=[]))
+    admin = factories.StaffUser(municipality=municipality, role=StaffRole.MUNICIPALITY_ADMIN)
+    factories.StaffUser(municipality=municipality, role=StaffRole.HOME_CARE_WORKER)
+    db.session.commit()
+    page = browser_page
+
+    type_password(page, admin)  # no code asked: the municipality requires none yet
+    page.get_by_role("link", name="Totrinsbekræftelse").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Totrinsbekræftelse")
+    assert_accessible(page)
+    page.get_by_label("Hjemmehjælper").check()
+    page.get_by_label("Kommunal administrator").check()
+    page.get_by_role("button", name="Vis, hvad der ændres").click()
+    expect(page.locator(".app-preview")).to_contain_text(
+        "Rollen Hjemmehjælper skal fremover logge ind med en kode."
+    )
+    expect(page.locator(".app-own-enrolment")).to_contain_text("Hav din telefon klar")
+    assert_accessible(page)
+    page.get_by_role("button", name="Gem rollerne").click()
+    expect(page.get_by_role("alert").first).to_contain_text("er gemt")
+    expect(page.get_by_label("Hjemmehjælper")).to_be_checked()
+    assert_accessible(page)

@@ -11,6 +11,7 @@ from flask import url_for
 from selvvisitation import config as config_module
 from selvvisitation import create_app
 from selvvisitation.config import Config
+from tests.pages import sign_in_citizen
 
 
 def test_a_secret_key_is_generated_on_first_run_and_kept(tmp_path, monkeypatch):
@@ -163,3 +164,55 @@ def test_error_pages_carry_the_headers_too(client):
     assert response.status_code == 404
     assert response.headers["Content-Security-Policy"]
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_production_session_cookie_is_named_host_and_plain_http_keeps_a_plain_name(
+    monkeypatch,
+):
+    """Issue 15, Low 13 (ASVS V3.4.4): `__Host-` binds the cookie to our host over HTTPS;
+    browsers refuse the prefix over plain http, so the demo and the tests keep a plain name."""
+    for name in ("SESSION_COOKIE_SECURE", "SELVVISITATION_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+    assert Config().SESSION_COOKIE_NAME.startswith("__Host-")
+    assert not config_module.DemoConfig().SESSION_COOKIE_NAME.startswith("__Host-")
+    assert not config_module.TestConfig().SESSION_COOKIE_NAME.startswith("__Host-")
+
+
+def test_the_production_sign_in_sets_a_host_cookie_for_path_slash_without_a_domain(
+    production_app, factories
+):
+    from tests.factories import TEST_PASSWORD
+
+    staff = factories.StaffUser()
+    client = production_app.test_client()
+    form = client.get("/log-ind/personale", base_url="https://localhost")
+    token = BeautifulSoup(form.get_data(as_text=True), "html.parser").select_one(
+        "input[name=csrf_token]"
+    )["value"]
+    response = client.post(
+        "/log-ind/personale",
+        data={"username": staff.username, "password": TEST_PASSWORD, "csrf_token": token},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/log-ind/personale"},
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-selvvisitation=")
+    assert "Path=/;" in cookie + ";" and "Domain" not in cookie and "Secure" in cookie
+
+
+def test_a_json_answer_with_a_citizens_conversation_is_never_cached(client, factories):
+    """Issue 15, Low 13 (ASVS V8.2.1): not only HTML pages; the dialogue's JSON holds her
+    words, and so do the JSON download and the PDF letters."""
+    citizen = factories.Citizen()
+    sign_in_citizen(client, citizen)
+    response = client.get(url_for("citizen.conversation"), headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    public_json = client.get(url_for("api.catalogue", code=citizen.municipality.code))
+    assert public_json.headers["Cache-Control"] == "no-store"
+
+
+def test_our_static_files_may_still_be_cached(client):
+    response = client.get(url_for("static", filename="app/site.css"))
+    assert response.status_code == 200
+    assert "no-store" not in (response.headers.get("Cache-Control") or "")

@@ -14,6 +14,7 @@ from flask import url_for
 from selvvisitation.auth.service import (
     LOCKOUT,
     MAX_FAILED_LOGINS,
+    account_failures,
     attempt_staff_login,
     check_password,
     stored_password_hash,
@@ -57,8 +58,6 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_password(clien
     staff = factories.StaffUser()
     for _ in range(MAX_FAILED_LOGINS):
         assert _try(client, staff.username, "forkert").status_code == 200
-    db.session.refresh(staff)
-    assert staff.locked_until is not None
     response = _try(client, staff.username, TEST_PASSWORD)
     assert response.status_code == 200
     assert "pause" in _error_text(response)
@@ -77,7 +76,7 @@ def test_the_lock_is_kept_in_the_database_and_expires(factories):
     later = start + LOCKOUT + timedelta(seconds=1)
     result = attempt_staff_login(db.session, staff.username, TEST_PASSWORD, now=later)
     assert result.staff is not None
-    assert result.staff.failed_logins == 0 and result.staff.locked_until is None
+    assert account_failures(db.session, staff.id, "", later) == 0
 
 
 def test_a_right_password_resets_the_failure_count(factories):
@@ -86,7 +85,7 @@ def test_a_right_password_resets_the_failure_count(factories):
         attempt_staff_login(db.session, staff.username, "forkert")
     assert attempt_staff_login(db.session, staff.username, TEST_PASSWORD).staff is not None
     attempt_staff_login(db.session, staff.username, "forkert")
-    assert staff.locked_until is None and staff.failed_logins == 1
+    assert account_failures(db.session, staff.id, "", datetime.now(UTC)) == 1
 
 
 def test_a_password_checked_before_the_lock_counts_only_against_the_same_hash(factories):
@@ -99,7 +98,8 @@ def test_a_password_checked_before_the_lock_counts_only_against_the_same_hash(fa
     staff.password_hash = hash_password("et-helt-nyt-kodeord-7")
     db.session.commit()
     result = attempt_staff_login(db.session, staff.username, TEST_PASSWORD, checked=checked)
-    assert result.staff is None and staff.failed_logins == 1
+    assert result.staff is None
+    assert account_failures(db.session, staff.id, "", datetime.now(UTC)) == 1
     checked = check_password(
         stored_password_hash(db.session, staff.username), "et-helt-nyt-kodeord-7"
     )

@@ -20,9 +20,11 @@ from selvvisitation.app import register_proxy
 from selvvisitation.auth.service import (
     CLIENT_WINDOW,
     FAILURES_PER_CLIENT,
+    LOCKOUT,
     MAX_FAILED_LOGINS,
     CheckedPassword,
     ClientThrottle,
+    account_failures,
     attempt_staff_login,
     client_key,
     client_wait,
@@ -90,6 +92,36 @@ def test_one_address_trying_many_accounts_is_slowed_and_another_address_is_not(a
     assert signed_in.status_code == 302
 
 
+def test_someone_who_knows_a_username_cannot_lock_the_worker_out(app, factories):
+    """Issue 15, Low 13 (ASVS V2.2.1): the pause after five wrong passwords holds for the
+    account from that address only. The worker, from her own, signs in at once."""
+    staff = factories.StaffUser()
+    attacker = _client(app, ATTACKER)
+    for _ in range(MAX_FAILED_LOGINS):
+        assert _try(attacker, staff.username, "forkert1234").status_code == 200
+    still_paused = _try(attacker, staff.username, TEST_PASSWORD)  # even the right password
+    assert still_paused.status_code == 200
+    assert "pause" in still_paused.get_data(as_text=True)
+
+    worker = _client(app, COLLEAGUE)
+    assert _try(worker, staff.username, TEST_PASSWORD).status_code == 302
+
+
+def test_a_worker_who_signs_in_starts_her_count_again_but_the_address_keeps_its_own(app, factories):
+    staff = factories.StaffUser()
+    throttle = ClientThrottle(limit=MAX_FAILED_LOGINS + 2, window=timedelta(minutes=15))
+    client = client_key(COLLEAGUE, app.config["SECRET_KEY"])
+    now = datetime.now(UTC)
+    for _ in range(MAX_FAILED_LOGINS - 1):
+        attempt_staff_login(db.session, staff.username, "forkert", now, client, throttle)
+    signed_in = attempt_staff_login(
+        db.session, staff.username, TEST_PASSWORD, now, client, throttle
+    )
+    assert signed_in.staff is not None
+    assert account_failures(db.session, staff.id, client, now) == 0
+    assert _failures() == MAX_FAILED_LOGINS - 1  # still counted for the address
+
+
 def test_a_refused_address_checks_no_password_and_counts_nothing(app, factories):
     staff = factories.StaffUser()
     throttle = ClientThrottle(limit=2, window=timedelta(minutes=10))
@@ -126,13 +158,14 @@ def test_the_window_slides_one_try_comes_back_as_the_oldest_failure_ages_out(app
 
 
 def test_failures_older_than_the_window_are_deleted(app, factories):
+    """Kept as long as the longer of the client's window and the account's pause."""
     staff = factories.StaffUser()
     throttle = ClientThrottle(limit=5, window=timedelta(minutes=10))
     start = datetime.now(UTC)
     for address in (ATTACKER, COLLEAGUE):
         client = client_key(address, app.config["SECRET_KEY"])
         attempt_staff_login(db.session, staff.username, "forkert", start, client, throttle)
-    later = start + timedelta(minutes=11)
+    later = start + max(throttle.window, LOCKOUT) + timedelta(minutes=1)
     client = client_key(ATTACKER, app.config["SECRET_KEY"])
     attempt_staff_login(db.session, staff.username, "forkert", later, client, throttle)
     assert db.session.scalars(select(FailedSignIn.failed_at)).all() == [later]
