@@ -15,12 +15,9 @@ cannot drift apart. No Flask here: the commands in rules_commands.py are thin.
 
 from __future__ import annotations
 
-import enum
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -30,22 +27,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain.cpr import CprError, normalise_cpr
-from selvvisitation.domain.policy import POLICY_RANGES
-from selvvisitation.domain.types import (
-    ActorKind,
-    ConsentBasis,
-    ConsentScope,
-    DeclineReason,
-    Frequency,
-    LapseReason,
-    ProviderKind,
-    ReassessmentReason,
-    RelationKind,
-    ServiceCategory,
-    SwapStatus,
-    SwapWindow,
-    VisitServiceOutcome,
-)
 from selvvisitation.models import (
     Citizen,
     Consent,
@@ -65,223 +46,39 @@ from selvvisitation.models import (
     VisitService,
 )
 from selvvisitation.security import cpr_vault
-
-FORMAT = "selvvisitation-interchange"
-VERSION = 1
-SCHEMA_ID = "https://selvvisitation.example/import-schema.json"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATETIME_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+from selvvisitation.services.interchange_fields import (
+    CITIZEN,
+    CONSENT,
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    DECISION,
+    FORMAT,
+    GRANTED,
+    MUNICIPALITY,
+    POLICY,
+    PROVIDER,
+    REASSESSMENT,
+    RELATIVE,
+    SCHEMA_ID,
+    SERVICE,
+    SWAP,
+    SWAP_LINE,
+    TEAM,
+    VERSION,
+    VISIT,
+    VISIT_SERVICE,
+    Field,
+    Problem,
+    assign_fields,
+    dicts_of,
+    dump_fields,
+    json_path,
+    obj_or_empty,
+    parse_date,
+    parse_datetime,
+    str_or_none,
+    walk_fields,
 )
-MAX_MINUTES = 1440
-MAX_TEXT = 20_000
-
-
-# --- the field tables -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One JSON field; ``attr`` is the model attribute, None for a reference resolved by hand."""
-
-    name: str
-    kind: str  # string, integer, boolean, date, datetime, enum, strings, weekdays, mapping,
-    #            ref (a name or key in the document), team (a {provider, name} reference)
-    required: bool = False
-    nullable: bool = False
-    max_length: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-    choices: type[enum.Enum] | tuple[str, ...] | None = None
-    attr: str | None = ""  # "" means: the same as name
-    description: str = ""
-
-    @property
-    def attribute(self) -> str | None:
-        if self.kind in ("ref", "team"):
-            return None
-        return self.name if self.attr == "" else self.attr
-
-
-def _s(name: str, length: int, **kw: Any) -> Field:
-    return Field(name, "string", max_length=length, **kw)
-
-
-def _text(name: str) -> Field:
-    return Field(name, "string", max_length=MAX_TEXT)
-
-
-def _i(name: str, low: int, high: int, **kw: Any) -> Field:
-    return Field(name, "integer", minimum=low, maximum=high, **kw)
-
-
-def _b(name: str) -> Field:
-    return Field(name, "boolean")
-
-
-def _e(name: str, choices: type[enum.Enum] | tuple[str, ...], **kw: Any) -> Field:
-    return Field(name, "enum", choices=choices, **kw)
-
-
-def _ref(name: str, **kw: Any) -> Field:
-    return Field(name, "ref", **kw)
-
-
-MUNICIPALITY = (
-    _s("code", 10, required=True, description="Kommunenummer, e.g. 561 (natural key)."),
-    _s("name", 120, required=True),
-    _s("visitation_phone", 40, required=True),
-    _s("visitation_email", 200, nullable=True),
-    _s("accessibility_statement_url", 500, nullable=True),
-)
-POLICY = (
-    _e("swap_window", SwapWindow),
-    _b("outside_service_level_allowed"),
-    _b("flexible_only_any_category"),
-    *(_i(name, low, high) for name, (low, high) in POLICY_RANGES.items()),
-    _b("optional_holidays_are_working_days"),
-    _b("show_staff_names_in_access_log"),
-    _s("visitation_opening_hours", 200),
-    Field("legal_references", "mapping"),
-)
-SERVICE = (
-    _s("code", 40, required=True, description="The municipality's service code (natural key)."),
-    _s("fsiii_code", 20, nullable=True, description="Fælles Sprog III code, e.g. H1.1."),
-    _s("name_da", 160, required=True),
-    _s("name_en", 160, required=True),
-    _e("category", ServiceCategory, required=True),
-    _b("swappable"),
-    _b("flexible_only"),
-    _b("within_service_level"),
-    _i("default_minutes", 0, MAX_MINUTES),
-    _b("minutes_are_placeholder"),
-    _text("description_da"),
-    _text("description_en"),
-    Field("synonyms_da", "strings"),
-    Field("synonyms_en", "strings"),
-    _s("quality_standard", 200),
-    _text("swap_rule_text"),
-    _b("active"),
-)
-TEAM = (_s("name", 160, required=True),)
-PROVIDER = (
-    _s("name", 160, required=True, description="Natural key within the municipality."),
-    _e("kind", ProviderKind, required=True),
-    _s("phone", 40, nullable=True),
-    _b("offers_personal_care"),
-    _b("offers_practical_help"),
-    _b("is_nursing_home"),
-)
-RELATIVE = (
-    _s("ref", 40, required=True, attr=None, description="Key of the relative in this document."),
-    _s("name", 160, required=True),
-    _s("phone", 40, nullable=True),
-    _s("email", 200, nullable=True),
-    _s("cpr", 11, nullable=True),
-)
-CITIZEN = (
-    _s("cpr", 11, required=True, description="CPR number, 10 digits (natural key)."),
-    _s("name", 160, required=True),
-    _s("address", 250, nullable=True),
-    _s("phone", 40, nullable=True),
-    _s("email", 200, nullable=True),
-    _s(
-        "access_note",
-        200,
-        nullable=True,
-        description="How home care gets in, e.g. where the key box is; never a code.",
-    ),
-    _e("preferred_language", ("da", "en")),
-    _ref("provider", nullable=True, description="A provider's name."),
-    Field("team", "team", nullable=True),
-)
-CONSENT = (
-    _ref("relative", required=True, description="A relative's ref."),
-    _e("relation", RelationKind, description="How the relative is related to the citizen."),
-    _s("relation_text", 80, description='With relation "other": how, in words.'),
-    _e("scope", ConsentScope, required=True),
-    _e("basis", ConsentBasis, required=True),
-    Field("valid_from", "datetime", required=True),
-    Field("valid_to", "datetime", nullable=True),
-    Field("revoked_at", "datetime", nullable=True),
-    Field("recorded_at", "datetime"),
-)
-DECISION = (
-    _i("version", 1, 10_000, required=True, description="Natural key per citizen."),
-    Field("valid_from", "date", required=True),
-    Field("decided_at", "datetime"),
-    _text("reasons"),
-    _text("letter_text"),
-    Field("superseded_at", "datetime", nullable=True),
-    Field("superseded_by_version", "ref", nullable=True, minimum=1, maximum=10_000),
-)
-GRANTED = (
-    _ref("service", required=True, description="A service code."),
-    _i("minutes_per_delivery", 0, MAX_MINUTES, required=True),
-    _e("frequency", Frequency, required=True),
-    Field("weekdays", "weekdays"),
-    _s("time_of_day", 20),
-    _s("legal_basis", 120),
-    Field("start_date", "date", required=True, attr="start_date"),
-    Field("end_date", "date", nullable=True),
-)
-VISIT = (
-    _s("external_id", 64, required=True, description="The visit's id (natural key)."),
-    Field("day", "date", required=True),
-    Field("starts_at", "datetime", required=True),
-    Field("ends_at", "datetime", required=True),
-    _s("time_of_day", 20),
-    _i("time_frame_minutes", 0, MAX_MINUTES),
-    Field("recorded_at", "datetime", nullable=True),
-    _text("note"),
-    _b("cancelled"),
-    Field("team", "team", nullable=True),
-)
-VISIT_SERVICE = (
-    _ref("service", nullable=True, description="A service code; null for help outside it."),
-    _s("free_text", 200, nullable=True),
-    Field("granted_decision_version", "ref", nullable=True, minimum=1, maximum=10_000),
-    Field("granted_line", "ref", nullable=True, minimum=1, maximum=1000),
-    _i("planned_minutes", 0, MAX_MINUTES),
-    _i("delivered_minutes", 0, MAX_MINUTES, nullable=True),
-    _e("outcome", VisitServiceOutcome),
-    _ref("swap", nullable=True, description="A swap's reference."),
-)
-SWAP = (
-    _s("reference", 20, required=True, description="The receipt reference (natural key)."),
-    _ref("visit", nullable=True, description="A visit's external_id."),
-    Field("period_start", "date", nullable=True),
-    Field("period_end", "date", nullable=True),
-    _e("status", SwapStatus),
-    Field("created_at", "datetime"),
-    _e("created_by_kind", ActorKind, required=True),
-    _ref("created_by_relative", nullable=True, description="A relative's ref."),
-    Field("acknowledged_cannot_demand_at", "datetime", nullable=True),
-    _e("acknowledged_by_kind", ActorKind, nullable=True),
-    Field("decided_at", "datetime", nullable=True),
-    _e("decline_reason", DeclineReason, nullable=True),
-    _text("decline_text"),
-    Field("lapsed_at", "datetime", nullable=True),
-    _e("lapsed_reason", LapseReason, nullable=True),
-)
-SWAP_LINE = (
-    _e("kind", ("drop", "add"), required=True),
-    _ref("service", nullable=True, description="A service code."),
-    _s("free_text", 200, nullable=True),
-    _i("minutes", 0, MAX_MINUTES, required=True),
-)
-REASSESSMENT = (
-    Field("created_at", "datetime", required=True, description="Natural key per citizen."),
-    _e("reason", ReassessmentReason, required=True),
-    _text("text"),
-    _b("relative_participates"),
-    _s("preferred_time", 200),
-    _s("fsiii_code", 10, nullable=True, description="FSIII, e.g. A2 relative, A4 home care."),
-    _e("requested_by_kind", ActorKind, required=True),
-    _ref("requested_by_relative", nullable=True, description="A relative's ref."),
-)
-
 
 # --- the JSON Schema, built from the tables ------------------------------------------------
 
@@ -391,37 +188,6 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-# --- problems, in plain words ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the document: where (a JSON path) and what, in English and Danish."""
-
-    path: str
-    message_en: str
-    message_da: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message_en} / {self.message_da}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message_en": self.message_en, "message_da": self.message_da}
-
-
-def json_path(parts: Iterator[str | int] | list[str | int] | tuple[str | int, ...]) -> str:
-    """Return a JSONPath like $.citizens[3].cpr."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
-            text += f".{part}"
-        else:
-            text += "[" + json.dumps(part, ensure_ascii=False) + "]"
-    return text
-
-
 _TYPES = {
     "string": ("text", "tekst"),
     "integer": ("a whole number", "et helt tal"),
@@ -498,84 +264,7 @@ def _schema_problems(error: ValidationError) -> list[Problem]:
 _VALIDATOR = Draft202012Validator(json_schema())
 
 
-# --- reading values -------------------------------------------------------------------------
-
-
-def _parse_date(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def _parse_datetime(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("naive")
-    return moment.astimezone(UTC)
-
-
-def _to_model(f: Field, raw: Any) -> Any:
-    if raw is None:
-        return None
-    if f.kind == "date":
-        return _parse_date(raw)
-    if f.kind == "datetime":
-        return _parse_datetime(raw)
-    if f.kind == "enum" and not isinstance(f.choices, tuple):
-        assert f.choices is not None
-        return f.choices(raw)
-    if f.kind == "weekdays":
-        return ",".join(str(day) for day in raw)
-    if f.kind in ("strings",):
-        return list(raw)
-    if f.kind == "mapping":
-        return dict(raw)
-    return raw
-
-
-def _to_json(f: Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if f.kind == "date":
-        return value.isoformat()
-    if f.kind == "datetime":
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if f.kind == "weekdays":
-        return [int(day) for day in value.split(",") if day.strip()]
-    if f.kind in ("strings",):
-        return list(value or [])
-    if f.kind == "mapping":
-        return dict(value or {})
-    return value
-
-
-def _dump(obj: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
-    return {f.name: _to_json(f, getattr(obj, f.attribute)) for f in fields if f.attribute}
-
-
-def _assign(obj: Any, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:
-    """Set the fields the document gives; absent fields keep their value (or the default)."""
-    for f in fields:
-        if f.attribute and f.name in data:
-            value = _to_model(f, data[f.name])
-            if f.name == "cpr" and value is not None:
-                value = normalise_cpr(value)
-            if getattr(obj, f.attribute) != value:
-                setattr(obj, f.attribute, value)
-
-
 # --- validation ---------------------------------------------------------------------------
-
-
-def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    """The objects of a list, with their index; anything malformed is skipped (the schema tells)."""
-    if not isinstance(value, list):
-        return []
-    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 class _Checker:
@@ -618,14 +307,14 @@ class _Checker:
 
     # dates, times and CPR numbers that match the schema's pattern but are not real
     def _values(self, value: Any, parts: list[str | int]) -> None:
-        for f, item, where in _walk_fields(value, parts):
+        for f, item, where in walk_fields(value, parts):
             if not isinstance(item, str):
                 continue
             try:
                 if f.kind == "date":
-                    _parse_date(item)
+                    parse_date(item)
                 elif f.kind == "datetime":
-                    _parse_datetime(item)
+                    parse_datetime(item)
             except ValueError:
                 if f.kind == "date":
                     self.add(where, "Is not a real date.", "Er ikke en rigtig dato.")
@@ -656,8 +345,8 @@ class _Checker:
     ) -> dict[str, int]:
         """Return key -> index; report every repeat, pointing to the first."""
         seen: dict[str, int] = {}
-        for index, item in _dicts(items):
-            value = _str(item.get(key))
+        for index, item in dicts_of(items):
+            value = str_or_none(item.get(key))
             if value is None:
                 continue
             try:
@@ -680,8 +369,8 @@ class _Checker:
         self._unique(
             self.doc.get("providers"), ["providers"], "name", "provider name", "leverandørnavn"
         )
-        for index, provider in _dicts(self.doc.get("providers")):
-            name = _str(provider.get("name"))
+        for index, provider in dicts_of(self.doc.get("providers")):
+            name = str_or_none(provider.get("name"))
             teams = self._unique(
                 provider.get("teams"),
                 ["providers", index, "teams"],
@@ -708,7 +397,7 @@ class _Checker:
     def _team(self, team: Any, parts: list[str | int], providers: dict[str, set[str]]) -> None:
         if not isinstance(team, dict):
             return
-        provider, name = _str(team.get("provider")), _str(team.get("name"))
+        provider, name = str_or_none(team.get("provider")), str_or_none(team.get("name"))
         if provider is not None and provider not in providers:
             self._unknown([*parts, "provider"], "provider", "leverandør", provider)
         elif provider is not None and name is not None and name not in providers[provider]:
@@ -743,8 +432,8 @@ class _Checker:
         citizens = self.doc.get("citizens")
         self._unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
         references: dict[str, list[str | int]] = {}
-        code = _str(_obj(self.doc.get("municipality")).get("code"))
-        for index, citizen in _dicts(citizens):
+        code = str_or_none(obj_or_empty(self.doc.get("municipality")).get("code"))
+        for index, citizen in dicts_of(citizens):
             at: list[str | int] = ["citizens", index]
             self._ref(citizen, "provider", set(providers), at, "provider", "leverandør")
             self._team(citizen.get("team"), [*at, "team"], providers)
@@ -759,7 +448,7 @@ class _Checker:
                     "Teamet skal høre til borgerens leverandør.",
                 )
             self._in_database(citizen, at, code)
-            for i, consent in _dicts(citizen.get("consents")):
+            for i, consent in dicts_of(citizen.get("consents")):
                 self._ref(
                     consent, "relative", relatives, [*at, "consents", i], "relative", "pårørende"
                 )
@@ -782,18 +471,18 @@ class _Checker:
             visits = self._unique(
                 citizen.get("visits"), [*at, "visits"], "external_id", "visit id", "besøgs-id"
             )
-            for v, visit in _dicts(citizen.get("visits")):
+            for v, visit in dicts_of(citizen.get("visits")):
                 self._team(visit.get("team"), [*at, "visits", v, "team"], providers)
-                for s, line in _dicts(visit.get("services")):
+                for s, line in dicts_of(visit.get("services")):
                     where = [*at, "visits", v, "services", s]
                     self._ref(line, "service", services, where, "service code", "ydelseskode")
                     self._ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
                     self._granted_ref(line, lines, where)
-            for s, swap in _dicts(citizen.get("swaps")):
+            for s, swap in dicts_of(citizen.get("swaps")):
                 where = [*at, "swaps", s]
                 self._ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
                 self._ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
-                for n, line in _dicts(swap.get("lines")):
+                for n, line in dicts_of(swap.get("lines")):
                     self._ref(
                         line,
                         "service",
@@ -809,7 +498,7 @@ class _Checker:
                 "time of request",
                 "tidspunkt for anmodning",
             )
-            for r, request in _dicts(citizen.get("reassessment_requests")):
+            for r, request in dicts_of(citizen.get("reassessment_requests")):
                 self._ref(
                     request,
                     "requested_by_relative",
@@ -825,7 +514,7 @@ class _Checker:
         """Check the decisions; return version -> number of granted lines."""
         versions: dict[int, int] = {}
         current: list[int] = []
-        for d, decision in _dicts(citizen.get("decisions")):
+        for d, decision in dicts_of(citizen.get("decisions")):
             version = decision.get("version")
             where = [*at, "decisions", d]
             if isinstance(version, int) and not isinstance(version, bool):
@@ -835,10 +524,10 @@ class _Checker:
                         "The same decision version twice.",
                         "Samme version af afgørelsen to gange.",
                     )
-                versions[version] = len(_dicts(decision.get("granted_services")))
+                versions[version] = len(dicts_of(decision.get("granted_services")))
             if decision.get("superseded_at") is None:
                 current.append(d)
-            for g, line in _dicts(decision.get("granted_services")):
+            for g, line in dicts_of(decision.get("granted_services")):
                 self._ref(
                     line,
                     "service",
@@ -847,7 +536,7 @@ class _Checker:
                     "service code",
                     "ydelseskode",
                 )
-        for d, decision in _dicts(citizen.get("decisions")):
+        for d, decision in dicts_of(citizen.get("decisions")):
             self._ref(
                 decision,
                 "superseded_by_version",
@@ -892,7 +581,7 @@ class _Checker:
 
     def _in_database(self, citizen: dict[str, Any], at: list[str | int], code: str | None) -> None:
         """A CPR number or swap reference already used in another municipality is a conflict."""
-        cpr = _str(citizen.get("cpr"))
+        cpr = str_or_none(citizen.get("cpr"))
         try:
             cpr = normalise_cpr(cpr) if cpr else None
         except CprError:
@@ -910,8 +599,8 @@ class _Checker:
                 "This citizen already belongs to another municipality.",
                 "Borgeren hører allerede til en anden kommune.",
             )
-        for s, swap in _dicts(citizen.get("swaps")):
-            reference = _str(swap.get("reference"))
+        for s, swap in dicts_of(citizen.get("swaps")):
+            reference = str_or_none(swap.get("reference"))
             if reference is None:
                 continue
             owner = self.session.execute(
@@ -933,54 +622,6 @@ def _encodes(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-_TREE: dict[str, tuple[tuple[Field, ...], dict[str, Any]]] = {
-    "municipality": (MUNICIPALITY, {}),
-    "policy": (POLICY, {}),
-    "services": (SERVICE, {}),
-    "providers": (PROVIDER, {"teams": (TEAM, {})}),
-    "relatives": (RELATIVE, {}),
-    "citizens": (
-        CITIZEN,
-        {
-            "consents": (CONSENT, {}),
-            "decisions": (DECISION, {"granted_services": (GRANTED, {})}),
-            "visits": (VISIT, {"services": (VISIT_SERVICE, {})}),
-            "swaps": (SWAP, {"lines": (SWAP_LINE, {})}),
-            "reassessment_requests": (REASSESSMENT, {}),
-        },
-    ),
-}
-
-
-def _walk_fields(
-    document: Any, parts: list[str | int]
-) -> Iterator[tuple[Field, Any, list[str | int]]]:
-    """Yield (field, value, path) for every field of every object the document holds."""
-
-    def objects(
-        value: Any, where: list[str | int], fields: tuple[Field, ...], children: dict[str, Any]
-    ):
-        items = (
-            [(where, value)]
-            if isinstance(value, dict)
-            else [([*where, index], item) for index, item in _dicts(value)]
-        )
-        for at, item in items:
-            for f in fields:
-                if f.name in item:
-                    yield f, item[f.name], [*at, f.name]
-            for name, (child_fields, grandchildren) in children.items():
-                yield from objects(item.get(name), [*at, name], child_fields, grandchildren)
-
-    top = _obj(document)
-    for name, (fields, children) in _TREE.items():
-        yield from objects(top.get(name), [*parts, name], fields, children)
 
 
 def validate_document(session: Session, document: Any) -> list[Problem]:
@@ -1053,7 +694,7 @@ class _Writer:
     ) -> Any:
         """Update the record found by its natural key, or create it; count which."""
         obj = existing if existing is not None else factory()
-        _assign(obj, fields, data)
+        assign_fields(obj, fields, data)
         counts = self.result.created
         if existing is None:
             self.session.add(obj)
@@ -1099,7 +740,7 @@ class _Writer:
         )
         if municipality.policy is None:
             municipality.policy = MunicipalityPolicy()
-        _assign(municipality.policy, POLICY, doc.get("policy") or {})
+        assign_fields(municipality.policy, POLICY, doc.get("policy") or {})
         s.flush()
         mine = (Service.municipality_id == municipality.id,)
         services = self.stored(Service, lambda x: x.code, *mine)
@@ -1193,7 +834,7 @@ class _Writer:
             relative = self.relatives[consent["relative"]]
             self.upsert(
                 "consents",
-                consents.get((relative.id, _parse_datetime(consent["valid_from"]))),
+                consents.get((relative.id, parse_datetime(consent["valid_from"]))),
                 lambda r=relative: Consent(citizen=citizen, relative=r),
                 CONSENT,
                 consent,
@@ -1230,7 +871,7 @@ class _Writer:
             row = self.upsert(
                 # `requests` here is a dict of stored rows, not the HTTP library (bandit B113).
                 "reassessment_requests",
-                requests.get(_parse_datetime(request["created_at"])),  # nosec B113
+                requests.get(parse_datetime(request["created_at"])),  # nosec B113
                 lambda: ReassessmentRequest(citizen=citizen),
                 REASSESSMENT,
                 request,
@@ -1278,7 +919,7 @@ class _Writer:
         ids = {version: decision.id for version, decision in decisions.items()}
         for item in items:
             decision = decisions[item["version"]]
-            _assign(decision, later_fields, item)
+            assign_fields(decision, later_fields, item)
             self.link(decision, "superseded_by_id", item, "superseded_by_version", ids)
         self.session.flush()
         return {
@@ -1297,7 +938,7 @@ class _Writer:
         visits: dict[str, Visit] = {}
         for item in items:
             # A visit made in the app has no external id yet: it is matched on its time.
-            when = (_parse_datetime(item["starts_at"]), item.get("time_of_day", "morning"))
+            when = (parse_datetime(item["starts_at"]), item.get("time_of_day", "morning"))
             existing = stored.get(item["external_id"]) or stored.pop(when, None)
             visit = self.upsert("visits", existing, lambda: Visit(citizen=citizen), VISIT, item)
             self._team(visit, item)
@@ -1407,17 +1048,19 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "municipality": _dump(municipality, MUNICIPALITY),
-        "policy": _dump(municipality.policy or MunicipalityPolicy(), POLICY),
-        "services": [_dump(x, SERVICE) for x in services],
+        "municipality": dump_fields(municipality, MUNICIPALITY),
+        "policy": dump_fields(municipality.policy or MunicipalityPolicy(), POLICY),
+        "services": [dump_fields(x, SERVICE) for x in services],
         "providers": [
             {
-                **_dump(p, PROVIDER),
-                "teams": [_dump(t, TEAM) for t in sorted(p.teams, key=lambda t: (t.name, t.id))],
+                **dump_fields(p, PROVIDER),
+                "teams": [
+                    dump_fields(t, TEAM) for t in sorted(p.teams, key=lambda t: (t.name, t.id))
+                ],
             }
             for p in providers
         ],
-        "relatives": [{"ref": refs[r.id], **_dump(r, RELATIVE)} for r in relatives],
+        "relatives": [{"ref": refs[r.id], **dump_fields(r, RELATIVE)} for r in relatives],
         "citizens": [_export_citizen(s, c, refs) for c in citizens],
     }
     if municipality.policy is None:
@@ -1472,10 +1115,10 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
         grants = []
         for n, grant in enumerate(decision.granted_services, start=1):
             lines[grant.id] = (decision.version, n)
-            grants.append({**_dump(grant, GRANTED), "service": grant.service.code})
+            grants.append({**dump_fields(grant, GRANTED), "service": grant.service.code})
         exported_decisions.append(
             {
-                **_dump(decision, DECISION),
+                **dump_fields(decision, DECISION),
                 "superseded_by_version": versions.get(decision.superseded_by_id),
                 "granted_services": grants,
             }
@@ -1508,19 +1151,21 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
         .order_by(ReassessmentRequest.created_at, ReassessmentRequest.id)
     )
     return {
-        **_dump(citizen, CITIZEN),
+        **dump_fields(citizen, CITIZEN),
         "provider": citizen.provider.name if citizen.provider else None,
         "team": _team_ref(citizen.team),
-        "consents": [{**_dump(c, CONSENT), "relative": refs[c.relative_id]} for c in consents],
+        "consents": [
+            {**dump_fields(c, CONSENT), "relative": refs[c.relative_id]} for c in consents
+        ],
         "decisions": exported_decisions,
         "visits": [
             {
-                **_dump(v, VISIT),
+                **dump_fields(v, VISIT),
                 "external_id": external[v.id],
                 "team": _team_ref(v.team),
                 "services": [
                     {
-                        **_dump(line, VISIT_SERVICE),
+                        **dump_fields(line, VISIT_SERVICE),
                         "service": line.service.code if line.service else None,
                         "granted_decision_version": lines.get(
                             line.granted_service_id, (None, None)
@@ -1535,12 +1180,12 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
         ],
         "swaps": [
             {
-                **_dump(x, SWAP),
+                **dump_fields(x, SWAP),
                 "visit": external.get(x.visit_id),
                 "created_by_relative": refs.get(x.created_by_relative_id),
                 "lines": [
                     {
-                        **_dump(line, SWAP_LINE),
+                        **dump_fields(line, SWAP_LINE),
                         "service": line.service.code if line.service else None,
                     }
                     for line in x.lines
@@ -1550,7 +1195,7 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
         ],
         "reassessment_requests": [
             {
-                **_dump(r, REASSESSMENT),
+                **dump_fields(r, REASSESSMENT),
                 "requested_by_relative": refs.get(r.requested_by_relative_id),
             }
             for r in requests
