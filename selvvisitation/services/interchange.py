@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -28,6 +30,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain.cpr import CprError, normalise_cpr
 from selvvisitation.models import (
+    CareProgramme,
+    CareProgrammeElement,
     Citizen,
     Consent,
     Decision,
@@ -43,9 +47,11 @@ from selvvisitation.models import (
     SwapRequest,
     Team,
     Visit,
+    VisitPriority,
     VisitService,
 )
 from selvvisitation.security import cpr_vault
+from selvvisitation.services import interchange_ael as ael
 from selvvisitation.services.interchange_fields import (
     CITIZEN,
     CONSENT,
@@ -61,21 +67,27 @@ from selvvisitation.services.interchange_fields import (
     RELATIVE,
     SCHEMA_ID,
     SERVICE,
+    SINGLE_OBJECTS,
     SWAP,
     SWAP_LINE,
     TEAM,
+    TREE,
     VERSION,
+    VERSIONS,
     VISIT,
     VISIT_SERVICE,
+    YEARS,
     Field,
     Problem,
     assign_fields,
     dicts_of,
     dump_fields,
     json_path,
+    newer_than,
     obj_or_empty,
     parse_date,
     parse_datetime,
+    since,
     str_or_none,
     walk_fields,
 )
@@ -90,7 +102,8 @@ def _choices(f: Field) -> list[str]:
     return [member.value for member in f.choices]
 
 
-def _field_schema(f: Field) -> dict[str, Any]:
+def _field_schema(f: Field, base: int = 1) -> dict[str, Any]:
+    """The field's schema; ``base`` is the version of its object (a newer field says so)."""
     schema: dict[str, Any]
     if f.kind == "string" or (f.kind == "ref" and f.minimum is None):
         schema = {"type": "string"}
@@ -100,6 +113,8 @@ def _field_schema(f: Field) -> dict[str, Any]:
             schema["minLength"] = 1
     elif f.kind in ("integer", "ref"):
         schema = {"type": "integer", "minimum": f.minimum, "maximum": f.maximum}
+    elif f.kind == "number":
+        schema = {"type": "number", "minimum": f.minimum, "maximum": f.maximum}
     elif f.kind == "boolean":
         schema = {"type": "boolean"}
     elif f.kind == "date":
@@ -132,17 +147,19 @@ def _field_schema(f: Field) -> dict[str, Any]:
         if "enum" in schema:
             schema["enum"] = [*schema["enum"], None]
         schema["type"] = [schema["type"], "null"]
-    if f.description:
-        schema["description"] = f.description
+    newer = f"Version {f.since}." if f.since > base else ""
+    if f.description or newer:
+        schema["description"] = " ".join(text for text in (f.description, newer) if text)
     return schema
 
 
-def _object_schema(
-    fields: tuple[Field, ...], children: Mapping[str, dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    properties = {f.name: _field_schema(f) for f in fields}
-    for name, child in (children or {}).items():
-        properties[name] = {"type": "array", "items": child}
+def _object_schema(fields: tuple[Field, ...], children: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one kind of object and the lists it holds, from the field tables."""
+    properties = {f.name: _field_schema(f, since(fields)) for f in fields}
+    for name, (child_fields, grandchildren) in children.items():
+        properties[name] = {"type": "array", "items": _object_schema(child_fields, grandchildren)}
+        if since(child_fields) > since(fields):
+            properties[name]["description"] = f"Version {since(child_fields)}."
     return {
         "type": "object",
         "properties": properties,
@@ -153,44 +170,36 @@ def _object_schema(
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of the document; docs/import-schema.json."""
-    citizen = _object_schema(
-        CITIZEN,
-        {
-            "consents": _object_schema(CONSENT),
-            "decisions": _object_schema(DECISION, {"granted_services": _object_schema(GRANTED)}),
-            "visits": _object_schema(VISIT, {"services": _object_schema(VISIT_SERVICE)}),
-            "swaps": _object_schema(SWAP, {"lines": _object_schema(SWAP_LINE)}),
-            "reassessment_requests": _object_schema(REASSESSMENT),
-        },
-    )
-    top = _object_schema(
-        (),
-        {
-            "services": _object_schema(SERVICE),
-            "providers": _object_schema(PROVIDER, {"teams": _object_schema(TEAM)}),
-            "relatives": _object_schema(RELATIVE),
-            "citizens": citizen,
-        },
-    )
-    top["properties"] = {
+    properties: dict[str, Any] = {
         "format": {"const": FORMAT},
-        "version": {"const": VERSION},
-        "municipality": _object_schema(MUNICIPALITY),
-        "policy": _object_schema(POLICY),
-        **top["properties"],
+        "version": {
+            "enum": list(VERSIONS),
+            "description": "Export writes the newest. Version 1 has no Ældreloven parts: "
+            "every decision in it is under Serviceloven (sel).",
+        },
     }
-    top["required"] = ["format", "version", "municipality"]
+    for name, (fields, children) in TREE.items():
+        schema = _object_schema(fields, children)
+        if name not in SINGLE_OBJECTS:
+            schema = {"type": "array", "items": schema}
+            if since(fields) > 1:
+                schema["description"] = f"Version {since(fields)}."
+        properties[name] = schema
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "selvvisitation: a municipality's catalogue, citizens, decisions and visits",
-        **top,
+        "type": "object",
+        "properties": properties,
+        "required": ["format", "version", "municipality"],
+        "additionalProperties": False,
     }
 
 
 _TYPES = {
     "string": ("text", "tekst"),
     "integer": ("a whole number", "et helt tal"),
+    "number": ("a number", "et tal"),
     "boolean": ("true or false", "true eller false"),
     "object": ("an object {...}", "et objekt {...}"),
     "array": ("a list [...]", "en liste [...]"),
@@ -274,6 +283,7 @@ class _Checker:
         self.session = session
         self.doc = document
         self.problems: list[Problem] = []
+        self.programmes: dict[str, int] = {}  # forløb code -> number of elements
 
     def add(self, parts: list[str | int], en: str, da: str) -> None:
         self.problems.append(Problem(json_path(parts), en, da))
@@ -281,11 +291,19 @@ class _Checker:
     def run(self) -> list[Problem]:
         self._characters(self.doc, [])
         self._values(self.doc, [])
-        services = self._unique(
+        if self.doc.get("version") == 1:
+            for where, version in newer_than(self.doc, 1):
+                self.add(
+                    where,
+                    f'Is new in version {version} of the format: set "version" to {version}.',
+                    f'Er ny i version {version} af formatet: sæt "version" til {version}.',
+                )
+        services = self.unique(
             self.doc.get("services"), ["services"], "code", "service code", "ydelseskode"
         )
         providers = self._providers()
         relatives = self._relatives()
+        self.programmes = ael.check_catalogue(self, self.doc)
         self._citizens(set(services), providers, set(relatives))
         return self.problems
 
@@ -305,16 +323,18 @@ class _Checker:
             for index, item in enumerate(value):
                 self._characters(item, [*parts, index])
 
-    # dates, times and CPR numbers that match the schema's pattern but are not real
+    # dates, times, CPR numbers and addresses that match the schema but are not plausible
     def _values(self, value: Any, parts: list[str | int]) -> None:
-        for f, item, where in walk_fields(value, parts):
+        for f, item, where in walk_fields(value):
             if not isinstance(item, str):
                 continue
+            year = None
             try:
                 if f.kind == "date":
-                    parse_date(item)
+                    year = parse_date(item).year
                 elif f.kind == "datetime":
                     parse_datetime(item)
+                    year = datetime.fromisoformat(item).year  # the year as written
             except ValueError:
                 if f.kind == "date":
                     self.add(where, "Is not a real date.", "Er ikke en rigtig dato.")
@@ -324,6 +344,20 @@ class _Checker:
                         "Is not a real time with time zone.",
                         "Er ikke et rigtigt tidspunkt med tidszone.",
                     )
+            # Issue 15 (Low 10): a year like 0202 or 20260 is a typing error, not a date we hold.
+            if year is not None and not YEARS[0] <= year <= YEARS[1]:
+                self.add(
+                    where,
+                    f"Must be between the years {YEARS[0]} and {YEARS[1]}.",
+                    f"Skal ligge mellem år {YEARS[0]} og {YEARS[1]}.",
+                )
+            if f.name == "accessibility_statement_url" and not _is_https(item):
+                # Issue 15 (Low 10): the citizen's pages link to it; only an https: address.
+                self.add(
+                    where,
+                    'Must be a web address that starts with "https://".',
+                    'Skal være en webadresse, der begynder med "https://".',
+                )
             if f.name == "cpr":
                 try:
                     normalise_cpr(item)
@@ -334,7 +368,7 @@ class _Checker:
                         "Er ikke et gyldigt CPR-nummer (10 cifre, en rigtig fødselsdato).",
                     )
 
-    def _unique(
+    def unique(
         self,
         items: Any,
         parts: list[str | int],
@@ -366,12 +400,12 @@ class _Checker:
 
     def _providers(self) -> dict[str, set[str]]:
         providers: dict[str, set[str]] = {}
-        self._unique(
+        self.unique(
             self.doc.get("providers"), ["providers"], "name", "provider name", "leverandørnavn"
         )
         for index, provider in dicts_of(self.doc.get("providers")):
             name = str_or_none(provider.get("name"))
-            teams = self._unique(
+            teams = self.unique(
                 provider.get("teams"),
                 ["providers", index, "teams"],
                 "name",
@@ -383,8 +417,8 @@ class _Checker:
         return providers
 
     def _relatives(self) -> dict[str, int]:
-        refs = self._unique(self.doc.get("relatives"), ["relatives"], "ref", "ref", "ref")
-        self._unique(
+        refs = self.unique(self.doc.get("relatives"), ["relatives"], "ref", "ref", "ref")
+        self.unique(
             self.doc.get("relatives"),
             ["relatives"],
             "cpr",
@@ -399,13 +433,11 @@ class _Checker:
             return
         provider, name = str_or_none(team.get("provider")), str_or_none(team.get("name"))
         if provider is not None and provider not in providers:
-            self._unknown([*parts, "provider"], "provider", "leverandør", provider)
+            self.unknown([*parts, "provider"], "provider", "leverandør", provider)
         elif provider is not None and name is not None and name not in providers[provider]:
-            self._unknown(
-                [*parts, "name"], "team of that provider", "team hos den leverandør", name
-            )
+            self.unknown([*parts, "name"], "team of that provider", "team hos den leverandør", name)
 
-    def _unknown(self, parts: list[str | int], what_en: str, what_da: str, value: Any) -> None:
+    def unknown(self, parts: list[str | int], what_en: str, what_da: str, value: Any) -> None:
         shown = json.dumps(value, ensure_ascii=False)
         self.add(
             parts,
@@ -413,7 +445,7 @@ class _Checker:
             f"Ukendt {what_da} {shown}: den findes ikke i filen.",
         )
 
-    def _ref(
+    def ref(
         self,
         item: dict[str, Any],
         name: str,
@@ -424,18 +456,19 @@ class _Checker:
     ) -> None:
         value = item.get(name)
         if value is not None and isinstance(value, (str, int)) and value not in known:
-            self._unknown([*parts, name], what_en, what_da, value)
+            self.unknown([*parts, name], what_en, what_da, value)
 
     def _citizens(
         self, services: set[str], providers: dict[str, set[str]], relatives: set[str]
     ) -> None:
         citizens = self.doc.get("citizens")
-        self._unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
+        self.unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
         references: dict[str, list[str | int]] = {}
+        priorities: dict[str, list[str | int]] = {}
         code = str_or_none(obj_or_empty(self.doc.get("municipality")).get("code"))
         for index, citizen in dicts_of(citizens):
             at: list[str | int] = ["citizens", index]
-            self._ref(citizen, "provider", set(providers), at, "provider", "leverandør")
+            self.ref(citizen, "provider", set(providers), at, "provider", "leverandør")
             self._team(citizen.get("team"), [*at, "team"], providers)
             team = citizen.get("team")
             if isinstance(team, dict) and citizen.get("provider") not in (
@@ -449,11 +482,20 @@ class _Checker:
                 )
             self._in_database(citizen, at, code)
             for i, consent in dicts_of(citizen.get("consents")):
-                self._ref(
+                self.ref(
                     consent, "relative", relatives, [*at, "consents", i], "relative", "pårørende"
                 )
             lines = self._decisions(citizen, at, services)
-            swaps = self._unique(
+            for d, decision in dicts_of(citizen.get("decisions")):
+                ael.check_decision(
+                    self,
+                    decision,
+                    [*at, "decisions", d],
+                    self.programmes,
+                    set(providers),
+                    self.doc.get("version"),
+                )
+            swaps = self.unique(
                 citizen.get("swaps"),
                 [*at, "swaps"],
                 "reference",
@@ -468,22 +510,24 @@ class _Checker:
                         f"Samme bytte-reference som {json_path(references[reference])}.",
                     )
                 references[reference] = [*at, "swaps", swaps[reference], "reference"]
-            visits = self._unique(
+            visits = self.unique(
                 citizen.get("visits"), [*at, "visits"], "external_id", "visit id", "besøgs-id"
             )
             for v, visit in dicts_of(citizen.get("visits")):
                 self._team(visit.get("team"), [*at, "visits", v, "team"], providers)
+                self._visit_times(visit, [*at, "visits", v])
+                ael.check_visit_elements(self, visit, [*at, "visits", v], self.programmes)
                 for s, line in dicts_of(visit.get("services")):
                     where = [*at, "visits", v, "services", s]
-                    self._ref(line, "service", services, where, "service code", "ydelseskode")
-                    self._ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
+                    self.ref(line, "service", services, where, "service code", "ydelseskode")
+                    self.ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
                     self._granted_ref(line, lines, where)
             for s, swap in dicts_of(citizen.get("swaps")):
                 where = [*at, "swaps", s]
-                self._ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
-                self._ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
+                self.ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
+                self.ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
                 for n, line in dicts_of(swap.get("lines")):
-                    self._ref(
+                    self.ref(
                         line,
                         "service",
                         services,
@@ -491,7 +535,16 @@ class _Checker:
                         "service code",
                         "ydelseskode",
                     )
-            self._unique(
+            ael.check_priorities(
+                self,
+                citizen,
+                at,
+                programmes=self.programmes,
+                visits=set(visits),
+                relatives=relatives,
+                seen=priorities,
+            )
+            self.unique(
                 citizen.get("reassessment_requests"),
                 [*at, "reassessment_requests"],
                 "created_at",
@@ -499,7 +552,7 @@ class _Checker:
                 "tidspunkt for anmodning",
             )
             for r, request in dicts_of(citizen.get("reassessment_requests")):
-                self._ref(
+                self.ref(
                     request,
                     "requested_by_relative",
                     relatives,
@@ -507,6 +560,20 @@ class _Checker:
                     "relative",
                     "pårørende",
                 )
+
+    def _visit_times(self, visit: dict[str, Any], where: list[str | int]) -> None:
+        """Issue 15 (Low 10): a visit ends after it starts."""
+        try:
+            starts = parse_datetime(visit["starts_at"])
+            ends = parse_datetime(visit["ends_at"])
+        except (KeyError, TypeError, ValueError):
+            return  # missing or not a time: reported by the schema or _values
+        if ends <= starts:
+            self.add(
+                [*where, "ends_at"],
+                "A visit must end after it starts.",
+                "Et besøg skal slutte, efter det begynder.",
+            )
 
     def _decisions(
         self, citizen: dict[str, Any], at: list[str | int], services: set[str]
@@ -528,7 +595,7 @@ class _Checker:
             if decision.get("superseded_at") is None:
                 current.append(d)
             for g, line in dicts_of(decision.get("granted_services")):
-                self._ref(
+                self.ref(
                     line,
                     "service",
                     services,
@@ -537,7 +604,7 @@ class _Checker:
                     "ydelseskode",
                 )
         for d, decision in dicts_of(citizen.get("decisions")):
-            self._ref(
+            self.ref(
                 decision,
                 "superseded_by_version",
                 set(versions),
@@ -566,7 +633,7 @@ class _Checker:
             )
         elif isinstance(version, int) and isinstance(number, int):
             if version not in lines:
-                self._unknown(
+                self.unknown(
                     [*where, "granted_decision_version"],
                     "decision version",
                     "version af afgørelsen",
@@ -599,6 +666,7 @@ class _Checker:
                 "This citizen already belongs to another municipality.",
                 "Borgeren hører allerede til en anden kommune.",
             )
+        ael.check_stored(self, citizen, at, cpr)
         for s, swap in dicts_of(citizen.get("swaps")):
             reference = str_or_none(swap.get("reference"))
             if reference is None:
@@ -614,6 +682,14 @@ class _Checker:
                     "This swap reference is already used for another citizen.",
                     "Bytte-referencen bruges allerede til en anden borger.",
                 )
+
+
+def _is_https(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in text)
 
 
 def _encodes(text: str) -> bool:
@@ -683,6 +759,8 @@ class _Writer:
         self.providers: dict[str, Provider] = {}
         self.teams: dict[tuple[str, str], Team] = {}
         self.relatives: dict[str, Relative] = {}
+        self.programmes: dict[str, CareProgramme] = {}
+        self.elements: dict[ael.ElementKey, CareProgrammeElement] = {}
 
     def upsert(
         self,
@@ -752,6 +830,7 @@ class _Writer:
                 SERVICE,
                 item,
             )
+        ael.write_catalogue(self, doc, municipality)
         providers = self.stored(
             Provider, lambda p: p.name, Provider.municipality_id == municipality.id
         )
@@ -842,6 +921,7 @@ class _Writer:
         grants = self._decisions(citizen, item.get("decisions", []))
         visits = self._visits(citizen, item.get("visits", []))
         swaps = self._swaps(citizen, item.get("swaps", []), visits)
+        ael.write_priorities(self, citizen, item.get("priorities", []), visits)
         for visit_item in item.get("visits", []):
             visit = visits[visit_item["external_id"]]
             for line, line_item in self.lines(
@@ -914,6 +994,7 @@ class _Writer:
                 GRANTED,
             ):
                 self.link(grant, "service", line_item, "service", self.services)
+            ael.write_decision(self, decision, item)
             decisions[decision.version] = decision
         self.session.flush()
         ids = {version: decision.id for version, decision in decisions.items()}
@@ -933,7 +1014,7 @@ class _Writer:
             Visit,
             lambda v: v.external_id or (v.starts_at, v.time_of_day),
             Visit.citizen_id == citizen.id,
-            load=(selectinload(Visit.services),),
+            load=(selectinload(Visit.services), selectinload(Visit.elements)),
         )
         visits: dict[str, Visit] = {}
         for item in items:
@@ -942,6 +1023,7 @@ class _Writer:
             existing = stored.get(item["external_id"]) or stored.pop(when, None)
             visit = self.upsert("visits", existing, lambda: Visit(citizen=citizen), VISIT, item)
             self._team(visit, item)
+            ael.write_visit_elements(self, visit, item)
             visits[item["external_id"]] = visit
         self.session.flush()
         return visits
@@ -1045,12 +1127,15 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
     )
     relatives = _relatives_of(session, municipality)
     refs = {relative.id: f"R{n}" for n, relative in enumerate(relatives, start=1)}
+    catalogue = ael.Catalogue(session, municipality)
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "municipality": dump_fields(municipality, MUNICIPALITY),
         "policy": dump_fields(municipality.policy or MunicipalityPolicy(), POLICY),
         "services": [dump_fields(x, SERVICE) for x in services],
+        "care_programmes": catalogue.programmes,
+        "priority_examples": catalogue.examples,
         "providers": [
             {
                 **dump_fields(p, PROVIDER),
@@ -1061,7 +1146,7 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
             for p in providers
         ],
         "relatives": [{"ref": refs[r.id], **dump_fields(r, RELATIVE)} for r in relatives],
-        "citizens": [_export_citizen(s, c, refs) for c in citizens],
+        "citizens": [_export_citizen(s, c, refs, catalogue) for c in citizens],
     }
     if municipality.policy is None:
         del document["policy"]
@@ -1087,6 +1172,13 @@ def _relatives_of(session: Session, municipality: Municipality) -> list[Relative
             )
         )
     )
+    ids |= set(
+        session.scalars(
+            select(VisitPriority.created_by_relative_id).where(
+                VisitPriority.citizen_id.in_(in_municipality)
+            )
+        )
+    )
     ids.discard(None)
     relatives = session.scalars(select(Relative).where(Relative.id.in_(ids))).all()
     return sorted(
@@ -1098,14 +1190,21 @@ def _team_ref(team: Team | None) -> dict[str, str] | None:
     return None if team is None else {"provider": team.provider.name, "name": team.name}
 
 
-def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) -> dict[str, Any]:
+def _export_citizen(
+    session: Session, citizen: Citizen, refs: dict[int, str], catalogue: ael.Catalogue
+) -> dict[str, Any]:
     s = session
     decisions = list(
         s.scalars(
             select(Decision)
             .where(Decision.citizen_id == citizen.id)
             .order_by(Decision.version)
-            .options(selectinload(Decision.granted_services).selectinload(GrantedService.service))
+            .options(
+                selectinload(Decision.granted_services).selectinload(GrantedService.service),
+                selectinload(Decision.granted_elements),
+                selectinload(Decision.care_programme),
+                selectinload(Decision.provider),
+            )
         )
     )
     versions = {d.id: d.version for d in decisions}
@@ -1118,9 +1217,16 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
             grants.append({**dump_fields(grant, GRANTED), "service": grant.service.code})
         exported_decisions.append(
             {
-                **dump_fields(decision, DECISION),
-                "superseded_by_version": versions.get(decision.superseded_by_id),
+                **dump_fields(
+                    decision,
+                    DECISION,
+                    {
+                        "superseded_by_version": versions.get(decision.superseded_by_id),
+                        **ael.decision_refs(decision),
+                    },
+                ),
                 "granted_services": grants,
+                "granted_elements": ael.export_granted_elements(decision, catalogue),
             }
         )
     visits = list(
@@ -1130,6 +1236,7 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
             .order_by(Visit.day, Visit.starts_at, Visit.id)
             .options(
                 selectinload(Visit.services).selectinload(VisitService.service),
+                selectinload(Visit.elements),
                 selectinload(Visit.team).selectinload(Team.provider),
             )
         )
@@ -1175,6 +1282,7 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
                     }
                     for line in v.services
                 ],
+                "elements": ael.export_visit_elements(v, catalogue),
             }
             for v in visits
         ],
@@ -1193,6 +1301,7 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
             }
             for x in swaps
         ],
+        "priorities": ael.export_priorities(s, citizen, catalogue, external, refs),
         "reassessment_requests": [
             {
                 **dump_fields(r, REASSESSMENT),

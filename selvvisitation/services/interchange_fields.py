@@ -13,19 +13,25 @@ import enum
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from selvvisitation.domain.cpr import normalise_cpr
-from selvvisitation.domain.policy import POLICY_RANGES
+from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
+from selvvisitation.domain.policy import AEL_BOOLEAN_FIELDS, AEL_POLICY_RANGES, POLICY_RANGES
 from selvvisitation.domain.types import (
     ActorKind,
     ConsentBasis,
     ConsentScope,
     DeclineReason,
+    ElementOutcome,
     Frequency,
     LapseReason,
+    LegalBasis,
+    PriorityKind,
+    PriorityNotMetReason,
+    PriorityStatus,
     ProviderKind,
     ReassessmentReason,
     RelationKind,
@@ -36,13 +42,17 @@ from selvvisitation.domain.types import (
 )
 
 FORMAT = "selvvisitation-interchange"
-VERSION = 1
+# Version 2 (issue 11) adds Ældreloven; a version-1 document still imports and means SEL.
+VERSION = 2
+VERSIONS = (1, 2)
 SCHEMA_ID = "https://selvvisitation.example/import-schema.json"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
     r"(Z|[+-][0-9]{2}:[0-9]{2})$"
 )
+# Issue 15 (Low 10): dates and times outside these years are typing errors.
+YEARS = (1900, 2100)
 MAX_MINUTES = 1440
 MAX_TEXT = 20_000
 
@@ -55,8 +65,8 @@ class Field:
     """One JSON field; ``attr`` is the model attribute, None for a reference resolved by hand."""
 
     name: str
-    kind: str  # string, integer, boolean, date, datetime, enum, strings, weekdays, mapping,
-    #            ref (a name or key in the document), team (a {provider, name} reference)
+    kind: str  # string, integer, number, boolean, date, datetime, enum, strings, weekdays,
+    #            mapping, ref (a name or key in the document), team (a {provider, name} reference)
     required: bool = False
     nullable: bool = False
     max_length: int | None = None
@@ -65,6 +75,7 @@ class Field:
     choices: type[enum.Enum] | tuple[str, ...] | None = None
     attr: str | None = ""  # "" means: the same as name
     description: str = ""
+    since: int = 1  # the format version that brought the field (2: Ældreloven)
 
     @property
     def attribute(self) -> str | None:
@@ -97,6 +108,16 @@ def _ref(name: str, **kw: Any) -> Field:
     return Field(name, "ref", **kw)
 
 
+def _v2(*fields: Field) -> tuple[Field, ...]:
+    """Fields version 2 of the format brought (Ældreloven); a version-1 document has none."""
+    return tuple(replace(f, since=2) for f in fields)
+
+
+def _element(name: str = "element", **kw: Any) -> Field:
+    """An element of a forløb: its number in the forløb's ``elements`` (1 = the first)."""
+    return Field(name, "ref", minimum=1, maximum=1000, **kw)
+
+
 MUNICIPALITY = (
     _s("code", 10, required=True, description="Kommunenummer, e.g. 561 (natural key)."),
     _s("name", 120, required=True),
@@ -113,6 +134,12 @@ POLICY = (
     _b("show_staff_names_in_access_log"),
     _s("visitation_opening_hours", 200),
     Field("legal_references", "mapping"),
+    # Ældreloven (DOMAIN.md "Ældreloven"): the basis a new decision gets, the AEL age, the flags.
+    *_v2(
+        _e("default_legal_basis", LegalBasis),
+        *(_i(name, low, high) for name, (low, high) in AEL_POLICY_RANGES.items()),
+        *(_b(name) for name in AEL_BOOLEAN_FIELDS),
+    ),
 )
 SERVICE = (
     _s("code", 40, required=True, description="The municipality's service code (natural key)."),
@@ -184,6 +211,20 @@ DECISION = (
     _text("letter_text"),
     Field("superseded_at", "datetime", nullable=True),
     Field("superseded_by_version", "ref", nullable=True, minimum=1, maximum=10_000),
+    *_v2(
+        _e(
+            "legal_basis",
+            LegalBasis,
+            description="sel: Serviceloven § 83 with § 94 a (granted_services); "
+            "ael: Ældreloven § 10 (a forløb, granted_elements). Absent in a new "
+            "decision, and always in a version-1 document: sel.",
+        ),
+        _ref("care_programme", nullable=True, description="ael: the granted forløb's code."),
+        _text("goals"),
+        _s("visit_frequency_text", 200),
+        _ref("provider", nullable=True, description="ael: the chosen provider's name."),
+        Field("follow_up_date", "date", nullable=True),
+    ),
 )
 GRANTED = (
     _ref("service", required=True, description="A service code."),
@@ -206,6 +247,15 @@ VISIT = (
     _text("note"),
     _b("cancelled"),
     Field("team", "team", nullable=True),
+    *_v2(
+        _i(
+            "recorded_minutes",
+            0,
+            MAX_MINUTES,
+            nullable=True,
+            description="ael: only where the municipality allows optional time.",
+        ),
+    ),
 )
 VISIT_SERVICE = (
     _ref("service", nullable=True, description="A service code; null for help outside it."),
@@ -239,6 +289,67 @@ SWAP_LINE = (
     _ref("service", nullable=True, description="A service code."),
     _s("free_text", 200, nullable=True),
     _i("minutes", 0, MAX_MINUTES, required=True),
+)
+# Version 2, Ældreloven (DOMAIN.md "Ældreloven"): the forløb catalogue, the priority examples,
+# the granted forløb, the visits' elements and the priorities.
+CARE_PROGRAMME = _v2(
+    _s("code", 40, required=True, description="The forløb's code (natural key)."),
+    _s("name_da", 160, required=True),
+    _s("name_en", 160, required=True),
+    _text("description_da"),
+    _text("description_en"),
+    Field("indicative_hours_per_week", "number", nullable=True, minimum=0, maximum=168),
+    _b("is_placeholder"),
+    _b("active"),
+)
+PROGRAMME_ELEMENT = _v2(
+    _e(
+        "fsiii_code",
+        tuple(code.code for code in ELDERLY_CODES),
+        required=True,
+        description="FSIII Ældrelovsindsats code (KL, kl.dk.fhir.term 2.3.0).",
+    ),
+    _s("name_da", 160, required=True),
+    _s("name_en", 160, required=True),
+    _text("description_da"),
+    _text("description_en"),
+)
+PRIORITY_EXAMPLE = _v2(
+    _s("text_da", 200, required=True),
+    _s("text_en", 200, required=True),
+    _b("active"),
+)
+GRANTED_ELEMENT = _v2(
+    _element(required=True, description="The element's number in the decision's forløb."),
+    _text("meaning"),
+)
+VISIT_ELEMENT = _v2(
+    _ref("programme", required=True, description="A forløb's code."),
+    _element(required=True, description="The element's number in that forløb."),
+    _e("outcome", ElementOutcome),
+    _text("note"),
+)
+PRIORITY = _v2(
+    _s("reference", 20, required=True, description="The receipt reference (natural key)."),
+    _ref("visit", nullable=True, description="A visit's external_id; null when standing."),
+    Field("period_start", "date", nullable=True),
+    Field("period_end", "date", nullable=True),
+    _ref("programme", nullable=True, description="With element: a forløb's code."),
+    _element(nullable=True, description="The element's number in that forløb."),
+    _e("kind", PriorityKind, required=True),
+    _text("text"),
+    _e("status", PriorityStatus),
+    _e("not_met_reason", PriorityNotMetReason, nullable=True),
+    _text("not_met_text"),
+    Field("created_at", "datetime"),
+    _ref("created_by_relative", nullable=True, description="A relative's ref."),
+    Field("answered_at", "datetime", nullable=True),
+    _e("lapse_reason", LapseReason, nullable=True),
+    _ref(
+        "standing_priority",
+        nullable=True,
+        description="The reference of the standing priority this visit's answer is to.",
+    ),
 )
 REASSESSMENT = (
     Field("created_at", "datetime", required=True, description="Natural key per citizen."),
@@ -300,6 +411,8 @@ def parse_datetime(text: str) -> datetime:
 def to_model(f: Field, raw: Any) -> Any:
     if raw is None:
         return None
+    if f.kind == "number":
+        return float(raw)
     if f.kind == "date":
         return parse_date(raw)
     if f.kind == "datetime":
@@ -334,8 +447,16 @@ def to_json(f: Field, value: Any) -> Any:
     return value
 
 
-def dump_fields(obj: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
-    return {f.name: to_json(f, getattr(obj, f.attribute)) for f in fields if f.attribute}
+def dump_fields(
+    obj: Any, fields: tuple[Field, ...], refs: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The object's fields in the table's order; references (no attribute) come from ``refs``."""
+    given = refs or {}
+    return {
+        f.name: given[f.name] if f.name in given else to_json(f, getattr(obj, f.attribute))
+        for f in fields
+        if f.attribute or f.name in given
+    }
 
 
 def assign_fields(obj: Any, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:
@@ -364,45 +485,83 @@ def obj_or_empty(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# The document's shape: each part's fields and the lists it holds. "municipality" and "policy"
+# are one object each; every other part is a list of objects.
 TREE: dict[str, tuple[tuple[Field, ...], dict[str, Any]]] = {
     "municipality": (MUNICIPALITY, {}),
     "policy": (POLICY, {}),
     "services": (SERVICE, {}),
+    "care_programmes": (CARE_PROGRAMME, {"elements": (PROGRAMME_ELEMENT, {})}),
+    "priority_examples": (PRIORITY_EXAMPLE, {}),
     "providers": (PROVIDER, {"teams": (TEAM, {})}),
     "relatives": (RELATIVE, {}),
     "citizens": (
         CITIZEN,
         {
             "consents": (CONSENT, {}),
-            "decisions": (DECISION, {"granted_services": (GRANTED, {})}),
-            "visits": (VISIT, {"services": (VISIT_SERVICE, {})}),
+            "decisions": (
+                DECISION,
+                {"granted_services": (GRANTED, {}), "granted_elements": (GRANTED_ELEMENT, {})},
+            ),
+            "visits": (
+                VISIT,
+                {"services": (VISIT_SERVICE, {}), "elements": (VISIT_ELEMENT, {})},
+            ),
             "swaps": (SWAP, {"lines": (SWAP_LINE, {})}),
+            "priorities": (PRIORITY, {}),
             "reassessment_requests": (REASSESSMENT, {}),
         },
     ),
 }
+SINGLE_OBJECTS = ("municipality", "policy")
 
 
-def walk_fields(
-    document: Any, parts: list[str | int]
-) -> Iterator[tuple[Field, Any, list[str | int]]]:
-    """Yield (field, value, path) for every field of every object the document holds."""
+def since(fields: tuple[Field, ...]) -> int:
+    """The format version that brought a list: that of its fields (all alike in a new list)."""
+    return min(f.since for f in fields)
+
+
+def walk_objects(
+    document: Any,
+) -> Iterator[tuple[list[str | int], dict[str, Any], tuple[Field, ...], dict[str, Any]]]:
+    """Yield (path, object, its fields, its lists) for every object the document holds."""
 
     def objects(
         value: Any, where: list[str | int], fields: tuple[Field, ...], children: dict[str, Any]
-    ):
+    ) -> Iterator[tuple[list[str | int], dict[str, Any], tuple[Field, ...], dict[str, Any]]]:
         items = (
             [(where, value)]
             if isinstance(value, dict)
             else [([*where, index], item) for index, item in dicts_of(value)]
         )
         for at, item in items:
-            for f in fields:
-                if f.name in item:
-                    yield f, item[f.name], [*at, f.name]
+            yield at, item, fields, children
             for name, (child_fields, grandchildren) in children.items():
                 yield from objects(item.get(name), [*at, name], child_fields, grandchildren)
 
     top = obj_or_empty(document)
     for name, (fields, children) in TREE.items():
-        yield from objects(top.get(name), [*parts, name], fields, children)
+        yield from objects(top.get(name), [name], fields, children)
+
+
+def walk_fields(document: Any) -> Iterator[tuple[Field, Any, list[str | int]]]:
+    """Yield (field, value, path) for every field of every object the document holds."""
+    for at, item, fields, _children in walk_objects(document):
+        for f in fields:
+            if f.name in item:
+                yield f, item[f.name], [*at, f.name]
+
+
+def newer_than(document: Any, version: int) -> Iterator[tuple[list[str | int], int]]:
+    """Yield (path, version) for every field and list the document's version does not have."""
+    top = obj_or_empty(document)
+    for name, (fields, _children) in TREE.items():
+        if name in top and since(fields) > version:
+            yield [name], since(fields)
+    for at, item, fields, children in walk_objects(document):
+        for f in fields:
+            if f.name in item and f.since > version and since(fields) <= version:
+                yield [*at, f.name], f.since
+        for name, (child_fields, _grandchildren) in children.items():
+            if name in item and since(child_fields) > version and since(fields) <= version:
+                yield [*at, name], since(child_fields)

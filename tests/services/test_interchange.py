@@ -168,7 +168,7 @@ C0 = ("citizens", 0)
             "$.citizens[0].decisions[1].granted_services[0].frequency",
             'Skal være en af: "daily"',
         ),
-        (("version",), 2, "$.version", "Skal være en af: 1"),
+        (("version",), 3, "$.version", "Skal være en af: 1, 2"),
     ],
 )
 def test_every_problem_is_reported_with_its_json_path_and_nothing_is_written(
