@@ -522,10 +522,24 @@ class _Checker:
                     self.ref(line, "service", services, where, "service code", "ydelseskode")
                     self.ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
                     self._granted_ref(line, lines, where)
+            standing = {
+                reference
+                for _s, swap in dicts_of(citizen.get("swaps"))
+                if swap.get("visit") is None
+                and (reference := str_or_none(swap.get("reference"))) is not None
+            }
             for s, swap in dicts_of(citizen.get("swaps")):
                 where = [*at, "swaps", s]
                 self.ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
                 self.ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
+                self.ref(
+                    swap,
+                    "from_standing",
+                    standing,
+                    where,
+                    "standing swap (one without a visit) of this citizen",
+                    "stående bytte (et uden besøg) hos borgeren",
+                )
                 for n, line in dicts_of(swap.get("lines")):
                     self.ref(
                         line,
@@ -1058,6 +1072,9 @@ class _Writer:
                 self.link(line, "service", line_item, "service", self.services)
             swaps[swap.reference] = swap
         self.session.flush()
+        ids = {reference: swap.id for reference, swap in swaps.items()}
+        for item in items:
+            self.link(swaps[item["reference"]], "from_standing_id", item, "from_standing", ids)
         return swaps
 
 
@@ -1291,6 +1308,7 @@ def _export_citizen(
                 **dump_fields(x, SWAP),
                 "visit": external.get(x.visit_id),
                 "created_by_relative": refs.get(x.created_by_relative_id),
+                "from_standing": references.get(x.from_standing_id or 0),
                 "lines": [
                     {
                         **dump_fields(line, SWAP_LINE),

@@ -283,6 +283,13 @@ SWAP = (
     _text("decline_text"),
     Field("lapsed_at", "datetime", nullable=True),
     _e("lapsed_reason", LapseReason, nullable=True),
+    *_v2(
+        _ref(
+            "from_standing",
+            nullable=True,
+            description="The reference of the standing swap this visit's answer is to.",
+        ),
+    ),
 )
 SWAP_LINE = (
     _e("kind", ("drop", "add"), required=True),

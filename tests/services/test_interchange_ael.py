@@ -31,6 +31,7 @@ from selvvisitation.models import (
     Citizen,
     Decision,
     Municipality,
+    SwapRequest,
     Visit,
     VisitPriority,
 )
@@ -324,4 +325,45 @@ def test_a_priority_reference_of_another_citizen_is_a_conflict() -> None:
     problems = import_document(db.session, document).problems
     assert [p.path for p in problems] == ["$.citizens[0].priorities[0].reference"]
     assert "bruges allerede til en anden borger" in problems[0].message_da
+    assert row_counts() == before
+
+
+def with_standing_swap() -> dict[str, Any]:
+    """The version-1 example as version 2, its swap at the visit answering a standing swap."""
+    document = example()
+    document["version"] = 2
+    inger = document["citizens"][0]
+    standing = copy.deepcopy(inger["swaps"][0])
+    standing.update(reference="BYT-1000", visit=None, status="requested", decided_at=None)
+    standing.update(period_start="2026-06-01", period_end="2026-06-30")
+    inger["swaps"] = [standing, {**inger["swaps"][0], "from_standing": "BYT-1000"}]
+    return document
+
+
+def test_a_swap_keeps_the_standing_swap_it_answers_through_the_round_trip() -> None:
+    """A standing swap is answered visit by visit, each answer a swap of its own naming the
+    standing one (SEL § 94 a; models/swaps.py from_standing_id): version 2 carries the link."""
+    assert import_document(db.session, with_standing_swap()).ok
+    db.session.commit()
+    swaps = {x.reference: x for x in db.session.scalars(select(SwapRequest))}
+    assert swaps["BYT-1001"].from_standing_id == swaps["BYT-1000"].id
+    first = dumps(export_municipality(db.session, db.session.scalars(select(Municipality)).one()))
+    _clean_tables()
+
+    assert import_document(db.session, json.loads(first)).ok
+    db.session.commit()
+    second = dumps(export_municipality(db.session, db.session.scalars(select(Municipality)).one()))
+
+    assert second == first
+    out = json.loads(first)["citizens"][0]["swaps"]
+    assert [x["from_standing"] for x in out] == [None, "BYT-1000"]
+
+
+def test_a_swap_answers_only_a_standing_swap_of_the_same_citizen() -> None:
+    document = with_standing_swap()
+    document["citizens"][0]["swaps"][0]["from_standing"] = "BYT-1001"  # a swap at a visit
+    before = row_counts()
+    problems = import_document(db.session, document).problems
+    assert [p.path for p in problems] == ["$.citizens[0].swaps[0].from_standing"]
+    assert "Ukendt stående bytte" in problems[0].message_da
     assert row_counts() == before
