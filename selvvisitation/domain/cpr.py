@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_CPR = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})\s*-?\s*(\d{4})\s*$")
+# ASCII digits only: \d also takes Arabic-Indic and other digits ("٠١٠١٤٥١٢٣٤"), which int()
+# reads as the same number, so one person could be stored twice (issue 15, Low 10).
+_CPR = re.compile(r"^\s*([0-9]{2})([0-9]{2})([0-9]{2})\s*-?\s*([0-9]{4})\s*$")
 
 
 class CprError(ValueError):
@@ -55,7 +57,7 @@ def birth_date(cpr: str) -> date:
 
 def mask_cpr(cpr: str) -> str:
     """Show the birth date part only: 010150-XXXX."""
-    digits = "".join(ch for ch in (cpr or "") if ch.isdigit())
+    digits = "".join(ch for ch in (cpr or "") if ch in "0123456789")
     if len(digits) != 10:
         return "XXXXXX-XXXX"
     return f"{digits[:6]}-XXXX"

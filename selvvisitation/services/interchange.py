@@ -15,13 +15,12 @@ cannot drift apart. No Flask here: the commands in rules_commands.py are thin.
 
 from __future__ import annotations
 
-import enum
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -30,23 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain.cpr import CprError, normalise_cpr
-from selvvisitation.domain.policy import POLICY_RANGES
-from selvvisitation.domain.types import (
-    ActorKind,
-    ConsentBasis,
-    ConsentScope,
-    DeclineReason,
-    Frequency,
-    LapseReason,
-    ProviderKind,
-    ReassessmentReason,
-    RelationKind,
-    ServiceCategory,
-    SwapStatus,
-    SwapWindow,
-    VisitServiceOutcome,
-)
 from selvvisitation.models import (
+    CareProgramme,
+    CareProgrammeElement,
     Citizen,
     Consent,
     Decision,
@@ -62,226 +47,50 @@ from selvvisitation.models import (
     SwapRequest,
     Team,
     Visit,
+    VisitPriority,
     VisitService,
 )
 from selvvisitation.security import cpr_vault
-
-FORMAT = "selvvisitation-interchange"
-VERSION = 1
-SCHEMA_ID = "https://selvvisitation.example/import-schema.json"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATETIME_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+from selvvisitation.services import interchange_ael as ael
+from selvvisitation.services.interchange_fields import (
+    CITIZEN,
+    CONSENT,
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    DECISION,
+    FORMAT,
+    GRANTED,
+    MUNICIPALITY,
+    POLICY,
+    PROVIDER,
+    REASSESSMENT,
+    RELATIVE,
+    SCHEMA_ID,
+    SERVICE,
+    SINGLE_OBJECTS,
+    SWAP,
+    SWAP_LINE,
+    TEAM,
+    TREE,
+    VERSION,
+    VERSIONS,
+    VISIT,
+    VISIT_SERVICE,
+    YEARS,
+    Field,
+    Problem,
+    assign_fields,
+    dicts_of,
+    dump_fields,
+    json_path,
+    newer_than,
+    obj_or_empty,
+    parse_date,
+    parse_datetime,
+    since,
+    str_or_none,
+    walk_fields,
 )
-MAX_MINUTES = 1440
-MAX_TEXT = 20_000
-
-
-# --- the field tables -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One JSON field; ``attr`` is the model attribute, None for a reference resolved by hand."""
-
-    name: str
-    kind: str  # string, integer, boolean, date, datetime, enum, strings, weekdays, mapping,
-    #            ref (a name or key in the document), team (a {provider, name} reference)
-    required: bool = False
-    nullable: bool = False
-    max_length: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-    choices: type[enum.Enum] | tuple[str, ...] | None = None
-    attr: str | None = ""  # "" means: the same as name
-    description: str = ""
-
-    @property
-    def attribute(self) -> str | None:
-        if self.kind in ("ref", "team"):
-            return None
-        return self.name if self.attr == "" else self.attr
-
-
-def _s(name: str, length: int, **kw: Any) -> Field:
-    return Field(name, "string", max_length=length, **kw)
-
-
-def _text(name: str) -> Field:
-    return Field(name, "string", max_length=MAX_TEXT)
-
-
-def _i(name: str, low: int, high: int, **kw: Any) -> Field:
-    return Field(name, "integer", minimum=low, maximum=high, **kw)
-
-
-def _b(name: str) -> Field:
-    return Field(name, "boolean")
-
-
-def _e(name: str, choices: type[enum.Enum] | tuple[str, ...], **kw: Any) -> Field:
-    return Field(name, "enum", choices=choices, **kw)
-
-
-def _ref(name: str, **kw: Any) -> Field:
-    return Field(name, "ref", **kw)
-
-
-MUNICIPALITY = (
-    _s("code", 10, required=True, description="Kommunenummer, e.g. 561 (natural key)."),
-    _s("name", 120, required=True),
-    _s("visitation_phone", 40, required=True),
-    _s("visitation_email", 200, nullable=True),
-    _s("accessibility_statement_url", 500, nullable=True),
-)
-POLICY = (
-    _e("swap_window", SwapWindow),
-    _b("outside_service_level_allowed"),
-    _b("flexible_only_any_category"),
-    *(_i(name, low, high) for name, (low, high) in POLICY_RANGES.items()),
-    _b("optional_holidays_are_working_days"),
-    _b("show_staff_names_in_access_log"),
-    _s("visitation_opening_hours", 200),
-    Field("legal_references", "mapping"),
-)
-SERVICE = (
-    _s("code", 40, required=True, description="The municipality's service code (natural key)."),
-    _s("fsiii_code", 20, nullable=True, description="Fælles Sprog III code, e.g. H1.1."),
-    _s("name_da", 160, required=True),
-    _s("name_en", 160, required=True),
-    _e("category", ServiceCategory, required=True),
-    _b("swappable"),
-    _b("flexible_only"),
-    _b("within_service_level"),
-    _i("default_minutes", 0, MAX_MINUTES),
-    _b("minutes_are_placeholder"),
-    _text("description_da"),
-    _text("description_en"),
-    Field("synonyms_da", "strings"),
-    Field("synonyms_en", "strings"),
-    _s("quality_standard", 200),
-    _text("swap_rule_text"),
-    _b("active"),
-)
-TEAM = (_s("name", 160, required=True),)
-PROVIDER = (
-    _s("name", 160, required=True, description="Natural key within the municipality."),
-    _e("kind", ProviderKind, required=True),
-    _s("phone", 40, nullable=True),
-    _b("offers_personal_care"),
-    _b("offers_practical_help"),
-    _b("is_nursing_home"),
-)
-RELATIVE = (
-    _s("ref", 40, required=True, attr=None, description="Key of the relative in this document."),
-    _s("name", 160, required=True),
-    _s("phone", 40, nullable=True),
-    _s("email", 200, nullable=True),
-    _s("cpr", 11, nullable=True),
-)
-CITIZEN = (
-    _s("cpr", 11, required=True, description="CPR number, 10 digits (natural key)."),
-    _s("name", 160, required=True),
-    _s("address", 250, nullable=True),
-    _s("phone", 40, nullable=True),
-    _s("email", 200, nullable=True),
-    _s(
-        "access_note",
-        200,
-        nullable=True,
-        description="How home care gets in, e.g. where the key box is; never a code.",
-    ),
-    _e("preferred_language", ("da", "en")),
-    _ref("provider", nullable=True, description="A provider's name."),
-    Field("team", "team", nullable=True),
-)
-CONSENT = (
-    _ref("relative", required=True, description="A relative's ref."),
-    _e("relation", RelationKind, description="How the relative is related to the citizen."),
-    _s("relation_text", 80, description='With relation "other": how, in words.'),
-    _e("scope", ConsentScope, required=True),
-    _e("basis", ConsentBasis, required=True),
-    Field("valid_from", "datetime", required=True),
-    Field("valid_to", "datetime", nullable=True),
-    Field("revoked_at", "datetime", nullable=True),
-    Field("recorded_at", "datetime"),
-)
-DECISION = (
-    _i("version", 1, 10_000, required=True, description="Natural key per citizen."),
-    Field("valid_from", "date", required=True),
-    Field("decided_at", "datetime"),
-    _text("reasons"),
-    _text("letter_text"),
-    Field("superseded_at", "datetime", nullable=True),
-    Field("superseded_by_version", "ref", nullable=True, minimum=1, maximum=10_000),
-)
-GRANTED = (
-    _ref("service", required=True, description="A service code."),
-    _i("minutes_per_delivery", 0, MAX_MINUTES, required=True),
-    _e("frequency", Frequency, required=True),
-    Field("weekdays", "weekdays"),
-    _s("time_of_day", 20),
-    _s("legal_basis", 120),
-    Field("start_date", "date", required=True, attr="start_date"),
-    Field("end_date", "date", nullable=True),
-)
-VISIT = (
-    _s("external_id", 64, required=True, description="The visit's id (natural key)."),
-    Field("day", "date", required=True),
-    Field("starts_at", "datetime", required=True),
-    Field("ends_at", "datetime", required=True),
-    _s("time_of_day", 20),
-    _i("time_frame_minutes", 0, MAX_MINUTES),
-    Field("recorded_at", "datetime", nullable=True),
-    _text("note"),
-    _b("cancelled"),
-    Field("team", "team", nullable=True),
-)
-VISIT_SERVICE = (
-    _ref("service", nullable=True, description="A service code; null for help outside it."),
-    _s("free_text", 200, nullable=True),
-    Field("granted_decision_version", "ref", nullable=True, minimum=1, maximum=10_000),
-    Field("granted_line", "ref", nullable=True, minimum=1, maximum=1000),
-    _i("planned_minutes", 0, MAX_MINUTES),
-    _i("delivered_minutes", 0, MAX_MINUTES, nullable=True),
-    _e("outcome", VisitServiceOutcome),
-    _ref("swap", nullable=True, description="A swap's reference."),
-)
-SWAP = (
-    _s("reference", 20, required=True, description="The receipt reference (natural key)."),
-    _ref("visit", nullable=True, description="A visit's external_id."),
-    Field("period_start", "date", nullable=True),
-    Field("period_end", "date", nullable=True),
-    _e("status", SwapStatus),
-    Field("created_at", "datetime"),
-    _e("created_by_kind", ActorKind, required=True),
-    _ref("created_by_relative", nullable=True, description="A relative's ref."),
-    Field("acknowledged_cannot_demand_at", "datetime", nullable=True),
-    _e("acknowledged_by_kind", ActorKind, nullable=True),
-    Field("decided_at", "datetime", nullable=True),
-    _e("decline_reason", DeclineReason, nullable=True),
-    _text("decline_text"),
-    Field("lapsed_at", "datetime", nullable=True),
-    _e("lapsed_reason", LapseReason, nullable=True),
-)
-SWAP_LINE = (
-    _e("kind", ("drop", "add"), required=True),
-    _ref("service", nullable=True, description="A service code."),
-    _s("free_text", 200, nullable=True),
-    _i("minutes", 0, MAX_MINUTES, required=True),
-)
-REASSESSMENT = (
-    Field("created_at", "datetime", required=True, description="Natural key per citizen."),
-    _e("reason", ReassessmentReason, required=True),
-    _text("text"),
-    _b("relative_participates"),
-    _s("preferred_time", 200),
-    _s("fsiii_code", 10, nullable=True, description="FSIII, e.g. A2 relative, A4 home care."),
-    _e("requested_by_kind", ActorKind, required=True),
-    _ref("requested_by_relative", nullable=True, description="A relative's ref."),
-)
-
 
 # --- the JSON Schema, built from the tables ------------------------------------------------
 
@@ -293,7 +102,8 @@ def _choices(f: Field) -> list[str]:
     return [member.value for member in f.choices]
 
 
-def _field_schema(f: Field) -> dict[str, Any]:
+def _field_schema(f: Field, base: int = 1) -> dict[str, Any]:
+    """The field's schema; ``base`` is the version of its object (a newer field says so)."""
     schema: dict[str, Any]
     if f.kind == "string" or (f.kind == "ref" and f.minimum is None):
         schema = {"type": "string"}
@@ -303,6 +113,8 @@ def _field_schema(f: Field) -> dict[str, Any]:
             schema["minLength"] = 1
     elif f.kind in ("integer", "ref"):
         schema = {"type": "integer", "minimum": f.minimum, "maximum": f.maximum}
+    elif f.kind == "number":
+        schema = {"type": "number", "minimum": f.minimum, "maximum": f.maximum}
     elif f.kind == "boolean":
         schema = {"type": "boolean"}
     elif f.kind == "date":
@@ -335,17 +147,19 @@ def _field_schema(f: Field) -> dict[str, Any]:
         if "enum" in schema:
             schema["enum"] = [*schema["enum"], None]
         schema["type"] = [schema["type"], "null"]
-    if f.description:
-        schema["description"] = f.description
+    newer = f"Version {f.since}." if f.since > base else ""
+    if f.description or newer:
+        schema["description"] = " ".join(text for text in (f.description, newer) if text)
     return schema
 
 
-def _object_schema(
-    fields: tuple[Field, ...], children: Mapping[str, dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    properties = {f.name: _field_schema(f) for f in fields}
-    for name, child in (children or {}).items():
-        properties[name] = {"type": "array", "items": child}
+def _object_schema(fields: tuple[Field, ...], children: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one kind of object and the lists it holds, from the field tables."""
+    properties = {f.name: _field_schema(f, since(fields)) for f in fields}
+    for name, (child_fields, grandchildren) in children.items():
+        properties[name] = {"type": "array", "items": _object_schema(child_fields, grandchildren)}
+        if since(child_fields) > since(fields):
+            properties[name]["description"] = f"Version {since(child_fields)}."
     return {
         "type": "object",
         "properties": properties,
@@ -356,75 +170,36 @@ def _object_schema(
 
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of the document; docs/import-schema.json."""
-    citizen = _object_schema(
-        CITIZEN,
-        {
-            "consents": _object_schema(CONSENT),
-            "decisions": _object_schema(DECISION, {"granted_services": _object_schema(GRANTED)}),
-            "visits": _object_schema(VISIT, {"services": _object_schema(VISIT_SERVICE)}),
-            "swaps": _object_schema(SWAP, {"lines": _object_schema(SWAP_LINE)}),
-            "reassessment_requests": _object_schema(REASSESSMENT),
-        },
-    )
-    top = _object_schema(
-        (),
-        {
-            "services": _object_schema(SERVICE),
-            "providers": _object_schema(PROVIDER, {"teams": _object_schema(TEAM)}),
-            "relatives": _object_schema(RELATIVE),
-            "citizens": citizen,
-        },
-    )
-    top["properties"] = {
+    properties: dict[str, Any] = {
         "format": {"const": FORMAT},
-        "version": {"const": VERSION},
-        "municipality": _object_schema(MUNICIPALITY),
-        "policy": _object_schema(POLICY),
-        **top["properties"],
+        "version": {
+            "enum": list(VERSIONS),
+            "description": "Export writes the newest. Version 1 has no Ældreloven parts: "
+            "every decision in it is under Serviceloven (sel).",
+        },
     }
-    top["required"] = ["format", "version", "municipality"]
+    for name, (fields, children) in TREE.items():
+        schema = _object_schema(fields, children)
+        if name not in SINGLE_OBJECTS:
+            schema = {"type": "array", "items": schema}
+            if since(fields) > 1:
+                schema["description"] = f"Version {since(fields)}."
+        properties[name] = schema
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "selvvisitation: a municipality's catalogue, citizens, decisions and visits",
-        **top,
+        "type": "object",
+        "properties": properties,
+        "required": ["format", "version", "municipality"],
+        "additionalProperties": False,
     }
-
-
-# --- problems, in plain words ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the document: where (a JSON path) and what, in English and Danish."""
-
-    path: str
-    message_en: str
-    message_da: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message_en} / {self.message_da}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message_en": self.message_en, "message_da": self.message_da}
-
-
-def json_path(parts: Iterator[str | int] | list[str | int] | tuple[str | int, ...]) -> str:
-    """Return a JSONPath like $.citizens[3].cpr."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
-            text += f".{part}"
-        else:
-            text += "[" + json.dumps(part, ensure_ascii=False) + "]"
-    return text
 
 
 _TYPES = {
     "string": ("text", "tekst"),
     "integer": ("a whole number", "et helt tal"),
+    "number": ("a number", "et tal"),
     "boolean": ("true or false", "true eller false"),
     "object": ("an object {...}", "et objekt {...}"),
     "array": ("a list [...]", "en liste [...]"),
@@ -498,84 +273,7 @@ def _schema_problems(error: ValidationError) -> list[Problem]:
 _VALIDATOR = Draft202012Validator(json_schema())
 
 
-# --- reading values -------------------------------------------------------------------------
-
-
-def _parse_date(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def _parse_datetime(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("naive")
-    return moment.astimezone(UTC)
-
-
-def _to_model(f: Field, raw: Any) -> Any:
-    if raw is None:
-        return None
-    if f.kind == "date":
-        return _parse_date(raw)
-    if f.kind == "datetime":
-        return _parse_datetime(raw)
-    if f.kind == "enum" and not isinstance(f.choices, tuple):
-        assert f.choices is not None
-        return f.choices(raw)
-    if f.kind == "weekdays":
-        return ",".join(str(day) for day in raw)
-    if f.kind in ("strings",):
-        return list(raw)
-    if f.kind == "mapping":
-        return dict(raw)
-    return raw
-
-
-def _to_json(f: Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if f.kind == "date":
-        return value.isoformat()
-    if f.kind == "datetime":
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if f.kind == "weekdays":
-        return [int(day) for day in value.split(",") if day.strip()]
-    if f.kind in ("strings",):
-        return list(value or [])
-    if f.kind == "mapping":
-        return dict(value or {})
-    return value
-
-
-def _dump(obj: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
-    return {f.name: _to_json(f, getattr(obj, f.attribute)) for f in fields if f.attribute}
-
-
-def _assign(obj: Any, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:
-    """Set the fields the document gives; absent fields keep their value (or the default)."""
-    for f in fields:
-        if f.attribute and f.name in data:
-            value = _to_model(f, data[f.name])
-            if f.name == "cpr" and value is not None:
-                value = normalise_cpr(value)
-            if getattr(obj, f.attribute) != value:
-                setattr(obj, f.attribute, value)
-
-
 # --- validation ---------------------------------------------------------------------------
-
-
-def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    """The objects of a list, with their index; anything malformed is skipped (the schema tells)."""
-    if not isinstance(value, list):
-        return []
-    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 class _Checker:
@@ -585,6 +283,7 @@ class _Checker:
         self.session = session
         self.doc = document
         self.problems: list[Problem] = []
+        self.programmes: dict[str, int] = {}  # forløb code -> number of elements
 
     def add(self, parts: list[str | int], en: str, da: str) -> None:
         self.problems.append(Problem(json_path(parts), en, da))
@@ -592,11 +291,19 @@ class _Checker:
     def run(self) -> list[Problem]:
         self._characters(self.doc, [])
         self._values(self.doc, [])
-        services = self._unique(
+        if self.doc.get("version") == 1:
+            for where, version in newer_than(self.doc, 1):
+                self.add(
+                    where,
+                    f'Is new in version {version} of the format: set "version" to {version}.',
+                    f'Er ny i version {version} af formatet: sæt "version" til {version}.',
+                )
+        services = self.unique(
             self.doc.get("services"), ["services"], "code", "service code", "ydelseskode"
         )
         providers = self._providers()
         relatives = self._relatives()
+        self.programmes = ael.check_catalogue(self, self.doc)
         self._citizens(set(services), providers, set(relatives))
         return self.problems
 
@@ -616,16 +323,18 @@ class _Checker:
             for index, item in enumerate(value):
                 self._characters(item, [*parts, index])
 
-    # dates, times and CPR numbers that match the schema's pattern but are not real
+    # dates, times, CPR numbers and addresses that match the schema but are not plausible
     def _values(self, value: Any, parts: list[str | int]) -> None:
-        for f, item, where in _walk_fields(value, parts):
+        for f, item, where in walk_fields(value):
             if not isinstance(item, str):
                 continue
+            year = None
             try:
                 if f.kind == "date":
-                    _parse_date(item)
+                    year = parse_date(item).year
                 elif f.kind == "datetime":
-                    _parse_datetime(item)
+                    parse_datetime(item)
+                    year = datetime.fromisoformat(item).year  # the year as written
             except ValueError:
                 if f.kind == "date":
                     self.add(where, "Is not a real date.", "Er ikke en rigtig dato.")
@@ -635,6 +344,20 @@ class _Checker:
                         "Is not a real time with time zone.",
                         "Er ikke et rigtigt tidspunkt med tidszone.",
                     )
+            # Issue 15 (Low 10): a year like 0202 or 20260 is a typing error, not a date we hold.
+            if year is not None and not YEARS[0] <= year <= YEARS[1]:
+                self.add(
+                    where,
+                    f"Must be between the years {YEARS[0]} and {YEARS[1]}.",
+                    f"Skal ligge mellem år {YEARS[0]} og {YEARS[1]}.",
+                )
+            if f.name == "accessibility_statement_url" and not _is_https(item):
+                # Issue 15 (Low 10): the citizen's pages link to it; only an https: address.
+                self.add(
+                    where,
+                    'Must be a web address that starts with "https://".',
+                    'Skal være en webadresse, der begynder med "https://".',
+                )
             if f.name == "cpr":
                 try:
                     normalise_cpr(item)
@@ -645,7 +368,7 @@ class _Checker:
                         "Er ikke et gyldigt CPR-nummer (10 cifre, en rigtig fødselsdato).",
                     )
 
-    def _unique(
+    def unique(
         self,
         items: Any,
         parts: list[str | int],
@@ -656,8 +379,8 @@ class _Checker:
     ) -> dict[str, int]:
         """Return key -> index; report every repeat, pointing to the first."""
         seen: dict[str, int] = {}
-        for index, item in _dicts(items):
-            value = _str(item.get(key))
+        for index, item in dicts_of(items):
+            value = str_or_none(item.get(key))
             if value is None:
                 continue
             try:
@@ -677,12 +400,12 @@ class _Checker:
 
     def _providers(self) -> dict[str, set[str]]:
         providers: dict[str, set[str]] = {}
-        self._unique(
+        self.unique(
             self.doc.get("providers"), ["providers"], "name", "provider name", "leverandørnavn"
         )
-        for index, provider in _dicts(self.doc.get("providers")):
-            name = _str(provider.get("name"))
-            teams = self._unique(
+        for index, provider in dicts_of(self.doc.get("providers")):
+            name = str_or_none(provider.get("name"))
+            teams = self.unique(
                 provider.get("teams"),
                 ["providers", index, "teams"],
                 "name",
@@ -694,8 +417,8 @@ class _Checker:
         return providers
 
     def _relatives(self) -> dict[str, int]:
-        refs = self._unique(self.doc.get("relatives"), ["relatives"], "ref", "ref", "ref")
-        self._unique(
+        refs = self.unique(self.doc.get("relatives"), ["relatives"], "ref", "ref", "ref")
+        self.unique(
             self.doc.get("relatives"),
             ["relatives"],
             "cpr",
@@ -708,15 +431,13 @@ class _Checker:
     def _team(self, team: Any, parts: list[str | int], providers: dict[str, set[str]]) -> None:
         if not isinstance(team, dict):
             return
-        provider, name = _str(team.get("provider")), _str(team.get("name"))
+        provider, name = str_or_none(team.get("provider")), str_or_none(team.get("name"))
         if provider is not None and provider not in providers:
-            self._unknown([*parts, "provider"], "provider", "leverandør", provider)
+            self.unknown([*parts, "provider"], "provider", "leverandør", provider)
         elif provider is not None and name is not None and name not in providers[provider]:
-            self._unknown(
-                [*parts, "name"], "team of that provider", "team hos den leverandør", name
-            )
+            self.unknown([*parts, "name"], "team of that provider", "team hos den leverandør", name)
 
-    def _unknown(self, parts: list[str | int], what_en: str, what_da: str, value: Any) -> None:
+    def unknown(self, parts: list[str | int], what_en: str, what_da: str, value: Any) -> None:
         shown = json.dumps(value, ensure_ascii=False)
         self.add(
             parts,
@@ -724,7 +445,7 @@ class _Checker:
             f"Ukendt {what_da} {shown}: den findes ikke i filen.",
         )
 
-    def _ref(
+    def ref(
         self,
         item: dict[str, Any],
         name: str,
@@ -735,18 +456,19 @@ class _Checker:
     ) -> None:
         value = item.get(name)
         if value is not None and isinstance(value, (str, int)) and value not in known:
-            self._unknown([*parts, name], what_en, what_da, value)
+            self.unknown([*parts, name], what_en, what_da, value)
 
     def _citizens(
         self, services: set[str], providers: dict[str, set[str]], relatives: set[str]
     ) -> None:
         citizens = self.doc.get("citizens")
-        self._unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
+        self.unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
         references: dict[str, list[str | int]] = {}
-        code = _str(_obj(self.doc.get("municipality")).get("code"))
-        for index, citizen in _dicts(citizens):
+        priorities: dict[str, list[str | int]] = {}
+        code = str_or_none(obj_or_empty(self.doc.get("municipality")).get("code"))
+        for index, citizen in dicts_of(citizens):
             at: list[str | int] = ["citizens", index]
-            self._ref(citizen, "provider", set(providers), at, "provider", "leverandør")
+            self.ref(citizen, "provider", set(providers), at, "provider", "leverandør")
             self._team(citizen.get("team"), [*at, "team"], providers)
             team = citizen.get("team")
             if isinstance(team, dict) and citizen.get("provider") not in (
@@ -759,12 +481,21 @@ class _Checker:
                     "Teamet skal høre til borgerens leverandør.",
                 )
             self._in_database(citizen, at, code)
-            for i, consent in _dicts(citizen.get("consents")):
-                self._ref(
+            for i, consent in dicts_of(citizen.get("consents")):
+                self.ref(
                     consent, "relative", relatives, [*at, "consents", i], "relative", "pårørende"
                 )
             lines = self._decisions(citizen, at, services)
-            swaps = self._unique(
+            for d, decision in dicts_of(citizen.get("decisions")):
+                ael.check_decision(
+                    self,
+                    decision,
+                    [*at, "decisions", d],
+                    self.programmes,
+                    set(providers),
+                    self.doc.get("version"),
+                )
+            swaps = self.unique(
                 citizen.get("swaps"),
                 [*at, "swaps"],
                 "reference",
@@ -779,22 +510,38 @@ class _Checker:
                         f"Samme bytte-reference som {json_path(references[reference])}.",
                     )
                 references[reference] = [*at, "swaps", swaps[reference], "reference"]
-            visits = self._unique(
+            visits = self.unique(
                 citizen.get("visits"), [*at, "visits"], "external_id", "visit id", "besøgs-id"
             )
-            for v, visit in _dicts(citizen.get("visits")):
+            for v, visit in dicts_of(citizen.get("visits")):
                 self._team(visit.get("team"), [*at, "visits", v, "team"], providers)
-                for s, line in _dicts(visit.get("services")):
+                self._visit_times(visit, [*at, "visits", v])
+                ael.check_visit_elements(self, visit, [*at, "visits", v], self.programmes)
+                for s, line in dicts_of(visit.get("services")):
                     where = [*at, "visits", v, "services", s]
-                    self._ref(line, "service", services, where, "service code", "ydelseskode")
-                    self._ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
+                    self.ref(line, "service", services, where, "service code", "ydelseskode")
+                    self.ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
                     self._granted_ref(line, lines, where)
-            for s, swap in _dicts(citizen.get("swaps")):
+            standing = {
+                reference
+                for _s, swap in dicts_of(citizen.get("swaps"))
+                if swap.get("visit") is None
+                and (reference := str_or_none(swap.get("reference"))) is not None
+            }
+            for s, swap in dicts_of(citizen.get("swaps")):
                 where = [*at, "swaps", s]
-                self._ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
-                self._ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
-                for n, line in _dicts(swap.get("lines")):
-                    self._ref(
+                self.ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
+                self.ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
+                self.ref(
+                    swap,
+                    "from_standing",
+                    standing,
+                    where,
+                    "standing swap (one without a visit) of this citizen",
+                    "stående bytte (et uden besøg) hos borgeren",
+                )
+                for n, line in dicts_of(swap.get("lines")):
+                    self.ref(
                         line,
                         "service",
                         services,
@@ -802,15 +549,24 @@ class _Checker:
                         "service code",
                         "ydelseskode",
                     )
-            self._unique(
+            ael.check_priorities(
+                self,
+                citizen,
+                at,
+                programmes=self.programmes,
+                visits=set(visits),
+                relatives=relatives,
+                seen=priorities,
+            )
+            self.unique(
                 citizen.get("reassessment_requests"),
                 [*at, "reassessment_requests"],
                 "created_at",
                 "time of request",
                 "tidspunkt for anmodning",
             )
-            for r, request in _dicts(citizen.get("reassessment_requests")):
-                self._ref(
+            for r, request in dicts_of(citizen.get("reassessment_requests")):
+                self.ref(
                     request,
                     "requested_by_relative",
                     relatives,
@@ -819,13 +575,27 @@ class _Checker:
                     "pårørende",
                 )
 
+    def _visit_times(self, visit: dict[str, Any], where: list[str | int]) -> None:
+        """Issue 15 (Low 10): a visit ends after it starts."""
+        try:
+            starts = parse_datetime(visit["starts_at"])
+            ends = parse_datetime(visit["ends_at"])
+        except (KeyError, TypeError, ValueError):
+            return  # missing or not a time: reported by the schema or _values
+        if ends <= starts:
+            self.add(
+                [*where, "ends_at"],
+                "A visit must end after it starts.",
+                "Et besøg skal slutte, efter det begynder.",
+            )
+
     def _decisions(
         self, citizen: dict[str, Any], at: list[str | int], services: set[str]
     ) -> dict[int, int]:
         """Check the decisions; return version -> number of granted lines."""
         versions: dict[int, int] = {}
         current: list[int] = []
-        for d, decision in _dicts(citizen.get("decisions")):
+        for d, decision in dicts_of(citizen.get("decisions")):
             version = decision.get("version")
             where = [*at, "decisions", d]
             if isinstance(version, int) and not isinstance(version, bool):
@@ -835,11 +605,11 @@ class _Checker:
                         "The same decision version twice.",
                         "Samme version af afgørelsen to gange.",
                     )
-                versions[version] = len(_dicts(decision.get("granted_services")))
+                versions[version] = len(dicts_of(decision.get("granted_services")))
             if decision.get("superseded_at") is None:
                 current.append(d)
-            for g, line in _dicts(decision.get("granted_services")):
-                self._ref(
+            for g, line in dicts_of(decision.get("granted_services")):
+                self.ref(
                     line,
                     "service",
                     services,
@@ -847,8 +617,8 @@ class _Checker:
                     "service code",
                     "ydelseskode",
                 )
-        for d, decision in _dicts(citizen.get("decisions")):
-            self._ref(
+        for d, decision in dicts_of(citizen.get("decisions")):
+            self.ref(
                 decision,
                 "superseded_by_version",
                 set(versions),
@@ -877,7 +647,7 @@ class _Checker:
             )
         elif isinstance(version, int) and isinstance(number, int):
             if version not in lines:
-                self._unknown(
+                self.unknown(
                     [*where, "granted_decision_version"],
                     "decision version",
                     "version af afgørelsen",
@@ -892,7 +662,7 @@ class _Checker:
 
     def _in_database(self, citizen: dict[str, Any], at: list[str | int], code: str | None) -> None:
         """A CPR number or swap reference already used in another municipality is a conflict."""
-        cpr = _str(citizen.get("cpr"))
+        cpr = str_or_none(citizen.get("cpr"))
         try:
             cpr = normalise_cpr(cpr) if cpr else None
         except CprError:
@@ -910,8 +680,9 @@ class _Checker:
                 "This citizen already belongs to another municipality.",
                 "Borgeren hører allerede til en anden kommune.",
             )
-        for s, swap in _dicts(citizen.get("swaps")):
-            reference = _str(swap.get("reference"))
+        ael.check_stored(self, citizen, at, cpr)
+        for s, swap in dicts_of(citizen.get("swaps")):
+            reference = str_or_none(swap.get("reference"))
             if reference is None:
                 continue
             owner = self.session.execute(
@@ -927,60 +698,20 @@ class _Checker:
                 )
 
 
+def _is_https(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in text)
+
+
 def _encodes(text: str) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-_TREE: dict[str, tuple[tuple[Field, ...], dict[str, Any]]] = {
-    "municipality": (MUNICIPALITY, {}),
-    "policy": (POLICY, {}),
-    "services": (SERVICE, {}),
-    "providers": (PROVIDER, {"teams": (TEAM, {})}),
-    "relatives": (RELATIVE, {}),
-    "citizens": (
-        CITIZEN,
-        {
-            "consents": (CONSENT, {}),
-            "decisions": (DECISION, {"granted_services": (GRANTED, {})}),
-            "visits": (VISIT, {"services": (VISIT_SERVICE, {})}),
-            "swaps": (SWAP, {"lines": (SWAP_LINE, {})}),
-            "reassessment_requests": (REASSESSMENT, {}),
-        },
-    ),
-}
-
-
-def _walk_fields(
-    document: Any, parts: list[str | int]
-) -> Iterator[tuple[Field, Any, list[str | int]]]:
-    """Yield (field, value, path) for every field of every object the document holds."""
-
-    def objects(
-        value: Any, where: list[str | int], fields: tuple[Field, ...], children: dict[str, Any]
-    ):
-        items = (
-            [(where, value)]
-            if isinstance(value, dict)
-            else [([*where, index], item) for index, item in _dicts(value)]
-        )
-        for at, item in items:
-            for f in fields:
-                if f.name in item:
-                    yield f, item[f.name], [*at, f.name]
-            for name, (child_fields, grandchildren) in children.items():
-                yield from objects(item.get(name), [*at, name], child_fields, grandchildren)
-
-    top = _obj(document)
-    for name, (fields, children) in _TREE.items():
-        yield from objects(top.get(name), [*parts, name], fields, children)
 
 
 def validate_document(session: Session, document: Any) -> list[Problem]:
@@ -1042,6 +773,8 @@ class _Writer:
         self.providers: dict[str, Provider] = {}
         self.teams: dict[tuple[str, str], Team] = {}
         self.relatives: dict[str, Relative] = {}
+        self.programmes: dict[str, CareProgramme] = {}
+        self.elements: dict[ael.ElementKey, CareProgrammeElement] = {}
 
     def upsert(
         self,
@@ -1053,7 +786,7 @@ class _Writer:
     ) -> Any:
         """Update the record found by its natural key, or create it; count which."""
         obj = existing if existing is not None else factory()
-        _assign(obj, fields, data)
+        assign_fields(obj, fields, data)
         counts = self.result.created
         if existing is None:
             self.session.add(obj)
@@ -1099,7 +832,7 @@ class _Writer:
         )
         if municipality.policy is None:
             municipality.policy = MunicipalityPolicy()
-        _assign(municipality.policy, POLICY, doc.get("policy") or {})
+        assign_fields(municipality.policy, POLICY, doc.get("policy") or {})
         s.flush()
         mine = (Service.municipality_id == municipality.id,)
         services = self.stored(Service, lambda x: x.code, *mine)
@@ -1111,6 +844,7 @@ class _Writer:
                 SERVICE,
                 item,
             )
+        ael.write_catalogue(self, doc, municipality)
         providers = self.stored(
             Provider, lambda p: p.name, Provider.municipality_id == municipality.id
         )
@@ -1193,7 +927,7 @@ class _Writer:
             relative = self.relatives[consent["relative"]]
             self.upsert(
                 "consents",
-                consents.get((relative.id, _parse_datetime(consent["valid_from"]))),
+                consents.get((relative.id, parse_datetime(consent["valid_from"]))),
                 lambda r=relative: Consent(citizen=citizen, relative=r),
                 CONSENT,
                 consent,
@@ -1201,6 +935,7 @@ class _Writer:
         grants = self._decisions(citizen, item.get("decisions", []))
         visits = self._visits(citizen, item.get("visits", []))
         swaps = self._swaps(citizen, item.get("swaps", []), visits)
+        ael.write_priorities(self, citizen, item.get("priorities", []), visits)
         for visit_item in item.get("visits", []):
             visit = visits[visit_item["external_id"]]
             for line, line_item in self.lines(
@@ -1230,7 +965,7 @@ class _Writer:
             row = self.upsert(
                 # `requests` here is a dict of stored rows, not the HTTP library (bandit B113).
                 "reassessment_requests",
-                requests.get(_parse_datetime(request["created_at"])),  # nosec B113
+                requests.get(parse_datetime(request["created_at"])),  # nosec B113
                 lambda: ReassessmentRequest(citizen=citizen),
                 REASSESSMENT,
                 request,
@@ -1273,12 +1008,13 @@ class _Writer:
                 GRANTED,
             ):
                 self.link(grant, "service", line_item, "service", self.services)
+            ael.write_decision(self, decision, item)
             decisions[decision.version] = decision
         self.session.flush()
         ids = {version: decision.id for version, decision in decisions.items()}
         for item in items:
             decision = decisions[item["version"]]
-            _assign(decision, later_fields, item)
+            assign_fields(decision, later_fields, item)
             self.link(decision, "superseded_by_id", item, "superseded_by_version", ids)
         self.session.flush()
         return {
@@ -1292,15 +1028,16 @@ class _Writer:
             Visit,
             lambda v: v.external_id or (v.starts_at, v.time_of_day),
             Visit.citizen_id == citizen.id,
-            load=(selectinload(Visit.services),),
+            load=(selectinload(Visit.services), selectinload(Visit.elements)),
         )
         visits: dict[str, Visit] = {}
         for item in items:
             # A visit made in the app has no external id yet: it is matched on its time.
-            when = (_parse_datetime(item["starts_at"]), item.get("time_of_day", "morning"))
+            when = (parse_datetime(item["starts_at"]), item.get("time_of_day", "morning"))
             existing = stored.get(item["external_id"]) or stored.pop(when, None)
             visit = self.upsert("visits", existing, lambda: Visit(citizen=citizen), VISIT, item)
             self._team(visit, item)
+            ael.write_visit_elements(self, visit, item)
             visits[item["external_id"]] = visit
         self.session.flush()
         return visits
@@ -1335,6 +1072,9 @@ class _Writer:
                 self.link(line, "service", line_item, "service", self.services)
             swaps[swap.reference] = swap
         self.session.flush()
+        ids = {reference: swap.id for reference, swap in swaps.items()}
+        for item in items:
+            self.link(swaps[item["reference"]], "from_standing_id", item, "from_standing", ids)
         return swaps
 
 
@@ -1404,21 +1144,26 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
     )
     relatives = _relatives_of(session, municipality)
     refs = {relative.id: f"R{n}" for n, relative in enumerate(relatives, start=1)}
+    catalogue = ael.Catalogue(session, municipality)
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "municipality": _dump(municipality, MUNICIPALITY),
-        "policy": _dump(municipality.policy or MunicipalityPolicy(), POLICY),
-        "services": [_dump(x, SERVICE) for x in services],
+        "municipality": dump_fields(municipality, MUNICIPALITY),
+        "policy": dump_fields(municipality.policy or MunicipalityPolicy(), POLICY),
+        "services": [dump_fields(x, SERVICE) for x in services],
+        "care_programmes": catalogue.programmes,
+        "priority_examples": catalogue.examples,
         "providers": [
             {
-                **_dump(p, PROVIDER),
-                "teams": [_dump(t, TEAM) for t in sorted(p.teams, key=lambda t: (t.name, t.id))],
+                **dump_fields(p, PROVIDER),
+                "teams": [
+                    dump_fields(t, TEAM) for t in sorted(p.teams, key=lambda t: (t.name, t.id))
+                ],
             }
             for p in providers
         ],
-        "relatives": [{"ref": refs[r.id], **_dump(r, RELATIVE)} for r in relatives],
-        "citizens": [_export_citizen(s, c, refs) for c in citizens],
+        "relatives": [{"ref": refs[r.id], **dump_fields(r, RELATIVE)} for r in relatives],
+        "citizens": [_export_citizen(s, c, refs, catalogue) for c in citizens],
     }
     if municipality.policy is None:
         del document["policy"]
@@ -1444,6 +1189,13 @@ def _relatives_of(session: Session, municipality: Municipality) -> list[Relative
             )
         )
     )
+    ids |= set(
+        session.scalars(
+            select(VisitPriority.created_by_relative_id).where(
+                VisitPriority.citizen_id.in_(in_municipality)
+            )
+        )
+    )
     ids.discard(None)
     relatives = session.scalars(select(Relative).where(Relative.id.in_(ids))).all()
     return sorted(
@@ -1455,14 +1207,21 @@ def _team_ref(team: Team | None) -> dict[str, str] | None:
     return None if team is None else {"provider": team.provider.name, "name": team.name}
 
 
-def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) -> dict[str, Any]:
+def _export_citizen(
+    session: Session, citizen: Citizen, refs: dict[int, str], catalogue: ael.Catalogue
+) -> dict[str, Any]:
     s = session
     decisions = list(
         s.scalars(
             select(Decision)
             .where(Decision.citizen_id == citizen.id)
             .order_by(Decision.version)
-            .options(selectinload(Decision.granted_services).selectinload(GrantedService.service))
+            .options(
+                selectinload(Decision.granted_services).selectinload(GrantedService.service),
+                selectinload(Decision.granted_elements),
+                selectinload(Decision.care_programme),
+                selectinload(Decision.provider),
+            )
         )
     )
     versions = {d.id: d.version for d in decisions}
@@ -1472,12 +1231,19 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
         grants = []
         for n, grant in enumerate(decision.granted_services, start=1):
             lines[grant.id] = (decision.version, n)
-            grants.append({**_dump(grant, GRANTED), "service": grant.service.code})
+            grants.append({**dump_fields(grant, GRANTED), "service": grant.service.code})
         exported_decisions.append(
             {
-                **_dump(decision, DECISION),
-                "superseded_by_version": versions.get(decision.superseded_by_id),
+                **dump_fields(
+                    decision,
+                    DECISION,
+                    {
+                        "superseded_by_version": versions.get(decision.superseded_by_id),
+                        **ael.decision_refs(decision),
+                    },
+                ),
                 "granted_services": grants,
+                "granted_elements": ael.export_granted_elements(decision, catalogue),
             }
         )
     visits = list(
@@ -1487,6 +1253,7 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
             .order_by(Visit.day, Visit.starts_at, Visit.id)
             .options(
                 selectinload(Visit.services).selectinload(VisitService.service),
+                selectinload(Visit.elements),
                 selectinload(Visit.team).selectinload(Team.provider),
             )
         )
@@ -1508,19 +1275,21 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
         .order_by(ReassessmentRequest.created_at, ReassessmentRequest.id)
     )
     return {
-        **_dump(citizen, CITIZEN),
+        **dump_fields(citizen, CITIZEN),
         "provider": citizen.provider.name if citizen.provider else None,
         "team": _team_ref(citizen.team),
-        "consents": [{**_dump(c, CONSENT), "relative": refs[c.relative_id]} for c in consents],
+        "consents": [
+            {**dump_fields(c, CONSENT), "relative": refs[c.relative_id]} for c in consents
+        ],
         "decisions": exported_decisions,
         "visits": [
             {
-                **_dump(v, VISIT),
+                **dump_fields(v, VISIT),
                 "external_id": external[v.id],
                 "team": _team_ref(v.team),
                 "services": [
                     {
-                        **_dump(line, VISIT_SERVICE),
+                        **dump_fields(line, VISIT_SERVICE),
                         "service": line.service.code if line.service else None,
                         "granted_decision_version": lines.get(
                             line.granted_service_id, (None, None)
@@ -1530,17 +1299,19 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
                     }
                     for line in v.services
                 ],
+                "elements": ael.export_visit_elements(v, catalogue),
             }
             for v in visits
         ],
         "swaps": [
             {
-                **_dump(x, SWAP),
+                **dump_fields(x, SWAP),
                 "visit": external.get(x.visit_id),
                 "created_by_relative": refs.get(x.created_by_relative_id),
+                "from_standing": references.get(x.from_standing_id or 0),
                 "lines": [
                     {
-                        **_dump(line, SWAP_LINE),
+                        **dump_fields(line, SWAP_LINE),
                         "service": line.service.code if line.service else None,
                     }
                     for line in x.lines
@@ -1548,9 +1319,10 @@ def _export_citizen(session: Session, citizen: Citizen, refs: dict[int, str]) ->
             }
             for x in swaps
         ],
+        "priorities": ael.export_priorities(s, citizen, catalogue, external, refs),
         "reassessment_requests": [
             {
-                **_dump(r, REASSESSMENT),
+                **dump_fields(r, REASSESSMENT),
                 "requested_by_relative": refs.get(r.requested_by_relative_id),
             }
             for r in requests

@@ -159,6 +159,11 @@ BAD_INPUT = [
         {"text": "0101-70"},
         "Skriv CPR-nummeret med 10 cifre, for eksempel 010150-1234",
     ),
+    (  # ASCII digits only (issue 15, Low 10): "٠" is a digit to \d, not to a CPR number
+        "relative_cpr",
+        {"text": "٠١٠١٧٠-١٢٣٤"},
+        "Skriv CPR-nummeret med 10 cifre, for eksempel 010150-1234",
+    ),
     (
         "relative_cpr",
         {"text": "310270-1234"},

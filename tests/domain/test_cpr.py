@@ -31,6 +31,12 @@ def test_valid_cpr_numbers_are_normalised_to_ten_digits(text, expected):
         ("320145-1234", "date"),
         ("011345-1234", "date"),
         ("290201-1234", "date"),  # 1901 was no leap year
+        # ASCII digits only (issue 15, Low 10): other scripts' digits are the same number to
+        # int(), so the same person could otherwise be stored twice under two spellings.
+        ("٠١٠١٤٥١٢٣٤", "format"),  # Arabic-Indic
+        ("۰۱۰۱۴۵-۱۲۳۴", "format"),  # Extended Arabic-Indic (Persian)
+        ("０１０１４５１２３４", "format"),  # full-width
+        ("010145-१२३४", "format"),  # Devanagari in the serial part only
     ],
 )
 def test_invalid_cpr_numbers_say_what_is_wrong(text, code):
@@ -56,3 +62,4 @@ def test_masking_shows_the_birth_date_part_only():
     assert mask_cpr("0101451234") == "010145-XXXX"
     assert "1234" not in mask_cpr("0101451234")
     assert mask_cpr("garbage") == "XXXXXX-XXXX"
+    assert mask_cpr("٠١٠١٤٥١٢٣٤") == "XXXXXX-XXXX"  # ASCII digits only (issue 15, Low 10)

@@ -168,7 +168,51 @@ C0 = ("citizens", 0)
             "$.citizens[0].decisions[1].granted_services[0].frequency",
             'Skal være en af: "daily"',
         ),
-        (("version",), 2, "$.version", "Skal være en af: 1"),
+        (("version",), 3, "$.version", "Skal være en af: 1, 2"),
+        # Issue 15 (Low 10), plausibility: years 1900-2100, a visit ends after it starts, an
+        # https: accessibility statement, CPR digits 0-9 only.
+        (
+            (*C0, "decisions", 1, "valid_from"),
+            "1899-12-31",
+            "$.citizens[0].decisions[1].valid_from",
+            "Skal ligge mellem år 1900 og 2100",
+        ),
+        (
+            (*C0, "visits", 0, "recorded_at"),
+            "2101-01-01T00:30:00+01:00",
+            "$.citizens[0].visits[0].recorded_at",
+            "Skal ligge mellem år 1900 og 2100",
+        ),
+        (
+            (*C0, "visits", 0, "ends_at"),
+            "2026-06-01T09:30:00+02:00",
+            "$.citizens[0].visits[0].ends_at",
+            "Et besøg skal slutte, efter det begynder",
+        ),
+        (
+            (*C0, "visits", 0, "ends_at"),
+            "2026-06-01T08:00:00+00:00",  # the same moment as it starts, written in UTC
+            "$.citizens[0].visits[0].ends_at",
+            "Et besøg skal slutte, efter det begynder",
+        ),
+        (
+            ("municipality", "accessibility_statement_url"),
+            "http://www.was.digst.dk/esbjerg-dk",
+            "$.municipality.accessibility_statement_url",
+            'begynder med "https://"',
+        ),
+        (
+            ("municipality", "accessibility_statement_url"),
+            "javascript:alert(1)",
+            "$.municipality.accessibility_statement_url",
+            'begynder med "https://"',
+        ),
+        (
+            (*C0, "cpr"),
+            "٠١٠١٤٠١٢٣٤",  # Arabic-Indic digits: the same number to int(), not a CPR number
+            "$.citizens[0].cpr",
+            "Er ikke et gyldigt CPR-nummer",
+        ),
     ],
 )
 def test_every_problem_is_reported_with_its_json_path_and_nothing_is_written(
@@ -180,6 +224,22 @@ def test_every_problem_is_reported_with_its_json_path_and_nothing_is_written(
     result = import_document(db.session, document)
     assert [str(p) for p in result.problems if p.path == reported_at and says in p.message_da]
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("municipality", "accessibility_statement_url"), "https://www.was.digst.dk/esbjerg-dk"),
+        ((*C0, "decisions", 0, "valid_from"), "1900-01-01"),
+        ((*C0, "decisions", 1, "granted_services", 0, "end_date"), "2100-12-31"),
+    ],
+)
+def test_plausible_values_at_the_edges_import(path: tuple[Any, ...], value: Any) -> None:
+    """Issue 15 (Low 10): the plausibility checks refuse only what lies outside."""
+    document = example()
+    _set(document, path, value)
+    result = import_document(db.session, document)
+    assert result.ok, [str(p) for p in result.problems]
 
 
 def test_all_problems_of_a_file_come_at_once() -> None:
@@ -229,7 +289,12 @@ def test_a_file_that_is_not_a_document_gets_a_plain_answer(text: str, says: str)
 
 
 def test_export_import_export_gives_the_identical_file() -> None:
-    """Export → import into an empty database → export: the same file (demo data)."""
+    """Export → import into an empty database → export: the same file (demo data).
+
+    The demo holds both laws (docs/aeldreloven.md "The demo"; DOMAIN.md "Ældreloven"): SEL
+    citizens with swaps and minutes, and 30 on Ældreloven § 10 with a forløb, element lines
+    and priorities, so the round trip covers format version 2 (issue 11) as well.
+    """
     demo = build_demo(db.session)
     db.session.commit()
     first = dumps(export_municipality(db.session, demo.municipality))
@@ -244,6 +309,18 @@ def test_export_import_export_gives_the_identical_file() -> None:
     assert second == first
     assert validate_document(db.session, json.loads(second)) == []
     assert db.session.scalar(select(func.count()).select_from(SwapRequest)) > 0
+    document = json.loads(first)
+    current = [
+        next(d for d in c["decisions"] if d["superseded_at"] is None)
+        for c in document["citizens"]
+        if c["decisions"]
+    ]
+    assert sum(d["legal_basis"] == "ael" for d in current) == 30
+    assert {d["legal_basis"] for d in current} == {"sel", "ael"}
+    assert {p["code"] for p in document["care_programmes"]} == {"HVERDAG", "PLEJE", "KORT"}
+    assert all(d["granted_elements"] for d in current if d["legal_basis"] == "ael")
+    assert any(v["elements"] for c in document["citizens"] for v in c["visits"])
+    assert any(p["status"] == "not_met" for c in document["citizens"] for p in c["priorities"])
 
 
 def test_a_visit_made_in_the_app_is_matched_on_its_time_not_duplicated() -> None:

@@ -25,10 +25,18 @@ from selvvisitation.services.interchange import import_document, json_path, json
 from tests.conftest import _clean_tables
 from tests.schema_strategies import at, valid, wrong_type
 from tests.services.test_interchange import _DELETE, _paths, _set, example, row_counts
+from tests.services.test_interchange_ael import example_v2
 
 SCHEMA = json_schema()
-# Every named field of the example (a key of an object, at any depth).
-FIELDS = [path for path in _paths(example()) if isinstance(path[-1], str)]
+# Both documented examples: version 1 (Serviceloven) and version 2 (Ældreloven, issue 11).
+EXAMPLES = {"version 1": example(), "version 2": example_v2()}
+# Every named field of each example (a key of an object, at any depth).
+FIELDS = [
+    (name, path)
+    for name, document in EXAMPLES.items()
+    for path in _paths(document)
+    if isinstance(path[-1], str)
+]
 SETTINGS = settings(
     max_examples=40,
     deadline=None,
@@ -46,8 +54,8 @@ def _required(path: tuple[Any, ...]) -> bool:
 
 @st.composite
 def damaged(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
-    """The example with one field removed, of the wrong type, or another value of its schema."""
-    path = draw(st.sampled_from(FIELDS))
+    """An example with one field removed, of the wrong type, or another value of its schema."""
+    name, path = draw(st.sampled_from(FIELDS))
     how = draw(st.sampled_from(["remove", "wrong type", "other value"]))
     field_schema = at(SCHEMA, path)
     value = {
@@ -55,7 +63,7 @@ def damaged(draw: st.DrawFn) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
         "wrong type": wrong_type(field_schema),
         "other value": valid(field_schema),
     }[how]
-    document = copy.deepcopy(example())
+    document = copy.deepcopy(EXAMPLES[name])
     _set(document, path, draw(value))
     return how, path, document
 
@@ -107,9 +115,10 @@ def test_a_nearly_right_document_names_the_field_and_writes_nothing(stored, case
 
 def test_the_properties_reach_every_field_of_the_example() -> None:
     """The damaged documents draw from every field the example has (so none is left out)."""
-    names = {path[-1] for path in FIELDS}
+    names = {path[-1] for _name, path in FIELDS}
     assert {"cpr", "starts_at", "granted_line", "minutes", "superseded_at", "status"} <= names
-    for path in FIELDS:
+    assert {"legal_basis", "care_programme", "fsiii_code", "standing_priority"} <= names
+    for _name, path in FIELDS:
         at(SCHEMA, path)  # the schema describes it (else KeyError)
 
 
