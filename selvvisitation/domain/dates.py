@@ -64,7 +64,16 @@ def local_day(moment: datetime) -> date:
 
 
 def parse_day(text: str) -> date | None:
-    """Read a date typed as 2026-03-05 (the date picker) or 5-3-2026 / 5.3.2026 (by hand)."""
+    """Read a date typed as 2026-03-05 (the date picker) or 5-3-2026 / 5.3.2026 (by hand).
+
+    None for a day outside FIRST_DAY..LAST_DAY too: year 1 parsed, then overflowed when
+    made a moment in Copenhagen, a 500 on every form with a date (issue 15, Low 9).
+    """
+    day = _parse_day(text)
+    return day if day is not None and plausible_day(day) else None
+
+
+def _parse_day(text: str) -> date | None:
     text = (text or "").strip()
     try:
         return date.fromisoformat(text)
@@ -77,4 +86,5 @@ def parse_day(text: str) -> date | None:
                 return date(int(parts[2]), int(parts[1]), int(parts[0]))
             except ValueError:
                 return None
+    return None
     return None

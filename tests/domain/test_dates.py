@@ -46,6 +46,14 @@ def test_a_stored_moment_is_read_as_utc_even_without_its_zone() -> None:
         ("5.3.26", None),
         ("", None),
         ("i morgen", None),
+        # Outside 1900-2100 (issue 15, Low 9): year 1 became a moment in Copenhagen before
+        # UTC's first day, an OverflowError (a 500) on the visit forms' new time.
+        ("0001-01-01", None),
+        ("1-1-0001", None),
+        ("31-12-9999", None),
+        ("1899-12-31", None),
+        ("1-1-1900", date(1900, 1, 1)),
+        ("31.12.2100", date(2100, 12, 31)),
     ],
 )
 def test_a_date_typed_by_hand_is_read_day_first(typed, day) -> None:
