@@ -21,7 +21,6 @@ NOT_YET_MOVED = {
     "auth/service.py": 3,
     "auth/views.py": 4,
     "citizen/access_log.py": 1,
-    "citizen/cases.py": 1,
     "citizen/my_data.py": 1,
     "citizen/receipts.py": 1,
     # Read pages that store the read itself (a relative's audited look, the calendar's
