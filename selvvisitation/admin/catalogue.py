@@ -10,9 +10,8 @@ from selvvisitation.admin.forms import ServiceForm
 from selvvisitation.admin.views import ADMIN, blueprint
 from selvvisitation.extensions import db
 from selvvisitation.models import Service
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.admin import SERVICE_FIELDS, apply_service, code_taken, service_of
+from selvvisitation.services.admin import SERVICE_FIELDS, code_taken, save_service, service_of
 
 
 def _form_data(service: Service) -> dict:
@@ -22,9 +21,11 @@ def _form_data(service: Service) -> dict:
     }
 
 
-def _save(form: ServiceForm, service: Service, municipality_id: int, action: str) -> bool:
+def _save(form: ServiceForm, service: Service | None, municipality_id: int) -> bool:
     """Check what the form alone cannot (a unique code, rule 10's meaning) and save."""
-    if code_taken(db.session, municipality_id, form.code.data.strip(), but=service.id):
+    if code_taken(
+        db.session, municipality_id, form.code.data.strip(), but=service.id if service else None
+    ):
         form.code.errors.append(_l("The code is already used by another service"))
     if form.flexible_only.data and not form.within_service_level.data:
         form.flexible_only.errors.append(
@@ -33,17 +34,7 @@ def _save(form: ServiceForm, service: Service, municipality_id: int, action: str
     if form.errors:
         return False
     data = {name: field.data for name, field in form._fields.items()}
-    changes = apply_service(service, data)
-    db.session.add(service)
-    db.session.flush()
-    audit.record(
-        action,
-        object_type="service",
-        object_id=service.id,
-        purpose="catalogue",
-        detail={"changes": changes},
-    )
-    db.session.commit()
+    save_service(db.session, current_actor().staff, service, data)
     return True
 
 
@@ -57,8 +48,7 @@ def new_service():
         form.swappable.data = True
         form.active.data = True
     if form.validate_on_submit():
-        service = Service(municipality_id=municipality_id)
-        if _save(form, service, municipality_id, "create"):
+        if _save(form, None, municipality_id):
             flash(_("The service is added to the catalogue."))
             return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200
@@ -74,7 +64,7 @@ def edit_service(service_id: int):
     form = ServiceForm(
         data={**{name: getattr(service, name) for name in SERVICE_FIELDS}, **_form_data(service)}
     )
-    if form.validate_on_submit() and _save(form, service, municipality_id, "update"):
+    if form.validate_on_submit() and _save(form, service, municipality_id):
         flash(_("The service is saved."))
         return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200

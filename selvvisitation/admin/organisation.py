@@ -10,24 +10,27 @@ from selvvisitation.admin.forms import AddTeamForm, ProviderForm, TeamForm
 from selvvisitation.admin.views import ADMIN, blueprint
 from selvvisitation.domain.types import ProviderKind
 from selvvisitation.extensions import db
-from selvvisitation.models import Provider, Team
-from selvvisitation.security import audit
+from selvvisitation.models import Provider
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.admin import provider_of, team_of
+from selvvisitation.services.admin import add_team as add_team_to
+from selvvisitation.services.admin import provider_of, save_provider, save_team, team_of
 
 
 def _municipality_id() -> int:
     return current_actor().staff.municipality_id
 
 
-def _save_provider(form: ProviderForm, provider: Provider, action: str) -> None:
-    form.populate_obj(provider)
-    provider.kind = ProviderKind(form.kind.data)
-    provider.phone = (form.phone.data or "").strip() or None
-    db.session.add(provider)
-    db.session.flush()
-    audit.record(action, object_type="provider", object_id=provider.id, purpose="organisation")
-    db.session.commit()
+def _save_provider(form: ProviderForm, provider: Provider | None) -> None:
+    save_provider(
+        db.session,
+        current_actor().staff,
+        provider,
+        name=form.name.data,
+        kind=ProviderKind(form.kind.data),
+        phone=form.phone.data,
+        offers_personal_care=form.offers_personal_care.data,
+        offers_practical_help=form.offers_practical_help.data,
+    )
 
 
 @blueprint.route("/leverandoerer", methods=["GET", "POST"])
@@ -35,7 +38,7 @@ def _save_provider(form: ProviderForm, provider: Provider, action: str) -> None:
 def providers():
     form = ProviderForm()
     if form.validate_on_submit():
-        _save_provider(form, Provider(municipality_id=_municipality_id()), "create")
+        _save_provider(form, None)
         flash(_("The provider is added."))
         return redirect(url_for("admin.providers"))
     rows = db.session.scalars(
@@ -56,7 +59,7 @@ def edit_provider(provider_id: int):
         form.kind.data = provider.kind.value
     team_form = AddTeamForm()
     if form.validate_on_submit():
-        _save_provider(form, provider, "update")
+        _save_provider(form, provider)
         flash(_("The provider is saved."))
         return redirect(url_for("admin.edit_provider", provider_id=provider.id))
     status = 400 if form.errors else 200
@@ -76,11 +79,7 @@ def add_team(provider_id: int):
         return render_template(
             "admin/provider.html", provider=provider, form=form, team_form=team_form
         ), 400
-    team = Team(provider=provider, name=team_form.team_name.data.strip())
-    db.session.add(team)
-    db.session.flush()
-    audit.record("create", object_type="team", object_id=team.id, purpose="organisation")
-    db.session.commit()
+    add_team_to(db.session, current_actor().staff, provider, team_form.team_name.data)
     flash(_("The team is added."))
     return redirect(url_for("admin.edit_provider", provider_id=provider.id))
 
@@ -91,10 +90,9 @@ def edit_team(team_id: int):
     team = team_of(db.session, _municipality_id(), team_id) or abort(404)
     form = TeamForm(obj=team)
     if form.validate_on_submit():
-        team.name = form.name.data.strip()
-        team.phone = (form.phone.data or "").strip() or None
-        audit.record("update", object_type="team", object_id=team.id, purpose="organisation")
-        db.session.commit()
+        save_team(
+            db.session, current_actor().staff, team, name=form.name.data, phone=form.phone.data
+        )
         flash(_("The team is saved."))
         return redirect(url_for("admin.edit_provider", provider_id=team.provider_id))
     status = 400 if form.errors else 200

@@ -16,7 +16,6 @@ from selvvisitation.admin.views import ADMIN, blueprint
 from selvvisitation.extensions import db
 from selvvisitation.forms import id_from_form
 from selvvisitation.models import CareProgramme
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.programmes import (
     PROGRAMME_FIELDS,
@@ -77,24 +76,15 @@ def _lines(form: ProgrammeForm) -> list[ElementLine]:
     ]
 
 
-def _save(form: ProgrammeForm, programme: CareProgramme, action: str) -> bool:
+def _save(form: ProgrammeForm, programme: CareProgramme | None) -> bool:
     data = {name: form[name].data for name in PROGRAMME_FIELDS}
     data["indicative_hours_per_week"] = form.indicative_hours_per_week.hours
     try:
-        changes = save_programme(db.session, programme, data, _lines(form))
+        save_programme(db.session, current_actor().staff, programme, data, _lines(form))
     except ProgrammeError as error:
-        db.session.rollback()
         target = form.code if error.code == "code_taken" else form.elements
         target.errors = [*target.errors, MESSAGES[error.code]]
         return False
-    audit.record(
-        action,
-        object_type="care_programme",
-        object_id=programme.id,
-        purpose="catalogue",
-        detail={"changes": changes},
-    )
-    db.session.commit()
     return True
 
 
@@ -112,11 +102,9 @@ def programmes() -> str:
 @blueprint.route("/forloeb/ny", methods=["GET", "POST"])
 @allow(*ADMIN)
 def new_programme():
-    municipality_id = current_actor().staff.municipality_id
     form = ProgrammeForm() if _submitted() else ProgrammeForm(data=_data(None))
     if form.validate_on_submit():
-        programme = CareProgramme(municipality_id=municipality_id)
-        if _save(form, programme, "create"):
+        if _save(form, None):
             flash(_("The forløb is added to the catalogue."))
             return redirect(url_for("admin.programmes"))
     status = 400 if _submitted() else 200  # a submission that is not saved was refused
@@ -129,7 +117,7 @@ def edit_programme(programme_id: int):
     municipality_id = current_actor().staff.municipality_id
     programme = programme_of(db.session, municipality_id, programme_id) or abort(404)
     form = ProgrammeForm() if _submitted() else ProgrammeForm(data=_data(programme))
-    if form.validate_on_submit() and _save(form, programme, "update"):
+    if form.validate_on_submit() and _save(form, programme):
         flash(_("The forløb is saved."))
         return redirect(url_for("admin.programmes"))
     status = 400 if _submitted() else 200  # a submission that is not saved was refused
@@ -152,16 +140,7 @@ def priority_examples():
         )
     )
     if form.validate_on_submit():
-        pairs = form.pairs()
-        save_examples(db.session, municipality_id, pairs)
-        audit.record(
-            "update",
-            object_type="priority_example",
-            object_id=municipality_id,
-            purpose="catalogue",
-            detail={"examples": [da for da, _en in pairs]},
-        )
-        db.session.commit()
+        save_examples(db.session, current_actor().staff, form.pairs())
         flash(_("The examples are saved."))
         return redirect(url_for("admin.programmes"))
     status = 400 if _submitted() else 200  # a submission that is not saved was refused

@@ -11,22 +11,20 @@ from wtforms import SelectChoice
 
 from selvvisitation.admin.forms import ROLE_CHOICES, TEAM_ROLES, StaffUserForm
 from selvvisitation.admin.views import ADMIN, blueprint
-from selvvisitation.auth import second_factor
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
 from selvvisitation.models import StaffUser
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor, sign_in
 from selvvisitation.services.admin import (
-    create_staff,
-    deactivate,
-    reactivate,
+    add_user,
     recent_role_changes,
+    reset_user_second_factor,
+    save_user,
+    set_active,
     staff_of,
     team_of,
     teams_in,
-    update_staff,
     username_taken,
 )
 
@@ -88,25 +86,15 @@ def new_user():
         if not form.password.data:
             form.password.errors.append(_l("Write a password of at least 12 characters"))
         if not form.errors:
-            staff = create_staff(
+            add_user(
                 db.session,
-                municipality_id=_municipality_id(),
+                current_actor().staff,
                 username=form.username.data,
                 name=form.name.data,
                 role=StaffRole(form.role.data),
                 team=team,
                 password=form.password.data,
             )
-            db.session.flush()
-            audit.record(
-                "create",
-                object_type="staff_user",
-                object_id=staff.id,
-                purpose="staff_users",
-                detail={"role": staff.role.value},
-            )
-            _audit_role_change(staff, None)
-            db.session.commit()
             flash(_("The user is created."))
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200
@@ -125,8 +113,9 @@ def edit_user(staff_id: int):
             # Issue 15, Low 13: nobody gives herself a role she does not hold (ASVS V4.1.3).
             form.role.errors.append(_l("You cannot change your own role. Ask another admin."))
         if not form.errors:
-            old_role = staff.role
-            password_changed = update_staff(
+            password_changed = save_user(
+                db.session,
+                current_actor().staff,
                 staff,
                 username=form.username.data,
                 name=form.name.data,
@@ -134,57 +123,13 @@ def edit_user(staff_id: int):
                 team=team,
                 password=form.password.data,
             )
-            audit.record(
-                "update",
-                object_type="staff_user",
-                object_id=staff.id,
-                purpose="staff_users",
-                detail={"role": staff.role.value},
-            )
-            if staff.role != old_role:
-                _audit_role_change(staff, old_role)
-            if password_changed:
-                _password_changed(staff)
-            db.session.commit()
+            if password_changed and staff.id == current_actor().staff.id:
+                # Her other sessions end; this one is started afresh with the new nonce.
+                sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
             flash(_("The user is saved."))
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200
     return render_template("admin/user.html", form=form, user=staff), status
-
-
-def _audit_role_change(staff: StaffUser, old_role: StaffRole | None) -> None:
-    """A role given or changed: shown to the other admins on the users page."""
-    audit.record(
-        "role_changed",
-        object_type="staff_user",
-        object_id=staff.id,
-        purpose="staff_users",
-        detail={
-            "from": old_role.value if old_role else None,
-            "to": staff.role.value,
-            "by": current_actor().staff.username,
-        },
-    )
-
-
-def _audit_sign_in_change(action: str, staff: StaffUser) -> None:
-    """A new password or a reset second factor: who did it; the user's sessions ended."""
-    audit.record(
-        action,
-        object_type="staff_user",
-        object_id=staff.id,
-        purpose="staff_users",
-        detail={"by": current_actor().staff.username, "sessions_ended": True},
-    )
-
-
-def _password_changed(staff: StaffUser) -> None:
-    """Audit a new password set by an admin; her own session here goes on with it."""
-    admin = current_actor().staff
-    _audit_sign_in_change("password_changed", staff)
-    if staff.id == admin.id:
-        # Her other sessions end; this one is started afresh with the new nonce.
-        sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
 
 
 def _set_active(staff_id: int, active: bool):
@@ -195,15 +140,7 @@ def _set_active(staff_id: int, active: bool):
         flash(_("You cannot deactivate yourself."), "error")
         return redirect(url_for("admin.users"))
     if form.validate_on_submit() and staff.active != active:
-        (reactivate if active else deactivate)(staff)
-        audit.record(
-            "update",
-            object_type="staff_user",
-            object_id=staff.id,
-            purpose="staff_users",
-            detail={"active": active},
-        )
-        db.session.commit()
+        set_active(db.session, current_actor().staff, staff, active)
         flash(
             _("%(name)s can sign in again.", name=staff.name)
             if active
@@ -237,9 +174,7 @@ def reset_second_factor(staff_id: int):
     me = current_actor().staff
     form = BaseForm()
     if staff.id != me.id and staff.has_second_factor and form.validate_on_submit():
-        second_factor.reset(staff)
-        _audit_sign_in_change("second_factor_reset", staff)
-        db.session.commit()
+        reset_user_second_factor(db.session, me, staff)
         flash(_("The second factor of %(name)s is reset.", name=staff.name))
         return redirect(url_for("admin.edit_user", staff_id=staff.id))
     return render_template("admin/reset_second_factor.html", user=staff, me=me, form=form)

@@ -7,21 +7,21 @@ did with the case and can read every decision letter (issue 5).
 from __future__ import annotations
 
 from flask import Response, abort, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from selvvisitation.citizen.cases_page import CasesPage
 from selvvisitation.citizen.views import blueprint
-from selvvisitation.domain.assessment import AssessmentStatus
 from selvvisitation.domain.letter import blocks
 from selvvisitation.extensions import db
 from selvvisitation.letter_pdf import pdf_response
-from selvvisitation.models import AssessmentVisit, Case, Decision
+from selvvisitation.models import Decision
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
-from selvvisitation.services.replanning import lapsed_swaps
+from selvvisitation.services.citizen_cases import citizen_cases
 
 
 def _audit_relative(citizen, object_type: str, object_id: object = "") -> None:
+    """A relative's look is on the citizen's "Hvem har kigget" (issue 15). The pages are
+    GETs: the entry is written after the page is rendered (security.audit.install)."""
     if current_actor().relative is not None:
         audit.record(
             "read",
@@ -30,54 +30,16 @@ def _audit_relative(citizen, object_type: str, object_id: object = "") -> None:
             object_id=object_id,
             purpose="relative_view",
         )
-        db.session.commit()
-
-
-def _visit_per_case(visits: list[AssessmentVisit]) -> dict[int, AssessmentVisit]:
-    """The visit to tell the citizen about per case: the booked one, else the latest."""
-    chosen: dict[int, AssessmentVisit] = {}
-    for visit in visits:  # in time order
-        current = chosen.get(visit.case_id)
-        if current is None or current.status != AssessmentStatus.BOOKED:
-            chosen[visit.case_id] = visit
-    return chosen
 
 
 @blueprint.route("/sager")
 @allow(CITIZEN_SEE)
 def cases() -> str:
-    citizen = current_actor().subject
-    rows = list(
-        db.session.scalars(
-            select(Case)
-            .where(Case.citizen_id == citizen.id)
-            .options(selectinload(Case.events))
-            .order_by(Case.opened_at.desc())
-        )
-    )
-    visits = list(
-        db.session.scalars(
-            select(AssessmentVisit)
-            .where(AssessmentVisit.citizen_id == citizen.id)
-            .order_by(AssessmentVisit.starts_at)
-        )
-    )
-    decisions = list(
-        db.session.scalars(
-            select(Decision)
-            .where(Decision.citizen_id == citizen.id)
-            .order_by(Decision.version.desc())
-        )
-    )
-    _audit_relative(citizen, "cases")
-    return render_template(
-        "citizen/cases.html",
-        citizen=citizen,
-        cases=rows,
-        visits_by_case=_visit_per_case(visits),
-        decisions=decisions,
-        lapsed=lapsed_swaps(db.session, citizen.id),
-    )
+    actor = current_actor()
+    data = citizen_cases(db.session, actor.subject.id)
+    _audit_relative(actor.subject, "cases")
+    page = CasesPage(actor.subject, data, as_relative=actor.relative is not None)
+    return render_template("citizen/cases.html", citizen=actor.subject, page=page)
 
 
 def _own_decision_or_404(decision_id: int) -> Decision:

@@ -1,8 +1,10 @@
 """The municipality's forløb catalogue and priority examples (issue 11; DOMAIN.md "Ældreloven").
 
-Like every service module: takes the session, never commits; the view commits once.
-An element already granted to a citizen stays: a decision is what she was told, so it
-cannot lose the element it names (its text may still be corrected).
+Each save is one transaction with its audit entry (issue 16; services.transaction): the
+change and the entry are committed together, and a refused change (ProgrammeError) or a
+failure leaves nothing written. An element already granted to a citizen stays: a decision
+is what she was told, so it cannot lose the element it names (its text may still be
+corrected).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from selvvisitation.models import (
     CareProgrammeElement,
     GrantedElement,
     PriorityExample,
+    StaffUser,
 )
+from selvvisitation.services.admin import record_by
+from selvvisitation.services.transaction import one_transaction
 
 PROGRAMME_FIELDS = (
     "code",
@@ -84,16 +89,34 @@ def _granted(session: Session, element_ids: Sequence[int]) -> set[int]:
 
 def save_programme(
     session: Session,
+    admin: StaffUser,
+    programme: CareProgramme | None,
+    data: dict[str, Any],
+    lines: Sequence[ElementLine],
+) -> CareProgramme:
+    """Add a forløb to the admin's catalogue (``programme`` None) or change one, with its
+    elements and the audit entry of what changed; one transaction.
+
+    Raises ProgrammeError, and writes nothing: "code_taken", "no_elements",
+    "not_elderly_code" (the line's FSIII code is not one of the nine Ældrelovsindsats),
+    "element_granted" (an element a citizen has been granted cannot be taken out).
+    """
+    action = "create" if programme is None else "update"
+    if programme is None:
+        programme = CareProgramme(municipality_id=admin.municipality_id)
+    with one_transaction(session):
+        changes = _apply_programme(session, programme, data, lines)
+        record_by(admin, action, "care_programme", programme.id, "catalogue", changes=changes)
+    return programme
+
+
+def _apply_programme(
+    session: Session,
     programme: CareProgramme,
     data: dict[str, Any],
     lines: Sequence[ElementLine],
 ) -> dict[str, Any]:
-    """Set the forløb and its elements from the form; return what changed, for the audit log.
-
-    Raises ProgrammeError: "code_taken", "no_elements", "not_elderly_code" (the line's FSIII
-    code is not one of the nine Ældrelovsindsats), "element_granted" (an element a citizen
-    has been granted cannot be taken out).
-    """
+    """Set the forløb and its elements from the form; return what changed, for the audit log."""
     code = data["code"].strip()
     taken = session.scalar(
         select(func.count())
@@ -155,11 +178,29 @@ def examples_in(session: Session, municipality_id: int) -> list[PriorityExample]
 
 
 def save_examples(
+    session: Session, admin: StaffUser, pairs: Sequence[tuple[str, str]]
+) -> list[PriorityExample]:
+    """The admin's municipality's priority examples, in order: (Danish, English), with the
+    audit entry; one transaction."""
+    with one_transaction(session):
+        result = _apply_examples(session, admin.municipality_id, pairs)
+        examples = [da for da, _en in pairs]
+        record_by(
+            admin,
+            "update",
+            "priority_example",
+            admin.municipality_id,
+            "catalogue",
+            examples=examples,
+        )
+    return result
+
+
+def _apply_examples(
     session: Session, municipality_id: int, pairs: Sequence[tuple[str, str]]
 ) -> list[PriorityExample]:
-    """The municipality's priority examples, in order: (Danish, English). Rows are reused
-    by position; examples left over are kept but no longer offered (a citizen's priority
-    keeps its own words)."""
+    """Rows are reused by position; examples left over are kept but no longer offered (a
+    citizen's priority keeps its own words)."""
     rows = [e for e in examples_in(session, municipality_id)]
     rows.sort(key=lambda e: e.position)
     result = []

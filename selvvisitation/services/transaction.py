@@ -14,7 +14,9 @@ def one_transaction(session: Session) -> Iterator[None]:
     so a refused or failed action leaves nothing written."""
     try:
         yield
+        # Inside the try: a commit the database refuses (its flush fails) is rolled back too,
+        # so the session is usable again and nothing of the block stays pending.
+        session.commit()
     except BaseException:
         session.rollback()
         raise
-    session.commit()

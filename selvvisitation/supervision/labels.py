@@ -49,3 +49,11 @@ FOLLOW_UP_LABELS = {
     FollowUpStatus.IN_PROGRESS: _l("Started, not finished"),
     FollowUpStatus.NOT_DONE: _l("Not done"),
 }
+
+# All of them, as the supervision pages look them up (``labels.themes[theme]``).
+LABELS = {
+    "themes": THEME_LABELS,
+    "theme_sets": THEME_SET_LABELS,
+    "assessments": ASSESSMENT_LABELS,
+    "follow_up": FOLLOW_UP_LABELS,
+}

@@ -30,12 +30,7 @@ from selvvisitation.supervision.forms import (
     ThemeSetForm,
     visit_form_class,
 )
-from selvvisitation.supervision.labels import (
-    ASSESSMENT_LABELS,
-    FOLLOW_UP_LABELS,
-    THEME_LABELS,
-    THEME_SET_LABELS,
-)
+from selvvisitation.supervision.labels import LABELS
 from selvvisitation.supervision.views import (
     READERS,
     blueprint,
@@ -44,13 +39,6 @@ from selvvisitation.supervision.views import (
     provider_or_404,
     staff,
 )
-
-LABELS = {
-    "themes": THEME_LABELS,
-    "theme_sets": THEME_SET_LABELS,
-    "assessments": ASSESSMENT_LABELS,
-    "follow_up": FOLLOW_UP_LABELS,
-}
 
 
 def recommendation_or_404(recommendation_id: int) -> SupervisionRecommendation:
