@@ -220,6 +220,8 @@ def test_a_file_is_checked_citizen_by_citizen_not_held_whole(tmp_path):
     source = write(tmp_path / "stor.json", document)
     size = source.stat().st_size
     del document
+    # Once first: SQLAlchemy configures its mappers and caches its statements on first use.
+    validate_source(db.session, FileSource(write(tmp_path / "lille.json", many_citizens(2))))
 
     tracemalloc.start()
     try:
