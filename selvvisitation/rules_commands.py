@@ -111,7 +111,8 @@ def import_file(file: Path, identity: Path | None) -> None:
     try:
         check_size(file, current_app.config["IMPORT_MAX_BYTES"])
         identities = identities_from(identity) if identity is not None else None
-        if identities is None and is_encrypted(file):
+        encrypted = is_encrypted(file)
+        if identities is None and encrypted:
             raise InterchangeFileError(
                 f"{file.name} is encrypted (age): give the key with --identity KEYFILE. / "
                 f"{file.name} er krypteret (age): angiv nøglen med --identity NØGLEFIL."
@@ -123,9 +124,9 @@ def import_file(file: Path, identity: Path | None) -> None:
         click.echo(str(error), err=True)
         sys.exit(1)
     with _Progress(file.name) as progress:
-        result = import_source(db.session, FileSource(file, identities), progress)
+        source = FileSource(file, identities if encrypted else None)
+        result = import_source(db.session, source, progress)
     problems = result.problems
-    encrypted = identities is not None
     if problems:
         db.session.rollback()
         _audit_interchange(

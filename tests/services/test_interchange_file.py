@@ -156,6 +156,26 @@ def test_an_encrypted_file_imports_with_the_identity_and_is_audited_as_encrypted
     assert entry.detail["encrypted"] is True and entry.detail["citizens"] == 1
 
 
+def test_an_armored_file_imports_and_a_plain_file_ignores_the_identity(app, tmp_path):
+    """age -a writes text armour; a file that is not encrypted is read as it is."""
+    identity = pyrage.x25519.Identity.generate()
+    key = tmp_path / "key.txt"
+    key.write_text(f"{identity}\n")
+    text = json.dumps(example()).encode("utf-8")
+    armored = tmp_path / "k.age"
+    armored.write_bytes(pyrage.encrypt(text, [identity.to_public()], armored=True))
+    runner = app.test_cli_runner()
+
+    sealed = runner.invoke(args=["import", str(armored), "--identity", str(key)])
+    plain = runner.invoke(
+        args=["import", str(write(tmp_path / "k.json", example())), "--identity", str(key)]
+    )
+
+    assert sealed.exit_code == 0, sealed.output
+    assert plain.exit_code == 0, plain.output
+    assert [e.detail["encrypted"] for e in entries("import")] == [True, False]
+
+
 def test_the_wrong_identity_gives_a_plain_answer_and_imports_nothing(app, tmp_path):
     key = tmp_path / "key.txt"
     key.write_text(f"{pyrage.x25519.Identity.generate()}\n")
