@@ -94,6 +94,19 @@ def test_an_encrypted_export_opens_with_the_receivers_key_and_is_the_plain_expor
     assert audited[0].detail["citizens"] == len(example()["citizens"])
 
 
+def test_an_encrypted_export_to_standard_output_is_the_age_file(app, tmp_path):
+    """For a pipe (export … | ssh …): the bytes on standard output, the warning apart."""
+    imported(app, tmp_path)
+    identity = pyrage.x25519.Identity.generate()
+    result = app.test_cli_runner().invoke(
+        args=["export", "--encrypt-to", str(identity.to_public())]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(pyrage.decrypt(result.stdout_bytes, [identity]))
+    assert document["citizens"][0]["cpr"] == example()["citizens"][0]["cpr"]
+    assert "holds CPR numbers" in result.stderr
+
+
 def test_a_file_of_recipients_encrypts_to_each_of_them(app, tmp_path):
     imported(app, tmp_path)
     alice, bob = pyrage.x25519.Identity.generate(), pyrage.x25519.Identity.generate()
