@@ -132,6 +132,9 @@ class Config:
         # the body is read. Every form here is text; a text field is also capped in forms.
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
         self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
+        # `flask import` refuses a larger file before reading it (issue 15, Medium 7); the
+        # import reads the file citizen by citizen, so this bounds time more than memory.
+        self.IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES") or str(200 * 1000 * 1000))
         self.WTF_CSRF_TIME_LIMIT = None  # tie CSRF to the session, not a clock an old user races
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

@@ -86,18 +86,52 @@ def evaluate_flags(as_json: bool, code: str | None) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_file(file: Path) -> None:
-    """Import a municipality from FILE (docs/import-format.md): all of it or nothing."""
-    from selvvisitation.services.interchange import import_document, parse_json
+@click.option(
+    "--identity",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An age identity file (age-keygen's key.txt) that opens an encrypted FILE.",
+)
+def import_file(file: Path, identity: Path | None) -> None:
+    """Import a municipality from FILE (docs/import-format.md): all of it or nothing.
 
-    document, problems = parse_json(file.read_bytes())
-    result = None
-    if not problems:
-        result = import_document(db.session, document)
-        problems = result.problems
-    if problems or result is None:
+    The file is read citizen by citizen, never whole, and refused unread when it is larger
+    than IMPORT_MAX_BYTES (issue 15, Medium 7). An age-encrypted file needs --identity.
+    """
+    from flask import current_app
+
+    from selvvisitation.services.interchange import import_source
+    from selvvisitation.services.interchange_file import (
+        FileSource,
+        InterchangeFileError,
+        check_size,
+        identities_from,
+        is_encrypted,
+    )
+
+    try:
+        check_size(file, current_app.config["IMPORT_MAX_BYTES"])
+        identities = identities_from(identity) if identity is not None else None
+        encrypted = is_encrypted(file)
+        if identities is None and encrypted:
+            raise InterchangeFileError(
+                f"{file.name} is encrypted (age): give the key with --identity KEYFILE. / "
+                f"{file.name} er krypteret (age): angiv nøglen med --identity NØGLEFIL."
+            )
+    except InterchangeFileError as error:
         db.session.rollback()
-        _audit_interchange("import_refused", document, file)
+        _audit_interchange("import_refused", None, None, file, reason=str(error).split(" / ")[0])
+        db.session.commit()
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    with _Progress(file.name) as progress:
+        source = FileSource(file, identities if encrypted else None)
+        result = import_source(db.session, source, progress)
+    problems = result.problems
+    if problems:
+        db.session.rollback()
+        _audit_interchange(
+            "import_refused", result.municipality, result.citizens, file, encrypted=encrypted
+        )
         db.session.commit()
         click.echo(
             f"Nothing was imported: {len(problems)} problem(s) in {file.name}. / "
@@ -107,11 +141,48 @@ def import_file(file: Path) -> None:
         for problem in problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
-    _audit_interchange("import", document, file)
+    _audit_interchange("import", result.municipality, result.citizens, file, encrypted=encrypted)
     db.session.commit()
     click.echo(f"Imported {file.name}.")
     click.echo("  created: " + _counts(result.created))
     click.echo("  updated: " + _counts(result.updated))
+
+
+class _Progress:
+    """The import's progress on standard error: bytes read, then citizens checked and
+    written (issue 15, Medium 7). click shows the bars on a terminal and only their labels
+    elsewhere (a log, cron)."""
+
+    LABELS = {
+        "read": "Reading {name} / Læser {name}",
+        "check": "Checking citizens / Kontrollerer borgere",
+        "write": "Importing citizens / Indlæser borgere",
+    }
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.stage: str | None = None
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            label = self.LABELS[stage].format(name=self.name)
+            self.bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -123,10 +194,33 @@ def _counts(counts: dict[str, int]) -> str:
 @click.option(
     "--municipality", "code", help="The municipality's code; needed when there are several."
 )
-def export_file(output: Path | None, code: str | None) -> None:
+@click.option(
+    "--encrypt-to",
+    "recipients",
+    multiple=True,
+    metavar="RECIPIENT",
+    help="Encrypt to this age public key (age1…), or to each key in this file (one a line, "
+    "as age -R); repeat for several receivers. The clear text never touches the disk.",
+)
+def export_file(output: Path | None, code: str | None, recipients: tuple[str, ...]) -> None:
     """Export a municipality in the import format, to --output or to standard output."""
     from selvvisitation.services.interchange import dumps, export_municipality
+    from selvvisitation.services.interchange_file import (
+        InterchangeFileError,
+        encrypt,
+        recipients_from,
+    )
 
+    try:
+        # Every recipient is checked before anything is read or written.
+        keys = recipients_from(recipients)
+    except InterchangeFileError as error:
+        raise click.ClickException(str(error)) from None
+    if keys and output is None and sys.stdout.isatty():
+        raise click.ClickException(
+            "An encrypted export is binary: give --output FILE or redirect it. / "
+            "Et krypteret udtræk er binært: angiv --output FIL, eller send det videre."
+        )
     municipalities = _municipalities(code)
     if len(municipalities) != 1:
         raise click.ClickException(
@@ -135,54 +229,84 @@ def export_file(output: Path | None, code: str | None) -> None:
         )
     document = export_municipality(db.session, municipalities[0])
     text = dumps(document)
+    # In memory only: the encrypted bytes are what reaches the disk or the pipe.
+    data = encrypt(text, keys) if keys else text.encode("utf-8")
+    del text
     db.session.rollback()  # export only reads; the audit entry is its one write
-    _audit_interchange("export", document, output)
+    _audit_interchange(
+        "export",
+        document["municipality"]["code"],
+        len(document["citizens"]),
+        output,
+        encrypted=bool(keys),
+        recipients=[key for key, _recipient in keys],
+    )
     db.session.commit()
-    click.echo(CPR_WARNING, err=True)
+    click.echo(ENCRYPTED_WARNING if keys else CPR_WARNING, err=True)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
     else:
-        _write_owner_only(output, text)
+        _write_owner_only(output, data)
         click.echo(f"Exported municipality {municipalities[0].code} to {output}.", err=True)
 
 
 CPR_WARNING = (
     "Warning: the export holds CPR numbers in clear. Keep it where only you can read it, "
-    "send it only encrypted, and delete it when done. / Advarsel: Udtrækket indeholder "
-    "CPR-numre i klar tekst. Opbevar det, så kun du kan læse det, send det kun krypteret, "
-    "og slet det, når du er færdig."
+    "send it only encrypted (--encrypt-to), and delete it when done. / Advarsel: Udtrækket "
+    "indeholder CPR-numre i klar tekst. Opbevar det, så kun du kan læse det, send det kun "
+    "krypteret (--encrypt-to), og slet det, når du er færdig."
+)
+ENCRYPTED_WARNING = (
+    "Warning: the export holds CPR numbers, encrypted to the recipients given: whoever holds "
+    "their key can read them. Delete it when done. / Advarsel: Udtrækket indeholder "
+    "CPR-numre, krypteret til de angivne modtagere: den, der har deres nøgle, kan læse dem. "
+    "Slet det, når du er færdig."
 )
 
 
-def _write_owner_only(path: Path, text: str) -> None:
+def _write_owner_only(path: Path, data: bytes) -> None:
     """Write the file readable and writable by its owner only (0600), also when it existed:
     the mode is set before the first CPR number goes in (issue 15, Medium 6)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.write(text)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
 
 
-def _audit_interchange(action: str, document: Any, file: Path | None) -> None:
+def _audit_interchange(
+    action: str,
+    municipality: str | None,
+    citizens: int | None,
+    file: Path | None,
+    *,
+    encrypted: bool = False,
+    recipients: list[str] | None = None,
+    reason: str | None = None,
+) -> None:
     """Who (the OS user running the command), what, and how many citizens: every export
-    and import leaves an entry in the audit log (issue 15, Medium 6)."""
+    and import leaves an entry in the audit log (issue 15, Medium 6), with whether the
+    file was encrypted and to which public keys (they open nothing; the receiver's secret
+    key does)."""
     from selvvisitation.domain.types import ActorKind
     from selvvisitation.security import audit
     from selvvisitation.security.access import Actor
 
-    is_document = isinstance(document, dict)
-    citizens = document.get("citizens") if is_document else None
-    municipality = document.get("municipality") if is_document else None
+    detail: dict[str, Any] = {
+        "os_user": getpass.getuser(),
+        "citizens": citizens or 0,
+        "municipality": municipality,
+        "file": file.name if file is not None else "<stdout>",
+        "encrypted": encrypted,
+    }
+    if recipients:
+        detail["recipients"] = recipients
+    if reason:
+        detail["reason"] = reason
     audit.record(
         action,
         object_type="municipality",
-        object_id=(municipality or {}).get("code", "") if isinstance(municipality, dict) else "",
+        object_id=municipality or "",
         purpose="data_interchange",
-        detail={
-            "os_user": getpass.getuser(),
-            "citizens": len(citizens) if isinstance(citizens, list) else 0,
-            "municipality": municipality.get("code") if isinstance(municipality, dict) else None,
-            "file": file.name if file is not None else "<stdout>",
-        },
+        detail=detail,
         actor=Actor(kind=ActorKind.SYSTEM),
     )

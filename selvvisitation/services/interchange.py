@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
@@ -207,8 +207,8 @@ _TYPES = {
 }
 
 
-def _schema_problems(error: ValidationError) -> list[Problem]:
-    parts = list(error.absolute_path)
+def _schema_problems(error: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+    parts = [*prefix, *error.absolute_path]
     here = json_path(parts)
     kind, value = error.validator, error.validator_value
     if kind == "required":
@@ -271,41 +271,70 @@ def _schema_problems(error: ValidationError) -> list[Problem]:
 
 
 _VALIDATOR = Draft202012Validator(json_schema())
+# One citizen at a time (issue 15, Medium 7): the schema of an item of "citizens".
+_CITIZEN_VALIDATOR = Draft202012Validator(json_schema()["properties"]["citizens"]["items"])
+
+
+def _schema_errors(
+    validator: Draft202012Validator, value: Any, prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path))):
+        problems.extend(_schema_problems(error, prefix))
+    return problems
 
 
 # --- validation ---------------------------------------------------------------------------
 
 
 class _Checker:
-    """The checks the JSON Schema cannot make: values, duplicates, references, the database."""
+    """The checks the JSON Schema cannot make: values, duplicates, references, the database.
+
+    ``doc`` is the document without its citizens (the catalogue, providers, relatives):
+    ``run`` checks it, then ``citizen`` checks one citizen at a time against it, so a
+    large file is never held whole (issue 15, Medium 7). What must be unique across
+    citizens (CPR numbers, swap and priority references) is remembered as it goes.
+    """
 
     def __init__(self, session: Session, document: dict[str, Any]) -> None:
         self.session = session
         self.doc = document
         self.problems: list[Problem] = []
         self.programmes: dict[str, int] = {}  # forløb code -> number of elements
+        self.services: set[str] = set()
+        self.providers: dict[str, set[str]] = {}
+        self.relatives: set[str] = set()
+        self.code = str_or_none(obj_or_empty(document.get("municipality")).get("code"))
+        self.cprs: dict[str, int] = {}  # normalised CPR -> index of the citizen
+        self.swap_refs: dict[str, tuple[str | int, str, int]] = {}
+        self.priority_refs: dict[str, list[str | int]] = {}
 
     def add(self, parts: list[str | int], en: str, da: str) -> None:
         self.problems.append(Problem(json_path(parts), en, da))
 
     def run(self) -> list[Problem]:
+        """Check everything but the citizens; then call ``citizen`` for each of them."""
         self._characters(self.doc, [])
-        self._values(self.doc, [])
-        if self.doc.get("version") == 1:
-            for where, version in newer_than(self.doc, 1):
-                self.add(
-                    where,
-                    f'Is new in version {version} of the format: set "version" to {version}.',
-                    f'Er ny i version {version} af formatet: sæt "version" til {version}.',
-                )
+        self._values(walk_fields(self.doc))
+        self._newer(newer_than(self.doc, 1))
         services = self.unique(
             self.doc.get("services"), ["services"], "code", "service code", "ydelseskode"
         )
-        providers = self._providers()
-        relatives = self._relatives()
+        self.services = set(services)
+        self.providers = self._providers()
+        self.relatives = set(self._relatives())
         self.programmes = ael.check_catalogue(self, self.doc)
-        self._citizens(set(services), providers, set(relatives))
         return self.problems
+
+    def _newer(self, found: Iterator[tuple[list[str | int], int]]) -> None:
+        if self.doc.get("version") != 1:
+            return
+        for where, version in found:
+            self.add(
+                where,
+                f'Is new in version {version} of the format: set "version" to {version}.',
+                f'Er ny i version {version} af formatet: sæt "version" til {version}.',
+            )
 
     # every string: no NUL, valid Unicode (databases refuse both)
     def _characters(self, value: Any, parts: list[str | int]) -> None:
@@ -324,8 +353,8 @@ class _Checker:
                 self._characters(item, [*parts, index])
 
     # dates, times, CPR numbers and addresses that match the schema but are not plausible
-    def _values(self, value: Any, parts: list[str | int]) -> None:
-        for f, item, where in walk_fields(value):
+    def _values(self, fields: Iterator[tuple[Field, Any, list[str | int]]]) -> None:
+        for f, item, where in fields:
             if not isinstance(item, str):
                 continue
             year = None
@@ -458,122 +487,144 @@ class _Checker:
         if value is not None and isinstance(value, (str, int)) and value not in known:
             self.unknown([*parts, name], what_en, what_da, value)
 
-    def _citizens(
-        self, services: set[str], providers: dict[str, set[str]], relatives: set[str]
-    ) -> None:
-        citizens = self.doc.get("citizens")
-        self.unique(citizens, ["citizens"], "cpr", "CPR number", "CPR-nummer", normalise_cpr)
-        references: dict[str, list[str | int]] = {}
-        priorities: dict[str, list[str | int]] = {}
-        code = str_or_none(obj_or_empty(self.doc.get("municipality")).get("code"))
-        for index, citizen in dicts_of(citizens):
-            at: list[str | int] = ["citizens", index]
-            self.ref(citizen, "provider", set(providers), at, "provider", "leverandør")
-            self._team(citizen.get("team"), [*at, "team"], providers)
-            team = citizen.get("team")
-            if isinstance(team, dict) and citizen.get("provider") not in (
-                None,
-                team.get("provider"),
-            ):
-                self.add(
-                    [*at, "team", "provider"],
-                    "The team must belong to the citizen's provider.",
-                    "Teamet skal høre til borgerens leverandør.",
-                )
-            self._in_database(citizen, at, code)
-            for i, consent in dicts_of(citizen.get("consents")):
-                self.ref(
-                    consent, "relative", relatives, [*at, "consents", i], "relative", "pårørende"
-                )
-            lines = self._decisions(citizen, at, services)
-            for d, decision in dicts_of(citizen.get("decisions")):
-                ael.check_decision(
-                    self,
-                    decision,
-                    [*at, "decisions", d],
-                    self.programmes,
-                    set(providers),
-                    self.doc.get("version"),
-                )
-            swaps = self.unique(
-                citizen.get("swaps"),
-                [*at, "swaps"],
-                "reference",
-                "swap reference",
-                "bytte-reference",
+    def citizen(self, index: int, citizen: Any) -> None:
+        """Check the citizen at ``$.citizens[index]``, after ``run``."""
+        at: list[str | int] = ["citizens", index]
+        self._characters(citizen, at)
+        if not isinstance(citizen, dict):
+            return  # the schema says what it should be
+        self._values(walk_fields(citizen, index))
+        self._newer(newer_than(citizen, 1, index))
+        self._same_cpr(citizen, index)
+        self._citizen(citizen, at)
+
+    def _same_cpr(self, citizen: dict[str, Any], index: int) -> None:
+        cpr = str_or_none(citizen.get("cpr"))
+        try:
+            cpr = normalise_cpr(cpr) if cpr is not None else None
+        except CprError:
+            return  # reported by _values
+        if cpr is None:
+            return
+        if cpr in self.cprs:
+            first = json_path(["citizens", self.cprs[cpr]])
+            self.add(
+                ["citizens", index, "cpr"],
+                f"The same CPR number as {first}.",
+                f"Samme CPR-nummer som {first}.",
             )
-            for reference in swaps:
-                if reference in references:
-                    self.add(
-                        [*at, "swaps", swaps[reference], "reference"],
-                        f"The same swap reference as {json_path(references[reference])}.",
-                        f"Samme bytte-reference som {json_path(references[reference])}.",
-                    )
-                references[reference] = [*at, "swaps", swaps[reference], "reference"]
-            visits = self.unique(
-                citizen.get("visits"), [*at, "visits"], "external_id", "visit id", "besøgs-id"
+        else:
+            self.cprs[cpr] = index
+
+    def _citizen(self, citizen: dict[str, Any], at: list[str | int]) -> None:
+        services, providers, relatives = self.services, self.providers, self.relatives
+        self.ref(citizen, "provider", set(providers), at, "provider", "leverandør")
+        self._team(citizen.get("team"), [*at, "team"], providers)
+        team = citizen.get("team")
+        if isinstance(team, dict) and citizen.get("provider") not in (
+            None,
+            team.get("provider"),
+        ):
+            self.add(
+                [*at, "team", "provider"],
+                "The team must belong to the citizen's provider.",
+                "Teamet skal høre til borgerens leverandør.",
             )
-            for v, visit in dicts_of(citizen.get("visits")):
-                self._team(visit.get("team"), [*at, "visits", v, "team"], providers)
-                self._visit_times(visit, [*at, "visits", v])
-                ael.check_visit_elements(self, visit, [*at, "visits", v], self.programmes)
-                for s, line in dicts_of(visit.get("services")):
-                    where = [*at, "visits", v, "services", s]
-                    self.ref(line, "service", services, where, "service code", "ydelseskode")
-                    self.ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
-                    self._granted_ref(line, lines, where)
-            standing = {
-                reference
-                for _s, swap in dicts_of(citizen.get("swaps"))
-                if swap.get("visit") is None
-                and (reference := str_or_none(swap.get("reference"))) is not None
-            }
-            for s, swap in dicts_of(citizen.get("swaps")):
-                where = [*at, "swaps", s]
-                self.ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
-                self.ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
-                self.ref(
-                    swap,
-                    "from_standing",
-                    standing,
-                    where,
-                    "standing swap (one without a visit) of this citizen",
-                    "stående bytte (et uden besøg) hos borgeren",
-                )
-                for n, line in dicts_of(swap.get("lines")):
-                    self.ref(
-                        line,
-                        "service",
-                        services,
-                        [*where, "lines", n],
-                        "service code",
-                        "ydelseskode",
-                    )
-            ael.check_priorities(
+        self._in_database(citizen, at, self.code)
+        for i, consent in dicts_of(citizen.get("consents")):
+            self.ref(consent, "relative", relatives, [*at, "consents", i], "relative", "pårørende")
+        lines = self._decisions(citizen, at, services)
+        for d, decision in dicts_of(citizen.get("decisions")):
+            ael.check_decision(
                 self,
-                citizen,
-                at,
-                programmes=self.programmes,
-                visits=set(visits),
-                relatives=relatives,
-                seen=priorities,
+                decision,
+                [*at, "decisions", d],
+                self.programmes,
+                set(providers),
+                self.doc.get("version"),
             )
-            self.unique(
-                citizen.get("reassessment_requests"),
-                [*at, "reassessment_requests"],
-                "created_at",
-                "time of request",
-                "tidspunkt for anmodning",
-            )
-            for r, request in dicts_of(citizen.get("reassessment_requests")):
-                self.ref(
-                    request,
-                    "requested_by_relative",
-                    relatives,
-                    [*at, "reassessment_requests", r],
-                    "relative",
-                    "pårørende",
+        swaps = self.unique(
+            citizen.get("swaps"),
+            [*at, "swaps"],
+            "reference",
+            "swap reference",
+            "bytte-reference",
+        )
+        for reference, s in swaps.items():
+            if reference in self.swap_refs:
+                # (citizen, swap): two numbers a swap, not a path, for a file of many swaps
+                first = json_path(["citizens", *self.swap_refs[reference], "reference"])
+                self.add(
+                    [*at, "swaps", s, "reference"],
+                    f"The same swap reference as {first}.",
+                    f"Samme bytte-reference som {first}.",
                 )
+            else:
+                self.swap_refs[reference] = (at[1], "swaps", s)
+        visits = self.unique(
+            citizen.get("visits"), [*at, "visits"], "external_id", "visit id", "besøgs-id"
+        )
+        for v, visit in dicts_of(citizen.get("visits")):
+            self._team(visit.get("team"), [*at, "visits", v, "team"], providers)
+            self._visit_times(visit, [*at, "visits", v])
+            ael.check_visit_elements(self, visit, [*at, "visits", v], self.programmes)
+            for s, line in dicts_of(visit.get("services")):
+                where = [*at, "visits", v, "services", s]
+                self.ref(line, "service", services, where, "service code", "ydelseskode")
+                self.ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
+                self._granted_ref(line, lines, where)
+        standing = {
+            reference
+            for _s, swap in dicts_of(citizen.get("swaps"))
+            if swap.get("visit") is None
+            and (reference := str_or_none(swap.get("reference"))) is not None
+        }
+        for s, swap in dicts_of(citizen.get("swaps")):
+            where = [*at, "swaps", s]
+            self.ref(swap, "visit", set(visits), where, "visit id", "besøgs-id")
+            self.ref(swap, "created_by_relative", relatives, where, "relative", "pårørende")
+            self.ref(
+                swap,
+                "from_standing",
+                standing,
+                where,
+                "standing swap (one without a visit) of this citizen",
+                "stående bytte (et uden besøg) hos borgeren",
+            )
+            for n, line in dicts_of(swap.get("lines")):
+                self.ref(
+                    line,
+                    "service",
+                    services,
+                    [*where, "lines", n],
+                    "service code",
+                    "ydelseskode",
+                )
+        ael.check_priorities(
+            self,
+            citizen,
+            at,
+            programmes=self.programmes,
+            visits=set(visits),
+            relatives=relatives,
+            seen=self.priority_refs,
+        )
+        self.unique(
+            citizen.get("reassessment_requests"),
+            [*at, "reassessment_requests"],
+            "created_at",
+            "time of request",
+            "tidspunkt for anmodning",
+        )
+        for r, request in dicts_of(citizen.get("reassessment_requests")):
+            self.ref(
+                request,
+                "requested_by_relative",
+                relatives,
+                [*at, "reassessment_requests", r],
+                "relative",
+                "pårørende",
+            )
 
     def _visit_times(self, visit: dict[str, Any], where: list[str | int]) -> None:
         """Issue 15 (Low 10): a visit ends after it starts."""
@@ -714,19 +765,116 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def validate_document(session: Session, document: Any) -> list[Problem]:
-    """Return every problem of the document, schema and references alike; empty when valid."""
-    problems: list[Problem] = []
-    for error in sorted(
-        _VALIDATOR.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
-    ):
-        problems.extend(_schema_problems(error))
-    if isinstance(document, dict):
-        problems.extend(_Checker(session, document).run())
+# --- reading: a document in memory, or a file citizen by citizen ---------------------------
+
+# (stage, done, total): "read" counts bytes of the file, "check" and "write" count citizens.
+Progress = Callable[[str, int, int], None]
+
+
+_TOO_DEEP = Problem("$", "The file nests too deeply.", "Filen er indlejret for dybt.")
+
+
+class SourceError(Exception):
+    """The source cannot be read (not JSON, not decrypted, changed while read)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Header:
+    """The document without its citizens, how many citizens it holds, and what kept it from
+    being read (a file that is not JSON)."""
+
+    document: Any
+    citizens: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Source(Protocol):
+    """A document to import: its header first, then its citizens one at a time, once to
+    check them and once more to write them (services/interchange_file.py reads a file)."""
+
+    def header(self, progress: Progress | None = None) -> Header: ...
+
+    def citizens(self) -> Iterator[Any]: ...
+
+    def unchanged(self) -> bool: ...
+
+
+class DocumentSource:
+    """A document already in memory (the tests, export → import)."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+
+    def _list(self) -> list[Any] | None:
+        citizens = obj_or_empty(self.document).get("citizens")
+        return citizens if isinstance(citizens, list) else None
+
+    def header(self, progress: Progress | None = None) -> Header:
+        citizens = self._list()
+        if citizens is None:  # not a list (the schema says so), or no citizens at all
+            return Header(self.document)
+        rest = {key: value for key, value in self.document.items() if key != "citizens"}
+        return Header(rest, len(citizens))
+
+    def citizens(self) -> Iterator[Any]:
+        return iter(self._list() or [])
+
+    def unchanged(self) -> bool:
+        return True
+
+
+def _every(done: int, total: int) -> bool:
+    """Report progress now and then (every 50 citizens) and at the end, not every citizen."""
+    return done % 50 == 0 or done == total
+
+
+def _check(
+    session: Session, source: Source, progress: Progress | None
+) -> tuple[Header, list[Problem]]:
+    header = source.header(progress)
+    if header.problems:
+        return header, header.problems
+    document = header.document
+    problems = _schema_errors(_VALIDATOR, document)
+    checker = _Checker(session, document) if isinstance(document, dict) else None
+    if checker is not None:
+        checker.run()
+    count = 0
+    for index, citizen in enumerate(source.citizens()):
+        problems.extend(_schema_errors(_CITIZEN_VALIDATOR, citizen, ("citizens", index)))
+        if checker is not None:
+            checker.citizen(index, citizen)
+        count = index + 1
+        if progress is not None and _every(count, header.citizens):
+            progress("check", count, header.citizens)
+    header.citizens = count
+    if checker is not None:
+        problems.extend(checker.problems)
     unique: dict[tuple[str, str], Problem] = {}
     for problem in problems:
         unique.setdefault((problem.path, problem.message_en), problem)
-    return list(unique.values())
+    return header, list(unique.values())
+
+
+def validate_source(
+    session: Session, source: Source, progress: Progress | None = None
+) -> list[Problem]:
+    """Return every problem of the source, schema and references alike; empty when valid."""
+    try:
+        return _check(session, source, progress)[1]
+    except SourceError as error:
+        return [error.problem]
+    except RecursionError:
+        return [_TOO_DEEP]
+
+
+def validate_document(session: Session, document: Any) -> list[Problem]:
+    """Return every problem of the document, schema and references alike; empty when valid."""
+    return validate_source(session, DocumentSource(document))
 
 
 def parse_json(text: str | bytes) -> tuple[Any, list[Problem]]:
@@ -745,7 +893,7 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Problem]]:
             )
         ]
     except RecursionError:
-        return None, [Problem("$", "The file nests too deeply.", "Filen er indlejret for dybt.")]
+        return None, [_TOO_DEEP]
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -758,6 +906,8 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    citizens: int = 0  # how many the file holds (for the audit log), imported or not
+    municipality: str | None = None  # its code, when the file gives one
 
     @property
     def ok(self) -> bool:
@@ -775,6 +925,7 @@ class _Writer:
         self.relatives: dict[str, Relative] = {}
         self.programmes: dict[str, CareProgramme] = {}
         self.elements: dict[ael.ElementKey, CareProgrammeElement] = {}
+        self.municipality: Municipality | None = None
 
     def upsert(
         self,
@@ -824,6 +975,7 @@ class _Writer:
             setattr(obj, attr, value)
 
     def write(self, doc: dict[str, Any]) -> None:
+        """Write the municipality, its catalogue, providers and relatives (not citizens)."""
         s = self.session
         data = doc["municipality"]
         found = self.stored(Municipality, lambda m: m.code, Municipality.code == data["code"])
@@ -869,10 +1021,11 @@ class _Writer:
                 )
         s.flush()
         self._relatives(doc.get("relatives", []), municipality)
-        for index, item in enumerate(doc.get("citizens", [])):
-            self.path = ["citizens", index]
-            self._citizen(item, municipality)
-            s.flush()
+        self.municipality = municipality
+
+    def citizen(self, item: dict[str, Any]) -> None:
+        """Write one citizen with everything she holds, after ``write``."""
+        self._citizen(item, self.municipality)
 
     def _relatives(self, items: list[dict[str, Any]], municipality: Municipality) -> None:
         known = (
@@ -1078,26 +1231,64 @@ class _Writer:
         return swaps
 
 
-def import_document(session: Session, document: Any) -> ImportResult:
-    """Validate the whole document, then write all of it or nothing; the caller commits.
+def import_source(
+    session: Session, source: Source, progress: Progress | None = None
+) -> ImportResult:
+    """Check the whole source, then write all of it or nothing; the caller commits.
 
-    Run twice, the second run finds every record by its natural key and creates nothing.
+    A file is read three times, never held whole (issue 15, Medium 7): its header, its
+    citizens one by one to check them, and again to write them, all inside one savepoint
+    that is rolled back on any problem, also when the file changed in between. Run twice,
+    the second run finds every record by its natural key and creates nothing.
     """
-    problems = validate_document(session, document)
+    try:
+        header, problems = _check(session, source, progress)
+    except SourceError as error:
+        return ImportResult(problems=[error.problem])
+    except RecursionError:
+        return ImportResult(problems=[_TOO_DEEP])
+    document = header.document
+    code = str_or_none(obj_or_empty(obj_or_empty(document).get("municipality")).get("code"))
+    result = ImportResult(citizens=header.citizens, municipality=code)
     if problems:
-        return ImportResult(problems=problems)
-    result = ImportResult()
+        result.problems = problems
+        return result
     writer = _Writer(session, result)
     savepoint = session.begin_nested()
     try:
         with session.no_autoflush:
             writer.write(document)
+            for index, item in enumerate(source.citizens()):
+                writer.path = ["citizens", index]
+                writer.citizen(item)
+                session.flush()
+                if progress is not None and _every(index + 1, header.citizens):
+                    progress("write", index + 1, header.citizens)
         session.flush()
+        if not source.unchanged():
+            raise SourceError(_CHANGED)
     except (SQLAlchemyError, SupersededDecisionError, ValueError, KeyError) as error:
         savepoint.rollback()
-        return ImportResult(problems=[_write_problem(writer.path, error)])
+        result.problems = [_write_problem(writer.path, error)]
+        return result
+    except SourceError as error:
+        savepoint.rollback()
+        result.problems = [error.problem]
+        return result
     savepoint.commit()
     return result
+
+
+_CHANGED = Problem(
+    "$",
+    "The file changed while it was being imported; nothing was imported.",
+    "Filen blev ændret under indlæsningen; intet er indlæst.",
+)
+
+
+def import_document(session: Session, document: Any) -> ImportResult:
+    """Validate the whole document, then write all of it or nothing; the caller commits."""
+    return import_source(session, DocumentSource(document))
 
 
 def _write_problem(path: list[str | int], error: Exception) -> Problem:

@@ -528,44 +528,57 @@ def since(fields: tuple[Field, ...]) -> int:
     return min(f.since for f in fields)
 
 
-def walk_objects(
-    document: Any,
+def _objects(
+    value: Any, where: list[str | int], fields: tuple[Field, ...], children: dict[str, Any]
 ) -> Iterator[tuple[list[str | int], dict[str, Any], tuple[Field, ...], dict[str, Any]]]:
-    """Yield (path, object, its fields, its lists) for every object the document holds."""
+    items = (
+        [(where, value)]
+        if isinstance(value, dict)
+        else [([*where, index], item) for index, item in dicts_of(value)]
+    )
+    for at, item in items:
+        yield at, item, fields, children
+        for name, (child_fields, grandchildren) in children.items():
+            yield from _objects(item.get(name), [*at, name], child_fields, grandchildren)
 
-    def objects(
-        value: Any, where: list[str | int], fields: tuple[Field, ...], children: dict[str, Any]
-    ) -> Iterator[tuple[list[str | int], dict[str, Any], tuple[Field, ...], dict[str, Any]]]:
-        items = (
-            [(where, value)]
-            if isinstance(value, dict)
-            else [([*where, index], item) for index, item in dicts_of(value)]
-        )
-        for at, item in items:
-            yield at, item, fields, children
-            for name, (child_fields, grandchildren) in children.items():
-                yield from objects(item.get(name), [*at, name], child_fields, grandchildren)
 
+def walk_objects(
+    document: Any, citizen: int | None = None
+) -> Iterator[tuple[list[str | int], dict[str, Any], tuple[Field, ...], dict[str, Any]]]:
+    """Yield (path, object, its fields, its lists) for every object the document holds.
+
+    With ``citizen``, ``document`` is that citizen alone (``$.citizens[citizen]``): the
+    import reads a file citizen by citizen (issue 15, Medium 7).
+    """
+    if citizen is not None:
+        fields, children = TREE["citizens"]
+        if isinstance(document, dict):
+            yield from _objects(document, ["citizens", citizen], fields, children)
+        return
     top = obj_or_empty(document)
     for name, (fields, children) in TREE.items():
-        yield from objects(top.get(name), [name], fields, children)
+        yield from _objects(top.get(name), [name], fields, children)
 
 
-def walk_fields(document: Any) -> Iterator[tuple[Field, Any, list[str | int]]]:
+def walk_fields(
+    document: Any, citizen: int | None = None
+) -> Iterator[tuple[Field, Any, list[str | int]]]:
     """Yield (field, value, path) for every field of every object the document holds."""
-    for at, item, fields, _children in walk_objects(document):
+    for at, item, fields, _children in walk_objects(document, citizen):
         for f in fields:
             if f.name in item:
                 yield f, item[f.name], [*at, f.name]
 
 
-def newer_than(document: Any, version: int) -> Iterator[tuple[list[str | int], int]]:
+def newer_than(
+    document: Any, version: int, citizen: int | None = None
+) -> Iterator[tuple[list[str | int], int]]:
     """Yield (path, version) for every field and list the document's version does not have."""
-    top = obj_or_empty(document)
+    top = obj_or_empty(document) if citizen is None else {}
     for name, (fields, _children) in TREE.items():
         if name in top and since(fields) > version:
             yield [name], since(fields)
-    for at, item, fields, children in walk_objects(document):
+    for at, item, fields, children in walk_objects(document, citizen):
         for f in fields:
             if f.name in item and f.since > version and since(fields) <= version:
                 yield [*at, f.name], f.since
