@@ -10,9 +10,11 @@ import functools
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
@@ -92,10 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _travel
     today = config.getoption("--today")
     if today:
-        from datetime import date, datetime, time
         from zoneinfo import ZoneInfo
-
-        import time_machine
 
         start = datetime.combine(date.fromisoformat(today), time(10), ZoneInfo("Europe/Copenhagen"))
         _travel = time_machine.travel(start, tick=True)
@@ -206,6 +205,26 @@ def app_context(app) -> Iterator[None]:
         _clean_tables()
         yield
         db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+    """Freeze the clock where the test (or its module) is marked ``frozen_at(moment)``.
+
+    Autouse, so the clock stands still before any fixture builds data from "today"; a test
+    that needs time to pass asks for this fixture and moves it (``frozen_clock.shift``).
+    ``frozen_at(moment, tick=True)`` starts the clock there and lets it run. Unmarked tests
+    keep the real clock (or --today's). The moments are named in tests/clock.py.
+    """
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        yield None
+        return
+    (moment,) = marker.args
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise TypeError("frozen_at needs an aware datetime (a moment from tests/clock.py)")
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", False)) as traveller:
+        yield traveller
 
 
 @pytest.fixture
