@@ -11,7 +11,11 @@ from selvvisitation.domain.types import CaseKind, CaseStatus, StaffRole
 from selvvisitation.domain.workdays import add_working_days
 from selvvisitation.extensions import db
 from selvvisitation.services.visitation import QueueCursor, QueueFilters, queue_page
+from tests.clock import BEFORE_EASTER
 from tests.pages import sign_in_staff
+
+# Deadlines count working days (seed 002): the day before Easter's three weekday holidays.
+pytestmark = pytest.mark.frozen_at(BEFORE_EASTER)
 
 
 def _rows(soup):
