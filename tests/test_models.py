@@ -27,6 +27,9 @@ from selvvisitation.models import (
     VisitElement,
     relative_may,
 )
+from tests.clock import MONDAY
+
+pytestmark = pytest.mark.frozen_at(MONDAY)
 
 
 def _supersede(decision: Decision) -> Decision:
@@ -152,7 +155,7 @@ def test_timestamps_come_back_timezone_aware(factories):
     db.session.expire_all()
     loaded = db.session.get(Citizen, citizen.id)
     assert loaded.created_at.tzinfo is not None
-    assert abs(loaded.created_at - datetime.now(UTC)) < timedelta(minutes=5)
+    assert loaded.created_at == MONDAY  # the app's now, frozen for the test
 
 
 def test_naive_timestamps_are_refused(factories):
