@@ -1,14 +1,15 @@
 """Named moments for tests whose result depends on the date (issue 16, "Tests with a fixed clock").
 
-A test file that computes from "today" freezes the clock at one of these moments with the
-``frozen_at`` marker (``pytestmark = pytest.mark.frozen_at(MONDAY)``, or on one test) and
-builds its data from that day; tests/conftest.py's autouse ``frozen_clock`` fixture travels
-there with time-machine, so every "now" (utc_now, local_today, the models' timestamps,
-Flask's session clock) is that moment. Each moment is chosen for what it makes a test
-prove: a plain working week, a deadline counted across Easter, the boundaries of the
-Danish day (domain/dates.py, domain/workdays.py).
+A test file that computes from "today" fixes the clock at one of these moments with the
+``today`` marker (``pytestmark = pytest.mark.today(MONDAY)``, or on one test) and builds
+its data from that day; tests/conftest.py's autouse ``today_clock`` fixture travels there
+with time-machine, so every "now" (utc_now, local_today, the models' timestamps, Flask's
+session clock) starts at that moment. The clock runs on from there unless the marker says
+``tick=False``; a test lasts seconds, so the day never changes under it. Each moment is
+chosen for what it makes a test prove: a plain working week, a deadline counted across
+Easter, the boundaries of the Danish day (domain/dates.py, domain/workdays.py).
 
-tests/test_frozen_clock.py lists the test files that still compute from the real today.
+tests/test_fixed_clock.py lists the test files that still compute from the real today.
 """
 
 from __future__ import annotations

@@ -208,22 +208,25 @@ def app_context(app) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
-    """Freeze the clock where the test (or its module) is marked ``frozen_at(moment)``.
+def today_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+    """Set the clock where the test (or its module) is marked ``today(moment)``.
 
-    Autouse, so the clock stands still before any fixture builds data from "today"; a test
-    that needs time to pass asks for this fixture and moves it (``frozen_clock.shift``).
-    ``frozen_at(moment, tick=True)`` starts the clock there and lets it run. Unmarked tests
-    keep the real clock (or --today's). The moments are named in tests/clock.py.
+    Autouse, so the day is set before any fixture builds data from "today". The clock starts
+    at the moment and runs on, as --today's does: rows made one after another keep their
+    order by time (a clock standing still gives them equal stamps, and PostgreSQL may then
+    return them in any order). ``today(moment, tick=False)`` stops it for a test that asserts
+    an exact time; a test that needs time to pass asks for this fixture and moves it
+    (``today_clock.shift``). Unmarked tests keep the real clock. tests/clock.py names the
+    moments.
     """
-    marker = request.node.get_closest_marker("frozen_at")
+    marker = request.node.get_closest_marker("today")
     if marker is None:
         yield None
         return
     (moment,) = marker.args
     if not isinstance(moment, datetime) or moment.tzinfo is None:
-        raise TypeError("frozen_at needs an aware datetime (a moment from tests/clock.py)")
-    with time_machine.travel(moment, tick=marker.kwargs.get("tick", False)) as traveller:
+        raise TypeError("today needs an aware datetime (a moment from tests/clock.py)")
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", True)) as traveller:
         yield traveller
 
 

@@ -20,7 +20,7 @@ from tests.citizen.dialogue_helpers import current, errors, say
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.citizen.dialogue_helpers import current, message_count, say
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 REFERENCES = itertools.count(1)

@@ -17,7 +17,7 @@ from tests.citizen.dialogue_helpers import current, errors, message_count, say
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def swap_count() -> int:

@@ -21,7 +21,7 @@ from tests.citizen.dialogue_helpers import current
 from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 FETCH = {"X-Requested-With": "fetch"}
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")  # left out, as tests.statements does

@@ -18,7 +18,7 @@ from tests.citizen.dialogue_helpers import errors, message_count, say
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
 from tests.staff.helpers import wished_swap
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def a_swap(household, reference="BYT-AAAA0001", **changes) -> SwapRequest:

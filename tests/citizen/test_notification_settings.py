@@ -12,7 +12,7 @@ from selvvisitation.models import AuditEntry, NotificationPreference
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _preferences() -> list[NotificationPreference]:

@@ -12,7 +12,7 @@ from selvvisitation.domain.types import ConsentScope
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 PAGES = [
     "citizen.index",

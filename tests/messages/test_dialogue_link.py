@@ -12,7 +12,7 @@ from tests.citizen.dialogue_helpers import say
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def test_asking_to_talk_to_a_person_offers_a_message_to_the_visitation_or_team(

@@ -27,7 +27,7 @@ from tests.security.walk import (
 )
 from tests.security.world import build_world
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 VALUES = st.one_of(
     st.text(max_size=40),

@@ -31,7 +31,7 @@ from selvvisitation.services.bookings import (
 from tests.clock import MONDAY
 from tests.security.at_once import at_once
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 WORKERS = 16
 

@@ -30,7 +30,7 @@ from tests.clock import MONDAY
 from tests.pages import csrf_token
 from tests.staff.helpers import visit_scene
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 WORKERS = 8
 ROUNDS = 4

@@ -65,7 +65,7 @@ from tests.security.walk import (
 )
 from tests.security.world import World, build_world
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 # --- The world each example starts from ------------------------------------------------
 

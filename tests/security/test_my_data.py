@@ -14,7 +14,7 @@ from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen
 from tests.security.world import build_world
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _download(client, fmt: str):

@@ -29,7 +29,7 @@ from tests.clock import MONDAY
 from tests.pages import csrf_token
 from tests.security.world import NOT_AN_OBJECT, PARAMETERS, Holdings, build_world
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 STAFF = {role.value for role in StaffRole}
 RELATIVES = {

@@ -26,7 +26,7 @@ from tests.clock import MONDAY
 from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _error_text(response) -> str:

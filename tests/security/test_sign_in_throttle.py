@@ -37,7 +37,7 @@ from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token
 from tests.security.at_once import at_once
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 ATTACKER = "203.0.113.7"
 COLLEAGUE = "198.51.100.9"

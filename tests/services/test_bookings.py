@@ -27,7 +27,7 @@ from selvvisitation.services.bookings import (
 )
 from tests.clock import MONDAY
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from selvvisitation.models import Notification, NotificationPreference
 from selvvisitation.services.notifications import queue_notification
 from tests.clock import MONDAY
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _prefer(citizen, relative=None, *, channel, topics, email="", mobile="", language=""):

@@ -24,7 +24,7 @@ from tests.pages import sign_in_staff
 from tests.staff.helpers import preference, visit_scene, wished_swap
 from tests.statements import counted_statements
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 MOST_STATEMENTS = 6
 

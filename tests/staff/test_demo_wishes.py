@@ -13,7 +13,7 @@ from selvvisitation.models import StaffUser, Visit
 from selvvisitation.services.staff_visits import declined_swaps, open_swaps, wishes_for
 from tests.clock import MONDAY
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def test_the_demo_workers_team_has_visits_today_with_wishes_and_a_declined_swap():

@@ -24,7 +24,7 @@ from tests.citizen.dialogue_helpers import errors
 from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.clock import JUST_AFTER_MIDNIGHT, MONDAY
 from tests.pages import sign_in_staff
 from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 DELIVERED = VisitServiceOutcome.DELIVERED.value
 DROPPED = VisitServiceOutcome.DROPPED.value
@@ -443,7 +443,7 @@ def test_a_visit_in_the_future_cannot_be_recorded(client, page, factories):
     assert counts() == before
 
 
-@pytest.mark.frozen_at(JUST_AFTER_MIDNIGHT)
+@pytest.mark.today(JUST_AFTER_MIDNIGHT)
 def test_at_half_past_midnight_the_days_visit_is_recorded_and_tomorrows_is_not(
     client, page, factories
 ):

@@ -15,7 +15,7 @@ from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def counts() -> tuple[int, int]:

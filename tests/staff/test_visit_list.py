@@ -17,7 +17,7 @@ from tests.pages import sign_in_citizen, sign_in_staff
 from tests.staff.helpers import other_team_staff, preference, visit_scene, wished_swap
 
 # The day list reads the Danish day and shows Copenhagen time: a fixed winter Monday.
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def texts(soup, selector):
@@ -66,7 +66,7 @@ def test_the_night_shift_sees_the_danish_day_not_the_server_s(client, page, fact
     assert "Inger Jensen" in visit.select_one("h2").get_text()
 
 
-@pytest.mark.frozen_at(copenhagen(date(2026, 7, 1), 9))
+@pytest.mark.today(copenhagen(date(2026, 7, 1), 9))
 def test_in_summer_the_list_shows_copenhagen_summer_time(client, page, factories):
     # The factory's visit starts 08:00 UTC: 10:00 in Danish summer time (CEST, UTC+2).
     scene = visit_scene(factories)
@@ -76,7 +76,7 @@ def test_in_summer_the_list_shows_copenhagen_summer_time(client, page, factories
     assert "10:00–11:00" in visit.select_one("h2").get_text()
 
 
-@pytest.mark.frozen_at(FALL_BACK_EVE + timedelta(hours=1))
+@pytest.mark.today(FALL_BACK_EVE + timedelta(hours=1))
 def test_the_25_hour_day_when_summer_time_ends_lists_every_visit_of_the_danish_day(
     client, page, factories
 ):

@@ -18,7 +18,7 @@ from selvvisitation.services.supervision_report import Period, follow_up_summary
 from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 TODAY = local_today(MONDAY)
 Y, P, N = YesPartlyNo.YES, YesPartlyNo.PARTLY, YesPartlyNo.NO

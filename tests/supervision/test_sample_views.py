@@ -15,7 +15,7 @@ from selvvisitation.services import supervision as service
 from tests.clock import MONDAY, NEW_YEARS_EVE
 from tests.pages import sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 YEAR = local_today(MONDAY).year
 
@@ -56,11 +56,11 @@ def test_the_supervisor_sees_every_provider_of_the_own_municipality_only(client,
     "year",
     [
         # 23:30 on New Year's Eve in Denmark (22:30 UTC): still this year's sample.
-        pytest.param(2026, marks=pytest.mark.frozen_at(NEW_YEARS_EVE), id="23:30"),
+        pytest.param(2026, marks=pytest.mark.today(NEW_YEARS_EVE), id="23:30"),
         # 00:30 on New Year's Day in Denmark while the server's date is still 31 December.
         pytest.param(
             2027,
-            marks=pytest.mark.frozen_at(NEW_YEARS_EVE + timedelta(hours=1)),
+            marks=pytest.mark.today(NEW_YEARS_EVE + timedelta(hours=1)),
             id="00:30",
         ),
     ],

@@ -15,7 +15,7 @@ from selvvisitation.models import AssessmentVisit, PerceivedQuality, VisitatorOb
 from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

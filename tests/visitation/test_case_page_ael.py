@@ -14,7 +14,7 @@ from selvvisitation.services.flags import evaluate_citizen
 from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 from tests.visitation.test_case_page import case_with_history  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @contextmanager

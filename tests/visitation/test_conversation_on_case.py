@@ -10,7 +10,7 @@ from selvvisitation.models import Conversation, ConversationMessage, Reassessmen
 from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _conversation(citizen, *words: str) -> Conversation:

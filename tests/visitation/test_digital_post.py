@@ -21,7 +21,7 @@ from selvvisitation.services.digital_post import FolderTransport, envelope_for, 
 from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 pytest.importorskip("weasyprint")
 

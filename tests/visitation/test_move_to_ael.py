@@ -28,7 +28,7 @@ from selvvisitation.models import Decision, SwapLine, SwapRequest, Visit
 from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 TODAY = local_today(MONDAY)
 NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())

@@ -24,7 +24,7 @@ from tests.pages import sign_in_staff
 from tests.staff.helpers import visit_scene, wished_swap
 from tests.staff.test_record_visit import post, record
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 EVERYTHING = [t.value for t in Topic]
 

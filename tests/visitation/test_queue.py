@@ -15,7 +15,7 @@ from tests.clock import BEFORE_EASTER, NEW_YEARS_EVE
 from tests.pages import sign_in_staff
 
 # Deadlines count working days (seed 002): the day before Easter's three weekday holidays.
-pytestmark = pytest.mark.frozen_at(BEFORE_EASTER)
+pytestmark = pytest.mark.today(BEFORE_EASTER)
 
 
 def _rows(soup):
@@ -46,7 +46,7 @@ def test_queue_lists_open_cases_of_the_visitators_municipality_only(
     [
         pytest.param(BEFORE_EASTER, id="before Easter"),
         # 23:30 on 31 December: nytårsaftensdag and 1 January are days off, then a weekend.
-        pytest.param(NEW_YEARS_EVE, marks=pytest.mark.frozen_at(NEW_YEARS_EVE), id="New Year"),
+        pytest.param(NEW_YEARS_EVE, marks=pytest.mark.today(NEW_YEARS_EVE), id="New Year"),
     ],
 )
 def test_queue_says_working_days_left_and_marks_overdue_in_words(

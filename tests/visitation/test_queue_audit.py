@@ -11,7 +11,7 @@ from selvvisitation.models import AuditEntry
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def queue_reads() -> list[int]:

@@ -22,7 +22,7 @@ from selvvisitation.services.visitation import QueueCursor, QueueFilters, queue_
 from tests.clock import MONDAY
 from tests.services.test_interchange import example
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _ids(municipality_id: int, filters: QueueFilters) -> list[int]:

@@ -26,7 +26,7 @@ from selvvisitation.services import replanning
 from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.frozen_at(MONDAY)
+pytestmark = pytest.mark.today(MONDAY)
 
 TODAY = local_today(MONDAY)
 NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())

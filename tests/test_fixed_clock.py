@@ -1,17 +1,17 @@
-"""Tests whose result depends on the date run on a frozen clock (issue 16, "Tests with a fixed
+"""Tests whose result depends on the date run on a fixed clock (issue 16, "Tests with a fixed
 clock").
 
 A test module "computes from the real today" when it reads the clock itself (local_today(),
 utc_now(), date.today(), datetime.now()) or builds its data with a helper that does (the
-household, a visit scene, the route walk's world), and freezes nothing: no ``frozen_at``
+household, a visit scene, the route walk's world), and fixes nothing: no ``today``
 marker (tests/clock.py), no time-machine, no clock_at, no ``clock`` fixture. Such a module
 passes or fails with the calendar: CI's second run at UTC+14 on a day before Easter (.ci/run)
-finds some of them; a frozen clock removes the question.
+finds some of them; a fixed clock removes the question.
 
-The modules below still do, each with the reason. The list only shrinks: freezing a module's
+The modules below still do, each with the reason. The list only shrinks: fixing a module's
 clock means removing it here, and a new module that computes from the real today fails at
-once. The check is per file: a module with one frozen test counts as frozen, so keep a
-boundary test (midnight, DST, New Year) in a module that is frozen throughout.
+once. The check is per file: a module with one fixed test counts as fixed, so keep a
+boundary test (midnight, DST, New Year) in a module that is fixed throughout.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 
 # Test modules that still compute from the real today, and why.
-NOT_YET_FROZEN = {
-    # Areas other helpers were changing in the same wave (issue 16): freeze when they land.
+NOT_YET_FIXED = {
+    # Areas other helpers were changing in the same wave (issue 16): fix when they land.
     "admin/test_admin.py": "visits n weeks back from today (policy preview); admin views wave",
     "supervision/test_report.py": "TODAY at import, report periods around it; report wave",
     # Real-browser journeys (tests/browser/): the server thread and Chromium's own clock.
@@ -54,11 +54,11 @@ NOT_A_DATE = {
     # make a row valid on whatever day the test runs.
     "factories.py": "defaults relative to the test's day: grants from 60 days back, a visit",
     "pages.py": "the session's last-seen stamp, a duration",
-    "conftest.py": "the frozen_clock fixture and --today themselves",
+    "conftest.py": "the today_clock fixture and --today themselves",
 }
 
-FREEZES = {"frozen_at", "time_machine", "clock_at"}
-CLOCK_FIXTURES = {"clock", "frozen_clock"}
+FREEZES = {"mark.today(", "time_machine", "clock_at("}
+CLOCK_FIXTURES = {"clock", "today_clock"}
 
 
 def _is_clock_call(call: ast.Call) -> bool:
@@ -148,19 +148,21 @@ def _scan(root: Path = TESTS) -> tuple[dict[str, str], set[str]]:
     return found, helper_files
 
 
-def test_no_test_module_computes_from_the_real_today_beyond_those_not_yet_frozen():
+def test_no_test_module_computes_from_the_real_today_beyond_those_not_yet_fixed():
     found, _ = _scan()
-    new = {module: how for module, how in found.items() if module not in NOT_YET_FROZEN}
+    new = {module: how for module, how in found.items() if module not in NOT_YET_FIXED}
     assert not new, (
-        "these modules compute from the real today: freeze the clock with "
-        f"pytestmark = pytest.mark.frozen_at(MOMENT) (tests/clock.py): {new}"
+        "these modules compute from the real today: fix the clock with "
+        f"pytestmark = pytest.mark.today(MOMENT) (tests/clock.py): {new}"
     )
 
 
-def test_the_list_of_modules_not_yet_frozen_only_shrinks():
+def test_the_list_of_modules_not_yet_fixed_only_shrinks():
     found, _ = _scan()
-    frozen = sorted(set(NOT_YET_FROZEN) - set(found))
-    assert not frozen, f"these modules are frozen now: remove them from NOT_YET_FROZEN: {frozen}"
+    fixed = sorted(set(NOT_YET_FIXED) - set(found))
+    assert not fixed, (
+        f"these modules have a fixed clock now: remove them from NOT_YET_FIXED: {fixed}"
+    )
 
 
 def test_the_helpers_that_read_the_clock_are_known():
@@ -171,7 +173,7 @@ def test_the_helpers_that_read_the_clock_are_known():
     )
 
 
-def test_the_scan_finds_each_way_of_computing_from_today_and_a_freeze_clears_it(tmp_path):
+def test_the_scan_finds_each_way_of_computing_from_today_and_a_fixed_clock_clears_it(tmp_path):
     """The detector itself, on a small tree of its own: it must be able to fail."""
     files = {
         "area/conftest.py": "def household(factories):\n    return visit_on(local_today())\n",
@@ -182,7 +184,7 @@ def test_the_scan_finds_each_way_of_computing_from_today_and_a_freeze_clears_it(
         "area/test_fixed_helper.py": "from tests.area.helpers import fixed\n",
         "area/test_direct.py": "def test_a():\n    assert date.today()\n",
         "area/test_a_moment.py": "def test_a():\n    assert local_today(MONDAY)\n",
-        "area/test_frozen.py": "pytestmark = pytest.mark.frozen_at(MONDAY)\n"
+        "area/test_fixed.py": "pytestmark = pytest.mark.today(MONDAY)\n"
         "def test_a(household):\n    assert local_today()\n",
         "area/test_visits_clock.py": "def test_a(household, clock):\n    pass\n",
         "other/test_same_name.py": "def test_a(household):\n    pass\n",
