@@ -10,9 +10,11 @@ import functools
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
@@ -92,10 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _travel
     today = config.getoption("--today")
     if today:
-        from datetime import date, datetime, time
         from zoneinfo import ZoneInfo
-
-        import time_machine
 
         start = datetime.combine(date.fromisoformat(today), time(10), ZoneInfo("Europe/Copenhagen"))
         _travel = time_machine.travel(start, tick=True)
@@ -206,6 +205,29 @@ def app_context(app) -> Iterator[None]:
         _clean_tables()
         yield
         db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def today_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+    """Set the clock where the test (or its module) is marked ``today(moment)``.
+
+    Autouse, so the day is set before any fixture builds data from "today". The clock starts
+    at the moment and runs on, as --today's does: rows made one after another keep their
+    order by time (a clock standing still gives them equal stamps, and PostgreSQL may then
+    return them in any order). ``today(moment, tick=False)`` stops it for a test that asserts
+    an exact time; a test that needs time to pass asks for this fixture and moves it
+    (``today_clock.shift``). Unmarked tests keep the real clock. tests/clock.py names the
+    moments.
+    """
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield None
+        return
+    (moment,) = marker.args
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise TypeError("today needs an aware datetime (a moment from tests/clock.py)")
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", True)) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
@@ -15,6 +16,7 @@ from selvvisitation.extensions import db
 from selvvisitation.models import ThreadMessage
 from selvvisitation.security.kept_answer import KEPT_ANSWER
 from tests.citizen.conftest import build_household
+from tests.clock import MONDAY
 from tests.pages import (
     check_page,
     csrf_token,
@@ -22,6 +24,8 @@ from tests.pages import (
     sign_in_relative,
     sign_in_staff,
 )
+
+pytestmark = pytest.mark.today(MONDAY)
 
 THREAD = "/borger/beskeder/visitation"
 WORDS = "Jeg er faldet i badet i går og vil gerne tale med jer"
@@ -145,6 +149,7 @@ def test_a_staff_form_is_not_kept(client, factories):
     assert _kept(client) is None
 
 
+@pytest.mark.today(MONDAY, tick=False)
 def test_the_page_warns_before_the_timeout_and_stay_signed_in_starts_it_again(client, factories):
     """The warning's figures come from the session (static/app/session.js opens it); "Bliv
     logget ind" moves the session's clock to now."""
@@ -157,7 +162,7 @@ def test_the_page_warns_before_the_timeout_and_stay_signed_in_starts_it_again(cl
         session["last_seen"] = datetime.now(UTC).timestamp() - 50
 
     dialog = check_page(client.get("/borger/").text).select_one("dialog#session-warning")
-    assert 1740 <= int(dialog["data-seconds-left"]) <= 1750
+    assert int(dialog["data-seconds-left"]) == 1750  # 30 minutes less 50 seconds, the clock stopped
     assert dialog["data-warning-seconds"] == "300"
     assert "Bliv logget ind" in dialog.get_text()
 

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import ReassessmentRequest, SwapRequest, Wish
 from tests.citizen.dialogue_helpers import current, say
+from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def heading(soup) -> str:

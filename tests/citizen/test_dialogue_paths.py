@@ -25,7 +25,10 @@ from selvvisitation.models import (
     Wish,
 )
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def count(model) -> int:

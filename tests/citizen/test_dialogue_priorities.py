@@ -17,7 +17,10 @@ from selvvisitation.models import ReassessmentRequest
 from selvvisitation.models.priorities import VisitPriority
 from tests.citizen.ael_household import build_ael_household
 from tests.citizen.dialogue_helpers import current, errors, say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -22,7 +22,10 @@ from selvvisitation.models import AuditEntry, Consent, Relative, SwapRequest
 from selvvisitation.security.access import Actor
 from selvvisitation.services import dialogue as ops
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
+from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
+
+pytestmark = pytest.mark.today(MONDAY)
 
 CPR = "0101701234"
 

@@ -18,7 +18,10 @@ from selvvisitation.models import SwapLine, SwapRequest
 from selvvisitation.models.base import utcnow
 from selvvisitation.services.replacement_history import choice_history_for
 from tests.citizen.dialogue_helpers import current, message_count, say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 REFERENCES = itertools.count(1)
@@ -42,7 +45,7 @@ def extras(factories, household):
 
 def chose(citizen, service, *, status=SwapStatus.ACCEPTED, when=None):
     """A swap ``citizen`` sent earlier, adding ``service``."""
-    when = when or utcnow() - timedelta(days=3)  # the view reads the real clock's year
+    when = when or utcnow() - timedelta(days=3)  # within the year the view looks back
     swap = SwapRequest(
         reference=f"BYT-{next(REFERENCES)}",
         citizen=citizen,

@@ -1,5 +1,10 @@
+import pytest
+
 from tests.citizen.dialogue_helpers import say
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def test_conversation_page_greets_the_citizen(client, page, household):

@@ -7,9 +7,14 @@ contacts the citizen).
 
 from __future__ import annotations
 
+import pytest
+
 from selvvisitation.extensions import db
 from tests.citizen.dialogue_helpers import current, say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def controls(soup) -> list[str]:

@@ -7,13 +7,17 @@ time frame; rule 9 (002 "Borgerens mulighed for at bytte") what may be swapped.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from selvvisitation.domain.types import ActorKind, ServiceCategory, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import SwapRequest
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def swap_count() -> int:

@@ -18,7 +18,10 @@ from selvvisitation.extensions import db
 from selvvisitation.models import ConversationMessage
 from selvvisitation.services import dialogue as ops
 from tests.citizen.dialogue_helpers import current
+from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 FETCH = {"X-Requested-With": "fetch"}
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")  # left out, as tests.statements does

@@ -15,7 +15,10 @@ from selvvisitation.extensions import db
 from selvvisitation.models import Conversation
 from tests.citizen.conftest import build_household
 from tests.citizen.dialogue_helpers import errors, message_count, say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -26,8 +26,11 @@ from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, SwapRequest, Wish
 from selvvisitation.services import my_requests as ops
 from selvvisitation.services.staff_visits import open_swaps, wishes_for
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
 from tests.staff.helpers import wished_swap
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def a_swap(household, reference="BYT-AAAA0001", **changes) -> SwapRequest:

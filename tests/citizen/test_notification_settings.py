@@ -9,7 +9,10 @@ from selvvisitation.domain.notifications import Channel
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, NotificationPreference
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _preferences() -> list[NotificationPreference]:

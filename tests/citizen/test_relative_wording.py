@@ -9,7 +9,10 @@ import re
 import pytest
 
 from selvvisitation.domain.types import ConsentScope
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative
+
+pytestmark = pytest.mark.today(MONDAY)
 
 PAGES = [
     "citizen.index",

@@ -52,6 +52,23 @@ def test_noon_the_day_before_is_danish_summer_time_in_july():
     )
 
 
+@pytest.mark.parametrize(
+    ("lunch", "deadline"),
+    [
+        # Lunch on Sunday 29 March 2026 (CEST, 10:00 UTC): noon on Saturday is still CET.
+        (datetime(2026, 3, 29, 10, 0, tzinfo=UTC), datetime(2026, 3, 28, 11, 0, tzinfo=UTC)),
+        # Lunch on Monday 30 March: noon on the Sunday the clocks went forward is CEST.
+        (datetime(2026, 3, 30, 10, 0, tzinfo=UTC), datetime(2026, 3, 29, 10, 0, tzinfo=UTC)),
+        # Lunch on Monday 26 October 2026 (CET): noon on the Sunday they went back is CET.
+        (datetime(2026, 10, 26, 11, 0, tzinfo=UTC), datetime(2026, 10, 25, 11, 0, tzinfo=UTC)),
+    ],
+    ids=["lunch on the spring Sunday", "lunch the day after it", "lunch after the autumn Sunday"],
+)
+def test_noon_the_day_before_follows_the_clock_change_on_the_last_sundays(lunch, deadline):
+    """002, Madservice: noon on the Danish wall clock, whichever offset that day has."""
+    assert citizen_cancel_deadline(lunch, {C.MEALS}, 120).at == deadline
+
+
 def test_a_visit_with_meals_and_other_help_takes_the_earlier_deadline():
     mixed = citizen_cancel_deadline(LUNCH, {C.MEALS, C.PERSONAL_CARE}, 120)
     assert mixed.meals_rule and mixed.at == datetime(2026, 3, 4, 11, 0, tzinfo=UTC)

@@ -5,9 +5,14 @@ swaps and wishes stay in the dialogue, where the rules check them."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.citizen.conftest import household  # noqa: F401  # the dialogue's own fixture
 from tests.citizen.dialogue_helpers import say
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def test_asking_to_talk_to_a_person_offers_a_message_to_the_visitation_or_team(

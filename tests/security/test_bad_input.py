@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selvvisitation.security.access import rules_for_endpoint
+from tests.clock import MONDAY
 from tests.pages import csrf_token
 from tests.security.test_route_roles import _url
 from tests.security.walk import (
@@ -25,6 +26,8 @@ from tests.security.walk import (
     table_rows,
 )
 from tests.security.world import build_world
+
+pytestmark = pytest.mark.today(MONDAY)
 
 VALUES = st.one_of(
     st.text(max_size=40),

@@ -28,7 +28,10 @@ from selvvisitation.services.bookings import (
     booked_minutes,
     reserve_in_visit,
 )
+from tests.clock import MONDAY
 from tests.security.at_once import at_once
+
+pytestmark = pytest.mark.today(MONDAY)
 
 WORKERS = 16
 

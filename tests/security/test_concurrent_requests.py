@@ -18,6 +18,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -25,8 +26,11 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Visit, VisitService
+from tests.clock import MONDAY
 from tests.pages import csrf_token
 from tests.staff.helpers import visit_scene
+
+pytestmark = pytest.mark.today(MONDAY)
 
 WORKERS = 8
 ROUNDS = 4

@@ -26,6 +26,9 @@ from selvvisitation.security import cpr_vault
 from selvvisitation.security.access import Actor
 from selvvisitation.services import dialogue as ops
 from selvvisitation.services.my_data import citizen_data
+from tests.clock import MONDAY
+
+pytestmark = pytest.mark.today(MONDAY)
 
 CITIZEN_CPR = "2307491234"  # 23 July 1949
 RELATIVE_CPR = "1502681357"  # 15 February 1968

@@ -52,6 +52,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.extensions import db
 from selvvisitation.security.access import rules_for_endpoint
 from selvvisitation.services.bookings import booked_minutes
+from tests.clock import MONDAY
 from tests.security.test_route_roles import _url
 from tests.security.walk import (
     MAY_CHANGE_ON_REFUSAL,
@@ -63,6 +64,8 @@ from tests.security.walk import (
     table_rows,
 )
 from tests.security.world import World, build_world
+
+pytestmark = pytest.mark.today(MONDAY)
 
 # --- The world each example starts from ------------------------------------------------
 

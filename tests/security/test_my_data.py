@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from bs4 import BeautifulSoup
 from flask import url_for
 
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
+from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen
 from tests.security.world import build_world
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _download(client, fmt: str):

@@ -25,8 +25,11 @@ from selvvisitation.security.access import (
     STAFF_ANY,
     rules_for_endpoint,
 )
+from tests.clock import MONDAY
 from tests.pages import csrf_token
 from tests.security.world import NOT_AN_OBJECT, PARAMETERS, Holdings, build_world
+
+pytestmark = pytest.mark.today(MONDAY)
 
 STAFF = {role.value for role in StaffRole}
 RELATIVES = {

@@ -22,8 +22,11 @@ from selvvisitation.auth.service import (
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import EndedSession
+from tests.clock import MONDAY
 from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token, sign_in_citizen, sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _error_text(response) -> str:

@@ -32,9 +32,12 @@ from selvvisitation.auth.service import (
 from selvvisitation.extensions import db
 from selvvisitation.models import FailedSignIn, StaffUser
 from selvvisitation.security.locking import lock_for_write
+from tests.clock import MONDAY
 from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token
 from tests.security.at_once import at_once
+
+pytestmark = pytest.mark.today(MONDAY)
 
 ATTACKER = "203.0.113.7"
 COLLEAGUE = "198.51.100.9"

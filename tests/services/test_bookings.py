@@ -25,6 +25,9 @@ from selvvisitation.services.bookings import (
     booked_minutes,
     reserve_in_visit,
 )
+from tests.clock import MONDAY
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from selvvisitation.domain.notifications import Channel, DeliveryStatus, Notific
 from selvvisitation.extensions import db
 from selvvisitation.models import Notification, NotificationPreference
 from selvvisitation.services.notifications import queue_notification
+from tests.clock import MONDAY
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _prefer(citizen, relative=None, *, channel, topics, email="", mobile="", language=""):

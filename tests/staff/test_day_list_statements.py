@@ -19,9 +19,12 @@ import pytest
 from selvvisitation.domain.types import ActorKind, VisitChangeKind
 from selvvisitation.extensions import db
 from selvvisitation.models import MoveRequest, VisitChange
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 from tests.staff.helpers import preference, visit_scene, wished_swap
 from tests.statements import counted_statements
+
+pytestmark = pytest.mark.today(MONDAY)
 
 MOST_STATEMENTS = 6
 

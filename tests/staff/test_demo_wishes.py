@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from selvvisitation.demo.seed import build_demo
@@ -10,6 +11,9 @@ from selvvisitation.domain.types import SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import StaffUser, Visit
 from selvvisitation.services.staff_visits import declined_swaps, open_swaps, wishes_for
+from tests.clock import MONDAY
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def test_the_demo_workers_team_has_visits_today_with_wishes_and_a_declined_swap():

@@ -21,7 +21,10 @@ from selvvisitation.models import Visit
 from selvvisitation.models.priorities import VisitPriority
 from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
 from tests.citizen.dialogue_helpers import errors
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

@@ -16,8 +16,11 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Flag, SwapRequest, Visit, VisitService
+from tests.clock import JUST_AFTER_MIDNIGHT, MONDAY
 from tests.pages import sign_in_staff
 from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
+
+pytestmark = pytest.mark.today(MONDAY)
 
 DELIVERED = VisitServiceOutcome.DELIVERED.value
 DROPPED = VisitServiceOutcome.DROPPED.value
@@ -438,6 +441,25 @@ def test_a_visit_in_the_future_cannot_be_recorded(client, page, factories):
     before = counts()
     post(page, scene, record(scene))
     assert counts() == before
+
+
+@pytest.mark.today(JUST_AFTER_MIDNIGHT)
+def test_at_half_past_midnight_the_days_visit_is_recorded_and_tomorrows_is_not(
+    client, page, factories
+):
+    # 00:30 in Denmark is 23:30 UTC the day before (domain/dates.py): the night shift
+    # records the visits of the Danish day, and the next Danish day is still the future.
+    today = local_today()
+    assert today == JUST_AFTER_MIDNIGHT.date() + timedelta(days=1)
+    tonight = visit_scene(factories, day=today)
+    sign_in_staff(client, tonight.worker)
+    post(page, tonight, record(tonight))
+    assert counts()[2] == 1
+
+    tomorrow = visit_scene(factories, day=today + timedelta(days=1))
+    sign_in_staff(client, tomorrow.worker)
+    post(page, tomorrow, record(tomorrow))
+    assert counts()[2] == 1
 
 
 def test_saving_the_record_evaluates_the_citizens_flags_at_once(client, page, factories):

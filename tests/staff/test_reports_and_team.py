@@ -11,8 +11,11 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, DeclineReason, StaffRole, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Case, StaffReport
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def counts() -> tuple[int, int]:

@@ -12,8 +12,12 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
+from tests.clock import FALL_BACK_EVE, MONDAY, copenhagen
 from tests.pages import sign_in_citizen, sign_in_staff
 from tests.staff.helpers import other_team_staff, preference, visit_scene, wished_swap
+
+# The day list reads the Danish day and shows Copenhagen time: a fixed winter Monday.
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def texts(soup, selector):
@@ -60,6 +64,48 @@ def test_the_night_shift_sees_the_danish_day_not_the_server_s(client, page, fact
         soup = page.get("staff.visits")
     [visit] = soup.select(".app-visit")
     assert "Inger Jensen" in visit.select_one("h2").get_text()
+
+
+@pytest.mark.today(copenhagen(date(2026, 7, 1), 9))
+def test_in_summer_the_list_shows_copenhagen_summer_time(client, page, factories):
+    # The factory's visit starts 08:00 UTC: 10:00 in Danish summer time (CEST, UTC+2).
+    scene = visit_scene(factories)
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits", vis="team")
+    [visit] = soup.select(".app-visit")
+    assert "10:00–11:00" in visit.select_one("h2").get_text()
+
+
+@pytest.mark.today(FALL_BACK_EVE + timedelta(hours=1))
+def test_the_25_hour_day_when_summer_time_ends_lists_every_visit_of_the_danish_day(
+    client, page, factories
+):
+    """Sunday 25 October 2026: 02:00-03:00 comes twice, and the day ends at 23:00 UTC."""
+    day = date(2026, 10, 25)
+    scene = visit_scene(factories, day=day)
+    team = dict(citizen=scene.citizen, team=scene.citizen.team, day=day)
+    moments = {
+        "first 02:30 (CEST)": datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        "second 02:30 (CET)": datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        "23:30 (CET)": datetime(2026, 10, 25, 22, 30, tzinfo=UTC),
+    }
+    scene.visit.starts_at = moments.pop("first 02:30 (CEST)")
+    scene.visit.ends_at = scene.visit.starts_at + timedelta(minutes=15)
+    for starts in moments.values():
+        factories.Visit(**team, starts_at=starts, ends_at=starts + timedelta(minutes=15))
+    # The day before and after in Denmark, though the same UTC date as two of the above.
+    factories.Visit(**team | {"day": day - timedelta(days=1)})
+    factories.Visit(**team | {"day": day + timedelta(days=1)})
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+
+    soup = page.get("staff.visits", vis="team")
+
+    assert [h.get_text(" ", strip=True)[:11] for h in soup.select(".app-visit h2")] == [
+        "02:30–02:45",
+        "02:30–02:45",
+        "23:30–23:45",
+    ]
 
 
 def test_another_team_visits_are_never_listed(client, page, factories):

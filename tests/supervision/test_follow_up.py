@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
+
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind
@@ -13,9 +15,12 @@ from selvvisitation.models import AssessmentVisit
 from selvvisitation.services.case_actions import FollowUpAnswers, record_follow_up
 from selvvisitation.services.cases import open_case
 from selvvisitation.services.supervision_report import Period, follow_up_summary
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 
-TODAY = local_today()
+pytestmark = pytest.mark.today(MONDAY)
+
+TODAY = local_today(MONDAY)
 Y, P, N = YesPartlyNo.YES, YesPartlyNo.PARTLY, YesPartlyNo.NO
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -10,9 +12,12 @@ from selvvisitation.domain.supervision_sampling import PickReason, draw_sample
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, SampledCitizen, SupervisionSample
 from selvvisitation.services import supervision as service
+from tests.clock import MONDAY, NEW_YEARS_EVE
 from tests.pages import sign_in_staff
 
-YEAR = local_today().year
+pytestmark = pytest.mark.today(MONDAY)
+
+YEAR = local_today(MONDAY).year
 
 
 def rows(soup, caption: str) -> list[list[str]]:
@@ -45,6 +50,28 @@ def test_the_supervisor_sees_every_provider_of_the_own_municipality_only(client,
     soup = page.get("supervision.index")
     providers = [row[0] for row in rows(soup, f"Leverandører og deres tilsyn i {YEAR}")]
     assert providers == ["Hjemmeplejen Syd", "Lille Rengøring ApS"]
+
+
+@pytest.mark.parametrize(
+    "year",
+    [
+        # 23:30 on New Year's Eve in Denmark (22:30 UTC): still this year's sample.
+        pytest.param(2026, marks=pytest.mark.today(NEW_YEARS_EVE), id="23:30"),
+        # 00:30 on New Year's Day in Denmark while the server's date is still 31 December.
+        pytest.param(
+            2027,
+            marks=pytest.mark.today(NEW_YEARS_EVE + timedelta(hours=1)),
+            id="00:30",
+        ),
+    ],
+)
+def test_the_supervision_year_turns_at_midnight_in_denmark_not_on_the_server(
+    client, page, world, year
+):
+    # The sample is yearly (seed 000, "Tilsynsbesøg"); the year is Denmark's (domain/dates.py).
+    sign_in_staff(client, world.supervisor)
+    soup = page.get("supervision.index")
+    assert rows(soup, f"Leverandører og deres tilsyn i {year}")
 
 
 def test_the_menu_offers_supervision_to_the_supervisor(client, page, world):

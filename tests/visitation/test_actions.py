@@ -11,7 +11,10 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseStatus, FlagStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Decision, Flag, SupersededDecisionError
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

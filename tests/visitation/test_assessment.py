@@ -12,7 +12,10 @@ from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.types import CaseStatus, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, PerceivedQuality, VisitatorObservation
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture
@@ -57,7 +60,7 @@ def test_booking_a_visit_records_it_and_the_citizen_sees_the_time(page, client, 
         ({"day": ""}, "Skriv datoen for besøget"),
         ({"day": "32-13-2026"}, "Skriv datoen som dag-måned-år"),
         (
-            {"day": (local_today() - timedelta(days=1)).isoformat()},
+            {"day": (local_today(MONDAY) - timedelta(days=1)).isoformat()},
             "Datoen skal være i dag eller senere",
         ),
         ({"clock": ""}, "Skriv tidspunktet for besøget"),
@@ -306,7 +309,7 @@ def _now_local():
         ({"reason": "   "}, "Skriv, hvorfor besøget flyttes"),
         ({"reason": "x" * 1001}, "Skriv højst 1000 tegn"),
         (
-            {"day": (local_today() - timedelta(days=1)).isoformat()},
+            {"day": (local_today(MONDAY) - timedelta(days=1)).isoformat()},
             "Datoen skal være i dag eller senere",
         ),
         ({"day": "2026-02-30"}, "Skriv datoen som dag-måned-år"),

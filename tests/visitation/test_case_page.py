@@ -19,7 +19,10 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Flag, SwapLine, SwapRequest, Wish
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @pytest.fixture

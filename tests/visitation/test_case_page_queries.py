@@ -9,14 +9,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import event
 
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, FlagRule, SwapStatus, VisitServiceOutcome
 from selvvisitation.extensions import db
 from selvvisitation.models import Flag, SwapLine, SwapRequest
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 from tests.visitation.test_case_page import case_with_history  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 @contextmanager

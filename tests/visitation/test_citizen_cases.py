@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _decide(page, client, visitator, case):

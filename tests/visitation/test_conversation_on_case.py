@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from selvvisitation.domain.types import ActorKind, CaseKind, ReassessmentReason
 from selvvisitation.extensions import db
 from selvvisitation.models import Conversation, ConversationMessage, ReassessmentRequest
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _conversation(citizen, *words: str) -> Conversation:

@@ -18,7 +18,10 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.extensions import db
 from selvvisitation.models import Decision
 from selvvisitation.services.digital_post import FolderTransport, envelope_for, send_decision_letter
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 pytest.importorskip("weasyprint")
 

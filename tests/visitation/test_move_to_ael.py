@@ -25,9 +25,12 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import Decision, SwapLine, SwapRequest, Visit
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 
-TODAY = local_today()
+pytestmark = pytest.mark.today(MONDAY)
+
+TODAY = local_today(MONDAY)
 NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
 
 

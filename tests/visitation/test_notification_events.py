@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from selvvisitation.domain.dates import local_today
@@ -18,9 +19,12 @@ from selvvisitation.security.access import Actor
 from selvvisitation.services import dialogue
 from selvvisitation.services.case_actions import book_visit, change_decision
 from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
+from tests.clock import MONDAY
 from tests.pages import sign_in_staff
 from tests.staff.helpers import visit_scene, wished_swap
 from tests.staff.test_record_visit import post, record
+
+pytestmark = pytest.mark.today(MONDAY)
 
 EVERYTHING = [t.value for t in Topic]
 

@@ -6,12 +6,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from selvvisitation.domain.dates import local_today
+from selvvisitation.domain.dates import local_day, local_today
 from selvvisitation.domain.types import CaseKind, CaseStatus, StaffRole
 from selvvisitation.domain.workdays import add_working_days
 from selvvisitation.extensions import db
 from selvvisitation.services.visitation import QueueCursor, QueueFilters, queue_page
+from tests.clock import BEFORE_EASTER, NEW_YEARS_EVE
 from tests.pages import sign_in_staff
+
+# Deadlines count working days (seed 002): the day before Easter's three weekday holidays.
+pytestmark = pytest.mark.today(BEFORE_EASTER)
 
 
 def _rows(soup):
@@ -37,11 +41,20 @@ def test_queue_lists_open_cases_of_the_visitators_municipality_only(
     assert "1 åben sag" in soup.select_one(".app-count").text
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        pytest.param(BEFORE_EASTER, id="before Easter"),
+        # 23:30 on 31 December: nytårsaftensdag and 1 January are days off, then a weekend.
+        pytest.param(NEW_YEARS_EVE, marks=pytest.mark.today(NEW_YEARS_EVE), id="New Year"),
+    ],
+)
 def test_queue_says_working_days_left_and_marks_overdue_in_words(
-    page, client, factories, visitator, make_case
+    page, client, factories, visitator, make_case, moment
 ):
     # Deadlines count working days (hverdage), seed 002: case processing in 5 working days.
     today = local_today()
+    assert today == local_day(moment)  # the day the clock stands on
     citizen = factories.Citizen(municipality=visitator.municipality)
     make_case(citizen, deadline=add_working_days(today, 3), title="Snart")
     make_case(citizen, deadline=add_working_days(today, -2), title="Gammel")

@@ -3,11 +3,15 @@ the page gets one read entry per page view (issue 15, Medium 8; ASVS 4.0.3 V7.1.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
+from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_staff
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def queue_reads() -> list[int]:

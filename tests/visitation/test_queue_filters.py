@@ -19,7 +19,10 @@ from selvvisitation.models import Case, Citizen, Team
 from selvvisitation.services.cases import open_case
 from selvvisitation.services.interchange import import_document
 from selvvisitation.services.visitation import QueueCursor, QueueFilters, queue_page
+from tests.clock import MONDAY
 from tests.services.test_interchange import example
+
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def _ids(municipality_id: int, filters: QueueFilters) -> list[int]:

@@ -23,9 +23,12 @@ from selvvisitation.domain.types import (
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Decision, SwapLine, SwapRequest, Visit, utcnow
 from selvvisitation.services import replanning
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
 
-TODAY = local_today()
+pytestmark = pytest.mark.today(MONDAY)
+
+TODAY = local_today(MONDAY)
 NEXT_MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
 LAST_MONDAY = NEXT_MONDAY - timedelta(weeks=1) if TODAY.weekday() else TODAY - timedelta(weeks=1)
 

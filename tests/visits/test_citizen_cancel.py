@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from selvvisitation.domain.types import ActorKind, CancelReason, ConsentScope, LegalBasis
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Visit, VisitChange
+from tests.clock import SPRING_FORWARD_NIGHT
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
 from tests.visits.scene import at, visit_scene
 
@@ -169,6 +170,44 @@ def test_one_minute_before_the_deadline_the_cancellation_goes_through(
         visit_id=scene.practical.id,
     )
     assert _changes() == 1
+
+
+def test_on_the_night_summer_time_starts_the_two_hours_are_real_hours(
+    client, page, factories, clock
+):
+    """Sunday 29 March 2026 02:00 jumps to 03:00. A visit at 04:00 (02:00 UTC) may be
+    cancelled until 01:00, two real hours before; on the wall clock 01:00 to 04:00 looks
+    like three. At 01:30 only 90 minutes are left: refused, and the refusal names 01:00."""
+    scene = visit_scene(factories)
+    starts = SPRING_FORWARD_NIGHT + timedelta(minutes=90)
+    night = factories.Visit(
+        citizen=scene.citizen,
+        team=scene.citizen.team,
+        day=starts.date(),
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+        time_frame_minutes=30,
+    )
+    factories.VisitService(visit=night, service=scene.services["vacuum"], planned_minutes=30)
+    db.session.commit()
+    clock.move_to(SPRING_FORWARD_NIGHT - timedelta(minutes=31))  # 00:59: still in time
+    sign_in_citizen(client, scene.citizen)
+    soup = page.get("citizen.cancel_visit", visit_id=night.id)
+    assert soup.select_one(".app-refused") is None and soup.select_one("#reason")
+
+    clock.move_to(SPRING_FORWARD_NIGHT)  # 01:30, half an hour on: sign in again
+    sign_in_citizen(client, scene.citizen)
+    response = page.post(
+        "citizen.cancel_visit",
+        {"reason": "family", "confirmed": "yes"},
+        expected_status=409,
+        visit_id=night.id,
+    )
+    from tests.pages import check_page
+
+    [refusal] = texts(check_page(response.get_data(as_text=True)), ".app-refused p")
+    assert "Det skulle aflyses før kl. 01:00" in refusal
+    assert _changes() == 0
 
 
 def test_the_municipality_s_own_deadline_applies(client, page, factories, clock):
