@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APP := $(BIN)/flask --app selvvisitation
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-only lint typecheck lock renovate strings browser pdf assets compile-translations demo-db migration benchmark benchmark-requests clean
+.PHONY: help setup run test test-only lint typecheck lock renovate strings browser pdf assets compile-translations demo-db migration release-migrations benchmark benchmark-requests clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -76,8 +76,16 @@ strings: $(BIN)/.installed ## Extract marked strings and update the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header --no-wrap -o translations/messages.pot selvvisitation templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap --ignore-obsolete
 
-migration: $(BIN)/.installed ## Regenerate the initial migration from the models (nothing has shipped yet)
-	bash scripts/regenerate_migration.sh
+# 0001 is the released 1.0 schema: a released migration never changes (migrations/released.json
+# holds its hash). After a model change, `make migration MESSAGE="..."` writes the next revision
+# (0002, 0003 …) with Alembic autogenerate; read it, then commit it with the change.
+migration: $(BIN)/.installed ## After a model change: the next migration revision, MESSAGE="what it does" (released ones never change)
+	bash scripts/new_migration.sh "$(MESSAGE)"
+
+release-migrations: $(BIN)/.installed ## At a release, VERSION=1.1.0: write its demo data for the upgrade test and freeze its migrations
+	@test -n "$(VERSION)" || (echo 'Say which release: make release-migrations VERSION=1.1.0' >&2; exit 2)
+	$(BIN)/python scripts/snapshot_release_data.py $(VERSION)
+	$(BIN)/python scripts/release_migrations.py $(VERSION)
 
 lock: $(BIN)/.installed ## Re-lock requirements.lock after changing pyproject.toml's dependencies (same versions where they still fit)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet -o requirements.lock

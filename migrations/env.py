@@ -9,9 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, for `flask db` on the command line. Not in
+# the tests, which upgrade in-process: fileConfig would disable the loggers that exist already
+# (the app's, werkzeug's) and replace the root handlers pytest captures with.
+if not current_app.testing:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -47,6 +49,15 @@ def get_metadata():
     return target_db.metadata
 
 
+def render_item(type_, obj, autogen_context):
+    """Write our UTCDateTime as the plain column type it is in the database, so a new
+    revision does not import the application: a released migration must run the same
+    whatever the code later becomes."""
+    if type_ == 'type' and type(obj).__name__ == 'UTCDateTime':
+        return 'sa.DateTime(timezone=True)'
+    return False
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -61,7 +72,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        render_item=render_item,
     )
 
     with context.begin_transaction():
@@ -87,6 +99,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault('render_item', render_item)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
