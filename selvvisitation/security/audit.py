@@ -4,9 +4,8 @@
 committed with the change it logs, or not at all. `purpose` is a code from
 PURPOSES (or a new code you add there): the citizen's page "Hvem har kigget på
 mine oplysninger" turns it into plain words. The log is append-only: an ORM
-guard (models.audit) refuses updates and deletes. A PostgreSQL trigger would
-also stop raw SQL, but `make migration` regenerates the one migration from the
-models and autogenerate does not carry triggers, so the ORM guard is the rule.
+guard (models.audit) refuses updates and deletes at flush, and the database
+refuses them from anyone (triggers from migration 0002, on PostgreSQL and SQLite).
 """
 
 from __future__ import annotations

@@ -72,13 +72,14 @@ def changed_tables(
 def restore(rows: Rows) -> None:
     """Put the database back to a snapshot (empty the tables, insert the rows, commit).
 
-    Rows keep their ids. PostgreSQL's sequences are set past them, since the test
-    fixture's TRUNCATE … RESTART IDENTITY started them again at 1.
+    Rows keep their ids. PostgreSQL's sequences are set past them, since emptying the
+    tables (the test fixture's way, which also empties the append-only audit log) started
+    them again at 1.
     """
-    db.session.rollback()
+    from tests.conftest import _clean_tables
+
+    _clean_tables()
     tables = db.metadata.sorted_tables
-    for table in reversed(tables):
-        db.session.execute(table.delete())
     for table in tables:
         if rows[table.name]:
             # One multi-row statement, so rows that point at rows after them in the same
