@@ -309,6 +309,16 @@ class _Checker:
         self.swap_refs: dict[str, tuple[str | int, str, int]] = {}
         self.priority_refs: dict[str, list[str | int]] = {}
 
+    def used_by_another(self, model: Any, reference: str, cpr: str) -> bool:
+        """A stored row of ``model`` (a swap, a priority) with this reference belongs to
+        another citizen than the one with ``cpr``: a reference is one citizen's."""
+        owner = self.session.execute(
+            select(Citizen.cpr_lookup)  # the blind index: no need to decrypt (issue #6)
+            .join(model, model.citizen_id == Citizen.id)
+            .where(model.reference == reference)
+        ).scalar()
+        return owner is not None and owner != cpr_vault.lookup(cpr)
+
     def add(self, parts: list[str | int], en: str, da: str) -> None:
         self.problems.append(Problem(json_path(parts), en, da))
 
@@ -736,12 +746,7 @@ class _Checker:
             reference = str_or_none(swap.get("reference"))
             if reference is None:
                 continue
-            owner = self.session.execute(
-                select(Citizen.cpr_lookup)  # the blind index: no need to decrypt (issue #6)
-                .join(SwapRequest, SwapRequest.citizen_id == Citizen.id)
-                .where(SwapRequest.reference == reference)
-            ).scalar()
-            if owner is not None and owner != cpr_vault.lookup(cpr):
+            if self.used_by_another(SwapRequest, reference, cpr):
                 self.add(
                     [*at, "swaps", s, "reference"],
                     "This swap reference is already used for another citizen.",

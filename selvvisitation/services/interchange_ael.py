@@ -32,7 +32,6 @@ from selvvisitation.models import (
     VisitElement,
     VisitPriority,
 )
-from selvvisitation.security import cpr_vault
 from selvvisitation.services.interchange_fields import (
     CARE_PROGRAMME,
     GRANTED_ELEMENT,
@@ -251,12 +250,7 @@ def check_stored(checker: _Checker, citizen: dict[str, Any], at: list[str | int]
         reference = str_or_none(priority.get("reference"))
         if reference is None:
             continue
-        owner = checker.session.execute(
-            select(Citizen.cpr_lookup)  # the blind index: no need to decrypt (issue #6)
-            .join(VisitPriority, VisitPriority.citizen_id == Citizen.id)
-            .where(VisitPriority.reference == reference)
-        ).scalar()
-        if owner is not None and owner != cpr_vault.lookup(cpr):
+        if checker.used_by_another(VisitPriority, reference, cpr):
             checker.add(
                 [*at, "priorities", p, "reference"],
                 "This priority reference is already used for another citizen.",
