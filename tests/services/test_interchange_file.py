@@ -57,7 +57,12 @@ def many_citizens(count: int) -> dict[str, Any]:
 
 def entries(action: str) -> list[AuditEntry]:
     db.session.expire_all()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    # In the order written: without ORDER BY, PostgreSQL may return them in any order.
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 def imported(app, tmp_path: Path) -> None:
