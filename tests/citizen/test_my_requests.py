@@ -74,7 +74,12 @@ def susanne_may_act(household, factories):
 
 
 def audits(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    # In the order written: without ORDER BY, PostgreSQL may return them in any order.
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_the_overview_says_where_each_swap_and_wish_stands(client, page, household, factories):

@@ -31,7 +31,12 @@ def imported(app, tmp_path: Path):
 
 def entries(action: str) -> list[AuditEntry]:
     db.session.expire_all()
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    # In the order written: without ORDER BY, PostgreSQL may return them in any order.
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_the_export_file_is_readable_by_its_owner_only(app, tmp_path):
