@@ -37,7 +37,7 @@ def _insert_one() -> None:
 
 def _entries() -> list[tuple]:
     with db.engine.connect() as connection:
-        return connection.execute(sa.text("SELECT id, purpose FROM audit_entry")).all()
+        return connection.execute(sa.text("SELECT id, purpose FROM audit_entry ORDER BY id")).all()
 
 
 def test_raw_sql_can_insert_an_audit_entry():

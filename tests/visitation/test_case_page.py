@@ -215,7 +215,9 @@ def test_every_case_page_view_is_an_audited_read(page, client, visitator, case_w
     page.get("visitation.case_page", case_id=case_with_history.id)
     page.get("visitation.case_page", case_id=case_with_history.id)
 
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "read")).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "read").order_by(AuditEntry.id)
+    ).all()
     assert len(entries) == 2
     assert {e.purpose for e in entries} == {"case_handling"}
     assert entries[0].citizen_id == case_with_history.citizen_id

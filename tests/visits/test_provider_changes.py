@@ -343,7 +343,9 @@ def _told():
     from selvvisitation.models import Notification
 
     db.session.rollback()
-    return [n.event.value for n in db.session.scalars(select(Notification))]
+    return [
+        n.event.value for n in db.session.scalars(select(Notification).order_by(Notification.id))
+    ]
 
 
 def test_the_citizen_is_told_when_the_provider_cancels_practical_help(
