@@ -23,9 +23,6 @@ TESTS = Path(__file__).resolve().parent
 
 # Test modules that still compute from the real today, and why.
 NOT_YET_FIXED = {
-    # Areas other helpers were changing in the same wave (issue 16): fix when they land.
-    "admin/test_admin.py": "visits n weeks back from today (policy preview); admin views wave",
-    "supervision/test_report.py": "TODAY at import, report periods around it; report wave",
     # Real-browser journeys (tests/browser/): the server thread and Chromium's own clock.
     "browser/test_access_journeys.py": "browser journey, not edited in this change",
     "browser/test_call_back_journey.py": "browser journey, not edited in this change",

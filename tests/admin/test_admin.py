@@ -13,7 +13,11 @@ from selvvisitation.domain.types import StaffRole, SwapWindow, VisitServiceOutco
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, MunicipalityPolicy, Provider, Service, StaffUser, Team
 from selvvisitation.security.passwords import verify_password
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
+
+# The policy preview counts visits weeks back from today (rule 7): a fixed day (tests/clock.py).
+pytestmark = pytest.mark.today(MONDAY)
 
 
 def count(model) -> int:

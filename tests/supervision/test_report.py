@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_themes import (
     THISTED_THEMES,
     SupervisionTheme,
@@ -24,9 +23,12 @@ from selvvisitation.extensions import db
 from selvvisitation.models import Flag, ReassessmentRequest, SwapRequest
 from selvvisitation.services import supervision as service
 from selvvisitation.services.supervision_report import Period, figures
+from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 
-TODAY = local_today()
+# The report's periods are counted back from a fixed day (tests/clock.py).
+pytestmark = pytest.mark.today(MONDAY)
+TODAY = MONDAY.date()
 PERIOD = Period(TODAY - timedelta(days=30), TODAY)
 
 
