@@ -74,7 +74,12 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 from selvvisitation import create_app  # noqa: E402
 from selvvisitation.extensions import db  # noqa: E402
 
-pytest_plugins = ["tests.factories", "tests.pages", "tests.notification_servers"]
+pytest_plugins = [
+    "tests.factories",
+    "tests.pages",
+    "tests.notification_servers",
+    "tests.unit_of_work",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -88,7 +88,6 @@ def access_log_page() -> str:
     )
     if actor.relative is not None:
         audit.record("read", citizen=citizen, object_type="access_log", purpose="access_log")
-        db.session.commit()
     return render_template(
         "citizen/access_log.html",
         citizen=citizen,

@@ -57,7 +57,6 @@ def receipt(reference: str) -> str:
         audit.record(
             "read", citizen=citizen, object_type=type(item).__tablename__, purpose="relative_view"
         )
-        db.session.commit()
     return render_template(
         "citizen/receipt.html",
         citizen=citizen,

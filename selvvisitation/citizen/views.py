@@ -18,7 +18,6 @@ def index() -> str:
     citizen = actor.subject
     if actor.relative is not None:
         audit.record("read", citizen=citizen, object_type="overview", purpose="relative_view")
-        db.session.commit()
     today = local_today()
     return render_template(
         "citizen/index.html",

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.domain.types import ActorKind, CaseKind
 from selvvisitation.models import Citizen, StaffReport, StaffUser
+from selvvisitation.security import audit
 from selvvisitation.services.cases import open_case
+from selvvisitation.services.transaction import one_transaction
 
 # 000: "straks telefonisk" – to be phoned in at once, and recorded.
 URGENT_EVENTS: tuple[str, ...] = ("serious_failure", "abuse", "hospital", "accident")
@@ -61,4 +63,34 @@ def report_change(
         text=text,
     )
     session.add(report)
+    return report
+
+
+def send_change_report(
+    session: Session,
+    *,
+    citizen: Citizen,
+    staff: StaffUser,
+    direction: str,
+    text: str,
+    urgent_event: str | None,
+) -> StaffReport:
+    """The worker's report, its case and its audit entry, in one transaction."""
+    with one_transaction(session):
+        report = report_change(
+            session,
+            citizen=citizen,
+            staff=staff,
+            direction=direction,
+            text=text,
+            urgent_event=urgent_event,
+        )
+        session.flush()  # the report's id, for the audit entry
+        audit.record(
+            "create",
+            citizen=citizen,
+            object_type="staff_report",
+            object_id=report.id,
+            purpose="report_change",
+        )
     return report

@@ -11,7 +11,7 @@ from selvvisitation.forms import BaseForm, Required, choice_field, max_length
 from selvvisitation.models import StaffReport
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor, may_see_citizen
-from selvvisitation.services.staff_reports import report_change
+from selvvisitation.services.staff_reports import send_change_report
 from selvvisitation.staff.access import team_visit_or_404
 from selvvisitation.staff.views import blueprint
 from selvvisitation.staff.visit_list import TEAM
@@ -52,7 +52,7 @@ def report_change_view(visit_id: int):
     form = ReportForm()
     if form.validate_on_submit():
         event = None if form.urgent_event.data == NO_EVENT else form.urgent_event.data
-        report = report_change(
+        report = send_change_report(
             db.session,
             citizen=visit.citizen,
             staff=current_actor().staff,
@@ -60,15 +60,6 @@ def report_change_view(visit_id: int):
             text=form.text.data.strip(),
             urgent_event=event,
         )
-        db.session.flush()
-        audit.record(
-            "create",
-            citizen=visit.citizen,
-            object_type="staff_report",
-            object_id=report.id,
-            purpose="report_change",
-        )
-        db.session.commit()
         return redirect(url_for("staff.report_sent", report_id=report.id))
     status = 400 if form.errors else 200
     return render_template("staff/report.html", visit=visit, form=form), status
@@ -92,5 +83,4 @@ def report_sent(report_id: int) -> str:
         object_id=report.id,
         purpose="report_receipt",
     )
-    db.session.commit()
     return render_template("staff/report_sent.html", report=report)

@@ -187,6 +187,26 @@ def _grants(form: DecisionForm) -> list[NewGrant]:
     ]
 
 
+def _decision_confirm_page(case, form, services) -> str:
+    return render_template(
+        "visitation/decision_confirm.html",
+        case=case,
+        form=form,
+        grants=_grants(form),
+        services={str(s.id): s for s in services},
+        current=case.citizen.current_decision,
+        replan=replanning.preview(
+            db.session, case.citizen, _grants(form), valid_from=form.valid_from.day, now=utcnow()
+        ),
+    )
+
+
+def _decision_page(case, form) -> str:
+    form.confirmed.data = ""
+    suggestion = basis_suggestion(case.citizen, local_today())
+    return render_template("visitation/decision.html", case=case, form=form, suggestion=suggestion)
+
+
 @blueprint.route("/sager/<int:case_id>/afgoerelse", methods=["GET", "POST"])
 @allow(StaffRole.VISITATOR)
 def change_decision(case_id: int) -> str | Response:
@@ -198,44 +218,20 @@ def change_decision(case_id: int) -> str | Response:
         # Ældreloven: the decision grants a forløb; a move back to § 83 is not offered here.
         return redirect(url_for("visitation.grant_forlob", case_id=case.id))
     services = _services(case)
-    if request.method == "POST":
-        form = DecisionForm()
-    else:
-        form = DecisionForm(data=_prefill(case))
+    posted = request.method == "POST"
+    form = DecisionForm() if posted else DecisionForm(data=_prefill(case))
     form.set_services(services)
-    editing = request.method == "POST" and "edit" in request.form
-    if request.method == "POST" and not editing and form.validate():
-        if form.confirmed.data != "yes":
-            names = {str(s.id): s for s in services}
-            return render_template(
-                "visitation/decision_confirm.html",
-                case=case,
-                form=form,
-                grants=_grants(form),
-                services=names,
-                current=case.citizen.current_decision,
-                replan=replanning.preview(
-                    db.session,
-                    case.citizen,
-                    _grants(form),
-                    valid_from=form.valid_from.day,
-                    now=utcnow(),
-                ),
-            )
-        decision, replan = save_decision(
-            db.session,
-            case,
-            current_actor().staff,
-            grants=_grants(form),
-            valid_from=form.valid_from.day,
-            reasons=form.reasons.data.strip(),
-            today=local_today(),
-        )
-        return decision_saved(decision, replan)
-    form.confirmed.data = ""
-    return render_template(
-        "visitation/decision.html",
-        case=case,
-        form=form,
-        suggestion=basis_suggestion(case.citizen, local_today()),
+    if not posted or "edit" in request.form or not form.validate():
+        return _decision_page(case, form)
+    if form.confirmed.data != "yes":
+        return _decision_confirm_page(case, form, services)
+    decision, replan = save_decision(
+        db.session,
+        case,
+        current_actor().staff,
+        grants=_grants(form),
+        valid_from=form.valid_from.day,
+        reasons=form.reasons.data.strip(),
+        today=local_today(),
     )
+    return decision_saved(decision, replan)

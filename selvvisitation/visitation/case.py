@@ -4,79 +4,26 @@ from __future__ import annotations
 
 from flask import render_template
 
-from selvvisitation.citizen.texts import Texts
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
-from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.extensions import db
-from selvvisitation.formatters import service_name
-from selvvisitation.models import Flag
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
-from selvvisitation.services import visitation as reads
-from selvvisitation.services.adapters import policy_for
 from selvvisitation.visitation.access import case_or_404
-from selvvisitation.visitation.evidence import explain
+from selvvisitation.visitation.case_file import CaseFile
 from selvvisitation.visitation.views import blueprint
 
 
 @blueprint.route("/sager/<int:case_id>")
 @allow(StaffRole.VISITATOR)
 def case_page(case_id: int) -> str:
-    case = case_or_404(case_id)
-    citizen = case.citizen
-    today = local_today()
-    services = reads.catalogue(db.session, citizen.municipality_id)  # first: see reads
-    flags = reads.case_flags(db.session, case)
-    elements = reads.flag_elements(db.session, flags)
-    series = reads.weekly_minutes(db.session, citizen, today=today)
-    requests, reports = reads.case_sources(db.session, case)
-    policy = policy_for(citizen.municipality)
-    days_left = (
-        working_days_between(
-            today,
-            case.deadline,
-            optional_holidays_are_working_days=policy.optional_holidays_are_working_days,
-        )
-        if case.deadline
-        else None
-    )
+    case_file = CaseFile(db.session, case_or_404(case_id), local_today())
+    # Written after the page is rendered, in the request's own transaction (security.audit).
     audit.record(
-        "read", citizen=citizen, object_type="case", object_id=case.id, purpose="case_handling"
+        "read",
+        citizen=case_file.citizen,
+        object_type="case",
+        object_id=case_id,
+        purpose="case_handling",
     )
-    # Render before committing the audited read: a commit expires every loaded row, and
-    # the template would load them all again one by one.
-    page = render_template(
-        "visitation/case.html",
-        case=case,
-        citizen=citizen,
-        is_open=reads.is_open(case),
-        days_left=days_left,
-        decisions=reads.decision_history(db.session, citizen),
-        timeline=reads.swap_timeline(db.session, citizen),
-        series=series,
-        services=services,
-        flags=[
-            (flag, explain(flag, _subject(flag, services, elements), policy.legal_references))
-            for flag in flags
-        ],
-        flag_visits=reads.visits_by_ref(db.session, citizen, flags),
-        wishes=reads.active_wishes(db.session, citizen),
-        requests=requests,
-        reports=reports,
-        call_backs=reads.call_backs(db.session, case),
-        assessment_visits=reads.assessment_visits(db.session, case),
-        consents=[c for c in citizen.consents if c.is_active()],
-        transcript=reads.shared_conversation(db.session, case, requests),
-        t=Texts({s.code: s for s in services.values()}),
-    )
-    db.session.commit()
-    return page
-
-
-def _subject(flag: Flag, services: dict, elements: dict) -> str:
-    """What the flag is about: the service (SEL), or the forløb's element (AEL)."""
-    if flag.service_id is not None:
-        return service_name(services.get(flag.service_id))
-    element_id = flag.key.split(":", 1)[-1]
-    return service_name(elements.get(int(element_id))) if element_id.isdigit() else ""
+    return render_template("visitation/case.html", **case_file.template_context())

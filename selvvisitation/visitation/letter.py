@@ -6,7 +6,6 @@ from flask import Response, render_template
 
 from selvvisitation.domain.letter import blocks
 from selvvisitation.domain.types import StaffRole
-from selvvisitation.extensions import db
 from selvvisitation.letter_pdf import pdf_response
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
@@ -25,7 +24,6 @@ def letter(decision_id: int) -> str:
         object_id=decision.id,
         purpose="case_handling",
     )
-    db.session.commit()
     return render_template(
         "visitation/letter.html", decision=decision, blocks=blocks(decision.letter_text)
     )

@@ -10,12 +10,11 @@ Called as the views call them, without Flask.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import select
 
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.types import ProviderKind, ServiceCategory, StaffRole
@@ -26,64 +25,12 @@ from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.programmes import ElementLine, save_examples, save_programme
 from tests.admin.test_admin import deselecting_citizen
 from tests.security.test_second_factor import enrolled
-
-REFUSED = "the audit log cannot be written"
-
-
-def everything() -> dict[str, list[tuple]]:
-    """Every row of every table: what "nothing written" is compared with."""
-    db.session.expire_all()
-    return {
-        table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
-        for table in db.metadata.sorted_tables
-    }
-
-
-@pytest.fixture
-def audit_log_refuses() -> Iterator[None]:
-    """The database refuses every new audit entry until the test ends."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        db.session.execute(
-            text(
-                "CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
-                f"$$ BEGIN RAISE EXCEPTION '{REFUSED}'; END $$"
-            )
-        )
-        db.session.execute(
-            text(
-                "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_entry "
-                "FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()"
-            )
-        )
-    else:
-        db.session.execute(
-            text(
-                "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_entry "
-                f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
-            )
-        )
-    db.session.commit()
-    yield
-    db.session.rollback()
-    if dialect == "postgresql":
-        db.session.execute(text("DROP TRIGGER test_refuse_audit ON audit_entry"))
-        db.session.execute(text("DROP FUNCTION test_refuse_audit()"))
-    else:
-        db.session.execute(text("DROP TRIGGER test_refuse_audit"))
-    db.session.commit()
+from tests.unit_of_work import everything, nothing_written_when_the_audit_entry_is_refused
 
 
 @pytest.fixture
 def admin(factories) -> StaffUser:
     return factories.StaffUser(role=StaffRole.MUNICIPALITY_ADMIN, name="Anders Admin")
-
-
-def nothing_written_when_the_audit_entry_is_refused(action: Callable[[], object]) -> None:
-    before = everything()
-    with pytest.raises(DBAPIError, match=REFUSED):
-        action()
-    assert everything() == before
 
 
 SERVICE = {

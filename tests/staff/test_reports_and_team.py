@@ -11,9 +11,11 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CaseKind, DeclineReason, StaffRole, SwapStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Case, StaffReport
+from selvvisitation.services.staff_reports import send_change_report
 from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
 from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
+from tests.unit_of_work import nothing_written_when_the_audit_entry_is_refused
 
 pytestmark = pytest.mark.today(MONDAY)
 
@@ -199,3 +201,19 @@ def test_a_home_care_worker_cannot_open_the_team_leaders_overview(client, factor
     scene = visit_scene(factories)
     sign_in_staff(client, scene.worker)
     assert client.get("/personale/afviste-bytter").status_code == 403
+
+
+def test_a_report_whose_audit_entry_fails_writes_nothing(factories, audit_log_refuses):
+    """Seed 000: a report is recorded with its case and its audit entry, or not at all (issue
+    16, services own the transaction)."""
+    scene = visit_scene(factories)
+    nothing_written_when_the_audit_entry_is_refused(
+        lambda: send_change_report(
+            db.session,
+            citizen=scene.citizen,
+            staff=scene.worker,
+            direction="worse",
+            text="Falder oftere",
+            urgent_event=None,
+        )
+    )
