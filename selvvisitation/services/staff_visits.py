@@ -50,6 +50,7 @@ from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.flags import evaluate_citizen
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
+from selvvisitation.services.transaction import one_transaction
 
 
 @dataclass
@@ -494,6 +495,26 @@ def audit_recorded(session: Session, visit: Visit, detail: dict) -> None:
     )
     session.flush()
     evaluate_citizen(session, visit.citizen_id)
+
+
+def save_checked_record(
+    session: Session,
+    visit: Visit,
+    record: VisitRecord,
+    swaps: Sequence[SwapRequest],
+    staff: StaffUser,
+) -> RecordCheck:
+    """Check the record and, when it passes, save it with its audit entry and the citizen's
+    flags, in one transaction (the caller holds the visit's write lock: security.locking).
+    A record that fails the check writes nothing; the check says why."""
+    check = check_record(session, visit, record, swaps)
+    if not check.ok:
+        session.rollback()  # ends the locked transaction: nothing was written
+        return check
+    with one_transaction(session):
+        saved = save_record(session, visit, record, swaps, staff)
+        audit_recorded(session, visit, {"swaps": [s.reference for s in saved], "by": staff.id})
+    return check
 
 
 def tell_swap_answered(session: Session, swap: SwapRequest) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from selvvisitation.domain.dates import local_today, utc_now
 from selvvisitation.extensions import db
@@ -23,11 +24,9 @@ from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.ael_visits import is_ael_visit
 from selvvisitation.services.staff_visits import (
     VisitRecord,
-    audit_recorded,
-    check_record,
     note_seen_by_worker,
     planned_items,
-    save_record,
+    save_checked_record,
     swaps_to_confirm,
     wishes_for,
 )
@@ -103,52 +102,65 @@ def record_visit(visit_id: int):
     return response
 
 
-@blueprint.route("/besoeg/<int:visit_id>", methods=["POST"])
-@allow(*TEAM)
-def save_visit(visit_id: int):
-    staff_id = current_actor().staff.id
-    # The write lock first, then every read the check depends on (security.locking).
-    lock_for_write(db.session)
-    visit = team_visit_or_404(visit_id, locked=True)
-    if visit.is_recorded or visit.cancelled or visit.day > local_today():
-        db.session.rollback()
-        if visit.is_recorded:
-            flash(_("The visit is already recorded."))
-        else:
-            flash(_("A visit can only be recorded on the day or after."), "error")
-        return redirect(url_for("staff.record_visit", visit_id=visit_id))
-    wishes = wishes_for(db.session, [visit])[visit.id]
-    if is_ael_visit(visit):
-        return record_ael.save(visit, wishes)
-    swaps = swaps_to_confirm(visit, wishes)
-    items = planned_items(visit)
-    services = services_to_choose(visit)
-    form = record_form_class(items, swaps, services)()
+def _not_recordable(visit) -> Response:
+    # The request's end rolls back and so releases the write lock: nothing was written.
+    if visit.is_recorded:
+        flash(_("The visit is already recorded."))
+    else:
+        flash(_("A visit can only be recorded on the day or after."), "error")
+    return redirect(url_for("staff.record_visit", visit_id=visit.id))
+
+
+def _record_from(form, items, swaps) -> VisitRecord | None:
+    """What the worker recorded, or None when the form itself is not valid."""
     if not form.validate_on_submit():
-        return _render(visit, wishes, form, services, 400)
+        return None
     planned, instead, decisions = read_record(form, items, swaps)
     if form.errors:
-        return _render(visit, wishes, form, services, 400)
-    record = VisitRecord(
+        return None
+    return VisitRecord(
         tuple(planned),
         tuple(instead),
         decisions,
         acknowledged_now=bool(form.acknowledged.data),
         note=form.note.data or "",
     )
-    check = check_record(db.session, visit, record, swaps)
-    if not check.ok:
-        names = {s.code: service_name(s) for s in services}
-        names.update({i.service.code: service_name(i.service) for i in items if i.service})
-        for problem in check.problems:
-            field = form[problem.field] if problem.field in form else form[f"outcome_{items[0].id}"]
-            message = explain(problem, names)
-            if message not in field.errors:
-                field.errors.append(message)
+
+
+def _problems_onto(form, check, items, services) -> None:
+    """Each problem the check found, on the field it is about, in the worker's words."""
+    names = {s.code: service_name(s) for s in services}
+    names.update({i.service.code: service_name(i.service) for i in items if i.service})
+    for problem in check.problems:
+        field = form[problem.field] if problem.field in form else form[f"outcome_{items[0].id}"]
+        message = explain(problem, names)
+        if message not in field.errors:
+            field.errors.append(message)
+
+
+@blueprint.route("/besoeg/<int:visit_id>", methods=["POST"])
+@allow(*TEAM)
+def save_visit(visit_id: int):
+    # The write lock first, then every read the check depends on (security.locking).
+    lock_for_write(db.session)
+    visit = team_visit_or_404(visit_id, locked=True)
+    if visit.is_recorded or visit.cancelled or visit.day > local_today():
+        return _not_recordable(visit)
+    wishes = wishes_for(db.session, [visit])[visit.id]
+    if is_ael_visit(visit):
+        return record_ael.save(visit, wishes)
+    swaps, items, services = (
+        swaps_to_confirm(visit, wishes),
+        planned_items(visit),
+        services_to_choose(visit),
+    )
+    form = record_form_class(items, swaps, services)()
+    record = _record_from(form, items, swaps)
+    if record is None:
         return _render(visit, wishes, form, services, 400)
-    staff = current_actor().staff
-    saved = save_record(db.session, visit, record, swaps, staff)
-    audit_recorded(db.session, visit, {"swaps": [s.reference for s in saved], "by": staff_id})
-    db.session.commit()
+    check = save_checked_record(db.session, visit, record, swaps, current_actor().staff)
+    if not check.ok:
+        _problems_onto(form, check, items, services)
+        return _render(visit, wishes, form, services, 400)
     flash(_("The visit is recorded."))
     return redirect(url_for("staff.record_visit", visit_id=visit_id))
