@@ -137,35 +137,23 @@ def _changed(visit: Visit, change: VisitChange, done: Any) -> Any:
     return redirect(url_for("staff.visits", dag=visit.day.isoformat()))
 
 
-@blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
-@allow(StaffRole.TEAM_LEADER)
-def provider_cancel(visit_id: int) -> Any:
-    visit = team_visit_or_404(visit_id)
+def _cancel_attempt(visit: Visit, form: ProviderCancelForm) -> Attempt[VisitChange]:
     actor = current_actor()
-    kinds = visit_categories(visit)
-    personal_care = ServiceCategory.PERSONAL_CARE in kinds
-    needs_replacement = ServiceCategory.PRACTICAL_HELP in kinds and not personal_care
-    form = ProviderCancelForm(needs_replacement=needs_replacement)
-    refused = staff_refusal(VisitChangeRefused("personal_care"), visit) if personal_care else None
-    rule_refused = False
-    if refused is None and form.validate_on_submit():
-        attempt = _try(
-            lambda: provider_cancel_visit(
-                db.session,
-                visit_id=visit.id,
-                staff=actor.staff,
-                actor=actor,
-                reason_text=form.reason.data or "",
-                replacement_starts_at=form.moment(),
-            ),
-            visit,
-            form,
-        )
-        if attempt.result is not None:
-            return _changed(visit, attempt.result, _l("The visit is cancelled (%(reference)s)."))
-        visit, refused, rule_refused = attempt.visit, attempt.message, attempt.refused
-    rule_refused = rule_refused or bool(refused and form.is_submitted())
-    status = 409 if rule_refused else (400 if form.errors else 200)
+    return _try(
+        lambda: provider_cancel_visit(
+            db.session,
+            visit_id=visit.id,
+            staff=actor.staff,
+            actor=actor,
+            reason_text=form.reason.data or "",
+            replacement_starts_at=form.moment(),
+        ),
+        visit,
+        form,
+    )
+
+
+def _cancel_page(visit: Visit, form: Any, refused: Any, *, needs_replacement: bool) -> str:
     first, last = replacement_window(visit.day)
     return render_template(
         "staff/provider_cancel.html",
@@ -176,31 +164,72 @@ def provider_cancel(visit_id: int) -> Any:
         first=first,
         last=last,
         within_days=REPLACEMENT_WITHIN_DAYS,
-    ), status
+    )
+
+
+def _move_attempt(visit: Visit, form: ProviderMoveForm) -> Attempt[VisitChange]:
+    actor = current_actor()
+    moment = form.moment()
+    assert moment is not None  # the form was validated
+    return _try(
+        lambda: provider_move_visit(
+            db.session,
+            visit_id=visit.id,
+            staff=actor.staff,
+            actor=actor,
+            new_starts_at=moment,
+            reason_text=form.reason.data or "",
+        ),
+        visit,
+        form,
+    )
+
+
+def _answer_attempt(visit: Visit, move: MoveRequest, form: AnswerMoveForm) -> Attempt[Any]:
+    actor = current_actor()
+    return _try(
+        lambda: answer_move(
+            db.session,
+            request_id=move.id,
+            staff=actor.staff,
+            actor=actor,
+            accept=form.answer.data == "yes",
+            new_starts_at=form.moment(),
+            reason_text=form.reason.data or "",
+        ),
+        visit,
+        form,  # a time that has passed is shown at the time field, in the summary
+    )
+
+
+@blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
+@allow(StaffRole.TEAM_LEADER)
+def provider_cancel(visit_id: int) -> Any:
+    visit = team_visit_or_404(visit_id)
+    kinds = visit_categories(visit)
+    personal_care = ServiceCategory.PERSONAL_CARE in kinds
+    needs_replacement = ServiceCategory.PRACTICAL_HELP in kinds and not personal_care
+    form = ProviderCancelForm(needs_replacement=needs_replacement)
+    refused = staff_refusal(VisitChangeRefused("personal_care"), visit) if personal_care else None
+    rule_refused = False
+    if refused is None and form.validate_on_submit():
+        attempt = _cancel_attempt(visit, form)
+        if attempt.result is not None:
+            return _changed(visit, attempt.result, _l("The visit is cancelled (%(reference)s)."))
+        visit, refused, rule_refused = attempt.visit, attempt.message, attempt.refused
+    rule_refused = rule_refused or bool(refused and form.is_submitted())
+    status = 409 if rule_refused else (400 if form.errors else 200)
+    return _cancel_page(visit, form, refused, needs_replacement=needs_replacement), status
 
 
 @blueprint.route("/besoeg/<int:visit_id>/flyt", methods=["GET", "POST"])
 @allow(StaffRole.TEAM_LEADER)
 def provider_move(visit_id: int) -> Any:
     visit = team_visit_or_404(visit_id)
-    actor = current_actor()
     form = ProviderMoveForm()
     refused, rule_refused = None, False
     if form.validate_on_submit():
-        moment = form.moment()
-        assert moment is not None  # validated above
-        attempt = _try(
-            lambda: provider_move_visit(
-                db.session,
-                visit_id=visit.id,
-                staff=actor.staff,
-                actor=actor,
-                new_starts_at=moment,
-                reason_text=form.reason.data or "",
-            ),
-            visit,
-            form,
-        )
+        attempt = _move_attempt(visit, form)
         if attempt.result is not None:
             return _changed(visit, attempt.result, _l("The visit is moved (%(reference)s)."))
         visit, refused, rule_refused = attempt.visit, attempt.message, attempt.refused
@@ -226,23 +255,10 @@ def _open_request(visit: Visit) -> MoveRequest:
 def answer_move_request(visit_id: int) -> Any:
     visit = team_visit_or_404(visit_id)
     move = _open_request(visit)
-    actor = current_actor()
     form = AnswerMoveForm()
     refused = None
     if form.validate_on_submit():
-        attempt = _try(
-            lambda: answer_move(
-                db.session,
-                request_id=move.id,
-                staff=actor.staff,
-                actor=actor,
-                accept=form.answer.data == "yes",
-                new_starts_at=form.moment(),
-                reason_text=form.reason.data or "",
-            ),
-            visit,
-            form,  # a time that has passed is shown at the time field, in the summary
-        )
+        attempt = _answer_attempt(visit, move, form)
         if attempt.result is not None:
             flash(_("The answer is sent. The citizen sees it under her visits."))
             return redirect(url_for("staff.visits", dag=visit.day.isoformat()))

@@ -89,17 +89,8 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
     return redirect(url_for(".sample", provider_id=provider.id, aar=drawn.year))
 
 
-@blueprint.route("/stikproeve/<int:sample_id>/udskift/<int:member_id>", methods=["GET", "POST"])
-@allow(StaffRole.SUPERVISOR)
-def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
-    drawn: SupervisionSample = own_or_404(db.session.get(SupervisionSample, sample_id))
-    member = db.session.get(SampledCitizen, member_id)
-    if member is None or member.sample_id != drawn.id or member.replaced_at is not None:
-        abort(404)
-    picked = [m.citizen_id for m in drawn.active_members]
-    options = service.replacement_options(db.session, drawn, member, picked)
-    form = ReplaceForm()
-    form.replacement.choices = [
+def _replacement_choices(options) -> list[SelectChoice]:
+    return [
         SelectChoice(
             c.id,
             _(
@@ -111,26 +102,45 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
         )
         for c, minutes in options
     ]
-    if form.validate_on_submit():
-        try:
-            service.swap_sample_member(
-                db.session,
-                member,
-                form.replacement.data,
-                reason=form.reason.data.strip(),
-                staff=staff(),
-            )
-        except service.SupervisionError as error:
-            form.replacement.errors = [error_message(error.code)]
-        else:
-            flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))
-            return redirect(url_for(".sample", provider_id=drawn.provider_id, aar=drawn.year))
+
+
+def _audit_candidates(member, options) -> None:
     # The candidates are listed by name and masked CPR number: each one's read is logged
     # for them to see (issue 15, Medium 8), with the sampled citizen's.
     for citizen in [member.citizen, *(c for c, _minutes in options)]:
         audit.record(
             "read", citizen=citizen, object_type="supervision_replacement", purpose="tilsyn"
         )
+
+
+def _swapped(member, form) -> bool:
+    """Swap the member for the chosen citizen; a refusal goes onto the form's field."""
+    try:
+        reason = form.reason.data.strip()
+        service.swap_sample_member(
+            db.session, member, form.replacement.data, reason=reason, staff=staff()
+        )
+    except service.SupervisionError as error:
+        form.replacement.errors = [error_message(error.code)]
+        return False
+    return True
+
+
+@blueprint.route("/stikproeve/<int:sample_id>/udskift/<int:member_id>", methods=["GET", "POST"])
+@allow(StaffRole.SUPERVISOR)
+def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
+    drawn: SupervisionSample = own_or_404(db.session.get(SupervisionSample, sample_id))
+    member = db.session.get(SampledCitizen, member_id)
+    if member is None or member.sample_id != drawn.id or member.replaced_at is not None:
+        abort(404)
+    picked = [m.citizen_id for m in drawn.active_members]
+    options = service.replacement_options(db.session, drawn, member, picked)
+    form = ReplaceForm()
+    form.replacement.choices = _replacement_choices(options)
+    if form.validate_on_submit() and _swapped(member, form):
+        flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))
+        return redirect(url_for(".sample", provider_id=drawn.provider_id, aar=drawn.year))
+    _audit_candidates(member, options)
     status = 400 if form.errors else 200
     return render_template(
         "supervision/replace.html", sample=drawn, member=member, form=form, options=options
