@@ -30,7 +30,6 @@ NOT_YET_MOVED = {
     "staff/record.py": 2,
     "staff/record_ael.py": 1,
     "staff/team.py": 1,
-    "supervision/sampling.py": 1,
 }
 
 

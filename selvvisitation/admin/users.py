@@ -3,6 +3,8 @@ and reactivate."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -101,6 +103,23 @@ def new_user():
     return render_template("admin/user.html", form=form, user=None), status
 
 
+def _save(staff: StaffUser, form: Any, team: Any) -> None:
+    admin = current_actor().staff
+    password_changed = save_user(
+        db.session,
+        admin,
+        staff,
+        username=form.username.data,
+        name=form.name.data,
+        role=StaffRole(form.role.data),
+        team=team,
+        password=form.password.data,
+    )
+    if password_changed and staff.id == admin.id:
+        # Her other sessions end; this one is started afresh with the new nonce.
+        sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
+
+
 @blueprint.route("/brugere/<int:staff_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
 def edit_user(staff_id: int):
@@ -113,19 +132,7 @@ def edit_user(staff_id: int):
             # Issue 15, Low 13: nobody gives herself a role she does not hold (ASVS V4.1.3).
             form.role.errors.append(_l("You cannot change your own role. Ask another admin."))
         if not form.errors:
-            password_changed = save_user(
-                db.session,
-                current_actor().staff,
-                staff,
-                username=form.username.data,
-                name=form.name.data,
-                role=StaffRole(form.role.data),
-                team=team,
-                password=form.password.data,
-            )
-            if password_changed and staff.id == current_actor().staff.id:
-                # Her other sessions end; this one is started afresh with the new nonce.
-                sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
+            _save(staff, form, team)
             flash(_("The user is saved."))
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200

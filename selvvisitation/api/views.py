@@ -12,6 +12,20 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)  # read-only JSON; nothing here changes state
 
 
+def _public(service: Service) -> dict[str, object]:
+    """What the public may know of a service: its names, codes and the swap rules."""
+    return {
+        "code": service.code,
+        "fsiii_code": service.fsiii_code,
+        "name_da": service.name_da,
+        "name_en": service.name_en,
+        "category": service.category.value,
+        "swappable": service.swappable,
+        "flexible_only": service.flexible_only,
+        "within_service_level": service.within_service_level,
+    }
+
+
 @blueprint.route("/kommuner/<code>/katalog")
 @allow(PUBLIC)
 def catalogue(code: str) -> Response:
@@ -24,19 +38,4 @@ def catalogue(code: str) -> Response:
         .where(Service.municipality_id == municipality.id, Service.active.is_(True))
         .order_by(Service.code)
     ).all()
-    return jsonify(
-        municipality=municipality.name,
-        services=[
-            {
-                "code": s.code,
-                "fsiii_code": s.fsiii_code,
-                "name_da": s.name_da,
-                "name_en": s.name_en,
-                "category": s.category.value,
-                "swappable": s.swappable,
-                "flexible_only": s.flexible_only,
-                "within_service_level": s.within_service_level,
-            }
-            for s in services
-        ],
-    )
+    return jsonify(municipality=municipality.name, services=[_public(s) for s in services])

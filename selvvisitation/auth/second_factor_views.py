@@ -84,6 +84,20 @@ def _wrong_code(form: SecondFactorForm, staff: StaffUser) -> Response | None:
     return None
 
 
+def _warn_of_few_codes(left: int) -> None:
+    if left < 3:
+        flash(
+            ngettext(
+                "You have %(num)d recovery code left. An administrator can reset your "
+                "second factor, and you get new codes when you enrol again.",
+                "You have %(num)d recovery codes left. An administrator can reset your "
+                "second factor, and you get new codes when you enrol again.",
+                left,
+            ),
+            "warning",
+        )
+
+
 @blueprint.route("/personale/kode", methods=["GET", "POST"])
 @allow(PUBLIC)
 def second_factor_page() -> Any:
@@ -98,23 +112,22 @@ def second_factor_page() -> Any:
             target = _finish(staff)
             left = second_factor.unused_recovery_codes(staff)
             db.session.commit()
-            if left < 3:
-                flash(
-                    ngettext(
-                        "You have %(num)d recovery code left. An administrator can reset your "
-                        "second factor, and you get new codes when you enrol again.",
-                        "You have %(num)d recovery codes left. An administrator can reset your "
-                        "second factor, and you get new codes when you enrol again.",
-                        left,
-                    ),
-                    "warning",
-                )
+            _warn_of_few_codes(left)
             return redirect(target)
         refused = _wrong_code(form, staff)
         if refused is not None:
             return refused
     status = 400 if form.errors else 200
     return render_template("auth/second_factor.html", form=form), status
+
+
+def _enrol_page(form: SecondFactorForm, staff: Any, secret: str) -> tuple[str, int]:
+    uri = second_factor.provisioning_uri(staff, secret)
+    qr = second_factor.qr_svg(uri, _("QR code for your authenticator app"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/enrol.html", form=form, qr=qr, secret=_grouped(secret), staff=staff
+    ), status
 
 
 @blueprint.route("/personale/ny-kode", methods=["GET", "POST"])
@@ -144,12 +157,7 @@ def enrol() -> Any:
             return refused
     else:
         db.session.commit()  # keep the secret: the QR code must stay the same on reload
-    uri = second_factor.provisioning_uri(staff, secret)
-    qr = second_factor.qr_svg(uri, _("QR code for your authenticator app"))
-    status = 400 if form.errors else 200
-    return render_template(
-        "auth/enrol.html", form=form, qr=qr, secret=_grouped(secret), staff=staff
-    ), status
+    return _enrol_page(form, staff, secret)
 
 
 def _grouped(secret: str) -> str:

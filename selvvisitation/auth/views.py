@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -61,31 +62,39 @@ STAFF_HOME = {
 }
 
 
+def _password_checked(form: StaffLoginForm) -> Any:
+    return sign_in_staff(
+        db.session,
+        form.username.data,
+        form.password.data,
+        client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
+        throttle=_throttle(),
+        municipality_id=id_from_form(form.municipality.data),
+    )
+
+
+def _after_password(staff: Any, next_url: str) -> Response:
+    """The second step where her role asks for it; otherwise signed in and on her way."""
+    if second_factor.asked_at_sign_in(staff):
+        response = second_factor_views.begin_second_step(staff, next_url)
+        db.session.commit()
+        return response
+    sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
+    db.session.commit()
+    return redirect(safe_next_url(next_url) or url_for(STAFF_HOME[staff.role]))
+
+
 @blueprint.route("/personale", methods=["GET", "POST"])
 @allow(PUBLIC)
 def staff_login() -> str | Response:
     form = StaffLoginForm(next=request.args.get("next", ""))
     form.municipality.choices = _municipality_choices()
     if form.validate_on_submit():
-        result = sign_in_staff(
-            db.session,
-            form.username.data,
-            form.password.data,
-            client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
-            throttle=_throttle(),
-            municipality_id=id_from_form(form.municipality.data),
-        )
+        result = _password_checked(form)
         if result.problem == "throttled":
             return _throttled(form, result.retry_after)
-        if result.staff is not None and second_factor.asked_at_sign_in(result.staff):
-            response = second_factor_views.begin_second_step(result.staff, form.next.data)
-            db.session.commit()
-            return response
         if result.staff is not None:
-            sign_in(ActorKind.STAFF, result.staff.id, nonce=result.staff.session_nonce)
-            db.session.commit()
-            target = safe_next_url(form.next.data) or url_for(STAFF_HOME[result.staff.role])
-            return redirect(target)
+            return _after_password(result.staff, form.next.data)
         db.session.commit()  # keep the failure count
         # One answer for every failure: the page must not tell which usernames exist.
         form.password.errors.append(

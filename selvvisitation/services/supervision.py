@@ -119,6 +119,20 @@ def profile_of(provider: Provider) -> ProviderProfile:
     )
 
 
+def sample_shown(session: Session, drawn: SupervisionSample) -> None:
+    """Each sampled citizen's name was shown to the supervisor: logged for her to see
+    (issue 15, Medium 8), and committed."""
+    with one_transaction(session):
+        for member in drawn.active_members:
+            audit.record(
+                "supervision_sample_viewed",
+                citizen=member.citizen,
+                object_type="supervision_sample",
+                object_id=drawn.id,
+                purpose="tilsyn",
+            )
+
+
 def sample_for(session: Session, provider: Provider, year: int) -> SupervisionSample | None:
     return session.scalar(
         select(SupervisionSample).where(

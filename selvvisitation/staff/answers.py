@@ -72,6 +72,24 @@ def _open_swap(swap_id: int) -> tuple[SwapRequest, Any]:
     return swap, team_visit_or_404(visit_id)
 
 
+def _send_answer(swap: Any, visit: Any, form: AnswerSwapForm) -> None:
+    """Answer the swap ahead of the visit and say how it went."""
+    try:
+        answer_swap_ahead(
+            db.session,
+            swap_id=swap.id,
+            staff=current_actor().staff,
+            accept=form.answer.data == "yes",
+            reason=DeclineReason(form.reason.data),
+            reason_text=form.reason_text.data or "",
+            visit_id=visit.id,
+        )
+    except StaffAnswerRefused as refused:
+        flash(str(REFUSED.get(refused.code, REFUSED["answered"])), "error")
+        return
+    flash(_("The answer is sent. %(name)s is told now.", name=visit.citizen.name))
+
+
 @blueprint.route("/bytte/<int:swap_id>/svar", methods=["GET", "POST"])
 @allow(*TEAM)
 def answer_swap(swap_id: int) -> Any:
@@ -87,20 +105,7 @@ def answer_swap(swap_id: int) -> Any:
     if request.method == "GET" and request.args.get("svar") == "nej":
         form.answer.data = "no"
     if form.validate_on_submit():
-        try:
-            answer_swap_ahead(
-                db.session,
-                swap_id=swap.id,
-                staff=current_actor().staff,
-                accept=form.answer.data == "yes",
-                reason=DeclineReason(form.reason.data),
-                reason_text=form.reason_text.data or "",
-                visit_id=visit.id,
-            )
-        except StaffAnswerRefused as refused:
-            flash(str(REFUSED.get(refused.code, REFUSED["answered"])), "error")
-            return redirect(back)
-        flash(_("The answer is sent. %(name)s is told now.", name=visit.citizen.name))
+        _send_answer(swap, visit, form)
         return redirect(back)
     status = 400 if form.errors else 200
     return render_template("staff/answer_swap.html", visit=visit, swap=swap, form=form), status

@@ -56,27 +56,15 @@ def requested_view(is_leader: bool) -> str:
     return "team" if is_leader else "mine"
 
 
-@blueprint.route("/besoeg")
-@allow(*TEAM)
-def visits() -> str:
-    day = requested_day("dag")
-    staff = current_actor().staff
+def _day_page(day, view: str, staff, day_visits, *, mine_count: int, team_count: int) -> str:
     is_leader = staff.role == StaffRole.TEAM_LEADER
-    view = requested_view(is_leader)
-    # The team's visits in one query; "mine" is a filter on them, so the page's
-    # statements stay as few for a worker's list as for the team's (issue 17).
-    all_visits = team_visits(db.session, staff.team_id, day, day)
-    mine = [visit for visit in all_visits if visit.planned_staff_id == staff.id]
-    day_visits = mine if view == "mine" else all_visits
-    wishes = wishes_for(db.session, day_visits)
-    audit_reads(day_visits, "team_day_visits")
-    page = render_template(
+    return render_template(
         "staff/visits.html",
         visits=day_visits,
         view=view,
-        mine_count=len(mine),
-        team_count=len(all_visits),
-        wishes=wishes,
+        mine_count=mine_count,
+        team_count=team_count,
+        wishes=wishes_for(db.session, day_visits),
         priorities=priorities_for(db.session, day_visits),
         # Issue 14: cancellations and move requests show at once on the team's list.
         # team_visits read them with the visits.
@@ -90,7 +78,22 @@ def visits() -> str:
         previous_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1),
     )
-    return page
+
+
+@blueprint.route("/besoeg")
+@allow(*TEAM)
+def visits() -> str:
+    day = requested_day("dag")
+    staff = current_actor().staff
+    is_leader = staff.role == StaffRole.TEAM_LEADER
+    view = requested_view(is_leader)
+    # The team's visits in one query; "mine" is a filter on them, so the page's
+    # statements stay as few for a worker's list as for the team's (issue 17).
+    all_visits = team_visits(db.session, staff.team_id, day, day)
+    mine = [visit for visit in all_visits if visit.planned_staff_id == staff.id]
+    day_visits = mine if view == "mine" else all_visits
+    audit_reads(day_visits, "team_day_visits")
+    return _day_page(day, view, staff, day_visits, mine_count=len(mine), team_count=len(all_visits))
 
 
 @blueprint.route("/uge")

@@ -11,7 +11,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.formatters import minutes as format_minutes
-from selvvisitation.models import Citizen, SampledCitizen, SupervisionSample
+from selvvisitation.models import SampledCitizen, SupervisionSample
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
 from selvvisitation.services import supervision as service
@@ -44,19 +44,8 @@ def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
     if not 2000 <= year <= 2100:
         abort(404)
     drawn = service.sample_for(db.session, provider, year)
-    names: dict[int, Citizen] = {}
     if drawn is not None:
-        for member in drawn.members:
-            names[member.citizen_id] = member.citizen
-        for member in drawn.active_members:
-            audit.record(
-                "supervision_sample_viewed",
-                citizen=member.citizen,
-                object_type="supervision_sample",
-                object_id=drawn.id,
-                purpose="tilsyn",
-            )
-        db.session.commit()
+        service.sample_shown(db.session, drawn)
     form = form or DrawSampleForm(year=year)
     return render_template(
         "supervision/sample.html",

@@ -7,6 +7,8 @@ chooses first (one question per step), and the choice travels in the address (``
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -53,6 +55,38 @@ def visit_or_404(supervision_visit_id: int) -> SupervisionVisit:
     return own_or_404(db.session.get(SupervisionVisit, supervision_visit_id))
 
 
+def _theme_set_page(provider, choice: ThemeSetForm) -> tuple[str, int]:
+    if not request.args:
+        choice.temaer.errors = []  # first arrival: the question, not an error
+    page = render_template("supervision/theme_set_form.html", provider=provider, form=choice)
+    return page, 400 if choice.errors else 200
+
+
+def _saved_visit(provider, form, theme_set: ThemeSet) -> Any:
+    return service.save_supervision_visit(
+        db.session,
+        provider,
+        visited_on=form.visited_on.date,
+        theme_set=theme_set,
+        findings=form.findings(),
+        strengths=form.strengths.data.strip(),
+        feedback_given_to=form.feedback_given_to.data.strip(),
+        staff=staff(),
+    )
+
+
+def _visit_form_page(provider, form, theme_set: ThemeSet, *, chosen: bool) -> tuple[str, int]:
+    return render_template(
+        "supervision/visit_form.html",
+        provider=provider,
+        form=form,
+        theme_set=theme_set,
+        chosen=theme_set.value if chosen else None,
+        earlier=service.open_recommendations(db.session, provider),
+        labels=LABELS,
+    ), (400 if form.errors else 200)
+
+
 @blueprint.route("/leverandoer/<int:provider_id>/besoeg/nyt", methods=["GET", "POST"])
 @allow(StaffRole.SUPERVISOR)
 def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
@@ -61,36 +95,14 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
     choice = ThemeSetForm(formdata=request.args)
     choice.temaer.choices = [c for c in choice.temaer.choices if c.value in offered]
     if len(offered) > 1 and not choice.validate():
-        if not request.args:
-            choice.temaer.errors = []  # first arrival: the question, not an error
-        return render_template("supervision/theme_set_form.html", provider=provider, form=choice), (
-            400 if choice.errors else 200
-        )
+        return _theme_set_page(provider, choice)
     theme_set = ThemeSet(choice.temaer.data) if len(offered) > 1 else offered[0]
     form = visit_form_class(theme_set)()
     if form.validate_on_submit():
-        visit = service.save_supervision_visit(
-            db.session,
-            provider,
-            visited_on=form.visited_on.date,
-            theme_set=theme_set,
-            findings=form.findings(),
-            strengths=form.strengths.data.strip(),
-            feedback_given_to=form.feedback_given_to.data.strip(),
-            staff=staff(),
-        )
+        visit = _saved_visit(provider, form, theme_set)
         flash(_("The supervision visit is saved. Add the recommendations to the provider."))
         return redirect(url_for(".visit", supervision_visit_id=visit.id))
-    earlier = service.open_recommendations(db.session, provider)
-    return render_template(
-        "supervision/visit_form.html",
-        provider=provider,
-        form=form,
-        theme_set=theme_set,
-        chosen=theme_set.value if len(offered) > 1 else None,
-        earlier=earlier,
-        labels=LABELS,
-    ), (400 if form.errors else 200)
+    return _visit_form_page(provider, form, theme_set, chosen=len(offered) > 1)
 
 
 @blueprint.route("/besoeg/<int:supervision_visit_id>")
