@@ -21,15 +21,11 @@ NOT_YET_MOVED = {
     "auth/service.py": 3,
     "auth/views.py": 4,
     "citizen/my_data.py": 1,
-    # Read pages that store the read itself (a relative's audited look, the calendar's
-    # "last looked at"), merged with issue 14: a service for recorded reads is to come.
-    "citizen/visits.py": 3,
     "public/errors.py": 1,
     "public/layout.py": 1,
     "public/views.py": 1,
     "staff/record.py": 2,
     "staff/record_ael.py": 1,
-    "staff/team.py": 1,
 }
 
 

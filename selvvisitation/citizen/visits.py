@@ -20,7 +20,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CancelReason
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, Required, choice_field, max_length
-from selvvisitation.models import CalendarFeed, MoveRequest, Visit, VisitChange
+from selvvisitation.models import MoveRequest, Visit, VisitChange
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_ACT, CITIZEN_SEE, allow, current_actor
 from selvvisitation.services.dialogue import names_given
@@ -115,25 +115,15 @@ def calendar() -> str:
         now,
     )
     _audit_relative_read("visit_calendar")
-    feeds = db.session.scalars(
-        select(CalendarFeed).where(
-            CalendarFeed.citizen_id == citizen.id,
-            CalendarFeed.relative_id.is_(None)
-            if actor.relative is None
-            else CalendarFeed.relative_id == actor.relative.id,
-            CalendarFeed.revoked_at.is_(None),
-        )
-    ).all()
     html = render_template(
         "citizen/visits.html",
         citizen=citizen,
         page=page,
         names=names_given(citizen),
-        feeds=feeds,
+        feeds=page.feeds,
         may_act=_may_act(),
     )
     page.record_look()
-    db.session.commit()
     return html
 
 
@@ -214,9 +204,7 @@ def _own_by_reference(model: Any, reference: str) -> Any:
 @allow(CITIZEN_SEE)
 def visit_cancelled(reference: str) -> str:
     change = _own_by_reference(VisitChange, reference)
-    html = render_template("citizen/visit_cancelled.html", change=change)
-    db.session.commit()
-    return html
+    return render_template("citizen/visit_cancelled.html", change=change)
 
 
 @blueprint.route("/besoeg/<int:visit_id>/flyt", methods=["GET", "POST"])
@@ -254,6 +242,4 @@ def move_visit(visit_id: int) -> Any:
 @allow(CITIZEN_SEE)
 def move_requested(reference: str) -> str:
     move = _own_by_reference(MoveRequest, reference)
-    html = render_template("citizen/move_requested.html", move=move)
-    db.session.commit()
-    return html
+    return render_template("citizen/move_requested.html", move=move)

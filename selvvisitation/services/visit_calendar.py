@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from selvvisitation.domain.types import MoveRequestStatus
 from selvvisitation.models import (
+    CalendarFeed,
     CalendarLook,
     Citizen,
     MoveRequest,
@@ -27,6 +28,7 @@ from selvvisitation.models import (
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.services.ael_visits import priorities_for
 from selvvisitation.services.staff_visits import VisitWishes, wishes_for
+from selvvisitation.services.transaction import one_transaction
 from selvvisitation.services.visit_changes import (
     cancel_deadline,
     changes_for,
@@ -139,13 +141,30 @@ class CalendarPage:
     def changed_count(self) -> int:
         return sum(1 for entry in self.entries if entry.new_since_last_look)
 
+    @cached_property
+    def feeds(self) -> list[CalendarFeed]:
+        """The calendar links of whoever looks: the citizen's own, or this relative's."""
+        return list(
+            self.session.scalars(
+                select(CalendarFeed).where(
+                    CalendarFeed.citizen_id == self.citizen.id,
+                    CalendarFeed.relative_id.is_(None)
+                    if self.relative_id is None
+                    else CalendarFeed.relative_id == self.relative_id,
+                    CalendarFeed.revoked_at.is_(None),
+                )
+            )
+        )
+
     def record_look(self) -> None:
-        """Remember this look (the caller commits): the next one marks what changed after it."""
-        look = self._look_row()
-        if look is None:
-            look = CalendarLook(citizen_id=self.citizen.id, relative_id=self.relative_id)
-            self.session.add(look)
-        look.looked_at = self.now
+        """Remember this look, and commit it (after the page is rendered: a commit expires
+        what the page loaded): the next look marks what changed after it."""
+        with one_transaction(self.session):
+            look = self._look_row()
+            if look is None:
+                look = CalendarLook(citizen_id=self.citizen.id, relative_id=self.relative_id)
+                self.session.add(look)
+            look.looked_at = self.now
 
 
 def may_cancel_in_time(visit: Visit, now: datetime) -> bool:

@@ -34,5 +34,4 @@ def declined() -> str:
             StaffUser.id.in_({s.decided_by_staff_id for s in swaps if s.decided_by_staff_id})
         )
     }
-    db.session.commit()
     return render_template("staff/declined.html", swaps=swaps, since=since, deciders=deciders)
