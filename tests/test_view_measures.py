@@ -1,0 +1,42 @@
+"""The views stay thin (issue 16, "Services own the transaction"; Notify's views are form →
+one call → redirect or render): at most 25 lines at the 90th percentile, and the views that
+still write to the session only ever fewer. scripts/view_measures.py prints the figures."""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "view_measures.py"
+
+# Views that still call commit, flush, add, delete or rollback on the session: sign-in and
+# sign-out (the server-side session row), the second factor's steps, the OIDC callback, the
+# citizen's data download, the worker's visit page (wishes marked seen) and /sundhed. Lower
+# it when one moves into a service.
+MOST_WRITING_VIEWS = 8
+
+
+def _measures():
+    spec = importlib.util.spec_from_file_location("view_measures", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return [view for path in sorted(module.PACKAGE.rglob("*.py")) for view in module._views(path)]
+
+
+def test_views_are_at_most_25_lines_at_the_90th_percentile():
+    views = _measures()
+    assert len(views) > 100, "the measure found the views"
+    p90 = statistics.quantiles(sorted(view.lines for view in views), n=10)[8]
+    longest = sorted(views, key=lambda view: -view.lines)[:12]
+    assert p90 <= 25, f"p90 is {p90:.0f} lines; the longest: " + ", ".join(
+        f"{view.module}:{view.name} ({view.lines})" for view in longest
+    )
+
+
+def test_the_views_that_write_only_become_fewer():
+    writing = [f"{view.module}:{view.name}" for view in _measures() if view.writes]
+    assert len(writing) <= MOST_WRITING_VIEWS, f"a new view writes to the session: {writing}"
