@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from selvvisitation.demo.ael import basis_counts
+from selvvisitation.demo.esbjerg_catalogue import CATALOGUE, catalogue_document
 from selvvisitation.demo.seed import HISTORY_WEEKS, build_demo
 from selvvisitation.domain import fsiii_elderly
 from selvvisitation.domain.types import (
@@ -32,6 +33,7 @@ from selvvisitation.models import (
     VisitPriority,
     VisitService,
 )
+from selvvisitation.services.interchange import import_document, validate_document
 
 
 def _count(model, *where) -> int:
@@ -201,3 +203,25 @@ def test_seed_demo_refuses_outside_demo_mode_and_writes_nothing(app):
     assert result.exit_code == 1
     assert "only in demo mode" in result.output
     assert _count(Citizen) == 0
+
+
+def test_the_demo_catalogue_is_an_import_document_that_imports_twice_without_change():
+    """Issue 16: the demo's catalogue (seed 002) is a file in our own import format, loaded
+    through the importer (docs/import-format.md), so the demo proves the importer too."""
+    document = catalogue_document()
+    assert validate_document(db.session, document) == []
+    first = import_document(db.session, document)
+    db.session.flush()
+    stored = {s.code: s for s in db.session.scalars(select(Service))}
+    again = import_document(db.session, document)
+    assert first.problems == again.problems == []
+    assert _count(Service) == len(CATALOGUE) == len(document["services"])
+    for entry in CATALOGUE:
+        service = stored[entry.code]
+        assert (service.name_da, service.category, service.swappable) == (
+            entry.name_da,
+            entry.category,
+            entry.swappable,
+        )
+        assert service.minutes_are_placeholder  # the seeds give no minutes (DOMAIN.md)
+        assert service.swap_rule_text == entry.swap_rule_da  # 002's "mulighed for at bytte"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from selvvisitation.demo.ael import add_ael_demo, made_up_cpr
-from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
+from selvvisitation.demo.esbjerg_catalogue import CATALOGUE, catalogue_document
 from selvvisitation.demo.messages import add_demo_messages
 from selvvisitation.demo.staff_wishes import add_team_wishes
 from selvvisitation.demo.supervision import add_supervision_demo
@@ -59,6 +59,7 @@ from selvvisitation.models import (
     VisitService,
 )
 from selvvisitation.security.passwords import hash_password
+from selvvisitation.services.interchange import import_document
 
 HISTORY_WEEKS = 10
 PLAN_AHEAD_DAYS = 14
@@ -153,49 +154,34 @@ def _aware(day: date, slot: str, offset_minutes: int = 0) -> datetime:
     return local.astimezone(UTC)
 
 
+def _import_catalogue(session: Session) -> tuple[Municipality, dict[str, Service]]:
+    """The demo municipality and its catalogue, through the importer (esbjerg_catalogue.json:
+    an import document in our own format, docs/import-format.md)."""
+    document = catalogue_document()
+    result = import_document(session, document)
+    if result.problems:
+        raise ValueError(f"the demo catalogue does not import: {result.problems}")
+    code = document["municipality"]["code"]
+    municipality = session.scalars(select(Municipality).where(Municipality.code == code)).one()
+    stored = session.scalars(select(Service).where(Service.municipality_id == municipality.id))
+    by_code = {service.code: service for service in stored}
+    # In the document's order, as the demo's random choices expect on every database.
+    return municipality, {entry.code: by_code[entry.code] for entry in CATALOGUE}
+
+
 def build_demo(session: Session, *, today: date | None = None, seed: int = 94) -> DemoResult:
     """Create the demo municipality with everything in it; the caller commits."""
     rng = random.Random(seed)  # noqa: S311  (made-up demo data, not security)
     today = today or local_today()
-    municipality = Municipality(
-        code="561",
-        name="Esbjerg Kommune (demo)",
-        visitation_phone="76 16 16 16",
-        visitation_email="visitation@example.org",
-    )
+    municipality, services = _import_catalogue(session)
     # The demo asks no second factor of any role: a visitor tries it with the printed
     # logins and no authenticator app. Staff may still enrol, and the demo's admin can
     # require it under the rules for sign-in (issue 15, High 2).
     # Both theme sets of a supervision visit: Thisted's five and the Ældretilsyn's three.
-    municipality.policy = MunicipalityPolicy(
-        second_factor_roles=[], supervision_theme_sets=ThemeSet.BOTH
-    )
-    session.add(municipality)
+    policy = municipality.policy or MunicipalityPolicy(municipality=municipality)
+    policy.second_factor_roles = []
+    policy.supervision_theme_sets = ThemeSet.BOTH
     session.flush()
-
-    services: dict[str, Service] = {}
-    for entry in CATALOGUE:
-        service = Service(
-            municipality=municipality,
-            code=entry.code,
-            fsiii_code=entry.fsiii_code,
-            name_da=entry.name_da,
-            name_en=entry.name_en,
-            category=entry.category,
-            swappable=entry.swappable,
-            flexible_only=entry.flexible_only,
-            within_service_level=entry.within_service_level,
-            default_minutes=entry.default_minutes,
-            minutes_are_placeholder=True,  # the seeds give no minutes (DOMAIN.md, service levels)
-            description_da=entry.description_da,
-            description_en=entry.description_en,
-            synonyms_da=list(entry.synonyms_da),
-            synonyms_en=list(entry.synonyms_en),
-            quality_standard=entry.quality_standard,
-            swap_rule_text=entry.swap_rule_da,
-        )
-        session.add(service)
-        services[entry.code] = service
 
     municipal = Provider(
         municipality=municipality,
