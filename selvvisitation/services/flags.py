@@ -280,13 +280,25 @@ def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], d
 def _lines_in_window(
     condition: sa.ColumnElement[bool], first: date, last: date
 ) -> sa.ColumnElement[bool]:
-    """Visit lines meeting ``condition`` on visits in [first, last] that were not cancelled."""
+    """Visit lines meeting ``condition`` on visits in [first, last] that were not cancelled.
+
+    The window is asked of the line's own day as well as the visit's (the same day,
+    models.visits): so the lines are read by their day index, the window only, and not
+    all of them to join with the window's visits (issue 17)."""
     return and_(
         condition,
         VisitService.service_id.is_not(None),
+        *_in_window(first, last),
+        Visit.cancelled.is_(False),
+    )
+
+
+def _in_window(first: date, last: date) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        VisitService.day >= first,
+        VisitService.day <= last,
         Visit.day >= first,
         Visit.day <= last,
-        Visit.cancelled.is_(False),
     )
 
 
@@ -397,8 +409,7 @@ def _cancelled_by_citizen(first: date, last: date) -> sa.ColumnElement[bool]:
     return and_(
         VisitService.service_id.is_not(None),
         VisitService.granted_service_id.is_not(None),
-        Visit.day >= first,
-        Visit.day <= last,
+        *_in_window(first, last),
         _visit_cancelled_by_citizen(),
     )
 
