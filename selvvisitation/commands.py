@@ -126,8 +126,9 @@ def check_deployment() -> None:
     from flask import current_app
 
     from selvvisitation.deployment_check import check_deployment as run_checks
+    from selvvisitation.replica import REPLICA
 
-    findings = run_checks(current_app, db.engine)
+    findings = run_checks(current_app, db.engine, db.engines.get(REPLICA))
     for finding in findings:
         click.echo(f"{'ok  ' if finding.ok else 'FIX '} {finding.name}: {finding.text}")
     problems = [finding for finding in findings if not finding.ok]
