@@ -279,7 +279,7 @@ def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], d
 
 
 def _lines_in_window(
-    condition: sa.ColumnElement[bool], first: date, last: date
+    condition: sa.ColumnElement[bool], first: date, last: date, *, by_line_day: bool = True
 ) -> sa.ColumnElement[bool]:
     """Visit lines meeting ``condition`` on visits in [first, last] that were not cancelled.
 
@@ -289,18 +289,20 @@ def _lines_in_window(
     return and_(
         condition,
         VisitService.service_id.is_not(None),
-        *_in_window(first, last),
+        *_in_window(first, last, by_line_day=by_line_day),
         Visit.cancelled.is_(False),
     )
 
 
-def _in_window(first: date, last: date) -> tuple[sa.ColumnElement[bool], ...]:
-    return (
-        VisitService.day >= first,
-        VisitService.day <= last,
-        Visit.day >= first,
-        Visit.day <= last,
-    )
+def _in_window(
+    first: date, last: date, *, by_line_day: bool = True
+) -> tuple[sa.ColumnElement[bool], ...]:
+    """The window on the visit's day, and on the line's (the same day) where the lines are
+    read by their day index: for the whole municipality. A few citizens' lines are read by
+    the visit's (citizen, day) index and then the lines' visit id (_candidate_lines); the
+    line's day there would draw the planner into reading the whole window of lines."""
+    on_line = (VisitService.day >= first, VisitService.day <= last) if by_line_day else ()
+    return (*on_line, Visit.day >= first, Visit.day <= last)
 
 
 def _lines(*columns: Any, with_grant: bool = False) -> sa.Select[Any]:
@@ -351,16 +353,22 @@ def _candidate_pairs(
     return deselected, deviating_pairs
 
 
-def _dropped_in_window(policy: Policy, first: date, last: date) -> sa.ColumnElement[bool]:
+def _dropped_in_window(
+    policy: Policy, first: date, last: date, *, by_line_day: bool = True
+) -> sa.ColumnElement[bool]:
     """Rule 7's lines: deselected at a visit in the window, or (when the municipality says
     so) planned at a visit the citizen's side cancelled."""
-    dropped = _lines_in_window(VisitService.outcome == VisitServiceOutcome.DROPPED, first, last)
+    dropped = _lines_in_window(
+        VisitService.outcome == VisitServiceOutcome.DROPPED, first, last, by_line_day=by_line_day
+    )
     if policy.citizen_cancellations_count_as_deselection:
-        dropped = sa.or_(dropped, _cancelled_by_citizen(first, last))
+        dropped = sa.or_(dropped, _cancelled_by_citizen(first, last, by_line_day=by_line_day))
     return dropped
 
 
-def _delivered_in_window(first: date, last: date) -> sa.ColumnElement[bool]:
+def _delivered_in_window(
+    first: date, last: date, *, by_line_day: bool = True
+) -> sa.ColumnElement[bool]:
     """003's lines: granted help delivered, with its minutes, at a visit in the window."""
     return _lines_in_window(
         and_(
@@ -370,6 +378,7 @@ def _delivered_in_window(first: date, last: date) -> sa.ColumnElement[bool]:
         ),
         first,
         last,
+        by_line_day=by_line_day,
     )
 
 
@@ -381,8 +390,13 @@ def _deviates(policy: Policy) -> sa.ColumnElement[bool]:
     )
 
 
-# Citizens per query when fetching the lines behind the candidates.
-CITIZENS_PER_QUERY = 500
+# Citizens per query when fetching the lines behind the candidates: few enough that the
+# planner reads them by citizen (ix_visit_citizen_day, then the lines' visit id) and not
+# the whole window (measured with scripts/benchmark_flags.py: at 500, and at 50 for a
+# third of the queries, PostgreSQL read the window).
+CITIZENS_PER_QUERY = 25
+# Ids per query where each is found by its primary key or a unique index.
+IDS_PER_QUERY = 500
 
 
 def _candidate_lines(
@@ -427,7 +441,7 @@ def _deselections(
 ) -> list[Found]:
     """Rule 7: services deselected at least N times in D days (the pairs counted in SQL)."""
     window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
-    dropped_in_window = _dropped_in_window(policy, window_start, as_of)
+    dropped_in_window = _dropped_in_window(policy, window_start, as_of, by_line_day=False)
     rows = _candidate_lines(session, wanted, dropped_in_window, Service.code, Visit.day)
     per_citizen: dict[int, list[Deselection]] = defaultdict(list)
     service_ids: dict[tuple[int, str], int] = {}
@@ -450,13 +464,15 @@ def _deselections(
     return found
 
 
-def _cancelled_by_citizen(first: date, last: date) -> sa.ColumnElement[bool]:
+def _cancelled_by_citizen(
+    first: date, last: date, *, by_line_day: bool = True
+) -> sa.ColumnElement[bool]:
     """Granted services planned at a visit the citizen's side cancelled (issue 14): each
     counts as a deselection when the municipality turns that on (rule 7, 002 §8)."""
     return and_(
         VisitService.service_id.is_not(None),
         VisitService.granted_service_id.is_not(None),
-        *_in_window(first, last),
+        *_in_window(first, last, by_line_day=by_line_day),
         _visit_cancelled_by_citizen(),
     )
 
@@ -488,7 +504,7 @@ def _time_deviations(
 ) -> list[Found]:
     """003: per (citizen, service) with any deviating delivery, apply the pure rule."""
     window_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
-    delivered_in_window = _delivered_in_window(window_start, as_of)
+    delivered_in_window = _delivered_in_window(window_start, as_of, by_line_day=False)
     granted = GrantedService.minutes_per_delivery
     rows = _candidate_lines(
         session,
@@ -725,11 +741,11 @@ def _bases_of(session: Session, citizen_ids: set[int]) -> dict[int, LegalBasis]:
     """The legal basis of each citizen's current decision (SEL when she has none)."""
     bases = dict.fromkeys(citizen_ids, LegalBasis.SEL)
     ids = sorted(citizen_ids)
-    for start in range(0, len(ids), CITIZENS_PER_QUERY):
+    for start in range(0, len(ids), IDS_PER_QUERY):
         rows = session.execute(
             select(Decision.citizen_id, Decision.legal_basis).where(
                 Decision.superseded_at.is_(None),
-                Decision.citizen_id.in_(ids[start : start + CITIZENS_PER_QUERY]),
+                Decision.citizen_id.in_(ids[start : start + IDS_PER_QUERY]),
             )
         )
         bases.update({citizen_id: basis for citizen_id, basis in rows})
