@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from selvvisitation.extensions import db
 from selvvisitation.models import Visit, VisitService
+from selvvisitation.services.staff_visits import team_visits
 
 DAY = date(2026, 3, 4)
 
@@ -54,3 +55,18 @@ def test_recording_a_line_does_not_touch_its_day(factories):
     line.delivered_minutes = 25
     db.session.commit()
     assert line_days(line.visit) == [DAY]
+
+
+def test_the_day_list_joins_the_lines_on_their_day_and_keeps_every_line_in_order(factories):
+    """services.staff_visits.team_visits joins the lines on the visit id and the day (for a
+    table partitioned by month, docs/deployment.md): no line is lost, and they keep their order."""
+    visit = factories.Visit(day=DAY)
+    lines = [factories.VisitService(visit=visit) for _ in range(3)]
+    other = factories.Visit(citizen=visit.citizen, day=DAY, starts_at=visit.starts_at)
+    factories.VisitService(visit=other)
+    db.session.commit()
+    db.session.expire_all()
+    listed = team_visits(db.session, visit.team_id, DAY, DAY)
+    assert [v.id for v in listed] == [visit.id, other.id]
+    assert [line.id for line in listed[0].services] == [line.id for line in lines]
+    assert len(listed[1].services) == 1
