@@ -328,13 +328,13 @@ def build(db, args: argparse.Namespace) -> int:
                 )
                 line_rows.append((sid, "drop", g2[3], 20))
                 line_rows.append((sid, "add", service_ids[-1], 20))
-                service_rows.append((vid, g1[3], g1[0], g1[4], delivered, outcome, None))
-                service_rows.append((vid, g2[3], g2[0], g2[4], 0, "dropped", sid))
-                service_rows.append((vid, service_ids[-1], None, 0, 20, "added", sid))
+                service_rows.append((vid, day, g1[3], g1[0], g1[4], delivered, outcome, None))
+                service_rows.append((vid, day, g2[3], g2[0], g2[4], 0, "dropped", sid))
+                service_rows.append((vid, day, service_ids[-1], None, 0, 20, "added", sid))
             else:
-                service_rows.append((vid, g1[3], g1[0], g1[4], delivered, outcome, None))
+                service_rows.append((vid, day, g1[3], g1[0], g1[4], delivered, outcome, None))
                 service_rows.append(
-                    (vid, g2[3], g2[0], g2[4], g2[4] if recorded else None, outcome, None)
+                    (vid, day, g2[3], g2[0], g2[4], g2[4] if recorded else None, outcome, None)
                 )
     _copy(
         cursor,
@@ -375,6 +375,7 @@ def build(db, args: argparse.Namespace) -> int:
         "visit_service",
         [
             "visit_id",
+            "day",
             "service_id",
             "granted_service_id",
             "planned_minutes",

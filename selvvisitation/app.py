@@ -75,6 +75,9 @@ def register_extensions(app: Flask) -> None:
         from selvvisitation.database import configure_engine
 
         configure_engine(db.engine)
+    from selvvisitation import replica
+
+    replica.init_app(app)
 
 
 def register_migrations(app: Flask) -> None:

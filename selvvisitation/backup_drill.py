@@ -46,15 +46,20 @@ def _libpq_arguments(url: URL) -> list[str]:
     return arguments
 
 
-def _run(command: list[str], password: str | None) -> None:
+def run_client_tool(command: list[str], password: str | None) -> subprocess.CompletedProcess:
+    """A PostgreSQL client tool (pg_dump, psql ...) with only PATH and the password."""
     env = {"PGPASSWORD": password} if password else {}
-    done = subprocess.run(  # noqa: S603  # nosec B603
+    return subprocess.run(  # noqa: S603  # nosec B603
         command,
         capture_output=True,
         text=True,
         check=False,
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
     )
+
+
+def _run(command: list[str], password: str | None) -> None:
+    done = run_client_tool(command, password)
     if done.returncode != 0:
         raise BackupDrillError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-500:]}")
 

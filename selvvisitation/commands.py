@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(rotate_cpr_keys)
     app.cli.add_command(check_deployment)
     app.cli.add_command(backup_drill)
+    app.cli.add_command(partition_visit_lines)
     app.cli.add_command(deliver_notifications)
     rules_commands.register(app)
 
@@ -125,8 +126,9 @@ def check_deployment() -> None:
     from flask import current_app
 
     from selvvisitation.deployment_check import check_deployment as run_checks
+    from selvvisitation.replica import REPLICA
 
-    findings = run_checks(current_app, db.engine)
+    findings = run_checks(current_app, db.engine, db.engines.get(REPLICA))
     for finding in findings:
         click.echo(f"{'ok  ' if finding.ok else 'FIX '} {finding.name}: {finding.text}")
     problems = [finding for finding in findings if not finding.ok]
@@ -157,6 +159,29 @@ def backup_drill() -> None:
         f"database; {result.citizens} citizen(s) there, and citizen #{result.citizen_id} "
         "signs in by her CPR number with this configuration's keys. The copy is dropped."
     )
+
+
+@click.command("partition-visit-lines")
+@click.option("--yes", is_flag=True, help="The app is stopped and a backup taken: go ahead.")
+def partition_visit_lines(yes: bool) -> None:
+    """Partition visit_service by month (PostgreSQL; docs/deployment.md, section 10).
+
+    One transaction that locks and copies the table: stop the app and back up first.
+    """
+    from flask import current_app
+
+    from selvvisitation.partitioning import PartitioningError
+    from selvvisitation.partitioning import partition_visit_lines as partition
+
+    if not yes:
+        click.echo("Stop the app and back up first, then run again with --yes.")
+        raise SystemExit(2)
+    try:
+        partition(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    except PartitioningError as error:
+        click.echo(f"Nothing changed: {error}")
+        raise SystemExit(1) from None
+    click.echo("visit_service is partitioned by month. Run the monthly partitions timer.")
 
 
 @click.command("deliver-notifications")

@@ -69,17 +69,32 @@ def _cpr_lookup_key() -> str:
     return _kept_secret("CPR_LOOKUP_KEY", "cpr_lookup_key", lambda: secrets.token_hex(32))
 
 
+def _with_driver(url: str) -> str:
+    """Heroku-style URLs name the old driver; psycopg 3 is what we install."""
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Heroku-style URLs name the old driver; psycopg 3 is what we install.
-        if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgres://")
-        elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        return url
+        return _with_driver(url)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'selvvisitation.db'}"
+
+
+def replica_binds(url: str | None) -> dict[str, dict[str, object]]:
+    """SQLALCHEMY_BINDS for a read replica at ``url`` (issue 16), or none without one.
+
+    The read-only reports read there (selvvisitation/replica.py); every write, and every
+    other read, goes to the primary. Without a replica they all read the primary.
+    """
+    if not url:
+        return {}
+    return {"replica": {"url": _with_driver(url), "pool_pre_ping": True}}
 
 
 def session_cookie_name(secure: bool) -> str:
@@ -100,6 +115,8 @@ class Config:
         self.CPR_LOOKUP_KEY = _cpr_lookup_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+        # A streaming replica of the primary for the read-only reports (docs/deployment.md).
+        self.SQLALCHEMY_BINDS = replica_binds(os.environ.get("DATABASE_REPLICA_URL"))
         self.BABEL_DEFAULT_LOCALE = "da"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
         self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
@@ -223,11 +240,11 @@ class TestConfig(Config):
         self.DEMO_MODE = True
         self.SESSION_COOKIE_SECURE = False
         self.SESSION_COOKIE_NAME = session_cookie_name(self.SESSION_COOKIE_SECURE)
-        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
-            self.SQLALCHEMY_DATABASE_URI = (
-                "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[13:]
-            )
+        self.SQLALCHEMY_DATABASE_URI = _with_driver(
+            os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        )
+        # The suite reads from the primary; tests/test_replica.py makes an app with a replica.
+        self.SQLALCHEMY_BINDS = {}
         self.WTF_CSRF_ENABLED = True
         # Off in tests, which decide many letters; tests/messages/test_digital_post.py turns
         # it on with a temporary folder.

@@ -64,3 +64,25 @@ def configure_engine(engine: Engine) -> None:
         if transaction_mode.get() == ON_WRITE:
             cursor.execute("COMMIT")
             cursor.execute("BEGIN IMMEDIATE")
+
+
+def configure_replica_engine(engine: Engine) -> None:
+    """The replica's engine reads and never writes, on every connection it opens.
+
+    A real PostgreSQL hot standby refuses writes by itself; a second database standing in
+    for one (the tests', or a logical replica) would not, so the connections are made read
+    only here: a write that strays to the replica fails instead of landing where the primary
+    never sees it (docs/deployment.md, "A read replica").
+    """
+    configure_engine(engine)
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cursor.close()
+        if engine.dialect.name != "sqlite":
+            dbapi_connection.commit()  # psycopg began a transaction for the SET

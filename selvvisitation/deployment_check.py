@@ -218,11 +218,41 @@ def _notification_findings(app: Flask) -> Iterator[DeploymentFinding]:
         )
 
 
-def check_deployment(app: Flask, engine: Engine) -> list[DeploymentFinding]:
+def _replica_findings(replica: Engine | None) -> Iterator[DeploymentFinding]:
+    """With DATABASE_REPLICA_URL set: the replica answers, at the primary's schema."""
+    if replica is None:
+        return
+    try:
+        with replica.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except Exception as error:  # any driver error means the same to the operator
+        yield DeploymentFinding(
+            "read replica reachable",
+            False,
+            f"The read replica cannot be reached ({type(error).__name__}). Check "
+            "DATABASE_REPLICA_URL and the standby, or unset it to read the report from the "
+            "primary (docs/deployment.md, section 10).",
+        )
+        return
+    head = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_current_head()
+    yield DeploymentFinding(
+        "read replica",
+        current == head,
+        f"The read replica answers, at {head}: the provider report reads from it."
+        if current == head
+        else f"The read replica is at {current or 'no revision'}, not {head}: is it a "
+        "replica of this database, and is it replaying?",
+    )
+
+
+def check_deployment(
+    app: Flask, engine: Engine, replica: Engine | None = None
+) -> list[DeploymentFinding]:
     """Every check, in the order an operator would fix them."""
     checks: tuple[Callable[[], Iterator[DeploymentFinding]], ...] = (
         lambda: _secret_findings(app),
         lambda: _database_findings(engine),
+        lambda: _replica_findings(replica),
         lambda: _setting_findings(app),
         lambda: _notification_findings(app),
     )

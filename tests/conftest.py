@@ -121,11 +121,18 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 def _create_worker_database() -> None:
     """The worker's own PostgreSQL database, made once on the server the run was pointed at."""
-    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    name = make_url(os.environ["TEST_DATABASE_URL"]).database
-    engine = create_engine(os.environ[_SERVER], isolation_level="AUTOCOMMIT")
+    _create_postgresql_database(
+        os.environ[_SERVER], str(make_url(os.environ["TEST_DATABASE_URL"]).database)
+    )
+
+
+def _create_postgresql_database(server_url: str, name: str) -> None:
+    """A database called ``name`` on the server of ``server_url``, unless it exists."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             exists = connection.execute(
@@ -171,7 +178,7 @@ def drop_schema() -> None:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
             return
-    db.drop_all()
+    db.drop_all(bind_key=None)  # the primary's: a replica bind (test_report_replica) has none
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
@@ -276,6 +283,104 @@ def _restart_sequences() -> str:
         "SELECT setval(pg_get_serial_sequence(t, c), 1, false) "
         f"FROM (VALUES {pairs}) AS v(t, c) WHERE pg_get_serial_sequence(t, c) IS NOT NULL"
     )
+
+
+def replica_url_beside(url: str) -> str:
+    """Where the replica's stand-in lives: the test database's name with ``_replica`` on
+    PostgreSQL (test_gw0_replica beside test_gw0), a second file beside SQLite's."""
+    from sqlalchemy.engine import make_url
+
+    primary = make_url(url)
+    if primary.get_backend_name() == "postgresql":
+        replica = primary.set(database=f"{primary.database}_replica")
+        return replica.render_as_string(hide_password=False)
+    return f"sqlite:///{Path(str(primary.database)).with_name('replica.db')}"
+
+
+@pytest.fixture(scope="session")
+def replica_database(app) -> Iterator[str]:
+    """A second database standing in for a read replica (issue 16; tests/supervision/
+    test_report_replica.py), made beside the worker's own the way that one is made, with
+    the models' tables. A stand-in is not fed by replication: a test copies the primary
+    into it (``Replica.copy_primary``), then the two differ as a lagging replica would."""
+    from sqlalchemy import create_engine
+
+    url = replica_url_beside(os.environ["TEST_DATABASE_URL"])
+    if url.startswith("postgresql"):
+        from sqlalchemy.engine import make_url
+
+        try:
+            _create_postgresql_database(
+                os.environ["TEST_DATABASE_URL"], str(make_url(url).database)
+            )
+        except Exception as error:
+            raise RuntimeError(f"cannot make the replica stand-in {url}: {error}") from error
+    else:
+        Path(str(url).removeprefix("sqlite:///")).unlink(missing_ok=True)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+            db.metadata.create_all(connection)
+        yield url
+    finally:
+        engine.dispose()
+
+
+class Replica:
+    """The stand-in replica, written directly (the app's replica engine is read only)."""
+
+    def __init__(self, url: str, app) -> None:
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(url)
+        self.app = app
+
+    def empty(self) -> None:
+        with self.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+    def copy_primary(self) -> None:
+        """Replicate: every row of the primary as it is now (committed), table by table."""
+        db.session.commit()
+        with db.engine.connect() as source, self.engine.begin() as target:
+            for table in db.metadata.sorted_tables:
+                rows = [dict(row._mapping) for row in source.execute(table.select())]
+                if rows:
+                    target.execute(table.insert(), rows)
+
+    def count(self, model) -> int:
+        from sqlalchemy import func, select
+
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture(scope="session")
+def replica_app(replica_database):
+    """The app as a deployment with DATABASE_REPLICA_URL runs it: the same primary as
+    ``app``, and the stand-in as its ``replica`` bind."""
+    from selvvisitation.config import TestConfig, replica_binds
+
+    config = TestConfig()
+    config.SQLALCHEMY_BINDS = replica_binds(replica_database)
+    application = create_app(config)
+    yield application
+    with application.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def replica(replica_database, replica_app) -> Iterator[Replica]:
+    """The stand-in replica, empty, and the app that reads its reports from it."""
+    stand_in = Replica(replica_database, replica_app)
+    stand_in.empty()
+    yield stand_in
+    stand_in.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

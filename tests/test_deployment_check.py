@@ -47,6 +47,7 @@ def production_env(app, monkeypatch, own_database_url):
     monkeypatch.setenv("SELVVISITATION_CONFIG", "production")
     monkeypatch.delenv("SELVVISITATION_DEMO", raising=False)
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.delenv("DATABASE_REPLICA_URL", raising=False)
     monkeypatch.setenv("DATABASE_URL", own_database_url)
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setenv("CPR_ENCRYPTION_KEYS", ",".join(app.config["CPR_ENCRYPTION_KEYS"]))
@@ -129,6 +130,27 @@ def test_an_unreachable_database_is_said_in_plain_words(production_env):
 
     assert result.exit_code == 1
     assert any("cannot be reached" in line for line in _fix_lines(result.output))
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="production runs on PostgreSQL; SQLite is below")
+def test_a_read_replica_is_checked_when_one_is_configured(production_env, own_database_url):
+    """docs/deployment.md, section 10: the report's replica answers at the same revision (here
+    the database itself stands in), or the finding says it cannot be reached."""
+    production_env.setenv("DATABASE_REPLICA_URL", own_database_url)
+    result = _check()
+    assert result.exit_code == 0, result.output
+    assert "read replica: The read replica answers" in result.output
+
+    production_env.setenv(
+        "DATABASE_REPLICA_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    )
+    result = _check()
+    assert result.exit_code == 1
+    assert [line for line in _fix_lines(result.output) if "replica" in line] == [
+        "FIX  read replica reachable: The read replica cannot be reached (OperationalError). "
+        "Check DATABASE_REPLICA_URL and the standby, or unset it to read the report from the "
+        "primary (docs/deployment.md, section 10)."
+    ]
 
 
 def test_email_notifications_check_the_smtp_server_and_its_sender(production_env, smtp_inbox):

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from selvvisitation.domain.types import ElementOutcome, VisitServiceOutcome
 from selvvisitation.extensions import db
@@ -92,6 +93,12 @@ class VisitService(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    # The visit's day, copied onto each line (issue 17). The flag rules read the lines of a
+    # window of days for the whole municipality; with the day on the line, its index reads
+    # only the window however long the history grows, where a join through visit read every
+    # line ever recorded. It is also the key the table would be partitioned by
+    # (docs/deployment.md). Kept equal to visit.day by the ORM: lines_carry_their_visit_day.
+    day: Mapped[date] = mapped_column(index=True)
     service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id"))
     free_text: Mapped[str | None] = mapped_column(sa.String(200))  # help outside the catalogue
     granted_service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("granted_service.id"))
@@ -124,3 +131,20 @@ class VisitElement(db.Model):
 
     visit: Mapped[Visit] = relationship(back_populates="elements")
     element: Mapped[CareProgrammeElement] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def lines_carry_their_visit_day(session: Session, _context: object, _instances: object) -> None:
+    """Copy the visit's day onto its lines: a new line takes its visit's, and a visit
+    moved to another day (services.visit_changes) moves its lines with it. Only new lines
+    and moved visits are looked at, so recording a visit costs no extra statement."""
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, VisitService):
+                visit = obj.visit or (session.get(Visit, obj.visit_id) if obj.visit_id else None)
+                if visit is not None:
+                    obj.day = visit.day
+        for obj in session.dirty:
+            if isinstance(obj, Visit) and sa.inspect(obj).attrs.day.history.has_changes():
+                for line in obj.services:
+                    line.day = obj.day

@@ -246,8 +246,9 @@ def find_holding(
     ael_ids = ael_citizen_ids(citizen_ids)
     dismissed = _dismissed_on(session, citizen_ids)
     sel_scope = and_(Visit.citizen_id.in_(citizen_ids), Visit.citizen_id.not_in(ael_ids))
-    found = _deselections(session, policy, as_of, sel_scope, dismissed)
-    found += _time_deviations(session, policy, as_of, sel_scope, dismissed)
+    deselected, deviating = _candidate_pairs(session, policy, as_of, sel_scope)
+    found = _deselections(session, policy, as_of, deselected, dismissed)
+    found += _time_deviations(session, policy, as_of, deviating, dismissed)
     found += _element_declines(session, policy, as_of, Visit.citizen_id.in_(ael_ids), dismissed)
     found += _priorities_not_met(session, policy, as_of, ael_ids, dismissed)
     return found
@@ -278,16 +279,30 @@ def _dismissed_on(session: Session, citizen_ids: Any) -> dict[tuple[int, str], d
 
 
 def _lines_in_window(
-    condition: sa.ColumnElement[bool], first: date, last: date
+    condition: sa.ColumnElement[bool], first: date, last: date, *, by_line_day: bool = True
 ) -> sa.ColumnElement[bool]:
-    """Visit lines meeting ``condition`` on visits in [first, last] that were not cancelled."""
+    """Visit lines meeting ``condition`` on visits in [first, last] that were not cancelled.
+
+    The window is asked of the line's own day as well as the visit's (the same day,
+    models.visits): so the lines are read by their day index, the window only, and not
+    all of them to join with the window's visits (issue 17)."""
     return and_(
         condition,
         VisitService.service_id.is_not(None),
-        Visit.day >= first,
-        Visit.day <= last,
+        *_in_window(first, last, by_line_day=by_line_day),
         Visit.cancelled.is_(False),
     )
+
+
+def _in_window(
+    first: date, last: date, *, by_line_day: bool = True
+) -> tuple[sa.ColumnElement[bool], ...]:
+    """The window on the visit's day, and on the line's (the same day) where the lines are
+    read by their day index: for the whole municipality. A few citizens' lines are read by
+    the visit's (citizen, day) index and then the lines' visit id (_candidate_lines); the
+    line's day there would draw the planner into reading the whole window of lines."""
+    on_line = (VisitService.day >= first, VisitService.day <= last) if by_line_day else ()
+    return (*on_line, Visit.day >= first, Visit.day <= last)
 
 
 def _lines(*columns: Any, with_grant: bool = False) -> sa.Select[Any]:
@@ -297,28 +312,96 @@ def _lines(*columns: Any, with_grant: bool = False) -> sa.Select[Any]:
     return stmt
 
 
-def _pairs(
-    condition: sa.ColumnElement[bool],
-    *,
-    having: sa.ColumnElement[bool] | None = None,
-    with_grant: bool = False,
-) -> sa.Select[Any]:
-    """The (citizen, service) pairs that may break a rule, grouped in SQL."""
+Pair = tuple[int, int]  # (citizen id, service id)
+
+
+def _candidate_pairs(
+    session: Session, policy: Policy, as_of: date, visit_scope: sa.ColumnElement[bool]
+) -> tuple[set[Pair], set[Pair]]:
+    """The (citizen, service) pairs each SEL rule may hold for, grouped in SQL in one scan
+    of the wider of the two windows (issue 17: one query per rule read it twice): those
+    with at least N deselected visits in rule 7's days, and those with any delivery that
+    deviates in 003's weeks."""
+    deselection_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
+    deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
+    dropped = _dropped_in_window(policy, deselection_start, as_of)
+    deviating = and_(_delivered_in_window(deviation_start, as_of), _deviates(policy))
     stmt = (
-        _lines(Visit.citizen_id, VisitService.service_id, with_grant=with_grant)
-        .where(condition)
+        _lines(
+            Visit.citizen_id,
+            VisitService.service_id,
+            # A visit counts once per service, however many lines dropped it (domain rule).
+            func.count(sa.distinct(sa.case((dropped, Visit.id)))),
+            func.count(sa.case((deviating, 1))),
+        )
+        .outerjoin(GrantedService, GrantedService.id == VisitService.granted_service_id)
+        .where(
+            visit_scope,
+            VisitService.service_id.is_not(None),
+            *_in_window(min(deselection_start, deviation_start), as_of),
+            sa.or_(dropped, deviating),
+        )
         .group_by(Visit.citizen_id, VisitService.service_id)
     )
-    return stmt if having is None else stmt.having(having)
+    deselected: set[Pair] = set()
+    deviating_pairs: set[Pair] = set()
+    for citizen_id, service_id, dropped_visits, deviating_lines in session.execute(stmt):
+        if dropped_visits >= policy.deselection_threshold_count:
+            deselected.add((citizen_id, service_id))
+        if deviating_lines:
+            deviating_pairs.add((citizen_id, service_id))
+    return deselected, deviating_pairs
 
 
-# Citizens per query when fetching the lines behind the candidates.
-CITIZENS_PER_QUERY = 500
+def _dropped_in_window(
+    policy: Policy, first: date, last: date, *, by_line_day: bool = True
+) -> sa.ColumnElement[bool]:
+    """Rule 7's lines: deselected at a visit in the window, or (when the municipality says
+    so) planned at a visit the citizen's side cancelled."""
+    dropped = _lines_in_window(
+        VisitService.outcome == VisitServiceOutcome.DROPPED, first, last, by_line_day=by_line_day
+    )
+    if policy.citizen_cancellations_count_as_deselection:
+        dropped = sa.or_(dropped, _cancelled_by_citizen(first, last, by_line_day=by_line_day))
+    return dropped
+
+
+def _delivered_in_window(
+    first: date, last: date, *, by_line_day: bool = True
+) -> sa.ColumnElement[bool]:
+    """003's lines: granted help delivered, with its minutes, at a visit in the window."""
+    return _lines_in_window(
+        and_(
+            VisitService.outcome.in_(DELIVERED_OUTCOMES),
+            VisitService.delivered_minutes.is_not(None),
+            VisitService.granted_service_id.is_not(None),
+        ),
+        first,
+        last,
+        by_line_day=by_line_day,
+    )
+
+
+def _deviates(policy: Policy) -> sa.ColumnElement[bool]:
+    """The same integer test as domain.flags.deviates: more than percent % of granted."""
+    granted = GrantedService.minutes_per_delivery
+    return func.abs(VisitService.delivered_minutes - granted) * 100 > (
+        policy.deviation_percent * granted
+    )
+
+
+# Citizens per query when fetching the lines behind the candidates: few enough that the
+# planner reads them by citizen (ix_visit_citizen_day, then the lines' visit id) and not
+# the whole window (measured with scripts/benchmark_flags.py: at 500, and at 50 for a
+# third of the queries, PostgreSQL read the window).
+CITIZENS_PER_QUERY = 25
+# Ids per query where each is found by its primary key or a unique index.
+IDS_PER_QUERY = 500
 
 
 def _candidate_lines(
     session: Session,
-    pairs: sa.Select[Any],
+    wanted: set[Pair],
     condition: sa.ColumnElement[bool],
     *columns: Any,
     with_grant: bool = False,
@@ -329,7 +412,6 @@ def _candidate_lines(
     every line of a service; asked by citizen, the (citizen_id, day) index serves both
     databases. Rows come sorted by citizen, service, day and visit.
     """
-    wanted = {(citizen_id, service_id) for citizen_id, service_id in session.execute(pairs)}
     citizens = sorted({citizen_id for citizen_id, _ in wanted})
     rows: list[Any] = []
     for start in range(0, len(citizens), CITIZENS_PER_QUERY):
@@ -354,22 +436,13 @@ def _deselections(
     session: Session,
     policy: Policy,
     as_of: date,
-    visit_scope: sa.ColumnElement[bool],
+    wanted: set[Pair],
     dismissed: dict[tuple[int, str], date],
 ) -> list[Found]:
-    """Rule 7: services deselected at least N times in D days, counted in SQL."""
+    """Rule 7: services deselected at least N times in D days (the pairs counted in SQL)."""
     window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
-    dropped_in_window = _lines_in_window(
-        VisitService.outcome == VisitServiceOutcome.DROPPED, window_start, as_of
-    )
-    if policy.citizen_cancellations_count_as_deselection:
-        dropped_in_window = sa.or_(dropped_in_window, _cancelled_by_citizen(window_start, as_of))
-    # A visit counts once per service, however many lines dropped it (domain rule).
-    pairs = _pairs(
-        and_(dropped_in_window, visit_scope),
-        having=func.count(sa.distinct(Visit.id)) >= policy.deselection_threshold_count,
-    )
-    rows = _candidate_lines(session, pairs, dropped_in_window, Service.code, Visit.day)
+    dropped_in_window = _dropped_in_window(policy, window_start, as_of, by_line_day=False)
+    rows = _candidate_lines(session, wanted, dropped_in_window, Service.code, Visit.day)
     per_citizen: dict[int, list[Deselection]] = defaultdict(list)
     service_ids: dict[tuple[int, str], int] = {}
     for citizen_id, visit_id, service_id, code, day in rows:
@@ -391,14 +464,15 @@ def _deselections(
     return found
 
 
-def _cancelled_by_citizen(first: date, last: date) -> sa.ColumnElement[bool]:
+def _cancelled_by_citizen(
+    first: date, last: date, *, by_line_day: bool = True
+) -> sa.ColumnElement[bool]:
     """Granted services planned at a visit the citizen's side cancelled (issue 14): each
     counts as a deselection when the municipality turns that on (rule 7, 002 §8)."""
     return and_(
         VisitService.service_id.is_not(None),
         VisitService.granted_service_id.is_not(None),
-        Visit.day >= first,
-        Visit.day <= last,
+        *_in_window(first, last, by_line_day=by_line_day),
         _visit_cancelled_by_citizen(),
     )
 
@@ -425,30 +499,16 @@ def _time_deviations(
     session: Session,
     policy: Policy,
     as_of: date,
-    visit_scope: sa.ColumnElement[bool],
+    wanted: set[Pair],
     dismissed: dict[tuple[int, str], date],
 ) -> list[Found]:
     """003: per (citizen, service) with any deviating delivery, apply the pure rule."""
     window_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
-    delivered_in_window = _lines_in_window(
-        and_(
-            VisitService.outcome.in_(DELIVERED_OUTCOMES),
-            VisitService.delivered_minutes.is_not(None),
-            VisitService.granted_service_id.is_not(None),
-        ),
-        window_start,
-        as_of,
-    )
+    delivered_in_window = _delivered_in_window(window_start, as_of, by_line_day=False)
     granted = GrantedService.minutes_per_delivery
-    # The same integer test as domain.flags.deviates: more than percent % of granted.
-    deviating = (
-        func.abs(VisitService.delivered_minutes - granted) * 100
-        > policy.deviation_percent * granted
-    )
-    pairs = _pairs(and_(delivered_in_window, visit_scope, deviating), with_grant=True)
     rows = _candidate_lines(
         session,
-        pairs,
+        wanted,
         delivered_in_window,
         Service.code,
         Visit.day,
@@ -681,11 +741,11 @@ def _bases_of(session: Session, citizen_ids: set[int]) -> dict[int, LegalBasis]:
     """The legal basis of each citizen's current decision (SEL when she has none)."""
     bases = dict.fromkeys(citizen_ids, LegalBasis.SEL)
     ids = sorted(citizen_ids)
-    for start in range(0, len(ids), CITIZENS_PER_QUERY):
+    for start in range(0, len(ids), IDS_PER_QUERY):
         rows = session.execute(
             select(Decision.citizen_id, Decision.legal_basis).where(
                 Decision.superseded_at.is_(None),
-                Decision.citizen_id.in_(ids[start : start + CITIZENS_PER_QUERY]),
+                Decision.citizen_id.in_(ids[start : start + IDS_PER_QUERY]),
             )
         )
         bases.update({citizen_id: basis for citizen_id, basis in rows})

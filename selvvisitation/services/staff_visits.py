@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
@@ -74,24 +74,31 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
 
     One statement whatever the team's size (issue 17): joined, not a query per relation. A
     visit has services or elements, not both, and rarely a change or a move request, so the
-    join multiplies a visit's row by its few lines only.
+    join multiplies a visit's row by its few lines only. The lines are joined on their own
+    day as well as the visit id (the same day, models.visits): where visit_service is
+    partitioned by month (docs/deployment.md) only that month's partition is read, where
+    the visit id alone asks every month's.
     """
     if team_id is None:
         return []
     return list(
         session.scalars(
             select(Visit)
+            .outerjoin(
+                VisitService,
+                and_(VisitService.visit_id == Visit.id, VisitService.day == Visit.day),
+            )
             .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
             .options(
                 joinedload(Visit.citizen),
-                joinedload(Visit.services).joinedload(VisitService.service),
+                contains_eager(Visit.services).joinedload(VisitService.service),
                 # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
                 joinedload(Visit.elements).joinedload(VisitElement.element),
                 # Issue 14: cancellations, moves and move requests show on the team's lists.
                 joinedload(Visit.changes).joinedload(VisitChange.created_by_relative),
                 joinedload(Visit.move_requests),
             )
-            .order_by(Visit.starts_at, Visit.id)
+            .order_by(Visit.starts_at, Visit.id, VisitService.id)  # the lines in their order
         ).unique()
     )
 

@@ -12,8 +12,8 @@ from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
 from selvvisitation.domain.dates import local_today
-from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
+from selvvisitation.replica import report_session
 from selvvisitation.security.access import allow
 from selvvisitation.services.supervision_report import Period, provider_report
 from selvvisitation.supervision.forms import DATE_MESSAGE, DateText
@@ -49,6 +49,6 @@ def report(provider_id: int) -> str | tuple[str, int]:
         return render_template(
             "supervision/report.html", provider=provider, form=form, page=None
         ), 400
-    data = provider_report(db.session, provider, Period(form.fra.date, form.til.date))
+    data = provider_report(report_session(), provider, Period(form.fra.date, form.til.date))
     page = ProviderReportPage(data, str(get_locale()))
     return render_template("supervision/report.html", provider=provider, form=form, page=page)

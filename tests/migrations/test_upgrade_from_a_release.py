@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from selvvisitation.extensions import db
-from selvvisitation.models import Citizen
+from selvvisitation.models import Citizen, Visit, VisitService
 from tests.conftest import build_schema_from_migrations, drop_schema
 from tests.migrations.release_data import as_released, load, read_back, read_snapshot
 
@@ -80,6 +80,15 @@ def test_a_releases_demo_data_come_through_the_upgrade_to_head_a_step_down_and_u
     inger = db.session.scalars(sa.select(Citizen).where(Citizen.name == "Inger Jensen")).one()
     assert inger.address == "Skolegade 39, 6700 Esbjerg"
     assert inger.current_decision is not None
+    # 0003 gave every visit line its visit's day (the flag windows read it, issue 17).
+    lines_by_day = (
+        sa.select(Visit.day == VisitService.day, sa.func.count())
+        .select_from(VisitService)
+        .join(Visit, Visit.id == VisitService.visit_id)
+    )
+    assert dict(db.session.execute(lines_by_day.group_by(Visit.day == VisitService.day)).all()) == {
+        True: len(snapshot["tables"]["visit_service"]["rows"])
+    }
     db.session.remove()
 
     # One step down and up again, when there is a revision after the release to step down
