@@ -131,6 +131,22 @@ def run_import(mode: str, file: Path, database: str) -> None:
     )
 
 
+def child_result(script: str, arguments: list[str]) -> dict[str, Any] | None:
+    """Run the script in a process of its own; its last line of output, read as JSON, or
+    None (after printing the end of its errors) when it failed."""
+    done = subprocess.run(  # noqa: S603 (one of these scripts, with its own arguments)
+        [sys.executable, script, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        print(done.stderr[-3000:])
+        return None
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=6, help="copies of the demo's citizens")
@@ -154,17 +170,10 @@ def main() -> int:
         results = {}
         for mode in ("whole", "stream"):
             database = f"sqlite:///{work / (mode + '.db')}"
-            done = subprocess.run(  # noqa: S603 (this script itself, with its own arguments)
-                [sys.executable, __file__, "--child", mode, str(file), database],
-                capture_output=True,
-                text=True,
-                check=False,
-                cwd=ROOT,
-            )
-            if done.returncode != 0:
-                print(done.stderr[-3000:])
+            result = child_result(__file__, ["--child", mode, str(file), database])
+            if result is None:
                 return 1
-            results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+            results[mode] = result
         print(f"{'':34} {'before (whole file)':>20} {'now (streaming)':>18}")
         for label, key in (
             ("RSS before the import, MB", "rss_before_kib"),

@@ -128,13 +128,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from selvvisitation.security import audit, headers, locking, log_masking
+    from selvvisitation.security import acting_for, audit, headers, locking, log_masking
     from selvvisitation.security.access import install_access_control
 
     locking.install(app)
     log_masking.install()
     headers.install(app)
     install_access_control(app)
+    acting_for.install(app)  # after access control, which finds whom the person acts for
     audit.install(app)
 
 

@@ -12,8 +12,10 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from flask import Flask
@@ -203,12 +205,15 @@ def _counts(counts: dict[str, int]) -> str:
     "as age -R); repeat for several receivers. The clear text never touches the disk.",
 )
 def export_file(output: Path | None, code: str | None, recipients: tuple[str, ...]) -> None:
-    """Export a municipality in the import format, to --output or to standard output."""
-    from selvvisitation.services.interchange import dumps, export_municipality
+    """Export a municipality in the import format, to --output or to standard output.
+
+    Written citizen by citizen as it is read, and encrypted as it is written when there
+    are recipients: the document is never whole in memory (issue 15, Medium 7)."""
+    from selvvisitation.services.interchange import export_text, open_export
     from selvvisitation.services.interchange_file import (
         InterchangeFileError,
-        encrypt,
         recipients_from,
+        write_export,
     )
 
     try:
@@ -227,16 +232,12 @@ def export_file(output: Path | None, code: str | None, recipients: tuple[str, ..
             "Choose a municipality with --municipality CODE. / "
             "Vælg en kommune med --municipality KODE."
         )
-    document = export_municipality(db.session, municipalities[0])
-    text = dumps(document)
-    # In memory only: the encrypted bytes are what reaches the disk or the pipe.
-    data = encrypt(text, keys) if keys else text.encode("utf-8")
-    del text
+    export = open_export(db.session, municipalities[0])
     db.session.rollback()  # export only reads; the audit entry is its one write
     _audit_interchange(
         "export",
-        document["municipality"]["code"],
-        len(document["citizens"]),
+        export.head["municipality"]["code"],
+        len(export.citizen_ids),
         output,
         encrypted=bool(keys),
         recipients=[key for key, _recipient in keys],
@@ -244,10 +245,14 @@ def export_file(output: Path | None, code: str | None, recipients: tuple[str, ..
     db.session.commit()
     click.echo(ENCRYPTED_WARNING if keys else CPR_WARNING, err=True)
     if output is None:
-        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        stream = click.get_binary_stream("stdout")  # bytes go to it as they are
+        write_export(export_text(export), stream, keys)
+        stream.flush()
     else:
-        _write_owner_only(output, data)
+        with _owner_only(output) as out:
+            write_export(export_text(export), out, keys)
         click.echo(f"Exported municipality {municipalities[0].code} to {output}.", err=True)
+    db.session.rollback()  # the citizens were only read
 
 
 CPR_WARNING = (
@@ -264,13 +269,19 @@ ENCRYPTED_WARNING = (
 )
 
 
-def _write_owner_only(path: Path, data: bytes) -> None:
-    """Write the file readable and writable by its owner only (0600), also when it existed:
-    the mode is set before the first CPR number goes in (issue 15, Medium 6)."""
+@contextmanager
+def _owner_only(path: Path) -> Iterator[IO[bytes]]:
+    """The file opened for writing, readable and writable by its owner only (0600), also
+    when it existed: the mode is set before the first CPR number goes in (issue 15,
+    Medium 6). An export that fails half-way leaves no half file behind."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(data)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            yield out
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def _audit_interchange(

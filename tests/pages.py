@@ -60,9 +60,14 @@ class PageClient:
         expected_status: int = 302,
         **values: object,
     ):
-        """Post a form with a valid CSRF token; return the response."""
+        """Post a form with a valid CSRF token and, on the citizen side, the id of the
+        citizen acted for (as every rendered form carries it: security.acting_for);
+        return the response."""
         data = dict(data or {})
         data.setdefault("csrf_token", csrf_token(self.client))
+        acting_for = citizen_acted_for(self.client)
+        if acting_for is not None:
+            data.setdefault("citizen", str(acting_for))
         response = self.client.post(url_for(endpoint, **values), data=data)
         assert response.status_code == expected_status, (
             response.status_code,
@@ -83,6 +88,18 @@ def csrf_token(client) -> str:
             session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
         raw = session["csrf_token"]
     return URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+def citizen_acted_for(client) -> int | None:
+    """The id of the citizen the client's session acts for: the citizen signed in, or
+    the one a relative chose; None for staff and anyone not signed in."""
+    with client.session_transaction() as session:
+        kind = session.get("actor_kind")
+        if kind == ActorKind.CITIZEN.value:
+            return session.get("actor_id")
+        if kind == ActorKind.RELATIVE.value:
+            return session.get("subject_id")
+    return None
 
 
 def _fresh_session(session) -> None:

@@ -13,6 +13,7 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, id_from_form
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services.calendar_feed import create_feed, revoke_feed
 
 
@@ -22,6 +23,7 @@ class LinkForm(BaseForm):
 
 @blueprint.route("/besoeg/kalenderlink", methods=["POST"])
 @allow(CITIZEN_SEE)
+@lands_on("citizen.calendar")
 def new_calendar_link() -> Response | tuple[str, int]:
     if not LinkForm().validate_on_submit():
         return redirect(url_for("citizen.calendar"))
@@ -33,6 +35,7 @@ def new_calendar_link() -> Response | tuple[str, int]:
 
 @blueprint.route("/besoeg/kalenderlink/slet", methods=["POST"])
 @allow(CITIZEN_SEE)
+@lands_on("citizen.calendar")
 def revoke_calendar_link() -> Response:
     from flask import request
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -31,8 +30,8 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain import dialogue as engine
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
-from selvvisitation.forms import BaseForm, id_from_form
-from selvvisitation.models import Citizen, Conversation, relative_may
+from selvvisitation.forms import BaseForm
+from selvvisitation.models import Conversation, relative_may
 from selvvisitation.models.base import utcnow
 from selvvisitation.security.access import (
     CITIZEN_ACT,
@@ -43,6 +42,7 @@ from selvvisitation.security.access import (
     explain_refusal,
     may_act_for_subject,
 )
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services import dialogue as ops
 
 
@@ -234,37 +234,9 @@ def conversation() -> Any:
 STALE = _l("This question has already been answered. Here is the question asked now")
 
 
-def _page_was_for_another() -> str | None:
-    """The message when the form was for another citizen than the one acted for now.
-
-    A relative with consent for two citizens may have a tab open for each; the chosen
-    citizen is the session's, so an answer from the other tab would go to the wrong
-    conversation (issue 15, Medium 5). The forms carry the citizen's id; a form without
-    one (a page from before it did) is taken as meant for the current citizen.
-    """
-    posted = request.form.get("citizen")
-    actor = current_actor()
-    if posted is None or posted == str(actor.subject.id):
-        return None
-    page_id = id_from_form(posted)
-    was_for = db.session.get(Citizen, page_id) if page_id is not None else None
-    # The name only of a citizen this relative may see: never a stranger's for a typed id.
-    if was_for is None or not relative_may(actor.relative, was_for, ConsentScope.SEE):
-        return _(
-            "This page was for someone else, so nothing was saved. Here is the conversation "
-            "of %(current)s.",
-            current=actor.subject.name,
-        )
-    return _(
-        "This page was for %(name)s, but you now act for %(current)s, so nothing was saved. "
-        "Here is the conversation of %(current)s. Choose %(name)s again to answer for them.",
-        name=was_for.name,
-        current=actor.subject.name,
-    )
-
-
 @blueprint.route("/samtale/svar", methods=["POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.conversation", conversation=True)
 @explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     actor = current_actor()
@@ -294,10 +266,8 @@ def conversation_answer() -> Any:
 
 
 def _refused(current: Conversation) -> engine.Invalid | None:
-    """A form for another citizen, or for a question already answered: nothing is saved."""
-    other = _page_was_for_another()
-    if other is not None:
-        return engine.Invalid("turn", other)
+    """A form for a question already answered: nothing is saved. (A form for another
+    citizen never reaches the view: security.acting_for refuses it.)"""
     if request.form.get("turn") != str(current.turn):
         return engine.Invalid("turn", str(STALE))
     return None
@@ -340,11 +310,6 @@ def _control(action: str) -> Any:
     actor = current_actor()
     turn = ops.begin_turn(db.session, _viewer(), _idle_since())
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
-    other = _page_was_for_another()
-    if other is not None:
-        ops.discard_turn(db.session)
-        flash(other, "error")
-        return _next(turn, texts)
     stale = request.form.get("turn") != str(turn.conversation.turn)
     if not BaseForm().validate() or stale:
         ops.discard_turn(db.session)
@@ -355,6 +320,7 @@ def _control(action: str) -> Any:
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.conversation", conversation=True)
 @explain_refusal(consent_changed)
 def conversation_back() -> Any:
     return _control("back")
@@ -362,6 +328,7 @@ def conversation_back() -> Any:
 
 @blueprint.route("/samtale/ring-op", methods=["POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.conversation", conversation=True)
 @explain_refusal(consent_changed)
 def conversation_call_back() -> Any:
     """ "Ring mig op" from any step of the conversation (issue 13)."""
@@ -370,6 +337,7 @@ def conversation_call_back() -> Any:
 
 @blueprint.route("/samtale/forfra", methods=["POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.conversation", conversation=True)
 @explain_refusal(consent_changed)
 def conversation_restart() -> Any:
     return _control("restart")

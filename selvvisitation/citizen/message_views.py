@@ -23,6 +23,7 @@ from selvvisitation.security.access import (
     current_actor,
     may_act_for_subject,
 )
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services.messages import (
     MessageRefused,
     open_for_citizen,
@@ -105,6 +106,7 @@ def message_thread(party: str) -> tuple[str, int]:
 
 @blueprint.route("/beskeder/<party>", methods=["POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.messages")
 def write(party: str) -> Any:
     actor = current_actor()
     chosen = _party_or_404(party, actor.subject)

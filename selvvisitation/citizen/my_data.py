@@ -12,6 +12,7 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SELF, allow, current_actor
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services.my_data import citizen_data
 
 TABLE_LABELS = {
@@ -81,6 +82,7 @@ def my_data() -> str:
 
 @blueprint.route("/mine-data/hent", methods=["POST"])
 @allow(CITIZEN_SELF)
+@lands_on("citizen.my_data")
 def my_data_download() -> Response:
     """A file to keep: JSON for machines, or a page that reads well when printed."""
     citizen = current_actor().citizen

@@ -28,6 +28,7 @@ from selvvisitation.security.access import (
     current_actor,
     may_act_for_subject,
 )
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services import my_requests as ops
 from selvvisitation.services.dialogue import names_given
 
@@ -162,6 +163,7 @@ def _still_sent(row: SwapRequest | Wish) -> bool:
 
 @blueprint.route("/mine-oensker/bytte/<int:swap_id>/annuller", methods=["GET", "POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.my_requests")
 def withdraw_swap(swap_id: int) -> Any:
     return _withdraw(
         "swap",
@@ -174,6 +176,7 @@ def withdraw_swap(swap_id: int) -> Any:
 
 @blueprint.route("/mine-oensker/oenske/<int:wish_id>/annuller", methods=["GET", "POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.my_requests")
 def withdraw_wish(wish_id: int) -> Any:
     return _withdraw(
         "wish",

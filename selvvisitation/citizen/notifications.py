@@ -20,6 +20,7 @@ from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, choice_field, max_length
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services.notifications import (
     PreferenceChoice,
     PreferenceError,
@@ -93,6 +94,7 @@ def _person(actor):
 
 @blueprint.route("/underretninger", methods=["GET", "POST"])
 @allow(CITIZEN_SEE)
+@lands_on("citizen.notifications")
 def notifications() -> str | Response:
     actor = current_actor()
     citizen = actor.subject

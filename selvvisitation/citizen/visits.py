@@ -23,6 +23,7 @@ from selvvisitation.forms import BaseForm, Required, choice_field, max_length
 from selvvisitation.models import MoveRequest, Visit, VisitChange
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_ACT, CITIZEN_SEE, allow, current_actor
+from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services.dialogue import names_given
 from selvvisitation.services.visit_calendar import CalendarPage
 from selvvisitation.services.visit_changes import (
@@ -135,6 +136,7 @@ def _may_act() -> bool:
 
 @blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.calendar")
 def cancel_visit(visit_id: int) -> Any:
     visit = _own_visit(visit_id)
     actor = current_actor()
@@ -209,6 +211,7 @@ def visit_cancelled(reference: str) -> str:
 
 @blueprint.route("/besoeg/<int:visit_id>/flyt", methods=["GET", "POST"])
 @allow(CITIZEN_ACT)
+@lands_on("citizen.calendar")
 def move_visit(visit_id: int) -> Any:
     visit = _own_visit(visit_id)
     actor = current_actor()

@@ -1315,8 +1315,28 @@ def _write_problem(path: list[str | int], error: Exception) -> Problem:
 # --- export ----------------------------------------------------------------------------------
 
 
-def export_municipality(session: Session, municipality: Municipality) -> dict[str, Any]:
-    """Return the municipality as a document in the import format, in a stable order."""
+@dataclass
+class MunicipalityExport:
+    """The municipality's document, read citizen by citizen (issue 15, Medium 7): the head
+    (everything but the citizens) at once, each citizen only while it is written, so a
+    large municipality never sits whole in memory. The citizens come in CPR order."""
+
+    session: Session
+    head: dict[str, Any]
+    citizen_ids: list[int]
+    refs: dict[int, str]
+    catalogue: ael.Catalogue
+
+    def citizens(self) -> Iterator[dict[str, Any]]:
+        """Each citizen as exported. Nothing here holds on to the rows read for one: the
+        session keeps unchanged rows only while something refers to them."""
+        for citizen_id in self.citizen_ids:
+            citizen = self.session.get(Citizen, citizen_id)
+            yield _export_citizen(self.session, citizen, self.refs, self.catalogue)
+
+
+def open_export(session: Session, municipality: Municipality) -> MunicipalityExport:
+    """Read the municipality's head, and which citizens follow, in a stable order."""
     s = session
     services = list(
         s.scalars(
@@ -1333,15 +1353,21 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
         )
     )
     # By CPR number, as before they were encrypted (issue #6): the database can only order
-    # the ciphertext, so the sort is here.
-    citizens = sorted(
-        s.scalars(select(Citizen).where(Citizen.municipality_id == municipality.id)),
-        key=lambda c: c.cpr or "",
-    )
+    # the ciphertext, so the sort is here, on the ids and numbers alone.
+    numbers = s.execute(
+        select(Citizen.id, Citizen.cpr_encrypted).where(Citizen.municipality_id == municipality.id)
+    ).all()
+    citizen_ids = [
+        citizen_id
+        for citizen_id, _cpr in sorted(
+            ((row.id, cpr_vault.decrypt(row.cpr_encrypted)) for row in numbers),
+            key=lambda pair: pair[1],
+        )
+    ]
     relatives = _relatives_of(session, municipality)
     refs = {relative.id: f"R{n}" for n, relative in enumerate(relatives, start=1)}
     catalogue = ael.Catalogue(session, municipality)
-    document: dict[str, Any] = {
+    head: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "municipality": dump_fields(municipality, MUNICIPALITY),
@@ -1359,11 +1385,35 @@ def export_municipality(session: Session, municipality: Municipality) -> dict[st
             for p in providers
         ],
         "relatives": [{"ref": refs[r.id], **dump_fields(r, RELATIVE)} for r in relatives],
-        "citizens": [_export_citizen(s, c, refs, catalogue) for c in citizens],
     }
     if municipality.policy is None:
-        del document["policy"]
-    return document
+        del head["policy"]
+    return MunicipalityExport(s, head, citizen_ids, refs, catalogue)
+
+
+def export_municipality(session: Session, municipality: Municipality) -> dict[str, Any]:
+    """Return the municipality as a document in the import format, in a stable order."""
+    export = open_export(session, municipality)
+    return {**export.head, "citizens": list(export.citizens())}
+
+
+def export_text(export: MunicipalityExport) -> Iterator[str]:
+    """The document's text in pieces, one citizen a piece: the same text as
+    dumps(export_municipality(...)), never whole in memory.
+
+    The head is encoded with an empty list of citizens (always its last key), which is
+    opened; each citizen is encoded alone and indented as json.dumps indents the list's
+    items (a JSON text holds no raw newline but its indentation's: strings escape it).
+    """
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    head = encoder.encode({**export.head, "citizens": []})
+    if not export.citizen_ids:
+        yield head + "\n"
+        return
+    yield head.removesuffix("[]\n}") + "["
+    for n, citizen in enumerate(export.citizens()):
+        yield ("," if n else "") + "\n    " + encoder.encode(citizen).replace("\n", "\n    ")
+    yield "\n  ]\n}\n"
 
 
 def _relatives_of(session: Session, municipality: Municipality) -> list[Relative]:

@@ -5,7 +5,8 @@ to the receiver's age public key (``flask export --encrypt-to``), and ``flask im
 --identity`` opens it again; the clear text never touches the disk. The import refuses a
 file over its own size cap before reading a byte of it, and reads the file citizen by
 citizen with ijson, so a large file never sits whole in memory (a 73 MB file took 1.2 GB
-as one ``json.loads``). Messages are in English and Danish, as the commands print them.
+as one ``json.loads``); the export is written, and encrypted, as it is read, citizen by
+citizen. Messages are in English and Danish, as the commands print them.
 No Flask here: rules_commands.py passes the settings in.
 """
 
@@ -92,9 +93,40 @@ def recipients_from(values: tuple[str, ...] | list[str]) -> list[tuple[str, Reci
     return found
 
 
-def encrypt(text: str, recipients: list[tuple[str, Recipient]]) -> bytes:
-    """The document encrypted to every recipient (the age format, binary)."""
-    return bytes(pyrage.encrypt(text.encode("utf-8"), [r for _key, r in recipients]))
+def write_export(
+    pieces: Iterator[str], out: IO[bytes], recipients: list[tuple[str, Recipient]]
+) -> None:
+    """Write the document's text as it is made (interchange.export_text), UTF-8, or
+    encrypted to every recipient when there are any (the age format, binary): age
+    encrypts a stream, so pyrage reads the pieces as it encrypts them and neither the
+    clear text nor the encrypted file is ever whole in memory (issue 15, Medium 7)."""
+    if recipients:
+        pyrage.encrypt_io(_TextReader(pieces), out, [r for _key, r in recipients])
+        return
+    for piece in pieces:
+        out.write(piece.encode("utf-8"))
+
+
+class _TextReader(io.RawIOBase):
+    """Text pieces read as one stream of UTF-8 bytes, each piece made when it is needed."""
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self.pieces = pieces
+        self.left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.left:
+            piece = next(self.pieces, None)
+            if piece is None:
+                return 0
+            self.left = memoryview(piece.encode("utf-8"))
+        size = min(len(buffer), len(self.left))
+        buffer[:size] = self.left[:size]
+        self.left = self.left[size:]
+        return size
 
 
 def identities_from(path: Path) -> list[Identity]:

@@ -68,6 +68,7 @@ def test_with_javascript_the_last_answer_answers_with_the_page_to_go_to(client, 
             "turn": str(current(household.citizen).turn),
             "text": "Jeg vil gerne have hjælp før klokken 9",
             "csrf_token": csrf_token(client),
+            "citizen": household.citizen.id,
         },
         headers={"X-Requested-With": "fetch"},
     )

@@ -59,7 +59,8 @@ def test_a_citizen_without_a_team_writes_only_to_the_visitation(client, page, fa
     assert [h.get_text(strip=True) for h in soup.select(".app-threads h2")] == ["Visitationen"]
     page.get("citizen.message_thread", party="team", expected_status=404)
     response = client.post(
-        "/borger/beskeder/team", data={"csrf_token": csrf_token(client), "text": "Hej"}
+        "/borger/beskeder/team",
+        data={"csrf_token": csrf_token(client), "citizen": scene.citizen.id, "text": "Hej"},
     )
     assert response.status_code == 404
     assert message_count() == 0

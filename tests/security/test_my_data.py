@@ -11,7 +11,7 @@ from flask import url_for
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
 from tests.clock import MONDAY
-from tests.pages import csrf_token, sign_in_citizen
+from tests.pages import citizen_acted_for, csrf_token, sign_in_citizen
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.today(MONDAY)
@@ -19,7 +19,12 @@ pytestmark = pytest.mark.today(MONDAY)
 
 def _download(client, fmt: str):
     response = client.post(
-        url_for("citizen.my_data_download"), data={"format": fmt, "csrf_token": csrf_token(client)}
+        url_for("citizen.my_data_download"),
+        data={
+            "format": fmt,
+            "csrf_token": csrf_token(client),
+            "citizen": citizen_acted_for(client),
+        },
     )
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]

@@ -26,7 +26,7 @@ from selvvisitation.security.access import (
     rules_for_endpoint,
 )
 from tests.clock import MONDAY
-from tests.pages import csrf_token
+from tests.pages import citizen_acted_for, csrf_token
 from tests.security.world import NOT_AN_OBJECT, PARAMETERS, Holdings, build_world
 
 pytestmark = pytest.mark.today(MONDAY)
@@ -142,7 +142,11 @@ def _request(app, world, actor: str, method: str, url: str):
     world.actors[actor](client)
     if method == "GET":
         return client.get(url)
-    return client.open(url, method=method, data={"csrf_token": csrf_token(client)})
+    data = {"csrf_token": csrf_token(client)}
+    acting_for = citizen_acted_for(client)
+    if acting_for is not None:  # as every citizen-side form carries it (security.acting_for)
+        data["citizen"] = str(acting_for)
+    return client.open(url, method=method, data=data)
 
 
 def _is_denial_redirect(response) -> bool:

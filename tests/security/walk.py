@@ -31,6 +31,39 @@ def post_routes(app) -> Iterator[Any]:
             yield rule
 
 
+def filled_in(html: str, url: str, answers: dict[str, str] | None = None) -> dict[str, str]:
+    """The form on the page that posts to `url`, as a person sends it: its hidden values,
+    the choices checked (else the first), some text in empty text fields, then `answers`."""
+    from urllib.parse import urlparse
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    forms = [
+        form
+        for form in soup.find_all("form")
+        if (form.get("method") or "").lower() == "post"
+        and urlparse(form.get("action") or "").path == urlparse(url).path
+    ]
+    assert forms, f"no form posts to {url}"
+    fields: dict[str, str] = {}
+    for tag in forms[0].find_all(["input", "textarea", "select"]):
+        name, kind = tag.get("name"), tag.get("type", "text")
+        if not name or kind in ("submit", "button"):
+            continue
+        if kind in ("radio", "checkbox"):
+            if tag.has_attr("checked") or name not in fields:
+                fields[name] = tag.get("value", "on")
+        elif tag.name == "select":
+            option = tag.find("option", selected=True) or tag.find("option")
+            fields[name] = option.get("value", "") if option else ""
+        elif tag.name == "textarea":
+            fields[name] = tag.get_text().strip() or "Gerne før kl. 9"
+        else:
+            fields[name] = tag.get("value") or ("" if kind == "hidden" else "Gerne før kl. 9")
+    return {**fields, **(answers or {})}
+
+
 def first_admitted(rules: frozenset[str]) -> str | None:
     """The first signed-in actor a route's rules let in; anonymous for public routes."""
     for actor in ACTORS:

@@ -24,9 +24,17 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from selvvisitation.extensions import db
-from selvvisitation.models import AuditEntry, Citizen
-from selvvisitation.services.interchange import import_document, import_source, validate_source
-from selvvisitation.services.interchange_file import FileSource
+from selvvisitation.models import AuditEntry, Citizen, Municipality
+from selvvisitation.services.interchange import (
+    dumps,
+    export_municipality,
+    export_text,
+    import_document,
+    import_source,
+    open_export,
+    validate_source,
+)
+from selvvisitation.services.interchange_file import FileSource, write_export
 from tests.services.test_interchange import PROPERTY_SETTINGS, example, row_counts
 
 
@@ -386,3 +394,58 @@ def test_the_import_command_shows_its_stages_on_standard_error(app, tmp_path):
     for label in ("Læser k.json", "Kontrollerer borgere", "Indlæser borgere"):
         assert label in result.stderr
     assert "Imported k.json." in result.stdout
+
+
+# --- Medium 7: the export streams too ----------------------------------------------------
+
+
+def _export_to(path: Path, recipients: list) -> None:
+    municipality = db.session.scalars(select(Municipality)).one()
+    with path.open("wb") as out:
+        write_export(export_text(open_export(db.session, municipality)), out, recipients)
+
+
+@pytest.mark.parametrize("citizens", [0, 3], ids=["no citizens", "three citizens"])
+def test_the_streamed_export_is_the_text_of_the_whole_document(tmp_path, citizens):
+    """Written citizen by citizen, the file is byte for byte what dumps() gives for the
+    document built whole (issue 15, Medium 7), also with an empty list of citizens."""
+    assert import_document(db.session, many_citizens(citizens) if citizens else _no_citizens()).ok
+    db.session.commit()
+    municipality = db.session.scalars(select(Municipality)).one()
+    whole = dumps(export_municipality(db.session, municipality))
+
+    _export_to(tmp_path / "ud.json", [])
+
+    assert (tmp_path / "ud.json").read_text(encoding="utf-8") == whole
+    assert len(json.loads(whole)["citizens"]) == citizens
+
+
+def _no_citizens() -> dict[str, Any]:
+    document = example()
+    document["citizens"], document["relatives"] = [], []
+    return document
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_an_export_is_written_citizen_by_citizen_not_held_whole(tmp_path, encrypted):
+    """Peak memory while exporting 300 citizens stays under half the file: the
+    document is never whole in memory, clear or encrypted (issue 15, Medium 7). Memory,
+    not time: tracemalloc counts the allocations, whatever the machine's speed."""
+    assert import_document(db.session, many_citizens(300)).ok
+    db.session.commit()
+    identity = pyrage.x25519.Identity.generate()
+    recipients = [("key", identity.to_public())] if encrypted else []
+    _export_to(tmp_path / "varm.json", recipients)  # SQLAlchemy's first-use caches
+
+    tracemalloc.start()
+    try:
+        _export_to(tmp_path / "ud.json", recipients)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    data = (tmp_path / "ud.json").read_bytes()
+    text = pyrage.decrypt(data, [identity]) if encrypted else data
+    assert len(json.loads(text)["citizens"]) == 300
+    assert len(text) > 1_000_000
+    assert peak < len(text) / 2, (peak, len(text))

@@ -14,14 +14,23 @@ from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, CalendarFeed, utcnow
 from selvvisitation.services.calendar_feed import token_hash
-from tests.pages import check_page, csrf_token, sign_in_citizen, sign_in_relative
+from tests.pages import (
+    check_page,
+    citizen_acted_for,
+    csrf_token,
+    sign_in_citizen,
+    sign_in_relative,
+)
 from tests.visits.scene import at, visit_scene
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def _make_link(client) -> str:
-    response = client.post("/borger/besoeg/kalenderlink", data={"csrf_token": csrf_token(client)})
+    response = client.post(
+        "/borger/besoeg/kalenderlink",
+        data={"csrf_token": csrf_token(client), "citizen": citizen_acted_for(client)},
+    )
     assert response.status_code == 201
     soup = check_page(response.get_data(as_text=True))
     url = soup.select_one("#calendar-url")["value"]
