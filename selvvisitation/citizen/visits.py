@@ -134,50 +134,38 @@ def _may_act() -> bool:
     return may_act_for_subject(current_actor())
 
 
-@blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
-@allow(CITIZEN_ACT)
-@lands_on("citizen.calendar")
-def cancel_visit(visit_id: int) -> Any:
-    visit = _own_visit(visit_id)
+def _cancel_refusal(visit: Visit, deadline: Any, now: datetime) -> Any:
+    """Why the visit cannot be cancelled now, in her words, or None (002's deadline)."""
+    started = visit.starts_at.replace(tzinfo=visit.starts_at.tzinfo or UTC) <= now
+    if visit.cancelled or visit.recorded_at is not None or started:
+        return citizen_refusal(VisitChangeRefused("unavailable"), visit)
+    if not deadline.allows(now):
+        return citizen_refusal(VisitChangeRefused("deadline", deadline), visit)
+    return None
+
+
+def _cancel_attempt(visit: Visit, form: CancelVisitForm, now: datetime) -> Any:
     actor = current_actor()
-    form = CancelVisitForm()
-    now = datetime.now(UTC)
-    deadline = cancel_deadline(visit)
-    refused = None
-    if (
-        visit.cancelled
-        or visit.recorded_at is not None
-        or visit.starts_at.replace(tzinfo=visit.starts_at.tzinfo or UTC) <= now
-    ):
-        refused = citizen_refusal(VisitChangeRefused("unavailable"), visit)
-    elif not deadline.allows(now):
-        refused = citizen_refusal(VisitChangeRefused("deadline", deadline), visit)
-    confirming = False
-    if refused is None and form.validate_on_submit():
-        if form.confirmed.data == "yes":
-            attempt = try_change(
-                lambda: citizen_cancel(
-                    db.session,
-                    visit_id=visit.id,
-                    citizen=actor.subject,
-                    actor=actor,
-                    reason=CancelReason(form.reason.data),
-                    reason_text=form.reason_text.data or "",
-                    now=now,
-                ),
-                visit,
-                lambda: _own_visit(visit_id),
-                citizen_refusal,
-            )
-            if attempt.result is not None:
-                reference = attempt.result.reference
-                return redirect(url_for("citizen.visit_cancelled", reference=reference))
-            visit, refused = attempt.visit, attempt.message
-        else:
-            confirming = True
-            form.confirmed.data = "yes"
-    elif refused is None and not form.is_submitted():
-        _audit_relative_read("visit", visit.id)
+    visit_id = visit.id
+    return try_change(
+        lambda: citizen_cancel(
+            db.session,
+            visit_id=visit_id,
+            citizen=actor.subject,
+            actor=actor,
+            reason=CancelReason(form.reason.data),
+            reason_text=form.reason_text.data or "",
+            now=now,
+        ),
+        visit,
+        lambda: _own_visit(visit_id),
+        citizen_refusal,
+    )
+
+
+def _cancel_page(
+    visit: Visit, form: CancelVisitForm, deadline: Any, refused: Any, *, confirming: bool = False
+) -> Any:
     status = 409 if refused else (400 if form.errors else 200)
     return render_template(
         "citizen/cancel_visit.html",
@@ -188,6 +176,29 @@ def cancel_visit(visit_id: int) -> Any:
         confirming=confirming,
         reason_words=dict((c.value, c.label) for c in REASON_CHOICES),
     ), status
+
+
+@blueprint.route("/besoeg/<int:visit_id>/aflys", methods=["GET", "POST"])
+@allow(CITIZEN_ACT)
+@lands_on("citizen.calendar")
+def cancel_visit(visit_id: int) -> Any:
+    visit = _own_visit(visit_id)
+    form = CancelVisitForm()
+    now = datetime.now(UTC)
+    deadline = cancel_deadline(visit)
+    refused = _cancel_refusal(visit, deadline, now)
+    if refused is None and form.validate_on_submit():
+        if form.confirmed.data != "yes":
+            form.confirmed.data = "yes"  # the check page: she confirms what she chose
+            return _cancel_page(visit, form, deadline, refused, confirming=True)
+        attempt = _cancel_attempt(visit, form, now)
+        if attempt.result is not None:
+            reference = attempt.result.reference
+            return redirect(url_for("citizen.visit_cancelled", reference=reference))
+        visit, refused = attempt.visit, attempt.message
+    elif refused is None and not form.is_submitted():
+        _audit_relative_read("visit", visit.id)
+    return _cancel_page(visit, form, deadline, refused)
 
 
 def _own_by_reference(model: Any, reference: str) -> Any:
