@@ -28,7 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from selvvisitation.citizen.texts import CATEGORY_HEADINGS, Texts
 from selvvisitation.citizen.views import blueprint
-from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain import dialogue_steps
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, id_from_form
@@ -56,7 +56,7 @@ def _viewer() -> ops.Viewer:
     )
 
 
-def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> BaseForm:
+def step_form(asked: dialogue_steps.Question, texts: Texts, formdata: Any = None) -> BaseForm:
     """A form for the question asked now: its fields follow the step's input."""
 
     class StepForm(BaseForm):
@@ -95,9 +95,9 @@ def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> Bas
     return form
 
 
-def _given(form: BaseForm) -> engine.Answer:
+def _given(form: BaseForm) -> dialogue_steps.Answer:
     answer = form.answer.data if "answer" in form else None
-    return engine.Answer(
+    return dialogue_steps.Answer(
         choice=answer if isinstance(answer, str) else "",
         choices=tuple(answer) if isinstance(answer, list) else (),
         text=form.text.data or "" if "text" in form else "",
@@ -105,7 +105,7 @@ def _given(form: BaseForm) -> engine.Answer:
     )
 
 
-def _show_error(form: BaseForm, texts: Texts, problem: engine.Invalid) -> None:
+def _show_error(form: BaseForm, texts: Texts, problem: dialogue_steps.Invalid) -> None:
     name = (
         problem.field
         if problem.field in form
@@ -132,15 +132,19 @@ def _without_question(messages: list[Any]) -> list[Any]:
 
 def _page(
     conversation: Conversation | None,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     form: BaseForm | None,
     texts: Texts,
     status: int = 200,
 ) -> tuple[str, int] | Response:
     actor = current_actor()
-    state = ops.state_of(conversation) if conversation else engine.State(engine.START, {}, [])
-    asked = engine.question(ctx, state) if conversation else None
-    changeable = engine.changeable(state) if form is not None and ctx.may_act else {}
+    state = (
+        ops.state_of(conversation)
+        if conversation
+        else dialogue_steps.State(dialogue_steps.START, {}, [])
+    )
+    asked = dialogue_steps.question(ctx, state) if conversation else None
+    changeable = dialogue_steps.changeable(state) if form is not None and ctx.may_act else {}
     values = {
         "citizen": actor.subject,
         "conversation": conversation,
@@ -156,7 +160,7 @@ def _page(
         "can_go_back": bool(state.stack),
         # Issue 13: "Ring mig op" from every step but its own, and not twice on the menu.
         "offer_call_back": asked is not None
-        and state.step not in engine.CALL_BACK_STEPS
+        and state.step not in dialogue_steps.CALL_BACK_STEPS
         and asked.option("call_back") is None,
         # "Vis flere" is a plain link to the same question with the whole list (issue 12, 3).
         "show_all_options": request.args.get("alle") == "1" or request.form.get("more") == "1",
@@ -225,7 +229,7 @@ def conversation() -> Any:
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     form = None
     if current is not None and ctx.may_act:
-        asked = engine.question(ctx, ops.state_of(current))
+        asked = dialogue_steps.question(ctx, ops.state_of(current))
         form = step_form(asked, texts)
         form.turn.data = str(current.turn)
     return _page(current, ctx, form, texts)
@@ -271,7 +275,7 @@ def conversation_answer() -> Any:
     turn = ops.begin_turn(db.session, _viewer(), _idle_since())
     texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
     current, ctx = turn.conversation, turn.ctx
-    form = step_form(engine.question(ctx, ops.state_of(current)), texts, request.form)
+    form = step_form(dialogue_steps.question(ctx, ops.state_of(current)), texts, request.form)
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
     refused = _refused(current)
@@ -293,13 +297,13 @@ def conversation_answer() -> Any:
     return _next(turn, texts)
 
 
-def _refused(current: Conversation) -> engine.Invalid | None:
+def _refused(current: Conversation) -> dialogue_steps.Invalid | None:
     """A form for another citizen, or for a question already answered: nothing is saved."""
     other = _page_was_for_another()
     if other is not None:
-        return engine.Invalid("turn", other)
+        return dialogue_steps.Invalid("turn", other)
     if request.form.get("turn") != str(current.turn):
-        return engine.Invalid("turn", str(STALE))
+        return dialogue_steps.Invalid("turn", str(STALE))
     return None
 
 
@@ -331,7 +335,7 @@ RECEIPT_STEPS = {
 def _next(turn: ops.Turn, texts: Texts) -> Any:
     if not _fetch():
         return redirect(url_for("citizen.conversation", _anchor="current-question"))
-    form = step_form(engine.question(turn.ctx, ops.state_of(turn.conversation)), texts)
+    form = step_form(dialogue_steps.question(turn.ctx, ops.state_of(turn.conversation)), texts)
     form.turn.data = str(turn.conversation.turn)
     return _page(turn.conversation, turn.ctx, form, texts)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from selvvisitation.citizen.my_requests import REFUSALS as CANCEL_REQUEST_REFUSALS
 from selvvisitation.citizen.texts import ALTERNATIVES, VIOLATIONS
-from selvvisitation.domain.dialogue_call_back import PHONE_PROBLEMS as CALL_BACK_REFUSALS
+from selvvisitation.domain.dialogue_steps.call_back import PHONE_PROBLEMS as CALL_BACK_REFUSALS
 from selvvisitation.domain.priorities import PROBLEM_MESSAGES as PRIORITY_REFUSALS
 from selvvisitation.services.visit_refusals import CITIZEN_REFUSALS as VISIT_REFUSALS
 

@@ -253,7 +253,7 @@ class Texts:
         return str(RELATIVE_ACTIONS.get(action, action))
 
     def reason(self, reason: str | None) -> str:
-        from selvvisitation.domain.dialogue import REASON_LABELS
+        from selvvisitation.domain.dialogue_steps.reassessment import REASON_LABELS
 
         return gettext(REASON_LABELS[reason]) if reason in REASON_LABELS else ""
 

@@ -2,7 +2,7 @@
 
 A person at the end of every road: the path is on the menu, the matcher's CALL_BACK intent
 ("ring mig op", "jeg vil tale med et menneske") starts it, and it is offered on every
-refusal and after every "Det forstod jeg ikke". One question per step, as in domain.dialogue:
+refusal and after every "Det forstod jeg ikke". One question per step, as in the other paths:
 
     call_phone → call_time → call_text → call_confirm (check your answers, "Ændr") → call_done
 
@@ -20,10 +20,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from selvvisitation.domain.dialogue import (
+from selvvisitation.domain.dialogue_steps.consent import _confirmed
+from selvvisitation.domain.dialogue_steps.menu import _menu_step
+from selvvisitation.domain.dialogue_steps.primitives import (
     GOOD_TIMES,
     N_,
-    TIME_LABELS,
     Answer,
     Context,
     Go,
@@ -32,13 +33,12 @@ from selvvisitation.domain.dialogue import (
     Option,
     Question,
     Step,
-    _confirmed,
-    _menu_step,
     _one_choice,
     _said,
     _text,
     _words,
 )
+from selvvisitation.domain.dialogue_steps.reassessment import TIME_LABELS
 
 MAX_CALL_TEXT = 300  # characters about what the call concerns: a line for the visitator
 START = "call_phone"

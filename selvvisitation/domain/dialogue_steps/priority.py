@@ -2,7 +2,7 @@
 
 Under Ældreloven the § 94 a swap falls away (DOMAIN.md "Ældreloven", Serviceloven § 2 stk. 5);
 the citizen sets priorities for coming visits within her forløb instead (domain.priorities).
-One question per step, as in domain.dialogue, whose primitives these steps use:
+One question per step, as in the swap path, whose visit and period questions these steps use:
 
     priority_visit → (priority_period) → priority_what → (priority_element → priority_kind)
                    → priority_confirm → priority_done
@@ -19,7 +19,8 @@ from datetime import date
 from typing import Any
 
 from selvvisitation.domain import priorities as rules
-from selvvisitation.domain.dialogue import (
+from selvvisitation.domain.dialogue_steps.menu import _menu_step
+from selvvisitation.domain.dialogue_steps.primitives import (
     N_,
     Answer,
     Context,
@@ -30,14 +31,12 @@ from selvvisitation.domain.dialogue import (
     Question,
     Step,
     VisitInfo,
-    _coming_visits,
-    _menu_step,
     _one_choice,
     _said,
-    _swap_period_ask,
     _text,
     _words,
 )
+from selvvisitation.domain.dialogue_steps.swap import _coming_visits, _swap_period_ask
 from selvvisitation.domain.types import PriorityKind
 
 SHOWN_VISITS = 5  # the next visits offered; the rest via a period (issue 12: short lists)
