@@ -23,7 +23,7 @@ from selvvisitation.forms import BaseForm, Required, choice_field, max_length
 from selvvisitation.models import CalendarFeed, MoveRequest, Visit, VisitChange
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_ACT, CITIZEN_SEE, allow, current_actor
-from selvvisitation.services.dialogue import names_given
+from selvvisitation.services.dialogue_turns import names_given
 from selvvisitation.services.visit_calendar import CalendarPage
 from selvvisitation.services.visit_changes import (
     VisitChangeRefused,

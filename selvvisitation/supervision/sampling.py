@@ -14,7 +14,7 @@ from selvvisitation.formatters import minutes as format_minutes
 from selvvisitation.models import Citizen, SampledCitizen, SupervisionSample
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from selvvisitation.supervision.forms import DrawSampleForm, ReplaceForm
 from selvvisitation.supervision.views import (
     READERS,
@@ -43,7 +43,7 @@ def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
     year = request.args.get("aar", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    drawn = service.sample_for(db.session, provider, year)
+    drawn = supervision_visits.sample_for(db.session, provider, year)
     names: dict[int, Citizen] = {}
     if drawn is not None:
         for member in drawn.members:
@@ -76,10 +76,10 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return sample(provider_id, form=form), 400
     try:
-        drawn = service.draw_year_sample(
+        drawn = supervision_visits.draw_year_sample(
             db.session, provider, form.year.data, staff=staff(), on=local_today()
         )
-    except service.SupervisionError as error:
+    except supervision_visits.SupervisionError as error:
         if error.code == "already_drawn":
             flash(error_message(error.code), "error")
             return redirect(url_for(".sample", provider_id=provider.id, aar=form.year.data))
@@ -97,7 +97,7 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     if member is None or member.sample_id != drawn.id or member.replaced_at is not None:
         abort(404)
     picked = [m.citizen_id for m in drawn.active_members]
-    options = service.replacement_options(db.session, drawn, member, picked)
+    options = supervision_visits.replacement_options(db.session, drawn, member, picked)
     form = ReplaceForm()
     form.replacement.choices = [
         SelectChoice(
@@ -113,14 +113,14 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     ]
     if form.validate_on_submit():
         try:
-            service.swap_sample_member(
+            supervision_visits.swap_sample_member(
                 db.session,
                 member,
                 form.replacement.data,
                 reason=form.reason.data.strip(),
                 staff=staff(),
             )
-        except service.SupervisionError as error:
+        except supervision_visits.SupervisionError as error:
             form.replacement.errors = [error_message(error.code)]
         else:
             flash(_("%(name)s is swapped. The reason is recorded.", name=member.citizen.name))

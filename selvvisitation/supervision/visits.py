@@ -21,7 +21,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import SupervisionRecommendation, SupervisionVisit
 from selvvisitation.security.access import allow
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.supervision.forms import (
     ActionForm,
@@ -69,7 +69,7 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
     theme_set = ThemeSet(choice.temaer.data) if len(offered) > 1 else offered[0]
     form = visit_form_class(theme_set)()
     if form.validate_on_submit():
-        visit = service.save_supervision_visit(
+        visit = supervision_visits.save_supervision_visit(
             db.session,
             provider,
             visited_on=form.visited_on.date,
@@ -81,7 +81,7 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
         )
         flash(_("The supervision visit is saved. Add the recommendations to the provider."))
         return redirect(url_for(".visit", supervision_visit_id=visit.id))
-    earlier = service.open_recommendations(db.session, provider)
+    earlier = supervision_visits.open_recommendations(db.session, provider)
     return render_template(
         "supervision/visit_form.html",
         provider=provider,
@@ -97,8 +97,8 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
 @allow(*READERS)
 def visit(supervision_visit_id: int) -> str:
     record = visit_or_404(supervision_visit_id)
-    earlier = service.open_recommendations(db.session, record.provider, before=record)
-    followed_up = service.followed_up_at(db.session, record)
+    earlier = supervision_visits.open_recommendations(db.session, record.provider, before=record)
+    followed_up = supervision_visits.followed_up_at(db.session, record)
     return render_template(
         "supervision/visit.html",
         visit=record,
@@ -116,7 +116,7 @@ def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str,
     record = visit_or_404(supervision_visit_id)
     form = RecommendationForm().for_themes(record.themes)
     if form.validate_on_submit():
-        service.save_recommendation(
+        supervision_visits.save_recommendation(
             db.session,
             record,
             theme=SupervisionTheme(form.theme.data),
@@ -144,7 +144,7 @@ def follow_up(
         abort(404)
     form = FollowUpForm()
     if form.validate_on_submit():
-        service.save_follow_up(
+        supervision_visits.save_follow_up(
             db.session,
             recommendation,
             record,
@@ -168,7 +168,7 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
     recommendation = recommendation_or_404(recommendation_id)
     form = ActionForm()
     if form.validate_on_submit():
-        service.save_action(
+        supervision_visits.save_action(
             db.session,
             recommendation,
             action=form.action.data.strip(),

@@ -13,7 +13,7 @@ from selvvisitation.formatters import service_name
 from selvvisitation.models import Flag
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
-from selvvisitation.services import visitation as reads
+from selvvisitation.services import case_reads
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.evidence import explain
@@ -26,11 +26,11 @@ def case_page(case_id: int) -> str:
     case = case_or_404(case_id)
     citizen = case.citizen
     today = local_today()
-    services = reads.catalogue(db.session, citizen.municipality_id)  # first: see reads
-    flags = reads.case_flags(db.session, case)
-    elements = reads.flag_elements(db.session, flags)
-    series = reads.weekly_minutes(db.session, citizen, today=today)
-    requests, reports = reads.case_sources(db.session, case)
+    services = case_reads.catalogue(db.session, citizen.municipality_id)  # first: see case_reads
+    flags = case_reads.case_flags(db.session, case)
+    elements = case_reads.flag_elements(db.session, flags)
+    series = case_reads.weekly_minutes(db.session, citizen, today=today)
+    requests, reports = case_reads.case_sources(db.session, case)
     policy = policy_for(citizen.municipality)
     days_left = (
         working_days_between(
@@ -50,24 +50,24 @@ def case_page(case_id: int) -> str:
         "visitation/case.html",
         case=case,
         citizen=citizen,
-        is_open=reads.is_open(case),
+        is_open=case_reads.is_open(case),
         days_left=days_left,
-        decisions=reads.decision_history(db.session, citizen),
-        timeline=reads.swap_timeline(db.session, citizen),
+        decisions=case_reads.decision_history(db.session, citizen),
+        timeline=case_reads.swap_timeline(db.session, citizen),
         series=series,
         services=services,
         flags=[
             (flag, explain(flag, _subject(flag, services, elements), policy.legal_references))
             for flag in flags
         ],
-        flag_visits=reads.visits_by_ref(db.session, citizen, flags),
-        wishes=reads.active_wishes(db.session, citizen),
+        flag_visits=case_reads.visits_by_ref(db.session, citizen, flags),
+        wishes=case_reads.active_wishes(db.session, citizen),
         requests=requests,
         reports=reports,
-        call_backs=reads.call_backs(db.session, case),
-        assessment_visits=reads.assessment_visits(db.session, case),
+        call_backs=case_reads.call_backs(db.session, case),
+        assessment_visits=case_reads.assessment_visits(db.session, case),
         consents=[c for c in citizen.consents if c.is_active()],
-        transcript=reads.shared_conversation(db.session, case, requests),
+        transcript=case_reads.shared_conversation(db.session, case, requests),
         t=Texts({s.code: s for s in services.values()}),
     )
     db.session.commit()

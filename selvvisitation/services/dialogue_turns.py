@@ -281,7 +281,7 @@ RELATIVE_ACTIONS = (
     "wish_saved",
     "reassessment_requested",
     "priority_requested",
-    "swap_withdrawn",  # services/my_requests.py: cancelled before the worker answered
+    "swap_withdrawn",  # services/citizen_requests.py: cancelled before the worker answered
     "wish_withdrawn",
     "call_back_requested",  # "Ring mig op" (issue 13)
 )
