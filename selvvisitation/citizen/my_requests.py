@@ -13,7 +13,6 @@ from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from selvvisitation.citizen.queries import recent_priorities
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import DeclineReason, SwapStatus
@@ -29,6 +28,7 @@ from selvvisitation.security.access import (
     may_act_for_subject,
 )
 from selvvisitation.services import citizen_requests
+from selvvisitation.services.citizen_reads import recent_priorities
 from selvvisitation.services.dialogue_turns import names_given
 
 # After "declined, because": a subordinate clause in Danish ("fordi det ikke var …").
