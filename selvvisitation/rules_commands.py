@@ -100,7 +100,7 @@ def import_file(file: Path, identity: Path | None) -> None:
     from flask import current_app
 
     from selvvisitation.services.interchange import import_source
-    from selvvisitation.services.interchange_file import (
+    from selvvisitation.services.interchange.file import (
         FileSource,
         InterchangeFileError,
         check_size,
@@ -205,7 +205,7 @@ def _counts(counts: dict[str, int]) -> str:
 def export_file(output: Path | None, code: str | None, recipients: tuple[str, ...]) -> None:
     """Export a municipality in the import format, to --output or to standard output."""
     from selvvisitation.services.interchange import dumps, export_municipality
-    from selvvisitation.services.interchange_file import (
+    from selvvisitation.services.interchange.file import (
         InterchangeFileError,
         encrypt,
         recipients_from,

@@ -1,4 +1,4 @@
-"""The interchange file (services/interchange_file.py; issue 15, Medium 6 and 7).
+"""The interchange file (services/interchange/file.py; issue 15, Medium 6 and 7).
 
 The export file holds every CPR number, so it can travel encrypted to the receiver's age
 public key and be imported again with her identity (ASVS 4.0.3 V6.2.1, V8.1); the import
@@ -26,7 +26,7 @@ from sqlalchemy import select
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Citizen
 from selvvisitation.services.interchange import import_document, import_source, validate_source
-from selvvisitation.services.interchange_file import FileSource
+from selvvisitation.services.interchange.file import FileSource
 from tests.services.test_interchange import PROPERTY_SETTINGS, example, row_counts
 
 
