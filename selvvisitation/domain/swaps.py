@@ -196,7 +196,12 @@ def _code(value: object) -> str | None:
     return None
 
 
-def _lines(value: object) -> list[tuple[str | None, object, str | None]]:
+# A line as read: (service code, minutes as given, free text). The minutes stay as given,
+# so that invalid_minutes can show what was typed.
+_Line = tuple[str | None, object, str | None]
+
+
+def _lines(value: object) -> list[_Line]:
     """Read (service_code, minutes, free_text) from a sequence of lines of any shape."""
     if not isinstance(value, list | tuple):
         return []
@@ -259,14 +264,6 @@ def _grants(granted: object) -> dict[str, list[_Grant]]:
             )
         )
     return result
-
-
-def _catalogue_entry(catalogue: object, code: str | None) -> CatalogueService | None:
-    """Look a code up in the catalogue, None when unknown or the catalogue is malformed."""
-    if code is None or not isinstance(catalogue, Mapping):
-        return None
-    entry = catalogue.get(code)
-    return entry if isinstance(entry, CatalogueService) else None
 
 
 def _covered(grants: Sequence[_Grant], first: date, last: date) -> bool:
@@ -335,6 +332,396 @@ def _outside_allowed(policy: object) -> bool:
     return getattr(policy, "outside_service_level_allowed", False) is True
 
 
+def _flexible_only_any_category(policy: object) -> bool:
+    """Rule 10 beside rule 3: on unless the municipality turned it off (an explicit False)."""
+    return getattr(policy, "flexible_only_any_category", True) is not False
+
+
+# --- the inputs, read once ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The check's arguments, read defensively once (the readers above), with real types."""
+
+    bad_period: tuple[Violation, ...]  # the period's problems, when it is not a usable one
+    span: tuple[date, date] | None  # the first and last day the swap concerns
+    window: SwapWindow
+    frame: int  # the window's time frame in minutes
+    earlier_dropped: int  # minutes dropped earlier in the window
+    swapped_in: int  # minutes already chosen with them in the window
+    all_grants: dict[str, list[_Grant]]
+    catalogue: dict[str, CatalogueService]
+    drops: list[_Line]
+    adds: list[_Line]
+    outside_allowed: bool  # rule 2, the municipality's choice
+    flexible_only_any_category: bool  # rule 10 beside rule 3, the municipality's choice
+    tightest: VisitBooking | None  # the visit other swaps leave the fewest minutes in
+
+
+def _catalogue(catalogue: object) -> dict[str, CatalogueService]:
+    """Read the catalogue's entries, skipping malformed ones."""
+    if not isinstance(catalogue, Mapping):
+        return {}
+    return {code: entry for code, entry in catalogue.items() if isinstance(entry, CatalogueService)}
+
+
+def _read(
+    *,
+    granted: Sequence[GrantedService],
+    catalogue: Mapping[str, CatalogueService],
+    policy: Policy,
+    proposal: ProposedSwap,
+    window_minutes: int,
+    already_swapped_in_minutes: int,
+    already_dropped_minutes: int,
+    today: date | None,
+    visit_bookings: Sequence[VisitBooking],
+) -> _Inputs:
+    """Read check_swap's arguments; the readers never raise, whatever the values hold."""
+    span, bad_period = _period(proposal, _as_date(today))
+    return _Inputs(
+        bad_period=tuple(bad_period),
+        span=span,
+        window=_window(policy),
+        frame=_count(window_minutes),
+        earlier_dropped=_count(already_dropped_minutes),
+        swapped_in=_count(already_swapped_in_minutes),
+        all_grants=_grants(granted),
+        catalogue=_catalogue(catalogue),
+        drops=_lines(getattr(proposal, "drop", ())),
+        adds=_lines(getattr(proposal, "add", ())),
+        outside_allowed=_outside_allowed(policy),
+        flexible_only_any_category=_flexible_only_any_category(policy),
+        tightest=tightest_visit(visit_bookings),
+    )
+
+
+def _catalogue_entry(
+    catalogue: Mapping[str, CatalogueService], code: str | None
+) -> CatalogueService | None:
+    """Look a code up in the catalogue, None when there is no code or it is unknown."""
+    return None if code is None else catalogue.get(code)
+
+
+def _active_grants(
+    all_grants: dict[str, list[_Grant]], span: tuple[date, date] | None
+) -> dict[str, list[_Grant]]:
+    """The grants that cover the swap's first or last day (all of them without a span)."""
+    if span is None:
+        return all_grants
+    active = {
+        code: [g for g in gs if g.covers(span[0]) or g.covers(span[1])]
+        for code, gs in all_grants.items()
+    }
+    return {code: gs for code, gs in active.items() if gs}
+
+
+def _categories(
+    codes: Iterable[str], catalogue: Mapping[str, CatalogueService]
+) -> set[ServiceCategory]:
+    """The categories of the services with these codes that the catalogue knows."""
+    return {
+        entry.category for code in codes if (entry := _catalogue_entry(catalogue, code)) is not None
+    }
+
+
+def _carried(window: SwapWindow, frame: int, earlier_dropped: int, swapped_in: int) -> int:
+    """Rule 4 over a window: minutes dropped earlier in it and not yet chosen (at most its
+    time frame); nothing at a VISIT window, where each visit balances alone."""
+    if window is SwapWindow.VISIT:
+        return 0
+    return min(earlier_dropped, frame) - swapped_in
+
+
+# --- the rules, one function each ----------------------------------------------------
+
+
+def _something_to_swap(
+    window: SwapWindow, carried: int, drops: Sequence[_Line], adds: Sequence[_Line]
+) -> list[Violation]:
+    """Rules 1 and 4: a swap drops something and chooses something. Over a window, a choice
+    may be paid by minutes dropped earlier, and a drop may save its minutes for later."""
+    violations = []
+    if not drops and (window is SwapWindow.VISIT or carried <= 0 or not adds):
+        violations.append(Violation("nothing_to_drop", {"window": window.value}))
+    if not adds and (window is SwapWindow.VISIT or not drops):
+        violations.append(Violation("nothing_chosen", {"window": window.value}))
+    return violations
+
+
+def _drop_granted(
+    index: int, code: str | None, all_grants: dict[str, list[_Grant]]
+) -> list[Violation]:
+    """Rule 1: only a service the decision grants can be dropped."""
+    if code is not None and code in all_grants:
+        return []
+    return [Violation("drop_not_granted", {"line": index, "service_code": code})]
+
+
+def _drop_swappable(index: int, code: str, entry: CatalogueService | None) -> list[Violation]:
+    """Rule 9 (and 5): a service whose quality standard says it cannot be swapped is not
+    dropped; one unknown to the catalogue neither, since in doubt the help is delivered."""
+    if entry is not None and entry.swappable:
+        return []
+    reason = "unknown_in_catalogue" if entry is None else "not_swappable"
+    return [
+        Violation("drop_not_swappable", {"line": index, "service_code": code, "reason": reason})
+    ]
+
+
+def _drop_active(
+    index: int, code: str, grants: Sequence[_Grant], span: tuple[date, date] | None
+) -> list[Violation]:
+    """Rule 1 (003 "Midlertidig indsats"): a grant is dropped only on days it covers."""
+    if span is None or _covered(grants, *span):
+        return []
+    data = {
+        "line": index,
+        "service_code": code,
+        "start": _plain(span[0]),
+        "end": _plain(span[1]),
+        "grant_periods": [[_plain(g.start), _plain(g.end)] for g in grants],
+    }
+    return [Violation("drop_not_active_on_date", data)]
+
+
+@dataclass
+class _Dropped:
+    """What the drop lines free, and every reason a line cannot be dropped."""
+
+    violations: list[Violation] = field(default_factory=list)
+    freed: int = 0
+    per_code: dict[str, int] = field(default_factory=dict)  # minutes dropped per service
+    clean_per_code: dict[str, int] = field(default_factory=dict)  # by lines without a problem
+    categories: set[ServiceCategory] = field(default_factory=set)
+
+
+def _check_drops(
+    drops: Sequence[_Line],
+    all_grants: dict[str, list[_Grant]],
+    catalogue: Mapping[str, CatalogueService],
+    span: tuple[date, date] | None,
+) -> _Dropped:
+    """Rules 1, 4 and 9 for each drop line on its own; its minutes count as freed even when
+    it breaks a rule, so each reason is reported on its own."""
+    dropped = _Dropped()
+    for index, (code, raw_minutes, _text) in enumerate(drops):
+        minutes = _line_minutes(raw_minutes)
+        if minutes is not None:
+            dropped.freed += minutes
+        else:
+            dropped.violations.append(_invalid_minutes("drop", index, raw_minutes))
+        not_granted = _drop_granted(index, code, all_grants)
+        dropped.violations.extend(not_granted)
+        if not_granted or code is None:
+            continue
+        entry = _catalogue_entry(catalogue, code)
+        if entry is not None:
+            dropped.categories.add(entry.category)
+        problems = [
+            *_drop_swappable(index, code, entry),
+            *_drop_active(index, code, all_grants[code], span),
+        ]
+        dropped.violations.extend(problems)
+        if minutes is not None:
+            dropped.per_code[code] = dropped.per_code.get(code, 0) + minutes
+            if not problems:
+                dropped.clean_per_code[code] = dropped.clean_per_code.get(code, 0) + minutes
+    return dropped
+
+
+def _drops_within_grants(
+    dropped: _Dropped,
+    active: dict[str, list[_Grant]],
+    all_grants: dict[str, list[_Grant]],
+) -> tuple[list[Violation], int]:
+    """Rule 4: no more minutes of a service are dropped than granted per delivery. Also the
+    minutes the clean drops free, each service's capped at its grant."""
+    violations = []
+    usable_freed = 0
+    for code, minutes in dropped.per_code.items():
+        granted_minutes = _granted_minutes(active.get(code) or all_grants[code])
+        if minutes > granted_minutes:
+            data = {
+                "service_code": code,
+                "dropped_minutes": minutes,
+                "granted_minutes": granted_minutes,
+            }
+            violations.append(Violation("drop_minutes_exceed_granted", data))
+        usable_freed += min(dropped.clean_per_code.get(code, 0), granted_minutes)
+    return violations, usable_freed
+
+
+def _drops_within_window(
+    window: SwapWindow, frame: int, freed: int, earlier_dropped: int
+) -> list[Violation]:
+    """Rule 4: what is dropped in the window, now and earlier, stays within its time frame."""
+    window_dropped = freed + (0 if window is SwapWindow.VISIT else earlier_dropped)
+    if window_dropped <= frame:
+        return []
+    data = {
+        "window": window.value,
+        "window_minutes": frame,
+        "dropped_minutes": window_dropped,
+        "already_dropped_minutes": window_dropped - freed,
+    }
+    return [Violation("drop_exceeds_time_frame", data)]
+
+
+def _free_text_add(index: int, text: str | None, *, outside_allowed: bool) -> list[Violation]:
+    """Rule 2: a choice outside the catalogue, in her own words, only where the municipality
+    allows help outside its service level; an empty one is no choice."""
+    if text is None:
+        data = {"line": index, "service_code": None, "reason": "empty"}
+        return [Violation("add_unknown_service", data)]
+    if not outside_allowed:
+        data = {"line": index, "service_code": None, "kind": "free_text"}
+        return [Violation("outside_service_level_not_allowed", data)]
+    return []
+
+
+def _add_swappable_to(index: int, code: str, entry: CatalogueService) -> list[Violation]:
+    """Rules 9 and 10: a service is chosen when it can be swapped to, or is offered only
+    through flexible home help."""
+    if entry.swappable or entry.flexible_only:
+        return []
+    return [Violation("add_not_swappable_to", {"line": index, "service_code": code})]
+
+
+def _add_within_service_level(
+    index: int, code: str, entry: CatalogueService, *, outside_allowed: bool
+) -> list[Violation]:
+    """Rule 2: a service outside the municipal service level only where the municipality
+    allows it (002 "Borgerens mulighed for at bytte": Esbjerg does not)."""
+    if entry.within_service_level or outside_allowed:
+        return []
+    data = {"line": index, "service_code": code, "kind": "service"}
+    return [Violation("outside_service_level_not_allowed", data)]
+
+
+def _crosses(
+    entry: CatalogueService,
+    drop_categories: set[ServiceCategory],
+    granted_categories: set[ServiceCategory],
+    *,
+    flexible_only_any_category: bool,
+) -> bool:
+    """Rule 3: choosing one of personal care/practical help for the other needs both granted.
+
+    Rule 10: a task offered only through flexible home help (a walk, reading post) has no
+    grant of its own to cross from; where the municipality says so, it is chosen from either
+    category. Seeds 002 §8 and 004 §1.3.3 give "støvsugning for en gåtur" as their example.
+    """
+    if entry.category not in _CROSSING_CATEGORIES:
+        return False
+    if entry.flexible_only and flexible_only_any_category:
+        return False
+    others = (_CROSSING_CATEGORIES - {entry.category}) & drop_categories
+    return bool(others) and not _CROSSING_CATEGORIES <= granted_categories
+
+
+def _add_category_crossing(
+    index: int,
+    code: str,
+    entry: CatalogueService,
+    drop_categories: set[ServiceCategory],
+    granted_categories: set[ServiceCategory],
+    *,
+    flexible_only_any_category: bool,
+) -> list[Violation]:
+    """Rule 3 (with rule 10): choosing personal care for practical help, or the other way,
+    needs both granted."""
+    if not _crosses(
+        entry,
+        drop_categories,
+        granted_categories,
+        flexible_only_any_category=flexible_only_any_category,
+    ):
+        return []
+    data = {
+        "line": index,
+        "service_code": code,
+        "add_category": entry.category.value,
+        # The one of the two she has, so the refusal can name it.
+        "from_category": min(c.value for c in (_CROSSING_CATEGORIES - {entry.category})),
+        "drop_categories": sorted(c.value for c in drop_categories),
+        "granted_categories": sorted(c.value for c in granted_categories),
+    }
+    return [Violation("category_crossing_requires_both", data)]
+
+
+def _check_adds(
+    inputs: _Inputs, drop_categories: set[ServiceCategory], granted_categories: set[ServiceCategory]
+) -> tuple[list[Violation], int]:
+    """Rules 2, 3, 9 and 10 for each chosen line on its own; and the minutes chosen."""
+    violations: list[Violation] = []
+    used = 0
+    for index, (code, raw_minutes, text) in enumerate(inputs.adds):
+        minutes = _line_minutes(raw_minutes)
+        if minutes is not None:
+            used += minutes
+        else:
+            violations.append(_invalid_minutes("add", index, raw_minutes))
+        if code is None:
+            violations.extend(_free_text_add(index, text, outside_allowed=inputs.outside_allowed))
+            continue
+        entry = _catalogue_entry(inputs.catalogue, code)
+        if entry is None:
+            data = {"line": index, "service_code": code, "reason": "not_in_catalogue"}
+            violations.append(Violation("add_unknown_service", data))
+            continue
+        violations.extend(
+            [
+                *_add_swappable_to(index, code, entry),
+                *_add_within_service_level(
+                    index, code, entry, outside_allowed=inputs.outside_allowed
+                ),
+                *_add_category_crossing(
+                    index,
+                    code,
+                    entry,
+                    drop_categories,
+                    granted_categories,
+                    flexible_only_any_category=inputs.flexible_only_any_category,
+                ),
+            ]
+        )
+    return violations, used
+
+
+def _within_time_frame(window: SwapWindow, freed: int, carried: int, used: int) -> list[Violation]:
+    """Rule 4: the minutes chosen fit in the minutes freed (and, over a window, carried)."""
+    available = freed + carried
+    if used <= available:
+        return []
+    data = {
+        "window": window.value,
+        "freed_minutes": freed,
+        "carried_minutes": carried,
+        "available_minutes": available,
+        "used_minutes": used,
+        "overrun_minutes": used - available,
+    }
+    return [Violation("over_time_frame", data)]
+
+
+def _within_visit(tightest: VisitBooking | None, used: int) -> list[Violation]:
+    """Rule 4 at one visit: all swaps at it together stay within its time frame
+    (bookings.book_swap); the visit other swaps leave the fewest minutes in decides."""
+    if tightest is None or used <= tightest.free_minutes:
+        return []
+    data = {
+        "date": tightest.day.isoformat(),
+        "frame_minutes": tightest.frame_minutes,
+        "booked_minutes": tightest.booked_minutes,
+        "free_minutes": tightest.free_minutes,
+        "used_minutes": used,
+        "overrun_minutes": used - tightest.free_minutes,
+    }
+    return [Violation("visit_already_booked", data)]
+
+
 # --- the check ---------------------------------------------------------------------
 
 
@@ -370,276 +757,39 @@ class _Analysis:
         return minutes if self.tightest is None else min(minutes, self.tightest.free_minutes)
 
 
-def _flexible_only_any_category(policy: object) -> bool:
-    """Rule 10 beside rule 3: on unless the municipality turned it off (an explicit False)."""
-    return getattr(policy, "flexible_only_any_category", True) is not False
-
-
-def _crosses(
-    entry: CatalogueService,
-    drop_categories: set[ServiceCategory],
-    granted_categories: set[ServiceCategory],
-    *,
-    flexible_only_any_category: bool,
-) -> bool:
-    """Rule 3: choosing one of personal care/practical help for the other needs both granted.
-
-    Rule 10: a task offered only through flexible home help (a walk, reading post) has no
-    grant of its own to cross from; where the municipality says so, it is chosen from either
-    category. Seeds 002 §8 and 004 §1.3.3 give "støvsugning for en gåtur" as their example.
-    """
-    if entry.category not in _CROSSING_CATEGORIES:
-        return False
-    if entry.flexible_only and flexible_only_any_category:
-        return False
-    others = (_CROSSING_CATEGORIES - {entry.category}) & drop_categories
-    return bool(others) and not _CROSSING_CATEGORIES <= granted_categories
-
-
-def _analyse(
-    *,
-    granted: object,
-    catalogue: object,
-    policy: object,
-    proposal: object,
-    window_minutes: object,
-    already_swapped_in_minutes: object,
-    already_dropped_minutes: object,
-    today: object,
-    visit_bookings: object = (),
-) -> _Analysis:
-    """Run every rule and collect every violation; never raises."""
-    violations: list[Violation] = []
-    window = _window(policy)
-    frame = _count(window_minutes)
-    span, period_problems = _period(proposal, _as_date(today))
-    violations.extend(period_problems)
-
-    all_grants = _grants(granted)
-    if span is None:
-        active = all_grants
-    else:
-        active = {
-            code: [g for g in gs if g.covers(span[0]) or g.covers(span[1])]
-            for code, gs in all_grants.items()
-        }
-        active = {code: gs for code, gs in active.items() if gs}
-    granted_categories = {
-        entry.category
-        for code in active
-        if (entry := _catalogue_entry(catalogue, code)) is not None
-    }
-
-    drops = _lines(getattr(proposal, "drop", ()))
-    adds = _lines(getattr(proposal, "add", ()))
-
-    earlier_dropped = _count(already_dropped_minutes)
-    if window is SwapWindow.VISIT:
-        carried = 0
-    else:
-        carried = min(earlier_dropped, frame) - _count(already_swapped_in_minutes)
-
-    if not drops and (window is SwapWindow.VISIT or carried <= 0 or not adds):
-        violations.append(Violation("nothing_to_drop", {"window": window.value}))
-    if not adds and (window is SwapWindow.VISIT or not drops):
-        violations.append(Violation("nothing_chosen", {"window": window.value}))
-
-    # Drops: each line on its own, then the minutes per service against the grant.
-    freed = 0
-    dropped_per_code: dict[str, int] = {}
-    clean_per_code: dict[str, int] = {}
-    drop_categories: set[ServiceCategory] = set()
-    for index, (code, raw_minutes, _text) in enumerate(drops):
-        line_ok = True
-        minutes = _line_minutes(raw_minutes)
-        if minutes is not None:
-            freed += minutes
-        else:
-            line_ok = False
-            violations.append(_invalid_minutes("drop", index, raw_minutes))
-        if code is None or code not in all_grants:
-            violations.append(Violation("drop_not_granted", {"line": index, "service_code": code}))
-            continue
-        entry = _catalogue_entry(catalogue, code)
-        if entry is not None:
-            drop_categories.add(entry.category)
-        if entry is None or not entry.swappable:
-            # Unknown to the catalogue: in doubt the granted help is delivered (rule 5).
-            reason = "unknown_in_catalogue" if entry is None else "not_swappable"
-            violations.append(
-                Violation(
-                    "drop_not_swappable",
-                    {"line": index, "service_code": code, "reason": reason},
-                )
-            )
-            line_ok = False
-        if span is not None and not _covered(all_grants[code], *span):
-            violations.append(
-                Violation(
-                    "drop_not_active_on_date",
-                    {
-                        "line": index,
-                        "service_code": code,
-                        "start": _plain(span[0]),
-                        "end": _plain(span[1]),
-                        "grant_periods": [
-                            [_plain(g.start), _plain(g.end)] for g in all_grants[code]
-                        ],
-                    },
-                )
-            )
-            line_ok = False
-        if minutes is not None:
-            dropped_per_code[code] = dropped_per_code.get(code, 0) + minutes
-            if line_ok:
-                clean_per_code[code] = clean_per_code.get(code, 0) + minutes
-
-    usable_freed = 0
-    for code, dropped in dropped_per_code.items():
-        granted_minutes = _granted_minutes(active.get(code) or all_grants[code])
-        if dropped > granted_minutes:
-            violations.append(
-                Violation(
-                    "drop_minutes_exceed_granted",
-                    {
-                        "service_code": code,
-                        "dropped_minutes": dropped,
-                        "granted_minutes": granted_minutes,
-                    },
-                )
-            )
-        usable_freed += min(clean_per_code.get(code, 0), granted_minutes)
-
-    window_dropped = freed + (0 if window is SwapWindow.VISIT else earlier_dropped)
-    if window_dropped > frame:
-        violations.append(
-            Violation(
-                "drop_exceeds_time_frame",
-                {
-                    "window": window.value,
-                    "window_minutes": frame,
-                    "dropped_minutes": window_dropped,
-                    "already_dropped_minutes": window_dropped - freed,
-                },
-            )
-        )
-
-    # Adds: each line on its own.
-    used = 0
-    outside_allowed = _outside_allowed(policy)
-    for index, (code, raw_minutes, text) in enumerate(adds):
-        minutes = _line_minutes(raw_minutes)
-        if minutes is not None:
-            used += minutes
-        else:
-            violations.append(_invalid_minutes("add", index, raw_minutes))
-        if code is None:
-            if text is None:
-                violations.append(
-                    Violation(
-                        "add_unknown_service",
-                        {"line": index, "service_code": None, "reason": "empty"},
-                    )
-                )
-            elif not outside_allowed:
-                violations.append(
-                    Violation(
-                        "outside_service_level_not_allowed",
-                        {"line": index, "service_code": None, "kind": "free_text"},
-                    )
-                )
-            continue
-        entry = _catalogue_entry(catalogue, code)
-        if entry is None:
-            violations.append(
-                Violation(
-                    "add_unknown_service",
-                    {"line": index, "service_code": code, "reason": "not_in_catalogue"},
-                )
-            )
-            continue
-        # Rule 10: services offered only through flexible home help are chosen by swap.
-        if not (entry.swappable or entry.flexible_only):
-            violations.append(
-                Violation("add_not_swappable_to", {"line": index, "service_code": code})
-            )
-        if not entry.within_service_level and not outside_allowed:
-            violations.append(
-                Violation(
-                    "outside_service_level_not_allowed",
-                    {"line": index, "service_code": code, "kind": "service"},
-                )
-            )
-        if _crosses(
-            entry,
-            drop_categories,
-            granted_categories,
-            flexible_only_any_category=_flexible_only_any_category(policy),
-        ):
-            violations.append(
-                Violation(
-                    "category_crossing_requires_both",
-                    {
-                        "line": index,
-                        "service_code": code,
-                        "add_category": entry.category.value,
-                        # The one of the two she has, so the refusal can name it.
-                        "from_category": min(
-                            c.value for c in (_CROSSING_CATEGORIES - {entry.category})
-                        ),
-                        "drop_categories": sorted(c.value for c in drop_categories),
-                        "granted_categories": sorted(c.value for c in granted_categories),
-                    },
-                )
-            )
-
-    available = freed + carried
-    if used > available:
-        violations.append(
-            Violation(
-                "over_time_frame",
-                {
-                    "window": window.value,
-                    "freed_minutes": freed,
-                    "carried_minutes": carried,
-                    "available_minutes": available,
-                    "used_minutes": used,
-                    "overrun_minutes": used - available,
-                },
-            )
-        )
-    # All swaps at one visit together stay within its frame (bookings.book_swap).
-    tightest = tightest_visit(visit_bookings)
-    if tightest is not None and used > tightest.free_minutes:
-        violations.append(
-            Violation(
-                "visit_already_booked",
-                {
-                    "date": tightest.day.isoformat(),
-                    "frame_minutes": tightest.frame_minutes,
-                    "booked_minutes": tightest.booked_minutes,
-                    "free_minutes": tightest.free_minutes,
-                    "used_minutes": used,
-                    "overrun_minutes": used - tightest.free_minutes,
-                },
-            )
-        )
-
+def _analyse(inputs: _Inputs) -> _Analysis:
+    """Run every rule and collect every violation, in the order of the lines; never raises."""
+    active = _active_grants(inputs.all_grants, inputs.span)
+    granted_categories = _categories(active, inputs.catalogue)
+    carried = _carried(inputs.window, inputs.frame, inputs.earlier_dropped, inputs.swapped_in)
+    dropped = _check_drops(inputs.drops, inputs.all_grants, inputs.catalogue, inputs.span)
+    over_grant, usable_freed = _drops_within_grants(dropped, active, inputs.all_grants)
+    add_problems, used = _check_adds(inputs, dropped.categories, granted_categories)
+    violations = [
+        *inputs.bad_period,
+        *_something_to_swap(inputs.window, carried, inputs.drops, inputs.adds),
+        *dropped.violations,
+        *over_grant,
+        *_drops_within_window(inputs.window, inputs.frame, dropped.freed, inputs.earlier_dropped),
+        *add_problems,
+        *_within_time_frame(inputs.window, dropped.freed, carried, used),
+        *_within_visit(inputs.tightest, used),
+    ]
     return _Analysis(
         violations=violations,
-        window=window,
-        window_minutes=frame,
+        window=inputs.window,
+        window_minutes=inputs.frame,
         carried=carried,
-        freed=freed,
+        freed=dropped.freed,
         usable_freed=usable_freed,
         used=used,
         active_grants=active,
         granted_categories=granted_categories,
-        drop_categories=drop_categories,
-        flexible_only_any_category=_flexible_only_any_category(policy),
-        dropped_codes=set(dropped_per_code),
-        span=span,
-        tightest=tightest,
+        drop_categories=dropped.categories,
+        flexible_only_any_category=inputs.flexible_only_any_category,
+        dropped_codes=set(dropped.per_code),
+        span=inputs.span,
+        tightest=inputs.tightest,
     )
 
 
@@ -678,7 +828,7 @@ def check_swap(
     ``today``, when given, rejects dates in the past. ``visit_bookings``: the visits the
     swap falls on with the minutes other swaps already hold there (the tightest decides).
     """
-    analysis = _analyse(
+    inputs = _read(
         granted=granted,
         catalogue=catalogue,
         policy=policy,
@@ -689,6 +839,7 @@ def check_swap(
         today=today,
         visit_bookings=visit_bookings,
     )
+    analysis = _analyse(inputs)
     return SwapCheckResult(
         allowed=not analysis.violations,
         violations=tuple(analysis.violations),
@@ -721,6 +872,141 @@ def _addable(
     )
 
 
+def _usable(analysis: _Analysis) -> int:
+    """The minutes a choice may use: from drops that pass every check, capped at the grant,
+    the window and what other swaps left free at the visit."""
+    return max(0, analysis.within_visit(min(analysis.usable_available, analysis.window_minutes)))
+
+
+def _swappable_granted(
+    analysis: _Analysis, catalogue: Mapping[str, CatalogueService]
+) -> list[tuple[str, int]]:
+    """The granted services that can be swapped, with their minutes, fewest minutes first."""
+    return sorted(
+        (
+            (code, _granted_minutes(gs))
+            for code, gs in analysis.active_grants.items()
+            if (entry := _catalogue_entry(catalogue, code)) is not None and entry.swappable
+        ),
+        key=lambda item: (item[1], item[0]),
+    )
+
+
+def _choose_at_most_minutes(analysis: _Analysis, usable: int, codes: set[str]) -> list[Alternative]:
+    """Rule 4: choose no more minutes than the drops free (unless a full visit leaves none)."""
+    if analysis.used > usable and (usable > 0 or "visit_already_booked" not in codes):
+        return [Alternative("choose_at_most_minutes", {"max_minutes": usable})]
+    return []
+
+
+def _per_violation(
+    analysis: _Analysis, violation: str, alternative: str, fields: Mapping[str, str]
+) -> list[Alternative]:
+    """One alternative for each violation of a kind, with ``fields`` of its data (new: old)."""
+    return [
+        Alternative(alternative, {new: v.data[old] for new, old in fields.items()})
+        for v in analysis.violations
+        if v.code == violation
+    ]
+
+
+def _drop_at_most_minutes(analysis: _Analysis) -> list[Alternative]:
+    """Rule 4: drop no more of a service than is granted per delivery."""
+    fields = {"service_code": "service_code", "max_minutes": "granted_minutes"}
+    return _per_violation(analysis, "drop_minutes_exceed_granted", "drop_at_most_minutes", fields)
+
+
+def _swappable_granted_services(
+    codes: set[str], swappable_granted: list[tuple[str, int]]
+) -> list[Alternative]:
+    """Rules 1 and 9: what she could drop instead, when what she dropped cannot be."""
+    if not codes & {"drop_not_swappable", "drop_not_granted", "nothing_to_drop"}:
+        return []
+    services = [{"service_code": c, "minutes": m} for c, m in swappable_granted]
+    return [Alternative("swappable_granted_services", {"services": services})]
+
+
+def _also_drop(
+    codes: set[str],
+    analysis: _Analysis,
+    usable: int,
+    swappable_granted: list[tuple[str, int]],
+    catalogue: Mapping[str, CatalogueService],
+    adds: Sequence[_Line],
+) -> list[Alternative]:
+    """Rule 4: a granted service whose minutes would cover the overrun if dropped too,
+    without making a rule 3 crossing. Dropping more frees nothing at a visit whose time
+    other swaps have taken."""
+    if "over_time_frame" not in codes or analysis.within_visit(analysis.used) != analysis.used:
+        return []
+    overrun = analysis.used - usable
+    covering = [
+        {"service_code": c, "minutes": m}
+        for c, m in swappable_granted
+        if c not in analysis.dropped_codes
+        and m >= overrun
+        and _drop_keeps_categories(c, catalogue, adds=adds, analysis=analysis)
+    ]
+    return [Alternative("also_drop", {"services": covering})] if covering else []
+
+
+def _services_that_fit(
+    codes: set[str],
+    analysis: _Analysis,
+    usable: int,
+    catalogue: Mapping[str, CatalogueService],
+    *,
+    outside_allowed: bool,
+) -> list[Alternative]:
+    """Rules 2, 3, 4, 9 and 10: the services she could choose, with their default minutes,
+    that fit in the usable minutes; the largest first."""
+    if not codes & {
+        "over_time_frame",
+        "add_unknown_service",
+        "add_not_swappable_to",
+        "outside_service_level_not_allowed",
+        "category_crossing_requires_both",
+        "visit_already_booked",
+    }:
+        return []
+    fitting = sorted(
+        (
+            entry
+            for entry in catalogue.values()
+            if 0 < entry.default_minutes <= usable
+            and _addable(entry, outside_allowed=outside_allowed, analysis=analysis)
+        ),
+        key=lambda e: (-e.default_minutes, e.code),
+    )[:MAX_SUGGESTED_SERVICES]
+    if not fitting:
+        return []
+    services = [{"service_code": e.code, "minutes": e.default_minutes} for e in fitting]
+    return [Alternative("services_that_fit", {"available_minutes": usable, "services": services})]
+
+
+def _choose_a_date_in(analysis: _Analysis) -> list[Alternative]:
+    """Rule 1 (003 "Midlertidig indsats"): a day within the periods the service is granted."""
+    fields = {"service_code": "service_code", "grant_periods": "grant_periods"}
+    return _per_violation(analysis, "drop_not_active_on_date", "choose_a_date_in", fields)
+
+
+def _choose_another_visit(analysis: _Analysis, codes: set[str]) -> list[Alternative]:
+    """Rule 4 at one visit: another visit may have the time other swaps took at this one; for
+    a period, the choices that fit are the answer."""
+    if (
+        "visit_already_booked" in codes
+        and analysis.tightest is not None
+        and analysis.span == (analysis.tightest.day, analysis.tightest.day)
+    ):
+        return [Alternative("choose_another_visit", {"date": analysis.tightest.day.isoformat()})]
+    return []
+
+
+def _ask_for_reassessment(codes: set[str]) -> list[Alternative]:
+    """Rule 7: needing more time than granted may mean the decision no longer fits."""
+    return [Alternative("ask_for_reassessment", {})] if "over_time_frame" in codes else []
+
+
 def explain_alternatives(
     *,
     granted: Sequence[GrantedService],
@@ -742,7 +1028,7 @@ def explain_alternatives(
     (the grant periods), ask_for_reassessment (rule 7: when the help no longer fits),
     choose_another_visit (a swap at one visit whose time other swaps took).
     """
-    analysis = _analyse(
+    inputs = _read(
         granted=granted,
         catalogue=catalogue,
         policy=policy,
@@ -753,127 +1039,39 @@ def explain_alternatives(
         today=today,
         visit_bookings=visit_bookings,
     )
+    analysis = _analyse(inputs)
     if not analysis.violations:
         return ()
     codes = {v.code for v in analysis.violations}
-    outside_allowed = _outside_allowed(policy)
-    # Usable minutes: from drops that pass every check, capped at the grant, the window
-    # and what other swaps left free at the visit.
-    usable = max(0, analysis.within_visit(min(analysis.usable_available, analysis.window_minutes)))
-    visit_full = "visit_already_booked" in codes
-    alternatives: list[Alternative] = []
-
-    if analysis.used > usable and (usable > 0 or not visit_full):
-        alternatives.append(Alternative("choose_at_most_minutes", {"max_minutes": usable}))
-
-    for violation in analysis.violations:
-        if violation.code == "drop_minutes_exceed_granted":
-            alternatives.append(
-                Alternative(
-                    "drop_at_most_minutes",
-                    {
-                        "service_code": violation.data["service_code"],
-                        "max_minutes": violation.data["granted_minutes"],
-                    },
-                )
-            )
-
-    swappable_granted = sorted(
-        (
-            (code, _granted_minutes(gs))
-            for code, gs in analysis.active_grants.items()
-            if (entry := _catalogue_entry(catalogue, code)) is not None and entry.swappable
+    usable = _usable(analysis)
+    swappable_granted = _swappable_granted(analysis, inputs.catalogue)
+    return (
+        *_choose_at_most_minutes(analysis, usable, codes),
+        *_drop_at_most_minutes(analysis),
+        *_swappable_granted_services(codes, swappable_granted),
+        *_also_drop(codes, analysis, usable, swappable_granted, inputs.catalogue, inputs.adds),
+        *_services_that_fit(
+            codes, analysis, usable, inputs.catalogue, outside_allowed=inputs.outside_allowed
         ),
-        key=lambda item: (item[1], item[0]),
+        *_choose_a_date_in(analysis),
+        *_choose_another_visit(analysis, codes),
+        *_ask_for_reassessment(codes),
     )
-    if codes & {"drop_not_swappable", "drop_not_granted", "nothing_to_drop"}:
-        alternatives.append(
-            Alternative(
-                "swappable_granted_services",
-                {"services": [{"service_code": c, "minutes": m} for c, m in swappable_granted]},
-            )
-        )
-
-    # Dropping more frees nothing at a visit whose time other swaps have taken.
-    if "over_time_frame" in codes and analysis.within_visit(analysis.used) == analysis.used:
-        overrun = analysis.used - usable
-        covering = [
-            {"service_code": c, "minutes": m}
-            for c, m in swappable_granted
-            if c not in analysis.dropped_codes
-            and m >= overrun
-            and _drop_keeps_categories(c, catalogue, proposal=proposal, analysis=analysis)
-        ]
-        if covering:
-            alternatives.append(Alternative("also_drop", {"services": covering}))
-
-    if codes & {
-        "over_time_frame",
-        "add_unknown_service",
-        "add_not_swappable_to",
-        "outside_service_level_not_allowed",
-        "category_crossing_requires_both",
-        "visit_already_booked",
-    }:
-        fitting = sorted(
-            (
-                entry
-                for entry in (catalogue.values() if isinstance(catalogue, Mapping) else ())
-                if isinstance(entry, CatalogueService)
-                and 0 < entry.default_minutes <= usable
-                and _addable(entry, outside_allowed=outside_allowed, analysis=analysis)
-            ),
-            key=lambda e: (-e.default_minutes, e.code),
-        )[:MAX_SUGGESTED_SERVICES]
-        if fitting:
-            alternatives.append(
-                Alternative(
-                    "services_that_fit",
-                    {
-                        "available_minutes": usable,
-                        "services": [
-                            {"service_code": e.code, "minutes": e.default_minutes} for e in fitting
-                        ],
-                    },
-                )
-            )
-
-    for violation in analysis.violations:
-        if violation.code == "drop_not_active_on_date":
-            alternatives.append(
-                Alternative(
-                    "choose_a_date_in",
-                    {
-                        "service_code": violation.data["service_code"],
-                        "grant_periods": violation.data["grant_periods"],
-                    },
-                )
-            )
-
-    if (
-        visit_full
-        and analysis.tightest is not None
-        and analysis.span == (analysis.tightest.day, analysis.tightest.day)
-    ):  # one visit: another may have the time; a period's choices above are what fits
-        alternatives.append(
-            Alternative("choose_another_visit", {"date": analysis.tightest.day.isoformat()})
-        )
-
-    if "over_time_frame" in codes:
-        # Rule 7: needing more time than granted may mean the decision no longer fits.
-        alternatives.append(Alternative("ask_for_reassessment", {}))
-    return tuple(alternatives)
 
 
 def _drop_keeps_categories(
-    code: str, catalogue: object, *, proposal: object, analysis: _Analysis
+    code: str,
+    catalogue: Mapping[str, CatalogueService],
+    *,
+    adds: Sequence[_Line],
+    analysis: _Analysis,
 ) -> bool:
     """Tell whether dropping ``code`` too would not create a rule 3 crossing."""
     entry = _catalogue_entry(catalogue, code)
     if entry is None:
         return False
     categories = analysis.drop_categories | {entry.category}
-    for add_code, _minutes, _text in _lines(getattr(proposal, "add", ())):
+    for add_code, _minutes, _text in adds:
         add_entry = _catalogue_entry(catalogue, add_code)
         if add_entry is not None and _crosses(
             add_entry,
