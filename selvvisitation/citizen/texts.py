@@ -116,7 +116,7 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
     "call_back_requested": _l("asked the visitation to call"),
 }
 
-# What a priority asks for (domain.priorities), as the summary and receipt show it.
+# What a priority asks for (domain.priority_rules), as the summary and receipt show it.
 PRIORITY_KINDS: Mapping[str, Any] = {
     "first": _l("First: %(element)s"),
     "more": _l("More of: %(element)s"),

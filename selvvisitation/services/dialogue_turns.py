@@ -21,8 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, scoped_session, selectinload
 
-from selvvisitation.domain import dialogue_steps
-from selvvisitation.domain import priorities as priority_rules
+from selvvisitation.domain import dialogue_steps, priority_rules
 from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
 from selvvisitation.domain.dialogue_steps.call_back import (
@@ -1062,7 +1061,7 @@ def submit_priority(
 ) -> dict[str, Any]:
     """Store what matters most to her for the worker's visit list; the caller holds the lock.
 
-    The rules (domain.priorities.check_priority) are checked once more here, against the
+    The rules (domain.priority_rules.check_priority) are checked once more here, against the
     priorities and visits read under the same lock.
     """
     citizen = conversation.citizen

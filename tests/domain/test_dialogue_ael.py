@@ -13,7 +13,7 @@ import pytest
 
 from selvvisitation.domain import dialogue_steps as d
 from selvvisitation.domain.dialogue_steps import priority
-from selvvisitation.domain.priorities import (
+from selvvisitation.domain.priority_rules import (
     TEXT_FORSVARLIGT,
     TEXT_OUTSIDE,
     ElementInfo,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from selvvisitation.domain.policy import Policy
-from selvvisitation.domain.priorities import ElementInfo, ExistingPriority
+from selvvisitation.domain.priority_rules import ElementInfo, ExistingPriority
 from selvvisitation.domain.replacement_choices import ChoiceHistory
 from selvvisitation.domain.timeframe import (
     CatalogueService,
