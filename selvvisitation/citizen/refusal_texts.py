@@ -16,8 +16,8 @@ from selvvisitation.services.visit_refusals import CITIZEN_REFUSALS as VISIT_REF
 
 # Where each group is met.
 GROUPS: dict[str, Any] = {
-    "swap rules (domain/swaps.py)": VIOLATIONS,
-    "what would work instead (domain/swaps.py)": ALTERNATIVES,
+    "swap rules (domain/swaps/check.py)": VIOLATIONS,
+    "what would work instead (domain/swaps/alternatives.py)": ALTERNATIVES,
     "cancelling or moving a visit (002)": VISIT_REFUSALS,
     "cancelling a wish or swap (Mine ønsker og bytter)": CANCEL_REQUEST_REFUSALS,
     "priorities under Ældreloven (domain/priority_rules.py)": PRIORITY_REFUSALS,

@@ -1,4 +1,4 @@
-"""Each rule of the swap check on its own (domain/swaps.py, one function per rule).
+"""Each rule of the swap check on its own (domain/swaps/check.py and alternatives.py).
 
 DOMAIN.md "Rules of flexible home help (SEL §94 a)", rules 1-4, 7, 9 and 10; seeds 002 §8 and
 004 §1.3.3. tests/domain/test_swaps.py checks the rules together through check_swap and
@@ -12,20 +12,19 @@ from datetime import date
 import pytest
 
 from selvvisitation.domain.policy import Policy
-from selvvisitation.domain.swaps import (
-    ProposedSwap,
-    SwapLine,
-    Violation,
-    VisitBooking,
+from selvvisitation.domain.swaps import ProposedSwap, SwapLine, Violation, VisitBooking
+from selvvisitation.domain.swaps.alternatives import (
+    _ask_for_reassessment,
+    _choose_another_visit,
+    _choose_at_most_minutes,
+    _swappable_granted_services,
+)
+from selvvisitation.domain.swaps.check import (
     _add_category_crossing,
     _add_swappable_to,
     _add_within_service_level,
     _analyse,
     _Analysis,
-    _ask_for_reassessment,
-    _carried,
-    _choose_another_visit,
-    _choose_at_most_minutes,
     _drop_active,
     _drop_granted,
     _drop_swappable,
@@ -33,13 +32,11 @@ from selvvisitation.domain.swaps import (
     _drops_within_grants,
     _drops_within_window,
     _free_text_add,
-    _Grant,
-    _read,
     _something_to_swap,
-    _swappable_granted_services,
     _within_time_frame,
     _within_visit,
 )
+from selvvisitation.domain.swaps.readers import _carried, _Grant, _read
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.domain.types import Frequency, ServiceCategory, SwapWindow
 

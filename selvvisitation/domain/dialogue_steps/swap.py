@@ -219,7 +219,7 @@ def _freed(data: Mapping[str, Any]) -> int:
 
 
 class _SwapCheck(TypedDict):
-    """The arguments check_swap and explain_alternatives share (domain/swaps.py)."""
+    """The arguments check_swap and explain_alternatives share (domain/swaps/)."""
 
     granted: Sequence[GrantedService]
     catalogue: Mapping[str, CatalogueService]
