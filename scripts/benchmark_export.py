@@ -6,7 +6,7 @@
 Issue 15, Medium 7: the export built the whole document (a dict, then its text, then its
 bytes, then the encrypted bytes) before it wrote a byte. It now writes citizen by citizen
 as it reads them, and encrypts as it writes (services/interchange.py export_text,
-services/interchange_file.py write_export). This script makes the large file of
+services/interchange/file.py write_export). This script makes the large file of
 scripts/benchmark_import.py (the demo's citizens × --copies), imports it into a SQLite
 database, then exports that database four times, each in a process of its own: as before
 (export_municipality, dumps, encode, pyrage.encrypt) and as now, each in clear and
@@ -36,7 +36,7 @@ def load(file: Path, database: str) -> None:
     """The large file imported into the database the exports read."""
     from selvvisitation.extensions import db
     from selvvisitation.services.interchange import import_source
-    from selvvisitation.services.interchange_file import FileSource
+    from selvvisitation.services.interchange.file import FileSource
 
     app = _app(database)
     with app.app_context():
@@ -60,7 +60,7 @@ def run_export(mode: str, target: Path, database: str, recipient: str) -> None:
         export_text,
         open_export,
     )
-    from selvvisitation.services.interchange_file import recipients_from, write_export
+    from selvvisitation.services.interchange.file import recipients_from, write_export
 
     keys = recipients_from([recipient]) if mode.endswith("-age") else []
     app = _app(database)

@@ -5,7 +5,7 @@
 
 Issue 15, Medium 7: a 73 MB file took 1.2 GB to import, because the command read it whole
 (bytes, then json.loads). The import now reads it citizen by citizen (services/
-interchange_file.py). This script builds the demo municipality, exports it, makes a large
+interchange/file.py). This script builds the demo municipality, exports it, makes a large
 file of --copies copies of its citizens (each copy with its own CPR numbers, visit ids and
 swap and priority references), then imports that file twice, each time in a process of
 its own on an empty database: once as before (the whole file read and parsed, then
@@ -103,7 +103,7 @@ def run_import(mode: str, file: Path, database: str) -> None:
     """One import in this process; print peak RSS before and after as JSON."""
     from selvvisitation.extensions import db
     from selvvisitation.services.interchange import import_document, import_source
-    from selvvisitation.services.interchange_file import FileSource
+    from selvvisitation.services.interchange.file import FileSource
 
     app = _app(database)
     with app.app_context():

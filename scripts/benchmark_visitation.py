@@ -552,7 +552,7 @@ def targets(db) -> dict:
     """What to measure, found in the data (built now or by an earlier run)."""
     from sqlalchemy import text
 
-    from selvvisitation.services.visitation import QueueCursor
+    from selvvisitation.services.case_reads import QueueCursor
 
     def one(sql: str, **params) -> tuple:
         return db.session.execute(text(sql), params).one()

@@ -128,7 +128,7 @@ def lapse_reason(value: LapseReason | str | None) -> str:
 
 def good_time(value: str | None) -> str:
     """A good time to call ("morning", "afternoon", "any_time"), in the user's language."""
-    from selvvisitation.domain.dialogue import TIME_LABELS
+    from selvvisitation.domain.dialogue_steps.reassessment import TIME_LABELS
 
     return gettext(TIME_LABELS[value]) if value in TIME_LABELS else (value or "")
 

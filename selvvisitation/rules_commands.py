@@ -102,7 +102,7 @@ def import_file(file: Path, identity: Path | None) -> None:
     from flask import current_app
 
     from selvvisitation.services.interchange import import_source
-    from selvvisitation.services.interchange_file import (
+    from selvvisitation.services.interchange.file import (
         FileSource,
         InterchangeFileError,
         check_size,
@@ -210,7 +210,7 @@ def export_file(output: Path | None, code: str | None, recipients: tuple[str, ..
     Written citizen by citizen as it is read, and encrypted as it is written when there
     are recipients: the document is never whole in memory (issue 15, Medium 7)."""
     from selvvisitation.services.interchange import export_text, open_export
-    from selvvisitation.services.interchange_file import (
+    from selvvisitation.services.interchange.file import (
         InterchangeFileError,
         recipients_from,
         write_export,

@@ -18,7 +18,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "selvvisitation"
 NOT_YET_MOVED = {
     "auth/oidc.py": 2,
     "auth/second_factor_views.py": 4,
-    "auth/service.py": 3,
     "auth/views.py": 4,
     "citizen/my_data.py": 1,
     "public/errors.py": 1,

@@ -3,7 +3,7 @@
 No Flask here; the views in auth/second_factor_views.py call these. The secret is kept
 encrypted with the CPR vault's keys; recovery codes only as Argon2 hashes. A code is
 accepted once: the time step it belongs to is remembered (ASVS V2.8.4), and a wrong
-code counts towards the account's pause like a wrong password (auth.service).
+code counts towards the account's pause like a wrong password (services.staff_sign_in).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from selvvisitation.auth.service import LOCKOUT, MAX_FAILED_LOGINS
 from selvvisitation.domain.second_factor import (
     is_required,
     looks_like_totp,
@@ -25,6 +24,7 @@ from selvvisitation.domain.second_factor import (
 )
 from selvvisitation.models import RecoveryCode, StaffUser
 from selvvisitation.security import cpr_vault
+from selvvisitation.services.staff_sign_in import LOCKOUT, MAX_FAILED_LOGINS
 
 ISSUER = "Selvvisitation"
 # Recovery codes are random (about 49 bits each), not chosen by people: a lighter Argon2

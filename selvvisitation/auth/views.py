@@ -1,4 +1,4 @@
-"""Sign-in pages. Views stay thin: the rules are in auth.service and security.access."""
+"""Sign-in pages. Views stay thin: the rules are in services.staff_sign_in and security.access."""
 
 from __future__ import annotations
 
@@ -25,13 +25,6 @@ from wtforms import SelectChoice
 
 from selvvisitation.auth import second_factor
 from selvvisitation.auth.forms import DemoSignInForm, StaffLoginForm
-from selvvisitation.auth.service import (
-    ClientThrottle,
-    client_key,
-    end_staff_session,
-    prune_ended_sessions,
-    sign_in_staff,
-)
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.forms import id_from_form
@@ -50,6 +43,13 @@ from selvvisitation.security.access import (
 )
 from selvvisitation.security.kept_answer import return_page
 from selvvisitation.security.locking import lock_for_write
+from selvvisitation.services.staff_sign_in import (
+    ClientThrottle,
+    client_key,
+    end_staff_session,
+    prune_ended_sessions,
+    sign_in_staff,
+)
 
 blueprint = Blueprint("auth", __name__, url_prefix="/log-ind")
 

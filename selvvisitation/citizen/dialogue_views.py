@@ -27,7 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from selvvisitation.citizen.texts import CATEGORY_HEADINGS, Texts
 from selvvisitation.citizen.views import blueprint
-from selvvisitation.domain import dialogue as engine
+from selvvisitation.domain import dialogue_steps
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm
@@ -43,12 +43,12 @@ from selvvisitation.security.access import (
     may_act_for_subject,
 )
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services import dialogue as ops
+from selvvisitation.services import dialogue_turns
 
 
-def _viewer() -> ops.Viewer:
+def _viewer() -> dialogue_turns.Viewer:
     actor = current_actor()
-    return ops.Viewer(
+    return dialogue_turns.Viewer(
         actor.subject,
         relative_id=actor.relative.id if actor.relative is not None else None,
         may_act=may_act_for_subject(actor),
@@ -56,7 +56,7 @@ def _viewer() -> ops.Viewer:
     )
 
 
-def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> BaseForm:
+def step_form(asked: dialogue_steps.Question, texts: Texts, formdata: Any = None) -> BaseForm:
     """A form for the question asked now: its fields follow the step's input."""
 
     class StepForm(BaseForm):
@@ -95,9 +95,9 @@ def step_form(asked: engine.Question, texts: Texts, formdata: Any = None) -> Bas
     return form
 
 
-def _given(form: BaseForm) -> engine.Answer:
+def _given(form: BaseForm) -> dialogue_steps.Answer:
     answer = form.answer.data if "answer" in form else None
-    return engine.Answer(
+    return dialogue_steps.Answer(
         choice=answer if isinstance(answer, str) else "",
         choices=tuple(answer) if isinstance(answer, list) else (),
         text=form.text.data or "" if "text" in form else "",
@@ -105,7 +105,7 @@ def _given(form: BaseForm) -> engine.Answer:
     )
 
 
-def _show_error(form: BaseForm, texts: Texts, problem: engine.Invalid) -> None:
+def _show_error(form: BaseForm, texts: Texts, problem: dialogue_steps.Invalid) -> None:
     name = (
         problem.field
         if problem.field in form
@@ -132,15 +132,19 @@ def _without_question(messages: list[Any]) -> list[Any]:
 
 def _page(
     conversation: Conversation | None,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     form: BaseForm | None,
     texts: Texts,
     status: int = 200,
 ) -> tuple[str, int] | Response:
     actor = current_actor()
-    state = ops.state_of(conversation) if conversation else engine.State(engine.START, {}, [])
-    asked = engine.question(ctx, state) if conversation else None
-    changeable = engine.changeable(state) if form is not None and ctx.may_act else {}
+    state = (
+        dialogue_turns.state_of(conversation)
+        if conversation
+        else dialogue_steps.State(dialogue_steps.START, {}, [])
+    )
+    asked = dialogue_steps.question(ctx, state) if conversation else None
+    changeable = dialogue_steps.changeable(state) if form is not None and ctx.may_act else {}
     values = {
         "citizen": actor.subject,
         "conversation": conversation,
@@ -150,26 +154,26 @@ def _page(
         "messages": [] if _fetch() else _log(conversation),
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
-        "relative_names": ops.names_given(actor.subject),
+        "relative_names": dialogue_turns.names_given(actor.subject),
         # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
         # and "Ændr" on the lines of the summary asked about now.
         "can_go_back": bool(state.stack),
         # Issue 13: "Ring mig op" from every step but its own, and not twice on the menu.
         "offer_call_back": asked is not None
-        and state.step not in engine.CALL_BACK_STEPS
+        and state.step not in dialogue_steps.CALL_BACK_STEPS
         and asked.option("call_back") is None,
         # "Vis flere" is a plain link to the same question with the whole list (issue 12, 3).
         "show_all_options": request.args.get("alle") == "1" or request.form.get("more") == "1",
         "category_headings": CATEGORY_HEADINGS,
         "changeable": changeable,
-        "editable_summary": ops.latest_summary_id(db.session, conversation)
+        "editable_summary": dialogue_turns.latest_summary_id(db.session, conversation)
         if changeable and conversation is not None
         else None,
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
         # Only what the page has not shown yet: never the whole history (issue 17).
-        new = _without_question(ops.messages_after(db.session, conversation, since))
+        new = _without_question(dialogue_turns.messages_after(db.session, conversation, since))
         return jsonify(
             ok=not (form is not None and form.errors),
             log=render_template("citizen/_dialogue_messages.html", **{**values, "messages": new}),
@@ -179,9 +183,9 @@ def _page(
     return render_template("citizen/dialogue.html", **values), status
 
 
-def _relative_limits() -> ops.RelativeLimits:
+def _relative_limits() -> dialogue_turns.RelativeLimits:
     config = current_app.config
-    return ops.RelativeLimits(
+    return dialogue_turns.RelativeLimits(
         per_session=config["RELATIVES_ADDED_PER_SESSION"],
         per_citizen=config["RELATIVES_ADDED_PER_CITIZEN"],
         window=timedelta(hours=config["RELATIVES_ADDED_WINDOW_HOURS"]),
@@ -221,11 +225,11 @@ def consent_changed(actor: Actor) -> Any:
 @explain_refusal(consent_changed)
 def conversation() -> Any:
     actor = current_actor()
-    current, ctx = ops.show_conversation(db.session, _viewer(), _idle_since())
-    texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
+    current, ctx = dialogue_turns.show_conversation(db.session, _viewer(), _idle_since())
+    texts = Texts(dialogue_turns.services_for(db.session, actor.subject.municipality_id))
     form = None
     if current is not None and ctx.may_act:
-        asked = engine.question(ctx, ops.state_of(current))
+        asked = dialogue_steps.question(ctx, dialogue_turns.state_of(current))
         form = step_form(asked, texts)
         form.turn.data = str(current.turn)
     return _page(current, ctx, form, texts)
@@ -240,10 +244,12 @@ STALE = _l("This question has already been answered. Here is the question asked 
 @explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     actor = current_actor()
-    turn = ops.begin_turn(db.session, _viewer(), _idle_since())
-    texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
+    turn = dialogue_turns.begin_turn(db.session, _viewer(), _idle_since())
+    texts = Texts(dialogue_turns.services_for(db.session, actor.subject.municipality_id))
     current, ctx = turn.conversation, turn.ctx
-    form = step_form(engine.question(ctx, ops.state_of(current)), texts, request.form)
+    form = step_form(
+        dialogue_steps.question(ctx, dialogue_turns.state_of(current)), texts, request.form
+    )
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
     refused = _refused(current)
@@ -255,7 +261,7 @@ def conversation_answer() -> Any:
         # "Vis flere": the same question with the whole list and her ticks kept. No turn
         # is taken, so nothing is stored (as when the form is refused above).
         return _page(current, ctx, form, texts)
-    turn = ops.take_turn(db.session, turn, _given(form), actor, _relative_limits())
+    turn = dialogue_turns.take_turn(db.session, turn, _given(form), actor, _relative_limits())
     if turn.problem is not None:
         _show_error(form, texts, turn.problem)
         return _page(turn.conversation, turn.ctx, form, texts)
@@ -265,17 +271,17 @@ def conversation_answer() -> Any:
     return _next(turn, texts)
 
 
-def _refused(current: Conversation) -> engine.Invalid | None:
+def _refused(current: Conversation) -> dialogue_steps.Invalid | None:
     """A form for a question already answered: nothing is saved. (A form for another
     citizen never reaches the view: security.acting_for refuses it.)"""
     if request.form.get("turn") != str(current.turn):
-        return engine.Invalid("turn", str(STALE))
+        return dialogue_steps.Invalid("turn", str(STALE))
     return None
 
 
 def _receipt_url(current: Conversation) -> str | None:
     """Something just sent has its own confirmation page (issue 12: a real receipt)."""
-    state = ops.state_of(current)
+    state = dialogue_turns.state_of(current)
     if state.step not in RECEIPT_STEPS:
         return None
     endpoint, argument, key = RECEIPT_STEPS[state.step]
@@ -298,24 +304,26 @@ RECEIPT_STEPS = {
 } | {"consent_done": ("citizen.consent_receipt", "consent_id", "changed_consent_id")}
 
 
-def _next(turn: ops.Turn, texts: Texts) -> Any:
+def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
     if not _fetch():
         return redirect(url_for("citizen.conversation", _anchor="current-question"))
-    form = step_form(engine.question(turn.ctx, ops.state_of(turn.conversation)), texts)
+    form = step_form(
+        dialogue_steps.question(turn.ctx, dialogue_turns.state_of(turn.conversation)), texts
+    )
     form.turn.data = str(turn.conversation.turn)
     return _page(turn.conversation, turn.ctx, form, texts)
 
 
 def _control(action: str) -> Any:
     actor = current_actor()
-    turn = ops.begin_turn(db.session, _viewer(), _idle_since())
-    texts = Texts(ops.services_for(db.session, actor.subject.municipality_id))
+    turn = dialogue_turns.begin_turn(db.session, _viewer(), _idle_since())
+    texts = Texts(dialogue_turns.services_for(db.session, actor.subject.municipality_id))
     stale = request.form.get("turn") != str(turn.conversation.turn)
     if not BaseForm().validate() or stale:
-        ops.discard_turn(db.session)
+        dialogue_turns.discard_turn(db.session)
         return _next(turn, texts) if stale else ("", 400)
     to = request.form.get("to") if action == "back" else None
-    return _next(ops.take_control(db.session, turn, action, actor, to or None), texts)
+    return _next(dialogue_turns.take_control(db.session, turn, action, actor, to or None), texts)
 
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])

@@ -1,7 +1,7 @@
 """ "Mine ønsker og bytter" (issue 12 item 2): the citizen's swaps, wishes and priorities for
 coming visits with their status in plain Danish, and "Annullér" for a swap or a wish the
 worker has not answered yet, with a confirmation step (GET the question, POST the answer).
-The rules and the transaction are in services/my_requests.py.
+The rules and the transaction are in services/citizen_requests.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from selvvisitation.citizen.queries import recent_priorities
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import DeclineReason, SwapStatus
@@ -29,8 +28,9 @@ from selvvisitation.security.access import (
     may_act_for_subject,
 )
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services import my_requests as ops
-from selvvisitation.services.dialogue import names_given
+from selvvisitation.services import citizen_requests
+from selvvisitation.services.citizen_reads import recent_priorities
+from selvvisitation.services.dialogue_turns import names_given
 
 # After "declined, because": a subordinate clause in Danish ("fordi det ikke var …").
 DECLINE_REASONS = {
@@ -52,7 +52,7 @@ REFUSALS = {
 def _who_cancelled(row: SwapRequest | Wish) -> str:
     """ "cancelled by you on …", or by the relative, under the name the citizen gave them."""
     when = long_date(row.withdrawn_at) if row.withdrawn_at else ""
-    if ops.by_relative(row):
+    if citizen_requests.by_relative(row):
         name = names_given(row.citizen).get(row.withdrawn_by_relative_id or 0, "")
         return gettext("cancelled by %(name)s on %(date)s", name=name, date=when)
     return gettext("cancelled on %(date)s", date=when)
@@ -100,7 +100,7 @@ def wish_status_words(wish: Wish) -> str:
 def my_requests() -> str:
     actor = current_actor()
     today = local_today()
-    found = ops.my_requests(
+    found = citizen_requests.my_requests(
         db.session, actor, today, recent_priorities(db.session, actor.subject, today)
     )
     return render_template(
@@ -108,7 +108,7 @@ def my_requests() -> str:
         citizen=actor.subject,
         found=found,
         now=datetime.now(UTC),
-        may_withdraw=ops.may_withdraw,
+        may_withdraw=citizen_requests.may_withdraw,
         may_act=may_act_for_subject(actor),
         relative_names=names_given(actor.subject),
     )
@@ -147,7 +147,7 @@ def _withdraw(kind: str, model: Any, row_id: int, may: bool, withdraw: Any) -> A
         actor = current_actor()
         try:
             withdraw(db.session, row.id, citizen=actor.subject, actor=actor)
-        except ops.WithdrawRefused as error:
+        except citizen_requests.WithdrawRefused as error:
             refused = str(REFUSALS[error.code])
             row = _own(model, row_id)
         else:
@@ -169,8 +169,10 @@ def withdraw_swap(swap_id: int) -> Any:
         "swap",
         SwapRequest,
         swap_id,
-        lambda swap: ops.may_withdraw(swap, datetime.now(UTC)),
-        lambda session, row_id, **who: ops.withdraw_swap(session, swap_id=row_id, **who),
+        lambda swap: citizen_requests.may_withdraw(swap, datetime.now(UTC)),
+        lambda session, row_id, **who: citizen_requests.withdraw_swap(
+            session, swap_id=row_id, **who
+        ),
     )
 
 
@@ -183,5 +185,7 @@ def withdraw_wish(wish_id: int) -> Any:
         Wish,
         wish_id,
         lambda wish: wish.active,
-        lambda session, row_id, **who: ops.withdraw_wish(session, wish_id=row_id, **who),
+        lambda session, row_id, **who: citizen_requests.withdraw_wish(
+            session, wish_id=row_id, **who
+        ),
     )

@@ -1,7 +1,7 @@
 """An AEL citizen's priorities in words (DOMAIN.md "Ældreloven"), and the genitive of a name.
 
-The dialogue (domain/dialogue_ael.py) gathers what matters most and sends it; the confirmation
-page it leads to is citizen/receipts.py.
+The dialogue (domain/dialogue_steps/priority.py) gathers what matters most and sends it; the
+confirmation page it leads to is citizen/receipts.py.
 """
 
 from __future__ import annotations

@@ -10,17 +10,17 @@ from typing import Any
 
 from selvvisitation.citizen.my_requests import REFUSALS as CANCEL_REQUEST_REFUSALS
 from selvvisitation.citizen.texts import ALTERNATIVES, VIOLATIONS
-from selvvisitation.domain.dialogue_call_back import PHONE_PROBLEMS as CALL_BACK_REFUSALS
-from selvvisitation.domain.priorities import PROBLEM_MESSAGES as PRIORITY_REFUSALS
+from selvvisitation.domain.dialogue_steps.call_back import PHONE_PROBLEMS as CALL_BACK_REFUSALS
+from selvvisitation.domain.priority_rules import PROBLEM_MESSAGES as PRIORITY_REFUSALS
 from selvvisitation.services.visit_refusals import CITIZEN_REFUSALS as VISIT_REFUSALS
 
 # Where each group is met.
 GROUPS: dict[str, Any] = {
-    "swap rules (domain/swaps.py)": VIOLATIONS,
-    "what would work instead (domain/swaps.py)": ALTERNATIVES,
+    "swap rules (domain/swaps/check.py)": VIOLATIONS,
+    "what would work instead (domain/swaps/alternatives.py)": ALTERNATIVES,
     "cancelling or moving a visit (002)": VISIT_REFUSALS,
     "cancelling a wish or swap (Mine ønsker og bytter)": CANCEL_REQUEST_REFUSALS,
-    "priorities under Ældreloven (domain/priorities.py)": PRIORITY_REFUSALS,
+    "priorities under Ældreloven (domain/priority_rules.py)": PRIORITY_REFUSALS,
     "the number to call in Ring mig op (issue 13)": CALL_BACK_REFUSALS,
 }
 

@@ -116,7 +116,7 @@ RELATIVE_ACTIONS: Mapping[str, Any] = {
     "call_back_requested": _l("asked the visitation to call"),
 }
 
-# What a priority asks for (domain.priorities), as the summary and receipt show it.
+# What a priority asks for (domain.priority_rules), as the summary and receipt show it.
 PRIORITY_KINDS: Mapping[str, Any] = {
     "first": _l("First: %(element)s"),
     "more": _l("More of: %(element)s"),
@@ -253,7 +253,7 @@ class Texts:
         return str(RELATIVE_ACTIONS.get(action, action))
 
     def reason(self, reason: str | None) -> str:
-        from selvvisitation.domain.dialogue import REASON_LABELS
+        from selvvisitation.domain.dialogue_steps.reassessment import REASON_LABELS
 
         return gettext(REASON_LABELS[reason]) if reason in REASON_LABELS else ""
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from selvvisitation.citizen.queries import recent_priorities, upcoming_visits
 from selvvisitation.domain.dates import local_today
 from selvvisitation.extensions import db
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
+from selvvisitation.services.citizen_reads import recent_priorities, upcoming_visits
 
 blueprint = Blueprint("citizen", __name__, url_prefix="/borger")
 

@@ -20,7 +20,7 @@ from selvvisitation.demo.ael import add_ael_demo, made_up_cpr
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE, catalogue_document
 from selvvisitation.demo.messages import add_demo_messages
 from selvvisitation.demo.staff_wishes import add_team_wishes
-from selvvisitation.demo.supervision import add_supervision_demo
+from selvvisitation.demo.supervision_history import add_supervision_demo
 from selvvisitation.demo.week import DAUGHTER, GRANDSON, WEEK_DAYS
 from selvvisitation.domain.dates import LOCAL, local_today
 from selvvisitation.domain.notifications import Channel, RecipientKind, topics_for

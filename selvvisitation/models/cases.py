@@ -242,7 +242,7 @@ class CallBackRequest(db.Model):
 
     Opens a case for the visitation with its deadline in working days (the municipality's
     ``call_back_working_days``, default the next working day). A relative with consent to
-    act may ask; then the relative's own number is called (services.dialogue).
+    act may ask; then the relative's own number is called (services.dialogue_turns).
     """
 
     __tablename__ = "call_back_request"
@@ -253,7 +253,7 @@ class CallBackRequest(db.Model):
     citizen_id: Mapped[int] = mapped_column(sa.ForeignKey("citizen.id"), index=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
     phone: Mapped[str] = mapped_column(sa.String(40))
-    good_time: Mapped[str] = mapped_column(sa.String(20))  # domain.dialogue.GOOD_TIMES
+    good_time: Mapped[str] = mapped_column(sa.String(20))  # dialogue_steps.primitives.GOOD_TIMES
     text: Mapped[str] = mapped_column(sa.Text, default="")
     requested_by_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     requested_by_relative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("relative.id"))

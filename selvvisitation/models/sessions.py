@@ -21,7 +21,7 @@ class EndedSession(db.Model):
 
 
 class FailedSignIn(db.Model):
-    """A wrong staff sign-in, counted per client (auth.service's per-IP throttle) and per
+    """A wrong staff sign-in, counted per client (services.staff_sign_in's per-IP throttle) and per
     account and client together (the account's pause).
 
     `client` is a keyed hash of the client's address (its /64 network for IPv6),

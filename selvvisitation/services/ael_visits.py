@@ -3,7 +3,7 @@
 DOMAIN.md "Ældreloven": the worker sees what matters most to the citizen, decides on the day
 what is safe, and records the elements done (a tick list) and each priority met or not met
 with a reason; no minutes unless the municipality turns on optional time. The rules are in
-domain.priorities; here they meet the rows. No Flask.
+domain.priority_rules; here they meet the rows. No Flask.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
-from selvvisitation.domain.priorities import (
+from selvvisitation.domain.priority_rules import (
     ElementLine,
     PriorityAnswer,
     check_ael_record,
@@ -95,7 +95,7 @@ def planned_elements(visit: Visit) -> list[VisitElement]:
 
 @dataclass(frozen=True)
 class AelRecord:
-    """What the worker recorded at an AEL visit (domain.priorities' terms)."""
+    """What the worker recorded at an AEL visit (domain.priority_rules' terms)."""
 
     elements: tuple[ElementLine, ...]
     answers: tuple[PriorityAnswer, ...]

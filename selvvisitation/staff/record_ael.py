@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from selvvisitation.citizen.texts import PRIORITY_KINDS
 from selvvisitation.domain.dates import local_today
-from selvvisitation.domain.priorities import PriorityAnswer, element_outcomes
+from selvvisitation.domain.priority_rules import PriorityAnswer, element_outcomes
 from selvvisitation.domain.types import PriorityKind, PriorityNotMetReason
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, MinutesField, max_length
@@ -98,7 +98,7 @@ def form_class(visit: Visit, priorities: list[Any], optional_minutes: bool) -> t
     if optional_minutes:
         Form.minutes = MinutesField(_l("Minutes (optional)"))
     for priority in priorities:
-        # Unanswered and unknown answers are the rules' to name (domain.priorities).
+        # Unanswered and unknown answers are the rules' to name (domain.priority_rules).
         # The question names the priority: several on one page must not read alike.
         what = _what(priority, lang_en)
         met = RadioField(

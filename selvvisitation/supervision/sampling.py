@@ -14,7 +14,7 @@ from selvvisitation.formatters import minutes as format_minutes
 from selvvisitation.models import SampledCitizen, SupervisionSample
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from selvvisitation.supervision.forms import DrawSampleForm, ReplaceForm
 from selvvisitation.supervision.views import (
     READERS,
@@ -43,9 +43,9 @@ def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
     year = request.args.get("aar", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    drawn = service.sample_for(db.session, provider, year)
+    drawn = supervision_visits.sample_for(db.session, provider, year)
     if drawn is not None:
-        service.sample_shown(db.session, drawn)
+        supervision_visits.sample_shown(db.session, drawn)
     form = form or DrawSampleForm(year=year)
     return render_template(
         "supervision/sample.html",
@@ -65,10 +65,10 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return sample(provider_id, form=form), 400
     try:
-        drawn = service.draw_year_sample(
+        drawn = supervision_visits.draw_year_sample(
             db.session, provider, form.year.data, staff=staff(), on=local_today()
         )
-    except service.SupervisionError as error:
+    except supervision_visits.SupervisionError as error:
         if error.code == "already_drawn":
             flash(error_message(error.code), "error")
             return redirect(url_for(".sample", provider_id=provider.id, aar=form.year.data))
@@ -106,10 +106,10 @@ def _swapped(member, form) -> bool:
     """Swap the member for the chosen citizen; a refusal goes onto the form's field."""
     try:
         reason = form.reason.data.strip()
-        service.swap_sample_member(
+        supervision_visits.swap_sample_member(
             db.session, member, form.replacement.data, reason=reason, staff=staff()
         )
-    except service.SupervisionError as error:
+    except supervision_visits.SupervisionError as error:
         form.replacement.errors = [error_message(error.code)]
         return False
     return True
@@ -123,7 +123,7 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     if member is None or member.sample_id != drawn.id or member.replaced_at is not None:
         abort(404)
     picked = [m.citizen_id for m in drawn.active_members]
-    options = service.replacement_options(db.session, drawn, member, picked)
+    options = supervision_visits.replacement_options(db.session, drawn, member, picked)
     form = ReplaceForm()
     form.replacement.choices = _replacement_choices(options)
     if form.validate_on_submit() and _swapped(member, form):

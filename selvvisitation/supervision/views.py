@@ -17,7 +17,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import Provider, SampledCitizen, StaffUser, SupervisionSample
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/tilsyn")
 
@@ -34,7 +34,7 @@ def may_write() -> bool:
 
 def provider_or_404(provider_id: int) -> Provider:
     """The provider, in the signed-in person's own municipality, or 404."""
-    provider = service.provider_in(db.session, staff().municipality_id, provider_id)
+    provider = supervision_visits.provider_in(db.session, staff().municipality_id, provider_id)
     if provider is None:
         abort(404)
     return provider
@@ -100,12 +100,12 @@ def pick_reason(member: SampledCitizen) -> str:
 @allow(*READERS)
 def index() -> str:
     year = local_today().year
-    providers = service.providers_of(db.session, staff().municipality_id)
+    providers = supervision_visits.providers_of(db.session, staff().municipality_id)
     rows = [
         {
             "provider": provider,
-            "sample": service.sample_for(db.session, provider, year),
-            "last_visit": next(iter(service.visits_of(db.session, provider)), None),
+            "sample": supervision_visits.sample_for(db.session, provider, year),
+            "last_visit": next(iter(supervision_visits.visits_of(db.session, provider)), None),
         }
         for provider in providers
     ]

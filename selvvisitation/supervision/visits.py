@@ -23,7 +23,7 @@ from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
 from selvvisitation.models import SupervisionRecommendation, SupervisionVisit
 from selvvisitation.security.access import allow
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.supervision.forms import (
     ActionForm,
@@ -63,7 +63,7 @@ def _theme_set_page(provider, choice: ThemeSetForm) -> tuple[str, int]:
 
 
 def _saved_visit(provider, form, theme_set: ThemeSet) -> Any:
-    return service.save_supervision_visit(
+    return supervision_visits.save_supervision_visit(
         db.session,
         provider,
         visited_on=form.visited_on.date,
@@ -82,7 +82,7 @@ def _visit_form_page(provider, form, theme_set: ThemeSet, *, chosen: bool) -> tu
         form=form,
         theme_set=theme_set,
         chosen=theme_set.value if chosen else None,
-        earlier=service.open_recommendations(db.session, provider),
+        earlier=supervision_visits.open_recommendations(db.session, provider),
         labels=LABELS,
     ), (400 if form.errors else 200)
 
@@ -109,8 +109,8 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
 @allow(*READERS)
 def visit(supervision_visit_id: int) -> str:
     record = visit_or_404(supervision_visit_id)
-    earlier = service.open_recommendations(db.session, record.provider, before=record)
-    followed_up = service.followed_up_at(db.session, record)
+    earlier = supervision_visits.open_recommendations(db.session, record.provider, before=record)
+    followed_up = supervision_visits.followed_up_at(db.session, record)
     return render_template(
         "supervision/visit.html",
         visit=record,
@@ -128,7 +128,7 @@ def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str,
     record = visit_or_404(supervision_visit_id)
     form = RecommendationForm().for_themes(record.themes)
     if form.validate_on_submit():
-        service.save_recommendation(
+        supervision_visits.save_recommendation(
             db.session,
             record,
             theme=SupervisionTheme(form.theme.data),
@@ -156,7 +156,7 @@ def follow_up(
         abort(404)
     form = FollowUpForm()
     if form.validate_on_submit():
-        service.save_follow_up(
+        supervision_visits.save_follow_up(
             db.session,
             recommendation,
             record,
@@ -180,7 +180,7 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
     recommendation = recommendation_or_404(recommendation_id)
     form = ActionForm()
     if form.validate_on_submit():
-        service.save_action(
+        supervision_visits.save_action(
             db.session,
             recommendation,
             action=form.action.data.strip(),

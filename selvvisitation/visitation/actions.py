@@ -21,8 +21,8 @@ from selvvisitation.services.case_actions import (
     save_decision,
     set_case_priority,
 )
+from selvvisitation.services.case_reads import is_open
 from selvvisitation.services.digital_post import send_decision_letter
-from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.forms import (
     CalledBackForm,

@@ -26,7 +26,7 @@ from selvvisitation.services.case_actions import (
     programmes_for,
     save_forlob_decision,
 )
-from selvvisitation.services.visitation import is_open
+from selvvisitation.services.case_reads import is_open
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.actions import decision_saved
 from selvvisitation.visitation.forms import ael_decision_form_class, meaning_field

@@ -14,13 +14,13 @@ from selvvisitation.extensions import db
 from selvvisitation.models import AssessmentVisit, StaffUser
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.case_actions import FollowUpAnswers
+from selvvisitation.services.case_reads import is_open
 from selvvisitation.services.reassessment_visits import (
     book_reassessment,
     cancel_reassessment,
     move_reassessment,
     save_follow_up_forms,
 )
-from selvvisitation.services.visitation import is_open
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.forms import (
     BookVisitForm,

@@ -19,7 +19,7 @@ from selvvisitation.citizen.texts import Texts
 from selvvisitation.domain.workdays import working_days_between
 from selvvisitation.formatters import service_name
 from selvvisitation.models import Case, Citizen, Flag
-from selvvisitation.services import visitation as reads
+from selvvisitation.services import case_reads
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.visitation.evidence import explain
 
@@ -39,7 +39,7 @@ class CaseFile:
 
     @cached_property
     def services(self) -> dict[int, Any]:
-        return reads.catalogue(self.session, self.citizen.municipality_id)
+        return case_reads.catalogue(self.session, self.citizen.municipality_id)
 
     @cached_property
     def policy(self) -> Any:
@@ -58,12 +58,12 @@ class CaseFile:
 
     @cached_property
     def raw_flags(self) -> list[Flag]:
-        return reads.case_flags(self.session, self.case)
+        return case_reads.case_flags(self.session, self.case)
 
     @cached_property
     def flags(self) -> list[tuple[Flag, Any]]:
         """Each flag with the words that explain it, citing the municipality's rules."""
-        elements = reads.flag_elements(self.session, self.raw_flags)
+        elements = case_reads.flag_elements(self.session, self.raw_flags)
         references = self.policy.legal_references
         return [
             (flag, explain(flag, _subject(flag, self.services, elements), references))
@@ -73,28 +73,28 @@ class CaseFile:
     @cached_property
     def sources(self) -> tuple[list[Any], list[Any]]:
         """The citizen's requests and the staff reports that opened or fed the case."""
-        return reads.case_sources(self.session, self.case)
+        return case_reads.case_sources(self.session, self.case)
 
     def template_context(self) -> dict[str, Any]:
         requests, reports = self.sources
         return {
             "case": self.case,
             "citizen": self.citizen,
-            "is_open": reads.is_open(self.case),
+            "is_open": case_reads.is_open(self.case),
             "days_left": self.days_left,
-            "decisions": reads.decision_history(self.session, self.citizen),
-            "timeline": reads.swap_timeline(self.session, self.citizen),
-            "series": reads.weekly_minutes(self.session, self.citizen, today=self.today),
+            "decisions": case_reads.decision_history(self.session, self.citizen),
+            "timeline": case_reads.swap_timeline(self.session, self.citizen),
+            "series": case_reads.weekly_minutes(self.session, self.citizen, today=self.today),
             "services": self.services,
             "flags": self.flags,
-            "flag_visits": reads.visits_by_ref(self.session, self.citizen, self.raw_flags),
-            "wishes": reads.active_wishes(self.session, self.citizen),
+            "flag_visits": case_reads.visits_by_ref(self.session, self.citizen, self.raw_flags),
+            "wishes": case_reads.active_wishes(self.session, self.citizen),
             "requests": requests,
             "reports": reports,
-            "call_backs": reads.call_backs(self.session, self.case),
-            "assessment_visits": reads.assessment_visits(self.session, self.case),
+            "call_backs": case_reads.call_backs(self.session, self.case),
+            "assessment_visits": case_reads.assessment_visits(self.session, self.case),
             "consents": [c for c in self.citizen.consents if c.is_active()],
-            "transcript": reads.shared_conversation(self.session, self.case, requests),
+            "transcript": case_reads.shared_conversation(self.session, self.case, requests),
             "t": Texts({s.code: s for s in self.services.values()}),
         }
 

@@ -12,7 +12,7 @@ from selvvisitation.extensions import db
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.adapters import policy_for
-from selvvisitation.services.visitation import (
+from selvvisitation.services.case_reads import (
     QueueCursor,
     QueueFilters,
     queue_page,

@@ -1,12 +1,12 @@
 """The CPR number is typed as digits: a phone shows its number keys (issue 12 item 10).
 
-The dialogue's question carries inputmode="numeric" (domain.dialogue.Question); the field
+The dialogue's question carries inputmode="numeric" (domain.dialogue_steps.Question); the field
 stays type="text" (GOV.UK: a CPR number is not a quantity, and type="number" drops the
 leading zero and the dash)."""
 
 from __future__ import annotations
 
-from selvvisitation.domain import dialogue as d
+from selvvisitation.domain import dialogue_steps as d
 from tests.domain.test_dialogue import FILLED, context
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import event
 
 from selvvisitation.extensions import db
 from selvvisitation.models import ConversationMessage
-from selvvisitation.services import dialogue as ops
+from selvvisitation.services import dialogue_turns
 from tests.citizen.dialogue_helpers import current
 from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen
@@ -132,8 +132,10 @@ def test_a_turn_builds_the_citizens_context_once(app, factories, monkeypatch):
     client.get("/borger/samtale")
     turn = current(household.citizen).turn
     calls = []
-    real = ops.build_context
-    monkeypatch.setattr(ops, "build_context", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = dialogue_turns.build_context
+    monkeypatch.setattr(
+        dialogue_turns, "build_context", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     response = client.post(
         "/borger/samtale/svar",
         data={

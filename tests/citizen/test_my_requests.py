@@ -24,7 +24,7 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, SwapRequest, Wish
-from selvvisitation.services import my_requests as ops
+from selvvisitation.services import citizen_requests
 from selvvisitation.services.staff_visits import open_swaps, wishes_for
 from tests.clock import MONDAY
 from tests.pages import sign_in_citizen, sign_in_relative, sign_in_staff
@@ -190,8 +190,10 @@ def test_the_service_refuses_once_the_visit_has_begun(household, factories):
     class Citizen:  # the actor as security.access builds it: the citizen, no relative
         subject, relative = citizen, None
 
-    with pytest.raises(ops.WithdrawRefused) as refused:
-        ops.withdraw_swap(db.session, swap_id=swap.id, citizen=citizen, actor=Citizen, now=begun)
+    with pytest.raises(citizen_requests.WithdrawRefused) as refused:
+        citizen_requests.withdraw_swap(
+            db.session, swap_id=swap.id, citizen=citizen, actor=Citizen, now=begun
+        )
     assert refused.value.code == "passed"
     db.session.expire_all()
     assert swap.status == SwapStatus.REQUESTED and not audits("swap_withdrawn")

@@ -12,7 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from selvvisitation.domain import dialogue as d
+from selvvisitation.domain import dialogue_steps as d
+from selvvisitation.domain.dialogue_steps.engine import GIVEN, NEEDS_CPR
+from selvvisitation.domain.dialogue_steps.primitives import MAX_NAME, MAX_TEXT
+from selvvisitation.domain.dialogue_steps.relative import CITIZEN_ONLY_STEPS
+from selvvisitation.domain.dialogue_steps.swap import visit_bookings
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.domain.types import Frequency, RelationKind, ServiceCategory
@@ -304,7 +308,7 @@ def test_a_standing_wish_is_judged_by_the_fullest_visit_it_covers():
         "period": [TOMORROW.isoformat(), (TODAY + timedelta(7)).isoformat()],
         "drop": [{"code": "PR-STOEVSUG", "minutes": 20}],
     }
-    assert [(b.day, b.booked_minutes) for b in d.visit_bookings(ctx, data)] == [
+    assert [(b.day, b.booked_minutes) for b in visit_bookings(ctx, data)] == [
         (TOMORROW, 30),
         (later, 50),
     ]
@@ -363,7 +367,7 @@ def test_a_reassessment_asks_why_words_relative_and_time_then_confirms():
 
 
 def test_too_long_text_is_refused():
-    problem = error(context(), "reassess_text", d.Answer(text="x" * (d.MAX_TEXT + 1)))
+    problem = error(context(), "reassess_text", d.Answer(text="x" * (MAX_TEXT + 1)))
     assert problem.message == "Write at most %(max)d characters"
 
 
@@ -415,8 +419,8 @@ def test_going_back_shows_the_answer_given_then_and_the_next_answer_replaces_it(
     changed = d.answer(ctx, back, d.Answer(choices=("PP-BAD",)))
     assert changed.state.data["drop"] == [{"code": "PP-BAD", "minutes": 30}]
     # What was shown again is not carried on, neither forward nor onto the stack.
-    assert d.GIVEN not in changed.state.data
-    assert all(d.GIVEN not in entry["data"] for entry in changed.state.stack)
+    assert GIVEN not in changed.state.data
+    assert all(GIVEN not in entry["data"] for entry in changed.state.stack)
     assert d.question(ctx, changed.state).selected == ()
 
 
@@ -543,7 +547,7 @@ def test_a_cpr_number_left_too_long_is_forgotten_and_asked_for_again(answered):
     """Issue 4: a CPR number does not linger in an unfinished conversation; from any step
     after its question the citizen is asked to write it again, the other answers kept."""
     state = run(context(), d.Answer(choice="new"), *NEW_RELATIVE[:answered], step="consent")
-    assert state.step in d.NEEDS_CPR and d.holds_cpr(state)
+    assert state.step in NEEDS_CPR and d.holds_cpr(state)
     forgotten, again = d.forget_cpr(state)
     assert again and forgotten.step == "relative_cpr"
     assert not d.holds_cpr(forgotten) and "1234" not in str(forgotten)
@@ -583,7 +587,7 @@ BAD_RELATIVE_ANSWERS = [
     ("relative_name", d.Answer(text="   "), {}, "Write the relative's name"),
     (
         "relative_name",
-        d.Answer(text="x" * (d.MAX_NAME + 1)),
+        d.Answer(text="x" * (MAX_NAME + 1)),
         {},
         "Write at most %(max)d characters",
     ),
@@ -703,7 +707,7 @@ def test_the_last_day_cannot_be_before_the_first():
     )
 
 
-@pytest.mark.parametrize("step", sorted(d.CITIZEN_ONLY_STEPS))
+@pytest.mark.parametrize("step", sorted(CITIZEN_ONLY_STEPS))
 def test_a_relative_acting_for_the_citizen_cannot_give_or_change_consent(step):
     problem = error(
         context(is_citizen=False),

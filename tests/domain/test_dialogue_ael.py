@@ -1,4 +1,5 @@
-"""The AEL path of the dialogue (domain.dialogue_ael), step by step, without Flask or a database.
+"""The AEL path of the dialogue (domain.dialogue_steps.priority), step by step, without Flask or
+a database.
 
 Each test cites DOMAIN.md, section "Ældreloven", and says whether it enforces law or reading.
 """
@@ -10,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from selvvisitation.domain import dialogue as d
-from selvvisitation.domain import dialogue_ael as ael
-from selvvisitation.domain.priorities import (
+from selvvisitation.domain import dialogue_steps as d
+from selvvisitation.domain.dialogue_steps import priority
+from selvvisitation.domain.priority_rules import (
     TEXT_FORSVARLIGT,
     TEXT_OUTSIDE,
     ElementInfo,
@@ -95,7 +96,7 @@ def test_an_element_first_at_one_visit_is_checked_told_and_sent():
     assert any(m.kind == "notice" and m.text == TEXT_FORSVARLIGT for m in intro)
     outcome = d.answer(ctx, state, A("send"))
     assert outcome.effect == "submit_priority"
-    draft = ael.draft_of(outcome.state.data)
+    draft = priority.draft_of(outcome.state.data)
     assert (draft.kind, draft.visit_id, draft.element_id) == (PriorityKind.FIRST, 1, 11)
     done = run(ctx, A("priority"), A("1"), A("element"), A("11"), A("first"), A("send"))
     assert done.step == "priority_done" and done.data["reference"] == "PRI-00000001"
@@ -121,7 +122,7 @@ def test_an_example_for_a_period_is_sent_with_the_examples_words():
     """DOMAIN.md "Ældreloven": reading (one of the municipality's examples, standing)."""
     ctx = context()
     state = run(ctx, A("priority"), A("period"), A("two_weeks"), A("example:1"))
-    draft = ael.draft_of(state.data)
+    draft = priority.draft_of(state.data)
     assert (draft.kind, draft.text) == (PriorityKind.EXAMPLE, "En gåtur")
     assert draft.period == (date(2026, 3, 3), date(2026, 3, 16))
 
@@ -130,7 +131,7 @@ def test_own_words_within_the_forlob_go_to_the_confirmation():
     """DOMAIN.md "Ældreloven": reading (her own words)."""
     state = run(context(), A("priority"), A("1"), A(text="Kaffe før badet, tak"))
     assert state.step == "priority_confirm"
-    assert ael.draft_of(state.data).text == "Kaffe før badet, tak"
+    assert priority.draft_of(state.data).text == "Kaffe før badet, tak"
 
 
 @pytest.mark.parametrize(
@@ -226,7 +227,7 @@ def test_no_step_of_the_path_mentions_minutes():
     """DOMAIN.md "Ældreloven": law/reading (no minutes are shown or counted)."""
     ctx = context()
     data = {"visit_id": 1, "element_id": 11, "kind": "first", "words": "x", "period": None}
-    for name in ael.PRIORITY_STEPS:
+    for name in priority.PRIORITY_STEPS:
         asked = d.question(ctx, d.State(name, dict(data), []))
         said = [asked.text, *(o.label for o in asked.options)]
         said += [m.text for m in d.entering(ctx, name, data)]

@@ -2,7 +2,7 @@
 "hvem har kigget", one short question when the matcher is unsure which way a swap goes, and
 a service named that she is not granted.
 
-Without Flask or a database (domain.dialogue, domain.dialogue_call_back). Deadlines are
+Without Flask or a database (domain.dialogue_steps, its call_back path). Deadlines are
 counted in working days (DOMAIN.md "Decisions, deadlines, complaints": hverdage, 002);
 a relative acts only with consent to act (DOMAIN.md "Relatives", 002 sections 10 and 16).
 """
@@ -14,8 +14,8 @@ from datetime import date
 
 import pytest
 
-from selvvisitation.domain import dialogue as d
-from selvvisitation.domain.dialogue_call_back import PHONE_PROBLEMS, danish_phone
+from selvvisitation.domain import dialogue_steps as d
+from selvvisitation.domain.dialogue_steps.call_back import PHONE_PROBLEMS, danish_phone
 from selvvisitation.domain.understanding import MatchableService
 from tests.domain.test_dialogue import context, run
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from selvvisitation.demo.esbjerg_catalogue import CATALOGUE
-from selvvisitation.domain import dialogue as d
+from selvvisitation.domain import dialogue_steps as d
 from selvvisitation.domain.understanding import (
     Intent,
     restore_danish_letters,

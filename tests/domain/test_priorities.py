@@ -1,4 +1,4 @@
-"""Priorities for coming visits and the worker's light record (domain.priorities).
+"""Priorities for coming visits and the worker's light record (domain.priority_rules).
 
 Every test cites DOMAIN.md, section "Ældreloven", and says whether it enforces the **law**
 or our **reading** of it.
@@ -12,9 +12,9 @@ from datetime import date
 
 import pytest
 
-from selvvisitation.domain import priorities
+from selvvisitation.domain import priority_rules
 from selvvisitation.domain.policy import Policy
-from selvvisitation.domain.priorities import (
+from selvvisitation.domain.priority_rules import (
     CITIZEN_TEXTS,
     MAX_OWN_WORDS,
     MAX_PERIOD_DAYS,
@@ -242,7 +242,7 @@ def test_no_priority_or_record_holds_minutes(cls):
 
 def test_no_citizen_text_mentions_minutes():
     """DOMAIN.md "Ældreloven": reading (no minutes are shown or counted for AEL citizens)."""
-    texts = [*CITIZEN_TEXTS, *PROBLEM_MESSAGES.values(), *priorities.KIND_LABELS.values()]
+    texts = [*CITIZEN_TEXTS, *PROBLEM_MESSAGES.values(), *priority_rules.KIND_LABELS.values()]
     assert not [t for t in texts if re.search(r"\d+ ?min|\bminut", t, re.IGNORECASE)]
 
 
@@ -343,8 +343,8 @@ def test_an_element_in_the_forlob_is_not_outside_even_if_also_listed_as_not_cove
 
 def test_element_words_cover_the_nine_fsiii_elements():
     """DOMAIN.md "Ældreloven": law (FSIII "Ældrelovsindsats" has nine codes)."""
-    assert len(priorities.ELEMENT_WORDS) == 9
-    assert all(words for words in priorities.ELEMENT_WORDS.values())
+    assert len(priority_rules.ELEMENT_WORDS) == 9
+    assert all(words for words in priority_rules.ELEMENT_WORDS.values())
 
 
 # --- The worker's record ------------------------------------------------------------------------
@@ -446,7 +446,7 @@ def test_wish_words_know_the_forlob_by_its_own_names_and_its_codes():
         ElementInfo(1, "care", "Pleje og omsorg", "Care"),
         ElementInfo(2, "practical", "Rengøring", "Cleaning"),
     ]
-    covered, not_covered = priorities.wish_matchables(mine, NAMES)
+    covered, not_covered = priority_rules.wish_matchables(mine, NAMES)
     assert [m.code for m in covered] == ["care", "practical"]
     assert {m.code for m in not_covered} == {"meals", "rehab", "respite"}
     reading = read_wish("Mere pleje og omsorg, og et bad", covered=covered, not_covered=not_covered)
@@ -472,6 +472,6 @@ def test_wish_words_know_the_forlob_by_its_own_names_and_its_codes():
 )
 def test_the_tick_list_gives_each_element_its_outcome(done, declined, outcomes, codes):
     """DOMAIN.md "Ældreloven": reading (recording is light: a tick list; declines count)."""
-    lines, problems = priorities.element_outcomes([("a", 1), ("b", 2)], done, declined)
+    lines, problems = priority_rules.element_outcomes([("a", 1), ("b", 2)], done, declined)
     assert [line.outcome for line in lines] == outcomes
     assert problems == codes

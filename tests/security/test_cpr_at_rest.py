@@ -24,7 +24,7 @@ from selvvisitation.extensions import db
 from selvvisitation.models import Citizen, Relative
 from selvvisitation.security import cpr_vault
 from selvvisitation.security.access import Actor
-from selvvisitation.services import dialogue as ops
+from selvvisitation.services import dialogue_turns
 from selvvisitation.services.my_data import citizen_data
 from tests.clock import MONDAY
 
@@ -109,8 +109,10 @@ def test_queries_compare_by_number_and_refuse_anything_else(factories):
 
 
 def _add_relative(citizen: Citizen, cpr: str) -> None:
-    ctx = ops.build_context(db.session, citizen, relative_id=None, may_act=True, language="da")
-    conversation = ops.start_conversation(db.session, citizen, ctx)
+    ctx = dialogue_turns.build_context(
+        db.session, citizen, relative_id=None, may_act=True, language="da"
+    )
+    conversation = dialogue_turns.start_conversation(db.session, citizen, ctx)
     db.session.flush()
     data = {
         "relative_name": "Mette Nielsen",
@@ -121,7 +123,7 @@ def _add_relative(citizen: Citizen, cpr: str) -> None:
         "relative_until": None,
     }
     actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id="s1")
-    ops.add_relative(db.session, conversation, ctx, data, actor)
+    dialogue_turns.add_relative(db.session, conversation, ctx, data, actor)
 
 
 def test_the_dialogue_finds_a_relative_already_listed_by_cpr(factories):
@@ -130,10 +132,10 @@ def test_the_dialogue_finds_a_relative_already_listed_by_cpr(factories):
         citizen=citizen, relative=factories.Relative(name="Mette N.", cpr=RELATIVE_CPR)
     )
     db.session.commit()
-    with pytest.raises(ops.EffectRefused) as refused:
+    with pytest.raises(dialogue_turns.EffectRefused) as refused:
         _add_relative(citizen, "150268-1357")
     assert refused.value.message.startswith("%(name)s is already on your list")
-    with pytest.raises(ops.EffectRefused) as own:
+    with pytest.raises(dialogue_turns.EffectRefused) as own:
         _add_relative(citizen, "230749-1234")
     assert own.value.message.startswith("That is your own CPR number")
 

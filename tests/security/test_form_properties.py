@@ -225,7 +225,7 @@ ACTOR_FOR = {
 # Columns a refused submission to one route may still change, beyond MAY_CHANGE_ON_REFUSAL.
 MAY_ALSO_CHANGE: dict[str, dict[str, set[str]]] = {
     # A wrong password counts against the account, which is paused after five
-    # (auth/service.py, "After 5 wrong tries, sign-in is paused for 15 minutes").
+    # (services/staff_sign_in.py, "After 5 wrong tries, sign-in is paused for 15 minutes").
     "auth.staff_login": {"staff_user": {"failed_logins", "locked_until"}},
     # A wrong code counts the same way; the enrolment page keeps the secret it showed.
     "auth.second_factor_page": {"staff_user": {"failed_logins", "locked_until"}},

@@ -11,7 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import url_for
 
-from selvvisitation.auth.service import (
+from selvvisitation.domain.types import StaffRole
+from selvvisitation.extensions import db
+from selvvisitation.models import EndedSession
+from selvvisitation.services.staff_sign_in import (
     LOCKOUT,
     MAX_FAILED_LOGINS,
     account_failures,
@@ -19,9 +22,6 @@ from selvvisitation.auth.service import (
     check_password,
     stored_password_hash,
 )
-from selvvisitation.domain.types import StaffRole
-from selvvisitation.extensions import db
-from selvvisitation.models import EndedSession
 from tests.clock import MONDAY
 from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token, sign_in_citizen, sign_in_staff

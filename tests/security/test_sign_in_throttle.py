@@ -17,7 +17,10 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from selvvisitation.app import register_proxy
-from selvvisitation.auth.service import (
+from selvvisitation.extensions import db
+from selvvisitation.models import FailedSignIn, StaffUser
+from selvvisitation.security.locking import lock_for_write
+from selvvisitation.services.staff_sign_in import (
     CLIENT_WINDOW,
     FAILURES_PER_CLIENT,
     LOCKOUT,
@@ -29,9 +32,6 @@ from selvvisitation.auth.service import (
     client_key,
     client_wait,
 )
-from selvvisitation.extensions import db
-from selvvisitation.models import FailedSignIn, StaffUser
-from selvvisitation.security.locking import lock_for_write
 from tests.clock import MONDAY
 from tests.factories import TEST_PASSWORD
 from tests.pages import csrf_token

@@ -1,4 +1,4 @@
-"""Import and export (services/interchange.py, docs/import-format.md).
+"""Import and export (services/interchange/, docs/import-format.md).
 
 The municipality brings decisions in from its care record system and takes everything
 out again (issue 3, "Import and export"): validate the whole file first, report every

@@ -1,5 +1,5 @@
 """Format version 2: Ældreloven in the import and export (issue 11; docs/import-format.md,
-section "Version 2: Ældreloven"; services/interchange_ael.py).
+section "Version 2: Ældreloven"; services/interchange/ael.py).
 
 DOMAIN.md "Ældreloven": (law) help at home is granted as a forløb (ÆL § 10) whose elements
 carry FSIII Ældrelovsindsats codes; help under ÆL excludes help under Serviceloven § 83

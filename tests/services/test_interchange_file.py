@@ -1,4 +1,4 @@
-"""The interchange file (services/interchange_file.py; issue 15, Medium 6 and 7).
+"""The interchange file (services/interchange/file.py; issue 15, Medium 6 and 7).
 
 The export file holds every CPR number, so it can travel encrypted to the receiver's age
 public key and be imported again with her identity (ASVS 4.0.3 V6.2.1, V8.1); the import
@@ -34,7 +34,7 @@ from selvvisitation.services.interchange import (
     open_export,
     validate_source,
 )
-from selvvisitation.services.interchange_file import FileSource, write_export
+from selvvisitation.services.interchange.file import FileSource, write_export
 from tests.services.test_interchange import PROPERTY_SETTINGS, example, row_counts
 
 

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selvvisitation.extensions import db
-from selvvisitation.services.interchange import import_document, json_path, json_schema
+from selvvisitation.services.interchange import import_document, json_schema
+from selvvisitation.services.interchange.fields import json_path
 from tests.conftest import _clean_tables
 from tests.schema_strategies import at, valid, wrong_type
 from tests.services.test_interchange import _DELETE, _paths, _set, example, row_counts

@@ -21,7 +21,7 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import Flag, ReassessmentRequest, SwapRequest
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from selvvisitation.services.supervision_report import Period, figures
 from tests.clock import MONDAY
 from tests.pages import check_page, sign_in_staff
@@ -176,7 +176,7 @@ def test_a_provider_far_above_the_municipality_is_pointed_out(client, page, hist
 def test_the_report_shows_the_latest_supervision_and_the_action_plan(client, page, world):
     findings = {t: (ThemeAssessment.MET, "") for t in THISTED_THEMES}
     findings[SupervisionTheme.HYGIENE] = (ThemeAssessment.NOT_MET, "Klude bruges overalt")
-    visit = service.record_visit(
+    visit = supervision_visits.record_visit(
         db.session,
         world.provider,
         visited_on=TODAY,
@@ -185,14 +185,14 @@ def test_the_report_shows_the_latest_supervision_and_the_action_plan(client, pag
         feedback_given_to="",
         staff=world.supervisor,
     )
-    recommendation = service.add_recommendation(
+    recommendation = supervision_visits.add_recommendation(
         db.session,
         visit,
         theme=SupervisionTheme.HYGIENE,
         text="Farvekodede klude",
         staff=world.supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         db.session,
         recommendation,
         action="Klude indkøbt",

@@ -11,7 +11,7 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.supervision_sampling import PickReason, draw_sample
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, SampledCitizen, SupervisionSample
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from tests.clock import MONDAY, NEW_YEARS_EVE
 from tests.pages import sign_in_staff
 
@@ -33,7 +33,7 @@ def errors(soup) -> list[str]:
 
 
 def draw(world, provider=None, seed=None) -> SupervisionSample:
-    sample = service.draw_for_provider(
+    sample = supervision_visits.draw_for_provider(
         db.session,
         provider or world.provider,
         YEAR,
@@ -122,8 +122,8 @@ def test_a_provider_with_two_citizens_is_visited_in_full_and_the_page_says_so(cl
 def test_the_recorded_seed_draws_the_same_sample_again(world):
     sample = draw(world)
     again = draw_sample(
-        service.profile_of(world.provider),
-        service.candidates_for(db.session, world.provider, local_today()),
+        supervision_visits.profile_of(world.provider),
+        supervision_visits.candidates_for(db.session, world.provider, local_today()),
         sample.seed,
     )
     assert sorted(again.picked_ids) == sorted(m.citizen_id for m in sample.members)
@@ -235,10 +235,12 @@ def test_a_swap_with_bad_input_is_refused_with_a_plain_message(client, page, wor
 def test_a_member_already_swapped_out_cannot_be_swapped_again(client, page, world):
     sample = draw(world)
     out = sample.members[0]
-    options = service.replacement_options(
+    options = supervision_visits.replacement_options(
         db.session, sample, out, [m.citizen_id for m in sample.members]
     )
-    service.replace_member(db.session, out, options[0][0].id, reason="Syg", staff=world.supervisor)
+    supervision_visits.replace_member(
+        db.session, out, options[0][0].id, reason="Syg", staff=world.supervisor
+    )
     db.session.commit()
     sign_in_staff(client, world.supervisor)
     page.get("supervision.replace", sample_id=sample.id, member_id=out.id, expected_status=404)

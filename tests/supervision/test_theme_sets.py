@@ -17,7 +17,7 @@ from selvvisitation.domain.supervision_themes import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import SupervisionRecommendation, SupervisionVisit
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from tests.pages import check_page, sign_in_staff
 from tests.supervision.test_visit_views import THEMES_DA
 
@@ -106,8 +106,8 @@ def test_the_default_keeps_the_five_themes_and_ignores_a_set_not_offered(client,
     sign_in_staff(client, world.supervisor)
     soup = page.get("supervision.new_visit", provider_id=world.provider.id, temaer="aeldretilsyn")
     assert legends(soup) == THEMES_DA
-    with pytest.raises(service.SupervisionError, match="theme_set_not_offered"):
-        service.record_visit(
+    with pytest.raises(supervision_visits.SupervisionError, match="theme_set_not_offered"):
+        supervision_visits.record_visit(
             db.session,
             world.provider,
             visited_on=date(2026, 3, 14),

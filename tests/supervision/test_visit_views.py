@@ -18,7 +18,7 @@ from selvvisitation.models import (
     SupervisionRecommendation,
     SupervisionVisit,
 )
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from tests.pages import check_page, sign_in_staff
 
 THEMES_DA = [
@@ -47,7 +47,7 @@ def errors(response) -> list[str]:
 def record(world, provider=None, on=date(2026, 3, 14), hygiene=ThemeAssessment.MET):
     findings = {t: (ThemeAssessment.MET, "") for t in THISTED_THEMES}
     findings[SupervisionTheme.HYGIENE] = (hygiene, "Handsker mangler")
-    visit = service.record_visit(
+    visit = supervision_visits.record_visit(
         db.session,
         provider or world.provider,
         visited_on=on,
@@ -61,7 +61,7 @@ def record(world, provider=None, on=date(2026, 3, 14), hygiene=ThemeAssessment.M
 
 
 def recommend(world, visit, text="Hav handsker i tasken"):
-    recommendation = service.add_recommendation(
+    recommendation = supervision_visits.add_recommendation(
         db.session, visit, theme=SupervisionTheme.HYGIENE, text=text, staff=world.supervisor
     )
     db.session.commit()

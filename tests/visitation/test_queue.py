@@ -10,7 +10,7 @@ from selvvisitation.domain.dates import local_day, local_today
 from selvvisitation.domain.types import CaseKind, CaseStatus, StaffRole
 from selvvisitation.domain.workdays import add_working_days
 from selvvisitation.extensions import db
-from selvvisitation.services.visitation import QueueCursor, QueueFilters, queue_page
+from selvvisitation.services.case_reads import QueueCursor, QueueFilters, queue_page
 from tests.clock import BEFORE_EASTER, NEW_YEARS_EVE
 from tests.pages import sign_in_staff
 

@@ -16,9 +16,9 @@ from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, CaseKind, CaseStatus
 from selvvisitation.extensions import db
 from selvvisitation.models import Case, Citizen, Team
+from selvvisitation.services.case_reads import QueueCursor, QueueFilters, queue_page
 from selvvisitation.services.cases import open_case
 from selvvisitation.services.interchange import import_document
-from selvvisitation.services.visitation import QueueCursor, QueueFilters, queue_page
 from tests.clock import MONDAY
 from tests.services.test_interchange import example
 

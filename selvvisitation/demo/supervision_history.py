@@ -39,7 +39,7 @@ from selvvisitation.models import (
     SwapRequest,
     Visit,
 )
-from selvvisitation.services import supervision as service
+from selvvisitation.services import supervision_visits
 from selvvisitation.services.cases import open_case
 
 MET, PARTLY, NOT_MET = ThemeAssessment.MET, ThemeAssessment.PARTLY_MET, ThemeAssessment.NOT_MET
@@ -62,13 +62,13 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
             StaffUser.municipality_id == municipality.id, StaffUser.role == StaffRole.SUPERVISOR
         )
     )
-    providers = {p.kind: p for p in service.providers_of(session, municipality.id)}
+    providers = {p.kind: p for p in supervision_visits.providers_of(session, municipality.id)}
     municipal, private = providers[ProviderKind.MUNICIPAL], providers[ProviderKind.PRIVATE]
     _declined_swaps(session, municipality, providers, today)
     _reassessments(session, municipal, private, today)
     _revisitation_forms(session, municipal, private, today)
     for provider in (municipal, private):
-        service.draw_for_provider(
+        supervision_visits.draw_for_provider(
             session,
             provider,
             today.year,
@@ -87,21 +87,21 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
             T.COHERENCE: (PARTLY, "Tre borgere vidste ikke, hvem der kom næste dag."),
         },
     )
-    hygiene = service.add_recommendation(
+    hygiene = supervision_visits.add_recommendation(
         session,
         last_year,
         theme=T.HYGIENE,
         text="Alle medarbejdere har håndsprit og handsker med i hvert hjem.",
         staff=supervisor,
     )
-    coherence = service.add_recommendation(
+    coherence = supervision_visits.add_recommendation(
         session,
         last_year,
         theme=T.COHERENCE,
         text="Borgeren får besked, når en anden hjælper kommer.",
         staff=supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         session,
         hygiene,
         action="Tasker pakkes med håndsprit og handsker hver morgen.",
@@ -109,7 +109,7 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
         due_on=today - timedelta(days=300),
         staff=supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         session,
         coherence,
         action="Ugeplan med navn på hjælperen hænges op hos borgeren.",
@@ -128,24 +128,24 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
             T.QUALITY_OF_LIFE: (MET, "Borgerne er glade for at kunne bytte til en gåtur."),
         },
     )
-    service.follow_up(
+    supervision_visits.follow_up(
         session, hygiene, this_year, status=FollowUpStatus.DONE, note="Set i alle besøgte hjem."
     )
-    service.follow_up(
+    supervision_visits.follow_up(
         session,
         coherence,
         this_year,
         status=FollowUpStatus.IN_PROGRESS,
         note="Ugeplanen er indført i Team Centrum, ikke i Team Nord.",
     )
-    times = service.add_recommendation(
+    times = supervision_visits.add_recommendation(
         session,
         this_year,
         theme=T.COHERENCE,
         text="Ændringer på mere end 30 minutter i den aftalte tid meldes til borgeren.",
         staff=supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         session,
         times,
         action="Planlæggeren ringer til borgeren ved flytning over 30 minutter.",
@@ -153,7 +153,7 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
         due_on=today + timedelta(days=40),
         staff=supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         session,
         times,
         action="Team Nord indfører ugeplanen som Team Centrum.",
@@ -183,7 +183,7 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
         },
         theme_set=ThemeSet.AELDRETILSYN,
     )
-    priorities = service.add_recommendation(
+    priorities = supervision_visits.add_recommendation(
         session,
         values,
         theme=T.SELF_DETERMINATION,
@@ -193,7 +193,7 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
         ),
         staff=supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         session,
         priorities,
         action="Hjælperne viser borgeren siden 'Det vigtigste for mig' ved første besøg.",
@@ -211,14 +211,14 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
             T.HYGIENE: (NOT_MET, "Gulvklude bruges i både køkken og bad."),
         },
     )
-    cloths = service.add_recommendation(
+    cloths = supervision_visits.add_recommendation(
         session,
         private_visit,
         theme=T.HYGIENE,
         text="Separate klude til køkken og bad, farvekodet.",
         staff=supervisor,
     )
-    service.add_action(
+    supervision_visits.add_action(
         session,
         cloths,
         action="Farvekodede klude indkøbt og instruks gennemgået.",
@@ -232,7 +232,7 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
 def _visit(session, provider, supervisor, on, exceptions, theme_set=ThemeSet.THISTED):
     findings = {theme: (MET, "") for theme in THEMES_OF[theme_set]}
     findings.update(exceptions)
-    return service.record_visit(
+    return supervision_visits.record_visit(
         session,
         provider,
         visited_on=on,

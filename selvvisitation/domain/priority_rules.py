@@ -51,7 +51,8 @@ ELEMENT_KINDS: frozenset[PriorityKind] = frozenset(
     {PriorityKind.FIRST, PriorityKind.MORE, PriorityKind.LESS, PriorityKind.SKIP}
 )
 # Reading: a priority is "ved næste besøg" — a standing one runs for a short period, as a
-# standing swap does (domain.dialogue.PERIODS: one, two or four weeks), and then she sets it anew.
+# standing swap does (dialogue_steps.primitives.PERIODS: one, two or four weeks), and then she
+# sets it anew.
 MAX_PERIOD_DAYS = 28
 MAX_OWN_WORDS = 500  # characters: a priority is one thing, not a letter
 

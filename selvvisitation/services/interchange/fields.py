@@ -1,7 +1,7 @@
 """The interchange format's field tables, values and paths (docs/import-format.md).
 
 One table per kind of record drives export, import and the JSON Schema alike
-(services/interchange.py), so the three cannot drift apart. Version 2 adds Ældreloven
+(services/interchange/), so the three cannot drift apart. Version 2 adds Ældreloven
 (DOMAIN.md "Ældreloven"): the legal basis of a decision, the forløb catalogue with its FSIII
 Ældrelovsindsats codes, the granted forløb, priorities, and visits with elements and no
 minutes. A version-1 document still reads: it has none of those, and means Serviceloven.

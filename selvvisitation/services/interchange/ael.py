@@ -3,9 +3,9 @@
 DOMAIN.md "Ældreloven": a decision under ÆL § 10 grants a forløb from the municipality's
 catalogue, whose elements carry FSIII Ældrelovsindsats codes, not services with minutes; the
 citizen sets priorities instead of swapping (§ 94 a falls away, Serviceloven § 2 stk. 5);
-a visit records the elements done and, by our reading, no minutes. services/interchange.py
+a visit records the elements done and, by our reading, no minutes. services/interchange/
 calls these at its seams (the checker, the writer, the export); the field tables are in
-interchange_fields.py. No Flask.
+fields.py. No Flask.
 
 A forløb's elements are numbered by their place in its ``elements`` (1 = the first), and
 everything that names an element (a granted element, a visit's element line, a priority)
@@ -32,7 +32,7 @@ from selvvisitation.models import (
     VisitElement,
     VisitPriority,
 )
-from selvvisitation.services.interchange_fields import (
+from selvvisitation.services.interchange.fields import (
     CARE_PROGRAMME,
     GRANTED_ELEMENT,
     PRIORITY,
@@ -47,7 +47,8 @@ from selvvisitation.services.interchange_fields import (
 )
 
 if TYPE_CHECKING:
-    from selvvisitation.services.interchange import _Checker, _Writer
+    from selvvisitation.services.interchange.validate import _Checker
+    from selvvisitation.services.interchange.write import _Writer
 
 # An element of the catalogue, as the document names it: (forløb code, number from 1).
 ElementKey = tuple[str, int]

@@ -1,8 +1,8 @@
 """The dialogue's path for a citizen under Ældreloven: "Det vigtigste for mig ved næste besøg".
 
 Under Ældreloven the § 94 a swap falls away (DOMAIN.md "Ældreloven", Serviceloven § 2 stk. 5);
-the citizen sets priorities for coming visits within her forløb instead (domain.priorities).
-One question per step, as in domain.dialogue, whose primitives these steps use:
+the citizen sets priorities for coming visits within her forløb instead (domain.priority_rules).
+One question per step, as in the swap path, whose visit and period questions these steps use:
 
     priority_visit → (priority_period) → priority_what → (priority_element → priority_kind)
                    → priority_confirm → priority_done
@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from selvvisitation.domain import priorities as rules
-from selvvisitation.domain.dialogue import (
+from selvvisitation.domain import priority_rules
+from selvvisitation.domain.dialogue_steps.menu import _menu_step
+from selvvisitation.domain.dialogue_steps.primitives import (
     N_,
     Answer,
     Context,
@@ -30,14 +31,12 @@ from selvvisitation.domain.dialogue import (
     Question,
     Step,
     VisitInfo,
-    _coming_visits,
-    _menu_step,
     _one_choice,
     _said,
-    _swap_period_ask,
     _text,
     _words,
 )
+from selvvisitation.domain.dialogue_steps.swap import _coming_visits, _swap_period_ask
 from selvvisitation.domain.types import PriorityKind
 
 SHOWN_VISITS = 5  # the next visits offered; the rest via a period (issue 12: short lists)
@@ -55,11 +54,11 @@ def bilingual(da: str, en: str) -> dict[str, str]:
     return {"da": da, "en": en}
 
 
-def _element(ctx: Context, element_id: int | None) -> rules.ElementInfo | None:
+def _element(ctx: Context, element_id: int | None) -> priority_rules.ElementInfo | None:
     return next((e for e in ctx.elements if e.id == element_id), None)
 
 
-def _element_name(element: rules.ElementInfo | None) -> dict[str, str] | None:
+def _element_name(element: priority_rules.ElementInfo | None) -> dict[str, str] | None:
     return bilingual(element.name_da, element.name_en) if element else None
 
 
@@ -72,9 +71,9 @@ def _period(data: Mapping[str, Any]) -> tuple[date, date] | None:
     return (date.fromisoformat(period[0]), date.fromisoformat(period[1])) if period else None
 
 
-def draft_of(data: Mapping[str, Any]) -> rules.PriorityDraft:
+def draft_of(data: Mapping[str, Any]) -> priority_rules.PriorityDraft:
     """The priority the answers so far describe."""
-    return rules.PriorityDraft(
+    return priority_rules.PriorityDraft(
         kind=PriorityKind(data["kind"]),
         visit_id=data.get("visit_id"),
         period=_period(data),
@@ -84,20 +83,24 @@ def draft_of(data: Mapping[str, Any]) -> rules.PriorityDraft:
 
 
 def problems_of(ctx: Context, data: Mapping[str, Any]) -> list[str]:
-    """The rules' problems with the priority (domain.priorities.check_priority)."""
-    return rules.check_priority(
+    """The rules' problems with the priority (domain.priority_rules.check_priority)."""
+    return priority_rules.check_priority(
         draft_of(data),
         today=ctx.today,
         elements=ctx.elements,
-        visits=tuple(rules.ComingVisit(v.id, v.day, v.elements) for v in ctx.visits),
+        visits=tuple(priority_rules.ComingVisit(v.id, v.day, v.elements) for v in ctx.visits),
         examples=[da for da, _en in ctx.examples],
         existing=ctx.priorities,
     )
 
 
 def refusal(problems: list[str]) -> Invalid:
-    """The first problem in plain words (domain.priorities.PROBLEM_MESSAGES)."""
-    return Invalid("answer", rules.PROBLEM_MESSAGES[problems[0]], {"max": rules.MAX_OWN_WORDS})
+    """The first problem in plain words (domain.priority_rules.PROBLEM_MESSAGES)."""
+    return Invalid(
+        "answer",
+        priority_rules.PROBLEM_MESSAGES[problems[0]],
+        {"max": priority_rules.MAX_OWN_WORDS},
+    )
 
 
 def _checked(ctx: Context, data: Mapping[str, Any], echo: Message) -> Go | Invalid:
@@ -109,7 +112,7 @@ def _checked(ctx: Context, data: Mapping[str, Any], echo: Message) -> Go | Inval
 
 
 def _intro(_ctx: Context, _data: Mapping[str, Any]) -> list[Message]:
-    return [Message("text", rules.TEXT_INTRO)]
+    return [Message("text", priority_rules.TEXT_INTRO)]
 
 
 def _visit_ask(ctx: Context, _data: Mapping[str, Any]) -> Question:
@@ -130,7 +133,7 @@ def _visit_handle(
     _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
     if answer.choice.isdigit() and question.option(answer.choice) is None:
-        return Invalid("answer", rules.PROBLEM_MESSAGES["visit_not_coming"])
+        return Invalid("answer", priority_rules.PROBLEM_MESSAGES["visit_not_coming"])
     option = _one_choice(question, answer, N_("Choose a visit"))
     if isinstance(option, Invalid):
         return option
@@ -171,7 +174,7 @@ def _what_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
 def _what_handle(
     ctx: Context, data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    text = _text(answer, "", required=False, limit=rules.MAX_OWN_WORDS)
+    text = _text(answer, "", required=False, limit=priority_rules.MAX_OWN_WORDS)
     if isinstance(text, Invalid):
         return text
     if not answer.choice and not text:
@@ -186,7 +189,7 @@ def _what_handle(
         chosen = {"kind": PriorityKind.EXAMPLE.value, "text": da, "element_id": None}
         chosen["example"] = option.params["example"]
         return _checked(ctx, {**data, **chosen}, _said(option))
-    reading = rules.read_wish(
+    reading = priority_rules.read_wish(
         text, covered=ctx.wish_covered, not_covered=ctx.wish_not_covered, language=ctx.language
     )
     if reading.outside:
@@ -210,7 +213,7 @@ def _element_ask(ctx: Context, data: Mapping[str, Any]) -> Question:
 def _element_handle(
     _ctx: Context, _data: Mapping[str, Any], answer: Answer, question: Question
 ) -> Go | Invalid:
-    option = _one_choice(question, answer, rules.PROBLEM_MESSAGES["element_missing"])
+    option = _one_choice(question, answer, priority_rules.PROBLEM_MESSAGES["element_missing"])
     if isinstance(option, Invalid):
         return option
     return Go("priority_kind", _said(option), data={"element_id": int(option.value)})
@@ -242,7 +245,7 @@ def _kind_handle(
 def _outside_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     return [
         Message("text", N_("You wrote: “%(words)s”"), {"words": data.get("words", "")}),
-        Message("text", rules.TEXT_OUTSIDE),
+        Message("text", priority_rules.TEXT_OUTSIDE),
     ]
 
 
@@ -293,7 +296,7 @@ def _confirm_intro(ctx: Context, data: Mapping[str, Any]) -> list[Message]:
     return [
         Message("priority_summary", "", summary(ctx, data)),
         # Reading (DOMAIN.md "Ældreloven"): the worker decides on the spot what is safe.
-        Message("notice", rules.TEXT_FORSVARLIGT),
+        Message("notice", priority_rules.TEXT_FORSVARLIGT),
     ]
 
 
@@ -341,7 +344,7 @@ def _done_intro(_ctx: Context, data: Mapping[str, Any]) -> list[Message]:
 
 STEPS: tuple[Step, ...] = (
     Step("priority_visit", _visit_ask, _visit_handle, _intro),
-    # The periods are the swap's: one, two or four weeks (reading; rules.MAX_PERIOD_DAYS).
+    # The periods are the swap's: one, two or four weeks (reading; priority_rules.MAX_PERIOD_DAYS).
     Step("priority_period", _swap_period_ask, _period_handle),
     Step("priority_what", _what_ask, _what_handle),
     Step("priority_element", _element_ask, _element_handle),

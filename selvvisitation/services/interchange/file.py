@@ -24,8 +24,8 @@ from typing import IO, Any
 import ijson
 import pyrage
 
-from selvvisitation.services.interchange import Header, Progress, SourceError
-from selvvisitation.services.interchange_fields import Problem
+from selvvisitation.services.interchange.fields import Problem
+from selvvisitation.services.interchange.source import Header, Progress, SourceError
 
 # What an age file starts with: binary, or armored (age -a).
 AGE_MAGIC = (b"age-encryption.org/v1", b"-----BEGIN AGE ENCRYPTED FILE-----")
@@ -204,7 +204,7 @@ class _Counting(io.RawIOBase):
 
 
 class FileSource:
-    """The interchange file, read three times by interchange.import_source: the header
+    """The interchange file, read three times by write.import_source: the header
     (everything but the citizens), then the citizens one by one to check them, then again
     to write them. Memory grows with one citizen, not the file. An age-encrypted file is
     decrypted in a stream each time, through a pipe in memory."""

@@ -45,7 +45,7 @@ def my_requests(
     session: Session, actor: Actor, today: date, priorities: list[VisitPriority]
 ) -> MyRequests:
     """Her swaps for coming visits and periods, and her wishes: the active ones and those
-    cancelled; the priorities as "Min hjælp" lists them (citizen.queries.recent_priorities).
+    cancelled; the priorities as "Min hjælp" lists them (services.citizen_reads.recent_priorities).
     A relative's look is audited and committed here (seed 002 section 16)."""
     citizen = actor.subject
     if actor.relative is not None:

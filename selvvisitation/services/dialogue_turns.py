@@ -1,6 +1,6 @@
 """The guided dialogue against the database: context, stored conversation, and effects.
 
-The steps live in domain/dialogue.py; here the citizen's rows become its plain
+The steps live in domain/dialogue_steps/; here the citizen's rows become its plain
 Context, answers become stored messages, and the named effects (send a swap, save a
 wish, ask for a reassessment, change a consent) are carried out in the caller's
 transaction. An effect that can no longer be done raises EffectRefused and the caller
@@ -21,11 +21,16 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session, scoped_session, selectinload
 
-from selvvisitation.domain import dialogue as engine
-from selvvisitation.domain import dialogue_ael, dialogue_call_back
-from selvvisitation.domain import priorities as priority_rules
+from selvvisitation.domain import dialogue_steps, priority_rules
 from selvvisitation.domain.cpr import normalise_cpr
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
+from selvvisitation.domain.dialogue_steps.call_back import (
+    MAX_CALL_TEXT,
+    PHONE_PROBLEMS,
+    danish_phone,
+)
+from selvvisitation.domain.dialogue_steps.priority import draft_of, problems_of, refusal
+from selvvisitation.domain.dialogue_steps.swap import run_check
 from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
 from selvvisitation.domain.types import (
     ActorKind,
@@ -199,11 +204,11 @@ def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit
     )
 
 
-def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> engine.VisitInfo:
+def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> dialogue_steps.VisitInfo:
     dropped = [
         line.service.code for swap in swaps for line in swap.dropped if line.service is not None
     ]
-    return engine.VisitInfo(
+    return dialogue_steps.VisitInfo(
         id=visit.id,
         day=visit.day,
         starts_at=visit.starts_at,
@@ -275,7 +280,7 @@ RELATIVE_ACTIONS = (
     "wish_saved",
     "reassessment_requested",
     "priority_requested",
-    "swap_withdrawn",  # services/my_requests.py: cancelled before the worker answered
+    "swap_withdrawn",  # services/citizen_requests.py: cancelled before the worker answered
     "wish_withdrawn",
     "call_back_requested",  # "Ring mig op" (issue 13)
 )
@@ -440,7 +445,7 @@ def build_context(
     may_act: bool,
     language: str,
     today: date | None = None,
-) -> engine.Context:
+) -> dialogue_steps.Context:
     today = today or local_today()
     services = services_for(session, citizen.municipality_id)
     visits = coming_visits(session, citizen, today)
@@ -452,7 +457,7 @@ def build_context(
         (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
         key=lambda c: c.id,
     )
-    return engine.Context(
+    return dialogue_steps.Context(
         today=today,
         language=language,
         is_citizen=is_citizen,
@@ -466,7 +471,7 @@ def build_context(
         visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
         consents=tuple(
-            engine.ConsentInfo(
+            dialogue_steps.ConsentInfo(
                 c.id,
                 c.relative_name,  # as she wrote it: never another citizen's (High 1)
                 c.relation.value,
@@ -525,10 +530,10 @@ def _speaker(actor: Any) -> dict[str, Any]:
 
 def _add(
     conversation: Conversation,
-    messages: Sequence[engine.Message],
+    messages: Sequence[dialogue_steps.Message],
     *,
     step: str,
-    user: engine.Message | None = None,
+    user: dialogue_steps.Message | None = None,
     actor: Any = None,
 ) -> None:
     if user is not None:
@@ -569,39 +574,43 @@ def _append(conversation: Conversation, message: ConversationMessage) -> None:
     session.add(message)
 
 
-def _save(conversation: Conversation, state: engine.State) -> None:
+def _save(conversation: Conversation, state: dialogue_steps.State) -> None:
     conversation.step = state.step
     conversation.state = state.to_json()  # a new dict: JSON columns track assignment only
     conversation.updated_at = utcnow()
 
 
-def start_conversation(session: Session, citizen: Citizen, ctx: engine.Context) -> Conversation:
-    state, messages = engine.start(ctx)
+def start_conversation(
+    session: Session, citizen: Citizen, ctx: dialogue_steps.Context
+) -> Conversation:
+    state, messages = dialogue_steps.start(ctx)
     conversation = Conversation(citizen=citizen, step=state.step, state=state.to_json())
     session.add(conversation)
     _add(conversation, messages, step=state.step)
     return conversation
 
 
-def current_conversation(session: Session, citizen: Citizen, ctx: engine.Context) -> Conversation:
+def current_conversation(
+    session: Session, citizen: Citizen, ctx: dialogue_steps.Context
+) -> Conversation:
     return open_conversation(session, citizen) or start_conversation(session, citizen, ctx)
 
 
-def state_of(conversation: Conversation) -> engine.State:
-    state = engine.State.from_json(conversation.step, conversation.state)
-    if state.step not in engine.STEPS:
-        state = engine.State(engine.START, {}, [])
+def state_of(conversation: Conversation) -> dialogue_steps.State:
+    state = dialogue_steps.State.from_json(conversation.step, conversation.state)
+    if state.step not in dialogue_steps.STEPS:
+        state = dialogue_steps.State(dialogue_steps.START, {}, [])
     return state
 
 
 def answer(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
-    given: engine.Answer,
+    ctx: dialogue_steps.Context,
+    given: dialogue_steps.Answer,
     actor: Any,
     relative_limits: RelativeLimits | None = None,
-) -> engine.Invalid | None:
+) -> dialogue_steps.Invalid | None:
     """Apply one answer; return the problem, or None when the conversation moved on."""
     return _apply(session, conversation, ctx, given, actor, relative_limits)[0]
 
@@ -609,14 +618,14 @@ def answer(
 def _apply(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
-    given: engine.Answer,
+    ctx: dialogue_steps.Context,
+    given: dialogue_steps.Answer,
     actor: Any,
     relative_limits: RelativeLimits | None,
-) -> tuple[engine.Invalid | None, bool]:
+) -> tuple[dialogue_steps.Invalid | None, bool]:
     """The answer's problem, and whether an effect changed what the context shows."""
     before = state_of(conversation)
-    outcome = engine.answer(ctx, before, given)
+    outcome = dialogue_steps.answer(ctx, before, given)
     if outcome.error is not None:
         return outcome.error, False
     echo, *said = outcome.messages
@@ -626,9 +635,9 @@ def _apply(
             updates = add_relative(session, conversation, ctx, state.data, actor, relative_limits)
         else:
             updates = EFFECTS[outcome.effect](session, conversation, ctx, state.data, actor)
-        state, entering = engine.after_effect(ctx, state, updates)
+        state, entering = dialogue_steps.after_effect(ctx, state, updates)
     else:
-        entering = engine.entering(ctx, state.step, state.data)
+        entering = dialogue_steps.entering(ctx, state.step, state.data)
     conversation.turn += 1
     _add(conversation, [*said, *entering], step=state.step, user=echo, actor=actor)
     _save(conversation, state)
@@ -647,7 +656,7 @@ class Viewer:
     may_act: bool
     language: str
 
-    def context(self, session: Session) -> engine.Context:
+    def context(self, session: Session) -> dialogue_steps.Context:
         return build_context(
             session,
             self.citizen,
@@ -662,14 +671,14 @@ class Turn:
     """The conversation, the context it was answered in, and the problem, if refused."""
 
     conversation: Conversation
-    ctx: engine.Context
+    ctx: dialogue_steps.Context
     viewer: Viewer
-    problem: engine.Invalid | None = None
+    problem: dialogue_steps.Invalid | None = None
 
 
 def show_conversation(
     session: Session, viewer: Viewer, idle_since: datetime
-) -> tuple[Conversation | None, engine.Context]:
+) -> tuple[Conversation | None, dialogue_steps.Context]:
     """The conversation page as it opens: the open conversation (a new one for someone who
     may act), without a CPR number left in it since ``idle_since``; a relative's look is
     audited. No conversation for a relative who may only see, where none is open.
@@ -730,7 +739,7 @@ def begin_turn(session: Session, viewer: Viewer, idle_since: datetime) -> Turn:
 def take_turn(
     session: Session,
     turn: Turn,
-    given: engine.Answer,
+    given: dialogue_steps.Answer,
     actor: Any,
     relative_limits: RelativeLimits | None = None,
 ) -> Turn:
@@ -751,7 +760,7 @@ def take_turn(
             current_conversation(session, turn.viewer.citizen, ctx),
             ctx,
             turn.viewer,
-            engine.Invalid("answer", refused.message, refused.params),
+            dialogue_steps.Invalid("answer", refused.message, refused.params),
         )
     if problem is not None:
         session.rollback()
@@ -834,27 +843,29 @@ def latest_summary_id(session: Session, conversation: Conversation) -> int | Non
 
 
 def go_back(
-    conversation: Conversation, ctx: engine.Context, actor: Any, to: str | None = None
+    conversation: Conversation, ctx: dialogue_steps.Context, actor: Any, to: str | None = None
 ) -> None:
     state = state_of(conversation)
-    if to is not None and to not in engine.changeable(state).values():
+    if to is not None and to not in dialogue_steps.changeable(state).values():
         return
-    state, messages = engine.back_to(ctx, state, to) if to else engine.back(ctx, state)
+    state, messages = (
+        dialogue_steps.back_to(ctx, state, to) if to else dialogue_steps.back(ctx, state)
+    )
     conversation.turn += 1
     _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
     _save(conversation, state)
 
 
-def call_me(conversation: Conversation, ctx: engine.Context, actor: Any) -> None:
+def call_me(conversation: Conversation, ctx: dialogue_steps.Context, actor: Any) -> None:
     """ "Ring mig op" from wherever the conversation is (issue 13): the call-me-back path."""
-    state, messages = engine.call_me(ctx, state_of(conversation))
+    state, messages = dialogue_steps.call_me(ctx, state_of(conversation))
     conversation.turn += 1
     _add(conversation, messages[1:], step=state.step, user=messages[0], actor=actor)
     _save(conversation, state)
 
 
 def start_over(
-    session: Session, conversation: Conversation, ctx: engine.Context, actor: Any
+    session: Session, conversation: Conversation, ctx: dialogue_steps.Context, actor: Any
 ) -> Conversation:
     """Close the conversation (kept, never deleted, without a CPR number) and open a new one."""
     conversation.turn += 1
@@ -862,10 +873,10 @@ def start_over(
         conversation,
         [],
         step=conversation.step,
-        user=engine.Message("answer", engine.N_("Start over")),
+        user=dialogue_steps.Message("answer", dialogue_steps.N_("Start over")),
         actor=actor,
     )
-    state, _ = engine.forget_cpr(state_of(conversation))
+    state, _ = dialogue_steps.forget_cpr(state_of(conversation))
     _save(conversation, state)
     conversation.closed_at = utcnow()
     return start_conversation(session, conversation.citizen, ctx)
@@ -878,22 +889,24 @@ def holds_stale_cpr(conversation: Conversation, idle_since: datetime) -> bool:
     """Whether the conversation, untouched since ``idle_since``, still holds a CPR number."""
     updated = conversation.updated_at  # None: a conversation started in this request
     return (
-        updated is not None and updated <= idle_since and engine.holds_cpr(state_of(conversation))
+        updated is not None
+        and updated <= idle_since
+        and dialogue_steps.holds_cpr(state_of(conversation))
     )
 
 
 def forget_stale_cpr(
-    conversation: Conversation, ctx: engine.Context | None, idle_since: datetime
+    conversation: Conversation, ctx: dialogue_steps.Context | None, idle_since: datetime
 ) -> bool:
     """Drop a CPR number from a conversation left since ``idle_since``; where it is still
     needed the citizen is asked (``ctx``: hers; None for a closed conversation) to write
     it again. Return whether anything was dropped."""
     if not holds_stale_cpr(conversation, idle_since):
         return False
-    state, again = engine.forget_cpr(state_of(conversation))
+    state, again = dialogue_steps.forget_cpr(state_of(conversation))
     if again and conversation.closed_at is None and ctx is not None:
         conversation.turn += 1  # the question asked now has changed: older forms are stale
-        _add(conversation, engine.type_cpr_again(ctx, state), step=state.step)
+        _add(conversation, dialogue_steps.type_cpr_again(ctx, state), step=state.step)
     _save(conversation, state)
     return True
 
@@ -906,7 +919,7 @@ def forget_stale_cprs(session: Session, idle_since: datetime, language: str = "d
         .where(
             Conversation.updated_at <= idle_since,
             # Only states that name the key or the step can hold a number; checked below.
-            sa.cast(Conversation.state, sa.Text).like(f"%{engine.CPR}%"),
+            sa.cast(Conversation.state, sa.Text).like(f"%{dialogue_steps.CPR}%"),
         )
         .order_by(Conversation.id)
     )
@@ -958,7 +971,7 @@ def _record(action: str, citizen: Citizen, obj: Any, actor: Any) -> None:
 def submit_swap(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
@@ -1008,12 +1021,14 @@ def submit_swap(
         )
     except VisitUnavailable:
         raise EffectRefused(
-            engine.N_("That visit can no longer be swapped. Go back and choose another visit")
+            dialogue_steps.N_(
+                "That visit can no longer be swapped. Go back and choose another visit"
+            )
         ) from None
     except FrameExceeded as full:
         # Rule 4: all swaps at one visit together stay within its time frame.
         raise EffectRefused(
-            engine.N_(
+            dialogue_steps.N_(
                 "Something else has just been booked at this visit, so "
                 "only %(free_minutes)s of its time are still free. "
                 "Go back and choose again"
@@ -1025,13 +1040,13 @@ def submit_swap(
         taken = {line.service.code for s in others for line in s.dropped if line.service}
         if taken & {line["code"] for line in data.get("drop") or ()}:
             raise EffectRefused(
-                engine.N_(
+                dialogue_steps.N_(
                     "Someone has just swapped that service at this visit. Go back and choose again"
                 )
             )
-    if not engine.run_check(ctx, data)["allowed"]:
+    if not run_check(ctx, data)["allowed"]:
         raise EffectRefused(
-            engine.N_("The swap no longer keeps to the rules. Go back and choose again")
+            dialogue_steps.N_("The swap no longer keeps to the rules. Go back and choose again")
         )
     _record("swap_requested", citizen, swap, actor)
     return {"reference": swap.reference}
@@ -1040,23 +1055,23 @@ def submit_swap(
 def submit_priority(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
     """Store what matters most to her for the worker's visit list; the caller holds the lock.
 
-    The rules (domain.priorities.check_priority) are checked once more here, against the
+    The rules (domain.priority_rules.check_priority) are checked once more here, against the
     priorities and visits read under the same lock.
     """
     citizen = conversation.citizen
     if not ctx.is_ael:
-        raise EffectRefused(engine.N_("Your help has changed. Please start over"))
-    problems = dialogue_ael.problems_of(ctx, data)
+        raise EffectRefused(dialogue_steps.N_("Your help has changed. Please start over"))
+    problems = problems_of(ctx, data)
     if problems:
-        refused = dialogue_ael.refusal(problems)
+        refused = refusal(problems)
         raise EffectRefused(refused.message, refused.params)
-    draft = dialogue_ael.draft_of(data)
+    draft = draft_of(data)
     who = _who(actor)
     priority = VisitPriority(
         citizen=citizen,
@@ -1079,7 +1094,7 @@ def submit_priority(
 def save_wish(
     session: Session,
     conversation: Conversation,
-    _ctx: engine.Context,
+    _ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
@@ -1101,7 +1116,7 @@ def save_wish(
 def submit_reassessment(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
@@ -1157,7 +1172,7 @@ def submit_reassessment(
 def request_call_back(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
@@ -1170,13 +1185,13 @@ def request_call_back(
     ).first()
     if existing is not None:
         return {"reference": existing.reference, "deadline": existing.case.deadline.isoformat()}
-    phone = dialogue_call_back.danish_phone(data.get("call_phone") or "")
+    phone = danish_phone(data.get("call_phone") or "")
     if phone is None:  # the engine checked it; a stored state from elsewhere is not trusted
-        raise EffectRefused(dialogue_call_back.PHONE_PROBLEMS["format"])
+        raise EffectRefused(PHONE_PROBLEMS["format"])
     citizen = conversation.citizen
     who = _who(actor)
     time = data.get("call_time") or "any_time"
-    text = " ".join(str(data.get("call_text") or "").split())[: dialogue_call_back.MAX_CALL_TEXT]
+    text = " ".join(str(data.get("call_text") or "").split())[:MAX_CALL_TEXT]
     when = GOOD_TIME_DA.get(time, GOOD_TIME_DA["any_time"]).lower()
     # The queue shows the title: the number and the time at a glance (Danish: for staff).
     title = f"Ring op på {phone}, {when}" + (" (pårørende)" if who["relative_id"] else "")
@@ -1212,7 +1227,7 @@ def request_call_back(
 def change_consent(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
@@ -1220,7 +1235,7 @@ def change_consent(
     citizen = conversation.citizen
     consent = session.get(Consent, data.get("consent_id"))
     if not ctx.is_citizen or consent is None or consent.citizen_id != citizen.id:
-        raise EffectRefused(engine.N_("Only you can change who may see your help"))
+        raise EffectRefused(dialogue_steps.N_("Only you can change who may see your help"))
     now = utcnow()
     action = data.get("consent_action")
     current = not _ended(consent, now)
@@ -1290,7 +1305,7 @@ def _within_limits(
 def add_relative(
     session: Session,
     conversation: Conversation,
-    ctx: engine.Context,
+    ctx: dialogue_steps.Context,
     data: Mapping[str, Any],
     actor: Any,
     limits: RelativeLimits | None = None,
@@ -1305,26 +1320,26 @@ def add_relative(
     """
     citizen = conversation.citizen
     if getattr(actor, "relative", None) is not None or not ctx.is_citizen:
-        raise EffectRefused(engine.N_("Only the citizen can give or change a consent"))
+        raise EffectRefused(dialogue_steps.N_("Only the citizen can give or change a consent"))
     sid = getattr(actor, "session_id", "") or ""
     # Before the number is looked up, so the refusal says nothing about it.
     if not sid or not _within_limits(session, citizen, sid, limits or RelativeLimits(), utcnow()):
         raise EffectRefused(
-            engine.N_(
+            dialogue_steps.N_(
                 "You have added many relatives in a short time. "
                 "Try again tomorrow, or call the municipality"
             )
         )
     cpr = normalise_cpr(data["relative_cpr"])
     if cpr == citizen.cpr:
-        raise EffectRefused(engine.N_("That is your own CPR number. Write your relative's"))
+        raise EffectRefused(dialogue_steps.N_("That is your own CPR number. Write your relative's"))
     relative = session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
     mine = (
         [c for c in relative.consents if c.citizen_id == citizen.id] if relative is not None else []
     )
     if mine:
         raise EffectRefused(
-            engine.N_(
+            dialogue_steps.N_(
                 "%(name)s is already on your list of relatives. You can "
                 'change the consent under "Relatives and consent"'
             ),

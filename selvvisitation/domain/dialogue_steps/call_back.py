@@ -2,14 +2,14 @@
 
 A person at the end of every road: the path is on the menu, the matcher's CALL_BACK intent
 ("ring mig op", "jeg vil tale med et menneske") starts it, and it is offered on every
-refusal and after every "Det forstod jeg ikke". One question per step, as in domain.dialogue:
+refusal and after every "Det forstod jeg ikke". One question per step, as in the other paths:
 
     call_phone → call_time → call_text → call_confirm (check your answers, "Ændr") → call_done
 
 The number is prefilled from the record of the one asking: the citizen's own, or, when a
 relative with consent to act asks, the relative's. The relative is the one who wants to
 talk, and the citizen may be the reason a relative acts at all; the citizen is told that
-the relative asked (services.dialogue, the "relative acted" notice). Sending opens a case
+the relative asked (services.dialogue_turns, the "relative acted" notice). Sending opens a case
 for the visitation with a deadline in working days (DOMAIN.md "Decisions, deadlines":
 deadlines are counted in hverdage); the deadline is shown before she sends.
 """
@@ -20,10 +20,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from selvvisitation.domain.dialogue import (
+from selvvisitation.domain.dialogue_steps.consent import _confirmed
+from selvvisitation.domain.dialogue_steps.menu import _menu_step
+from selvvisitation.domain.dialogue_steps.primitives import (
     GOOD_TIMES,
     N_,
-    TIME_LABELS,
     Answer,
     Context,
     Go,
@@ -32,13 +33,12 @@ from selvvisitation.domain.dialogue import (
     Option,
     Question,
     Step,
-    _confirmed,
-    _menu_step,
     _one_choice,
     _said,
     _text,
     _words,
 )
+from selvvisitation.domain.dialogue_steps.reassessment import TIME_LABELS
 
 MAX_CALL_TEXT = 300  # characters about what the call concerns: a line for the visitator
 START = "call_phone"
