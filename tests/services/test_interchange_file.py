@@ -350,6 +350,21 @@ def test_a_file_that_is_not_a_document_gets_a_plain_answer_without_its_content(
     assert not any("0101401234" in str(problem) for problem in problems)  # never a CPR number
 
 
+def test_an_integer_beyond_64_bits_is_read_and_refused_at_its_field(tmp_path):
+    """JSON allows any integer; yajl's C parser stops at 2**63, so the file is read again
+    with the pure-Python parser and the problem names the field (docs/import-format.md,
+    "every problem is reported with its JSON path"). Found by Hypothesis."""
+    document = example()
+    document["format"] = [2**63]
+    document["services"][0]["default_minutes"] = 10**30
+    source = tmp_path / "k.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    problems = [str(problem) for problem in validate_source(db.session, FileSource(source))]
+    assert any(problem.startswith("$.format:") for problem in problems), problems
+    assert any(p.startswith("$.services[0].default_minutes:") for p in problems), problems
+    assert not any("Not valid JSON" in problem for problem in problems)
+
+
 def test_a_byte_order_mark_is_accepted_as_json_loads_accepts_it(tmp_path):
     source = tmp_path / "k.json"
     source.write_bytes(b"\xef\xbb\xbf" + json.dumps(example()).encode("utf-8"))

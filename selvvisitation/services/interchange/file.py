@@ -203,6 +203,9 @@ class _Counting(io.RawIOBase):
         return len(data)
 
 
+_BIG_NUMBERS = ijson.get_backend("python")
+
+
 class FileSource:
     """The interchange file, read three times by write.import_source: the header
     (everything but the citizens), then the citizens one by one to check them, then again
@@ -214,6 +217,7 @@ class FileSource:
         self.identities = identities or []
         self.size = path.stat().st_size
         self.digests: list[bytes] = []
+        self.parser: Any = ijson  # yajl's C parser; the pure-Python one for huge integers
 
     @contextmanager
     def _open(self, on_read: Any = None) -> Iterator[io.BufferedReader]:
@@ -235,8 +239,13 @@ class FileSource:
 
         try:
             with self._open(on_read) as stream:
-                return _read_header(stream)
+                return _read_header(stream, self.parser)
         except ijson.JSONError as error:
+            if self.parser is ijson and "integer overflow" in str(error.args[:1]):
+                # JSON allows integers beyond 64 bits, where yajl's C parser stops; the
+                # pure-Python parser reads them (slower), so the checks can name the field.
+                self.parser = _BIG_NUMBERS
+                return self.header(progress)
             return Header(None, problems=[_json_problem(error)])
         except SourceError as error:
             return Header(None, problems=[error.problem])
@@ -244,7 +253,7 @@ class FileSource:
     def citizens(self) -> Iterator[Any]:
         try:
             with self._open() as stream:
-                yield from ijson.items(stream, "citizens.item", use_float=True)
+                yield from self.parser.items(stream, "citizens.item", use_float=True)
         except ijson.JSONError as error:
             raise SourceError(_json_problem(error)) from None
 
@@ -315,10 +324,10 @@ def _json_problem(error: Exception) -> Problem:
     )
 
 
-def _read_header(stream: IO[bytes]) -> Header:
+def _read_header(stream: IO[bytes], parser: Any = ijson) -> Header:
     """Everything but the citizens' list, and how many citizens it holds; its items are
     counted and skipped, not built."""
-    events = ijson.parse(stream, use_float=True)
+    events = parser.parse(stream, use_float=True)
     _prefix, event, value = next(events)
     if event != "start_map":
         return Header(_build(event, value, events))
