@@ -245,9 +245,10 @@ def export_file(output: Path | None, code: str | None, recipients: tuple[str, ..
     db.session.commit()
     click.echo(ENCRYPTED_WARNING if keys else CPR_WARNING, err=True)
     if output is None:
-        stream = click.get_binary_stream("stdout")  # bytes go to it as they are
-        write_export(export_text(export), stream, keys)
-        stream.flush()
+        # "-" is standard output as bytes, left open (get_binary_stream goes in Click 9).
+        with click.open_file("-", "wb") as stream:
+            write_export(export_text(export), stream, keys)
+            stream.flush()
     else:
         with _owner_only(output) as out:
             write_export(export_text(export), out, keys)
