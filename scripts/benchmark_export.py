@@ -5,7 +5,7 @@
 
 Issue 15, Medium 7: the export built the whole document (a dict, then its text, then its
 bytes, then the encrypted bytes) before it wrote a byte. It now writes citizen by citizen
-as it reads them, and encrypts as it writes (services/interchange.py export_text,
+as it reads them, and encrypts as it writes (services/interchange/export.py export_text,
 services/interchange/file.py write_export). This script makes the large file of
 scripts/benchmark_import.py (the demo's citizens × --copies), imports it into a SQLite
 database, then exports that database four times, each in a process of its own: as before
