@@ -84,7 +84,7 @@ def forget_pending_cpr() -> None:
 
     from selvvisitation.models.base import utcnow
     from selvvisitation.security.locking import lock_for_write
-    from selvvisitation.services.dialogue_turns import forget_stale_cprs
+    from selvvisitation.services.conversation_store import forget_stale_cprs
 
     minutes = current_app.config["PENDING_CPR_MINUTES"]
     lock_for_write(db.session)  # as a request that writes does: the lock before the reads

@@ -19,7 +19,7 @@ from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Citizen, StaffUser
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SEE, allow, current_actor
-from selvvisitation.services.dialogue_turns import names_given
+from selvvisitation.services.dialogue_context import names_given
 
 PAGE_SIZE = 50
 

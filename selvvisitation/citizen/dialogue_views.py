@@ -44,6 +44,9 @@ from selvvisitation.security.access import (
 )
 from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services import dialogue_turns
+from selvvisitation.services.conversation_store import latest_summary_id, messages_after, state_of
+from selvvisitation.services.dialogue_context import names_given, services_for
+from selvvisitation.services.dialogue_effects import RelativeLimits
 
 
 def _viewer() -> dialogue_turns.Viewer:
@@ -139,7 +142,7 @@ def _page(
 ) -> tuple[str, int] | Response:
     actor = current_actor()
     state = (
-        dialogue_turns.state_of(conversation)
+        state_of(conversation)
         if conversation
         else dialogue_steps.State(dialogue_steps.START, {}, [])
     )
@@ -154,7 +157,7 @@ def _page(
         "messages": [] if _fetch() else _log(conversation),
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
-        "relative_names": dialogue_turns.names_given(actor.subject),
+        "relative_names": names_given(actor.subject),
         # Issue 12 item 10: no "Gå et trin tilbage" where there is no step to go back to,
         # and "Ændr" on the lines of the summary asked about now.
         "can_go_back": bool(state.stack),
@@ -166,14 +169,14 @@ def _page(
         "show_all_options": request.args.get("alle") == "1" or request.form.get("more") == "1",
         "category_headings": CATEGORY_HEADINGS,
         "changeable": changeable,
-        "editable_summary": dialogue_turns.latest_summary_id(db.session, conversation)
+        "editable_summary": latest_summary_id(db.session, conversation)
         if changeable and conversation is not None
         else None,
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
         # Only what the page has not shown yet: never the whole history (issue 17).
-        new = _without_question(dialogue_turns.messages_after(db.session, conversation, since))
+        new = _without_question(messages_after(db.session, conversation, since))
         return jsonify(
             ok=not (form is not None and form.errors),
             log=render_template("citizen/_dialogue_messages.html", **{**values, "messages": new}),
@@ -183,9 +186,9 @@ def _page(
     return render_template("citizen/dialogue.html", **values), status
 
 
-def _relative_limits() -> dialogue_turns.RelativeLimits:
+def _relative_limits() -> RelativeLimits:
     config = current_app.config
-    return dialogue_turns.RelativeLimits(
+    return RelativeLimits(
         per_session=config["RELATIVES_ADDED_PER_SESSION"],
         per_citizen=config["RELATIVES_ADDED_PER_CITIZEN"],
         window=timedelta(hours=config["RELATIVES_ADDED_WINDOW_HOURS"]),
@@ -226,10 +229,10 @@ def consent_changed(actor: Actor) -> Any:
 def conversation() -> Any:
     actor = current_actor()
     current, ctx = dialogue_turns.show_conversation(db.session, _viewer(), _idle_since())
-    texts = Texts(dialogue_turns.services_for(db.session, actor.subject.municipality_id))
+    texts = Texts(services_for(db.session, actor.subject.municipality_id))
     form = None
     if current is not None and ctx.may_act:
-        asked = dialogue_steps.question(ctx, dialogue_turns.state_of(current))
+        asked = dialogue_steps.question(ctx, state_of(current))
         form = step_form(asked, texts)
         form.turn.data = str(current.turn)
     return _page(current, ctx, form, texts)
@@ -245,11 +248,9 @@ STALE = _l("This question has already been answered. Here is the question asked 
 def conversation_answer() -> Any:
     actor = current_actor()
     turn = dialogue_turns.begin_turn(db.session, _viewer(), _idle_since())
-    texts = Texts(dialogue_turns.services_for(db.session, actor.subject.municipality_id))
+    texts = Texts(services_for(db.session, actor.subject.municipality_id))
     current, ctx = turn.conversation, turn.ctx
-    form = step_form(
-        dialogue_steps.question(ctx, dialogue_turns.state_of(current)), texts, request.form
-    )
+    form = step_form(dialogue_steps.question(ctx, state_of(current)), texts, request.form)
     if not form.validate():
         return _page(current, ctx, form, texts, 400)
     refused = _refused(current)
@@ -281,7 +282,7 @@ def _refused(current: Conversation) -> dialogue_steps.Invalid | None:
 
 def _receipt_url(current: Conversation) -> str | None:
     """Something just sent has its own confirmation page (issue 12: a real receipt)."""
-    state = dialogue_turns.state_of(current)
+    state = state_of(current)
     if state.step not in RECEIPT_STEPS:
         return None
     endpoint, argument, key = RECEIPT_STEPS[state.step]
@@ -307,9 +308,7 @@ RECEIPT_STEPS = {
 def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
     if not _fetch():
         return redirect(url_for("citizen.conversation", _anchor="current-question"))
-    form = step_form(
-        dialogue_steps.question(turn.ctx, dialogue_turns.state_of(turn.conversation)), texts
-    )
+    form = step_form(dialogue_steps.question(turn.ctx, state_of(turn.conversation)), texts)
     form.turn.data = str(turn.conversation.turn)
     return _page(turn.conversation, turn.ctx, form, texts)
 
@@ -317,7 +316,7 @@ def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
 def _control(action: str) -> Any:
     actor = current_actor()
     turn = dialogue_turns.begin_turn(db.session, _viewer(), _idle_since())
-    texts = Texts(dialogue_turns.services_for(db.session, actor.subject.municipality_id))
+    texts = Texts(services_for(db.session, actor.subject.municipality_id))
     stale = request.form.get("turn") != str(turn.conversation.turn)
     if not BaseForm().validate() or stale:
         dialogue_turns.discard_turn(db.session)

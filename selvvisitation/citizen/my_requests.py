@@ -30,7 +30,7 @@ from selvvisitation.security.access import (
 from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services import citizen_requests
 from selvvisitation.services.citizen_reads import recent_priorities
-from selvvisitation.services.dialogue_turns import names_given
+from selvvisitation.services.dialogue_context import names_given
 
 # After "declined, because": a subordinate clause in Danish ("fordi det ikke var …").
 DECLINE_REASONS = {

@@ -24,7 +24,7 @@ from selvvisitation.models import MoveRequest, Visit, VisitChange
 from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_ACT, CITIZEN_SEE, allow, current_actor
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services.dialogue_turns import names_given
+from selvvisitation.services.dialogue_context import names_given
 from selvvisitation.services.visit_calendar import CalendarPage
 from selvvisitation.services.visit_changes import (
     VisitChangeRefused,

@@ -242,7 +242,7 @@ class CallBackRequest(db.Model):
 
     Opens a case for the visitation with its deadline in working days (the municipality's
     ``call_back_working_days``, default the next working day). A relative with consent to
-    act may ask; then the relative's own number is called (services.dialogue_turns).
+    act may ask; then the relative's own number is called (services.dialogue_effects).
     """
 
     __tablename__ = "call_back_request"

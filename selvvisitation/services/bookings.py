@@ -17,7 +17,7 @@ FrameExceeded (with the free minutes) instead of booking past the frame, and
 neither commits. A repeated submission_token returns the first swap: a
 double-clicked submit stores one record, even when the first one filled the frame.
 
-Every swap is stored here: the citizen's dialogue (services/dialogue_turns.submit_swap)
+Every swap is stored here: the citizen's dialogue (services/dialogue_effects.submit_swap)
 books through `book_swap` too, so the frame has one rule path. A standing wish for a
 period (``period=(first, last)``, no visit) has no visit to lock and no single frame:
 the rules engine checked it against the window's frame, and the worker judges each day.

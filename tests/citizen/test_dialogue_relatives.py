@@ -20,7 +20,7 @@ from selvvisitation.domain.types import ActorKind, ConsentScope, RelationKind
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Consent, Relative, SwapRequest
 from selvvisitation.security.access import Actor
-from selvvisitation.services import dialogue_turns
+from selvvisitation.services import conversation_store, dialogue_context, dialogue_effects
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
 from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
@@ -334,10 +334,10 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
     """The effect itself checks who acts: a relative's request never adds a consent."""
     citizen = household.citizen
     acting = factories.Consent(citizen=citizen, scope=ConsentScope.ACT)
-    conversation = dialogue_turns.start_conversation(
+    conversation = conversation_store.start_conversation(
         db.session,
         citizen,
-        dialogue_turns.build_context(
+        dialogue_context.build_context(
             db.session, citizen, relative_id=None, may_act=True, language="da"
         ),
     )
@@ -352,12 +352,12 @@ def test_the_service_refuses_a_relative_even_past_the_dialogue(household, factor
     }
     as_relative = Actor(kind=ActorKind.RELATIVE, relative=acting.relative, subject=citizen)
     for ctx_is_citizen in (True, False):  # even with a context that says "the citizen"
-        ctx = dialogue_turns.build_context(
+        ctx = dialogue_context.build_context(
             db.session, citizen, relative_id=None, may_act=True, language="da"
         )
         ctx = type(ctx)(**{**ctx.__dict__, "is_citizen": ctx_is_citizen})
-        with pytest.raises(dialogue_turns.EffectRefused) as refused:
-            dialogue_turns.add_relative(db.session, conversation, ctx, data, as_relative)
+        with pytest.raises(dialogue_effects.EffectRefused) as refused:
+            dialogue_effects.add_relative(db.session, conversation, ctx, data, as_relative)
         assert refused.value.message == "Only the citizen can give or change a consent"
     assert count(Relative) == 1 and count(Consent) == 1  # only the acting relative's
 
@@ -409,7 +409,7 @@ def test_a_relative_whose_consent_changed_mid_conversation_is_told_so_in_the_dia
     page.get("citizen.conversation")
     say(page, citizen, answer="swap")
     # Meanwhile the citizen changes the consent on her own device (as
-    # dialogue_turns.change_consent does).
+    # dialogue_effects.change_consent does).
     consent.revoked_at = datetime.now(ZoneInfo("UTC"))
     if change == "narrowed":
         factories.Consent(citizen=citizen, relative=consent.relative, scope=ConsentScope.SEE)

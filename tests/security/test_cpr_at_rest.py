@@ -24,7 +24,7 @@ from selvvisitation.extensions import db
 from selvvisitation.models import Citizen, Relative
 from selvvisitation.security import cpr_vault
 from selvvisitation.security.access import Actor
-from selvvisitation.services import dialogue_turns
+from selvvisitation.services import conversation_store, dialogue_context, dialogue_effects
 from selvvisitation.services.my_data import citizen_data
 from tests.clock import MONDAY
 
@@ -109,10 +109,10 @@ def test_queries_compare_by_number_and_refuse_anything_else(factories):
 
 
 def _add_relative(citizen: Citizen, cpr: str) -> None:
-    ctx = dialogue_turns.build_context(
+    ctx = dialogue_context.build_context(
         db.session, citizen, relative_id=None, may_act=True, language="da"
     )
-    conversation = dialogue_turns.start_conversation(db.session, citizen, ctx)
+    conversation = conversation_store.start_conversation(db.session, citizen, ctx)
     db.session.flush()
     data = {
         "relative_name": "Mette Nielsen",
@@ -123,7 +123,7 @@ def _add_relative(citizen: Citizen, cpr: str) -> None:
         "relative_until": None,
     }
     actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id="s1")
-    dialogue_turns.add_relative(db.session, conversation, ctx, data, actor)
+    dialogue_effects.add_relative(db.session, conversation, ctx, data, actor)
 
 
 def test_the_dialogue_finds_a_relative_already_listed_by_cpr(factories):
@@ -132,10 +132,10 @@ def test_the_dialogue_finds_a_relative_already_listed_by_cpr(factories):
         citizen=citizen, relative=factories.Relative(name="Mette N.", cpr=RELATIVE_CPR)
     )
     db.session.commit()
-    with pytest.raises(dialogue_turns.EffectRefused) as refused:
+    with pytest.raises(dialogue_effects.EffectRefused) as refused:
         _add_relative(citizen, "150268-1357")
     assert refused.value.message.startswith("%(name)s is already on your list")
-    with pytest.raises(dialogue_turns.EffectRefused) as own:
+    with pytest.raises(dialogue_effects.EffectRefused) as own:
         _add_relative(citizen, "230749-1234")
     assert own.value.message.startswith("That is your own CPR number")
 

@@ -16,7 +16,7 @@ from selvvisitation.domain.types import ActorKind, DeclineReason, PriorityNotMet
 from selvvisitation.extensions import db
 from selvvisitation.models import Conversation, Notification, NotificationPreference
 from selvvisitation.security.access import Actor
-from selvvisitation.services import dialogue_turns
+from selvvisitation.services import dialogue_effects
 from selvvisitation.services.case_actions import book_visit, change_decision
 from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
 from tests.clock import MONDAY
@@ -178,7 +178,7 @@ def test_a_relative_acting_for_the_citizen_tells_the_citizen_only(factories):
     db.session.add(conversation)
     db.session.commit()
     actor = Actor(kind=ActorKind.RELATIVE, relative=relative, subject=citizen)
-    dialogue_turns.save_wish(
+    dialogue_effects.save_wish(
         db.session, conversation, None, {"wish_kind": "time", "wish_text": "Før kl. 9"}, actor
     )
     db.session.commit()
@@ -193,7 +193,7 @@ def test_the_citizens_own_wish_tells_nobody(factories):
     db.session.add(conversation)
     db.session.commit()
     actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen)
-    dialogue_turns.save_wish(
+    dialogue_effects.save_wish(
         db.session, conversation, None, {"wish_kind": "time", "wish_text": "Før kl. 9"}, actor
     )
     db.session.commit()

@@ -9,7 +9,7 @@ refusal and after every "Det forstod jeg ikke". One question per step, as in the
 The number is prefilled from the record of the one asking: the citizen's own, or, when a
 relative with consent to act asks, the relative's. The relative is the one who wants to
 talk, and the citizen may be the reason a relative acts at all; the citizen is told that
-the relative asked (services.dialogue_turns, the "relative acted" notice). Sending opens a case
+the relative asked (services.dialogue_effects, the "relative acted" notice). Sending opens a case
 for the visitation with a deadline in working days (DOMAIN.md "Decisions, deadlines":
 deadlines are counted in hverdage); the deadline is shown before she sends.
 """

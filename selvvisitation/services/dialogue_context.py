@@ -1,0 +1,453 @@
+"""The Context the guided dialogue is given: the citizen's rows read once and made plain.
+
+domain/dialogue_steps/ takes a plain Context and imports no database; this module reads
+what a turn needs (the catalogue, the coming visits with their swaps, "Min hjælp", the
+consents, what relatives did, the Ældreloven forløb) in as few statements as it can
+(issue 17) and builds that Context. It writes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
+
+from selvvisitation.domain import dialogue_steps, priority_rules
+from selvvisitation.domain.dates import LOCAL, local_day, local_today
+from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
+from selvvisitation.domain.types import (
+    ElementOutcome,
+    LegalBasis,
+    PriorityStatus,
+    SwapStatus,
+    VisitServiceOutcome,
+)
+from selvvisitation.domain.understanding import MatchableService
+from selvvisitation.models import (
+    AuditEntry,
+    Citizen,
+    Consent,
+    ReassessmentRequest,
+    Relative,
+    Service,
+    SwapLine,
+    SwapRequest,
+    Visit,
+    VisitService,
+)
+from selvvisitation.models.base import utcnow
+from selvvisitation.models.priorities import VisitPriority
+from selvvisitation.models.programme import PriorityExample
+from selvvisitation.models.visits import VisitElement
+from selvvisitation.services.adapters import catalogue_entry, granted_for, policy_for
+from selvvisitation.services.bookings import HOLDING
+from selvvisitation.services.cases import call_back_deadline
+from selvvisitation.services.replacement_history import choice_history_for
+
+ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
+PLAN_DAYS = 21  # how far ahead coming visits are offered
+
+
+def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
+    """The municipality's catalogue, read once per transaction: a turn's context, its
+    catalogue and its texts share one read (issue 17: the catalogue was read up to 7 times
+    a turn). A commit or a rollback ends the transaction; the next one reads it anew, so an
+    administrator's change is seen by the next request."""
+    if isinstance(session, scoped_session):
+        session = session()  # the request's own session (db.session is its registry)
+    key = ("services_for", municipality_id)
+    transaction = session.get_transaction()
+    kept = session.info.get(key)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return dict(kept[1])
+    rows = session.scalars(select(Service).where(Service.municipality_id == municipality_id))
+    services = {service.code: service for service in rows}
+    session.info[key] = (session.get_transaction(), services)
+    return dict(services)
+
+
+def matchable(services: Sequence[Service]) -> tuple[MatchableService, ...]:
+    """The catalogue rows as the free-text matcher sees them (names and synonyms)."""
+    return tuple(
+        MatchableService(
+            code=s.code,
+            names=(s.name_da, s.name_en),
+            synonyms=(*(s.synonyms_da or ()), *(s.synonyms_en or ())),
+        )
+        for s in services
+        if s.active
+    )
+
+
+def swaps_at_visit(session: Session, visit_id: int) -> list[SwapRequest]:
+    return swaps_at_visits(session, [visit_id])[visit_id]
+
+
+def swaps_at_visits(session: Session, visit_ids: list[int]) -> dict[int, list[SwapRequest]]:
+    """The active swaps at each visit, in one query for all of them."""
+    found: dict[int, list[SwapRequest]] = {visit_id: [] for visit_id in visit_ids}
+    if visit_ids:
+        for swap in session.scalars(
+            select(SwapRequest)
+            .where(SwapRequest.visit_id.in_(visit_ids), SwapRequest.status.in_(ACTIVE_SWAP))
+            .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
+            .order_by(SwapRequest.id)
+        ):
+            if swap.visit_id is not None:  # always: the query asked for these visits
+                found[swap.visit_id].append(swap)
+    return found
+
+
+def _citizens_swaps(
+    session: Session, citizen: Citizen, visit_ids: list[int]
+) -> tuple[dict[int, list[SwapRequest]], list[SwapRequest]]:
+    """swaps_at_visits for the citizen's coming visits, and her swaps still waiting for an
+    answer (My help), in one statement with their lines (issue 17)."""
+    rows = session.scalars(
+        select(SwapRequest)
+        .where(
+            SwapRequest.citizen_id == citizen.id,
+            or_(
+                SwapRequest.status == SwapStatus.REQUESTED,
+                and_(SwapRequest.visit_id.in_(visit_ids), SwapRequest.status.in_(ACTIVE_SWAP)),
+            ),
+        )
+        .options(joinedload(SwapRequest.lines).joinedload(SwapLine.service))
+        .order_by(SwapRequest.id)
+    ).unique()
+    at_visits: dict[int, list[SwapRequest]] = {visit_id: [] for visit_id in visit_ids}
+    waiting = []
+    for swap in rows:
+        if swap.visit_id in at_visits and swap.status in ACTIVE_SWAP:
+            at_visits[swap.visit_id].append(swap)
+        if swap.status == SwapStatus.REQUESTED:
+            waiting.append(swap)
+    return at_visits, sorted(waiting, key=lambda swap: (swap.created_at, swap.id))
+
+
+def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(
+                Visit.citizen_id == citizen.id,
+                Visit.day >= today,
+                Visit.day <= today + timedelta(days=PLAN_DAYS),
+                Visit.cancelled.is_(False),
+                Visit.recorded_at.is_(None),
+            )
+            # Joined: the coming visits with their lines in one statement (issue 17).
+            .options(
+                joinedload(Visit.services).joinedload(VisitService.service),
+                joinedload(Visit.elements).joinedload(VisitElement.element),
+            )
+            .order_by(Visit.starts_at)
+        ).unique()
+    )
+
+
+def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> dialogue_steps.VisitInfo:
+    dropped = [
+        line.service.code for swap in swaps for line in swap.dropped if line.service is not None
+    ]
+    return dialogue_steps.VisitInfo(
+        id=visit.id,
+        day=visit.day,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        time_frame_minutes=visit.time_frame_minutes,
+        services=tuple(
+            (item.service.code, item.planned_minutes)
+            for item in visit.services
+            if item.service is not None
+            and item.granted_service_id is not None
+            and item.outcome == VisitServiceOutcome.PLANNED
+        ),
+        already_dropped=tuple(dropped),
+        # As bookings.booked_minutes counts them: what book_swap keeps within the frame.
+        booked_minutes=sum(line.minutes for swap in swaps for line in swap.added),
+        elements=tuple(e.element_id for e in visit.elements if e.outcome == ElementOutcome.PLANNED),
+    )
+
+
+def _my_help(citizen: Citizen, visits: list[Visit], pending: list[SwapRequest]) -> dict[str, Any]:
+    decision = citizen.current_decision
+    granted = [
+        {
+            "service": g.service.code,
+            "minutes": g.minutes_per_delivery,
+            "frequency": g.frequency.value,
+            "weekdays": list(g.weekday_tuple),
+            "end": g.end_date.isoformat() if g.end_date else None,
+        }
+        for g in (decision.granted_services if decision else [])
+    ]
+    return {
+        "granted": granted,
+        "visits": [
+            {
+                "start": v.starts_at.isoformat(),
+                "end": v.ends_at.isoformat(),
+                "frame": v.time_frame_minutes,
+                "services": [i.service.code for i in v.services if i.service is not None],
+            }
+            for v in visits[:5]
+        ],
+        "provider": citizen.provider.name if citizen.provider else "",
+        "provider_phone": (citizen.provider.phone or "") if citizen.provider else "",
+        "swaps": [{"reference": s.reference} for s in pending],
+    }
+
+
+def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
+    rows = session.scalars(
+        select(ReassessmentRequest)
+        .where(ReassessmentRequest.citizen_id == citizen.id)
+        .order_by(ReassessmentRequest.created_at.desc())
+        .limit(5)
+    )
+    return tuple(
+        {
+            "reason": r.reason.value,
+            "created": local_day(r.created_at).isoformat(),
+            "status": r.case.status.value if r.case else "open",
+            "deadline": r.case.deadline.isoformat() if r.case and r.case.deadline else None,
+        }
+        for r in rows
+    )
+
+
+RELATIVE_ACTIONS = (
+    "swap_requested",
+    "wish_saved",
+    "reassessment_requested",
+    "priority_requested",
+    "swap_withdrawn",  # services/citizen_requests.py: cancelled before the worker answered
+    "wish_withdrawn",
+    "call_back_requested",  # "Ring mig op" (issue 13)
+)
+
+
+def names_given(citizen: Citizen) -> dict[int, str]:
+    """Relative id -> the name the citizen gave that relative (her latest consent's).
+
+    What she is shown: Relative.name may be another citizen's words (issue 15, High 1).
+    """
+    return {c.relative_id: c.relative_name for c in sorted(citizen.consents, key=lambda c: c.id)}
+
+
+def _relative_actions(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
+    """What relatives did on the citizen's behalf: shown to the citizen (002 section 16)."""
+    names = names_given(citizen)
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.citizen_id == citizen.id,
+            AuditEntry.action.in_(RELATIVE_ACTIONS),
+            AuditEntry.actor_relative_id.is_not(None),
+        )
+        .order_by(AuditEntry.at.desc())
+        .limit(10)
+    )
+    return tuple(
+        {
+            "at": entry.at.isoformat(),
+            "name": names.get(entry.actor_relative_id or 0, ""),
+            "action": entry.action,
+        }
+        for entry in rows
+    )
+
+
+def consent_ended(consent: Consent, now: datetime) -> bool:
+    """Withdrawn or expired; a consent from a coming day has not ended."""
+    return (consent.revoked_at is not None and consent.revoked_at <= now) or (
+        consent.valid_to is not None and consent.valid_to <= now
+    )
+
+
+def _period_of(consent: Consent) -> dict[str, str | None]:
+    """The consent's coming first day and its last day, as local ISO dates, while current."""
+    now = utcnow()
+    if consent_ended(consent, now):
+        return {"starts": None, "ends": None}
+    starts = consent.valid_from.astimezone(LOCAL).date() if consent.valid_from > now else None
+    # valid_to is the start of the day after the last one (see add_relative).
+    ends = (
+        (consent.valid_to.astimezone(LOCAL) - timedelta(seconds=1)).date()
+        if consent.valid_to is not None
+        else None
+    )
+    return {
+        "starts": starts.isoformat() if starts else None,
+        "ends": ends.isoformat() if ends else None,
+    }
+
+
+# --- Ældreloven: the forløb, the examples and the priorities (DOMAIN.md "Ældreloven") -------
+
+
+def _name(da: str, en: str) -> dict[str, str]:
+    return {"da": da, "en": en}
+
+
+def requested_priorities(session: Session, citizen: Citizen) -> list[VisitPriority]:
+    return list(
+        session.scalars(
+            select(VisitPriority)
+            .where(
+                VisitPriority.citizen_id == citizen.id,
+                VisitPriority.status == PriorityStatus.REQUESTED,
+            )
+            .order_by(VisitPriority.created_at, VisitPriority.id)
+        )
+    )
+
+
+def _my_forlob(
+    citizen: Citizen, visits: list[Visit], pending: list[VisitPriority]
+) -> dict[str, Any]:
+    """The forløb in plain words for "Min hjælp": no minutes (DOMAIN.md "Ældreloven")."""
+    decision = citizen.current_decision
+    programme = decision.care_programme if decision else None
+    provider = (decision.provider if decision else None) or citizen.provider
+    return {
+        "programme": _name(programme.name_da, programme.name_en) if programme else None,
+        "description": _name(programme.description_da, programme.description_en)
+        if programme
+        else None,
+        "elements": [
+            {"name": _name(g.element.name_da, g.element.name_en), "meaning": g.meaning}
+            for g in (decision.granted_elements if decision else [])
+        ],
+        "goals": decision.goals if decision else "",
+        "often": decision.visit_frequency_text if decision else "",
+        "follow_up": decision.follow_up_date.isoformat()
+        if decision and decision.follow_up_date
+        else None,
+        "provider": provider.name if provider else "",
+        "provider_phone": (provider.phone or "") if provider else "",
+        "visits": [
+            {
+                "start": v.starts_at.isoformat(),
+                "end": v.ends_at.isoformat(),
+                "elements": [_name(e.element.name_da, e.element.name_en) for e in v.elements],
+            }
+            for v in visits[:5]
+        ],
+        "priorities": [{"reference": p.reference} for p in pending],
+    }
+
+
+def _ael_context(session: Session, citizen: Citizen) -> dict[str, Any]:
+    """The Context fields of an AEL citizen: her forløb's elements, examples and priorities."""
+    decision = citizen.current_decision
+    elements = tuple(
+        priority_rules.ElementInfo(
+            g.element.id, g.element.fsiii_code, g.element.name_da, g.element.name_en
+        )
+        for g in (decision.granted_elements if decision else [])
+    )
+    examples = session.scalars(
+        select(PriorityExample)
+        .where(PriorityExample.municipality_id == citizen.municipality_id, PriorityExample.active)
+        .order_by(PriorityExample.position, PriorityExample.id)
+    )
+    covered, not_covered = priority_rules.wish_matchables(
+        elements, {c.code: (c.name_da, c.name_en) for c in ELDERLY_CODES}
+    )
+    return {
+        "legal_basis": LegalBasis.AEL,
+        "elements": elements,
+        "examples": tuple((e.text_da, e.text_en) for e in examples),
+        "priorities": tuple(
+            priority_rules.ExistingPriority(
+                p.visit_id,
+                (p.period_start, p.period_end) if p.period_start and p.period_end else None,
+                p.element_id,
+                p.kind,
+            )
+            for p in requested_priorities(session, citizen)
+        ),
+        "wish_covered": covered,
+        "wish_not_covered": not_covered,
+    }
+
+
+def is_ael(citizen: Citizen) -> bool:
+    decision = citizen.current_decision
+    return decision is not None and decision.legal_basis == LegalBasis.AEL
+
+
+def build_context(
+    session: Session,
+    citizen: Citizen,
+    *,
+    relative_id: int | None,
+    may_act: bool,
+    language: str,
+    today: date | None = None,
+) -> dialogue_steps.Context:
+    today = today or local_today()
+    services = services_for(session, citizen.municipality_id)
+    visits = coming_visits(session, citizen, today)
+    swaps, waiting_swaps = _citizens_swaps(session, citizen, [v.id for v in visits])
+    is_citizen = relative_id is None
+    ael = is_ael(citizen)
+    # A relative sees only their own consent; the citizen sees all of them.
+    consents = sorted(
+        (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
+        key=lambda c: c.id,
+    )
+    return dialogue_steps.Context(
+        today=today,
+        language=language,
+        is_citizen=is_citizen,
+        citizen_name=citizen.name,
+        citizen_cpr=(citizen.cpr or "") if is_citizen else "",
+        may_act=may_act,
+        policy=policy_for(citizen.municipality),
+        granted=tuple(granted_for(citizen.current_decision)),
+        # catalogue_for's entries, from the catalogue read above.
+        catalogue={code: catalogue_entry(s) for code, s in services.items() if s.active},
+        visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
+        services=matchable(list(services.values())),
+        consents=tuple(
+            dialogue_steps.ConsentInfo(
+                c.id,
+                c.relative_name,  # as she wrote it: never another citizen's (High 1)
+                c.relation.value,
+                c.scope.value,
+                c.is_active(),
+                c.relative.cpr if is_citizen else None,
+                relation_text=c.relation_text,
+                **_period_of(c),
+            )
+            for c in consents
+            if c.is_active()
+            or not any(o.relative_id == c.relative_id and o.id > c.id for o in consents)
+        ),
+        my_help=_my_forlob(citizen, visits, requested_priorities(session, citizen))
+        if ael
+        else _my_help(citizen, visits, waiting_swaps),
+        reassessments=_reassessments(session, citizen),
+        relative_actions=_relative_actions(session, citizen) if is_citizen else (),
+        phones={
+            "citizen": citizen.phone or "",
+            "visitation": citizen.municipality.visitation_phone or "",
+            **({} if is_citizen else {"relative": _relative_phone(session, relative_id)}),
+        },
+        call_back_by=call_back_deadline(citizen, today),
+        # Read once, and only when the short list of replacements is shown (issue 12, 3).
+        choice_history=functools.cache(functools.partial(choice_history_for, session, citizen)),
+        **(_ael_context(session, citizen) if ael else {}),
+    )
+
+
+def _relative_phone(session: Session, relative_id: int | None) -> str:
+    relative = session.get(Relative, relative_id) if relative_id is not None else None
+    return (relative.phone or "") if relative is not None else ""
