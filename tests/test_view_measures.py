@@ -12,10 +12,9 @@ from pathlib import Path
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "view_measures.py"
 
 # Views that still call commit, flush, add, delete or rollback on the session: sign-in and
-# sign-out (the server-side session row), the second factor's steps, the OIDC callback, the
-# citizen's data download, the worker's visit page (wishes marked seen) and /sundhed. Lower
-# it when one moves into a service.
-MOST_WRITING_VIEWS = 8
+# sign-out (the server-side session row), the second factor's steps, the OIDC callback and
+# the worker's visit page (wishes marked seen). Lower it when one moves into a service.
+MOST_WRITING_VIEWS = 6
 
 
 def _measures():

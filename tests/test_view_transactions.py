@@ -19,10 +19,8 @@ NOT_YET_MOVED = {
     "auth/oidc.py": 2,
     "auth/second_factor_views.py": 4,
     "auth/views.py": 4,
-    "citizen/my_data.py": 1,
     "public/errors.py": 1,
     "public/layout.py": 1,
-    "public/views.py": 1,
     "staff/record.py": 2,
     "staff/record_ael.py": 1,
 }

@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.extensions import db
-from selvvisitation.security import audit
 from selvvisitation.security.access import CITIZEN_SELF, allow, current_actor
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services.my_data import citizen_data
+from selvvisitation.services.my_data import citizen_data, export_citizen_data
 
 TABLE_LABELS = {
     "citizen": _l("You"),
@@ -86,9 +85,7 @@ def my_data() -> str:
 def my_data_download() -> Response:
     """A file to keep: JSON for machines, or a page that reads well when printed."""
     citizen = current_actor().citizen
-    held = citizen_data(db.session, citizen)
-    audit.record("read", citizen=citizen, object_type="data_export", purpose="data_export")
-    db.session.commit()
+    held = export_citizen_data(db.session, citizen)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     if request.form.get("format") == "json":
         body = json.dumps(

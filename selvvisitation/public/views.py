@@ -10,14 +10,13 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from selvvisitation.auth.views import STAFF_HOME
 from selvvisitation.extensions import db
 from selvvisitation.i18n import safe_next_url
 from selvvisitation.security.access import LARGE_TEXT, PUBLIC, allow, current_actor
+from selvvisitation.services.readiness import database_answers
 
 blueprint = Blueprint("public", __name__)
 
@@ -78,10 +77,7 @@ def set_text_size() -> Response:
 def health() -> tuple[dict, int]:
     """Readiness for the load balancer: says nothing about anyone. 503 when the database
     does not answer, so the instance is taken out (issue 15, Low 11)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not database_answers(db.session):
         return {"status": "database unreachable"}, 503
     return {"status": "ok"}, 200
 

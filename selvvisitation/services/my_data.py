@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from selvvisitation.extensions import db
 from selvvisitation.models import Citizen
-from selvvisitation.security import cpr_vault
+from selvvisitation.security import audit, cpr_vault
+from selvvisitation.services.transaction import one_transaction
 
 # Columns that say nothing about the citizen and only help an attacker. The CPR number's
 # ciphertext and blind index are among them; the number itself is given readable (_row).
@@ -77,3 +78,12 @@ def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
                 if rows:
                     held.setdefault(table.name, []).extend(rows)
     return {name: rows for name, rows in held.items() if rows}
+
+
+def export_citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
+    """What is held about the citizen, for her to download, with the audit entry that says
+    she took a copy: both in one transaction, so there is no file without its entry."""
+    with one_transaction(session):
+        held = citizen_data(session, citizen)
+        audit.record("read", citizen=citizen, object_type="data_export", purpose="data_export")
+    return held

@@ -7,12 +7,15 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from flask import url_for
+from sqlalchemy import select
 
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
+from selvvisitation.services.my_data import export_citizen_data
 from tests.clock import MONDAY
 from tests.pages import citizen_acted_for, csrf_token, sign_in_citizen
 from tests.security.world import build_world
+from tests.unit_of_work import nothing_written_when_the_audit_entry_is_refused
 
 pytestmark = pytest.mark.today(MONDAY)
 
@@ -98,3 +101,23 @@ def test_the_labels_are_danish_on_the_page(page, client, factories):
     assert "Besøg" in listed
     assert "_" not in listed
     assert "conversation" not in listed.lower()
+
+
+def test_no_copy_is_handed_over_when_its_audit_entry_is_refused(factories, audit_log_refuses):
+    """GDPR art. 15 with the log of who read what (security/audit.py): the copy and its audit
+    entry are one unit of work (issue 16). Refused, the export raises and writes nothing."""
+    world = build_world(factories)
+    nothing_written_when_the_audit_entry_is_refused(
+        lambda: export_citizen_data(db.session, world.own.citizen)
+    )
+
+
+def test_the_export_commits_its_audit_entry_itself(factories):
+    world = build_world(factories)
+    held = export_citizen_data(db.session, world.own.citizen)
+    db.session.rollback()  # nothing left to roll back: the service committed
+    assert held["visit"][0]["id"] == world.own.visit.id
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "data_export")
+    ).all()
+    assert entry.citizen_id == world.own.citizen.id
