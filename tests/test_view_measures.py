@@ -12,9 +12,9 @@ from pathlib import Path
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "view_measures.py"
 
 # Views that still call commit, flush, add, delete or rollback on the session: sign-in and
-# sign-out (the server-side session row), the second factor's steps, the OIDC callback and
-# the worker's visit page (wishes marked seen). Lower it when one moves into a service.
-MOST_WRITING_VIEWS = 6
+# sign-out (the server-side session row), the second factor's steps and the OIDC callback.
+# Lower it when one moves into a service.
+MOST_WRITING_VIEWS = 5
 
 
 def _measures():

@@ -21,8 +21,6 @@ NOT_YET_MOVED = {
     "auth/views.py": 4,
     "public/errors.py": 1,
     "public/layout.py": 1,
-    "staff/record.py": 2,
-    "staff/record_ael.py": 1,
 }
 
 

@@ -46,8 +46,10 @@ from selvvisitation.models import (
     Wish,
     utcnow,
 )
+from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
+from selvvisitation.services.ael_visits import AelRecord, save_ael_record
 from selvvisitation.services.flags import evaluate_citizen
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 from selvvisitation.services.transaction import one_transaction
@@ -191,11 +193,26 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
 def note_seen_by_worker(wishes: VisitWishes, now: datetime) -> None:
     """The worker has the visit open: its unanswered swaps and active wishes are seen from now.
 
-    Only the first time counts; the request's own commit (with its audit entry) writes it.
+    Only the first time counts; open_visit_record commits it with its audit entry.
     """
     for row in [*open_swaps(wishes), *wishes.wishes]:
         if row.seen_by_worker_at is None:
             row.seen_by_worker_at = now
+
+
+def open_visit_record(session: Session, visit: Visit, wishes: VisitWishes, now: datetime) -> None:
+    """The worker has opened the visit's record page: her read is audited and what she was
+    shown is seen from ``now``, both in one transaction (issue 16). The page calls this once
+    it is rendered, so the commit does not expire what it shows."""
+    with one_transaction(session):
+        audit.record(
+            "read",
+            citizen=visit.citizen,
+            object_type="visit",
+            object_id=visit.id,
+            purpose="record_visit",
+        )
+        note_seen_by_worker(wishes, now)
 
 
 def open_swaps(wishes: VisitWishes) -> list[SwapRequest]:
@@ -522,6 +539,22 @@ def save_checked_record(
         saved = save_record(session, visit, record, swaps, staff)
         audit_recorded(session, visit, {"swaps": [s.reference for s in saved], "by": staff.id})
     return check
+
+
+def save_checked_ael_record(
+    session: Session,
+    visit: Visit,
+    record: AelRecord,
+    priorities: Sequence[VisitPriority],
+    staff: StaffUser,
+) -> None:
+    """Save an AEL visit's checked record with its audit entry and the citizen's flags, in one
+    transaction (the caller holds the visit's write lock and checked it: check_ael_visit)."""
+    with one_transaction(session):
+        save_ael_record(session, visit, record, priorities, staff)
+        audit_recorded(
+            session, visit, {"priorities": [p.reference for p in priorities], "by": staff.id}
+        )
 
 
 def tell_swap_answered(session: Session, swap: SwapRequest) -> None:

@@ -17,14 +17,13 @@ from selvvisitation.domain.dates import local_today, utc_now
 from selvvisitation.extensions import db
 from selvvisitation.formatters import service_name
 from selvvisitation.models import Service
-from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services.adapters import policy_for
 from selvvisitation.services.ael_visits import is_ael_visit
 from selvvisitation.services.staff_visits import (
     VisitRecord,
-    note_seen_by_worker,
+    open_visit_record,
     planned_items,
     save_checked_record,
     swaps_to_confirm,
@@ -81,25 +80,18 @@ def _render(visit, wishes, form, services, status: int = 200):
 def record_visit(visit_id: int):
     visit = team_visit_or_404(visit_id)
     wishes = wishes_for(db.session, [visit])[visit.id]
-    audit.record(
-        "read",
-        citizen=visit.citizen,
-        object_type="visit",
-        object_id=visit.id,
-        purpose="record_visit",
-    )
-    note_seen_by_worker(wishes, utc_now())
-    if is_ael_visit(visit):
-        response = record_ael.show(visit, wishes)
-        db.session.commit()
-        return response
+    response = record_ael.show(visit, wishes) if is_ael_visit(visit) else _new_record(visit, wishes)
+    open_visit_record(db.session, visit, wishes, utc_now())  # the read audited, wishes seen
+    return response
+
+
+def _new_record(visit, wishes):
+    """The record page of a visit under serviceloven, its form filled from the answers given."""
     services = services_to_choose(visit)
     items, swaps = planned_items(visit), swaps_to_confirm(visit, wishes)
     form = record_form_class(items, swaps, services)(formdata=None)
     prefill_from_answers(form, items, swaps)
-    response = _render(visit, wishes, form, services)
-    db.session.commit()
-    return response
+    return _render(visit, wishes, form, services)
 
 
 def _not_recordable(visit) -> Response:

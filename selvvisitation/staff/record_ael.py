@@ -29,9 +29,8 @@ from selvvisitation.services.ael_visits import (
     AelRecord,
     check_ael_visit,
     priorities_for,
-    save_ael_record,
 )
-from selvvisitation.services.staff_visits import audit_recorded
+from selvvisitation.services.staff_visits import save_checked_ael_record
 
 MET_CHOICES = [
     SelectChoice("met", _l("Yes, it was done")),
@@ -192,11 +191,7 @@ def save(visit: Visit, wishes: Any) -> Any:
                 field.errors.append(str(PROBLEMS[code]))
         return render(visit, wishes, form, priorities, 400)
     staff = current_actor().staff
-    save_ael_record(db.session, visit, record, priorities, staff)
-    audit_recorded(
-        db.session, visit, {"priorities": [p.reference for p in priorities], "by": staff.id}
-    )
-    db.session.commit()
+    save_checked_ael_record(db.session, visit, record, priorities, staff)
     if form.change_observed.data:
         # The existing report of changed need (003: providers notify the visitation).
         flash(_("The visit is recorded. Tell the visitation what has changed."))

@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from selvvisitation.domain.priority_rules import PriorityAnswer, element_outcomes
 from selvvisitation.domain.types import (
     ElementOutcome,
     PriorityKind,
@@ -19,10 +20,13 @@ from selvvisitation.domain.types import (
 from selvvisitation.extensions import db
 from selvvisitation.models import Visit
 from selvvisitation.models.priorities import VisitPriority
+from selvvisitation.services.ael_visits import AelRecord, priorities_for
+from selvvisitation.services.staff_visits import save_checked_ael_record
 from tests.citizen.ael_household import build_ael_household, visit_today_with_priorities
 from tests.citizen.dialogue_helpers import errors
 from tests.clock import MONDAY
 from tests.pages import sign_in_staff
+from tests.unit_of_work import nothing_written_when_the_audit_entry_is_refused
 
 pytestmark = pytest.mark.today(MONDAY)
 
@@ -183,3 +187,18 @@ def test_a_standing_priority_is_answered_visit_by_visit(client, page, scene, fac
     # The recorded visit shows its answer, not the standing priority twice.
     shown = page.get("staff.record_visit", visit_id=visit.id).select(".app-priorities li")
     assert sum("Kaffe før badet" in li.get_text() for li in shown) == 1
+
+
+def test_an_ael_record_whose_audit_entry_fails_writes_nothing(scene, audit_log_refuses):
+    """DOMAIN.md "Ældreloven": reading. The elements' outcomes, the priorities answered and
+    the visit recorded are committed with the audit entry, or none of them (issue 16)."""
+    ael, visit, care, practical, walk, first, worker = scene
+    priorities = priorities_for(db.session, [visit])[visit.id]
+    planned = [(str(e.id), e.element_id) for e in visit.elements]
+    lines, problems = element_outcomes(planned, {str(care.id), str(practical.id)}, set())
+    assert problems == []
+    answer = PriorityAnswer(str(first.id), PriorityKind(first.kind), first.element_id, met=True)
+    record = AelRecord(tuple(lines), (answer,))
+    nothing_written_when_the_audit_entry_is_refused(
+        lambda: save_checked_ael_record(db.session, visit, record, priorities, worker)
+    )

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from selvvisitation.domain.dates import local_today
+from selvvisitation.domain.dates import local_today, utc_now
 from selvvisitation.domain.types import (
     DeclineReason,
     FlagRule,
@@ -16,9 +16,11 @@ from selvvisitation.domain.types import (
 )
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Flag, SwapRequest, Visit, VisitService
+from selvvisitation.services.staff_visits import open_visit_record, wishes_for
 from tests.clock import JUST_AFTER_MIDNIGHT, MONDAY
 from tests.pages import sign_in_staff
 from tests.staff.helpers import other_team_staff, visit_scene, wished_swap
+from tests.unit_of_work import nothing_written_when_the_audit_entry_is_refused
 
 pytestmark = pytest.mark.today(MONDAY)
 
@@ -481,3 +483,27 @@ def test_saving_the_record_evaluates_the_citizens_flags_at_once(client, page, fa
     )
     flag = db.session.scalars(select(Flag)).one()
     assert (flag.citizen_id, flag.rule) == (scene.citizen.id, FlagRule.REPEATED_DESELECTION)
+
+
+def test_opening_the_record_page_whose_audit_entry_fails_marks_nothing_seen(
+    factories, audit_log_refuses
+):
+    """Seed 002 §8 (the worker answers each wish) and the log of who read what
+    (security/audit.py): the read is audited and the wish seen together, or neither (issue 16)."""
+    scene = visit_scene(factories)
+    wished_swap(scene.citizen, drop=scene.services["PH-STOEV"], add=None, visit=scene.visit)
+    wishes = wishes_for(db.session, [scene.visit])[scene.visit.id]
+    nothing_written_when_the_audit_entry_is_refused(
+        lambda: open_visit_record(db.session, scene.visit, wishes, utc_now())
+    )
+
+
+def test_opening_the_record_page_commits_the_read_with_the_wish_seen(factories):
+    scene = visit_scene(factories)
+    swap = wished_swap(scene.citizen, drop=scene.services["PH-STOEV"], add=None, visit=scene.visit)
+    wishes = wishes_for(db.session, [scene.visit])[scene.visit.id]
+    open_visit_record(db.session, scene.visit, wishes, utc_now())
+    db.session.rollback()  # nothing left to roll back: the service committed
+    assert db.session.get(SwapRequest, swap.id).seen_by_worker_at is not None
+    [entry] = db.session.scalars(select(AuditEntry)).all()
+    assert (entry.object_id, entry.purpose) == (str(scene.visit.id), "record_visit")
