@@ -23,9 +23,9 @@ from pathlib import Path
 from sqlalchemy import URL, create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
-from selvvisitation.auth.oidc import person_for
 from selvvisitation.models import Citizen
 from selvvisitation.security.cpr_vault import CprDecryptionError
+from selvvisitation.services.mitid_sign_in import person_for
 
 
 class BackupDrillError(RuntimeError):

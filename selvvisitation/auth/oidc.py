@@ -2,9 +2,8 @@
 
 OpenID Connect with Authlib: discovery from OIDC_ISSUER, authorization code flow
 with state and nonce, the ID token's signature checked against the provider's
-keys. The verified identity is mapped to a Citizen (by subject, else by CPR,
-which then links the subject) or to a Relative the same way. The CPR number is
-used only to find the person and is never logged or put in a URL.
+keys. Who the verified identity is here, and the subject linked to her, is
+services/mitid_sign_in.py's.
 """
 
 from __future__ import annotations
@@ -14,20 +13,14 @@ from typing import Any
 
 from flask import Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from selvvisitation.auth.views import blueprint
-from selvvisitation.domain.cpr import CprError, normalise_cpr
 from selvvisitation.domain.types import ActorKind
 from selvvisitation.extensions import db
-from selvvisitation.models import Citizen, Relative
 from selvvisitation.security.access import PUBLIC, allow, sign_in
 from selvvisitation.security.kept_answer import return_page
-
-# NemLog-in's OIDC CPR claim; a broker may send a plain "cpr".
-CPR_CLAIMS = ("dk:gov:saml:attribute:CprNumberIdentifier", "cpr")
+from selvvisitation.services.mitid_sign_in import person_signing_in
 
 
 def _client(app: Flask) -> Any:
@@ -69,32 +62,6 @@ def _broker_errors() -> tuple[type[Exception], ...]:
     return (AuthlibBaseError, JoseError, requests.RequestException, ValueError)
 
 
-def person_for(session: Session, claims: dict) -> tuple[ActorKind, Any] | None:
-    """Who the verified identity is here: a citizen first, then a relative; or nobody."""
-    subject = str(claims.get("sub") or "")
-    if subject:
-        citizen = session.scalars(select(Citizen).where(Citizen.oidc_subject == subject)).first()
-        if citizen is not None:
-            return ActorKind.CITIZEN, citizen
-        relative = session.scalars(select(Relative).where(Relative.oidc_subject == subject)).first()
-        if relative is not None:
-            return ActorKind.RELATIVE, relative
-    cpr = next((claims[c] for c in CPR_CLAIMS if claims.get(c)), None)
-    if not cpr:
-        return None
-    try:
-        cpr = normalise_cpr(str(cpr))
-    except CprError:
-        return None
-    for kind, model in ((ActorKind.CITIZEN, Citizen), (ActorKind.RELATIVE, Relative)):
-        person = session.scalars(select(model).where(model.cpr == cpr)).first()
-        if person is not None:
-            if subject and not person.oidc_subject:
-                person.oidc_subject = subject  # next time the subject alone finds them
-            return kind, person
-    return None
-
-
 @blueprint.route("/mitid")
 @allow(PUBLIC)
 def oidc_start() -> Response:
@@ -118,14 +85,11 @@ def oidc_callback() -> Response | tuple[str, int]:
         current_app.logger.warning("MitID sign-in failed: %s", type(error).__name__)
         flash(_("The sign-in with MitID did not finish. Try again."), "error")
         return redirect(url_for("auth.citizen_login"))
-    claims = dict(token.get("userinfo") or {})
-    found = person_for(db.session, claims)
+    found = person_signing_in(db.session, dict(token.get("userinfo") or {}))
     if found is None:
-        db.session.rollback()
         return render_template("auth/unknown_person.html"), 403
-    kind, person = found
-    db.session.commit()
-    sign_in(kind, person.id)
+    kind, person_id = found
+    sign_in(kind, person_id)
     if kind == ActorKind.RELATIVE:
         return redirect(url_for("auth.choose_citizen"))
-    return redirect(return_page(kind.value, person.id) or url_for("citizen.index"))
+    return redirect(return_page(kind.value, person_id) or url_for("citizen.index"))

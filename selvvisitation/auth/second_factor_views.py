@@ -23,7 +23,11 @@ from selvvisitation.extensions import db
 from selvvisitation.i18n import safe_next_url
 from selvvisitation.models import StaffUser
 from selvvisitation.security.access import PUBLIC, allow, current_actor, sign_in, sign_out
-from selvvisitation.security.locking import lock_for_write
+from selvvisitation.services.second_factor_steps import (
+    CodeChecked,
+    check_second_factor,
+    enrol_second_factor,
+)
 
 PENDING = "pending_staff"
 PENDING_SECONDS = 300
@@ -71,9 +75,9 @@ def _finish(staff: StaffUser) -> str:
     return target
 
 
-def _wrong_code(form: SecondFactorForm, staff: StaffUser) -> Response | None:
-    db.session.commit()  # the failure counts
-    if staff.locked_until is not None and staff.locked_until > datetime.now(UTC):
+def _wrong_code(form: SecondFactorForm, checked: CodeChecked) -> Response | None:
+    """Back to the password after too many wrong codes; else the error beside the field."""
+    if checked.paused:
         return _start_again()
     form.code.errors.append(
         _(
@@ -106,15 +110,12 @@ def second_factor_page() -> Any:
         return _start_again()
     form = SecondFactorForm()
     if form.validate_on_submit():
-        lock_for_write(db.session)
-        db.session.refresh(staff)
-        if second_factor.check_code(staff, form.code.data):
+        checked = check_second_factor(db.session, staff, form.code.data)
+        if checked.ok:
             target = _finish(staff)
-            left = second_factor.unused_recovery_codes(staff)
-            db.session.commit()
-            _warn_of_few_codes(left)
+            _warn_of_few_codes(checked.recovery_codes_left)
             return redirect(target)
-        refused = _wrong_code(form, staff)
+        refused = _wrong_code(form, checked)
         if refused is not None:
             return refused
     status = 400 if form.errors else 200
@@ -142,22 +143,18 @@ def enrol() -> Any:
     if staff is None or staff.has_second_factor:
         return _start_again()
     form = SecondFactorForm()
-    lock_for_write(db.session)
-    db.session.refresh(staff)
-    secret = second_factor.start_enrolment(staff)
-    if form.validate_on_submit():
-        if second_factor.check_code(staff, form.code.data):
-            codes = second_factor.confirm_enrolment(db.session, staff)
-            target = url_for(STAFF_HOME[staff.role]) if signed_in else _finish(staff)
-            db.session.commit()
-            # Shown once, in this answer; never stored readable.
-            return render_template("auth/recovery_codes.html", codes=codes, target=target)
-        refused = _wrong_code(form, staff)
+    step = enrol_second_factor(
+        db.session, staff, form.code.data if form.validate_on_submit() else None
+    )
+    if step.recovery_codes is not None:
+        target = url_for(STAFF_HOME[staff.role]) if signed_in else _finish(staff)
+        # Shown once, in this answer; never stored readable.
+        return render_template("auth/recovery_codes.html", codes=step.recovery_codes, target=target)
+    if step.checked is not None:
+        refused = _wrong_code(form, step.checked)
         if refused is not None:
             return refused
-    else:
-        db.session.commit()  # keep the secret: the QR code must stay the same on reload
-    return _enrol_page(form, staff, secret)
+    return _enrol_page(form, staff, step.secret)
 
 
 def _grouped(secret: str) -> str:

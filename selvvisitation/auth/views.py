@@ -37,17 +37,16 @@ from selvvisitation.security.access import (
     STAFF_ANY,
     allow,
     current_actor,
-    end_session,
     keep_alive,
+    session_id,
     sign_in,
+    sign_out,
 )
 from selvvisitation.security.kept_answer import return_page
-from selvvisitation.security.locking import lock_for_write
 from selvvisitation.services.staff_sign_in import (
     ClientThrottle,
     client_key,
-    end_staff_session,
-    prune_ended_sessions,
+    record_sign_out,
     sign_in_staff,
 )
 
@@ -76,11 +75,8 @@ def _password_checked(form: StaffLoginForm) -> Any:
 def _after_password(staff: Any, next_url: str) -> Response:
     """The second step where her role asks for it; otherwise signed in and on her way."""
     if second_factor.asked_at_sign_in(staff):
-        response = second_factor_views.begin_second_step(staff, next_url)
-        db.session.commit()
-        return response
+        return second_factor_views.begin_second_step(staff, next_url)
     sign_in(ActorKind.STAFF, staff.id, nonce=staff.session_nonce)
-    db.session.commit()
     return redirect(safe_next_url(next_url) or url_for(STAFF_HOME[staff.role]))
 
 
@@ -95,7 +91,6 @@ def staff_login() -> str | Response:
             return _throttled(form, result.retry_after)
         if result.staff is not None:
             return _after_password(result.staff, form.next.data)
-        db.session.commit()  # keep the failure count
         # One answer for every failure: the page must not tell which usernames exist.
         form.password.errors.append(
             _(
@@ -210,13 +205,9 @@ def stay_signed_in() -> Response:
 @blueprint.route("/log-ud", methods=["POST"])
 @allow(PUBLIC)
 def logout() -> Response:
-    actor = current_actor()
-    lock_for_write(db.session)  # a write follows; the actor's rows reload under the lock
-    if actor.staff is not None:
-        end_staff_session(actor.staff)
-    end_session()
-    prune_ended_sessions(db.session)
-    db.session.commit()
+    staff = current_actor().staff
+    record_sign_out(db.session, sid=session_id(), staff_id=staff.id if staff else None)
+    sign_out()
     flash(_("You are signed out"), "success")
     return redirect(url_for("public.index"))
 

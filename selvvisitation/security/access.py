@@ -362,18 +362,11 @@ def sign_in(kind: ActorKind, actor_id: int, *, nonce: str | None = None) -> None
         session["nonce"] = nonce
 
 
-def end_session() -> None:
-    """Sign out for real: record the session id as ended (the caller commits), then clear.
-
-    Flask's signed cookie cannot be revoked by itself; the ended-session row (and,
-    for staff, the rotated per-user nonce) makes a replayed copy worthless.
-    """
-    from selvvisitation.models import EndedSession
-
+def session_id() -> str | None:
+    """This cookie's sign-in id: what services.staff_sign_in.record_sign_out records as ended
+    (with, for staff, the rotated per-user nonce, it makes a replayed copy worthless)."""
     sid = session.get("sid")
-    if isinstance(sid, str) and sid and db.session.get(EndedSession, sid) is None:
-        db.session.add(EndedSession(sid=sid))
-    sign_out()
+    return sid if isinstance(sid, str) and sid else None
 
 
 def sign_out() -> None:

@@ -450,9 +450,9 @@ def add_relative(
 
     Only the citizen herself: a relative acting on her behalf cannot give others consent.
     The relative is found by CPR number when they exist (another citizen's relative, say),
-    else created; MitID finds them by it when they sign in (auth/oidc.person_for). Whether
-    the number was known never shows: the citizen sees the name she typed (kept on the
-    consent), and the same answer either way (issue 15, High 1).
+    else created; MitID finds them by it when they sign in (services/mitid_sign_in.py).
+    Whether the number was known never shows: the citizen sees the name she typed (kept on
+    the consent), and the same answer either way (issue 15, High 1).
     """
     citizen = conversation.citizen
     if getattr(actor, "relative", None) is not None or not ctx.is_citizen:

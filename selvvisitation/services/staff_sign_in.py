@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from selvvisitation.models import EndedSession, FailedSignIn, StaffUser
 from selvvisitation.security.locking import lock_for_write, lock_key
 from selvvisitation.security.passwords import verify_password
+from selvvisitation.services.transaction import one_transaction
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -213,7 +214,8 @@ def sign_in_staff(
     SQLite the write lock is the whole database's, and simultaneous sign-ins must not
     queue behind each other's hashing. The outcome is counted under the write lock
     (attempt_staff_login checks the limit again there, so simultaneous tries cannot slip
-    past it). The caller commits unless the result is "throttled" (nothing to keep).
+    past it) and committed here: a failure counts, a success rotates the nonce (issue 16:
+    the service owns the transaction). A "throttled" result keeps nothing.
     """
     wait = client_wait(session, client, throttle)
     if wait:
@@ -234,6 +236,8 @@ def sign_in_staff(
     )
     if result.problem == "throttled":
         session.rollback()
+    else:
+        session.commit()
     return result
 
 
@@ -281,6 +285,21 @@ def _check_staff_password(
 def end_staff_session(staff: StaffUser) -> None:
     """Rotate the nonce: every cookie issued to this person before sign-out stops working."""
     staff.session_nonce = secrets.token_hex(16)
+
+
+def record_sign_out(session: Session, *, sid: str | None, staff_id: int | None) -> None:
+    """Sign out for real, in one transaction under the write lock: the session id recorded
+    as ended and, for staff, the nonce rotated, so a copied cookie dies with it (Flask's
+    signed cookie cannot be revoked by itself); ended sessions too old to matter pruned.
+    The caller then empties the cookie (security.access.sign_out)."""
+    with one_transaction(session):
+        lock_for_write(session)
+        staff = session.get(StaffUser, staff_id) if staff_id is not None else None
+        if staff is not None:
+            end_staff_session(staff)
+        if sid and session.get(EndedSession, sid) is None:
+            session.add(EndedSession(sid=sid))
+        prune_ended_sessions(session)
 
 
 def prune_ended_sessions(session: Session, now: datetime | None = None) -> None:

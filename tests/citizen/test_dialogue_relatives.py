@@ -14,13 +14,13 @@ from babel.dates import format_date
 from flask import url_for
 from sqlalchemy import func, select
 
-from selvvisitation.auth.oidc import person_for
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind, ConsentScope, RelationKind
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry, Consent, Relative, SwapRequest
 from selvvisitation.security.access import Actor
 from selvvisitation.services import conversation_store, dialogue_context, dialogue_effects
+from selvvisitation.services.mitid_sign_in import person_for
 from tests.citizen.dialogue_helpers import current, errors, message_count, say
 from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen, sign_in_relative

@@ -16,7 +16,6 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from selvvisitation import config as config_module
-from selvvisitation.auth.oidc import person_for
 from selvvisitation.domain.cpr import CprError
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import ActorKind
@@ -25,6 +24,7 @@ from selvvisitation.models import Citizen, Relative
 from selvvisitation.security import cpr_vault
 from selvvisitation.security.access import Actor
 from selvvisitation.services import conversation_store, dialogue_context, dialogue_effects
+from selvvisitation.services.mitid_sign_in import person_for
 from selvvisitation.services.my_data import citizen_data
 from tests.clock import MONDAY
 

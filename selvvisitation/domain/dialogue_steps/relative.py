@@ -33,8 +33,8 @@ from selvvisitation.domain.types import RelationKind
 
 # --- A new relative (002 sections 10 and 16; 004 §2.1.1) ---------------------------------
 # Only the citizen gives consent. The relative signs in with MitID later, which finds
-# them by their CPR number (auth/oidc.person_for); the CPR number is kept in the state
-# only until the consent is saved, the path is left, or the conversation is left
+# them by their CPR number (services/mitid_sign_in.person_for); the CPR number is kept in
+# the state only until the consent is saved, the path is left, or the conversation is left
 # unfinished for too long (forget_cpr), and is shown masked (domain/cpr.mask_cpr).
 
 # The quick replies; the one chosen is stored as its RelationKind value.
