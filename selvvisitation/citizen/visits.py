@@ -18,6 +18,7 @@ from wtforms import HiddenField, SelectChoice, TextAreaField
 from selvvisitation.citizen.views import blueprint
 from selvvisitation.domain.dates import local_today
 from selvvisitation.domain.types import CancelReason
+from selvvisitation.domain.visit_changes import CancelDeadline, citizen_cancel_refusal
 from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, Required, choice_field, max_length
 from selvvisitation.models import MoveRequest, Visit, VisitChange
@@ -134,14 +135,16 @@ def _may_act() -> bool:
     return may_act_for_subject(current_actor())
 
 
-def _cancel_refusal(visit: Visit, deadline: Any, now: datetime) -> Any:
-    """Why the visit cannot be cancelled now, in her words, or None (002's deadline)."""
-    started = visit.starts_at.replace(tzinfo=visit.starts_at.tzinfo or UTC) <= now
-    if visit.cancelled or visit.recorded_at is not None or started:
-        return citizen_refusal(VisitChangeRefused("unavailable"), visit)
-    if not deadline.allows(now):
-        return citizen_refusal(VisitChangeRefused("deadline", deadline), visit)
-    return None
+def _cancel_refusal(visit: Visit, deadline: CancelDeadline, now: datetime) -> str | None:
+    """Why the visit cannot be cancelled now (domain.visit_changes), in her words, or None."""
+    code = citizen_cancel_refusal(
+        cancelled=visit.cancelled,
+        recorded=visit.recorded_at is not None,
+        starts_at=visit.starts_at,
+        deadline=deadline,
+        now=now,
+    )
+    return None if code is None else citizen_refusal(VisitChangeRefused(code, deadline), visit)
 
 
 def _cancel_attempt(visit: Visit, form: CancelVisitForm, now: datetime) -> Any:

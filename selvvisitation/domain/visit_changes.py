@@ -77,6 +77,25 @@ def citizen_cancel_deadline(
     return CancelDeadline(meals, meals_rule=True)
 
 
+def visit_settled(*, cancelled: bool, recorded: bool, starts_at: datetime, now: datetime) -> bool:
+    """Whether the visit is past changing: cancelled already, recorded, or begun. Nobody
+    cancels or moves it then (the worker records what happened instead)."""
+    return cancelled or recorded or _aware(starts_at) <= now
+
+
+def citizen_cancel_refusal(
+    *, cancelled: bool, recorded: bool, starts_at: datetime, deadline: CancelDeadline, now: datetime
+) -> str | None:
+    """Why the citizen's side may not cancel the visit now, or None when it may:
+    "unavailable" (visit_settled) or "deadline" (past citizen_cancel_deadline: the
+    municipality's minutes before the visit, or 12:00 the day before for meals, 002)."""
+    if visit_settled(cancelled=cancelled, recorded=recorded, starts_at=starts_at, now=now):
+        return "unavailable"
+    if not deadline.allows(now):
+        return "deadline"
+    return None
+
+
 @dataclass(frozen=True)
 class ProviderCancel:
     """What a provider's cancellation obliges: a replacement by this day, or nothing."""

@@ -40,6 +40,7 @@ from selvvisitation.domain.visit_changes import (
     provider_move_notice_due,
     replacement_day_allowed,
     replacement_overdue,
+    visit_settled,
 )
 from selvvisitation.models import (
     Citizen,
@@ -114,9 +115,12 @@ def _coming_visit(session: Session, visit_id: int, citizen_id: int | None, now: 
     if (
         visit is None
         or (citizen_id is not None and visit.citizen_id != citizen_id)
-        or visit.cancelled
-        or visit.recorded_at is not None
-        or _aware(visit.starts_at) <= now
+        or visit_settled(
+            cancelled=visit.cancelled,
+            recorded=visit.recorded_at is not None,
+            starts_at=visit.starts_at,
+            now=now,
+        )
     ):
         raise VisitChangeRefused("unavailable")
     return visit

@@ -10,10 +10,12 @@ from selvvisitation.domain.types import ServiceCategory as C
 from selvvisitation.domain.visit_changes import (
     ProviderCancelRefused,
     citizen_cancel_deadline,
+    citizen_cancel_refusal,
     provider_cancel,
     provider_move_notice_due,
     replacement_day_allowed,
     replacement_overdue,
+    visit_settled,
 )
 
 # Thursday 5 March 2026 12:00 in Copenhagen (CET) is 11:00 UTC.
@@ -146,3 +148,52 @@ def test_the_team_leader_s_flag_opens_only_after_the_week_without_a_delivered_re
     assert not replacement_overdue(by, delivered=False, today=by)
     assert replacement_overdue(by, delivered=False, today=by + timedelta(days=1))
     assert not replacement_overdue(by, delivered=True, today=by + timedelta(days=1))
+
+
+def _refusal(now: datetime, *, cancelled=False, recorded=False, categories=(C.PRACTICAL_HELP,)):
+    deadline = citizen_cancel_deadline(LUNCH, set(categories), 120)
+    return citizen_cancel_refusal(
+        cancelled=cancelled, recorded=recorded, starts_at=LUNCH, deadline=deadline, now=now
+    )
+
+
+def test_the_citizen_may_cancel_a_coming_visit_before_the_deadline():
+    """Issue 14 and 002, Praktiske opgaver: "Hvis borgeren aflyser opgaven tilbydes ikke
+    erstatningsbesøg" (she may cancel; no replacement follows)."""
+    assert _refusal(LUNCH - timedelta(hours=3)) is None
+
+
+@pytest.mark.parametrize(
+    ("now", "cancelled", "recorded"),
+    [
+        (LUNCH, False, False),  # begun: the time window has started
+        (LUNCH + timedelta(minutes=5), False, False),
+        (LUNCH - timedelta(hours=3), True, False),  # cancelled already
+        (LUNCH - timedelta(hours=3), False, True),  # recorded: the worker said how it went
+    ],
+)
+def test_a_visit_begun_cancelled_or_recorded_cannot_be_cancelled(now, cancelled, recorded):
+    assert _refusal(now, cancelled=cancelled, recorded=recorded) == "unavailable"
+    assert visit_settled(cancelled=cancelled, recorded=recorded, starts_at=LUNCH, now=now)
+
+
+def test_after_the_municipalitys_deadline_the_refusal_names_the_deadline():
+    """Issue 14: the municipality's minutes before the time window (default 2 hours)."""
+    assert _refusal(LUNCH - timedelta(hours=2)) == "deadline"
+    assert _refusal(LUNCH - timedelta(hours=1)) == "deadline"
+
+
+def test_meals_past_noon_the_day_before_are_refused_by_the_deadline():
+    """002, Madservice: "borgeren [skal] melde fra senest kl. 12.00 dagen før leveringen"."""
+    evening_before = LUNCH - timedelta(hours=20)  # Wednesday 16:00 in Copenhagen
+    assert _refusal(evening_before, categories=(C.MEALS,)) == "deadline"
+    assert _refusal(evening_before, categories=(C.PRACTICAL_HELP,)) is None
+
+
+def test_a_visit_without_tzinfo_is_read_as_utc():
+    """SQLite hands back naive datetimes; they are UTC as stored."""
+    naive = LUNCH.replace(tzinfo=None)
+    assert visit_settled(cancelled=False, recorded=False, starts_at=naive, now=LUNCH)
+    assert not visit_settled(
+        cancelled=False, recorded=False, starts_at=naive, now=LUNCH - timedelta(seconds=1)
+    )
