@@ -51,7 +51,7 @@ def evaluate_flags(as_json: bool, code: str | None) -> None:
     """Evaluate revisitation flags for every citizen; print what was opened, kept and closed."""
     from selvvisitation.domain.dates import local_today
     from selvvisitation.services.flags import evaluate_municipality
-    from selvvisitation.services.visit_changes import overdue_replacements
+    from selvvisitation.services.visit_change_actions import overdue_replacements
 
     reports = {}
     for municipality in _municipalities(code):

@@ -24,7 +24,7 @@ from selvvisitation.security.access import (
     may_act_for_subject,
 )
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services.messages import (
+from selvvisitation.services.message_threads import (
     MessageRefused,
     open_for_citizen,
     parties_for,

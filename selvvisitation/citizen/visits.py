@@ -27,7 +27,7 @@ from selvvisitation.security.access import CITIZEN_ACT, CITIZEN_SEE, allow, curr
 from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services.dialogue_context import names_given
 from selvvisitation.services.visit_calendar import CalendarPage
-from selvvisitation.services.visit_changes import (
+from selvvisitation.services.visit_change_actions import (
     VisitChangeRefused,
     cancel_deadline,
     citizen_cancel,

@@ -60,7 +60,7 @@ from selvvisitation.models import (
 from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
 from selvvisitation.security.locking import lock_for_write
-from selvvisitation.services import messages, staff_answers, visit_changes
+from selvvisitation.services import message_threads, staff_answers, visit_change_actions
 from selvvisitation.services.bookings import Line, book_swap
 from selvvisitation.services.case_actions import NewGrant, change_decision
 from selvvisitation.services.cases import open_case
@@ -417,7 +417,7 @@ def _daughter_asks_to_move(
     visit = _coming(session, cast, today, ServiceCategory.PERSONAL_CARE)[2]
     daughter = Actor(kind=ActorKind.RELATIVE, relative=cast.daughter, subject=cast.citizen)
     with _acting(daughter):
-        request = visit_changes.request_move(
+        request = visit_change_actions.request_move(
             session,
             visit_id=visit.id,
             citizen=cast.citizen,
@@ -433,7 +433,7 @@ def _leader_answers_move(session: Session, cast: _Cast, state: dict[str, Any]) -
     assert visit is not None
     actor = _staff_actor(cast.leader)
     with _acting(actor):
-        visit_changes.answer_move(
+        visit_change_actions.answer_move(
             session,
             request_id=state["move_request_id"],
             staff=cast.leader,
@@ -451,7 +451,7 @@ def _leader_cancels_practical_help(session: Session, cast: _Cast, today: date) -
     replacement = datetime.combine(visit.day + timedelta(days=1), time(10), tzinfo=LOCAL)
     actor = _staff_actor(cast.leader)
     with _acting(actor):
-        visit_changes.provider_cancel_visit(
+        visit_change_actions.provider_cancel_visit(
             session,
             visit_id=visit.id,
             staff=cast.leader,
@@ -466,7 +466,7 @@ def _leader_moves_personal_care(session: Session, cast: _Cast, today: date) -> N
     visit = _coming(session, cast, today, ServiceCategory.PERSONAL_CARE)[4]
     actor = _staff_actor(cast.leader)
     with _acting(actor):
-        visit_changes.provider_move_visit(
+        visit_change_actions.provider_move_visit(
             session,
             visit_id=visit.id,
             staff=cast.leader,
@@ -513,4 +513,4 @@ def _team_replies(session: Session, cast: _Cast) -> None:
         )
     ).one()
     with _acting(_staff_actor(cast.worker)):
-        messages.reply(session, staff=cast.worker, thread=thread, text=TEAM_REPLY)
+        message_threads.reply(session, staff=cast.worker, thread=thread, text=TEAM_REPLY)

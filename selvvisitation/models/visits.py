@@ -136,7 +136,7 @@ class VisitElement(db.Model):
 @event.listens_for(Session, "before_flush")
 def lines_carry_their_visit_day(session: Session, _context: object, _instances: object) -> None:
     """Copy the visit's day onto its lines: a new line takes its visit's, and a visit
-    moved to another day (services.visit_changes) moves its lines with it. Only new lines
+    moved to another day (services.visit_change_actions) moves its lines with it. Only new lines
     and moved visits are looked at, so recording a visit costs no extra statement."""
     with session.no_autoflush:
         for obj in session.new:

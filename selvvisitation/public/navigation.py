@@ -53,7 +53,7 @@ def _with_unread(endpoint: str, label: object, actor: Actor) -> object:
     if endpoint != "staff.message_inbox" or actor.staff is None:
         return label
     from selvvisitation.extensions import db
-    from selvvisitation.services.messages import menu_unread_count
+    from selvvisitation.services.message_threads import menu_unread_count
 
     count = menu_unread_count(db.session, actor.staff)
     if not count:

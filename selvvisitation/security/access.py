@@ -280,7 +280,7 @@ def _citizen_query(citizen_id: Any) -> Select:
 
 def _staff_actor(staff_id: Any, sid: str) -> Actor:
     from selvvisitation.models import Municipality, StaffUser
-    from selvvisitation.services.messages import (
+    from selvvisitation.services.message_threads import (
         UNREAD_READ_WITH_ACTOR,
         unread_count_of_staff_row,
     )
@@ -389,7 +389,7 @@ def install_access_control(app: Flask) -> None:
         g.pop("municipality", None)
         g.pop("kept_answer", None)
         g.pop("timed_out", None)
-        g.pop("unread_messages", None)  # services.messages.UNREAD_READ_WITH_ACTOR
+        g.pop("unread_messages", None)  # services.message_threads.UNREAD_READ_WITH_ACTOR
         if request.endpoint in _BUILTIN_PUBLIC:
             # Static files: public, and never a reason to read or rewrite the session.
             g.actor = Actor()

@@ -22,7 +22,7 @@ from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
 from selvvisitation.security.locking import lock_for_write, locked_visit
-from selvvisitation.services.visit_changes import by_whom
+from selvvisitation.services.visit_change_actions import by_whom
 
 
 class WithdrawRefused(Exception):

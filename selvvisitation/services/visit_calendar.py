@@ -29,7 +29,7 @@ from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.services.ael_visits import priorities_for
 from selvvisitation.services.staff_visits import VisitWishes, wishes_for
 from selvvisitation.services.transaction import one_transaction
-from selvvisitation.services.visit_changes import (
+from selvvisitation.services.visit_change_actions import (
     cancel_deadline,
     changes_for,
     move_requests_for,

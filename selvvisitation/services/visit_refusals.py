@@ -1,5 +1,5 @@
 """Why a change to a visit was refused, in words, and the one way the views try a change
-(issue 14; the rules are in domain/visit_changes.py, seed 002, and services/visit_changes.py
+(issue 14; the rules are in domain/visit_changes.py, seed 002, and services/visit_change_actions.py
 raises VisitChangeRefused with one of these codes).
 
 The citizen's side reads plain words with a phone number to call; the team reads the rule
@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from selvvisitation.formatters import clock, long_date, short_date
 from selvvisitation.models import Visit
-from selvvisitation.services.visit_changes import VisitChangeRefused, replacement_window
+from selvvisitation.services.visit_change_actions import VisitChangeRefused, replacement_window
 
 # The team's words, by code: each names the rule of 002 that refuses.
 STAFF_REFUSALS = {

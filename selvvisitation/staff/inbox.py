@@ -19,7 +19,7 @@ from selvvisitation.extensions import db
 from selvvisitation.forms import HandoverForm, MessageForm
 from selvvisitation.models import MessageThread
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.messages import (
+from selvvisitation.services.message_threads import (
     MessageRefused,
     hand_over,
     inbox,

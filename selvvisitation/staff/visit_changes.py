@@ -2,7 +2,7 @@
 (issue 14; seed 002, Personlige opgaver and Praktiske opgaver, "Krav til leverance").
 
 A team leader cancels or moves; anyone in the team answers a move request from the day list.
-The rules and the transaction are in services.visit_changes; these views turn forms into
+The rules and the transaction are in services.visit_change_actions; these views turn forms into
 one call each. Where 002 says the citizen must be told, the change records that a notice is
 due and the page says so.
 """
@@ -26,7 +26,7 @@ from selvvisitation.extensions import db
 from selvvisitation.forms import BaseForm, Required, choice_field, max_length
 from selvvisitation.models import MoveRequest, Visit, VisitChange
 from selvvisitation.security.access import allow, current_actor
-from selvvisitation.services.visit_changes import (
+from selvvisitation.services.visit_change_actions import (
     VisitChangeRefused,
     answer_move,
     provider_cancel_visit,

@@ -14,7 +14,7 @@ from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
-from selvvisitation.services.visit_changes import open_replacement_flags
+from selvvisitation.services.visit_change_actions import open_replacement_flags
 from selvvisitation.staff.views import blueprint
 
 TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)

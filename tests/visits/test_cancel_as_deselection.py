@@ -11,7 +11,7 @@ from selvvisitation.domain.types import ActorKind, CancelReason, FlagRule
 from selvvisitation.extensions import db
 from selvvisitation.security.access import Actor
 from selvvisitation.services.flags import evaluate_citizen
-from selvvisitation.services.visit_changes import citizen_cancel, provider_cancel_visit
+from selvvisitation.services.visit_change_actions import citizen_cancel, provider_cancel_visit
 from tests.visits.scene import TODAY, at, visit_scene
 
 

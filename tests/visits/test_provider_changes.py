@@ -26,7 +26,7 @@ from selvvisitation.models import (
     Visit,
     VisitChange,
 )
-from selvvisitation.services.visit_changes import overdue_replacements
+from selvvisitation.services.visit_change_actions import overdue_replacements
 from tests.pages import check_page, sign_in_citizen, sign_in_staff
 from tests.visits.scene import TODAY, at, visit_scene
 
@@ -179,7 +179,7 @@ def test_a_delivered_replacement_opens_no_flag(client, page, factories, clock):
 def test_the_nightly_evaluation_flags_overdue_replacements(app, factories, clock):
     from selvvisitation.domain.types import ActorKind
     from selvvisitation.security.access import Actor
-    from selvvisitation.services.visit_changes import provider_cancel_visit
+    from selvvisitation.services.visit_change_actions import provider_cancel_visit
 
     scene = visit_scene(factories)
     provider_cancel_visit(
