@@ -74,7 +74,7 @@ def table_label(name: str) -> str:
 @allow(CITIZEN_SELF)
 def my_data() -> str:
     citizen = current_actor().citizen
-    held = citizen_data(db.session, citizen)
+    held = citizen_data(db.session(), citizen)
     return render_template(
         "citizen/my_data.html", citizen=citizen, held=held, table_label=table_label
     )
@@ -86,7 +86,7 @@ def my_data() -> str:
 def my_data_download() -> Response:
     """A file to keep: JSON for machines, or a page that reads well when printed."""
     citizen = current_actor().citizen
-    held = citizen_data(db.session, citizen)
+    held = citizen_data(db.session(), citizen)
     audit.record("read", citizen=citizen, object_type="data_export", purpose="data_export")
     db.session.commit()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
