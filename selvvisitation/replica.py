@@ -31,7 +31,7 @@ def has_replica() -> bool:
 def report_session() -> Session:
     """The session the read-only reports read with: the replica's, or the primary's."""
     if not has_replica():
-        return db.session
+        return db.session()
     session = g.get("replica_session")
     if session is None:
         session = g.replica_session = Session(bind=db.engines[REPLICA], autoflush=False)
