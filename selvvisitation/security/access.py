@@ -423,8 +423,11 @@ def install_access_control(app: Flask) -> None:
             target = "auth.staff_login" if wants_staff else "auth.citizen_login"
             # A form refused because her session timed out is kept (issue 12 item 9);
             # she comes back to the page she wrote it on.
-            timed_out = g.get("timed_out")
-            kept = keep_unsent_answer(*timed_out, session_timeout()) if timed_out else None
+            timed_out = g.get("timed_out")  # (kind, actor_id, subject_id), set by _load_actor
+            kept = None
+            if timed_out:
+                kind, actor_id, subject_id = timed_out
+                kept = keep_unsent_answer(kind, actor_id, subject_id, session_timeout())
             back = kept or request.full_path.rstrip("?")
             return redirect(url_for(target, next=back))
         explained = _explained(app, g.actor)
