@@ -42,7 +42,7 @@ class CprComparator(Comparator[str | None]):
         super().__init__(lookup_column)
         self.lookup_column = lookup_column
 
-    def __eq__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+    def __eq__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]  # SQL, not bool
         if other is None:
             return self.lookup_column.is_(None)
         if not isinstance(other, str):
@@ -52,7 +52,7 @@ class CprComparator(Comparator[str | None]):
         except CprError:
             return sa.false()  # not a CPR number, so no row holds it
 
-    def __ne__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+    def __ne__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]  # SQL, not bool
         if other is None:
             return self.lookup_column.is_not(None)
         if not isinstance(other, str):
@@ -78,7 +78,7 @@ class CprComparator(Comparator[str | None]):
     def __clause_element__(self) -> Any:
         raise TypeError(_ONLY_EQUALITY)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as with __eq__; typed as a method
 
 
 def _read_cpr(person: Any) -> str | None:

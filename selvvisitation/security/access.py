@@ -84,7 +84,8 @@ def allow(*rules: str) -> Callable[[F], F]:
         raise ValueError(f"unknown access rules: {unknown or 'none given'}")
 
     def decorate(view: F) -> F:
-        view.access_rules = frozenset(rules)  # type: ignore[attr-defined]
+        # The rules travel on the view function; rules_for_endpoint reads them there.
+        view.access_rules = frozenset(rules)  # type: ignore[attr-defined]  # F is any callable
         return view
 
     return decorate
@@ -97,7 +98,7 @@ def explain_refusal(words: Callable[[Actor], Any]) -> Callable[[F], F]:
     """
 
     def decorate(view: F) -> F:
-        view.explain_refusal = words  # type: ignore[attr-defined]
+        view.explain_refusal = words  # type: ignore[attr-defined]  # F is any callable
         return view
 
     return decorate
