@@ -86,13 +86,18 @@ def person_for(session: Session, claims: dict) -> tuple[ActorKind, Any] | None:
         cpr = normalise_cpr(str(cpr))
     except CprError:
         return None
-    for kind, model in ((ActorKind.CITIZEN, Citizen), (ActorKind.RELATIVE, Relative)):
-        person = session.scalars(select(model).where(model.cpr == cpr)).first()
-        if person is not None:
-            if subject and not person.oidc_subject:
-                person.oidc_subject = subject  # next time the subject alone finds them
-            return kind, person
-    return None
+    kind = ActorKind.CITIZEN
+    person: Citizen | Relative | None = session.scalars(
+        select(Citizen).where(Citizen.cpr == cpr)
+    ).first()
+    if person is None:
+        kind = ActorKind.RELATIVE
+        person = session.scalars(select(Relative).where(Relative.cpr == cpr)).first()
+    if person is None:
+        return None
+    if subject and not person.oidc_subject:
+        person.oidc_subject = subject  # next time the subject alone finds them
+    return kind, person
 
 
 @blueprint.route("/mitid")
@@ -111,15 +116,16 @@ def oidc_start() -> Response:
 @allow(PUBLIC)
 def oidc_callback() -> Response | tuple[str, int]:
     client = _client(current_app)
+    failures: tuple[type[Exception], ...] = (*_broker_errors(), KeyError)
     try:
         token = client.authorize_access_token()
-    except (*_broker_errors(), KeyError) as error:
+    except failures as error:
         # A forged state, a bad signature, a wrong nonce or audience: no sign-in.
         current_app.logger.warning("MitID sign-in failed: %s", type(error).__name__)
         flash(_("The sign-in with MitID did not finish. Try again."), "error")
         return redirect(url_for("auth.citizen_login"))
     claims = dict(token.get("userinfo") or {})
-    found = person_for(db.session, claims)
+    found = person_for(db.session(), claims)
     if found is None:
         db.session.rollback()
         return render_template("auth/unknown_person.html"), 403

@@ -106,7 +106,7 @@ def second_factor_page() -> Any:
         return _start_again()
     form = SecondFactorForm()
     if form.validate_on_submit():
-        lock_for_write(db.session)
+        lock_for_write(db.session())
         db.session.refresh(staff)
         if second_factor.check_code(staff, form.code.data):
             target = _finish(staff)
@@ -142,12 +142,12 @@ def enrol() -> Any:
     if staff is None or staff.has_second_factor:
         return _start_again()
     form = SecondFactorForm()
-    lock_for_write(db.session)
+    lock_for_write(db.session())
     db.session.refresh(staff)
     secret = second_factor.start_enrolment(staff)
     if form.validate_on_submit():
         if second_factor.check_code(staff, form.code.data):
-            codes = second_factor.confirm_enrolment(db.session, staff)
+            codes = second_factor.confirm_enrolment(db.session(), staff)
             target = url_for(STAFF_HOME[staff.role]) if signed_in else _finish(staff)
             db.session.commit()
             # Shown once, in this answer; never stored readable.

@@ -64,7 +64,7 @@ STAFF_HOME = {
 
 def _password_checked(form: StaffLoginForm) -> Any:
     return sign_in_staff(
-        db.session,
+        db.session(),
         form.username.data,
         form.password.data,
         client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
@@ -211,11 +211,11 @@ def stay_signed_in() -> Response:
 @allow(PUBLIC)
 def logout() -> Response:
     actor = current_actor()
-    lock_for_write(db.session)  # a write follows; the actor's rows reload under the lock
+    lock_for_write(db.session())  # a write follows; the actor's rows reload under the lock
     if actor.staff is not None:
         end_staff_session(actor.staff)
     end_session()
-    prune_ended_sessions(db.session)
+    prune_ended_sessions(db.session())
     db.session.commit()
     flash(_("You are signed out"), "success")
     return redirect(url_for("public.index"))

@@ -722,6 +722,7 @@ def _priorities_not_met(
     )
     per_citizen: dict[int, list[UnmetPriority]] = defaultdict(list)
     for citizen_id, reference, answered_at, reason, text, visit_day in rows:
+        assert answered_at is not None  # the WHERE above compares it with a day
         day = visit_day or local_day(answered_at)
         per_citizen[citizen_id].append(
             UnmetPriority(day, reference, reason or PriorityNotMetReason.OTHER, text)
@@ -863,7 +864,7 @@ def _open_new_flags(
     }
     # A citizen's case that is still open takes the new flags: the visitator sees one case.
     open_cases: dict[int, Case] = {}
-    for case in session.scalars(
+    for still_open in session.scalars(
         select(Case)
         .where(
             Case.kind == CaseKind.FLAG,
@@ -872,7 +873,7 @@ def _open_new_flags(
         )
         .order_by(Case.opened_at, Case.id)
     ):
-        open_cases[case.citizen_id] = case
+        open_cases[still_open.citizen_id] = still_open
     service_names = dict(
         session.execute(
             select(Service.id, Service.name_da).where(
@@ -980,4 +981,5 @@ def _outcome(action: str, flag: Flag, reason: str) -> FlagOutcome:
 
 def _json_ready(evidence: dict[str, object]) -> dict[str, Any]:
     """Evidence as the JSON column gives it back, so comparisons see real changes only."""
-    return json.loads(json.dumps(evidence))
+    ready: dict[str, Any] = json.loads(json.dumps(evidence))
+    return ready
