@@ -69,7 +69,7 @@ lint: $(BIN)/.installed ## Ruff lint and format check (both are CI gates)
 	$(BIN)/ruff check selvvisitation tests scripts
 	$(BIN)/ruff format --check selvvisitation tests scripts
 
-typecheck: $(BIN)/.installed ## mypy, strict on the rules in domain/ (pyproject [tool.mypy])
+typecheck: $(BIN)/.installed ## mypy on the package: strict in domain/ and services/ (pyproject [tool.mypy])
 	$(BIN)/mypy
 
 strings: $(BIN)/.installed ## Extract marked strings and update the catalogues

@@ -48,7 +48,8 @@ def register_proxy(app: Flask) -> None:
     if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+        # Flask's documented way to add WSGI middleware.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]  # wsgi_app is a method
 
 
 def register_cpr_vault(app: Flask) -> None:

@@ -42,27 +42,27 @@ def seed_demo() -> None:
     existing = db.session.scalars(select(Municipality).where(Municipality.code == "561")).first()
     if existing is not None:
         click.echo("Demo data exists already; new passwords for the demo staff:")
-        logins = reset_demo_passwords(db.session, existing)
+        logins = reset_demo_passwords(db.session(), existing)
     else:
         click.echo("Creating the demo municipality …")
         today = local_today()
-        result = build_demo(db.session, today=today)
+        result = build_demo(db.session(), today=today)
         logins = result.logins
         db.session.flush()
         # The visitators' queue starts as it would in real life: flags raised from the history.
-        report = evaluate_municipality(db.session, result.municipality.id)
+        report = evaluate_municipality(db.session(), result.municipality.id)
         click.echo(f"Flags raised from the demo history: {len(report.opened)}")
         existing = result.municipality
         db.session.commit()
         # Issue 14: a week of what the demo family was told, through the real services (each
         # step commits), listed on the Demo-udbakke; only in the demo, where nothing is sent.
         demo_mode = bool(current_app.config.get("DEMO_MODE"))
-        week = play_demo_week(db.session, existing, today) if demo_mode else None
+        week = play_demo_week(db.session(), existing, today) if demo_mode else None
         if week is not None:
             click.echo(f"A demo week of notifications for {week.citizen.name}'s family")
     db.session.commit()
     click.echo("Citizens by legal basis of their current decision:")
-    for line in basis_counts(db.session, existing, local_today()).lines():
+    for line in basis_counts(db.session(), existing, local_today()).lines():
         click.echo(line)
     click.echo("")
     click.echo("Demo logins (staff sign-in at /log-ind/personale):")
@@ -87,8 +87,8 @@ def forget_pending_cpr() -> None:
     from selvvisitation.services.conversation_store import forget_stale_cprs
 
     minutes = current_app.config["PENDING_CPR_MINUTES"]
-    lock_for_write(db.session)  # as a request that writes does: the lock before the reads
-    dropped = forget_stale_cprs(db.session, utcnow() - timedelta(minutes=minutes))
+    lock_for_write(db.session())  # as a request that writes does: the lock before the reads
+    dropped = forget_stale_cprs(db.session(), utcnow() - timedelta(minutes=minutes))
     db.session.commit()
     click.echo(
         f"Dropped the CPR number from {dropped} conversation(s) left for more than "
@@ -107,10 +107,12 @@ def rotate_cpr_keys() -> None:
     from selvvisitation.security import cpr_vault
 
     count = 0
-    for model in (Citizen, Relative):
-        for person in db.session.scalars(select(model).where(model.cpr_encrypted.is_not(None))):
-            person.cpr_encrypted = cpr_vault.rotate(person.cpr_encrypted)
-            count += 1
+    for citizen in db.session.scalars(select(Citizen).where(Citizen.cpr_encrypted.is_not(None))):
+        citizen.cpr_encrypted = cpr_vault.rotate(citizen.cpr_encrypted)
+        count += 1
+    for relative in db.session.scalars(select(Relative).where(Relative.cpr_encrypted.is_not(None))):
+        relative.cpr_encrypted = cpr_vault.rotate(relative.cpr_encrypted or "")
+        count += 1
     # Staff's TOTP secrets are kept with the same keys (auth.second_factor).
     for staff in db.session.scalars(
         select(StaffUser).where(StaffUser.totp_secret_encrypted.is_not(None))
@@ -213,7 +215,7 @@ def deliver_notifications(once: bool, interval: int) -> None:
         # systemd stops the service with SIGTERM: finish the row in hand, then stop.
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     while True:
-        report = deliver_due(db.session, current_app.config, worker=worker)
+        report = deliver_due(db.session(), current_app.config, worker=worker)
         if report.claimed or once:
             click.echo(
                 f"Notifications: {report.sent} sent, {report.retried} to try again, "

@@ -1,5 +1,7 @@
 """Flask extensions, created once here and bound in the app factory."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_mailman import Mail
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +24,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. At run time it is db.Model, which Flask-SQLAlchemy builds from Base
+# when `db` is created; mypy cannot take a base class from an attribute (python/mypy#8603), so
+# it is told what db.Model is: our declarative Base with Flask-SQLAlchemy's Model mixed in.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as FlaskModel
+
+    class Model(FlaskModel, Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
+
 babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()  # notifications by e-mail (services/notification_channels.py)

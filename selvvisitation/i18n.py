@@ -17,7 +17,7 @@ from selvvisitation.domain.hidden_characters import HIDDEN_CATEGORIES, SEPARATOR
 
 def select_locale() -> str:
     chosen = session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -58,7 +58,7 @@ def _template_gettext(context: Context, string: str, **variables: Any) -> str:
     if context.eval_ctx.autoescape:
         # Our own catalogue's text, as jinja2.ext marks it; Markup's % escapes the variables.
         text = Markup(text)  # noqa: S704  # nosec B704
-    return text % variables  # type: ignore[no-any-return]
+    return text % variables
 
 
 @pass_context
@@ -70,7 +70,7 @@ def _template_ngettext(
     if context.eval_ctx.autoescape:
         # Our own catalogue's text, as jinja2.ext marks it; Markup's % escapes the variables.
         text = Markup(text)  # noqa: S704  # nosec B704
-    return text % variables  # type: ignore[no-any-return]
+    return text % variables
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -5,8 +5,9 @@ report of supervision that supervisors and visitators read, may be read from a s
 replica instead, so a year's figures for a large municipality do not compete with the
 day's recording on the primary. ``DATABASE_REPLICA_URL`` names the replica; the config
 turns it into the ``replica`` bind of Flask-SQLAlchemy (config.replica_binds), and
-``report_session()`` is a session on that bind for the app context, or ``db.session``
-when no replica is configured (the SQLite demo, and most municipalities).
+``report_session()`` is a session on that bind for the app context, or the app context's
+session on the primary (``db.session()``) when no replica is configured (the SQLite demo,
+and most municipalities).
 
 Only what may be a little stale reads there: a replica is behind the primary by its
 replication lag (docs/deployment.md, "A read replica"). Nothing that decides, checks a
@@ -31,7 +32,7 @@ def has_replica() -> bool:
 def report_session() -> Session:
     """The session the read-only reports read with: the replica's, or the primary's."""
     if not has_replica():
-        return db.session
+        return db.session()
     session = g.get("replica_session")
     if session is None:
         session = g.replica_session = Session(bind=db.engines[REPLICA], autoflush=False)

@@ -55,10 +55,10 @@ def evaluate_flags(as_json: bool, code: str | None) -> None:
 
     reports = {}
     for municipality in _municipalities(code):
-        reports[municipality.code] = evaluate_municipality(db.session, municipality.id)
+        reports[municipality.code] = evaluate_municipality(db.session(), municipality.id)
     # 002, Praktiske opgaver: a provider's cancellation owes a replacement within 1 week;
     # the team leader's flag opens when the week passed without one delivered.
-    replacements = overdue_replacements(db.session, local_today())
+    replacements = overdue_replacements(db.session(), local_today())
     db.session.commit()
     if replacements and not as_json:
         click.echo(f"{len(replacements)} replacement visit(s) overdue: flagged to the team leader.")
@@ -127,7 +127,7 @@ def import_file(file: Path, identity: Path | None) -> None:
         sys.exit(1)
     with _Progress(file.name) as progress:
         source = FileSource(file, identities if encrypted else None)
-        result = import_source(db.session, source, progress)
+        result = import_source(db.session(), source, progress)
     problems = result.problems
     if problems:
         db.session.rollback()
@@ -232,7 +232,7 @@ def export_file(output: Path | None, code: str | None, recipients: tuple[str, ..
             "Choose a municipality with --municipality CODE. / "
             "Vælg en kommune med --municipality KODE."
         )
-    export = open_export(db.session, municipalities[0])
+    export = open_export(db.session(), municipalities[0])
     db.session.rollback()  # export only reads; the audit entry is its one write
     _audit_interchange(
         "export",

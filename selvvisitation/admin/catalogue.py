@@ -24,7 +24,7 @@ def _form_data(service: Service) -> dict:
 def _save(form: ServiceForm, service: Service | None, municipality_id: int) -> bool:
     """Check what the form alone cannot (a unique code, rule 10's meaning) and save."""
     if code_taken(
-        db.session, municipality_id, form.code.data.strip(), but=service.id if service else None
+        db.session(), municipality_id, form.code.data.strip(), but=service.id if service else None
     ):
         form.code.errors.append(_l("The code is already used by another service"))
     if form.flexible_only.data and not form.within_service_level.data:
@@ -34,7 +34,7 @@ def _save(form: ServiceForm, service: Service | None, municipality_id: int) -> b
     if form.errors:
         return False
     data = {name: field.data for name, field in form._fields.items()}
-    save_service(db.session, current_actor().staff, service, data)
+    save_service(db.session(), current_actor().staff, service, data)
     return True
 
 
@@ -59,7 +59,7 @@ def new_service():
 @allow(*ADMIN)
 def edit_service(service_id: int):
     municipality_id = current_actor().staff.municipality_id
-    service = service_of(db.session, municipality_id, service_id) or abort(404)
+    service = service_of(db.session(), municipality_id, service_id) or abort(404)
     # Not obj=service: WTForms lets obj win over data, and the synonyms are lists there.
     form = ServiceForm(
         data={**{name: getattr(service, name) for name in SERVICE_FIELDS}, **_form_data(service)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -175,7 +177,7 @@ AEL_LABELS = {
 }
 
 
-def _add_ael_fields(form_class: type) -> None:
+def _add_ael_fields(form_class: type[Any]) -> None:
     """Ældreloven settings (DOMAIN.md "Ældreloven"): default basis, the AEL age, the two AEL
     flags' thresholds and optional minutes."""
     form_class.default_legal_basis = RadioField(
@@ -229,7 +231,7 @@ CONTACT_LABELS = {
 }
 
 
-def _add_visit_fields(form_class: type) -> None:
+def _add_visit_fields(form_class: type[Any]) -> None:
     """The visit calendar's and the messages' settings (issue 14): the cancellation deadline,
     whether a citizen's cancellations count towards repeated deselection (rule 7), and the
     staff's reply deadline for messages."""

@@ -22,7 +22,7 @@ def _municipality_id() -> int:
 
 def _save_provider(form: ProviderForm, provider: Provider | None) -> None:
     save_provider(
-        db.session,
+        db.session(),
         current_actor().staff,
         provider,
         name=form.name.data,
@@ -53,7 +53,7 @@ def providers():
 @blueprint.route("/leverandoerer/<int:provider_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
 def edit_provider(provider_id: int):
-    provider = provider_of(db.session, _municipality_id(), provider_id) or abort(404)
+    provider = provider_of(db.session(), _municipality_id(), provider_id) or abort(404)
     form = ProviderForm(obj=provider)
     if not form.is_submitted():
         form.kind.data = provider.kind.value
@@ -71,7 +71,7 @@ def edit_provider(provider_id: int):
 @blueprint.route("/leverandoerer/<int:provider_id>/teams", methods=["POST"])
 @allow(*ADMIN)
 def add_team(provider_id: int):
-    provider = provider_of(db.session, _municipality_id(), provider_id) or abort(404)
+    provider = provider_of(db.session(), _municipality_id(), provider_id) or abort(404)
     team_form = AddTeamForm()
     if not team_form.validate_on_submit():
         form = ProviderForm(obj=provider)
@@ -79,7 +79,7 @@ def add_team(provider_id: int):
         return render_template(
             "admin/provider.html", provider=provider, form=form, team_form=team_form
         ), 400
-    add_team_to(db.session, current_actor().staff, provider, team_form.team_name.data)
+    add_team_to(db.session(), current_actor().staff, provider, team_form.team_name.data)
     flash(_("The team is added."))
     return redirect(url_for("admin.edit_provider", provider_id=provider.id))
 
@@ -87,11 +87,11 @@ def add_team(provider_id: int):
 @blueprint.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
 def edit_team(team_id: int):
-    team = team_of(db.session, _municipality_id(), team_id) or abort(404)
+    team = team_of(db.session(), _municipality_id(), team_id) or abort(404)
     form = TeamForm(obj=team)
     if form.validate_on_submit():
         save_team(
-            db.session, current_actor().staff, team, name=form.name.data, phone=form.phone.data
+            db.session(), current_actor().staff, team, name=form.name.data, phone=form.phone.data
         )
         flash(_("The team is saved."))
         return redirect(url_for("admin.edit_provider", provider_id=team.provider_id))

@@ -109,9 +109,9 @@ def policy():
     if form.errors:
         return _page(form)
     if request.form.get("action") == "save" and form.confirmed.data == fingerprint(proposed):
-        save_policy(db.session, admin, proposed)
+        save_policy(db.session(), admin, proposed)
         flash(_("The rules are saved."))
         return redirect(url_for("admin.policy"))
     form.confirmed.data = fingerprint(proposed)
-    effect = preview_policy(db.session, admin, current, proposed)
+    effect = preview_policy(db.session(), admin, current, proposed)
     return _page(form, effect, changed_references(current, proposed))

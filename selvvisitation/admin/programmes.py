@@ -80,7 +80,7 @@ def _save(form: ProgrammeForm, programme: CareProgramme | None) -> bool:
     data = {name: form[name].data for name in PROGRAMME_FIELDS}
     data["indicative_hours_per_week"] = form.indicative_hours_per_week.hours
     try:
-        save_programme(db.session, current_actor().staff, programme, data, _lines(form))
+        save_programme(db.session(), current_actor().staff, programme, data, _lines(form))
     except ProgrammeError as error:
         target = form.code if error.code == "code_taken" else form.elements
         target.errors = [*target.errors, MESSAGES[error.code]]
@@ -94,8 +94,8 @@ def programmes() -> str:
     municipality_id = current_actor().staff.municipality_id
     return render_template(
         "admin/programmes.html",
-        programmes=programmes_in(db.session, municipality_id),
-        examples=[e for e in examples_in(db.session, municipality_id) if e.active],
+        programmes=programmes_in(db.session(), municipality_id),
+        examples=[e for e in examples_in(db.session(), municipality_id) if e.active],
     )
 
 
@@ -115,7 +115,7 @@ def new_programme():
 @allow(*ADMIN)
 def edit_programme(programme_id: int):
     municipality_id = current_actor().staff.municipality_id
-    programme = programme_of(db.session, municipality_id, programme_id) or abort(404)
+    programme = programme_of(db.session(), municipality_id, programme_id) or abort(404)
     form = ProgrammeForm() if _submitted() else ProgrammeForm(data=_data(programme))
     if form.validate_on_submit() and _save(form, programme):
         flash(_("The forløb is saved."))
@@ -128,7 +128,7 @@ def edit_programme(programme_id: int):
 @allow(*ADMIN)
 def priority_examples():
     municipality_id = current_actor().staff.municipality_id
-    current = [e for e in examples_in(db.session, municipality_id) if e.active]
+    current = [e for e in examples_in(db.session(), municipality_id) if e.active]
     form = (
         ExamplesForm()
         if _submitted()
@@ -140,7 +140,7 @@ def priority_examples():
         )
     )
     if form.validate_on_submit():
-        save_examples(db.session, current_actor().staff, form.pairs())
+        save_examples(db.session(), current_actor().staff, form.pairs())
         flash(_("The examples are saved."))
         return redirect(url_for("admin.programmes"))
     status = 400 if _submitted() else 200  # a submission that is not saved was refused

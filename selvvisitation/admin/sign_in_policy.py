@@ -32,10 +32,10 @@ def second_factor_policy():
         proposed = required_roles_from(form.roles.data or [])
         fingerprint = ",".join(proposed) or "-"
         if request.form.get("action") == "save" and form.confirmed.data == fingerprint:
-            save_second_factor_roles(db.session, municipality, proposed, actor)
+            save_second_factor_roles(db.session(), municipality, proposed, actor)
             flash(_("The roles that sign in with a code are saved."))
             return redirect(url_for("admin.second_factor_policy"))
-        effect = effect_of(db.session, municipality, actor.staff, proposed)
+        effect = effect_of(db.session(), municipality, actor.staff, proposed)
         form.confirmed.data = fingerprint
     return render_template(
         "admin/second_factor_policy.html",

@@ -39,7 +39,7 @@ def _form(staff: StaffUser | None = None) -> StaffUserForm:
     form = StaffUserForm(obj=staff)
     form.team_id.choices = [SelectChoice("", _l("No team"))] + [
         SelectChoice(str(t.id), f"{t.provider.name}: {t.name}")
-        for t in teams_in(db.session, _municipality_id())
+        for t in teams_in(db.session(), _municipality_id())
     ]
     if staff is not None and not form.is_submitted():
         form.role.data = staff.role.value
@@ -49,11 +49,11 @@ def _form(staff: StaffUser | None = None) -> StaffUserForm:
 
 def _checked_team(form: StaffUserForm, staff_id: int | None):
     """The chosen team (own municipality only); adds the errors the fields alone cannot."""
-    if username_taken(db.session, _municipality_id(), form.username.data, but=staff_id):
+    if username_taken(db.session(), _municipality_id(), form.username.data, but=staff_id):
         form.username.errors.append(_l("The username is already in use"))
     team = None
     if form.team_id.data:  # one of the offered teams: the field checked its choices
-        team = team_of(db.session, _municipality_id(), int(form.team_id.data))
+        team = team_of(db.session(), _municipality_id(), int(form.team_id.data))
         if team is None:
             form.team_id.errors.append(_l("Choose a team from the list"))
     if form.role.data in TEAM_ROLES and team is None and not form.team_id.errors:
@@ -74,7 +74,7 @@ def users() -> str:
         "admin/users.html",
         users=rows,
         roles=roles,
-        role_changes=recent_role_changes(db.session, _municipality_id()),
+        role_changes=recent_role_changes(db.session(), _municipality_id()),
         by_id={str(user.id): user for user in rows},
     )
 
@@ -89,7 +89,7 @@ def new_user():
             form.password.errors.append(_l("Write a password of at least 12 characters"))
         if not form.errors:
             add_user(
-                db.session,
+                db.session(),
                 current_actor().staff,
                 username=form.username.data,
                 name=form.name.data,
@@ -106,7 +106,7 @@ def new_user():
 def _save(staff: StaffUser, form: Any, team: Any) -> None:
     admin = current_actor().staff
     password_changed = save_user(
-        db.session,
+        db.session(),
         admin,
         staff,
         username=form.username.data,
@@ -123,7 +123,7 @@ def _save(staff: StaffUser, form: Any, team: Any) -> None:
 @blueprint.route("/brugere/<int:staff_id>", methods=["GET", "POST"])
 @allow(*ADMIN)
 def edit_user(staff_id: int):
-    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    staff = staff_of(db.session(), _municipality_id(), staff_id) or abort(404)
     form = _form(staff)
     if form.validate_on_submit():
         team = _checked_team(form, staff.id)
@@ -141,13 +141,13 @@ def edit_user(staff_id: int):
 
 def _set_active(staff_id: int, active: bool):
     """Deactivate or reactivate after the confirmation page; never delete."""
-    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    staff = staff_of(db.session(), _municipality_id(), staff_id) or abort(404)
     form = BaseForm()
     if not active and staff.id == current_actor().staff.id:
         flash(_("You cannot deactivate yourself."), "error")
         return redirect(url_for("admin.users"))
     if form.validate_on_submit() and staff.active != active:
-        set_active(db.session, current_actor().staff, staff, active)
+        set_active(db.session(), current_actor().staff, staff, active)
         flash(
             _("%(name)s can sign in again.", name=staff.name)
             if active
@@ -177,11 +177,11 @@ def reset_second_factor(staff_id: int):
 
     Never one's own: a stolen admin password must not be enough to remove the factor.
     """
-    staff = staff_of(db.session, _municipality_id(), staff_id) or abort(404)
+    staff = staff_of(db.session(), _municipality_id(), staff_id) or abort(404)
     me = current_actor().staff
     form = BaseForm()
     if staff.id != me.id and staff.has_second_factor and form.validate_on_submit():
-        reset_user_second_factor(db.session, me, staff)
+        reset_user_second_factor(db.session(), me, staff)
         flash(_("The second factor of %(name)s is reset.", name=staff.name))
         return redirect(url_for("admin.edit_user", staff_id=staff.id))
     return render_template("admin/reset_second_factor.html", user=staff, me=me, form=form)

@@ -78,14 +78,15 @@ def oidc_start() -> Response:
 @allow(PUBLIC)
 def oidc_callback() -> Response | tuple[str, int]:
     client = _client(current_app)
+    failures: tuple[type[Exception], ...] = (*_broker_errors(), KeyError)
     try:
         token = client.authorize_access_token()
-    except (*_broker_errors(), KeyError) as error:
+    except failures as error:
         # A forged state, a bad signature, a wrong nonce or audience: no sign-in.
         current_app.logger.warning("MitID sign-in failed: %s", type(error).__name__)
         flash(_("The sign-in with MitID did not finish. Try again."), "error")
         return redirect(url_for("auth.citizen_login"))
-    found = person_signing_in(db.session, dict(token.get("userinfo") or {}))
+    found = person_signing_in(db.session(), dict(token.get("userinfo") or {}))
     if found is None:
         return render_template("auth/unknown_person.html"), 403
     kind, person_id = found

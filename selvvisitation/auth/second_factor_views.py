@@ -110,7 +110,7 @@ def second_factor_page() -> Any:
         return _start_again()
     form = SecondFactorForm()
     if form.validate_on_submit():
-        checked = check_second_factor(db.session, staff, form.code.data)
+        checked = check_second_factor(db.session(), staff, form.code.data)
         if checked.ok:
             target = _finish(staff)
             _warn_of_few_codes(checked.recovery_codes_left)
@@ -144,7 +144,7 @@ def enrol() -> Any:
         return _start_again()
     form = SecondFactorForm()
     step = enrol_second_factor(
-        db.session, staff, form.code.data if form.validate_on_submit() else None
+        db.session(), staff, form.code.data if form.validate_on_submit() else None
     )
     if step.recovery_codes is not None:
         target = url_for(STAFF_HOME[staff.role]) if signed_in else _finish(staff)

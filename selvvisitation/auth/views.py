@@ -63,7 +63,7 @@ STAFF_HOME = {
 
 def _password_checked(form: StaffLoginForm) -> Any:
     return sign_in_staff(
-        db.session,
+        db.session(),
         form.username.data,
         form.password.data,
         client=client_key(request.remote_addr, current_app.config["SECRET_KEY"]),
@@ -206,7 +206,7 @@ def stay_signed_in() -> Response:
 @allow(PUBLIC)
 def logout() -> Response:
     staff = current_actor().staff
-    record_sign_out(db.session, sid=session_id(), staff_id=staff.id if staff else None)
+    record_sign_out(db.session(), sid=session_id(), staff_id=staff.id if staff else None)
     sign_out()
     flash(_("You are signed out"), "success")
     return redirect(url_for("public.index"))

@@ -81,7 +81,7 @@ def access_log_page() -> str:
     page = max(1, min(page, 10_000))
     policy = citizen.municipality.policy
     lines, total = access_log(
-        db.session,
+        db.session(),
         citizen,
         page=page,
         show_staff_names=bool(policy and policy.show_staff_names_in_access_log),

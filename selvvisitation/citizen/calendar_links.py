@@ -28,7 +28,7 @@ def new_calendar_link() -> Response | tuple[str, int]:
     if not LinkForm().validate_on_submit():
         return redirect(url_for("citizen.calendar"))
     actor = current_actor()
-    token = create_feed(db.session, actor.subject, actor)
+    token = create_feed(db.session(), actor.subject, actor)
     url = url_for("public.calendar_feed", token=token, _external=True)
     return render_template("citizen/calendar_link.html", url=url), 201
 
@@ -43,6 +43,6 @@ def revoke_calendar_link() -> Response:
     feed_id = id_from_form(request.form.get("feed_id"))
     actor = current_actor()
     if form.validate_on_submit() and feed_id is not None:
-        if revoke_feed(db.session, actor.subject, actor, feed_id):
+        if revoke_feed(db.session(), actor.subject, actor, feed_id):
             flash(_("The calendar link is deleted. It no longer works."))
     return redirect(url_for("citizen.calendar"))

@@ -36,7 +36,7 @@ def _audit_relative(citizen, object_type: str, object_id: object = "") -> None:
 @allow(CITIZEN_SEE)
 def cases() -> str:
     actor = current_actor()
-    data = citizen_cases(db.session, actor.subject.id)
+    data = citizen_cases(db.session(), actor.subject.id)
     _audit_relative(actor.subject, "cases")
     page = CasesPage(actor.subject, data, as_relative=actor.relative is not None)
     return render_template("citizen/cases.html", citizen=actor.subject, page=page)

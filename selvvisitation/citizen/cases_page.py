@@ -119,7 +119,7 @@ def _standing(case: Case, visit: AssessmentVisit | None) -> tuple[str, str, str]
 
 
 def _line(line: SwapLine) -> str:
-    return service_name(line.service) if line.service else line.free_text
+    return service_name(line.service) if line.service else line.free_text or ""
 
 
 def _lapsed(swap: SwapRequest) -> LapsedSwap:

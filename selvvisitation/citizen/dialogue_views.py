@@ -139,7 +139,7 @@ def _page(
     form: BaseForm | None,
     texts: Texts,
     status: int = 200,
-) -> tuple[str, int] | Response:
+) -> tuple[str | Response, int]:
     actor = current_actor()
     state = (
         state_of(conversation)
@@ -169,14 +169,18 @@ def _page(
         "show_all_options": request.args.get("alle") == "1" or request.form.get("more") == "1",
         "category_headings": CATEGORY_HEADINGS,
         "changeable": changeable,
-        "editable_summary": latest_summary_id(db.session, conversation)
+        "editable_summary": latest_summary_id(db.session(), conversation)
         if changeable and conversation is not None
         else None,
     }
     if request.headers.get("X-Requested-With") == "fetch":
         since = request.headers.get("X-Last-Message", type=int) or 0
         # Only what the page has not shown yet: never the whole history (issue 17).
-        new = _without_question(messages_after(db.session, conversation, since))
+        new = (
+            _without_question(messages_after(db.session(), conversation, since))
+            if conversation is not None
+            else []
+        )
         return jsonify(
             ok=not (form is not None and form.errors),
             log=render_template("citizen/_dialogue_messages.html", **{**values, "messages": new}),
@@ -228,8 +232,8 @@ def consent_changed(actor: Actor) -> Any:
 @explain_refusal(consent_changed)
 def conversation() -> Any:
     actor = current_actor()
-    current, ctx = dialogue_turns.show_conversation(db.session, _viewer(), _idle_since())
-    texts = Texts(services_for(db.session, actor.subject.municipality_id))
+    current, ctx = dialogue_turns.show_conversation(db.session(), _viewer(), _idle_since())
+    texts = Texts(services_for(db.session(), actor.subject.municipality_id))
     form = None
     if current is not None and ctx.may_act:
         asked = dialogue_steps.question(ctx, state_of(current))
@@ -247,8 +251,8 @@ STALE = _l("This question has already been answered. Here is the question asked 
 @explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     actor = current_actor()
-    turn = dialogue_turns.begin_turn(db.session, _viewer(), _idle_since())
-    texts = Texts(services_for(db.session, actor.subject.municipality_id))
+    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since())
+    texts = Texts(services_for(db.session(), actor.subject.municipality_id))
     current, ctx = turn.conversation, turn.ctx
     form = step_form(dialogue_steps.question(ctx, state_of(current)), texts, request.form)
     if not form.validate():
@@ -262,7 +266,7 @@ def conversation_answer() -> Any:
         # "Vis flere": the same question with the whole list and her ticks kept. No turn
         # is taken, so nothing is stored (as when the form is refused above).
         return _page(current, ctx, form, texts)
-    turn = dialogue_turns.take_turn(db.session, turn, _given(form), actor, _relative_limits())
+    turn = dialogue_turns.take_turn(db.session(), turn, _given(form), actor, _relative_limits())
     if turn.problem is not None:
         _show_error(form, texts, turn.problem)
         return _page(turn.conversation, turn.ctx, form, texts)
@@ -315,14 +319,14 @@ def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
 
 def _control(action: str) -> Any:
     actor = current_actor()
-    turn = dialogue_turns.begin_turn(db.session, _viewer(), _idle_since())
-    texts = Texts(services_for(db.session, actor.subject.municipality_id))
+    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since())
+    texts = Texts(services_for(db.session(), actor.subject.municipality_id))
     stale = request.form.get("turn") != str(turn.conversation.turn)
     if not BaseForm().validate() or stale:
-        dialogue_turns.discard_turn(db.session)
+        dialogue_turns.discard_turn(db.session())
         return _next(turn, texts) if stale else ("", 400)
     to = request.form.get("to") if action == "back" else None
-    return _next(dialogue_turns.take_control(db.session, turn, action, actor, to or None), texts)
+    return _next(dialogue_turns.take_control(db.session(), turn, action, actor, to or None), texts)
 
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])

@@ -68,8 +68,8 @@ def _phones(citizen: Any) -> dict[str, str]:
 def messages() -> str:
     actor = current_actor()
     citizen = actor.subject
-    threads = [(party, thread_for(db.session, citizen, party)) for party in parties_for(citizen)]
-    open_for_citizen(db.session, actor=actor, citizen=citizen, thread=None)
+    threads = [(party, thread_for(db.session(), citizen, party)) for party in parties_for(citizen)]
+    open_for_citizen(db.session(), actor=actor, citizen=citizen, thread=None)
     return render_template(
         "citizen/messages.html", citizen=citizen, threads=threads, phones=_phones(citizen)
     )
@@ -78,7 +78,7 @@ def messages() -> str:
 def _thread_page(party: ThreadParty, form: MessageForm, status: int = 200) -> tuple[str, int]:
     actor = current_actor()
     citizen = actor.subject
-    thread = thread_for(db.session, citizen, party)
+    thread = thread_for(db.session(), citizen, party)
     # What the template shows is read before the commit that marks the thread read.
     unread_since = thread.citizen_read_at if thread is not None else None
     html = render_template(
@@ -92,7 +92,7 @@ def _thread_page(party: ThreadParty, form: MessageForm, status: int = 200) -> tu
         phones=_phones(citizen),
     )
     open_for_citizen(
-        db.session, actor=actor, citizen=citizen, thread=thread, mark_read=status == 200
+        db.session(), actor=actor, citizen=citizen, thread=thread, mark_read=status == 200
     )
     return html, status
 
@@ -114,7 +114,7 @@ def write(party: str) -> Any:
     if form.validate_on_submit():
         try:
             write_message(
-                db.session, actor=actor, citizen=actor.subject, party=chosen, text=form.text.data
+                db.session(), actor=actor, citizen=actor.subject, party=chosen, text=form.text.data
             )
         except MessageRefused as refusal:
             form.text.errors = [refusal_text(refusal)]
@@ -128,7 +128,7 @@ def write(party: str) -> Any:
 def message_sent(party: str) -> Any:
     citizen = current_actor().subject
     chosen = _party_or_404(party, citizen)
-    thread = thread_for(db.session, citizen, chosen)
+    thread = thread_for(db.session(), citizen, chosen)
     if thread is None:  # nothing sent yet: the thread page, where she can write
         return redirect(url_for("citizen.message_thread", party=chosen.value))
     return render_template(

@@ -73,7 +73,7 @@ def table_label(name: str) -> str:
 @allow(CITIZEN_SELF)
 def my_data() -> str:
     citizen = current_actor().citizen
-    held = citizen_data(db.session, citizen)
+    held = citizen_data(db.session(), citizen)
     return render_template(
         "citizen/my_data.html", citizen=citizen, held=held, table_label=table_label
     )
@@ -85,7 +85,7 @@ def my_data() -> str:
 def my_data_download() -> Response:
     """A file to keep: JSON for machines, or a page that reads well when printed."""
     citizen = current_actor().citizen
-    held = export_citizen_data(db.session, citizen)
+    held = export_citizen_data(db.session(), citizen)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     if request.form.get("format") == "json":
         body = json.dumps(

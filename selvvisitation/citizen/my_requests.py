@@ -6,6 +6,7 @@ The rules and the transaction are in services/citizen_requests.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -101,7 +102,7 @@ def my_requests() -> str:
     actor = current_actor()
     today = local_today()
     found = citizen_requests.my_requests(
-        db.session, actor, today, recent_priorities(db.session, actor.subject, today)
+        db.session(), actor, today, recent_priorities(db.session(), actor.subject, today)
     )
     return render_template(
         "citizen/my_requests.html",
@@ -136,7 +137,13 @@ def _withdraw_page(kind: str, row: Any, form: BaseForm, refused: str | None) -> 
     ), status
 
 
-def _withdraw(kind: str, model: Any, row_id: int, may: bool, withdraw: Any) -> Any:
+def _withdraw(
+    kind: str,
+    model: Any,
+    row_id: int,
+    may: Callable[[Any], bool],
+    withdraw: Callable[..., object],
+) -> Any:
     """The confirmation step, then the service; on a refusal nothing is written."""
     row = _own(model, row_id)
     form = WithdrawForm()
@@ -146,7 +153,7 @@ def _withdraw(kind: str, model: Any, row_id: int, may: bool, withdraw: Any) -> A
     elif form.validate_on_submit():
         actor = current_actor()
         try:
-            withdraw(db.session, row.id, citizen=actor.subject, actor=actor)
+            withdraw(db.session(), row.id, citizen=actor.subject, actor=actor)
         except citizen_requests.WithdrawRefused as error:
             refused = str(REFUSALS[error.code])
             row = _own(model, row_id)

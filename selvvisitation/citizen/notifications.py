@@ -101,7 +101,7 @@ def notifications() -> str | Response:
     kind, person = _person(actor)
     relative_id = person.id if kind == RecipientKind.RELATIVE else None
     has_cpr = person.cpr_encrypted is not None
-    saved = preference_for(db.session, citizen, relative_id)
+    saved = preference_for(db.session(), citizen, relative_id)
     form = NotificationForm(kind=kind, has_cpr=has_cpr)
     if request.method == "GET":
         form.channel.data = saved.channel.value if saved else Channel.NONE.value
@@ -118,7 +118,11 @@ def notifications() -> str | Response:
         )
         try:
             save_preference(
-                db.session, citizen=citizen, relative_id=relative_id, has_cpr=has_cpr, choice=choice
+                db.session(),
+                citizen=citizen,
+                relative_id=relative_id,
+                has_cpr=has_cpr,
+                choice=choice,
             )
         except PreferenceError as error:
             form[error.field].errors = [*form[error.field].errors, ERRORS[error.field, error.code]]

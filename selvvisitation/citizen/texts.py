@@ -217,7 +217,7 @@ class Texts:
 
     def priority(self, summary: Mapping[str, Any]) -> str:
         """What matters most, in words: an element and what to do with it, an example, or hers."""
-        kind = summary.get("kind")
+        kind = summary.get("kind") or ""
         if kind in PRIORITY_KINDS:
             return str(PRIORITY_KINDS[kind]) % {"element": self.name(summary.get("element"))}
         if kind == "example":

@@ -23,8 +23,8 @@ def index() -> str:
         "citizen/index.html",
         citizen=citizen,
         decision=citizen.current_decision,
-        visits=upcoming_visits(db.session, citizen, today),
-        priorities=recent_priorities(db.session, citizen, today),
+        visits=upcoming_visits(db.session(), citizen, today),
+        priorities=recent_priorities(db.session(), citizen, today),
     )
 
 

@@ -110,7 +110,7 @@ def calendar() -> str:
     citizen = actor.subject
     now = datetime.now(UTC)
     page = CalendarPage(
-        db.session,
+        db.session(),
         citizen,
         actor.relative.id if actor.relative is not None else None,
         local_today(),
@@ -152,7 +152,7 @@ def _cancel_attempt(visit: Visit, form: CancelVisitForm, now: datetime) -> Any:
     visit_id = visit.id
     return try_change(
         lambda: citizen_cancel(
-            db.session,
+            db.session(),
             visit_id=visit_id,
             citizen=actor.subject,
             actor=actor,
@@ -234,7 +234,7 @@ def move_visit(visit_id: int) -> Any:
     if form.validate_on_submit():
         attempt = try_change(
             lambda: request_move(
-                db.session,
+                db.session(),
                 visit_id=visit.id,
                 citizen=actor.subject,
                 actor=actor,

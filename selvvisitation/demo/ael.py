@@ -450,8 +450,9 @@ def basis_counts(session: Session, municipality: Municipality, today: date) -> B
         if decision is not None and decision.legal_basis == LegalBasis.AEL:
             counts["ael"] += 1
             continue
+        cpr = citizen.cpr
         try:
-            old_enough = age_on(birth_date(citizen.cpr), today) >= age
+            old_enough = cpr is not None and age_on(birth_date(cpr), today) >= age
         except CprError:
             old_enough = False
         counts["over" if old_enough else "under"] += 1

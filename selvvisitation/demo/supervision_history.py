@@ -62,6 +62,8 @@ def add_supervision_demo(session: Session, municipality: Municipality, today: da
             StaffUser.municipality_id == municipality.id, StaffUser.role == StaffRole.SUPERVISOR
         )
     )
+    if supervisor is None:
+        raise LookupError("The demo municipality has no supervisor (demo.seed makes one)")
     providers = {p.kind: p for p in supervision_visits.providers_of(session, municipality.id)}
     municipal, private = providers[ProviderKind.MUNICIPAL], providers[ProviderKind.PRIVATE]
     _declined_swaps(session, municipality, providers, today)
@@ -369,6 +371,8 @@ def _revisitation_forms(session, municipal: Provider, private: Provider, today: 
             ),
         )
         session.flush()
+        if visit.quality is None or visit.observation is None:
+            raise LookupError("record_follow_up kept no quality or observation")
         visit.quality.recorded_at = visit.observation.recorded_at = visit.starts_at
 
 

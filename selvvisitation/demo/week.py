@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from flask import current_app, g
@@ -137,7 +138,7 @@ def play_demo_week(session: Session, municipality: Municipality, today: date) ->
     ]
     for visit in _visits(session, cast.citizen, first, today - timedelta(days=1)):
         ended = _aware(visit.ends_at) + timedelta(minutes=5)
-        steps.append((ended, lambda visit_id=visit.id: _record(session, cast, visit_id)))
+        steps.append((ended, partial(_record, session, cast, visit.id)))
     steps.sort(key=lambda step: step[0])
     for moment, step in steps:
         with clock_at(moment):
@@ -321,6 +322,8 @@ def _grant_shopping(session: Session, cast: _Cast, state: dict[str, Any], today:
     """The visitator keeps Inger's help and grants shopping once a week from the seeding
     date: a new decision, its letter, and her coming visits re-planned."""
     case = session.get(Case, state["report_case_id"])
+    if case is None:
+        raise LookupError("The week's report of a change has no case (_report_shopping)")
     shopping = session.scalars(
         select(Service).where(
             Service.municipality_id == cast.citizen.municipality_id, Service.code == "PR-INDKOEB"

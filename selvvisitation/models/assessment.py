@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.assessment import AssessmentStatus, Satisfaction, YesPartlyNo
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.users import StaffUser
 
 
-class AssessmentVisit(db.Model):
+class AssessmentVisit(Model):
     """A booked reassessment visit in the citizen's home."""
 
     __tablename__ = "assessment_visit"
@@ -54,7 +54,7 @@ class AssessmentVisit(db.Model):
     )
 
 
-class PerceivedQuality(db.Model):
+class PerceivedQuality(Model):
     """The citizen's perceived quality, asked by the visitator (001, "Borgertilfredshed")."""
 
     __tablename__ = "perceived_quality"
@@ -73,7 +73,7 @@ class PerceivedQuality(db.Model):
     visit: Mapped[AssessmentVisit] = relationship(back_populates="quality")
 
 
-class VisitatorObservation(db.Model):
+class VisitatorObservation(Model):
     """The visitator's observations in the home (001, "Kvalitetssikring af den leverede hjælp")."""
 
     __tablename__ = "visitator_observation"

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from selvvisitation.domain.types import ActorKind
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 
@@ -18,7 +18,7 @@ class AuditLogImmutableError(RuntimeError):
     """An audit entry was about to be changed or deleted."""
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
     __table_args__ = (sa.Index("ix_audit_citizen_at", "citizen_id", "at"),)
 

@@ -17,7 +17,7 @@ from selvvisitation.domain.types import (
     FlagStatus,
     ReassessmentReason,
 )
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 from selvvisitation.models.citizen import Citizen
 from selvvisitation.models.organisation import Provider, Team
@@ -40,7 +40,7 @@ def _open_queue_index(name: str, *filtered_by: str) -> sa.Index:
     )
 
 
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "case"
     __table_args__ = (
         # The visitators' work queue: open cases in queue order (priority, deadline, id),
@@ -153,7 +153,7 @@ def _place_cases(session: Session, _ctx: Any, _instances: Any) -> None:
                 _place(session, case, moved[case.citizen_id])
 
 
-class CaseEvent(db.Model):
+class CaseEvent(Model):
     __tablename__ = "case_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,7 +169,7 @@ class CaseEvent(db.Model):
     case: Mapped[Case] = relationship(back_populates="events")
 
 
-class Flag(db.Model):
+class Flag(Model):
     """A reason to look again at a citizen's decision (rule 7; seed 003).
 
     Never deleted: a flag that no longer holds is closed with its reason; one a
@@ -212,7 +212,7 @@ class Flag(db.Model):
     case: Mapped[Case | None] = relationship(back_populates="flags")
 
 
-class ReassessmentRequest(db.Model):
+class ReassessmentRequest(Model):
     """A request for revisitation from the citizen, a relative (FSIII A2) or home care (A4)."""
 
     __tablename__ = "reassessment_request"
@@ -237,7 +237,7 @@ class ReassessmentRequest(db.Model):
     case: Mapped[Case | None] = relationship()
 
 
-class CallBackRequest(db.Model):
+class CallBackRequest(Model):
     """ "Ring mig op" (issue 13): the number to call, a good time and what it is about.
 
     Opens a case for the visitation with its deadline in working days (the municipality's
@@ -264,7 +264,7 @@ class CallBackRequest(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class StaffReport(db.Model):
+class StaffReport(Model):
     """A provider's report of changed need (000, 002, 003): worse or better."""
 
     __tablename__ = "staff_report"

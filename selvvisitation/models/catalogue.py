@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.types import ServiceCategory
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import enum_column
 
 if TYPE_CHECKING:
     from selvvisitation.models.organisation import Municipality
 
 
-class Service(db.Model):
+class Service(Model):
     __tablename__ = "service"
     __table_args__ = (sa.UniqueConstraint("municipality_id", "code", name="uq_service_code"),)
 

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.hybrid import Comparator, hybrid_property
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import BinaryExpression
 
 from selvvisitation.domain.cpr import CprError, mask_cpr, normalise_cpr
 from selvvisitation.domain.types import ConsentBasis, ConsentScope, RelationKind
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 from selvvisitation.security import cpr_vault
 
@@ -30,7 +31,7 @@ _ONLY_EQUALITY = (
 )
 
 
-class CprComparator(Comparator[str]):
+class CprComparator(Comparator[str | None]):
     """`Citizen.cpr == value` in a query: compare blind indexes, as the database holds no CPR.
 
     Only equality makes sense: the tokens are random and the index is a hash, so ordering,
@@ -41,7 +42,7 @@ class CprComparator(Comparator[str]):
         super().__init__(lookup_column)
         self.lookup_column = lookup_column
 
-    def __eq__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+    def __eq__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]  # SQL, not bool
         if other is None:
             return self.lookup_column.is_(None)
         if not isinstance(other, str):
@@ -51,7 +52,7 @@ class CprComparator(Comparator[str]):
         except CprError:
             return sa.false()  # not a CPR number, so no row holds it
 
-    def __ne__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]
+    def __ne__(self, other: object) -> sa.ColumnElement[bool]:  # type: ignore[override]  # SQL, not bool
         if other is None:
             return self.lookup_column.is_not(None)
         if not isinstance(other, str):
@@ -61,12 +62,12 @@ class CprComparator(Comparator[str]):
         except CprError:
             return self.lookup_column.is_not(None)  # every stored number differs from it
 
-    def is_(self, other: object) -> sa.ColumnElement[bool]:
+    def is_(self, other: object) -> BinaryExpression[bool]:
         if other is not None:
             raise TypeError("A CPR number is compared with IS NULL only")
         return self.lookup_column.is_(None)
 
-    def is_not(self, other: object) -> sa.ColumnElement[bool]:
+    def is_not(self, other: object) -> BinaryExpression[bool]:
         if other is not None:
             raise TypeError("A CPR number is compared with IS NOT NULL only")
         return self.lookup_column.is_not(None)
@@ -77,7 +78,7 @@ class CprComparator(Comparator[str]):
     def __clause_element__(self) -> Any:
         raise TypeError(_ONLY_EQUALITY)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as with __eq__; typed as a method
 
 
 def _read_cpr(person: Any) -> str | None:
@@ -92,7 +93,7 @@ def _store_cpr(person: Any, value: str) -> None:
     person.cpr_lookup = cpr_vault.lookup(digits)
 
 
-class Citizen(db.Model):
+class Citizen(Model):
     __tablename__ = "citizen"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,7 +129,9 @@ class Citizen(db.Model):
         return _read_cpr(self)
 
     @cpr.inplace.setter
-    def _cpr_setter(self, value: str) -> None:
+    def _cpr_setter(self, value: str | None) -> None:
+        if value is None:  # cpr_encrypted is NOT NULL: a citizen's number is never cleared
+            raise CprError("empty")
         _store_cpr(self, value)
 
     @cpr.inplace.comparator
@@ -149,7 +152,7 @@ class Citizen(db.Model):
         return f"<Citizen {self.id}>"
 
 
-class Relative(db.Model):
+class Relative(Model):
     __tablename__ = "relative"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,7 +187,7 @@ class Relative(db.Model):
         return f"<Relative {self.id}>"
 
 
-class Consent(db.Model):
+class Consent(Model):
     """The citizen's consent for one relative (002 sections 10 and 16, 004 §2.1.1).
 
     Scope ACT implies SEE. A consent is never deleted: it is revoked, so the

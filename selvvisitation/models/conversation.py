@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.types import ActorKind
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from selvvisitation.models.citizen import Citizen, Relative
 
 
-class Conversation(db.Model):
+class Conversation(Model):
     __tablename__ = "conversation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,7 +44,7 @@ class Conversation(db.Model):
     )
 
 
-class ConversationMessage(db.Model):
+class ConversationMessage(Model):
     """One message: the assistant's, or the citizen's or relative's answer."""
 
     __tablename__ = "conversation_message"

@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from selvvisitation.domain.types import Frequency, LegalBasis
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 from selvvisitation.models.programme import GrantedElement
 
@@ -30,7 +30,7 @@ class SupersededDecisionError(RuntimeError):
     """A superseded decision version was about to change."""
 
 
-class Decision(db.Model):
+class Decision(Model):
     __tablename__ = "decision"
     __table_args__ = (sa.UniqueConstraint("citizen_id", "version", name="uq_decision_version"),)
 
@@ -72,7 +72,7 @@ class Decision(db.Model):
         return self.superseded_at is None
 
 
-class GrantedService(db.Model):
+class GrantedService(Model):
     __tablename__ = "granted_service"
 
     id: Mapped[int] = mapped_column(primary_key=True)

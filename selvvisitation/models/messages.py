@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.messages import ThreadParty
 from selvvisitation.domain.types import ActorKind
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.users import StaffUser
 
 
-class MessageThread(db.Model):
+class MessageThread(Model):
     __tablename__ = "message_thread"
     __table_args__ = (sa.UniqueConstraint("citizen_id", "party", name="uq_message_thread_party"),)
 
@@ -49,7 +49,7 @@ class MessageThread(db.Model):
     )
 
 
-class ThreadMessage(db.Model):
+class ThreadMessage(Model):
     """One message, or a handover's note (kind "handover")."""
 
     __tablename__ = "thread_message"

@@ -19,14 +19,14 @@ from selvvisitation.domain.notifications import (
     NotificationEvent,
     RecipientKind,
 )
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from selvvisitation.models.citizen import Citizen, Relative
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """How the citizen, or one relative about this citizen, wants to be told."""
 
     __tablename__ = "notification_preference"
@@ -51,7 +51,7 @@ class NotificationPreference(db.Model):
         return RecipientKind.CITIZEN if self.relative_id is None else RecipientKind.RELATIVE
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One message to one recipient on one channel: the outbox row."""
 
     __tablename__ = "notification"

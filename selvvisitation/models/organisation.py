@@ -10,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from selvvisitation.domain.second_factor import default_required_roles
 from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.types import LegalBasis, ProviderKind, SwapWindow
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import enum_column
 
 if TYPE_CHECKING:
     from selvvisitation.models.catalogue import Service
 
 
-class Municipality(db.Model):
+class Municipality(Model):
     __tablename__ = "municipality"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Municipality(db.Model):
         return f"<Municipality {self.code} {self.name}>"
 
 
-class MunicipalityPolicy(db.Model):
+class MunicipalityPolicy(Model):
     """The municipality's own rules within the law; mirrors domain.policy.Policy."""
 
     __tablename__ = "municipality_policy"
@@ -94,7 +94,7 @@ class MunicipalityPolicy(db.Model):
     municipality: Mapped[Municipality] = relationship(back_populates="policy")
 
 
-class Provider(db.Model):
+class Provider(Model):
     """Municipal home care or an approved private provider (frit valg)."""
 
     __tablename__ = "provider"
@@ -112,7 +112,7 @@ class Provider(db.Model):
     teams: Mapped[list[Team]] = relationship(back_populates="provider")
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)

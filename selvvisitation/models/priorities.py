@@ -18,7 +18,7 @@ from selvvisitation.domain.types import (
     PriorityNotMetReason,
     PriorityStatus,
 )
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.visits import Visit
 
 
-class VisitPriority(db.Model):
+class VisitPriority(Model):
     __tablename__ = "visit_priority"
     __table_args__ = (sa.Index("ix_visit_priority_citizen_status", "citizen_id", "status"),)
 

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 
 if TYPE_CHECKING:
     from selvvisitation.models.decision import Decision
     from selvvisitation.models.organisation import Municipality
 
 
-class CareProgramme(db.Model):
+class CareProgramme(Model):
     """A forløb in the municipality's catalogue: the "få, sammenhængende og rummelige forløb"."""
 
     __tablename__ = "care_programme"
@@ -47,7 +47,7 @@ class CareProgramme(db.Model):
     )
 
 
-class CareProgrammeElement(db.Model):
+class CareProgrammeElement(Model):
     """One element of a forløb, carrying an FSIII "Ældrelovsindsats" code."""
 
     __tablename__ = "care_programme_element"
@@ -64,7 +64,7 @@ class CareProgrammeElement(db.Model):
     programme: Mapped[CareProgramme] = relationship(back_populates="elements")
 
 
-class PriorityExample(db.Model):
+class PriorityExample(Model):
     """One of the municipality's examples of a priority, e.g. "En kop kaffe og en snak"."""
 
     __tablename__ = "priority_example"
@@ -79,7 +79,7 @@ class PriorityExample(db.Model):
     municipality: Mapped[Municipality] = relationship()
 
 
-class GrantedElement(db.Model):
+class GrantedElement(Model):
     """An element of the granted forløb, with what it means for this citizen."""
 
     __tablename__ = "granted_element"

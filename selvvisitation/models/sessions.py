@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, utcnow
 
 
-class EndedSession(db.Model):
+class EndedSession(Model):
     """A session id that was signed out; a cookie carrying it is refused."""
 
     __tablename__ = "ended_session"
@@ -20,7 +20,7 @@ class EndedSession(db.Model):
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class FailedSignIn(db.Model):
+class FailedSignIn(Model):
     """A wrong staff sign-in, counted per client (services.staff_sign_in's per-IP throttle) and per
     account and client together (the account's pause).
 

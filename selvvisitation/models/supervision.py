@@ -21,7 +21,7 @@ from selvvisitation.domain.supervision_themes import (
     ThemeAssessment,
     ThemeSet,
 )
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.users import StaffUser
 
 
-class SupervisionSample(db.Model):
+class SupervisionSample(Model):
     """One provider's sample for one year, drawn once from a recorded seed."""
 
     __tablename__ = "supervision_sample"
@@ -64,7 +64,7 @@ class SupervisionSample(db.Model):
         return [m for m in self.members if m.replaced_at is None]
 
 
-class SampledCitizen(db.Model):
+class SampledCitizen(Model):
     __tablename__ = "sampled_citizen"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +87,7 @@ class SampledCitizen(db.Model):
     replaced_by: Mapped[StaffUser | None] = relationship()
 
 
-class SupervisionVisit(db.Model):
+class SupervisionVisit(Model):
     """The supervision of one provider on one day: findings per theme, recommendations.
 
     Seed 000 (Thisted) "Tilsynsbesøg"; Thisted's five themes, the Ældretilsyn's three values
@@ -131,7 +131,7 @@ class SupervisionVisit(db.Model):
         return next((f for f in self.findings if f.theme == theme), None)
 
 
-class SupervisionFinding(db.Model):
+class SupervisionFinding(Model):
     __tablename__ = "supervision_finding"
     __table_args__ = (sa.UniqueConstraint("visit_id", "theme", name="uq_supervision_finding"),)
 
@@ -144,7 +144,7 @@ class SupervisionFinding(db.Model):
     visit: Mapped[SupervisionVisit] = relationship(back_populates="findings")
 
 
-class SupervisionRecommendation(db.Model):
+class SupervisionRecommendation(Model):
     """A recommendation to the provider, followed up at the next supervision (theme 5)."""
 
     __tablename__ = "supervision_recommendation"
@@ -171,7 +171,7 @@ class SupervisionRecommendation(db.Model):
     )
 
 
-class ActionPlanItem(db.Model):
+class ActionPlanItem(Model):
     """The provider's action against a recommendation (000: "konkrete handleplaner")."""
 
     __tablename__ = "action_plan_item"

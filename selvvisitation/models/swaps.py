@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.types import ActorKind, DeclineReason, LapseReason, SwapStatus
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.visits import Visit
 
 
-class SwapRequest(db.Model):
+class SwapRequest(Model):
     """A citizen's swap for one coming visit, or a standing wish for a period."""
 
     __tablename__ = "swap_request"
@@ -83,7 +83,7 @@ class SwapRequest(db.Model):
         return [line for line in self.lines if line.kind == "add"]
 
 
-class SwapLine(db.Model):
+class SwapLine(Model):
     __tablename__ = "swap_line"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class SwapLine(db.Model):
     service: Mapped[Service | None] = relationship()
 
 
-class Wish(db.Model):
+class Wish(Model):
     """A wish for the visits that is not a swap: time, clothes, worker, habits."""
 
     __tablename__ = "wish"

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from selvvisitation.domain.types import StaffRole
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from selvvisitation.models.organisation import Municipality, Provider, Team
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     __tablename__ = "staff_user"
     # Unique per municipality, stored lower-case (issue 15, Low 12): "already in use" then
     # tells an admin only about her own municipality's users (docs/security.md, Usernames).
@@ -60,7 +60,7 @@ class StaffUser(db.Model):
         return self.name.split()[0] if self.name.strip() else ""
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code for signing in without the authenticator: only its Argon2 hash."""
 
     __tablename__ = "recovery_code"

@@ -15,7 +15,7 @@ from selvvisitation.domain.types import (
     MoveRequestStatus,
     VisitChangeKind,
 )
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.visits import Visit
 
 
-class VisitChange(db.Model):
+class VisitChange(Model):
     """A visit cancelled or moved, by the citizen's side or by the provider (002)."""
 
     __tablename__ = "visit_change"
@@ -62,7 +62,7 @@ class VisitChange(db.Model):
     created_by_staff: Mapped[StaffUser | None] = relationship()
 
 
-class MoveRequest(db.Model):
+class MoveRequest(Model):
     """The citizen asks to move a visit; the team answers (002: agreed between them)."""
 
     __tablename__ = "visit_move_request"
@@ -88,7 +88,7 @@ class MoveRequest(db.Model):
     created_by_relative: Mapped[Relative | None] = relationship()
 
 
-class CalendarLook(db.Model):
+class CalendarLook(Model):
     """When the citizen (relative_id None) or one relative last looked at the calendar."""
 
     __tablename__ = "calendar_look"
@@ -100,7 +100,7 @@ class CalendarLook(db.Model):
     looked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A personal, secret, revocable iCalendar link: only the token's hash is stored."""
 
     __tablename__ = "calendar_feed"

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from selvvisitation.domain.types import ElementOutcome, VisitServiceOutcome
-from selvvisitation.extensions import db
+from selvvisitation.extensions import Model
 from selvvisitation.models.base import UTCDateTime, enum_column
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from selvvisitation.models.visit_changes import MoveRequest, VisitChange
 
 
-class Visit(db.Model):
+class Visit(Model):
     __tablename__ = "visit"
     __table_args__ = (
         sa.Index("ix_visit_team_day", "team_id", "day"),
@@ -85,7 +85,7 @@ class Visit(db.Model):
         return self.recorded_at is not None
 
 
-class VisitService(db.Model):
+class VisitService(Model):
     """One service at one visit: planned minutes, and what was delivered."""
 
     __tablename__ = "visit_service"
@@ -115,7 +115,7 @@ class VisitService(db.Model):
     swap: Mapped[SwapRequest | None] = relationship()
 
 
-class VisitElement(db.Model):
+class VisitElement(Model):
     """One element of the forløb planned at one AEL visit, and what became of it (no minutes)."""
 
     __tablename__ = "visit_element"

@@ -17,9 +17,9 @@ from selvvisitation.services.calendar_feed import feed_calendar, live_feed
 @blueprint.route("/kalender/<token>.ics")
 @allow(PUBLIC)
 def calendar_feed(token: str) -> Response:
-    feed = live_feed(db.session, token)
+    feed = live_feed(db.session(), token)
     if feed is None:
         abort(404)
-    response = Response(feed_calendar(db.session, feed), mimetype="text/calendar")
+    response = Response(feed_calendar(db.session(), feed), mimetype="text/calendar")
     response.headers["Cache-Control"] = "no-store"
     return response

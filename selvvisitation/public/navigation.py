@@ -55,7 +55,7 @@ def _with_unread(endpoint: str, label: object, actor: Actor) -> object:
     from selvvisitation.extensions import db
     from selvvisitation.services.message_threads import menu_unread_count
 
-    count = menu_unread_count(db.session, actor.staff)
+    count = menu_unread_count(db.session(), actor.staff)
     if not count:
         return label
     return ngettext("%(label)s (%(num)d unread)", "%(label)s (%(num)d unread)", count, label=label)

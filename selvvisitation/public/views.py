@@ -77,7 +77,7 @@ def set_text_size() -> Response:
 def health() -> tuple[dict, int]:
     """Readiness for the load balancer: says nothing about anyone. 503 when the database
     does not answer, so the instance is taken out (issue 15, Low 11)."""
-    if not database_answers(db.session):
+    if not database_answers(db.session()):
         return {"status": "database unreachable"}, 503
     return {"status": "ok"}, 200
 

@@ -84,7 +84,8 @@ def allow(*rules: str) -> Callable[[F], F]:
         raise ValueError(f"unknown access rules: {unknown or 'none given'}")
 
     def decorate(view: F) -> F:
-        view.access_rules = frozenset(rules)  # type: ignore[attr-defined]
+        # The rules travel on the view function; rules_for_endpoint reads them there.
+        view.access_rules = frozenset(rules)  # type: ignore[attr-defined]  # F is any callable
         return view
 
     return decorate
@@ -97,7 +98,7 @@ def explain_refusal(words: Callable[[Actor], Any]) -> Callable[[F], F]:
     """
 
     def decorate(view: F) -> F:
-        view.explain_refusal = words  # type: ignore[attr-defined]
+        view.explain_refusal = words  # type: ignore[attr-defined]  # F is any callable
         return view
 
     return decorate
@@ -416,8 +417,11 @@ def install_access_control(app: Flask) -> None:
             target = "auth.staff_login" if wants_staff else "auth.citizen_login"
             # A form refused because her session timed out is kept (issue 12 item 9);
             # she comes back to the page she wrote it on.
-            timed_out = g.get("timed_out")
-            kept = keep_unsent_answer(*timed_out, session_timeout()) if timed_out else None
+            timed_out = g.get("timed_out")  # (kind, actor_id, subject_id), set by _load_actor
+            kept = None
+            if timed_out:
+                kind, actor_id, subject_id = timed_out
+                kept = keep_unsent_answer(kind, actor_id, subject_id, session_timeout())
             back = kept or request.full_path.rstrip("?")
             return redirect(url_for(target, next=back))
         explained = _explained(app, g.actor)

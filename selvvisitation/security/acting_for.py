@@ -106,11 +106,20 @@ def page_was_for_another(actor: Actor, in_conversation: bool = False) -> str | N
     page_id = id_from_form(posted)
     was_for = db.session.get(Citizen, page_id) if page_id is not None else None
     # The name only of a citizen this relative may see: never a stranger's for a typed id.
-    known = was_for is not None and relative_may(actor.relative, was_for, ConsentScope.SEE)
-    if in_conversation and not known:
+    known = (
+        was_for
+        if was_for is not None and relative_may(actor.relative, was_for, ConsentScope.SEE)
+        else None
+    )
+    if known is None:
+        if in_conversation:
+            return _(
+                "This page was for someone else, so nothing was saved. Here is the "
+                "conversation of %(current)s.",
+                current=current,
+            )
         return _(
-            "This page was for someone else, so nothing was saved. Here is the conversation "
-            "of %(current)s.",
+            "This page was for someone else, so nothing was saved. You now act for %(current)s.",
             current=current,
         )
     if in_conversation:
@@ -118,18 +127,13 @@ def page_was_for_another(actor: Actor, in_conversation: bool = False) -> str | N
             "This page was for %(name)s, but you now act for %(current)s, so nothing was "
             "saved. Here is the conversation of %(current)s. Choose %(name)s again to answer "
             "for them.",
-            name=was_for.name,
-            current=current,
-        )
-    if not known:
-        return _(
-            "This page was for someone else, so nothing was saved. You now act for %(current)s.",
+            name=known.name,
             current=current,
         )
     return _(
         "This page was for %(name)s, but you now act for %(current)s, so nothing was saved. "
         "Choose %(name)s again to do this for them.",
-        name=was_for.name,
+        name=known.name,
         current=current,
     )
 

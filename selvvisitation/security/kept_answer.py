@@ -90,7 +90,7 @@ def _page_it_was_written_on() -> str:
     return "/"
 
 
-def carry_over() -> dict | None:
+def carry_over() -> Mapping[str, Any] | None:
     """The kept answer, to put back after sign_in empties the session."""
     kept = session.get(KEPT_ANSWER)
     return kept if isinstance(kept, Mapping) else None

@@ -25,13 +25,16 @@ neither mode.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import Flask, g
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from selvvisitation.database import DEFERRED, ON_WRITE, transaction_mode
+
+if TYPE_CHECKING:
+    from selvvisitation.models import Visit
 
 
 class WriteLockError(RuntimeError):
@@ -69,7 +72,7 @@ def lock_key(session: Session, key: str) -> None:
     session.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
-def locked_visit(session: Session, visit_id: int) -> Any:
+def locked_visit(session: Session, visit_id: int) -> Visit | None:
     """The visit row, locked until the transaction ends (FOR UPDATE; a no-op on SQLite)."""
     from selvvisitation.models import Visit
 

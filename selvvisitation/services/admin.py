@@ -447,17 +447,19 @@ def reset_user_second_factor(session: Session, admin: StaffUser, staff: StaffUse
 
 def _audit_role_change(admin: StaffUser, staff: StaffUser, old_role: StaffRole | None) -> None:
     """A role given or changed: shown to the other admins on the users page."""
+    # A dict, as "from" cannot be a keyword; its values are record_by's **detail (Any).
+    detail: dict[str, Any] = {
+        "from": old_role.value if old_role else None,
+        "to": staff.role.value,
+        "by": admin.username,
+    }
     record_by(
         admin,
         "role_changed",
         "staff_user",
         staff.id,
         "staff_users",
-        **{
-            "from": old_role.value if old_role else None,
-            "to": staff.role.value,
-            "by": admin.username,
-        },
+        **detail,
     )
 
 

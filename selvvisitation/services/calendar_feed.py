@@ -149,7 +149,8 @@ def feed_calendar(session: Session, feed: CalendarFeed, now: datetime | None = N
         actor=_reader(session, feed),
     )
     session.commit()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _aware(moment: datetime) -> datetime:

@@ -344,8 +344,11 @@ def programmes_for(session: Session, municipality_id: int) -> list[CareProgramme
     )
 
 
-def _provider_for(session: Session, citizen: Citizen, grant: NewForlob, programme) -> Provider:
+def _provider_for(
+    session: Session, citizen: Citizen, grant: NewForlob, programme: CareProgramme
+) -> Provider:
     if lives_in_nursing_home(citizen):
+        assert citizen.provider is not None  # lives_in_nursing_home saw it
         return citizen.provider
     provider = session.get(Provider, grant.provider_id) if grant.provider_id else None
     if provider is None or provider not in choosable_providers(session, citizen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -46,7 +47,7 @@ def open_case(
     actor_staff_id: int | None = None,
     actor_relative_id: int | None = None,
     text: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     priority: int = 2,
     opened_on: date | None = None,
     deadline: date | None = None,

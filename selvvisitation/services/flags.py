@@ -208,7 +208,8 @@ def evaluate_citizen(
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
         raise CitizenNotFoundError(citizen_id)
-    return _evaluate(session, citizen.municipality, as_of, Citizen.id == citizen_id)
+    law = _bases_of(session, {citizen_id})[citizen_id]
+    return _evaluate(session, citizen.municipality, as_of, Citizen.id == citizen_id, law=law)
 
 
 def evaluate_municipality(
@@ -234,7 +235,12 @@ class Found:
 
 
 def find_holding(
-    session: Session, policy: Policy, as_of: date, citizen_ids: sa.Select[Any]
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    citizen_ids: sa.Select[Any],
+    *,
+    law: LegalBasis | None = None,
 ) -> list[Found]:
     """Every flag rule that holds on ``as_of`` for the citizens ``citizen_ids`` selects.
 
@@ -242,15 +248,24 @@ def find_holding(
     for the evaluation (which opens, keeps and closes flags) and the policy preview
     (which only counts, for a policy not saved yet): a preview counts exactly as the
     evaluation will.
+
+    ``law``, when given, is the law every selected citizen's decision is under (one
+    citizen's evaluation): only that law's rules are asked, the other law's queries not.
     """
-    ael_ids = ael_citizen_ids(citizen_ids)
     dismissed = _dismissed_on(session, citizen_ids)
-    sel_scope = and_(Visit.citizen_id.in_(citizen_ids), Visit.citizen_id.not_in(ael_ids))
-    deselected, deviating = _candidate_pairs(session, policy, as_of, sel_scope)
-    found = _deselections(session, policy, as_of, deselected, dismissed)
-    found += _time_deviations(session, policy, as_of, deviating, dismissed)
-    found += _element_declines(session, policy, as_of, Visit.citizen_id.in_(ael_ids), dismissed)
-    found += _priorities_not_met(session, policy, as_of, ael_ids, dismissed)
+    ael_ids = citizen_ids if law is LegalBasis.AEL else ael_citizen_ids(citizen_ids)
+    found: list[Found] = []
+    if law is not LegalBasis.AEL:
+        sel_scope: sa.ColumnElement[bool] = Visit.citizen_id.in_(citizen_ids)
+        if law is None:
+            sel_scope = and_(sel_scope, Visit.citizen_id.not_in(ael_ids))
+        deselected, deviating = _candidate_pairs(session, policy, as_of, sel_scope)
+        found += _deselections(session, policy, as_of, deselected, dismissed)
+        found += _time_deviations(session, policy, as_of, deviating, dismissed)
+    if law is not LegalBasis.SEL:
+        ael_scope = Visit.citizen_id.in_(ael_ids)
+        found += _element_declines(session, policy, as_of, ael_scope, dismissed)
+        found += _priorities_not_met(session, policy, as_of, ael_ids, dismissed)
     return found
 
 
@@ -319,36 +334,56 @@ def _candidate_pairs(
     session: Session, policy: Policy, as_of: date, visit_scope: sa.ColumnElement[bool]
 ) -> tuple[set[Pair], set[Pair]]:
     """The (citizen, service) pairs each SEL rule may hold for, grouped in SQL in one scan
-    of the wider of the two windows (issue 17: one query per rule read it twice): those
-    with at least N deselected visits in rule 7's days, and those with any delivery that
-    deviates in 003's weeks."""
+    of the wider of the two windows (issue 17: one query per rule read it twice).
+
+    Each test is one the pure rule implies, so the pairs are a superset of those it finds
+    and it still decides (domain.flags):
+    - rule 7: at least N dropped lines in its days (a visit dropping a service on two
+      lines counts once in the rule; counting lines here lets the database group by hash,
+      where a count of distinct visits made it sort the whole window);
+    - 003: the latest delivery deviates (the rule's run ends at the latest delivery), and
+      the deviating deliveries span more than the sustained days (the run must).
+    """
     deselection_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
     deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
     dropped = _dropped_in_window(policy, deselection_start, as_of)
-    deviating = and_(_delivered_in_window(deviation_start, as_of), _deviates(policy))
+    delivered = _delivered_in_window(deviation_start, as_of)
+    deviating = and_(delivered, _deviates(policy))
     stmt = (
         _lines(
             Visit.citizen_id,
             VisitService.service_id,
-            # A visit counts once per service, however many lines dropped it (domain rule).
-            func.count(sa.distinct(sa.case((dropped, Visit.id)))),
-            func.count(sa.case((deviating, 1))),
+            func.count(sa.case((dropped, 1))),
+            func.max(sa.case((delivered, Visit.day))),
+            func.max(sa.case((deviating, Visit.day))),
+            func.min(sa.case((deviating, Visit.day))),
         )
         .outerjoin(GrantedService, GrantedService.id == VisitService.granted_service_id)
         .where(
             visit_scope,
             VisitService.service_id.is_not(None),
             *_in_window(min(deselection_start, deviation_start), as_of),
-            sa.or_(dropped, deviating),
         )
         .group_by(Visit.citizen_id, VisitService.service_id)
     )
     deselected: set[Pair] = set()
     deviating_pairs: set[Pair] = set()
-    for citizen_id, service_id, dropped_visits, deviating_lines in session.execute(stmt):
-        if dropped_visits >= policy.deselection_threshold_count:
+    sustained = policy.deviation_sustained_days
+    for (
+        citizen_id,
+        service_id,
+        dropped_lines,
+        latest,
+        last_deviating,
+        first_deviating,
+    ) in session.execute(stmt):
+        if dropped_lines >= policy.deselection_threshold_count:
             deselected.add((citizen_id, service_id))
-        if deviating_lines:
+        if (
+            last_deviating is not None
+            and last_deviating == latest
+            and (last_deviating - first_deviating).days > sustained
+        ):
             deviating_pairs.add((citizen_id, service_id))
     return deselected, deviating_pairs
 
@@ -390,10 +425,15 @@ def _deviates(policy: Policy) -> sa.ColumnElement[bool]:
     )
 
 
-# Citizens per query when fetching the lines behind the candidates: few enough that the
-# planner reads them by citizen (ix_visit_citizen_day, then the lines' visit id) and not
-# the whole window (measured with scripts/benchmark_flags.py: at 500, and at 50 for a
-# third of the queries, PostgreSQL read the window).
+# Candidate pairs per query when fetching the lines behind them. On PostgreSQL the pairs
+# are joined as a VALUES list, which the planner drives from: each pair is read by the
+# (citizen_id, day) index and the lines' visit id, never the whole window (measured with
+# scripts/benchmark_flags.py; with the citizens as an IN list instead, it read the whole
+# window beyond 25 of them). SQLite cannot name a VALUES list's columns; asked by citizen,
+# its planner uses the same index for a long IN list.
+PAIRS_PER_QUERY = 1000
+# Citizens per query for the AEL declines' lines: few enough that PostgreSQL reads them by
+# citizen (ix_visit_citizen_day), not the whole window (at 500 it read the window).
 CITIZENS_PER_QUERY = 25
 # Ids per query where each is found by its primary key or a unique index.
 IDS_PER_QUERY = 500
@@ -406,29 +446,37 @@ def _candidate_lines(
     *columns: Any,
     with_grant: bool = False,
 ) -> list[Any]:
-    """The lines behind the candidate pairs only: (citizen, visit, service id, *columns).
-
-    Two steps, not one join: joined on (citizen, service), SQLite's planner chose to read
-    every line of a service; asked by citizen, the (citizen_id, day) index serves both
-    databases. Rows come sorted by citizen, service, day and visit.
-    """
-    citizens = sorted({citizen_id for citizen_id, _ in wanted})
+    """The lines behind the candidate pairs only: (citizen, visit, service id, *columns),
+    sorted by citizen, service, day and visit (the chunks are in pair order, and each is
+    ordered in SQL)."""
+    pairs = sorted(wanted)
+    by_values = session.get_bind().dialect.name == "postgresql"
     rows: list[Any] = []
-    for start in range(0, len(citizens), CITIZENS_PER_QUERY):
-        chunk = citizens[start : start + CITIZENS_PER_QUERY]
-        stmt = (
-            _lines(
-                Visit.citizen_id,
-                Visit.id,
-                VisitService.service_id,
-                *columns,
-                with_grant=with_grant,
+    for start in range(0, len(pairs), PAIRS_PER_QUERY):
+        chunk = pairs[start : start + PAIRS_PER_QUERY]
+        stmt = _lines(
+            Visit.citizen_id, Visit.id, VisitService.service_id, *columns, with_grant=with_grant
+        ).join(Service, Service.id == VisitService.service_id)
+        if by_values:
+            candidate = sa.values(
+                sa.column("citizen_id", sa.Integer),
+                sa.column("service_id", sa.Integer),
+                name="candidate",
+            ).data(chunk)
+            stmt = stmt.join(
+                candidate,
+                and_(
+                    candidate.c.citizen_id == Visit.citizen_id,
+                    candidate.c.service_id == VisitService.service_id,
+                ),
             )
-            .join(Service, Service.id == VisitService.service_id)
-            .where(condition, Visit.citizen_id.in_(chunk))
+        else:
+            stmt = stmt.where(Visit.citizen_id.in_(sorted({c for c, _ in chunk})))
+        stmt = stmt.where(condition).order_by(
+            Visit.citizen_id, VisitService.service_id, Visit.day, Visit.id
         )
-        rows.extend(row for row in session.execute(stmt) if (row[0], row[2]) in wanted)
-    rows.sort(key=lambda row: (row[0], row[2], row[4], row[1]))
+        chosen = set(chunk)  # a citizen's other pairs may be in the next chunk
+        rows.extend(row for row in session.execute(stmt) if (row[0], row[2]) in chosen)
     return rows
 
 
@@ -495,6 +543,34 @@ def deviation_lookback_days(policy: Policy) -> int:
     return max(MIN_DEVIATION_LOOKBACK_DAYS, 4 * policy.deviation_sustained_days)
 
 
+def _granted_values(session: Session, grant_ids: set[int]) -> dict[int, GrantedValue]:
+    ids = sorted(grant_ids)
+    values: dict[int, GrantedValue] = {}
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        for grant in session.execute(
+            select(
+                GrantedService.id,
+                Service.code,
+                GrantedService.minutes_per_delivery,
+                GrantedService.frequency,
+                GrantedService.weekdays,
+                GrantedService.start_date,
+                GrantedService.end_date,
+            )
+            .join(Service, Service.id == GrantedService.service_id)
+            .where(GrantedService.id.in_(ids[start : start + IDS_PER_QUERY]))
+        ):
+            values[grant.id] = GrantedValue(
+                service_code=grant.code,
+                minutes_per_delivery=grant.minutes_per_delivery,
+                frequency=grant.frequency,
+                weekdays=tuple(int(d) for d in (grant.weekdays or "").split(",") if d.strip()),
+                start=grant.start_date,
+                end=grant.end_date,
+            )
+    return values
+
+
 def _time_deviations(
     session: Session,
     policy: Policy,
@@ -505,42 +581,33 @@ def _time_deviations(
     """003: per (citizen, service) with any deviating delivery, apply the pure rule."""
     window_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
     delivered_in_window = _delivered_in_window(window_start, as_of, by_line_day=False)
-    granted = GrantedService.minutes_per_delivery
     rows = _candidate_lines(
         session,
         wanted,
         delivered_in_window,
         Service.code,
         Visit.day,
-        granted,
+        GrantedService.minutes_per_delivery,
         VisitService.delivered_minutes,
-        GrantedService.frequency,
-        GrantedService.weekdays,
-        GrantedService.start_date,
-        GrantedService.end_date,
+        VisitService.granted_service_id,
         with_grant=True,
     )
     figures: dict[tuple[int, int, str], list[DeliveryFigure]] = defaultdict(list)
-    latest_grant: dict[tuple[int, int, str], GrantedValue] = {}
-    for row in rows:
-        citizen_id, visit_id, service_id, code, day, minutes, delivered = row[:7]
+    latest_grant_id: dict[tuple[int, int, str], int] = {}
+    for citizen_id, visit_id, service_id, code, day, minutes, delivered, grant_id in rows:
         pair = (citizen_id, service_id, code)
         figures[pair].append(DeliveryFigure(day, minutes, delivered, str(visit_id)))
         # Rows come in day order: the last grant seen is the one in force most recently.
-        latest_grant[pair] = GrantedValue(
-            service_code=code,
-            minutes_per_delivery=minutes,
-            frequency=row.frequency,
-            weekdays=tuple(int(d) for d in (row.weekdays or "").split(",") if d.strip()),
-            start=row.start_date,
-            end=row.end_date,
-        )
+        latest_grant_id[pair] = grant_id
+    # The grants' frequency and weekdays once per pair, not on each of its lines.
+    grants = _granted_values(session, set(latest_grant_id.values()))
     found: list[Found] = []
     for (citizen_id, service_id, code), items in figures.items():
+        latest_grant = grants[latest_grant_id[(citizen_id, service_id, code)]]
         finding = time_deviation_finding(
             code,
             items,
-            deliveries_per_week=deliveries_per_week(latest_grant[(citizen_id, service_id, code)]),
+            deliveries_per_week=deliveries_per_week(latest_grant),
             policy=policy,
             counted_after=dismissed.get((citizen_id, f"{FlagRule.TIME_DEVIATION.value}:{code}")),
         )
@@ -655,6 +722,7 @@ def _priorities_not_met(
     )
     per_citizen: dict[int, list[UnmetPriority]] = defaultdict(list)
     for citizen_id, reference, answered_at, reason, text, visit_day in rows:
+        assert answered_at is not None  # the WHERE above compares it with a day
         day = visit_day or local_day(answered_at)
         per_citizen[citizen_id].append(
             UnmetPriority(day, reference, reason or PriorityNotMetReason.OTHER, text)
@@ -681,6 +749,8 @@ def _evaluate(
     municipality: Municipality,
     as_of: date | None,
     citizen_scope: sa.ColumnElement[bool],
+    *,
+    law: LegalBasis | None = None,
 ) -> EvaluationReport:
     as_of = as_of or local_today()
     policy = policy_for(municipality)
@@ -688,7 +758,7 @@ def _evaluate(
     citizens_evaluated = session.scalar(
         select(func.count()).select_from(Citizen).where(citizen_scope)
     )
-    found = find_holding(session, policy, as_of, citizen_ids)
+    found = find_holding(session, policy, as_of, citizen_ids, law=law)
     holding = {(item.citizen_id, item.finding.key): item for item in found}
 
     open_flags = session.scalars(
@@ -794,7 +864,7 @@ def _open_new_flags(
     }
     # A citizen's case that is still open takes the new flags: the visitator sees one case.
     open_cases: dict[int, Case] = {}
-    for case in session.scalars(
+    for still_open in session.scalars(
         select(Case)
         .where(
             Case.kind == CaseKind.FLAG,
@@ -803,7 +873,7 @@ def _open_new_flags(
         )
         .order_by(Case.opened_at, Case.id)
     ):
-        open_cases[case.citizen_id] = case
+        open_cases[still_open.citizen_id] = still_open
     service_names = dict(
         session.execute(
             select(Service.id, Service.name_da).where(
@@ -911,4 +981,5 @@ def _outcome(action: str, flag: Flag, reason: str) -> FlagOutcome:
 
 def _json_ready(evidence: dict[str, object]) -> dict[str, Any]:
     """Evidence as the JSON column gives it back, so comparisons see real changes only."""
-    return json.loads(json.dumps(evidence))
+    ready: dict[str, Any] = json.loads(json.dumps(evidence))
+    return ready

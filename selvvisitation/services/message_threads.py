@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 
 from flask import g, has_app_context
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -303,7 +303,7 @@ def _visible(staff: StaffUser, thread: MessageThread) -> bool:
     return True
 
 
-def _inbox_query(staff: StaffUser):  # type: ignore[no-untyped-def]
+def _inbox_query(staff: StaffUser) -> Select[MessageThread]:
     party = staff_party(staff)
     query = (
         select(MessageThread)
@@ -315,7 +315,7 @@ def _inbox_query(staff: StaffUser):  # type: ignore[no-untyped-def]
     return query
 
 
-def _unread_condition():  # type: ignore[no-untyped-def]
+def _unread_condition() -> tuple[ColumnElement[bool], ...]:
     return (
         ThreadMessage.kind == "message",
         ThreadMessage.author_kind.in_((ActorKind.CITIZEN, ActorKind.RELATIVE)),
@@ -420,7 +420,7 @@ def inbox(session: Session, staff: StaffUser, today: date) -> list[InboxRow]:
     counts: dict[int, int] = {}
     if ids:
         counts = dict(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(ThreadMessage.thread_id, func.count(ThreadMessage.id))
                 .join(MessageThread, MessageThread.id == ThreadMessage.thread_id)
                 .where(ThreadMessage.thread_id.in_(ids), *_unread_condition())

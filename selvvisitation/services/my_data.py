@@ -39,9 +39,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(mapping: Any) -> dict:
+def _row(mapping: Any) -> dict[str, Any]:
     """One row as JSON-ready values; a CPR number readable as "cpr" (stored encrypted)."""
-    row = {}
+    row: dict[str, Any] = {}
     for key, value in mapping.items():
         if key == "cpr_encrypted":
             row["cpr"] = None if value is None else cpr_vault.decrypt(value)
@@ -50,17 +50,18 @@ def _row(mapping: Any) -> dict:
     return row
 
 
-def _rows(session: Session, table: sa.Table, where: Any) -> list[dict]:
+def _rows(session: Session, table: sa.Table, where: Any) -> list[dict[str, Any]]:
     columns = [c for c in table.columns if c.name not in _LEFT_OUT]
     result = session.execute(sa.select(*columns).where(where).order_by(*table.primary_key.columns))
     return [_row(row._mapping) for row in result]
 
 
-def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
+def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str, Any]]]:
     """Table name -> rows held about this citizen (and rows hanging off those)."""
     tables = db.metadata.sorted_tables
-    held: dict[str, list[dict]] = {
-        "citizen": _rows(session, Citizen.__table__, Citizen.__table__.c.id == citizen.id)
+    citizens = db.metadata.tables[Citizen.__tablename__]  # Citizen.__table__, as a Table
+    held: dict[str, list[dict[str, Any]]] = {
+        "citizen": _rows(session, citizens, citizens.c.id == citizen.id)
     }
     ids: dict[str, list[Any]] = {"citizen": [citizen.id]}
     for table in tables:
@@ -80,7 +81,7 @@ def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
     return {name: rows for name, rows in held.items() if rows}
 
 
-def export_citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict]]:
+def export_citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str, Any]]]:
     """What is held about the citizen, for her to download, with the audit entry that says
     she took a copy: both in one transaction, so there is no file without its entry."""
     with one_transaction(session):

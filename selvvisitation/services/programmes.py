@@ -148,9 +148,9 @@ def _apply_programme(
             setattr(programme, name, value)
     if changes:
         programme.is_placeholder = False  # the municipality's own words now
-    for element in removed:
-        programme.elements.remove(element)
-        changes[f"element.{element.id}"] = [element.name_da, "removed"]
+    for gone in removed:
+        programme.elements.remove(gone)
+        changes[f"element.{gone.id}"] = [gone.name_da, "removed"]
     for position, line in enumerate(lines, start=1):
         element = existing.get(line.element_id) if line.element_id else None
         if element is None:

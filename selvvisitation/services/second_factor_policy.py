@@ -44,19 +44,22 @@ def effect_of(
     change = role_policy_change(required_roles(municipality), proposed)
     to_enrol = 0
     if change.added:
-        to_enrol = session.scalar(
-            select(func.count())
-            .select_from(StaffUser)
-            .where(
-                StaffUser.municipality_id == municipality.id,
-                StaffUser.active.is_(True),
-                StaffUser.role.in_(change.added),
-                StaffUser.totp_confirmed_at.is_(None),
+        to_enrol = (
+            session.scalar(
+                select(func.count())
+                .select_from(StaffUser)
+                .where(
+                    StaffUser.municipality_id == municipality.id,
+                    StaffUser.active.is_(True),
+                    StaffUser.role.in_(change.added),
+                    StaffUser.totp_confirmed_at.is_(None),
+                )
             )
+            or 0
         )
     return RolePolicyEffect(
         change=change,
-        to_enrol=to_enrol or 0,
+        to_enrol=to_enrol,
         admin_must_enrol=admin.role.value in proposed and not admin.has_second_factor,
     )
 

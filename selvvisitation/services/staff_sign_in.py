@@ -112,14 +112,17 @@ def _count_failure(
 
 def account_failures(session: Session, account: int, client: str, now: datetime) -> int:
     """Wrong passwords for the account from this client within the pause's span."""
-    return session.scalar(
-        select(func.count())
-        .select_from(FailedSignIn)
-        .where(
-            FailedSignIn.account == account,
-            FailedSignIn.client == client,
-            FailedSignIn.failed_at > now - LOCKOUT,
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(FailedSignIn)
+            .where(
+                FailedSignIn.account == account,
+                FailedSignIn.client == client,
+                FailedSignIn.failed_at > now - LOCKOUT,
+            )
         )
+        or 0
     )
 
 

@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
@@ -105,14 +107,14 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
     )
 
 
-def _swap_options():
+def _swap_options() -> tuple[LoaderOption, ...]:
     return (
         selectinload(SwapRequest.lines).selectinload(SwapLine.service),
         selectinload(SwapRequest.created_by_relative),
     )
 
 
-def _swap_joined_options():
+def _swap_joined_options() -> tuple[LoaderOption, ...]:
     """The swap's lines and who asked, in the swaps' own statement (issue 17)."""
     return (
         joinedload(SwapRequest.lines).joinedload(SwapLine.service),
@@ -184,7 +186,11 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
                 # decided at the record; one that lapsed with a changed decision stays in
                 # sight, with why.
                 entry.swaps.append(swap)
-            elif swap.period_start <= visit.day <= swap.period_end:
+            elif (
+                swap.period_start is not None
+                and swap.period_end is not None
+                and swap.period_start <= visit.day <= swap.period_end
+            ):  # a standing swap (only those with both ends are grouped as standing)
                 entry.swaps.append(swap)
         entry.wishes = [w for w in by_citizen[visit.citizen_id] if w.visit_id in (None, visit.id)]
     return result
@@ -195,7 +201,8 @@ def note_seen_by_worker(wishes: VisitWishes, now: datetime) -> None:
 
     Only the first time counts; open_visit_record commits it with its audit entry.
     """
-    for row in [*open_swaps(wishes), *wishes.wishes]:
+    rows: list[SwapRequest | Wish] = [*open_swaps(wishes), *wishes.wishes]
+    for row in rows:
         if row.seen_by_worker_at is None:
             row.seen_by_worker_at = now
 
@@ -352,7 +359,9 @@ def new_reference() -> str:
     return "B-" + secrets.token_hex(5).upper()
 
 
-def _services_by_code(session: Session, municipality_id: int, codes: Iterable[str]) -> dict:
+def _services_by_code(
+    session: Session, municipality_id: int, codes: Iterable[str | None]
+) -> dict[str, Service]:
     wanted = {c for c in codes if c}
     if not wanted:
         return {}
@@ -436,7 +445,7 @@ def save_record(
     }
     # Drops and choices the worker agreed on the spot, without a wish beforehand,
     # are a swap too: record it, so the history and the flags see it (rule 7).
-    on_the_spot = None
+    on_the_spot: SwapRequest | None = None
     uncovered_drops = [
         e
         for e in record.items
@@ -476,7 +485,7 @@ def save_record(
         session.add(on_the_spot)
     for entry in record.items:
         if entry.outcome is VisitServiceOutcome.DROPPED:
-            items[entry.key].swap = swap_for_drop.get(entry.service_code, on_the_spot)
+            items[entry.key].swap = _swap_for(swap_for_drop, entry.service_code, on_the_spot)
     for done in record.instead:
         visit.services.append(
             VisitService(
@@ -485,7 +494,7 @@ def save_record(
                 planned_minutes=0,
                 delivered_minutes=done.minutes,
                 outcome=VisitServiceOutcome.ADDED,
-                swap=swap_for_add.get(done.service_code, on_the_spot),
+                swap=_swap_for(swap_for_add, done.service_code, on_the_spot),
             )
         )
     if record.acknowledged_now:
@@ -506,7 +515,14 @@ def save_record(
     return list(decided.values()) + ([on_the_spot] if on_the_spot else [])
 
 
-def audit_recorded(session: Session, visit: Visit, detail: dict) -> None:
+def _swap_for(
+    by_code: Mapping[str, SwapRequest], code: str | None, otherwise: SwapRequest | None
+) -> SwapRequest | None:
+    """The accepted swap that covers the service, else the swap made on the spot."""
+    return by_code.get(code, otherwise) if code is not None else otherwise
+
+
+def audit_recorded(session: Session, visit: Visit, detail: dict[str, Any]) -> None:
     """The record in the audit log, and the citizen's flags evaluated at once (rule 7);
     for every way a visit is recorded (the form, "Som planlagt", an AEL tick list)."""
     audit.record(

@@ -151,7 +151,8 @@ class FollowUpSummary:
         return round(100 * satisfied / self.citizen_forms, 1)
 
 
-def _answers(session: Session, model: Any, column: str, where: Any) -> dict[YesPartlyNo, int]:
+def _answers(session: Session, model: Any, column: str, where: Any) -> dict[Any, int]:
+    """Answer -> forms, for the column named (a YesPartlyNo question, or Satisfaction)."""
     attribute = getattr(model, column)
     return dict(
         session.execute(
@@ -254,7 +255,9 @@ def figures(
         if outcome is not VisitServiceOutcome.ADDED:
             result.planned_minutes += planned
         if outcome is not VisitServiceOutcome.PLANNED:
-            result.delivered_minutes += delivered
+            result.delivered_minutes += (
+                delivered or 0
+            )  # COALESCE gave 0; the column is typed int | None
     swap_in_period = sa.and_(
         SwapRequest.citizen_id.in_(citizens),
         SwapRequest.created_at >= period.start_at,
@@ -310,13 +313,16 @@ def figures(
     )
     result.priorities = _priorities(session, citizens, period)
     # A new version of a decision is what a reassessment that changed the help leaves behind.
-    result.decisions_changed = session.scalar(
-        select(func.count(Decision.id)).where(
-            Decision.citizen_id.in_(citizens),
-            Decision.version > 1,
-            Decision.decided_at >= period.start_at,
-            Decision.decided_at < period.end_before,
+    result.decisions_changed = (
+        session.scalar(
+            select(func.count(Decision.id)).where(
+                Decision.citizen_id.in_(citizens),
+                Decision.version > 1,
+                Decision.decided_at >= period.start_at,
+                Decision.decided_at < period.end_before,
+            )
         )
+        or 0
     )
     return result
 
@@ -347,6 +353,7 @@ def _priorities(session: Session, citizens: Any, period: Period) -> dict[Priorit
     )
     counts = dict.fromkeys(answered, 0)
     for status, visit_day, answered_at in rows:
+        assert answered_at is not None  # the WHERE above takes answered priorities only
         if period.start <= priority_day(visit_day, local_day(answered_at)) <= period.end:
             counts[status] += 1
     return counts

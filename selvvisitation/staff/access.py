@@ -14,7 +14,7 @@ def team_visit_or_404(visit_id: int, *, locked: bool = False) -> Visit:
     if locked:
         from selvvisitation.security.locking import locked_visit
 
-        visit = locked_visit(db.session, visit_id)
+        visit = locked_visit(db.session(), visit_id)
     else:
         visit = db.session.get(Visit, visit_id)
     actor = current_actor()

@@ -76,7 +76,7 @@ def _send_answer(swap: Any, visit: Any, form: AnswerSwapForm) -> None:
     """Answer the swap ahead of the visit and say how it went."""
     try:
         answer_swap_ahead(
-            db.session,
+            db.session(),
             swap_id=swap.id,
             staff=current_actor().staff,
             accept=form.answer.data == "yes",
@@ -95,7 +95,7 @@ def _send_answer(swap: Any, visit: Any, form: AnswerSwapForm) -> None:
 def answer_swap(swap_id: int) -> Any:
     swap, visit = _open_swap(swap_id)
     back = url_for("staff.visits", dag=visit.day.isoformat())
-    refused = refusal_ahead(db.session, swap, visit)
+    refused = refusal_ahead(db.session(), swap, visit)
     if refused == "unavailable":
         abort(404)
     if refused is not None:
@@ -117,7 +117,7 @@ def record_visit_as_planned(visit_id: int) -> Any:
     # CSRF is checked for every POST (extensions.csrf); there is nothing else to fill in.
     name = team_visit_or_404(visit_id).citizen.name
     try:
-        visit = record_as_planned(db.session, visit_id=visit_id, staff=current_actor().staff)
+        visit = record_as_planned(db.session(), visit_id=visit_id, staff=current_actor().staff)
     except StaffAnswerRefused as refused:
         flash(str(REFUSED.get(refused.code, REFUSED["unavailable"])), "error")
         return redirect(url_for("staff.record_visit", visit_id=visit_id))

@@ -35,7 +35,7 @@ MESSAGE_ROLES = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER, StaffRole.VI
 
 
 def _thread_or_404(thread_id: int) -> MessageThread:
-    thread = staff_thread(db.session, current_actor().staff, thread_id)
+    thread = staff_thread(db.session(), current_actor().staff, thread_id)
     if thread is None:
         abort(404)
     return thread
@@ -54,7 +54,7 @@ def message_inbox() -> str:
     staff = current_actor().staff
     today = local_today()
     return render_template(
-        "staff/inbox.html", rows=inbox(db.session, staff, today), party=staff_party(staff)
+        "staff/inbox.html", rows=inbox(db.session(), staff, today), party=staff_party(staff)
     )
 
 
@@ -72,7 +72,9 @@ def _thread_page(thread: MessageThread, form: Any, status: int = 200) -> tuple[s
         phones=_phones(thread),
         party=staff_party(current_actor().staff),
     )
-    open_for_staff(db.session, staff=current_actor().staff, thread=thread, mark_read=status == 200)
+    open_for_staff(
+        db.session(), staff=current_actor().staff, thread=thread, mark_read=status == 200
+    )
     return html, status
 
 
@@ -89,7 +91,7 @@ def staff_reply(thread_id: int) -> Any:
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            reply(db.session, staff=current_actor().staff, thread=thread, text=form.text.data)
+            reply(db.session(), staff=current_actor().staff, thread=thread, text=form.text.data)
         except MessageRefused as refusal:
             form.text.errors = [refusal_text(refusal)]
         else:
@@ -107,7 +109,7 @@ def hand_over_thread(thread_id: int) -> Any:
     form = HandoverForm()
     if form.validate_on_submit():
         try:
-            hand_over(db.session, staff=current_actor().staff, thread=thread, note=form.note.data)
+            hand_over(db.session(), staff=current_actor().staff, thread=thread, note=form.note.data)
         except MessageRefused as refusal:
             form.note.errors = [refusal_text(refusal)]
         else:

@@ -25,8 +25,8 @@ from selvvisitation.staff.views import blueprint
 @allow(StaffRole.VISITATOR, StaffRole.MUNICIPALITY_ADMIN)
 def outbox_page() -> str:
     staff = current_actor().staff
-    dead = outbox(db.session, staff.municipality_id, [DeliveryStatus.DEAD])
-    recent = outbox(db.session, staff.municipality_id, list(DeliveryStatus))
+    dead = outbox(db.session(), staff.municipality_id, [DeliveryStatus.DEAD])
+    recent = outbox(db.session(), staff.municipality_id, list(DeliveryStatus))
     for citizen in {row.citizen for row in [*dead, *recent]}:
         audit.record(
             "read", citizen=citizen, object_type="notification", purpose="notification_outbox"

@@ -79,9 +79,9 @@ def _render(visit, wishes, form, services, status: int = 200):
 @allow(*TEAM)
 def record_visit(visit_id: int):
     visit = team_visit_or_404(visit_id)
-    wishes = wishes_for(db.session, [visit])[visit.id]
+    wishes = wishes_for(db.session(), [visit])[visit.id]
     response = record_ael.show(visit, wishes) if is_ael_visit(visit) else _new_record(visit, wishes)
-    open_visit_record(db.session, visit, wishes, utc_now())  # the read audited, wishes seen
+    open_visit_record(db.session(), visit, wishes, utc_now())  # the read audited, wishes seen
     return response
 
 
@@ -134,11 +134,11 @@ def _problems_onto(form, check, items, services) -> None:
 @allow(*TEAM)
 def save_visit(visit_id: int):
     # The write lock first, then every read the check depends on (security.locking).
-    lock_for_write(db.session)
+    lock_for_write(db.session())
     visit = team_visit_or_404(visit_id, locked=True)
     if visit.is_recorded or visit.cancelled or visit.day > local_today():
         return _not_recordable(visit)
-    wishes = wishes_for(db.session, [visit])[visit.id]
+    wishes = wishes_for(db.session(), [visit])[visit.id]
     if is_ael_visit(visit):
         return record_ael.save(visit, wishes)
     swaps, items, services = (
@@ -150,7 +150,7 @@ def save_visit(visit_id: int):
     record = _record_from(form, items, swaps)
     if record is None:
         return _render(visit, wishes, form, services, 400)
-    check = save_checked_record(db.session, visit, record, swaps, current_actor().staff)
+    check = save_checked_record(db.session(), visit, record, swaps, current_actor().staff)
     if not check.ok:
         _problems_onto(form, check, items, services)
         return _render(visit, wishes, form, services, 400)

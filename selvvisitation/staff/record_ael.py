@@ -131,7 +131,7 @@ def render(visit: Visit, wishes: Any, form: BaseForm, priorities: list[Any], sta
 
 def show(visit: Visit, wishes: Any) -> Any:
     """The record page of an AEL visit; every element ticked as done to begin with."""
-    priorities = priorities_for(db.session, [visit])[visit.id]
+    priorities = priorities_for(db.session(), [visit])[visit.id]
     optional = policy_for(visit.citizen.municipality).ael_optional_minutes
     form = form_class(visit, priorities, optional)(formdata=None)
     form.done.data = [str(e.id) for e in visit.elements]
@@ -172,7 +172,7 @@ def _field_for(key: str, code: str, form: BaseForm) -> Any:
 
 def save(visit: Visit, wishes: Any) -> Any:
     """Check and save under the caller's write lock; then the flags, as after any record."""
-    priorities = priorities_for(db.session, [visit])[visit.id]
+    priorities = priorities_for(db.session(), [visit])[visit.id]
     policy = policy_for(visit.citizen.municipality)
     form = form_class(visit, priorities, policy.ael_optional_minutes)()
     if not form.validate_on_submit():
@@ -191,7 +191,7 @@ def save(visit: Visit, wishes: Any) -> Any:
                 field.errors.append(str(PROBLEMS[code]))
         return render(visit, wishes, form, priorities, 400)
     staff = current_actor().staff
-    save_checked_ael_record(db.session, visit, record, priorities, staff)
+    save_checked_ael_record(db.session(), visit, record, priorities, staff)
     if form.change_observed.data:
         # The existing report of changed need (003: providers notify the visitation).
         flash(_("The visit is recorded. Tell the visitation what has changed."))

@@ -53,7 +53,7 @@ def report_change_view(visit_id: int):
     if form.validate_on_submit():
         event = None if form.urgent_event.data == NO_EVENT else form.urgent_event.data
         report = send_change_report(
-            db.session,
+            db.session(),
             citizen=visit.citizen,
             staff=current_actor().staff,
             direction=form.direction.data,

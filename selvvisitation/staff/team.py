@@ -23,7 +23,7 @@ DAYS_BACK = 30
 def declined() -> str:
     staff = current_actor().staff
     since = local_today() - timedelta(days=DAYS_BACK)
-    swaps = declined_swaps(db.session, staff.team_id, since)
+    swaps = declined_swaps(db.session(), staff.team_id, since)
     for citizen in {swap.citizen for swap in swaps}:
         audit.record(
             "read", citizen=citizen, object_type="declined_swaps", purpose="team_leader_overview"

@@ -141,7 +141,7 @@ def _cancel_attempt(visit: Visit, form: ProviderCancelForm) -> Attempt[VisitChan
     actor = current_actor()
     return _try(
         lambda: provider_cancel_visit(
-            db.session,
+            db.session(),
             visit_id=visit.id,
             staff=actor.staff,
             actor=actor,
@@ -173,7 +173,7 @@ def _move_attempt(visit: Visit, form: ProviderMoveForm) -> Attempt[VisitChange]:
     assert moment is not None  # the form was validated
     return _try(
         lambda: provider_move_visit(
-            db.session,
+            db.session(),
             visit_id=visit.id,
             staff=actor.staff,
             actor=actor,
@@ -189,7 +189,7 @@ def _answer_attempt(visit: Visit, move: MoveRequest, form: AnswerMoveForm) -> At
     actor = current_actor()
     return _try(
         lambda: answer_move(
-            db.session,
+            db.session(),
             request_id=move.id,
             staff=actor.staff,
             actor=actor,

@@ -10,6 +10,7 @@ from flask import render_template, request
 from selvvisitation.domain.dates import local_today, plausible_day
 from selvvisitation.domain.types import StaffRole
 from selvvisitation.extensions import db
+from selvvisitation.models import Visit
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
@@ -64,15 +65,15 @@ def _day_page(day, view: str, staff, day_visits, *, mine_count: int, team_count:
         view=view,
         mine_count=mine_count,
         team_count=team_count,
-        wishes=wishes_for(db.session, day_visits),
-        priorities=priorities_for(db.session, day_visits),
+        wishes=wishes_for(db.session(), day_visits),
+        priorities=priorities_for(db.session(), day_visits),
         # Issue 14: cancellations and move requests show at once on the team's list.
         # team_visits read them with the visits.
         changes={visit.id: visit.changes for visit in day_visits},
         moves={visit.id: visit.move_requests for visit in day_visits},
         is_leader=is_leader,
         now=datetime.now(UTC),
-        replacement_flags=open_replacement_flags(db.session, staff.team_id) if is_leader else [],
+        replacement_flags=open_replacement_flags(db.session(), staff.team_id) if is_leader else [],
         day=day,
         today=local_today(),
         previous_day=day - timedelta(days=1),
@@ -89,7 +90,7 @@ def visits() -> str:
     view = requested_view(is_leader)
     # The team's visits in one query; "mine" is a filter on them, so the page's
     # statements stay as few for a worker's list as for the team's (issue 17).
-    all_visits = team_visits(db.session, staff.team_id, day, day)
+    all_visits = team_visits(db.session(), staff.team_id, day, day)
     mine = [visit for visit in all_visits if visit.planned_staff_id == staff.id]
     day_visits = mine if view == "mine" else all_visits
     audit_reads(day_visits, "team_day_visits")
@@ -102,10 +103,10 @@ def week() -> str:
     first = week_start(requested_day("uge"))
     last = first + timedelta(days=6)
     staff = current_actor().staff
-    week_visits = team_visits(db.session, staff.team_id, first, last)
-    wishes = wishes_for(db.session, week_visits)
+    week_visits = team_visits(db.session(), staff.team_id, first, last)
+    wishes = wishes_for(db.session(), week_visits)
     audit_reads(week_visits, "team_week_visits")
-    days = [(first + timedelta(days=n), []) for n in range(7)]
+    days: list[tuple[date, list[Visit]]] = [(first + timedelta(days=n), []) for n in range(7)]
     by_day = dict(days)
     for visit in week_visits:
         by_day[visit.day].append(visit)
@@ -113,7 +114,7 @@ def week() -> str:
         "staff/week.html",
         days=days,
         wishes=wishes,
-        priorities=priorities_for(db.session, week_visits),
+        priorities=priorities_for(db.session(), week_visits),
         # Issue 14: a cancelled visit says who cancelled it, when and why.
         changes={visit.id: visit.changes for visit in week_visits},
         first=first,

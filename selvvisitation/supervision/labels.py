@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation.domain.supervision_themes import (
@@ -51,7 +54,8 @@ FOLLOW_UP_LABELS = {
 }
 
 # All of them, as the supervision pages look them up (``labels.themes[theme]``).
-LABELS = {
+# Keyed by a different enum each, so the values' keys are typed loosely.
+LABELS: dict[str, Mapping[Any, Any]] = {
     "themes": THEME_LABELS,
     "theme_sets": THEME_SET_LABELS,
     "assessments": ASSESSMENT_LABELS,

@@ -43,9 +43,9 @@ def sample(provider_id: int, form: DrawSampleForm | None = None) -> str:
     year = request.args.get("aar", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    drawn = supervision_visits.sample_for(db.session, provider, year)
+    drawn = supervision_visits.sample_for(db.session(), provider, year)
     if drawn is not None:
-        supervision_visits.sample_shown(db.session, drawn)
+        supervision_visits.sample_shown(db.session(), drawn)
     form = form or DrawSampleForm(year=year)
     return render_template(
         "supervision/sample.html",
@@ -66,7 +66,7 @@ def draw(provider_id: int) -> Response | str | tuple[str, int]:
         return sample(provider_id, form=form), 400
     try:
         drawn = supervision_visits.draw_year_sample(
-            db.session, provider, form.year.data, staff=staff(), on=local_today()
+            db.session(), provider, form.year.data, staff=staff(), on=local_today()
         )
     except supervision_visits.SupervisionError as error:
         if error.code == "already_drawn":
@@ -107,7 +107,7 @@ def _swapped(member, form) -> bool:
     try:
         reason = form.reason.data.strip()
         supervision_visits.swap_sample_member(
-            db.session, member, form.replacement.data, reason=reason, staff=staff()
+            db.session(), member, form.replacement.data, reason=reason, staff=staff()
         )
     except supervision_visits.SupervisionError as error:
         form.replacement.errors = [error_message(error.code)]
@@ -123,7 +123,7 @@ def replace(sample_id: int, member_id: int) -> Response | str | tuple[str, int]:
     if member is None or member.sample_id != drawn.id or member.replaced_at is not None:
         abort(404)
     picked = [m.citizen_id for m in drawn.active_members]
-    options = supervision_visits.replacement_options(db.session, drawn, member, picked)
+    options = supervision_visits.replacement_options(db.session(), drawn, member, picked)
     form = ReplaceForm()
     form.replacement.choices = _replacement_choices(options)
     if form.validate_on_submit() and _swapped(member, form):

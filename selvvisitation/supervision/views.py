@@ -6,6 +6,8 @@ recommendations, follow-up, action plans), report.py (the provider report).
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from flask import Blueprint, abort, render_template
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -34,13 +36,21 @@ def may_write() -> bool:
 
 def provider_or_404(provider_id: int) -> Provider:
     """The provider, in the signed-in person's own municipality, or 404."""
-    provider = supervision_visits.provider_in(db.session, staff().municipality_id, provider_id)
+    provider = supervision_visits.provider_in(db.session(), staff().municipality_id, provider_id)
     if provider is None:
         abort(404)
     return provider
 
 
-def own_or_404(obj: object | None) -> object:
+class _OfMunicipality(Protocol):
+    @property
+    def municipality_id(self) -> int: ...
+
+
+OwnRow = TypeVar("OwnRow", bound=_OfMunicipality)
+
+
+def own_or_404(obj: OwnRow | None) -> OwnRow:
     """Any supervision row by id: 404 unless it belongs to the person's own municipality."""
     if obj is None or obj.municipality_id != staff().municipality_id:
         abort(404)
@@ -100,12 +110,12 @@ def pick_reason(member: SampledCitizen) -> str:
 @allow(*READERS)
 def index() -> str:
     year = local_today().year
-    providers = supervision_visits.providers_of(db.session, staff().municipality_id)
+    providers = supervision_visits.providers_of(db.session(), staff().municipality_id)
     rows = [
         {
             "provider": provider,
-            "sample": supervision_visits.sample_for(db.session, provider, year),
-            "last_visit": next(iter(supervision_visits.visits_of(db.session, provider)), None),
+            "sample": supervision_visits.sample_for(db.session(), provider, year),
+            "last_visit": next(iter(supervision_visits.visits_of(db.session(), provider)), None),
         }
         for provider in providers
     ]

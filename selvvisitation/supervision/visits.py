@@ -64,7 +64,7 @@ def _theme_set_page(provider, choice: ThemeSetForm) -> tuple[str, int]:
 
 def _saved_visit(provider, form, theme_set: ThemeSet) -> Any:
     return supervision_visits.save_supervision_visit(
-        db.session,
+        db.session(),
         provider,
         visited_on=form.visited_on.date,
         theme_set=theme_set,
@@ -82,7 +82,7 @@ def _visit_form_page(provider, form, theme_set: ThemeSet, *, chosen: bool) -> tu
         form=form,
         theme_set=theme_set,
         chosen=theme_set.value if chosen else None,
-        earlier=supervision_visits.open_recommendations(db.session, provider),
+        earlier=supervision_visits.open_recommendations(db.session(), provider),
         labels=LABELS,
     ), (400 if form.errors else 200)
 
@@ -109,8 +109,8 @@ def new_visit(provider_id: int) -> Response | str | tuple[str, int]:
 @allow(*READERS)
 def visit(supervision_visit_id: int) -> str:
     record = visit_or_404(supervision_visit_id)
-    earlier = supervision_visits.open_recommendations(db.session, record.provider, before=record)
-    followed_up = supervision_visits.followed_up_at(db.session, record)
+    earlier = supervision_visits.open_recommendations(db.session(), record.provider, before=record)
+    followed_up = supervision_visits.followed_up_at(db.session(), record)
     return render_template(
         "supervision/visit.html",
         visit=record,
@@ -129,7 +129,7 @@ def add_recommendation(supervision_visit_id: int) -> Response | str | tuple[str,
     form = RecommendationForm().for_themes(record.themes)
     if form.validate_on_submit():
         supervision_visits.save_recommendation(
-            db.session,
+            db.session(),
             record,
             theme=SupervisionTheme(form.theme.data),
             text=form.text.data.strip(),
@@ -157,7 +157,7 @@ def follow_up(
     form = FollowUpForm()
     if form.validate_on_submit():
         supervision_visits.save_follow_up(
-            db.session,
+            db.session(),
             recommendation,
             record,
             status=FollowUpStatus(form.status.data),
@@ -181,7 +181,7 @@ def add_action(recommendation_id: int) -> Response | str | tuple[str, int]:
     form = ActionForm()
     if form.validate_on_submit():
         supervision_visits.save_action(
-            db.session,
+            db.session(),
             recommendation,
             action=form.action.data.strip(),
             responsible=form.responsible.data.strip(),

@@ -105,7 +105,7 @@ def dismiss(case_id: int) -> str | Response:
     form = DismissForm()
     if form.validate_on_submit():
         dismiss_case(
-            db.session,
+            db.session(),
             case,
             current_actor().staff,
             form.reason.data.strip(),
@@ -125,7 +125,7 @@ def case_priority(case_id: int) -> str | Response:
         return redirect(url_for("visitation.case_page", case_id=case.id))
     form = CasePriorityForm(data={"priority": str(case.priority)})
     if form.validate_on_submit():
-        set_case_priority(db.session, case, current_actor().staff, int(form.priority.data))
+        set_case_priority(db.session(), case, current_actor().staff, int(form.priority.data))
         flash(_("The priority is changed."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/case_priority.html", case=case, form=form)
@@ -136,7 +136,7 @@ def _called_back(case) -> str | Response:
     form = CalledBackForm()
     if form.validate_on_submit():
         dismiss_case(
-            db.session, case, current_actor().staff, form.reason.data.strip(), event="called_back"
+            db.session(), case, current_actor().staff, form.reason.data.strip(), event="called_back"
         )
         flash(_("The case is closed: the citizen has been called."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
@@ -172,7 +172,7 @@ def _prefill(case) -> dict:
 
 
 def _grants(form: DecisionForm) -> list[NewGrant]:
-    start = form.valid_from.day
+    start = form.valid_from.valid_day
     return [
         NewGrant(
             service_id=int(row.service.data),
@@ -196,7 +196,7 @@ def _decision_confirm_page(case, form, services) -> str:
         services={str(s.id): s for s in services},
         current=case.citizen.current_decision,
         replan=replanning.preview(
-            db.session, case.citizen, _grants(form), valid_from=form.valid_from.day, now=utcnow()
+            db.session(), case.citizen, _grants(form), valid_from=form.valid_from.day, now=utcnow()
         ),
     )
 
@@ -226,11 +226,11 @@ def change_decision(case_id: int) -> str | Response:
     if form.confirmed.data != "yes":
         return _decision_confirm_page(case, form, services)
     decision, replan = save_decision(
-        db.session,
+        db.session(),
         case,
         current_actor().staff,
         grants=_grants(form),
-        valid_from=form.valid_from.day,
+        valid_from=form.valid_from.valid_day,
         reasons=form.reasons.data.strip(),
         today=local_today(),
     )

@@ -97,7 +97,7 @@ def _confirm_page(case, form, programme, grant: NewForlob, providers) -> str:
         or citizen.provider,
         current=citizen.current_decision,
         replan=replanning.preview_ael(
-            db.session, citizen, programme.elements, valid_from=grant.valid_from, now=utcnow()
+            db.session(), citizen, programme.elements, valid_from=grant.valid_from, now=utcnow()
         ),
     )
 
@@ -124,12 +124,12 @@ def grant_forlob(case_id: int) -> str | Response:
         flash(_("The case is closed."), "error")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     citizen = case.citizen
-    programmes = programmes_for(db.session, citizen.municipality_id)
+    programmes = programmes_for(db.session(), citizen.municipality_id)
     chosen, programme = _chosen_programme(citizen, programmes)
     if programme is None:
         return _choose_page(case, programmes, chosen)
     nursing_home = lives_in_nursing_home(citizen)
-    providers = choosable_providers(db.session, citizen)
+    providers = choosable_providers(db.session(), citizen)
     form_class = ael_decision_form_class(programme, providers, nursing_home=nursing_home)
     posted = request.method == "POST"
     form = form_class() if posted else form_class(data=_prefill(citizen, programme))
@@ -138,6 +138,8 @@ def grant_forlob(case_id: int) -> str | Response:
         if form.confirmed.data != "yes":
             return _confirm_page(case, form, programme, grant, providers)
         staff = current_actor().staff
-        decision, replan = save_forlob_decision(db.session, case, staff, grant, today=local_today())
+        decision, replan = save_forlob_decision(
+            db.session(), case, staff, grant, today=local_today()
+        )
         return decision_saved(decision, replan)
     return _decision_page(case, form, programme, nursing_home=nursing_home)

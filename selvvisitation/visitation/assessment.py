@@ -60,7 +60,7 @@ def book_visit(case_id: int) -> str | Response:
     if form.validate_on_submit():
         chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
         book_reassessment(
-            db.session,
+            db.session(),
             case,
             staff,
             visitator=chosen,
@@ -108,7 +108,7 @@ def move_assessment_visit(case_id: int) -> str | Response:
     if form.validate_on_submit():
         chosen = next(v for v in visitators if str(v.id) == form.visitator.data)
         move_reassessment(
-            db.session,
+            db.session(),
             visit,
             current_actor().staff,
             visitator=chosen,
@@ -129,7 +129,7 @@ def cancel_assessment_visit(case_id: int) -> str | Response:
         return redirect(url_for("visitation.case_page", case_id=case.id))
     form = CancelVisitForm()
     if form.validate_on_submit():
-        cancel_reassessment(db.session, visit, current_actor().staff, form.reason.data.strip())
+        cancel_reassessment(db.session(), visit, current_actor().staff, form.reason.data.strip())
         flash(_("The reassessment visit is cancelled. The citizen sees it."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/cancel_visit.html", case=case, visit=visit, form=form)
@@ -156,7 +156,7 @@ def follow_up(case_id: int) -> str | Response:
             meets_service_level=YesPartlyNo(form.meets_service_level.data),
             notes=(form.notes.data or "").strip(),
         )
-        save_follow_up_forms(db.session, visit, current_actor().staff, answers)
+        save_follow_up_forms(db.session(), visit, current_actor().staff, answers)
         flash(_("Both forms are saved."), "success")
         return redirect(url_for("visitation.case_page", case_id=case.id))
     return render_template("visitation/follow_up.html", case=case, visit=visit, form=form)

@@ -17,7 +17,7 @@ from selvvisitation.visitation.views import blueprint
 @blueprint.route("/sager/<int:case_id>")
 @allow(StaffRole.VISITATOR)
 def case_page(case_id: int) -> str:
-    case_file = CaseFile(db.session, case_or_404(case_id), local_today())
+    case_file = CaseFile(db.session(), case_or_404(case_id), local_today())
     # Written after the page is rendered, in the request's own transaction (security.audit).
     audit.record(
         "read",

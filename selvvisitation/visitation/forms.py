@@ -62,7 +62,6 @@ from wtforms import (  # noqa: E402
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -72,7 +71,12 @@ from wtforms.validators import DataRequired, Optional, StopValidation  # noqa: E
 
 from selvvisitation.domain.dates import LOCAL, parse_day  # noqa: E402
 from selvvisitation.domain.types import Frequency  # noqa: E402
-from selvvisitation.forms import Required, max_length, minutes_between  # noqa: E402
+from selvvisitation.forms import (  # noqa: E402
+    Required,
+    WholeNumberField,
+    max_length,
+    minutes_between,
+)
 from selvvisitation.visitation.labels import (  # noqa: E402
     FREQUENCY_LABELS,
     PRIORITY_LABELS,
@@ -97,6 +101,13 @@ class DayField(StringField):
         self.day = parse_day(text)
         if self.day is None:
             raise StopValidation(_l("Enter the date as day-month-year, for example 5-3-2026"))
+
+    @property
+    def valid_day(self) -> date:
+        """The date of a field that passed validation as required; an error before that."""
+        if self.day is None:
+            raise ValueError(f"{self.name} has no date: read it only after validation")
+        return self.day
 
 
 class CasePriorityForm(BaseForm):
@@ -131,16 +142,8 @@ class CalledBackForm(BaseForm):
     )
 
 
-class MinutesField(IntegerField):
-    def process_formdata(self, valuelist) -> None:
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0])
-            except ValueError as error:
-                self.data = None
-                raise ValueError(_l("Enter the minutes as a whole number")) from error
-        else:
-            self.data = None
+class GrantMinutesField(WholeNumberField):
+    not_a_number = _l("Enter the minutes as a whole number")
 
 
 class CheckboxesField(SelectMultipleField):
@@ -152,7 +155,7 @@ class GrantForm(Form):
     """One line of the new decision; a line without a service is left out."""
 
     service = SelectField(_l("Service"), coerce=str, default="", validate_choice=False)
-    minutes = MinutesField(
+    minutes = GrantMinutesField(
         _l("Minutes each time"),
         validators=[Optional(), minutes_between(5, 480)],
     )
@@ -295,8 +298,13 @@ class BookVisitForm(BaseForm):
 
     def starts_at(self) -> datetime:
         """The chosen date and time (Danish time) as an aware UTC datetime."""
-        hour, minute = parse_clock(self.clock.data)
-        return datetime.combine(self.day.day, time(hour, minute), tzinfo=LOCAL).astimezone(UTC)
+        clock = parse_clock(self.clock.data)
+        if clock is None:
+            raise ValueError("starts_at is read only after the form validated")
+        hour, minute = clock
+        return datetime.combine(self.day.valid_day, time(hour, minute), tzinfo=LOCAL).astimezone(
+            UTC
+        )
 
 
 class MoveVisitForm(BookVisitForm):

@@ -59,12 +59,12 @@ def _audit_shown(cases) -> None:
 @allow(StaffRole.VISITATOR)
 def queue() -> str:
     staff = current_actor().staff
-    teams, providers = teams_and_providers(db.session, staff.municipality_id)
+    teams, providers = teams_and_providers(db.session(), staff.municipality_id)
     kinds = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
     form = QueueFilterForm(formdata=request.args, teams=teams, providers=providers, kinds=kinds)
     filters = _filters_from(form)
     after = QueueCursor.decode(request.args.get("efter"))
-    page = queue_page(db.session, staff.municipality_id, filters, after=after)
+    page = queue_page(db.session(), staff.municipality_id, filters, after=after)
     _audit_shown(page.cases)
     filter_args = (
         {k: v for k, v in request.args.items() if k != "efter" and v} if not form.errors else {}

@@ -337,3 +337,60 @@ def test_the_policy_preview_counts_exactly_the_flags_the_evaluation_opens(grante
     assert sorted(flag.rule for flag in opened) == sorted(
         [FlagRule.REPEATED_DESELECTION, FlagRule.TIME_DEVIATION]
     )
+
+
+def test_a_visit_dropping_a_service_on_two_lines_counts_once(granted, record, factories) -> None:
+    """Rule 7 (002 §8) counts visits: two dropped lines of one service at one visit are one
+    deselection. The SQL counts lines to find candidates; the rule counts the visits."""
+    grant = granted()
+    line = record(grant, 30, DROPPED)
+    factories.VisitService(
+        visit=line.visit,
+        service=grant.service,
+        granted_service=grant,
+        planned_minutes=grant.minutes_per_delivery,
+        delivered_minutes=0,
+        outcome=DROPPED,
+    )
+    record(grant, 2, DROPPED)
+    assert evaluate_citizen(db.session, grant.decision.citizen_id, as_of=AS_OF).outcomes == []
+    record(grant, 1, DROPPED)
+    [opened] = evaluate_citizen(db.session, grant.decision.citizen_id, as_of=AS_OF).opened
+    assert db.session.get(Flag, opened.flag_id).evidence["count"] == 3
+
+
+def test_lines_read_in_chunks_give_each_pair_its_own_lines_once(
+    granted, record, factories, monkeypatch
+) -> None:
+    """Rule 7 and 003 give the same findings when the candidates' lines are read one pair a
+    query: a citizen's pairs split over chunks, and no line is counted twice."""
+    from selvvisitation.services import flags
+
+    def citizen_with_four_flags(citizen=None):
+        """Two services deselected and two delivered with much more time than granted."""
+        first_grant = granted(citizen=citizen)
+        citizen = first_grant.decision.citizen
+        for grant in (first_grant, granted(citizen=citizen)):
+            for days_ago in (60, 30, 2):
+                record(grant, days_ago, DROPPED)
+        for grant in (granted(citizen=citizen, minutes=5), granted(citizen=citizen, minutes=5)):
+            for days_ago in (21, 14, 7, 0):
+                record(grant, days_ago, CHANGED, delivered=20)
+        return citizen
+
+    first = citizen_with_four_flags()
+    second = citizen_with_four_flags(factories.Citizen(municipality=first.municipality))
+    monkeypatch.setattr(flags, "PAIRS_PER_QUERY", 1)
+    report = evaluate_municipality(db.session, first.municipality_id, as_of=AS_OF)
+
+    opened = sorted((o.citizen_id, o.rule.value) for o in report.opened)
+    assert opened == sorted(
+        (citizen.id, rule.value)
+        for citizen in (first, second)
+        for rule in (FlagRule.REPEATED_DESELECTION, FlagRule.TIME_DEVIATION)
+        for _ in range(2)
+    )
+    for outcome in report.opened:
+        evidence = db.session.get(Flag, outcome.flag_id).evidence
+        count = evidence["count"] if "count" in evidence else evidence["deliveries"]
+        assert count == (3 if outcome.rule is FlagRule.REPEATED_DESELECTION else 4)

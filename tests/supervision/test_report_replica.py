@@ -74,11 +74,11 @@ def test_the_replica_session_cannot_write(replica):
     with replica.app.app_context():
         assert has_replica()
         session = report_session()
-        assert session is not db.session
+        assert session is not db.session()
         with pytest.raises(DBAPIError, match="(?i)read.only|readonly"):
             session.execute(text("DELETE FROM visit"))
 
 
 def test_without_a_replica_the_report_reads_with_the_primary_session(app):
     assert not has_replica()
-    assert report_session() is db.session
+    assert report_session() is db.session()  # the app context's own session

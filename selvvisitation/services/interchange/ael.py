@@ -14,6 +14,7 @@ gives the forløb's code and that number, as a visit line names its grant.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -184,10 +185,10 @@ def check_priorities(
             )
         seen.setdefault(reference, here)
     standing = {
-        reference
+        standing_reference
         for _p, priority in items
         if priority.get("visit") is None
-        and (reference := str_or_none(priority.get("reference"))) is not None
+        and (standing_reference := str_or_none(priority.get("reference"))) is not None
     }
     for p, priority in items:
         where = [*at, "priorities", p]
@@ -204,8 +205,11 @@ def check_priorities(
         _element_ref(checker, priority, where, programmes)
         start, end = priority.get("period_start"), priority.get("period_end")
         try:
-            backwards = isinstance(start, str) and isinstance(end, str)
-            backwards = backwards and parse_date(end) < parse_date(start)
+            backwards = (
+                isinstance(start, str)
+                and isinstance(end, str)
+                and parse_date(end) < parse_date(start)
+            )
         except ValueError:
             backwards = False  # reported as not a real date
         if backwards:
@@ -285,7 +289,7 @@ def write_catalogue(writer: _Writer, document: dict[str, Any], municipality: Mun
                 "care_programme_elements",
                 existing,
                 item.get("elements", []),
-                lambda p=programme: CareProgrammeElement(programme=p),
+                partial(CareProgrammeElement, programme=programme),
                 PROGRAMME_ELEMENT,
             ),
             start=1,
@@ -318,8 +322,11 @@ def write_catalogue(writer: _Writer, document: dict[str, Any], municipality: Mun
 def _element_of(writer: _Writer, item: dict[str, Any], programme: str | None) -> dict[Any, Any]:
     """The link table for an item's ``element``: its number -> the catalogue's element."""
     number = item.get("element")
-    code = item.get("programme") if programme is None else programme
-    return {number: writer.elements[(code, number)] if number is not None else None}
+    if number is None:
+        return {None: None}
+    # The checks made sure an element comes with its forløb (_element_ref).
+    code = programme if programme is not None else item["programme"]
+    return {number: writer.elements[(code, number)]}
 
 
 def write_decision(writer: _Writer, decision: Decision, item: dict[str, Any]) -> None:
@@ -330,7 +337,7 @@ def write_decision(writer: _Writer, decision: Decision, item: dict[str, Any]) ->
         "granted_elements",
         list(decision.granted_elements),
         item.get("granted_elements", []),
-        lambda d=decision: GrantedElement(decision=d),
+        partial(GrantedElement, decision=decision),
         GRANTED_ELEMENT,
     ):
         table = _element_of(writer, line, item.get("care_programme"))
@@ -342,7 +349,7 @@ def write_visit_elements(writer: _Writer, visit: Visit, item: dict[str, Any]) ->
         "visit_elements",
         list(visit.elements),
         item.get("elements", []),
-        lambda v=visit: VisitElement(visit=v),
+        partial(VisitElement, visit=visit),
         VISIT_ELEMENT,
     ):
         writer.link(line, "element", line_item, "element", _element_of(writer, line_item, None))

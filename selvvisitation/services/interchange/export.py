@@ -5,9 +5,9 @@ so export, import into an empty database, export again gives the same document.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -56,6 +56,14 @@ from selvvisitation.services.interchange.fields import (
 # --- export ----------------------------------------------------------------------------------
 
 
+_V = TypeVar("_V")
+
+
+def _ref(table: Mapping[int, _V], row_id: int | None) -> _V | None:
+    """What the document calls the row an id points at; None for a null reference."""
+    return None if row_id is None else table.get(row_id)
+
+
 @dataclass
 class MunicipalityExport:
     """The municipality's document, read citizen by citizen (issue 15, Medium 7): the head
@@ -73,6 +81,8 @@ class MunicipalityExport:
         session keeps unchanged rows only while something refers to them."""
         for citizen_id in self.citizen_ids:
             citizen = self.session.get(Citizen, citizen_id)
+            if citizen is None:
+                raise LookupError(f"Citizen {citizen_id} was deleted while being exported")
             yield _export_citizen(self.session, citizen, self.refs, self.catalogue)
 
 
@@ -225,7 +235,7 @@ def _export_citizen(
                     decision,
                     DECISION,
                     {
-                        "superseded_by_version": versions.get(decision.superseded_by_id),
+                        "superseded_by_version": _ref(versions, decision.superseded_by_id),
                         **ael.decision_refs(decision),
                     },
                 ),
@@ -278,11 +288,11 @@ def _export_citizen(
                     {
                         **dump_fields(line, VISIT_SERVICE),
                         "service": line.service.code if line.service else None,
-                        "granted_decision_version": lines.get(
-                            line.granted_service_id, (None, None)
+                        "granted_decision_version": (
+                            _ref(lines, line.granted_service_id) or (None, None)
                         )[0],
-                        "granted_line": lines.get(line.granted_service_id, (None, None))[1],
-                        "swap": references.get(line.swap_id),
+                        "granted_line": (_ref(lines, line.granted_service_id) or (None, None))[1],
+                        "swap": _ref(references, line.swap_id),
                     }
                     for line in v.services
                 ],
@@ -293,9 +303,9 @@ def _export_citizen(
         "swaps": [
             {
                 **dump_fields(x, SWAP),
-                "visit": external.get(x.visit_id),
-                "created_by_relative": refs.get(x.created_by_relative_id),
-                "from_standing": references.get(x.from_standing_id or 0),
+                "visit": _ref(external, x.visit_id),
+                "created_by_relative": _ref(refs, x.created_by_relative_id),
+                "from_standing": _ref(references, x.from_standing_id),
                 "lines": [
                     {
                         **dump_fields(line, SWAP_LINE),
@@ -310,7 +320,7 @@ def _export_citizen(
         "reassessment_requests": [
             {
                 **dump_fields(r, REASSESSMENT),
-                "requested_by_relative": refs.get(r.requested_by_relative_id),
+                "requested_by_relative": _ref(refs, r.requested_by_relative_id),
             }
             for r in requests
         ],

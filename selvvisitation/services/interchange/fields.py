@@ -459,11 +459,13 @@ def dump_fields(
 ) -> dict[str, Any]:
     """The object's fields in the table's order; references (no attribute) come from ``refs``."""
     given = refs or {}
-    return {
-        f.name: given[f.name] if f.name in given else to_json(f, getattr(obj, f.attribute))
-        for f in fields
-        if f.attribute or f.name in given
-    }
+    dumped: dict[str, Any] = {}
+    for f in fields:
+        if f.name in given:
+            dumped[f.name] = given[f.name]
+        elif f.attribute:
+            dumped[f.name] = to_json(f, getattr(obj, f.attribute))
+    return dumped
 
 
 def assign_fields(obj: Any, fields: tuple[Field, ...], data: Mapping[str, Any]) -> None:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import ijson
 import pyrage
@@ -220,7 +220,7 @@ class FileSource:
         self.parser: Any = ijson  # yajl's C parser; the pure-Python one for huge integers
 
     @contextmanager
-    def _open(self, on_read: Any = None) -> Iterator[io.BufferedReader]:
+    def _open(self, on_read: Any = None) -> Iterator[IO[bytes]]:
         with self.path.open("rb") as raw:
             counted = _Counting(raw, on_read)
             if not self.identities:
@@ -262,7 +262,10 @@ class FileSource:
         return len(set(self.digests)) <= 1
 
 
-def _without_bom(stream: io.BufferedReader) -> io.BufferedReader:
+_Stream = TypeVar("_Stream", bound="io.BufferedReader[Any]")  # a file's, or the pipe's
+
+
+def _without_bom(stream: _Stream) -> _Stream:
     """Skip a UTF-8 byte order mark, as json.loads does (Windows tools write one)."""
     if stream.peek(3)[:3] == _UTF8_BOM:
         stream.read(3)
@@ -270,7 +273,9 @@ def _without_bom(stream: io.BufferedReader) -> io.BufferedReader:
 
 
 @contextmanager
-def _decrypting(encrypted: io.RawIOBase, identities: list[Identity]) -> Iterator[io.BufferedReader]:
+def _decrypting(
+    encrypted: io.RawIOBase, identities: list[Identity]
+) -> Iterator[io.BufferedReader[io.FileIO]]:
     """Decrypt in a thread into a pipe that the parser reads: the clear text is never whole
     in memory and never on disk. A wrong key becomes a plain problem, not a traceback."""
     read_end, write_end = os.pipe()

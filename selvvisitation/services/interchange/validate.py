@@ -349,10 +349,10 @@ class _Checker:
                 self.ref(line, "swap", set(swaps), where, "swap reference", "bytte-reference")
                 self._granted_ref(line, lines, where)
         standing = {
-            reference
+            standing_reference
             for _s, swap in dicts_of(citizen.get("swaps"))
             if swap.get("visit") is None
-            and (reference := str_or_none(swap.get("reference"))) is not None
+            and (standing_reference := str_or_none(swap.get("reference"))) is not None
         }
         for s, swap in dicts_of(citizen.get("swaps")):
             where = [*at, "swaps", s]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -135,12 +136,16 @@ class _Writer:
             found = existing[n] if n < len(existing) else None
             yield self.upsert(kind, found, factory, fields, item), item
 
-    def stored(self, model: Any, key: Callable[[Any], Any], *where: Any, load: Any = ()) -> dict:
+    def stored(
+        self, model: Any, key: Callable[[Any], Any], *where: Any, load: Any = ()
+    ) -> dict[Any, Any]:
         rows = self.session.scalars(select(model).where(*where).options(*load).order_by(model.id))
         return {key(row): row for row in reversed(rows.all())}  # the oldest wins
 
     @staticmethod
-    def link(obj: Any, attr: str, item: Mapping[str, Any], name: str, table: Mapping) -> None:
+    def link(
+        obj: Any, attr: str, item: Mapping[str, Any], name: str, table: Mapping[Any, Any]
+    ) -> None:
         """Set a reference the document gives (null clears it); absent keeps it."""
         if name not in item:
             return
@@ -189,7 +194,7 @@ class _Writer:
                 self.teams[(provider.name, team["name"])] = self.upsert(
                     "teams",
                     teams.get(team["name"]),
-                    lambda p=provider: Team(provider=p),
+                    partial(Team, provider=provider),
                     TEAM,
                     team,
                 )
@@ -199,6 +204,8 @@ class _Writer:
 
     def citizen(self, item: dict[str, Any]) -> None:
         """Write one citizen with everything she holds, after ``write``."""
+        if self.municipality is None:
+            raise RuntimeError("write() the municipality before its citizens")
         self._citizen(item, self.municipality)
 
     def _relatives(self, items: list[dict[str, Any]], municipality: Municipality) -> None:
@@ -255,7 +262,7 @@ class _Writer:
             self.upsert(
                 "consents",
                 consents.get((relative.id, parse_datetime(consent["valid_from"]))),
-                lambda r=relative: Consent(citizen=citizen, relative=r),
+                partial(Consent, citizen=citizen, relative=relative),
                 CONSENT,
                 consent,
             )
@@ -269,18 +276,24 @@ class _Writer:
                 "visit_services",
                 list(visit.services),
                 visit_item.get("services", []),
-                lambda vv=visit: VisitService(visit=vv),
+                partial(VisitService, visit=visit),
                 VISIT_SERVICE,
             ):
                 self.link(line, "service", line_item, "service", self.services)
                 self.link(line, "swap", line_item, "swap", swaps)
                 version = line_item.get("granted_decision_version")
+                number = line_item.get("granted_line")
+                granted = (
+                    grants.get((version, number))
+                    if version is not None and number is not None
+                    else None
+                )
                 self.link(
                     line,
                     "granted_service",
                     line_item,
                     "granted_decision_version",
-                    {version: grants.get((version, line_item.get("granted_line")))},
+                    {version: granted},
                 )
 
         requests = self.stored(
@@ -331,7 +344,7 @@ class _Writer:
                 "granted_services",
                 list(decision.granted_services),
                 item.get("granted_services", []),
-                lambda d=decision: GrantedService(decision=d),
+                partial(GrantedService, decision=decision),
                 GRANTED,
             ):
                 self.link(grant, "service", line_item, "service", self.services)
@@ -393,7 +406,7 @@ class _Writer:
                 "swap_lines",
                 list(swap.lines),
                 item.get("lines", []),
-                lambda sw=swap: SwapLine(swap=sw),
+                partial(SwapLine, swap=swap),
                 SWAP_LINE,
             ):
                 self.link(line, "service", line_item, "service", self.services)
