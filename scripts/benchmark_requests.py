@@ -364,6 +364,8 @@ def main() -> int:
             (w.pid, w.memory_full_info().rss / 2**20, w.memory_full_info().uss / 2**20)
             for w in _workers(server)
         ]
+        # What each worker shares from the start: the preloaded app in the master.
+        master_rss = psutil.Process(server.pid).memory_info().rss / 2**20
         load = os.getloadavg()
         served = sum(r.requests for r in results.values())
         in_process = _in_process(env, logins, args.repeat)
@@ -395,7 +397,8 @@ def main() -> int:
             f"{result.p99_ms:>9.1f}{result.p99_ms / max(result.p50_ms, 0.001):>9.1f}"
             f"{result.non_2xx:>9}{cpu:>9.2f}{cpu / base_cpu:>7.1f}{sql:>6.1f}"
         )
-    print(f"\ngunicorn workers after {served:,} requests:")
+    print(f"\ngunicorn master (the preloaded app): RSS {master_rss:.0f} MB")
+    print(f"gunicorn workers after {served:,} requests:")
     for pid, rss, uss in memory:
         print(f"  pid {pid}: RSS {rss:.0f} MB, USS {uss:.0f} MB")
     print(
