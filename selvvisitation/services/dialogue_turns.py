@@ -536,42 +536,46 @@ def _add(
     user: dialogue_steps.Message | None = None,
     actor: Any = None,
 ) -> None:
-    if user is not None:
-        _append(
-            conversation,
-            ConversationMessage(
-                turn=conversation.turn,
-                step=step,
-                kind=user.kind,
-                text=user.text,
-                params=dict(user.params),
-                **_speaker(actor),
-            ),
-        )
-    for message in messages:
-        _append(
-            conversation,
-            ConversationMessage(
-                turn=conversation.turn,
-                step=step,
-                speaker="assistant",
-                kind=message.kind,
-                text=message.text,
-                params=dict(message.params),
-            ),
-        )
+    # Every row has the same columns, so they go in one statement (see _insert_messages).
+    assistant = {"speaker": "assistant", "speaker_kind": None, "relative_id": None}
+    said = [(user, _speaker(actor))] if user is not None else []
+    said += [(message, assistant) for message in messages]
+    rows = [
+        {
+            "turn": conversation.turn,
+            "step": step,
+            "kind": message.kind,
+            "text": message.text,
+            "params": dict(message.params),
+            **speaker,
+        }
+        for message, speaker in said
+    ]
+    _insert_messages(conversation, rows)
 
 
-def _append(conversation: Conversation, message: ConversationMessage) -> None:
-    """Add a message without reading the history above it (issue 17: a turn loaded every
-    earlier message to append one). A conversation not yet stored has no history to read;
-    one whose history this request has read already gets the message in that list too."""
+def _insert_messages(conversation: Conversation, rows: list[dict[str, Any]]) -> None:
+    """Add messages without reading the history above it (issue 17: a turn loaded every
+    earlier message to append one), in one INSERT: the ORM inserts row by row on SQLite,
+    where it cannot get new ids back in order, and nothing here needs them (the answer
+    reads what is new with messages_after). A conversation not yet stored has no history
+    to read; one whose history this request has read already gets the messages in that
+    list too."""
     session = object_session(conversation)
     if session is None or conversation.id is None or "messages" in conversation.__dict__:
-        conversation.messages.append(message)
+        conversation.messages.extend(ConversationMessage(**row) for row in rows)
         return
-    message.conversation_id = conversation.id
-    session.add(message)
+    if rows:
+        at = utcnow()
+        # The table, not the class: the ORM's bulk insert leaves out None values and so
+        # splits a citizen's answer from the assistant's messages into two statements.
+        # Not flushed first: the conversation's row exists, and its one UPDATE (turn, step
+        # and state together) goes with the commit instead of being split in two.
+        with session.no_autoflush:
+            session.execute(
+                sa.insert(ConversationMessage.__table__),
+                [{"conversation_id": conversation.id, "at": at, **row} for row in rows],
+            )
 
 
 def _save(conversation: Conversation, state: dialogue_steps.State) -> None:
