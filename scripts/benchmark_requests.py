@@ -46,6 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TURN = re.compile(r'name="turn"[^>]*value="(\d+)"')
+# The hidden field every citizen-side form carries (security/acting_for.py): a turn
+# without it is refused and redirected, so it would not measure a turn at all.
+CITIZEN_FIELD = re.compile(r'name="citizen" value="(\d+)"')
 LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+)\s+(\S+)$")
 CITIZEN_OPTION = re.compile(r'value="citizen:(\d+)"')
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
@@ -53,18 +56,21 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 # wrk: each connection (one per thread) carries its own citizen's cookie and CSRF token, and
 # takes the next turn number from the answer it just got, as dialogue.js does.
 TURN_SCRIPT = """
-local sessions = {}
+local threads = {}
 local counter = 0
 function setup(thread)
   counter = counter + 1
   thread:set("index", counter)
+  table.insert(threads, thread)
 end
 function init(args)
+  refused = 0
   local line = args[index]
-  cookie, csrf, turn = line:match("([^|]+)|([^|]+)|(%d+)")
+  cookie, csrf, turn, citizen = line:match("([^|]+)|([^|]+)|(%d+)|(%d+)")
 end
 function request()
-  local body = "csrf_token=" .. csrf .. "&turn=" .. turn .. "&answer=my_help"
+  local body = "csrf_token=" .. csrf .. "&citizen=" .. citizen .. "&turn=" .. turn
+    .. "&answer=my_help"
   return wrk.format("POST", "/borger/samtale/svar", {
     ["Cookie"] = cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -73,7 +79,12 @@ function request()
 end
 function response(status, headers, body)
   local next_turn = body:match('name=\\\\"turn\\\\"[^>]-value=\\\\"(%d+)')
-  if next_turn then turn = next_turn end
+  if next_turn then turn = next_turn else refused = refused + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("refused") end
+  io.write("Turns not taken: " .. total .. "\\n")
 end
 """
 
@@ -93,7 +104,7 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     requests: int
-    non_2xx: int
+    non_2xx: int  # and, for the turn, answers that took no turn
 
 
 def _ms(value: str) -> float:
@@ -126,12 +137,15 @@ def _wrk(url: str, script: str, args: list[str], seconds: int, connections: int)
         os.unlink(lua.name)
     out = done.stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    # The turn script counts answers without a next question (a refused or stale turn).
+    not_taken = re.search(r"Turns not taken: (\d+)", out)
     return WrkResult(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         p50_ms=_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
         p99_ms=_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
         requests=int(re.search(r"(\d+) requests in", out).group(1)),
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        non_2xx=(int(non_2xx.group(1)) if non_2xx else 0)
+        + (int(not_taken.group(1)) if not_taken else 0),
     )
 
 
@@ -149,6 +163,12 @@ def _prepare(env: dict[str, str]) -> dict[str, tuple[str, str]]:
     return logins
 
 
+def _cookie_header(browser: requests.Session) -> str:
+    """The session's cookies as a Cookie header: the cookie's name depends on the config
+    (`__Host-` only over HTTPS, see config.session_cookie_name), so none is named here."""
+    return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+
+
 def _staff_cookie(base: str, username: str, password: str) -> str:
     browser = requests.Session()
     page = browser.get(f"{base}/log-ind/personale", timeout=30).text
@@ -157,11 +177,11 @@ def _staff_cookie(base: str, username: str, password: str) -> str:
         data={"csrf_token": CSRF.search(page).group(1), "username": username, "password": password},
         timeout=30,
     ).raise_for_status()
-    return f"session={browser.cookies['session']}"
+    return _cookie_header(browser)
 
 
 def _citizen_sessions(base: str, count: int) -> list[str]:
-    """`cookie|csrf|turn` for `count` different demo citizens, each with a conversation open."""
+    """`cookie|csrf|turn|citizen` for `count` demo citizens, each with a conversation open."""
     lines = []
     first = requests.get(f"{base}/log-ind/", timeout=30).text
     for citizen_id in CITIZEN_OPTION.findall(first)[:count]:
@@ -173,8 +193,11 @@ def _citizen_sessions(base: str, count: int) -> list[str]:
             timeout=30,
         ).raise_for_status()
         page = browser.get(f"{base}/borger/samtale", timeout=30).text
-        cookie = f"session={browser.cookies['session']}"
-        lines.append(f"{cookie}|{CSRF.search(page).group(1)}|{TURN.search(page).group(1)}")
+        cookie = _cookie_header(browser)
+        lines.append(
+            f"{cookie}|{CSRF.search(page).group(1)}|{TURN.search(page).group(1)}"
+            f"|{CITIZEN_FIELD.search(page).group(1)}"
+        )
     return lines
 
 
@@ -243,15 +266,27 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
         data={"csrf_token": CSRF.search(page).group(1), "person": f"citizen:{citizen_id}"},
     )
     page = citizen.get("/borger/samtale").get_data(as_text=True)
-    state = {"csrf": CSRF.search(page).group(1), "turn": TURN.search(page).group(1)}
+    state = {
+        "csrf": CSRF.search(page).group(1),
+        "turn": TURN.search(page).group(1),
+        "citizen": CITIZEN_FIELD.search(page).group(1),
+    }
 
     def turn() -> None:
         answer = citizen.post(
             "/borger/samtale/svar",
-            data={"csrf_token": state["csrf"], "turn": state["turn"], "answer": "my_help"},
+            data={
+                "csrf_token": state["csrf"],
+                "citizen": state["citizen"],
+                "turn": state["turn"],
+                "answer": "my_help",
+            },
             headers={"X-Requested-With": "fetch"},
         )
-        state["turn"] = TURN.search(answer.get_json()["question"]).group(1)
+        body = answer.get_json()
+        if body is None or "question" not in body:
+            raise SystemExit(f"the turn was not taken: {answer.status} {answer.get_data()[:500]!r}")
+        state["turn"] = TURN.search(body["question"]).group(1)
 
     measure("dialogue turn", turn)
     with app.app_context():
@@ -329,6 +364,8 @@ def main() -> int:
             (w.pid, w.memory_full_info().rss / 2**20, w.memory_full_info().uss / 2**20)
             for w in _workers(server)
         ]
+        # What each worker shares from the start: the preloaded app in the master.
+        master_rss = psutil.Process(server.pid).memory_info().rss / 2**20
         load = os.getloadavg()
         served = sum(r.requests for r in results.values())
         in_process = _in_process(env, logins, args.repeat)
@@ -360,7 +397,8 @@ def main() -> int:
             f"{result.p99_ms:>9.1f}{result.p99_ms / max(result.p50_ms, 0.001):>9.1f}"
             f"{result.non_2xx:>9}{cpu:>9.2f}{cpu / base_cpu:>7.1f}{sql:>6.1f}"
         )
-    print(f"\ngunicorn workers after {served:,} requests:")
+    print(f"\ngunicorn master (the preloaded app): RSS {master_rss:.0f} MB")
+    print(f"gunicorn workers after {served:,} requests:")
     for pid, rss, uss in memory:
         print(f"  pid {pid}: RSS {rss:.0f} MB, USS {uss:.0f} MB")
     print(

@@ -34,10 +34,24 @@ def create_app(config: Config | str | None = None, *, serving: bool = False) -> 
     register_errorhandlers(app)
     register_security(app)
     register_template_context(app)
-    if not serving:
+    if serving:
+        register_shared_setup(app)
+    else:
         register_migrations(app)
         register_commands(app)
     return app
+
+
+def register_shared_setup(app: Flask) -> None:
+    """Do in the preloading master what each worker would otherwise do at its first
+    request: configure the ORM's mappers and load the Danish and English locale data
+    (together about 9 MB per worker, issue 17). Forked workers then share these pages."""
+    from babel import Locale
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    for language in ("da", "en"):
+        Locale.parse(language).number_symbols  # noqa: B018  (loads the locale's CLDR data)
 
 
 def register_proxy(app: Flask) -> None:

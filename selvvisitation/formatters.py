@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask
 from flask_babel import (
-    format_date,
     format_datetime,
     format_time,
     get_locale,
     get_timezone,
     gettext,
-    ngettext,
+    to_user_timezone,
 )
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation.domain.cpr import mask_cpr
 from selvvisitation.domain.types import LapseReason, RelationKind
+from selvvisitation.i18n import request_translations
 
 # Why a booked swap lapsed when the decision changed: shown to the citizen and the staff.
 LAPSE_REASONS = {
@@ -48,27 +50,36 @@ RELATIONS = {
 def minutes(value: int | None) -> str:
     if value is None:
         return "–"
-    return ngettext("%(num)s minute", "%(num)s minutes", value)
+    # The request's catalogue, found once (i18n.request_translations): a day list or a
+    # turn's summary shows some 50 durations (issue 17).
+    text = request_translations().ungettext("%(num)s minute", "%(num)s minutes", value)
+    return text % {"num": value}
 
 
 def long_date(value: date | datetime | None) -> str:
-    if value is None:
-        return "–"
-    return (
-        format_date(value, "EEEE d. MMMM y")
-        if str(get_locale()) == "da"
-        else format_date(value, "EEEE d MMMM y")
-    )
+    return _day(value, "EEEE d. MMMM y", "EEEE d MMMM y")
 
 
 def short_date(value: date | datetime | None) -> str:
+    return _day(value, "d. MMM y", "d MMM y")
+
+
+def _day(value: date | datetime | None, danish: str, other: str) -> str:
+    """A day in the user's language, as flask_babel.format_date gives it (a datetime in the
+    user's time zone first), formatted once per day, pattern and language."""
     if value is None:
         return "–"
-    return (
-        format_date(value, "d. MMM y")
-        if str(get_locale()) == "da"
-        else format_date(value, "d MMM y")
-    )
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    locale = str(get_locale())
+    return _formatted_day(value, danish if locale == "da" else other, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, pattern: str, locale: str) -> str:
+    """Babel parses the pattern and walks the locale's data for every date; the pages a
+    turn or a day list shows repeat the same few days (issue 17)."""
+    return babel_format_date(day, pattern, locale=locale)
 
 
 def clock(value: datetime | None) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
@@ -26,12 +28,24 @@ from selvvisitation.models import RecoveryCode, StaffUser
 from selvvisitation.security import cpr_vault
 from selvvisitation.services.staff_sign_in import LOCKOUT, MAX_FAILED_LOGINS
 
+if TYPE_CHECKING:
+    import pyotp
+
 ISSUER = "Selvvisitation"
 # Recovery codes are random (about 49 bits each), not chosen by people: a lighter Argon2
 # than the passwords' is enough against a stolen table, and checking ten stays quick.
 _recovery_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 # One step either side: the phone's clock may be 30 seconds off (RFC 6238 section 6).
 VALID_WINDOW = 1
+
+
+@cache
+def _pyotp() -> ModuleType:
+    """pyotp (about 4 MB) only when a code is made or checked: the admin views import this
+    module, and a worker serving the day's pages never needs it."""
+    import pyotp
+
+    return pyotp
 
 
 def required_for(staff: StaffUser) -> bool:
@@ -50,7 +64,7 @@ def start_enrolment(staff: StaffUser) -> str:
     if staff.has_second_factor:
         raise ValueError("already enrolled")  # an admin's reset comes first
     if staff.totp_secret_encrypted is None:
-        staff.totp_secret_encrypted = cpr_vault.encrypt_secret(pyotp.random_base32())
+        staff.totp_secret_encrypted = cpr_vault.encrypt_secret(_pyotp().random_base32())
     return secret_of(staff)
 
 
@@ -61,7 +75,7 @@ def secret_of(staff: StaffUser) -> str:
 def provisioning_uri(staff: StaffUser, secret: str) -> str:
     """The otpauth:// address the authenticator app reads from the QR code."""
     label = f"{staff.municipality.name} ({staff.username})"
-    return pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=ISSUER)
+    return _pyotp().TOTP(secret).provisioning_uri(name=label, issuer_name=ISSUER)
 
 
 def qr_svg(uri: str, title: str) -> str:
@@ -77,7 +91,7 @@ def _time_step(totp: pyotp.TOTP, at: datetime) -> int:
 
 
 def _accept_totp(staff: StaffUser, code: str, now: datetime) -> bool:
-    totp = pyotp.TOTP(secret_of(staff))
+    totp = _pyotp().TOTP(secret_of(staff))
     digits = "".join(code.split())
     current = _time_step(totp, now)
     for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):

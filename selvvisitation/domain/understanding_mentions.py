@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from selvvisitation.domain.understanding_text import (
     BARRIERS,
     CLAUSE_BREAKS,
@@ -124,6 +122,8 @@ def find_weekday(tokens: Sequence[str], skip: range | None = None) -> int | None
         # Exact names ("fredagen") first: "torsdag" is also a near miss of "tirsdag".
         day = next((d for name, d in WEEKDAYS.items() if tok.startswith(name)), None)
         if day is None and len(tok) >= 5:
+            from rapidfuzz import fuzz  # imported when used: see understanding_text
+
             name = max(WEEKDAYS, key=lambda n: fuzz.ratio(tok, n))
             if name[0] == tok[0] and fuzz.ratio(tok, name) >= 80:
                 day = WEEKDAYS[name]

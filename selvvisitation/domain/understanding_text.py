@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
-import snowballstemmer
-from rapidfuzz import fuzz
+# snowballstemmer and rapidfuzz (about 90 modules, 7 MB) are imported in the functions that
+# use them: free text is rare, and a worker serving the day's pages never reads any.
 
 # --- Normalisation and tokens ---------------------------------------------------------
 
@@ -82,6 +83,8 @@ def canonical_marker(word: str) -> str:
     """Map a misspelt pattern word to its canonical form; other words are returned as is."""
     if len(word) < 5 or word in _MARKER_WORDS:
         return word
+    from rapidfuzz import fuzz
+
     best = max(_MARKER_WORDS, key=lambda m: fuzz.ratio(word, m))
     if best[0] == word[0] and fuzz.ratio(word, best) >= 85:
         return best
@@ -89,8 +92,10 @@ def canonical_marker(word: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _stemmer(language: str) -> snowballstemmer.Stemmer:
+def _stemmer(language: str) -> Any:  # snowballstemmer is untyped
     """Return the snowball stemmer for a language code ("da" or "en")."""
+    import snowballstemmer
+
     return snowballstemmer.stemmer("english" if language.startswith("en") else "danish")
 
 
@@ -115,6 +120,8 @@ def token_similarity(word: str, word_stem: str, phrase_word: str, phrase_stem: s
     # Typos ("støvsugnig"): only for words long enough that a ratio means something, and
     # with the first letter right, as typos rarely hit it ("having" is not "shaving").
     if min(len(word), len(phrase_word)) >= 5 and word[0] == phrase_word[0]:
+        from rapidfuzz import fuzz
+
         ratio = fuzz.ratio(word, phrase_word)
         if min(len(word_stem), len(phrase_stem)) >= 5:  # "ordn"/"ord" is not a typo
             ratio = max(ratio, fuzz.ratio(word_stem, phrase_stem))

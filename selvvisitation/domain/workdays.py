@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 # (month, day) of the optional holidays that deadline practice treats as days off.
 OPTIONAL_DAYS_OFF: frozenset[tuple[int, int]] = frozenset({(6, 5), (12, 24), (12, 31)})
 
@@ -25,6 +23,9 @@ _SATURDAY = 5
 @lru_cache(maxsize=256)
 def _days_off(year: int, optional_holidays_are_working_days: bool) -> frozenset[date]:
     """Return the weekday holidays of one year; cached since calendars are rebuilt slowly."""
+    # holidays (about 100 modules, 7 MB) only when a deadline is counted, not at import.
+    import holidays
+
     public = holidays.country_holidays("DK", years=year, categories=("public",))
     off = set(public)
     if not optional_holidays_are_working_days:

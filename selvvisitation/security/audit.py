@@ -111,28 +111,29 @@ def record(
     organisation = ""
     if staff is not None:
         organisation = staff.provider.name if staff.provider else staff.municipality.name
-    entry = AuditEntry(
-        actor_kind=actor.kind or ActorKind.SYSTEM,
-        actor_staff_id=staff.id if staff is not None else None,
-        actor_relative_id=actor.relative.id if actor.relative is not None else None,
-        actor_citizen_id=actor.citizen.id if actor.citizen is not None else None,
-        actor_role=actor.role,
-        organisation=organisation,
-        citizen_id=citizen.id if citizen is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        purpose=purpose,
-        detail=detail or {},
-    )
+    columns = {
+        "actor_kind": actor.kind or ActorKind.SYSTEM,
+        "actor_staff_id": staff.id if staff is not None else None,
+        "actor_relative_id": actor.relative.id if actor.relative is not None else None,
+        "actor_citizen_id": actor.citizen.id if actor.citizen is not None else None,
+        "actor_role": actor.role,
+        "organisation": organisation,
+        "citizen_id": citizen.id if citizen is not None else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "purpose": purpose,
+        "detail": detail or {},
+    }
     if action == "read" and _page_is_being_served():
         # A page's record of what it read is written after the page is rendered
         # (install()): on SQLite an INSERT takes the whole database's write lock, and
         # a query during rendering would flush the entry early and hold that lock while
-        # the template renders, making every other writer wait.
-        g.setdefault("pending_reads", []).append(entry)
+        # the template renders, making every other writer wait. Kept as plain rows: an
+        # ORM object per citizen on a day list cost more than the INSERT (issue 17).
+        g.setdefault("pending_reads", []).append(columns)
     else:
-        db.session.add(entry)
+        db.session.add(AuditEntry(**columns))
     if action == "read" and citizen is not None and has_request_context():
         g.setdefault("audited_reads", set()).add(citizen.id)
 
@@ -221,24 +222,7 @@ def _page_is_being_served() -> bool:
     return has_request_context() and request.method in SAFE_METHODS and "pending_reads" in g
 
 
-# The columns record() sets on every entry; `at` is stamped once for a page's reads.
-_ENTRY_COLUMNS = (
-    "actor_kind",
-    "actor_staff_id",
-    "actor_relative_id",
-    "actor_citizen_id",
-    "actor_role",
-    "organisation",
-    "citizen_id",
-    "action",
-    "object_type",
-    "object_id",
-    "purpose",
-    "detail",
-)
-
-
-def _write(entries: list[Any], *, commit: bool = False) -> None:
+def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     """Write a page's read entries in one statement and one short transaction, after the
     page is rendered (issue 17: a day list's 20 reads were 20 INSERTs holding SQLite's
     write lock; the ORM inserts row by row there, since it asks for each new id back)."""
@@ -246,7 +230,6 @@ def _write(entries: list[Any], *, commit: bool = False) -> None:
 
     if entries:
         at = utcnow()
-        rows = [{"at": at, **{name: getattr(e, name) for name in _ENTRY_COLUMNS}} for e in entries]
-        db.session.execute(insert(AuditEntry), rows)
+        db.session.execute(insert(AuditEntry), [{"at": at, **entry} for entry in entries])
     if entries or commit:
         db.session.commit()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,6 +32,9 @@ from selvvisitation.models import (
 )
 from selvvisitation.security import audit
 from selvvisitation.security.access import Actor
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FEED_DAYS_BACK = 7
 FEED_DAYS_AHEAD = 28  # the calendar's 4 weeks
@@ -130,6 +133,9 @@ def feed_calendar(session: Session, feed: CalendarFeed, now: datetime | None = N
         )
         .order_by(Visit.starts_at, Visit.id)
     ).all()
+    # icalendar (125 modules, about 6 MB) only where a feed is read: most workers never do.
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//selvvisitation//Mine besøg//DA")
     calendar.add("version", "2.0")
@@ -158,6 +164,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _event(visit: Visit, now: datetime) -> Event:
+    from icalendar import Event  # see feed_calendar: loaded with the first feed
+
     event = Event()
     event.add("uid", f"visit-{visit.id}@selvvisitation")
     event.add("dtstamp", now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -32,6 +32,10 @@ def open_conversation(session: Session, citizen: Citizen) -> Conversation | None
     ).first()
 
 
+# A declarative class's table is typed as any FromClause; it is this Table.
+MESSAGE_TABLE = cast(sa.Table, ConversationMessage.__table__)
+
+
 def _speaker(actor: Any) -> dict[str, Any]:
     if getattr(actor, "relative", None) is not None:
         return {
@@ -50,43 +54,48 @@ def add_messages(
     user: dialogue_steps.Message | None = None,
     actor: Any = None,
 ) -> None:
-    """Store the messages of a turn at ``step``: the user's answer first, if any, then ours."""
-    if user is not None:
-        _append(
-            conversation,
-            ConversationMessage(
-                turn=conversation.turn,
-                step=step,
-                kind=user.kind,
-                text=user.text,
-                params=dict(user.params),
-                **_speaker(actor),
-            ),
-        )
-    for message in messages:
-        _append(
-            conversation,
-            ConversationMessage(
-                turn=conversation.turn,
-                step=step,
-                speaker="assistant",
-                kind=message.kind,
-                text=message.text,
-                params=dict(message.params),
-            ),
-        )
+    """Store the messages of a turn at ``step``: the user's answer first, if any, then ours.
+
+    Every row has the same columns, so they go in one statement (see _insert_messages)."""
+    assistant = {"speaker": "assistant", "speaker_kind": None, "relative_id": None}
+    said = [(user, _speaker(actor))] if user is not None else []
+    said += [(message, assistant) for message in messages]
+    rows = [
+        {
+            "turn": conversation.turn,
+            "step": step,
+            "kind": message.kind,
+            "text": message.text,
+            "params": dict(message.params),
+            **speaker,
+        }
+        for message, speaker in said
+    ]
+    _insert_messages(conversation, rows)
 
 
-def _append(conversation: Conversation, message: ConversationMessage) -> None:
-    """Add a message without reading the history above it (issue 17: a turn loaded every
-    earlier message to append one). A conversation not yet stored has no history to read;
-    one whose history this request has read already gets the message in that list too."""
+def _insert_messages(conversation: Conversation, rows: list[dict[str, Any]]) -> None:
+    """Add messages without reading the history above it (issue 17: a turn loaded every
+    earlier message to append one), in one INSERT: the ORM inserts row by row on SQLite,
+    where it cannot get new ids back in order, and nothing here needs them (the answer
+    reads what is new with messages_after). A conversation not yet stored has no history
+    to read; one whose history this request has read already gets the messages in that
+    list too."""
     session = object_session(conversation)
     if session is None or conversation.id is None or "messages" in conversation.__dict__:
-        conversation.messages.append(message)
+        conversation.messages.extend(ConversationMessage(**row) for row in rows)
         return
-    message.conversation_id = conversation.id
-    session.add(message)
+    if rows:
+        at = utcnow()
+        # The table, not the class: the ORM's bulk insert leaves out None values and so
+        # splits a citizen's answer from the assistant's messages into two statements.
+        # Not flushed first: the conversation's row exists, and its one UPDATE (turn, step
+        # and state together) goes with the commit instead of being split in two.
+        with session.no_autoflush:
+            session.execute(
+                sa.insert(MESSAGE_TABLE),
+                [{"conversation_id": conversation.id, "at": at, **row} for row in rows],
+            )
 
 
 def save_state(conversation: Conversation, state: dialogue_steps.State) -> None:
