@@ -29,39 +29,50 @@ def everything() -> dict[str, list[tuple]]:
     }
 
 
+def _refusing_trigger(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [
+            "CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{REFUSED}'; END $$",
+            "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_entry "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()",
+        ]
+    return [
+        "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_entry "
+        f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
+    ]
+
+
+def _without_refusing_trigger(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [
+            "DROP TRIGGER IF EXISTS test_refuse_audit ON audit_entry",
+            "DROP FUNCTION IF EXISTS test_refuse_audit()",
+        ]
+    return ["DROP TRIGGER IF EXISTS test_refuse_audit"]
+
+
+def _in_own_transaction(statements: list[str]) -> None:
+    """DDL on a connection of its own, committed there: whatever transaction or savepoint
+    the test left the session in cannot keep the trigger alive for the next test (a
+    worker's later tests then all failed at "trigger already exists"). The session's own
+    transaction ends first, so it holds no lock the DDL would wait for."""
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
 @pytest.fixture
 def audit_log_refuses() -> Iterator[None]:
     """The database refuses every new audit entry until the test ends."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        db.session.execute(
-            text(
-                "CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
-                f"$$ BEGIN RAISE EXCEPTION '{REFUSED}'; END $$"
-            )
-        )
-        db.session.execute(
-            text(
-                "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_entry "
-                "FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()"
-            )
-        )
-    else:
-        db.session.execute(
-            text(
-                "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_entry "
-                f"BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
-            )
-        )
-    db.session.commit()
-    yield
-    db.session.rollback()
-    if dialect == "postgresql":
-        db.session.execute(text("DROP TRIGGER test_refuse_audit ON audit_entry"))
-        db.session.execute(text("DROP FUNCTION test_refuse_audit()"))
-    else:
-        db.session.execute(text("DROP TRIGGER test_refuse_audit"))
-    db.session.commit()
+    dialect = db.engine.dialect.name
+    db.session.commit()  # what the test's other fixtures made is the test's starting point
+    _in_own_transaction(_without_refusing_trigger(dialect) + _refusing_trigger(dialect))
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _in_own_transaction(_without_refusing_trigger(dialect))
 
 
 def nothing_written_when_the_audit_entry_is_refused(action: Callable[[], object]) -> None:
