@@ -334,56 +334,36 @@ def _candidate_pairs(
     session: Session, policy: Policy, as_of: date, visit_scope: sa.ColumnElement[bool]
 ) -> tuple[set[Pair], set[Pair]]:
     """The (citizen, service) pairs each SEL rule may hold for, grouped in SQL in one scan
-    of the wider of the two windows (issue 17: one query per rule read it twice).
-
-    Each test is one the pure rule implies, so the pairs are a superset of those it finds
-    and it still decides (domain.flags):
-    - rule 7: at least N dropped lines in its days (a visit dropping a service on two
-      lines counts once in the rule; counting lines here lets the database group by hash,
-      where a count of distinct visits made it sort the whole window);
-    - 003: the latest delivery deviates (the rule's run ends at the latest delivery), and
-      the deviating deliveries span more than the sustained days (the run must).
-    """
+    of the wider of the two windows (issue 17: one query per rule read it twice): those
+    with at least N deselected visits in rule 7's days, and those with any delivery that
+    deviates in 003's weeks."""
     deselection_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
     deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
     dropped = _dropped_in_window(policy, deselection_start, as_of)
-    delivered = _delivered_in_window(deviation_start, as_of)
-    deviating = and_(delivered, _deviates(policy))
+    deviating = and_(_delivered_in_window(deviation_start, as_of), _deviates(policy))
     stmt = (
         _lines(
             Visit.citizen_id,
             VisitService.service_id,
-            func.count(sa.case((dropped, 1))),
-            func.max(sa.case((delivered, Visit.day))),
-            func.max(sa.case((deviating, Visit.day))),
-            func.min(sa.case((deviating, Visit.day))),
+            # A visit counts once per service, however many lines dropped it (domain rule).
+            func.count(sa.distinct(sa.case((dropped, Visit.id)))),
+            func.count(sa.case((deviating, 1))),
         )
         .outerjoin(GrantedService, GrantedService.id == VisitService.granted_service_id)
         .where(
             visit_scope,
             VisitService.service_id.is_not(None),
             *_in_window(min(deselection_start, deviation_start), as_of),
+            sa.or_(dropped, deviating),
         )
         .group_by(Visit.citizen_id, VisitService.service_id)
     )
     deselected: set[Pair] = set()
     deviating_pairs: set[Pair] = set()
-    sustained = policy.deviation_sustained_days
-    for (
-        citizen_id,
-        service_id,
-        dropped_lines,
-        latest,
-        last_deviating,
-        first_deviating,
-    ) in session.execute(stmt):
-        if dropped_lines >= policy.deselection_threshold_count:
+    for citizen_id, service_id, dropped_visits, deviating_lines in session.execute(stmt):
+        if dropped_visits >= policy.deselection_threshold_count:
             deselected.add((citizen_id, service_id))
-        if (
-            last_deviating is not None
-            and last_deviating == latest
-            and (last_deviating - first_deviating).days > sustained
-        ):
+        if deviating_lines:
             deviating_pairs.add((citizen_id, service_id))
     return deselected, deviating_pairs
 
