@@ -110,8 +110,11 @@ def chunks(rows: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list[d
 
 
 def fake_cpr(n: int) -> str:
+    """A distinct made-up CPR number for each n below 70 million: a birthday among 7,000
+    days from 1930, then the serial n // 7000 (its first digit 0: born in the 1900s). The
+    serial used to wrap after 28,000 citizens, so 100,000 failed on a repeated number."""
     born = date(1930, 1, 1) + timedelta(days=n % 7000)
-    return born.strftime("%d%m%y") + f"{n // 7000 % 4}{n % 1000:03d}"
+    return born.strftime("%d%m%y") + f"{n // 7000:04d}"
 
 
 def generate(engine: Engine, citizens: int, days: int, rng: random.Random, today: date) -> int:
