@@ -40,18 +40,6 @@ from selvvisitation.services.dialogue_effects import (
 )
 
 
-def answer(
-    session: Session,
-    conversation: Conversation,
-    ctx: dialogue_steps.Context,
-    given: dialogue_steps.Answer,
-    actor: Any,
-    relative_limits: RelativeLimits | None = None,
-) -> dialogue_steps.Invalid | None:
-    """Apply one answer; return the problem, or None when the conversation moved on."""
-    return _apply(session, conversation, ctx, given, actor, relative_limits)[0]
-
-
 def _apply(
     session: Session,
     conversation: Conversation,
