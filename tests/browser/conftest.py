@@ -173,6 +173,9 @@ def run_axe(page, *, locale: str = "da") -> list[dict]:
     Content-Security-Policy would block; once per document (a page updated in place keeps
     it). Only the violations come back: the passes are most of axe's work to hand over.
     """
+    # A tap that follows a link returns once the new document has started loading; axe run
+    # on a document still being parsed finds no documentElement (CI, stop 23). Wait for it.
+    page.wait_for_load_state("load")
     injected = "locale => typeof window.axe === 'object' && window.axeLocale === locale"
     if not page.evaluate(injected, locale):
         page.evaluate(_axe_setup(locale))
@@ -233,6 +236,7 @@ def assert_accessible_without_js(browser, live_server):
         return replays[0]
 
     def check(page, *, locale: str = "da") -> None:
+        page.wait_for_load_state("load")  # the whole document, not one still being parsed
         shown["url"] = page.url.split("#")[0]
         shown["html"] = page.content()
         replay = replay_page(locale)

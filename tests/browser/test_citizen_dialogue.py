@@ -490,6 +490,7 @@ def test_a_pending_swap_is_cancelled_from_min_hjaelp_with_javascript(scene_for):
     page = c.page
     page.goto("/borger/")
     c.tap(page.get_by_role("link", name="Mine ønsker og bytter"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine ønsker og bytter")
     c.check(page)
     c.tap(page.get_by_role("link", name="Annullér byttet BYT-0000CAFE"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Vil du annullere byttet?")
