@@ -494,6 +494,9 @@ class Chat:
     def tap(self, target) -> None:
         """Press a link or a button outside the question's form, and count it."""
         target.click()
+        # A followed link has started loading when click returns: wait for the whole document,
+        # so what is read or marked next is read on it (harmless when nothing navigates).
+        self.page.wait_for_load_state("load")
         self.taps += 1
 
     def no_sideways_scroll(self) -> None:
