@@ -9,10 +9,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selvvisitation.domain.workdays import (
+    OPTIONAL_DAYS_OFF,
     add_working_days,
     is_working_day,
+    public_holidays,
     working_days_between,
 )
+
+
+@pytest.mark.parametrize("year", range(1950, 2101))
+def test_the_calendar_matches_the_holidays_librarys_danish_one(year: int) -> None:
+    """DOMAIN.md 'hverdage' (Danish public holidays): our calendar is the ``holidays``
+    library's Danish one, public category, every year from 1950 to 2100; of its optional
+    category, 5 June, 24 and 31 December are the days deadline practice keeps off."""
+    import holidays
+
+    public = holidays.country_holidays("DK", years=year, categories=("public",))
+    assert public_holidays(year) == frozenset(public)
+    optional = holidays.country_holidays("DK", years=year, categories=("optional",))
+    assert {(d.month, d.day) for d in optional} == {*OPTIONAL_DAYS_OFF, (5, 1)}
 
 
 @pytest.mark.parametrize(
