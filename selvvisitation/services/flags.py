@@ -799,9 +799,12 @@ def _evaluate(
     as_of = as_of or local_today()
     policy = policy_for(municipality)
     citizen_ids = select(Citizen.id).where(citizen_scope)
-    citizens_evaluated = session.scalar(
-        select(func.count()).select_from(Citizen).where(citizen_scope)
-    )
+    if law is None:  # the municipality's citizens; one citizen's evaluation knows her law
+        citizens_evaluated = session.scalar(
+            select(func.count()).select_from(Citizen).where(citizen_scope)
+        )
+    else:
+        citizens_evaluated = 1
     found = find_holding(session, policy, as_of, citizen_ids, law=law)
     holding = {(item.citizen_id, item.finding.key): item for item in found}
 
