@@ -392,13 +392,14 @@ def _sel_findings(
     wider of the two windows (issue 17).
 
     The scan hands back only the lines either rule may count: each deselected line (rule
-    7 counts them all, in Python, from these rows) and each delivery that deviates (003).
+    7 counts them all, in Python, from these rows) and each delivery that deviates (003),
+    with its grant's figures.
     Its filter asks the line's own columns (and its grant's) before any visit is joined,
     so only those few lines are joined with their visits; the exact conditions of each
     rule, on the visit's day and whether it was cancelled too, are asked again in the
     select list for those rows. A (citizen, service) with deviating deliveries then needs
-    its other deliveries since the first of them: the run 003 looks for ends at the last
-    delivery that does not deviate (domain.flags.time_deviation_finding)."""
+    the deliveries since the first of them that do not deviate (few: one ends a run): the
+    run 003 looks for ends at the last of them (domain.flags.time_deviation_finding)."""
     deselection_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
     deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
     dropped = _dropped_in_window(policy, deselection_start, as_of)
@@ -422,11 +423,7 @@ def _sel_findings(
         )
     stmt = (
         select(
-            Visit.citizen_id,
-            Visit.id,
-            VisitService.service_id,
-            Service.code,
-            Visit.day,
+            *_line_columns(),
             sa.case((dropped, True), else_=False),
             sa.case((deviating, True), else_=False),
         )
@@ -443,15 +440,16 @@ def _sel_findings(
     )
     deselections: dict[int, list[Deselection]] = defaultdict(list)
     service_ids: dict[tuple[int, str], int] = {}
-    deviations: dict[Pair, tuple[str, list[date]]] = {}
-    for citizen_id, visit_id, service_id, code, day, is_dropped, is_deviating in session.execute(
-        stmt
-    ):
+    deviations: dict[Pair, list[_Line]] = defaultdict(list)
+    for *columns, is_dropped, is_deviating in session.execute(stmt):
+        line = _Line._make(columns)
         if is_dropped:
-            deselections[citizen_id].append(Deselection(day, code, str(visit_id)))
-            service_ids[(citizen_id, code)] = service_id
+            deselections[line.citizen_id].append(
+                Deselection(line.day, line.code, str(line.visit_id))
+            )
+            service_ids[(line.citizen_id, line.code)] = line.service_id
         if is_deviating:
-            deviations.setdefault((citizen_id, service_id), (code, []))[1].append(day)
+            deviations[(line.citizen_id, line.service_id)].append(line)
     found = _deselections(policy, as_of, deselections, service_ids, dismissed)
     found += _time_deviations(session, policy, as_of, deviations, dismissed)
     return found
@@ -491,7 +489,7 @@ def _time_deviations(
     session: Session,
     policy: Policy,
     as_of: date,
-    deviating: dict[Pair, tuple[str, list[date]]],
+    deviating: dict[Pair, list[_Line]],
     dismissed: dict[tuple[int, str], date],
 ) -> list[Found]:
     """003: per (citizen, service) with deviating deliveries, apply the pure rule to its
@@ -504,15 +502,17 @@ def _time_deviations(
     rule = FlagRule.TIME_DEVIATION.value
     first_days: dict[Pair, date] = {}
     counted_after: dict[Pair, date | None] = {}
-    for pair, (code, all_days) in deviating.items():
-        after = dismissed.get((pair[0], f"{rule}:{code}"))
-        days = [day for day in all_days if after is None or day > after]
+    for pair, lines in deviating.items():
+        after = dismissed.get((pair[0], f"{rule}:{lines[0].code}"))
+        days = [line.day for line in lines if after is None or line.day > after]
         if days and (max(days) - min(days)).days > policy.deviation_sustained_days:
             first_days[pair] = min(days)
             counted_after[pair] = after
     found: list[Found] = []
     deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
-    for pair, lines in _deliveries_since(session, first_days, deviation_start, as_of).items():
+    others = _deliveries_since(session, policy, first_days, deviation_start, as_of)
+    for pair, first_day in first_days.items():
+        lines = [line for line in deviating[pair] if line.day >= first_day] + others[pair]
         lines.sort(key=lambda line: line.order)
         latest = lines[-1]  # in force most recently: its grant's deliveries per week
         finding = time_deviation_finding(
@@ -542,12 +542,15 @@ IDS_PER_QUERY = 500
 
 
 def _deliveries_since(
-    session: Session, first_days: dict[Pair, date], window_start: date, as_of: date
+    session: Session, policy: Policy, first_days: dict[Pair, date], window_start: date, as_of: date
 ) -> dict[Pair, list[_Line]]:
-    """Each pair's deliveries (003's lines) from its first day given to ``as_of``."""
+    """Each pair's deliveries (003's lines) that do not deviate, from its first day given to
+    ``as_of``: the scan has those that do."""
     pairs = sorted(first_days)
     by_arrays = session.get_bind().dialect.name == "postgresql"
-    delivered = _delivered_in_window(window_start, as_of, by_line_day=False)
+    delivered = and_(
+        _delivered_in_window(window_start, as_of, by_line_day=False), sa.not_(_deviates(policy))
+    )
     result: dict[Pair, list[_Line]] = defaultdict(list)
     for start in range(0, len(pairs), PAIRS_PER_QUERY):
         chunk = pairs[start : start + PAIRS_PER_QUERY]
