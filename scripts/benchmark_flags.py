@@ -386,8 +386,13 @@ def timed(label: str, action: Any) -> Any:
 
 
 def floor_query(as_of: date, days: int, *, line_day: bool = True) -> Any:
-    """The floor: the window's lines read once and grouped per citizen and service, as
-    the rules group them, with nothing evaluated. No full evaluation can read less.
+    """The floor: the window's lines read once with their visits and grouped per citizen
+    and service, with nothing evaluated. No full evaluation can read less: the rules read
+    the same rows of both tables (three more columns of the lines, outcome, delivered
+    minutes and grant, cost nothing measurable: 0.50-0.54 s against 0.52-0.53 s at 20,000
+    citizens x 365 days). It is not a bound on the work, though: the rules filter the
+    lines before joining their visits and group nothing in SQL (issue 17), where the
+    floor joins and groups all of them (the join alone was 0.36-0.39 s of its 0.52 s).
 
     ``line_day=False`` asks the window of the visit's day only, as before the lines had a
     day of their own (issue 17): the lines are then reached only by joining the visits."""

@@ -21,10 +21,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from selvvisitation.domain.ael import (
@@ -52,6 +53,7 @@ from selvvisitation.domain.types import (
     ElementOutcome,
     FlagRule,
     FlagStatus,
+    Frequency,
     LegalBasis,
     PriorityNotMetReason,
     PriorityStatus,
@@ -259,9 +261,7 @@ def find_holding(
         sel_scope: sa.ColumnElement[bool] = Visit.citizen_id.in_(citizen_ids)
         if law is None:
             sel_scope = and_(sel_scope, Visit.citizen_id.not_in(ael_ids))
-        deselected, deviating = _candidate_pairs(session, policy, as_of, sel_scope)
-        found += _deselections(session, policy, as_of, deselected, dismissed)
-        found += _time_deviations(session, policy, as_of, deviating, dismissed)
+        found += _sel_findings(session, policy, as_of, sel_scope, dismissed)
     if law is not LegalBasis.SEL:
         ael_scope = Visit.citizen_id.in_(ael_ids)
         found += _element_declines(session, policy, as_of, ael_scope, dismissed)
@@ -314,58 +314,285 @@ def _in_window(
 ) -> tuple[sa.ColumnElement[bool], ...]:
     """The window on the visit's day, and on the line's (the same day) where the lines are
     read by their day index: for the whole municipality. A few citizens' lines are read by
-    the visit's (citizen, day) index and then the lines' visit id (_candidate_lines); the
+    the visit's (citizen, day) index and then the lines' visit id (_deliveries_since); the
     line's day there would draw the planner into reading the whole window of lines."""
     on_line = (VisitService.day >= first, VisitService.day <= last) if by_line_day else ()
     return (*on_line, Visit.day >= first, Visit.day <= last)
 
 
-def _lines(*columns: Any, with_grant: bool = False) -> sa.Select[Any]:
-    stmt = select(*columns).join(VisitService, VisitService.visit_id == Visit.id)
-    if with_grant:
-        stmt = stmt.join(GrantedService, GrantedService.id == VisitService.granted_service_id)
-    return stmt
-
-
 Pair = tuple[int, int]  # (citizen id, service id)
 
 
-def _candidate_pairs(
-    session: Session, policy: Policy, as_of: date, visit_scope: sa.ColumnElement[bool]
-) -> tuple[set[Pair], set[Pair]]:
-    """The (citizen, service) pairs each SEL rule may hold for, grouped in SQL in one scan
-    of the wider of the two windows (issue 17: one query per rule read it twice): those
-    with at least N deselected visits in rule 7's days, and those with any delivery that
-    deviates in 003's weeks."""
+class _Line(NamedTuple):
+    """One delivery as 003 reads it, with its grant's figures: a tuple, made for thousands
+    of rows a night."""
+
+    citizen_id: int
+    visit_id: int
+    line_id: int
+    service_id: int
+    code: str
+    day: date
+    granted_minutes: int | None
+    delivered_minutes: int | None
+    frequency: str | None
+    weekdays: str | None
+    grant_start: date | None
+    grant_end: date | None
+
+    @property
+    def order(self) -> tuple[date, int, int]:
+        return (self.day, self.visit_id, self.line_id)
+
+    def grant(self) -> GrantedValue:
+        assert self.granted_minutes is not None and self.frequency is not None
+        assert self.grant_start is not None
+        return GrantedValue(
+            service_code=self.code,
+            minutes_per_delivery=self.granted_minutes,
+            frequency=Frequency(self.frequency),
+            weekdays=tuple(int(d) for d in (self.weekdays or "").split(",") if d.strip()),
+            start=self.grant_start,
+            end=self.grant_end,
+        )
+
+    def figure(self) -> DeliveryFigure:
+        assert self.granted_minutes is not None and self.delivered_minutes is not None
+        return DeliveryFigure(
+            self.day, self.granted_minutes, self.delivered_minutes, str(self.visit_id)
+        )
+
+
+def _line_columns() -> tuple[Any, ...]:
+    return (
+        Visit.citizen_id,
+        Visit.id,
+        VisitService.id,
+        VisitService.service_id,
+        Service.code,
+        Visit.day,
+        GrantedService.minutes_per_delivery,
+        VisitService.delivered_minutes,
+        # Its stored value: the member is made for the latest line of each pair only.
+        sa.type_coerce(GrantedService.frequency, sa.String),
+        GrantedService.weekdays,
+        GrantedService.start_date,
+        GrantedService.end_date,
+    )
+
+
+def _sel_findings(
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    visit_scope: sa.ColumnElement[bool],
+    dismissed: dict[tuple[int, str], date],
+) -> list[Found]:
+    """Rule 7 and 003 for the SEL citizens ``visit_scope`` selects, from one scan of the
+    wider of the two windows (issue 17).
+
+    The scan hands back only the lines either rule may count: each deselected line (rule
+    7 counts them all, in Python, from these rows) and each delivery that deviates (003),
+    with its grant's figures.
+    Its filter asks the line's own columns (and its grant's) before any visit is joined,
+    so only those few lines are joined with their visits; the exact conditions of each
+    rule, on the visit's day and whether it was cancelled too, are asked again in the
+    select list for those rows. A (citizen, service) with deviating deliveries then needs
+    the deliveries since the first of them that do not deviate (few: one ends a run): the
+    run 003 looks for ends at the last of them (domain.flags.time_deviation_finding)."""
     deselection_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
     deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
     dropped = _dropped_in_window(policy, deselection_start, as_of)
     deviating = and_(_delivered_in_window(deviation_start, as_of), _deviates(policy))
-    stmt = (
-        _lines(
-            Visit.citizen_id,
-            VisitService.service_id,
-            # A visit counts once per service, however many lines dropped it (domain rule).
-            func.count(sa.distinct(sa.case((dropped, Visit.id)))),
-            func.count(sa.case((deviating, 1))),
+    on_line = sa.or_(
+        and_(
+            VisitService.outcome == VisitServiceOutcome.DROPPED,
+            VisitService.day >= deselection_start,
+        ),
+        and_(
+            VisitService.outcome.in_(DELIVERED_OUTCOMES),
+            VisitService.delivered_minutes.is_not(None),
+            VisitService.day >= deviation_start,
+            _deviates(policy),
+        ),
+    )
+    wanted = and_(Visit.cancelled.is_(False), on_line)
+    if policy.citizen_cancellations_count_as_deselection:
+        wanted = sa.or_(
+            wanted, and_(VisitService.day >= deselection_start, _visit_cancelled_by_citizen())
         )
+    stmt = (
+        select(
+            *_line_columns(),
+            sa.case((dropped, True), else_=False),
+            sa.case((deviating, True), else_=False),
+        )
+        .select_from(VisitService)
         .outerjoin(GrantedService, GrantedService.id == VisitService.granted_service_id)
+        .join(Visit, Visit.id == VisitService.visit_id)
+        .join(Service, Service.id == VisitService.service_id)
         .where(
             visit_scope,
             VisitService.service_id.is_not(None),
             *_in_window(min(deselection_start, deviation_start), as_of),
-            sa.or_(dropped, deviating),
+            wanted,
         )
-        .group_by(Visit.citizen_id, VisitService.service_id)
     )
-    deselected: set[Pair] = set()
-    deviating_pairs: set[Pair] = set()
-    for citizen_id, service_id, dropped_visits, deviating_lines in session.execute(stmt):
-        if dropped_visits >= policy.deselection_threshold_count:
-            deselected.add((citizen_id, service_id))
-        if deviating_lines:
-            deviating_pairs.add((citizen_id, service_id))
-    return deselected, deviating_pairs
+    deselections: dict[int, list[Deselection]] = defaultdict(list)
+    service_ids: dict[tuple[int, str], int] = {}
+    deviations: dict[Pair, list[_Line]] = defaultdict(list)
+    for *columns, is_dropped, is_deviating in session.execute(stmt):
+        line = _Line._make(columns)
+        if is_dropped:
+            deselections[line.citizen_id].append(
+                Deselection(line.day, line.code, str(line.visit_id))
+            )
+            service_ids[(line.citizen_id, line.code)] = line.service_id
+        if is_deviating:
+            deviations[(line.citizen_id, line.service_id)].append(line)
+    found = _deselections(policy, as_of, deselections, service_ids, dismissed)
+    found += _time_deviations(session, policy, as_of, deviations, dismissed)
+    return found
+
+
+def _deselections(
+    policy: Policy,
+    as_of: date,
+    per_citizen: dict[int, list[Deselection]],
+    service_ids: dict[tuple[int, str], int],
+    dismissed: dict[tuple[int, str], date],
+) -> list[Found]:
+    """Rule 7: services deselected at least N times in D days."""
+    found: list[Found] = []
+    rule = FlagRule.REPEATED_DESELECTION.value
+    for citizen_id, items in per_citizen.items():
+        visits: dict[str, set[str]] = defaultdict(set)
+        for item in items:
+            visits[item.service_code].add(item.visit_ref)
+        if max(map(len, visits.values())) < policy.deselection_threshold_count:
+            continue  # no service deselected at enough visits: the rule cannot hold
+        counted_after = {
+            code: dismissed[(citizen_id, f"{rule}:{code}")]
+            for code in {item.service_code for item in items}
+            if (citizen_id, f"{rule}:{code}") in dismissed
+        }
+        for finding in deselection_findings(
+            items, policy, as_of=as_of, counted_after=counted_after
+        ):
+            found.append(
+                Found(citizen_id, service_ids[(citizen_id, finding.service_code)], finding)
+            )
+    return found
+
+
+def _time_deviations(
+    session: Session,
+    policy: Policy,
+    as_of: date,
+    deviating: dict[Pair, list[_Line]],
+    dismissed: dict[tuple[int, str], date],
+) -> list[Found]:
+    """003: per (citizen, service) with deviating deliveries, apply the pure rule to its
+    deliveries since the first of them that counts.
+
+    The deliveries before it do not deviate: the run the rule takes back from the last
+    delivery ends at one of them at the latest, so the rule finds the same run without
+    them. A pair whose deviating deliveries span no more than the sustained days cannot
+    hold a run that does, and is not read further."""
+    rule = FlagRule.TIME_DEVIATION.value
+    first_days: dict[Pair, date] = {}
+    counted_after: dict[Pair, date | None] = {}
+    for pair, lines in deviating.items():
+        after = dismissed.get((pair[0], f"{rule}:{lines[0].code}"))
+        days = [line.day for line in lines if after is None or line.day > after]
+        if days and (max(days) - min(days)).days > policy.deviation_sustained_days:
+            first_days[pair] = min(days)
+            counted_after[pair] = after
+    found: list[Found] = []
+    deviation_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
+    others = _deliveries_since(session, policy, first_days, deviation_start, as_of)
+    for pair, first_day in first_days.items():
+        lines = [line for line in deviating[pair] if line.day >= first_day] + others[pair]
+        lines.sort(key=lambda line: line.order)
+        latest = lines[-1]  # in force most recently: its grant's deliveries per week
+        finding = time_deviation_finding(
+            latest.code,
+            [line.figure() for line in lines],
+            deliveries_per_week=deliveries_per_week(latest.grant()),
+            policy=policy,
+            counted_after=counted_after[pair],
+        )
+        if finding is not None:
+            found.append(Found(pair[0], pair[1], finding))
+    return found
+
+
+# Candidate pairs per query when fetching their deliveries. On PostgreSQL the pairs are
+# joined as arrays unnested, which the planner drives from: each pair is read by the
+# (citizen_id, day) index and the lines' visit id, never the whole window (measured with
+# scripts/benchmark_flags.py; with the citizens as an IN list instead, it read the whole
+# window beyond 25 of them). Asked by citizen, SQLite's planner uses the same index for
+# a long IN list.
+PAIRS_PER_QUERY = 1000
+# Citizens per query for the AEL declines' lines: few enough that PostgreSQL reads them by
+# citizen (ix_visit_citizen_day), not the whole window (at 500 it read the window).
+CITIZENS_PER_QUERY = 25
+# Ids per query where each is found by its primary key or a unique index.
+IDS_PER_QUERY = 500
+
+
+def _deliveries_since(
+    session: Session, policy: Policy, first_days: dict[Pair, date], window_start: date, as_of: date
+) -> dict[Pair, list[_Line]]:
+    """Each pair's deliveries (003's lines) that do not deviate, from its first day given to
+    ``as_of``: the scan has those that do."""
+    pairs = sorted(first_days)
+    by_arrays = session.get_bind().dialect.name == "postgresql"
+    delivered = and_(
+        _delivered_in_window(window_start, as_of, by_line_day=False), sa.not_(_deviates(policy))
+    )
+    result: dict[Pair, list[_Line]] = defaultdict(list)
+    for start in range(0, len(pairs), PAIRS_PER_QUERY):
+        chunk = pairs[start : start + PAIRS_PER_QUERY]
+        stmt = (
+            select(*_line_columns())
+            .join(VisitService, VisitService.visit_id == Visit.id)
+            .join(GrantedService, GrantedService.id == VisitService.granted_service_id)
+            .join(Service, Service.id == VisitService.service_id)
+            .where(delivered)
+        )
+        if by_arrays:
+            candidate = (
+                func.unnest(
+                    sa.bindparam("citizen_ids", [c for c, _ in chunk], type_=ARRAY(sa.Integer)),
+                    sa.bindparam("service_ids", [s for _, s in chunk], type_=ARRAY(sa.Integer)),
+                    sa.bindparam(
+                        "first_days", [first_days[p] for p in chunk], type_=ARRAY(sa.Date)
+                    ),
+                )
+                .table_valued("citizen_id", "service_id", "first_day")
+                .render_derived(name="candidate")
+            )
+            stmt = stmt.join(
+                candidate,
+                and_(
+                    candidate.c.citizen_id == Visit.citizen_id,
+                    candidate.c.service_id == VisitService.service_id,
+                    Visit.day >= candidate.c.first_day,
+                ),
+            )
+        else:
+            stmt = stmt.where(
+                Visit.citizen_id.in_(sorted({c for c, _ in chunk})),
+                Visit.day >= min(first_days[p] for p in chunk),
+            )
+        chosen = set(chunk)  # a citizen's other pairs may be in the next chunk
+        for row in session.execute(stmt):
+            line = _Line._make(row)
+            pair = (line.citizen_id, line.service_id)
+            if pair in chosen and line.day >= first_days[pair]:
+                result[pair].append(line)
+    return result
 
 
 def _dropped_in_window(
@@ -405,93 +632,6 @@ def _deviates(policy: Policy) -> sa.ColumnElement[bool]:
     )
 
 
-# Candidate pairs per query when fetching the lines behind them. On PostgreSQL the pairs
-# are joined as a VALUES list, which the planner drives from: each pair is read by the
-# (citizen_id, day) index and the lines' visit id, never the whole window (measured with
-# scripts/benchmark_flags.py; with the citizens as an IN list instead, it read the whole
-# window beyond 25 of them). SQLite cannot name a VALUES list's columns; asked by citizen,
-# its planner uses the same index for a long IN list.
-PAIRS_PER_QUERY = 1000
-# Citizens per query for the AEL declines' lines: few enough that PostgreSQL reads them by
-# citizen (ix_visit_citizen_day), not the whole window (at 500 it read the window).
-CITIZENS_PER_QUERY = 25
-# Ids per query where each is found by its primary key or a unique index.
-IDS_PER_QUERY = 500
-
-
-def _candidate_lines(
-    session: Session,
-    wanted: set[Pair],
-    condition: sa.ColumnElement[bool],
-    *columns: Any,
-    with_grant: bool = False,
-) -> list[Any]:
-    """The lines behind the candidate pairs only: (citizen, visit, service id, *columns),
-    sorted by citizen, service, day and visit (the chunks are in pair order, and each is
-    ordered in SQL)."""
-    pairs = sorted(wanted)
-    by_values = session.get_bind().dialect.name == "postgresql"
-    rows: list[Any] = []
-    for start in range(0, len(pairs), PAIRS_PER_QUERY):
-        chunk = pairs[start : start + PAIRS_PER_QUERY]
-        stmt = _lines(
-            Visit.citizen_id, Visit.id, VisitService.service_id, *columns, with_grant=with_grant
-        ).join(Service, Service.id == VisitService.service_id)
-        if by_values:
-            candidate = sa.values(
-                sa.column("citizen_id", sa.Integer),
-                sa.column("service_id", sa.Integer),
-                name="candidate",
-            ).data(chunk)
-            stmt = stmt.join(
-                candidate,
-                and_(
-                    candidate.c.citizen_id == Visit.citizen_id,
-                    candidate.c.service_id == VisitService.service_id,
-                ),
-            )
-        else:
-            stmt = stmt.where(Visit.citizen_id.in_(sorted({c for c, _ in chunk})))
-        stmt = stmt.where(condition).order_by(
-            Visit.citizen_id, VisitService.service_id, Visit.day, Visit.id
-        )
-        chosen = set(chunk)  # a citizen's other pairs may be in the next chunk
-        rows.extend(row for row in session.execute(stmt) if (row[0], row[2]) in chosen)
-    return rows
-
-
-def _deselections(
-    session: Session,
-    policy: Policy,
-    as_of: date,
-    wanted: set[Pair],
-    dismissed: dict[tuple[int, str], date],
-) -> list[Found]:
-    """Rule 7: services deselected at least N times in D days (the pairs counted in SQL)."""
-    window_start = as_of - timedelta(days=policy.deselection_threshold_days - 1)
-    dropped_in_window = _dropped_in_window(policy, window_start, as_of, by_line_day=False)
-    rows = _candidate_lines(session, wanted, dropped_in_window, Service.code, Visit.day)
-    per_citizen: dict[int, list[Deselection]] = defaultdict(list)
-    service_ids: dict[tuple[int, str], int] = {}
-    for citizen_id, visit_id, service_id, code, day in rows:
-        per_citizen[citizen_id].append(Deselection(day, code, str(visit_id)))
-        service_ids[(citizen_id, code)] = service_id
-    found: list[Found] = []
-    for citizen_id, items in per_citizen.items():
-        counted_after = {
-            code: dismissed[(citizen_id, f"{FlagRule.REPEATED_DESELECTION.value}:{code}")]
-            for code in {item.service_code for item in items}
-            if (citizen_id, f"{FlagRule.REPEATED_DESELECTION.value}:{code}") in dismissed
-        }
-        for finding in deselection_findings(
-            items, policy, as_of=as_of, counted_after=counted_after
-        ):
-            found.append(
-                Found(citizen_id, service_ids[(citizen_id, finding.service_code)], finding)
-            )
-    return found
-
-
 def _cancelled_by_citizen(
     first: date, last: date, *, by_line_day: bool = True
 ) -> sa.ColumnElement[bool]:
@@ -521,79 +661,6 @@ def _visit_cancelled_by_citizen() -> sa.ColumnElement[bool]:
 def deviation_lookback_days(policy: Policy) -> int:
     """Return how many days back time deviation looks (at least 13 weeks)."""
     return max(MIN_DEVIATION_LOOKBACK_DAYS, 4 * policy.deviation_sustained_days)
-
-
-def _granted_values(session: Session, grant_ids: set[int]) -> dict[int, GrantedValue]:
-    ids = sorted(grant_ids)
-    values: dict[int, GrantedValue] = {}
-    for start in range(0, len(ids), IDS_PER_QUERY):
-        for grant in session.execute(
-            select(
-                GrantedService.id,
-                Service.code,
-                GrantedService.minutes_per_delivery,
-                GrantedService.frequency,
-                GrantedService.weekdays,
-                GrantedService.start_date,
-                GrantedService.end_date,
-            )
-            .join(Service, Service.id == GrantedService.service_id)
-            .where(GrantedService.id.in_(ids[start : start + IDS_PER_QUERY]))
-        ):
-            values[grant.id] = GrantedValue(
-                service_code=grant.code,
-                minutes_per_delivery=grant.minutes_per_delivery,
-                frequency=grant.frequency,
-                weekdays=tuple(int(d) for d in (grant.weekdays or "").split(",") if d.strip()),
-                start=grant.start_date,
-                end=grant.end_date,
-            )
-    return values
-
-
-def _time_deviations(
-    session: Session,
-    policy: Policy,
-    as_of: date,
-    wanted: set[Pair],
-    dismissed: dict[tuple[int, str], date],
-) -> list[Found]:
-    """003: per (citizen, service) with any deviating delivery, apply the pure rule."""
-    window_start = as_of - timedelta(days=deviation_lookback_days(policy) - 1)
-    delivered_in_window = _delivered_in_window(window_start, as_of, by_line_day=False)
-    rows = _candidate_lines(
-        session,
-        wanted,
-        delivered_in_window,
-        Service.code,
-        Visit.day,
-        GrantedService.minutes_per_delivery,
-        VisitService.delivered_minutes,
-        VisitService.granted_service_id,
-        with_grant=True,
-    )
-    figures: dict[tuple[int, int, str], list[DeliveryFigure]] = defaultdict(list)
-    latest_grant_id: dict[tuple[int, int, str], int] = {}
-    for citizen_id, visit_id, service_id, code, day, minutes, delivered, grant_id in rows:
-        pair = (citizen_id, service_id, code)
-        figures[pair].append(DeliveryFigure(day, minutes, delivered, str(visit_id)))
-        # Rows come in day order: the last grant seen is the one in force most recently.
-        latest_grant_id[pair] = grant_id
-    # The grants' frequency and weekdays once per pair, not on each of its lines.
-    grants = _granted_values(session, set(latest_grant_id.values()))
-    found: list[Found] = []
-    for (citizen_id, service_id, code), items in figures.items():
-        latest_grant = grants[latest_grant_id[(citizen_id, service_id, code)]]
-        finding = time_deviation_finding(
-            code,
-            items,
-            deliveries_per_week=deliveries_per_week(latest_grant),
-            policy=policy,
-            counted_after=dismissed.get((citizen_id, f"{FlagRule.TIME_DEVIATION.value}:{code}")),
-        )
-        if finding is not None:
-            found.append(Found(citizen_id, service_id, finding))
-    return found
 
 
 # --- Ældreloven: element declines (ÆL § 1 stk. 2) and priorities not met (ÆL § 11) ---------
@@ -735,56 +802,94 @@ def _evaluate(
     as_of = as_of or local_today()
     policy = policy_for(municipality)
     citizen_ids = select(Citizen.id).where(citizen_scope)
-    citizens_evaluated = session.scalar(
-        select(func.count()).select_from(Citizen).where(citizen_scope)
-    )
+    if law is None:  # the municipality's citizens; one citizen's evaluation knows her law
+        citizens_evaluated = session.scalar(
+            select(func.count()).select_from(Citizen).where(citizen_scope)
+        )
+    else:
+        citizens_evaluated = 1
     found = find_holding(session, policy, as_of, citizen_ids, law=law)
     holding = {(item.citizen_id, item.finding.key): item for item in found}
 
-    open_flags = session.scalars(
-        select(Flag)
+    # The open flags as rows: most are kept unchanged, and only those that change or
+    # close are loaded as objects to be written (issue 17: 1,241 objects built a night).
+    open_flags = session.execute(
+        select(
+            Flag.id,
+            Flag.citizen_id,
+            Flag.rule,
+            Flag.key,
+            Flag.period_start,
+            Flag.period_end,
+            Flag.evidence,
+            Flag.case_id,
+        )
         .where(Flag.status == FlagStatus.OPEN, Flag.citizen_id.in_(citizen_ids))
         .order_by(Flag.citizen_id, Flag.key)
     ).all()
     report = EvaluationReport(as_of=as_of, citizens_evaluated=citizens_evaluated or 0)
-    bases = _bases_of(session, {flag.citizen_id for flag in open_flags})
-    now = utcnow()
-    kept_or_closed: list[tuple[str, Flag, str]] = []
-    touched_cases: set[int] = set()
-    for flag in open_flags:
-        item = holding.pop((flag.citizen_id, flag.key), None)
-        if item is not None:
-            evidence = _json_ready(item.finding.evidence)
-            if (flag.period_start, flag.period_end, flag.evidence) != (
-                item.finding.period_start,
-                item.finding.period_end,
-                evidence,
-            ):
-                flag.period_start = item.finding.period_start
-                flag.period_end = item.finding.period_end
-                flag.evidence = evidence
-                flag.updated_at = now
-            kept_or_closed.append(("kept", flag, ""))
+    changed: dict[int, tuple[Found, dict[str, Any]]] = {}
+    closing: list[int] = []
+    for row in open_flags:
+        item = holding.pop((row.citizen_id, row.key), None)
+        if item is None:
+            closing.append(row.id)
+            continue
+        finding = item.finding
+        # Most kept flags hold the same evidence: equal as it stands, it is equal as JSON.
+        same = row.evidence == finding.evidence or row.evidence == _json_ready(finding.evidence)
+        if (row.period_start, row.period_end) == (
+            finding.period_start,
+            finding.period_end,
+        ) and same:
+            report.outcomes.append(_outcome("kept", row))
         else:
-            flag.status = FlagStatus.CLOSED
-            flag.closed_at = now
-            flag.updated_at = now
-            flag.closed_reason = _closed_reason(flag, policy, bases)
-            kept_or_closed.append(("closed", flag, flag.closed_reason))
-            if flag.case_id is not None:
-                touched_cases.add(flag.case_id)
+            changed[row.id] = (item, _json_ready(finding.evidence))
+    to_write = _flags_by_id(session, [*changed, *closing])
+    bases = _bases_of(session, {to_write[flag_id].citizen_id for flag_id in closing})
+    now = utcnow()
+    touched_cases: set[int] = set()
+    for flag_id, (item, evidence) in changed.items():
+        flag = to_write[flag_id]
+        flag.period_start = item.finding.period_start
+        flag.period_end = item.finding.period_end
+        flag.evidence = evidence
+        flag.updated_at = now
+    for flag_id in closing:
+        flag = to_write[flag_id]
+        flag.status = FlagStatus.CLOSED
+        flag.closed_at = now
+        flag.updated_at = now
+        flag.closed_reason = _closed_reason(flag, policy, bases)
+        if flag.case_id is not None:
+            touched_cases.add(flag.case_id)
 
     new_flags = _open_new_flags(session, list(holding.values()), as_of, report)
     session.flush()
     _note_cases_without_open_flags(session, touched_cases)
     session.flush()
 
-    for action, flag, reason in kept_or_closed:
-        report.outcomes.append(_outcome(action, flag, reason))
+    report.outcomes.extend(_outcome("kept", to_write[flag_id]) for flag_id in changed)
+    report.outcomes.extend(
+        _outcome("closed", to_write[flag_id], to_write[flag_id].closed_reason)
+        for flag_id in closing
+    )
     for flag in new_flags:
-        report.outcomes.append(_outcome("opened", flag, ""))
+        report.outcomes.append(_outcome("opened", flag))
     report.outcomes.sort(key=lambda o: (o.citizen_id, o.key, o.action))
     return report
+
+
+def _flags_by_id(session: Session, flag_ids: list[int]) -> dict[int, Flag]:
+    """The flags to write, as objects, by id."""
+    ids = sorted(flag_ids)
+    flags: dict[int, Flag] = {}
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[start : start + IDS_PER_QUERY]
+        flags.update(
+            (flag.id, flag) for flag in session.scalars(select(Flag).where(Flag.id.in_(chunk)))
+        )
+    return flags
 
 
 def _bases_of(session: Session, citizen_ids: set[int]) -> dict[int, LegalBasis]:
@@ -944,7 +1049,8 @@ def _note_cases_without_open_flags(session: Session, case_ids: set[int]) -> None
         )
 
 
-def _outcome(action: str, flag: Flag, reason: str) -> FlagOutcome:
+def _outcome(action: str, flag: Any, reason: str = "") -> FlagOutcome:
+    """What became of ``flag``: a Flag, or the row of one kept as it was."""
     return FlagOutcome(
         action=action,
         flag_id=flag.id,
