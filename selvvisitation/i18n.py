@@ -50,12 +50,35 @@ def request_translations() -> Any:
     return translations
 
 
+# A catalogue's strings without variables, translated, marked and %-formatted once: kept
+# on the catalogue object itself, which Flask-Babel keeps per locale for the process, so a
+# new catalogue (another locale, a reload) starts its own (issue 17: a day list asks for
+# the same few labels some 100 times per request).
+_PLAIN = "_selvvisitation_plain"
+
+
 # Jinja's new-style gettext (jinja2.ext, as Flask-Babel installs it), one call deep instead
 # of two: the same escaping and the same %-formatting of the variables.
 @pass_context
 def _template_gettext(context: Context, string: str, **variables: Any) -> str:
-    text = request_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    translations = request_translations()
+    autoescape = context.eval_ctx.autoescape
+    if not variables:
+        plain = translations.__dict__.get(_PLAIN)
+        if plain is None:
+            plain = {}
+            setattr(translations, _PLAIN, plain)
+        found = plain.get((string, autoescape))
+        if found is None:
+            found = plain[(string, autoescape)] = _formatted(
+                translations.ugettext(string), autoescape, {}
+            )
+        return found
+    return _formatted(translations.ugettext(string), autoescape, variables)
+
+
+def _formatted(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+    if autoescape:
         # Our own catalogue's text, as jinja2.ext marks it; Markup's % escapes the variables.
         text = Markup(text)  # noqa: S704  # nosec B704
     return text % variables

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from selvvisitation.domain.notifications import NotificationEvent
@@ -72,6 +72,13 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# What the team's lists show of a citizen and of a service (issue 17): a service row has
+# twenty columns, two of them JSON decoded per row, and the lists show only its name. The
+# rest stays deferred: anything else read from them later loads on first use, as usual.
+_LISTED_CITIZEN = load_only(Citizen.name, Citizen.address, Citizen.phone, Citizen.access_note)
+_LISTED_SERVICE = (Service.name_da, Service.name_en)
+
+
 def team_visits(session: Session, team_id: int | None, first: date, last: date) -> list[Visit]:
     """The team's visits from first to last day (inclusive), in time order, with all the
     lists show of each: the citizen, the lines, the changes and the move requests.
@@ -94,8 +101,10 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
             )
             .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
             .options(
-                joinedload(Visit.citizen),
-                contains_eager(Visit.services).joinedload(VisitService.service),
+                joinedload(Visit.citizen).options(_LISTED_CITIZEN),
+                contains_eager(Visit.services)
+                .joinedload(VisitService.service)
+                .load_only(*_LISTED_SERVICE),
                 # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
                 joinedload(Visit.elements).joinedload(VisitElement.element),
                 # Issue 14: cancellations, moves and move requests show on the team's lists.
@@ -117,7 +126,12 @@ def _swap_options() -> tuple[LoaderOption, ...]:
 def _swap_joined_options() -> tuple[LoaderOption, ...]:
     """The swap's lines and who asked, in the swaps' own statement (issue 17)."""
     return (
-        joinedload(SwapRequest.lines).joinedload(SwapLine.service),
+        # The record page checks the swap's lines by code (wished_swap): only the JSON
+        # synonyms, which no staff page shows, are left out.
+        joinedload(SwapRequest.lines)
+        .joinedload(SwapLine.service)
+        .defer(Service.synonyms_da)
+        .defer(Service.synonyms_en),
         joinedload(SwapRequest.created_by_relative),
     )
 
