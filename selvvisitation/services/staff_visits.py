@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -53,6 +53,7 @@ from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.ael_visits import AelRecord, save_ael_record
 from selvvisitation.services.flags import evaluate_citizen
+from selvvisitation.services.for_visits import at_visits_or_standing
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 from selvvisitation.services.transaction import one_transaction
 
@@ -136,6 +137,24 @@ def _swap_joined_options() -> tuple[LoaderOption, ...]:
     )
 
 
+# The swaps and wishes shown with visits, built once: composing them cost more than running
+# them (issue 17); each call binds its visits, citizens and days.
+_SWAPS_SHOWN = (
+    select(SwapRequest)
+    .where(
+        at_visits_or_standing(SwapRequest, SwapRequest.status == SwapStatus.REQUESTED),
+        SwapRequest.status != SwapStatus.WITHDRAWN,
+    )
+    .options(*_swap_joined_options())
+    .order_by(SwapRequest.created_at, SwapRequest.id)
+)
+_WISHES_SHOWN = (
+    select(Wish)
+    .where(Wish.citizen_id.in_(bindparam("citizen_ids", expanding=True)), Wish.active.is_(True))
+    .order_by(Wish.created_at, Wish.id)
+)
+
+
 def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWishes]:
     """Wishes per visit id: swaps asked for the visit, standing swaps covering its day
     (only while the visit is not recorded), and the citizen's active preferences."""
@@ -146,33 +165,9 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
     citizen_ids = sorted({v.citizen_id for v in visits})
     first = min(v.day for v in visits)
     last = max(v.day for v in visits)
-    swaps = (
-        session.scalars(
-            select(SwapRequest)
-            .where(
-                or_(
-                    SwapRequest.visit_id.in_(visit_ids),
-                    and_(
-                        SwapRequest.visit_id.is_(None),
-                        SwapRequest.citizen_id.in_(citizen_ids),
-                        SwapRequest.status == SwapStatus.REQUESTED,
-                        SwapRequest.period_start <= last,
-                        SwapRequest.period_end >= first,
-                    ),
-                ),
-                SwapRequest.status != SwapStatus.WITHDRAWN,
-            )
-            .options(*_swap_joined_options())
-            .order_by(SwapRequest.created_at, SwapRequest.id)
-        )
-        .unique()
-        .all()
-    )
-    wishes = session.scalars(
-        select(Wish)
-        .where(Wish.citizen_id.in_(citizen_ids), Wish.active.is_(True))
-        .order_by(Wish.created_at, Wish.id)
-    ).all()
+    bound = {"visit_ids": visit_ids, "citizen_ids": citizen_ids, "first": first, "last": last}
+    swaps = session.scalars(_SWAPS_SHOWN, bound).unique().all()
+    wishes = session.scalars(_WISHES_SHOWN, {"citizen_ids": citizen_ids}).all()
     # Grouped once, so a week of a team's visits is not compared with every swap and wish.
     position = {id(swap): n for n, swap in enumerate(swaps)}
     at_visit: dict[int, list[SwapRequest]] = defaultdict(list)
