@@ -155,9 +155,10 @@ def register_security(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
-    from selvvisitation import formatters
+    from selvvisitation import formatters, links
 
     formatters.register(app)
+    links.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import get_locale, get_translations
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from selvvisitation.domain.hidden_characters import HIDDEN_CATEGORIES, SEPARATOR_CATEGORIES
@@ -50,27 +50,51 @@ def request_translations() -> Any:
     return translations
 
 
+# A catalogue's strings without variables, translated, marked and %-formatted once: kept
+# on the catalogue object itself, which Flask-Babel keeps per locale for the process, so a
+# new catalogue (another locale, a reload) starts its own (issue 17: a day list asks for
+# the same few labels some 100 times per request).
+_PLAIN = "_selvvisitation_plain"
+
+
 # Jinja's new-style gettext (jinja2.ext, as Flask-Babel installs it), one call deep instead
-# of two: the same escaping and the same %-formatting of the variables.
-@pass_context
-def _template_gettext(context: Context, string: str, **variables: Any) -> str:
-    text = request_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+# of two: the same escaping and the same %-formatting of the variables. It takes the
+# evaluation context, not the whole context (which jinja2.ext's takes only to call a
+# gettext of its own through it): Jinja gives a function that takes the context, when
+# called inside a loop, a new context of its own holding the loop's variables, made for
+# each call (issue 17: some 50 per day list).
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+    translations = request_translations()
+    autoescape = eval_ctx.autoescape
+    if not variables:
+        plain = translations.__dict__.get(_PLAIN)
+        if plain is None:
+            plain = {}
+            setattr(translations, _PLAIN, plain)
+        found = plain.get((string, autoescape))
+        if found is None:
+            found = plain[(string, autoescape)] = _formatted(
+                translations.ugettext(string), autoescape, {}
+            )
+        return found
+    return _formatted(translations.ugettext(string), autoescape, variables)
+
+
+def _formatted(text: str, autoescape: bool, variables: dict[str, Any]) -> str:
+    if autoescape:
         # Our own catalogue's text, as jinja2.ext marks it; Markup's % escapes the variables.
         text = Markup(text)  # noqa: S704  # nosec B704
     return text % variables
 
 
-@pass_context
+@pass_eval_context
 def _template_ngettext(
-    context: Context, singular: str, plural: str, num: int, **variables: Any
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any
 ) -> str:
     variables.setdefault("num", num)
     text = request_translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
-        # Our own catalogue's text, as jinja2.ext marks it; Markup's % escapes the variables.
-        text = Markup(text)  # noqa: S704  # nosec B704
-    return text % variables
+    return _formatted(text, eval_ctx.autoescape, variables)
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -10,6 +10,9 @@ refuses them from anyone (triggers from migration 0002, on PostgreSQL and SQLite
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
@@ -103,21 +106,8 @@ def record(
     actor: Any = None,
 ) -> None:
     """Add an audit entry to the current transaction (committed with the change it logs)."""
-    from selvvisitation.models import AuditEntry
-    from selvvisitation.security.access import current_actor
-
-    actor = actor or current_actor()
-    staff = actor.staff
-    organisation = ""
-    if staff is not None:
-        organisation = staff.provider.name if staff.provider else staff.municipality.name
     columns = {
-        "actor_kind": actor.kind or ActorKind.SYSTEM,
-        "actor_staff_id": staff.id if staff is not None else None,
-        "actor_relative_id": actor.relative.id if actor.relative is not None else None,
-        "actor_citizen_id": actor.citizen.id if actor.citizen is not None else None,
-        "actor_role": actor.role,
-        "organisation": organisation,
+        **_actor_columns(actor),
         "citizen_id": citizen.id if citizen is not None else None,
         "action": action,
         "object_type": object_type,
@@ -125,17 +115,64 @@ def record(
         "purpose": purpose,
         "detail": detail or {},
     }
-    if action == "read" and _page_is_being_served():
+    _add([columns], read=action == "read")
+
+
+def record_reads(read: Iterable[tuple[int, Any]], *, object_type: str, purpose: str) -> None:
+    """A read entry per (citizen id, object id), each as record("read", ...) makes it; the
+    actor's columns are found once for all (issue 17: a day list reads some 20 citizens)."""
+    actor = _actor_columns(None)
+    _add(
+        [
+            {
+                **actor,
+                "citizen_id": citizen_id,
+                "action": "read",
+                "object_type": object_type,
+                "object_id": str(object_id or ""),
+                "purpose": purpose,
+                "detail": {},
+            }
+            for citizen_id, object_id in read
+        ],
+        read=True,
+    )
+
+
+def _actor_columns(actor: Any) -> dict[str, Any]:
+    """Who did it, as an audit entry names them: the signed-in actor unless one is given."""
+    from selvvisitation.security.access import current_actor
+
+    actor = actor or current_actor()
+    staff = actor.staff
+    organisation = ""
+    if staff is not None:
+        organisation = staff.provider.name if staff.provider else staff.municipality.name
+    return {
+        "actor_kind": actor.kind or ActorKind.SYSTEM,
+        "actor_staff_id": staff.id if staff is not None else None,
+        "actor_relative_id": actor.relative.id if actor.relative is not None else None,
+        "actor_citizen_id": actor.citizen.id if actor.citizen is not None else None,
+        "actor_role": actor.role,
+        "organisation": organisation,
+    }
+
+
+def _add(entries: list[dict[str, Any]], *, read: bool) -> None:
+    from selvvisitation.models import AuditEntry
+
+    if read and _page_is_being_served():
         # A page's record of what it read is written after the page is rendered
         # (install()): on SQLite an INSERT takes the whole database's write lock, and
         # a query during rendering would flush the entry early and hold that lock while
         # the template renders, making every other writer wait. Kept as plain rows: an
         # ORM object per citizen on a day list cost more than the INSERT (issue 17).
-        g.setdefault("pending_reads", []).append(columns)
+        g.setdefault("pending_reads", []).extend(entries)
     else:
-        db.session.add(AuditEntry(**columns))
-    if action == "read" and citizen is not None and has_request_context():
-        g.setdefault("audited_reads", set()).add(citizen.id)
+        db.session.add_all(AuditEntry(**columns) for columns in entries)
+    if read and has_request_context():
+        audited = g.setdefault("audited_reads", set())
+        audited.update(e["citizen_id"] for e in entries if e["citizen_id"] is not None)
 
 
 # Route arguments that name one citizen's object: the model whose row says whose it is.
@@ -222,14 +259,43 @@ def _page_is_being_served() -> bool:
     return has_request_context() and request.method in SAFE_METHODS and "pending_reads" in g
 
 
+# On SQLite a worker's threads take turns here before asking for the database's one write
+# lock. SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between its tries, so with 8
+# threads per worker each page's audit commit could wait through those sleeps after the
+# lock was free again (issue 17: most of the day list's p99 on SQLite); a thread waiting
+# here wakes as soon as the one before it has committed. Held only from the INSERT to its
+# COMMIT. PostgreSQL's inserts do not wait on each other: no turn is taken there.
+_SQLITE_WRITERS = threading.Lock()
+
+
+def _writers_turn(session: Any) -> AbstractContextManager[Any]:
+    if session.get_bind().dialect.name != "sqlite":
+        return nullcontext()
+    if session.in_transaction() and session.connection().info.get("sqlite_write_lock"):
+        # This request wrote already and holds SQLite's lock (database.configure_engine):
+        # waiting for a turn behind a thread that waits for that lock would be a deadlock.
+        return nullcontext()
+    return _SQLITE_WRITERS
+
+
 def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     """Write a page's read entries in one statement and one short transaction, after the
     page is rendered (issue 17: a day list's 20 reads were 20 INSERTs holding SQLite's
     write lock; the ORM inserts row by row there, since it asks for each new id back)."""
     from selvvisitation.models import AuditEntry
 
-    if entries:
-        at = utcnow()
-        db.session.execute(insert(AuditEntry), [{"at": at, **entry} for entry in entries])
-    if entries or commit:
-        db.session.commit()
+    if not entries and not commit:
+        return
+    session = db.session()
+    with _writers_turn(session):
+        if entries:
+            at = utcnow()
+            session.execute(insert(AuditEntry), [{"at": at, **entry} for entry in entries])
+        # The page is rendered and sent as it is: expiring every object it read, as a
+        # commit does, is work for nothing (issue 17: some 150 objects on a day list).
+        # Nothing here changed them; what the next request reads it loads anew.
+        expires, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expires

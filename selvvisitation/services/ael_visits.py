@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from selvvisitation.domain.notifications import NotificationEvent
@@ -27,6 +27,7 @@ from selvvisitation.models import StaffUser, Visit
 from selvvisitation.models.base import utcnow
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.models.visits import VisitElement
+from selvvisitation.services.for_visits import at_visits_or_standing
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 from selvvisitation.services.references import new_reference
 
@@ -44,6 +45,19 @@ def is_ael_visit(visit: Visit) -> bool:
     return decision is not None and decision.legal_basis == LegalBasis.AEL
 
 
+# Built once: composing the statement cost more than running it (issue 17).
+_PRIORITIES_SHOWN = (
+    select(VisitPriority)
+    .where(
+        at_visits_or_standing(VisitPriority),
+        VisitPriority.status.not_in((PriorityStatus.WITHDRAWN, PriorityStatus.LAPSED)),
+    )
+    # Joined: many-to-one, so the priorities stay one statement (issue 17).
+    .options(joinedload(VisitPriority.element), joinedload(VisitPriority.created_by_relative))
+    .order_by(VisitPriority.created_at, VisitPriority.id)
+)
+
+
 def priorities_for(session: Session, visits: Sequence[Visit]) -> dict[int, list[VisitPriority]]:
     """Priorities per visit id: those for the visit, and standing ones covering its day."""
     result: dict[int, list[VisitPriority]] = {visit.id: [] for visit in visits}
@@ -51,24 +65,8 @@ def priorities_for(session: Session, visits: Sequence[Visit]) -> dict[int, list[
         return result
     citizen_ids = sorted({v.citizen_id for v in visits})
     first, last = min(v.day for v in visits), max(v.day for v in visits)
-    rows = session.scalars(
-        select(VisitPriority)
-        .where(
-            or_(
-                VisitPriority.visit_id.in_([v.id for v in visits]),
-                and_(
-                    VisitPriority.visit_id.is_(None),
-                    VisitPriority.citizen_id.in_(citizen_ids),
-                    VisitPriority.period_start <= last,
-                    VisitPriority.period_end >= first,
-                ),
-            ),
-            VisitPriority.status.not_in((PriorityStatus.WITHDRAWN, PriorityStatus.LAPSED)),
-        )
-        # Joined: many-to-one, so the priorities stay one statement (issue 17).
-        .options(joinedload(VisitPriority.element), joinedload(VisitPriority.created_by_relative))
-        .order_by(VisitPriority.created_at, VisitPriority.id)
-    ).all()
+    bound = {"visit_ids": [v.id for v in visits], "citizen_ids": citizen_ids}
+    rows = session.scalars(_PRIORITIES_SHOWN, {**bound, "first": first, "last": last}).all()
     at_visit: dict[int, list[VisitPriority]] = defaultdict(list)
     standing: dict[int, list[VisitPriority]] = defaultdict(list)
     for row in rows:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from selvvisitation.domain.notifications import NotificationEvent
@@ -53,6 +53,7 @@ from selvvisitation.security import audit
 from selvvisitation.services.adapters import catalogue_for, granted_for, policy_for
 from selvvisitation.services.ael_visits import AelRecord, save_ael_record
 from selvvisitation.services.flags import evaluate_citizen
+from selvvisitation.services.for_visits import at_visits_or_standing
 from selvvisitation.services.notifications import queue_notification, tell_visit_carried_out
 from selvvisitation.services.transaction import one_transaction
 
@@ -70,6 +71,13 @@ class VisitWishes:
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+# What the team's lists show of a citizen and of a service (issue 17): a service row has
+# twenty columns, two of them JSON decoded per row, and the lists show only its name. The
+# rest stays deferred: anything else read from them later loads on first use, as usual.
+_LISTED_CITIZEN = load_only(Citizen.name, Citizen.address, Citizen.phone, Citizen.access_note)
+_LISTED_SERVICE = (Service.name_da, Service.name_en)
 
 
 def team_visits(session: Session, team_id: int | None, first: date, last: date) -> list[Visit]:
@@ -94,8 +102,10 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
             )
             .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
             .options(
-                joinedload(Visit.citizen),
-                contains_eager(Visit.services).joinedload(VisitService.service),
+                joinedload(Visit.citizen).options(_LISTED_CITIZEN),
+                contains_eager(Visit.services)
+                .joinedload(VisitService.service)
+                .load_only(*_LISTED_SERVICE),
                 # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
                 joinedload(Visit.elements).joinedload(VisitElement.element),
                 # Issue 14: cancellations, moves and move requests show on the team's lists.
@@ -117,9 +127,32 @@ def _swap_options() -> tuple[LoaderOption, ...]:
 def _swap_joined_options() -> tuple[LoaderOption, ...]:
     """The swap's lines and who asked, in the swaps' own statement (issue 17)."""
     return (
-        joinedload(SwapRequest.lines).joinedload(SwapLine.service),
+        # The record page checks the swap's lines by code (wished_swap): only the JSON
+        # synonyms, which no staff page shows, are left out.
+        joinedload(SwapRequest.lines)
+        .joinedload(SwapLine.service)
+        .defer(Service.synonyms_da)
+        .defer(Service.synonyms_en),
         joinedload(SwapRequest.created_by_relative),
     )
+
+
+# The swaps and wishes shown with visits, built once: composing them cost more than running
+# them (issue 17); each call binds its visits, citizens and days.
+_SWAPS_SHOWN = (
+    select(SwapRequest)
+    .where(
+        at_visits_or_standing(SwapRequest, SwapRequest.status == SwapStatus.REQUESTED),
+        SwapRequest.status != SwapStatus.WITHDRAWN,
+    )
+    .options(*_swap_joined_options())
+    .order_by(SwapRequest.created_at, SwapRequest.id)
+)
+_WISHES_SHOWN = (
+    select(Wish)
+    .where(Wish.citizen_id.in_(bindparam("citizen_ids", expanding=True)), Wish.active.is_(True))
+    .order_by(Wish.created_at, Wish.id)
+)
 
 
 def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWishes]:
@@ -132,33 +165,9 @@ def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWish
     citizen_ids = sorted({v.citizen_id for v in visits})
     first = min(v.day for v in visits)
     last = max(v.day for v in visits)
-    swaps = (
-        session.scalars(
-            select(SwapRequest)
-            .where(
-                or_(
-                    SwapRequest.visit_id.in_(visit_ids),
-                    and_(
-                        SwapRequest.visit_id.is_(None),
-                        SwapRequest.citizen_id.in_(citizen_ids),
-                        SwapRequest.status == SwapStatus.REQUESTED,
-                        SwapRequest.period_start <= last,
-                        SwapRequest.period_end >= first,
-                    ),
-                ),
-                SwapRequest.status != SwapStatus.WITHDRAWN,
-            )
-            .options(*_swap_joined_options())
-            .order_by(SwapRequest.created_at, SwapRequest.id)
-        )
-        .unique()
-        .all()
-    )
-    wishes = session.scalars(
-        select(Wish)
-        .where(Wish.citizen_id.in_(citizen_ids), Wish.active.is_(True))
-        .order_by(Wish.created_at, Wish.id)
-    ).all()
+    bound = {"visit_ids": visit_ids, "citizen_ids": citizen_ids, "first": first, "last": last}
+    swaps = session.scalars(_SWAPS_SHOWN, bound).unique().all()
+    wishes = session.scalars(_WISHES_SHOWN, {"citizen_ids": citizen_ids}).all()
     # Grouped once, so a week of a team's visits is not compared with every swap and wish.
     position = {id(swap): n for n, swap in enumerate(swaps)}
     at_visit: dict[int, list[SwapRequest]] = defaultdict(list)

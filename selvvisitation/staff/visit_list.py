@@ -14,6 +14,7 @@ from selvvisitation.models import Visit
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
+from selvvisitation.services.day_list import day_list
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
 from selvvisitation.services.visit_change_actions import open_replacement_flags
 from selvvisitation.staff.views import blueprint
@@ -34,18 +35,10 @@ def requested_day(name: str) -> date:
 def audit_reads(visits, purpose: str) -> None:
     """One audit entry per citizen whose visits were shown, written after the page is
     rendered, in the request's own transaction (security.audit.install: one INSERT)."""
-    seen = set()
+    first_day: dict[int, str] = {}
     for visit in visits:
-        if visit.citizen_id in seen:
-            continue
-        seen.add(visit.citizen_id)
-        audit.record(
-            "read",
-            citizen=visit.citizen,
-            object_type="visit_list",
-            object_id=visit.day.isoformat(),
-            purpose=purpose,
-        )
+        first_day.setdefault(visit.citizen_id, visit.day.isoformat())
+    audit.record_reads(first_day.items(), object_type="visit_list", purpose=purpose)
 
 
 def requested_view(is_leader: bool) -> str:
@@ -88,9 +81,9 @@ def visits() -> str:
     staff = current_actor().staff
     is_leader = staff.role == StaffRole.TEAM_LEADER
     view = requested_view(is_leader)
-    # The team's visits in one query; "mine" is a filter on them, so the page's
-    # statements stay as few for a worker's list as for the team's (issue 17).
-    all_visits = team_visits(db.session(), staff.team_id, day, day)
+    # The team's visits in one query, as plain rows (issue 17); "mine" is a filter on them,
+    # so the page's statements stay as few for a worker's list as for the team's.
+    all_visits = day_list(db.session(), staff.team_id, day)
     mine = [visit for visit in all_visits if visit.planned_staff_id == staff.id]
     day_visits = mine if view == "mine" else all_visits
     audit_reads(day_visits, "team_day_visits")
