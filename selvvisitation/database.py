@@ -38,15 +38,6 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         if engine.url.database and engine.url.database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")
-            # SQLite's documented choice for WAL: a commit no longer waits for the WAL to
-            # be synced to disk, only a checkpoint does, so a writer holds the one write
-            # lock for far less and concurrent requests queue less behind it (issue 17:
-            # each staff page commits its audit entries). Still atomic and never corrupt;
-            # an application crash loses nothing. Only a power cut or OS crash can undo
-            # the last few commits, each whole: a change's audit entry goes only with the
-            # change, in its transaction (a page's read entries, written after the page, can
-            # be among those commits; PostgreSQL is unaffected).
-            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
