@@ -13,10 +13,16 @@ it) one page at a time:
 - a citizen's dialogue turn, `POST /borger/samtale/svar` as dialogue.js sends it: each wrk
   connection is its own signed-in citizen and answers the question it was just asked
   ("Se min hjælp", which leads back to the menu), so every request is a real, accepted turn;
+  like dialogue.js it says which message it showed last (X-Last-Message), so the answer
+  renders only the new messages;
+- an Ældreloven citizen's priority turn: "priority" at the menu, which asks which coming
+  visit it is about, then "Gå et trin tilbage" (`POST /borger/samtale/tilbage`) back to
+  the menu, every other request (issue 17: "an AEL priority turn must be as lean");
 - the visitator's queue `/visitation/`.
 
 Then, in this process with Flask's test client on the same database: the CPU time and the
-SQL statements of one request of each page (BEGIN, COMMIT and ROLLBACK not counted, as in
+SQL statements of one request of each page (of the Ældreloven turn, the "priority" answer
+alone) (BEGIN, COMMIT and ROLLBACK not counted, as in
 tests/statements.py). Finally each gunicorn worker's resident (RSS) and
 unique (USS) memory after everything it served. Figures from a shared machine are noisy, so
 every throughput is printed as a ratio to the trivial page measured in the same run; no
@@ -51,10 +57,13 @@ TURN = re.compile(r'name="turn"[^>]*value="(\d+)"')
 CITIZEN_FIELD = re.compile(r'name="citizen" value="(\d+)"')
 LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+)\s+(\S+)$")
 CITIZEN_OPTION = re.compile(r'value="citizen:(\d+)"')
+MESSAGE_ID = re.compile(r'data-id="(\d+)"')  # dialogue.js's lastMessageId reads these
+PRIORITY_OPTION = 'value="priority"'  # only an Ældreloven citizen's menu offers it
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 
 # wrk: each connection (one per thread) carries its own citizen's cookie and CSRF token, and
-# takes the next turn number from the answer it just got, as dialogue.js does.
+# takes the next turn number and the last message shown from the answer it just got, as
+# dialogue.js does. With `priority`, every other request goes back to the menu.
 TURN_SCRIPT = """
 local threads = {}
 local counter = 0
@@ -65,21 +74,34 @@ function setup(thread)
 end
 function init(args)
   refused = 0
-  local line = args[index]
-  cookie, csrf, turn, citizen = line:match("([^|]+)|([^|]+)|(%d+)|(%d+)")
+  backing = false
+  priority = args[1] == "priority"
+  local line = args[index + 1]
+  cookie, csrf, turn, citizen, last = line:match("([^|]+)|([^|]+)|(%d+)|(%d+)|(%d+)")
 end
 function request()
-  local body = "csrf_token=" .. csrf .. "&citizen=" .. citizen .. "&turn=" .. turn
-    .. "&answer=my_help"
-  return wrk.format("POST", "/borger/samtale/svar", {
+  local headers = {
     ["Cookie"] = cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["X-Requested-With"] = "fetch",
-  }, body)
+    ["X-Last-Message"] = last,
+  }
+  local body = "csrf_token=" .. csrf .. "&citizen=" .. citizen .. "&turn=" .. turn
+  if backing then
+    return wrk.format("POST", "/borger/samtale/tilbage", headers, body)
+  end
+  local answer = priority and "priority" or "my_help"
+  return wrk.format("POST", "/borger/samtale/svar", headers, body .. "&answer=" .. answer)
 end
 function response(status, headers, body)
   local next_turn = body:match('name=\\\\"turn\\\\"[^>]-value=\\\\"(%d+)')
-  if next_turn then turn = next_turn else refused = refused + 1 end
+  if next_turn then
+    turn = next_turn
+    if priority then backing = not backing end
+  else
+    refused = refused + 1
+  end
+  for id in body:gmatch('data%-id=\\\\"(%d+)') do last = id end
 end
 function done(summary, latency, requests)
   local total = 0
@@ -180,11 +202,14 @@ def _staff_cookie(base: str, username: str, password: str) -> str:
     return _cookie_header(browser)
 
 
-def _citizen_sessions(base: str, count: int) -> list[str]:
-    """`cookie|csrf|turn|citizen` for `count` demo citizens, each with a conversation open."""
+def _citizen_sessions(base: str, count: int, ael: bool = False) -> list[str]:
+    """`cookie|csrf|turn|citizen|last message` for `count` demo citizens, each with a
+    conversation open: on Ældreloven (whose menu offers a priority) or not."""
     lines = []
     first = requests.get(f"{base}/log-ind/", timeout=30).text
-    for citizen_id in CITIZEN_OPTION.findall(first)[:count]:
+    for citizen_id in CITIZEN_OPTION.findall(first):
+        if len(lines) == count:
+            break
         browser = requests.Session()
         page = browser.get(f"{base}/log-ind/", timeout=30).text
         browser.post(
@@ -193,10 +218,12 @@ def _citizen_sessions(base: str, count: int) -> list[str]:
             timeout=30,
         ).raise_for_status()
         page = browser.get(f"{base}/borger/samtale", timeout=30).text
+        if (PRIORITY_OPTION in page) != ael:
+            continue
         cookie = _cookie_header(browser)
         lines.append(
             f"{cookie}|{CSRF.search(page).group(1)}|{TURN.search(page).group(1)}"
-            f"|{CITIZEN_FIELD.search(page).group(1)}"
+            f"|{CITIZEN_FIELD.search(page).group(1)}|{(MESSAGE_ID.findall(page) or ['0'])[-1]}"
         )
     return lines
 
@@ -241,15 +268,20 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
             },
         )
 
-    def measure(name: str, call) -> None:
+    def measure(name: str, call, between=None) -> None:
         call()  # warm: templates compiled, caches filled
-        statements.clear()
-        started = time.process_time()
+        cpu = 0.0
         for _ in range(repeat):
+            if between is not None:
+                between()  # not measured
+            statements.clear()
+            started = time.process_time()
             call()
-        cpu = (time.process_time() - started) / repeat * 1000
-        figures[name] = (cpu, len(statements) / repeat)
+            cpu += time.process_time() - started
+            counted.append(len(statements))
+        figures[name] = (cpu / repeat * 1000, sum(counted[-repeat:]) / repeat)
 
+    counted: list[int] = []
     plain = app.test_client()
     measure("trivial /", lambda: plain.get("/"))
     worker = app.test_client()
@@ -258,37 +290,55 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
     visitator = app.test_client()
     sign_in_staff(visitator, "visitator")
     measure("visitation queue", lambda: visitator.get("/visitation/"))
-    citizen = app.test_client()
-    page = citizen.get("/log-ind/").get_data(as_text=True)
-    citizen_id = CITIZEN_OPTION.findall(page)[-1]
-    citizen.post(
-        "/log-ind/demo",
-        data={"csrf_token": CSRF.search(page).group(1), "person": f"citizen:{citizen_id}"},
-    )
-    page = citizen.get("/borger/samtale").get_data(as_text=True)
-    state = {
-        "csrf": CSRF.search(page).group(1),
-        "turn": TURN.search(page).group(1),
-        "citizen": CITIZEN_FIELD.search(page).group(1),
-    }
 
-    def turn() -> None:
-        answer = citizen.post(
-            "/borger/samtale/svar",
+    def citizen_client(ael: bool):
+        first = app.test_client().get("/log-ind/").get_data(as_text=True)
+        for citizen_id in reversed(CITIZEN_OPTION.findall(first)):
+            client = app.test_client()
+            page = client.get("/log-ind/").get_data(as_text=True)
+            client.post(
+                "/log-ind/demo",
+                data={"csrf_token": CSRF.search(page).group(1), "person": f"citizen:{citizen_id}"},
+            )
+            asked = client.get("/borger/samtale").get_data(as_text=True)
+            if (PRIORITY_OPTION in asked) == ael:
+                return client, {
+                    "csrf": CSRF.search(asked).group(1),
+                    "turn": TURN.search(asked).group(1),
+                    "citizen": CITIZEN_FIELD.search(asked).group(1),
+                    "last": (MESSAGE_ID.findall(asked) or ["0"])[-1],
+                }
+        raise SystemExit("no demo citizen of that kind")
+
+    def post(client, state, path: str, **fields) -> None:
+        answer = client.post(
+            path,
             data={
                 "csrf_token": state["csrf"],
                 "citizen": state["citizen"],
                 "turn": state["turn"],
-                "answer": "my_help",
+                **fields,
             },
-            headers={"X-Requested-With": "fetch"},
+            headers={"X-Requested-With": "fetch", "X-Last-Message": state["last"]},
         )
         body = answer.get_json()
         if body is None or "question" not in body:
             raise SystemExit(f"the turn was not taken: {answer.status} {answer.get_data()[:500]!r}")
         state["turn"] = TURN.search(body["question"]).group(1)
+        state["last"] = (MESSAGE_ID.findall(body["log"]) or [state["last"]])[-1]
+
+    citizen, state = citizen_client(ael=False)
+
+    def turn() -> None:
+        post(citizen, state, "/borger/samtale/svar", answer="my_help")
 
     measure("dialogue turn", turn)
+    elder, elder_state = citizen_client(ael=True)
+    measure(
+        "AEL priority turn",
+        lambda: post(elder, elder_state, "/borger/samtale/svar", answer="priority"),
+        between=lambda: post(elder, elder_state, "/borger/samtale/tilbage"),
+    )
     with app.app_context():
         db.engine.dispose()
     return figures
@@ -349,13 +399,17 @@ def main() -> int:
         worker_cookie = _staff_cookie(base, *logins["home_care_worker"])
         visitator_cookie = _staff_cookie(base, *logins["visitator"])
         citizens = _citizen_sessions(base, args.connections)
+        elders = _citizen_sessions(base, args.connections, ael=True)
         n = args.connections
         results = {
             "trivial /": _wrk(f"{base}/", GET_SCRIPT, [""], args.seconds, n),
             "day list": _wrk(
                 f"{base}/personale/besoeg", GET_SCRIPT, [worker_cookie], args.seconds, n
             ),
-            "dialogue turn": _wrk(f"{base}/", TURN_SCRIPT, citizens, args.seconds, n),
+            "dialogue turn": _wrk(f"{base}/", TURN_SCRIPT, ["my_help", *citizens], args.seconds, n),
+            "AEL priority turn": _wrk(
+                f"{base}/", TURN_SCRIPT, ["priority", *elders], args.seconds, n
+            ),
             "visitation queue": _wrk(
                 f"{base}/visitation/", GET_SCRIPT, [visitator_cookie], args.seconds, n
             ),
@@ -386,13 +440,13 @@ def main() -> int:
     base_rps = results["trivial /"].requests_per_second
     base_cpu = in_process["trivial /"][0]
     print(
-        f"{'page':<18}{'req/s':>9}{'of /':>8}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}"
+        f"{'page':<19}{'req/s':>9}{'of /':>8}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}"
         f"{'non-2xx':>9}{'CPU ms':>9}{'× /':>7}{'SQL':>6}"
     )
     for name, result in results.items():
         cpu, sql = in_process[name]
         print(
-            f"{name:<18}{result.requests_per_second:>9.1f}"
+            f"{name:<19}{result.requests_per_second:>9.1f}"
             f"{result.requests_per_second / base_rps:>8.0%}{result.p50_ms:>9.1f}"
             f"{result.p99_ms:>9.1f}{result.p99_ms / max(result.p50_ms, 0.001):>9.1f}"
             f"{result.non_2xx:>9}{cpu:>9.2f}{cpu / base_cpu:>7.1f}{sql:>6.1f}"

@@ -344,27 +344,40 @@ def _my_forlob(
 
 
 def _ael_context(session: Session, citizen: Citizen) -> dict[str, Any]:
-    """The Context fields of an AEL citizen: her forløb's elements, examples and priorities."""
-    decision = citizen.current_decision
-    elements = tuple(
-        priority_rules.ElementInfo(
-            g.element.id, g.element.fsiii_code, g.element.name_da, g.element.name_en
+    """The Context fields of an AEL citizen: her forløb's elements, examples and priorities,
+    each read where a step shows it (issue 17)."""
+
+    @functools.cache
+    def elements() -> tuple[priority_rules.ElementInfo, ...]:
+        decision = citizen.current_decision
+        return tuple(
+            priority_rules.ElementInfo(
+                g.element.id, g.element.fsiii_code, g.element.name_da, g.element.name_en
+            )
+            for g in (decision.granted_elements if decision else [])
         )
-        for g in (decision.granted_elements if decision else [])
-    )
-    examples = session.scalars(
-        select(PriorityExample)
-        .where(PriorityExample.municipality_id == citizen.municipality_id, PriorityExample.active)
-        .order_by(PriorityExample.position, PriorityExample.id)
-    )
-    covered, not_covered = priority_rules.wish_matchables(
-        elements, {c.code: (c.name_da, c.name_en) for c in ELDERLY_CODES}
-    )
-    return {
-        "legal_basis": LegalBasis.AEL,
-        "elements": elements,
-        "examples": tuple((e.text_da, e.text_en) for e in examples),
-        "priorities": tuple(
+
+    @functools.cache
+    def wish_words() -> tuple[tuple[MatchableService, ...], tuple[MatchableService, ...]]:
+        return priority_rules.wish_matchables(
+            elements(), {c.code: (c.name_da, c.name_en) for c in ELDERLY_CODES}
+        )
+
+    def examples() -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (e.text_da, e.text_en)
+            for e in session.scalars(
+                select(PriorityExample)
+                .where(
+                    PriorityExample.municipality_id == citizen.municipality_id,
+                    PriorityExample.active,
+                )
+                .order_by(PriorityExample.position, PriorityExample.id)
+            )
+        )
+
+    def priorities() -> tuple[priority_rules.ExistingPriority, ...]:
+        return tuple(
             priority_rules.ExistingPriority(
                 p.visit_id,
                 (p.period_start, p.period_end) if p.period_start and p.period_end else None,
@@ -372,9 +385,14 @@ def _ael_context(session: Session, citizen: Citizen) -> dict[str, Any]:
                 p.kind,
             )
             for p in requested_priorities(session, citizen)
-        ),
-        "wish_covered": covered,
-        "wish_not_covered": not_covered,
+        )
+
+    return {
+        "elements": elements,
+        "examples": examples,
+        "priorities": priorities,
+        "wish_covered": lambda: wish_words()[0],
+        "wish_not_covered": lambda: wish_words()[1],
     }
 
 
@@ -392,17 +410,30 @@ def build_context(
     language: str,
     today: date | None = None,
 ) -> dialogue_steps.Context:
+    """The citizen's Context. What only some steps show (the coming visits, "Min hjælp",
+    the consents, the requests, what relatives did, the forløb) is read on first use, in
+    this transaction or the next (issue 17: a turn ran every read whatever it showed)."""
     today = today or local_today()
     services = services_for(session, citizen.municipality_id)
-    visits = coming_visits(session, citizen, today)
-    swaps, waiting_swaps = _citizens_swaps(session, citizen, [v.id for v in visits])
     is_citizen = relative_id is None
     ael = is_ael(citizen)
-    # A relative sees only their own consent; the citizen sees all of them.
-    consents = sorted(
-        (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
-        key=lambda c: c.id,
-    )
+
+    @functools.cache
+    def visits_and_swaps() -> tuple[list[Visit], dict[int, list[SwapRequest]], list[SwapRequest]]:
+        visits = coming_visits(session, citizen, today)
+        swaps, waiting = _citizens_swaps(session, citizen, [v.id for v in visits])
+        return visits, swaps, waiting
+
+    def visits() -> tuple[dialogue_steps.VisitInfo, ...]:
+        rows, swaps, _waiting = visits_and_swaps()
+        return tuple(_visit_info(v, swaps[v.id]) for v in rows)
+
+    def my_help() -> dict[str, Any]:
+        rows, _swaps, waiting = visits_and_swaps()
+        if ael:
+            return _my_forlob(citizen, rows, requested_priorities(session, citizen))
+        return _my_help(citizen, rows, waiting)
+
     return dialogue_steps.Context(
         today=today,
         language=language,
@@ -414,28 +445,7 @@ def build_context(
         granted=tuple(granted_for(citizen.current_decision)),
         # catalogue_for's entries, from the catalogue read above.
         catalogue={code: catalogue_entry(s) for code, s in services.items() if s.active},
-        visits=tuple(_visit_info(v, swaps[v.id]) for v in visits),
         services=matchable(list(services.values())),
-        consents=tuple(
-            dialogue_steps.ConsentInfo(
-                c.id,
-                c.relative_name,  # as she wrote it: never another citizen's (High 1)
-                c.relation.value,
-                c.scope.value,
-                c.is_active(),
-                c.relative.cpr if is_citizen else None,
-                relation_text=c.relation_text,
-                **_period_of(c),
-            )
-            for c in consents
-            if c.is_active()
-            or not any(o.relative_id == c.relative_id and o.id > c.id for o in consents)
-        ),
-        my_help=_my_forlob(citizen, visits, requested_priorities(session, citizen))
-        if ael
-        else _my_help(citizen, visits, waiting_swaps),
-        reassessments=_reassessments(session, citizen),
-        relative_actions=_relative_actions(session, citizen) if is_citizen else (),
         phones={
             "citizen": citizen.phone or "",
             "visitation": citizen.municipality.visitation_phone or "",
@@ -444,7 +454,41 @@ def build_context(
         call_back_by=call_back_deadline(citizen, today),
         # Read once, and only when the short list of replacements is shown (issue 12, 3).
         choice_history=functools.cache(functools.partial(choice_history_for, session, citizen)),
-        **(_ael_context(session, citizen) if ael else {}),
+        legal_basis=LegalBasis.AEL if ael else LegalBasis.SEL,
+        later={
+            "visits": visits,
+            "consents": functools.partial(_consents, citizen, relative_id),
+            "my_help": my_help,
+            "reassessments": functools.partial(_reassessments, session, citizen),
+            "relative_actions": functools.partial(_relative_actions, session, citizen)
+            if is_citizen
+            else tuple,
+            **(_ael_context(session, citizen) if ael else {}),
+        },
+    )
+
+
+def _consents(citizen: Citizen, relative_id: int | None) -> tuple[dialogue_steps.ConsentInfo, ...]:
+    """Her consents as the steps see them; a relative sees only their own."""
+    is_citizen = relative_id is None
+    consents = sorted(
+        (c for c in citizen.consents if is_citizen or c.relative_id == relative_id),
+        key=lambda c: c.id,
+    )
+    return tuple(
+        dialogue_steps.ConsentInfo(
+            c.id,
+            c.relative_name,  # as she wrote it: never another citizen's (High 1)
+            c.relation.value,
+            c.scope.value,
+            c.is_active(),
+            c.relative.cpr if is_citizen else None,
+            relation_text=c.relation_text,
+            **_period_of(c),
+        )
+        for c in consents
+        if c.is_active()
+        or not any(o.relative_id == c.relative_id and o.id > c.id for o in consents)
     )
 
 

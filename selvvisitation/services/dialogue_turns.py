@@ -56,6 +56,7 @@ def _apply(
     echo, *said = outcome.messages
     state = outcome.state
     if outcome.effect is not None:
+        ctx.read_all()  # what the effect checks, as it was before it writes
         if outcome.effect == "add_relative":
             updates = add_relative(session, conversation, ctx, state.data, actor, relative_limits)
         else:

@@ -25,12 +25,17 @@ pytestmark = pytest.mark.today(MONDAY)
 
 FETCH = {"X-Requested-With": "fetch"}
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")  # left out, as tests.statements does
-# Issue 17's target is 10. Today a turn takes 10 on SQLite and PostgreSQL, 11 answering
-# dialogue.js (which reads the new messages back for their ids). The turn's messages go in
-# one INSERT on both (services.dialogue_turns._insert_messages). This ratchet holds what
-# was reached; lower it, never raise it.
-MOST_STATEMENTS = 11
+# Issue 17's target is 10 statements a turn. A turn reads of the citizen's context only what
+# the steps it answers and enters show (services.dialogue_context: read on first use), so
+# the count depends on the answer: "rights" shows no visits, "Se min hjælp" (the answer
+# scripts/benchmark_requests.py gives) shows her visits, swaps and requests, and an
+# Ældreloven citizen's "priority" asks which coming visit. With dialogue.js one statement
+# more reads the new messages back for their ids. This ratchet holds what was reached,
+# with JavaScript; lower it, never raise it.
+MOST_STATEMENTS = {"rights": 7, "my_help": 10, "priority": 9}
 TARGET_STATEMENTS = 10
+SEL, AEL = "household", "AEL household"
+ANSWERS = [("rights", SEL), ("my_help", SEL), ("priority", AEL)]
 
 
 @contextmanager
@@ -72,7 +77,14 @@ def _history_of(citizen, messages: int) -> None:
     db.session.commit()
 
 
-def _one_turn(client, household, messages: int, headers: dict[str, str]) -> dict[str, int]:
+def _household(factories, kind: str):
+    from tests.citizen.ael_household import build_ael_household
+    from tests.citizen.conftest import build_household
+
+    return build_household(factories) if kind == SEL else build_ael_household(factories)
+
+
+def _one_turn(client, household, messages: int, headers: dict[str, str], answer: str):
     sign_in_citizen(client, household.citizen)
     client.get("/borger/samtale")  # opens the conversation at the menu
     _history_of(household.citizen, messages)
@@ -85,7 +97,7 @@ def _one_turn(client, household, messages: int, headers: dict[str, str]) -> dict
     # The form is made before counting: reading the test's own objects is not the turn's.
     data = {
         "turn": str(turn),
-        "answer": "rights",
+        "answer": answer,
         "citizen": str(household.citizen.id),
         "csrf_token": csrf_token(client),
     }
@@ -98,13 +110,15 @@ def _one_turn(client, household, messages: int, headers: dict[str, str]) -> dict
 
 
 @pytest.mark.parametrize("headers", [{}, FETCH], ids=["without JavaScript", "with JavaScript"])
-def test_a_turn_costs_the_same_after_500_messages_as_after_10(app, factories, headers):
-    from tests.citizen.conftest import build_household
+@pytest.mark.parametrize(("answer", "kind"), ANSWERS)
+def test_a_turn_costs_the_same_after_500_messages_as_after_10(
+    app, factories, headers, answer, kind
+):
     from tests.conftest import _clean_tables
 
-    short = _one_turn(app.test_client(), build_household(factories), 10, headers)
+    short = _one_turn(app.test_client(), _household(factories, kind), 10, headers, answer)
     _clean_tables()
-    long = _one_turn(app.test_client(), build_household(factories), 500, headers)
+    long = _one_turn(app.test_client(), _household(factories, kind), 500, headers, answer)
 
     assert long["statements"] == short["statements"], (short, long)
     # Only the messages this turn adds or shows are read, never the history above them.
@@ -112,14 +126,13 @@ def test_a_turn_costs_the_same_after_500_messages_as_after_10(app, factories, he
 
 
 @pytest.mark.parametrize("headers", [{}, FETCH], ids=["without JavaScript", "with JavaScript"])
-def test_a_turn_issues_few_statements(app, factories, headers):
-    """Issue 17: at most 10 statements a turn, whatever the length of the history (a
-    ratchet until then: MOST_STATEMENTS)."""
-    from tests.citizen.conftest import build_household
+@pytest.mark.parametrize(("answer", "kind"), ANSWERS)
+def test_a_turn_issues_few_statements(app, factories, headers, answer, kind):
+    """Issue 17: at most 10 statements a turn, whatever the length of the history and the
+    answer (a ratchet per answer: MOST_STATEMENTS)."""
+    seen = _one_turn(app.test_client(), _household(factories, kind), 500, headers, answer)
 
-    seen = _one_turn(app.test_client(), build_household(factories), 500, headers)
-
-    assert seen["statements"] <= MOST_STATEMENTS, (seen, f"target {TARGET_STATEMENTS}")
+    assert seen["statements"] <= MOST_STATEMENTS[answer] <= TARGET_STATEMENTS, seen
 
 
 def test_a_turn_builds_the_citizens_context_once(app, factories, monkeypatch):

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from selvvisitation.domain import dialogue_steps as d
-from selvvisitation.domain.dialogue_steps.engine import GIVEN, NEEDS_CPR
+from selvvisitation.domain.dialogue_steps.engine import GIVEN, MOST_STEPS_BACK, NEEDS_CPR
 from selvvisitation.domain.dialogue_steps.primitives import MAX_NAME, MAX_TEXT
 from selvvisitation.domain.dialogue_steps.relative import CITIZEN_ONLY_STEPS
 from selvvisitation.domain.dialogue_steps.swap import visit_bookings
@@ -401,6 +401,16 @@ def test_going_back_restores_the_previous_question_and_its_answers():
     assert again.step == "menu"
     start, messages = d.back(context(), again)
     assert start.step == "menu" and messages[1].text == "You are at the beginning."
+
+
+def test_a_long_conversation_keeps_a_bounded_way_back():
+    """Issue 17: the stack is read and written every turn, so it is bounded; the steps
+    just taken are still there to go back to, most recent first."""
+    state = run(context(), *[d.Answer(choice="my_help")] * (MOST_STEPS_BACK + 20))
+    assert len(state.stack) == MOST_STEPS_BACK
+    back, _ = d.back(context(), state)
+    assert back.step == "my_help" and len(back.stack) == MOST_STEPS_BACK - 1
+    assert back.data[GIVEN]["choice"] == "my_help"
 
 
 def test_going_back_shows_the_answer_given_then_and_the_next_answer_replaces_it():

@@ -128,6 +128,10 @@ def type_cpr_again(ctx: Context, state: State) -> list[Message]:
 
 # Going back, the answer given at that step then: shown again, ticked and filled in.
 GIVEN = "given_before"
+# How many steps "Gå et trin tilbage" can go back: the stack is read and written on every
+# turn, so without a bound a turn's cost grew with the conversation (issue 17: after 400
+# turns around the menu a turn cost twice what it did after 20). No path is this long.
+MOST_STEPS_BACK = 30
 
 
 def _given_json(given: Answer) -> dict[str, Any]:
@@ -187,7 +191,7 @@ def answer(ctx: Context, state: State, given: Answer) -> Outcome:
     data = {} if result.fresh else _without_given(state.data)
     data.update(result.data)
     stack = [
-        *state.stack,
+        *state.stack[-(MOST_STEPS_BACK - 1) :],
         {"step": state.step, "data": _without_given(state.data), "given": _given_json(given)},
     ]
     if result.effect is not None:

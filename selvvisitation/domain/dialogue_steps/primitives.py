@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.priority_rules import ElementInfo, ExistingPriority
@@ -69,9 +69,29 @@ class ConsentInfo:
         return self.active or self.starts is not None
 
 
+# The Context's pictures that only some steps read: given as functions in ``later``, each is
+# read on first use, so a turn reads only what its steps show (issue 17: every turn read
+# all of them). Their defaults are factories, so no class attribute hides a field not read.
+LATER = (
+    "visits",
+    "consents",
+    "my_help",
+    "reassessments",
+    "relative_actions",
+    "elements",
+    "examples",
+    "priorities",
+    "wish_covered",
+    "wish_not_covered",
+)
+
+
 @dataclass(frozen=True)
 class Context:
-    """Everything the steps may read; built fresh for every request."""
+    """Everything the steps may read; built fresh for every request.
+
+    A field named in ``later`` takes its value from that function on first use.
+    """
 
     today: date
     language: str = "da"
@@ -82,27 +102,62 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     granted: tuple[GrantedService, ...] = ()
     catalogue: Mapping[str, CatalogueService] = field(default_factory=dict)
-    visits: tuple[VisitInfo, ...] = ()
+    visits: tuple[VisitInfo, ...] = field(default_factory=tuple)
     services: tuple[MatchableService, ...] = ()
-    consents: tuple[ConsentInfo, ...] = ()
+    consents: tuple[ConsentInfo, ...] = field(default_factory=tuple)
     # Read-only pictures for the info messages (already plain JSON values).
     my_help: Mapping[str, Any] = field(default_factory=dict)
-    reassessments: tuple[Mapping[str, Any], ...] = ()
-    relative_actions: tuple[Mapping[str, Any], ...] = ()
+    reassessments: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    relative_actions: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
     # The number the visitation calls back on, and its own (issue 12 item 10).
     phones: Mapping[str, str] = field(default_factory=dict)
     # "Ring mig op" (issue 13): the day the visitation calls back by, if she asks today.
     call_back_by: date | None = None
     # Under Ældreloven (DOMAIN.md "Ældreloven"): priorities within the forløb, not swaps.
     legal_basis: LegalBasis = LegalBasis.SEL
-    elements: tuple[ElementInfo, ...] = ()  # the granted forløb's elements
-    examples: tuple[tuple[str, str], ...] = ()  # the municipality's examples (da, en)
-    priorities: tuple[ExistingPriority, ...] = ()  # requested, for the one-per-element rule
-    wish_covered: tuple[MatchableService, ...] = ()  # words for what the forløb covers
-    wish_not_covered: tuple[MatchableService, ...] = ()  # and for what it does not
+    elements: tuple[ElementInfo, ...] = field(
+        default_factory=tuple
+    )  # the granted forløb's elements
+    examples: tuple[tuple[str, str], ...] = field(
+        default_factory=tuple
+    )  # the municipality's examples (da, en)
+    priorities: tuple[ExistingPriority, ...] = field(
+        default_factory=tuple
+    )  # requested, for the one-per-element rule
+    wish_covered: tuple[MatchableService, ...] = field(
+        default_factory=tuple
+    )  # words for what the forløb covers
+    wish_not_covered: tuple[MatchableService, ...] = field(
+        default_factory=tuple
+    )  # and for what it does not
     # Earlier choices for the short list of replacements (issue 12, 3). A function, so
     # only the step that shows the list reads them.
     choice_history: Callable[[], ChoiceHistory] = ChoiceHistory
+    later: Mapping[str, Callable[[], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.later) - set(LATER)
+        if unknown:
+            raise TypeError(f"not read later: {sorted(unknown)}")
+        for name in self.later:
+            del self.__dict__[name]  # read on first use, by __getattr__
+
+    if not TYPE_CHECKING:  # at run time only: mypy still checks every name read
+
+        def __getattr__(self, name: str) -> Any:
+            """Read a field named in ``later`` on first use, then keep it."""
+            later = self.__dict__.get("later", {})
+            if name not in later:
+                raise AttributeError(name)
+            value = self.__dict__[name] = later[name]()
+            return value
+
+    def read_all(self) -> None:
+        """Read now every field still to be read: before an effect writes, so that its
+        checks and the messages after it see what was there before it (as when the
+        Context was read whole, up front)."""
+        for name in self.later:
+            getattr(self, name)
 
     @property
     def is_ael(self) -> bool:
