@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
 
 from selvvisitation.domain import dialogue_steps, priority_rules
@@ -53,17 +53,22 @@ PLAN_DAYS = 21  # how far ahead coming visits are offered
 
 
 def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
-    """The municipality's catalogue, read once per transaction: a turn's context, its
-    catalogue and its texts share one read (issue 17: the catalogue was read up to 7 times
-    a turn). A commit or a rollback ends the transaction; the next one reads it anew, so an
-    administrator's change is seen by the next request."""
+    """The municipality's catalogue, read once per transaction (again after
+    lock_for_write): a turn's context, its catalogue and its texts share one read
+    (issue 17: the catalogue was read up to 7 times a turn). A commit or a rollback ends
+    the transaction; the next one reads it anew, so an administrator's change is seen by
+    the next request."""
     if isinstance(session, scoped_session):
         session = session()  # the request's own session (db.session is its registry)
     key = ("services_for", municipality_id)
     transaction = session.get_transaction()
     kept = session.info.get(key)
     if kept is not None and transaction is not None and kept[0] is transaction:
-        return dict(kept[1])
+        first = next(iter(kept[1].values()), None)
+        # lock_for_write expires what was read and goes on in the same transaction on
+        # PostgreSQL: rows read before it are read again, at once rather than one by one.
+        if first is None or not inspect(first).expired:
+            return dict(kept[1])
     rows = session.scalars(select(Service).where(Service.municipality_id == municipality_id))
     services = {service.code: service for service in rows}
     session.info[key] = (session.get_transaction(), services)
