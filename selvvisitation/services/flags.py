@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from selvvisitation.domain.ael import (
     ElementDecline,
@@ -270,11 +270,19 @@ def find_holding(
 
 
 def ael_citizen_ids(citizen_ids: Any) -> sa.Select[Any]:
-    """Those of ``citizen_ids`` whose current decision is under Ældreloven."""
+    """Those of ``citizen_ids`` whose current decision is under Ældreloven.
+
+    The newest version not superseded is the current one, as in ``_bases_of``."""
+    newer = aliased(Decision)
     return select(Decision.citizen_id).where(
         Decision.superseded_at.is_(None),
         Decision.legal_basis == LegalBasis.AEL,
         Decision.citizen_id.in_(citizen_ids),
+        ~sa.exists().where(
+            newer.citizen_id == Decision.citizen_id,
+            newer.version > Decision.version,
+            newer.superseded_at.is_(None),
+        ),
     )
 
 
@@ -893,15 +901,20 @@ def _flags_by_id(session: Session, flag_ids: list[int]) -> dict[int, Flag]:
 
 
 def _bases_of(session: Session, citizen_ids: set[int]) -> dict[int, LegalBasis]:
-    """The legal basis of each citizen's current decision (SEL when she has none)."""
+    """The legal basis of each citizen's current decision (SEL when she has none).
+
+    Where a citizen has more than one version not superseded, the newest wins, as
+    ``Citizen.current_decision`` has it: without the order the database's row order chose."""
     bases = dict.fromkeys(citizen_ids, LegalBasis.SEL)
     ids = sorted(citizen_ids)
     for start in range(0, len(ids), IDS_PER_QUERY):
         rows = session.execute(
-            select(Decision.citizen_id, Decision.legal_basis).where(
+            select(Decision.citizen_id, Decision.legal_basis)
+            .where(
                 Decision.superseded_at.is_(None),
                 Decision.citizen_id.in_(ids[start : start + IDS_PER_QUERY]),
             )
+            .order_by(Decision.citizen_id, Decision.version)
         )
         bases.update({citizen_id: basis for citizen_id, basis in rows})
     return bases

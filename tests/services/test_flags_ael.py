@@ -246,3 +246,42 @@ def test_the_sel_rules_do_not_see_an_ael_citizen_s_current_decision_as_sel(facto
         db.session.scalar(select(Decision.legal_basis).where(Decision.id == decision.id))
         == LegalBasis.AEL
     )
+
+
+def test_one_citizen_s_law_is_her_newest_decision_version_s_whatever_the_row_order(
+    factories, ael_citizen, element_visit
+):
+    """The basis that counts is the current decision version's (DOMAIN.md "Ældreloven": a
+    citizen moves from SEL to a forløb by a new decision version). Where an older SEL version
+    is still not marked superseded, and its row lies after the AEL one, the newest version
+    still decides which law's rules one citizen's evaluation asks: not the row order."""
+    citizen, element = ael_citizen()
+    [ael] = citizen.decisions
+    ael.version = 2
+    db.session.flush()
+    # Inserted after the AEL row, so a query without an order reads it last.
+    factories.Decision(citizen=citizen, version=1, valid_from=AS_OF - timedelta(days=300))
+    db.session.commit()
+    for days_ago in (80, 40, 1):
+        element_visit(citizen, element, days_ago)
+
+    report = evaluate_citizen(db.session, citizen.id, as_of=AS_OF)
+
+    assert [o.rule for o in report.opened] == [FlagRule.REPEATED_ELEMENT_DECLINE]
+
+
+def test_a_municipality_s_evaluation_takes_the_same_newest_version_as_one_citizen_s(
+    factories, ael_citizen, element_visit
+):
+    """The same reading for the whole municipality: a newer SEL version not superseded wins
+    over an older AEL one, so the AEL rules are not asked for her."""
+    citizen, element = ael_citizen()
+    factories.Decision(citizen=citizen, version=2, valid_from=AS_OF - timedelta(days=10))
+    db.session.commit()
+    for days_ago in (80, 40, 1):
+        element_visit(citizen, element, days_ago)
+
+    by_municipality = evaluate_municipality(db.session, citizen.municipality_id, as_of=AS_OF)
+    by_citizen = evaluate_citizen(db.session, citizen.id, as_of=AS_OF)
+
+    assert by_municipality.opened == by_citizen.opened == []
