@@ -232,6 +232,16 @@ def _workers(server: subprocess.Popen) -> list[psutil.Process]:
     return psutil.Process(server.pid).children()
 
 
+def _keep_log_if_workers_replaced(log: Path, replaced: set[int]) -> Path | None:
+    """A worker gone during the run was replaced (a timeout, a crash, the OOM killer):
+    its figures are not comparable, and gunicorn's log says why, so keep it."""
+    if not replaced or not log.exists():
+        return None
+    kept = Path(tempfile.gettempdir()) / f"benchmark_requests-gunicorn-{int(time.time())}.log"
+    shutil.copyfile(log, kept)
+    return kept
+
+
 def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat: int) -> dict:
     """CPU ms and SQL statements of one request per page, with Flask's test client."""
     os.environ.update(env)
@@ -367,6 +377,7 @@ def main() -> int:
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.db'}"
     server = None
+    replaced: set[int] = set()
     try:
         logins = _prepare(env)
         port = _free_port()
@@ -396,6 +407,7 @@ def main() -> int:
                     break
             except requests.ConnectionError:
                 time.sleep(0.2)
+        first_workers = {w.pid for w in _workers(server)}
         worker_cookie = _staff_cookie(base, *logins["home_care_worker"])
         visitator_cookie = _staff_cookie(base, *logins["visitator"])
         citizens = _citizen_sessions(base, args.connections)
@@ -418,6 +430,7 @@ def main() -> int:
             (w.pid, w.memory_full_info().rss / 2**20, w.memory_full_info().uss / 2**20)
             for w in _workers(server)
         ]
+        replaced = first_workers - {pid for pid, _, _ in memory}
         # What each worker shares from the start: the preloaded app in the master.
         master_rss = psutil.Process(server.pid).memory_info().rss / 2**20
         load = os.getloadavg()
@@ -429,6 +442,7 @@ def main() -> int:
             server.wait(timeout=30)
         if drop is not None:
             drop()
+        kept_log = _keep_log_if_workers_replaced(tmp / "gunicorn.log", replaced)
         shutil.rmtree(tmp, ignore_errors=True)
 
     database = "PostgreSQL" if args.postgres else "SQLite"
@@ -437,6 +451,11 @@ def main() -> int:
         f"workers; wrk {n} connections × {args.seconds} s per page"
     )
     print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
+    if kept_log is not None:
+        print(
+            f"WARNING: {len(replaced)} worker(s) were replaced during the run, so these "
+            f"figures are not comparable; gunicorn's log is kept at {kept_log}\n"
+        )
     base_rps = results["trivial /"].requests_per_second
     base_cpu = in_process["trivial /"][0]
     print(
