@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from selvvisitation.domain.types import (
     CancelReason,
+    DeclineReason,
+    LapseReason,
     MoveRequestStatus,
+    SwapStatus,
     VisitChangeKind,
     VisitServiceOutcome,
 )
@@ -33,10 +36,20 @@ from selvvisitation.models import (
     MoveRequest,
     Relative,
     Service,
+    SwapLine,
+    SwapRequest,
     Visit,
     VisitChange,
     VisitElement,
     VisitService,
+    Wish,
+)
+from selvvisitation.services.for_visits import at_visits_or_standing
+from selvvisitation.services.staff_visits import (
+    WISHES_SHOWN,
+    VisitWishes,
+    wishes_bound,
+    wishes_by_visit,
 )
 
 
@@ -258,3 +271,104 @@ def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
     if move is not None and ("m", move) not in seen:
         seen.add(("m", move))
         visit.move_requests.append(ListedMoveRequest(move, lines[19], lines[20]))
+
+
+@dataclass(frozen=True)
+class ListedSwapLine:
+    service: Named | None  # None: a line in free text
+    free_text: str | None
+    minutes: int
+
+
+@dataclass
+class ListedSwap:
+    """A swap as the list shows it (templates/staff/_wishes.html), with what wishes_by_visit
+    groups it by."""
+
+    created_by_relative: ListedRelative | None
+    id: int
+    reference: str
+    citizen_id: int
+    visit_id: int | None
+    period_start: date | None
+    period_end: date | None
+    from_standing_id: int | None
+    status: SwapStatus
+    decline_reason: DeclineReason | None
+    decline_text: str
+    lapsed_reason: LapseReason | None
+    # The swap's lines in their order, as SwapRequest.dropped and .added give them.
+    dropped: list[ListedSwapLine] = field(default_factory=list)
+    added: list[ListedSwapLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListedWish:
+    citizen_id: int
+    visit_id: int | None
+    kind: str
+    text: str
+
+
+_ASKED_BY = aliased(Relative)
+
+# staff_visits' swaps shown with visits, as columns (the same rows, in the same order, a
+# line per row): the ORM's joined loading of each swap's lines, their services and who
+# asked cost twice the statement (issue 17). Built once; each request binds its visits.
+_DAY_SWAPS = (
+    select(
+        SwapRequest.id,
+        SwapRequest.reference,
+        SwapRequest.citizen_id,
+        SwapRequest.visit_id,
+        SwapRequest.period_start,
+        SwapRequest.period_end,
+        SwapRequest.from_standing_id,
+        SwapRequest.status,
+        SwapRequest.decline_reason,
+        SwapRequest.decline_text,
+        SwapRequest.lapsed_reason,
+        _ASKED_BY.name,
+        SwapLine.kind,
+        Service.name_da,
+        Service.name_en,
+        SwapLine.free_text,
+        SwapLine.minutes,
+    )
+    .outerjoin(_ASKED_BY, _ASKED_BY.id == SwapRequest.created_by_relative_id)
+    .outerjoin(SwapLine, SwapLine.swap_id == SwapRequest.id)
+    .outerjoin(Service, Service.id == SwapLine.service_id)
+    .where(
+        at_visits_or_standing(SwapRequest, SwapRequest.status == SwapStatus.REQUESTED),
+        SwapRequest.status != SwapStatus.WITHDRAWN,
+    )
+    .order_by(SwapRequest.created_at, SwapRequest.id, SwapLine.id)
+)
+_DAY_WISHES = WISHES_SHOWN.with_only_columns(Wish.citizen_id, Wish.visit_id, Wish.kind, Wish.text)
+
+
+def day_list_wishes(session: Session, visits: list[ListedVisit]) -> dict[int, VisitWishes]:
+    """staff_visits.wishes_for of the day list's visits, read as records in the same two
+    statements: the swaps with their lines, and the citizens' active wishes."""
+    if not visits:
+        return {}
+    bound = wishes_bound(visits)
+    swaps: dict[int, ListedSwap] = {}
+    for row in session.execute(_DAY_SWAPS, bound):
+        swap = swaps.get(row[0])
+        if swap is None:
+            asked_by = None if row[11] is None else ListedRelative(row[11])
+            # Who asked, then id, reference … lapsed_reason: the select's first 11 columns.
+            swap = swaps[row[0]] = ListedSwap(asked_by, *cast("tuple[Any, ...]", row[:11]))
+        if row[12] is not None:
+            service = None if row[13] is None else Named(row[13], row[14])
+            line = ListedSwapLine(service, row[15], row[16])
+            if row[12] == "drop":
+                swap.dropped.append(line)
+            elif row[12] == "add":
+                swap.added.append(line)
+    wishes = [
+        ListedWish(row[0], row[1], row[2], row[3])
+        for row in session.execute(_DAY_WISHES, {"citizen_ids": bound["citizen_ids"]})
+    ]
+    return wishes_by_visit(visits, list(swaps.values()), wishes)
