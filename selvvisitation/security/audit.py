@@ -13,11 +13,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
@@ -290,7 +290,13 @@ def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     with _writers_turn(session):
         if entries:
             at = utcnow()
-            session.execute(insert(AuditEntry), [{"at": at, **entry} for entry in entries])
+            # The table's INSERT, not the mapped class's: the ORM's bulk path sorts and
+            # copies each row's values through the mapper first (issue 17: a third of the
+            # write's CPU for a day list's 20 rows). The same rows, columns and statement.
+            session.execute(
+                insert(cast("Table", AuditEntry.__table__)),
+                [{"at": at, **entry} for entry in entries],
+            )
         # The page is rendered and sent as it is: expiring every object it read, as a
         # commit does, is work for nothing (issue 17: some 150 objects on a day list).
         # Nothing here changed them; what the next request reads it loads anew.

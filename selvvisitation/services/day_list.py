@@ -5,8 +5,9 @@ the planned lines (services with minutes, or an AEL visit's elements) and, rarel
 or a move request. It was read as ORM objects with every relationship joined, some 150
 objects per team day, costing more than rendering them; here it is one statement of the
 columns shown, gathered into small frozen records with the same attribute names the
-template and wishes_for / priorities_for read. Changes and move requests stay ORM objects
-(read in the same statement): the change's macro is shared with the week's list.
+template and wishes_for / priorities_for read. Changes and move requests are records too,
+with the attributes the change's macro (shared with the week's list, which passes ORM
+objects) and the move request's line read.
 
 Like every service module: takes the session, never commits.
 """
@@ -15,21 +16,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
-from selvvisitation.domain.types import VisitServiceOutcome
+from selvvisitation.domain.types import (
+    CancelReason,
+    DeclineReason,
+    LapseReason,
+    MoveRequestStatus,
+    SwapStatus,
+    VisitChangeKind,
+    VisitServiceOutcome,
+)
 from selvvisitation.models import (
     CareProgrammeElement,
     Citizen,
     MoveRequest,
+    Relative,
     Service,
+    SwapLine,
+    SwapRequest,
     Visit,
     VisitChange,
     VisitElement,
     VisitService,
+    Wish,
+)
+from selvvisitation.services.for_visits import at_visits_or_standing
+from selvvisitation.services.staff_visits import (
+    WISHES_SHOWN,
+    VisitWishes,
+    wishes_bound,
+    wishes_by_visit,
 )
 
 
@@ -62,6 +82,35 @@ class ListedElement:
     element: Named
 
 
+@dataclass(frozen=True)
+class ListedRelative:
+    name: str
+
+
+@dataclass(frozen=True)
+class ListedChange:
+    """A cancellation or a move, with what templates/staff/_visit_change.html and the
+    cancel_reason filter read."""
+
+    id: int
+    kind: VisitChangeKind
+    by_provider: bool
+    reason: CancelReason | None
+    reason_text: str
+    old_starts_at: datetime
+    notice_due: bool
+    created_at: datetime
+    created_by_relative_id: int | None
+    created_by_relative: ListedRelative | None
+
+
+@dataclass(frozen=True)
+class ListedMoveRequest:
+    id: int
+    status: MoveRequestStatus
+    wish: str
+
+
 @dataclass
 class ListedVisit:
     """One visit as the day list shows it, with what wishes_for and priorities_for read."""
@@ -78,16 +127,21 @@ class ListedVisit:
     citizen: ListedCitizen
     services: list[ListedService] = field(default_factory=list)
     elements: list[ListedElement] = field(default_factory=list)
-    changes: list[VisitChange] = field(default_factory=list)
-    move_requests: list[MoveRequest] = field(default_factory=list)
+    changes: list[ListedChange] = field(default_factory=list)
+    move_requests: list[ListedMoveRequest] = field(default_factory=list)
 
     @property
     def is_recorded(self) -> bool:
         return self.recorded_at is not None
 
 
-# Built once: composing a select of 23 columns and 7 joins cost more than running it
-# (issue 17); each request binds its team and day.
+# Who cancelled for the citizen, in the same statement (the change's macro names her).
+_CANCELLED_BY = aliased(Relative)
+
+# Built once: composing a select of 34 columns and 8 joins cost more than running it
+# (issue 17); each request binds its team and day. Columns only: an ORM entity among them
+# (the change, the move request) made every row go through the ORM's loading, some 0.4 ms
+# of a day list's 1.3.
 _DAY_LIST = (
     select(
         Visit.id,
@@ -111,8 +165,19 @@ _DAY_LIST = (
         VisitElement.id,
         CareProgrammeElement.name_da,
         CareProgrammeElement.name_en,
-        VisitChange,
-        MoveRequest,
+        VisitChange.id,
+        VisitChange.kind,
+        VisitChange.by_provider,
+        VisitChange.reason,
+        VisitChange.reason_text,
+        VisitChange.old_starts_at,
+        VisitChange.notice_due,
+        VisitChange.created_at,
+        VisitChange.created_by_relative_id,
+        _CANCELLED_BY.name,
+        MoveRequest.id,
+        MoveRequest.status,
+        MoveRequest.wish,
     )
     .join(Citizen, Citizen.id == Visit.citizen_id)
     # The lines on their own day too: where visit_service is partitioned by month only
@@ -125,10 +190,9 @@ _DAY_LIST = (
     .outerjoin(VisitElement, VisitElement.visit_id == Visit.id)
     .outerjoin(CareProgrammeElement, CareProgrammeElement.id == VisitElement.element_id)
     .outerjoin(VisitChange, VisitChange.visit_id == Visit.id)
+    .outerjoin(_CANCELLED_BY, _CANCELLED_BY.id == VisitChange.created_by_relative_id)
     .outerjoin(MoveRequest, MoveRequest.visit_id == Visit.id)
     .where(Visit.team_id == bindparam("team_id"), Visit.day == bindparam("day"))
-    # Who cancelled for the citizen, in the same statement (the change's macro names her).
-    .options(joinedload(VisitChange.created_by_relative))
     .order_by(
         Visit.starts_at,
         Visit.id,
@@ -176,7 +240,9 @@ def day_list(session: Session, team_id: int | None, day: date) -> list[ListedVis
 def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
     """The row's service line, element, change and move request, each once."""
     service_line, minutes, outcome, service_da, service_en = lines[:5]
-    element_line, element_da, element_en, change, move = lines[5:]
+    element_line, element_da, element_en = lines[5:8]
+    change, relative_id, relative_name = lines[8], lines[16], lines[17]
+    move = lines[18]
     if service_line is not None and ("s", service_line) not in seen:
         seen.add(("s", service_line))
         service = None if service_da is None else Named(service_da, service_en)
@@ -184,9 +250,125 @@ def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
     if element_line is not None and ("e", element_line) not in seen:
         seen.add(("e", element_line))
         visit.elements.append(ListedElement(Named(element_da, element_en)))
-    if change is not None and ("c", change.id) not in seen:
-        seen.add(("c", change.id))
-        visit.changes.append(change)
-    if move is not None and ("m", move.id) not in seen:
-        seen.add(("m", move.id))
-        visit.move_requests.append(move)
+    if change is not None and ("c", change) not in seen:
+        seen.add(("c", change))
+        relative = None if relative_name is None else ListedRelative(relative_name)
+        kind, by_provider, reason, reason_text, old_starts_at, notice_due, created_at = lines[9:16]
+        visit.changes.append(
+            ListedChange(
+                change,
+                kind,
+                by_provider,
+                reason,
+                reason_text,
+                old_starts_at,
+                notice_due,
+                created_at,
+                relative_id,
+                relative,
+            )
+        )
+    if move is not None and ("m", move) not in seen:
+        seen.add(("m", move))
+        visit.move_requests.append(ListedMoveRequest(move, lines[19], lines[20]))
+
+
+@dataclass(frozen=True)
+class ListedSwapLine:
+    service: Named | None  # None: a line in free text
+    free_text: str | None
+    minutes: int
+
+
+@dataclass
+class ListedSwap:
+    """A swap as the list shows it (templates/staff/_wishes.html), with what wishes_by_visit
+    groups it by."""
+
+    created_by_relative: ListedRelative | None
+    id: int
+    reference: str
+    citizen_id: int
+    visit_id: int | None
+    period_start: date | None
+    period_end: date | None
+    from_standing_id: int | None
+    status: SwapStatus
+    decline_reason: DeclineReason | None
+    decline_text: str
+    lapsed_reason: LapseReason | None
+    # The swap's lines in their order, as SwapRequest.dropped and .added give them.
+    dropped: list[ListedSwapLine] = field(default_factory=list)
+    added: list[ListedSwapLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListedWish:
+    citizen_id: int
+    visit_id: int | None
+    kind: str
+    text: str
+
+
+_ASKED_BY = aliased(Relative)
+
+# staff_visits' swaps shown with visits, as columns (the same rows, in the same order, a
+# line per row): the ORM's joined loading of each swap's lines, their services and who
+# asked cost twice the statement (issue 17). Built once; each request binds its visits.
+_DAY_SWAPS = (
+    select(
+        SwapRequest.id,
+        SwapRequest.reference,
+        SwapRequest.citizen_id,
+        SwapRequest.visit_id,
+        SwapRequest.period_start,
+        SwapRequest.period_end,
+        SwapRequest.from_standing_id,
+        SwapRequest.status,
+        SwapRequest.decline_reason,
+        SwapRequest.decline_text,
+        SwapRequest.lapsed_reason,
+        _ASKED_BY.name,
+        SwapLine.kind,
+        Service.name_da,
+        Service.name_en,
+        SwapLine.free_text,
+        SwapLine.minutes,
+    )
+    .outerjoin(_ASKED_BY, _ASKED_BY.id == SwapRequest.created_by_relative_id)
+    .outerjoin(SwapLine, SwapLine.swap_id == SwapRequest.id)
+    .outerjoin(Service, Service.id == SwapLine.service_id)
+    .where(
+        at_visits_or_standing(SwapRequest, SwapRequest.status == SwapStatus.REQUESTED),
+        SwapRequest.status != SwapStatus.WITHDRAWN,
+    )
+    .order_by(SwapRequest.created_at, SwapRequest.id, SwapLine.id)
+)
+_DAY_WISHES = WISHES_SHOWN.with_only_columns(Wish.citizen_id, Wish.visit_id, Wish.kind, Wish.text)
+
+
+def day_list_wishes(session: Session, visits: list[ListedVisit]) -> dict[int, VisitWishes]:
+    """staff_visits.wishes_for of the day list's visits, read as records in the same two
+    statements: the swaps with their lines, and the citizens' active wishes."""
+    if not visits:
+        return {}
+    bound = wishes_bound(visits)
+    swaps: dict[int, ListedSwap] = {}
+    for row in session.execute(_DAY_SWAPS, bound):
+        swap = swaps.get(row[0])
+        if swap is None:
+            asked_by = None if row[11] is None else ListedRelative(row[11])
+            # Who asked, then id, reference … lapsed_reason: the select's first 11 columns.
+            swap = swaps[row[0]] = ListedSwap(asked_by, *cast("tuple[Any, ...]", row[:11]))
+        if row[12] is not None:
+            service = None if row[13] is None else Named(row[13], row[14])
+            line = ListedSwapLine(service, row[15], row[16])
+            if row[12] == "drop":
+                swap.dropped.append(line)
+            elif row[12] == "add":
+                swap.added.append(line)
+    wishes = [
+        ListedWish(row[0], row[1], row[2], row[3])
+        for row in session.execute(_DAY_WISHES, {"citizen_ids": bound["citizen_ids"]})
+    ]
+    return wishes_by_visit(visits, list(swaps.values()), wishes)

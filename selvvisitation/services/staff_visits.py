@@ -148,7 +148,7 @@ _SWAPS_SHOWN = (
     .options(*_swap_joined_options())
     .order_by(SwapRequest.created_at, SwapRequest.id)
 )
-_WISHES_SHOWN = (
+WISHES_SHOWN = (
     select(Wish)
     .where(Wish.citizen_id.in_(bindparam("citizen_ids", expanding=True)), Wish.active.is_(True))
     .order_by(Wish.created_at, Wish.id)
@@ -158,26 +158,41 @@ _WISHES_SHOWN = (
 def wishes_for(session: Session, visits: Sequence[Visit]) -> dict[int, VisitWishes]:
     """Wishes per visit id: swaps asked for the visit, standing swaps covering its day
     (only while the visit is not recorded), and the citizen's active preferences."""
-    result: dict[int, VisitWishes] = {visit.id: VisitWishes() for visit in visits}
     if not visits:
-        return result
-    visit_ids = [v.id for v in visits]
-    citizen_ids = sorted({v.citizen_id for v in visits})
-    first = min(v.day for v in visits)
-    last = max(v.day for v in visits)
-    bound = {"visit_ids": visit_ids, "citizen_ids": citizen_ids, "first": first, "last": last}
+        return {}
+    bound = wishes_bound(visits)
     swaps = session.scalars(_SWAPS_SHOWN, bound).unique().all()
-    wishes = session.scalars(_WISHES_SHOWN, {"citizen_ids": citizen_ids}).all()
+    wishes = session.scalars(WISHES_SHOWN, {"citizen_ids": bound["citizen_ids"]}).all()
+    return wishes_by_visit(visits, swaps, wishes)
+
+
+def wishes_bound(visits: Sequence[Any]) -> dict[str, Any]:
+    """The visits, citizens and days the swaps and wishes shown with ``visits`` are read for
+    (services.for_visits.at_visits_or_standing)."""
+    return {
+        "visit_ids": [v.id for v in visits],
+        "citizen_ids": sorted({v.citizen_id for v in visits}),
+        "first": min(v.day for v in visits),
+        "last": max(v.day for v in visits),
+    }
+
+
+def wishes_by_visit(
+    visits: Sequence[Any], swaps: Sequence[Any], wishes: Sequence[Any]
+) -> dict[int, VisitWishes]:
+    """wishes_for's grouping of the swaps and wishes read (in their order) by visit; they
+    may be ORM rows or records with the same attributes (services.day_list)."""
+    result: dict[int, VisitWishes] = {visit.id: VisitWishes() for visit in visits}
     # Grouped once, so a week of a team's visits is not compared with every swap and wish.
     position = {id(swap): n for n, swap in enumerate(swaps)}
-    at_visit: dict[int, list[SwapRequest]] = defaultdict(list)
-    standing: dict[int, list[SwapRequest]] = defaultdict(list)
+    at_visit: dict[int, list[Any]] = defaultdict(list)
+    standing: dict[int, list[Any]] = defaultdict(list)
     for swap in swaps:
         if swap.visit_id is not None:
             at_visit[swap.visit_id].append(swap)
         elif swap.period_start is not None and swap.period_end is not None:
             standing[swap.citizen_id].append(swap)
-    by_citizen: dict[int, list[Wish]] = defaultdict(list)
+    by_citizen: dict[int, list[Any]] = defaultdict(list)
     for wish in wishes:
         by_citizen[wish.citizen_id].append(wish)
     for visit in visits:

@@ -14,9 +14,10 @@ from selvvisitation.models import Visit
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
-from selvvisitation.services.day_list import day_list
+from selvvisitation.services.day_list import day_list, day_list_wishes
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
 from selvvisitation.services.visit_change_actions import open_replacement_flags
+from selvvisitation.staff.day_page import day_list_rows
 from selvvisitation.staff.views import blueprint
 
 TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
@@ -54,16 +55,16 @@ def _day_page(day, view: str, staff, day_visits, *, mine_count: int, team_count:
     is_leader = staff.role == StaffRole.TEAM_LEADER
     return render_template(
         "staff/visits.html",
-        visits=day_visits,
+        # Issue 14: cancellations and move requests show at once on the team's list
+        # (day_list read them with the visits).
+        rows=day_list_rows(
+            day_visits,
+            day_list_wishes(db.session(), day_visits),
+            priorities_for(db.session(), day_visits),
+        ),
         view=view,
         mine_count=mine_count,
         team_count=team_count,
-        wishes=wishes_for(db.session(), day_visits),
-        priorities=priorities_for(db.session(), day_visits),
-        # Issue 14: cancellations and move requests show at once on the team's list.
-        # team_visits read them with the visits.
-        changes={visit.id: visit.changes for visit in day_visits},
-        moves={visit.id: visit.move_requests for visit in day_visits},
         is_leader=is_leader,
         now=datetime.now(UTC),
         replacement_flags=open_replacement_flags(db.session(), staff.team_id) if is_leader else [],
