@@ -78,7 +78,11 @@ class WritersQueue:
         if not self._lock.acquire(timeout=timeout):
             return False
         try:
-            fd, pause = self._file(), _POLL_FIRST
+            try:
+                fd, pause = self._file(), _POLL_FIRST
+            except OSError:  # a lock file this user may not open: SQLite's lock alone, then
+                self._lock.release()
+                return False
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -24,6 +24,7 @@ from selvvisitation.database import (
     BUSY_TIMEOUT_MS,
     HOLDS_ALREADY,
     ON_WRITE,
+    WritersQueue,
     transaction_mode,
     writers_queue,
 )
@@ -115,3 +116,11 @@ def test_a_thread_that_holds_the_write_lock_writes_elsewhere_without_waiting_for
         first.rollback()
     with _lock_file() as fd:
         assert not _someone_writes(fd), "both turns ended"
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_the_writers_to_sqlite_s_lock(tmp_path):
+    """A lock file made by another user (a job run as root, say) must not stop the app's
+    writes: the writer goes without a turn, as before the queue."""
+    queue = WritersQueue(str(tmp_path))  # a folder: it cannot be opened for writing
+    assert queue.enter(timeout=1) is False
+    assert queue.enter(timeout=1) is False, "the failed try holds nothing"
