@@ -1,10 +1,12 @@
 """One request's turn of the guided dialogue: the unit of work of the conversation page.
 
-The view names who is looking (Viewer); a turn takes the write lock, reads the context
+The view names who is looking (Viewer); a turn reads the context
 (services/dialogue_context.py) and the stored conversation (services/conversation_store.py)
 once, applies the answer through domain/dialogue_steps/ and, where the answer confirms a
 request, its effect (services/dialogue_effects.py); then it commits everything or rolls
-it all back (issue 16).
+it all back (issue 16). An answer reads without the write lock and is stored only if no
+other answer came first (the conversation's turn is its version); an effect, "back" and
+"start over" work under the lock (begin_turn).
 """
 
 from __future__ import annotations
