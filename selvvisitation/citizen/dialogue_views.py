@@ -327,7 +327,8 @@ def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
 
 def _control(action: str) -> Any:
     actor = current_actor()
-    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since())
+    # Read without the write lock: take_control stores nothing if another answer came first.
+    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since(), lock=False)
     texts = Texts(services_for(db.session(), actor.subject.municipality_id))
     stale = request.form.get("turn") != str(turn.conversation.turn)
     if not BaseForm().validate() or stale:

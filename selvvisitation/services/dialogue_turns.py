@@ -5,8 +5,8 @@ The view names who is looking (Viewer); a turn reads the context
 once, applies the answer through domain/dialogue_steps/ and, where the answer confirms a
 request, its effect (services/dialogue_effects.py); then it commits everything or rolls
 it all back (issue 16). An answer reads without the write lock and is stored only if no
-other answer came first (the conversation's turn is its version); an effect, "back" and
-"start over" work under the lock (begin_turn).
+other answer came first (the conversation's turn is its version), and so is "back",
+"call me" or "start over"; an effect is worked out again under the lock (take_turn).
 """
 
 from __future__ import annotations
@@ -300,7 +300,13 @@ def take_control(
         conversation = turn.conversation
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:
+        # Read without the lock (begin_turn), and another answer came first: nothing of
+        # this one is stored; the conversation reads afresh as it is now.
+        session.rollback()
+        return replace(turn, problem=STALE)
     return replace(turn, conversation=conversation)
 
 

@@ -95,3 +95,28 @@ def test_an_answer_that_crosses_none_is_stored(app, factories, as_in_a_request):
     assert answered.problem is None
     assert current(citizen).turn == read_at + 1
     assert message_count() > messages
+
+
+@pytest.mark.parametrize("action", ["back", "call_back", "restart"])
+def test_back_call_me_or_start_over_crossing_an_answer_stores_nothing(
+    app, factories, as_in_a_request, action
+):
+    household = build_household(factories)
+    client = app.test_client()
+    sign_in_citizen(client, household.citizen)
+    client.get("/borger/samtale")
+    citizen = household.citizen
+    viewer = dialogue_turns.Viewer(citizen, relative_id=None, may_act=True, language="da")
+    actor = Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen)
+    first = dialogue_turns.begin_turn(db.session, viewer, LONG_AGO, lock=False)
+    dialogue_turns.take_turn(db.session, first, dialogue_steps.Answer(choice="rights"), actor)
+    read_at, messages = current(citizen).turn, message_count()
+
+    turn = dialogue_turns.begin_turn(db.session, viewer, LONG_AGO, lock=False)
+    _another_tab_answers(turn.conversation.id)
+    controlled = dialogue_turns.take_control(db.session, turn, action, actor)
+
+    assert controlled.problem is dialogue_turns.STALE
+    assert message_count() == messages, "nothing of it is stored"
+    assert current(citizen).turn == read_at + 1, "the other tab's answer stands"
+    assert current(citizen).id == turn.conversation.id, "no conversation closed or opened"
