@@ -1,4 +1,4 @@
-"""Revisitation flags evaluated against the database (services/flags.py).
+"""Revisitation flags evaluated against the database (services/flags/).
 
 Rules: DOMAIN.md rule 7 (004 §1.3.3, 002 §8 "Fleksibel hjemmehjælp"): repeated
 deselection asks for reassessment; 003 "Løbende justering/revisitation": delivered
@@ -364,7 +364,7 @@ def test_lines_read_in_chunks_give_each_pair_its_own_lines_once(
 ) -> None:
     """Rule 7 and 003 give the same findings when the candidates' lines are read one pair a
     query: a citizen's pairs split over chunks, and no line is counted twice."""
-    from selvvisitation.services import flags
+    from selvvisitation.services.flags import sel_rules
 
     def citizen_with_four_flags(citizen=None):
         """Two services deselected and two delivered with much more time than granted."""
@@ -380,7 +380,7 @@ def test_lines_read_in_chunks_give_each_pair_its_own_lines_once(
 
     first = citizen_with_four_flags()
     second = citizen_with_four_flags(factories.Citizen(municipality=first.municipality))
-    monkeypatch.setattr(flags, "PAIRS_PER_QUERY", 1)
+    monkeypatch.setattr(sel_rules, "PAIRS_PER_QUERY", 1)
     report = evaluate_municipality(db.session, first.municipality_id, as_of=AS_OF)
 
     opened = sorted((o.citizen_id, o.rule.value) for o in report.opened)
