@@ -65,7 +65,14 @@ def post_request(worker, req, environ, resp):
 
 
 def post_fork(server, worker):
-    """A worker must not use connections the master opened: each gets its own pool."""
+    """A worker must not use connections the master opened: each gets its own pool.
+
+    A worker that crashes in C code (a segmentation fault) is replaced by the master, and
+    gunicorn logs only the signal: faulthandler writes every thread's Python stack to the
+    error log first, so the crash can be found."""
+    import faulthandler
+
+    faulthandler.enable(all_threads=True)
     _tune_malloc()
     from selvvisitation.extensions import db
 
