@@ -239,10 +239,14 @@ def day_list(session: Session, team_id: int | None, day: date) -> list[ListedVis
 
 def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
     """The row's service line, element, change and move request, each once."""
-    service_line, minutes, outcome, service_da, service_en = lines[:5]
-    element_line, element_da, element_en = lines[5:8]
-    change, relative_id, relative_name = lines[8], lines[16], lines[17]
-    move = lines[18]
+    # The columns after the citizen's, in _DAY_LIST's order.
+    (
+        service_line, minutes, outcome, service_da, service_en,
+        element_line, element_da, element_en,
+        change, kind, by_provider, reason, reason_text, old_starts_at, notice_due,
+        created_at, relative_id, relative_name,
+        move, move_status, move_wish,
+    ) = lines  # fmt: skip
     if service_line is not None and ("s", service_line) not in seen:
         seen.add(("s", service_line))
         service = None if service_da is None else Named(service_da, service_en)
@@ -253,7 +257,6 @@ def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
     if change is not None and ("c", change) not in seen:
         seen.add(("c", change))
         relative = None if relative_name is None else ListedRelative(relative_name)
-        kind, by_provider, reason, reason_text, old_starts_at, notice_due, created_at = lines[9:16]
         visit.changes.append(
             ListedChange(
                 change,
@@ -270,7 +273,7 @@ def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
         )
     if move is not None and ("m", move) not in seen:
         seen.add(("m", move))
-        visit.move_requests.append(ListedMoveRequest(move, lines[19], lines[20]))
+        visit.move_requests.append(ListedMoveRequest(move, move_status, move_wish))
 
 
 @dataclass(frozen=True)
@@ -360,12 +363,13 @@ def day_list_wishes(session: Session, visits: list[ListedVisit]) -> dict[int, Vi
             asked_by = None if row[11] is None else ListedRelative(row[11])
             # Who asked, then id, reference … lapsed_reason: the select's first 11 columns.
             swap = swaps[row[0]] = ListedSwap(asked_by, *cast("tuple[Any, ...]", row[:11]))
-        if row[12] is not None:
-            service = None if row[13] is None else Named(row[13], row[14])
-            line = ListedSwapLine(service, row[15], row[16])
-            if row[12] == "drop":
+        line_kind, service_da, service_en, free_text, minutes = cast("tuple[Any, ...]", row)[12:]
+        if line_kind is not None:
+            service = None if service_da is None else Named(service_da, service_en)
+            line = ListedSwapLine(service, free_text, minutes)
+            if line_kind == "drop":
                 swap.dropped.append(line)
-            elif row[12] == "add":
+            elif line_kind == "add":
                 swap.added.append(line)
     wishes = [
         ListedWish(row[0], row[1], row[2], row[3])
