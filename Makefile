@@ -1,5 +1,7 @@
 # selvvisitation — `make help` lists the targets.
-PYTHON ?= python3
+# Python 3.12: CPython 3.11 corrupts its own memory under this app's load (issue 17,
+# docs/deployment.md). pyenv takes the version from .python-version.
+PYTHON ?= $(firstword $(shell command -v python3.12 2>/dev/null) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
@@ -14,6 +16,7 @@ help: ## List the targets
 # Exactly the versions CI tested: every package pinned with its hashes in requirements.lock
 # (made by `make lock` from pyproject.toml); pip refuses a file whose hash is not listed.
 $(BIN)/.installed: pyproject.toml requirements.lock
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
@@ -88,10 +91,10 @@ release-migrations: $(BIN)/.installed ## At a release, VERSION=1.1.0: write its 
 	$(BIN)/python scripts/release_migrations.py $(VERSION)
 
 lock: $(BIN)/.installed ## Re-lock requirements.lock after changing pyproject.toml's dependencies (same versions where they still fit)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 --no-header --quiet -o requirements.lock
 
 renovate: $(BIN)/.installed ## Upgrade every locked package to its newest release within pyproject.toml's ranges
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 --no-header --quiet --upgrade -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 --no-header --quiet --upgrade -o requirements.lock
 	@echo "requirements.lock renewed: run make test, then commit it"
 
 benchmark-requests: setup ## Throughput, statements and memory of the day list and a dialogue turn against the trivial page (wrk; BENCHMARK_ARGS=--help)
