@@ -16,6 +16,7 @@ help: ## List the targets
 # Exactly the versions CI tested: every package pinned with its hashes in requirements.lock
 # (made by `make lock` from pyproject.toml); pip refuses a file whose hash is not listed.
 $(BIN)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "selvvisitation needs Python 3.12 or newer: CPython 3.11 crashes under its load (docs/deployment.md). Say which: make setup PYTHON=/path/to/python3.12" >&2; exit 1; }
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
