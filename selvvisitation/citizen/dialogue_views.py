@@ -251,7 +251,8 @@ STALE = _l("This question has already been answered. Here is the question asked 
 @explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     actor = current_actor()
-    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since())
+    # Read without the write lock: take_turn stores the answer only if no other came first.
+    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since(), lock=False)
     texts = Texts(services_for(db.session(), actor.subject.municipality_id))
     current, ctx = turn.conversation, turn.ctx
     form = step_form(dialogue_steps.question(ctx, state_of(current)), texts, request.form)
@@ -267,6 +268,13 @@ def conversation_answer() -> Any:
         # is taken, so nothing is stored (as when the form is refused above).
         return _page(current, ctx, form, texts)
     turn = dialogue_turns.take_turn(db.session(), turn, _given(form), actor, _relative_limits())
+    if turn.problem is dialogue_turns.STALE:
+        # Another answer came first, after this one was read: as _refused above, the
+        # question asked now, with nothing of this answer stored.
+        form = step_form(dialogue_steps.question(turn.ctx, state_of(turn.conversation)), texts)
+        _show_error(form, texts, turn.problem)
+        form.turn.data = str(turn.conversation.turn)
+        return _page(turn.conversation, turn.ctx, form, texts, 409)
     if turn.problem is not None:
         _show_error(form, texts, turn.problem)
         return _page(turn.conversation, turn.ctx, form, texts)
@@ -319,7 +327,8 @@ def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
 
 def _control(action: str) -> Any:
     actor = current_actor()
-    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since())
+    # Read without the write lock: take_control stores nothing if another answer came first.
+    turn = dialogue_turns.begin_turn(db.session(), _viewer(), _idle_since(), lock=False)
     texts = Texts(services_for(db.session(), actor.subject.municipality_id))
     stale = request.form.get("turn") != str(turn.conversation.turn)
     if not BaseForm().validate() or stale:

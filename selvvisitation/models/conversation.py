@@ -43,6 +43,12 @@ class Conversation(Model):
         back_populates="conversation", cascade="all", order_by="ConversationMessage.id"
     )
 
+    # Every UPDATE of a conversation says which turn it read (WHERE turn = …): an answer
+    # given on a conversation read without the write lock is refused, as StaleDataError,
+    # if another answer was stored meanwhile (services.dialogue_turns). The code sets the
+    # turn itself, where an answer moves the conversation on.
+    __mapper_args__ = {"version_id_col": turn, "version_id_generator": False}
+
 
 class ConversationMessage(Model):
     """One message: the assistant's, or the citizen's or relative's answer."""

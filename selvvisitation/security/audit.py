@@ -10,9 +10,7 @@ refuses them from anyone (triggers from migration 0002, on PostgreSQL and SQLite
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any, cast
 
 from flask import Flask, Response, g, has_request_context, request
@@ -259,25 +257,6 @@ def _page_is_being_served() -> bool:
     return has_request_context() and request.method in SAFE_METHODS and "pending_reads" in g
 
 
-# On SQLite a worker's threads take turns here before asking for the database's one write
-# lock. SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between its tries, so with 8
-# threads per worker each page's audit commit could wait through those sleeps after the
-# lock was free again (issue 17: most of the day list's p99 on SQLite); a thread waiting
-# here wakes as soon as the one before it has committed. Held only from the INSERT to its
-# COMMIT. PostgreSQL's inserts do not wait on each other: no turn is taken there.
-_SQLITE_WRITERS = threading.Lock()
-
-
-def _writers_turn(session: Any) -> AbstractContextManager[Any]:
-    if session.get_bind().dialect.name != "sqlite":
-        return nullcontext()
-    if session.in_transaction() and session.connection().info.get("sqlite_write_lock"):
-        # This request wrote already and holds SQLite's lock (database.configure_engine):
-        # waiting for a turn behind a thread that waits for that lock would be a deadlock.
-        return nullcontext()
-    return _SQLITE_WRITERS
-
-
 def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     """Write a page's read entries in one statement and one short transaction, after the
     page is rendered (issue 17: a day list's 20 reads were 20 INSERTs holding SQLite's
@@ -287,21 +266,21 @@ def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     if not entries and not commit:
         return
     session = db.session()
-    with _writers_turn(session):
-        if entries:
-            at = utcnow()
-            # The table's INSERT, not the mapped class's: the ORM's bulk path sorts and
-            # copies each row's values through the mapper first (issue 17: a third of the
-            # write's CPU for a day list's 20 rows). The same rows, columns and statement.
-            session.execute(
-                insert(cast("Table", AuditEntry.__table__)),
-                [{"at": at, **entry} for entry in entries],
-            )
-        # The page is rendered and sent as it is: expiring every object it read, as a
-        # commit does, is work for nothing (issue 17: some 150 objects on a day list).
-        # Nothing here changed them; what the next request reads it loads anew.
-        expires, session.expire_on_commit = session.expire_on_commit, False
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = expires
+    # On SQLite the INSERT waits for its turn among the writers (database.WritersQueue).
+    if entries:
+        at = utcnow()
+        # The table's INSERT, not the mapped class's: the ORM's bulk path sorts and
+        # copies each row's values through the mapper first (issue 17: a third of the
+        # write's CPU for a day list's 20 rows). The same rows, columns and statement.
+        session.execute(
+            insert(cast("Table", AuditEntry.__table__)),
+            [{"at": at, **entry} for entry in entries],
+        )
+    # The page is rendered and sent as it is: expiring every object it read, as a
+    # commit does, is work for nothing (issue 17: some 150 objects on a day list).
+    # Nothing here changed them; what the next request reads it loads anew.
+    expires, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expires

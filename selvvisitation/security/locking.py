@@ -20,6 +20,10 @@ what was read (the audit log) or a sign-in that counts failures never queues for
 the lock while it renders or hashes. A view whose check must hold until its write
 calls lock_for_write first, as it takes FOR UPDATE on PostgreSQL, which needs
 neither mode.
+
+On a SQLite file, the writers of all workers and threads take turns for the lock
+(database.WritersQueue), from BEGIN IMMEDIATE or the first write to the commit, rather
+than retrying in SQLite's busy handler.
 """
 
 from __future__ import annotations

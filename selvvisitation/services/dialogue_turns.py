@@ -1,10 +1,12 @@
 """One request's turn of the guided dialogue: the unit of work of the conversation page.
 
-The view names who is looking (Viewer); a turn takes the write lock, reads the context
+The view names who is looking (Viewer); a turn reads the context
 (services/dialogue_context.py) and the stored conversation (services/conversation_store.py)
 once, applies the answer through domain/dialogue_steps/ and, where the answer confirms a
 request, its effect (services/dialogue_effects.py); then it commits everything or rolls
-it all back (issue 16).
+it all back (issue 16). An answer reads without the write lock and is stored only if no
+other answer came first (the conversation's turn is its version), and so is "back",
+"call me" or "start over"; an effect is worked out again under the lock (take_turn).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm.exc import StaleDataError
 
 from selvvisitation.domain import dialogue_steps
 from selvvisitation.models import Citizen, Consent, Conversation, Decision, Municipality
@@ -39,6 +42,14 @@ from selvvisitation.services.dialogue_effects import (
     add_relative,
 )
 
+# An answer whose effect must be applied under the write lock (see take_turn).
+NEEDS_LOCK = dialogue_steps.Invalid("turn", "")
+# Another answer was stored since the conversation was read (a second tab, a double click).
+STALE = dialogue_steps.Invalid(
+    "turn",
+    dialogue_steps.N_("This question has already been answered. Here is the question asked now"),
+)
+
 
 def _apply(
     session: Session,
@@ -47,12 +58,16 @@ def _apply(
     given: dialogue_steps.Answer,
     actor: Any,
     relative_limits: RelativeLimits | None,
+    locked: bool,
 ) -> tuple[dialogue_steps.Invalid | None, bool]:
-    """The answer's problem, and whether an effect changed what the context shows."""
+    """The answer's problem, and whether an effect changed what the context shows.
+    NEEDS_LOCK, with nothing done, for an effect answered without the write lock."""
     before = state_of(conversation)
     outcome = dialogue_steps.answer(ctx, before, given)
     if outcome.error is not None:
         return outcome.error, False
+    if outcome.effect is not None and not locked:
+        return NEEDS_LOCK, False
     echo, *said = outcome.messages
     state = outcome.state
     if outcome.effect is not None:
@@ -65,8 +80,16 @@ def _apply(
     else:
         entering = dialogue_steps.entering(ctx, state.step, state.data)
     conversation.turn += 1
-    add_messages(conversation, [*said, *entering], step=state.step, user=echo, actor=actor)
     save_state(conversation, state)
+    # All worked out: now the writes, one after the other. On SQLite the first takes the
+    # database's write lock, which is held until the commit; what is done under it is what
+    # every other writer waits for, so the flush works out its UPDATE before the lock and
+    # the INSERT follows it at once (issue 17: a thread holding the lock shares the GIL
+    # with the worker's other threads, and each millisecond of Python in it took several).
+    # The UPDATE also says, first, whether another answer came in between (Conversation's
+    # version; StaleDataError).
+    session.flush()
+    add_messages(conversation, [*said, *entering], step=state.step, user=echo, actor=actor)
     return None, outcome.effect is not None
 
 
@@ -100,6 +123,7 @@ class Turn:
     ctx: dialogue_steps.Context
     viewer: Viewer
     problem: dialogue_steps.Invalid | None = None
+    locked: bool = True  # read under the write lock (begin_turn)
 
 
 def show_conversation(
@@ -144,13 +168,29 @@ def _read_again(session: Session, citizen_id: int) -> None:
     ).unique().first()
 
 
-def begin_turn(session: Session, viewer: Viewer, idle_since: datetime) -> Turn:
+def begin_turn(
+    session: Session, viewer: Viewer, idle_since: datetime, *, lock: bool = True
+) -> Turn:
     """Take the write lock and read the conversation and its context once, for the answer.
 
     Rule 4 under concurrency: the lock comes before the first read (security/locking.py).
     A CPR number left since ``idle_since`` is dropped and committed at once: it is kept
     dropped even when the answer is refused (the form's turn is old then).
+
+    ``lock=False`` for an answer (take_turn): it reads without the lock, and so does not
+    hold every other writer back while it works out the answer (on SQLite the lock is
+    the whole database's: issue 17, a turn's throughput was the length of what it did
+    under the lock). Its messages are stored only if the conversation is still at the
+    turn it read (Conversation's version), and an answer with an effect is worked out
+    again under the lock. A conversation to start or a CPR number to drop is written
+    under the lock, as before.
     """
+    if not lock:
+        _read_again(session, viewer.citizen.id)  # what the context reads of her, at once
+        ctx = viewer.context(session)
+        conversation = open_conversation(session, viewer.citizen)
+        if conversation is not None and not holds_stale_cpr(conversation, idle_since):
+            return Turn(conversation, ctx, viewer, locked=False)
     citizen_id = viewer.citizen.id  # read before the lock lets go of it
     lock_for_write(session)
     _read_again(session, citizen_id)
@@ -176,9 +216,31 @@ def take_turn(
     answered in.
     """
     try:
+        return _take_turn(session, turn, given, actor, relative_limits)
+    except StaleDataError:
+        # Another answer to this conversation was stored since this one read it.
+        session.rollback()
+        return replace(turn, problem=STALE)
+
+
+def _take_turn(
+    session: Session,
+    turn: Turn,
+    given: dialogue_steps.Answer,
+    actor: Any,
+    relative_limits: RelativeLimits | None,
+) -> Turn:
+    try:
         problem, effect = _apply(
-            session, turn.conversation, turn.ctx, given, actor, relative_limits
+            session, turn.conversation, turn.ctx, given, actor, relative_limits, turn.locked
         )
+        if problem is NEEDS_LOCK:
+            turn = _again_under_the_lock(session, turn)
+            if turn.problem is not None:
+                return turn
+            problem, effect = _apply(
+                session, turn.conversation, turn.ctx, given, actor, relative_limits, True
+            )
     except EffectRefused as refused:
         session.rollback()
         ctx = turn.viewer.context(session)
@@ -196,6 +258,20 @@ def take_turn(
         return replace(turn, ctx=turn.viewer.context(session))
     _commit_keeping_what_was_read(session)
     return turn
+
+
+def _again_under_the_lock(session: Session, turn: Turn) -> Turn:
+    """The turn read again under the write lock, for an answer with an effect (what the
+    effect checks must hold until it writes: rule 4); STALE if another answer came first."""
+    read_at, citizen_id = turn.conversation.turn, turn.viewer.citizen.id
+    lock_for_write(session)
+    _read_again(session, citizen_id)
+    ctx = turn.viewer.context(session)
+    conversation = current_conversation(session, turn.viewer.citizen, ctx)
+    if conversation.turn != read_at:
+        session.rollback()
+        return Turn(conversation, ctx, turn.viewer, STALE)
+    return Turn(conversation, ctx, turn.viewer)
 
 
 def _commit_keeping_what_was_read(session: Session) -> None:
@@ -224,7 +300,13 @@ def take_control(
         conversation = turn.conversation
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:
+        # Read without the lock (begin_turn), and another answer came first: nothing of
+        # this one is stored; the conversation reads afresh as it is now.
+        session.rollback()
+        return replace(turn, problem=STALE)
     return replace(turn, conversation=conversation)
 
 
