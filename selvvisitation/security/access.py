@@ -199,8 +199,6 @@ PREFERENCES = ("lang", LARGE_TEXT)
 
 
 def _load_actor() -> Actor:
-    from selvvisitation.models import Relative
-
     kind = session.get("actor_kind")
     actor_id = session.get("actor_id")
     if not kind or not actor_id:
@@ -223,7 +221,7 @@ def _load_actor() -> Actor:
     if kind == ActorKind.STAFF.value:
         return _staff_actor(actor_id, sid)
     if kind == ActorKind.CITIZEN.value:
-        citizen, ended = _person_and_ended_session(_citizen_query(actor_id), sid)
+        citizen, ended = _person_row(_citizen_statement(), {"citizen_id": actor_id, "sid": sid}, ())
         if ended:
             sign_out()
             return Actor()
@@ -232,8 +230,8 @@ def _load_actor() -> Actor:
             return Actor()
         return Actor(kind=ActorKind.CITIZEN, citizen=citizen, subject=citizen, session_id=sid)
     if kind == ActorKind.RELATIVE.value:
-        relative, ended = _person_and_ended_session(
-            select(Relative).where(Relative.id == actor_id), sid
+        relative, ended = _person_row(
+            _relative_statement(), {"relative_id": actor_id, "sid": sid}, ()
         )
         if ended:
             sign_out()
@@ -242,7 +240,9 @@ def _load_actor() -> Actor:
             session.clear()
             return Actor()
         subject_id = session.get("subject_id")
-        subject = db.session.scalar(_citizen_query(subject_id)) if subject_id else None
+        subject = (
+            db.session.scalar(_citizen_query(), {"citizen_id": subject_id}) if subject_id else None
+        )
         return Actor(kind=ActorKind.RELATIVE, relative=relative, subject=subject, session_id=sid)
     session.clear()
     return Actor()
@@ -251,12 +251,6 @@ def _load_actor() -> Actor:
 # Every page reads the signed-in person together with whether her session was signed out,
 # and what the layout and the audit log need of her (municipality, its policy, provider):
 # one statement, not five (issue 17).
-
-
-def _person_and_ended_session(query: Select, sid: str, *columns: Any) -> tuple[Any, bool]:
-    """The one row of ``query`` (None when there is none) and whether the session ``sid``
-    was signed out (the cookie is a replay); extra ``columns`` go into g by their key."""
-    return _person_row(_with_ended_session(query, *columns), {"sid": sid}, columns)
 
 
 def _with_ended_session(query: Select, *columns: Any) -> Select:
@@ -269,6 +263,9 @@ def _with_ended_session(query: Select, *columns: Any) -> Select:
 
 
 def _person_row(statement: Select, bound: dict[str, Any], columns: Any) -> tuple[Any, bool]:
+    """The one row of ``statement`` (None when there is none) and whether the session
+    ``bound["sid"]`` was signed out (the cookie is a replay); extra ``columns`` go into g
+    by their key."""
     row = db.session.execute(statement, bound).first()
     if row is None:
         return None, _session_was_ended(bound["sid"])
@@ -277,14 +274,34 @@ def _person_row(statement: Select, bound: dict[str, Any], columns: Any) -> tuple
     return row[0], row.ended_sid is not None
 
 
-def _citizen_query(citizen_id: Any) -> Select:
+# The statements every signed-in page runs are built once, as _staff_statement is (issue
+# 17): composing one, and finding its cache key, cost as much as running it.
+
+
+@cache
+def _citizen_query() -> Select:
+    """The citizen ``citizen_id`` with her municipality and its policy (layout, audit)."""
     from selvvisitation.models import Citizen, Municipality
 
     return (
         select(Citizen)
-        .where(Citizen.id == citizen_id)
+        .where(Citizen.id == bindparam("citizen_id"))
         .options(joinedload(Citizen.municipality).joinedload(Municipality.policy))
     )
+
+
+@cache
+def _citizen_statement() -> Select:
+    """The signed-in citizen ``citizen_id`` and whether session ``sid`` was signed out."""
+    return _with_ended_session(_citizen_query())
+
+
+@cache
+def _relative_statement() -> Select:
+    """The signed-in relative ``relative_id`` and whether session ``sid`` was signed out."""
+    from selvvisitation.models import Relative
+
+    return _with_ended_session(select(Relative).where(Relative.id == bindparam("relative_id")))
 
 
 @cache

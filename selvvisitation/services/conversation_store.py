@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, object_session
 
 from selvvisitation.domain import dialogue_steps
@@ -25,11 +25,16 @@ from selvvisitation.services.dialogue_context import build_context
 
 
 def open_conversation(session: Session, citizen: Citizen) -> Conversation | None:
-    return session.scalars(
-        select(Conversation)
-        .where(Conversation.citizen_id == citizen.id, Conversation.closed_at.is_(None))
-        .order_by(Conversation.id.desc())
-    ).first()
+    return session.scalars(_OPEN_CONVERSATION, {"citizen_id": citizen.id}).first()
+
+
+# A turn's statements are built once (issue 17: composing one, and finding its cache key,
+# cost about as much as running it); each call binds its values.
+_OPEN_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.citizen_id == bindparam("citizen_id"), Conversation.closed_at.is_(None))
+    .order_by(Conversation.id.desc())
+)
 
 
 # A declarative class's table is typed as any FromClause; it is this Table.
@@ -133,15 +138,18 @@ def messages_after(
 ) -> list[ConversationMessage]:
     """The conversation's messages newer than the one with id ``since``, oldest first."""
     return list(
-        session.scalars(
-            select(ConversationMessage)
-            .where(
-                ConversationMessage.conversation_id == conversation.id,
-                ConversationMessage.id > since,
-            )
-            .order_by(ConversationMessage.id)
-        )
+        session.scalars(_MESSAGES_AFTER, {"conversation_id": conversation.id, "since": since})
     )
+
+
+_MESSAGES_AFTER = (
+    select(ConversationMessage)
+    .where(
+        ConversationMessage.conversation_id == bindparam("conversation_id"),
+        ConversationMessage.id > bindparam("since"),
+    )
+    .order_by(ConversationMessage.id)
+)
 
 
 SUMMARY_KINDS = (

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import and_, bindparam, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
 
 from selvvisitation.domain import dialogue_steps, priority_rules
@@ -37,7 +37,6 @@ from selvvisitation.models import (
     SwapLine,
     SwapRequest,
     Visit,
-    VisitService,
 )
 from selvvisitation.models.base import utcnow
 from selvvisitation.models.priorities import VisitPriority
@@ -69,10 +68,15 @@ def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
         # PostgreSQL: rows read before it are read again, at once rather than one by one.
         if first is None or not inspect(first).expired:
             return dict(kept[1])
-    rows = session.scalars(select(Service).where(Service.municipality_id == municipality_id))
+    rows = session.scalars(_CATALOGUE, {"municipality_id": municipality_id})
     services = {service.code: service for service in rows}
     session.info[key] = (session.get_transaction(), services)
     return dict(services)
+
+
+# The statements a turn runs are built once (issue 17: composing one, and finding its cache
+# key, cost about as much as running it); each call binds its values.
+_CATALOGUE = select(Service).where(Service.municipality_id == bindparam("municipality_id"))
 
 
 def matchable(services: Sequence[Service]) -> tuple[MatchableService, ...]:
@@ -113,16 +117,7 @@ def _citizens_swaps(
     """swaps_at_visits for the citizen's coming visits, and her swaps still waiting for an
     answer (My help), in one statement with their lines (issue 17)."""
     rows = session.scalars(
-        select(SwapRequest)
-        .where(
-            SwapRequest.citizen_id == citizen.id,
-            or_(
-                SwapRequest.status == SwapStatus.REQUESTED,
-                and_(SwapRequest.visit_id.in_(visit_ids), SwapRequest.status.in_(ACTIVE_SWAP)),
-            ),
-        )
-        .options(joinedload(SwapRequest.lines).joinedload(SwapLine.service))
-        .order_by(SwapRequest.id)
+        _CITIZENS_SWAPS, {"citizen_id": citizen.id, "visit_ids": visit_ids}
     ).unique()
     at_visits: dict[int, list[SwapRequest]] = {visit_id: [] for visit_id in visit_ids}
     waiting = []
@@ -134,25 +129,47 @@ def _citizens_swaps(
     return at_visits, sorted(waiting, key=lambda swap: (swap.created_at, swap.id))
 
 
-def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
-    return list(
-        session.scalars(
-            select(Visit)
-            .where(
-                Visit.citizen_id == citizen.id,
-                Visit.day >= today,
-                Visit.day <= today + timedelta(days=PLAN_DAYS),
-                Visit.cancelled.is_(False),
-                Visit.recorded_at.is_(None),
-            )
-            # Joined: the coming visits with their lines in one statement (issue 17).
-            .options(
-                joinedload(Visit.services).joinedload(VisitService.service),
-                joinedload(Visit.elements).joinedload(VisitElement.element),
-            )
-            .order_by(Visit.starts_at)
-        ).unique()
+_CITIZENS_SWAPS = (
+    select(SwapRequest)
+    .where(
+        SwapRequest.citizen_id == bindparam("citizen_id"),
+        or_(
+            SwapRequest.status == SwapStatus.REQUESTED,
+            and_(
+                SwapRequest.visit_id.in_(bindparam("visit_ids", expanding=True)),
+                SwapRequest.status.in_(ACTIVE_SWAP),
+            ),
+        ),
     )
+    # A line's service from the catalogue already read (_COMING_VISITS says why).
+    .options(joinedload(SwapRequest.lines))
+    .order_by(SwapRequest.id)
+)
+
+
+def coming_visits(session: Session, citizen: Citizen, today: date) -> list[Visit]:
+    bound = {"citizen_id": citizen.id, "today": today, "until": today + timedelta(days=PLAN_DAYS)}
+    return list(session.scalars(_COMING_VISITS, bound).unique())
+
+
+_COMING_VISITS = (
+    select(Visit)
+    .where(
+        Visit.citizen_id == bindparam("citizen_id"),
+        Visit.day >= bindparam("today"),
+        Visit.day <= bindparam("until"),
+        Visit.cancelled.is_(False),
+        Visit.recorded_at.is_(None),
+    )
+    # Joined: the coming visits with their lines in one statement (issue 17). A line's
+    # service is not joined: the catalogue is read first (services_for), so it comes from
+    # the session's identity map, with no statement and no second copy of its columns.
+    .options(
+        joinedload(Visit.services),
+        joinedload(Visit.elements).joinedload(VisitElement.element),
+    )
+    .order_by(Visit.starts_at)
+)
 
 
 def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> dialogue_steps.VisitInfo:
@@ -209,12 +226,7 @@ def _my_help(citizen: Citizen, visits: list[Visit], pending: list[SwapRequest]) 
 
 
 def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], ...]:
-    rows = session.scalars(
-        select(ReassessmentRequest)
-        .where(ReassessmentRequest.citizen_id == citizen.id)
-        .order_by(ReassessmentRequest.created_at.desc())
-        .limit(5)
-    )
+    rows = session.scalars(_REASSESSMENTS, {"citizen_id": citizen.id})
     return tuple(
         {
             "reason": r.reason.value,
@@ -224,6 +236,14 @@ def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], 
         }
         for r in rows
     )
+
+
+_REASSESSMENTS = (
+    select(ReassessmentRequest)
+    .where(ReassessmentRequest.citizen_id == bindparam("citizen_id"))
+    .order_by(ReassessmentRequest.created_at.desc())
+    .limit(5)
+)
 
 
 RELATIVE_ACTIONS = (
