@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -45,13 +46,16 @@ def is_ael_visit(visit: Visit) -> bool:
     return decision is not None and decision.legal_basis == LegalBasis.AEL
 
 
+# The priorities shown with the bound visits (services.for_visits), as the day list reads
+# them too (services.day_list).
+PRIORITIES_SHOWN = (
+    at_visits_or_standing(VisitPriority),
+    VisitPriority.status.not_in((PriorityStatus.WITHDRAWN, PriorityStatus.LAPSED)),
+)
 # Built once: composing the statement cost more than running it (issue 17).
 _PRIORITIES_SHOWN = (
     select(VisitPriority)
-    .where(
-        at_visits_or_standing(VisitPriority),
-        VisitPriority.status.not_in((PriorityStatus.WITHDRAWN, PriorityStatus.LAPSED)),
-    )
+    .where(*PRIORITIES_SHOWN)
     # Joined: many-to-one, so the priorities stay one statement (issue 17).
     .options(joinedload(VisitPriority.element), joinedload(VisitPriority.created_by_relative))
     .order_by(VisitPriority.created_at, VisitPriority.id)
@@ -60,15 +64,21 @@ _PRIORITIES_SHOWN = (
 
 def priorities_for(session: Session, visits: Sequence[Visit]) -> dict[int, list[VisitPriority]]:
     """Priorities per visit id: those for the visit, and standing ones covering its day."""
-    result: dict[int, list[VisitPriority]] = {visit.id: [] for visit in visits}
     if not visits:
-        return result
+        return {}
     citizen_ids = sorted({v.citizen_id for v in visits})
     first, last = min(v.day for v in visits), max(v.day for v in visits)
     bound = {"visit_ids": [v.id for v in visits], "citizen_ids": citizen_ids}
     rows = session.scalars(_PRIORITIES_SHOWN, {**bound, "first": first, "last": last}).all()
-    at_visit: dict[int, list[VisitPriority]] = defaultdict(list)
-    standing: dict[int, list[VisitPriority]] = defaultdict(list)
+    return priorities_by_visit(visits, rows)
+
+
+def priorities_by_visit(visits: Sequence[Any], rows: Sequence[Any]) -> dict[int, list[Any]]:
+    """priorities_for's grouping of the priorities read (in their order) by visit; they may
+    be ORM rows or records with the same attributes (services.day_list)."""
+    result: dict[int, list[Any]] = {}
+    at_visit: dict[int, list[Any]] = defaultdict(list)
+    standing: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         if row.visit_id is not None:
             at_visit[row.visit_id].append(row)

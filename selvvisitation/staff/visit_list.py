@@ -14,7 +14,7 @@ from selvvisitation.models import Visit
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow, current_actor
 from selvvisitation.services.ael_visits import priorities_for
-from selvvisitation.services.day_list import day_list, day_list_wishes
+from selvvisitation.services.day_list import day_list, day_list_priorities, day_list_wishes
 from selvvisitation.services.staff_visits import team_visits, week_start, wishes_for
 from selvvisitation.services.visit_change_actions import open_replacement_flags
 from selvvisitation.staff.day_page import day_list_rows
@@ -60,7 +60,7 @@ def _day_page(day, view: str, staff, day_visits, *, mine_count: int, team_count:
         rows=day_list_rows(
             day_visits,
             day_list_wishes(db.session(), day_visits),
-            priorities_for(db.session(), day_visits),
+            day_list_priorities(db.session(), day_visits),
         ),
         view=view,
         mine_count=mine_count,
