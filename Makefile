@@ -2,6 +2,8 @@
 # Python 3.12: CPython 3.11 corrupts its own memory under this app's load (issue 17,
 # docs/deployment.md). pyenv takes the version from .python-version.
 PYTHON ?= $(firstword $(shell command -v python3.12 2>/dev/null) python3)
+# $(call py312,PYTHON): a command that succeeds when that Python runs and is 3.12 or newer.
+py312 = $(1) -c 'import sys; sys.exit(sys.version_info < (3, 12))'
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
@@ -16,8 +18,8 @@ help: ## List the targets
 # Exactly the versions CI tested: every package pinned with its hashes in requirements.lock
 # (made by `make lock` from pyproject.toml); pip refuses a file whose hash is not listed.
 $(BIN)/.installed: pyproject.toml requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "selvvisitation needs Python 3.12 or newer: CPython 3.11 crashes under its load (docs/deployment.md). Say which: make setup PYTHON=/path/to/python3.12" >&2; exit 1; }
-	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || rm -rf $(VENV)
+	@$(call py312,$(PYTHON)) || { echo "selvvisitation needs Python 3.12 or newer: CPython 3.11 crashes under its load (docs/deployment.md). Say which: make setup PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@$(call py312,$(BIN)/python) 2>/dev/null || rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock

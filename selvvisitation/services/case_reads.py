@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -44,9 +43,6 @@ from selvvisitation.models import (
 PAGE_SIZE = 25
 # Literal, not a bound parameter, so PostgreSQL matches the partial index's predicate.
 _NOT_CLOSED = Case.status != sa.literal_column("'closed'")
-
-
-_Row = TypeVarTuple("_Row")  # what a statement selects, kept by the filters
 
 
 @dataclass(frozen=True)
@@ -110,9 +106,10 @@ def _after(cursor: QueueCursor, today: date) -> sa.ColumnElement[bool]:
     )
 
 
-def _filtered(
-    stmt: sa.Select[*_Row], municipality_id: int, filters: QueueFilters
-) -> sa.Select[*_Row]:
+# Row: what the statement selects, kept by the filters.
+def _filtered[*Row](
+    stmt: sa.Select[*Row], municipality_id: int, filters: QueueFilters
+) -> sa.Select[*Row]:
     stmt = stmt.where(Case.municipality_id == municipality_id, _NOT_CLOSED)
     if filters.kind is not None:
         stmt = stmt.where(Case.kind == filters.kind)

@@ -102,6 +102,13 @@ def _record(session: Session, action: str, citizen: Citizen, obj: Any, actor: An
         )
 
 
+def _add_and_record(session: Session, action: str, citizen: Citizen, obj: Any, actor: Any) -> None:
+    """Store a new row (flushed, so it has its id and reference) and _record it."""
+    session.add(obj)
+    session.flush()
+    _record(session, action, citizen, obj, actor)
+
+
 def submit_swap(
     session: Session,
     conversation: Conversation,
@@ -221,9 +228,7 @@ def submit_priority(
         status=PriorityStatus.REQUESTED,
         created_by_relative_id=who["relative_id"],
     )
-    session.add(priority)
-    session.flush()
-    _record(session, "priority_requested", citizen, priority, actor)
+    _add_and_record(session, "priority_requested", citizen, priority, actor)
     return {"reference": priority.reference}
 
 
@@ -243,9 +248,7 @@ def save_wish(
         created_by_kind=who["kind"],
         created_by_relative_id=who["relative_id"],
     )
-    session.add(wish)
-    session.flush()
-    _record(session, "wish_saved", conversation.citizen, wish, actor)
+    _add_and_record(session, "wish_saved", conversation.citizen, wish, actor)
     return {"reference": wish.reference}
 
 
@@ -296,9 +299,7 @@ def submit_reassessment(
         requested_by_relative_id=who["relative_id"],
         submission_token=token,
     )
-    session.add(request)
-    session.flush()
-    _record(session, "reassessment_requested", citizen, request, actor)
+    _add_and_record(session, "reassessment_requested", citizen, request, actor)
     return {
         "reference": request.reference,
         "deadline": case.deadline.isoformat() if case.deadline else None,
@@ -354,9 +355,7 @@ def request_call_back(
         requested_by_relative_id=who["relative_id"],
         submission_token=token,
     )
-    session.add(request)
-    session.flush()
-    _record(session, "call_back_requested", citizen, request, actor)
+    _add_and_record(session, "call_back_requested", citizen, request, actor)
     return {"reference": request.reference, "deadline": case.deadline.isoformat()}
 
 
@@ -390,9 +389,7 @@ def change_consent(
             valid_from=max(consent.valid_from, now) if current else now,
             valid_to=consent.valid_to if current else None,
         )
-        session.add(fresh)
-        session.flush()
-        _record(session, "consent_given", citizen, fresh, actor)
+        _add_and_record(session, "consent_given", citizen, fresh, actor)
         return {"changed_consent_id": fresh.id}
     _record(session, "consent_withdrawn", citizen, consent, actor)
     return {"changed_consent_id": consent.id}
@@ -509,9 +506,7 @@ def add_relative(
         # The last day counts in full: the consent ends when the next day begins.
         valid_to=_local_midnight(date.fromisoformat(last) + timedelta(days=1)) if last else None,
     )
-    session.add(consent)
-    session.flush()
-    _record(session, "consent_given", citizen, consent, actor)
+    _add_and_record(session, "consent_given", citizen, consent, actor)
     return {}  # the engine drops the CPR number from the conversation after this effect
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -80,11 +80,8 @@ def staff_refusal(error: VisitChangeRefused, visit: Visit) -> str:
     return str(text) % {"first": short_date(first), "last": short_date(last)}
 
 
-T = TypeVar("T")
-
-
 @dataclass
-class Attempt(Generic[T]):
+class Attempt[T]:
     """What trying a change gave: the stored row, or the refusal and the visit read again."""
 
     result: T | None
@@ -93,7 +90,7 @@ class Attempt(Generic[T]):
     message: str | None = None  # None when the refusal was put on the form's field
 
 
-def try_change(
+def try_change[T](
     change: Callable[[], T],
     visit: Visit,
     visit_again: Callable[[], Visit],

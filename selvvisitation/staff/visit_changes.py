@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -40,7 +40,6 @@ from selvvisitation.staff.views import blueprint
 from selvvisitation.visitation.forms import DayField, parse_clock
 
 TEAM = (StaffRole.HOME_CARE_WORKER, StaffRole.TEAM_LEADER)
-T = TypeVar("T")
 
 
 class _NewTime:
@@ -122,7 +121,7 @@ class AnswerMoveForm(_NewTime, BaseForm):
             raise StopValidation(_l("Write why the visit cannot be moved"))
 
 
-def _try(change: Callable[[], T], visit: Visit, form: Any = None) -> Attempt[T]:
+def _try[T](change: Callable[[], T], visit: Visit, form: Any = None) -> Attempt[T]:
     """The team's try at a change: the visit read again and the rule in words on a refusal."""
     visit_id = visit.id
     return try_change(change, visit, lambda: team_visit_or_404(visit_id), staff_refusal, form)

@@ -6,7 +6,7 @@ recommendations, follow-up, action plans), report.py (the provider report).
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from flask import Blueprint, abort, render_template
 from flask_babel import format_decimal
@@ -47,10 +47,7 @@ class _OfMunicipality(Protocol):
     def municipality_id(self) -> int: ...
 
 
-OwnRow = TypeVar("OwnRow", bound=_OfMunicipality)
-
-
-def own_or_404(obj: OwnRow | None) -> OwnRow:
+def own_or_404[OwnRow: _OfMunicipality](obj: OwnRow | None) -> OwnRow:
     """Any supervision row by id: 404 unless it belongs to the person's own municipality."""
     if obj is None or obj.municipality_id != staff().municipality_id:
         abort(404)

@@ -5,17 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from selvvisitation.extensions import db
 
-T = TypeVar("T")
 
-
-def at_once(count: int, work: Callable[[int, Session], T]) -> list[T]:
+def at_once[T](count: int, work: Callable[[int, Session], T]) -> list[T]:
     """Run ``work(i, session)`` in ``count`` threads that start together; its results.
 
     Each thread has its own database connection and session, as gunicorn's threads do.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -56,10 +56,7 @@ from selvvisitation.services.interchange.fields import (
 # --- export ----------------------------------------------------------------------------------
 
 
-_V = TypeVar("_V")
-
-
-def _ref(table: Mapping[int, _V], row_id: int | None) -> _V | None:
+def _ref[V](table: Mapping[int, V], row_id: int | None) -> V | None:
     """What the document calls the row an id points at; None for a null reference."""
     return None if row_id is None else table.get(row_id)
 

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import ijson
 import pyrage
@@ -262,10 +262,8 @@ class FileSource:
         return len(set(self.digests)) <= 1
 
 
-_Stream = TypeVar("_Stream", bound="io.BufferedReader[Any]")  # a file's, or the pipe's
-
-
-def _without_bom(stream: _Stream) -> _Stream:
+# Stream: a file's, or the pipe's.
+def _without_bom[Stream: io.BufferedReader[Any]](stream: Stream) -> Stream:
     """Skip a UTF-8 byte order mark, as json.loads does (Windows tools write one)."""
     if stream.peek(3)[:3] == _UTF8_BOM:
         stream.read(3)
