@@ -470,7 +470,6 @@ def build_context(
         granted=tuple(granted_for(citizen.current_decision)),
         # catalogue_for's entries, from the catalogue read above.
         catalogue={code: catalogue_entry(s) for code, s in services.items() if s.active},
-        services=matchable(list(services.values())),
         phones={
             "citizen": citizen.phone or "",
             "visitation": citizen.municipality.visitation_phone or "",
@@ -481,6 +480,8 @@ def build_context(
         choice_history=functools.cache(functools.partial(choice_history_for, session, citizen)),
         legal_basis=LegalBasis.AEL if ael else LegalBasis.SEL,
         later={
+            # The words the free-text answer is matched against: only a typed answer reads them.
+            "services": functools.partial(matchable, list(services.values())),
             "visits": visits,
             "consents": functools.partial(_consents, citizen, relative_id),
             "my_help": my_help,

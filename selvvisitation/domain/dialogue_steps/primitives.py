@@ -73,6 +73,7 @@ class ConsentInfo:
 # read on first use, so a turn reads only what its steps show (issue 17: every turn read
 # all of them). Their defaults are factories, so no class attribute hides a field not read.
 LATER = (
+    "services",
     "visits",
     "consents",
     "my_help",
@@ -103,7 +104,7 @@ class Context:
     granted: tuple[GrantedService, ...] = ()
     catalogue: Mapping[str, CatalogueService] = field(default_factory=dict)
     visits: tuple[VisitInfo, ...] = field(default_factory=tuple)
-    services: tuple[MatchableService, ...] = ()
+    services: tuple[MatchableService, ...] = field(default_factory=tuple)
     consents: tuple[ConsentInfo, ...] = field(default_factory=tuple)
     # Read-only pictures for the info messages (already plain JSON values).
     my_help: Mapping[str, Any] = field(default_factory=dict)
