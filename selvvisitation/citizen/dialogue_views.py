@@ -44,7 +44,12 @@ from selvvisitation.security.access import (
 )
 from selvvisitation.security.acting_for import lands_on
 from selvvisitation.services import dialogue_turns
-from selvvisitation.services.conversation_store import latest_summary_id, messages_after, state_of
+from selvvisitation.services.conversation_store import (
+    latest_messages,
+    latest_summary_id,
+    messages_after,
+    state_of,
+)
 from selvvisitation.services.dialogue_context import names_given, services_for
 from selvvisitation.services.dialogue_effects import RelativeLimits
 
@@ -123,9 +128,40 @@ def _fetch() -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def _log(conversation: Conversation | None) -> list[Any]:
-    """The history, without the question asked now (it is shown with its form)."""
-    return [] if conversation is None else _without_question(list(conversation.messages))
+# The full page shows the latest messages only (issue 17: a conversation is never closed,
+# and a demo citizen's reaches 5,000 messages, every one of them read and rendered on each
+# page load). 40 is about ten turns: the errand she is in the middle of, from the menu to
+# its receipt, and already a long scroll on a phone. "Vis tidligere beskeder" shows as many
+# again each time, up to HISTORY_MOST, so no value of ?vis= makes a page cost more than
+# that; the whole history is in her data (citizen.my_data: an export is complete).
+HISTORY_SHOWN = 40
+HISTORY_MOST = 400
+
+
+def _shown() -> int:
+    """How many of the latest messages to show: ?vis=, clamped (not a number: the default)."""
+    asked = request.args.get("vis", type=int) or HISTORY_SHOWN
+    return min(max(asked, HISTORY_SHOWN), HISTORY_MOST)
+
+
+def _log(conversation: Conversation | None, shown: int) -> tuple[list[Any], bool]:
+    """The latest ``shown`` messages without the question asked now (it is shown with its
+    form), and whether older ones are left out."""
+    if conversation is None:
+        return [], False
+    messages, older = latest_messages(db.session(), conversation, shown)
+    return _without_question(messages), older
+
+
+def _earlier(messages: list[Any], older: bool, shown: int) -> str | None:
+    """ "Vis tidligere beskeder": the same page with more of the history, back at the message
+    shown first now (a plain link: no JavaScript, and it can be bookmarked); None when
+    nothing older is left out, or the page shows the most it ever does."""
+    if not older or not messages or shown >= HISTORY_MOST:
+        return None
+    return url_for(
+        "citizen.conversation", vis=shown + HISTORY_SHOWN, _anchor=f"besked-{messages[0].id}"
+    )
 
 
 def _without_question(messages: list[Any]) -> list[Any]:
@@ -148,13 +184,17 @@ def _page(
     )
     asked = dialogue_steps.question(ctx, state) if conversation else None
     changeable = dialogue_steps.changeable(state) if form is not None and ctx.may_act else {}
+    shown = _shown()
+    messages, older = ([], False) if _fetch() else _log(conversation, shown)
     values = {
         "citizen": actor.subject,
         "conversation": conversation,
         "asked": asked,
         "form": form,
         "t": texts,
-        "messages": [] if _fetch() else _log(conversation),
+        "messages": messages,
+        "earlier_url": _earlier(messages, older, shown),
+        "history_cut": older and shown >= HISTORY_MOST,
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
         "relative_names": names_given(actor.subject),

@@ -152,6 +152,23 @@ _MESSAGES_AFTER = (
 )
 
 
+def latest_messages(
+    session: Session, conversation: Conversation, count: int
+) -> tuple[list[ConversationMessage], bool]:
+    """The conversation's latest ``count`` messages, oldest first, and whether it has older
+    ones: one bounded read, never the whole history (issue 17: a conversation is never
+    closed, so its history only grows)."""
+    newest_first = list(
+        session.scalars(
+            select(ConversationMessage)
+            .where(ConversationMessage.conversation_id == conversation.id)
+            .order_by(ConversationMessage.id.desc())
+            .limit(count + 1)  # one more than shown: is there anything older?
+        )
+    )
+    return newest_first[:count][::-1], len(newest_first) > count
+
+
 SUMMARY_KINDS = (
     "summary",
     "reassessment_summary",
@@ -169,9 +186,6 @@ def latest_summary_id(session: Session, conversation: Conversation) -> int | Non
             ConversationMessage.kind.in_(SUMMARY_KINDS),
         )
     )
-
-
-# --- A CPR number typed for a new relative is not kept in a conversation left unfinished ---
 
 
 # --- A CPR number typed for a new relative is not kept in a conversation left unfinished ---

@@ -52,6 +52,11 @@
   function update(data) {
     if (data.restart) {
       log.innerHTML = "";
+      // A new conversation: "Vis tidligere beskeder" was for the one just closed.
+      var earlier = chat.querySelector(".app-chat-earlier");
+      if (earlier) {
+        earlier.parentNode.removeChild(earlier);
+      }
     }
     if (data.ok) {
       // "Ændr" belongs to the summary asked about until it is answered (issue 12 item 10),

@@ -539,3 +539,41 @@ def test_vis_flere_shows_the_whole_list_and_keeps_what_she_ticked(javascript, sc
     c.send()
     c.asked(w.swap_question)
     assert c.taps == 12  # 2 on each of the 4 questions before; 2 ticks, Vis flere and send
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_vis_tidligere_beskeder_by_keyboard_on_a_phone(javascript, scene_for):
+    """Issue 17 at 390 px: a long conversation shows its latest messages; the plain link
+    "Vis tidligere beskeder", pressed from the keyboard (WCAG 2.1 SC 2.1.1), shows earlier
+    ones and lands at the message that was first, in view (SC 2.4.3); axe passes. With
+    JavaScript, starting over leaves no link to the closed conversation's history."""
+    from tests.citizen.dialogue_helpers import history_of
+
+    s = scene_for("da", javascript, "phone390")
+    c = s.open()
+    w = c.w
+    c.asked(w.menu)
+    db.session.rollback()  # a fresh read: the conversation the browser's request opened
+    history_of(s.citizen, 100)
+    c.page.reload()
+    messages = c.page.locator("#chat-log > li.app-msg")
+    expect(messages).to_have_count(40)
+    first = messages.first.get_attribute("id")
+    link = c.page.get_by_role("link", name="Vis tidligere beskeder")
+    link.focus()
+    c.page.keyboard.press("Enter")
+    c.page.wait_for_load_state("load")
+    expect(messages).to_have_count(80)
+    assert c.page.url.endswith(f"/borger/samtale?vis=80#{first}")
+    expect(c.page.locator(f"#{first}")).to_be_in_viewport()
+    c.no_sideways_scroll()
+    c.check(c.page)
+    c.asked(w.menu)  # the question asked now, still under the history
+    if javascript:
+        c.page.evaluate("window.notReloaded = true")
+        c.control(w.start_over)  # a new conversation, at turn 0 as the one left
+        expect(c.log).not_to_contain_text("Tidligere besked")
+        expect(c.page.locator(".app-chat-earlier")).to_have_count(0)
+        c.turn_before = None
+        c.asked(w.menu)
+        c.stayed_in_place()

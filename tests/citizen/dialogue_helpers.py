@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
 
 from selvvisitation.extensions import db
 from selvvisitation.models import Conversation, ConversationMessage
@@ -15,6 +17,48 @@ def current(citizen) -> Conversation:
             Conversation.citizen_id == citizen.id, Conversation.closed_at.is_(None)
         )
     ).one()
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")  # left out, as tests.statements does
+
+
+@contextmanager
+def counted():
+    """Statements sent to the database, and conversation messages loaded into the session."""
+    seen = {"statements": 0, "messages_loaded": 0}
+
+    def statement(_conn, _cursor, text, *_args) -> None:
+        if not text.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            seen["statements"] += 1
+
+    def loaded(_target, _context, _attrs=None) -> None:
+        seen["messages_loaded"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(ConversationMessage, "load", loaded)
+    event.listen(ConversationMessage, "refresh", loaded)  # already in the session's map
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(ConversationMessage, "load", loaded)
+        event.remove(ConversationMessage, "refresh", loaded)
+
+
+def history_of(citizen, messages: int) -> None:
+    """Her open conversation with ``messages`` more: "Tidligere besked 0", 1, and so on."""
+    conversation = current(citizen)
+    for n in range(messages):
+        db.session.add(
+            ConversationMessage(
+                conversation_id=conversation.id,
+                turn=0,
+                speaker="assistant",
+                kind="text",
+                text=f"Tidligere besked {n}",
+            )
+        )
+    db.session.commit()
 
 
 def message_count() -> int:

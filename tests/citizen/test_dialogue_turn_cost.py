@@ -9,22 +9,17 @@ the ORM's load events, on whichever database the suite runs. The issue's target 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from selvvisitation.extensions import db
-from selvvisitation.models import ConversationMessage
 from selvvisitation.services import dialogue_turns
-from tests.citizen.dialogue_helpers import current
+from tests.citizen.dialogue_helpers import counted, current, history_of
 from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen
 
 pytestmark = pytest.mark.today(MONDAY)
 
 FETCH = {"X-Requested-With": "fetch"}
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")  # left out, as tests.statements does
 # Issue 17's target is 10 statements a turn. A turn reads of the citizen's context only what
 # the steps it answers and enters show (services.dialogue_context: read on first use), so
 # the count depends on the answer: "rights" shows no visits, "Se min hjælp" (the answer
@@ -38,45 +33,6 @@ SEL, AEL = "household", "AEL household"
 ANSWERS = [("rights", SEL), ("my_help", SEL), ("priority", AEL)]
 
 
-@contextmanager
-def counted():
-    """Statements sent to the database, and conversation messages loaded into the session."""
-    seen = {"statements": 0, "messages_loaded": 0}
-
-    def statement(_conn, _cursor, text, *_args) -> None:
-        if not text.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            seen["statements"] += 1
-
-    def loaded(_target, _context, _attrs=None) -> None:
-        seen["messages_loaded"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    event.listen(ConversationMessage, "load", loaded)
-    event.listen(ConversationMessage, "refresh", loaded)  # already in the session's map
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statement)
-        event.remove(ConversationMessage, "load", loaded)
-        event.remove(ConversationMessage, "refresh", loaded)
-
-
-def _history_of(citizen, messages: int) -> None:
-    """An open conversation at the menu with ``messages`` earlier messages above it."""
-    conversation = current(citizen)
-    for n in range(messages):
-        db.session.add(
-            ConversationMessage(
-                conversation_id=conversation.id,
-                turn=0,
-                speaker="assistant",
-                kind="text",
-                text=f"Tidligere besked {n}",
-            )
-        )
-    db.session.commit()
-
-
 def _household(factories, kind: str):
     from tests.citizen.ael_household import build_ael_household
     from tests.citizen.conftest import build_household
@@ -87,7 +43,7 @@ def _household(factories, kind: str):
 def _one_turn(client, household, messages: int, headers: dict[str, str], answer: str):
     sign_in_citizen(client, household.citizen)
     client.get("/borger/samtale")  # opens the conversation at the menu
-    _history_of(household.citizen, messages)
+    history_of(household.citizen, messages)
     client.get("/borger/samtale")  # warm: the first request loads what every one does
     conversation = current(household.citizen)
     turn = conversation.turn
