@@ -12,7 +12,7 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.extensions import db
 from selvvisitation.security.access import CITIZEN_SELF, allow, current_actor
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services.my_data import citizen_data, export_citizen_data
+from selvvisitation.services.my_data import citizen_counts, export_citizen_data, tables_held
 
 TABLE_LABELS = {
     "citizen": _l("You"),
@@ -52,17 +52,9 @@ TABLE_LABELS = {
 
 
 def tables_about_a_citizen() -> set[str]:
-    """Every table citizen_data can return rows from (services/my_data.py: a citizen_id
-    column, or a foreign key to such a table): each needs a label a citizen understands."""
-    tables = db.metadata.sorted_tables
-    direct = {t.name for t in tables if "citizen_id" in t.columns} | {"citizen"}
-    hanging = {
-        t.name
-        for t in tables
-        for fk in t.foreign_keys
-        if fk.column.table.name in direct - {"citizen"} and t.name not in direct
-    }
-    return direct | hanging
+    """Every table a citizen's file holds rows from, and the page counts (services/my_data.py:
+    a citizen_id column, or a foreign key to such a table): each needs a label she understands."""
+    return tables_held()
 
 
 def table_label(name: str) -> str:
@@ -72,10 +64,11 @@ def table_label(name: str) -> str:
 @blueprint.route("/mine-data")
 @allow(CITIZEN_SELF)
 def my_data() -> str:
+    """How many of each kind are held, counted (issue 17); every row is in the download."""
     citizen = current_actor().citizen
-    held = citizen_data(db.session(), citizen)
+    counts = citizen_counts(db.session(), citizen)
     return render_template(
-        "citizen/my_data.html", citizen=citizen, held=held, table_label=table_label
+        "citizen/my_data.html", citizen=citizen, counts=counts, table_label=table_label
     )
 
 

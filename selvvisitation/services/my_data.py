@@ -56,29 +56,64 @@ def _rows(session: Session, table: sa.Table, where: Any) -> list[dict[str, Any]]
     return [_row(row._mapping) for row in result]
 
 
-def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str, Any]]]:
-    """Table name -> rows held about this citizen (and rows hanging off those)."""
+def _held(citizen_id: Any) -> list[tuple[sa.Table, Any]]:
+    """Where the rows about one citizen are: (table, condition), in the order they are shown.
+
+    The citizen's own row; every table with a ``citizen_id``; then every table that points
+    at one of those rows (a visit's services, a conversation's messages), once per such
+    foreign key. Both the file (citizen_data) and the page's counts (citizen_counts) read
+    this one list, so the page counts exactly the rows the file holds (issue 17).
+    """
     tables = db.metadata.sorted_tables
     citizens = db.metadata.tables[Citizen.__tablename__]  # Citizen.__table__, as a Table
-    held: dict[str, list[dict[str, Any]]] = {
-        "citizen": _rows(session, citizens, citizens.c.id == citizen.id)
-    }
-    ids: dict[str, list[Any]] = {"citizen": [citizen.id]}
+    direct = [t for t in tables if t.name != citizens.name and "citizen_id" in t.columns]
+    held: list[tuple[sa.Table, Any]] = [(citizens, citizens.c.id == citizen_id)]
+    held += [(table, table.c.citizen_id == citizen_id) for table in direct]
+    parents = {t.name: t for t in direct if "id" in t.columns}
     for table in tables:
-        if table.name != "citizen" and "citizen_id" in table.columns:
-            held[table.name] = _rows(session, table, table.c.citizen_id == citizen.id)
-            if "id" in table.columns:
-                ids[table.name] = [row["id"] for row in held[table.name]]
-    for table in tables:
-        if table.name in held:
+        if table.name == citizens.name or "citizen_id" in table.columns:
             continue
         for fk in table.foreign_keys:
-            parent = fk.column.table.name
-            if parent in ids and parent != "citizen" and ids[parent]:
-                rows = _rows(session, table, fk.parent.in_(ids[parent]))
-                if rows:
-                    held.setdefault(table.name, []).extend(rows)
-    return {name: rows for name, rows in held.items() if rows}
+            parent = parents.get(fk.column.table.name)
+            if parent is not None:
+                ids = sa.select(parent.c.id).where(parent.c.citizen_id == citizen_id)
+                held.append((table, fk.parent.in_(ids)))
+    return held
+
+
+def tables_held() -> set[str]:
+    """The name of every table a citizen's file can hold rows from."""
+    return {table.name for table, _ in _held(None)}
+
+
+def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str, Any]]]:
+    """Table name -> rows held about this citizen (and rows hanging off those): all of
+    them, for the file she downloads (GDPR art. 15)."""
+    held: dict[str, list[dict[str, Any]]] = {}
+    for table, where in _held(citizen.id):
+        rows = _rows(session, table, where)
+        if rows:
+            held.setdefault(table.name, []).extend(rows)
+    return held
+
+
+def citizen_counts(session: Session, citizen: Citizen) -> dict[str, int]:
+    """Table name -> how many rows citizen_data gives, in the same order, without reading
+    them: one statement of counts, whatever the length of her history (issue 17)."""
+    held = _held(citizen.id)
+    counts = session.execute(
+        sa.select(
+            *(
+                sa.select(sa.func.count()).select_from(table).where(where).scalar_subquery()
+                for table, where in held
+            )
+        )
+    ).one()
+    shown: dict[str, int] = {}
+    for (table, _), count in zip(held, counts, strict=True):
+        if count:
+            shown[table.name] = shown.get(table.name, 0) + count
+    return shown
 
 
 def export_citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str, Any]]]:
