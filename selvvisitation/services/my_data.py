@@ -60,9 +60,11 @@ def _held(citizen_id: Any) -> list[tuple[sa.Table, Any]]:
     """Where the rows about one citizen are: (table, condition), in the order they are shown.
 
     The citizen's own row; every table with a ``citizen_id``; then every table that points
-    at one of those rows (a visit's services, a conversation's messages), once per such
-    foreign key. Both the file (citizen_data) and the page's counts (citizen_counts) read
-    this one list, so the page counts exactly the rows the file holds (issue 17).
+    at one of those rows (a visit's services, a conversation's messages), with one
+    condition for all its foreign keys to them: a row that points at two of her rows (a
+    visit's service added by her swap) is hers once, not once per key. Both the file
+    (citizen_data) and the page's counts (citizen_counts) read this one list, so the page
+    counts exactly the rows the file holds (issue 17).
     """
     tables = db.metadata.sorted_tables
     citizens = db.metadata.tables[Citizen.__tablename__]  # Citizen.__table__, as a Table
@@ -73,11 +75,13 @@ def _held(citizen_id: Any) -> list[tuple[sa.Table, Any]]:
     for table in tables:
         if table.name == citizens.name or "citizen_id" in table.columns:
             continue
-        for fk in table.foreign_keys:
-            parent = parents.get(fk.column.table.name)
-            if parent is not None:
-                ids = sa.select(parent.c.id).where(parent.c.citizen_id == citizen_id)
-                held.append((table, fk.parent.in_(ids)))
+        pointing = [
+            fk.parent.in_(sa.select(parent.c.id).where(parent.c.citizen_id == citizen_id))
+            for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.name)
+            if (parent := parents.get(fk.column.table.name)) is not None
+        ]
+        if pointing:
+            held.append((table, sa.or_(*pointing)))
     return held
 
 
@@ -93,7 +97,7 @@ def citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str,
     for table, where in _held(citizen.id):
         rows = _rows(session, table, where)
         if rows:
-            held.setdefault(table.name, []).extend(rows)
+            held[table.name] = rows
     return held
 
 
@@ -109,11 +113,7 @@ def citizen_counts(session: Session, citizen: Citizen) -> dict[str, int]:
             )
         )
     ).one()
-    shown: dict[str, int] = {}
-    for (table, _), count in zip(held, counts, strict=True):
-        if count:
-            shown[table.name] = shown.get(table.name, 0) + count
-    return shown
+    return {table.name: count for (table, _), count in zip(held, counts, strict=True) if count}
 
 
 def export_citizen_data(session: Session, citizen: Citizen) -> dict[str, list[dict[str, Any]]]:

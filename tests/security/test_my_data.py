@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from flask import url_for
 from sqlalchemy import select
 
+from selvvisitation.citizen.my_data import table_label
 from selvvisitation.extensions import db
 from selvvisitation.models import AuditEntry
 from selvvisitation.services.my_data import export_citizen_data
@@ -121,3 +122,21 @@ def test_the_export_commits_its_audit_entry_itself(factories):
         select(AuditEntry).where(AuditEntry.object_type == "data_export")
     ).all()
     assert entry.citizen_id == world.own.citizen.id
+
+
+def test_a_visit_line_added_by_her_swap_is_in_the_file_once_and_counted_once(client, factories):
+    """GDPR art. 15: a copy of the data, not of the ways to it. A visit's line added by her
+    swap points at two of her rows (the visit and the swap); it is one row she has, so the
+    file holds it once and "Mine data" counts it once (issue 17: the page counts the file)."""
+    world = build_world(factories)
+    own = world.own
+    added = factories.VisitService(visit=own.visit, service=own.visit_service.service)
+    added.swap_id = own.swap.id
+    db.session.commit()
+    sign_in_citizen(client, own.citizen)
+    data = json.loads(_download(client, "json").get_data(as_text=True))["data"]
+    ids = [line["id"] for line in data["visit_service"]]
+    assert sorted(ids) == sorted({own.visit_service.id, added.id})
+    page = client.get(url_for("citizen.my_data")).get_data(as_text=True)
+    counts = [li.get_text(strip=True) for li in BeautifulSoup(page, "html.parser").select("li")]
+    assert f"{table_label('visit_service')}: 2" in counts
