@@ -109,6 +109,16 @@ def _add_and_record(session: Session, action: str, citizen: Citizen, obj: Any, a
     _record(session, action, citizen, obj, actor)
 
 
+def _sent_before[Request: SwapRequest | ReassessmentRequest | CallBackRequest](
+    session: Session, model: type[Request], conversation: Conversation
+) -> tuple[str, Request | None]:
+    """The token a confirmation stores its request under (the conversation and its turn),
+    and the request already stored under it: the same confirmation sent twice (a double
+    click, a second tab) is one request, not two."""
+    token = f"c{conversation.id}-t{conversation.turn}"
+    return token, session.scalars(select(model).where(model.submission_token == token)).first()
+
+
 def submit_swap(
     session: Session,
     conversation: Conversation,
@@ -122,10 +132,7 @@ def submit_swap(
     swaps at it within its time frame (rule 4); what else the rules say was shown from
     domain.swaps.check_swap and is checked once more here, under the same lock.
     """
-    token = f"c{conversation.id}-t{conversation.turn}"
-    existing = session.scalars(
-        select(SwapRequest).where(SwapRequest.submission_token == token)
-    ).first()
+    token, existing = _sent_before(session, SwapRequest, conversation)
     if existing is not None:  # the same confirmation twice: one swap
         return {"reference": existing.reference}
     citizen = conversation.citizen
@@ -259,10 +266,7 @@ def submit_reassessment(
     data: Mapping[str, Any],
     actor: Any,
 ) -> dict[str, Any]:
-    token = f"c{conversation.id}-t{conversation.turn}"
-    existing = session.scalars(
-        select(ReassessmentRequest).where(ReassessmentRequest.submission_token == token)
-    ).first()
+    token, existing = _sent_before(session, ReassessmentRequest, conversation)
     if existing is not None:
         return {
             "reference": existing.reference,
@@ -316,10 +320,7 @@ def request_call_back(
     """ "Ring mig op" (issue 13): a case for the visitation, due in working days, with the
     number, the good time and her words; audited, and the citizen told when a relative asked.
     The caller holds the write lock and commits; the same confirmation twice is one request."""
-    token = f"c{conversation.id}-t{conversation.turn}"
-    existing = session.scalars(
-        select(CallBackRequest).where(CallBackRequest.submission_token == token)
-    ).first()
+    token, existing = _sent_before(session, CallBackRequest, conversation)
     if existing is not None:
         return {"reference": existing.reference, "deadline": existing.case.deadline.isoformat()}
     phone = danish_phone(data.get("call_phone") or "")
