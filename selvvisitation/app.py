@@ -84,6 +84,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_template_gettext(app)
+    from selvvisitation.forms import choice_options
+
+    app.jinja_env.globals["choice_options"] = choice_options
     csrf.init_app(app)
     mail.init_app(app)
     with app.app_context():

@@ -7,6 +7,7 @@ the one the user sees.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import has_request_context, request
@@ -23,6 +24,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectFieldBase,
     StringField,
     TextAreaField,
 )
@@ -193,6 +195,32 @@ def id_from_form(text: str | None) -> int | None:
 def choice_values(field: Field) -> set[str]:
     """The values a choice field offers (its SelectChoice options)."""
     return {choice.value for choice in field.choices or []}
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceOption:
+    """One radio button or checkbox of a choice field, as a template renders it."""
+
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
+def choice_options(field: SelectFieldBase) -> list[ChoiceOption]:
+    """What `{% for option in field %}` gives a template, as plain records.
+
+    WTForms builds a field and a widget for each option, and its widget looks up the
+    field's flags with dir() for every one: a dialogue turn's question spent 16 % of the
+    turn's CPU on that (issue 17). The values are WTForms' own (`iter_choices`, the ids
+    `<field id>-<n>`); a template that renders these writes the same markup.
+    """
+    return [
+        ChoiceOption(
+            f"{field.id}-{number}", str(choice.value), choice.label or choice.value, choice.selected
+        )
+        for number, choice in enumerate(field.iter_choices())
+    ]
 
 
 def choice_field(label: Any, choices: list[SelectChoice], message: Any, **kwargs: Any) -> Any:
