@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, inspect, or_, select
-from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, scoped_session, selectinload
 
 from selvvisitation.domain import dialogue_steps, priority_rules
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
@@ -76,16 +76,41 @@ def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
 
 # The statements a turn runs are built once (issue 17: composing one, and finding its cache
 # key, cost about as much as running it); each call binds its values.
-_CATALOGUE = select(Service).where(Service.municipality_id == bindparam("municipality_id"))
+#
+# A turn's catalogue leaves out what no turn shows: the matcher's words (JSON lists, decoded
+# for every service on every turn) and the texts only the administrators' pages show.
+# `matchable` reads the words, for a typed answer only.
+_CATALOGUE = (
+    select(Service)
+    .where(Service.municipality_id == bindparam("municipality_id"))
+    .options(
+        defer(Service.synonyms_da),
+        defer(Service.synonyms_en),
+        defer(Service.description_da),
+        defer(Service.description_en),
+        defer(Service.quality_standard),
+        defer(Service.swap_rule_text),
+    )
+)
+_SYNONYMS = select(Service.code, Service.synonyms_da, Service.synonyms_en).where(
+    Service.municipality_id == bindparam("municipality_id"), Service.active.is_(True)
+)
 
 
-def matchable(services: Sequence[Service]) -> tuple[MatchableService, ...]:
-    """The catalogue rows as the free-text matcher sees them (names and synonyms)."""
+def matchable(
+    session: Session, municipality_id: int, services: Sequence[Service]
+) -> tuple[MatchableService, ...]:
+    """The catalogue's active services as the free-text matcher sees them: names, and
+    synonyms read in one statement, in the catalogue's order."""
+    synonyms = {
+        code: (*(danish or ()), *(english or ()))
+        for code, danish, english in session.execute(
+            _SYNONYMS, {"municipality_id": municipality_id}
+        )
+    }
     return tuple(
         MatchableService(
-            code=s.code,
-            names=(s.name_da, s.name_en),
-            synonyms=(*(s.synonyms_da or ()), *(s.synonyms_en or ())),
+            code=s.code, names=(s.name_da, s.name_en), synonyms=synonyms.get(s.code, ())
         )
         for s in services
         if s.active
@@ -481,7 +506,9 @@ def build_context(
         legal_basis=LegalBasis.AEL if ael else LegalBasis.SEL,
         later={
             # The words the free-text answer is matched against: only a typed answer reads them.
-            "services": functools.partial(matchable, list(services.values())),
+            "services": functools.partial(
+                matchable, session, citizen.municipality_id, list(services.values())
+            ),
             "visits": visits,
             "consents": functools.partial(_consents, citizen, relative_id),
             "my_help": my_help,
