@@ -100,7 +100,7 @@ renovate: $(BIN)/.installed ## Upgrade every locked package to its newest releas
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 --no-header --quiet --upgrade -o requirements.lock
 	@echo "requirements.lock renewed: run make test, then commit it"
 
-benchmark-requests: setup ## Throughput, statements and memory of the day list and a dialogue turn against the trivial page (wrk; BENCHMARK_ARGS=--help)
+benchmark-requests: setup ## Throughput (as a share of the trivial page, median and spread over alternating rounds), statements and memory of the pages people wait for (wrk; BENCHMARK_ARGS=--help)
 	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python scripts/benchmark_requests.py $(BENCHMARK_ARGS)
 

@@ -2,11 +2,12 @@
 
     .venv/bin/python scripts/benchmark_requests.py                   # SQLite
     .venv/bin/python scripts/benchmark_requests.py --postgres postgresql+psycopg://root@127.0.0.1:5432/postgres
+    .venv/bin/python scripts/benchmark_requests.py --rounds 9 --seconds 3
 
 Builds a fresh demo database (a temporary SQLite file, or a new database on the given
 PostgreSQL server, dropped afterwards), starts gunicorn with gunicorn.conf.py on a free
-loopback port, and drives it with wrk (Debian's package; `make benchmark-requests` installs
-it) one page at a time:
+loopback port (GUNICORN_CMD_ARGS, e.g. "--threads 4", overrides it), and drives it with wrk
+(Debian's package; `make benchmark-requests` installs it). The pages:
 
 - the trivial start page `/` (the baseline every ratio is taken against);
 - the home-care worker's day list `/personale/besoeg`;
@@ -20,13 +21,25 @@ it) one page at a time:
   the menu, every other request (issue 17: "an AEL priority turn must be as lean");
 - the visitator's queue `/visitation/`.
 
+The machine is shared, and what it does in one page's seconds is not what it does in the
+next page's: so the pages take turns with the trivial page in short slices, /, P1, /, P2,
+…, /, round after round (--rounds, --seconds a slice), after one unmeasured warm-up slice
+of each (--warmup). Each page slice is measured against the mean of the trivial slices
+just before and just after it: a load that rises or falls steadily over those slices
+cancels out, which a trivial slice on one side only would not do, and the trivial slices
+between two pages serve both. Between slices the script waits until the workers are idle,
+since wrk stops with requests in flight that the server still serves. The table gives
+each page's median ratio over the rounds with the smallest and largest (the spread), and
+the medians of its slices' req/s, p50 and p99, and all its non-2xx answers. The turn pages
+carry their conversations from slice to slice (TurnPage): a turn refused as stale counts
+as non-2xx, and the turns the server took are checked against the answers wrk received.
+
 Then, in this process with Flask's test client on the same database: the CPU time and the
 SQL statements of one request of each page (of the Ældreloven turn, the "priority" answer
 alone) (BEGIN, COMMIT and ROLLBACK not counted, as in
 tests/statements.py). Finally each gunicorn worker's resident (RSS) and
-unique (USS) memory after everything it served. Figures from a shared machine are noisy, so
-every throughput is printed as a ratio to the trivial page measured in the same run; no
-figure here is a pass or fail, and nothing asserts on time.
+unique (USS) memory after everything it served. No figure here is a pass or fail, and
+nothing asserts on time.
 """
 
 from __future__ import annotations
@@ -35,6 +48,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,10 +88,12 @@ function setup(thread)
 end
 function init(args)
   refused = 0
-  backing = false
   priority = args[1] == "priority"
   local line = args[index + 1]
-  cookie, csrf, turn, citizen, last = line:match("([^|]+)|([^|]+)|(%d+)|(%d+)|(%d+)")
+  local back
+  cookie, csrf, turn, citizen, last, back =
+    line:match("([^|]+)|([^|]+)|(%d+)|(%d+)|(%d+)|([01])")
+  backing = back == "1"
 end
 function request()
   local headers = {
@@ -95,12 +111,13 @@ function request()
 end
 function response(status, headers, body)
   local next_turn = body:match('name=\\\\"turn\\\\"[^>]-value=\\\\"(%d+)')
-  if next_turn then
-    turn = next_turn
+  if next_turn and tonumber(next_turn) == tonumber(turn) + 1 then
     if priority then backing = not backing end
-  else
+  elseif status < 400 then
+    -- answered, but no turn taken (a refused or stale turn gets 409: wrk counts those)
     refused = refused + 1
   end
+  if next_turn then turn = next_turn end
   for id in body:gmatch('data%-id=\\\\"(%d+)') do last = id end
 end
 function done(summary, latency, requests)
@@ -202,13 +219,31 @@ def _staff_cookie(base: str, username: str, password: str) -> str:
     return _cookie_header(browser)
 
 
-def _citizen_sessions(base: str, count: int, ael: bool = False) -> list[str]:
-    """`cookie|csrf|turn|citizen|last message` for `count` demo citizens, each with a
-    conversation open: on Ældreloven (whose menu offers a priority) or not."""
-    lines = []
+@dataclass
+class Conversation:
+    """One wrk connection's citizen, as TURN_SCRIPT's argument `cookie|csrf|turn|citizen|
+    last message|backing`: what its next request sends."""
+
+    cookie: str
+    csrf: str
+    turn: int
+    citizen: str
+    last: str
+    backing: bool  # an Ældreloven citizen was asked which visit: the next request goes back
+
+    def line(self) -> str:
+        return (
+            f"{self.cookie}|{self.csrf}|{self.turn}|{self.citizen}|{self.last}|{int(self.backing)}"
+        )
+
+
+def _citizen_sessions(base: str, count: int, ael: bool = False) -> list[Conversation]:
+    """`count` demo citizens, each signed in with a conversation open at the menu: on
+    Ældreloven (whose menu offers a priority) or not."""
+    conversations: list[Conversation] = []
     first = requests.get(f"{base}/log-ind/", timeout=30).text
     for citizen_id in CITIZEN_OPTION.findall(first):
-        if len(lines) == count:
+        if len(conversations) == count:
             break
         browser = requests.Session()
         page = browser.get(f"{base}/log-ind/", timeout=30).text
@@ -220,12 +255,131 @@ def _citizen_sessions(base: str, count: int, ael: bool = False) -> list[str]:
         page = browser.get(f"{base}/borger/samtale", timeout=30).text
         if (PRIORITY_OPTION in page) != ael:
             continue
-        cookie = _cookie_header(browser)
-        lines.append(
-            f"{cookie}|{CSRF.search(page).group(1)}|{TURN.search(page).group(1)}"
-            f"|{CITIZEN_FIELD.search(page).group(1)}|{(MESSAGE_ID.findall(page) or ['0'])[-1]}"
+        conversations.append(
+            Conversation(
+                cookie=_cookie_header(browser),
+                csrf=CSRF.search(page).group(1),
+                turn=int(TURN.search(page).group(1)),
+                citizen=CITIZEN_FIELD.search(page).group(1),
+                last=(MESSAGE_ID.findall(page) or ["0"])[-1],
+                backing=False,
+            )
         )
-    return lines
+    return conversations
+
+
+class TurnPage:
+    """A turn page's conversations, carried from one wrk slice to the next.
+
+    wrk stops a slice with a request in flight on nearly every connection: the server
+    still takes that turn, but the script never reads its answer, so the turn number the
+    connection knows is one behind (and the Ældreloven turn's back-or-forward with it).
+    What the script knew at its end (wrk's done()) is therefore no start for the next
+    slice: that would be refused as stale, 409. Instead, once the server is idle again
+    (_settle), each conversation is read back from the server as dialogue.js would after
+    a reload (GET /borger/samtale, only the messages after the last one shown). The
+    turn numbers read back also count the turns the server really took, which must be at
+    least the answers wrk received."""
+
+    def __init__(self, base: str, conversations: list[Conversation], answer: str) -> None:
+        self.base, self.conversations, self.answer = base, conversations, answer
+        self.taken = self.answered = 0  # over the measured slices
+
+    def run(self, seconds: int, connections: int, measured: bool, settle) -> WrkResult:
+        before = sum(c.turn for c in self.conversations)
+        result = _wrk(
+            f"{self.base}/",
+            TURN_SCRIPT,
+            [self.answer, *(c.line() for c in self.conversations)],
+            seconds,
+            connections,
+        )
+        settle()
+        self.conversations = [self._read_back(c) for c in self.conversations]
+        if measured:
+            self.taken += sum(c.turn for c in self.conversations) - before
+            self.answered += result.requests - result.non_2xx
+        return result
+
+    def _read_back(self, conversation: Conversation) -> Conversation:
+        answer = requests.get(
+            f"{self.base}/borger/samtale",
+            headers={
+                "Cookie": conversation.cookie,
+                "X-Requested-With": "fetch",
+                "X-Last-Message": conversation.last,
+            },
+            timeout=30,
+        )
+        answer.raise_for_status()
+        body = answer.json()
+        question = body["question"]
+        return Conversation(
+            cookie=conversation.cookie,
+            csrf=CSRF.search(question).group(1),
+            turn=int(TURN.search(question).group(1)),
+            citizen=conversation.citizen,
+            last=(MESSAGE_ID.findall(body["log"] + question) or [conversation.last])[-1],
+            backing=self.answer == "priority" and PRIORITY_OPTION not in question,
+        )
+
+    @property
+    def not_taken(self) -> int:
+        """Answers wrk counted as turns that the server did not take."""
+        return max(0, self.answered - self.taken)
+
+
+def sandwich_ratios(trivial: list[float], pages: list[float]) -> list[float]:
+    """Each page slice's throughput as a ratio to the trivial page's, from slices run as
+    trivial, page, trivial, page, …, trivial: the page's req/s over the mean of the two
+    trivial slices either side of it. Whatever the machine's load did over those three
+    slices, if it changed steadily, the mean of the neighbours is the trivial page's
+    throughput under the load the page slice met."""
+    if len(trivial) != len(pages) + 1:
+        raise ValueError("one trivial slice before each page slice and one after the last")
+    return [page / ((trivial[i] + trivial[i + 1]) / 2) for i, page in enumerate(pages)]
+
+
+def round_ratios(trivial: list[float], rounds: list[dict[str, float]]) -> dict[str, list[float]]:
+    """Each page's ratio in each round, from the trivial slices' req/s and each round's
+    pages' req/s in the order they ran: /, P1, /, P2, …, / (sandwich_ratios)."""
+    in_order = [rps for round_ in rounds for rps in round_.values()]
+    ratios = iter(sandwich_ratios(trivial, in_order))
+    by_page: dict[str, list[float]] = {}
+    for round_ in rounds:
+        for name in round_:
+            by_page.setdefault(name, []).append(next(ratios))
+    return by_page
+
+
+def median_and_range(values: list[float]) -> tuple[float, float, float]:
+    """The median, the smallest and the largest: a figure and its spread over the rounds."""
+    return statistics.median(values), min(values), max(values)
+
+
+def _settle(workers: list[psutil.Process], most_seconds: float = 10.0) -> None:
+    """Wait until the gunicorn workers are idle: the requests wrk left in flight when it
+    stopped are still served (a turn is taken even if no one reads its answer), and would
+    otherwise run into the next slice and slow it down."""
+
+    def cpu() -> float:
+        total = 0.0
+        for worker in workers:
+            try:
+                times = worker.cpu_times()
+            except psutil.NoSuchProcess:  # replaced: reported with the memory
+                continue
+            total += times.user + times.system
+        return total
+
+    deadline = time.monotonic() + most_seconds
+    used = cpu()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = cpu()
+        if now - used < 0.005:  # under 5 % of a core for 0.1 s
+            return
+        used = now
 
 
 def _workers(server: subprocess.Popen) -> list[psutil.Process]:
@@ -357,7 +511,11 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made there)")
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of every page")
+    parser.add_argument("--seconds", type=int, default=2, help="wrk duration of one slice")
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="wrk duration of each page's unmeasured slice"
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--repeat", type=int, default=50, help="in-process requests per page")
@@ -365,6 +523,8 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk (make benchmark-requests does)")
         return 2
+    started = time.monotonic()
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="selvvisitation-bench-"))
     drop = None
     env = {
@@ -410,22 +570,51 @@ def main() -> int:
         first_workers = {w.pid for w in _workers(server)}
         worker_cookie = _staff_cookie(base, *logins["home_care_worker"])
         visitator_cookie = _staff_cookie(base, *logins["visitator"])
-        citizens = _citizen_sessions(base, args.connections)
-        elders = _citizen_sessions(base, args.connections, ael=True)
         n = args.connections
-        results = {
-            "trivial /": _wrk(f"{base}/", GET_SCRIPT, [""], args.seconds, n),
-            "day list": _wrk(
-                f"{base}/personale/besoeg", GET_SCRIPT, [worker_cookie], args.seconds, n
-            ),
-            "dialogue turn": _wrk(f"{base}/", TURN_SCRIPT, ["my_help", *citizens], args.seconds, n),
-            "AEL priority turn": _wrk(
-                f"{base}/", TURN_SCRIPT, ["priority", *elders], args.seconds, n
-            ),
-            "visitation queue": _wrk(
-                f"{base}/visitation/", GET_SCRIPT, [visitator_cookie], args.seconds, n
-            ),
+        workers = _workers(server)
+
+        def settle() -> None:
+            _settle(workers)
+
+        def get(url: str, cookie: str):
+            def run(seconds: int, measured: bool) -> WrkResult:
+                result = _wrk(url, GET_SCRIPT, [cookie], seconds, n)
+                settle()
+                return result
+
+            return run
+
+        trivial = get(f"{base}/", "")
+        dialogue = TurnPage(base, _citizen_sessions(base, n), "my_help")
+        elder = TurnPage(base, _citizen_sessions(base, n, ael=True), "priority")
+        pages = {
+            "day list": get(f"{base}/personale/besoeg", worker_cookie),
+            "dialogue turn": lambda seconds, measured: dialogue.run(seconds, n, measured, settle),
+            "AEL priority turn": lambda seconds, measured: elder.run(seconds, n, measured, settle),
+            "visitation queue": get(f"{base}/visitation/", visitator_cookie),
         }
+        # Warm-up, not measured: every page once, so that each worker has compiled its
+        # templates and filled its caches before the first measured slice.
+        warmup = [run(args.warmup, False) for run in (trivial, *pages.values())]
+        # Then /, P1, /, P2, …, /, P1, … /: every page slice between two trivial ones.
+        measuring = time.monotonic()
+        slices: dict[str, list[WrkResult]] = {"trivial /": [trivial(args.seconds, True)]}
+        for _ in range(args.rounds):
+            for name, run in pages.items():
+                slices.setdefault(name, []).append(run(args.seconds, True))
+                slices["trivial /"].append(trivial(args.seconds, True))
+        measured_seconds = time.monotonic() - measuring
+        for page in (dialogue, elder):
+            page_slices = slices["dialogue turn" if page is dialogue else "AEL priority turn"]
+            page_slices[-1].non_2xx += page.not_taken  # counted once, on the last slice
+        trivial_rps = [r.requests_per_second for r in slices["trivial /"]]
+        page_ratios = round_ratios(
+            trivial_rps,
+            [
+                {name: slices[name][round_].requests_per_second for name in pages}
+                for round_ in range(args.rounds)
+            ],
+        )
         memory = [
             (w.pid, w.memory_full_info().rss / 2**20, w.memory_full_info().uss / 2**20)
             for w in _workers(server)
@@ -433,9 +622,11 @@ def main() -> int:
         replaced = first_workers - {pid for pid, _, _ in memory}
         # What each worker shares from the start: the preloaded app in the master.
         master_rss = psutil.Process(server.pid).memory_info().rss / 2**20
-        load = os.getloadavg()
-        served = sum(r.requests for r in results.values())
+        served = sum(r.requests for results in slices.values() for r in results) + sum(
+            r.requests for r in warmup
+        )
         in_process = _in_process(env, logins, args.repeat)
+        load_after = os.getloadavg()
     finally:
         if server is not None:
             server.terminate()
@@ -446,29 +637,58 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     database = "PostgreSQL" if args.postgres else "SQLite"
+    threads = os.environ.get("GUNICORN_CMD_ARGS", "")
     print(
-        f"\nselvvisitation request benchmark on {database}: gunicorn.conf.py, {args.workers} "
-        f"workers; wrk {n} connections × {args.seconds} s per page"
+        f"\nselvvisitation request benchmark on {database}: gunicorn.conf.py"
+        f"{' with GUNICORN_CMD_ARGS=' + repr(threads) if threads else ''}, {args.workers} "
+        f"workers; wrk {n} connections; {args.rounds} rounds of / and each page alternating, "
+        f"{args.seconds} s a slice, after a {args.warmup} s warm-up slice of each"
     )
-    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}, "
+        f"after: {' '.join(f'{x:.2f}' for x in load_after)}"
+    )
+    print(
+        f"run time: {time.monotonic() - started:.0f} s, of which {measured_seconds:.0f} s "
+        f"measured slices\n"
+    )
     if kept_log is not None:
         print(
             f"WARNING: {len(replaced)} worker(s) were replaced during the run, so these "
             f"figures are not comparable; gunicorn's log is kept at {kept_log}\n"
         )
-    base_rps = results["trivial /"].requests_per_second
+    warmup_refused = sum(r.non_2xx for r in warmup)
+    if warmup_refused:
+        print(f"WARNING: {warmup_refused} non-2xx or refused answers in the warm-up\n")
     base_cpu = in_process["trivial /"][0]
     print(
-        f"{'page':<19}{'req/s':>9}{'of /':>8}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}"
-        f"{'non-2xx':>9}{'CPU ms':>9}{'× /':>7}{'SQL':>6}"
+        f"{'page':<19}{'req/s':>8}{'of /':>7}{'min-max':>12}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'p99/p50':>8}{'non-2xx':>8}{'CPU ms':>8}{'× /':>6}{'SQL':>6}"
     )
-    for name, result in results.items():
+    trivial_median = statistics.median(trivial_rps)
+    # The trivial page's own spread: its slices against their median.
+    page_ratios["trivial /"] = [rps / trivial_median for rps in trivial_rps]
+    for name in ("trivial /", *pages):
+        results = slices[name]
+        ratio, low, high = median_and_range(page_ratios[name])
+        p50 = statistics.median(r.p50_ms for r in results)
+        p99 = statistics.median(r.p99_ms for r in results)
         cpu, sql = in_process[name]
         print(
-            f"{name:<19}{result.requests_per_second:>9.1f}"
-            f"{result.requests_per_second / base_rps:>8.0%}{result.p50_ms:>9.1f}"
-            f"{result.p99_ms:>9.1f}{result.p99_ms / max(result.p50_ms, 0.001):>9.1f}"
-            f"{result.non_2xx:>9}{cpu:>9.2f}{cpu / base_cpu:>7.1f}{sql:>6.1f}"
+            f"{name:<19}{statistics.median(r.requests_per_second for r in results):>8.1f}"
+            f"{1.0 if name == 'trivial /' else ratio:>7.0%}"
+            f"{f'{low:.0%}-{high:.0%}':>12}{p50:>9.1f}{p99:>9.1f}{p99 / max(p50, 0.001):>8.1f}"
+            f"{sum(r.non_2xx for r in results):>8}{cpu:>8.2f}{cpu / base_cpu:>6.1f}{sql:>6.1f}"
+        )
+    print(
+        "\nreq/s, p50 and p99: medians over the slices. of /: the median over the rounds of "
+        "the page's req/s over the mean of the trivial slices before and after it; "
+        "min-max: the smallest and largest of those (for /: its slices against their median)."
+    )
+    for name, page in (("dialogue turn", dialogue), ("AEL priority turn", elder)):
+        print(
+            f"{name}: {page.taken:,} turns taken by the server for {page.answered:,} answers "
+            f"received ({page.taken - page.answered} in flight when a slice ended)"
         )
     print(f"\ngunicorn master (the preloaded app): RSS {master_rss:.0f} MB")
     print(f"gunicorn workers after {served:,} requests:")

@@ -4,12 +4,9 @@ to the session. scripts/view_measures.py prints the figures."""
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "view_measures.py"
+from tests.scripts import load_script
 
 # A view reads, hands the session to one service and renders: the service writes and owns
 # the transaction. The last writing views (sign-in and sign-out, the second factor's two
@@ -19,11 +16,7 @@ MOST_WRITING_VIEWS = 0
 
 
 def _measures():
-    spec = importlib.util.spec_from_file_location("view_measures", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
+    module = load_script("view_measures")
     return [view for path in sorted(module.PACKAGE.rglob("*.py")) for view in module._views(path)]
 
 
