@@ -7,6 +7,7 @@ and the next question, so the page updates in place.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.core import Label
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from selvvisitation.citizen.texts import CATEGORY_HEADINGS, Texts
@@ -66,41 +68,69 @@ def _viewer() -> dialogue_turns.Viewer:
 
 def step_form(asked: dialogue_steps.Question, texts: Texts, formdata: Any = None) -> BaseForm:
     """A form for the question asked now: its fields follow the step's input."""
-
-    class StepForm(BaseForm):
-        turn = HiddenField()
-
-    choices = [SelectChoice(o.value, texts(o.label, o.params)) for o in asked.options]
-    label = texts(asked.text, asked.params)
-    if asked.input in ("choice", "choice_or_text"):
-        StepForm.answer = RadioField(label, choices=choices, validate_choice=False)
-    if asked.input in ("multi", "multi_or_text"):
-        StepForm.answer = SelectMultipleField(
-            label,
-            choices=choices,
-            validate_choice=False,
-            widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
-        )
-    if asked.input in ("text", "choice_or_text", "multi_or_text") and (
-        asked.text_label or asked.input == "text"
-    ):
-        StepForm.text = TextAreaField(texts(asked.text_label or asked.text, asked.params))
-    if asked.input == "line":
-        StepForm.text = StringField(
-            texts(asked.text_label or asked.text, asked.params),
+    form = _step_form_class(*_shape(asked))(formdata=formdata)
+    if "answer" in form:
+        _label(form.answer, texts(asked.text, asked.params))
+        form.answer.choices = [
+            SelectChoice(o.value, texts(o.label, o.params)) for o in asked.options
+        ]
+    if "text" in form:
+        _label(form.text, texts(asked.text_label or asked.text, asked.params))
+        if asked.input == "line" and asked.inputmode:
             # A phone shows its number keys for a CPR number (issue 12 item 10).
-            render_kw={"inputmode": asked.inputmode} if asked.inputmode else None,
-        )
-    if asked.input == "confirm":
-        StepForm.acknowledged = BooleanField(texts(asked.checkbox_label))
-    form = StepForm(formdata=formdata)
+            form.text.render_kw = {"inputmode": asked.inputmode}
+    if "acknowledged" in form:
+        _label(form.acknowledged, texts(asked.checkbox_label))
     if formdata is None and asked.selected and "answer" in form:
         one = isinstance(form.answer, RadioField)
         form.answer.data = asked.selected[0] if one else list(asked.selected)
     if formdata is None and asked.text_value and "text" in form:
         form.text.data = asked.text_value
     return form
+
+
+def _shape(asked: dialogue_steps.Question) -> tuple[str, str, bool]:
+    """Which fields a question's form has: its answer, its text, a box to tick."""
+    answer = {"choice": "one", "choice_or_text": "one", "multi": "many", "multi_or_text": "many"}
+    if asked.input == "line":
+        text = "line"
+    elif asked.input == "text" or (
+        asked.input in ("choice_or_text", "multi_or_text") and asked.text_label
+    ):
+        text = "box"
+    else:
+        text = ""
+    return answer.get(asked.input, ""), text, asked.input == "confirm"
+
+
+@functools.cache
+def _step_form_class(answer: str, text: str, confirm: bool) -> type[BaseForm]:
+    """One form class for each shape of question, made once: a class made for every form,
+    twice a turn, cost half of the form (issue 17). Labels and choices are the question's
+    own, set on each form (step_form)."""
+
+    class StepForm(BaseForm):
+        turn = HiddenField()
+
+    if answer == "one":
+        StepForm.answer = RadioField(validate_choice=False)
+    if answer == "many":
+        StepForm.answer = SelectMultipleField(
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
+    if text == "box":
+        StepForm.text = TextAreaField()
+    if text == "line":
+        StepForm.text = StringField()
+    if confirm:
+        StepForm.acknowledged = BooleanField()
+    return StepForm
+
+
+def _label(field: Any, text: str) -> None:
+    field.label = Label(field.id, text)
 
 
 def _given(form: BaseForm) -> dialogue_steps.Answer:
