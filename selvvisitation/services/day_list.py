@@ -19,11 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
+from selvvisitation.database import NoIndexOnSQLite
 from selvvisitation.domain.types import (
     CancelReason,
     DeclineReason,
@@ -147,23 +145,6 @@ class ListedVisit:
 _CANCELLED_BY = aliased(Relative)
 
 
-class _NoIndexOnSQLite(FunctionElement[Any]):
-    """The column, which SQLite's planner may not look up by its own index (SQLite's unary
-    +); any other database reads the plain column."""
-
-    inherit_cache = True
-
-
-@compiles(_NoIndexOnSQLite)
-def _plain_column(element: _NoIndexOnSQLite, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(_NoIndexOnSQLite, "sqlite")
-def _unindexed_column(element: _NoIndexOnSQLite, compiler: SQLCompiler, **kw: Any) -> str:
-    return "+" + compiler.process(element.clauses, **kw)
-
-
 # Built once: composing a select of 34 columns and 8 joins cost more than running it
 # (issue 17); each request binds its team and day. Columns only: an ORM entity among them
 # (the change, the move request) made every row go through the ORM's loading, some 0.4 ms
@@ -213,7 +194,7 @@ _DAY_LIST = (
     # SQLite's CPU on the demo's 30 visits, and not growing with the municipality's size).
     .outerjoin(
         VisitService,
-        and_(VisitService.visit_id == Visit.id, _NoIndexOnSQLite(VisitService.day) == Visit.day),
+        and_(VisitService.visit_id == Visit.id, NoIndexOnSQLite(VisitService.day) == Visit.day),
     )
     .outerjoin(Service, Service.id == VisitService.service_id)
     .outerjoin(VisitElement, VisitElement.visit_id == Visit.id)
