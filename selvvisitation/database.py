@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 try:
     import fcntl
@@ -255,3 +258,26 @@ def configure_replica_engine(engine: Engine) -> None:
         cursor.close()
         if engine.dialect.name != "sqlite":
             dbapi_connection.commit()  # psycopg began a transaction for the SET
+
+
+class NoIndexOnSQLite(FunctionElement[Any]):
+    """The column, which SQLite's planner may not look up by its own index (SQLite's unary
+    +); any other database reads the plain column.
+
+    SQLite keeps no statistics unless ANALYZE ran, and may then look a join up by the
+    wrong index: visit_service joined on the visit id and the day picked the day's index
+    and read every line of the municipality's day for each visit (issue 17). Wrapping the
+    day keeps it to the visit id's index; PostgreSQL's SQL is the same as without it.
+    """
+
+    inherit_cache = True
+
+
+@compiles(NoIndexOnSQLite)
+def _plain_column(element: NoIndexOnSQLite, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(NoIndexOnSQLite, "sqlite")
+def _unindexed_column(element: NoIndexOnSQLite, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)

@@ -169,9 +169,17 @@ HISTORY_MOST = 400
 
 
 def _shown() -> int:
-    """How many of the latest messages to show: ?vis=, clamped (not a number: the default)."""
-    asked = request.args.get("vis", type=int) or HISTORY_SHOWN
+    """How many of the latest messages to show: ?vis=, or the vis the page's forms carry
+    back without JavaScript, clamped (not a number: the default)."""
+    asked = request.values.get("vis", type=int) or HISTORY_SHOWN
     return min(max(asked, HISTORY_SHOWN), HISTORY_MOST)
+
+
+def _kept() -> int | None:
+    """The history she expanded, for the page's forms and the redirect after an answer
+    without JavaScript to keep (clamped as the page): None for the ordinary page."""
+    shown = _shown()
+    return shown if shown != HISTORY_SHOWN else None
 
 
 def _log(conversation: Conversation | None, shown: int) -> tuple[list[Any], bool]:
@@ -224,6 +232,7 @@ def _page(
         "t": texts,
         "messages": messages,
         "earlier_url": _earlier(messages, older, shown),
+        "kept_vis": _kept(),
         "history_cut": older and shown >= HISTORY_MOST,
         "ctx": ctx,
         # Relatives under the names the citizen gave them (issue 15, High 1).
@@ -389,7 +398,8 @@ RECEIPT_STEPS = {
 
 def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
     if not _fetch():
-        return redirect(url_for("citizen.conversation", _anchor="current-question"))
+        # The history she expanded stays expanded (the forms carry ?vis= back as a field).
+        return redirect(url_for("citizen.conversation", vis=_kept(), _anchor="current-question"))
     form = step_form(dialogue_steps.question(turn.ctx, state_of(turn.conversation)), texts)
     form.turn.data = str(turn.conversation.turn)
     return _page(turn.conversation, turn.ctx, form, texts)

@@ -12,7 +12,7 @@ from selvvisitation.citizen.views import blueprint
 from selvvisitation.extensions import db
 from selvvisitation.security.access import CITIZEN_SELF, allow, current_actor
 from selvvisitation.security.acting_for import lands_on
-from selvvisitation.services.my_data import citizen_counts, export_citizen_data, tables_held
+from selvvisitation.services.my_data import citizen_counts, export_citizen_data
 
 TABLE_LABELS = {
     "citizen": _l("You"),
@@ -49,12 +49,6 @@ TABLE_LABELS = {
     "notification_preference": _l("How you and your relatives want to be told news"),
     "notification": _l("Messages we have sent to you and your relatives"),
 }
-
-
-def tables_about_a_citizen() -> set[str]:
-    """Every table a citizen's file holds rows from, and the page counts (services/my_data.py:
-    a citizen_id column, or a foreign key to such a table): each needs a label she understands."""
-    return tables_held()
 
 
 def table_label(name: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
     Flask,
@@ -38,8 +38,6 @@ from selvvisitation.security.kept_answer import (
     claim,
     keep_unsent_answer,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 CITIZEN_SEE = "citizen_see"  # the citizen, or a relative whose consent covers seeing
@@ -78,7 +76,7 @@ class Actor:
         return self.kind.value if self.kind else "anonymous"
 
 
-def allow(*rules: str) -> Callable[[F], F]:
+def allow[F: Callable[..., Any]](*rules: str) -> Callable[[F], F]:
     """Declare who may use a view: rule names from KNOWN_RULES."""
     unknown = set(rules) - KNOWN_RULES
     if unknown or not rules:
@@ -92,7 +90,7 @@ def allow(*rules: str) -> Callable[[F], F]:
     return decorate
 
 
-def explain_refusal(words: Callable[[Actor], Any]) -> Callable[[F], F]:
+def explain_refusal[F: Callable[..., Any]](words: Callable[[Actor], Any]) -> Callable[[F], F]:
     """Let a view say in its own words why a relative is refused (a consent narrowed or
     withdrawn while the page was open). ``words(actor)`` gives the response, or None for
     the plain refusal page; either way the request is refused with 403 and nothing runs.

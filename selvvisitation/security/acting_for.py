@@ -21,7 +21,7 @@ A new route is checked by default, so a new form cannot forget it
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
@@ -38,8 +38,6 @@ from selvvisitation.security.access import (
     current_actor,
     rules_for_endpoint,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 FIELD = "citizen"
 CITIZEN_SIDE = frozenset({CITIZEN_SEE, CITIZEN_ACT, CITIZEN_SELF})
@@ -62,7 +60,9 @@ _LANDS_ON = "lands_on"
 _CONVERSATION = "in_conversation"
 
 
-def lands_on(endpoint: str, *, conversation: bool = False) -> Callable[[F], F]:
+def lands_on[F: Callable[..., Any]](
+    endpoint: str, *, conversation: bool = False
+) -> Callable[[F], F]:
     """Name the page (of the current citizen) a form from another citizen's page lands
     on; ``conversation`` when that page is the conversation, so the message says so."""
 

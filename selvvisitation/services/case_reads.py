@@ -379,15 +379,28 @@ def is_open(case: Case) -> bool:
     return case.status != CaseStatus.CLOSED
 
 
+# The shared conversation on the case page shows its latest messages up to the request,
+# as the citizen's own page does (issue 17: a conversation is never closed, and a demo
+# citizen's reaches 5,000 messages); "Vis tidligere beskeder" shows as many again each
+# time, up to TRANSCRIPT_MOST, so no value of ?samtale= makes the page cost more than that.
+TRANSCRIPT_SHOWN = 40
+TRANSCRIPT_MOST = 400
+
+
 def shared_conversation(
-    session: Session, case: Case, requests: list[ReassessmentRequest]
-) -> list[ConversationMessage]:
-    """The dialogue the citizen sent this case from, up to the sending turn; else nothing.
+    session: Session,
+    case: Case,
+    requests: list[ReassessmentRequest],
+    shown: int = TRANSCRIPT_SHOWN,
+) -> tuple[list[ConversationMessage], bool]:
+    """The latest ``shown`` messages of the dialogue the citizen sent this case from, up to
+    the sending turn, oldest first, and whether older ones are left out; else nothing.
 
     The conversation is the citizen's own. It is shown to the visitator only when the
     citizen (or a relative acting with consent) sent a reassessment request from it to
     the visitation, which is the citizen's choice to share it; never for other cases.
     ``requests`` are the case's reassessment requests (``case_sources``), read once.
+    One bounded read, never the whole history.
     """
     for request in requests:
         if request.case_id != case.id:
@@ -398,7 +411,7 @@ def shared_conversation(
             continue
         if not turn_part.isdigit():
             continue
-        return list(
+        newest_first = list(
             session.scalars(
                 select(ConversationMessage)
                 .join(Conversation)
@@ -408,7 +421,9 @@ def shared_conversation(
                     ConversationMessage.turn <= int(turn_part),
                 )
                 .options(selectinload(ConversationMessage.relative))
-                .order_by(ConversationMessage.id)
+                .order_by(ConversationMessage.id.desc())
+                .limit(shown + 1)  # one more than shown: is there anything older?
             )
         )
-    return []
+        return newest_first[:shown][::-1], len(newest_first) > shown
+    return [], False

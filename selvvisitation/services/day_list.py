@@ -14,16 +14,14 @@ Like every service module: takes the session, never commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
+from selvvisitation.database import NoIndexOnSQLite
 from selvvisitation.domain.types import (
     CancelReason,
     DeclineReason,
@@ -147,23 +145,6 @@ class ListedVisit:
 _CANCELLED_BY = aliased(Relative)
 
 
-class _NoIndexOnSQLite(FunctionElement[Any]):
-    """The column, which SQLite's planner may not look up by its own index (SQLite's unary
-    +); any other database reads the plain column."""
-
-    inherit_cache = True
-
-
-@compiles(_NoIndexOnSQLite)
-def _plain_column(element: _NoIndexOnSQLite, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(_NoIndexOnSQLite, "sqlite")
-def _unindexed_column(element: _NoIndexOnSQLite, compiler: SQLCompiler, **kw: Any) -> str:
-    return "+" + compiler.process(element.clauses, **kw)
-
-
 # Built once: composing a select of 34 columns and 8 joins cost more than running it
 # (issue 17); each request binds its team and day. Columns only: an ORM entity among them
 # (the change, the move request) made every row go through the ORM's loading, some 0.4 ms
@@ -213,7 +194,7 @@ _DAY_LIST = (
     # SQLite's CPU on the demo's 30 visits, and not growing with the municipality's size).
     .outerjoin(
         VisitService,
-        and_(VisitService.visit_id == Visit.id, _NoIndexOnSQLite(VisitService.day) == Visit.day),
+        and_(VisitService.visit_id == Visit.id, NoIndexOnSQLite(VisitService.day) == Visit.day),
     )
     .outerjoin(Service, Service.id == VisitService.service_id)
     .outerjoin(VisitElement, VisitElement.visit_id == Visit.id)
@@ -344,28 +325,26 @@ class ListedWish:
 
 _ASKED_BY = aliased(Relative)
 
+# ListedSwap's fields read from the swap's own columns: the records are built by these
+# names from the row, so a column added to the select cannot shift a field.
+_SWAP_COLUMNS = tuple(
+    name
+    for name in (f.name for f in fields(ListedSwap))
+    if name not in {"created_by_relative", "dropped", "added"}
+)
+
 # staff_visits' swaps shown with visits, as columns (the same rows, in the same order, a
 # line per row): the ORM's joined loading of each swap's lines, their services and who
 # asked cost twice the statement (issue 17). Built once; each request binds its visits.
 _DAY_SWAPS = (
     select(
-        SwapRequest.id,
-        SwapRequest.reference,
-        SwapRequest.citizen_id,
-        SwapRequest.visit_id,
-        SwapRequest.period_start,
-        SwapRequest.period_end,
-        SwapRequest.from_standing_id,
-        SwapRequest.status,
-        SwapRequest.decline_reason,
-        SwapRequest.decline_text,
-        SwapRequest.lapsed_reason,
-        _ASKED_BY.name,
-        SwapLine.kind,
-        Service.name_da,
-        Service.name_en,
-        SwapLine.free_text,
-        SwapLine.minutes,
+        *(getattr(SwapRequest, name).label(name) for name in _SWAP_COLUMNS),
+        _ASKED_BY.name.label("asked_by"),
+        SwapLine.kind.label("line_kind"),
+        Service.name_da.label("service_da"),
+        Service.name_en.label("service_en"),
+        SwapLine.free_text.label("line_free_text"),
+        SwapLine.minutes.label("line_minutes"),
     )
     .outerjoin(_ASKED_BY, _ASKED_BY.id == SwapRequest.created_by_relative_id)
     .outerjoin(SwapLine, SwapLine.swap_id == SwapRequest.id)
@@ -387,15 +366,19 @@ def day_list_wishes(session: Session, visits: list[ListedVisit]) -> dict[int, Vi
     bound = wishes_bound(visits)
     swaps: dict[int, ListedSwap] = {}
     for row in session.execute(_DAY_SWAPS, bound):
-        swap = swaps.get(row[0])
+        columns = row._mapping
+        swap = swaps.get(columns["id"])
         if swap is None:
-            asked_by = None if row[11] is None else ListedRelative(row[11])
-            # Who asked, then id, reference … lapsed_reason: the select's first 11 columns.
-            swap = swaps[row[0]] = ListedSwap(asked_by, *cast("tuple[Any, ...]", row[:11]))
-        line_kind, service_da, service_en, free_text, minutes = cast("tuple[Any, ...]", row)[12:]
+            asked_by = columns["asked_by"]
+            swap = swaps[columns["id"]] = ListedSwap(
+                created_by_relative=None if asked_by is None else ListedRelative(asked_by),
+                **{name: columns[name] for name in _SWAP_COLUMNS},
+            )
+        line_kind = columns["line_kind"]
         if line_kind is not None:
-            service = None if service_da is None else Named(service_da, service_en)
-            line = ListedSwapLine(service, free_text, minutes)
+            service_da = columns["service_da"]
+            service = None if service_da is None else Named(service_da, columns["service_en"])
+            line = ListedSwapLine(service, columns["line_free_text"], columns["line_minutes"])
             if line_kind == "drop":
                 swap.dropped.append(line)
             elif line_kind == "add":
@@ -429,25 +412,30 @@ class ListedPriority:
 
 _PRIORITY_ASKED_BY = aliased(Relative)
 
+# ListedPriority's fields read from the priority's own columns, by name (as _SWAP_COLUMNS).
+_PRIORITY_COLUMNS = tuple(
+    name
+    for name in (f.name for f in fields(ListedPriority))
+    if name not in {"element", "created_by_relative"}
+)
+
+# ListedSwap's fields read from the swap's own columns: the records are built by these
+# names from the row, so a column added to the select cannot shift a field.
+_SWAP_COLUMNS = tuple(
+    name
+    for name in (f.name for f in fields(ListedSwap))
+    if name not in {"created_by_relative", "dropped", "added"}
+)
+
 # ael_visits.priorities_for's statement as columns (the same rows in the same order): the
 # ORM's loading of each priority with its element and who asked cost more than the
 # statement (issue 17). Built once; each request binds its visits.
 _DAY_PRIORITIES = (
     select(
-        VisitPriority.id,
-        VisitPriority.citizen_id,
-        VisitPriority.visit_id,
-        VisitPriority.standing_priority_id,
-        VisitPriority.period_start,
-        VisitPriority.period_end,
-        VisitPriority.kind,
-        VisitPriority.text,
-        VisitPriority.status,
-        VisitPriority.not_met_reason,
-        VisitPriority.not_met_text,
-        CareProgrammeElement.name_da,
-        CareProgrammeElement.name_en,
-        _PRIORITY_ASKED_BY.name,
+        *(getattr(VisitPriority, name).label(name) for name in _PRIORITY_COLUMNS),
+        CareProgrammeElement.name_da.label("element_da"),
+        CareProgrammeElement.name_en.label("element_en"),
+        _PRIORITY_ASKED_BY.name.label("asked_by"),
     )
     .outerjoin(CareProgrammeElement, CareProgrammeElement.id == VisitPriority.element_id)
     .outerjoin(_PRIORITY_ASKED_BY, _PRIORITY_ASKED_BY.id == VisitPriority.created_by_relative_id)
@@ -463,10 +451,13 @@ def day_list_priorities(session: Session, visits: list[ListedVisit]) -> dict[int
         return {}
     priorities = []
     for row in session.execute(_DAY_PRIORITIES, wishes_bound(visits)):
-        columns = cast("tuple[Any, ...]", row)
-        element_da, element_en, asked_by = columns[11:]  # the select's last three columns
-        element = None if element_da is None else Named(element_da, element_en)
-        relative = None if asked_by is None else ListedRelative(asked_by)
-        # The element and who asked, then id … not_met_text: the select's first 11 columns.
-        priorities.append(ListedPriority(element, relative, *columns[:11]))
+        columns = row._mapping
+        element_da, asked_by = columns["element_da"], columns["asked_by"]
+        priorities.append(
+            ListedPriority(
+                element=None if element_da is None else Named(element_da, columns["element_en"]),
+                created_by_relative=None if asked_by is None else ListedRelative(asked_by),
+                **{name: columns[name] for name in _PRIORITY_COLUMNS},
+            )
+        )
     return priorities_by_visit(visits, priorities)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from selvvisitation.database import NoIndexOnSQLite
 from selvvisitation.domain.notifications import NotificationEvent
 from selvvisitation.domain.policy import Policy
 from selvvisitation.domain.timeframe import window_bounds
@@ -93,27 +94,33 @@ def team_visits(session: Session, team_id: int | None, first: date, last: date) 
     """
     if team_id is None:
         return []
-    return list(
-        session.scalars(
-            select(Visit)
-            .outerjoin(
-                VisitService,
-                and_(VisitService.visit_id == Visit.id, VisitService.day == Visit.day),
-            )
-            .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
-            .options(
-                joinedload(Visit.citizen).options(_LISTED_CITIZEN),
-                contains_eager(Visit.services)
-                .joinedload(VisitService.service)
-                .load_only(*_LISTED_SERVICE),
-                # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
-                joinedload(Visit.elements).joinedload(VisitElement.element),
-                # Issue 14: cancellations, moves and move requests show on the team's lists.
-                joinedload(Visit.changes).joinedload(VisitChange.created_by_relative),
-                joinedload(Visit.move_requests),
-            )
-            .order_by(Visit.starts_at, Visit.id, VisitService.id)  # the lines in their order
-        ).unique()
+    return list(session.scalars(team_visits_select(team_id, first, last)).unique())
+
+
+def team_visits_select(team_id: int, first: date, last: date) -> Select[Visit]:
+    """team_visits' statement."""
+    return (
+        select(Visit)
+        .outerjoin(
+            VisitService,
+            # SQLite, without statistics, picked the day's index for this join and read
+            # every line of the municipality's day for each visit; it is kept to the visit
+            # id's (database.NoIndexOnSQLite, as services.day_list).
+            and_(VisitService.visit_id == Visit.id, NoIndexOnSQLite(VisitService.day) == Visit.day),
+        )
+        .where(Visit.team_id == team_id, Visit.day >= first, Visit.day <= last)
+        .options(
+            joinedload(Visit.citizen).options(_LISTED_CITIZEN),
+            contains_eager(Visit.services)
+            .joinedload(VisitService.service)
+            .load_only(*_LISTED_SERVICE),
+            # An AEL visit's lines (DOMAIN.md "Ældreloven"): elements, not minutes.
+            joinedload(Visit.elements).joinedload(VisitElement.element),
+            # Issue 14: cancellations, moves and move requests show on the team's lists.
+            joinedload(Visit.changes).joinedload(VisitChange.created_by_relative),
+            joinedload(Visit.move_requests),
+        )
+        .order_by(Visit.starts_at, Visit.id, VisitService.id)  # the lines in their order
     )
 
 

@@ -29,6 +29,8 @@ class CaseFile:
     session: Session
     case: Case
     today: date
+    # How many of the shared conversation's latest messages to show (?samtale=, clamped).
+    transcript_shown: int = case_reads.TRANSCRIPT_SHOWN
 
     def __post_init__(self) -> None:
         _ = self.services  # first: see the module's docstring
@@ -77,6 +79,9 @@ class CaseFile:
 
     def template_context(self) -> dict[str, Any]:
         requests, reports = self.sources
+        transcript, older = case_reads.shared_conversation(
+            self.session, self.case, requests, self.transcript_shown
+        )
         return {
             "case": self.case,
             "citizen": self.citizen,
@@ -94,7 +99,12 @@ class CaseFile:
             "call_backs": case_reads.call_backs(self.session, self.case),
             "assessment_visits": case_reads.assessment_visits(self.session, self.case),
             "consents": [c for c in self.citizen.consents if c.is_active()],
-            "transcript": case_reads.shared_conversation(self.session, self.case, requests),
+            "transcript": transcript,
+            "transcript_earlier": transcript[0].id
+            if older and self.transcript_shown < case_reads.TRANSCRIPT_MOST
+            else None,
+            "transcript_more": self.transcript_shown + case_reads.TRANSCRIPT_SHOWN,
+            "transcript_cut": older and self.transcript_shown >= case_reads.TRANSCRIPT_MOST,
             "t": Texts({s.code: s for s in self.services.values()}),
         }
 

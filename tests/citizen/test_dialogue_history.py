@@ -142,3 +142,48 @@ def test_without_javascript_an_answer_lands_on_the_latest_messages(client, page,
     assert "Dig: Dine rettigheder" in shown, "her answer"
     assert "Assistent: Tidligere besked 0" not in shown
     assert soup.select_one("#current-question") is not None
+
+
+def _fields(form) -> dict[str, str]:
+    """What the form posts of itself: its hidden fields (the turn, the citizen, ?vis=)."""
+    return {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+
+
+def test_without_javascript_an_answer_keeps_the_earlier_messages_she_asked_to_see(
+    client, page, household
+):
+    """Issue 17 and WCAG 2.1 SC 2.1.1: without JavaScript the answer is an ordinary post;
+    the earlier messages she opened with "Vis tidligere beskeder" stay shown on the page
+    the redirect lands on, not only the latest HISTORY_SHOWN."""
+    sign_in_citizen(client, household.citizen)
+    page.get("citizen.conversation")
+    history_of(household.citizen, 100)
+    expanded = page.get_url(f"/borger/samtale?vis={2 * HISTORY_SHOWN}")
+    form = expanded.select_one("#chat-form")
+    assert _fields(form)["vis"] == str(2 * HISTORY_SHOWN)
+
+    response = client.post(form["action"], data={**_fields(form), "answer": "rights"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/borger/samtale?vis={2 * HISTORY_SHOWN}#current-question"
+    )
+    soup = page.get_url(response.headers["Location"])
+    shown = _log(soup)
+    assert HISTORY_SHOWN < len(shown) <= 2 * HISTORY_SHOWN, "the earlier messages are still shown"
+    assert "Dig: Dine rettigheder" in shown, "her answer"
+    assert "Assistent: Tidligere besked 30" in shown  # 70 messages back: not among the latest 40
+    assert _fields(soup.select_one("#chat-form"))["vis"] == str(2 * HISTORY_SHOWN)
+
+
+@pytest.mark.parametrize(
+    ("posted", "kept"),
+    [("abc", None), ("5", None), (str(HISTORY_SHOWN), None), ("99999", str(HISTORY_MOST))],
+)
+def test_the_vis_an_answer_carries_is_clamped_as_the_page_s(client, page, household, posted, kept):
+    """Issue 17: the posted vis is read as ?vis= is, so no value makes a page show more
+    than HISTORY_MOST, and a strange one gives the ordinary page."""
+    sign_in_citizen(client, household.citizen)
+    page.get("citizen.conversation")
+    response = say(page, household.citizen, answer="rights", vis=posted)
+    wanted = "/borger/samtale" + (f"?vis={kept}" if kept else "") + "#current-question"
+    assert response.headers["Location"].endswith(wanted)
