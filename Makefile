@@ -67,9 +67,10 @@ run: demo-db ## Set up and run the app with demo data on http://127.0.0.1:8000
 
 test: setup browser test-only ## Set up and run the whole test suite
 
-# One worker per core (pytest-xdist); each has its own database (tests/conftest.py).
+# One worker per core (pytest-xdist); each has its own database (tests/conftest.py). The
+# slowest tests are listed at the end, so a run that grew shows where (CI must stay under 45 min).
 test-only: ## Run the test suite (after setup)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=15
 
 lint: $(BIN)/.installed ## Ruff lint and format check (both are CI gates)
 	$(BIN)/ruff check selvvisitation tests scripts
