@@ -260,13 +260,30 @@ def _page(
             if conversation is not None
             else []
         )
+        log, question = _partials(values, new)
         return jsonify(
             ok=not (form is not None and form.errors),
-            log=render_template("citizen/_dialogue_messages.html", **{**values, "messages": new}),
-            question=render_template("citizen/_dialogue_question.html", **values),
+            log=log,
+            question=question,
             restart=bool(conversation is not None and conversation.turn == 0),
         ), status
     return render_template("citizen/dialogue.html", **values), status
+
+
+def _partials(values: dict[str, Any], new: list[Any]) -> tuple[str, str]:
+    """The new messages and the next question, for dialogue.js, rendered with one template
+    context: render_template would work out the layout's context (municipality, navigation,
+    the session's countdown) again for each (issue 17). Nothing listens for Flask's
+    template signals, which render_template would send."""
+    context = dict(values)
+    current_app.update_template_context(context)
+    templates = current_app.jinja_env
+    return (
+        templates.get_template("citizen/_dialogue_messages.html").render(
+            {**context, "messages": new}
+        ),
+        templates.get_template("citizen/_dialogue_question.html").render(context),
+    )
 
 
 def _relative_limits() -> RelativeLimits:
