@@ -15,6 +15,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from selvvisitation import formatters
+from selvvisitation.i18n import request_translations
 
 
 def genitive(name: str) -> str:
@@ -200,7 +201,13 @@ class Texts:
 
     def __call__(self, msgid: Any, params: Mapping[str, Any] | None = None) -> str:
         """Translate a message id and fill in its readable parameters."""
-        text = gettext(str(msgid)) if not hasattr(msgid, "_args") else str(msgid)
+        # The request's catalogue, found once (i18n.request_translations): Flask-Babel's
+        # gettext finds it again for each of a turn's some 60 strings (issue 17).
+        text = (
+            request_translations().ugettext(str(msgid))
+            if not hasattr(msgid, "_args")
+            else str(msgid)
+        )
         if not params:
             return text
         readable = _Blank({key: self.value(key, value) for key, value in params.items()})
