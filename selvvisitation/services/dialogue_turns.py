@@ -165,10 +165,12 @@ def _read_the_rest(session: Session, citizen: Citizen) -> None:
     them again to every row of her decisions, grants and consents cost a third of the
     statement (issue 17). Where they are not held (expired by a commit), all is read."""
     held = inspect(citizen)
+    # Her id from the identity map: reading citizen.id would load an expired row for it.
+    citizen_id = held.identity[0] if held.identity is not None else citizen.id
     if held.expired or "municipality" in held.unloaded:
-        _read_again(session, citizen.id)
+        _read_again(session, citizen_id)
         return
-    session.execute(_READ_THE_REST, {"citizen_id": citizen.id}).unique().first()
+    session.execute(_READ_THE_REST, {"citizen_id": citizen_id}).unique().first()
 
 
 # Built once (issue 17: composing it cost about as much as running it).
