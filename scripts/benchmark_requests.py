@@ -38,9 +38,9 @@ Then, in this process with Flask's test client on the same database: the CPU tim
 SQL statements of one request of each page (of the Ældreloven turn, the "priority" answer
 alone) (BEGIN, COMMIT and ROLLBACK not counted, as in tests/statements.py). The CPU is
 taken as the throughput is: blocks of 10 requests, the trivial page's either side of each
-page's, round after round, and each page's ratio against its two neighbours. Finally each gunicorn worker's resident (RSS) and
-unique (USS) memory after everything it served. No figure here is a pass or fail, and
-nothing asserts on time.
+page's, round after round, and each page's ratio against its two neighbours. Finally
+each gunicorn worker's resident (RSS) and unique (USS) memory after everything it served.
+No figure here is a pass or fail, and nothing asserts on time.
 """
 
 from __future__ import annotations
