@@ -50,6 +50,7 @@ from selvvisitation.services.conversation_store import (
     latest_messages,
     latest_summary_id,
     messages_after,
+    messages_to_show,
     state_of,
 )
 from selvvisitation.services.dialogue_context import names_given, services_for
@@ -171,8 +172,7 @@ HISTORY_MOST = 400
 def _shown() -> int:
     """How many of the latest messages to show: ?vis=, or the vis the page's forms carry
     back without JavaScript, clamped (not a number: the default)."""
-    asked = request.values.get("vis", type=int) or HISTORY_SHOWN
-    return min(max(asked, HISTORY_SHOWN), HISTORY_MOST)
+    return messages_to_show(request.values.get("vis", type=int), HISTORY_SHOWN, HISTORY_MOST)
 
 
 def _kept() -> int | None:

@@ -152,6 +152,13 @@ _MESSAGES_AFTER = (
 )
 
 
+def messages_to_show(asked: int | None, least: int, most: int) -> int:
+    """How many of the latest messages a page shows for its ?vis= or ?samtale=: at least
+    ``least`` (also for no number at all), at most ``most``, so no value makes the page
+    cost more than that (issue 17)."""
+    return min(max(asked or least, least), most)
+
+
 def latest_messages(
     session: Session, conversation: Conversation, count: int
 ) -> tuple[list[ConversationMessage], bool]:

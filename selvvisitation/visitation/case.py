@@ -10,6 +10,7 @@ from selvvisitation.extensions import db
 from selvvisitation.security import audit
 from selvvisitation.security.access import allow
 from selvvisitation.services.case_reads import TRANSCRIPT_MOST, TRANSCRIPT_SHOWN
+from selvvisitation.services.conversation_store import messages_to_show
 from selvvisitation.visitation.access import case_or_404
 from selvvisitation.visitation.case_file import CaseFile
 from selvvisitation.visitation.views import blueprint
@@ -18,8 +19,9 @@ from selvvisitation.visitation.views import blueprint
 def _transcript_shown() -> int:
     """How many of the shared conversation's latest messages to show: ?samtale=, clamped
     (not a number: the default), as the citizen's own page reads ?vis=."""
-    asked = request.args.get("samtale", type=int) or TRANSCRIPT_SHOWN
-    return min(max(asked, TRANSCRIPT_SHOWN), TRANSCRIPT_MOST)
+    return messages_to_show(
+        request.args.get("samtale", type=int), TRANSCRIPT_SHOWN, TRANSCRIPT_MOST
+    )
 
 
 @blueprint.route("/sager/<int:case_id>")
