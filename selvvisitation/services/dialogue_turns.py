@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import Result, and_, bindparam, inspect, select
 from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -151,26 +151,34 @@ def show_conversation(
     return conversation, ctx
 
 
-def _read_again(session: Session, citizen_id: int) -> None:
+def _read_again(session: Session, citizen_id: int) -> Conversation | None:
     """The citizen, read again under the lock (lock_for_write let go of what was read
     before it) with what her context reads of her: municipality and policy, provider,
-    decisions with their grants, consents with their relatives. One statement, not one
-    each on first use (issue 17); a citizen has few decisions and few consents."""
-    session.execute(_READ_AGAIN, {"citizen_id": citizen_id}).unique().first()
+    decisions with their grants, consents with their relatives; and her open
+    conversation. One statement, not one each on first use (issue 17); a citizen has few
+    decisions and few consents, and one open conversation."""
+    return _her_conversation(session.execute(_READ_AGAIN, {"citizen_id": citizen_id}))
 
 
-def _read_the_rest(session: Session, citizen: Citizen) -> None:
+def _read_the_rest(session: Session, citizen: Citizen) -> Conversation | None:
     """Without the lock: what her context reads of her that the sign-in check has not
-    read in this transaction. That check read her municipality and its policy; joining
-    them again to every row of her decisions, grants and consents cost a third of the
-    statement (issue 17). Where they are not held (expired by a commit), all is read."""
+    read in this transaction, and her open conversation. That check read her municipality
+    and its policy; joining them again to every row of her decisions, grants and consents
+    cost a third of the statement (issue 17). Where they are not held (expired by a
+    commit), all is read."""
     held = inspect(citizen)
     # Her id from the identity map: reading citizen.id would load an expired row for it.
     citizen_id = held.identity[0] if held.identity is not None else citizen.id
     if held.expired or "municipality" in held.unloaded:
-        _read_again(session, citizen_id)
-        return
-    session.execute(_READ_THE_REST, {"citizen_id": citizen_id}).unique().first()
+        return _read_again(session, citizen_id)
+    return _her_conversation(session.execute(_READ_THE_REST, {"citizen_id": citizen_id}))
+
+
+def _her_conversation(rows: Result[tuple[Citizen, Conversation | None]]) -> Conversation | None:
+    # Every row is hers and all are read, so the joined collections are whole; the first
+    # row has her newest open conversation (_HER_ROWS).
+    first = rows.unique().first()
+    return None if first is None else first[1]
 
 
 # Built once (issue 17: composing it cost about as much as running it).
@@ -179,12 +187,22 @@ _HER_LINES = (
     joinedload(Citizen.decisions).joinedload(Decision.granted_services),
     joinedload(Citizen.consents).joinedload(Consent.relative),
 )
-_READ_AGAIN = (
-    select(Citizen)
+# Her open conversation on every row: she has one (starting over closes the last first), so
+# it multiplies none of the joined rows; were there two, the newest is read, as
+# open_conversation reads it.
+_HER_ROWS = (
+    select(Citizen, Conversation)
+    .outerjoin(
+        Conversation,
+        and_(Conversation.citizen_id == Citizen.id, Conversation.closed_at.is_(None)),
+    )
     .where(Citizen.id == bindparam("citizen_id"))
-    .options(joinedload(Citizen.municipality).joinedload(Municipality.policy), *_HER_LINES)
+    .order_by(Conversation.id.desc())
 )
-_READ_THE_REST = select(Citizen).where(Citizen.id == bindparam("citizen_id")).options(*_HER_LINES)
+_READ_AGAIN = _HER_ROWS.options(
+    joinedload(Citizen.municipality).joinedload(Municipality.policy), *_HER_LINES
+)
+_READ_THE_REST = _HER_ROWS.options(*_HER_LINES)
 
 
 def begin_turn(
@@ -205,16 +223,15 @@ def begin_turn(
     under the lock, as before.
     """
     if not lock:
-        _read_the_rest(session, viewer.citizen)  # what the context reads of her, at once
+        conversation = _read_the_rest(session, viewer.citizen)  # and what her context reads
         ctx = viewer.context(session)
-        conversation = open_conversation(session, viewer.citizen)
         if conversation is not None and not holds_stale_cpr(conversation, idle_since):
             return Turn(conversation, ctx, viewer, locked=False)
     citizen_id = viewer.citizen.id  # read before the lock lets go of it
     lock_for_write(session)
-    _read_again(session, citizen_id)
+    conversation = _read_again(session, citizen_id)
     ctx = viewer.context(session)
-    conversation = current_conversation(session, viewer.citizen, ctx)
+    conversation = conversation or start_conversation(session, viewer.citizen, ctx)
     if forget_stale_cpr(conversation, ctx, idle_since):
         session.commit()
         lock_for_write(session)
@@ -284,9 +301,9 @@ def _again_under_the_lock(session: Session, turn: Turn) -> Turn:
     effect checks must hold until it writes: rule 4); STALE if another answer came first."""
     read_at, citizen_id = turn.conversation.turn, turn.viewer.citizen.id
     lock_for_write(session)
-    _read_again(session, citizen_id)
+    conversation = _read_again(session, citizen_id)
     ctx = turn.viewer.context(session)
-    conversation = current_conversation(session, turn.viewer.citizen, ctx)
+    conversation = conversation or start_conversation(session, turn.viewer.citizen, ctx)
     if conversation.turn != read_at:
         session.rollback()
         return Turn(conversation, ctx, turn.viewer, STALE)

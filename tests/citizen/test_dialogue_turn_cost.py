@@ -27,7 +27,7 @@ FETCH = {"X-Requested-With": "fetch"}
 # Ældreloven citizen's "priority" asks which coming visit. With dialogue.js one statement
 # more reads the new messages back for their ids. This ratchet holds what was reached,
 # with JavaScript; lower it, never raise it.
-MOST_STATEMENTS = {"rights": 7, "my_help": 10, "priority": 9}
+MOST_STATEMENTS = {"rights": 6, "my_help": 9, "priority": 8}
 TARGET_STATEMENTS = 10
 SEL, AEL = "household", "AEL household"
 ANSWERS = [("rights", SEL), ("my_help", SEL), ("priority", AEL)]
