@@ -174,11 +174,14 @@ def _read_the_rest(session: Session, citizen: Citizen) -> Conversation | None:
     return _her_conversation(session.execute(_READ_THE_REST, {"citizen_id": citizen_id}))
 
 
-def _her_conversation(rows: Result[tuple[Citizen, Conversation | None]]) -> Conversation | None:
+def _her_conversation(rows: Result[Citizen, Conversation | None]) -> Conversation | None:
     # Every row is hers and all are read, so the joined collections are whole; the first
     # row has her newest open conversation (_HER_ROWS).
     first = rows.unique().first()
-    return None if first is None else first[1]
+    if first is None:
+        return None
+    _, conversation = first.tuple()
+    return conversation
 
 
 # Built once (issue 17: composing it cost about as much as running it).
