@@ -180,7 +180,7 @@ def _her_conversation(rows: Result[Citizen, Conversation | None]) -> Conversatio
     first = rows.unique().first()
     if first is None:
         return None
-    _, conversation = first.tuple()
+    _, conversation = first
     return conversation
 
 
