@@ -10,9 +10,14 @@ connections wait in the gthread worker's poller, not in a thread, so this costs 
 """
 
 import itertools
+import os
+
+from selvvisitation.config import worker_threads
 
 worker_class = "gthread"
-threads = 8
+# One on SQLite, more on PostgreSQL: config.worker_threads says why. --threads (or
+# GUNICORN_CMD_ARGS) on the command line still decides over this.
+threads = worker_threads(os.environ.get("DATABASE_URL"))
 keepalive = 75
 
 # Load the app once in the master, before forking: the workers share every page of code and
@@ -37,7 +42,7 @@ M_ARENA_MAX = -8
 # the high-water mark of its busiest moment resident (issue 17: about 6 MB of a worker
 # after a thousand mixed requests). malloc_trim takes well under a millisecond.
 TRIM_EVERY_REQUESTS = 200
-_served = itertools.count(1)  # next() on it is atomic in CPython: the 8 threads share it
+_served = itertools.count(1)  # next() on it is atomic in CPython: a worker's threads share it
 _malloc_trim = None
 
 

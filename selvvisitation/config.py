@@ -86,6 +86,25 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'selvvisitation.db'}"
 
 
+# gunicorn's threads per worker (gunicorn.conf.py), by the database (issue 17). SQLite lets
+# one transaction write at a time, to the whole file: a worker's threads can only wait their
+# turn for it, and while they wait they take the interpreter's lock from the one that works.
+# On SQLite, with 2 workers on 2 cores, 8 threads made a dialogue turn cost about 40 % more of
+# a worker's CPU than 1 thread did, and 2 threads most of that (scripts/benchmark_requests.py;
+# the figures are in issue 17's note). A database server lets transactions run side by side,
+# and a thread waits on the network for each statement, so there more threads serve more.
+SQLITE_THREADS = 1
+DATABASE_SERVER_THREADS = 8
+
+
+def worker_threads(database_url: str | None) -> int:
+    """How many requests a gunicorn worker serves at once for ``database_url`` (None: the
+    SQLite file in the instance folder, as _database_url reads it)."""
+    if not database_url or database_url.startswith("sqlite"):
+        return SQLITE_THREADS
+    return DATABASE_SERVER_THREADS
+
+
 def replica_binds(url: str | None) -> dict[str, dict[str, object]]:
     """SQLALCHEMY_BINDS for a read replica at ``url`` (issue 16), or none without one.
 
