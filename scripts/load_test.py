@@ -822,7 +822,13 @@ def main() -> int:
         "--ramp", type=float, default=10.0, help="seconds over which the users arrive (sign in)"
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per gunicorn worker (default: gunicorn.conf.py's for the database, "
+        "config.worker_threads: 2 on SQLite, 8 on PostgreSQL)",
+    )
     parser.add_argument(
         "--keep-alive",
         type=int,
@@ -845,6 +851,10 @@ def main() -> int:
         url = f"sqlite:///{tmp / 'load.db'}"
         if args.postgres:
             url, drop_database = _postgres_database(args.postgres)
+        if args.threads is None:  # as gunicorn.conf.py chooses, so the figure names it
+            from selvvisitation.config import worker_threads
+
+            args.threads = worker_threads(url)
         env = dict(os.environ)
         env.update(
             SELVVISITATION_CONFIG="demo",

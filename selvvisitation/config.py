@@ -89,11 +89,15 @@ def _database_url() -> str:
 # gunicorn's threads per worker (gunicorn.conf.py), by the database (issue 17). SQLite lets
 # one transaction write at a time, to the whole file: a worker's threads can only wait their
 # turn for it, and while they wait they take the interpreter's lock from the one that works.
-# On SQLite, with 2 workers on 2 cores, 8 threads made a dialogue turn cost about 40 % more of
-# a worker's CPU than 1 thread did, and 2 threads most of that (scripts/benchmark_requests.py;
-# the figures are in issue 17's note). A database server lets transactions run side by side,
-# and a thread waits on the network for each statement, so there more threads serve more.
-SQLITE_THREADS = 1
+# On SQLite, with 2 workers on 2 cores, a dialogue turn cost a worker about 40 % more CPU
+# with 8 threads than with 1, and the turn and the day list served 13-19 % of the trivial
+# page's requests, against 19-26 % with 1. But with 1, a request waits behind one that
+# waits for the lock or its commit: the day list's p99 was 3.9 times its median in two of
+# four runs (the target is at most 3). Two threads, one working while one waits, kept it
+# at 1.5-2.3, with 17-24 % (scripts/benchmark_requests.py; issue 17's note has the runs). A database
+# server lets transactions run side by side, and a thread waits on the network for each
+# statement, so there more threads serve more.
+SQLITE_THREADS = 2
 DATABASE_SERVER_THREADS = 8
 
 
