@@ -182,6 +182,13 @@ def _kept() -> int | None:
     return shown if shown != HISTORY_SHOWN else None
 
 
+# A form from another citizen's page lands on the current citizen's conversation, with the
+# history she expanded still expanded, as after an answer (security.acting_for).
+_lands_on_conversation = lands_on(
+    "citizen.conversation", conversation=True, keeps=lambda: {"vis": _kept()}
+)
+
+
 def _log(conversation: Conversation | None, shown: int) -> tuple[list[Any], bool]:
     """The latest ``shown`` messages without the question asked now (it is shown with its
     form), and whether older ones are left out."""
@@ -343,7 +350,7 @@ STALE = _l("This question has already been answered. Here is the question asked 
 
 @blueprint.route("/samtale/svar", methods=["POST"])
 @allow(CITIZEN_ACT)
-@lands_on("citizen.conversation", conversation=True)
+@_lands_on_conversation
 @explain_refusal(consent_changed)
 def conversation_answer() -> Any:
     actor = current_actor()
@@ -437,7 +444,7 @@ def _control(action: str) -> Any:
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])
 @allow(CITIZEN_ACT)
-@lands_on("citizen.conversation", conversation=True)
+@_lands_on_conversation
 @explain_refusal(consent_changed)
 def conversation_back() -> Any:
     return _control("back")
@@ -445,7 +452,7 @@ def conversation_back() -> Any:
 
 @blueprint.route("/samtale/ring-op", methods=["POST"])
 @allow(CITIZEN_ACT)
-@lands_on("citizen.conversation", conversation=True)
+@_lands_on_conversation
 @explain_refusal(consent_changed)
 def conversation_call_back() -> Any:
     """ "Ring mig op" from any step of the conversation (issue 13)."""
@@ -454,7 +461,7 @@ def conversation_call_back() -> Any:
 
 @blueprint.route("/samtale/forfra", methods=["POST"])
 @allow(CITIZEN_ACT)
-@lands_on("citizen.conversation", conversation=True)
+@_lands_on_conversation
 @explain_refusal(consent_changed)
 def conversation_restart() -> Any:
     return _control("restart")

@@ -20,7 +20,7 @@ A new route is checked by default, so a new form cannot forget it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, request, url_for
@@ -58,17 +58,24 @@ EXEMPT: dict[str, str] = {
 # The page of the current citizen a refused form lands on, when it is not the start page.
 _LANDS_ON = "lands_on"
 _CONVERSATION = "in_conversation"
+_KEEPS = "lands_keeping"
 
 
 def lands_on[F: Callable[..., Any]](
-    endpoint: str, *, conversation: bool = False
+    endpoint: str,
+    *,
+    conversation: bool = False,
+    keeps: Callable[[], Mapping[str, Any]] | None = None,
 ) -> Callable[[F], F]:
     """Name the page (of the current citizen) a form from another citizen's page lands
-    on; ``conversation`` when that page is the conversation, so the message says so."""
+    on; ``conversation`` when that page is the conversation, so the message says so;
+    ``keeps`` gives the values of that page's URL the refused form carries back (the
+    conversation's ?vis=), read from the posted form."""
 
     def decorate(view: F) -> F:
         setattr(view, _LANDS_ON, endpoint)
         setattr(view, _CONVERSATION, conversation)
+        setattr(view, _KEEPS, keeps)
         return view
 
     return decorate
@@ -154,7 +161,8 @@ def install(app: Flask) -> None:
         if message is None:
             return None
         flash(message, "error")
-        url = url_for(getattr(view, _LANDS_ON, "citizen.index"))
+        keeps = getattr(view, _KEEPS, None)
+        url = url_for(getattr(view, _LANDS_ON, "citizen.index"), **(keeps() if keeps else {}))
         if request.headers.get("X-Requested-With") == "fetch":
             return jsonify(ok=True, redirect=url)  # dialogue.js goes there
         return redirect(url)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
@@ -145,46 +146,46 @@ class ListedVisit:
 _CANCELLED_BY = aliased(Relative)
 
 
+def _leading_fields(record: type, *then: str) -> tuple[str, ...]:
+    """The record's fields before ``then``, which must be its last, in that order.
+
+    They are read from its table's columns of the same names and given to the record by
+    position, in its own order: as cheap as the statement's positions were, and a field
+    moved in the record cannot take another's value unnoticed.
+    """
+    names = tuple(f.name for f in fields(record))
+    if names[len(names) - len(then) :] != then:
+        raise TypeError(f"{record.__name__}'s last fields are not {then}")
+    return names[: len(names) - len(then)]
+
+
+_VISIT_COLUMNS = _leading_fields(
+    ListedVisit, "citizen", "services", "elements", "changes", "move_requests"
+)
+_CITIZEN_COLUMNS = _leading_fields(ListedCitizen)
+_CHANGE_COLUMNS = _leading_fields(ListedChange, "created_by_relative")
+_MOVE_COLUMNS = _leading_fields(ListedMoveRequest)
+
 # Built once: composing a select of 34 columns and 8 joins cost more than running it
 # (issue 17); each request binds its team and day. Columns only: an ORM entity among them
 # (the change, the move request) made every row go through the ORM's loading, some 0.4 ms
-# of a day list's 1.3.
+# of a day list's 1.3. Each column is labelled and read by its label (_AT), so two columns
+# changing places cannot mix the records' fields.
 _DAY_LIST = (
     select(
-        Visit.id,
-        Visit.citizen_id,
-        Visit.day,
-        Visit.starts_at,
-        Visit.ends_at,
-        Visit.time_frame_minutes,
-        Visit.cancelled,
-        Visit.recorded_at,
-        Visit.planned_staff_id,
-        Citizen.name,
-        Citizen.address,
-        Citizen.phone,
-        Citizen.access_note,
-        VisitService.id,
-        VisitService.planned_minutes,
-        VisitService.outcome,
-        Service.name_da,
-        Service.name_en,
-        VisitElement.id,
-        CareProgrammeElement.name_da,
-        CareProgrammeElement.name_en,
-        VisitChange.id,
-        VisitChange.kind,
-        VisitChange.by_provider,
-        VisitChange.reason,
-        VisitChange.reason_text,
-        VisitChange.old_starts_at,
-        VisitChange.notice_due,
-        VisitChange.created_at,
-        VisitChange.created_by_relative_id,
-        _CANCELLED_BY.name,
-        MoveRequest.id,
-        MoveRequest.status,
-        MoveRequest.wish,
+        *(getattr(Visit, name).label(name) for name in _VISIT_COLUMNS),
+        *(getattr(Citizen, name).label(name) for name in _CITIZEN_COLUMNS),
+        VisitService.id.label("service_line"),
+        VisitService.planned_minutes.label("planned_minutes"),
+        VisitService.outcome.label("outcome"),
+        Service.name_da.label("service_da"),
+        Service.name_en.label("service_en"),
+        VisitElement.id.label("element_line"),
+        CareProgrammeElement.name_da.label("element_da"),
+        CareProgrammeElement.name_en.label("element_en"),
+        *(getattr(VisitChange, name).label(f"change_{name}") for name in _CHANGE_COLUMNS),
+        _CANCELLED_BY.name.label("change_relative"),
+        *(getattr(MoveRequest, name).label(f"move_{name}") for name in _MOVE_COLUMNS),
     )
     .join(Citizen, Citizen.id == Visit.citizen_id)
     # The lines on their own day too: where visit_service is partitioned by month only
@@ -215,6 +216,30 @@ _DAY_LIST = (
     )
 )
 
+# Each label's position in _DAY_LIST's rows, found once: indexing the row costs a fraction
+# of row._mapping, which builds a mapping for every row (some 0.8 µs on SQLAlchemy 2.1).
+_AT = {label: at for at, label in enumerate(_DAY_LIST.selected_columns.keys())}
+
+
+def _read(*labels: str) -> itemgetter[Any]:
+    """The row's values of these labels, in their order."""
+    return itemgetter(*(_AT[label] for label in labels))
+
+
+# What a row gives each record, read by the columns' labels in the record's field order.
+_VISIT = _read(*_VISIT_COLUMNS)
+_CITIZEN = _read(*_CITIZEN_COLUMNS)
+_SERVICE = _read("planned_minutes", "outcome", "service_da", "service_en")
+_ELEMENT = _read("element_da", "element_en")
+_CHANGE = _read(*(f"change_{name}" for name in _CHANGE_COLUMNS))
+_MOVE = _read(*(f"move_{name}" for name in _MOVE_COLUMNS))
+_VISIT_ID = _AT["id"]
+_SERVICE_LINE = _AT["service_line"]
+_ELEMENT_LINE = _AT["element_line"]
+_CHANGE_ID = _AT["change_id"]
+_CHANGE_RELATIVE = _AT["change_relative"]
+_MOVE_ID = _AT["move_id"]
+
 
 def day_list(session: Session, team_id: int | None, day: date) -> list[ListedVisit]:
     """The team's visits of the day in time order, as services.staff_visits.team_visits
@@ -227,63 +252,38 @@ def day_list(session: Session, team_id: int | None, day: date) -> list[ListedVis
     # Each line once: the joins repeat a visit's row for every combination of its lines.
     seen: set[tuple[str, int]] = set()
     for row in rows:
-        visit = visits.get(row[0])
+        visit = visits.get(row[_VISIT_ID])
         if visit is None:
-            visit = visits[row[0]] = ListedVisit(
-                id=row[0],
-                citizen_id=row[1],
-                day=row[2],
-                starts_at=row[3],
-                ends_at=row[4],
-                time_frame_minutes=row[5],
-                cancelled=row[6],
-                recorded_at=row[7],
-                planned_staff_id=row[8],
-                citizen=ListedCitizen(
-                    name=row[9], address=row[10], phone=row[11], access_note=row[12]
-                ),
-            )
-        _gather(visit, row[13:], seen)
+            citizen = ListedCitizen(*_CITIZEN(row))
+            # Its own fields from the row, in its order (_leading_fields), then the citizen.
+            visit = visits[row[_VISIT_ID]] = ListedVisit(*_VISIT(row) + (citizen,))
+        _gather(visit, row, seen)
     return list(visits.values())
 
 
-def _gather(visit: ListedVisit, lines: Any, seen: set[tuple[str, int]]) -> None:
+def _gather(visit: ListedVisit, row: Any, seen: set[tuple[str, int]]) -> None:
     """The row's service line, element, change and move request, each once."""
-    # The columns after the citizen's, in _DAY_LIST's order.
-    (
-        service_line, minutes, outcome, service_da, service_en,
-        element_line, element_da, element_en,
-        change, kind, by_provider, reason, reason_text, old_starts_at, notice_due,
-        created_at, relative_id, relative_name,
-        move, move_status, move_wish,
-    ) = lines  # fmt: skip
+    service_line = row[_SERVICE_LINE]
     if service_line is not None and ("s", service_line) not in seen:
         seen.add(("s", service_line))
+        minutes, outcome, service_da, service_en = _SERVICE(row)
         service = None if service_da is None else Named(service_da, service_en)
-        visit.services.append(ListedService(service, minutes, outcome))
+        visit.services.append(ListedService(service, planned_minutes=minutes, outcome=outcome))
+    element_line = row[_ELEMENT_LINE]
     if element_line is not None and ("e", element_line) not in seen:
         seen.add(("e", element_line))
+        element_da, element_en = _ELEMENT(row)
         visit.elements.append(ListedElement(Named(element_da, element_en)))
+    change = row[_CHANGE_ID]
     if change is not None and ("c", change) not in seen:
         seen.add(("c", change))
+        relative_name = row[_CHANGE_RELATIVE]
         relative = None if relative_name is None else ListedRelative(relative_name)
-        visit.changes.append(
-            ListedChange(
-                change,
-                kind,
-                by_provider,
-                reason,
-                reason_text,
-                old_starts_at,
-                notice_due,
-                created_at,
-                relative_id,
-                relative,
-            )
-        )
+        visit.changes.append(ListedChange(*_CHANGE(row) + (relative,)))
+    move = row[_MOVE_ID]
     if move is not None and ("m", move) not in seen:
         seen.add(("m", move))
-        visit.move_requests.append(ListedMoveRequest(move, move_status, move_wish))
+        visit.move_requests.append(ListedMoveRequest(*_MOVE(row)))
 
 
 @dataclass(frozen=True)
@@ -417,14 +417,6 @@ _PRIORITY_COLUMNS = tuple(
     name
     for name in (f.name for f in fields(ListedPriority))
     if name not in {"element", "created_by_relative"}
-)
-
-# ListedSwap's fields read from the swap's own columns: the records are built by these
-# names from the row, so a column added to the select cannot shift a field.
-_SWAP_COLUMNS = tuple(
-    name
-    for name in (f.name for f in fields(ListedSwap))
-    if name not in {"created_by_relative", "dropped", "added"}
 )
 
 # ael_visits.priorities_for's statement as columns (the same rows in the same order): the

@@ -11,11 +11,12 @@ from bs4 import BeautifulSoup
 from flask import url_for
 from sqlalchemy import select
 
+from selvvisitation.citizen.dialogue_views import HISTORY_MOST, HISTORY_SHOWN
 from selvvisitation.domain.types import ConsentScope
 from selvvisitation.extensions import db
 from selvvisitation.models import Conversation
 from tests.citizen.conftest import build_household
-from tests.citizen.dialogue_helpers import message_count, say
+from tests.citizen.dialogue_helpers import history_of, message_count, say
 from tests.clock import MONDAY
 from tests.pages import csrf_token, sign_in_citizen, sign_in_relative
 
@@ -133,3 +134,35 @@ def test_a_citizen_posting_another_id_is_refused_without_a_name(client, page, tw
         "Siden var til en anden person, så intet blev gemt. Her er samtalen med Karl Hansen."
     ]
     assert message_count() == before
+
+
+@pytest.mark.parametrize(
+    ("posted", "kept"),
+    [(str(2 * HISTORY_SHOWN), str(2 * HISTORY_SHOWN)), ("99999", str(HISTORY_MOST)), ("abc", None)],
+)
+def test_the_answer_from_the_other_tab_lands_with_the_earlier_messages_she_opened(
+    client, page, two_citizens, posted, kept
+):
+    """Issue 17: without JavaScript the conversation's forms carry ?vis= back (the earlier
+    messages she opened with "Vis tidligere beskeder"); a form refused as another
+    citizen's lands on the conversation with them still shown, clamped as the page's ?vis=
+    is, as an answer that is not refused does."""
+    inger, karl, relative = two_citizens
+    sign_in_relative(client, relative, karl)
+    page.get("citizen.conversation")
+    history_of(karl, 100)
+    sign_in_relative(client, relative, inger)
+    page.get("citizen.conversation")
+    history_of(inger, 100)
+    expanded = page.get_url(f"/borger/samtale?vis={2 * HISTORY_SHOWN}")
+    form = expanded.select_one(f"form[action='{url_for('citizen.conversation_answer')}']")
+    tab_for_inger = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    assert tab_for_inger["vis"] == str(2 * HISTORY_SHOWN)
+    choose(client, relative, karl)
+
+    response = page.post(
+        "citizen.conversation_answer", {**tab_for_inger, "vis": posted, "answer": "swap"}
+    )
+
+    assert response.location == url_for("citizen.conversation", vis=kept)
+    assert flashed(client)[0].startswith("Siden var til Inger Jensen")
