@@ -491,6 +491,8 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
             session.add(citizen)
             grants = {}
             for decision in template.decisions:
+                if decision.superseded_at is not None:
+                    continue  # history, kept unchanged (models.decision): the load needs none
                 copy = _clone(Decision, decision, citizen=citizen)
                 session.add(copy)
                 for grant in session.scalars(
@@ -851,10 +853,6 @@ def main() -> int:
         url = f"sqlite:///{tmp / 'load.db'}"
         if args.postgres:
             url, drop_database = _postgres_database(args.postgres)
-        if args.threads is None:  # as gunicorn.conf.py chooses, so the figure names it
-            from selvvisitation.config import worker_threads
-
-            args.threads = worker_threads(url)
         env = dict(os.environ)
         env.update(
             SELVVISITATION_CONFIG="demo",
@@ -865,6 +863,11 @@ def main() -> int:
         )
         workers = users // 2
         citizens, usernames, password = _prepare(env, users - workers, workers)
+        if args.threads is None:  # as gunicorn.conf.py chooses, so the figure names it
+            # Imported once _prepare has set the environment: config reads it on import.
+            from selvvisitation.config import worker_threads
+
+            args.threads = worker_threads(url)
         stats, elapsed, ramp, server_trouble = _serve_and_run(
             args, env, tmp, citizens, usernames, password, seconds
         )
