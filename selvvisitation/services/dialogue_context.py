@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, defer, joinedload, scoped_session, selectinl
 from selvvisitation.domain import dialogue_steps, priority_rules
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
 from selvvisitation.domain.fsiii_elderly import ELDERLY_CODES
+from selvvisitation.domain.timeframe import CatalogueService
 from selvvisitation.domain.types import (
     ElementOutcome,
     LegalBasis,
@@ -493,8 +494,6 @@ def build_context(
         may_act=may_act,
         policy=policy_for(citizen.municipality),
         granted=tuple(granted_for(citizen.current_decision)),
-        # catalogue_for's entries, from the catalogue read above.
-        catalogue={code: catalogue_entry(s) for code, s in services.items() if s.active},
         phones={
             "citizen": citizen.phone or "",
             "visitation": citizen.municipality.visitation_phone or "",
@@ -505,6 +504,9 @@ def build_context(
         choice_history=functools.cache(functools.partial(choice_history_for, session, citizen)),
         legal_basis=LegalBasis.AEL if ael else LegalBasis.SEL,
         later={
+            # catalogue_for's entries, from the catalogue read above: 51 records a turn,
+            # made only for the steps that check a service against it (issue 17).
+            "catalogue": functools.partial(_catalogue_entries, services),
             # The words the free-text answer is matched against: only a typed answer reads them.
             "services": functools.partial(
                 matchable, session, citizen.municipality_id, list(services.values())
@@ -519,6 +521,10 @@ def build_context(
             **(_ael_context(session, citizen) if ael else {}),
         },
     )
+
+
+def _catalogue_entries(services: dict[str, Service]) -> dict[str, CatalogueService]:
+    return {code: catalogue_entry(s) for code, s in services.items() if s.active}
 
 
 def _consents(citizen: Citizen, relative_id: int | None) -> tuple[dialogue_steps.ConsentInfo, ...]:

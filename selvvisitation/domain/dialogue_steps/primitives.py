@@ -73,6 +73,7 @@ class ConsentInfo:
 # read on first use, so a turn reads only what its steps show (issue 17: every turn read
 # all of them). Their defaults are factories, so no class attribute hides a field not read.
 LATER = (
+    "catalogue",
     "services",
     "visits",
     "consents",
