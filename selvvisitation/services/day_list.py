@@ -159,6 +159,12 @@ def _leading_fields(record: type, *then: str) -> tuple[str, ...]:
     return names[: len(names) - len(then)]
 
 
+def _labelled(model: Any, names: tuple[str, ...], prefix: str = "") -> list[Any]:
+    """The model's columns of these names, each labelled with its name after ``prefix``:
+    the rows are read by label, never by position."""
+    return [getattr(model, name).label(f"{prefix}{name}") for name in names]
+
+
 _VISIT_COLUMNS = _leading_fields(
     ListedVisit, "citizen", "services", "elements", "changes", "move_requests"
 )
@@ -173,8 +179,8 @@ _MOVE_COLUMNS = _leading_fields(ListedMoveRequest)
 # changing places cannot mix the records' fields.
 _DAY_LIST = (
     select(
-        *(getattr(Visit, name).label(name) for name in _VISIT_COLUMNS),
-        *(getattr(Citizen, name).label(name) for name in _CITIZEN_COLUMNS),
+        *_labelled(Visit, _VISIT_COLUMNS),
+        *_labelled(Citizen, _CITIZEN_COLUMNS),
         VisitService.id.label("service_line"),
         VisitService.planned_minutes.label("planned_minutes"),
         VisitService.outcome.label("outcome"),
@@ -183,9 +189,9 @@ _DAY_LIST = (
         VisitElement.id.label("element_line"),
         CareProgrammeElement.name_da.label("element_da"),
         CareProgrammeElement.name_en.label("element_en"),
-        *(getattr(VisitChange, name).label(f"change_{name}") for name in _CHANGE_COLUMNS),
+        *_labelled(VisitChange, _CHANGE_COLUMNS, "change_"),
         _CANCELLED_BY.name.label("change_relative"),
-        *(getattr(MoveRequest, name).label(f"move_{name}") for name in _MOVE_COLUMNS),
+        *_labelled(MoveRequest, _MOVE_COLUMNS, "move_"),
     )
     .join(Citizen, Citizen.id == Visit.citizen_id)
     # The lines on their own day too: where visit_service is partitioned by month only
@@ -338,7 +344,7 @@ _SWAP_COLUMNS = tuple(
 # asked cost twice the statement (issue 17). Built once; each request binds its visits.
 _DAY_SWAPS = (
     select(
-        *(getattr(SwapRequest, name).label(name) for name in _SWAP_COLUMNS),
+        *_labelled(SwapRequest, _SWAP_COLUMNS),
         _ASKED_BY.name.label("asked_by"),
         SwapLine.kind.label("line_kind"),
         Service.name_da.label("service_da"),
@@ -424,7 +430,7 @@ _PRIORITY_COLUMNS = tuple(
 # statement (issue 17). Built once; each request binds its visits.
 _DAY_PRIORITIES = (
     select(
-        *(getattr(VisitPriority, name).label(name) for name in _PRIORITY_COLUMNS),
+        *_labelled(VisitPriority, _PRIORITY_COLUMNS),
         CareProgrammeElement.name_da.label("element_da"),
         CareProgrammeElement.name_en.label("element_en"),
         _PRIORITY_ASKED_BY.name.label("asked_by"),
