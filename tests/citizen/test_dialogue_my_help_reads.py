@@ -1,0 +1,172 @@
+""" "Se min hjælp" reads the visits it shows, not every visit of the coming weeks (issue 17).
+
+The answer shows her help and her next visits (DOMAIN.md: the citizen sees her help and
+her visits). A citizen with a visit every day has 15-17 in the 21 days a swap may be
+booked in (dialogue_context.PLAN_DAYS); making all of them and their lines into objects,
+with every visit's swaps, was an eighth of a "Se min hjælp" turn in the server, for the
+five it shows. It now reads those five, as plain columns with what is planned at each
+(no objects made), in one statement. The steps that book a swap or set a priority still
+see every coming visit, and where a step has read them already, "Min hjælp" shows the
+first five of those and reads no visit again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from selvvisitation.domain.types import ActorKind, SwapStatus
+from selvvisitation.extensions import db
+from selvvisitation.models import Citizen, SwapRequest, Visit
+from selvvisitation.services import dialogue_context
+from tests.citizen.ael_household import build_ael_household
+from tests.citizen.conftest import build_household
+from tests.clock import MONDAY
+
+pytestmark = pytest.mark.today(MONDAY)
+
+EVERY_DAY = 14  # more coming visits than "Min hjælp" shows
+
+
+def _fresh_context(citizen_id: int):
+    """Her context as a turn builds it: a new session, nothing of hers held yet."""
+    db.session.expunge_all()
+    citizen = db.session.get(Citizen, citizen_id)
+    return dialogue_context.build_context(
+        db.session, citizen, relative_id=None, may_act=True, language="da"
+    )
+
+
+def _visits_made():
+    """The Visit objects the ORM makes from here on (the session holds them only weakly)."""
+    made: list[int] = []
+    event.listen(Visit, "load", lambda target, _context: made.append(target.id))
+    return made
+
+
+def _statements():
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def _every_day(factories, household, start_hour: int = 8) -> None:
+    """A visit each coming day, the household's first visit's lines on each."""
+    for n in range(2, EVERY_DAY + 2):
+        day = household.visit.day + timedelta(days=n)
+        visit = factories.Visit(
+            citizen=household.citizen,
+            day=day,
+            starts_at=datetime(day.year, day.month, day.day, start_hour, 0, tzinfo=UTC),
+            ends_at=datetime(day.year, day.month, day.day, start_hour + 1, 5, tzinfo=UTC),
+            time_frame_minutes=65,
+        )
+        for line in household.visit.services:
+            factories.VisitService(
+                visit=visit,
+                service=line.service,
+                granted_service=line.granted_service,
+                planned_minutes=line.planned_minutes,
+            )
+    db.session.commit()
+
+
+def test_her_help_reads_only_the_visits_it_shows(app, factories):
+    household = build_household(factories)
+    _every_day(factories, household)
+    everything = _fresh_context(household.citizen.id)
+    all_coming = everything.visits  # what the swap steps see: every coming visit
+    assert len(all_coming) > dialogue_context.MY_HELP_VISITS
+
+    ctx = _fresh_context(household.citizen.id)
+    made = _visits_made()
+    shown = ctx.my_help["visits"]
+
+    assert made == []  # plain columns: no visit made into an object
+    assert len(shown) == dialogue_context.MY_HELP_VISITS
+    # The same five, in the same order, with the same lines, as from the whole read.
+    assert [v["start"] for v in shown] == [
+        v.starts_at.isoformat() for v in all_coming[: dialogue_context.MY_HELP_VISITS]
+    ]
+    assert all(
+        sorted(v["services"]) == sorted(code for code, _minutes in info.services)
+        for v, info in zip(shown, all_coming, strict=False)
+    )
+
+
+def test_her_help_still_lists_her_swaps_waiting_for_an_answer(app, factories):
+    """A swap asked for at a visit after the fifth is still one "Min hjælp" says is waiting
+    (DOMAIN.md: the citizen sees everything asked for her)."""
+    household = build_household(factories)
+    _every_day(factories, household)
+    last = max(
+        db.session.scalars(db.select(Visit).where(Visit.citizen_id == household.citizen.id)),
+        key=lambda v: v.starts_at,
+    )
+    db.session.add(
+        SwapRequest(
+            reference="BYT-LAST",
+            citizen=household.citizen,
+            visit=last,
+            status=SwapStatus.REQUESTED,
+            created_by_kind=ActorKind.CITIZEN,
+            period_start=last.day,
+            period_end=last.day,
+        )
+    )
+    db.session.commit()
+
+    ctx = _fresh_context(household.citizen.id)
+    made = _visits_made()
+
+    assert ctx.my_help["swaps"] == [{"reference": "BYT-LAST"}]
+    assert made == []
+
+
+def test_after_a_step_read_every_visit_her_help_reads_none_again(app, factories):
+    household = build_household(factories)
+    _every_day(factories, household)
+    ctx = _fresh_context(household.citizen.id)
+    all_coming = ctx.visits
+    seen = _statements()
+
+    shown = ctx.my_help["visits"]
+
+    assert [s for s in seen if "visit" in s.split("FROM", 1)[-1].split("WHERE")[0]] == []
+    assert [v["start"] for v in shown] == [
+        v.starts_at.isoformat() for v in all_coming[: dialogue_context.MY_HELP_VISITS]
+    ]
+
+
+def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
+    """Ældreloven: "Min hjælp" shows her forløb and next visits, with their elements and
+    the priorities she asked for; no swaps (DOMAIN.md "Ældreloven": no minutes, no swaps)."""
+    household = build_ael_household(factories)
+    for n in range(4, EVERY_DAY + 4):
+        day = household.visit.day + timedelta(days=n)
+        visit = factories.Visit(
+            citizen=household.citizen,
+            day=day,
+            starts_at=datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC),
+            ends_at=datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC),
+            time_frame_minutes=0,
+        )
+        factories.VisitElement(visit=visit, element=household.care)
+    db.session.commit()
+    first = household.visit.starts_at.isoformat()
+    first_end = household.visit.ends_at.isoformat()
+    names = [{"da": e.name_da, "en": e.name_en} for e in (household.care, household.practical)]
+    ctx = _fresh_context(household.citizen.id)
+    seen, made = _statements(), _visits_made()
+
+    shown = ctx.my_help["visits"]
+
+    assert len(shown) == dialogue_context.MY_HELP_VISITS and made == []
+    assert shown[0] == {
+        "start": first,
+        "end": first_end,
+        "elements": names,
+    }
+    assert not [s for s in seen if "swap_request" in s]
