@@ -7,10 +7,13 @@ the one the user sees.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from flask import has_request_context, request
+from babel.support import NullTranslations, Translations
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -28,6 +31,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 from selvvisitation.domain.hidden_characters import without_hidden_characters
@@ -40,6 +44,12 @@ FIELD_LIMIT = 10_000
 
 class BaseForm(FlaskForm):
     """All our forms: CSRF-protected; error texts are plain, translated sentences."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            if not has_request_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale()))
 
     def __init__(self, formdata: Any = _Auto, **kwargs: Any) -> None:
         """On the page a citizen is brought back to after her session timed out, every
@@ -74,6 +84,15 @@ class BaseForm(FlaskForm):
                 valid = False
         _refresh_errors(self)
         return valid
+
+
+@functools.cache
+def _wtforms_messages(locale: str) -> NullTranslations:
+    """WTForms' own messages in ``locale``, as Flask-WTF finds them, read once per process
+    and language: Flask-WTF read the catalogue from disk on every request that made a form,
+    1-2 % of a dialogue turn (issue 17). The catalogues are installed files; they do not
+    change while the app runs."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def _clean_typed_text(form: Any) -> None:
