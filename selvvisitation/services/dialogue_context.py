@@ -32,6 +32,7 @@ from selvvisitation.models import (
     AuditEntry,
     Citizen,
     Consent,
+    Decision,
     ReassessmentRequest,
     Relative,
     Service,
@@ -41,7 +42,12 @@ from selvvisitation.models import (
 )
 from selvvisitation.models.base import utcnow
 from selvvisitation.models.priorities import VisitPriority
-from selvvisitation.models.programme import CareProgrammeElement, PriorityExample
+from selvvisitation.models.programme import (
+    CareProgramme,
+    CareProgrammeElement,
+    GrantedElement,
+    PriorityExample,
+)
 from selvvisitation.models.visits import VisitElement, VisitService
 from selvvisitation.services.adapters import catalogue_entry, granted_for, policy_for
 from selvvisitation.services.bookings import HOLDING
@@ -439,21 +445,16 @@ def requested_priorities(session: Session, citizen: Citizen) -> list[VisitPriori
 
 
 def _my_forlob(
-    citizen: Citizen, visits: list[dict[str, Any]], waiting: list[str]
+    session: Session, citizen: Citizen, visits: list[dict[str, Any]], waiting: list[str]
 ) -> dict[str, Any]:
     """The forløb in plain words for "Min hjælp": no minutes (DOMAIN.md "Ældreloven")."""
     decision = citizen.current_decision
-    programme = decision.care_programme if decision else None
     provider = (decision.provider if decision else None) or citizen.provider
+    programme, elements = _forlob(session, decision.id) if decision else (None, [])
     return {
-        "programme": _name(programme.name_da, programme.name_en) if programme else None,
-        "description": _name(programme.description_da, programme.description_en)
-        if programme
-        else None,
-        "elements": [
-            {"name": _name(g.element.name_da, g.element.name_en), "meaning": g.meaning}
-            for g in (decision.granted_elements if decision else [])
-        ],
+        "programme": _name(*programme[:2]) if programme else None,
+        "description": _name(*programme[2:]) if programme else None,
+        "elements": elements,
         "goals": decision.goals if decision else "",
         "often": decision.visit_frequency_text if decision else "",
         "follow_up": decision.follow_up_date.isoformat()
@@ -464,6 +465,44 @@ def _my_forlob(
         "visits": visits[:MY_HELP_VISITS],
         "priorities": [{"reference": reference} for reference in waiting],
     }
+
+
+def _forlob(
+    session: Session, decision_id: int
+) -> tuple[tuple[str, str, str, str] | None, list[dict[str, Any]]]:
+    """The decision's forløb (names and descriptions) and its granted elements with what
+    each means for her, in one statement: as objects, one by one, they were three, and one
+    more for each element, so that "Se min hjælp" on Ældreloven took 12 statements
+    (issue 17: at most 10 a turn)."""
+    programme = None
+    elements = []
+    for *names, element_da, element_en, meaning in session.execute(
+        _FORLOB, {"decision_id": decision_id}
+    ):
+        if names[0] is not None:
+            programme = (names[0], names[1], names[2], names[3])
+        if element_da is not None:
+            elements.append({"name": _name(element_da, element_en), "meaning": meaning})
+    return programme, elements
+
+
+_FORLOB = (
+    select(
+        CareProgramme.name_da,
+        CareProgramme.name_en,
+        CareProgramme.description_da,
+        CareProgramme.description_en,
+        CareProgrammeElement.name_da,
+        CareProgrammeElement.name_en,
+        GrantedElement.meaning,
+    )
+    .select_from(Decision)
+    .outerjoin(CareProgramme, CareProgramme.id == Decision.care_programme_id)
+    .outerjoin(GrantedElement, GrantedElement.decision_id == Decision.id)
+    .outerjoin(CareProgrammeElement, CareProgrammeElement.id == GrantedElement.element_id)
+    .where(Decision.id == bindparam("decision_id"))
+    .order_by(GrantedElement.id)  # as Decision.granted_elements lists them
+)
 
 
 def _ael_context(session: Session, citizen: Citizen) -> dict[str, Any]:
@@ -563,7 +602,9 @@ def build_context(
         if references is None:
             waiting = _PRIORITIES_WAITING if ael else _SWAPS_WAITING
             references = list(session.scalars(waiting, {"citizen_id": citizen.id}))
-        return (_my_forlob if ael else _my_help)(citizen, shown, references)
+        if ael:
+            return _my_forlob(session, citizen, shown, references)
+        return _my_help(citizen, shown, references)
 
     return dialogue_steps.Context(
         today=today,

@@ -142,7 +142,9 @@ def test_after_a_step_read_every_visit_her_help_reads_none_again(app, factories)
 
 def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
     """Ældreloven: "Min hjælp" shows her forløb and next visits, with their elements and
-    the priorities she asked for; no swaps (DOMAIN.md "Ældreloven": no minutes, no swaps)."""
+    the priorities she asked for; no swaps (DOMAIN.md "Ældreloven": no minutes, no swaps).
+    Her forløb and its granted elements are one statement (they were four: "Se min hjælp"
+    on Ældreloven took 12 statements, over issue 17's 10)."""
     household = build_ael_household(factories)
     for n in range(4, EVERY_DAY + 4):
         day = household.visit.day + timedelta(days=n)
@@ -170,3 +172,17 @@ def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
         "elements": names,
     }
     assert not [s for s in seen if "swap_request" in s]
+    # Her forløb and what each granted element means for her, in the decision's order.
+    help_ = ctx.my_help
+    assert help_["programme"] == {"da": "Hjælp i hverdagen", "en": "Help in everyday life"}
+    assert help_["description"] == {
+        "da": "Et forløb med personlig pleje og praktisk hjælp.",
+        "en": "A plan with personal care and practical help.",
+    }
+    assert help_["elements"] == [
+        {"name": names[0], "meaning": "Hjælp til bad og tøj på"},
+        {"name": names[1], "meaning": "Rengøring af køkken"},
+    ]
+    # The forløb with its granted elements: one statement (the visits' is another).
+    forlob = [s for s in seen if "care_programme" in s and "FROM visit" not in s]
+    assert len(forlob) == 1, seen

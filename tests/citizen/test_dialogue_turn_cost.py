@@ -27,10 +27,16 @@ FETCH = {"X-Requested-With": "fetch"}
 # Ældreloven citizen's "priority" asks which coming visit. With dialogue.js one statement
 # more reads the new messages back for their ids. This ratchet holds what was reached,
 # with JavaScript; lower it, never raise it.
-MOST_STATEMENTS = {"rights": 6, "my_help": 9, "priority": 8}
-TARGET_STATEMENTS = 10
 SEL, AEL = "household", "AEL household"
-ANSWERS = [("rights", SEL), ("my_help", SEL), ("priority", AEL)]
+MOST_STATEMENTS = {
+    ("rights", SEL): 6,
+    ("my_help", SEL): 9,
+    ("priority", AEL): 8,
+    # Her forløb and its elements in one statement, not one object at a time (it was 12).
+    ("my_help", AEL): 9,
+}
+TARGET_STATEMENTS = 10
+ANSWERS = list(MOST_STATEMENTS)
 
 
 def _household(factories, kind: str):
@@ -88,7 +94,7 @@ def test_a_turn_issues_few_statements(app, factories, headers, answer, kind):
     answer (a ratchet per answer: MOST_STATEMENTS)."""
     seen = _one_turn(app.test_client(), _household(factories, kind), 500, headers, answer)
 
-    assert seen["statements"] <= MOST_STATEMENTS[answer] <= TARGET_STATEMENTS, seen
+    assert seen["statements"] <= MOST_STATEMENTS[answer, kind] <= TARGET_STATEMENTS, seen
 
 
 def test_a_turn_builds_the_citizens_context_once(app, factories, monkeypatch):
