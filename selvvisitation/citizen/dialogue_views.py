@@ -154,6 +154,14 @@ def _show_error(form: BaseForm, texts: Texts, problem: dialogue_steps.Invalid) -
     form._errors = None  # recompute the summary with the message just added
 
 
+def _shown_up_to() -> int | None:
+    """The id of the last message the page shows (dialogue.js's X-Last-Message); None for
+    a page without JavaScript, which is sent to the whole page instead."""
+    if not _fetch():
+        return None
+    return request.headers.get("X-Last-Message", type=int) or 0
+
+
 def _fetch() -> bool:
     """dialogue.js asks for the new messages and the next question as JSON."""
     return request.headers.get("X-Requested-With") == "fetch"
@@ -220,6 +228,7 @@ def _page(
     form: BaseForm | None,
     texts: Texts,
     status: int = 200,
+    new_messages: list[Any] | None = None,
 ) -> tuple[str | Response, int]:
     actor = current_actor()
     state = (
@@ -260,13 +269,11 @@ def _page(
         else None,
     }
     if request.headers.get("X-Requested-With") == "fetch":
-        since = request.headers.get("X-Last-Message", type=int) or 0
-        # Only what the page has not shown yet: never the whole history (issue 17).
-        new = (
-            _without_question(messages_after(db.session(), conversation, since))
-            if conversation is not None
-            else []
-        )
+        # Only what the page has not shown yet: never the whole history (issue 17); read
+        # with the turn where it took one (dialogue_turns.take_turn).
+        if new_messages is None and conversation is not None:
+            new_messages = messages_after(db.session(), conversation, _shown_up_to() or 0)
+        new = _without_question(new_messages or [])
         log, question = _partials(values, new)
         return jsonify(
             ok=not (form is not None and form.errors),
@@ -370,7 +377,9 @@ def conversation_answer() -> Any:
         # "Vis flere": the same question with the whole list and her ticks kept. No turn
         # is taken, so nothing is stored (as when the form is refused above).
         return _page(current, ctx, form, texts)
-    turn = dialogue_turns.take_turn(db.session(), turn, _given(form), actor, _relative_limits())
+    turn = dialogue_turns.take_turn(
+        db.session(), turn, _given(form), actor, _relative_limits(), _shown_up_to()
+    )
     if turn.problem is dialogue_turns.STALE:
         # Another answer came first, after this one was read: as _refused above, the
         # question asked now, with nothing of this answer stored.
@@ -426,7 +435,7 @@ def _next(turn: dialogue_turns.Turn, texts: Texts) -> Any:
         return redirect(url_for("citizen.conversation", vis=_kept(), _anchor="current-question"))
     form = step_form(dialogue_steps.question(turn.ctx, state_of(turn.conversation)), texts)
     form.turn.data = str(turn.conversation.turn)
-    return _page(turn.conversation, turn.ctx, form, texts)
+    return _page(turn.conversation, turn.ctx, form, texts, new_messages=turn.new_messages)
 
 
 def _control(action: str) -> Any:

@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from selvvisitation.domain import dialogue_steps
-from selvvisitation.models import Citizen, Consent, Conversation, Decision, Municipality
+from selvvisitation.models import (
+    Citizen,
+    Consent,
+    Conversation,
+    ConversationMessage,
+    Decision,
+    Municipality,
+)
 from selvvisitation.models.base import utcnow
 from selvvisitation.security import audit
 from selvvisitation.security.locking import lock_for_write
@@ -29,6 +36,7 @@ from selvvisitation.services.conversation_store import (
     current_conversation,
     forget_stale_cpr,
     holds_stale_cpr,
+    messages_after,
     open_conversation,
     save_state,
     start_conversation,
@@ -124,6 +132,9 @@ class Turn:
     viewer: Viewer
     problem: dialogue_steps.Invalid | None = None
     locked: bool = True  # read under the write lock (begin_turn)
+    # The messages after the one the page showed last (take_turn's ``shown_up_to``), read
+    # in the turn's own transaction; None where they were not read.
+    new_messages: list[ConversationMessage] | None = None
 
 
 def show_conversation(
@@ -247,15 +258,18 @@ def take_turn(
     given: dialogue_steps.Answer,
     actor: Any,
     relative_limits: RelativeLimits | None = None,
+    shown_up_to: int | None = None,
 ) -> Turn:
     """Answer the question asked now: everything is stored, or nothing is.
 
     The context is read again only when an effect changed what it shows (a swap sent, a
     consent given); an answer that only moves the conversation on keeps the one it was
-    answered in.
+    answered in. For a page that showed the messages up to the one with id
+    ``shown_up_to`` (dialogue.js), such an answer reads the messages after it before it
+    commits: Turn.new_messages.
     """
     try:
-        return _take_turn(session, turn, given, actor, relative_limits)
+        return _take_turn(session, turn, given, actor, relative_limits, shown_up_to)
     except StaleDataError:
         # Another answer to this conversation was stored since this one read it.
         session.rollback()
@@ -268,6 +282,7 @@ def _take_turn(
     given: dialogue_steps.Answer,
     actor: Any,
     relative_limits: RelativeLimits | None,
+    shown_up_to: int | None = None,
 ) -> Turn:
     try:
         problem, effect = _apply(
@@ -295,8 +310,14 @@ def _take_turn(
     if effect:
         session.commit()
         return replace(turn, ctx=turn.viewer.context(session))
+    # Read before the commit, in this transaction: read after it, they took a transaction
+    # of their own (a connection from the pool, its check, BEGIN and ROLLBACK; issue 17).
+    # Reading them sends the conversation's UPDATE first, which still checks the turn.
+    new = None
+    if shown_up_to is not None:
+        new = messages_after(session, turn.conversation, shown_up_to)
     _commit_keeping_what_was_read(session)
-    return turn
+    return replace(turn, new_messages=new)
 
 
 def _again_under_the_lock(session: Session, turn: Turn) -> Turn:
