@@ -46,6 +46,7 @@ No figure here is a pass or fail, and nothing asserts on time.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -401,9 +402,11 @@ def _keep_log_if_workers_replaced(log: Path, replaced: set[int]) -> Path | None:
 IN_PROCESS_BLOCK = 10  # requests timed together: a block carries its own garbage
 
 
-def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat: int) -> dict:
+def _in_process(
+    env: dict[str, str], logins: dict[str, tuple[str, str]], repeat: int, connections: int
+) -> dict:
     """CPU ms, its ratio to the trivial page's, and SQL statements of one request per page,
-    with Flask's test client.
+    with Flask's test client; the turns answered as the citizens of the wrk slices, in turn.
 
     As the wrk slices are: blocks of IN_PROCESS_BLOCK requests of the trivial page and of
     each page in turn, /, P1, /, P2, …, /, round after round, each page's block against the
@@ -468,9 +471,16 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
     sign_in_staff(visitator, "visitator")
     pages["visitation queue"] = (lambda: visitator.get("/visitation/"), None)
 
-    def citizen_client(ael: bool):
+    def citizen_clients(ael: bool, count: int) -> itertools.cycle:
+        """The citizens the wrk slices answer as (_citizen_sessions): the first ``count`` of
+        that kind, in the same order, each signed in with her conversation at the menu. A
+        turn's figure is then of the same people and the same data as the wrk slices' (it
+        was the last demo citizen's alone, who has fewer visits and grants)."""
         first = app.test_client().get("/log-ind/").get_data(as_text=True)
-        for citizen_id in reversed(CITIZEN_OPTION.findall(first)):
+        found = []
+        for citizen_id in CITIZEN_OPTION.findall(first):
+            if len(found) == count:
+                break
             client = app.test_client()
             page = client.get("/log-ind/").get_data(as_text=True)
             client.post(
@@ -479,13 +489,20 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
             )
             asked = client.get("/borger/samtale").get_data(as_text=True)
             if (PRIORITY_OPTION in asked) == ael:
-                return client, {
-                    "csrf": CSRF.search(asked).group(1),
-                    "turn": TURN.search(asked).group(1),
-                    "citizen": CITIZEN_FIELD.search(asked).group(1),
-                    "last": (MESSAGE_ID.findall(asked) or ["0"])[-1],
-                }
-        raise SystemExit("no demo citizen of that kind")
+                found.append(
+                    (
+                        client,
+                        {
+                            "csrf": CSRF.search(asked).group(1),
+                            "turn": TURN.search(asked).group(1),
+                            "citizen": CITIZEN_FIELD.search(asked).group(1),
+                            "last": (MESSAGE_ID.findall(asked) or ["0"])[-1],
+                        },
+                    )
+                )
+        if not found:
+            raise SystemExit("no demo citizen of that kind")
+        return itertools.cycle(found)
 
     def post(client, state, path: str, **fields) -> None:
         answer = client.post(
@@ -504,25 +521,33 @@ def _in_process(env: dict[str, str], logins: dict[str, tuple[str, str]], repeat:
         state["turn"] = TURN.search(body["question"]).group(1)
         state["last"] = (MESSAGE_ID.findall(body["log"]) or [state["last"]])[-1]
 
-    citizen, state = citizen_client(ael=False)
+    citizens = citizen_clients(False, connections)
 
     def turn() -> None:
-        post(citizen, state, "/borger/samtale/svar", answer="my_help")
+        post(*next(citizens), "/borger/samtale/svar", answer="my_help")
 
     pages["dialogue turn"] = (turn, None)
-    elder, elder_state = citizen_client(ael=True)
+    elders = citizen_clients(True, connections)
+    answering: list[Any] = []  # the citizen the next priority answer is hers
+
+    def back_to_the_menu() -> None:
+        answering[:] = next(elders)
+        post(*answering, "/borger/samtale/tilbage")
+
     pages["AEL priority turn"] = (
-        lambda: post(elder, elder_state, "/borger/samtale/svar", answer="priority"),
-        lambda: post(elder, elder_state, "/borger/samtale/tilbage"),
+        lambda: post(*answering, "/borger/samtale/svar", answer="priority"),
+        back_to_the_menu,
     )
 
     def trivial() -> None:
         plain.get("/")
 
-    for call, between in pages.values():  # warm: templates compiled, caches filled
-        if between is not None:
-            between()
-        call()
+    # Warm: templates compiled, caches filled, and every citizen has answered once.
+    for call, between in pages.values():
+        for _ in range(connections):
+            if between is not None:
+                between()
+            call()
     trivial()
     counted.clear()
     trivial_blocks = [block("trivial /", trivial)]
@@ -668,7 +693,7 @@ def main() -> int:
         served = sum(r.requests for results in slices.values() for r in results) + sum(
             r.requests for r in warmup
         )
-        in_process = _in_process(env, logins, args.repeat)
+        in_process = _in_process(env, logins, args.repeat, n)
         load_after = os.getloadavg()
     finally:
         if server is not None:
