@@ -186,3 +186,51 @@ def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
     # The forløb with its granted elements: one statement (the visits' is another).
     forlob = [s for s in seen if "care_programme" in s and "FROM visit" not in s]
     assert len(forlob) == 1, seen
+
+
+def test_her_requests_for_reassessment_are_read_with_their_cases_in_one_statement(app, factories):
+    """ "Min hjælp" lists her latest requests for a reassessment and how each case stands
+    (DOMAIN.md "Adjustment and revisitation": every request for adjustment is followed
+    up; the citizen sees what she asked for). Each request's case was read on its own: a
+    citizen with a few requests took the turn over issue 17's 10 statements."""
+    from selvvisitation.domain.types import CaseKind, CaseStatus, ReassessmentReason
+    from selvvisitation.models import Case, ReassessmentRequest
+
+    household = build_household(factories)
+    citizen = household.citizen
+    deadlines = [household.visit.day + timedelta(days=n) for n in (5, 9)]
+    for n, (status, deadline) in enumerate(
+        [(CaseStatus.OPEN, deadlines[0]), (CaseStatus.IN_PROGRESS, deadlines[1]), (None, None)]
+    ):
+        case = None
+        if status is not None:
+            case = Case(
+                municipality_id=citizen.municipality_id,
+                citizen=citizen,
+                kind=CaseKind.REASSESSMENT_REQUEST,
+                status=status,
+                deadline=deadline,
+            )
+        db.session.add(
+            ReassessmentRequest(
+                citizen=citizen,
+                case=case,
+                reason=ReassessmentReason.MORE_HELP,
+                requested_by_kind=ActorKind.CITIZEN,
+                created_at=datetime(2026, 11, 2 + n, 9, 0, tzinfo=UTC),
+            )
+        )
+    db.session.commit()
+    ctx = _fresh_context(citizen.id)
+    seen = _statements()
+
+    requests = ctx.reassessments
+
+    # Newest first, each with its case's status and deadline; one without a case is open.
+    assert [(r["created"], r["status"], r["deadline"]) for r in requests] == [
+        ("2026-11-04", "open", None),
+        ("2026-11-03", "in_progress", deadlines[1].isoformat()),
+        ("2026-11-02", "open", deadlines[0].isoformat()),
+    ]
+    assert {r["reason"] for r in requests} == {"more_help"}
+    assert len(seen) == 1, seen
