@@ -39,16 +39,31 @@ def _fresh_context(citizen_id: int):
     )
 
 
-def _visits_made():
+@pytest.fixture
+def listen():
+    """event.listen for this test only: each listener is removed when the test ends (one
+    left behind kept recording, and growing its list, in every later test of the worker)."""
+    added = []
+
+    def add(target, name, listener) -> None:
+        event.listen(target, name, listener)
+        added.append((target, name, listener))
+
+    yield add
+    for target, name, listener in added:
+        event.remove(target, name, listener)
+
+
+def _visits_made(listen) -> list[int]:
     """The Visit objects the ORM makes from here on (the session holds them only weakly)."""
     made: list[int] = []
-    event.listen(Visit, "load", lambda target, _context: made.append(target.id))
+    listen(Visit, "load", lambda target, _context: made.append(target.id))
     return made
 
 
-def _statements():
+def _statements(listen) -> list[str]:
     seen: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     return seen
 
 
@@ -73,7 +88,7 @@ def _every_day(factories, household, start_hour: int = 8) -> None:
     db.session.commit()
 
 
-def test_her_help_reads_only_the_visits_it_shows(app, factories):
+def test_her_help_reads_only_the_visits_it_shows(app, factories, listen):
     household = build_household(factories)
     _every_day(factories, household)
     everything = _fresh_context(household.citizen.id)
@@ -81,7 +96,7 @@ def test_her_help_reads_only_the_visits_it_shows(app, factories):
     assert len(all_coming) > dialogue_context.MY_HELP_VISITS
 
     ctx = _fresh_context(household.citizen.id)
-    made = _visits_made()
+    made = _visits_made(listen)
     shown = ctx.my_help["visits"]
 
     assert made == []  # plain columns: no visit made into an object
@@ -96,7 +111,7 @@ def test_her_help_reads_only_the_visits_it_shows(app, factories):
     )
 
 
-def test_her_help_still_lists_her_swaps_waiting_for_an_answer(app, factories):
+def test_her_help_still_lists_her_swaps_waiting_for_an_answer(app, factories, listen):
     """A swap asked for at a visit after the fifth is still one "Min hjælp" says is waiting
     (DOMAIN.md: the citizen sees everything asked for her)."""
     household = build_household(factories)
@@ -119,18 +134,18 @@ def test_her_help_still_lists_her_swaps_waiting_for_an_answer(app, factories):
     db.session.commit()
 
     ctx = _fresh_context(household.citizen.id)
-    made = _visits_made()
+    made = _visits_made(listen)
 
     assert ctx.my_help["swaps"] == [{"reference": "BYT-LAST"}]
     assert made == []
 
 
-def test_after_a_step_read_every_visit_her_help_reads_none_again(app, factories):
+def test_after_a_step_read_every_visit_her_help_reads_none_again(app, factories, listen):
     household = build_household(factories)
     _every_day(factories, household)
     ctx = _fresh_context(household.citizen.id)
     all_coming = ctx.visits
-    seen = _statements()
+    seen = _statements(listen)
 
     shown = ctx.my_help["visits"]
 
@@ -140,7 +155,7 @@ def test_after_a_step_read_every_visit_her_help_reads_none_again(app, factories)
     ]
 
 
-def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
+def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories, listen):
     """Ældreloven: "Min hjælp" shows her forløb and next visits, with their elements and
     the priorities she asked for; no swaps (DOMAIN.md "Ældreloven": no minutes, no swaps).
     Her forløb and its granted elements are one statement (they were four: "Se min hjælp"
@@ -161,7 +176,7 @@ def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
     first_end = household.visit.ends_at.isoformat()
     names = [{"da": e.name_da, "en": e.name_en} for e in (household.care, household.practical)]
     ctx = _fresh_context(household.citizen.id)
-    seen, made = _statements(), _visits_made()
+    seen, made = _statements(listen), _visits_made(listen)
 
     shown = ctx.my_help["visits"]
 
@@ -188,7 +203,9 @@ def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories):
     assert len(forlob) == 1, seen
 
 
-def test_her_requests_for_reassessment_are_read_with_their_cases_in_one_statement(app, factories):
+def test_her_requests_for_reassessment_are_read_with_their_cases_in_one_statement(
+    app, factories, listen
+):
     """ "Min hjælp" lists her latest requests for a reassessment and how each case stands
     (DOMAIN.md "Adjustment and revisitation": every request for adjustment is followed
     up; the citizen sees what she asked for). Each request's case was read on its own: a
@@ -222,7 +239,7 @@ def test_her_requests_for_reassessment_are_read_with_their_cases_in_one_statemen
         )
     db.session.commit()
     ctx = _fresh_context(citizen.id)
-    seen = _statements()
+    seen = _statements(listen)
 
     requests = ctx.reassessments
 
