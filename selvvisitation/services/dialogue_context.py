@@ -225,9 +225,11 @@ def next_visits_shown(
         visit = shown.get(visit_id)
         if visit is None:
             visit = shown[visit_id] = _visit_shown(starts_at, ends_at, frame, ael)
-        if ael and line[0] is not None:
+        if line[0] is None:  # a visit with nothing planned yet
+            continue
+        if ael:
             visit["elements"].append(_name(*line))
-        elif not ael and line[0] is not None:
+        else:
             visit["services"].append(line[0])
     return list(shown.values())
 
@@ -598,16 +600,15 @@ def build_context(
 
     def my_help() -> dict[str, Any]:
         # Her next visits as plain columns, unless a step has read every coming visit already.
-        references = None
         if visits_and_swaps.cache_info().currsize:
             visits, _swaps, swaps_waiting = visits_and_swaps()
             shown = [_shown_of(visit, ael) for visit in visits[:MY_HELP_VISITS]]
-            references = None if ael else [swap.reference for swap in swaps_waiting]
+            if not ael:  # her swaps waiting for an answer were read with them
+                return _my_help(citizen, shown, [swap.reference for swap in swaps_waiting])
         else:
             shown = next_visits_shown(session, citizen, today, ael)
-        if references is None:
-            waiting = _PRIORITIES_WAITING if ael else _SWAPS_WAITING
-            references = list(session.scalars(waiting, {"citizen_id": citizen.id}))
+        waiting = _PRIORITIES_WAITING if ael else _SWAPS_WAITING
+        references = list(session.scalars(waiting, {"citizen_id": citizen.id}))
         if ael:
             return _my_forlob(session, citizen, shown, references)
         return _my_help(citizen, shown, references)
