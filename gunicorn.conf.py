@@ -9,6 +9,7 @@ outlasts the usual proxy idle timeouts (nginx 60 s, cloud load balancers 60 s). 
 connections wait in the gthread worker's poller, not in a thread, so this costs no threads.
 """
 
+import gc
 import itertools
 import os
 
@@ -28,8 +29,6 @@ preload_app = True
 
 
 def pre_fork(server, worker):
-    import gc
-
     gc.freeze()
 
 
@@ -64,8 +63,37 @@ def _tune_malloc():
         pass
 
 
+# Garbage is collected between requests, not in the middle of them (out of band, as
+# Unicorn's OobGC does). CPython collects its youngest objects every 700 new ones: a
+# dialogue turn was collected about twice while it ran, each time scanning all the request
+# still held (its rows, ORM objects and template contexts) and moving it to an older
+# generation, to be scanned again there. After the response is sent only the request's
+# reference cycles are left to find (SQLAlchemy's instance states, closures): about 1,100
+# objects a turn. In one process (scripts/benchmark_requests.py's pages, 2,000 each): a
+# turn's collections took 1.19 ms, now 0.68; the day list's 0.68 ms, now 0.31; the trivial
+# page's 0.03 ms, now 0.05. The collector still runs by itself, after this many new objects,
+# for a request that makes very many (an export, an import).
+YOUNG_OBJECTS_MOST = 100_000
+MIDDLE_EVERY_REQUESTS = 10  # the middle generation every 10th time, as CPython does
+OLDEST_EVERY_REQUESTS = 1_000  # and all of them now and then (gc.freeze keeps the app out)
+
+
+def generation_after(served: int) -> int:
+    """The generation collected after a worker's ``served``-th request."""
+    if served % OLDEST_EVERY_REQUESTS == 0:
+        return 2
+    return 1 if served % MIDDLE_EVERY_REQUESTS == 0 else 0
+
+
+def _collect_between_requests():
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS_MOST, middle, oldest)
+
+
 def post_request(worker, req, environ, resp):
-    if _malloc_trim is not None and next(_served) % TRIM_EVERY_REQUESTS == 0:
+    served = next(_served)
+    gc.collect(generation_after(served))
+    if _malloc_trim is not None and served % TRIM_EVERY_REQUESTS == 0:
         _malloc_trim(0)
 
 
@@ -79,6 +107,7 @@ def post_fork(server, worker):
 
     faulthandler.enable(all_threads=True)
     _tune_malloc()
+    _collect_between_requests()
     from selvvisitation.extensions import db
 
     app = worker.app.wsgi()
