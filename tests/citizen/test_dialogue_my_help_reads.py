@@ -24,6 +24,7 @@ from selvvisitation.services import dialogue_context
 from tests.citizen.ael_household import build_ael_household
 from tests.citizen.conftest import build_household
 from tests.clock import MONDAY
+from tests.statements import counted_statements
 
 pytestmark = pytest.mark.today(MONDAY)
 
@@ -59,12 +60,6 @@ def _visits_made(listen) -> list[int]:
     made: list[int] = []
     listen(Visit, "load", lambda target, _context: made.append(target.id))
     return made
-
-
-def _statements(listen) -> list[str]:
-    seen: list[str] = []
-    listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    return seen
 
 
 def _every_day(factories, household, start_hour: int = 8) -> None:
@@ -145,9 +140,8 @@ def test_after_a_step_read_every_visit_her_help_reads_none_again(app, factories,
     _every_day(factories, household)
     ctx = _fresh_context(household.citizen.id)
     all_coming = ctx.visits
-    seen = _statements(listen)
-
-    shown = ctx.my_help["visits"]
+    with counted_statements() as seen:
+        shown = ctx.my_help["visits"]
 
     assert [s for s in seen if "visit" in s.split("FROM", 1)[-1].split("WHERE")[0]] == []
     assert [v["start"] for v in shown] == [
@@ -176,9 +170,9 @@ def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories, 
     first_end = household.visit.ends_at.isoformat()
     names = [{"da": e.name_da, "en": e.name_en} for e in (household.care, household.practical)]
     ctx = _fresh_context(household.citizen.id)
-    seen, made = _statements(listen), _visits_made(listen)
-
-    shown = ctx.my_help["visits"]
+    made = _visits_made(listen)
+    with counted_statements() as seen:
+        shown = ctx.my_help["visits"]
 
     assert len(shown) == dialogue_context.MY_HELP_VISITS and made == []
     assert shown[0] == {
@@ -239,9 +233,8 @@ def test_her_requests_for_reassessment_are_read_with_their_cases_in_one_statemen
         )
     db.session.commit()
     ctx = _fresh_context(citizen.id)
-    seen = _statements(listen)
-
-    requests = ctx.reassessments
+    with counted_statements() as seen:
+        requests = ctx.reassessments
 
     # Newest first, each with its case's status and deadline; one without a case is open.
     assert [(r["created"], r["status"], r["deadline"]) for r in requests] == [
