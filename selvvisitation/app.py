@@ -158,10 +158,11 @@ def register_security(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
-    from selvvisitation import formatters, links
+    from selvvisitation import asset_fingerprints, formatters, links
 
     formatters.register(app)
     links.register(app)
+    asset_fingerprints.install(app)
 
 
 def register_commands(app: Flask) -> None:
