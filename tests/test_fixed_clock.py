@@ -5,8 +5,8 @@ A test module "computes from the real today" when it reads the clock itself (loc
 utc_now(), date.today(), datetime.now()) or builds its data with a helper that does (the
 household, a visit scene, the route walk's world), and fixes nothing: no ``today``
 marker (tests/clock.py), no time-machine, no clock_at, no ``clock`` fixture. Such a module
-passes or fails with the calendar: CI's second run at UTC+14 on a day before Easter (.ci/run)
-finds some of them; a fixed clock removes the question.
+passes or fails with the calendar: CI's run on PostgreSQL at UTC+14 on a day before Easter
+(.ci/run) finds some of them; a fixed clock removes the question.
 
 The modules below still do, each with the reason. The list only shrinks: fixing a module's
 clock means removing it here, and a new module that computes from the real today fails at
