@@ -4,8 +4,11 @@ AssetFingerprinter does).
 `url_for("static", filename=...)` adds `?v=<fingerprint>`, the start of the file's SHA-256.
 A response to a URL that carries the file's current fingerprint may be kept for a year
 without asking again: a changed file has a new fingerprint, so a new URL. Before this, every
-page made the browser ask again for each of its seven stylesheets, scripts and fonts: seven
-round trips on a phone's connection for each page, and seven requests to the app.
+page made the browser ask again for each of its stylesheets and scripts: four round trips on a
+phone's connection for each page, and four requests to the app. The fonts and images a
+stylesheet names have no fingerprint (the browser reads their URLs from the stylesheet), so
+they are answered as before; nginx lets a browser keep those a week
+(deploy/nginx/selvvisitation.conf).
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ class AssetFingerprints:
 
 
 def install(app: Flask) -> None:
-    assert app.static_folder is not None
+    if app.static_folder is None:  # an app without static files has none to name
+        return
     fingerprints = AssetFingerprints(app.static_folder)
 
     @app.url_defaults
