@@ -4,10 +4,10 @@ AssetFingerprinter does).
 `url_for("static", filename=...)` adds `?v=<fingerprint>`, the start of the file's SHA-256.
 A response to a URL that carries the file's current fingerprint may be kept for a year
 without asking again: a changed file has a new fingerprint, so a new URL. Before this, every
-page made the browser ask again for each of its stylesheets and scripts: four round trips on a
-phone's connection for each page, and four requests to the app. The fonts and images a
-stylesheet names have no fingerprint (the browser reads their URLs from the stylesheet), so
-they are answered as before; nginx lets a browser keep those a week
+page made the browser ask again for each of its stylesheets and scripts, four or five round
+trips on a phone's connection: a page of the sign-in made 9 requests to the app, now 4. The
+fonts and images a stylesheet names have no fingerprint (the browser reads their URLs from the
+stylesheet), so they are answered as before; nginx lets a browser keep those a week
 (deploy/nginx/selvvisitation.conf).
 """
 
