@@ -443,20 +443,24 @@ def export_visit_elements(visit: Visit, catalogue: Catalogue) -> list[dict[str, 
     ]
 
 
+def priorities_of(session: Session, citizen_ids: list[int]) -> list[VisitPriority]:
+    """The citizens' priorities, each citizen's in the order of their references."""
+    return list(
+        session.scalars(
+            select(VisitPriority)
+            .where(VisitPriority.citizen_id.in_(citizen_ids))
+            .order_by(VisitPriority.citizen_id, VisitPriority.reference)
+        )
+    )
+
+
 def export_priorities(
-    session: Session,
-    citizen: Citizen,
+    rows: list[VisitPriority],
     catalogue: Catalogue,
     visits: dict[int, str],
     relatives: dict[int, str],
 ) -> list[dict[str, Any]]:
-    rows = list(
-        session.scalars(
-            select(VisitPriority)
-            .where(VisitPriority.citizen_id == citizen.id)
-            .order_by(VisitPriority.reference)
-        )
-    )
+    """A citizen's priorities (priorities_of, hers alone) as the document gives them."""
     references = {row.id: row.reference for row in rows}
     return [
         dump_fields(
