@@ -16,7 +16,7 @@ import os
 from selvvisitation.config import worker_threads
 
 worker_class = "gthread"
-# Two on SQLite, more on PostgreSQL: config.worker_threads says why. --threads (or
+# One on SQLite, more on PostgreSQL: config.worker_threads says why. --threads (or
 # GUNICORN_CMD_ARGS) on the command line still decides over this.
 threads = worker_threads(os.environ.get("DATABASE_URL"))
 keepalive = 75

@@ -90,14 +90,20 @@ def _database_url() -> str:
 # one transaction write at a time, to the whole file: a worker's threads can only wait their
 # turn for it, and while they wait they take the interpreter's lock from the one that works.
 # On SQLite, with 2 workers on 2 cores, a dialogue turn cost a worker about 40 % more CPU
-# with 8 threads than with 1, and the turn and the day list served 13-19 % of the trivial
-# page's requests, against 19-26 % with 1. But with 1, a request waits behind one that
-# waits for the lock or its commit: the day list's p99 was 3.9 times its median in two of
-# four runs (the target is at most 3). Two threads, one working while one waits, kept it
-# at 1.5-2.3, with 17-24 % (scripts/benchmark_requests.py; issue 17's note has the runs). A database
-# server lets transactions run side by side, and a thread waits on the network for each
-# statement, so there more threads serve more.
-SQLITE_THREADS = 2
+# with 8 threads than with 1. Two threads (one working while one waits) were chosen on a
+# machine whose commit took 3-4 ms: there, with 1, the day list's p99 passed 3 times its
+# median in two runs of four. On a disk that commits in 0.16 ms, two threads spent the
+# time in each other's way instead: a writer held the write lock 1.7-1.8 ms on average
+# for a 0.85 ms write, the workers waited for it a quarter of the time, and the machine
+# was 15-20 % idle. With 1 thread, in two runs each against two runs with 2
+# (scripts/benchmark_requests.py, the same machine and hour), the day list served 25 and
+# 25 % of the trivial page's requests against 21 and 21 %, the turn 25 and 27 % against
+# 22 and 21 %, the Ældreloven turn 27 and 26 % against 21 and 23 %, with the day list's
+# p99 at 1.9 times its median in all four. A request now waits behind the one its worker
+# serves (a letter's PDF, an export): the other worker goes on. A database server lets
+# transactions run side by side, and a thread waits on the network for each statement,
+# so there more threads serve more.
+SQLITE_THREADS = 1
 DATABASE_SERVER_THREADS = 8
 
 
