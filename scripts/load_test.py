@@ -312,11 +312,13 @@ def worker_journey(base: str, stats: Stats, deadline: float, username: str, pass
     from selvvisitation.domain.dates import local_today
 
     yesterday = (local_today() - timedelta(days=1)).isoformat()
+    # The whole team's visits: the copied citizens' visits are planned for the demo's
+    # worker, not for these, and a worker's list shows her own by default.
     while me.live():
-        page = me.get("/personale/besoeg")
+        page = me.get("/personale/besoeg?vis=team")
         open_visits = OPEN_VISIT.findall(page.text)
         if not open_visits:  # today's are done: yesterday's not yet recorded
-            page = me.get(f"/personale/besoeg?dag={yesterday}")
+            page = me.get(f"/personale/besoeg?dag={yesterday}&vis=team")
             open_visits = OPEN_VISIT.findall(page.text)
         if not open_visits:
             page = me.get("/personale/uge")
@@ -453,7 +455,7 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
     # CPR keys the demo database was made with) from the environment set just above.
     from selvvisitation.demo.seed import _fake_cpr
     from selvvisitation.domain.dates import local_today
-    from selvvisitation.domain.types import StaffRole, VisitServiceOutcome
+    from selvvisitation.domain.types import LegalBasis, StaffRole, VisitServiceOutcome
     from selvvisitation.extensions import db
     from selvvisitation.models import (
         Citizen,
@@ -471,10 +473,15 @@ def _prepare(env: dict, citizens: int, workers: int) -> tuple[list[int], list[st
     today = local_today()
     with _app().app_context():
         session = db.session
+        # Citizens under Serviceloven, whose dialogue has the swap and the wish paths the
+        # journeys take: an Ældreloven citizen's menu has priorities instead, and her
+        # decision's granted elements and her visits' elements are not copied here.
         templates = [
             c
             for c in session.scalars(select(Citizen).order_by(Citizen.id))
-            if session.scalar(select(Visit.id).where(Visit.citizen_id == c.id, Visit.day == today))
+            if c.current_decision is not None
+            and c.current_decision.legal_basis == LegalBasis.SEL
+            and session.scalar(select(Visit.id).where(Visit.citizen_id == c.id, Visit.day == today))
         ]
         # CPR numbers are stored encrypted (issue #6): decrypt to avoid reusing one.
         used = {cpr_vault.decrypt(t) for t in session.scalars(select(Citizen.cpr_encrypted))}
@@ -829,7 +836,7 @@ def main() -> int:
         type=int,
         default=None,
         help="threads per gunicorn worker (default: gunicorn.conf.py's for the database, "
-        "config.worker_threads: 2 on SQLite, 8 on PostgreSQL)",
+        "config.worker_threads: 1 on SQLite, 8 on PostgreSQL)",
     )
     parser.add_argument(
         "--keep-alive",
