@@ -410,11 +410,11 @@ def _record(me: Browser, visit_id: str, html: str, username: str, *, double: boo
         with me.stats.lock:
             me.stats.uncertain["record"] += 1
         raise
-    if any(a.status_code == 400 for a in answers) and not any(
-        a.status_code == 302 for a in answers
-    ):
-        # The rules refused the accepted swap (e.g. the time frame): decline instead.
-        answers = [me.post(path, _record_data(answers[0].text, accept=False))]
+    refused = [a for a in answers if a.status_code == 400]
+    if refused and not any(a.status_code == 302 for a in answers):
+        # The rules refused the accepted swap (e.g. the time frame): decline instead, on
+        # the refused form (of a double submit, the other answer may be a 409 without one).
+        answers = [me.post(path, _record_data(refused[0].text, accept=False))]
     if not any(a.status_code == 302 for a in answers):
         return
     page = me.get(path)
