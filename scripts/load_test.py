@@ -836,7 +836,7 @@ def main() -> int:
         type=int,
         default=None,
         help="threads per gunicorn worker (default: gunicorn.conf.py's for the database, "
-        "config.worker_threads: 1 on SQLite, 8 on PostgreSQL)",
+        "config.worker_threads: 1 on SQLite, 4 on PostgreSQL)",
     )
     parser.add_argument(
         "--keep-alive",
