@@ -591,6 +591,11 @@ def build_context(
     @functools.cache
     def visits_and_swaps() -> tuple[list[Visit], dict[int, list[SwapRequest]], list[SwapRequest]]:
         visits = coming_visits(session, citizen, today)
+        if ael:
+            # Under Ældreloven there are no swaps (DOMAIN.md "Ældreloven": § 94 a falls
+            # away): no step of hers shows them, and the engine refuses a swap step's
+            # answer. Reading them was a tenth of a priority turn (issue 17).
+            return visits, {visit.id: [] for visit in visits}, []
         swaps, waiting = _citizens_swaps(session, citizen, [v.id for v in visits])
         return visits, swaps, waiting
 

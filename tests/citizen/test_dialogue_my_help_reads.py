@@ -197,6 +197,24 @@ def test_her_forlob_reads_only_the_visits_it_shows_and_no_swaps(app, factories, 
     assert len(forlob) == 1, seen
 
 
+def test_her_coming_visits_for_a_priority_are_read_without_swaps(app, factories):
+    """Ældreloven: the visits a priority can be set for are read without swaps, which she
+    cannot have (DOMAIN.md "Ældreloven": § 94 a falls away; reading them was a tenth of a
+    priority turn, issue 17). Every coming visit is there, with its planned elements."""
+    household = build_ael_household(factories)
+    planned = [
+        (household.visit.id, (household.care.id, household.practical.id)),
+        (household.later.id, (household.care.id,)),
+    ]
+    ctx = _fresh_context(household.citizen.id)
+    with counted_statements() as seen:
+        visits = ctx.visits
+
+    assert not [s for s in seen if "swap_request" in s], seen
+    assert [(v.id, v.elements) for v in visits] == planned
+    assert all(v.already_dropped == () and v.booked_minutes == 0 for v in visits)
+
+
 def test_her_requests_for_reassessment_are_read_with_their_cases_in_one_statement(
     app, factories, listen
 ):
