@@ -275,6 +275,50 @@ _NEXT_WITH_ELEMENTS = (
     .outerjoin(CareProgrammeElement, CareProgrammeElement.id == VisitElement.element_id)
     .order_by(Visit.starts_at, Visit.id, VisitElement.id)
 )
+# An Ældreloven citizen's coming visits as her steps see them (a priority is set for one of
+# them, or for a period), read as plain columns with the elements planned at each, in one
+# statement: no visit objects, no lines, and no swaps, which she cannot have (DOMAIN.md
+# "Ældreloven": § 94 a falls away; the engine refuses a swap step's answer under it).
+# Read as objects with their lines and swaps, they were a quarter of a priority turn
+# (issue 17).
+_AEL_COMING = (
+    select(
+        Visit.id,
+        Visit.day,
+        Visit.starts_at,
+        Visit.ends_at,
+        Visit.time_frame_minutes,
+        VisitElement.element_id,
+    )
+    .where(*_COMING)
+    .outerjoin(
+        VisitElement,
+        and_(VisitElement.visit_id == Visit.id, VisitElement.outcome == ElementOutcome.PLANNED),
+    )
+    .order_by(Visit.starts_at, Visit.id, VisitElement.id)
+)
+
+
+def coming_ael_visits(
+    session: Session, citizen: Citizen, today: date
+) -> tuple[dialogue_steps.VisitInfo, ...]:
+    """Her coming visits (_COMING) with the elements planned at each, without services or
+    swaps: what the Ældreloven steps read of a visit."""
+    found: dict[int, tuple[tuple[int, date, datetime, datetime, int], list[int]]] = {}
+    for visit_id, day, starts_at, ends_at, frame, element_id in session.execute(
+        _AEL_COMING, _coming(citizen, today)
+    ):
+        _visit, elements = found.setdefault(
+            visit_id, ((visit_id, day, starts_at, ends_at, frame), [])
+        )
+        if element_id is not None:
+            elements.append(element_id)
+    return tuple(
+        dialogue_steps.VisitInfo(*visit, services=(), elements=tuple(elements))
+        for visit, elements in found.values()
+    )
+
+
 # What "Min hjælp" lists as waiting for an answer: her swaps and her priorities asked for.
 _SWAPS_WAITING = (
     select(SwapRequest.reference)
@@ -591,17 +635,18 @@ def build_context(
     @functools.cache
     def visits_and_swaps() -> tuple[list[Visit], dict[int, list[SwapRequest]], list[SwapRequest]]:
         visits = coming_visits(session, citizen, today)
-        if ael:
-            # Under Ældreloven there are no swaps (DOMAIN.md "Ældreloven": § 94 a falls
-            # away): no step of hers shows them, and the engine refuses a swap step's
-            # answer. Reading them was a tenth of a priority turn (issue 17).
-            return visits, {visit.id: [] for visit in visits}, []
         swaps, waiting = _citizens_swaps(session, citizen, [v.id for v in visits])
         return visits, swaps, waiting
 
     def visits() -> tuple[dialogue_steps.VisitInfo, ...]:
+        if ael:
+            return ael_visits()
         rows, swaps, _waiting = visits_and_swaps()
         return tuple(_visit_info(v, swaps[v.id]) for v in rows)
+
+    @functools.cache
+    def ael_visits() -> tuple[dialogue_steps.VisitInfo, ...]:
+        return coming_ael_visits(session, citizen, today)
 
     def my_help() -> dict[str, Any]:
         # Her next visits as plain columns, unless a step has read every coming visit already.
