@@ -34,10 +34,8 @@ from selvvisitation.services.interchange import (
     open_export,
     validate_source,
 )
-from selvvisitation.services.interchange.export import CITIZENS_READ_TOGETHER
 from selvvisitation.services.interchange.file import FileSource, write_export
 from tests.services.test_interchange import PROPERTY_SETTINGS, example, row_counts
-from tests.statements import counted_statements
 
 
 def write(path: Path, document: Any) -> Path:
@@ -420,29 +418,6 @@ def _export_to(path: Path, recipients: list) -> None:
     municipality = db.session.scalars(select(Municipality)).one()
     with path.open("wb") as out:
         write_export(export_text(open_export(db.session, municipality)), out, recipients)
-
-
-def test_the_export_reads_a_chunk_of_citizens_with_the_statements_of_one():
-    """The export read each citizen's rows with statements of her own: 17 a citizen
-    (issue 17). A chunk of CITIZENS_READ_TOGETHER citizens now takes the statements that
-    a chunk of one citizen takes, and the citizens still come in CPR order across chunks."""
-    assert import_document(db.session, many_citizens(CITIZENS_READ_TOGETHER + 1)).ok
-    db.session.commit()
-    export = open_export(db.session, db.session.scalars(select(Municipality)).one())
-    citizens = export.citizens()
-
-    # Each chunk reads from an empty identity map, as a chunk after a large one does.
-    db.session.expunge_all()
-    with counted_statements() as whole_chunk:
-        first = [next(citizens) for _ in range(CITIZENS_READ_TOGETHER)]
-    db.session.expunge_all()
-    with counted_statements() as one_citizen:
-        last = list(citizens)
-
-    assert len(last) == 1
-    assert len(whole_chunk) == len(one_citizen)
-    cprs = [citizen["cpr"] for citizen in [*first, *last]]
-    assert cprs == sorted(cprs)
 
 
 @pytest.mark.parametrize("citizens", [0, 3], ids=["no citizens", "three citizens"])

@@ -443,24 +443,20 @@ def export_visit_elements(visit: Visit, catalogue: Catalogue) -> list[dict[str, 
     ]
 
 
-def priorities_of(session: Session, citizen_ids: list[int]) -> list[VisitPriority]:
-    """The citizens' priorities, each citizen's in the order of their references."""
-    return list(
-        session.scalars(
-            select(VisitPriority)
-            .where(VisitPriority.citizen_id.in_(citizen_ids))
-            .order_by(VisitPriority.citizen_id, VisitPriority.reference)
-        )
-    )
-
-
 def export_priorities(
-    rows: list[VisitPriority],
+    session: Session,
+    citizen: Citizen,
     catalogue: Catalogue,
     visits: dict[int, str],
     relatives: dict[int, str],
 ) -> list[dict[str, Any]]:
-    """A citizen's priorities (priorities_of, hers alone) as the document gives them."""
+    rows = list(
+        session.scalars(
+            select(VisitPriority)
+            .where(VisitPriority.citizen_id == citizen.id)
+            .order_by(VisitPriority.reference)
+        )
+    )
     references = {row.id: row.reference for row in rows}
     return [
         dump_fields(

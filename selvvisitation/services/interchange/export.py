@@ -5,7 +5,7 @@ so export, import into an empty database, export again gives the same document.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,22 +61,11 @@ def _ref[V](table: Mapping[int, V], row_id: int | None) -> V | None:
     return None if row_id is None else table.get(row_id)
 
 
-# Citizens read together: each kind of row (decisions, visits, swaps, …) is read for a
-# chunk of citizens in one statement, not citizen by citizen (issue 17: 300 citizens took
-# 5,112 statements and 1.2-2.0 s, now 612 and 0.3-0.55 s, on SQLite and PostgreSQL). A
-# chunk's rows, as objects, take several times the text they give: with 10, the most held
-# at once while 300 citizens are written is about 40 % of the file (it was 16 % one by
-# one; test_an_export_is_written_citizen_by_citizen_not_held_whole allows 50 %), and it
-# does not grow with the municipality.
-CITIZENS_READ_TOGETHER = 10
-
-
 @dataclass
 class MunicipalityExport:
-    """The municipality's document, read a few citizens at a time (issue 15, Medium 7):
-    the head (everything but the citizens) at once, the citizens in chunks of
-    CITIZENS_READ_TOGETHER while they are written, so a large municipality never sits
-    whole in memory. The citizens come in CPR order."""
+    """The municipality's document, read citizen by citizen (issue 15, Medium 7): the head
+    (everything but the citizens) at once, each citizen only while it is written, so a
+    large municipality never sits whole in memory. The citizens come in CPR order."""
 
     session: Session
     head: dict[str, Any]
@@ -85,18 +74,13 @@ class MunicipalityExport:
     catalogue: ael.Catalogue
 
     def citizens(self) -> Iterator[dict[str, Any]]:
-        """Each citizen as exported. Nothing here holds on to the rows read for a chunk
-        once it is written: the session keeps unchanged rows only while something refers
-        to them."""
-        for start in range(0, len(self.citizen_ids), CITIZENS_READ_TOGETHER):
-            chunk = self.citizen_ids[start : start + CITIZENS_READ_TOGETHER]
-            rows = _CitizenRows.read(self.session, chunk)
-            for citizen_id in chunk:
-                citizen = rows.citizens.get(citizen_id)
-                if citizen is None:
-                    raise LookupError(f"Citizen {citizen_id} was deleted while being exported")
-                yield _export_citizen(citizen, rows, self.refs, self.catalogue)
-            del rows  # let go of this chunk's rows before the next chunk is read
+        """Each citizen as exported. Nothing here holds on to the rows read for one: the
+        session keeps unchanged rows only while something refers to them."""
+        for citizen_id in self.citizen_ids:
+            citizen = self.session.get(Citizen, citizen_id)
+            if citizen is None:
+                raise LookupError(f"Citizen {citizen_id} was deleted while being exported")
+            yield _export_citizen(self.session, citizen, self.refs, self.catalogue)
 
 
 def open_export(session: Session, municipality: Municipality) -> MunicipalityExport:
@@ -217,42 +201,15 @@ def _team_ref(team: Team | None) -> dict[str, str] | None:
     return None if team is None else {"provider": team.provider.name, "name": team.name}
 
 
-def _by_citizen[R](rows: Iterable[R], citizen_id: Callable[[R], int]) -> dict[int, list[R]]:
-    """Rows grouped by their citizen, each group in the order the rows were read."""
-    grouped: dict[int, list[R]] = {}
-    for row in rows:
-        grouped.setdefault(citizen_id(row), []).append(row)
-    return grouped
-
-
-@dataclass
-class _CitizenRows:
-    """A chunk of citizens with everything the document gives of them, one statement a
-    kind of row (and one for each relation read with it) for the whole chunk."""
-
-    citizens: dict[int, Citizen]
-    decisions: dict[int, list[Decision]]
-    visits: dict[int, list[Visit]]
-    swaps: dict[int, list[SwapRequest]]
-    requests: dict[int, list[ReassessmentRequest]]
-    priorities: dict[int, list[VisitPriority]]
-
-    @classmethod
-    def read(cls, session: Session, citizen_ids: list[int]) -> _CitizenRows:
-        s, chunk = session, citizen_ids
-        citizens = s.scalars(
-            select(Citizen)
-            .where(Citizen.id.in_(chunk))
-            .options(
-                selectinload(Citizen.consents),
-                selectinload(Citizen.provider),
-                selectinload(Citizen.team).selectinload(Team.provider),
-            )
-        )
-        decisions = s.scalars(
+def _export_citizen(
+    session: Session, citizen: Citizen, refs: dict[int, str], catalogue: ael.Catalogue
+) -> dict[str, Any]:
+    s = session
+    decisions = list(
+        s.scalars(
             select(Decision)
-            .where(Decision.citizen_id.in_(chunk))
-            .order_by(Decision.citizen_id, Decision.version)
+            .where(Decision.citizen_id == citizen.id)
+            .order_by(Decision.version)
             .options(
                 selectinload(Decision.granted_services).selectinload(GrantedService.service),
                 selectinload(Decision.granted_elements),
@@ -260,45 +217,7 @@ class _CitizenRows:
                 selectinload(Decision.provider),
             )
         )
-        visits = s.scalars(
-            select(Visit)
-            .where(Visit.citizen_id.in_(chunk))
-            .order_by(Visit.citizen_id, Visit.day, Visit.starts_at, Visit.id)
-            .options(
-                selectinload(Visit.services).selectinload(VisitService.service),
-                selectinload(Visit.elements),
-                selectinload(Visit.team).selectinload(Team.provider),
-            )
-        )
-        swaps = s.scalars(
-            select(SwapRequest)
-            .where(SwapRequest.citizen_id.in_(chunk))
-            .order_by(SwapRequest.citizen_id, SwapRequest.reference)
-            .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
-        )
-        requests = s.scalars(
-            select(ReassessmentRequest)
-            .where(ReassessmentRequest.citizen_id.in_(chunk))
-            .order_by(
-                ReassessmentRequest.citizen_id,
-                ReassessmentRequest.created_at,
-                ReassessmentRequest.id,
-            )
-        )
-        return cls(
-            citizens={c.id: c for c in citizens},
-            decisions=_by_citizen(decisions, lambda d: d.citizen_id),
-            visits=_by_citizen(visits, lambda v: v.citizen_id),
-            swaps=_by_citizen(swaps, lambda x: x.citizen_id),
-            requests=_by_citizen(requests, lambda r: r.citizen_id),
-            priorities=_by_citizen(ael.priorities_of(s, chunk), lambda p: p.citizen_id),
-        )
-
-
-def _export_citizen(
-    citizen: Citizen, rows: _CitizenRows, refs: dict[int, str], catalogue: ael.Catalogue
-) -> dict[str, Any]:
-    decisions = rows.decisions.get(citizen.id, [])
+    )
     versions = {d.id: d.version for d in decisions}
     lines: dict[int, tuple[int, int]] = {}
     exported_decisions = []
@@ -321,12 +240,34 @@ def _export_citizen(
                 "granted_elements": ael.export_granted_elements(decision, catalogue),
             }
         )
-    visits = rows.visits.get(citizen.id, [])
-    swaps = rows.swaps.get(citizen.id, [])
+    visits = list(
+        s.scalars(
+            select(Visit)
+            .where(Visit.citizen_id == citizen.id)
+            .order_by(Visit.day, Visit.starts_at, Visit.id)
+            .options(
+                selectinload(Visit.services).selectinload(VisitService.service),
+                selectinload(Visit.elements),
+                selectinload(Visit.team).selectinload(Team.provider),
+            )
+        )
+    )
+    swaps = list(
+        s.scalars(
+            select(SwapRequest)
+            .where(SwapRequest.citizen_id == citizen.id)
+            .order_by(SwapRequest.reference)
+            .options(selectinload(SwapRequest.lines).selectinload(SwapLine.service))
+        )
+    )
     external = {v.id: v.external_id or f"visit-{v.id}" for v in visits}
     references = {x.id: x.reference for x in swaps}
     consents = sorted(citizen.consents, key=lambda c: (c.valid_from, refs[c.relative_id], c.id))
-    requests = rows.requests.get(citizen.id, [])
+    requests = s.scalars(
+        select(ReassessmentRequest)
+        .where(ReassessmentRequest.citizen_id == citizen.id)
+        .order_by(ReassessmentRequest.created_at, ReassessmentRequest.id)
+    )
     return {
         **dump_fields(citizen, CITIZEN),
         "provider": citizen.provider.name if citizen.provider else None,
@@ -372,9 +313,7 @@ def _export_citizen(
             }
             for x in swaps
         ],
-        "priorities": ael.export_priorities(
-            rows.priorities.get(citizen.id, []), catalogue, external, refs
-        ),
+        "priorities": ael.export_priorities(s, citizen, catalogue, external, refs),
         "reassessment_requests": [
             {
                 **dump_fields(r, REASSESSMENT),
