@@ -99,14 +99,14 @@ def _database_url() -> str:
 # (scripts/benchmark_requests.py, the same machine and hour), the day list served 25 and
 # 25 % of the trivial page's requests against 21 and 21 %, the turn 25 and 27 % against
 # 22 and 21 %, the Ældreloven turn 27 and 26 % against 21 and 23 %, with the day list's
-# p99 at 1.9 times its median in all four. A request now waits behind the one its worker
-# serves (a letter's PDF, an export): the other worker goes on. A database server lets
-# transactions run side by side, and a thread waits on the network for each statement,
-# so there more threads serve more: 4 served as many as 8 (day list 24 and 23 % against
-# 23 and 24 %, turn 23 and 27 % against 24 and 24 %, in two runs each), and a worker with
-# 8 requests in flight at once kept more memory: 118-120 MB resident against 109-111
-# after a benchmark run, 127-143 MB against 117-119 after 15,000 mixed requests (the
-# target is at most 120).
+# p99 at 1.9 times its median in both (2.2 and 1.9 with 2). A request now waits behind
+# the one its worker serves (a letter's PDF, an export): the other worker goes on. A
+# database server lets transactions run side by side, and a thread waits on the network
+# for each statement, so there more threads serve more: 4 served as many as 8 (day list
+# 24 and 23 % against 23 and 24 %, turn 23 and 27 % against 24 and 24 %, in two runs
+# each), and a worker with 8 requests in flight at once kept more memory: 118-120 MB
+# resident against 109-111 after a benchmark run, 127-143 MB against 117-119 after
+# 15,000 mixed requests (the target is at most 120).
 SQLITE_THREADS = 1
 DATABASE_SERVER_THREADS = 4
 
