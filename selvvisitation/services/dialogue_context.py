@@ -243,13 +243,10 @@ def _visit_shown(starts_at: datetime, ends_at: datetime, frame: int, ael: bool) 
     )
 
 
-def _shown_of(visit: Visit, ael: bool) -> dict[str, Any]:
-    """next_visits_shown's record of a visit read with its lines (coming_visits)."""
-    shown = _visit_shown(visit.starts_at, visit.ends_at, visit.time_frame_minutes, ael)
-    if ael:
-        shown["elements"] = [_name(e.element.name_da, e.element.name_en) for e in visit.elements]
-    else:
-        shown["services"] = [i.service.code for i in visit.services if i.service is not None]
+def _shown_of(visit: Visit) -> dict[str, Any]:
+    """next_visits_shown's record of a Serviceloven visit read with its lines (coming_visits)."""
+    shown = _visit_shown(visit.starts_at, visit.ends_at, visit.time_frame_minutes, False)
+    shown["services"] = [i.service.code for i in visit.services if i.service is not None]
     return shown
 
 
@@ -649,14 +646,14 @@ def build_context(
         return coming_ael_visits(session, citizen, today)
 
     def my_help() -> dict[str, Any]:
-        # Her next visits as plain columns, unless a step has read every coming visit already.
+        # Her next visits as plain columns, unless a step has read every coming visit already
+        # (under Serviceloven only: an Ældreloven step reads them as columns, ael_visits),
+        # with her swaps waiting for an answer.
         if visits_and_swaps.cache_info().currsize:
             visits, _swaps, swaps_waiting = visits_and_swaps()
-            shown = [_shown_of(visit, ael) for visit in visits[:MY_HELP_VISITS]]
-            if not ael:  # her swaps waiting for an answer were read with them
-                return _my_help(citizen, shown, [swap.reference for swap in swaps_waiting])
-        else:
-            shown = next_visits_shown(session, citizen, today, ael)
+            shown = [_shown_of(visit) for visit in visits[:MY_HELP_VISITS]]
+            return _my_help(citizen, shown, [swap.reference for swap in swaps_waiting])
+        shown = next_visits_shown(session, citizen, today, ael)
         waiting = _PRIORITIES_WAITING if ael else _SWAPS_WAITING
         references = list(session.scalars(waiting, {"citizen_id": citizen.id}))
         if ael:
