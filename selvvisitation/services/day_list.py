@@ -51,6 +51,7 @@ from selvvisitation.models import (
 )
 from selvvisitation.models.priorities import VisitPriority
 from selvvisitation.services.ael_visits import PRIORITIES_SHOWN, priorities_by_visit
+from selvvisitation.services.column_reads import read_columns
 from selvvisitation.services.for_visits import at_visits_or_standing
 from selvvisitation.services.staff_visits import (
     WISHES_SHOWN,
@@ -253,7 +254,7 @@ def day_list(session: Session, team_id: int | None, day: date) -> list[ListedVis
     statement whatever the team's size."""
     if team_id is None:
         return []
-    rows = session.execute(_DAY_LIST, {"team_id": team_id, "day": day}).all()
+    rows = read_columns(session, _DAY_LIST, {"team_id": team_id, "day": day}).all()
     visits: dict[int, ListedVisit] = {}
     # Each line once: the joins repeat a visit's row for every combination of its lines.
     seen: set[tuple[str, int]] = set()
@@ -371,7 +372,7 @@ def day_list_wishes(session: Session, visits: list[ListedVisit]) -> dict[int, Vi
         return {}
     bound = wishes_bound(visits)
     swaps: dict[int, ListedSwap] = {}
-    for row in session.execute(_DAY_SWAPS, bound):
+    for row in read_columns(session, _DAY_SWAPS, bound):
         columns = row._mapping
         swap = swaps.get(columns["id"])
         if swap is None:
@@ -391,7 +392,7 @@ def day_list_wishes(session: Session, visits: list[ListedVisit]) -> dict[int, Vi
                 swap.added.append(line)
     wishes = [
         ListedWish(row[0], row[1], row[2], row[3])
-        for row in session.execute(_DAY_WISHES, {"citizen_ids": bound["citizen_ids"]})
+        for row in read_columns(session, _DAY_WISHES, {"citizen_ids": bound["citizen_ids"]})
     ]
     return wishes_by_visit(visits, list(swaps.values()), wishes)
 
@@ -448,7 +449,7 @@ def day_list_priorities(session: Session, visits: list[ListedVisit]) -> dict[int
     if not visits:
         return {}
     priorities = []
-    for row in session.execute(_DAY_PRIORITIES, wishes_bound(visits)):
+    for row in read_columns(session, _DAY_PRIORITIES, wishes_bound(visits)):
         columns = row._mapping
         element_da, asked_by = columns["element_da"], columns["asked_by"]
         priorities.append(

@@ -53,6 +53,7 @@ from selvvisitation.models.visits import VisitElement, VisitService
 from selvvisitation.services.adapters import catalogue_entry, granted_for, policy_for
 from selvvisitation.services.bookings import HOLDING
 from selvvisitation.services.cases import call_back_deadline
+from selvvisitation.services.column_reads import read_columns
 from selvvisitation.services.replacement_history import choice_history_for
 
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
@@ -113,8 +114,8 @@ def matchable(
     synonyms read in one statement, in the catalogue's order."""
     synonyms = {
         code: (*(danish or ()), *(english or ()))
-        for code, danish, english in session.execute(
-            _SYNONYMS, {"municipality_id": municipality_id}
+        for code, danish, english in read_columns(
+            session, _SYNONYMS, {"municipality_id": municipality_id}
         )
     }
     return tuple(
@@ -219,8 +220,8 @@ def next_visits_shown(
     (coming_visits), every one of the 21 days' visits, they were an eighth of a "Se min
     hjælp" turn in the server, for five shown (issue 17)."""
     shown: dict[int, dict[str, Any]] = {}
-    for visit_id, starts_at, ends_at, frame, *line in session.execute(
-        _NEXT_WITH_ELEMENTS if ael else _NEXT_WITH_SERVICES, _coming(citizen, today)
+    for visit_id, starts_at, ends_at, frame, *line in read_columns(
+        session, _NEXT_WITH_ELEMENTS if ael else _NEXT_WITH_SERVICES, _coming(citizen, today)
     ):
         visit = shown.get(visit_id)
         if visit is None:
@@ -302,8 +303,8 @@ def coming_ael_visits(
     """Her coming visits (_COMING) with the elements planned at each, without services or
     swaps: what the Ældreloven steps read of a visit."""
     found: dict[int, tuple[tuple[int, date, datetime, datetime, int], list[int]]] = {}
-    for visit_id, day, starts_at, ends_at, frame, element_id in session.execute(
-        _AEL_COMING, _coming(citizen, today)
+    for visit_id, day, starts_at, ends_at, frame, element_id in read_columns(
+        session, _AEL_COMING, _coming(citizen, today)
     ):
         _visit, elements = found.setdefault(
             visit_id, ((visit_id, day, starts_at, ends_at, frame), [])
@@ -391,8 +392,8 @@ def _reassessments(session: Session, citizen: Citizen) -> tuple[dict[str, Any], 
             "status": status.value if status is not None else "open",
             "deadline": deadline.isoformat() if deadline else None,
         }
-        for reason, created_at, status, deadline in session.execute(
-            _REASSESSMENTS, {"citizen_id": citizen.id}
+        for reason, created_at, status, deadline in read_columns(
+            session, _REASSESSMENTS, {"citizen_id": citizen.id}
         )
     )
 
@@ -525,8 +526,8 @@ def _forlob(
     (issue 17: at most 10 a turn)."""
     programme = None
     elements = []
-    for *names, element_da, element_en, meaning in session.execute(
-        _FORLOB, {"decision_id": decision_id}
+    for *names, element_da, element_en, meaning in read_columns(
+        session, _FORLOB, {"decision_id": decision_id}
     ):
         if names[0] is not None:
             programme = (names[0], names[1], names[2], names[3])
@@ -655,7 +656,7 @@ def build_context(
             return _my_help(citizen, shown, [swap.reference for swap in swaps_waiting])
         shown = next_visits_shown(session, citizen, today, ael)
         waiting = _PRIORITIES_WAITING if ael else _SWAPS_WAITING
-        references = list(session.scalars(waiting, {"citizen_id": citizen.id}))
+        references = list(read_columns(session, waiting, {"citizen_id": citizen.id}).scalars())
         if ael:
             return _my_forlob(session, citizen, shown, references)
         return _my_help(citizen, shown, references)
