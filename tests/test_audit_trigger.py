@@ -93,3 +93,53 @@ def test_downgrading_0002_lifts_the_triggers_and_upgrading_puts_them_back(app):
     finally:
         db.session.remove()
         build_schema_from_migrations()
+
+
+def test_downgrading_0004_keeps_the_triggers(app):
+    # On SQLite 0004 rebuilds the table both ways, which drops its triggers: it makes them again.
+    _insert_one()
+    try:
+        downgrade(revision="0003")
+        with pytest.raises(sa.exc.DBAPIError, match="audit_entry is append-only"):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(CHANGES["update"]))
+        assert len(_entries()) == 1
+    finally:
+        db.session.remove()
+        build_schema_from_migrations()
+
+
+def test_an_audit_entry_locks_no_row_of_the_people_it_names(app, factories):
+    # Migration 0004 (issue 17): with foreign keys, PostgreSQL locked the citizen's and the
+    # worker's rows (FOR KEY SHARE) until the entry's transaction ended, for every page read.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: SQLite locks the whole database for a writer")
+    citizen = factories.Citizen()
+    worker = factories.StaffUser(municipality=citizen.municipality)
+    db.session.commit()
+    citizen_id, worker_id = citizen.id, worker.id
+    with db.engine.connect() as writer, db.engine.connect() as other:
+        writing = writer.begin()
+        writer.execute(
+            sa.insert(AuditEntry.__table__).values(
+                at=sa.func.now(),
+                actor_kind=ActorKind.STAFF,
+                actor_staff_id=worker_id,
+                actor_role="home_care_worker",
+                organisation="",
+                citizen_id=citizen_id,
+                action="read",
+                object_type="visit_list",
+                object_id="",
+                purpose="",
+                detail={},
+            )
+        )
+        # Another request may take both rows for update at once while the entry is open.
+        with other.begin():
+            for table, row_id in (("citizen", citizen_id), ("staff_user", worker_id)):
+                other.execute(
+                    sa.text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE NOWAIT"),
+                    {"id": row_id},
+                )
+        writing.commit()
