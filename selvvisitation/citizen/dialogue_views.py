@@ -448,7 +448,10 @@ def _control(action: str) -> Any:
         dialogue_turns.discard_turn(db.session())
         return _next(turn, texts) if stale else ("", 400)
     to = request.form.get("to") if action == "back" else None
-    return _next(dialogue_turns.take_control(db.session(), turn, action, actor, to or None), texts)
+    return _next(
+        dialogue_turns.take_control(db.session(), turn, action, actor, to or None, _shown_up_to()),
+        texts,
+    )
 
 
 @blueprint.route("/samtale/tilbage", methods=["POST"])

@@ -348,10 +348,22 @@ def _commit_keeping_what_was_read(session: Session) -> None:
 
 
 def take_control(
-    session: Session, turn: Turn, action: str, actor: Any, to: str | None = None
+    session: Session,
+    turn: Turn,
+    action: str,
+    actor: Any,
+    to: str | None = None,
+    shown_up_to: int | None = None,
 ) -> Turn:
-    """ "Back" (to the step before, or ``to`` a step a summary line changes) or "Start over",
-    stored at once. Back to a step that cannot be changed now changes nothing."""
+    """ "Back" (to the step before, or ``to`` a step a summary line changes), "Call me" or
+    "Start over", stored at once. Back to a step that cannot be changed now changes nothing.
+
+    As an answer that only moves the conversation on (take_turn): the messages after
+    ``shown_up_to`` are read before the commit, and the answer is made from what this
+    transaction read and wrote. Committed as before, with everything expired, a "Back" read
+    the conversation, the citizen and her consents again, and its new messages in a
+    transaction of their own (issue 17).
+    """
     if action == "back":
         go_back(turn.conversation, turn.ctx, actor, to)
         conversation = turn.conversation
@@ -361,13 +373,15 @@ def take_control(
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
     try:
-        session.commit()
+        # Reading the messages sends the conversation's UPDATE first, which checks the turn.
+        new = None if shown_up_to is None else messages_after(session, conversation, shown_up_to)
+        _commit_keeping_what_was_read(session)
     except StaleDataError:
         # Read without the lock (begin_turn), and another answer came first: nothing of
         # this one is stored; the conversation reads afresh as it is now.
         session.rollback()
         return replace(turn, problem=STALE)
-    return replace(turn, conversation=conversation)
+    return replace(turn, conversation=conversation, new_messages=new)
 
 
 def discard_turn(session: Session) -> None:

@@ -124,3 +124,39 @@ def test_a_turn_builds_the_citizens_context_once(app, factories, monkeypatch):
     assert response.status_code == 200
     assert response.get_json()["ok"] is True
     assert len(calls) == 1
+
+
+# "Tilbage", "Ring mig op" and "Start forfra" as dialogue.js sends them, after an answer: the
+# new messages read before the commit and the answer made from what the turn read, as for an
+# answer. They were 11, 11 and 14: the conversation, the citizen and her consents read
+# again after the commit, and the new messages in a transaction of their own.
+MOST_CONTROL_STATEMENTS = {"tilbage": 6, "ring-op": 6, "forfra": 9}
+
+
+@pytest.mark.parametrize("control", list(MOST_CONTROL_STATEMENTS))
+def test_going_back_calling_or_starting_over_issues_few_statements(app, factories, control):
+    household = _household(factories, SEL)
+    client = app.test_client()
+    _one_turn(client, household, 10, FETCH, "rights")
+    conversation = current(household.citizen)
+    turn, last = conversation.turn, conversation.messages[-1].id
+    data = {
+        "turn": str(turn),
+        "citizen": str(household.citizen.id),
+        "csrf_token": csrf_token(client),
+    }
+    db.session.expire_all()
+    with counted() as seen:
+        response = client.post(
+            f"/borger/samtale/{control}", data=data, headers={**FETCH, "X-Last-Message": str(last)}
+        )
+
+    assert response.status_code == 200
+    answer = response.get_json()
+    if control == "forfra":  # a new conversation: dialogue.js starts the page afresh
+        assert answer["restart"] is True
+    else:
+        assert 'data-id="' in answer["log"], "her own words, shown back to her"
+    assert current(household.citizen).turn != turn or control == "forfra"
+    assert seen["statements"] <= MOST_CONTROL_STATEMENTS[control] <= TARGET_STATEMENTS, seen
+    assert seen["messages_loaded"] <= 10, seen
