@@ -373,7 +373,8 @@ def take_control(
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
     try:
-        # Reading the messages sends the conversation's UPDATE first, which checks the turn.
+        # The conversation's UPDATE checks the turn; a new one (start over) gets its id.
+        session.flush()
         new = None if shown_up_to is None else messages_after(session, conversation, shown_up_to)
         _commit_keeping_what_was_read(session)
     except StaleDataError:

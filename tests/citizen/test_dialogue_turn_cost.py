@@ -153,10 +153,9 @@ def test_going_back_calling_or_starting_over_issues_few_statements(app, factorie
 
     assert response.status_code == 200
     answer = response.get_json()
-    if control == "forfra":  # a new conversation: dialogue.js starts the page afresh
-        assert answer["restart"] is True
-    else:
-        assert 'data-id="' in answer["log"], "her own words, shown back to her"
-    assert current(household.citizen).turn != turn or control == "forfra"
+    # Her own words shown back to her; after "Start forfra", the new conversation's greeting.
+    assert 'data-id="' in answer["log"], answer["log"]
+    assert answer["restart"] is (control == "forfra")
+    assert current(household.citizen).turn == (0 if control == "forfra" else turn + 1)
     assert seen["statements"] <= MOST_CONTROL_STATEMENTS[control] <= TARGET_STATEMENTS, seen
     assert seen["messages_loaded"] <= 10, seen
