@@ -310,14 +310,9 @@ def _take_turn(
     if effect:
         session.commit()
         return replace(turn, ctx=turn.viewer.context(session))
-    # Read before the commit, in this transaction: read after it, they took a transaction
-    # of their own (a connection from the pool, its check, BEGIN and ROLLBACK; issue 17).
-    # Reading them sends the conversation's UPDATE first, which still checks the turn.
-    new = None
-    if shown_up_to is not None:
-        new = messages_after(session, turn.conversation, shown_up_to)
-    _commit_keeping_what_was_read(session)
-    return replace(turn, new_messages=new)
+    return replace(
+        turn, new_messages=_commit_with_new_messages(session, turn.conversation, shown_up_to)
+    )
 
 
 def _again_under_the_lock(session: Session, turn: Turn) -> Turn:
@@ -332,6 +327,21 @@ def _again_under_the_lock(session: Session, turn: Turn) -> Turn:
         session.rollback()
         return Turn(conversation, ctx, turn.viewer, STALE)
     return Turn(conversation, ctx, turn.viewer)
+
+
+def _commit_with_new_messages(
+    session: Session, conversation: Conversation, shown_up_to: int | None
+) -> list[ConversationMessage] | None:
+    """Commit a turn that only moved the conversation on, with the messages after
+    ``shown_up_to`` (None: the page shows them all again). They are read before the
+    commit, in this transaction: read after it, they took a transaction of their own (a
+    connection from the pool, its check, BEGIN and ROLLBACK; issue 17). The flush first
+    sends the conversation's UPDATE, which checks the turn (StaleDataError), and gives a
+    conversation started by this turn its id."""
+    session.flush()
+    new = None if shown_up_to is None else messages_after(session, conversation, shown_up_to)
+    _commit_keeping_what_was_read(session)
+    return new
 
 
 def _commit_keeping_what_was_read(session: Session) -> None:
@@ -373,10 +383,7 @@ def take_control(
     else:
         conversation = start_over(session, turn.conversation, turn.ctx, actor)
     try:
-        # The conversation's UPDATE checks the turn; a new one (start over) gets its id.
-        session.flush()
-        new = None if shown_up_to is None else messages_after(session, conversation, shown_up_to)
-        _commit_keeping_what_was_read(session)
+        new = _commit_with_new_messages(session, conversation, shown_up_to)
     except StaleDataError:
         # Read without the lock (begin_turn), and another answer came first: nothing of
         # this one is stored; the conversation reads afresh as it is now.
