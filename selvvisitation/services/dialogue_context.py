@@ -28,6 +28,7 @@ from selvvisitation.domain.types import (
     VisitServiceOutcome,
 )
 from selvvisitation.domain.understanding import MatchableService
+from selvvisitation.id_lists import in_id_list
 from selvvisitation.models import (
     AuditEntry,
     Case,
@@ -171,7 +172,7 @@ _CITIZENS_SWAPS = (
         or_(
             SwapRequest.status == SwapStatus.REQUESTED,
             and_(
-                SwapRequest.visit_id.in_(bindparam("visit_ids", expanding=True)),
+                in_id_list(SwapRequest.visit_id, "visit_ids"),
                 SwapRequest.status.in_(ACTIVE_SWAP),
             ),
         ),

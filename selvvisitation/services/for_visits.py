@@ -11,15 +11,17 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, or_
 
+from selvvisitation.id_lists import in_id_list
+
 
 def at_visits_or_standing(model: Any, *standing_also: ColumnElement[bool]) -> ColumnElement[bool]:
     """The model's rows for the bound visits (``visit_ids``), or standing for the bound
     citizens (``citizen_ids``) over a period that meets ``first``–``last``."""
     return or_(
-        model.visit_id.in_(bindparam("visit_ids", expanding=True)),
+        in_id_list(model.visit_id, "visit_ids"),
         and_(
             model.visit_id.is_(None),
-            model.citizen_id.in_(bindparam("citizen_ids", expanding=True)),
+            in_id_list(model.citizen_id, "citizen_ids"),
             *standing_also,
             model.period_start <= bindparam("last"),
             model.period_end >= bindparam("first"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -35,6 +35,7 @@ from selvvisitation.domain.visit_record import (
     WishedSwap,
     check_visit_record,
 )
+from selvvisitation.id_lists import in_id_list
 from selvvisitation.models import (
     Citizen,
     Decision,
@@ -157,7 +158,7 @@ _SWAPS_SHOWN = (
 )
 WISHES_SHOWN = (
     select(Wish)
-    .where(Wish.citizen_id.in_(bindparam("citizen_ids", expanding=True)), Wish.active.is_(True))
+    .where(in_id_list(Wish.citizen_id, "citizen_ids"), Wish.active.is_(True))
     .order_by(Wish.created_at, Wish.id)
 )
 

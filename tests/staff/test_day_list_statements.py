@@ -89,7 +89,7 @@ def _team_of(factories, size: int):
     return scene
 
 
-def _statements_for_the_day_list(client, factories, size: int, url: str) -> int:
+def _statements_for_the_day_list(client, factories, size: int, url: str) -> list[str]:
     scene = _team_of(factories, size)
     sign_in_staff(client, scene.worker)
     client.get(url)  # warm: the first request loads what every one does
@@ -99,17 +99,30 @@ def _statements_for_the_day_list(client, factories, size: int, url: str) -> int:
     page = response.get_data(as_text=True)
     assert page.count('class="app-visit') >= size
     assert "Lidt senere, tak" in page and "Den blå trøje" in page  # the wishes are shown
-    return len(statements)
+    return statements
 
 
 @pytest.mark.parametrize("url", ["/personale/besoeg", "/personale/besoeg?vis=team"])
 def test_the_day_list_issues_at_most_6_statements_for_5_visits_and_for_40(app, factories, url):
     """The worker's own list (issue 12) and the team's, each planned for the worker."""
-    small = _statements_for_the_day_list(app.test_client(), factories, 5, url)
+    small = len(_statements_for_the_day_list(app.test_client(), factories, 5, url))
     from tests.conftest import _clean_tables
 
     _clean_tables()
-    large = _statements_for_the_day_list(app.test_client(), factories, 40, url)
+    large = len(_statements_for_the_day_list(app.test_client(), factories, 40, url))
 
     assert large == small, f"5 visits: {small} statements, 40 visits: {large}"
     assert large <= MOST_STATEMENTS, f"{large} statements (at most {MOST_STATEMENTS})"
+
+
+def test_the_day_list_s_statements_read_the_same_for_5_visits_and_for_40(app, factories):
+    """The visits, citizens and days are bound as values, never written into the SQL
+    (selvvisitation.id_lists): a list of 40 asks with the same text as a list of 5, so the
+    app renders each statement once and PostgreSQL keeps one plan for it (issue 17)."""
+    small = _statements_for_the_day_list(app.test_client(), factories, 5, "/personale/besoeg")
+    from tests.conftest import _clean_tables
+
+    _clean_tables()
+    large = _statements_for_the_day_list(app.test_client(), factories, 40, "/personale/besoeg")
+
+    assert large == small
