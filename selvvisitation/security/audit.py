@@ -11,11 +11,11 @@ refuses them from anyone (triggers from migration 0002, on PostgreSQL and SQLite
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 
 from selvvisitation.domain.types import ActorKind, StaffRole
 from selvvisitation.extensions import db
@@ -261,7 +261,7 @@ def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     """Write a page's read entries in one statement and one short transaction, after the
     page is rendered (issue 17: a day list's 20 reads were 20 INSERTs holding SQLite's
     write lock; the ORM inserts row by row there, since it asks for each new id back)."""
-    from selvvisitation.models import AuditEntry
+    from selvvisitation.security.audit_insert import insert_entries
 
     if not entries and not commit:
         return
@@ -269,13 +269,7 @@ def _write(entries: list[dict[str, Any]], *, commit: bool = False) -> None:
     # On SQLite the INSERT waits for its turn among the writers (database.WritersQueue).
     if entries:
         at = utcnow()
-        # The table's INSERT, not the mapped class's: the ORM's bulk path sorts and
-        # copies each row's values through the mapper first (issue 17: a third of the
-        # write's CPU for a day list's 20 rows). The same rows, columns and statement.
-        session.execute(
-            insert(cast("Table", AuditEntry.__table__)),
-            [{"at": at, **entry} for entry in entries],
-        )
+        insert_entries(session, ({"at": at, **entry} for entry in entries))
     # The page is rendered and sent as it is: expiring every object it read, as a
     # commit does, is work for nothing (issue 17: some 150 objects on a day list).
     # Nothing here changed them; what the next request reads it loads anew.
