@@ -7,7 +7,7 @@ through its own run of PostgreSQL's executor (issue 17: a day list's 22 entries 
 10 % of the app's instructions for the page and a fifth of PostgreSQL's). Here the shared
 values are bound once and the rows come from the two lists: PostgreSQL reads them as two
 arrays (``unnest``), SQLite as one JSON array of pairs (``json_each``). The entries are
-the same, in the same order.
+the same; within each set that shares its columns they keep their order.
 """
 
 from __future__ import annotations
