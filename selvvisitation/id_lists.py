@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, bindparam
+from sqlalchemy import Boolean, Integer, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
@@ -47,19 +47,22 @@ class InIdList(FunctionElement[bool]):
 
     type = Boolean()
     inherit_cache = True
+    # A condition in itself: without this SQLite got "(… IN …) = 1", which its planner
+    # cannot look up by the column's index.
+    _is_implicitly_boolean = True
 
 
 @compiles(InIdList)
 def _any_of_array(element: InIdList, compiler: SQLCompiler, **kw: Any) -> str:
-    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"{column} = ANY ({ids})"
+    column, ids = element.clauses
+    return compiler.process(column == any_(ids), **kw)
 
 
 @compiles(InIdList, "sqlite")
 def _in_json_array(element: InIdList, compiler: SQLCompiler, **kw: Any) -> str:
-    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
-    # Both parts are compiled SQL: the ids are a bound value, never written in.
-    return f"{column} IN (SELECT value FROM json_each({ids}))"  # noqa: S608
+    column, ids = element.clauses
+    each = func.json_each(ids).table_valued("value")
+    return compiler.process(column.in_(select(each.c.value)), **kw)
 
 
 def in_id_list(column: Any, name: str) -> ColumnElement[bool]:
