@@ -102,14 +102,19 @@ def _statements_for_the_day_list(client, factories, size: int, url: str) -> list
     return statements
 
 
+def _for_5_visits_and_for_40(app, factories, url: str) -> tuple[list[str], list[str]]:
+    """The day list's statements for a team of 5 visits, then (tables emptied) of 40."""
+    from tests.conftest import _clean_tables
+
+    small = _statements_for_the_day_list(app.test_client(), factories, 5, url)
+    _clean_tables()
+    return small, _statements_for_the_day_list(app.test_client(), factories, 40, url)
+
+
 @pytest.mark.parametrize("url", ["/personale/besoeg", "/personale/besoeg?vis=team"])
 def test_the_day_list_issues_at_most_6_statements_for_5_visits_and_for_40(app, factories, url):
     """The worker's own list (issue 12) and the team's, each planned for the worker."""
-    small = len(_statements_for_the_day_list(app.test_client(), factories, 5, url))
-    from tests.conftest import _clean_tables
-
-    _clean_tables()
-    large = len(_statements_for_the_day_list(app.test_client(), factories, 40, url))
+    small, large = (len(statements) for statements in _for_5_visits_and_for_40(app, factories, url))
 
     assert large == small, f"5 visits: {small} statements, 40 visits: {large}"
     assert large <= MOST_STATEMENTS, f"{large} statements (at most {MOST_STATEMENTS})"
@@ -119,10 +124,6 @@ def test_the_day_list_s_statements_read_the_same_for_5_visits_and_for_40(app, fa
     """The visits, citizens and days are bound as values, never written into the SQL
     (selvvisitation.id_lists): a list of 40 asks with the same text as a list of 5, so the
     app renders each statement once and PostgreSQL keeps one plan for it (issue 17)."""
-    small = _statements_for_the_day_list(app.test_client(), factories, 5, "/personale/besoeg")
-    from tests.conftest import _clean_tables
-
-    _clean_tables()
-    large = _statements_for_the_day_list(app.test_client(), factories, 40, "/personale/besoeg")
+    small, large = _for_5_visits_and_for_40(app, factories, "/personale/besoeg")
 
     assert large == small
