@@ -65,10 +65,24 @@ def lock_for_write(session: Session) -> None:
         # it cost a ROLLBACK, the pool's check-in, check-out and ping, and a BEGIN: five
         # round trips, the most of a turn's CPU over SQLite's (issue 17).
         session.expire_all()
+        session.info[_READS_MARK] = session.info.get(_READS_MARK, 0) + 1
         return
     session.rollback()  # ends the read transaction, if any (a no-op otherwise)
     # database.configure_engine's "begin" hook turns this option into BEGIN IMMEDIATE.
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+_READS_MARK = "reads_mark"
+
+
+def reads_mark(session: Session) -> int:
+    """Changes when lock_for_write makes what the transaction read before it stale.
+
+    For what a request keeps of its reads as plain values, not objects: lock_for_write
+    expires the objects, and a value kept with the transaction and this mark is read
+    again when either has changed (on SQLite the lock begins a new transaction; on
+    PostgreSQL the transaction goes on)."""
+    return int(session.info.get(_READS_MARK, 0))
 
 
 def lock_key(session: Session, key: str) -> None:

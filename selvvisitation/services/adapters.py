@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from selvvisitation.domain.policy import Policy, default_legal_references
 from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
 from selvvisitation.models import Decision, Municipality, MunicipalityPolicy, Service
+
+if TYPE_CHECKING:
+    from selvvisitation.services.dialogue_context import CatalogueRow
 
 
 def policy_for(municipality: Municipality) -> Policy:
@@ -51,7 +55,7 @@ def policy_for(municipality: Municipality) -> Policy:
     )
 
 
-def catalogue_entry(service: Service) -> CatalogueService:
+def catalogue_entry(service: Service | CatalogueRow) -> CatalogueService:
     return CatalogueService(
         code=service.code,
         category=service.category,
@@ -69,12 +73,18 @@ def catalogue_for(session: Session, municipality_id: int) -> Mapping[str, Catalo
     return {service.code: catalogue_entry(service) for service in services}
 
 
-def granted_for(decision: Decision | None) -> list[GrantedService]:
+def granted_for(
+    decision: Decision | None, service_codes: Mapping[int, str] | None = None
+) -> list[GrantedService]:
+    """The decision's grants as the rules see them. With the catalogue's codes by service
+    id (a turn has read them), no grant's service is loaded for its code."""
     if decision is None:
         return []
     return [
         GrantedService(
-            service_code=granted.service.code,
+            service_code=service_codes[granted.service_id]
+            if service_codes is not None
+            else granted.service.code,
             minutes_per_delivery=granted.minutes_per_delivery,
             frequency=granted.frequency,
             weekdays=granted.weekday_tuple,

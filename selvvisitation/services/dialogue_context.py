@@ -9,12 +9,12 @@ consents, what relatives did, the Ældreloven forløb) in as few statements as i
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, inspect, or_, select
-from sqlalchemy.orm import Session, defer, joinedload, scoped_session, selectinload
+from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
 
 from selvvisitation.domain import dialogue_steps, priority_rules
 from selvvisitation.domain.dates import LOCAL, local_day, local_today
@@ -24,6 +24,7 @@ from selvvisitation.domain.types import (
     ElementOutcome,
     LegalBasis,
     PriorityStatus,
+    ServiceCategory,
     SwapStatus,
     VisitServiceOutcome,
 )
@@ -51,6 +52,7 @@ from selvvisitation.models.programme import (
     PriorityExample,
 )
 from selvvisitation.models.visits import VisitElement, VisitService
+from selvvisitation.security.locking import reads_mark
 from selvvisitation.services.adapters import catalogue_entry, granted_for, policy_for
 from selvvisitation.services.bookings import HOLDING
 from selvvisitation.services.cases import call_back_deadline
@@ -62,27 +64,54 @@ PLAN_DAYS = 21  # how far ahead coming visits are offered
 MY_HELP_VISITS = 5  # the next visits "Min hjælp" shows
 
 
-def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
+class CatalogueRow(NamedTuple):
+    """A service of the municipality's catalogue as a turn reads it: plain columns, no
+    object. What a turn shows and checks of a service is read from these; a line's service
+    (a grant's, a visit's, a swap's) is found by its id (service_codes)."""
+
+    id: int
+    code: str
+    fsiii_code: str | None
+    name_da: str
+    name_en: str
+    category: ServiceCategory
+    swappable: bool
+    flexible_only: bool
+    within_service_level: bool
+    default_minutes: int
+    minutes_are_placeholder: bool
+    active: bool
+
+
+def services_for(session: Session, municipality_id: int) -> dict[str, CatalogueRow]:
     """The municipality's catalogue, read once per transaction (again after
     lock_for_write): a turn's context, its catalogue and its texts share one read
     (issue 17: the catalogue was read up to 7 times a turn). A commit or a rollback ends
     the transaction; the next one reads it anew, so an administrator's change is seen by
-    the next request."""
+    the next request.
+
+    Read as columns, not as objects: making its 51 services objects was about a tenth of
+    a turn (issue 17)."""
     if isinstance(session, scoped_session):
         session = session()  # the request's own session (db.session is its registry)
     key = ("services_for", municipality_id)
-    transaction = session.get_transaction()
+    # lock_for_write goes on in the same transaction on PostgreSQL, and what was read
+    # before it is read again: its mark says which reads are still good.
+    read_in = (session.get_transaction(), reads_mark(session))
     kept = session.info.get(key)
-    if kept is not None and transaction is not None and kept[0] is transaction:
-        first = next(iter(kept[1].values()), None)
-        # lock_for_write expires what was read and goes on in the same transaction on
-        # PostgreSQL: rows read before it are read again, at once rather than one by one.
-        if first is None or not inspect(first).expired:
-            return dict(kept[1])
-    rows = session.scalars(_CATALOGUE, {"municipality_id": municipality_id})
-    services = {service.code: service for service in rows}
-    session.info[key] = (session.get_transaction(), services)
+    if kept is not None and read_in[0] is not None and kept[0] == read_in:
+        return dict(kept[1])
+    services = {
+        row.code: CatalogueRow(*row)
+        for row in read_columns(session, _CATALOGUE, {"municipality_id": municipality_id})
+    }
+    session.info[key] = ((session.get_transaction(), reads_mark(session)), services)
     return dict(services)
+
+
+def service_codes(services: Mapping[str, CatalogueRow]) -> dict[int, str]:
+    """Each service's code by its id: a grant's, a visit's or a swap line's service."""
+    return {row.id: code for code, row in services.items()}
 
 
 # The statements a turn runs are built once (issue 17: composing one, and finding its cache
@@ -91,17 +120,8 @@ def services_for(session: Session, municipality_id: int) -> dict[str, Service]:
 # A turn's catalogue leaves out what no turn shows: the matcher's words (JSON lists, decoded
 # for every service on every turn) and the texts only the administrators' pages show.
 # `matchable` reads the words, for a typed answer only.
-_CATALOGUE = (
-    select(Service)
-    .where(Service.municipality_id == bindparam("municipality_id"))
-    .options(
-        defer(Service.synonyms_da),
-        defer(Service.synonyms_en),
-        defer(Service.description_da),
-        defer(Service.description_en),
-        defer(Service.quality_standard),
-        defer(Service.swap_rule_text),
-    )
+_CATALOGUE = select(*(getattr(Service, name) for name in CatalogueRow._fields)).where(
+    Service.municipality_id == bindparam("municipality_id")
 )
 _SYNONYMS = select(Service.code, Service.synonyms_da, Service.synonyms_en).where(
     Service.municipality_id == bindparam("municipality_id"), Service.active.is_(True)
@@ -109,7 +129,7 @@ _SYNONYMS = select(Service.code, Service.synonyms_da, Service.synonyms_en).where
 
 
 def matchable(
-    session: Session, municipality_id: int, services: Sequence[Service]
+    session: Session, municipality_id: int, services: Sequence[CatalogueRow]
 ) -> tuple[MatchableService, ...]:
     """The catalogue's active services as the free-text matcher sees them: names, and
     synonyms read in one statement, in the catalogue's order."""
@@ -245,10 +265,10 @@ def _visit_shown(starts_at: datetime, ends_at: datetime, frame: int, ael: bool) 
     )
 
 
-def _shown_of(visit: Visit) -> dict[str, Any]:
+def _shown_of(visit: Visit, codes: Mapping[int, str]) -> dict[str, Any]:
     """next_visits_shown's record of a Serviceloven visit read with its lines (coming_visits)."""
     shown = _visit_shown(visit.starts_at, visit.ends_at, visit.time_frame_minutes, False)
-    shown["services"] = [i.service.code for i in visit.services if i.service is not None]
+    shown["services"] = [codes[i.service_id] for i in visit.services if i.service_id is not None]
     return shown
 
 
@@ -337,9 +357,15 @@ _PRIORITIES_WAITING = (
 )
 
 
-def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> dialogue_steps.VisitInfo:
+def _visit_info(
+    visit: Visit, swaps: list[SwapRequest], codes: Mapping[int, str]
+) -> dialogue_steps.VisitInfo:
+    """A coming visit as the steps see it; ``codes`` are the catalogue's (service_codes)."""
     dropped = [
-        line.service.code for swap in swaps for line in swap.dropped if line.service is not None
+        codes[line.service_id]
+        for swap in swaps
+        for line in swap.dropped
+        if line.service_id is not None
     ]
     return dialogue_steps.VisitInfo(
         id=visit.id,
@@ -348,9 +374,9 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> dialogue_steps.VisitI
         ends_at=visit.ends_at,
         time_frame_minutes=visit.time_frame_minutes,
         services=tuple(
-            (item.service.code, item.planned_minutes)
+            (codes[item.service_id], item.planned_minutes)
             for item in visit.services
-            if item.service is not None
+            if item.service_id is not None
             and item.granted_service_id is not None
             and item.outcome == VisitServiceOutcome.PLANNED
         ),
@@ -361,11 +387,13 @@ def _visit_info(visit: Visit, swaps: list[SwapRequest]) -> dialogue_steps.VisitI
     )
 
 
-def _my_help(citizen: Citizen, visits: list[dict[str, Any]], waiting: list[str]) -> dict[str, Any]:
+def _my_help(
+    citizen: Citizen, visits: list[dict[str, Any]], waiting: list[str], codes: Mapping[int, str]
+) -> dict[str, Any]:
     decision = citizen.current_decision
     granted = [
         {
-            "service": g.service.code,
+            "service": codes[g.service_id],
             "minutes": g.minutes_per_delivery,
             "frequency": g.frequency.value,
             "weekdays": list(g.weekday_tuple),
@@ -628,6 +656,7 @@ def build_context(
     this transaction or the next (issue 17: a turn ran every read whatever it showed)."""
     today = today or local_today()
     services = services_for(session, citizen.municipality_id)
+    codes = service_codes(services)
     is_citizen = relative_id is None
     ael = is_ael(citizen)
 
@@ -641,7 +670,7 @@ def build_context(
         if ael:
             return ael_visits()
         rows, swaps, _waiting = visits_and_swaps()
-        return tuple(_visit_info(v, swaps[v.id]) for v in rows)
+        return tuple(_visit_info(v, swaps[v.id], codes) for v in rows)
 
     @functools.cache
     def ael_visits() -> tuple[dialogue_steps.VisitInfo, ...]:
@@ -653,14 +682,14 @@ def build_context(
         # with her swaps waiting for an answer.
         if visits_and_swaps.cache_info().currsize:
             visits, _swaps, swaps_waiting = visits_and_swaps()
-            shown = [_shown_of(visit) for visit in visits[:MY_HELP_VISITS]]
-            return _my_help(citizen, shown, [swap.reference for swap in swaps_waiting])
+            shown = [_shown_of(visit, codes) for visit in visits[:MY_HELP_VISITS]]
+            return _my_help(citizen, shown, [swap.reference for swap in swaps_waiting], codes)
         shown = next_visits_shown(session, citizen, today, ael)
         waiting = _PRIORITIES_WAITING if ael else _SWAPS_WAITING
         references = list(read_columns(session, waiting, {"citizen_id": citizen.id}).scalars())
         if ael:
             return _my_forlob(session, citizen, shown, references)
-        return _my_help(citizen, shown, references)
+        return _my_help(citizen, shown, references, codes)
 
     return dialogue_steps.Context(
         today=today,
@@ -670,7 +699,7 @@ def build_context(
         citizen_cpr=(citizen.cpr or "") if is_citizen else "",
         may_act=may_act,
         policy=policy_for(citizen.municipality),
-        granted=tuple(granted_for(citizen.current_decision)),
+        granted=tuple(granted_for(citizen.current_decision, codes)),
         phones={
             "citizen": citizen.phone or "",
             "visitation": citizen.municipality.visitation_phone or "",
@@ -700,7 +729,7 @@ def build_context(
     )
 
 
-def _catalogue_entries(services: dict[str, Service]) -> dict[str, CatalogueService]:
+def _catalogue_entries(services: dict[str, CatalogueRow]) -> dict[str, CatalogueService]:
     return {code: catalogue_entry(s) for code, s in services.items() if s.active}
 
 
