@@ -165,7 +165,7 @@ def show_conversation(
 def _read_again(session: Session, citizen_id: int) -> Conversation | None:
     """The citizen, read again under the lock (lock_for_write let go of what was read
     before it) with what her context reads of her: municipality and policy, provider,
-    decisions with their grants, consents with their relatives; and her open
+    current decision with its grants, consents with their relatives; and her open
     conversation. One statement, not one each on first use (issue 17); a citizen has few
     decisions and few consents, and one open conversation."""
     return _her_conversation(session.execute(_READ_AGAIN, {"citizen_id": citizen_id}))
@@ -198,7 +198,13 @@ def _her_conversation(rows: Result[Citizen, Conversation | None]) -> Conversatio
 # Built once (issue 17: composing it cost about as much as running it).
 _HER_LINES = (
     joinedload(Citizen.provider),
-    joinedload(Citizen.decisions).joinedload(Decision.granted_services),
+    # Her current decision only (Citizen.current_decision, all a turn reads of them): every
+    # version a change of decision leaves, with its grants, was read and joined to each of
+    # her consents, so a turn grew with her history (issue 17). Her decisions in this
+    # request's session are the current ones; nothing on a turn reads the superseded.
+    joinedload(Citizen.decisions.and_(Decision.superseded_at.is_(None))).joinedload(
+        Decision.granted_services
+    ),
     joinedload(Citizen.consents).joinedload(Consent.relative),
 )
 # Her open conversation on every row: she has one (starting over closes the last first), so

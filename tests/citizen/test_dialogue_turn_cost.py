@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from selvvisitation.extensions import db
+from selvvisitation.models.base import utcnow
 from selvvisitation.services import dialogue_turns
 from tests.citizen.dialogue_helpers import counted, current, history_of
 from tests.clock import MONDAY
@@ -159,3 +160,66 @@ def test_going_back_calling_or_starting_over_issues_few_statements(app, factorie
     assert current(household.citizen).turn == (0 if control == "forfra" else turn + 1)
     assert seen["statements"] <= MOST_CONTROL_STATEMENTS[control] <= TARGET_STATEMENTS, seen
     assert seen["messages_loaded"] <= 10, seen
+
+
+def _decisions_read_in_a_turn(app, factories, superseded: int) -> dict[str, int]:
+    """A "Se min hjælp" turn of a citizen whose decision was changed ``superseded`` times
+    before: the decisions and grants it loads, and its statements."""
+    from sqlalchemy import event
+
+    from selvvisitation.models import Decision, GrantedService
+
+    household = _household(factories, SEL)
+    citizen = household.citizen
+    current_decision = citizen.current_decision
+    current_decision.version = superseded + 1
+    older = [factories.Decision(citizen=citizen, version=v) for v in range(1, superseded + 1)]
+    for old in older:
+        for grant in current_decision.granted_services:
+            factories.GrantedService(decision=old, service=grant.service)
+    db.session.flush()
+    for old in older:  # superseded once its grants are written, as a change of decision does
+        old.superseded_at = utcnow()
+    db.session.commit()
+    client = app.test_client()
+    sign_in_citizen(client, citizen)
+    client.get("/borger/samtale")
+    data = {
+        "turn": str(current(citizen).turn),
+        "answer": "my_help",
+        "citizen": str(citizen.id),
+        "csrf_token": csrf_token(client),
+    }
+    loaded = {"Decision": 0, "GrantedService": 0}
+
+    def on_load(target, _context, _attrs=None) -> None:
+        loaded[type(target).__name__] += 1
+
+    for model in (Decision, GrantedService):
+        event.listen(model, "load", on_load)
+        event.listen(model, "refresh", on_load)
+    db.session.expire_all()
+    try:
+        with counted() as seen:
+            response = client.post("/borger/samtale/svar", data=data, headers=FETCH)
+    finally:
+        for model in (Decision, GrantedService):
+            event.remove(model, "load", on_load)
+            event.remove(model, "refresh", on_load)
+    assert response.status_code == 200 and response.get_json()["ok"] is True
+    # Her help as granted now, not as it was (DOMAIN.md: the current decision version).
+    assert response.get_json()["log"].count("<li>") >= len(current_decision.granted_services)
+    return {**loaded, "statements": seen["statements"]}
+
+
+def test_a_turn_reads_only_the_current_decision_however_often_it_was_changed(app, factories):
+    """A decision changed 20 times leaves 20 superseded versions, each with its grants: a
+    turn read them all, joined to each of her consents, and grew with her history."""
+    from tests.conftest import _clean_tables
+
+    first = _decisions_read_in_a_turn(app, factories, 0)
+    _clean_tables()
+    later = _decisions_read_in_a_turn(app, factories, 20)
+
+    assert later == first, (first, later)
+    assert first["Decision"] == 1, first
