@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Result, and_, bindparam, inspect, select
-from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm import Session, joinedload, load_only, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from selvvisitation.domain import dialogue_steps
@@ -222,7 +222,9 @@ _HER_ROWS = (
 _READ_AGAIN = _HER_ROWS.options(
     joinedload(Citizen.municipality).joinedload(Municipality.policy), *_HER_LINES
 )
-_READ_THE_REST = _HER_ROWS.options(*_HER_LINES)
+# Her own columns are not read again: _read_the_rest runs only where the sign-in check's
+# are held in this transaction (issue 17: each of her joined rows carried them again).
+_READ_THE_REST = _HER_ROWS.options(load_only(Citizen.id), *_HER_LINES)
 
 
 def begin_turn(

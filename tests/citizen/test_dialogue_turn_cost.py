@@ -223,3 +223,36 @@ def test_a_turn_reads_only_the_current_decision_however_often_it_was_changed(app
 
     assert later == first, (first, later)
     assert first["Decision"] == 1, first
+
+
+def test_a_turn_reads_her_own_columns_once(app, factories):
+    """The sign-in check reads the citizen; her conversation, decision and consents are read
+    joined to her without her columns again (each joined row carried all of them, her
+    encrypted CPR number among them)."""
+    from sqlalchemy import event
+
+    household = _household(factories, SEL)
+    client = app.test_client()
+    sign_in_citizen(client, household.citizen)
+    client.get("/borger/samtale")
+    data = {
+        "turn": str(current(household.citizen).turn),
+        "answer": "my_help",
+        "citizen": str(household.citizen.id),
+        "csrf_token": csrf_token(client),
+    }
+    reading_her = []
+
+    def statement(_conn, _cursor, text, *_args) -> None:
+        if "citizen.cpr_encrypted" in text:
+            reading_her.append(text.split("FROM")[1].split()[0])
+
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        response = client.post("/borger/samtale/svar", data=data, headers=FETCH)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+
+    assert response.status_code == 200 and response.get_json()["ok"] is True
+    assert reading_her == ["citizen"], reading_her
