@@ -82,9 +82,7 @@ def granted_for(
         return []
     return [
         GrantedService(
-            service_code=service_codes[granted.service_id]
-            if service_codes is not None
-            else granted.service.code,
+            service_code=(service_codes or {}).get(granted.service_id) or granted.service.code,
             minutes_per_delivery=granted.minutes_per_delivery,
             frequency=granted.frequency,
             weekdays=granted.weekday_tuple,

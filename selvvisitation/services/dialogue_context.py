@@ -114,6 +114,13 @@ def service_codes(services: Mapping[str, CatalogueRow]) -> dict[int, str]:
     return {row.id: code for code, row in services.items()}
 
 
+def service_code(line: Any, codes: Mapping[int, str]) -> str:
+    """The code of a line's service (a grant's, a visit's, a swap's): from the catalogue
+    read, or, for a service that is not in it (another municipality's), as the line's own
+    service says."""
+    return codes.get(line.service_id) or line.service.code
+
+
 # The statements a turn runs are built once (issue 17: composing one, and finding its cache
 # key, cost about as much as running it); each call binds its values.
 #
@@ -197,7 +204,7 @@ _CITIZENS_SWAPS = (
             ),
         ),
     )
-    # A line's service from the catalogue already read (_COMING_VISITS says why).
+    # A line's service is found by its id in the catalogue already read (_COMING_VISITS).
     .options(joinedload(SwapRequest.lines))
     .order_by(SwapRequest.id)
 )
@@ -223,8 +230,8 @@ _COMING_VISITS = (
     select(Visit)
     .where(*_COMING)
     # Joined: the coming visits with their lines in one statement (issue 17). A line's
-    # service is not joined: the catalogue is read first (services_for), so it comes from
-    # the session's identity map, with no statement and no second copy of its columns.
+    # service is not joined: its code is found by its id in the catalogue the turn has read
+    # (services_for, service_code), with no statement and no second copy of its columns.
     .options(
         joinedload(Visit.services),
         joinedload(Visit.elements).joinedload(VisitElement.element),
@@ -268,7 +275,7 @@ def _visit_shown(starts_at: datetime, ends_at: datetime, frame: int, ael: bool) 
 def _shown_of(visit: Visit, codes: Mapping[int, str]) -> dict[str, Any]:
     """next_visits_shown's record of a Serviceloven visit read with its lines (coming_visits)."""
     shown = _visit_shown(visit.starts_at, visit.ends_at, visit.time_frame_minutes, False)
-    shown["services"] = [codes[i.service_id] for i in visit.services if i.service_id is not None]
+    shown["services"] = [service_code(i, codes) for i in visit.services if i.service_id]
     return shown
 
 
@@ -362,7 +369,7 @@ def _visit_info(
 ) -> dialogue_steps.VisitInfo:
     """A coming visit as the steps see it; ``codes`` are the catalogue's (service_codes)."""
     dropped = [
-        codes[line.service_id]
+        service_code(line, codes)
         for swap in swaps
         for line in swap.dropped
         if line.service_id is not None
@@ -374,7 +381,7 @@ def _visit_info(
         ends_at=visit.ends_at,
         time_frame_minutes=visit.time_frame_minutes,
         services=tuple(
-            (codes[item.service_id], item.planned_minutes)
+            (service_code(item, codes), item.planned_minutes)
             for item in visit.services
             if item.service_id is not None
             and item.granted_service_id is not None
@@ -393,7 +400,7 @@ def _my_help(
     decision = citizen.current_decision
     granted = [
         {
-            "service": codes[g.service_id],
+            "service": service_code(g, codes),
             "minutes": g.minutes_per_delivery,
             "frequency": g.frequency.value,
             "weekdays": list(g.weekday_tuple),

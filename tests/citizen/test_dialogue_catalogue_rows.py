@@ -133,3 +133,20 @@ def test_it_is_read_again_under_the_write_lock(app, factories):
     db.session.rollback()
 
     assert seen["statements"] == 1
+
+
+def test_a_service_outside_her_catalogue_is_still_named_by_its_own_code(app, factories):
+    """A line whose service is not in the catalogue read (another municipality's, were she
+    to move) is found by its own service, one statement, rather than failing the turn."""
+    household = build_household(factories)
+    elsewhere = factories.Service(code="ANDEN-KOMMUNE")  # a municipality of its own
+    grant = factories.GrantedService(decision=household.citizen.current_decision, service=elsewhere)
+    db.session.commit()
+    codes = dialogue_context.service_codes(
+        dialogue_context.services_for(db.session, household.citizen.municipality_id)
+    )
+
+    assert elsewhere.id not in codes
+    assert dialogue_context.service_code(grant, codes) == "ANDEN-KOMMUNE"
+    granted = adapters.granted_for(household.citizen.current_decision, codes)
+    assert "ANDEN-KOMMUNE" in {g.service_code for g in granted}
