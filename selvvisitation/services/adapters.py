@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 from selvvisitation.domain.policy import Policy, default_legal_references
 from selvvisitation.domain.supervision_themes import ThemeSet
 from selvvisitation.domain.timeframe import CatalogueService, GrantedService
+from selvvisitation.domain.types import ServiceCategory
 from selvvisitation.models import Decision, Municipality, MunicipalityPolicy, Service
-
-if TYPE_CHECKING:
-    from selvvisitation.services.dialogue_context import CatalogueRow
 
 
 def policy_for(municipality: Municipality) -> Policy:
@@ -55,6 +53,32 @@ def policy_for(municipality: Municipality) -> Policy:
     )
 
 
+class CatalogueRow(NamedTuple):
+    """A service of the municipality's catalogue as a turn reads it: plain columns, no
+    object. What a turn shows and checks of a service is read from these; a line's service
+    (a grant's, a visit's, a swap's) is found by its id (service_codes)."""
+
+    id: int
+    code: str
+    fsiii_code: str | None
+    name_da: str
+    name_en: str
+    category: ServiceCategory
+    swappable: bool
+    flexible_only: bool
+    within_service_level: bool
+    default_minutes: int
+    minutes_are_placeholder: bool
+    active: bool
+
+
+def service_code(line: Any, codes: Mapping[int, str]) -> str:
+    """The code of a line's service (a grant's, a visit's, a swap's): from the catalogue's
+    codes by id (read once, as CatalogueRow), or, for a service that is not among them
+    (another municipality's), as the line's own service says."""
+    return codes.get(line.service_id) or line.service.code
+
+
 def catalogue_entry(service: Service | CatalogueRow) -> CatalogueService:
     return CatalogueService(
         code=service.code,
@@ -82,7 +106,7 @@ def granted_for(
         return []
     return [
         GrantedService(
-            service_code=(service_codes or {}).get(granted.service_id) or granted.service.code,
+            service_code=service_code(granted, service_codes or {}),
             minutes_per_delivery=granted.minutes_per_delivery,
             frequency=granted.frequency,
             weekdays=granted.weekday_tuple,

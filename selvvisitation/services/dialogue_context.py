@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
@@ -24,7 +24,6 @@ from selvvisitation.domain.types import (
     ElementOutcome,
     LegalBasis,
     PriorityStatus,
-    ServiceCategory,
     SwapStatus,
     VisitServiceOutcome,
 )
@@ -53,7 +52,13 @@ from selvvisitation.models.programme import (
 )
 from selvvisitation.models.visits import VisitElement, VisitService
 from selvvisitation.security.locking import reads_mark
-from selvvisitation.services.adapters import catalogue_entry, granted_for, policy_for
+from selvvisitation.services.adapters import (
+    CatalogueRow,
+    catalogue_entry,
+    granted_for,
+    policy_for,
+    service_code,
+)
 from selvvisitation.services.bookings import HOLDING
 from selvvisitation.services.cases import call_back_deadline
 from selvvisitation.services.column_reads import read_columns
@@ -62,25 +67,6 @@ from selvvisitation.services.replacement_history import choice_history_for
 ACTIVE_SWAP = HOLDING  # swaps that hold minutes in a visit: asked for, or accepted
 PLAN_DAYS = 21  # how far ahead coming visits are offered
 MY_HELP_VISITS = 5  # the next visits "Min hjælp" shows
-
-
-class CatalogueRow(NamedTuple):
-    """A service of the municipality's catalogue as a turn reads it: plain columns, no
-    object. What a turn shows and checks of a service is read from these; a line's service
-    (a grant's, a visit's, a swap's) is found by its id (service_codes)."""
-
-    id: int
-    code: str
-    fsiii_code: str | None
-    name_da: str
-    name_en: str
-    category: ServiceCategory
-    swappable: bool
-    flexible_only: bool
-    within_service_level: bool
-    default_minutes: int
-    minutes_are_placeholder: bool
-    active: bool
 
 
 def services_for(session: Session, municipality_id: int) -> dict[str, CatalogueRow]:
@@ -112,13 +98,6 @@ def services_for(session: Session, municipality_id: int) -> dict[str, CatalogueR
 def service_codes(services: Mapping[str, CatalogueRow]) -> dict[int, str]:
     """Each service's code by its id: a grant's, a visit's or a swap line's service."""
     return {row.id: code for code, row in services.items()}
-
-
-def service_code(line: Any, codes: Mapping[int, str]) -> str:
-    """The code of a line's service (a grant's, a visit's, a swap's): from the catalogue
-    read, or, for a service that is not in it (another municipality's), as the line's own
-    service says."""
-    return codes.get(line.service_id) or line.service.code
 
 
 # The statements a turn runs are built once (issue 17: composing one, and finding its cache
