@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from selvvisitation.links import id_url
+from selvvisitation.links import id_url, id_urls
 
 # The day list's links to one visit (templates/staff/visits.html).
 VISIT_LINKS = [
@@ -31,3 +31,13 @@ def test_a_link_by_id_keeps_the_path_the_app_is_served_under(app, endpoint):
         link = id_url(endpoint, visit_id=7)
         assert link == url_for(endpoint, visit_id=7)
         assert link.startswith("/kommune/")
+
+
+@pytest.mark.parametrize("endpoint", VISIT_LINKS)
+def test_a_page_s_link_maker_gives_the_link_url_for_builds(app, endpoint):
+    """id_urls, which the day list takes once for all its visits' record links."""
+    link_to = id_urls(endpoint, "visit_id")
+    for visit_id in (1, 20, 9876543):
+        assert link_to(visit_id) == url_for(endpoint, visit_id=visit_id)
+    with app.test_request_context("/", base_url="http://localhost/kommune"):
+        assert id_urls(endpoint, "visit_id")(7) == url_for(endpoint, visit_id=7)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from flask import url_for
 from sqlalchemy import func, select
 
 from selvvisitation.domain.dates import local_today
@@ -295,3 +296,46 @@ def test_each_visit_shows_the_address_and_the_citizen_s_phone_as_a_call_link(
     call = visit.select_one("a.app-visit-phone")
     assert call["href"] == "tel:86123456"
     assert call.get_text(" ", strip=True) == "Ring til Inger Jensen: 86 12 34 56"
+
+
+def test_each_visit_links_to_its_record_as_it_stands_and_a_cancelled_one_has_none(
+    client, page, factories
+):
+    """Issue 12, the home-care worker 1: record the visit in a few taps from the list; a
+    recorded visit opens its record, a cancelled one has nothing to record (issue 14). The
+    links are made once for the page (staff/day_page.py), as url_for makes them."""
+    scene = visit_scene(factories)  # 09:00, open
+    recorded = _colleague_visit(factories, scene, hour=10, planned_for=scene.worker, name="Bo")
+    recorded.recorded_at = datetime(2026, 1, 1, tzinfo=UTC)
+    cancelled = _colleague_visit(factories, scene, hour=11, planned_for=scene.worker, name="Eva")
+    cancelled.cancelled = True
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+    soup = page.get("staff.visits")
+    open_, done, gone = soup.select(".app-visit")
+    [record] = open_.select("a.button")
+    assert record["href"] == url_for("staff.record_visit", visit_id=scene.visit.id)
+    assert record["class"] == ["button", "button-primary"]
+    assert record.get_text(" ", strip=True) == "Registrér besøget – Inger Jensen 09:00"
+    [see] = done.select("a.button")
+    assert see["href"] == url_for("staff.record_visit", visit_id=recorded.id)
+    assert see["class"] == ["button", "button-secondary"]
+    assert see.get_text(" ", strip=True) == "Se registreringen – Bo 11:00"
+    assert gone.select("a.button") == []
+
+
+def test_the_call_link_names_the_citizen_as_written_and_in_english_too(client, page, factories):
+    """The screen reader's "Ring til …" is the catalogue's text with her name as it is,
+    never read as markup; an English page says "Call" (Babel)."""
+    scene = visit_scene(factories)
+    scene.citizen.name = "Inger <b>Jensen</b> & 100 %"
+    scene.citizen.phone = "86 12 34 56"
+    db.session.commit()
+    sign_in_staff(client, scene.worker)
+    call = page.get("staff.visits").select_one("a.app-visit-phone")
+    assert call.select_one(".sr-only").get_text() == "Ring til Inger <b>Jensen</b> & 100 %: "
+    assert call.select("b") == []
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    call = page.get("staff.visits").select_one("a.app-visit-phone")
+    assert call.get_text(" ", strip=True) == "Call Inger <b>Jensen</b> & 100 %: 86 12 34 56"
