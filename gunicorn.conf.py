@@ -21,6 +21,16 @@ worker_class = "gthread"
 threads = worker_threads(os.environ.get("DATABASE_URL"))
 keepalive = 75
 
+# Each worker listens on a socket of its own, and the kernel spreads new connections
+# between them (SO_REUSEPORT). On one shared socket the worker that woke first took most
+# of a burst, up to 15 of wrk's 16 connections; a connection stays with its worker
+# (keep-alive), so their requests queued behind each other on one core while the other
+# worker idled, and the day list's p99 was 3-5x its median in those slices against
+# 1.2-2 where the split was even (issue 17). On Linux 5.14 and newer,
+# net.ipv4.tcp_migrate_req = 1 (deploy/sysctl) hands the connections still waiting on a
+# stopping worker's socket to another worker instead of resetting them.
+reuse_port = True
+
 # Load the app once in the master, before forking: the workers share every page of code and
 # data they do not write (copy-on-write), instead of each importing its own copy (issue 17:
 # workers at or under 120 MB). gc.freeze() keeps the collector from touching, and so
