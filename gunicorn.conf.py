@@ -31,6 +31,35 @@ keepalive = 75
 # stopping worker's socket to another worker instead of resetting them.
 reuse_port = True
 
+
+def on_starting(server):
+    """Refuse a port another server listens on, as gunicorn does on a shared socket: with
+    reuse_port a second server of ours (an old `make run`) would bind it beside the first
+    and answer half of its requests."""
+    refuse_ports_in_use(server.cfg.address)
+
+
+def refuse_ports_in_use(addresses):
+    """Stop with a message when one of ``addresses`` (host, port) has a listener."""
+    import socket
+
+    for address in addresses:
+        if not isinstance(address, tuple) or not address[1]:
+            continue  # a Unix socket or port 0: nothing another server could share
+        host, port = address
+        probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        # Without SO_REUSEPORT the probe cannot bind beside a listener; SO_REUSEADDR lets it
+        # bind beside the closed connections a stopped server leaves for a minute.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            message = f"{host}:{port} is in use by another server ({error.strerror})"
+            raise SystemExit(message) from error
+        finally:
+            probe.close()
+
+
 # Load the app once in the master, before forking: the workers share every page of code and
 # data they do not write (copy-on-write), instead of each importing its own copy (issue 17:
 # workers at or under 120 MB). gc.freeze() keeps the collector from touching, and so

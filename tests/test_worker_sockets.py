@@ -5,8 +5,10 @@ between the workers (issue 17: on one shared socket the worker that woke first t
 from __future__ import annotations
 
 import runpy
+import socket
 from pathlib import Path
 
+import pytest
 from gunicorn.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,3 +27,20 @@ def test_the_sample_sysctl_hands_a_stopping_worker_s_connections_to_another():
     lines = (ROOT / "deploy/sysctl/90-selvvisitation.conf").read_text().splitlines()
     assert "net.ipv4.tcp_migrate_req = 1" in lines
     assert "deploy/sysctl/90-selvvisitation.conf" in (ROOT / "docs/deployment.md").read_text()
+
+
+def test_a_second_server_on_a_port_in_use_is_refused_not_let_share_it():
+    """With reuse_port a second server of ours could bind beside the first and answer half
+    its requests (an old `make run` still running): gunicorn.conf.py refuses it first."""
+    refuse_ports_in_use = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["refuse_ports_in_use"]
+    first = socket.socket()
+    first.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as a worker of ours binds
+    first.bind(("127.0.0.1", 0))
+    first.listen()
+    port = first.getsockname()[1]
+    try:
+        with pytest.raises(SystemExit, match=f"127.0.0.1:{port} is in use by another server"):
+            refuse_ports_in_use([("127.0.0.1", port)])
+    finally:
+        first.close()
+    refuse_ports_in_use([("127.0.0.1", port), "/run/selvvisitation.sock"])  # free again
