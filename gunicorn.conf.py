@@ -28,7 +28,8 @@ keepalive = 75
 # worker idled, and the day list's p99 was 3-5x its median in those slices against
 # 1.2-2 where the split was even (issue 17). On Linux 5.14 and newer,
 # net.ipv4.tcp_migrate_req = 1 (deploy/sysctl) hands the connections still waiting on a
-# stopping worker's socket to another worker instead of resetting them.
+# stopping worker's socket to another worker instead of resetting them. (macOS spreads
+# nothing: there one worker gets every connection, which serves a demo as well.)
 reuse_port = True
 
 
@@ -40,7 +41,10 @@ def on_starting(server):
 
 
 def refuse_ports_in_use(addresses):
-    """Stop with a message when one of ``addresses`` (host, port) has a listener."""
+    """Stop with a message when one of ``addresses`` (host, port) has a listener. Any other
+    failure to bind (a port below 1024, an address not on this machine) is left to the
+    workers, which report it as gunicorn always has."""
+    import errno
     import socket
 
     for address in addresses:
@@ -54,8 +58,9 @@ def refuse_ports_in_use(addresses):
         try:
             probe.bind((host, port))
         except OSError as error:
-            message = f"{host}:{port} is in use by another server ({error.strerror})"
-            raise SystemExit(message) from error
+            if error.errno == errno.EADDRINUSE:
+                message = f"{host}:{port} is in use by another server ({error.strerror})"
+                raise SystemExit(message) from error
         finally:
             probe.close()
 

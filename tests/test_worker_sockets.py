@@ -44,3 +44,10 @@ def test_a_second_server_on_a_port_in_use_is_refused_not_let_share_it():
     finally:
         first.close()
     refuse_ports_in_use([("127.0.0.1", port), "/run/selvvisitation.sock"])  # free again
+
+
+def test_a_port_that_cannot_be_bound_for_another_reason_is_left_to_gunicorn_s_own_report():
+    """Only a listener is refused here; an address not on this machine is the workers' to
+    report, as gunicorn always has, not called "in use"."""
+    refuse_ports_in_use = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["refuse_ports_in_use"]
+    refuse_ports_in_use([("192.0.2.1", 8000)])  # TEST-NET-1: never an address of this machine
