@@ -33,17 +33,21 @@ def test_a_second_server_on_a_port_in_use_is_refused_not_let_share_it():
     """With reuse_port a second server of ours could bind beside the first and answer half
     its requests (an old `make run` still running): gunicorn.conf.py refuses it first."""
     refuse_ports_in_use = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["refuse_ports_in_use"]
+    # The port is held from first to last, so no other process can take it meanwhile: bound
+    # but not yet listening, it is free to serve on; listening (as a worker of ours, with
+    # SO_REUSEPORT), it is another server's.
     first = socket.socket()
-    first.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as a worker of ours binds
+    first.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    first.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     first.bind(("127.0.0.1", 0))
-    first.listen()
     port = first.getsockname()[1]
     try:
+        refuse_ports_in_use([("127.0.0.1", port), "/run/selvvisitation.sock"])
+        first.listen()
         with pytest.raises(SystemExit, match=f"127.0.0.1:{port} is in use by another server"):
             refuse_ports_in_use([("127.0.0.1", port)])
     finally:
         first.close()
-    refuse_ports_in_use([("127.0.0.1", port), "/run/selvvisitation.sock"])  # free again
 
 
 def test_a_port_that_cannot_be_bound_for_another_reason_is_left_to_gunicorn_s_own_report():
